@@ -1,0 +1,1 @@
+//! Governance levers (simulation-model.md §10, governance-metrics-io.md §1).

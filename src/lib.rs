@@ -1,0 +1,12 @@
+//! swarm-sweep: the SWARM multi-agent safety simulation (exact parity with the
+//! Python reference swarm-safety 1.9.0) and fast, deterministic sweeps over it.
+//!
+//! Data flows one way: scenario YAML → [`scenario::Scenario`] → [`sim::run`]
+//! (a pure function of scenario and seed) → metrics → writers.
+
+pub mod governance;
+pub mod metrics;
+pub mod output;
+pub mod rng;
+pub mod scenario;
+pub mod sim;

@@ -1,0 +1,1 @@
+//! Writers: metrics CSV, events JSONL, console report.

@@ -1,0 +1,387 @@
+//! The validated, typed scenario: what the simulation consumes.
+//! Field names and defaults follow the reference loader (simulation-model.md §1,
+//! governance-metrics-io.md §1.2 and §3). Parsing and validation live in `load.rs`.
+
+use std::fmt;
+
+/// One fully validated SWARM scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub scenario_id: String,
+    pub description: String,
+    pub motif: String,
+    pub agents: Vec<AgentSpec>,
+    pub simulation: SimulationConfig,
+    pub governance: GovernanceConfig,
+    pub payoff: PayoffConfig,
+    pub rate_limits: RateLimits,
+    pub network: Option<NetworkConfig>,
+    /// Success criteria in file order (key, numeric value).
+    pub success_criteria: Vec<(String, f64)>,
+    pub outputs: OutputsConfig,
+    /// Parity mode (default) or corrected semantics for reference bugs.
+    pub semantics: Semantics,
+}
+
+/// The four core scripted agent types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AgentKind {
+    Honest,
+    Opportunistic,
+    Deceptive,
+    Adversarial,
+}
+
+impl AgentKind {
+    pub const ALL: [AgentKind; 4] = [
+        AgentKind::Honest,
+        AgentKind::Opportunistic,
+        AgentKind::Deceptive,
+        AgentKind::Adversarial,
+    ];
+
+    /// The YAML `type:` string, also the agent-id prefix and `agent_type` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentKind::Honest => "honest",
+            AgentKind::Opportunistic => "opportunistic",
+            AgentKind::Deceptive => "deceptive",
+            AgentKind::Adversarial => "adversarial",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AgentKind> {
+        AgentKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for AgentKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One `agents:` entry, expanded `count` times by the simulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentSpec {
+    pub kind: AgentKind,
+    pub count: u32,
+    pub name: Option<String>,
+    pub config: AgentConfig,
+}
+
+/// Per-type behaviour parameters with the reference's defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgentConfig {
+    Honest(HonestConfig),
+    Opportunistic(OpportunisticConfig),
+    Deceptive(DeceptiveConfig),
+    Adversarial(AdversarialConfig),
+}
+
+impl AgentConfig {
+    pub fn default_for(kind: AgentKind) -> AgentConfig {
+        match kind {
+            AgentKind::Honest => AgentConfig::Honest(HonestConfig::default()),
+            AgentKind::Opportunistic => AgentConfig::Opportunistic(OpportunisticConfig::default()),
+            AgentKind::Deceptive => AgentConfig::Deceptive(DeceptiveConfig::default()),
+            AgentKind::Adversarial => AgentConfig::Adversarial(AdversarialConfig::default()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HonestConfig {
+    pub acceptance_threshold: f64,
+    pub trust_weight: f64,
+    pub post_probability: f64,
+    pub vote_probability: f64,
+    pub interact_probability: f64,
+}
+
+impl Default for HonestConfig {
+    fn default() -> Self {
+        HonestConfig {
+            acceptance_threshold: 0.4,
+            trust_weight: 0.3,
+            post_probability: 0.3,
+            vote_probability: 0.5,
+            interact_probability: 0.4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpportunisticConfig {
+    /// Parsed and ignored, as in the reference (§14.21).
+    pub payoff_threshold: f64,
+    pub risk_tolerance: f64,
+    pub post_probability: f64,
+    pub vote_probability: f64,
+    pub free_ride_probability: f64,
+}
+
+impl Default for OpportunisticConfig {
+    fn default() -> Self {
+        OpportunisticConfig {
+            payoff_threshold: 0.0,
+            risk_tolerance: 0.6,
+            post_probability: 0.4,
+            vote_probability: 0.6,
+            free_ride_probability: 0.3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeceptiveConfig {
+    pub trust_building_phase: i64,
+    pub exploitation_threshold: f64,
+    pub facade_probability: f64,
+    pub post_probability: f64,
+}
+
+impl Default for DeceptiveConfig {
+    fn default() -> Self {
+        DeceptiveConfig {
+            trust_building_phase: 5,
+            exploitation_threshold: 0.7,
+            facade_probability: 0.8,
+            post_probability: 0.35,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdversarialConfig {
+    /// Parsed and ignored, as in the reference (§14.21).
+    pub aggression_level: f64,
+    /// Parsed and ignored, as in the reference (§14.21).
+    pub coordination_enabled: bool,
+    pub target_honest: bool,
+    pub post_probability: f64,
+    pub attack_probability: f64,
+}
+
+impl Default for AdversarialConfig {
+    fn default() -> Self {
+        AdversarialConfig {
+            aggression_level: 0.7,
+            coordination_enabled: true,
+            target_honest: true,
+            post_probability: 0.5,
+            attack_probability: 0.6,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleMode {
+    RoundRobin,
+    Random,
+    Priority,
+}
+
+impl ScheduleMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScheduleMode::RoundRobin => "round_robin",
+            ScheduleMode::Random => "random",
+            ScheduleMode::Priority => "priority",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulationConfig {
+    pub n_epochs: u32,
+    pub steps_per_epoch: u32,
+    /// `None` = unseeded in the reference; we substitute seed 0 and warn.
+    pub seed: Option<i64>,
+    pub schedule_mode: ScheduleMode,
+    pub max_actions_per_step: u32,
+    pub observation_noise_probability: f64,
+    pub observation_noise_std: f64,
+}
+
+impl Default for SimulationConfig {
+    fn default() -> Self {
+        SimulationConfig {
+            n_epochs: 10,
+            steps_per_epoch: 10,
+            seed: None,
+            schedule_mode: ScheduleMode::RoundRobin,
+            max_actions_per_step: 20,
+            observation_noise_probability: 0.0,
+            observation_noise_std: 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateLimits {
+    pub posts_per_epoch: i64,
+    pub interactions_per_step: i64,
+    pub votes_per_epoch: i64,
+    pub tasks_per_epoch: i64,
+    pub bounties_per_epoch: i64,
+    pub bids_per_epoch: i64,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            posts_per_epoch: 10,
+            interactions_per_step: 5,
+            votes_per_epoch: 50,
+            tasks_per_epoch: 3,
+            bounties_per_epoch: 3,
+            bids_per_epoch: 5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayoffConfig {
+    pub s_plus: f64,
+    pub s_minus: f64,
+    pub h: f64,
+    pub theta: f64,
+    pub rho_a: f64,
+    pub rho_b: f64,
+    pub w_rep: f64,
+}
+
+impl Default for PayoffConfig {
+    fn default() -> Self {
+        PayoffConfig {
+            s_plus: 2.0,
+            s_minus: 1.0,
+            h: 2.0,
+            theta: 0.5,
+            rho_a: 0.0,
+            rho_b: 0.0,
+            w_rep: 1.0,
+        }
+    }
+}
+
+/// The core governance levers (governance-metrics-io.md §1.2, rows 1–40).
+/// Other reference levers are recognised by the loader but not modelled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GovernanceConfig {
+    pub transaction_tax_rate: f64,
+    pub transaction_tax_split: f64,
+    pub reputation_decay_rate: f64,
+    pub vote_normalization_enabled: bool,
+    pub max_vote_weight_per_agent: f64,
+    pub bandwidth_cap: i64,
+    pub staking_enabled: bool,
+    pub min_stake_to_participate: f64,
+    pub stake_slash_rate: f64,
+    pub circuit_breaker_enabled: bool,
+    pub freeze_threshold_toxicity: f64,
+    pub freeze_threshold_violations: i64,
+    pub freeze_duration_epochs: i64,
+    pub audit_enabled: bool,
+    pub audit_probability: f64,
+    pub audit_penalty_multiplier: f64,
+    pub audit_threshold_p: f64,
+    pub collusion_detection_enabled: bool,
+    pub collusion_frequency_threshold: f64,
+    pub collusion_correlation_threshold: f64,
+    pub collusion_min_interactions: i64,
+    pub collusion_score_threshold: f64,
+    pub collusion_penalty_multiplier: f64,
+    pub collusion_realtime_penalty: bool,
+    pub collusion_realtime_rate: f64,
+    pub collusion_clear_history_on_epoch: bool,
+    pub security_enabled: bool,
+    pub security_injection_threshold: f64,
+    pub security_manipulation_threshold: f64,
+    pub security_laundering_trust_gap: f64,
+    pub security_contagion_velocity: f64,
+    pub security_min_chain_length: i64,
+    pub security_min_interactions: i64,
+    pub security_penalty_threshold: f64,
+    pub security_quarantine_threshold: f64,
+    pub security_penalty_multiplier: f64,
+    pub security_realtime_penalty: bool,
+    pub security_realtime_threshold: f64,
+    pub security_realtime_rate: f64,
+    pub security_clear_history_on_epoch: bool,
+}
+
+impl Default for GovernanceConfig {
+    fn default() -> Self {
+        GovernanceConfig {
+            transaction_tax_rate: 0.0,
+            transaction_tax_split: 0.5,
+            reputation_decay_rate: 1.0,
+            vote_normalization_enabled: false,
+            max_vote_weight_per_agent: 10.0,
+            bandwidth_cap: 10,
+            staking_enabled: false,
+            min_stake_to_participate: 0.0,
+            stake_slash_rate: 0.1,
+            circuit_breaker_enabled: false,
+            freeze_threshold_toxicity: 0.7,
+            freeze_threshold_violations: 3,
+            freeze_duration_epochs: 2,
+            audit_enabled: false,
+            audit_probability: 0.1,
+            audit_penalty_multiplier: 2.0,
+            audit_threshold_p: 0.5,
+            collusion_detection_enabled: false,
+            collusion_frequency_threshold: 2.0,
+            collusion_correlation_threshold: 0.7,
+            collusion_min_interactions: 3,
+            collusion_score_threshold: 0.5,
+            collusion_penalty_multiplier: 1.0,
+            collusion_realtime_penalty: false,
+            collusion_realtime_rate: 0.1,
+            collusion_clear_history_on_epoch: false,
+            security_enabled: false,
+            security_injection_threshold: 0.3,
+            security_manipulation_threshold: 0.5,
+            security_laundering_trust_gap: 0.3,
+            security_contagion_velocity: 2.0,
+            security_min_chain_length: 3,
+            security_min_interactions: 5,
+            security_penalty_threshold: 0.3,
+            security_quarantine_threshold: 0.7,
+            security_penalty_multiplier: 1.0,
+            security_realtime_penalty: false,
+            security_realtime_threshold: 0.5,
+            security_realtime_rate: 0.2,
+            security_clear_history_on_epoch: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkConfig {
+    pub topology: String,
+    pub edge_probability: f64,
+    pub k: i64,
+    pub p: f64,
+    pub m: i64,
+    pub dynamic: bool,
+    pub edge_strengthen_rate: f64,
+    pub edge_decay_rate: f64,
+    pub min_edge_weight: f64,
+    pub max_edge_weight: f64,
+    pub reputation_disconnect_threshold: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OutputsConfig {
+    pub event_log: Option<String>,
+    pub metrics_csv: Option<String>,
+}
+
+/// Which behaviour to use where the reference has a known bug.
+/// `Parity` (the default) reproduces the reference bit for bit.
+/// All switches off = parity mode. Fix options arrive with the governance issue.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Semantics {}

@@ -1,0 +1,1 @@
+//! The SWARM simulation core (simulation-model.md §2–§13).
