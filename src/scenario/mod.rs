@@ -1,6 +1,9 @@
 //! Scenario files: the typed model, the YAML loader with validation and
 //! diagnostics, and dotted-path parameters for sweeps.
 
+mod load;
 mod model;
+pub mod params;
 
+pub use load::{load_file, load_str, LoadOptions, Loaded, ScenarioError, Warning};
 pub use model::*;
