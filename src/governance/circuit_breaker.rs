@@ -62,7 +62,13 @@ impl CircuitBreaker {
     }
 
     /// Track one interaction of `initiator`; true when it must be frozen.
-    pub fn on_interaction(&mut self, initiator: usize, p: f64, epoch: u32, cfg: &GovernanceConfig) -> bool {
+    pub fn on_interaction(
+        &mut self,
+        initiator: usize,
+        p: f64,
+        epoch: u32,
+        cfg: &GovernanceConfig,
+    ) -> bool {
         let t = &mut self.trackers[initiator];
         t.recent.push_back(1.0 - p);
         if t.recent.len() > WINDOW {

@@ -102,7 +102,8 @@ impl Governance {
             }
         }
         if self.cfg.circuit_breaker_enabled {
-            self.circuit_breaker.on_epoch_start(view.epoch, &mut effect.unfreeze);
+            self.circuit_breaker
+                .on_epoch_start(view.epoch, &mut effect.unfreeze);
         }
         if self.cfg.security_enabled {
             self.security.on_epoch_start(view.reputation, &mut effect);
@@ -132,7 +133,8 @@ impl Governance {
             // One draw per finalized interaction, before looking at p.
             let r = self.audit_rng.random();
             if r <= self.cfg.audit_probability && ix.p < self.cfg.audit_threshold_p {
-                let penalty = (self.cfg.audit_threshold_p - ix.p) * self.cfg.audit_penalty_multiplier;
+                let penalty =
+                    (self.cfg.audit_threshold_p - ix.p) * self.cfg.audit_penalty_multiplier;
                 effect.cost_a += penalty;
                 effect.add_reputation(ix.initiator, -penalty);
             }

@@ -180,7 +180,8 @@ impl Security {
                 }
             }
         }
-        let agent_threat_scores: Vec<(usize, f64)> = agents.iter().map(|&a| (a, scores[a])).collect();
+        let agent_threat_scores: Vec<(usize, f64)> =
+            agents.iter().map(|&a| (a, scores[a])).collect();
         let n_agents = agents.len();
         let flagged = agent_threat_scores
             .iter()
@@ -253,7 +254,11 @@ impl Security {
         }
         let mut n = 0;
         for &init in &initiators {
-            let mine: Vec<&GovInteraction> = self.history.iter().filter(|i| i.initiator == init).collect();
+            let mine: Vec<&GovInteraction> = self
+                .history
+                .iter()
+                .filter(|i| i.initiator == init)
+                .collect();
             if mine.len() < 3 {
                 continue;
             }
@@ -266,7 +271,10 @@ impl Security {
                     }
                     successful += 1;
                 }
-                let same = mine.iter().filter(|j| j.counterparty == i.counterparty).count();
+                let same = mine
+                    .iter()
+                    .filter(|j| j.counterparty == i.counterparty)
+                    .count();
                 if same >= 3 && i.p < 0.5 && !victims.contains(&i.counterparty) {
                     victims.push(i.counterparty);
                 }
@@ -312,7 +320,9 @@ impl Security {
                         continue;
                     }
                     let next_trust = self.trust_of(next);
-                    if next_trust > start + self.laundering_trust_gap && path_len + 1 >= self.min_chain_length {
+                    if next_trust > start + self.laundering_trust_gap
+                        && path_len + 1 >= self.min_chain_length
+                    {
                         let gain = next_trust - start;
                         n += 1;
                         out.push(Indicator {
@@ -343,8 +353,10 @@ impl Security {
             if !bad(i) {
                 continue;
             }
-            let subsequent: Vec<&GovInteraction> =
-                h[idx + 1..].iter().filter(|s| s.initiator == i.counterparty && bad(s)).collect();
+            let subsequent: Vec<&GovInteraction> = h[idx + 1..]
+                .iter()
+                .filter(|s| s.initiator == i.counterparty && bad(s))
+                .collect();
             if subsequent.len() < 2 {
                 continue;
             }

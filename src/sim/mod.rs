@@ -51,3 +51,8 @@ pub fn run(scenario: &Scenario, seed: i64) -> RunResult {
 pub fn run_with_events(scenario: &Scenario, seed: i64, sink: &mut dyn EventSink) -> RunResult {
     world::World::new(scenario, seed, Some(sink)).run(seed)
 }
+
+/// Agent ids in registration order: `<type>_<n>` with a per-type counter.
+pub fn agent_ids(scenario: &Scenario) -> Vec<String> {
+    world::agent_ids(scenario)
+}

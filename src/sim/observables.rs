@@ -17,9 +17,20 @@ pub struct Observables {
 
 /// Draw the base signals for an initiator of `kind` and scale them by its
 /// live reputation (§8.1).
-pub fn generate(rng: &mut PyRandom, kind: AgentKind, reputation: f64, accepted: bool) -> Observables {
+pub fn generate(
+    rng: &mut PyRandom,
+    kind: AgentKind,
+    reputation: f64,
+    accepted: bool,
+) -> Observables {
     let (mut tp, rework, rej, misuse, mut eng) = match kind {
-        AgentKind::Honest => (rng.uniform(0.3, 0.8), rng.randint(0, 1), 0, 0, rng.uniform(0.2, 0.6)),
+        AgentKind::Honest => (
+            rng.uniform(0.3, 0.8),
+            rng.randint(0, 1),
+            0,
+            0,
+            rng.uniform(0.2, 0.6),
+        ),
         AgentKind::Opportunistic => (
             rng.uniform(0.1, 0.5),
             rng.randint(0, 2),

@@ -3,7 +3,9 @@
 //! resolves the proposals still pending. Completing an interaction draws its
 //! observables, applies governance, pays out and updates memories (§9).
 
-use super::agents::{Action, InteractionType, Mind, Observation, Outcome, PendingView, VisibleAgent};
+use super::agents::{
+    Action, InteractionType, Mind, Observation, Outcome, PendingView, VisibleAgent,
+};
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
 use super::observables;
@@ -67,17 +69,27 @@ pub(crate) struct World<'s, 'k> {
     sink: Option<&'k mut dyn EventSink>,
 }
 
+/// Agent ids in registration order: `<type>_<n>`, a 1-based counter per type.
+pub(crate) fn agent_ids(sc: &Scenario) -> Vec<String> {
+    let mut per_kind = [0u32; 4];
+    let mut ids = Vec::new();
+    for spec in &sc.agents {
+        for _ in 0..spec.count {
+            let k = &mut per_kind[spec.kind as usize];
+            *k += 1;
+            ids.push(format!("{}_{}", spec.kind.as_str(), k));
+        }
+    }
+    ids
+}
+
 impl<'s, 'k> World<'s, 'k> {
     pub fn new(sc: &'s Scenario, seed: i64, sink: Option<&'k mut dyn EventSink>) -> Self {
-        let mut names = Vec::new();
+        let names = agent_ids(sc);
         let mut kinds = Vec::new();
         let mut configs = Vec::new();
-        let mut per_kind = [0u32; 4];
         for spec in &sc.agents {
             for _ in 0..spec.count {
-                let k = &mut per_kind[spec.kind as usize];
-                *k += 1;
-                names.push(format!("{}_{}", spec.kind.as_str(), k));
                 kinds.push(spec.kind);
                 configs.push(&spec.config);
             }
@@ -261,8 +273,11 @@ impl<'s, 'k> World<'s, 'k> {
             ScheduleMode::Random => self.orch_rng.shuffle(&mut self.order),
             ScheduleMode::Priority => {
                 let rep = &self.reputation;
-                self.order
-                    .sort_by(|&a, &b| rep[b].partial_cmp(&rep[a]).unwrap_or(std::cmp::Ordering::Equal));
+                self.order.sort_by(|&a, &b| {
+                    rep[b]
+                        .partial_cmp(&rep[a])
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                });
             }
         }
         self.eligible.clear();
@@ -368,11 +383,16 @@ impl<'s, 'k> World<'s, 'k> {
                 }
             }
             Action::Vote { post, up } => {
-                if self.rate[agent].votes_used < limits.votes_per_epoch && self.feed.vote(post, agent, up) {
+                if self.rate[agent].votes_used < limits.votes_per_epoch
+                    && self.feed.vote(post, agent, up)
+                {
                     self.rate[agent].votes_used += 1;
                 }
             }
-            Action::Propose { counterparty, itype } => {
+            Action::Propose {
+                counterparty,
+                itype,
+            } => {
                 if self.rate[agent].interactions_used < limits.interactions_per_step {
                     let id = self.next_interaction;
                     self.next_interaction += 1;
@@ -427,7 +447,12 @@ impl<'s, 'k> World<'s, 'k> {
     /// Complete and finalize one interaction (§9).
     fn complete(&mut self, prop: Proposal, accepted: bool) {
         let (init, cp) = (prop.initiator, prop.counterparty);
-        let obs = observables::generate(&mut self.orch_rng, self.kinds[init], self.reputation[init], accepted);
+        let obs = observables::generate(
+            &mut self.orch_rng,
+            self.kinds[init],
+            self.reputation[init],
+            accepted,
+        );
         let v_hat = observables::v_hat(&obs);
         let p = observables::soft_label(v_hat);
         let tau = 0.0;
@@ -496,13 +521,11 @@ impl<'s, 'k> World<'s, 'k> {
         }
         self.minds[init].record_outcome(Outcome {
             other: cp,
-            initiated: true,
             accepted,
             p,
         });
         self.minds[cp].record_outcome(Outcome {
             other: init,
-            initiated: false,
             accepted,
             p,
         });

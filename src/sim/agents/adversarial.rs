@@ -33,7 +33,10 @@ impl Adversarial {
             self.attack_cooldown -= 1;
         }
         for a in obs.visible_agents {
-            if self.cfg.target_honest && a.kind == AgentKind::Honest && (a.resources > 50.0 || a.reputation > 0.0) {
+            if self.cfg.target_honest
+                && a.kind == AgentKind::Honest
+                && (a.resources > 50.0 || a.reputation > 0.0)
+            {
                 self.target_list[a.idx] = true;
             }
             if a.kind == AgentKind::Adversarial {
@@ -75,7 +78,8 @@ impl Adversarial {
         if obs.can_interact && !obs.visible_agents.is_empty() {
             self.collect_targets(obs);
             if self.scratch.is_empty() {
-                self.scratch.extend(obs.visible_agents.iter().map(|a| a.idx));
+                self.scratch
+                    .extend(obs.visible_agents.iter().map(|a| a.idx));
             }
             let counterparty = self.scratch[rng.choice_index(self.scratch.len())];
             return Action::Propose {
@@ -89,8 +93,12 @@ impl Adversarial {
     fn collect_targets(&mut self, obs: &Observation) {
         self.scratch.clear();
         let targets = &self.target_list;
-        self.scratch
-            .extend(obs.visible_agents.iter().map(|a| a.idx).filter(|&i| targets[i]));
+        self.scratch.extend(
+            obs.visible_agents
+                .iter()
+                .map(|a| a.idx)
+                .filter(|&i| targets[i]),
+        );
     }
 
     fn attack(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
@@ -115,9 +123,7 @@ impl Adversarial {
         if self.is_friendly_or_target(initiator) || itype == InteractionType::Trade {
             return true;
         }
-        match itype {
-            InteractionType::Collaboration => rng.random() < 0.3,
-            _ => rng.random() < 0.5,
-        }
+        // Only collaborations reach here (trades are always accepted).
+        rng.random() < 0.3
     }
 }

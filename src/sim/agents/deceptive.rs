@@ -38,7 +38,12 @@ impl Deceptive {
 
     fn should_exploit(&self) -> bool {
         let thr = self.cfg.exploitation_threshold;
-        let high = self.trust_scores.iter().flatten().filter(|&&t| t > thr).count();
+        let high = self
+            .trust_scores
+            .iter()
+            .flatten()
+            .filter(|&&t| t > thr)
+            .count();
         let total: i64 = self.interactions_with.iter().sum();
         high >= 2 && total > 10
     }
@@ -46,7 +51,11 @@ impl Deceptive {
     pub fn act(&mut self, rng: &mut PyRandom, _self_idx: usize, obs: &Observation) -> Action {
         if let Some(p) = obs.first_pending {
             let c = self.interactions_with[p.initiator];
-            let limit = if c < self.cfg.trust_building_phase { 0.9 } else { 0.6 };
+            let limit = if c < self.cfg.trust_building_phase {
+                0.9
+            } else {
+                0.6
+            };
             return if rng.random() < limit {
                 Action::Accept(p.proposal_id)
             } else {
@@ -86,8 +95,12 @@ impl Deceptive {
             self.scratch.clear();
             let phase = self.cfg.trust_building_phase;
             let iw = &self.interactions_with;
-            self.scratch
-                .extend(obs.visible_agents.iter().map(|a| a.idx).filter(|&i| iw[i] < phase));
+            self.scratch.extend(
+                obs.visible_agents
+                    .iter()
+                    .map(|a| a.idx)
+                    .filter(|&i| iw[i] < phase),
+            );
             if self.scratch.is_empty() {
                 return Action::Noop;
             }

@@ -40,11 +40,16 @@ impl Honest {
             rng.choice_index(4);
             return Action::Post;
         }
-        if obs.can_vote && !obs.visible_posts.is_empty() && rng.random() < self.cfg.vote_probability {
+        if obs.can_vote && !obs.visible_posts.is_empty() && rng.random() < self.cfg.vote_probability
+        {
             self.scratch.clear();
             let memory = &self.memory;
-            self.scratch
-                .extend(obs.visible_posts.iter().copied().filter(|&p| !memory.has_voted(p)));
+            self.scratch.extend(
+                obs.visible_posts
+                    .iter()
+                    .copied()
+                    .filter(|&p| !memory.has_voted(p)),
+            );
             if self.scratch.is_empty() {
                 return Action::Noop;
             }
@@ -53,7 +58,10 @@ impl Honest {
             self.memory.push_vote(post);
             return Action::Vote { post, up: true };
         }
-        if obs.can_interact && rng.random() < self.cfg.interact_probability && !obs.visible_agents.is_empty() {
+        if obs.can_interact
+            && rng.random() < self.cfg.interact_probability
+            && !obs.visible_agents.is_empty()
+        {
             self.ranked.clear();
             self.ranked.extend(
                 obs.visible_agents
@@ -65,7 +73,8 @@ impl Honest {
                 return Action::Noop;
             }
             // Stable sort, descending: ties keep registration order.
-            self.ranked.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+            self.ranked
+                .sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
             return Action::Propose {
                 counterparty: self.ranked[0].0,
                 itype: InteractionType::Collaboration,
@@ -79,7 +88,6 @@ impl Honest {
         match itype {
             InteractionType::Collaboration => threshold -= 0.1,
             InteractionType::Trade => threshold += 0.1,
-            _ => {}
         }
         let w = self.cfg.trust_weight;
         let score = trust.get(initiator) * w + 0.5 * (1.0 - w);

@@ -14,11 +14,10 @@ use super::feed::Feed;
 use crate::rng::PyRandom;
 use crate::scenario::{AgentConfig, AgentKind};
 
-/// Interaction types the core agents propose.
+/// Interaction types the core agents propose (they never propose the
+/// reference's `reply` or `vote` interaction types).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InteractionType {
-    Reply,
-    Vote,
     Trade,
     Collaboration,
 }
@@ -26,8 +25,6 @@ pub enum InteractionType {
 impl InteractionType {
     pub fn as_str(self) -> &'static str {
         match self {
-            InteractionType::Reply => "reply",
-            InteractionType::Vote => "vote",
             InteractionType::Trade => "trade",
             InteractionType::Collaboration => "collaboration",
         }
@@ -71,8 +68,14 @@ pub enum Action {
     /// Fails silently without a marketplace (§14.3), but its draws happened.
     PostBounty,
     Post,
-    Vote { post: usize, up: bool },
-    Propose { counterparty: usize, itype: InteractionType },
+    Vote {
+        post: usize,
+        up: bool,
+    },
+    Propose {
+        counterparty: usize,
+        itype: InteractionType,
+    },
     Accept(u64),
     Reject(u64),
 }
@@ -102,7 +105,6 @@ enum Policy {
 #[derive(Debug, Clone, Copy)]
 pub struct Outcome {
     pub other: usize,
-    pub initiated: bool,
     pub accepted: bool,
     pub p: f64,
 }
@@ -111,9 +113,15 @@ impl Mind {
     pub fn new(idx: usize, n_agents: usize, seed: i128, config: &AgentConfig) -> Mind {
         let policy = match config {
             AgentConfig::Honest(c) => Policy::Honest(honest::Honest::new(c.clone())),
-            AgentConfig::Opportunistic(c) => Policy::Opportunistic(opportunistic::Opportunistic::new(c.clone())),
-            AgentConfig::Deceptive(c) => Policy::Deceptive(deceptive::Deceptive::new(c.clone(), n_agents)),
-            AgentConfig::Adversarial(c) => Policy::Adversarial(adversarial::Adversarial::new(c.clone(), n_agents)),
+            AgentConfig::Opportunistic(c) => {
+                Policy::Opportunistic(opportunistic::Opportunistic::new(c.clone()))
+            }
+            AgentConfig::Deceptive(c) => {
+                Policy::Deceptive(deceptive::Deceptive::new(c.clone(), n_agents))
+            }
+            AgentConfig::Adversarial(c) => {
+                Policy::Adversarial(adversarial::Adversarial::new(c.clone(), n_agents))
+            }
         };
         Mind {
             idx,
@@ -123,16 +131,14 @@ impl Mind {
         }
     }
 
-    /// `compute_counterparty_trust`: the live EMA value or 0.5. (The
-    /// history bootstrap of the reference is unreachable: any outcome
-    /// creates the memory entry.)
-    pub fn trust(&self, other: usize) -> f64 {
-        self.trust[other].unwrap_or(0.5)
-    }
-
     /// The active decision on this agent's turn.
     pub fn act(&mut self, obs: &Observation) -> Action {
-        let Mind { rng, trust, policy, idx } = self;
+        let Mind {
+            rng,
+            trust,
+            policy,
+            idx,
+        } = self;
         let view = TrustView(trust);
         match policy {
             Policy::Honest(h) => h.act(rng, &view, obs),
@@ -144,7 +150,9 @@ impl Mind {
 
     /// The passive decision on a proposal still pending at step end.
     pub fn accept(&mut self, initiator: usize, itype: InteractionType) -> bool {
-        let Mind { rng, trust, policy, .. } = self;
+        let Mind {
+            rng, trust, policy, ..
+        } = self;
         let view = TrustView(trust);
         match policy {
             Policy::Honest(h) => h.accept(&view, initiator, itype),
@@ -171,7 +179,9 @@ impl Mind {
     }
 }
 
-/// Read access to the agent's trust memory for policy code.
+/// Read access to the agent's trust memory (`compute_counterparty_trust`):
+/// the live EMA value or 0.5. The reference's history bootstrap is
+/// unreachable (any outcome creates the memory entry).
 pub(crate) struct TrustView<'a>(&'a [Option<f64>]);
 
 impl TrustView<'_> {
