@@ -53,7 +53,7 @@ pub fn generate(
             rng.uniform(-0.5, -0.1),
         ),
     };
-    let rep_factor = 0.75 + 0.25 * reputation.min(1.0).max(-1.0);
+    let rep_factor = 0.75 + 0.25 * reputation.clamp(-1.0, 1.0);
     tp *= rep_factor;
     eng *= rep_factor;
     if !accepted && eng > 0.0 {
