@@ -8,10 +8,11 @@ use super::agents::{
 };
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
+use super::network::AgentNetwork;
 use super::observables;
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance};
-use crate::metrics::{EpochMetrics, SecurityFigures, SoftAccumulator};
+use crate::metrics::{CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator};
 use crate::rng::PyRandom;
 use crate::scenario::{AgentKind, Scenario, ScheduleMode};
 
@@ -58,6 +59,7 @@ pub(crate) struct World<'s, 'k> {
     orch_rng: PyRandom,
     minds: Vec<Mind>,
     gov: Governance,
+    network: Option<AgentNetwork>,
     epoch_acc: SoftAccumulator,
     run_acc: SoftAccumulator,
     noise: bool,
@@ -102,6 +104,13 @@ impl<'s, 'k> World<'s, 'k> {
             .map(|(i, cfg)| Mind::new(i, n, seed + i as i128 + 1, cfg))
             .collect();
         let sim = &sc.simulation;
+        // `_initialize_network`: the topology, then the collusion agent list.
+        let network = sc
+            .network
+            .as_ref()
+            .map(|cfg| AgentNetwork::new(cfg, seed as i64, n));
+        let mut gov = Governance::new(&sc.governance, seed, n);
+        gov.set_collusion_agent_ids(&names);
         World {
             sc,
             epoch: 0,
@@ -125,7 +134,8 @@ impl<'s, 'k> World<'s, 'k> {
             next_interaction: 0,
             orch_rng: PyRandom::new(seed),
             minds,
-            gov: Governance::new(&sc.governance, seed, n),
+            gov,
+            network,
             epoch_acc: SoftAccumulator::default(),
             run_acc: SoftAccumulator::default(),
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
@@ -176,6 +186,14 @@ impl<'s, 'k> World<'s, 'k> {
                 self.run_step();
                 self.step += 1;
                 self.rate.iter_mut().for_each(|r| r.interactions_used = 0);
+            }
+            // Epoch-end middleware: network edge decay, before the metrics.
+            if let Some(net) = self.network.as_mut() {
+                let pruned = net.decay_edges();
+                if pruned > 0 {
+                    let epoch = self.epoch;
+                    self.emit(|_| Event::NetworkEdgesPruned { pruned, epoch });
+                }
             }
             let m = self.epoch_metrics();
             if let Some(s) = self.sink.as_deref_mut() {
@@ -233,7 +251,15 @@ impl<'s, 'k> World<'s, 'k> {
                 active_threat_count: r.active_threat_count,
                 contagion_depth: r.contagion_depth,
             }),
-            collusion: None,
+            collusion: self
+                .gov
+                .collusion
+                .latest
+                .as_ref()
+                .map(|r| CollusionFigures {
+                    ecosystem_collusion_risk: r.ecosystem_collusion_risk,
+                    n_flagged_pairs: r.n_flagged_pairs,
+                }),
         }
     }
 
@@ -334,10 +360,16 @@ impl<'s, 'k> World<'s, 'k> {
         self.minds[agent].act(&obs)
     }
 
+    /// Registration order, state-frozen agents and self excluded; with a
+    /// network only the agent's neighbours.
     fn fill_visible(&mut self, agent: usize) {
         self.visible.clear();
         for i in 0..self.names.len() {
-            if i != agent && !self.frozen[i] {
+            let neighbour = self
+                .network
+                .as_ref()
+                .is_none_or(|net| net.has_edge(agent, i));
+            if i != agent && !self.frozen[i] && neighbour {
                 self.visible.push(VisibleAgent {
                     idx: i,
                     kind: self.kinds[i],
@@ -393,7 +425,13 @@ impl<'s, 'k> World<'s, 'k> {
                 counterparty,
                 itype,
             } => {
-                if self.rate[agent].interactions_used < limits.interactions_per_step {
+                // A proposal needs an edge when there is a network; a
+                // refused one uses no counter.
+                let linked = self
+                    .network
+                    .as_ref()
+                    .is_none_or(|net| net.has_edge(agent, counterparty));
+                if self.rate[agent].interactions_used < limits.interactions_per_step && linked {
                     let id = self.next_interaction;
                     self.next_interaction += 1;
                     self.pending.push(Proposal {
@@ -547,5 +585,10 @@ impl<'s, 'k> World<'s, 'k> {
             epoch,
             step,
         });
+        if accepted {
+            if let Some(net) = self.network.as_mut() {
+                net.strengthen_edge(init, cp);
+            }
+        }
     }
 }
