@@ -1,10 +1,13 @@
 //! Scenario files: the typed model, the YAML loader with validation and
 //! diagnostics, and dotted-path parameters for sweeps.
 
+mod agents;
+mod coerce;
 mod load;
 mod model;
 pub mod params;
-#[allow(dead_code)] // used by the loader in the next commit
+mod schema;
+mod sections;
 mod yaml;
 
 pub use load::{load_file, load_str, LoadOptions, Loaded, ScenarioError, Warning};
