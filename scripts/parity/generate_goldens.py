@@ -24,18 +24,22 @@ Writes, under --out:
 The output depends only on the inputs: same inputs, same bytes.
 """
 import argparse
+import datetime as dt
 import json
 import math
-import os
 import platform
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from importlib import metadata
 from pathlib import Path
+from unittest import mock
 
+import swarm.env.feed
 from swarm.core.orchestrator import EpochMetrics
+from swarm.env.feed import Feed
 from swarm.metrics.soft_metrics import SoftMetrics
 from swarm.models.events import EventType
 from swarm.scenarios.loader import build_orchestrator, load_scenario
@@ -57,6 +61,78 @@ COLLUSION_KEYS = ("ecosystem_collusion_risk", "n_flagged_pairs")
 # Scenarios whose `swarm run` console output --console captures (at the seed
 # written in the scenario file).
 CONSOLE_SCENARIOS = ("baseline", "alignment_waltz_targeted_feedback", "macpo_weak_to_strong")
+
+# A run is retried when it may have hit one of the reference's wall-clock races.
+MAX_ATTEMPTS = 5
+# Security's contagion test passes only while a chain spans < ~29 s of wall
+# time (spec: treat its velocity as infinite); retry runs slower than this.
+MAX_RUN_SECONDS = 20.0
+
+
+class RacyRun(Exception):
+    """The run's outcome may depend on wall-clock timing; run it again."""
+
+
+class FeedClockPin:
+    """Pins the one wall-clock race of the reference that changes its results.
+
+    Feed.get_ranked_posts sorts posts by net_votes + 0.5 * replies -
+    0.01 * age_hours, where each post's age comes from its own datetime.now()
+    call. The age term is only meant to break ties between equal vote counts
+    (newest post first: spec, simulation-model.md section 2.7). But if the
+    process stalls while the keys are computed, two now() calls can be further
+    apart than the two posts' creation times. Stalls of a few milliseconds
+    happen within one key loop on the machine the goldens came from. Equal-vote
+    posts then come out in another order, and the run diverges: total_votes
+    differs by one between two runs of the same seed. So while a ranking is
+    computed, the feed module's clock is frozen at one instant: every age is
+    measured from the same now(), and the package's own method ranks
+    equal-vote posts newest first. Post creation times still come from the real
+    clock. They must increase strictly in creation order, or a tie falls back
+    to oldest first. A run where they do not is rejected as racy.
+    """
+
+    class FrozenClock(dt.datetime):
+        """Stands in for the feed module's `datetime`: now() is one fixed instant."""
+        instant = None
+
+        @classmethod
+        def now(cls, tz=None):
+            return cls.instant
+
+    def __init__(self):
+        self._original = Feed.get_ranked_posts
+        self._n_checked, self._last_stamp = 0, None
+        self.disorder = 0           # posts not created strictly after the previous one
+
+    def _check_stamps(self, feed):
+        posts = list(feed._posts.values())
+        for post in posts[self._n_checked:]:
+            if self._last_stamp is not None and post.created_at <= self._last_stamp:
+                self.disorder += 1
+            self._last_stamp = post.created_at
+        self._n_checked = len(posts)
+
+    def __enter__(self):
+        pin, clock = self, self.FrozenClock
+
+        def ranked_at_one_instant(feed, *args, **kwargs):
+            pin._check_stamps(feed)
+            clock.instant = dt.datetime.now()
+            real = swarm.env.feed.datetime
+            swarm.env.feed.datetime = clock
+            try:
+                return pin._original(feed, *args, **kwargs)
+            finally:
+                swarm.env.feed.datetime = real
+
+        self._patch = mock.patch.object(Feed, "get_ranked_posts", ranked_at_one_instant)
+        self._patch.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._patch.stop()
+        return False
 
 
 def parse_seeds(text):
@@ -106,7 +182,20 @@ def load(path, seed):
 
 
 def run_one(path, seed):
-    """Run one scenario at one seed. Returns (epoch records, interaction rows)."""
+    """Run one scenario at one seed, free of wall-clock races (see FeedClockPin).
+
+    Returns (epoch records, interaction rows)."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return run_attempt(path, seed)
+        except RacyRun as why:
+            print(f"note: {path} seed {seed} attempt {attempt}: {why}; running it again",
+                  file=sys.stderr)
+    raise RuntimeError(f"{path} seed {seed}: no race-free run in {MAX_ATTEMPTS} attempts")
+
+
+def run_attempt(path, seed):
+    """One run; raises RacyRun if its outcome may depend on timing."""
     scenario = load(path, seed)
     orch = build_orchestrator(scenario)
     soft = SoftMetrics(orch.payoff_engine)
@@ -156,7 +245,14 @@ def run_one(path, seed):
 
     orch.on_interaction_complete(on_interaction)
     orch.subscribe_events(on_event)
-    history = orch.run()
+    started = time.monotonic()
+    with FeedClockPin() as pin:
+        history = orch.run()
+    elapsed = time.monotonic() - started
+    if pin.disorder:
+        raise RacyRun(f"{pin.disorder} post(s) not created strictly after the previous one")
+    if elapsed > MAX_RUN_SECONDS:
+        raise RacyRun(f"took {elapsed:.1f} s of wall time (contagion velocity test)")
 
     if len(history) != len(snapshots):
         raise RuntimeError(f"{path} seed {seed}: {len(history)} epochs of metrics, "
@@ -213,45 +309,62 @@ def write_if_changed(path, text):
     return "unchanged" if old == text else ("updated" if old is not None else "new")
 
 
-def console_table(records):
-    """The per-epoch table lines `swarm run` prints, rebuilt from our records."""
-    return [f"{r['epoch']:<6} {r['total_interactions']:<13} {r['accepted_interactions']:<10} "
-            f"{r['toxicity_rate']:<10.4f} {r['total_welfare']:<10.2f} "
-            f"{r['net_social_welfare']:<10.2f}" for r in records]
+def console_numbers(records):
+    """The lines with numbers that `swarm run` prints (per-epoch table and run
+    summary; see governance-metrics-io.md section 4.1), rebuilt from our records."""
+    lines = [f"{r['epoch']:<6} {r['total_interactions']:<13} {r['accepted_interactions']:<10} "
+             f"{r['toxicity_rate']:<10.4f} {r['total_welfare']:<10.2f} "
+             f"{r['net_social_welfare']:<10.2f}" for r in records]
+    n = len(records)
+    lines += [
+        f"Total interactions: {sum(r['total_interactions'] for r in records)}",
+        f"Accepted:          {sum(r['accepted_interactions'] for r in records)}",
+        f"Avg toxicity:      {sum(r['toxicity_rate'] for r in records) / n:.4f}",
+        f"Avg surplus:       {sum(r['total_welfare'] for r in records) / n:.2f}",
+        f"Avg net welfare:   {sum(r['net_social_welfare'] for r in records) / n:.2f}"
+        "  (surplus - externalities)",
+    ]
+    return lines
 
 
 def capture_console(path, out_dir):
     """Run the real CLI on a copy of the scenario in an empty temp dir; save stdout.
 
     The CLI keeps the scenario's event log only when the log's parent directory
-    is writable; in the empty temp dir `logs/` does not exist, so nothing is
-    logged, and the copy keeps the repo clean whatever happens.
+    is writable. `logs/` does not exist in the empty temp dir, so nothing is
+    logged, and the copy keeps the repo clean whatever happens. The CLI runs
+    unmodified, so its feed ranking is not pinned (FeedClockPin). Every line
+    with numbers that it prints must match the pinned harness at the same seed,
+    and a run that does not match is repeated.
     """
     scenario = load_scenario(Path(path))
     seed = scenario.orchestrator_config.seed
     entry = Path(sys.executable).parent / "swarm"
     cli = [str(entry)] if entry.exists() else [sys.executable, "-m", "swarm"]
-    with tempfile.TemporaryDirectory(prefix="swarm-console-") as tmp:
-        copy = Path(tmp) / Path(path).name
-        shutil.copyfile(path, copy)
-        proc = subprocess.run(cli + ["run", copy.name], cwd=tmp, capture_output=True,
-                              text=True, check=False)
-        leftovers = sorted(p.name for p in Path(tmp).iterdir() if p != copy)
-    if proc.returncode != 0:
-        raise RuntimeError(f"swarm run {path} failed ({proc.returncode}):\n{proc.stderr}")
-    if proc.stderr.strip():
-        print(f"warning: swarm run {path} wrote to stderr:\n{proc.stderr}", file=sys.stderr)
-    if leftovers:
-        print(f"warning: swarm run {path} created {leftovers} in its temp dir",
-              file=sys.stderr)
-    # Cross-check: our harness at the file's seed must print the same table.
     records, _ = run_one(path, seed)
-    missing = [line for line in console_table(records) if line not in proc.stdout.splitlines()]
-    if missing:
-        raise RuntimeError(f"{path}: harness disagrees with `swarm run` table, e.g. "
-                           f"{missing[0]!r}")
-    target = out_dir / "console" / f"{scenario.scenario_id}_seed{seed}.txt"
-    return target, write_if_changed(target, proc.stdout)
+    expected = console_numbers(records)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        with tempfile.TemporaryDirectory(prefix="swarm-console-") as tmp:
+            copy = Path(tmp) / Path(path).name
+            shutil.copyfile(path, copy)
+            proc = subprocess.run(cli + ["run", copy.name], cwd=tmp, capture_output=True,
+                                  text=True, check=False)
+            leftovers = sorted(p.name for p in Path(tmp).iterdir() if p != copy)
+        if proc.returncode != 0:
+            raise RuntimeError(f"swarm run {path} failed ({proc.returncode}):\n{proc.stderr}")
+        if proc.stderr.strip():
+            print(f"warning: swarm run {path} wrote to stderr:\n{proc.stderr}",
+                  file=sys.stderr)
+        if leftovers:
+            raise RuntimeError(f"swarm run {path} created {leftovers} in its temp dir")
+        printed = set(proc.stdout.splitlines())
+        missing = [line for line in expected if line not in printed]
+        if not missing:
+            target = out_dir / "console" / f"{scenario.scenario_id}_seed{seed}.txt"
+            return target, write_if_changed(target, proc.stdout)
+        print(f"note: swarm run {path} attempt {attempt} disagrees with the harness "
+              f"(e.g. {missing[0]!r} not printed); running it again", file=sys.stderr)
+    raise RuntimeError(f"swarm run {path}: no run matching the harness in {MAX_ATTEMPTS}")
 
 
 def main(argv=None):
