@@ -65,7 +65,8 @@ CONSOLE_SCENARIOS = ("baseline", "alignment_waltz_targeted_feedback", "macpo_wea
 # A run is retried when it may have hit one of the reference's wall-clock races.
 MAX_ATTEMPTS = 5
 # Security's contagion test passes only while a chain spans < ~29 s of wall
-# time (spec: treat its velocity as infinite); retry runs slower than this.
+# time (spec: treat its velocity as infinite); with security on, slower runs
+# are retried.
 MAX_RUN_SECONDS = 20.0
 
 
@@ -251,7 +252,8 @@ def run_attempt(path, seed):
     elapsed = time.monotonic() - started
     if pin.disorder:
         raise RacyRun(f"{pin.disorder} post(s) not created strictly after the previous one")
-    if elapsed > MAX_RUN_SECONDS:
+    security = getattr(scenario.orchestrator_config.governance_config, "security_enabled", False)
+    if security and elapsed > MAX_RUN_SECONDS:
         raise RacyRun(f"took {elapsed:.1f} s of wall time (contagion velocity test)")
 
     if len(history) != len(snapshots):
