@@ -10,7 +10,9 @@ CPython 3.11 (see generate_goldens.sh, which sets one up):
 For every scenario and seed the scenario is loaded with the package's own
 loader, its simulation seed is replaced (the orchestrator and the loader
 derive every random stream from it), event-log output is switched off, and
-the orchestrator is run. Per epoch we record the reference's EpochMetrics,
+the orchestrator is run, with the feed ranking's wall clock pinned (see
+FeedClockPin: the one timing race that changes results). Per epoch we record
+the reference's EpochMetrics,
 SoftMetrics over the epoch's finalized interactions, and the frozen /
 quarantined agent counts at the moment the epoch's metrics are computed.
 
