@@ -36,7 +36,10 @@ pub struct Security {
     history: Vec<GovInteraction>,
     /// Trust = raw reputation, set at every epoch start.
     trust: Vec<f64>,
-    quarantined: Vec<usize>,
+    /// Quarantined agents and the epoch each was quarantined at.
+    quarantined: Vec<(usize, u32)>,
+    /// With the `quarantine_release` fix: epochs a quarantine lasts.
+    release_after: Option<i64>,
     pub latest: Option<SecurityReport>,
 }
 
@@ -54,7 +57,7 @@ impl Indicator {
 }
 
 impl Security {
-    pub fn new(cfg: &GovernanceConfig) -> Security {
+    pub fn new(cfg: &GovernanceConfig, release_after: Option<i64>) -> Security {
         Security {
             injection_threshold: cfg.security_injection_threshold,
             manipulation_threshold: cfg.security_manipulation_threshold,
@@ -72,12 +75,13 @@ impl Security {
             history: Vec::new(),
             trust: Vec::new(),
             quarantined: Vec::new(),
+            release_after,
             latest: None,
         }
     }
 
     pub fn is_quarantined(&self, agent: usize) -> bool {
-        self.quarantined.contains(&agent)
+        self.quarantined.iter().any(|&(a, _)| a == agent)
     }
 
     pub fn n_quarantined(&self) -> usize {
@@ -117,18 +121,34 @@ impl Security {
     }
 
     /// Analyse the whole history; penalise and quarantine.
-    pub fn on_epoch_start(&mut self, reputation: &[f64], effect: &mut Effect) {
+    pub fn on_epoch_start(&mut self, epoch: u32, reputation: &[f64], effect: &mut Effect) {
         self.trust.clear();
         self.trust.extend_from_slice(reputation);
-        if self.history.len() < self.min_interactions {
-            return;
+        let mut released = Vec::new();
+        if let Some(duration) = self.release_after {
+            self.quarantined.retain(|&(a, since)| {
+                let keep = (epoch as i64) < since as i64 + duration;
+                if !keep {
+                    released.push(a);
+                }
+                keep
+            });
         }
+        if self.history.len() >= self.min_interactions {
+            self.analyze_and_contain(epoch, effect);
+        }
+        // A released agent quarantined again in this pass stays frozen.
+        released.retain(|&a| !self.is_quarantined(a));
+        effect.unfreeze.extend(released);
+    }
+
+    fn analyze_and_contain(&mut self, epoch: u32, effect: &mut Effect) {
         let report = self.analyze();
         for &(agent, score) in &report.agent_threat_scores {
             if score >= self.quarantine_threshold {
                 effect.freeze.push(agent);
-                if !self.quarantined.contains(&agent) {
-                    self.quarantined.push(agent);
+                if !self.is_quarantined(agent) {
+                    self.quarantined.push((agent, epoch));
                 }
             }
             if score >= self.penalty_threshold {

@@ -9,6 +9,8 @@ pub struct Post {
     pub author: usize,
     pub upvotes: i64,
     pub downvotes: i64,
+    /// Weighted net votes (only with the `enforce_vote_normalization` fix).
+    pub weighted: f64,
 }
 
 impl Post {
@@ -21,19 +23,33 @@ impl Post {
 #[derive(Debug, Default, Clone)]
 pub struct Feed {
     pub posts: Vec<Post>,
-    /// (voter, post) → is_upvote.
-    votes: HashMap<(u32, u32), bool>,
+    /// (voter, post) → (is_upvote, weight).
+    votes: HashMap<(u32, u32), (bool, f64)>,
+    /// `max_vote_weight_per_agent` when vote normalisation is enforced.
+    normalize: Option<f64>,
+    /// Votes recorded per voter (for normalisation).
+    votes_cast: HashMap<u32, u32>,
 }
 
 /// How many ranked posts an observation shows.
 pub const VISIBLE_POSTS: usize = 20;
 
 impl Feed {
+    /// A feed whose ranking weights each vote by
+    /// `1 / (1 + votes_cast / max_weight)` (the reference's unused helper).
+    pub fn with_vote_normalization(max_weight: f64) -> Feed {
+        Feed {
+            normalize: Some(max_weight),
+            ..Feed::default()
+        }
+    }
+
     pub fn create_post(&mut self, author: usize) -> usize {
         self.posts.push(Post {
             author,
             upvotes: 0,
             downvotes: 0,
+            weighted: 0.0,
         });
         self.posts.len() - 1
     }
@@ -49,15 +65,28 @@ impl Feed {
         let Some(p) = self.posts.get_mut(post) else {
             return false;
         };
-        match self.votes.insert((voter as u32, post as u32), up) {
+        let key = (voter as u32, post as u32);
+        let sign = |up: bool| if up { 1.0 } else { -1.0 };
+        match self.votes.get(&key).copied() {
             None => {
                 if up {
                     p.upvotes += 1
                 } else {
                     p.downvotes += 1
                 }
+                let weight = match self.normalize {
+                    Some(max) => {
+                        let cast = self.votes_cast.entry(voter as u32).or_insert(0);
+                        let w = 1.0 / (1.0 + *cast as f64 / max);
+                        *cast += 1;
+                        w
+                    }
+                    None => 1.0,
+                };
+                p.weighted += sign(up) * weight;
+                self.votes.insert(key, (up, weight));
             }
-            Some(old) if old != up => {
+            Some((old, weight)) if old != up => {
                 if old {
                     p.upvotes -= 1;
                     p.downvotes += 1;
@@ -65,6 +94,8 @@ impl Feed {
                     p.downvotes -= 1;
                     p.upvotes += 1;
                 }
+                p.weighted += 2.0 * sign(up) * weight;
+                self.votes.insert(key, (up, weight));
             }
             Some(_) => {}
         }
@@ -78,7 +109,14 @@ impl Feed {
         out.extend((0..self.posts.len()).rev());
         // Stable sort of a newest-first list by net votes descending keeps
         // newest first among ties.
-        out.sort_by_key(|&i| std::cmp::Reverse(self.posts[i].net_votes()));
+        if self.normalize.is_some() {
+            out.sort_by(|&a, &b| {
+                let (a, b) = (self.posts[a].weighted, self.posts[b].weighted);
+                b.partial_cmp(&a).unwrap_or(std::cmp::Ordering::Equal)
+            });
+        } else {
+            out.sort_by_key(|&i| std::cmp::Reverse(self.posts[i].net_votes()));
+        }
         out.truncate(VISIBLE_POSTS);
     }
 }
@@ -110,5 +148,22 @@ mod tests {
         assert!(f.vote(0, 1, false));
         assert_eq!((f.posts[0].upvotes, f.posts[0].downvotes), (0, 1));
         assert!(!f.vote(5, 1, true));
+    }
+
+    #[test]
+    fn normalised_votes_of_heavy_voters_count_less() {
+        let mut f = Feed::with_vote_normalization(1.0);
+        for a in 0..3 {
+            f.create_post(a);
+        }
+        // Voter 7 votes on post 0 first (weight 1) then post 1 (weight 1/2);
+        // voter 8's first vote on post 2 weighs 1: post 2 outranks post 1.
+        f.vote(0, 7, true);
+        f.vote(1, 7, true);
+        f.vote(2, 8, true);
+        let mut r = Vec::new();
+        f.ranked_into(&mut r);
+        assert_eq!(r, vec![2, 0, 1]);
+        assert_eq!(f.posts[1].weighted, 0.5);
     }
 }

@@ -39,6 +39,8 @@ struct RateState {
     posts_used: i64,
     interactions_used: i64,
     votes_used: i64,
+    /// Proposals this epoch (only bounded with `enforce_bandwidth_cap`).
+    proposals_epoch: i64,
 }
 
 pub(crate) struct World<'s, 'k> {
@@ -120,12 +122,18 @@ impl<'s, 'k> World<'s, 'k> {
             ],
             frozen: vec![false; n],
             rate: vec![RateState::default(); n],
-            feed: Feed::default(),
+            feed: if sc.semantics.enforce_vote_normalization
+                && sc.governance.vote_normalization_enabled
+            {
+                Feed::with_vote_normalization(sc.governance.max_vote_weight_per_agent)
+            } else {
+                Feed::default()
+            },
             pending: Vec::new(),
             next_interaction: 0,
             orch_rng: PyRandom::new(seed),
             minds,
-            gov: Governance::new(&sc.governance, seed, n),
+            gov: Governance::new(&sc.governance, &sc.payoff, sc.semantics, seed, n),
             epoch_acc: SoftAccumulator::default(),
             run_acc: SoftAccumulator::default(),
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
@@ -324,7 +332,8 @@ impl<'s, 'k> World<'s, 'k> {
         let obs = Observation {
             resources: self.resources[agent],
             can_post: r.posts_used < limits.posts_per_epoch,
-            can_interact: r.interactions_used < limits.interactions_per_step,
+            can_interact: r.interactions_used < limits.interactions_per_step
+                && self.within_bandwidth(agent),
             can_vote: r.votes_used < limits.votes_per_epoch,
             visible_posts: &self.ranked,
             feed: &self.feed,
@@ -332,6 +341,13 @@ impl<'s, 'k> World<'s, 'k> {
             visible_agents: &self.visible,
         };
         self.minds[agent].act(&obs)
+    }
+
+    /// The `enforce_bandwidth_cap` fix: at most `bandwidth_cap` proposals
+    /// per agent per epoch. Always true in parity mode.
+    fn within_bandwidth(&self, agent: usize) -> bool {
+        !self.sc.semantics.enforce_bandwidth_cap
+            || self.rate[agent].proposals_epoch < self.sc.governance.bandwidth_cap
     }
 
     fn fill_visible(&mut self, agent: usize) {
@@ -403,6 +419,7 @@ impl<'s, 'k> World<'s, 'k> {
                         itype,
                     });
                     self.rate[agent].interactions_used += 1;
+                    self.rate[agent].proposals_epoch += 1;
                     let (epoch, step) = (self.epoch, self.step);
                     self.emit(|_| Event::InteractionProposed {
                         interaction: id,
