@@ -16,7 +16,8 @@ pub struct Scenario {
     pub payoff: PayoffConfig,
     pub rate_limits: RateLimits,
     pub network: Option<NetworkConfig>,
-    /// Success criteria in file order (key, numeric value).
+    /// Success criteria in file order (key, numeric value). Keys the
+    /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
     pub outputs: OutputsConfig,
     /// Parity mode (default) or corrected semantics for reference bugs.
