@@ -64,7 +64,6 @@ pub(crate) struct World<'s, 'k> {
     run_acc: SoftAccumulator,
     noise: bool,
     // Reused buffers: no allocation per turn.
-    ranked: Vec<usize>,
     visible: Vec<VisibleAgent>,
     order: Vec<usize>,
     eligible: Vec<usize>,
@@ -137,7 +136,6 @@ impl<'s, 'k> World<'s, 'k> {
             epoch_acc: SoftAccumulator::default(),
             run_acc: SoftAccumulator::default(),
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
-            ranked: Vec::new(),
             visible: Vec::new(),
             order: Vec::new(),
             eligible: Vec::new(),
@@ -314,7 +312,7 @@ impl<'s, 'k> World<'s, 'k> {
 
     /// Build the live observation of `agent` and let it act.
     fn take_turn(&mut self, agent: usize) -> Action {
-        self.feed.ranked_into(&mut self.ranked);
+        self.feed.top();
         self.fill_visible(agent);
         if self.noise {
             self.noise_visible_and_ecosystem();
@@ -335,7 +333,7 @@ impl<'s, 'k> World<'s, 'k> {
             can_interact: r.interactions_used < limits.interactions_per_step
                 && self.within_bandwidth(agent),
             can_vote: r.votes_used < limits.votes_per_epoch,
-            visible_posts: &self.ranked,
+            visible_posts: self.feed.cached_top(),
             feed: &self.feed,
             first_pending,
             visible_agents: &self.visible,
