@@ -13,7 +13,7 @@ pub use collusion::{Collusion, CollusionRecord, CollusionReport};
 pub use security::{Security, SecurityReport};
 
 use crate::rng::PyRandom;
-use crate::scenario::GovernanceConfig;
+use crate::scenario::{GovernanceConfig, PayoffConfig, Semantics};
 
 /// The aggregate effect of one hook pass.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -72,6 +72,11 @@ pub struct GovInteraction {
 #[derive(Debug, Clone)]
 pub struct Governance {
     cfg: GovernanceConfig,
+    semantics: Semantics,
+    /// Tax base constants: (2, 1) in parity mode, the payoff's s+/s− with
+    /// the `tax_uses_payoff` fix.
+    tax_s_plus: f64,
+    tax_s_minus: f64,
     pub circuit_breaker: CircuitBreaker,
     /// The audit lever's own `Random(seed)`; drawn only when audits are on.
     audit_rng: PyRandom,
@@ -80,13 +85,30 @@ pub struct Governance {
 }
 
 impl Governance {
-    pub fn new(cfg: &GovernanceConfig, seed: i128, n_agents: usize) -> Governance {
+    pub fn new(
+        cfg: &GovernanceConfig,
+        payoff: &PayoffConfig,
+        semantics: Semantics,
+        seed: i128,
+        n_agents: usize,
+    ) -> Governance {
+        let (tax_s_plus, tax_s_minus) = if semantics.tax_uses_payoff {
+            (payoff.s_plus, payoff.s_minus)
+        } else {
+            (2.0, 1.0)
+        };
+        let release_after = semantics
+            .quarantine_release
+            .then_some(cfg.freeze_duration_epochs);
         Governance {
             cfg: cfg.clone(),
+            semantics,
+            tax_s_plus,
+            tax_s_minus,
             circuit_breaker: CircuitBreaker::new(n_agents),
             audit_rng: PyRandom::new(seed),
             collusion: Collusion::new(cfg),
-            security: Security::new(cfg),
+            security: Security::new(cfg, release_after),
         }
     }
 
@@ -119,7 +141,8 @@ impl Governance {
             self.collusion.on_epoch_start(&mut effect);
         }
         if self.cfg.security_enabled {
-            self.security.on_epoch_start(view.reputation, &mut effect);
+            self.security
+                .on_epoch_start(view.epoch, view.reputation, &mut effect);
         }
         effect
     }
@@ -131,7 +154,7 @@ impl Governance {
         let mut effect = Effect::default();
         if self.cfg.transaction_tax_rate != 0.0 && ix.accepted {
             // The reference's tax base hard-codes s+ = 2, s− = 1 (§14.6).
-            let surplus = ix.p * 2.0 - (1.0 - ix.p) * 1.0;
+            let surplus = ix.p * self.tax_s_plus - (1.0 - ix.p) * self.tax_s_minus;
             let base = surplus.max(0.0) + ix.tau.abs();
             let tax = self.cfg.transaction_tax_rate * base;
             effect.cost_a += tax * self.cfg.transaction_tax_split;
@@ -144,14 +167,18 @@ impl Governance {
         {
             effect.freeze.push(ix.initiator);
         }
-        if self.cfg.audit_enabled {
+        if self.cfg.audit_enabled && (ix.accepted || !self.semantics.audit_accepted_only) {
             // One draw per finalized interaction, before looking at p.
             let r = self.audit_rng.random();
             if r <= self.cfg.audit_probability && ix.p < self.cfg.audit_threshold_p {
                 let penalty =
                     (self.cfg.audit_threshold_p - ix.p) * self.cfg.audit_penalty_multiplier;
                 effect.cost_a += penalty;
-                effect.add_reputation(ix.initiator, -penalty);
+                // The cost already lowers the initiator's reputation gain
+                // (Δrep = p − 0.5 − c_a); parity mode charges it twice.
+                if !self.semantics.audit_single_penalty {
+                    effect.add_reputation(ix.initiator, -penalty);
+                }
             }
         }
         if self.cfg.collusion_detection_enabled {
@@ -225,7 +252,7 @@ mod tests {
             reputation_decay_rate: 0.9,
             ..GovernanceConfig::default()
         };
-        let mut g = Governance::new(&cfg, 1, 2);
+        let mut g = Governance::new(&cfg, &PayoffConfig::default(), Semantics::default(), 1, 2);
         let e = g.on_epoch_start(&view(&[1.7, 0.0], &[100.0, 100.0]));
         assert_eq!(e.reputation, vec![(0, 1.7 * (0.9 - 1.0))]);
     }
@@ -237,7 +264,7 @@ mod tests {
             transaction_tax_split: 0.6,
             ..GovernanceConfig::default()
         };
-        let mut g = Governance::new(&cfg, 1, 2);
+        let mut g = Governance::new(&cfg, &PayoffConfig::default(), Semantics::default(), 1, 2);
         let e = g.on_interaction(&ix(0.75), &view(&[0.0; 2], &[100.0; 2]));
         let tax = 0.1 * (0.75 * 2.0 - (1.0 - 0.75) * 1.0);
         assert_eq!(e.cost_a, tax * 0.6);
@@ -251,7 +278,7 @@ mod tests {
             min_stake_to_participate: 25.0,
             ..GovernanceConfig::default()
         };
-        let g = Governance::new(&cfg, 1, 3);
+        let g = Governance::new(&cfg, &PayoffConfig::default(), Semantics::default(), 1, 3);
         let res = [25.0, 24.999999, 25.000001];
         let v = view(&[0.0; 3], &res);
         assert!(g.can_agent_act(0, &v));
@@ -268,7 +295,7 @@ mod tests {
             audit_penalty_multiplier: 2.0,
             ..GovernanceConfig::default()
         };
-        let mut g = Governance::new(&cfg, 1, 2);
+        let mut g = Governance::new(&cfg, &PayoffConfig::default(), Semantics::default(), 1, 2);
         let v = view(&[0.0; 2], &[100.0; 2]);
         let e = g.on_interaction(&ix(0.5), &v);
         let pen = (0.6 - 0.5) * 2.0;

@@ -36,7 +36,13 @@ pub struct Security {
     history: Vec<GovInteraction>,
     /// Trust = raw reputation, set at every epoch start.
     trust: Vec<f64>,
-    quarantined: Vec<usize>,
+    /// Quarantined agents: (agent, epoch quarantined, interactions recorded by then).
+    quarantined: Vec<(usize, u32, u64)>,
+    /// Sequence number of each history entry (for `quarantine_release`).
+    seqs: Vec<u64>,
+    recorded: u64,
+    /// With the `quarantine_release` fix: epochs a quarantine lasts.
+    release_after: Option<i64>,
     pub latest: Option<SecurityReport>,
 }
 
@@ -54,7 +60,7 @@ impl Indicator {
 }
 
 impl Security {
-    pub fn new(cfg: &GovernanceConfig) -> Security {
+    pub fn new(cfg: &GovernanceConfig, release_after: Option<i64>) -> Security {
         Security {
             injection_threshold: cfg.security_injection_threshold,
             manipulation_threshold: cfg.security_manipulation_threshold,
@@ -72,12 +78,15 @@ impl Security {
             history: Vec::new(),
             trust: Vec::new(),
             quarantined: Vec::new(),
+            seqs: Vec::new(),
+            recorded: 0,
+            release_after,
             latest: None,
         }
     }
 
     pub fn is_quarantined(&self, agent: usize) -> bool {
-        self.quarantined.contains(&agent)
+        self.quarantined.iter().any(|&(a, _, _)| a == agent)
     }
 
     pub fn n_quarantined(&self) -> usize {
@@ -87,6 +96,8 @@ impl Security {
     /// Record the interaction; with the real-time penalty on, return its costs.
     pub fn on_interaction(&mut self, ix: &GovInteraction) -> Option<(f64, f64)> {
         self.history.push(*ix);
+        self.seqs.push(self.recorded);
+        self.recorded += 1;
         if !self.realtime_penalty {
             return None;
         }
@@ -117,18 +128,48 @@ impl Security {
     }
 
     /// Analyse the whole history; penalise and quarantine.
-    pub fn on_epoch_start(&mut self, reputation: &[f64], effect: &mut Effect) {
+    pub fn on_epoch_start(&mut self, epoch: u32, reputation: &[f64], effect: &mut Effect) {
         self.trust.clear();
         self.trust.extend_from_slice(reputation);
-        if self.history.len() < self.min_interactions {
-            return;
+        let mut released = Vec::new();
+        if let Some(duration) = self.release_after {
+            self.quarantined.retain(|&(a, since, upto)| {
+                let keep = (epoch as i64) < since as i64 + duration;
+                if !keep {
+                    released.push((a, upto));
+                }
+                keep
+            });
+            // A served quarantine forgives the history that led to it.
+            for &(agent, upto) in &released {
+                let keep: Vec<bool> = self
+                    .history
+                    .iter()
+                    .zip(&self.seqs)
+                    .map(|(i, &q)| !(q < upto && (i.initiator == agent || i.counterparty == agent)))
+                    .collect();
+                let mut k = keep.iter();
+                self.history.retain(|_| *k.next().unwrap_or(&true));
+                let mut k = keep.iter();
+                self.seqs.retain(|_| *k.next().unwrap_or(&true));
+            }
         }
+        let mut released: Vec<usize> = released.into_iter().map(|(a, _)| a).collect();
+        if self.history.len() >= self.min_interactions {
+            self.analyze_and_contain(epoch, effect);
+        }
+        // A released agent quarantined again in this pass stays frozen.
+        released.retain(|&a| !self.is_quarantined(a));
+        effect.unfreeze.extend(released);
+    }
+
+    fn analyze_and_contain(&mut self, epoch: u32, effect: &mut Effect) {
         let report = self.analyze();
         for &(agent, score) in &report.agent_threat_scores {
             if score >= self.quarantine_threshold {
                 effect.freeze.push(agent);
-                if !self.quarantined.contains(&agent) {
-                    self.quarantined.push(agent);
+                if !self.is_quarantined(agent) {
+                    self.quarantined.push((agent, epoch, self.recorded));
                 }
             }
             if score >= self.penalty_threshold {
@@ -140,6 +181,7 @@ impl Security {
         self.latest = Some(report);
         if self.clear_history_on_epoch {
             self.history.clear();
+            self.seqs.clear();
         }
     }
 

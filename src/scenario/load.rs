@@ -247,6 +247,11 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                     sections::outputs(m, &mut s.outputs, report);
                 }
             }
+            "semantics" => {
+                if let Some(m) = section(e, report, true) {
+                    sections::semantics(m, &mut s.semantics, report);
+                }
+            }
             _ if DOMAIN_SECTIONS.contains(&key) => {
                 if !is_empty(&e.value) {
                     let why =

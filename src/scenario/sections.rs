@@ -8,7 +8,7 @@ use super::load::Report;
 use super::params::ParamValue;
 use super::schema::{self, Field, Role};
 use super::yaml::Entry;
-use super::{GovernanceConfig, NetworkConfig, OutputsConfig, SimulationConfig};
+use super::{GovernanceConfig, NetworkConfig, OutputsConfig, Semantics, SimulationConfig};
 
 /// Validates and stores one key through its table row. Returns false when
 /// the table has no such key, leaving the message to the caller.
@@ -298,6 +298,26 @@ pub(super) fn success_criteria(entries: &[Entry], report: &mut Report) -> Vec<(S
         }
     }
     out
+}
+
+/// `semantics:` — our own section (not the reference's): fix options for
+/// reference bugs, each `name: true|false`.
+pub(super) fn semantics(entries: &[Entry], sem: &mut Semantics, report: &mut Report) {
+    let names = || Semantics::OPTIONS.iter().map(|(n, _)| *n);
+    for e in entries {
+        let path = format!("semantics.{}", e.key);
+        if !names().any(|n| n == e.key) {
+            let hint = did_you_mean(&e.key, names());
+            report.error(e.key_line, &path, format!("unknown fix option{hint}"));
+            continue;
+        }
+        match coerce(Ty::Bool, &e.value) {
+            Ok(v) => {
+                sem.set(&e.key, v == ParamValue::Bool(true));
+            }
+            Err(m) => report.error(e.value.line, &path, m),
+        }
+    }
 }
 
 pub(super) fn outputs(entries: &[Entry], out: &mut OutputsConfig, report: &mut Report) {

@@ -9,6 +9,8 @@ pub struct Post {
     pub author: usize,
     pub upvotes: i64,
     pub downvotes: i64,
+    /// Weighted net votes (only with the `enforce_vote_normalization` fix).
+    pub weighted: f64,
 }
 
 impl Post {
@@ -21,20 +23,46 @@ impl Post {
 #[derive(Debug, Default, Clone)]
 pub struct Feed {
     pub posts: Vec<Post>,
-    /// (voter, post) → is_upvote.
-    votes: HashMap<(u32, u32), bool>,
+    /// (voter, post) → (is_upvote, weight).
+    votes: HashMap<(u32, u32), (bool, f64)>,
+    /// `max_vote_weight_per_agent` when vote normalisation is enforced.
+    normalize: Option<f64>,
+    /// Votes recorded per voter (for normalisation).
+    votes_cast: HashMap<u32, u32>,
+    /// Incremental ranking: posts bucketed by net votes (bucket i holds net
+    /// votes `min_net + i`), each bucket in creation order. Reading buckets
+    /// from the highest down, each newest first, gives the reference's order
+    /// without sorting the whole feed.
+    buckets: Vec<Vec<u32>>,
+    min_net: i64,
+    /// The cached top posts and whether a post or vote changed them.
+    top: Vec<usize>,
+    dirty: bool,
 }
 
 /// How many ranked posts an observation shows.
 pub const VISIBLE_POSTS: usize = 20;
 
 impl Feed {
+    /// A feed whose ranking weights each vote by
+    /// `1 / (1 + votes_cast / max_weight)` (the reference's unused helper).
+    pub fn with_vote_normalization(max_weight: f64) -> Feed {
+        Feed {
+            normalize: Some(max_weight),
+            ..Feed::default()
+        }
+    }
+
     pub fn create_post(&mut self, author: usize) -> usize {
         self.posts.push(Post {
             author,
             upvotes: 0,
             downvotes: 0,
+            weighted: 0.0,
         });
+        let idx = (self.posts.len() - 1) as u32;
+        self.bucket_mut(0).push(idx); // the newest index: stays sorted
+        self.dirty = true;
         self.posts.len() - 1
     }
 
@@ -49,15 +77,29 @@ impl Feed {
         let Some(p) = self.posts.get_mut(post) else {
             return false;
         };
-        match self.votes.insert((voter as u32, post as u32), up) {
+        let key = (voter as u32, post as u32);
+        let sign = |up: bool| if up { 1.0 } else { -1.0 };
+        let old_net = p.net_votes();
+        match self.votes.get(&key).copied() {
             None => {
                 if up {
                     p.upvotes += 1
                 } else {
                     p.downvotes += 1
                 }
+                let weight = match self.normalize {
+                    Some(max) => {
+                        let cast = self.votes_cast.entry(voter as u32).or_insert(0);
+                        let w = 1.0 / (1.0 + *cast as f64 / max);
+                        *cast += 1;
+                        w
+                    }
+                    None => 1.0,
+                };
+                p.weighted += sign(up) * weight;
+                self.votes.insert(key, (up, weight));
             }
-            Some(old) if old != up => {
+            Some((old, weight)) if old != up => {
                 if old {
                     p.upvotes -= 1;
                     p.downvotes += 1;
@@ -65,20 +107,82 @@ impl Feed {
                     p.downvotes -= 1;
                     p.upvotes += 1;
                 }
+                p.weighted += 2.0 * sign(up) * weight;
+                self.votes.insert(key, (up, weight));
             }
-            Some(_) => {}
+            Some(_) => return true,
         }
+        let new_net = p.net_votes();
+        if new_net != old_net {
+            let idx = post as u32;
+            let from = self.bucket_mut(old_net);
+            if let Ok(pos) = from.binary_search(&idx) {
+                from.remove(pos);
+            }
+            let to = self.bucket_mut(new_net);
+            let pos = to.binary_search(&idx).unwrap_or_else(|e| e);
+            to.insert(pos, idx);
+        }
+        self.dirty = true;
         true
+    }
+
+    fn bucket_mut(&mut self, net: i64) -> &mut Vec<u32> {
+        if self.buckets.is_empty() {
+            self.min_net = net;
+        }
+        if net < self.min_net {
+            let extra = (self.min_net - net) as usize;
+            self.buckets
+                .splice(0..0, std::iter::repeat_with(Vec::new).take(extra));
+            self.min_net = net;
+        }
+        let i = (net - self.min_net) as usize;
+        if i >= self.buckets.len() {
+            self.buckets.resize_with(i + 1, Vec::new);
+        }
+        &mut self.buckets[i]
+    }
+
+    /// Refresh the cached top posts if a post or vote changed them.
+    pub fn top(&mut self) -> &[usize] {
+        if self.dirty {
+            let mut top = std::mem::take(&mut self.top);
+            self.ranked_into(&mut top);
+            self.top = top;
+            self.dirty = false;
+        }
+        &self.top
+    }
+
+    /// The top posts as of the last `top()` call.
+    pub fn cached_top(&self) -> &[usize] {
+        debug_assert!(!self.dirty, "call top() first");
+        &self.top
     }
 
     /// The first `VISIBLE_POSTS` posts by net votes descending, newest first
     /// among equals, written into `out`.
     pub fn ranked_into(&self, out: &mut Vec<usize>) {
         out.clear();
+        if self.normalize.is_none() {
+            'buckets: for bucket in self.buckets.iter().rev() {
+                for &idx in bucket.iter().rev() {
+                    if out.len() == VISIBLE_POSTS {
+                        break 'buckets;
+                    }
+                    out.push(idx as usize);
+                }
+            }
+            return;
+        }
+        // Weighted ranking (a fix option): stable sort of a newest-first
+        // list keeps newest first among ties.
         out.extend((0..self.posts.len()).rev());
-        // Stable sort of a newest-first list by net votes descending keeps
-        // newest first among ties.
-        out.sort_by_key(|&i| std::cmp::Reverse(self.posts[i].net_votes()));
+        out.sort_by(|&a, &b| {
+            let (a, b) = (self.posts[a].weighted, self.posts[b].weighted);
+            b.partial_cmp(&a).unwrap_or(std::cmp::Ordering::Equal)
+        });
         out.truncate(VISIBLE_POSTS);
     }
 }
@@ -110,5 +214,42 @@ mod tests {
         assert!(f.vote(0, 1, false));
         assert_eq!((f.posts[0].upvotes, f.posts[0].downvotes), (0, 1));
         assert!(!f.vote(5, 1, true));
+    }
+
+    #[test]
+    fn incremental_ranking_equals_full_sort() {
+        let mut f = Feed::default();
+        let mut rng = crate::rng::PyRandom::new(3);
+        for step in 0..400 {
+            if step % 3 == 0 {
+                f.create_post(step % 5);
+            } else if !f.posts.is_empty() {
+                let post = rng.randbelow(f.posts.len());
+                f.vote(post, rng.randbelow(6), rng.randbelow(3) > 0);
+            }
+            let mut fast = Vec::new();
+            f.ranked_into(&mut fast);
+            let mut full: Vec<usize> = (0..f.posts.len()).rev().collect();
+            full.sort_by_key(|&i| std::cmp::Reverse(f.posts[i].net_votes()));
+            full.truncate(VISIBLE_POSTS);
+            assert_eq!(fast, full, "step {step}");
+        }
+    }
+
+    #[test]
+    fn normalised_votes_of_heavy_voters_count_less() {
+        let mut f = Feed::with_vote_normalization(1.0);
+        for a in 0..3 {
+            f.create_post(a);
+        }
+        // Voter 7 votes on post 0 first (weight 1) then post 1 (weight 1/2);
+        // voter 8's first vote on post 2 weighs 1: post 2 outranks post 1.
+        f.vote(0, 7, true);
+        f.vote(1, 7, true);
+        f.vote(2, 8, true);
+        let mut r = Vec::new();
+        f.ranked_into(&mut r);
+        assert_eq!(r, vec![2, 0, 1]);
+        assert_eq!(f.posts[1].weighted, 0.5);
     }
 }
