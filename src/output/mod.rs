@@ -1,1 +1,4 @@
-//! Writers: metrics CSV, events JSONL, console report.
+//! Writers: metrics CSV, events JSONL, console report, Parquet tables.
+
+pub mod atomic;
+pub mod parquet;
