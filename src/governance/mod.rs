@@ -1,1 +1,279 @@
-//! Governance levers (simulation-model.md §10, governance-metrics-io.md §1).
+//! Governance levers (simulation-model.md §10, governance-metrics-io.md §1):
+//! the engine asks every lever in the reference's order, sums the effects
+//! (costs in lever order, one summed delta per agent) and hands back one
+//! [`Effect`] that the caller applies: freezes, then unfreezes, then
+//! reputation and resource deltas.
+
+mod circuit_breaker;
+mod security;
+
+pub use circuit_breaker::CircuitBreaker;
+pub use security::{Security, SecurityReport};
+
+use crate::rng::PyRandom;
+use crate::scenario::{GovernanceConfig, PayoffConfig, Semantics};
+
+/// The aggregate effect of one hook pass.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Effect {
+    pub cost_a: f64,
+    pub cost_b: f64,
+    pub freeze: Vec<usize>,
+    pub unfreeze: Vec<usize>,
+    /// One summed delta per agent, in first-named order.
+    pub reputation: Vec<(usize, f64)>,
+    pub resources: Vec<(usize, f64)>,
+}
+
+fn add_delta(list: &mut Vec<(usize, f64)>, agent: usize, delta: f64) {
+    match list.iter_mut().find(|(a, _)| *a == agent) {
+        Some((_, d)) => *d += delta,
+        None => list.push((agent, delta)),
+    }
+}
+
+impl Effect {
+    pub fn add_reputation(&mut self, agent: usize, delta: f64) {
+        add_delta(&mut self.reputation, agent, delta);
+    }
+    pub fn add_resources(&mut self, agent: usize, delta: f64) {
+        add_delta(&mut self.resources, agent, delta);
+    }
+    pub fn is_empty(&self) -> bool {
+        *self == Effect::default()
+    }
+}
+
+/// What a lever may read of the world.
+pub struct GovView<'a> {
+    pub epoch: u32,
+    /// Reputation per agent, registration order.
+    pub reputation: &'a [f64],
+    pub resources: &'a [f64],
+}
+
+/// One finalized interaction as the levers see it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GovInteraction {
+    pub initiator: usize,
+    pub counterparty: usize,
+    pub accepted: bool,
+    pub p: f64,
+    pub tau: f64,
+    pub verifier_rejections: i64,
+    pub tool_misuse_flags: i64,
+}
+
+/// The governance engine with the core levers in reference order:
+/// transaction tax, reputation decay, staking, circuit breaker, random
+/// audit, (collusion), security.
+#[derive(Debug, Clone)]
+pub struct Governance {
+    cfg: GovernanceConfig,
+    semantics: Semantics,
+    /// Tax base constants: (2, 1) in parity mode, the payoff's s+/s− with
+    /// the `tax_uses_payoff` fix.
+    tax_s_plus: f64,
+    tax_s_minus: f64,
+    pub circuit_breaker: CircuitBreaker,
+    /// The audit lever's own `Random(seed)`; drawn only when audits are on.
+    audit_rng: PyRandom,
+    pub security: Security,
+}
+
+impl Governance {
+    pub fn new(
+        cfg: &GovernanceConfig,
+        payoff: &PayoffConfig,
+        semantics: Semantics,
+        seed: i128,
+        n_agents: usize,
+    ) -> Governance {
+        let (tax_s_plus, tax_s_minus) = if semantics.tax_uses_payoff {
+            (payoff.s_plus, payoff.s_minus)
+        } else {
+            (2.0, 1.0)
+        };
+        let release_after = semantics
+            .quarantine_release
+            .then_some(cfg.freeze_duration_epochs);
+        Governance {
+            cfg: cfg.clone(),
+            semantics,
+            tax_s_plus,
+            tax_s_minus,
+            circuit_breaker: CircuitBreaker::new(n_agents),
+            audit_rng: PyRandom::new(seed),
+            security: Security::new(cfg, release_after),
+        }
+    }
+
+    pub fn config(&self) -> &GovernanceConfig {
+        &self.cfg
+    }
+
+    /// `apply_epoch_start`: decay, circuit-breaker unfreezes, security analysis.
+    pub fn on_epoch_start(&mut self, view: &GovView) -> Effect {
+        let mut effect = Effect::default();
+        let rate = self.cfg.reputation_decay_rate;
+        if rate < 1.0 {
+            for (agent, &rep) in view.reputation.iter().enumerate() {
+                if rep != 0.0 {
+                    effect.add_reputation(agent, rep * (rate - 1.0));
+                }
+            }
+        }
+        if self.cfg.circuit_breaker_enabled {
+            self.circuit_breaker
+                .on_epoch_start(view.epoch, &mut effect.unfreeze);
+        }
+        if self.cfg.security_enabled {
+            self.security
+                .on_epoch_start(view.epoch, view.reputation, &mut effect);
+        }
+        effect
+    }
+
+    /// `apply_interaction`: tax, circuit breaker, audit, security, in order.
+    pub fn on_interaction(&mut self, ix: &GovInteraction, view: &GovView) -> Effect {
+        let mut effect = Effect::default();
+        if self.cfg.transaction_tax_rate != 0.0 && ix.accepted {
+            // The reference's tax base hard-codes s+ = 2, s− = 1 (§14.6).
+            let surplus = ix.p * self.tax_s_plus - (1.0 - ix.p) * self.tax_s_minus;
+            let base = surplus.max(0.0) + ix.tau.abs();
+            let tax = self.cfg.transaction_tax_rate * base;
+            effect.cost_a += tax * self.cfg.transaction_tax_split;
+            effect.cost_b += tax * (1.0 - self.cfg.transaction_tax_split);
+        }
+        if self.cfg.circuit_breaker_enabled
+            && self
+                .circuit_breaker
+                .on_interaction(ix.initiator, ix.p, view.epoch, &self.cfg)
+        {
+            effect.freeze.push(ix.initiator);
+        }
+        if self.cfg.audit_enabled && (ix.accepted || !self.semantics.audit_accepted_only) {
+            // One draw per finalized interaction, before looking at p.
+            let r = self.audit_rng.random();
+            if r <= self.cfg.audit_probability && ix.p < self.cfg.audit_threshold_p {
+                let penalty =
+                    (self.cfg.audit_threshold_p - ix.p) * self.cfg.audit_penalty_multiplier;
+                effect.cost_a += penalty;
+                // The cost already lowers the initiator's reputation gain
+                // (Δrep = p − 0.5 − c_a); parity mode charges it twice.
+                if !self.semantics.audit_single_penalty {
+                    effect.add_reputation(ix.initiator, -penalty);
+                }
+            }
+        }
+        if self.cfg.security_enabled {
+            if let Some((cost_a, cost_b)) = self.security.on_interaction(ix) {
+                effect.cost_a += cost_a;
+                effect.cost_b += cost_b;
+            }
+        }
+        effect
+    }
+
+    /// The conjunction of the levers' admission checks (staking, circuit
+    /// breaker, security quarantine), in lever order.
+    pub fn can_agent_act(&self, agent: usize, view: &GovView) -> bool {
+        if self.cfg.staking_enabled && view.resources[agent] < self.cfg.min_stake_to_participate {
+            return false;
+        }
+        if self.cfg.circuit_breaker_enabled && !self.circuit_breaker.can_act(agent, view.epoch) {
+            return false;
+        }
+        !(self.cfg.security_enabled && self.security.is_quarantined(agent))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view<'a>(rep: &'a [f64], res: &'a [f64]) -> GovView<'a> {
+        GovView {
+            epoch: 0,
+            reputation: rep,
+            resources: res,
+        }
+    }
+
+    fn ix(p: f64) -> GovInteraction {
+        GovInteraction {
+            initiator: 0,
+            counterparty: 1,
+            accepted: true,
+            p,
+            tau: 0.0,
+            verifier_rejections: 0,
+            tool_misuse_flags: 0,
+        }
+    }
+
+    #[test]
+    fn decay_uses_delta_form() {
+        let cfg = GovernanceConfig {
+            reputation_decay_rate: 0.9,
+            ..GovernanceConfig::default()
+        };
+        let mut g = Governance::new(&cfg, &PayoffConfig::default(), Semantics::default(), 1, 2);
+        let e = g.on_epoch_start(&view(&[1.7, 0.0], &[100.0, 100.0]));
+        assert_eq!(e.reputation, vec![(0, 1.7 * (0.9 - 1.0))]);
+    }
+
+    #[test]
+    fn tax_uses_hard_coded_base_and_split() {
+        let cfg = GovernanceConfig {
+            transaction_tax_rate: 0.1,
+            transaction_tax_split: 0.6,
+            ..GovernanceConfig::default()
+        };
+        let mut g = Governance::new(&cfg, &PayoffConfig::default(), Semantics::default(), 1, 2);
+        let e = g.on_interaction(&ix(0.75), &view(&[0.0; 2], &[100.0; 2]));
+        let tax = 0.1 * (0.75 * 2.0 - (1.0 - 0.75) * 1.0);
+        assert_eq!(e.cost_a, tax * 0.6);
+        assert_eq!(e.cost_b, tax * (1.0 - 0.6));
+    }
+
+    #[test]
+    fn staking_boundary_is_inclusive() {
+        let cfg = GovernanceConfig {
+            staking_enabled: true,
+            min_stake_to_participate: 25.0,
+            ..GovernanceConfig::default()
+        };
+        let g = Governance::new(&cfg, &PayoffConfig::default(), Semantics::default(), 1, 3);
+        let res = [25.0, 24.999999, 25.000001];
+        let v = view(&[0.0; 3], &res);
+        assert!(g.can_agent_act(0, &v));
+        assert!(!g.can_agent_act(1, &v));
+        assert!(g.can_agent_act(2, &v));
+    }
+
+    #[test]
+    fn audit_draws_once_per_interaction_and_penalises_below_threshold() {
+        let cfg = GovernanceConfig {
+            audit_enabled: true,
+            audit_probability: 1.0,
+            audit_threshold_p: 0.6,
+            audit_penalty_multiplier: 2.0,
+            ..GovernanceConfig::default()
+        };
+        let mut g = Governance::new(&cfg, &PayoffConfig::default(), Semantics::default(), 1, 2);
+        let v = view(&[0.0; 2], &[100.0; 2]);
+        let e = g.on_interaction(&ix(0.5), &v);
+        let pen = (0.6 - 0.5) * 2.0;
+        assert_eq!(e.cost_a, pen);
+        assert_eq!(e.reputation, vec![(0, -pen)]);
+        assert!(g.on_interaction(&ix(0.6), &v).is_empty());
+        assert!(!g.on_interaction(&ix(0.5999999), &v).is_empty());
+        // Three interactions, three draws on a Random(1) twin.
+        let mut twin = PyRandom::new(1);
+        for _ in 0..3 {
+            twin.random();
+        }
+        assert_eq!(g.audit_rng.random(), twin.random());
+    }
+}

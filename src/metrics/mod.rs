@@ -2,4 +2,7 @@
 
 mod soft;
 
-pub use soft::{EpochMetrics, SecurityFigures, CollusionFigures, SoftAccumulator, SoftMetrics};
+pub use soft::{
+    CollusionFigures, EpochMetrics, MetricValue, SecurityFigures, SoftAccumulator, SoftMetrics,
+    COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
+};

@@ -18,15 +18,6 @@ pub struct SoftAccumulator {
     social: Vec<f64>,
 }
 
-/// One finalized interaction as the metrics see it.
-#[derive(Debug, Clone, Copy)]
-pub struct MetricInput {
-    pub p: f64,
-    pub accepted: bool,
-    pub payoff_a: f64,
-    pub payoff_b: f64,
-}
-
 impl SoftAccumulator {
     pub fn clear(&mut self) {
         self.n = 0;
@@ -39,7 +30,14 @@ impl SoftAccumulator {
     }
 
     /// Record one interaction. `payoff` gives S and H for the social surplus.
-    pub fn push(&mut self, p: f64, accepted: bool, payoff_a: f64, payoff_b: f64, cfg: &PayoffConfig) {
+    pub fn push(
+        &mut self,
+        p: f64,
+        accepted: bool,
+        payoff_a: f64,
+        payoff_b: f64,
+        cfg: &PayoffConfig,
+    ) {
         self.n += 1;
         if accepted {
             self.n_accepted += 1;
@@ -81,10 +79,16 @@ fn py_sum(it: impl Iterator<Item = f64>) -> f64 {
 
 fn mean_where(values: &[f64], mask: &[bool], want: bool) -> Option<f64> {
     let mut n = 0usize;
-    let s = py_sum(values.iter().zip(mask).filter(|(_, &m)| m == want).map(|(&v, _)| {
-        n += 1;
-        v
-    }));
+    let s = py_sum(
+        values
+            .iter()
+            .zip(mask)
+            .filter(|(_, &m)| m == want)
+            .map(|(&v, _)| {
+                n += 1;
+                v
+            }),
+    );
     if n == 0 {
         None
     } else {
@@ -160,7 +164,13 @@ fn soft_metrics(acc: &SoftAccumulator, cfg: &PayoffConfig) -> SoftMetrics {
                 .filter(|(_, &a)| a)
                 .map(|((a, b), _)| a + b),
         );
-        m.net_social_welfare = py_sum(acc.social.iter().zip(&acc.accepted).filter(|(_, &a)| a).map(|(s, _)| *s));
+        m.net_social_welfare = py_sum(
+            acc.social
+                .iter()
+                .zip(&acc.accepted)
+                .filter(|(_, &a)| a)
+                .map(|(s, _)| *s),
+        );
     }
     m.baseline_harm = 1.0 - mean_p_all;
     let alpha = m.acceptance_rate;
@@ -206,4 +216,114 @@ pub struct EpochMetrics {
     pub n_quarantined: u64,
     pub security: Option<SecurityFigures>,
     pub collusion: Option<CollusionFigures>,
+}
+
+/// The per-epoch metrics columns (governance-metrics-io.md §4.5), in order.
+pub const EPOCH_COLUMNS: &[&str] = &[
+    "epoch",
+    "total_interactions",
+    "accepted_interactions",
+    "total_posts",
+    "total_votes",
+    "toxicity_rate",
+    "quality_gap",
+    "quality_correlation",
+    "baseline_harm",
+    "selection_credit",
+    "selection_saturation",
+    "avg_payoff",
+    "total_welfare",
+    "net_social_welfare",
+    "spread",
+    "average_quality",
+    "acceptance_rate",
+    "conditional_loss_initiator",
+    "conditional_loss_counterparty",
+    "n_frozen",
+    "n_quarantined",
+];
+
+/// Columns added when the security lever is on.
+pub const SECURITY_COLUMNS: &[&str] = &[
+    "ecosystem_threat_level",
+    "active_threat_count",
+    "contagion_depth",
+];
+
+/// Columns added when collusion detection is on.
+pub const COLLUSION_COLUMNS: &[&str] = &["ecosystem_collusion_risk", "n_flagged_pairs"];
+
+/// A metric value: counts stay integers so writers print them as such.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MetricValue {
+    Int(u64),
+    Float(f64),
+    /// No report yet (security/collusion figures lag one epoch).
+    Missing,
+}
+
+impl MetricValue {
+    pub fn as_f64(self) -> Option<f64> {
+        match self {
+            MetricValue::Int(i) => Some(i as f64),
+            MetricValue::Float(x) => Some(x),
+            MetricValue::Missing => None,
+        }
+    }
+}
+
+impl EpochMetrics {
+    /// The value of a column of [`EPOCH_COLUMNS`], [`SECURITY_COLUMNS`] or
+    /// [`COLLUSION_COLUMNS`] (also `toxicity_rate_all`); `None` for an unknown name.
+    pub fn get(&self, name: &str) -> Option<MetricValue> {
+        use MetricValue::{Float, Int, Missing};
+        let s = &self.soft;
+        Some(match name {
+            "epoch" => Int(self.epoch as u64),
+            "total_interactions" => Int(s.total_interactions),
+            "accepted_interactions" => Int(s.accepted_interactions),
+            "total_posts" => Int(self.total_posts),
+            "total_votes" => Int(self.total_votes),
+            "n_frozen" => Int(self.n_frozen),
+            "n_quarantined" => Int(self.n_quarantined),
+            "ecosystem_threat_level" => self
+                .security
+                .map_or(Missing, |r| Float(r.ecosystem_threat_level)),
+            "active_threat_count" => self
+                .security
+                .map_or(Missing, |r| Int(r.active_threat_count)),
+            "contagion_depth" => self.security.map_or(Missing, |r| Int(r.contagion_depth)),
+            "ecosystem_collusion_risk" => self
+                .collusion
+                .map_or(Missing, |r| Float(r.ecosystem_collusion_risk)),
+            "n_flagged_pairs" => self.collusion.map_or(Missing, |r| Int(r.n_flagged_pairs)),
+            other => Float(s.get(other)?),
+        })
+    }
+}
+
+impl SoftMetrics {
+    /// A float metric by its SWARM name.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        Some(match name {
+            "toxicity_rate" => self.toxicity_rate,
+            "toxicity_rate_all" => self.toxicity_rate_all,
+            "quality_gap" => self.quality_gap,
+            "quality_correlation" => self.quality_correlation,
+            "baseline_harm" => self.baseline_harm,
+            "selection_credit" => self.selection_credit,
+            "selection_saturation" => self.selection_saturation,
+            "spread" => self.spread,
+            "conditional_loss_initiator" => self.conditional_loss_initiator,
+            "conditional_loss_counterparty" => self.conditional_loss_counterparty,
+            "average_quality" => self.average_quality,
+            "acceptance_rate" => self.acceptance_rate,
+            "avg_payoff" => self.avg_payoff,
+            "total_welfare" => self.total_welfare,
+            "net_social_welfare" => self.net_social_welfare,
+            "total_interactions" => self.total_interactions as f64,
+            "accepted_interactions" => self.accepted_interactions as f64,
+            _ => return None,
+        })
+    }
 }

@@ -1,111 +1,96 @@
-//! Atomic file output: write under a temporary name in the destination's
-//! directory, rename over the destination when complete. A file that is not
-//! committed (an error, an abort) is removed when dropped, so readers never
-//! see a half-written file.
+//! Atomic file output: write under a temporary name in the target directory,
+//! then rename, so a crash or an error never leaves a truncated file under a
+//! final name.
 
-use std::fs::File;
-use std::io;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// A destination being written under a temporary name.
-#[derive(Debug)]
+/// A file being written; it appears under its final name only on `commit`.
 pub struct AtomicFile {
     tmp: PathBuf,
     dest: PathBuf,
-    committed: bool,
+    writer: Option<BufWriter<File>>,
 }
 
 impl AtomicFile {
-    /// Reserve a temporary name beside `dest` (nothing is created yet).
-    pub fn new(dest: &Path) -> AtomicFile {
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let tmp = dest.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
-        AtomicFile {
+    pub fn create(dest: &Path) -> io::Result<AtomicFile> {
+        let dir = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = dest.file_name().ok_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "output path has no file name")
+        })?;
+        let tmp = dir.join(format!(
+            ".{}.tmp-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let file = File::create(&tmp)?;
+        Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
-            committed: false,
-        }
+            writer: Some(BufWriter::new(file)),
+        })
     }
 
-    /// Reserve a temporary name and create the file there.
-    pub fn create(dest: &Path) -> io::Result<(AtomicFile, File)> {
-        let a = AtomicFile::new(dest);
-        let f = File::create(&a.tmp)?;
-        Ok((a, f))
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        self.writer
+            .as_mut()
+            .expect("writer is present until commit")
     }
 
-    /// Where to write.
-    pub fn tmp_path(&self) -> &Path {
-        &self.tmp
-    }
-
-    /// Move the finished file into place.
+    /// Flush, sync and rename into place.
     pub fn commit(mut self) -> io::Result<()> {
-        std::fs::rename(&self.tmp, &self.dest)?;
-        self.committed = true;
-        Ok(())
+        let w = self.writer.take().expect("commit once");
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&self.tmp, &self.dest)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer().write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer().flush()
     }
 }
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.tmp);
+        if self.writer.is_some() {
+            // Never committed: remove the partial file.
+            let _ = fs::remove_file(&self.tmp);
         }
     }
 }
 
-/// Write `dest` atomically through a function that writes a path.
-pub fn write_with<E>(dest: &Path, write: impl FnOnce(&Path) -> Result<(), E>) -> Result<(), E>
-where
-    E: From<io::Error>,
-{
-    let a = AtomicFile::new(dest);
-    write(a.tmp_path())?;
-    a.commit()?;
-    Ok(())
+/// Write `bytes` to `dest` atomically.
+pub fn write_file(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = AtomicFile::create(dest)?;
+    f.write_all(bytes)?;
+    f.commit()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     #[test]
-    fn commit_renames_and_drop_cleans_up() {
+    fn uncommitted_file_leaves_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let dest = dir.path().join("x.bin");
-        let (a, mut f) = AtomicFile::create(&dest).unwrap();
-        f.write_all(b"hello").unwrap();
-        assert!(!dest.exists());
-        a.commit().unwrap();
-        assert_eq!(std::fs::read(&dest).unwrap(), b"hello");
-
-        let (a, _f) = AtomicFile::create(&dir.path().join("y.bin")).unwrap();
-        drop(a);
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("x.bin")]);
-    }
-
-    #[test]
-    fn write_with_leaves_nothing_on_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let dest = dir.path().join("z.txt");
-        let r: io::Result<()> = write_with(&dest, |p| {
-            std::fs::write(p, "partial")?;
-            Err(io::Error::other("boom"))
-        });
-        assert!(r.is_err());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let dest = dir.path().join("x.csv");
+        {
+            let mut f = AtomicFile::create(&dest).unwrap();
+            f.write_all(b"partial").unwrap();
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        write_file(&dest, b"done").unwrap();
+        assert_eq!(fs::read(&dest).unwrap(), b"done");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -1,4 +1,10 @@
-//! Writers: metrics CSV, events JSONL, console report, Parquet tables.
+//! Writers: per-epoch metrics CSV, events JSONL, the console report, the
+//! sweep's Parquet tables, and atomic file creation (temporary name, then
+//! rename) shared by all outputs.
 
 pub mod atomic;
+pub mod console;
+pub mod csv;
+pub mod format;
+pub mod jsonl;
 pub mod parquet;

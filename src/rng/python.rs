@@ -209,7 +209,10 @@ mod tests {
         assert_eq!(r.random(), 0.025010755222666936);
         assert_eq!(r.random(), 0.27502931836911926);
         assert_eq!(PyRandom::new(0).random(), 0.8444218515250481);
-        assert_eq!(PyRandom::new((1i128 << 40) + 5).random(), 0.5043802970418443);
+        assert_eq!(
+            PyRandom::new((1i128 << 40) + 5).random(),
+            0.5043802970418443
+        );
         assert_eq!(PyRandom::new(-42).random(), 0.6394267984578837);
     }
 

@@ -382,6 +382,75 @@ pub struct OutputsConfig {
 
 /// Which behaviour to use where the reference has a known bug.
 /// `Parity` (the default) reproduces the reference bit for bit.
-/// All switches off = parity mode. Fix options arrive with the governance issue.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Semantics {}
+/// Corrections for reference bugs (governance-metrics-io.md §7). All off =
+/// parity mode, which reproduces swarm-safety 1.9.0 bit for bit. Set in a
+/// scenario's `semantics:` section or with `--fix NAME` on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Semantics {
+    /// Audit only accepted interactions (the reference also audits, and
+    /// penalises, rejected ones).
+    pub audit_accepted_only: bool,
+    /// Charge an audit penalty once, as a cost (the reference also
+    /// subtracts it from reputation directly, so it counts twice).
+    pub audit_single_penalty: bool,
+    /// Release a quarantined agent after `freeze_duration_epochs` epochs
+    /// (the reference quarantines for the rest of the run).
+    pub quarantine_release: bool,
+    /// Tax base from the scenario's `payoff.s_plus`/`s_minus` (the reference
+    /// hard-codes 2 and 1).
+    pub tax_uses_payoff: bool,
+    /// Enforce `governance.bandwidth_cap` as the most interactions an agent
+    /// may propose per epoch (inert in the reference).
+    pub enforce_bandwidth_cap: bool,
+    /// Weight each vote by `1 / (1 + votes_cast / max_vote_weight_per_agent)`
+    /// in the feed ranking when `vote_normalization_enabled` (inert in the
+    /// reference).
+    pub enforce_vote_normalization: bool,
+}
+
+impl Semantics {
+    /// Every fix option: (name, description).
+    pub const OPTIONS: [(&'static str, &'static str); 6] = [
+        ("audit_accepted_only", "audit only accepted interactions"),
+        (
+            "audit_single_penalty",
+            "charge an audit penalty once (as a cost), not twice",
+        ),
+        (
+            "quarantine_release",
+            "release quarantined agents after freeze_duration_epochs",
+        ),
+        (
+            "tax_uses_payoff",
+            "tax base from payoff.s_plus / s_minus instead of 2 and 1",
+        ),
+        (
+            "enforce_bandwidth_cap",
+            "bandwidth_cap = most proposals per agent per epoch",
+        ),
+        (
+            "enforce_vote_normalization",
+            "down-weight votes of heavy voters in the feed ranking",
+        ),
+    ];
+
+    /// Turn on the option called `name`; false if there is none.
+    pub fn set(&mut self, name: &str, on: bool) -> bool {
+        let flag = match name {
+            "audit_accepted_only" => &mut self.audit_accepted_only,
+            "audit_single_penalty" => &mut self.audit_single_penalty,
+            "quarantine_release" => &mut self.quarantine_release,
+            "tax_uses_payoff" => &mut self.tax_uses_payoff,
+            "enforce_bandwidth_cap" => &mut self.enforce_bandwidth_cap,
+            "enforce_vote_normalization" => &mut self.enforce_vote_normalization,
+            _ => return false,
+        };
+        *flag = on;
+        true
+    }
+
+    /// True when no fix is on (exact reference behaviour).
+    pub fn is_parity(&self) -> bool {
+        *self == Semantics::default()
+    }
+}

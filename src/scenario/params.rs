@@ -31,12 +31,20 @@ pub struct ParamError {
 /// The kind of a valid path for this scenario, or an error naming the path
 /// and suggesting the nearest valid one.
 pub fn param_kind(_scenario: &Scenario, path: &str) -> Result<ParamKind, ParamError> {
-    Err(ParamError { message: format!("unknown parameter '{path}' (stub)") })
+    Err(ParamError {
+        message: format!("unknown parameter '{path}' (stub)"),
+    })
 }
 
 /// Set `path` to `value`, checking type and range like the loader does.
-pub fn set_param(_scenario: &mut Scenario, path: &str, _value: &ParamValue) -> Result<(), ParamError> {
-    Err(ParamError { message: format!("unknown parameter '{path}' (stub)") })
+pub fn set_param(
+    _scenario: &mut Scenario,
+    path: &str,
+    _value: &ParamValue,
+) -> Result<(), ParamError> {
+    Err(ParamError {
+        message: format!("unknown parameter '{path}' (stub)"),
+    })
 }
 
 /// The current value at `path`.

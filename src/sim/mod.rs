@@ -1,6 +1,14 @@
 //! The SWARM simulation core (simulation-model.md §2–§13): a pure function of
 //! (scenario, seed). No I/O, no globals, no clocks.
 
+mod agents;
+pub mod events;
+mod feed;
+pub mod observables;
+mod world;
+
+pub use events::{Event, EventSink, ReputationReason};
+
 use crate::metrics::{EpochMetrics, SoftMetrics};
 use crate::scenario::{AgentKind, Scenario};
 
@@ -30,10 +38,21 @@ pub struct RunResult {
     /// Agents state-frozen / quarantined at the end of the run.
     pub n_frozen: u64,
     pub n_quarantined: u64,
+    /// Times the circuit breaker froze an agent.
+    pub circuit_breaker_triggers: u64,
 }
 
 /// Run `scenario` with `seed` (which replaces `simulation.seed`).
 pub fn run(scenario: &Scenario, seed: i64) -> RunResult {
-    let _ = scenario;
-    RunResult { seed, ..RunResult::default() }
+    world::World::new(scenario, seed, None).run(seed)
+}
+
+/// Run and stream every event to `sink`.
+pub fn run_with_events(scenario: &Scenario, seed: i64, sink: &mut dyn EventSink) -> RunResult {
+    world::World::new(scenario, seed, Some(sink)).run(seed)
+}
+
+/// Agent ids in registration order: `<type>_<n>` with a per-type counter.
+pub fn agent_ids(scenario: &Scenario) -> Vec<String> {
+    world::agent_ids(scenario)
 }

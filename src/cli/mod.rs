@@ -1,0 +1,6 @@
+//! Command-line front ends: argument definitions and the commands they run.
+//! `src/bin/` only calls into here.
+
+pub mod exit;
+pub mod run;
+pub mod swarm;

@@ -1,0 +1,134 @@
+//! `swarm run`: one simulation, the reference's console report, and the
+//! per-epoch metrics CSV plus the event log under the output directory.
+//! Both files are written under temporary names and renamed only when both
+//! are complete, so a failure leaves nothing behind.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::exit::CliError;
+use crate::output::atomic::AtomicFile;
+use crate::output::{console, csv, jsonl};
+use crate::scenario::{load_file, LoadOptions, Scenario};
+use crate::sim;
+
+/// Validated settings of one `swarm run`.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub scenario: PathBuf,
+    pub seed: Option<i64>,
+    pub epochs: Option<u32>,
+    pub steps: Option<u32>,
+    pub out: PathBuf,
+    pub quiet: bool,
+    pub strict: bool,
+    pub events: bool,
+}
+
+/// Load `path` (printing warnings to stderr) with `opts`.
+pub fn load_scenario(path: &Path, strict: bool) -> Result<Scenario, CliError> {
+    let loaded = load_file(path, LoadOptions { strict }).map_err(CliError::bad_input)?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {}", w.message);
+    }
+    Ok(loaded.scenario)
+}
+
+pub fn run(opts: &RunOptions) -> Result<(), CliError> {
+    let mut scenario = load_scenario(&opts.scenario, opts.strict)?;
+    if let Some(n) = opts.epochs {
+        if n == 0 {
+            return Err(CliError::bad_input(anyhow::anyhow!(
+                "--epochs must be at least 1"
+            )));
+        }
+        scenario.simulation.n_epochs = n;
+    }
+    if let Some(n) = opts.steps {
+        if n == 0 {
+            return Err(CliError::bad_input(anyhow::anyhow!(
+                "--steps must be at least 1"
+            )));
+        }
+        scenario.simulation.steps_per_epoch = n;
+    }
+    let seed = match opts.seed.or(scenario.simulation.seed) {
+        Some(s) => s,
+        None => {
+            eprintln!(
+                "warning: {}: no simulation.seed and no --seed; using seed 0 (the reference would run unseeded)",
+                opts.scenario.display()
+            );
+            0
+        }
+    };
+    scenario.simulation.seed = Some(seed);
+
+    std::fs::create_dir_all(&opts.out)
+        .with_context(|| format!("cannot create output directory '{}'", opts.out.display()))
+        .map_err(CliError::runtime)?;
+    let csv_path = opts
+        .out
+        .join(format!("{}_metrics.csv", scenario.scenario_id));
+    let events_path = opts
+        .out
+        .join(format!("{}_events.jsonl", scenario.scenario_id));
+
+    let ids = sim::agent_ids(&scenario);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if !opts.quiet {
+        console::header(&mut out, &scenario, Some(seed), &ids).map_err(CliError::runtime)?;
+        out.flush().ok();
+    }
+
+    let create = |p: &Path| {
+        AtomicFile::create(p)
+            .with_context(|| format!("cannot write '{}'", p.display()))
+            .map_err(CliError::runtime)
+    };
+    let mut csv_file = create(&csv_path)?;
+    let mut events_file = if opts.events {
+        Some(create(&events_path)?)
+    } else {
+        None
+    };
+
+    let result = match events_file.as_mut() {
+        Some(f) => {
+            let mut sink =
+                jsonl::JsonlEvents::new(f.writer(), &scenario.scenario_id, seed, ids.clone());
+            let r = sim::run_with_events(&scenario, seed, &mut sink);
+            sink.finish()
+                .with_context(|| format!("cannot write '{}'", events_path.display()))
+                .map_err(CliError::runtime)?;
+            r
+        }
+        None => sim::run(&scenario, seed),
+    };
+    csv::write_metrics(csv_file.writer(), &csv::columns(&scenario), &result.epochs)
+        .with_context(|| format!("cannot write '{}'", csv_path.display()))
+        .map_err(CliError::runtime)?;
+    if let Some(f) = events_file {
+        f.commit()
+            .with_context(|| format!("cannot write '{}'", events_path.display()))
+            .map_err(CliError::runtime)?;
+    }
+    csv_file
+        .commit()
+        .with_context(|| format!("cannot write '{}'", csv_path.display()))
+        .map_err(CliError::runtime)?;
+
+    if !opts.quiet {
+        console::results(&mut out, &result.epochs).map_err(CliError::runtime)?;
+        console::criteria(&mut out, &scenario.success_criteria, &result.epochs)
+            .map_err(CliError::runtime)?;
+        eprintln!("Wrote {}", csv_path.display());
+        if opts.events {
+            eprintln!("Wrote {}", events_path.display());
+        }
+    }
+    Ok(())
+}

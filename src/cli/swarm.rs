@@ -1,0 +1,87 @@
+//! `swarm`: run one SWARM scenario (and, later, analyse its output).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use super::exit::{self, CliError};
+use super::run::{run, RunOptions};
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 success (failed success criteria are reported, not an error),
+1 runtime error (an output could not be written), 2 bad input (invalid
+scenario, bad arguments).
+
+Examples:
+  swarm run scenarios/baseline.yaml
+  swarm run scenarios/alignment_waltz_targeted_feedback.yaml --seed 7 --out logs/";
+
+/// SWARM multi-agent safety simulations, bit-for-bit with swarm-safety 1.9.0.
+#[derive(Debug, Parser)]
+#[command(name = "swarm", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one scenario: print the epoch table and success criteria, write
+    /// <out>/<scenario_id>_metrics.csv (one row per epoch) and
+    /// <out>/<scenario_id>_events.jsonl (every event of the run).
+    Run {
+        /// Scenario YAML file (see scenarios/).
+        scenario: PathBuf,
+        /// Seed for every random stream; replaces simulation.seed.
+        #[arg(long, allow_negative_numbers = true)]
+        seed: Option<i64>,
+        /// Replace simulation.n_epochs.
+        #[arg(long)]
+        epochs: Option<u32>,
+        /// Replace simulation.steps_per_epoch.
+        #[arg(long)]
+        steps: Option<u32>,
+        /// Output directory (created if missing).
+        #[arg(long, default_value = "logs")]
+        out: PathBuf,
+        /// Print nothing but errors and warnings.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Treat warnings (keys the reference ignores, misspelled keys) as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Skip the events JSONL (faster for long runs).
+        #[arg(long)]
+        no_events: bool,
+    },
+}
+
+/// Parse arguments, run, and return the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result: Result<(), CliError> = match cli.command {
+        Command::Run {
+            scenario,
+            seed,
+            epochs,
+            steps,
+            out,
+            quiet,
+            strict,
+            no_events,
+        } => run(&RunOptions {
+            scenario,
+            seed,
+            epochs,
+            steps,
+            out,
+            quiet,
+            strict,
+            events: !no_events,
+        }),
+    };
+    match result {
+        Ok(()) => exit::SUCCESS,
+        Err(e) => exit::report(&e),
+    }
+}

@@ -1,0 +1,414 @@
+//! Security lever and threat analysis (simulation-model.md §10.4 "Security",
+//! governance-metrics-io.md §1.4): prompt-injection, manipulation,
+//! information-laundering and contagion indicators over the whole history,
+//! per-agent threat scores, penalties and permanent quarantine.
+
+use std::collections::VecDeque;
+
+use super::{Effect, GovInteraction};
+use crate::scenario::GovernanceConfig;
+
+/// The figures of the latest analysis (reported with a one-epoch lag).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SecurityReport {
+    pub ecosystem_threat_level: f64,
+    pub active_threat_count: u64,
+    pub contagion_depth: u64,
+    /// Threat score per agent that appears in the history.
+    pub agent_threat_scores: Vec<(usize, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Security {
+    injection_threshold: f64,
+    manipulation_threshold: f64,
+    laundering_trust_gap: f64,
+    contagion_velocity: f64,
+    min_chain_length: usize,
+    min_interactions: usize,
+    penalty_threshold: f64,
+    quarantine_threshold: f64,
+    penalty_multiplier: f64,
+    realtime_penalty: bool,
+    realtime_threshold: f64,
+    realtime_rate: f64,
+    clear_history_on_epoch: bool,
+    history: Vec<GovInteraction>,
+    /// Trust = raw reputation, set at every epoch start.
+    trust: Vec<f64>,
+    /// Quarantined agents and the epoch each was quarantined at.
+    quarantined: Vec<(usize, u32)>,
+    /// With the `quarantine_release` fix: epochs a quarantine lasts.
+    release_after: Option<i64>,
+    pub latest: Option<SecurityReport>,
+}
+
+struct Indicator {
+    severity: f64,
+    confidence: f64,
+    source: usize,
+    targets: Vec<usize>,
+}
+
+impl Indicator {
+    fn risk(&self) -> f64 {
+        self.severity * self.confidence
+    }
+}
+
+impl Security {
+    pub fn new(cfg: &GovernanceConfig, release_after: Option<i64>) -> Security {
+        Security {
+            injection_threshold: cfg.security_injection_threshold,
+            manipulation_threshold: cfg.security_manipulation_threshold,
+            laundering_trust_gap: cfg.security_laundering_trust_gap,
+            contagion_velocity: cfg.security_contagion_velocity,
+            min_chain_length: cfg.security_min_chain_length.max(0) as usize,
+            min_interactions: cfg.security_min_interactions.max(0) as usize,
+            penalty_threshold: cfg.security_penalty_threshold,
+            quarantine_threshold: cfg.security_quarantine_threshold,
+            penalty_multiplier: cfg.security_penalty_multiplier,
+            realtime_penalty: cfg.security_realtime_penalty,
+            realtime_threshold: cfg.security_realtime_threshold,
+            realtime_rate: cfg.security_realtime_rate,
+            clear_history_on_epoch: cfg.security_clear_history_on_epoch,
+            history: Vec::new(),
+            trust: Vec::new(),
+            quarantined: Vec::new(),
+            release_after,
+            latest: None,
+        }
+    }
+
+    pub fn is_quarantined(&self, agent: usize) -> bool {
+        self.quarantined.iter().any(|&(a, _)| a == agent)
+    }
+
+    pub fn n_quarantined(&self) -> usize {
+        self.quarantined.len()
+    }
+
+    /// Record the interaction; with the real-time penalty on, return its costs.
+    pub fn on_interaction(&mut self, ix: &GovInteraction) -> Option<(f64, f64)> {
+        self.history.push(*ix);
+        if !self.realtime_penalty {
+            return None;
+        }
+        let mut score = 0.0;
+        if ix.accepted && ix.p < 0.3 {
+            score += 0.3;
+        }
+        if ix.tool_misuse_flags > 0 {
+            score += f64::min(0.4, 0.2 * ix.tool_misuse_flags as f64);
+        }
+        if ix.verifier_rejections > 0 {
+            score += f64::min(0.3, 0.15 * ix.verifier_rejections as f64);
+        }
+        if let Some(r) = &self.latest {
+            let s = r
+                .agent_threat_scores
+                .iter()
+                .find(|(a, _)| *a == ix.initiator)
+                .map_or(0.0, |(_, s)| *s);
+            score += s * 0.3;
+        }
+        let score = f64::min(1.0, score);
+        if score < self.realtime_threshold {
+            return None;
+        }
+        let penalty = self.realtime_rate * score;
+        Some((penalty, penalty * 0.5))
+    }
+
+    /// Analyse the whole history; penalise and quarantine.
+    pub fn on_epoch_start(&mut self, epoch: u32, reputation: &[f64], effect: &mut Effect) {
+        self.trust.clear();
+        self.trust.extend_from_slice(reputation);
+        let mut released = Vec::new();
+        if let Some(duration) = self.release_after {
+            self.quarantined.retain(|&(a, since)| {
+                let keep = (epoch as i64) < since as i64 + duration;
+                if !keep {
+                    released.push(a);
+                }
+                keep
+            });
+        }
+        if self.history.len() >= self.min_interactions {
+            self.analyze_and_contain(epoch, effect);
+        }
+        // A released agent quarantined again in this pass stays frozen.
+        released.retain(|&a| !self.is_quarantined(a));
+        effect.unfreeze.extend(released);
+    }
+
+    fn analyze_and_contain(&mut self, epoch: u32, effect: &mut Effect) {
+        let report = self.analyze();
+        for &(agent, score) in &report.agent_threat_scores {
+            if score >= self.quarantine_threshold {
+                effect.freeze.push(agent);
+                if !self.is_quarantined(agent) {
+                    self.quarantined.push((agent, epoch));
+                }
+            }
+            if score >= self.penalty_threshold {
+                let rep = -score * self.penalty_multiplier;
+                effect.add_reputation(agent, rep);
+                effect.add_resources(agent, rep * 5.0);
+            }
+        }
+        self.latest = Some(report);
+        if self.clear_history_on_epoch {
+            self.history.clear();
+        }
+    }
+
+    fn trust_of(&self, agent: usize) -> f64 {
+        self.trust.get(agent).copied().unwrap_or(0.5)
+    }
+
+    fn analyze(&self) -> SecurityReport {
+        let n_slots = self.trust.len().max(
+            self.history
+                .iter()
+                .map(|i| i.initiator.max(i.counterparty) + 1)
+                .max()
+                .unwrap_or(0),
+        );
+        let mut present = vec![false; n_slots];
+        for i in &self.history {
+            present[i.initiator] = true;
+            present[i.counterparty] = true;
+        }
+        let agents: Vec<usize> = (0..n_slots).filter(|&a| present[a]).collect();
+
+        let mut indicators = self.injection_indicators();
+        let n_injection = indicators.len();
+        let n_manipulation = self.manipulation_patterns(&mut indicators);
+        let n_laundering = self.laundering_indicators(&agents, &mut indicators);
+        let contagion_depth = self.contagion_indicators(&mut indicators);
+        let _ = (n_injection, n_laundering);
+
+        let mut scores = vec![0.0f64; n_slots];
+        for ind in &indicators {
+            if present[ind.source] {
+                scores[ind.source] = scores[ind.source].max(ind.risk());
+            }
+            for &t in &ind.targets {
+                if present[t] {
+                    scores[t] = scores[t].max(ind.risk() * 0.3);
+                }
+            }
+        }
+        let agent_threat_scores: Vec<(usize, f64)> =
+            agents.iter().map(|&a| (a, scores[a])).collect();
+        let n_agents = agents.len();
+        let flagged = agent_threat_scores
+            .iter()
+            .filter(|(_, s)| *s >= self.manipulation_threshold)
+            .count();
+        let level = if n_agents == 0 {
+            0.0
+        } else {
+            let density = indicators.len() as f64 / (n_agents * 5).max(1) as f64;
+            let flagged_fraction = flagged as f64 / n_agents as f64;
+            let contagion = f64::min(1.0, contagion_depth as f64 / 5.0);
+            let manipulation = n_manipulation as f64 / n_agents.max(1) as f64;
+            f64::min(
+                1.0,
+                0.25 * density + 0.25 * flagged_fraction + 0.30 * contagion + 0.20 * manipulation,
+            )
+        };
+        SecurityReport {
+            ecosystem_threat_level: level,
+            active_threat_count: indicators.len() as u64,
+            contagion_depth: contagion_depth as u64,
+            agent_threat_scores,
+        }
+    }
+
+    fn injection_indicators(&self) -> Vec<Indicator> {
+        let mut out = Vec::new();
+        for i in &self.history {
+            let mut score = 0.0;
+            if i.accepted && i.p < 0.3 {
+                // Not the same double as 0.3 − p (§14.22).
+                score += 0.3 * (0.3 - i.p) / 0.3;
+            }
+            if i.tool_misuse_flags > 0 {
+                score += f64::min(0.4, 0.2 * i.tool_misuse_flags as f64);
+            }
+            if i.verifier_rejections > 0 {
+                score += f64::min(0.3, 0.15 * i.verifier_rejections as f64);
+            }
+            let score = f64::min(1.0, score);
+            if score >= self.injection_threshold {
+                out.push(Indicator {
+                    severity: score,
+                    confidence: f64::min(0.9, score + 0.2),
+                    source: i.initiator,
+                    targets: vec![i.counterparty],
+                });
+            }
+            // Exfiltration needs ≥ 2 misuse flags (never with core generators).
+            if i.tool_misuse_flags >= 2 {
+                out.push(Indicator {
+                    severity: f64::min(1.0, 0.3 * i.tool_misuse_flags as f64),
+                    confidence: 0.6,
+                    source: i.initiator,
+                    targets: vec![i.counterparty],
+                });
+            }
+        }
+        out
+    }
+
+    /// Manipulation patterns; with core agents (r_a = 0, τ = 0) success is
+    /// always 0, so a pattern counts only when the threshold is 0.
+    fn manipulation_patterns(&self, out: &mut Vec<Indicator>) -> usize {
+        let mut initiators: Vec<usize> = Vec::new();
+        for i in &self.history {
+            if !initiators.contains(&i.initiator) {
+                initiators.push(i.initiator);
+            }
+        }
+        let mut n = 0;
+        for &init in &initiators {
+            let mine: Vec<&GovInteraction> = self
+                .history
+                .iter()
+                .filter(|i| i.initiator == init)
+                .collect();
+            if mine.len() < 3 {
+                continue;
+            }
+            let mut victims: Vec<usize> = Vec::new();
+            let mut successful = 0usize;
+            for i in &mine {
+                if i.accepted && i.tau < -1.0 && i.p < 0.5 {
+                    if !victims.contains(&i.counterparty) {
+                        victims.push(i.counterparty);
+                    }
+                    successful += 1;
+                }
+                let same = mine
+                    .iter()
+                    .filter(|j| j.counterparty == i.counterparty)
+                    .count();
+                if same >= 3 && i.p < 0.5 && !victims.contains(&i.counterparty) {
+                    victims.push(i.counterparty);
+                }
+            }
+            if victims.is_empty() {
+                continue;
+            }
+            let success_rate = successful as f64 / mine.len() as f64;
+            if success_rate >= self.manipulation_threshold {
+                n += 1;
+                out.push(Indicator {
+                    severity: success_rate,
+                    confidence: f64::min(0.9, 0.5 + success_rate * 0.4),
+                    source: init,
+                    targets: victims,
+                });
+            }
+        }
+        n
+    }
+
+    /// Breadth-first walks over accepted initiator → counterparty edges.
+    fn laundering_indicators(&self, agents: &[usize], out: &mut Vec<Indicator>) -> usize {
+        let n_slots = self.trust.len().max(agents.last().map_or(0, |a| a + 1));
+        let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n_slots];
+        for i in self.history.iter().filter(|i| i.accepted) {
+            if !edges[i.initiator].contains(&i.counterparty) {
+                edges[i.initiator].push(i.counterparty);
+            }
+        }
+        let mut n = 0;
+        let mut visited = vec![false; n_slots];
+        let mut queue: VecDeque<(usize, usize)> = VecDeque::new();
+        for &source in agents {
+            let start = self.trust_of(source);
+            visited.iter_mut().for_each(|v| *v = false);
+            visited[source] = true;
+            queue.clear();
+            queue.push_back((source, 1));
+            while let Some((current, path_len)) = queue.pop_front() {
+                for &next in &edges[current] {
+                    if visited[next] {
+                        continue;
+                    }
+                    let next_trust = self.trust_of(next);
+                    if next_trust > start + self.laundering_trust_gap
+                        && path_len + 1 >= self.min_chain_length
+                    {
+                        let gain = next_trust - start;
+                        n += 1;
+                        out.push(Indicator {
+                            severity: f64::min(1.0, gain / 0.5),
+                            confidence: f64::min(0.8, 0.4 + gain),
+                            source,
+                            targets: vec![next],
+                        });
+                    }
+                    visited[next] = true;
+                    queue.push_back((next, path_len + 1));
+                }
+            }
+        }
+        n
+    }
+
+    /// Contagion chains; wall-clock velocity always passes (§14.24).
+    /// Returns the deepest chain's depth.
+    fn contagion_indicators(&self, out: &mut Vec<Indicator>) -> usize {
+        let h = &self.history;
+        if h.len() < self.min_chain_length {
+            return 0;
+        }
+        let bad = |i: &GovInteraction| i.accepted && i.p < 0.3;
+        let mut chains: Vec<Vec<usize>> = Vec::new();
+        for (idx, i) in h.iter().enumerate() {
+            if !bad(i) {
+                continue;
+            }
+            let subsequent: Vec<&GovInteraction> = h[idx + 1..]
+                .iter()
+                .filter(|s| s.initiator == i.counterparty && bad(s))
+                .collect();
+            if subsequent.len() < 2 {
+                continue;
+            }
+            let mut chain = vec![i.initiator, i.counterparty];
+            for s in subsequent.iter().take(5) {
+                if !chain.contains(&s.counterparty) {
+                    chain.push(s.counterparty);
+                }
+            }
+            if chain.len() >= self.min_chain_length && f64::INFINITY >= self.contagion_velocity {
+                chains.push(chain);
+            }
+        }
+        // Deepest first (stable); drop chains whose agents are a subset of a kept one.
+        chains.sort_by_key(|c| std::cmp::Reverse(c.len()));
+        let mut kept: Vec<Vec<usize>> = Vec::new();
+        for c in chains {
+            if !kept.iter().any(|k| c.iter().all(|a| k.contains(a))) {
+                kept.push(c);
+            }
+        }
+        let mut depth = 0;
+        for c in &kept {
+            let d = c.len() - 1;
+            depth = depth.max(d);
+            out.push(Indicator {
+                severity: f64::min(1.0, d as f64 / 5.0),
+                confidence: 0.9,
+                source: c[0],
+                targets: c[1..].to_vec(),
+            });
+        }
+        depth
+    }
+}

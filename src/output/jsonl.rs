@@ -1,0 +1,397 @@
+//! The event log: one JSON object per line with the reference's 19 keys in
+//! its order (governance-metrics-io.md §4.2). Differences, on purpose: ids
+//! derive from the run (no random UUIDs), `timestamp` is null (no wall
+//! clock), and interaction records carry the real p and v_hat.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::atomic::AtomicFile;
+use super::format::py_float;
+use crate::metrics::{EpochMetrics, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS};
+use crate::sim::{Event, EventSink};
+
+/// A JSON object written key by key, in insertion order, with Python's
+/// `json.dumps` separators.
+#[derive(Default)]
+struct Obj(String);
+
+impl Obj {
+    fn key(&mut self, k: &str) -> &mut String {
+        self.0.push(if self.0.is_empty() { '{' } else { ',' });
+        if self.0.len() > 1 {
+            self.0.push(' ');
+        }
+        self.0.push('"');
+        self.0.push_str(k);
+        self.0.push_str("\": ");
+        &mut self.0
+    }
+    fn str(&mut self, k: &str, v: &str) -> &mut Self {
+        let s = serde_json::to_string(v).expect("strings serialize");
+        self.key(k).push_str(&s);
+        self
+    }
+    fn opt_str(&mut self, k: &str, v: Option<&str>) -> &mut Self {
+        match v {
+            Some(v) => self.str(k, v),
+            None => self.raw(k, "null"),
+        }
+    }
+    fn raw(&mut self, k: &str, v: &str) -> &mut Self {
+        self.key(k).push_str(v);
+        self
+    }
+    fn f(&mut self, k: &str, v: f64) -> &mut Self {
+        self.raw(k, &py_float(v))
+    }
+    fn int(&mut self, k: &str, v: u64) -> &mut Self {
+        self.raw(k, &v.to_string())
+    }
+    fn bool(&mut self, k: &str, v: bool) -> &mut Self {
+        self.raw(k, if v { "true" } else { "false" })
+    }
+    fn opt_int(&mut self, k: &str, v: Option<u32>) -> &mut Self {
+        match v {
+            Some(v) => self.int(k, v as u64),
+            None => self.raw(k, "null"),
+        }
+    }
+    fn finish(&mut self) -> String {
+        if self.0.is_empty() {
+            self.0.push('{');
+        }
+        self.0.push('}');
+        std::mem::take(&mut self.0)
+    }
+}
+
+/// The metrics dict of an `epoch_completed` payload.
+pub fn epoch_payload(m: &EpochMetrics) -> String {
+    let mut o = Obj::default();
+    for col in EPOCH_COLUMNS
+        .iter()
+        .chain(SECURITY_COLUMNS)
+        .chain(COLLUSION_COLUMNS)
+    {
+        match m.get(col) {
+            Some(crate::metrics::MetricValue::Int(i)) => o.int(col, i),
+            Some(crate::metrics::MetricValue::Float(x)) => o.f(col, x),
+            _ => continue,
+        };
+    }
+    o.finish()
+}
+
+/// Writes events as JSONL; I/O errors are kept and reported by `finish`.
+pub struct JsonlEvents<W: Write> {
+    out: W,
+    scenario_id: String,
+    seed: i64,
+    agent_ids: Vec<String>,
+    n: u64,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> JsonlEvents<W> {
+    pub fn new(out: W, scenario_id: &str, seed: i64, agent_ids: Vec<String>) -> Self {
+        JsonlEvents {
+            out,
+            scenario_id: scenario_id.to_string(),
+            seed,
+            agent_ids,
+            n: 0,
+            error: None,
+        }
+    }
+
+    pub fn finish(mut self) -> io::Result<W> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+
+    fn interaction_id(&self, n: u64) -> String {
+        format!("{}-s{}-ix{}", self.scenario_id, self.seed, n)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        event_type: &str,
+        interaction: Option<u64>,
+        agent: Option<usize>,
+        initiator: Option<usize>,
+        counterparty: Option<usize>,
+        payload: &str,
+        epoch: Option<u32>,
+        step: Option<u32>,
+    ) {
+        let id = |a: Option<usize>| a.map(|i| self.agent_ids[i].as_str());
+        let mut o = Obj::default();
+        o.str(
+            "event_id",
+            &format!("{}-s{}-ev{}", self.scenario_id, self.seed, self.n),
+        )
+        .raw("timestamp", "null")
+        .str("event_type", event_type)
+        .opt_str(
+            "interaction_id",
+            interaction.map(|n| self.interaction_id(n)).as_deref(),
+        )
+        .opt_str("agent_id", id(agent))
+        .opt_str("initiator_id", id(initiator))
+        .opt_str("counterparty_id", id(counterparty))
+        .raw("payload", payload)
+        .opt_int("epoch", epoch)
+        .opt_int("step", step)
+        .str("scenario_id", &self.scenario_id)
+        .int("replay_k", 0)
+        .raw("seed", &self.seed.to_string());
+        for k in [
+            "provenance_id",
+            "parent_event_id",
+            "tool_call_id",
+            "artifact_id",
+            "audit_id",
+            "intervention_id",
+        ] {
+            o.raw(k, "null");
+        }
+        let line = o.finish();
+        self.n += 1;
+        if self.error.is_none() {
+            if let Err(e) = writeln!(self.out, "{line}") {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+impl<W: Write> EventSink for JsonlEvents<W> {
+    fn event(&mut self, event: &Event<'_>) {
+        match *event {
+            Event::AgentCreated { agent, kind, name } => {
+                let payload = Obj::default()
+                    .str("agent_type", kind.as_str())
+                    .str("name", name)
+                    .raw("roles", "[]")
+                    .finish();
+                self.record(
+                    "agent_created",
+                    None,
+                    Some(agent),
+                    None,
+                    None,
+                    &payload,
+                    Some(0),
+                    Some(0),
+                );
+            }
+            Event::SimulationStarted {
+                n_epochs,
+                steps_per_epoch,
+                n_agents,
+            } => {
+                let payload = Obj::default()
+                    .int("n_epochs", n_epochs as u64)
+                    .int("steps_per_epoch", steps_per_epoch as u64)
+                    .int("n_agents", n_agents as u64)
+                    .raw("seed", &self.seed.to_string())
+                    .str("scenario_id", &self.scenario_id.clone())
+                    .int("replay_k", 0)
+                    .finish();
+                self.record(
+                    "simulation_started",
+                    None,
+                    None,
+                    None,
+                    None,
+                    &payload,
+                    None,
+                    None,
+                );
+            }
+            Event::InteractionProposed {
+                interaction,
+                initiator,
+                counterparty,
+                interaction_type,
+                epoch,
+                step,
+            } => {
+                let payload = Obj::default()
+                    .str("interaction_type", interaction_type)
+                    .finish();
+                self.record(
+                    "interaction_proposed",
+                    Some(interaction),
+                    None,
+                    Some(initiator),
+                    Some(counterparty),
+                    &payload,
+                    Some(epoch),
+                    Some(step),
+                );
+            }
+            Event::ReputationUpdated {
+                agent,
+                old,
+                new,
+                delta,
+                reason,
+                epoch,
+                step,
+            } => {
+                let payload = Obj::default()
+                    .f("old_reputation", old)
+                    .f("new_reputation", new)
+                    .f("delta", delta)
+                    .str("reason", reason.as_str())
+                    .finish();
+                self.record(
+                    "reputation_updated",
+                    None,
+                    Some(agent),
+                    None,
+                    None,
+                    &payload,
+                    Some(epoch),
+                    Some(step),
+                );
+            }
+            Event::GovernanceCostApplied {
+                interaction,
+                initiator,
+                counterparty,
+                cost_a,
+                cost_b,
+                epoch,
+                step,
+            } => {
+                let payload = Obj::default()
+                    .f("cost_a", cost_a)
+                    .f("cost_b", cost_b)
+                    .finish();
+                self.record(
+                    "governance_cost_applied",
+                    Some(interaction),
+                    None,
+                    Some(initiator),
+                    Some(counterparty),
+                    &payload,
+                    Some(epoch),
+                    Some(step),
+                );
+            }
+            Event::InteractionCompleted {
+                interaction,
+                initiator,
+                counterparty,
+                interaction_type,
+                accepted,
+                p,
+                v_hat,
+                tau,
+                c_a,
+                c_b,
+                payoff_initiator,
+                payoff_counterparty,
+                epoch,
+                step,
+            } => {
+                let payload = Obj::default()
+                    .bool("accepted", accepted)
+                    .f("payoff_initiator", payoff_initiator)
+                    .f("payoff_counterparty", payoff_counterparty)
+                    .str("interaction_type", interaction_type)
+                    .f("p", p)
+                    .f("v_hat", v_hat)
+                    .f("c_a", c_a)
+                    .f("c_b", c_b)
+                    .finish();
+                self.record(
+                    "interaction_completed",
+                    Some(interaction),
+                    None,
+                    Some(initiator),
+                    Some(counterparty),
+                    &payload,
+                    Some(epoch),
+                    Some(step),
+                );
+                let components = Obj::default()
+                    .f("p", p)
+                    .f("v_hat", v_hat)
+                    .f("tau", tau)
+                    .bool("accepted", accepted)
+                    .finish();
+                let payload = Obj::default()
+                    .f("payoff_initiator", payoff_initiator)
+                    .f("payoff_counterparty", payoff_counterparty)
+                    .raw("components", &components)
+                    .finish();
+                self.record(
+                    "payoff_computed",
+                    Some(interaction),
+                    None,
+                    Some(initiator),
+                    Some(counterparty),
+                    &payload,
+                    Some(epoch),
+                    Some(step),
+                );
+            }
+            Event::EpochCompleted(m) => {
+                let payload = epoch_payload(m);
+                self.record(
+                    "epoch_completed",
+                    None,
+                    None,
+                    None,
+                    None,
+                    &payload,
+                    Some(m.epoch),
+                    None,
+                );
+            }
+            Event::SimulationEnded {
+                total_epochs,
+                final_metrics,
+            } => {
+                let fm = final_metrics.map_or_else(|| "{}".to_string(), epoch_payload);
+                let payload = Obj::default()
+                    .int("total_epochs", total_epochs as u64)
+                    .raw("final_metrics", &fm)
+                    .finish();
+                self.record(
+                    "simulation_ended",
+                    None,
+                    None,
+                    None,
+                    None,
+                    &payload,
+                    None,
+                    None,
+                );
+            }
+        }
+    }
+}
+
+/// Run `scenario` with `seed`, writing its events to `path` atomically.
+pub fn write_events_jsonl(
+    path: &Path,
+    scenario: &crate::scenario::Scenario,
+    seed: i64,
+) -> io::Result<crate::sim::RunResult> {
+    let mut f = AtomicFile::create(path)?;
+    let ids = crate::sim::agent_ids(scenario);
+    let mut sink = JsonlEvents::new(f.writer(), &scenario.scenario_id, seed, ids);
+    let result = crate::sim::run_with_events(scenario, seed, &mut sink);
+    sink.finish()?;
+    f.commit()?;
+    Ok(result)
+}

@@ -1,0 +1,129 @@
+//! Adversarial agents (simulation-model.md §7.4).
+
+use super::{Action, InteractionType, Observation};
+use crate::rng::PyRandom;
+use crate::scenario::{AdversarialConfig, AgentKind};
+
+#[derive(Debug, Clone)]
+pub(crate) struct Adversarial {
+    cfg: AdversarialConfig,
+    known_allies: Vec<bool>,
+    target_list: Vec<bool>,
+    attack_cooldown: i64,
+    scratch: Vec<usize>,
+}
+
+impl Adversarial {
+    pub fn new(cfg: AdversarialConfig, n_agents: usize) -> Adversarial {
+        Adversarial {
+            cfg,
+            known_allies: vec![false; n_agents],
+            target_list: vec![false; n_agents],
+            attack_cooldown: 0,
+            scratch: Vec::new(),
+        }
+    }
+
+    fn is_friendly_or_target(&self, idx: usize) -> bool {
+        self.known_allies[idx] || self.target_list[idx]
+    }
+
+    pub fn act(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
+        if self.attack_cooldown > 0 {
+            self.attack_cooldown -= 1;
+        }
+        for a in obs.visible_agents {
+            if self.cfg.target_honest
+                && a.kind == AgentKind::Honest
+                && (a.resources > 50.0 || a.reputation > 0.0)
+            {
+                self.target_list[a.idx] = true;
+            }
+            if a.kind == AgentKind::Adversarial {
+                self.known_allies[a.idx] = true;
+            }
+        }
+        if obs.resources > 10.0 && rng.random() < 0.2 {
+            rng.uniform(1.0, 5.0);
+            return Action::PostBounty;
+        }
+        if let Some(p) = obs.first_pending {
+            return if self.is_friendly_or_target(p.initiator) || rng.random() < 0.4 {
+                Action::Accept(p.proposal_id)
+            } else {
+                Action::Reject(p.proposal_id)
+            };
+        }
+        if self.attack_cooldown == 0 && rng.random() < self.cfg.attack_probability {
+            let attack = self.attack(rng, obs);
+            if attack != Action::Noop {
+                self.attack_cooldown = 2;
+                return attack;
+            }
+        }
+        if obs.can_post && rng.random() < self.cfg.post_probability {
+            rng.choice_index(5);
+            return Action::Post;
+        }
+        if obs.can_vote && !obs.visible_posts.is_empty() {
+            let post = obs
+                .visible_posts
+                .iter()
+                .copied()
+                .find(|&p| self.target_list[obs.feed.posts[p].author])
+                // Sorting by the unseen net_votes (all 0) keeps rank order.
+                .unwrap_or(obs.visible_posts[0]);
+            return Action::Vote { post, up: false };
+        }
+        if obs.can_interact && !obs.visible_agents.is_empty() {
+            self.collect_targets(obs);
+            if self.scratch.is_empty() {
+                self.scratch
+                    .extend(obs.visible_agents.iter().map(|a| a.idx));
+            }
+            let counterparty = self.scratch[rng.choice_index(self.scratch.len())];
+            return Action::Propose {
+                counterparty,
+                itype: InteractionType::Trade,
+            };
+        }
+        Action::Noop
+    }
+
+    fn collect_targets(&mut self, obs: &Observation) {
+        self.scratch.clear();
+        let targets = &self.target_list;
+        self.scratch.extend(
+            obs.visible_agents
+                .iter()
+                .map(|a| a.idx)
+                .filter(|&i| targets[i]),
+        );
+    }
+
+    fn attack(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
+        if obs.can_interact {
+            self.collect_targets(obs);
+            if !self.scratch.is_empty() {
+                let counterparty = self.scratch[rng.choice_index(self.scratch.len())];
+                return Action::Propose {
+                    counterparty,
+                    itype: InteractionType::Trade,
+                };
+            }
+        }
+        if obs.can_post {
+            rng.choice_index(4);
+            return Action::Post;
+        }
+        Action::Noop
+    }
+
+    pub fn accept(&mut self, rng: &mut PyRandom, initiator: usize, itype: InteractionType) -> bool {
+        if self.is_friendly_or_target(initiator) || itype == InteractionType::Trade {
+            return true;
+        }
+        // Only collaborations reach here (trades are always accepted).
+        rng.random() < 0.3
+    }
+}

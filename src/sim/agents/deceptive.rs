@@ -1,0 +1,125 @@
+//! Deceptive agents (simulation-model.md §7.3): a trust-building facade with
+//! an (in practice unreachable) exploitation mode.
+
+use super::{Action, InteractionType, Observation, Outcome};
+use crate::rng::PyRandom;
+use crate::scenario::DeceptiveConfig;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Deceptive {
+    cfg: DeceptiveConfig,
+    /// Private trust per agent, absent = default of the reading site.
+    trust_scores: Vec<Option<f64>>,
+    /// Passive decisions per initiator.
+    interactions_with: Vec<i64>,
+    scratch: Vec<usize>,
+}
+
+impl Deceptive {
+    pub fn new(cfg: DeceptiveConfig, n_agents: usize) -> Deceptive {
+        Deceptive {
+            cfg,
+            trust_scores: vec![None; n_agents],
+            interactions_with: vec![0; n_agents],
+            scratch: Vec::new(),
+        }
+    }
+
+    pub fn record_outcome(&mut self, o: Outcome) {
+        if o.accepted {
+            let t = self.trust_scores[o.other].unwrap_or(0.5);
+            self.trust_scores[o.other] = Some((t + 0.1).min(1.0));
+        }
+    }
+
+    fn trust_or(&self, idx: usize, default: f64) -> f64 {
+        self.trust_scores[idx].unwrap_or(default)
+    }
+
+    fn should_exploit(&self) -> bool {
+        let thr = self.cfg.exploitation_threshold;
+        let high = self
+            .trust_scores
+            .iter()
+            .flatten()
+            .filter(|&&t| t > thr)
+            .count();
+        let total: i64 = self.interactions_with.iter().sum();
+        high >= 2 && total > 10
+    }
+
+    pub fn act(&mut self, rng: &mut PyRandom, _self_idx: usize, obs: &Observation) -> Action {
+        if let Some(p) = obs.first_pending {
+            let c = self.interactions_with[p.initiator];
+            let limit = if c < self.cfg.trust_building_phase {
+                0.9
+            } else {
+                0.6
+            };
+            return if rng.random() < limit {
+                Action::Accept(p.proposal_id)
+            } else {
+                Action::Reject(p.proposal_id)
+            };
+        }
+        if self.should_exploit() && obs.can_interact {
+            let thr = self.cfg.exploitation_threshold;
+            let mut best: Option<(usize, f64)> = None;
+            for a in obs.visible_agents {
+                let t = self.trust_or(a.idx, 0.0);
+                // First of the highest (stable descending sort).
+                if t > thr && a.resources > 50.0 && best.is_none_or(|(_, bt)| t > bt) {
+                    best = Some((a.idx, t));
+                }
+            }
+            if let Some((counterparty, _)) = best {
+                return Action::Propose {
+                    counterparty,
+                    itype: InteractionType::Trade,
+                };
+            }
+        }
+        self.facade(rng, obs)
+    }
+
+    fn facade(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
+        if obs.can_post && rng.random() < self.cfg.post_probability {
+            rng.choice_index(5);
+            return Action::Post;
+        }
+        if obs.can_vote && !obs.visible_posts.is_empty() {
+            let post = obs.visible_posts[rng.choice_index(obs.visible_posts.len())];
+            return Action::Vote { post, up: true };
+        }
+        if obs.can_interact && !obs.visible_agents.is_empty() {
+            self.scratch.clear();
+            let phase = self.cfg.trust_building_phase;
+            let iw = &self.interactions_with;
+            self.scratch.extend(
+                obs.visible_agents
+                    .iter()
+                    .map(|a| a.idx)
+                    .filter(|&i| iw[i] < phase),
+            );
+            if self.scratch.is_empty() {
+                return Action::Noop;
+            }
+            let counterparty = self.scratch[rng.choice_index(self.scratch.len())];
+            return Action::Propose {
+                counterparty,
+                itype: InteractionType::Collaboration,
+            };
+        }
+        Action::Noop
+    }
+
+    pub fn accept(&mut self, rng: &mut PyRandom, initiator: usize) -> bool {
+        let c = self.interactions_with[initiator];
+        self.interactions_with[initiator] = c + 1;
+        if c < self.cfg.trust_building_phase {
+            rng.random() < self.cfg.facade_probability
+        } else {
+            self.trust_or(initiator, 0.5) > 0.6
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Honest agents (simulation-model.md §7.1).
+
+use super::{Action, InteractionType, Observation, TrustView, VoteMemory};
+use crate::rng::PyRandom;
+use crate::scenario::HonestConfig;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Honest {
+    cfg: HonestConfig,
+    pub memory: VoteMemory,
+    /// Reused candidate buffer (no allocation per turn).
+    scratch: Vec<usize>,
+    ranked: Vec<(usize, f64)>,
+}
+
+impl Honest {
+    pub fn new(cfg: HonestConfig) -> Honest {
+        Honest {
+            cfg,
+            memory: VoteMemory::default(),
+            scratch: Vec::new(),
+            ranked: Vec::new(),
+        }
+    }
+
+    pub fn act(&mut self, rng: &mut PyRandom, trust: &TrustView, obs: &Observation) -> Action {
+        if let Some(p) = obs.first_pending {
+            return if trust.get(p.initiator) >= self.cfg.acceptance_threshold - 0.1 {
+                Action::Accept(p.proposal_id)
+            } else {
+                Action::Reject(p.proposal_id)
+            };
+        }
+        // POST_BOUNTY without a marketplace: the turn is lost (§14.3).
+        if obs.resources > 20.0 && rng.random() < 0.15 {
+            rng.uniform(5.0, 15.0);
+            return Action::PostBounty;
+        }
+        if obs.can_post && rng.random() < self.cfg.post_probability {
+            rng.choice_index(4);
+            return Action::Post;
+        }
+        if obs.can_vote && !obs.visible_posts.is_empty() && rng.random() < self.cfg.vote_probability
+        {
+            self.scratch.clear();
+            let memory = &self.memory;
+            self.scratch.extend(
+                obs.visible_posts
+                    .iter()
+                    .copied()
+                    .filter(|&p| !memory.has_voted(p)),
+            );
+            if self.scratch.is_empty() {
+                return Action::Noop;
+            }
+            let post = self.scratch[rng.choice_index(self.scratch.len())];
+            // Agents never see net_votes (§14.2): honest always up-votes.
+            self.memory.push_vote(post);
+            return Action::Vote { post, up: true };
+        }
+        if obs.can_interact
+            && rng.random() < self.cfg.interact_probability
+            && !obs.visible_agents.is_empty()
+        {
+            self.ranked.clear();
+            self.ranked.extend(
+                obs.visible_agents
+                    .iter()
+                    .map(|a| (a.idx, trust.get(a.idx)))
+                    .filter(|&(_, t)| t >= 0.3),
+            );
+            if self.ranked.is_empty() {
+                return Action::Noop;
+            }
+            // Stable sort, descending: ties keep registration order.
+            self.ranked
+                .sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+            return Action::Propose {
+                counterparty: self.ranked[0].0,
+                itype: InteractionType::Collaboration,
+            };
+        }
+        Action::Noop
+    }
+
+    pub fn accept(&self, trust: &TrustView, initiator: usize, itype: InteractionType) -> bool {
+        let mut threshold = self.cfg.acceptance_threshold;
+        match itype {
+            InteractionType::Collaboration => threshold -= 0.1,
+            InteractionType::Trade => threshold += 0.1,
+        }
+        let w = self.cfg.trust_weight;
+        let score = trust.get(initiator) * w + 0.5 * (1.0 - w);
+        score >= threshold
+    }
+}

@@ -1,0 +1,97 @@
+//! The event stream (simulation-model.md §13, governance-metrics-io.md §4.2).
+//! The simulation hands events to an [`EventSink`]; with no sink nothing is
+//! built, so the hot path pays nothing when nobody listens.
+
+use crate::metrics::EpochMetrics;
+use crate::scenario::AgentKind;
+
+/// Why a reputation changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReputationReason {
+    Governance,
+    InteractionOutcome,
+}
+
+impl ReputationReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReputationReason::Governance => "governance",
+            ReputationReason::InteractionOutcome => "interaction_outcome",
+        }
+    }
+}
+
+/// One simulation event. Agent and interaction references are indices and
+/// sequence numbers; the writer turns them into ids.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event<'a> {
+    AgentCreated {
+        agent: usize,
+        kind: AgentKind,
+        name: &'a str,
+    },
+    SimulationStarted {
+        n_epochs: u32,
+        steps_per_epoch: u32,
+        n_agents: usize,
+    },
+    InteractionProposed {
+        interaction: u64,
+        initiator: usize,
+        counterparty: usize,
+        interaction_type: &'static str,
+        epoch: u32,
+        step: u32,
+    },
+    ReputationUpdated {
+        agent: usize,
+        old: f64,
+        new: f64,
+        delta: f64,
+        reason: ReputationReason,
+        epoch: u32,
+        step: u32,
+    },
+    GovernanceCostApplied {
+        interaction: u64,
+        initiator: usize,
+        counterparty: usize,
+        cost_a: f64,
+        cost_b: f64,
+        epoch: u32,
+        step: u32,
+    },
+    InteractionCompleted {
+        interaction: u64,
+        initiator: usize,
+        counterparty: usize,
+        interaction_type: &'static str,
+        accepted: bool,
+        p: f64,
+        v_hat: f64,
+        tau: f64,
+        c_a: f64,
+        c_b: f64,
+        payoff_initiator: f64,
+        payoff_counterparty: f64,
+        epoch: u32,
+        step: u32,
+    },
+    EpochCompleted(&'a EpochMetrics),
+    SimulationEnded {
+        total_epochs: u32,
+        final_metrics: Option<&'a EpochMetrics>,
+    },
+}
+
+/// Receives events in simulation order.
+pub trait EventSink {
+    fn event(&mut self, event: &Event<'_>);
+}
+
+/// Collects events into owned debug strings (tests).
+impl EventSink for Vec<String> {
+    fn event(&mut self, event: &Event<'_>) {
+        self.push(format!("{event:?}"));
+    }
+}

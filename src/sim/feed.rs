@@ -1,0 +1,169 @@
+//! The feed (simulation-model.md §2.7): top-level posts and one vote record
+//! per (voter, post). Core agents never reply, so the ranking key reduces to
+//! net votes, with ties broken newest first (the wall-clock age term).
+
+use std::collections::HashMap;
+
+#[derive(Debug, Clone)]
+pub struct Post {
+    pub author: usize,
+    pub upvotes: i64,
+    pub downvotes: i64,
+    /// Weighted net votes (only with the `enforce_vote_normalization` fix).
+    pub weighted: f64,
+}
+
+impl Post {
+    pub fn net_votes(&self) -> i64 {
+        self.upvotes - self.downvotes
+    }
+}
+
+/// Posts in creation order plus the vote records.
+#[derive(Debug, Default, Clone)]
+pub struct Feed {
+    pub posts: Vec<Post>,
+    /// (voter, post) → (is_upvote, weight).
+    votes: HashMap<(u32, u32), (bool, f64)>,
+    /// `max_vote_weight_per_agent` when vote normalisation is enforced.
+    normalize: Option<f64>,
+    /// Votes recorded per voter (for normalisation).
+    votes_cast: HashMap<u32, u32>,
+}
+
+/// How many ranked posts an observation shows.
+pub const VISIBLE_POSTS: usize = 20;
+
+impl Feed {
+    /// A feed whose ranking weights each vote by
+    /// `1 / (1 + votes_cast / max_weight)` (the reference's unused helper).
+    pub fn with_vote_normalization(max_weight: f64) -> Feed {
+        Feed {
+            normalize: Some(max_weight),
+            ..Feed::default()
+        }
+    }
+
+    pub fn create_post(&mut self, author: usize) -> usize {
+        self.posts.push(Post {
+            author,
+            upvotes: 0,
+            downvotes: 0,
+            weighted: 0.0,
+        });
+        self.posts.len() - 1
+    }
+
+    /// Unique (voter, post) vote records: the reference's `total_votes`.
+    pub fn n_votes(&self) -> usize {
+        self.votes.len()
+    }
+
+    /// Cast or flip a vote. A repeated identical vote changes nothing but
+    /// still counts as a success, as in the reference.
+    pub fn vote(&mut self, post: usize, voter: usize, up: bool) -> bool {
+        let Some(p) = self.posts.get_mut(post) else {
+            return false;
+        };
+        let key = (voter as u32, post as u32);
+        let sign = |up: bool| if up { 1.0 } else { -1.0 };
+        match self.votes.get(&key).copied() {
+            None => {
+                if up {
+                    p.upvotes += 1
+                } else {
+                    p.downvotes += 1
+                }
+                let weight = match self.normalize {
+                    Some(max) => {
+                        let cast = self.votes_cast.entry(voter as u32).or_insert(0);
+                        let w = 1.0 / (1.0 + *cast as f64 / max);
+                        *cast += 1;
+                        w
+                    }
+                    None => 1.0,
+                };
+                p.weighted += sign(up) * weight;
+                self.votes.insert(key, (up, weight));
+            }
+            Some((old, weight)) if old != up => {
+                if old {
+                    p.upvotes -= 1;
+                    p.downvotes += 1;
+                } else {
+                    p.downvotes -= 1;
+                    p.upvotes += 1;
+                }
+                p.weighted += 2.0 * sign(up) * weight;
+                self.votes.insert(key, (up, weight));
+            }
+            Some(_) => {}
+        }
+        true
+    }
+
+    /// The first `VISIBLE_POSTS` posts by net votes descending, newest first
+    /// among equals, written into `out`.
+    pub fn ranked_into(&self, out: &mut Vec<usize>) {
+        out.clear();
+        out.extend((0..self.posts.len()).rev());
+        // Stable sort of a newest-first list by net votes descending keeps
+        // newest first among ties.
+        if self.normalize.is_some() {
+            out.sort_by(|&a, &b| {
+                let (a, b) = (self.posts[a].weighted, self.posts[b].weighted);
+                b.partial_cmp(&a).unwrap_or(std::cmp::Ordering::Equal)
+            });
+        } else {
+            out.sort_by_key(|&i| std::cmp::Reverse(self.posts[i].net_votes()));
+        }
+        out.truncate(VISIBLE_POSTS);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranking_is_net_votes_then_newest() {
+        let mut f = Feed::default();
+        for a in 0..4 {
+            f.create_post(a);
+        }
+        f.vote(1, 9, true);
+        f.vote(3, 9, false);
+        let mut r = Vec::new();
+        f.ranked_into(&mut r);
+        assert_eq!(r, vec![1, 2, 0, 3]);
+    }
+
+    #[test]
+    fn repeated_vote_is_success_without_new_record_and_flip_moves_counts() {
+        let mut f = Feed::default();
+        f.create_post(0);
+        assert!(f.vote(0, 1, true));
+        assert!(f.vote(0, 1, true));
+        assert_eq!(f.n_votes(), 1);
+        assert!(f.vote(0, 1, false));
+        assert_eq!((f.posts[0].upvotes, f.posts[0].downvotes), (0, 1));
+        assert!(!f.vote(5, 1, true));
+    }
+
+    #[test]
+    fn normalised_votes_of_heavy_voters_count_less() {
+        let mut f = Feed::with_vote_normalization(1.0);
+        for a in 0..3 {
+            f.create_post(a);
+        }
+        // Voter 7 votes on post 0 first (weight 1) then post 1 (weight 1/2);
+        // voter 8's first vote on post 2 weighs 1: post 2 outranks post 1.
+        f.vote(0, 7, true);
+        f.vote(1, 7, true);
+        f.vote(2, 8, true);
+        let mut r = Vec::new();
+        f.ranked_into(&mut r);
+        assert_eq!(r, vec![2, 0, 1]);
+        assert_eq!(f.posts[1].weighted, 0.5);
+    }
+}

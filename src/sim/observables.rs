@@ -1,0 +1,125 @@
+//! Observables, proxy and soft label (simulation-model.md §8): the draws on
+//! the orchestrator stream per completed interaction, v_hat, and p = σ(2·v_hat).
+//! Formulas keep the reference's evaluation order for bit-exact results.
+
+use crate::rng::PyRandom;
+use crate::scenario::AgentKind;
+
+/// Raw downstream signals of one interaction, already scaled by reputation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Observables {
+    pub task_progress: f64,
+    pub rework_count: i64,
+    pub verifier_rejections: i64,
+    pub tool_misuse_flags: i64,
+    pub engagement: f64,
+}
+
+/// Draw the base signals for an initiator of `kind` and scale them by its
+/// live reputation (§8.1).
+pub fn generate(
+    rng: &mut PyRandom,
+    kind: AgentKind,
+    reputation: f64,
+    accepted: bool,
+) -> Observables {
+    let (mut tp, rework, rej, misuse, mut eng) = match kind {
+        AgentKind::Honest => (
+            rng.uniform(0.3, 0.8),
+            rng.randint(0, 1),
+            0,
+            0,
+            rng.uniform(0.2, 0.6),
+        ),
+        AgentKind::Opportunistic => (
+            rng.uniform(0.1, 0.5),
+            rng.randint(0, 2),
+            rng.randint(0, 1),
+            0,
+            rng.uniform(-0.2, 0.3),
+        ),
+        AgentKind::Deceptive => (
+            rng.uniform(0.2, 0.6),
+            rng.randint(0, 2),
+            rng.randint(0, 1),
+            0,
+            rng.uniform(0.0, 0.4),
+        ),
+        AgentKind::Adversarial => (
+            rng.uniform(-0.3, 0.2),
+            rng.randint(1, 3),
+            rng.randint(1, 2),
+            rng.randint(0, 1),
+            rng.uniform(-0.5, -0.1),
+        ),
+    };
+    let rep_factor = 0.75 + 0.25 * reputation.clamp(-1.0, 1.0);
+    tp *= rep_factor;
+    eng *= rep_factor;
+    if !accepted && eng > 0.0 {
+        eng = 0.0;
+    }
+    Observables {
+        task_progress: tp,
+        rework_count: rework,
+        verifier_rejections: rej,
+        tool_misuse_flags: misuse,
+        engagement: eng,
+    }
+}
+
+fn clamp_unit(x: f64) -> f64 {
+    (-1.0f64).max(1.0f64.min(x))
+}
+
+/// `2·d^n − 1`, with `d^n` as C `pow` (Python's float ** int).
+fn count_signal(count: i64, decay: f64) -> f64 {
+    if count == 0 {
+        1.0
+    } else {
+        2.0 * decay.powf(count as f64) - 1.0
+    }
+}
+
+/// v_hat in [−1, 1] (§8.2), summed left to right in the reference's term order.
+pub fn v_hat(o: &Observables) -> f64 {
+    let progress = clamp_unit(o.task_progress);
+    let rework = count_signal(o.rework_count, 0.3);
+    let rejection = count_signal(o.verifier_rejections, 0.4);
+    let misuse = count_signal(o.tool_misuse_flags, 0.5);
+    let engagement = clamp_unit(o.engagement);
+    let verifier = (rejection + misuse) / 2.0;
+    let v = 0.4 * progress + 0.2 * rework + 0.2 * verifier + 0.2 * engagement;
+    clamp_unit(v)
+}
+
+/// Proxy sharpness; the reference ignores `payoff.sigmoid_k` (§14.5).
+pub const SIGMOID_K: f64 = 2.0;
+
+/// p = 1 / (1 + exp(−k·v_hat)).
+pub fn soft_label(v_hat: f64) -> f64 {
+    1.0 / (1.0 + (-SIGMOID_K * v_hat).exp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_signals_match_reference_roundings() {
+        assert_eq!(count_signal(1, 0.4), -0.19999999999999996);
+        assert_eq!(count_signal(0, 0.3), 1.0);
+        assert_eq!(count_signal(1, 0.5), 0.0);
+    }
+
+    #[test]
+    fn first_baseline_interaction_seed1() {
+        // simulation-model.md §12.1: the first honest-initiated observables.
+        let mut rng = PyRandom::new(1);
+        let o = generate(&mut rng, AgentKind::Honest, 0.0, true);
+        assert_eq!(o.task_progress, 0.3671821220562006 * 0.75);
+        assert_eq!(o.rework_count, 0);
+        let p = soft_label(v_hat(&o));
+        assert!(p > 0.5 && p < 0.9);
+    }
+}

@@ -1,0 +1,568 @@
+//! The run loop (simulation-model.md §3): epochs of steps; each step builds
+//! the eligible list, gives every eligible agent one turn on live state, then
+//! resolves the proposals still pending. Completing an interaction draws its
+//! observables, applies governance, pays out and updates memories (§9).
+
+use super::agents::{
+    Action, InteractionType, Mind, Observation, Outcome, PendingView, VisibleAgent,
+};
+use super::events::{Event, EventSink, ReputationReason};
+use super::feed::Feed;
+use super::observables;
+use super::{AgentFinal, RunResult};
+use crate::governance::{Effect, GovInteraction, GovView, Governance};
+use crate::metrics::{EpochMetrics, SecurityFigures, SoftAccumulator};
+use crate::rng::PyRandom;
+use crate::scenario::{AgentKind, Scenario, ScheduleMode};
+
+#[derive(Debug, Clone, Copy)]
+struct Proposal {
+    id: u64,
+    initiator: usize,
+    counterparty: usize,
+    itype: InteractionType,
+}
+
+/// Public per-agent state (`AgentState`, §2.2).
+#[derive(Debug, Clone, Default)]
+struct AgentStats {
+    interactions_initiated: u64,
+    interactions_received: u64,
+    total_payoff: f64,
+    average_p_initiated: f64,
+    average_p_received: f64,
+}
+
+/// Per-agent rate-limit counters (§2.4).
+#[derive(Debug, Clone, Copy, Default)]
+struct RateState {
+    posts_used: i64,
+    interactions_used: i64,
+    votes_used: i64,
+    /// Proposals this epoch (only bounded with `enforce_bandwidth_cap`).
+    proposals_epoch: i64,
+}
+
+pub(crate) struct World<'s, 'k> {
+    sc: &'s Scenario,
+    epoch: u32,
+    step: u32,
+    names: Vec<String>,
+    kinds: Vec<AgentKind>,
+    reputation: Vec<f64>,
+    resources: Vec<f64>,
+    stats: Vec<AgentStats>,
+    frozen: Vec<bool>,
+    rate: Vec<RateState>,
+    feed: Feed,
+    pending: Vec<Proposal>,
+    next_interaction: u64,
+    orch_rng: PyRandom,
+    minds: Vec<Mind>,
+    gov: Governance,
+    epoch_acc: SoftAccumulator,
+    run_acc: SoftAccumulator,
+    noise: bool,
+    // Reused buffers: no allocation per turn.
+    ranked: Vec<usize>,
+    visible: Vec<VisibleAgent>,
+    order: Vec<usize>,
+    eligible: Vec<usize>,
+    sink: Option<&'k mut dyn EventSink>,
+}
+
+/// Agent ids in registration order: `<type>_<n>`, a 1-based counter per type.
+pub(crate) fn agent_ids(sc: &Scenario) -> Vec<String> {
+    let mut per_kind = [0u32; 4];
+    let mut ids = Vec::new();
+    for spec in &sc.agents {
+        for _ in 0..spec.count {
+            let k = &mut per_kind[spec.kind as usize];
+            *k += 1;
+            ids.push(format!("{}_{}", spec.kind.as_str(), k));
+        }
+    }
+    ids
+}
+
+impl<'s, 'k> World<'s, 'k> {
+    pub fn new(sc: &'s Scenario, seed: i64, sink: Option<&'k mut dyn EventSink>) -> Self {
+        let names = agent_ids(sc);
+        let mut kinds = Vec::new();
+        let mut configs = Vec::new();
+        for spec in &sc.agents {
+            for _ in 0..spec.count {
+                kinds.push(spec.kind);
+                configs.push(&spec.config);
+            }
+        }
+        let n = names.len();
+        let seed = seed as i128;
+        let minds = configs
+            .iter()
+            .enumerate()
+            .map(|(i, cfg)| Mind::new(i, n, seed + i as i128 + 1, cfg))
+            .collect();
+        let sim = &sc.simulation;
+        World {
+            sc,
+            epoch: 0,
+            step: 0,
+            names,
+            kinds,
+            reputation: vec![0.0; n],
+            resources: vec![100.0; n],
+            stats: vec![
+                AgentStats {
+                    average_p_initiated: 0.5,
+                    average_p_received: 0.5,
+                    ..AgentStats::default()
+                };
+                n
+            ],
+            frozen: vec![false; n],
+            rate: vec![RateState::default(); n],
+            feed: if sc.semantics.enforce_vote_normalization
+                && sc.governance.vote_normalization_enabled
+            {
+                Feed::with_vote_normalization(sc.governance.max_vote_weight_per_agent)
+            } else {
+                Feed::default()
+            },
+            pending: Vec::new(),
+            next_interaction: 0,
+            orch_rng: PyRandom::new(seed),
+            minds,
+            gov: Governance::new(&sc.governance, &sc.payoff, sc.semantics, seed, n),
+            epoch_acc: SoftAccumulator::default(),
+            run_acc: SoftAccumulator::default(),
+            noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
+            ranked: Vec::new(),
+            visible: Vec::new(),
+            order: Vec::new(),
+            eligible: Vec::new(),
+            sink,
+        }
+    }
+
+    fn emit(&mut self, event: impl FnOnce(&World) -> Event<'static>) {
+        if self.sink.is_some() {
+            let e = event(self);
+            if let Some(s) = self.sink.as_deref_mut() {
+                s.event(&e);
+            }
+        }
+    }
+
+    pub fn run(mut self, seed: i64) -> RunResult {
+        if let Some(sink) = self.sink.as_deref_mut() {
+            for (i, name) in self.names.iter().enumerate() {
+                sink.event(&Event::AgentCreated {
+                    agent: i,
+                    kind: self.kinds[i],
+                    name,
+                });
+            }
+            sink.event(&Event::SimulationStarted {
+                n_epochs: self.sc.simulation.n_epochs,
+                steps_per_epoch: self.sc.simulation.steps_per_epoch,
+                n_agents: self.names.len(),
+            });
+        }
+        let mut epochs = Vec::with_capacity(self.sc.simulation.n_epochs as usize);
+        for _ in 0..self.sc.simulation.n_epochs {
+            let effect = {
+                let view = GovView {
+                    epoch: self.epoch,
+                    reputation: &self.reputation,
+                    resources: &self.resources,
+                };
+                self.gov.on_epoch_start(&view)
+            };
+            self.apply_effect(&effect);
+            for _ in 0..self.sc.simulation.steps_per_epoch {
+                self.run_step();
+                self.step += 1;
+                self.rate.iter_mut().for_each(|r| r.interactions_used = 0);
+            }
+            let m = self.epoch_metrics();
+            if let Some(s) = self.sink.as_deref_mut() {
+                s.event(&Event::EpochCompleted(&m));
+            }
+            epochs.push(m);
+            self.epoch += 1;
+            self.step = 0;
+            self.rate.iter_mut().for_each(|r| *r = RateState::default());
+            self.epoch_acc.clear();
+        }
+        if let Some(s) = self.sink.as_deref_mut() {
+            s.event(&Event::SimulationEnded {
+                total_epochs: epochs.len() as u32,
+                final_metrics: epochs.last(),
+            });
+        }
+        let agents = (0..self.names.len())
+            .map(|i| AgentFinal {
+                agent_id: self.names[i].clone(),
+                kind: self.kinds[i],
+                reputation: self.reputation[i],
+                resources: self.resources[i],
+                total_payoff: self.stats[i].total_payoff,
+                interactions_initiated: self.stats[i].interactions_initiated,
+                interactions_received: self.stats[i].interactions_received,
+                frozen: self.frozen[i],
+                quarantined: self.gov.security.is_quarantined(i),
+            })
+            .collect();
+        RunResult {
+            seed,
+            run: self.run_acc.metrics(&self.sc.payoff),
+            n_frozen: self.frozen.iter().filter(|&&f| f).count() as u64,
+            n_quarantined: self.gov.security.n_quarantined() as u64,
+            circuit_breaker_triggers: self.gov.circuit_breaker.triggers,
+            epochs,
+            agents,
+        }
+    }
+
+    fn epoch_metrics(&self) -> EpochMetrics {
+        let soft = self.epoch_acc.metrics(&self.sc.payoff);
+        let any = !self.epoch_acc.is_empty();
+        EpochMetrics {
+            epoch: self.epoch,
+            // The reference reports 0 for both in an epoch without interactions.
+            total_posts: if any { self.feed.posts.len() as u64 } else { 0 },
+            total_votes: if any { self.feed.n_votes() as u64 } else { 0 },
+            soft,
+            n_frozen: self.frozen.iter().filter(|&&f| f).count() as u64,
+            n_quarantined: self.gov.security.n_quarantined() as u64,
+            security: self.gov.security.latest.as_ref().map(|r| SecurityFigures {
+                ecosystem_threat_level: r.ecosystem_threat_level,
+                active_threat_count: r.active_threat_count,
+                contagion_depth: r.contagion_depth,
+            }),
+            collusion: None,
+        }
+    }
+
+    /// Freezes, then unfreezes, then reputation (one event each), then resources.
+    fn apply_effect(&mut self, e: &Effect) {
+        for &a in &e.freeze {
+            self.frozen[a] = true;
+        }
+        for &a in &e.unfreeze {
+            self.frozen[a] = false;
+        }
+        for &(a, delta) in &e.reputation {
+            let old = self.reputation[a];
+            self.reputation[a] = old + delta;
+            let (epoch, step, new) = (self.epoch, self.step, self.reputation[a]);
+            self.emit(|_| Event::ReputationUpdated {
+                agent: a,
+                old,
+                new,
+                delta,
+                reason: ReputationReason::Governance,
+                epoch,
+                step,
+            });
+        }
+        for &(a, delta) in &e.resources {
+            self.resources[a] += delta;
+        }
+    }
+
+    fn run_step(&mut self) {
+        let n = self.names.len();
+        self.order.clear();
+        self.order.extend(0..n);
+        match self.sc.simulation.schedule_mode {
+            ScheduleMode::RoundRobin => {}
+            ScheduleMode::Random => self.orch_rng.shuffle(&mut self.order),
+            ScheduleMode::Priority => {
+                let rep = &self.reputation;
+                self.order.sort_by(|&a, &b| {
+                    rep[b]
+                        .partial_cmp(&rep[a])
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                });
+            }
+        }
+        self.eligible.clear();
+        let max = self.sc.simulation.max_actions_per_step as usize;
+        let view = GovView {
+            epoch: self.epoch,
+            reputation: &self.reputation,
+            resources: &self.resources,
+        };
+        for &a in &self.order {
+            if self.eligible.len() >= max {
+                break;
+            }
+            if self.frozen[a] || !self.gov.can_agent_act(a, &view) {
+                continue;
+            }
+            self.eligible.push(a);
+        }
+        for i in 0..self.eligible.len() {
+            let agent = self.eligible[i];
+            let action = self.take_turn(agent);
+            self.execute(agent, action);
+        }
+        self.resolve_pending();
+    }
+
+    /// Build the live observation of `agent` and let it act.
+    fn take_turn(&mut self, agent: usize) -> Action {
+        self.feed.ranked_into(&mut self.ranked);
+        self.fill_visible(agent);
+        if self.noise {
+            self.noise_visible_and_ecosystem();
+        }
+        let first_pending = self
+            .pending
+            .iter()
+            .find(|p| p.counterparty == agent)
+            .map(|p| PendingView {
+                proposal_id: p.id,
+                initiator: p.initiator,
+            });
+        let limits = &self.sc.rate_limits;
+        let r = self.rate[agent];
+        let obs = Observation {
+            resources: self.resources[agent],
+            can_post: r.posts_used < limits.posts_per_epoch,
+            can_interact: r.interactions_used < limits.interactions_per_step
+                && self.within_bandwidth(agent),
+            can_vote: r.votes_used < limits.votes_per_epoch,
+            visible_posts: &self.ranked,
+            feed: &self.feed,
+            first_pending,
+            visible_agents: &self.visible,
+        };
+        self.minds[agent].act(&obs)
+    }
+
+    /// The `enforce_bandwidth_cap` fix: at most `bandwidth_cap` proposals
+    /// per agent per epoch. Always true in parity mode.
+    fn within_bandwidth(&self, agent: usize) -> bool {
+        !self.sc.semantics.enforce_bandwidth_cap
+            || self.rate[agent].proposals_epoch < self.sc.governance.bandwidth_cap
+    }
+
+    fn fill_visible(&mut self, agent: usize) {
+        self.visible.clear();
+        for i in 0..self.names.len() {
+            if i != agent && !self.frozen[i] {
+                self.visible.push(VisibleAgent {
+                    idx: i,
+                    kind: self.kinds[i],
+                    reputation: self.reputation[i],
+                    resources: self.resources[i],
+                });
+            }
+        }
+    }
+
+    /// Observation noise (§4): gate draws on the orchestrator stream for every
+    /// numeric field of every visible agent, then for the ecosystem snapshot.
+    fn noise_visible_and_ecosystem(&mut self) {
+        let prob = self.sc.simulation.observation_noise_probability;
+        let std = self.sc.simulation.observation_noise_std;
+        let rng = &mut self.orch_rng;
+        for v in &mut self.visible {
+            if rng.random() < prob {
+                v.reputation += rng.gauss(0.0, std);
+            }
+            if rng.random() < prob {
+                v.resources += rng.gauss(0.0, std);
+            }
+            if rng.random() < prob {
+                rng.gauss(0.0, std); // edge_weight: never read by core agents
+            }
+        }
+        for _ in 0..9 {
+            if rng.random() < prob {
+                rng.gauss(0.0, std);
+            }
+        }
+    }
+
+    fn execute(&mut self, agent: usize, action: Action) {
+        let limits = &self.sc.rate_limits;
+        match action {
+            Action::Noop | Action::PostBounty => {}
+            Action::Post => {
+                if self.rate[agent].posts_used < limits.posts_per_epoch {
+                    self.feed.create_post(agent);
+                    self.rate[agent].posts_used += 1;
+                }
+            }
+            Action::Vote { post, up } => {
+                if self.rate[agent].votes_used < limits.votes_per_epoch
+                    && self.feed.vote(post, agent, up)
+                {
+                    self.rate[agent].votes_used += 1;
+                }
+            }
+            Action::Propose {
+                counterparty,
+                itype,
+            } => {
+                if self.rate[agent].interactions_used < limits.interactions_per_step {
+                    let id = self.next_interaction;
+                    self.next_interaction += 1;
+                    self.pending.push(Proposal {
+                        id,
+                        initiator: agent,
+                        counterparty,
+                        itype,
+                    });
+                    self.rate[agent].interactions_used += 1;
+                    self.rate[agent].proposals_epoch += 1;
+                    let (epoch, step) = (self.epoch, self.step);
+                    self.emit(|_| Event::InteractionProposed {
+                        interaction: id,
+                        initiator: agent,
+                        counterparty,
+                        interaction_type: itype.as_str(),
+                        epoch,
+                        step,
+                    });
+                }
+            }
+            Action::Accept(id) | Action::Reject(id) => {
+                if let Some(pos) = self.pending.iter().position(|p| p.id == id) {
+                    let p = self.pending.remove(pos);
+                    self.complete(p, matches!(action, Action::Accept(_)));
+                }
+            }
+        }
+    }
+
+    /// End-of-step resolution: proposals in creation order, decided by the
+    /// counterparty's passive rule unless it is state-frozen (checked live).
+    fn resolve_pending(&mut self) {
+        let snapshot = std::mem::take(&mut self.pending);
+        let mut kept = Vec::new();
+        for p in snapshot {
+            if self.frozen[p.counterparty] {
+                kept.push(p);
+                continue;
+            }
+            if self.noise {
+                self.fill_visible(p.counterparty);
+                self.noise_visible_and_ecosystem();
+            }
+            let accepted = self.minds[p.counterparty].accept(p.initiator, p.itype);
+            self.complete(p, accepted);
+        }
+        debug_assert!(self.pending.is_empty());
+        self.pending = kept;
+    }
+
+    /// Complete and finalize one interaction (§9).
+    fn complete(&mut self, prop: Proposal, accepted: bool) {
+        let (init, cp) = (prop.initiator, prop.counterparty);
+        let obs = observables::generate(
+            &mut self.orch_rng,
+            self.kinds[init],
+            self.reputation[init],
+            accepted,
+        );
+        let v_hat = observables::v_hat(&obs);
+        let p = observables::soft_label(v_hat);
+        let tau = 0.0;
+        let gi = GovInteraction {
+            initiator: init,
+            counterparty: cp,
+            accepted,
+            p,
+            tau,
+            verifier_rejections: obs.verifier_rejections,
+            tool_misuse_flags: obs.tool_misuse_flags,
+        };
+        let effect = {
+            let view = GovView {
+                epoch: self.epoch,
+                reputation: &self.reputation,
+                resources: &self.resources,
+            };
+            self.gov.on_interaction(&gi, &view)
+        };
+        let c_a = 0.0 + effect.cost_a;
+        let c_b = 0.0 + effect.cost_b;
+        self.apply_effect(&effect);
+        let (epoch, step) = (self.epoch, self.step);
+        if effect.cost_a > 0.0 || effect.cost_b > 0.0 {
+            self.emit(|_| Event::GovernanceCostApplied {
+                interaction: prop.id,
+                initiator: init,
+                counterparty: cp,
+                cost_a: effect.cost_a,
+                cost_b: effect.cost_b,
+                epoch,
+                step,
+            });
+        }
+        let pay = &self.sc.payoff;
+        let (r_a, r_b) = (0.0, 0.0); // never set in the reference (§14.1)
+        let surplus = p * pay.s_plus - (1.0 - p) * pay.s_minus;
+        let harm = (1.0 - p) * pay.h;
+        let payoff_a = pay.theta * surplus - tau - c_a - pay.rho_a * harm + pay.w_rep * r_a;
+        let payoff_b = (1.0 - pay.theta) * surplus + tau - c_b - pay.rho_b * harm + pay.w_rep * r_b;
+        if accepted {
+            let s = &mut self.stats[init];
+            s.interactions_initiated += 1;
+            let n = s.interactions_initiated as f64;
+            s.average_p_initiated = (s.average_p_initiated * (n - 1.0) + p) / n;
+            s.total_payoff += payoff_a;
+            let delta = (p - 0.5) - c_a;
+            let old = self.reputation[init];
+            self.reputation[init] = old + delta;
+            let new = self.reputation[init];
+            self.emit(|_| Event::ReputationUpdated {
+                agent: init,
+                old,
+                new,
+                delta,
+                reason: ReputationReason::InteractionOutcome,
+                epoch,
+                step,
+            });
+            let s = &mut self.stats[cp];
+            s.interactions_received += 1;
+            let n = s.interactions_received as f64;
+            s.average_p_received = (s.average_p_received * (n - 1.0) + p) / n;
+            s.total_payoff += payoff_b;
+        }
+        self.minds[init].record_outcome(Outcome {
+            other: cp,
+            accepted,
+            p,
+        });
+        self.minds[cp].record_outcome(Outcome {
+            other: init,
+            accepted,
+            p,
+        });
+        self.epoch_acc.push(p, accepted, payoff_a, payoff_b, pay);
+        self.run_acc.push(p, accepted, payoff_a, payoff_b, pay);
+        self.emit(|_| Event::InteractionCompleted {
+            interaction: prop.id,
+            initiator: init,
+            counterparty: cp,
+            interaction_type: prop.itype.as_str(),
+            accepted,
+            p,
+            v_hat,
+            tau,
+            c_a,
+            c_b,
+            payoff_initiator: payoff_a,
+            payoff_counterparty: payoff_b,
+            epoch,
+            step,
+        });
+    }
+}
