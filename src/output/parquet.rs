@@ -2,7 +2,6 @@
 //! key-value metadata, written atomically (temporary name, then rename).
 //! The sweep tables (`sweep::table`) decide what goes in them.
 
-use std::fs::File;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -17,8 +16,7 @@ use super::atomic::AtomicFile;
 
 /// A Parquet file being written; it appears under its name on `finish`.
 pub struct ParquetFile {
-    writer: ArrowWriter<File>,
-    file: AtomicFile,
+    writer: ArrowWriter<AtomicFile>,
 }
 
 impl ParquetFile {
@@ -27,7 +25,7 @@ impl ParquetFile {
         schema: SchemaRef,
         metadata: Vec<(String, String)>,
     ) -> Result<ParquetFile> {
-        let (file, handle) = AtomicFile::create(dest)
+        let file = AtomicFile::create(dest)
             .with_context(|| format!("cannot create {}", dest.display()))?;
         let kv = metadata
             .into_iter()
@@ -40,9 +38,9 @@ impl ParquetFile {
             .set_max_row_group_row_count(None)
             .set_max_row_group_bytes(None)
             .build();
-        let writer = ArrowWriter::try_new(handle, schema, Some(props))
+        let writer = ArrowWriter::try_new(file, schema, Some(props))
             .with_context(|| format!("cannot start Parquet file {}", dest.display()))?;
-        Ok(ParquetFile { writer, file })
+        Ok(ParquetFile { writer })
     }
 
     /// Write `batch` as one row group.
@@ -58,11 +56,8 @@ impl ParquetFile {
 
     /// Close the file and move it into place.
     pub fn finish(self) -> Result<()> {
-        let ParquetFile { writer, file } = self;
-        let handle = writer.into_inner().context("closing Parquet file")?;
-        handle.sync_all().context("syncing Parquet file")?;
-        drop(handle);
-        file.commit().context("renaming Parquet file into place")?;
+        let file = self.writer.into_inner().context("closing Parquet file")?;
+        file.commit().context("moving Parquet file into place")?;
         Ok(())
     }
 }
