@@ -1,5 +1,5 @@
 //! `swarm-sweep SPEC`: run a governance sweep (see `swarm-sweep --help`).
 
-fn main() -> std::process::ExitCode {
-    swarm_sweep::sweep::cli::main()
+fn main() {
+    std::process::exit(swarm_sweep::cli::sweep::main());
 }

@@ -2,7 +2,6 @@
 //! baseline, grid, variants) → a validated plan → runs in parallel → rows in
 //! run order → runs.parquet and epochs.parquet. Format and outputs: docs/sweep.md.
 
-pub mod cli;
 pub mod expand;
 pub mod key;
 mod locate;

@@ -1,26 +1,26 @@
-//! The `swarm-sweep` command: arguments, the order of work (validate
-//! everything, then create outputs, then run), messages and exit codes.
-//! Exit codes are a published contract (docs/sweep.md).
+//! `swarm-sweep`: arguments, the order of work (validate everything, then
+//! create outputs, then run), messages and exit codes (`exit.rs`, docs/sweep.md).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Instant;
 
+use anyhow::Context;
 use clap::Parser;
 
-use super::plan::{self, SweepPlan};
-use super::progress::{Mode, Progress};
-use super::run_files;
-use super::runner::{self, ExecOptions, RowSink, SimFn, Summary};
-use super::spec;
-use super::summary;
-use super::table::{Table, TableSink};
+use super::exit::{self, CliError};
+use crate::sweep::plan::{self, SweepPlan};
+use crate::sweep::progress::{Mode, Progress};
+use crate::sweep::run_files::{self, RunFiles};
+use crate::sweep::runner::{self, ExecOptions, RowSink, SimFn, Summary};
+use crate::sweep::spec;
+use crate::sweep::summary;
+use crate::sweep::table::{Table, TableSink};
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every run succeeded; runs.parquet and epochs.parquet written
-  1  an I/O or internal error (e.g. the output directory is not writable)
+  1  runtime error: an output could not be written (I/O)
   2  bad input: usage error, unreadable or invalid spec or base scenario,
      unknown parameter or bad value; nothing was run or written
   3  the sweep completed but some runs failed (status = failed in runs.parquet)
@@ -48,10 +48,10 @@ pub struct Cli {
     /// No progress or summary output (errors and warnings still print).
     #[arg(short, long)]
     pub quiet: bool,
-    /// Write events.jsonl for every run (also `outputs.events_jsonl: true`).
+    /// Write runs/<run_key>/events.jsonl for every run (also `outputs.events_jsonl: true`).
     #[arg(long)]
     pub events: bool,
-    /// Do not write the per-run metrics.csv.
+    /// Do not write runs/<run_key>/metrics.csv.
     #[arg(long)]
     pub no_metrics_csv: bool,
     /// Record wall_time_s as 0, so reruns are byte-identical (for tests).
@@ -59,46 +59,27 @@ pub struct Cli {
     pub deterministic_timing: bool,
 }
 
-/// How a sweep ended; `code()` is the process exit status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Success = 0,
-    Error = 1,
-    BadInput = 2,
-    RunsFailed = 3,
-    Stopped = 4,
-}
-
-impl Status {
-    pub fn code(self) -> u8 {
-        self as u8
-    }
-}
-
-/// Entry point of the binary.
-pub fn main() -> ExitCode {
+/// Parse arguments, run, and return the process exit code.
+pub fn main() -> i32 {
     let cli = Cli::parse();
-    ExitCode::from(run(&cli, &crate::sim::run).code())
+    run(&cli, &run_files::simulate)
 }
 
-/// Run the command with `sim` as the simulation; print messages; return the status.
-pub fn run(cli: &Cli, sim: &SimFn) -> Status {
+/// Run the command with `sim` as the simulation; print messages; return the exit code.
+pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
     let plan = match load_plan(&cli.spec) {
         Ok(p) => p,
         Err(msg) => {
-            eprintln!("error: {msg}");
-            return Status::BadInput;
+            eprintln!("Error: {msg}");
+            return exit::BAD_INPUT;
         }
     };
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }
     match sweep(cli, &plan, sim) {
-        Ok(status) => status,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            Status::Error
-        }
+        Ok(code) => code,
+        Err(e) => exit::report(&CliError::runtime(e)),
     }
 }
 
@@ -112,17 +93,20 @@ pub fn load_plan(path: &Path) -> Result<SweepPlan, String> {
     plan::resolve(spec, dir).map_err(|e| e.to_string())
 }
 
-fn sweep(cli: &Cli, plan: &SweepPlan, sim: &SimFn) -> anyhow::Result<Status> {
+fn sweep(cli: &Cli, plan: &SweepPlan, sim: &SimFn) -> anyhow::Result<i32> {
     let outputs = &plan.spec.outputs;
-    let metrics_csv = outputs.metrics_csv && !cli.no_metrics_csv;
-    let (files, notes) = run_files::writers(metrics_csv, outputs.events_jsonl || cli.events);
     let out_dir = match (&cli.out, &outputs.dir) {
         (Some(d), _) => d.clone(),
         (None, Some(d)) => PathBuf::from(d),
         (None, None) => Path::new("results").join(&plan.spec.name),
     };
+    let files = RunFiles {
+        dir: out_dir.clone(),
+        metrics_csv: outputs.metrics_csv && !cli.no_metrics_csv,
+        events_jsonl: outputs.events_jsonl || cli.events,
+    };
     if !cli.quiet {
-        let (r, e, c) = summary::estimate_bytes(plan, !files.is_empty());
+        let (r, e, c) = summary::estimate_bytes(plan, &files);
         eprintln!("{}", summary::header(plan));
         eprintln!(
             "outputs: {}/ ≈ {} (runs.parquet {}, epochs.parquet {}, per-run files {})",
@@ -133,41 +117,38 @@ fn sweep(cli: &Cli, plan: &SweepPlan, sim: &SimFn) -> anyhow::Result<Status> {
             summary::human_bytes(c)
         );
     }
-    for n in &notes {
-        eprintln!("note: {n}");
-    }
     if cli.dry_run {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         summary::run_list(plan, &mut out)?;
         out.flush()?;
-        return Ok(Status::Success);
+        return Ok(exit::SUCCESS);
     }
 
     std::fs::create_dir_all(&out_dir)
-        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out_dir.display()))?;
+        .with_context(|| format!("cannot create output directory {}", out_dir.display()))?;
     let sinks: Vec<Box<dyn RowSink>> = vec![
         Box::new(TableSink::create(plan, Table::Runs, &out_dir)?),
         Box::new(TableSink::create(plan, Table::Epochs, &out_dir)?),
     ];
-    let jobs = cli.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |j| j as usize,
-    );
+    let jobs = match cli.jobs {
+        Some(j) => j as usize,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
     let opts = ExecOptions {
         jobs,
         fail_fast: cli.fail_fast,
         deterministic_timing: cli.deterministic_timing,
-        run_files_dir: (!files.is_empty()).then(|| out_dir.clone()),
+        run_files: files.any().then_some(files),
     };
     let progress = Progress::new(plan.n_runs(), Mode::detect(cli.quiet));
     let started = Instant::now();
-    let s = runner::execute(plan, &opts, sim, &files, sinks, &progress)?;
+    let s = runner::execute(plan, &opts, sim, sinks, &progress)?;
     progress.finish();
     Ok(report(cli, plan, &s, &out_dir, started))
 }
 
-fn report(cli: &Cli, plan: &SweepPlan, s: &Summary, out_dir: &Path, started: Instant) -> Status {
+fn report(cli: &Cli, plan: &SweepPlan, s: &Summary, out_dir: &Path, started: Instant) -> i32 {
     if let Some((run, msg)) = &s.first_failure {
         let c = &plan.configs[run.config];
         eprintln!(
@@ -181,7 +162,7 @@ fn report(cli: &Cli, plan: &SweepPlan, s: &Summary, out_dir: &Path, started: Ins
             s.runs,
             plan.n_runs()
         );
-        return Status::Stopped;
+        return exit::SWEEP_STOPPED;
     }
     if !cli.quiet {
         let secs = started.elapsed().as_secs_f64();
@@ -194,8 +175,8 @@ fn report(cli: &Cli, plan: &SweepPlan, s: &Summary, out_dir: &Path, started: Ins
         );
     }
     if s.failed > 0 {
-        Status::RunsFailed
+        exit::RUNS_FAILED
     } else {
-        Status::Success
+        exit::SUCCESS
     }
 }
