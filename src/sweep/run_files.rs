@@ -1,66 +1,60 @@
-//! Per-run files under `runs/<run_key>/`: the metrics CSV (on by default) and
-//! the events JSONL (off by default). The writers themselves live in
-//! `output/`; this is only the call site, one small trait for all of them.
+//! Per-run files under `<out>/runs/<run_key>/`: metrics.csv (on by default)
+//! and events.jsonl (off by default), written by the `output/` writers, each
+//! atomically. Also the simulation entry point the sweep calls.
 
-use std::path::Path;
+use std::io;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
-use crate::sim::RunResult;
+use super::runner::SimFn;
+use crate::output::{csv, jsonl};
+use crate::scenario::Scenario;
+use crate::sim::{self, RunResult};
 
-/// A file written for every successful run, atomically, into the run's folder.
-pub trait RunFileWriter: Sync {
-    fn file_name(&self) -> &'static str;
-    fn write(&self, run_dir: &Path, result: &RunResult) -> Result<()>;
+/// Which per-run files to write, and where.
+#[derive(Debug, Clone)]
+pub struct RunFiles {
+    /// The sweep's output directory (files go under `runs/<run_key>/`).
+    pub dir: PathBuf,
+    pub metrics_csv: bool,
+    pub events_jsonl: bool,
 }
 
-/// `metrics.csv`: one row per epoch (governance-metrics-io.md §4.5).
-pub struct MetricsCsv;
-
-impl MetricsCsv {
-    /// Whether this build has the metrics CSV writer.
-    // TODO(main): true once `output::csv::write_metrics_csv` lands, and
-    // call it in `write` below.
-    pub const AVAILABLE: bool = false;
-}
-
-impl RunFileWriter for MetricsCsv {
-    fn file_name(&self) -> &'static str {
-        "metrics.csv"
-    }
-
-    fn write(&self, run_dir: &Path, _result: &RunResult) -> Result<()> {
-        let dest = run_dir.join(self.file_name());
-        crate::output::atomic::write_with(&dest, |_tmp: &Path| -> Result<()> {
-            // TODO(main): crate::output::csv::write_metrics_csv(tmp, result)
-            anyhow::bail!("the metrics CSV writer is not in this build yet")
-        })
+impl RunFiles {
+    pub fn any(&self) -> bool {
+        self.metrics_csv || self.events_jsonl
     }
 }
 
-/// Which per-run files a sweep writes, and why one asked for is missing.
-pub fn writers(
-    metrics_csv: bool,
-    events_jsonl: bool,
-) -> (Vec<Box<dyn RunFileWriter>>, Vec<String>) {
-    let mut out: Vec<Box<dyn RunFileWriter>> = Vec::new();
-    let mut notes = Vec::new();
-    if metrics_csv {
-        if MetricsCsv::AVAILABLE {
-            out.push(Box::new(MetricsCsv));
-        } else {
-            notes.push(
-                "per-run metrics.csv skipped: the metrics CSV writer is not in this build yet"
-                    .to_string(),
-            );
-        }
+/// The real simulation: `sim::run`, or with its events streamed to `events`.
+pub fn simulate(scenario: &Scenario, seed: i64, events: Option<&Path>) -> io::Result<RunResult> {
+    match events {
+        Some(path) => jsonl::write_events_jsonl(path, scenario, seed),
+        None => Ok(sim::run(scenario, seed)),
     }
-    if events_jsonl {
-        // TODO(main): the events JSONL needs the simulation's event sink;
-        // runs then go through it instead of a RunFileWriter.
-        notes.push(
-            "per-run events.jsonl skipped: the event sink is not in this build yet".to_string(),
-        );
+}
+
+/// Run one run through `sim`, writing its per-run files.
+pub fn run_with_files(
+    files: Option<&RunFiles>,
+    run_key: &str,
+    scenario: &Scenario,
+    seed: i64,
+    sim: &SimFn,
+) -> Result<RunResult> {
+    let Some(files) = files.filter(|f| f.any()) else {
+        return Ok(sim(scenario, seed, None)?);
+    };
+    let dir = files.dir.join("runs").join(run_key);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let events = files.events_jsonl.then(|| dir.join("events.jsonl"));
+    let result = sim(scenario, seed, events.as_deref())
+        .with_context(|| format!("cannot write {}", dir.join("events.jsonl").display()))?;
+    if files.metrics_csv {
+        let path = dir.join("metrics.csv");
+        csv::write_metrics_csv(&path, scenario, &result)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    (out, notes)
+    Ok(result)
 }

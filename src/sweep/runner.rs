@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 use std::time::Instant;
@@ -16,12 +16,14 @@ use rayon::prelude::*;
 
 use super::plan::{RunSpec, SweepPlan};
 use super::progress::Progress;
-use super::run_files::RunFileWriter;
+use super::run_files::{run_with_files, RunFiles};
 use crate::scenario::Scenario;
 use crate::sim::RunResult;
 
-/// The simulation as the runner sees it: a pure function of scenario and seed.
-pub type SimFn = dyn Fn(&Scenario, i64) -> RunResult + Sync;
+/// The simulation as the runner sees it: a pure function of scenario and
+/// seed that streams its events to the given path when there is one
+/// (`run_files::simulate` in the binary; fakes in tests).
+pub type SimFn = dyn Fn(&Scenario, i64, Option<&Path>) -> std::io::Result<RunResult> + Sync;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -51,8 +53,8 @@ pub struct ExecOptions {
     pub fail_fast: bool,
     /// Record wall_time_s as 0 so whole files compare byte for byte.
     pub deterministic_timing: bool,
-    /// Per-run files go under `<dir>/runs/<run_key>/`.
-    pub run_files_dir: Option<PathBuf>,
+    /// Per-run files (metrics CSV, events JSONL), if any.
+    pub run_files: Option<RunFiles>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,13 +73,12 @@ fn chunk_size(jobs: usize) -> usize {
     (jobs * 32).clamp(32, 4096)
 }
 
-/// Run every run of `plan` through `sim`, writing per-run files and feeding
+/// Run every run of `plan` through `sim` (writing its per-run files) and feed
 /// the sinks. Sinks are finished only when the sweep completes.
 pub fn execute(
     plan: &SweepPlan,
     opts: &ExecOptions,
     sim: &SimFn,
-    files: &[Box<dyn RunFileWriter>],
     sinks: Vec<Box<dyn RowSink>>,
     progress: &Progress,
 ) -> Result<Summary> {
@@ -106,7 +107,7 @@ pub fn execute(
                     if stop.load(Ordering::Relaxed) {
                         return None;
                     }
-                    let rec = run_one(plan, plan.run(i), opts, sim, files);
+                    let rec = run_one(plan, plan.run(i), opts, sim);
                     if let Outcome::Failed(_) = rec.outcome {
                         if opts.fail_fast {
                             stop.store(true, Ordering::Relaxed);
@@ -141,22 +142,15 @@ pub fn execute(
     Ok(summary)
 }
 
-fn run_one(
-    plan: &SweepPlan,
-    run: RunSpec,
-    opts: &ExecOptions,
-    sim: &SimFn,
-    files: &[Box<dyn RunFileWriter>],
-) -> RunRecord {
+fn run_one(plan: &SweepPlan, run: RunSpec, opts: &ExecOptions, sim: &SimFn) -> RunRecord {
     let scenario = &plan.configs[run.config].scenario;
+    let files = opts.run_files.as_ref();
     let started = Instant::now();
-    let result = catch_panic(|| sim(scenario, run.seed));
+    let result = catch_panic(|| run_with_files(files, &run.run_key, scenario, run.seed, sim));
     let wall = started.elapsed().as_secs_f64();
     let outcome = match result {
-        Ok(r) => match write_run_files(opts.run_files_dir.as_deref(), &run, &r, files) {
-            Ok(()) => Outcome::Ok(r),
-            Err(e) => Outcome::Failed(format!("{e:#}")),
-        },
+        Ok(Ok(r)) => Outcome::Ok(r),
+        Ok(Err(e)) => Outcome::Failed(format!("{e:#}")),
         Err(msg) => Outcome::Failed(msg),
     };
     let wall_time_s = if opts.deterministic_timing { 0.0 } else { wall };
@@ -165,24 +159,6 @@ fn run_one(
         outcome,
         wall_time_s,
     }
-}
-
-fn write_run_files(
-    dir: Option<&Path>,
-    run: &RunSpec,
-    result: &RunResult,
-    files: &[Box<dyn RunFileWriter>],
-) -> Result<()> {
-    let Some(dir) = dir.filter(|_| !files.is_empty()) else {
-        return Ok(());
-    };
-    let dir = dir.join("runs").join(&run.run_key);
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for f in files {
-        f.write(&dir, result)
-            .with_context(|| format!("writing {}", dir.join(f.file_name()).display()))?;
-    }
-    Ok(())
 }
 
 thread_local! {

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::plan::SweepPlan;
+use super::run_files::RunFiles;
 use super::table::{columns, Table};
 
 /// Rough compressed bytes per Parquet cell, and per CSV epoch row (measured
@@ -11,9 +12,10 @@ use super::table::{columns, Table};
 const PARQUET_CELL_BYTES: u64 = 6;
 const CSV_ROW_BYTES: u64 = 260;
 const CSV_FILE_OVERHEAD: u64 = 4096;
+const EVENTS_EPOCH_BYTES: u64 = 8192;
 
-/// Estimated bytes of runs.parquet, epochs.parquet and the per-run CSVs.
-pub fn estimate_bytes(plan: &SweepPlan, metrics_csv: bool) -> (u64, u64, u64) {
+/// Estimated bytes of runs.parquet, epochs.parquet and the per-run files.
+pub fn estimate_bytes(plan: &SweepPlan, files: &RunFiles) -> (u64, u64, u64) {
     let seeds = plan.spec.seeds.len() as u64;
     let runs = plan.n_runs() as u64;
     let epochs: u64 = plan
@@ -23,12 +25,14 @@ pub fn estimate_bytes(plan: &SweepPlan, metrics_csv: bool) -> (u64, u64, u64) {
         .sum();
     let runs_b = runs * columns(plan, Table::Runs).len() as u64 * PARQUET_CELL_BYTES;
     let epochs_b = epochs * columns(plan, Table::Epochs).len() as u64 * PARQUET_CELL_BYTES;
-    let csv_b = if metrics_csv {
-        runs * CSV_FILE_OVERHEAD + epochs * CSV_ROW_BYTES
-    } else {
-        0
-    };
-    (runs_b, epochs_b, csv_b)
+    let mut files_b = 0;
+    if files.metrics_csv {
+        files_b += runs * CSV_FILE_OVERHEAD + epochs * CSV_ROW_BYTES;
+    }
+    if files.events_jsonl {
+        files_b += runs * CSV_FILE_OVERHEAD + epochs * EVENTS_EPOCH_BYTES;
+    }
+    (runs_b, epochs_b, files_b)
 }
 
 pub fn human_bytes(b: u64) -> String {

@@ -90,7 +90,12 @@ pub fn read_table(path: &Path) -> TableData {
             rows.push(row);
         }
     }
-    TableData { schema, rows, metadata, row_groups: meta.num_row_groups() }
+    TableData {
+        schema,
+        rows,
+        metadata,
+        row_groups: meta.num_row_groups(),
+    }
 }
 
 pub fn repo_root() -> PathBuf {
@@ -103,7 +108,9 @@ pub fn loader_ready() -> bool {
     let path = repo_root().join("scenarios/baseline.yaml");
     let ok = swarm_sweep::scenario::load_file(&path, Default::default()).is_ok();
     if !ok {
-        eprintln!("NOTE: scenario loader is still the stub; skipping the parts of this test that need it");
+        eprintln!(
+            "NOTE: scenario loader is still the stub; skipping the parts of this test that need it"
+        );
     }
     ok
 }
@@ -113,7 +120,9 @@ pub fn files_under(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd {
             let p = e.unwrap().path();
             if p.is_dir() {
