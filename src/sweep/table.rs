@@ -14,7 +14,9 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::plan::SweepPlan;
 use super::runner::{Outcome, RowSink, RunRecord};
-use crate::metrics::{EpochMetrics, SoftMetrics};
+use crate::metrics::{
+    EpochMetrics, MetricValue, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
+};
 use crate::output::parquet::ParquetFile;
 use crate::scenario::params::{ParamKind, ParamValue};
 
@@ -53,152 +55,64 @@ pub enum Cell<'a> {
     Bool(bool),
 }
 
-type SoftField = (&'static str, ColType, fn(&SoftMetrics) -> Cell<'static>);
-type EpochField = (&'static str, ColType, fn(&EpochMetrics) -> Cell<'static>);
+/// Run-level metrics over all of a run's interactions (`RunResult.run`),
+/// under SWARM's names.
+pub const RUN_METRICS: &[&str] = &[
+    "toxicity_rate",
+    "toxicity_rate_all",
+    "quality_gap",
+    "spread",
+    "conditional_loss_initiator",
+    "conditional_loss_counterparty",
+    "total_welfare",
+    "net_social_welfare",
+    "avg_payoff",
+    "average_quality",
+    "acceptance_rate",
+    "total_interactions",
+    "accepted_interactions",
+];
 
-fn int(n: u64) -> Cell<'static> {
-    Cell::Int(n as i64)
+/// (column, epoch metric): unweighted means over epochs, as SWARM's run
+/// summary reports them.
+pub const EPOCH_MEANS: &[(&str, &str)] = &[
+    ("mean_epoch_toxicity_rate", "toxicity_rate"),
+    ("mean_epoch_total_welfare", "total_welfare"),
+    ("mean_epoch_net_social_welfare", "net_social_welfare"),
+    ("mean_epoch_quality_gap", "quality_gap"),
+];
+
+/// Final agent-state counts (RunResult.n_frozen, n_quarantined).
+const RUN_COUNTS: &[&str] = &["n_frozen", "n_quarantined"];
+
+/// Every `EpochMetrics` field, flattened: the metrics-CSV columns
+/// (governance-metrics-io.md §4.5), then the one soft metric they omit.
+fn epoch_fields() -> impl Iterator<Item = &'static str> {
+    EPOCH_COLUMNS.iter().copied().chain(["toxicity_rate_all"])
 }
 
-/// Run-level metrics over all of a run's interactions, under SWARM's names.
-pub const RUN_METRICS: &[SoftField] = &[
-    ("toxicity_rate", ColType::Float, |m| {
-        Cell::Float(m.toxicity_rate)
-    }),
-    ("toxicity_rate_all", ColType::Float, |m| {
-        Cell::Float(m.toxicity_rate_all)
-    }),
-    ("quality_gap", ColType::Float, |m| {
-        Cell::Float(m.quality_gap)
-    }),
-    ("spread", ColType::Float, |m| Cell::Float(m.spread)),
-    ("conditional_loss_initiator", ColType::Float, |m| {
-        Cell::Float(m.conditional_loss_initiator)
-    }),
-    ("conditional_loss_counterparty", ColType::Float, |m| {
-        Cell::Float(m.conditional_loss_counterparty)
-    }),
-    ("total_welfare", ColType::Float, |m| {
-        Cell::Float(m.total_welfare)
-    }),
-    ("net_social_welfare", ColType::Float, |m| {
-        Cell::Float(m.net_social_welfare)
-    }),
-    ("avg_payoff", ColType::Float, |m| Cell::Float(m.avg_payoff)),
-    ("average_quality", ColType::Float, |m| {
-        Cell::Float(m.average_quality)
-    }),
-    ("acceptance_rate", ColType::Float, |m| {
-        Cell::Float(m.acceptance_rate)
-    }),
-    ("total_interactions", ColType::Int, |m| {
-        int(m.total_interactions)
-    }),
-    ("accepted_interactions", ColType::Int, |m| {
-        int(m.accepted_interactions)
-    }),
-];
+/// The column type of an epoch metric, from the metric's own definition
+/// (probing a default value with every report present), not from a result.
+fn metric_type(name: &str) -> ColType {
+    let probe = EpochMetrics {
+        security: Some(Default::default()),
+        collusion: Some(Default::default()),
+        ..EpochMetrics::default()
+    };
+    match probe.get(name) {
+        Some(MetricValue::Int(_)) => ColType::Int,
+        Some(_) => ColType::Float,
+        None => panic!("'{name}' is not an epoch metric"),
+    }
+}
 
-/// Unweighted means over epochs, as SWARM's run summary reports them.
-pub const EPOCH_MEANS: &[EpochField] = &[
-    ("mean_epoch_toxicity_rate", ColType::Float, |e| {
-        Cell::Float(e.soft.toxicity_rate)
-    }),
-    ("mean_epoch_total_welfare", ColType::Float, |e| {
-        Cell::Float(e.soft.total_welfare)
-    }),
-    ("mean_epoch_net_social_welfare", ColType::Float, |e| {
-        Cell::Float(e.soft.net_social_welfare)
-    }),
-    ("mean_epoch_quality_gap", ColType::Float, |e| {
-        Cell::Float(e.soft.quality_gap)
-    }),
-];
-
-/// Every `EpochMetrics` field, flattened: the `EPOCH_COMPLETED` order of
-/// governance-metrics-io.md §2.4, then the extra soft metrics of §4.5.
-pub const EPOCH_FIELDS: &[EpochField] = &[
-    ("epoch", ColType::Int, |e| Cell::Int(i64::from(e.epoch))),
-    ("total_interactions", ColType::Int, |e| {
-        int(e.soft.total_interactions)
-    }),
-    ("accepted_interactions", ColType::Int, |e| {
-        int(e.soft.accepted_interactions)
-    }),
-    ("total_posts", ColType::Int, |e| int(e.total_posts)),
-    ("total_votes", ColType::Int, |e| int(e.total_votes)),
-    ("toxicity_rate", ColType::Float, |e| {
-        Cell::Float(e.soft.toxicity_rate)
-    }),
-    ("quality_gap", ColType::Float, |e| {
-        Cell::Float(e.soft.quality_gap)
-    }),
-    ("quality_correlation", ColType::Float, |e| {
-        Cell::Float(e.soft.quality_correlation)
-    }),
-    ("baseline_harm", ColType::Float, |e| {
-        Cell::Float(e.soft.baseline_harm)
-    }),
-    ("selection_credit", ColType::Float, |e| {
-        Cell::Float(e.soft.selection_credit)
-    }),
-    ("selection_saturation", ColType::Float, |e| {
-        Cell::Float(e.soft.selection_saturation)
-    }),
-    ("avg_payoff", ColType::Float, |e| {
-        Cell::Float(e.soft.avg_payoff)
-    }),
-    ("total_welfare", ColType::Float, |e| {
-        Cell::Float(e.soft.total_welfare)
-    }),
-    ("net_social_welfare", ColType::Float, |e| {
-        Cell::Float(e.soft.net_social_welfare)
-    }),
-    ("toxicity_rate_all", ColType::Float, |e| {
-        Cell::Float(e.soft.toxicity_rate_all)
-    }),
-    ("spread", ColType::Float, |e| Cell::Float(e.soft.spread)),
-    ("average_quality", ColType::Float, |e| {
-        Cell::Float(e.soft.average_quality)
-    }),
-    ("acceptance_rate", ColType::Float, |e| {
-        Cell::Float(e.soft.acceptance_rate)
-    }),
-    ("conditional_loss_initiator", ColType::Float, |e| {
-        Cell::Float(e.soft.conditional_loss_initiator)
-    }),
-    ("conditional_loss_counterparty", ColType::Float, |e| {
-        Cell::Float(e.soft.conditional_loss_counterparty)
-    }),
-    ("n_frozen", ColType::Int, |e| int(e.n_frozen)),
-    ("n_quarantined", ColType::Int, |e| int(e.n_quarantined)),
-];
-
-/// Security report figures (nullable; only when security is on somewhere).
-pub const SECURITY_FIELDS: &[EpochField] = &[
-    ("ecosystem_threat_level", ColType::Float, |e| {
-        e.security
-            .map_or(Cell::Null, |s| Cell::Float(s.ecosystem_threat_level))
-    }),
-    ("active_threat_count", ColType::Int, |e| {
-        e.security
-            .map_or(Cell::Null, |s| int(s.active_threat_count))
-    }),
-    ("contagion_depth", ColType::Int, |e| {
-        e.security.map_or(Cell::Null, |s| int(s.contagion_depth))
-    }),
-];
-
-/// Collusion report figures (nullable; only when collusion detection is on somewhere).
-pub const COLLUSION_FIELDS: &[EpochField] = &[
-    ("ecosystem_collusion_risk", ColType::Float, |e| {
-        e.collusion
-            .map_or(Cell::Null, |c| Cell::Float(c.ecosystem_collusion_risk))
-    }),
-    ("n_flagged_pairs", ColType::Int, |e| {
-        e.collusion.map_or(Cell::Null, |c| int(c.n_flagged_pairs))
-    }),
-];
+fn cell(v: Option<MetricValue>) -> Cell<'static> {
+    match v {
+        Some(MetricValue::Int(i)) => Cell::Int(i as i64),
+        Some(MetricValue::Float(x)) => Cell::Float(x),
+        Some(MetricValue::Missing) | None => Cell::Null,
+    }
+}
 
 /// Identity columns at the front of both tables.
 const IDENTITY: &[(&str, ColType)] = &[
@@ -234,31 +148,32 @@ impl Table {
     }
 }
 
-/// The optional lever columns this plan's tables carry.
-fn lever_fields(plan: &SweepPlan) -> impl Iterator<Item = &'static EpochField> {
-    let sec: &[EpochField] = if plan.security { SECURITY_FIELDS } else { &[] };
-    let col: &[EpochField] = if plan.collusion {
-        COLLUSION_FIELDS
+/// The security / collusion columns (nullable), when those levers are on
+/// in any configuration.
+fn lever_columns(plan: &SweepPlan) -> impl Iterator<Item = &'static str> {
+    let sec: &[&str] = if plan.security { SECURITY_COLUMNS } else { &[] };
+    let col: &[&str] = if plan.collusion {
+        COLLUSION_COLUMNS
     } else {
         &[]
     };
-    sec.iter().chain(col)
+    sec.iter().chain(col).copied()
 }
 
 /// The metric columns of `table` (everything that is neither identity,
 /// parameter nor bookkeeping), in order.
 pub fn metric_columns(plan: &SweepPlan, table: Table) -> Vec<(&'static str, ColType)> {
+    let typed = |n: &'static str| (n, metric_type(n));
     let mut cols: Vec<(&'static str, ColType)> = Vec::new();
     match table {
         Table::Runs => {
-            cols.extend(RUN_METRICS.iter().map(|(n, t, _)| (*n, *t)));
-            cols.extend(EPOCH_MEANS.iter().map(|(n, t, _)| (*n, *t)));
-            cols.push(("n_frozen", ColType::Int));
-            cols.push(("n_quarantined", ColType::Int));
+            cols.extend(RUN_METRICS.iter().map(|n| typed(n)));
+            cols.extend(EPOCH_MEANS.iter().map(|(n, _)| (*n, ColType::Float)));
+            cols.extend(RUN_COUNTS.iter().map(|n| (*n, ColType::Int)));
         }
-        Table::Epochs => cols.extend(EPOCH_FIELDS.iter().map(|(n, t, _)| (*n, *t))),
+        Table::Epochs => cols.extend(epoch_fields().map(typed)),
     }
-    cols.extend(lever_fields(plan).map(|(n, t, _)| (*n, *t)));
+    cols.extend(lever_columns(plan).map(typed));
     cols
 }
 
@@ -436,14 +351,13 @@ fn param_cell(v: &Option<ParamValue>) -> Cell<'_> {
     }
 }
 
-/// Left-to-right mean, as Python's `sum(xs) / len(xs)`; None without epochs.
-fn epoch_mean(epochs: &[EpochMetrics], field: fn(&EpochMetrics) -> Cell<'static>) -> Cell<'static> {
+/// Left-to-right mean, as Python's `sum(xs) / len(xs)`; null without epochs.
+fn epoch_mean(epochs: &[EpochMetrics], metric: &str) -> Cell<'static> {
     if epochs.is_empty() {
         return Cell::Null;
     }
-    let sum = epochs.iter().fold(0.0, |acc, e| match field(e) {
-        Cell::Float(v) => acc + v,
-        _ => acc,
+    let sum = epochs.iter().fold(0.0, |acc, e| {
+        acc + e.get(metric).and_then(MetricValue::as_f64).unwrap_or(0.0)
     });
     Cell::Float(sum / epochs.len() as f64)
 }
@@ -500,17 +414,22 @@ impl TableSink {
         let b = &mut self.buffer;
         match &rec.outcome {
             Outcome::Ok(r) => {
-                for (_, _, f) in RUN_METRICS {
-                    b.push(f(&r.run));
+                // The run's soft metrics read through the epoch accessor.
+                let run = EpochMetrics {
+                    soft: r.run,
+                    ..EpochMetrics::default()
+                };
+                for name in RUN_METRICS {
+                    b.push(cell(run.get(name)));
                 }
-                for (_, _, f) in EPOCH_MEANS {
-                    b.push(epoch_mean(&r.epochs, *f));
+                for (_, metric) in EPOCH_MEANS {
+                    b.push(epoch_mean(&r.epochs, metric));
                 }
-                b.push(int(r.n_frozen));
-                b.push(int(r.n_quarantined));
+                b.push(Cell::Int(r.n_frozen as i64));
+                b.push(Cell::Int(r.n_quarantined as i64));
                 let last = r.epochs.last();
-                for (_, _, f) in lever_fields(plan) {
-                    b.push(last.map_or(Cell::Null, f));
+                for name in lever_columns(plan) {
+                    b.push(cell(last.and_then(|e| e.get(name))));
                 }
                 b.push(Cell::Str("ok"));
                 b.push(Cell::Null);
@@ -533,8 +452,8 @@ impl TableSink {
         };
         for e in &r.epochs {
             self.identity(plan, rec);
-            for (_, _, f) in EPOCH_FIELDS.iter().chain(lever_fields(plan)) {
-                self.buffer.push(f(e));
+            for name in epoch_fields().chain(lever_columns(plan)) {
+                self.buffer.push(cell(e.get(name)));
             }
             self.end_row()?;
         }
