@@ -17,7 +17,7 @@ if [ ! -x /usr/bin/time ]; then
   exit 2
 fi
 cargo build --release --quiet --bin swarm-sweep
-bin="$root/target/release/swarm-sweep"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/swarm-sweep"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -120,8 +120,11 @@ fn sweep(cli: &Cli, plan: &SweepPlan, sim: &SimFn) -> anyhow::Result<i32> {
     if cli.dry_run {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        summary::run_list(plan, &mut out)?;
-        out.flush()?;
+        match summary::run_list(plan, &mut out).and_then(|()| out.flush()) {
+            // `swarm-sweep spec --dry-run | head` is fine.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            r => r?,
+        }
         return Ok(exit::SUCCESS);
     }
 

@@ -91,11 +91,7 @@ impl SweepPlan {
 
 /// Load the bases (paths relative to `spec_dir`) and build the plan.
 pub fn resolve(spec: SweepSpec, spec_dir: &Path) -> Result<SweepPlan, SpecError> {
-    let key = if spec.source.text.contains("\nbases:") || spec.source.text.starts_with("bases:") {
-        "bases"
-    } else {
-        "base"
-    };
+    let key = spec.bases_key;
     let mut loaded = Vec::with_capacity(spec.bases.len());
     let mut warnings = Vec::new();
     for rel in &spec.bases {
@@ -139,7 +135,7 @@ pub fn build(
             .find(|(o, _)| o.scenario_id == b.scenario_id)
         {
             return Err(spec.source.error(
-                &["bases"],
+                &[spec.bases_key],
                 format!("{} and {} have the same scenario_id '{}'; the scenario column could not tell them apart", other.path, b.path, b.scenario_id),
             ));
         }
@@ -216,12 +212,8 @@ pub fn build(
         for cs in &config_specs {
             let mut scenario = scen.clone();
             for a in &cs.assignments {
-                params::set_param(&mut scenario, &a.path, &a.value).map_err(|e| {
-                    source.error(
-                        &a.key(),
-                        format!("{} = {}: {}", a.path, render(&a.value), e.message),
-                    )
-                })?;
+                params::set_param(&mut scenario, &a.path, &a.value)
+                    .map_err(|e| source.error(&a.key(), e.message))?;
             }
             let values = params
                 .iter()

@@ -36,6 +36,8 @@ pub struct SweepSpec {
     pub description: Option<String>,
     /// Base scenario paths as written (relative to the spec file).
     pub bases: Vec<String>,
+    /// The key they were given under, `base` or `bases` (for messages).
+    pub bases_key: &'static str,
     /// The seeds every configuration runs (common random numbers).
     pub seeds: Vec<i64>,
     /// Applied to every configuration, baseline included, first.
@@ -213,7 +215,7 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         .get("description")
         .map(|v| p.string(v, &["description"]))
         .transpose()?;
-    let bases = p.bases(&root)?;
+    let (bases_key, bases) = p.bases(&root)?;
     let seeds = match root.get("seeds") {
         Some(v) => p.seeds(v)?,
         None => {
@@ -245,6 +247,7 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         name,
         description,
         bases,
+        bases_key,
         seeds,
         overrides,
         baseline,
@@ -343,7 +346,7 @@ impl Parser<'_> {
             .ok_or_else(|| self.err(at, format!("expected {what}, found {}", describe(v))))
     }
 
-    fn bases(&self, root: &Mapping) -> Result<Vec<String>, SpecError> {
+    fn bases(&self, root: &Mapping) -> Result<(&'static str, Vec<String>), SpecError> {
         let (key, v) = match (root.get("base"), root.get("bases")) {
             (Some(_), Some(_)) => {
                 return Err(self.err(&["bases"], "give either 'base' or 'bases', not both"))
@@ -384,7 +387,7 @@ impl Parser<'_> {
                 return Err(self.err(&[key], format!("base scenario '{b}' is listed twice")));
             }
         }
-        Ok(list)
+        Ok((key, list))
     }
 
     fn seeds(&self, v: &Value) -> Result<Vec<i64>, SpecError> {
