@@ -2,6 +2,7 @@
 //! checked against the scenario schema (`scenario::params`), every
 //! configuration's scenario built — all before any run starts.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::expand::{self, locate_run};
@@ -91,25 +92,25 @@ impl SweepPlan {
 
 /// Load the bases (paths relative to `spec_dir`) and build the plan.
 pub fn resolve(spec: SweepSpec, spec_dir: &Path) -> Result<SweepPlan, SpecError> {
-    let key = spec.bases_key;
+    let at = [spec.bases_key];
     let mut loaded = Vec::with_capacity(spec.bases.len());
     let mut warnings = Vec::new();
     for rel in &spec.bases {
         let path: PathBuf = spec_dir.join(rel);
         let bytes = std::fs::read(&path).map_err(|e| {
             spec.source.error(
-                &[key],
+                &at,
                 format!("cannot read base scenario {}: {e}", path.display()),
             )
         })?;
         let text = String::from_utf8(bytes.clone()).map_err(|_| {
             spec.source
-                .error(&[key], format!("{} is not UTF-8 text", path.display()))
+                .error(&at, format!("{} is not UTF-8 text", path.display()))
         })?;
         let l = scenario::load_str(&text, &path.display().to_string(), LoadOptions::default())
             .map_err(|e| {
                 spec.source
-                    .error(&[key], format!("base scenario is invalid: {e}"))
+                    .error(&at, format!("base scenario is invalid: {e}"))
             })?;
         warnings.extend(l.warnings.into_iter().map(|w| w.message));
         let base = BaseScenario {
@@ -177,7 +178,8 @@ pub fn build(
             .expect("checked above")
     };
 
-    // Values coerced to the path's kind; grid duplicates re-checked after coercion.
+    // Values coerced to the path's kind (spec.rs already treats 1 and 1.0 as
+    // the same grid value).
     let mut spec = spec;
     let source = spec.source.clone();
     let coerce_all = |list: &mut [Assignment]| -> Result<(), SpecError> {
@@ -209,6 +211,7 @@ pub fn build(
     let config_specs = expand::configs(&spec);
     let mut configs = Vec::with_capacity(config_specs.len() * loaded.len());
     for (b, (base, scen)) in loaded.iter().enumerate() {
+        let mut seen: HashMap<String, &str> = HashMap::new();
         for cs in &config_specs {
             let mut scenario = scen.clone();
             for a in &cs.assignments {
@@ -225,15 +228,12 @@ pub fn build(
                 &base.sha256,
                 cs.assignments.iter().map(|a| (a.path.as_str(), &a.value)),
             );
-            if let Some(dup) = configs
-                .iter()
-                .find(|c: &&Config| c.base == b && c.fingerprint == fingerprint)
-            {
+            if let Some(dup) = seen.insert(fingerprint.clone(), &cs.label) {
                 return Err(source.error(
                     &[],
                     format!(
-                        "configurations '{}' and '{}' are the same run (identical overrides)",
-                        dup.label, cs.label
+                        "configurations '{dup}' and '{}' are the same run (identical overrides)",
+                        cs.label
                     ),
                 ));
             }
