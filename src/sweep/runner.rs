@@ -108,12 +108,11 @@ pub fn execute(
                         return None;
                     }
                     let rec = run_one(plan, plan.run(i), opts, sim);
-                    if let Outcome::Failed(_) = rec.outcome {
-                        if opts.fail_fast {
-                            stop.store(true, Ordering::Relaxed);
-                        }
+                    let failed = matches!(rec.outcome, Outcome::Failed(_));
+                    if failed && opts.fail_fast {
+                        stop.store(true, Ordering::Relaxed);
                     }
-                    progress.inc(matches!(rec.outcome, Outcome::Failed(_)));
+                    progress.inc(failed);
                     Some(rec)
                 })
                 .collect()

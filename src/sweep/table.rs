@@ -480,3 +480,34 @@ impl RowSink for TableSink {
         self.file.finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_column_resolves_with_its_type() {
+        let names = RUN_METRICS
+            .iter()
+            .chain(EPOCH_MEANS.iter().map(|(_, m)| m))
+            .copied()
+            .chain(epoch_fields())
+            .chain(SECURITY_COLUMNS.iter().copied())
+            .chain(COLLUSION_COLUMNS.iter().copied());
+        for n in names {
+            metric_type(n); // panics on a name EpochMetrics::get does not know
+        }
+        assert_eq!(metric_type("total_interactions"), ColType::Int);
+        assert_eq!(metric_type("active_threat_count"), ColType::Int);
+        assert_eq!(metric_type("toxicity_rate_all"), ColType::Float);
+        assert_eq!(metric_type("ecosystem_collusion_risk"), ColType::Float);
+    }
+
+    #[test]
+    fn missing_reports_are_null() {
+        let e = EpochMetrics::default();
+        assert_eq!(cell(e.get("ecosystem_threat_level")), Cell::Null);
+        assert_eq!(cell(e.get("epoch")), Cell::Int(0));
+        assert_eq!(epoch_mean(&[], "toxicity_rate"), Cell::Null);
+    }
+}
