@@ -3,9 +3,7 @@
 //! resolves the proposals still pending. Completing an interaction draws its
 //! observables, applies governance, pays out and updates memories (§9).
 
-use super::agents::{
-    Action, InteractionType, Mind, Observation, Outcome, PendingView, VisibleAgent,
-};
+use super::agents::{Action, InteractionType, Mind, Observation, Outcome, PendingView};
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
 use super::observables;
@@ -64,8 +62,11 @@ pub(crate) struct World<'s, 'k> {
     run_acc: SoftAccumulator,
     noise: bool,
     // Reused buffers: no allocation per turn.
-    ranked: Vec<usize>,
-    visible: Vec<VisibleAgent>,
+    /// State-unfrozen agents, registration order.
+    unfrozen: Vec<usize>,
+    /// The observer's (noised) copies, with observation noise on.
+    seen_reputation: Vec<f64>,
+    seen_resources: Vec<f64>,
     order: Vec<usize>,
     eligible: Vec<usize>,
     sink: Option<&'k mut dyn EventSink>,
@@ -137,8 +138,9 @@ impl<'s, 'k> World<'s, 'k> {
             epoch_acc: SoftAccumulator::default(),
             run_acc: SoftAccumulator::default(),
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
-            ranked: Vec::new(),
-            visible: Vec::new(),
+            unfrozen: (0..n).collect(),
+            seen_reputation: Vec::new(),
+            seen_resources: Vec::new(),
             order: Vec::new(),
             eligible: Vec::new(),
             sink,
@@ -253,6 +255,9 @@ impl<'s, 'k> World<'s, 'k> {
         for &a in &e.unfreeze {
             self.frozen[a] = false;
         }
+        if !e.freeze.is_empty() || !e.unfreeze.is_empty() {
+            self.refresh_unfrozen();
+        }
         for &(a, delta) in &e.reputation {
             let old = self.reputation[a];
             self.reputation[a] = old + delta;
@@ -314,10 +319,9 @@ impl<'s, 'k> World<'s, 'k> {
 
     /// Build the live observation of `agent` and let it act.
     fn take_turn(&mut self, agent: usize) -> Action {
-        self.feed.ranked_into(&mut self.ranked);
-        self.fill_visible(agent);
+        self.feed.top();
         if self.noise {
-            self.noise_visible_and_ecosystem();
+            self.draw_observation_noise(agent);
         }
         let first_pending = self
             .pending
@@ -329,16 +333,25 @@ impl<'s, 'k> World<'s, 'k> {
             });
         let limits = &self.sc.rate_limits;
         let r = self.rate[agent];
+        let (reputation, resources_of) = if self.noise {
+            (&self.seen_reputation[..], &self.seen_resources[..])
+        } else {
+            (&self.reputation[..], &self.resources[..])
+        };
         let obs = Observation {
             resources: self.resources[agent],
             can_post: r.posts_used < limits.posts_per_epoch,
             can_interact: r.interactions_used < limits.interactions_per_step
                 && self.within_bandwidth(agent),
             can_vote: r.votes_used < limits.votes_per_epoch,
-            visible_posts: &self.ranked,
+            visible_posts: self.feed.cached_top(),
             feed: &self.feed,
             first_pending,
-            visible_agents: &self.visible,
+            me: agent,
+            unfrozen: &self.unfrozen,
+            kinds: &self.kinds,
+            reputation,
+            resources_of,
         };
         self.minds[agent].act(&obs)
     }
@@ -350,32 +363,31 @@ impl<'s, 'k> World<'s, 'k> {
             || self.rate[agent].proposals_epoch < self.sc.governance.bandwidth_cap
     }
 
-    fn fill_visible(&mut self, agent: usize) {
-        self.visible.clear();
-        for i in 0..self.names.len() {
-            if i != agent && !self.frozen[i] {
-                self.visible.push(VisibleAgent {
-                    idx: i,
-                    kind: self.kinds[i],
-                    reputation: self.reputation[i],
-                    resources: self.resources[i],
-                });
-            }
-        }
+    /// Keep the registration-ordered list of state-unfrozen agents in step
+    /// with the frozen flags (changes only when governance freezes or
+    /// unfreezes someone).
+    fn refresh_unfrozen(&mut self) {
+        self.unfrozen.clear();
+        self.unfrozen
+            .extend((0..self.frozen.len()).filter(|&i| !self.frozen[i]));
     }
 
-    /// Observation noise (§4): gate draws on the orchestrator stream for every
-    /// numeric field of every visible agent, then for the ecosystem snapshot.
-    fn noise_visible_and_ecosystem(&mut self) {
+    /// Observation noise (§4) for an observation built for `agent`: gate
+    /// draws on the orchestrator stream for every numeric field of every
+    /// visible agent (noising the observer's copies), then for the ecosystem
+    /// snapshot (whose values core agents never read).
+    fn draw_observation_noise(&mut self, agent: usize) {
         let prob = self.sc.simulation.observation_noise_probability;
         let std = self.sc.simulation.observation_noise_std;
+        self.seen_reputation.clone_from(&self.reputation);
+        self.seen_resources.clone_from(&self.resources);
         let rng = &mut self.orch_rng;
-        for v in &mut self.visible {
+        for &i in self.unfrozen.iter().filter(|&&i| i != agent) {
             if rng.random() < prob {
-                v.reputation += rng.gauss(0.0, std);
+                self.seen_reputation[i] += rng.gauss(0.0, std);
             }
             if rng.random() < prob {
-                v.resources += rng.gauss(0.0, std);
+                self.seen_resources[i] += rng.gauss(0.0, std);
             }
             if rng.random() < prob {
                 rng.gauss(0.0, std); // edge_weight: never read by core agents
@@ -451,8 +463,7 @@ impl<'s, 'k> World<'s, 'k> {
                 continue;
             }
             if self.noise {
-                self.fill_visible(p.counterparty);
-                self.noise_visible_and_ecosystem();
+                self.draw_observation_noise(p.counterparty);
             }
             let accepted = self.minds[p.counterparty].accept(p.initiator, p.itype);
             self.complete(p, accepted);
