@@ -1,1 +1,5 @@
-fn main() {}
+//! `swarm-sweep SPEC`: run a governance sweep (see `swarm-sweep --help`).
+
+fn main() {
+    std::process::exit(swarm_sweep::cli::sweep::main());
+}

@@ -4,3 +4,4 @@
 pub mod exit;
 pub mod run;
 pub mod swarm;
+pub mod sweep;

@@ -1,0 +1,909 @@
+//! The sweep spec (YAML): parsing and the structural checks that need no
+//! scenario — keys, seeds, value lists, ranges, zip lengths, overlaps.
+//! Parameter paths and value types are checked against the scenarios in
+//! `plan.rs`. Read with the scenario loader's YAML tree, so values resolve as
+//! in scenario files and every key keeps its line. Format: docs/sweep.md;
+//! background governance-metrics-io.md §5.4.
+
+use std::fmt;
+
+use crate::scenario;
+use crate::scenario::params::ParamValue;
+use crate::scenario::yaml::{self, Entry, Node, Value};
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "base",
+    "bases",
+    "seeds",
+    "overrides",
+    "baseline",
+    "grid",
+    "zip",
+    "variants",
+    "outputs",
+];
+const OUTPUT_KEYS: &[&str] = &["dir", "metrics_csv", "events_jsonl"];
+const SEED_KEYS: &[&str] = &["start", "count"];
+const RANGE_KEYS: &[&str] = &["start", "stop", "step"];
+/// A range longer than this is almost certainly a mistake in `step`.
+const MAX_RANGE_LEN: usize = 100_000;
+
+/// A sweep spec that is well formed; its parameter paths are not yet checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepSpec {
+    pub name: String,
+    pub description: Option<String>,
+    /// Base scenario paths as written (relative to the spec file).
+    pub bases: Vec<String>,
+    /// The key they were given under (`base` or `bases`) and its line.
+    pub bases_at: (&'static str, usize),
+    /// The seeds every configuration runs (common random numbers).
+    pub seeds: Vec<i64>,
+    /// Applied to every configuration, baseline included, first.
+    pub overrides: Vec<Assignment>,
+    /// The baseline arm's overrides.
+    pub baseline: Vec<Assignment>,
+    /// Cartesian axes in file order (the last varies fastest).
+    pub grid: Vec<Axis>,
+    /// Axes varied together; one more axis after the grid's.
+    pub zip: Vec<Axis>,
+    pub variants: Vec<Variant>,
+    pub outputs: OutputsSpec,
+    pub source: SpecSource,
+}
+
+/// Where a spec came from, kept for diagnostics and the Parquet metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecSource {
+    /// The file name as given on the command line.
+    pub origin: String,
+    pub text: String,
+}
+
+/// One `path: value` override, with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub path: String,
+    pub value: ParamValue,
+    /// The spec section, e.g. `baseline` or `variants.strict`.
+    pub section: String,
+    pub line: usize,
+}
+
+/// One swept parameter and its values in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    pub path: String,
+    pub values: Vec<ParamValue>,
+    /// `grid` or `zip`.
+    pub section: &'static str,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub assignments: Vec<Assignment>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputsSpec {
+    /// Output directory (relative to the current directory); default results/<name>.
+    pub dir: Option<String>,
+    pub metrics_csv: bool,
+    pub events_jsonl: bool,
+}
+
+impl Default for OutputsSpec {
+    fn default() -> Self {
+        OutputsSpec {
+            dir: None,
+            metrics_csv: true,
+            events_jsonl: false,
+        }
+    }
+}
+
+/// A spec that cannot be used. Displays as `file:line: key.path: message`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct SpecError {
+    pub origin: String,
+    pub line: Option<usize>,
+    /// Dotted key path inside the spec, e.g. `grid.governance.audit_probability`.
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.origin)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": {key}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl SpecSource {
+    /// An error at spec key `key` (dotted; empty for the whole file) on `line`.
+    pub fn error(&self, line: Option<usize>, key: &str, message: impl Into<String>) -> SpecError {
+        SpecError {
+            origin: self.origin.clone(),
+            line,
+            key: (!key.is_empty()).then(|| key.to_string()),
+            message: message.into(),
+        }
+    }
+}
+
+impl Assignment {
+    /// The spec key path of this assignment, e.g. `baseline.governance.audit_enabled`.
+    pub fn key(&self) -> String {
+        format!("{}.{}", self.section, self.path)
+    }
+
+    pub fn error(&self, src: &SpecSource, message: impl Into<String>) -> SpecError {
+        src.error(Some(self.line), &self.key(), message)
+    }
+}
+
+impl Axis {
+    pub fn key(&self) -> String {
+        format!("{}.{}", self.section, self.path)
+    }
+
+    pub fn error(&self, src: &SpecSource, message: impl Into<String>) -> SpecError {
+        src.error(Some(self.line), &self.key(), message)
+    }
+}
+
+impl SweepSpec {
+    /// Every override (overrides, baseline, variants), in file order.
+    pub fn all_assignments(&self) -> impl Iterator<Item = &Assignment> {
+        self.overrides
+            .iter()
+            .chain(&self.baseline)
+            .chain(self.variants.iter().flat_map(|v| &v.assignments))
+    }
+
+    /// The parameters that get their own column: everything that differs
+    /// between configurations (baseline, variants, grid, zip), in that order,
+    /// each once. `overrides` are the same everywhere and get none.
+    pub fn swept_paths(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let arms = self
+            .baseline
+            .iter()
+            .chain(self.variants.iter().flat_map(|v| &v.assignments));
+        let axes = self.grid.iter().chain(&self.zip).map(|a| &a.path);
+        for p in arms.map(|a| &a.path).chain(axes) {
+            if !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+        out
+    }
+
+    /// An error about the base scenario(s).
+    pub fn bases_error(&self, message: impl Into<String>) -> SpecError {
+        self.source
+            .error(Some(self.bases_at.1), self.bases_at.0, message)
+    }
+}
+
+/// Parse and structurally validate a spec. `origin` names the file in messages.
+pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
+    let source = SpecSource {
+        origin: origin.to_string(),
+        text: text.to_string(),
+    };
+    let root = match yaml::parse(text) {
+        Ok(Some(root)) => root,
+        Ok(None) => return Err(source.error(None, "", "the spec is empty")),
+        Err(e) => {
+            return Err(source.error(
+                Some(e.line),
+                &e.path,
+                format!("not valid YAML: {}", e.message),
+            ))
+        }
+    };
+    let p = Parser { src: &source };
+    let Some(entries) = root.entries() else {
+        return Err(source.error(
+            Some(root.line),
+            "",
+            "a sweep spec must be a YAML mapping (name, base, seeds, grid, ...)",
+        ));
+    };
+    p.check_keys(entries, "", TOP_KEYS)?;
+    let get = |k: &str| entries.iter().find(|e| e.key == k);
+
+    let name = match get("name") {
+        Some(e) => p.string(e, "name")?,
+        None => default_name(origin),
+    };
+    let usable = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
+    if name.is_empty() || !name.chars().all(usable) || name.starts_with('.') {
+        return Err(p.err(
+            get("name").map(|e| e.key_line),
+            "name",
+            format!("'{name}' is not usable as a directory name (letters, digits, '_', '-', '.')"),
+        ));
+    }
+    let description = get("description")
+        .map(|e| p.string(e, "description"))
+        .transpose()?;
+    let (bases_at, bases) = p.bases(get("base"), get("bases"))?;
+    let seeds = match get("seeds") {
+        Some(e) => p.seeds(e)?,
+        None => {
+            return Err(p.err(
+                None,
+                "",
+                "missing 'seeds' (e.g. seeds: {start: 0, count: 20})",
+            ))
+        }
+    };
+    let overrides = p.assignments(get("overrides"), "overrides")?;
+    let baseline = p.assignments(get("baseline"), "baseline")?;
+    let grid = p.axes(get("grid"), "grid")?;
+    let zip = p.axes(get("zip"), "zip")?;
+    if let Some(first) = zip.first() {
+        if let Some(other) = zip.iter().find(|a| a.values.len() != first.values.len()) {
+            return Err(other.error(
+                &source,
+                format!(
+                    "zip lists must have the same length: {} has {}, {} has {}",
+                    first.path,
+                    first.values.len(),
+                    other.path,
+                    other.values.len()
+                ),
+            ));
+        }
+    }
+    let variants = p.variants(get("variants"))?;
+    let outputs = p.outputs(get("outputs"))?;
+
+    let spec = SweepSpec {
+        name,
+        description,
+        bases,
+        bases_at,
+        seeds,
+        overrides,
+        baseline,
+        grid,
+        zip,
+        variants,
+        outputs,
+        source,
+    };
+    check_overlaps(&spec)?;
+    Ok(spec)
+}
+
+fn default_name(origin: &str) -> String {
+    std::path::Path::new(origin)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sweep".to_string())
+}
+
+/// A grid/zip path may appear only once across grid and zip, and no arm
+/// (baseline or variant) may set it: the grid value would silently win.
+fn check_overlaps(spec: &SweepSpec) -> Result<(), SpecError> {
+    let axes: Vec<&Axis> = spec.grid.iter().chain(&spec.zip).collect();
+    for (i, a) in axes.iter().enumerate() {
+        if let Some(b) = axes[..i].iter().find(|b| b.path == a.path) {
+            return Err(a.error(
+                &spec.source,
+                format!("'{}' is swept twice (already in {})", a.path, b.section),
+            ));
+        }
+    }
+    let arms = spec
+        .baseline
+        .iter()
+        .chain(spec.variants.iter().flat_map(|v| &v.assignments));
+    for arm in arms {
+        if let Some(axis) = axes.iter().find(|a| a.path == arm.path) {
+            return Err(arm.error(
+                &spec.source,
+                format!(
+                    "'{}' is also swept in {}; an arm may not set a swept parameter",
+                    arm.path, axis.section
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `key` under `at` as a dotted path.
+fn join(at: &str, key: &str) -> String {
+    if at.is_empty() {
+        key.to_string()
+    } else {
+        format!("{at}.{key}")
+    }
+}
+
+struct Parser<'a> {
+    src: &'a SpecSource,
+}
+
+impl Parser<'_> {
+    fn err(&self, line: Option<usize>, key: &str, msg: impl Into<String>) -> SpecError {
+        self.src.error(line, key, msg)
+    }
+
+    fn check_keys(&self, entries: &[Entry], at: &str, allowed: &[&str]) -> Result<(), SpecError> {
+        for e in entries {
+            if !allowed.contains(&e.key.as_str()) {
+                let k = e.key.as_str();
+                // A truncated key (`metrics` for `metrics_csv`) is a typo too.
+                let near = scenario::nearest(k, allowed.iter().copied()).or_else(|| {
+                    allowed
+                        .iter()
+                        .copied()
+                        .find(|a| k.len() >= 3 && a.starts_with(k))
+                });
+                let hint = match near {
+                    Some(s) => format!("; did you mean '{s}'?"),
+                    None => format!("; expected one of: {}", allowed.join(", ")),
+                };
+                return Err(self.err(
+                    Some(e.key_line),
+                    &join(at, k),
+                    format!("unknown key '{k}'{hint}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn string(&self, e: &Entry, key: &str) -> Result<String, SpecError> {
+        match &e.value.value {
+            Value::Str(s) => Ok(s.clone()),
+            _ => Err(self.err(
+                Some(e.key_line),
+                key,
+                format!("expected a string, found {}", e.value.describe()),
+            )),
+        }
+    }
+
+    fn bool(&self, e: &Entry, key: &str) -> Result<bool, SpecError> {
+        match e.value.value {
+            Value::Bool(b) => Ok(b),
+            _ => Err(self.err(
+                Some(e.key_line),
+                key,
+                format!("expected true or false, found {}", e.value.describe()),
+            )),
+        }
+    }
+
+    fn int(&self, n: &Node, key: &str) -> Result<i64, SpecError> {
+        match n.value {
+            Value::Int(i) => Ok(i),
+            _ => Err(self.err(
+                Some(n.line),
+                key,
+                format!("expected an integer, found {}", n.describe()),
+            )),
+        }
+    }
+
+    fn mapping<'n>(&self, e: &'n Entry, key: &str, what: &str) -> Result<&'n [Entry], SpecError> {
+        e.value.entries().ok_or_else(|| {
+            self.err(
+                Some(e.key_line),
+                key,
+                format!("expected {what}, found {}", e.value.describe()),
+            )
+        })
+    }
+
+    fn bases(
+        &self,
+        base: Option<&Entry>,
+        bases: Option<&Entry>,
+    ) -> Result<((&'static str, usize), Vec<String>), SpecError> {
+        let (key, e) = match (base, bases) {
+            (Some(_), Some(b)) => {
+                return Err(self.err(
+                    Some(b.key_line),
+                    "bases",
+                    "give either 'base' or 'bases', not both",
+                ))
+            }
+            (Some(e), None) => ("base", e),
+            (None, Some(e)) => ("bases", e),
+            (None, None) => {
+                return Err(self.err(
+                    None,
+                    "",
+                    "missing 'base' (the base scenario, relative to this file)",
+                ))
+            }
+        };
+        let list: Vec<String> = match &e.value.value {
+            Value::Str(s) => vec![s.clone()],
+            Value::Seq(items) => items
+                .iter()
+                .map(|i| match &i.value {
+                    Value::Str(s) => Ok(s.clone()),
+                    _ => Err(self.err(
+                        Some(i.line),
+                        key,
+                        format!("expected a path, found {}", i.describe()),
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+            _ => {
+                return Err(self.err(
+                    Some(e.key_line),
+                    key,
+                    format!(
+                        "expected a path or a list of paths, found {}",
+                        e.value.describe()
+                    ),
+                ))
+            }
+        };
+        let at = Some(e.key_line);
+        if list.is_empty() {
+            return Err(self.err(at, key, "needs at least one base scenario"));
+        }
+        for (i, b) in list.iter().enumerate() {
+            if b.trim().is_empty() {
+                return Err(self.err(at, key, "empty base scenario path"));
+            }
+            if list[..i].contains(b) {
+                return Err(self.err(at, key, format!("base scenario '{b}' is listed twice")));
+            }
+        }
+        Ok(((key, e.key_line), list))
+    }
+
+    fn seeds(&self, e: &Entry) -> Result<Vec<i64>, SpecError> {
+        let at = Some(e.key_line);
+        let seeds: Vec<i64> = match &e.value.value {
+            Value::Map(m) => {
+                self.check_keys(m, "seeds", SEED_KEYS)?;
+                let field = |k: &str| m.iter().find(|f| f.key == k);
+                let start = match field("start") {
+                    Some(f) => self.int(&f.value, "seeds.start")?,
+                    None => 0,
+                };
+                let count = match field("count") {
+                    Some(f) => self.int(&f.value, "seeds.count")?,
+                    None => {
+                        return Err(self.err(
+                            at,
+                            "seeds",
+                            "missing 'count' (seeds: {start: 0, count: 20})",
+                        ))
+                    }
+                };
+                if count < 1 {
+                    let line = field("count").map(|f| f.key_line);
+                    return Err(self.err(
+                        line,
+                        "seeds.count",
+                        format!("count must be at least 1, got {count}"),
+                    ));
+                }
+                if start.checked_add(count).is_none() {
+                    return Err(self.err(at, "seeds", "seed range overflows a 64-bit integer"));
+                }
+                (start..start + count).collect()
+            }
+            Value::Seq(items) => {
+                let list: Vec<i64> = items
+                    .iter()
+                    .map(|i| self.int(i, "seeds"))
+                    .collect::<Result<_, _>>()?;
+                if list.is_empty() {
+                    return Err(self.err(at, "seeds", "needs at least one seed"));
+                }
+                for (i, s) in list.iter().enumerate() {
+                    if list[..i].contains(s) {
+                        return Err(self.err(
+                            Some(items[i].line),
+                            "seeds",
+                            format!("seed {s} is listed twice"),
+                        ));
+                    }
+                }
+                list
+            }
+            _ => {
+                return Err(self.err(
+                    at,
+                    "seeds",
+                    format!(
+                        "expected {{start, count}} or a list of seeds, found {}",
+                        e.value.describe()
+                    ),
+                ))
+            }
+        };
+        if let Some(neg) = seeds.iter().find(|s| **s < 0) {
+            return Err(self.err(
+                at,
+                "seeds",
+                format!("seeds must be non-negative, got {neg}"),
+            ));
+        }
+        Ok(seeds)
+    }
+
+    fn assignments(&self, e: Option<&Entry>, section: &str) -> Result<Vec<Assignment>, SpecError> {
+        let Some(e) = e.filter(|e| !e.value.is_null()) else {
+            return Ok(Vec::new());
+        };
+        let entries = self.mapping(e, section, "a mapping of parameter paths to values")?;
+        let mut out = Vec::with_capacity(entries.len());
+        for f in entries {
+            let path = self.param_path(f, section)?;
+            let value = self.scalar(&f.value, &join(section, &path))?;
+            out.push(Assignment {
+                path,
+                value,
+                section: section.to_string(),
+                line: f.key_line,
+            });
+        }
+        Ok(out)
+    }
+
+    fn param_path(&self, e: &Entry, section: &str) -> Result<String, SpecError> {
+        let path = e.key.as_str();
+        if !path.contains('.') || path.split('.').any(str::is_empty) {
+            return Err(self.err(
+                Some(e.key_line),
+                &join(section, path),
+                format!(
+                    "'{path}' is not a dotted parameter path (write e.g. governance.audit_probability: 0.2)"
+                ),
+            ));
+        }
+        Ok(path.to_string())
+    }
+
+    fn scalar(&self, n: &Node, key: &str) -> Result<ParamValue, SpecError> {
+        let bad = |what: String| Err(self.err(Some(n.line), key, what));
+        match &n.value {
+            Value::Bool(b) => Ok(ParamValue::Bool(*b)),
+            Value::Int(i) => Ok(ParamValue::Int(*i)),
+            Value::Float(f) if f.is_finite() => Ok(ParamValue::Float(*f)),
+            Value::Float(_) => bad(format!("{} is not a usable number", n.describe())),
+            Value::Str(s) => Ok(ParamValue::Str(s.clone())),
+            Value::Map(_) => bad(
+                "expected a value, found a mapping; write each parameter as a dotted path (governance.audit_enabled: false)"
+                    .to_string(),
+            ),
+            Value::Seq(_) | Value::Null => bad(format!("expected a value, found {}", n.describe())),
+        }
+    }
+
+    fn axes(&self, e: Option<&Entry>, section: &'static str) -> Result<Vec<Axis>, SpecError> {
+        let Some(e) = e.filter(|e| !e.value.is_null()) else {
+            return Ok(Vec::new());
+        };
+        let entries = self.mapping(e, section, "a mapping of parameter paths to value lists")?;
+        let mut out = Vec::with_capacity(entries.len());
+        for f in entries {
+            let path = self.param_path(f, section)?;
+            let key = join(section, &path);
+            let at = Some(f.key_line);
+            let values = match &f.value.value {
+                Value::Seq(items) => items
+                    .iter()
+                    .map(|i| self.scalar(i, &key))
+                    .collect::<Result<Vec<_>, _>>()?,
+                Value::Map(m) if section == "grid" => self.range(m, &key, f.key_line)?,
+                _ => {
+                    let want = if section == "grid" {
+                        "a list of values or {start, stop, step}"
+                    } else {
+                        "a list of values"
+                    };
+                    return Err(self.err(
+                        at,
+                        &key,
+                        format!("expected {want}, found {}", f.value.describe()),
+                    ));
+                }
+            };
+            if values.is_empty() {
+                return Err(self.err(at, &key, "needs at least one value"));
+            }
+            for (i, a) in values.iter().enumerate() {
+                if values[..i].iter().any(|b| same_value(a, b)) {
+                    return Err(self.err(at, &key, format!("value {} is listed twice", render(a))));
+                }
+            }
+            out.push(Axis {
+                path,
+                values,
+                section,
+                line: f.key_line,
+            });
+        }
+        Ok(out)
+    }
+
+    /// `{start, stop, step}`: `stop` is included when the steps land on it.
+    fn range(&self, m: &[Entry], key: &str, line: usize) -> Result<Vec<ParamValue>, SpecError> {
+        self.check_keys(m, key, RANGE_KEYS)?;
+        let get = |k: &str| -> Result<ParamValue, SpecError> {
+            let Some(f) = m.iter().find(|f| f.key == k) else {
+                return Err(self.err(
+                    Some(line),
+                    key,
+                    format!("range needs '{k}' (start, stop, step)"),
+                ));
+            };
+            match self.scalar(&f.value, &join(key, k))? {
+                n @ (ParamValue::Int(_) | ParamValue::Float(_)) => Ok(n),
+                _ => Err(self.err(
+                    Some(f.key_line),
+                    &join(key, k),
+                    format!("expected a number, found {}", f.value.describe()),
+                )),
+            }
+        };
+        let (start, stop, step) = (get("start")?, get("stop")?, get("step")?);
+        let at = Some(line);
+        if let (ParamValue::Int(a), ParamValue::Int(b), ParamValue::Int(s)) = (&start, &stop, &step)
+        {
+            let (a, b, s) = (*a, *b, *s);
+            if s == 0 || (b - a).signum() * s.signum() < 0 {
+                return Err(self.err(at, key, format!("step {s} never gets from {a} to {b}")));
+            }
+            let n = (b - a) / s + 1;
+            if n as usize > MAX_RANGE_LEN {
+                return Err(self.err(
+                    at,
+                    key,
+                    format!("range has {n} values (more than {MAX_RANGE_LEN})"),
+                ));
+            }
+            return Ok((0..n).map(|i| ParamValue::Int(a + i * s)).collect());
+        }
+        let (a, b, s) = (as_f64(&start), as_f64(&stop), as_f64(&step));
+        if s == 0.0 || (b - a) * s < 0.0 {
+            return Err(self.err(at, key, format!("step {s} never gets from {a} to {b}")));
+        }
+        // Tolerate float error at the end (0.1 to 0.5 step 0.1 has 5 values).
+        let n = ((b - a) / s + 1e-9).floor() as usize + 1;
+        if n > MAX_RANGE_LEN {
+            return Err(self.err(
+                at,
+                key,
+                format!("range has {n} values (more than {MAX_RANGE_LEN})"),
+            ));
+        }
+        // start + i*step, rounded to 12 decimals so 0.1*3 reads 0.3.
+        Ok((0..n)
+            .map(|i| {
+                let v = a + i as f64 * s;
+                ParamValue::Float(format!("{v:.12}").parse().unwrap_or(v))
+            })
+            .collect())
+    }
+
+    fn variants(&self, e: Option<&Entry>) -> Result<Vec<Variant>, SpecError> {
+        let Some(e) = e.filter(|e| !e.value.is_null()) else {
+            return Ok(Vec::new());
+        };
+        let entries = self.mapping(e, "variants", "a mapping of variant names to overrides")?;
+        let mut out = Vec::with_capacity(entries.len());
+        for f in entries {
+            let name = f.key.as_str();
+            let key = join("variants", name);
+            if name == "baseline" || name.is_empty() || name.contains([',', '=']) {
+                return Err(self.err(
+                    Some(f.key_line),
+                    &key,
+                    format!(
+                        "'{name}' cannot name a variant (reserved, empty, or contains ',' or '=')"
+                    ),
+                ));
+            }
+            let assignments = self.assignments(Some(f), &key)?;
+            if assignments.is_empty() {
+                return Err(self.err(
+                    Some(f.key_line),
+                    &key,
+                    "a variant needs at least one override",
+                ));
+            }
+            out.push(Variant {
+                name: name.to_string(),
+                assignments,
+            });
+        }
+        Ok(out)
+    }
+
+    fn outputs(&self, e: Option<&Entry>) -> Result<OutputsSpec, SpecError> {
+        let mut out = OutputsSpec::default();
+        let Some(e) = e else { return Ok(out) };
+        let entries = self.mapping(e, "outputs", "a mapping (dir, metrics_csv, events_jsonl)")?;
+        self.check_keys(entries, "outputs", OUTPUT_KEYS)?;
+        for f in entries {
+            match f.key.as_str() {
+                "dir" => out.dir = Some(self.string(f, "outputs.dir")?),
+                "metrics_csv" => out.metrics_csv = self.bool(f, "outputs.metrics_csv")?,
+                _ => out.events_jsonl = self.bool(f, "outputs.events_jsonl")?,
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn as_f64(v: &ParamValue) -> f64 {
+    match v {
+        ParamValue::Int(i) => *i as f64,
+        ParamValue::Float(f) => *f,
+        _ => f64::NAN,
+    }
+}
+
+/// Equal as sweep values: 1 and 1.0 are the same setting.
+fn same_value(a: &ParamValue, b: &ParamValue) -> bool {
+    match (a, b) {
+        (ParamValue::Int(_) | ParamValue::Float(_), ParamValue::Int(_) | ParamValue::Float(_)) => {
+            as_f64(a) == as_f64(b)
+        }
+        _ => a == b,
+    }
+}
+
+/// How a value reads in labels and messages: floats always with a decimal
+/// point (0.6, 1.0), as SWARM's Python prints them.
+pub fn render(v: &ParamValue) -> String {
+    match v {
+        ParamValue::Bool(b) => b.to_string(),
+        ParamValue::Int(i) => i.to_string(),
+        ParamValue::Float(f) => yaml::format_float(*f),
+        ParamValue::Str(s) => s.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> SweepSpec {
+        parse(text, "t.yaml").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn err(text: &str) -> SpecError {
+        parse(text, "t.yaml").expect_err("spec should be rejected")
+    }
+
+    #[test]
+    fn parses_a_full_spec() {
+        let s = ok("name: cb\nbase: ../scenarios/a.yaml\nseeds: {start: 0, count: 3}\n\
+             baseline: {governance.circuit_breaker_enabled: false}\n\
+             grid:\n  governance.freeze_threshold_toxicity: [0.5, 0.6]\n  governance.freeze_threshold_violations: {start: 1, stop: 3, step: 1}\n\
+             variants:\n  strict: {governance.audit_probability: 0.5}\n\
+             outputs: {metrics_csv: false, dir: out}\n");
+        assert_eq!(s.name, "cb");
+        assert_eq!(s.seeds, vec![0, 1, 2]);
+        assert_eq!(s.bases, vec!["../scenarios/a.yaml"]);
+        assert_eq!(
+            s.grid[1].values,
+            vec![ParamValue::Int(1), ParamValue::Int(2), ParamValue::Int(3)]
+        );
+        assert_eq!(s.baseline[0].value, ParamValue::Bool(false));
+        assert_eq!(s.variants[0].name, "strict");
+        assert!(!s.outputs.metrics_csv);
+        assert_eq!(
+            s.swept_paths(),
+            vec![
+                "governance.circuit_breaker_enabled",
+                "governance.audit_probability",
+                "governance.freeze_threshold_toxicity",
+                "governance.freeze_threshold_violations"
+            ]
+        );
+    }
+
+    #[test]
+    fn float_ranges_include_stop_and_read_cleanly() {
+        let s = ok("base: a.yaml\nseeds: [5, 0]\ngrid:\n  governance.audit_probability: {start: 0.1, stop: 0.5, step: 0.1}\n");
+        let want: Vec<ParamValue> = [0.1, 0.2, 0.3, 0.4, 0.5]
+            .into_iter()
+            .map(ParamValue::Float)
+            .collect();
+        assert_eq!(s.grid[0].values, want);
+        assert_eq!(s.seeds, vec![5, 0]);
+        assert_eq!(s.name, "t");
+    }
+
+    #[test]
+    fn bases_as_list_or_key() {
+        assert_eq!(
+            ok("base: [a.yaml, b.yaml]\nseeds: [1]\n").bases,
+            vec!["a.yaml", "b.yaml"]
+        );
+        assert_eq!(ok("bases: [a.yaml]\nseeds: [1]\n").bases, vec!["a.yaml"]);
+        assert!(err("base: a.yaml\nbases: [b.yaml]\nseeds: [1]\n")
+            .message
+            .contains("not both"));
+    }
+
+    #[test]
+    fn errors_carry_line_key_and_suggestion() {
+        let e = err("base: a.yaml\nseeds: [1]\ngird:\n  governance.x: [1]\n");
+        assert_eq!(e.line, Some(3));
+        assert!(e.to_string().contains("did you mean 'grid'"), "{e}");
+        let e = err("base: a.yaml\nseeds: [1]\ngrid:\n  governance.x: [1, 2]\n  governance.y: {start: 1, stop: 0, step: 1}\n");
+        assert_eq!(e.line, Some(5));
+        assert_eq!(e.key.as_deref(), Some("grid.governance.y"));
+    }
+
+    #[test]
+    fn structural_mistakes_are_rejected() {
+        let cases = [
+            ("seeds: [1]\n", "missing 'base'"),
+            ("base: a.yaml\n", "missing 'seeds'"),
+            ("base: a.yaml\nseeds: {start: 0, count: 0}\n", "at least 1"),
+            ("base: a.yaml\nseeds: [1, 1]\n", "twice"),
+            ("base: a.yaml\nseeds: [-1]\n", "non-negative"),
+            ("base: a.yaml\nseeds: 20\n", "expected {start, count}"),
+            ("base: a.yaml\nseeds: [1]\ngrid: {governance.x: []}\n", "at least one value"),
+            ("base: a.yaml\nseeds: [1]\ngrid: {governance.x: [0.5, 0.5]}\n", "twice"),
+            ("base: a.yaml\nseeds: [1]\ngrid: {governance.x: [1, 1.0]}\n", "twice"),
+            ("base: a.yaml\nseeds: [1]\ngrid: {freeze: [1]}\n", "dotted parameter path"),
+            ("base: a.yaml\nseeds: [1]\nzip: {governance.x: [1, 2], governance.y: [1]}\n", "same length"),
+            ("base: a.yaml\nseeds: [1]\ngrid: {governance.x: [1]}\nzip: {governance.x: [2]}\n", "swept twice"),
+            ("base: a.yaml\nseeds: [1]\ngrid: {governance.x: [1]}\nbaseline: {governance.x: 0}\n", "also swept"),
+            ("base: a.yaml\nseeds: [1]\nbaseline: {governance: {x: 1}}\n", "not a dotted parameter path"),
+            ("base: a.yaml\nseeds: [1]\nvariants: {baseline: {governance.x: 1}}\n", "reserved"),
+            ("base: a.yaml\nseeds: [1]\nname: 'a/b'\n", "directory name"),
+            ("base: a.yaml\nseeds: [1]\noutputs: {metrics: true}\n", "did you mean 'metrics_csv'"),
+            ("base: a.yaml\nseeds: [1]\ngrid: {governance.x: {start: 0, stop: 1, step: 0}}\n", "never gets"),
+            ("base: a.yaml\nseeds: [1]\nbaseline: {governance.x: ~}\n", "null"),
+            ("- a\n- b\n", "must be a YAML mapping"),
+            ("base: [a\n", "not valid YAML"),
+        ];
+        for (text, want) in cases {
+            let e = err(text);
+            assert!(
+                e.to_string().contains(want),
+                "{text:?}: got '{e}', want '{want}'"
+            );
+        }
+    }
+
+    #[test]
+    fn values_resolve_as_in_scenario_files() {
+        // PyYAML (YAML 1.1) rules, like the scenario loader: `yes` is true.
+        let s = ok("base: a.yaml\nseeds: [1]\nbaseline: {governance.audit_enabled: yes, governance.x: '0.5'}\n");
+        assert_eq!(s.baseline[0].value, ParamValue::Bool(true));
+        assert_eq!(s.baseline[1].value, ParamValue::Str("0.5".into()));
+        assert_eq!(s.baseline[1].line, 3);
+    }
+
+    #[test]
+    fn render_keeps_float_points() {
+        assert_eq!(render(&ParamValue::Float(1.0)), "1.0");
+        assert_eq!(render(&ParamValue::Float(0.6)), "0.6");
+        assert_eq!(render(&ParamValue::Int(2)), "2");
+        assert_eq!(render(&ParamValue::Bool(false)), "false");
+    }
+}
