@@ -23,8 +23,8 @@ use crate::scenario::params::{ParamKind, ParamValue};
 /// Bump when a column is added, removed, renamed or retyped.
 pub const SCHEMA_VERSION: &str = "1";
 /// Rows per row group (the unit that is held in memory before writing).
-pub const RUNS_ROW_GROUP: usize = 4096;
-pub const EPOCHS_ROW_GROUP: usize = 65536;
+pub const RUNS_ROW_GROUP: usize = 1024;
+pub const EPOCHS_ROW_GROUP: usize = 8192;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColType {
