@@ -1,6 +1,7 @@
 //! Command-line front ends: argument definitions and the commands they run.
 //! `src/bin/` only calls into here.
 
+pub mod analyze;
 pub mod exit;
 pub mod run;
 pub mod swarm;

@@ -1,0 +1,9 @@
+//! The analysis layer: read what runs and sweeps wrote, summarise it, compare
+//! variants with their baseline, and write tables, a report and plots.
+//! Commands and file formats: docs/analysis.md.
+
+pub mod error;
+pub mod export;
+pub mod series;
+pub mod stats;
+pub mod trend;
