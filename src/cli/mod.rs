@@ -3,5 +3,6 @@
 
 pub mod analyze;
 pub mod exit;
+pub mod results;
 pub mod run;
 pub mod swarm;
