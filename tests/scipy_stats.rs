@@ -6,7 +6,7 @@
 //! SWARM_PYTHON to a python that already has scipy to skip the install, or
 //! SWARM_SKIP_SCIPY=1 to skip the check (it then only prints why).
 
-mod common;
+mod fixture;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,7 +17,7 @@ use swarm_sweep::analysis::stats::paired::{d_z, hedges_g, holm, paired_t};
 use swarm_sweep::analysis::stats::wilcoxon::wilcoxon;
 use swarm_sweep::analysis::stats::Describe;
 
-use common::Noise;
+use fixture::Noise;
 
 fn sample(noise: &mut Noise, n: usize, centre: f64, spread: f64, round: Option<f64>) -> Vec<f64> {
     (0..n)

@@ -2,7 +2,7 @@
 //! directory: the files, their columns, pairing with failed runs, the
 //! report's sections, reproducibility.
 
-mod common;
+mod fixture;
 
 use std::path::Path;
 
@@ -28,7 +28,7 @@ fn rows_where(f: &Frame, col: &str, val: &str) -> Vec<usize> {
 fn analyze_writes_tables_report_and_plots() {
     let dir = tempfile::tempdir().unwrap();
     // config 1 replicate 3 and baseline replicate 5 fail
-    common::write_sweep(dir.path(), 10, 6, &[(1, 3), (0, 5)]);
+    fixture::write_sweep(dir.path(), 10, 6, &[(1, 3), (0, 5)]);
     sweep_bin()
         .args(["analyze", "-q"])
         .arg(dir.path())
@@ -53,8 +53,8 @@ fn analyze_writes_tables_report_and_plots() {
         "config_id",
         "config_label",
         "arm",
-        common::P_TOX,
-        common::P_VIOL,
+        fixture::P_TOX,
+        fixture::P_VIOL,
         "metric",
         "n",
         "n_failed",
@@ -72,7 +72,7 @@ fn analyze_writes_tables_report_and_plots() {
     ] {
         assert!(s.get(c).is_some(), "summary lacks {c}");
     }
-    assert_eq!(s.rows, 7 * common::RUN_METRICS.len());
+    assert_eq!(s.rows, 7 * fixture::RUN_METRICS.len());
     let tox = rows_where(&s, "metric", "toxicity_rate");
     let base = tox[0];
     assert_eq!(
@@ -81,8 +81,11 @@ fn analyze_writes_tables_report_and_plots() {
     );
     assert_eq!(s.get("n").unwrap().cell(base), Cell::Int(9));
     assert_eq!(s.get("n_failed").unwrap().cell(base), Cell::Int(1));
-    assert_eq!(s.get(common::P_TOX).unwrap().cell(base), Cell::Null);
-    assert_eq!(s.get(common::P_TOX).unwrap().cell(tox[1]), Cell::Float(0.5));
+    assert_eq!(s.get(fixture::P_TOX).unwrap().cell(base), Cell::Null);
+    assert_eq!(
+        s.get(fixture::P_TOX).unwrap().cell(tox[1]),
+        Cell::Float(0.5)
+    );
 
     let c = read(&dir.path().join("comparisons.parquet"));
     for col in [
@@ -105,7 +108,7 @@ fn analyze_writes_tables_report_and_plots() {
     ] {
         assert!(c.get(col).is_some(), "comparisons lacks {col}");
     }
-    assert_eq!(c.rows, 6 * common::RUN_METRICS.len());
+    assert_eq!(c.rows, 6 * fixture::RUN_METRICS.len());
     let ctox = rows_where(&c, "metric", "toxicity_rate");
     // variant 1 lost replicate 3, the baseline lost replicate 5: 8 pairs
     assert_eq!(c.get("n_pairs").unwrap().cell(ctox[0]), Cell::Int(8));
@@ -155,7 +158,7 @@ fn analyze_writes_tables_report_and_plots() {
 #[test]
 fn analysis_is_reproducible() {
     let dir = tempfile::tempdir().unwrap();
-    common::write_sweep(dir.path(), 6, 3, &[]);
+    fixture::write_sweep(dir.path(), 6, 3, &[]);
     let run = || {
         sweep_bin()
             .args(["analyze", "-q", "--no-plots"])
@@ -176,7 +179,7 @@ fn analysis_is_reproducible() {
 fn notes_go_where_asked_with_working_links() {
     let dir = tempfile::tempdir().unwrap();
     let res = dir.path().join("results/x");
-    common::write_sweep(&res, 4, 3, &[]);
+    fixture::write_sweep(&res, 4, 3, &[]);
     let notes = dir.path().join("research/notes/x_results.md");
     sweep_bin()
         .current_dir(dir.path())
@@ -199,7 +202,7 @@ fn notes_go_where_asked_with_working_links() {
 #[test]
 fn plot_command_and_bad_dirs() {
     let dir = tempfile::tempdir().unwrap();
-    common::write_sweep(dir.path(), 4, 3, &[]);
+    fixture::write_sweep(dir.path(), 4, 3, &[]);
     sweep_bin()
         .args(["plot", "-q"])
         .arg(dir.path())

@@ -6,12 +6,14 @@
 //! | 1 | runtime error: an output could not be written, I/O failure |
 //! | 2 | bad input: invalid scenario or sweep spec, bad command-line usage |
 //! | 3 | a sweep finished but some runs failed |
+//! | 4 | a sweep was stopped by `--fail-fast` at a failed run (no tables written) |
 //! | 130 | interrupted (Ctrl-C) |
 
 pub const SUCCESS: i32 = 0;
 pub const RUNTIME_ERROR: i32 = 1;
 pub const BAD_INPUT: i32 = 2;
 pub const RUNS_FAILED: i32 = 3;
+pub const SWEEP_STOPPED: i32 = 4;
 pub const INTERRUPTED: i32 = 130;
 
 /// An error with the exit code it maps to.

@@ -6,3 +6,4 @@ pub mod exit;
 pub mod results;
 pub mod run;
 pub mod swarm;
+pub mod sweep;

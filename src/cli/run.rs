@@ -11,7 +11,7 @@ use anyhow::Context;
 use super::exit::CliError;
 use crate::output::atomic::AtomicFile;
 use crate::output::{console, csv, jsonl};
-use crate::scenario::{load_file, LoadOptions, Scenario};
+use crate::scenario::{load_file, LoadOptions, Scenario, Semantics};
 use crate::sim;
 
 /// Validated settings of one `swarm run`.
@@ -25,6 +25,8 @@ pub struct RunOptions {
     pub quiet: bool,
     pub strict: bool,
     pub events: bool,
+    /// Fix options (see `Semantics::OPTIONS`).
+    pub fixes: Vec<String>,
 }
 
 /// Load `path` (printing warnings to stderr) with `opts`.
@@ -38,6 +40,15 @@ pub fn load_scenario(path: &Path, strict: bool) -> Result<Scenario, CliError> {
 
 pub fn run(opts: &RunOptions) -> Result<(), CliError> {
     let mut scenario = load_scenario(&opts.scenario, opts.strict)?;
+    for fix in &opts.fixes {
+        if !scenario.semantics.set(fix, true) {
+            let names: Vec<&str> = Semantics::OPTIONS.iter().map(|(n, _)| *n).collect();
+            return Err(CliError::bad_input(anyhow::anyhow!(
+                "--fix: unknown option '{fix}' (valid: {})",
+                names.join(", ")
+            )));
+        }
+    }
     if let Some(n) = opts.epochs {
         if n == 0 {
             return Err(CliError::bad_input(anyhow::anyhow!(

@@ -57,6 +57,12 @@ pub enum Command {
         /// Skip the events JSONL (faster for long runs).
         #[arg(long)]
         no_events: bool,
+        /// Turn on a fix for a reference bug (repeatable or comma-separated):
+        /// audit_accepted_only, audit_single_penalty, quarantine_release,
+        /// tax_uses_payoff, enforce_bandwidth_cap, enforce_vote_normalization.
+        /// Without it the run reproduces the reference exactly (parity mode).
+        #[arg(long = "fix", value_name = "NAME", value_delimiter = ',')]
+        fixes: Vec<String>,
     },
     /// Summarise one run's per-epoch metrics: n, mean, std, min, max, first,
     /// last and the least-squares slope over epochs, per metric. Reads our
@@ -87,6 +93,7 @@ pub fn main() -> i32 {
             quiet,
             strict,
             no_events,
+            fixes,
         } => run(&RunOptions {
             scenario,
             seed,
@@ -96,6 +103,7 @@ pub fn main() -> i32 {
             quiet,
             strict,
             events: !no_events,
+            fixes,
         }),
         Command::Analyze {
             file,

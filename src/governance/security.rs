@@ -36,8 +36,11 @@ pub struct Security {
     history: Vec<GovInteraction>,
     /// Trust = raw reputation, set at every epoch start.
     trust: Vec<f64>,
-    /// Quarantined agents and the epoch each was quarantined at.
-    quarantined: Vec<(usize, u32)>,
+    /// Quarantined agents: (agent, epoch quarantined, interactions recorded by then).
+    quarantined: Vec<(usize, u32, u64)>,
+    /// Sequence number of each history entry (for `quarantine_release`).
+    seqs: Vec<u64>,
+    recorded: u64,
     /// With the `quarantine_release` fix: epochs a quarantine lasts.
     release_after: Option<i64>,
     pub latest: Option<SecurityReport>,
@@ -75,13 +78,15 @@ impl Security {
             history: Vec::new(),
             trust: Vec::new(),
             quarantined: Vec::new(),
+            seqs: Vec::new(),
+            recorded: 0,
             release_after,
             latest: None,
         }
     }
 
     pub fn is_quarantined(&self, agent: usize) -> bool {
-        self.quarantined.iter().any(|&(a, _)| a == agent)
+        self.quarantined.iter().any(|&(a, _, _)| a == agent)
     }
 
     pub fn n_quarantined(&self) -> usize {
@@ -91,6 +96,8 @@ impl Security {
     /// Record the interaction; with the real-time penalty on, return its costs.
     pub fn on_interaction(&mut self, ix: &GovInteraction) -> Option<(f64, f64)> {
         self.history.push(*ix);
+        self.seqs.push(self.recorded);
+        self.recorded += 1;
         if !self.realtime_penalty {
             return None;
         }
@@ -126,14 +133,28 @@ impl Security {
         self.trust.extend_from_slice(reputation);
         let mut released = Vec::new();
         if let Some(duration) = self.release_after {
-            self.quarantined.retain(|&(a, since)| {
+            self.quarantined.retain(|&(a, since, upto)| {
                 let keep = (epoch as i64) < since as i64 + duration;
                 if !keep {
-                    released.push(a);
+                    released.push((a, upto));
                 }
                 keep
             });
+            // A served quarantine forgives the history that led to it.
+            for &(agent, upto) in &released {
+                let keep: Vec<bool> = self
+                    .history
+                    .iter()
+                    .zip(&self.seqs)
+                    .map(|(i, &q)| !(q < upto && (i.initiator == agent || i.counterparty == agent)))
+                    .collect();
+                let mut k = keep.iter();
+                self.history.retain(|_| *k.next().unwrap_or(&true));
+                let mut k = keep.iter();
+                self.seqs.retain(|_| *k.next().unwrap_or(&true));
+            }
         }
+        let mut released: Vec<usize> = released.into_iter().map(|(a, _)| a).collect();
         if self.history.len() >= self.min_interactions {
             self.analyze_and_contain(epoch, effect);
         }
@@ -148,7 +169,7 @@ impl Security {
             if score >= self.quarantine_threshold {
                 effect.freeze.push(agent);
                 if !self.is_quarantined(agent) {
-                    self.quarantined.push((agent, epoch));
+                    self.quarantined.push((agent, epoch, self.recorded));
                 }
             }
             if score >= self.penalty_threshold {
@@ -160,6 +181,7 @@ impl Security {
         self.latest = Some(report);
         if self.clear_history_on_epoch {
             self.history.clear();
+            self.seqs.clear();
         }
     }
 

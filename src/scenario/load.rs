@@ -1,8 +1,20 @@
-//! STUB — replaced by the loader work. Signatures are the contract.
+//! The scenario loader: a YAML file → a validated [`Scenario`]. Every problem
+//! is reported as `file:line: key.path: message`; keys the reference ignores
+//! become warnings (errors with `strict`). Implements governance-metrics-io.md
+//! §3 with the error outcomes of §3.9, reported instead of crashing.
 
+use std::io::ErrorKind;
 use std::path::Path;
 
-use super::Scenario;
+use super::coerce::{coerce, did_you_mean, Ty};
+use super::params::ParamValue;
+use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
+use super::yaml::{self, Entry, Node};
+use super::{agents, sections};
+use super::{
+    GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits, Scenario, Semantics,
+    SimulationConfig,
+};
 
 /// Options for loading a scenario file.
 #[derive(Debug, Clone, Copy, Default)]
@@ -25,7 +37,8 @@ pub struct Loaded {
     pub warnings: Vec<Warning>,
 }
 
-/// A scenario that cannot be used. Display names file, key path and line.
+/// A scenario that cannot be used. Display names file, key path and line;
+/// with several problems, one per line in file order.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
 pub struct ScenarioError {
@@ -33,14 +46,313 @@ pub struct ScenarioError {
 }
 
 pub fn load_file(path: &Path, opts: LoadOptions) -> Result<Loaded, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-        message: format!("{}: {e}", path.display()),
-    })?;
-    load_str(&text, &path.display().to_string(), opts)
+    let origin = path.display().to_string();
+    let fail = |what: String| {
+        Err(ScenarioError {
+            message: format!("{origin}: {what}"),
+        })
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == ErrorKind::NotFound => return fail("scenario file not found".into()),
+        Err(e) => return fail(format!("cannot read scenario file: {e}")),
+    };
+    if meta.is_dir() {
+        return fail("is a directory, not a scenario file".into());
+    }
+    if !meta.is_file() {
+        return fail("is not a regular file".into());
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return fail(format!("cannot read scenario file: {e}")),
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => load_str(&text, &origin, opts),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+            Err(ScenarioError {
+                message: format!("{origin}:{line}: not valid UTF-8 text"),
+            })
+        }
+    }
 }
 
-pub fn load_str(_text: &str, origin: &str, _opts: LoadOptions) -> Result<Loaded, ScenarioError> {
-    Err(ScenarioError {
-        message: format!("{origin}: loader not implemented yet"),
-    })
+pub fn load_str(text: &str, origin: &str, opts: LoadOptions) -> Result<Loaded, ScenarioError> {
+    let mut report = Report::new(origin);
+    match yaml::parse(text) {
+        Ok(Some(root)) if !root.is_null() => {
+            let scenario = read_scenario(&root, &mut report);
+            report.finish(scenario, opts.strict)
+        }
+        Ok(_) => Err(report.fatal(
+            0,
+            "",
+            "file is empty; expected a mapping with sections such as 'agents' and 'simulation'",
+        )),
+        Err(e) => match e.col {
+            Some(col) => Err(ScenarioError {
+                message: format!("{origin}:{}:{col}: invalid YAML: {}", e.line, e.message),
+            }),
+            None => Err(report.fatal(e.line, &e.path, &e.message)),
+        },
+    }
+}
+
+/// Errors and warnings found so far, each with the line it is about.
+pub(super) struct Report {
+    origin: String,
+    errors: Vec<(usize, String)>,
+    warnings: Vec<(usize, String)>,
+}
+
+impl Report {
+    fn new(origin: &str) -> Report {
+        Report {
+            origin: origin.to_string(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// `file:line: path: message`; line 0 means "the whole file".
+    fn format(&self, line: usize, path: &str, message: &str) -> String {
+        let mut out = self.origin.clone();
+        if line > 0 {
+            out.push_str(&format!(":{line}"));
+        }
+        if !path.is_empty() {
+            out.push_str(&format!(": {path}"));
+        }
+        out.push_str(&format!(": {message}"));
+        out
+    }
+
+    pub fn error(&mut self, line: usize, path: &str, message: impl AsRef<str>) {
+        let text = self.format(line, path, message.as_ref());
+        self.errors.push((line, text));
+    }
+
+    pub fn warn(&mut self, line: usize, path: &str, message: impl AsRef<str>) {
+        let text = self.format(line, path, message.as_ref());
+        self.warnings.push((line, text));
+    }
+
+    fn fatal(&self, line: usize, path: &str, message: &str) -> ScenarioError {
+        ScenarioError {
+            message: self.format(line, path, message),
+        }
+    }
+
+    fn finish(self, scenario: Scenario, strict: bool) -> Result<Loaded, ScenarioError> {
+        let mut errors = self.errors;
+        let mut warnings = self.warnings;
+        if strict {
+            let promoted = warnings
+                .drain(..)
+                .map(|(line, w)| (line, format!("{w} (an error in strict mode)")));
+            errors.extend(promoted);
+        }
+        errors.sort_by_key(|(line, _)| *line);
+        warnings.sort_by_key(|(line, _)| *line);
+        if errors.is_empty() {
+            let warnings = warnings
+                .into_iter()
+                .map(|(_, message)| Warning { message })
+                .collect();
+            Ok(Loaded { scenario, warnings })
+        } else {
+            let lines: Vec<String> = errors.into_iter().map(|(_, e)| e).collect();
+            Err(ScenarioError {
+                message: lines.join("\n"),
+            })
+        }
+    }
+}
+
+fn default_scenario() -> Scenario {
+    Scenario {
+        scenario_id: "unnamed".to_string(),
+        description: String::new(),
+        motif: String::new(),
+        agents: Vec::new(),
+        simulation: SimulationConfig::default(),
+        governance: GovernanceConfig::default(),
+        payoff: PayoffConfig::default(),
+        rate_limits: RateLimits::default(),
+        network: None,
+        success_criteria: Vec::new(),
+        outputs: OutputsConfig::default(),
+        semantics: Semantics::default(),
+    }
+}
+
+fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
+    let mut s = default_scenario();
+    let Some(entries) = root.entries() else {
+        let got = root.describe();
+        report.error(
+            root.line,
+            "",
+            format!("the top level must be a mapping of sections, got {got}"),
+        );
+        return s;
+    };
+    for e in entries {
+        let key = e.key.as_str();
+        match key {
+            "scenario_id" => text_field(e, report, &mut s.scenario_id),
+            "description" => text_field(e, report, &mut s.description),
+            "motif" => text_field(e, report, &mut s.motif),
+            "agents" => s.agents = agents::read(e, report),
+            "simulation" => {
+                if let Some(m) = section(e, report, false) {
+                    sections::simulation(m, &mut s.simulation, report);
+                }
+            }
+            "governance" => {
+                if let Some(m) = section(e, report, true) {
+                    sections::governance(m, &mut s.governance, report);
+                }
+            }
+            "payoff" => {
+                if let Some(m) = section(e, report, true) {
+                    sections::table("payoff", schema::PAYOFF, m, &mut s.payoff, report);
+                }
+            }
+            "rate_limits" => {
+                if let Some(m) = section(e, report, true) {
+                    sections::table(
+                        "rate_limits",
+                        schema::RATE_LIMITS,
+                        m,
+                        &mut s.rate_limits,
+                        report,
+                    );
+                }
+            }
+            "network" => {
+                if let Some(m) = section(e, report, true) {
+                    s.network = sections::network(m, report);
+                }
+            }
+            "success_criteria" => {
+                if let Some(m) = section(e, report, true) {
+                    s.success_criteria = sections::success_criteria(m, report);
+                }
+            }
+            "outputs" => {
+                if let Some(m) = section(e, report, false) {
+                    sections::outputs(m, &mut s.outputs, report);
+                }
+            }
+            "semantics" => {
+                if let Some(m) = section(e, report, true) {
+                    sections::semantics(m, &mut s.semantics, report);
+                }
+            }
+            _ if DOMAIN_SECTIONS.contains(&key) => {
+                if !is_empty(&e.value) {
+                    let why =
+                        "configures a reference domain handler this engine does not model; ignored";
+                    report.warn(e.key_line, key, why);
+                }
+            }
+            _ if IGNORED_SECTIONS.contains(&key) => {
+                report.warn(
+                    e.key_line,
+                    key,
+                    "section not read by the reference loader; ignored",
+                );
+            }
+            _ => report.warn(e.key_line, key, misplaced_or_unknown(key)),
+        }
+    }
+    if !entries.iter().any(|e| e.key == "agents") {
+        report.error(
+            0,
+            "agents",
+            "missing; a scenario needs at least one agent entry",
+        );
+    }
+    s
+}
+
+/// A section's entries. A null section means defaults where the reference
+/// allows it (`null_ok`) and is an error where the reference crashes.
+fn section<'a>(e: &'a Entry, report: &mut Report, null_ok: bool) -> Option<&'a [Entry]> {
+    if e.value.is_null() {
+        if !null_ok {
+            let why = "section is empty (null); give it keys or remove it";
+            report.error(e.key_line, &e.key, why);
+        }
+        return None;
+    }
+    let entries = e.value.entries();
+    if entries.is_none() {
+        let got = e.value.describe();
+        report.error(
+            e.value.line,
+            &e.key,
+            format!("must be a mapping, got {got}"),
+        );
+    }
+    entries
+}
+
+fn is_empty(node: &Node) -> bool {
+    match &node.value {
+        yaml::Value::Null => true,
+        yaml::Value::Map(entries) => entries.is_empty(),
+        yaml::Value::Seq(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// A top-level string; null keeps the default.
+fn text_field(e: &Entry, report: &mut Report, target: &mut String) {
+    if e.value.is_null() {
+        return;
+    }
+    match coerce(Ty::Str, &e.value) {
+        Ok(ParamValue::Str(s)) => *target = s,
+        Ok(_) => {}
+        Err(m) => report.error(e.value.line, &e.key, m),
+    }
+}
+
+fn misplaced_or_unknown(key: &str) -> String {
+    let homes = [
+        (
+            "governance",
+            schema::find(schema::GOVERNANCE, key).is_some()
+                || schema::GOVERNANCE_ALIASES
+                    .iter()
+                    .any(|(alias, _)| *alias == key),
+        ),
+        (
+            "simulation",
+            schema::find(schema::SIMULATION, key).is_some() || key == "seed",
+        ),
+        ("payoff", schema::find(schema::PAYOFF, key).is_some()),
+        (
+            "rate_limits",
+            schema::find(schema::RATE_LIMITS, key).is_some(),
+        ),
+    ];
+    if let Some((home, _)) = homes.iter().find(|(_, here)| *here) {
+        return format!(
+            "a '{home}' key at the top level; ignored by the reference (move it under '{home}:')"
+        );
+    }
+    let known = SECTIONS
+        .iter()
+        .chain(DOMAIN_SECTIONS)
+        .chain(IGNORED_SECTIONS)
+        .copied();
+    format!(
+        "unknown section, ignored by the reference{}",
+        did_you_mean(key, known)
+    )
 }

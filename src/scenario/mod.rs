@@ -1,9 +1,14 @@
 //! Scenario files: the typed model, the YAML loader with validation and
 //! diagnostics, and dotted-path parameters for sweeps.
 
+mod agents;
+mod coerce;
 mod load;
 mod model;
 pub mod params;
+mod schema;
+mod sections;
+mod yaml;
 
 pub use load::{load_file, load_str, LoadOptions, Loaded, ScenarioError, Warning};
 pub use model::*;

@@ -16,7 +16,8 @@ pub struct Scenario {
     pub payoff: PayoffConfig,
     pub rate_limits: RateLimits,
     pub network: Option<NetworkConfig>,
-    /// Success criteria in file order (key, numeric value).
+    /// Success criteria in file order (key, numeric value). Keys the
+    /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
     pub outputs: OutputsConfig,
     /// Parity mode (default) or corrected semantics for reference bugs.
@@ -393,8 +394,10 @@ pub struct Semantics {
     /// Charge an audit penalty once, as a cost (the reference also
     /// subtracts it from reputation directly, so it counts twice).
     pub audit_single_penalty: bool,
-    /// Release a quarantined agent after `freeze_duration_epochs` epochs
-    /// (the reference quarantines for the rest of the run).
+    /// Release a quarantined agent after `freeze_duration_epochs` epochs and
+    /// forget the interactions (up to its quarantine) that led to it; it can
+    /// be quarantined again for new behaviour. The reference quarantines for
+    /// the rest of the run and re-penalises the same history every epoch.
     pub quarantine_release: bool,
     /// Tax base from the scenario's `payoff.s_plus`/`s_minus` (the reference
     /// hard-codes 2 and 1).

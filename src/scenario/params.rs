@@ -1,8 +1,15 @@
-//! STUB — replaced by the loader work. Dotted-path parameters for sweeps:
-//! `governance.*`, `payoff.*`, `simulation.*`, `rate_limits.*`,
-//! `agents.<type>.count`, `agents.<type>.config.<key>`.
+//! Dotted-path parameters for sweeps: `governance.*`, `payoff.*`,
+//! `simulation.*`, `rate_limits.*`, `agents.<type>.count` and
+//! `agents.<type>.config.<key>`. Paths resolve through the loader's schema
+//! tables, so a swept value passes the same type and range checks, with the
+//! same messages, as the same value written in a scenario file.
 
-use super::Scenario;
+use std::fmt;
+
+use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
+use super::schema::{self, Field, Role};
+use super::yaml::format_float;
+use super::{AgentConfig, AgentKind, Scenario};
 
 /// A value a sweep assigns to a parameter path.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,26 +35,452 @@ pub struct ParamError {
     pub message: String,
 }
 
+impl ParamValue {
+    pub fn kind(&self) -> ParamKind {
+        match self {
+            ParamValue::Bool(_) => ParamKind::Bool,
+            ParamValue::Int(_) => ParamKind::Int,
+            ParamValue::Float(_) => ParamKind::Float,
+            ParamValue::Str(_) => ParamKind::Str,
+        }
+    }
+
+    // The conversions below serve setters whose input already passed the
+    // field's type check; they are total so that no input can panic.
+    pub(crate) fn to_f64(&self) -> f64 {
+        match self {
+            ParamValue::Float(x) => *x,
+            ParamValue::Int(i) => *i as f64,
+            ParamValue::Bool(b) => f64::from(u8::from(*b)),
+            ParamValue::Str(s) => s.trim().parse().unwrap_or(f64::NAN),
+        }
+    }
+
+    pub(crate) fn to_bool(&self) -> bool {
+        match self {
+            ParamValue::Bool(b) => *b,
+            ParamValue::Int(i) => *i != 0,
+            ParamValue::Float(x) => *x != 0.0,
+            ParamValue::Str(s) => !s.is_empty(),
+        }
+    }
+
+    pub(crate) fn int_into<I: TryFrom<i64> + Default>(&self) -> I {
+        let i = match self {
+            ParamValue::Int(i) => *i,
+            ParamValue::Float(x) => *x as i64,
+            ParamValue::Bool(b) => i64::from(*b),
+            ParamValue::Str(s) => s.trim().parse().unwrap_or_default(),
+        };
+        I::try_from(i).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamValue::Bool(b) => write!(f, "{b}"),
+            ParamValue::Int(i) => write!(f, "{i}"),
+            ParamValue::Float(x) => f.write_str(&format_float(*x)),
+            ParamValue::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Where a resolved path reads and writes.
+enum Target {
+    Governance(&'static Field<super::GovernanceConfig>),
+    Payoff(&'static Field<super::PayoffConfig>),
+    Simulation(&'static Field<super::SimulationConfig>),
+    RateLimits(&'static Field<super::RateLimits>),
+    AgentCount(AgentKind),
+    AgentConfig(AgentKind, &'static str, Ty, Rule),
+}
+
+impl Target {
+    fn ty_rule(&self) -> (Ty, Rule) {
+        match self {
+            Target::Governance(f) => (f.ty, f.rule),
+            Target::Payoff(f) => (f.ty, f.rule),
+            Target::Simulation(f) => (f.ty, f.rule),
+            Target::RateLimits(f) => (f.ty, f.rule),
+            Target::AgentCount(_) => (Ty::Int, COUNT),
+            Target::AgentConfig(_, _, ty, rule) => (*ty, *rule),
+        }
+    }
+}
+
 /// The kind of a valid path for this scenario, or an error naming the path
 /// and suggesting the nearest valid one.
-pub fn param_kind(_scenario: &Scenario, path: &str) -> Result<ParamKind, ParamError> {
-    Err(ParamError {
-        message: format!("unknown parameter '{path}' (stub)"),
-    })
+pub fn param_kind(scenario: &Scenario, path: &str) -> Result<ParamKind, ParamError> {
+    resolve(scenario, path).map(|t| t.ty_rule().0.kind())
 }
 
 /// Set `path` to `value`, checking type and range like the loader does.
 pub fn set_param(
-    _scenario: &mut Scenario,
+    scenario: &mut Scenario,
     path: &str,
-    _value: &ParamValue,
+    value: &ParamValue,
 ) -> Result<(), ParamError> {
-    Err(ParamError {
-        message: format!("unknown parameter '{path}' (stub)"),
-    })
+    let target = resolve(scenario, path)?;
+    let (ty, rule) = target.ty_rule();
+    let value = coerce_checked(ty, rule, &node_of(value)).map_err(|m| ParamError {
+        message: format!("{path}: {m}"),
+    })?;
+    match target {
+        Target::Governance(f) => set_field(f, &mut scenario.governance, &value),
+        Target::Payoff(f) => set_field(f, &mut scenario.payoff, &value),
+        Target::Simulation(f) => set_field(f, &mut scenario.simulation, &value),
+        Target::RateLimits(f) => set_field(f, &mut scenario.rate_limits, &value),
+        Target::AgentCount(kind) => {
+            if let Some(spec) = scenario.agents.iter_mut().find(|s| s.kind == kind) {
+                spec.count = value.int_into();
+            }
+        }
+        Target::AgentConfig(kind, key, ..) => {
+            for spec in scenario.agents.iter_mut().filter(|s| s.kind == kind) {
+                set_agent_config(&mut spec.config, key, &value);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The current value at `path`.
-pub fn get_param(_scenario: &Scenario, _path: &str) -> Option<ParamValue> {
-    None
+pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
+    match resolve(scenario, path).ok()? {
+        Target::Governance(f) => get_field(f, &scenario.governance),
+        Target::Payoff(f) => get_field(f, &scenario.payoff),
+        Target::Simulation(f) => get_field(f, &scenario.simulation),
+        Target::RateLimits(f) => get_field(f, &scenario.rate_limits),
+        Target::AgentCount(kind) => {
+            let spec = scenario.agents.iter().find(|s| s.kind == kind)?;
+            Some(ParamValue::Int(i64::from(spec.count)))
+        }
+        Target::AgentConfig(kind, key, ..) => {
+            let spec = scenario.agents.iter().find(|s| s.kind == kind)?;
+            get_agent_config(&spec.config, key)
+        }
+    }
+}
+
+/// Every path a sweep may set on this scenario, in a stable order.
+pub fn param_paths(scenario: &Scenario) -> Vec<String> {
+    fn modelled<T>(out: &mut Vec<String>, section: &str, table: &'static [Field<T>]) {
+        let keys = table.iter().filter(|f| f.is_modelled()).map(|f| f.key);
+        out.extend(keys.map(|k| format!("{section}.{k}")));
+    }
+    let mut out = Vec::new();
+    modelled(&mut out, "governance", schema::GOVERNANCE);
+    modelled(&mut out, "payoff", schema::PAYOFF);
+    modelled(&mut out, "simulation", schema::SIMULATION);
+    modelled(&mut out, "rate_limits", schema::RATE_LIMITS);
+    for kind in AgentKind::ALL {
+        if scenario.agents.iter().any(|s| s.kind == kind) {
+            out.push(format!("agents.{kind}.count"));
+            for key in agent_config_keys(kind) {
+                out.push(format!("agents.{kind}.config.{key}"));
+            }
+        }
+    }
+    out
+}
+
+fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
+    let (section, key) = path.split_once('.').unwrap_or((path, ""));
+    let found = match section {
+        "simulation" if key == "seed" => Err(Some(
+            "the seed is not a sweep parameter; sweeps assign seeds per run".into(),
+        )),
+        "governance" => table_param(schema::GOVERNANCE, key).map(Target::Governance),
+        "payoff" => table_param(schema::PAYOFF, key).map(Target::Payoff),
+        "simulation" => table_param(schema::SIMULATION, key).map(Target::Simulation),
+        "rate_limits" => table_param(schema::RATE_LIMITS, key).map(Target::RateLimits),
+        "agents" => resolve_agent(scenario, key),
+        _ => Err(None),
+    };
+    found.map_err(|why| {
+        let message = why.unwrap_or_else(|| {
+            let paths = param_paths(scenario);
+            format!(
+                "unknown parameter{}",
+                did_you_mean(path, paths.iter().map(String::as_str))
+            )
+        });
+        ParamError {
+            message: format!("{path}: {message}"),
+        }
+    })
+}
+
+/// A settable row of `table`. `Err(None)` means "no such key"; `Err(Some)`
+/// says why a known key cannot be set.
+fn table_param<T>(
+    table: &'static [Field<T>],
+    key: &str,
+) -> Result<&'static Field<T>, Option<String>> {
+    let f = schema::find(table, key).ok_or(None)?;
+    match f.role {
+        Role::Modelled { .. } => Ok(f),
+        Role::Dropped(why) => Err(Some(format!("{why}; it cannot be swept"))),
+        Role::Read { .. } => Err(Some(
+            "read by the reference but not modelled by this engine; it cannot be swept".into(),
+        )),
+    }
+}
+
+/// `<type>.count` or `<type>.config.<key>`.
+fn resolve_agent(scenario: &Scenario, rest: &str) -> Result<Target, Option<String>> {
+    let (type_name, tail) = rest.split_once('.').ok_or(None)?;
+    let kind = AgentKind::parse(type_name).ok_or(None)?;
+    if !scenario.agents.iter().any(|s| s.kind == kind) {
+        let present: Vec<&str> = AgentKind::ALL
+            .into_iter()
+            .filter(|k| scenario.agents.iter().any(|s| s.kind == *k))
+            .map(AgentKind::as_str)
+            .collect();
+        return Err(Some(format!(
+            "the scenario has no '{kind}' agents (it has: {})",
+            present.join(", ")
+        )));
+    }
+    if tail == "count" {
+        return Ok(Target::AgentCount(kind));
+    }
+    let key = tail.strip_prefix("config.").ok_or(None)?;
+    let (key, ty, rule) = agent_config_field(kind, key).ok_or(None)?;
+    Ok(Target::AgentConfig(kind, key, ty, rule))
+}
+
+fn get_field<T>(f: &Field<T>, value: &T) -> Option<ParamValue> {
+    match f.role {
+        Role::Modelled { get, .. } => Some(get(value)),
+        _ => None,
+    }
+}
+
+fn set_field<T>(f: &Field<T>, target: &mut T, value: &ParamValue) {
+    if let Role::Modelled { set, .. } = f.role {
+        set(target, value);
+    }
+}
+
+fn agent_config_keys(kind: AgentKind) -> Vec<&'static str> {
+    match kind {
+        AgentKind::Honest => schema::keys(schema::HONEST).collect(),
+        AgentKind::Opportunistic => schema::keys(schema::OPPORTUNISTIC).collect(),
+        AgentKind::Deceptive => schema::keys(schema::DECEPTIVE).collect(),
+        AgentKind::Adversarial => schema::keys(schema::ADVERSARIAL).collect(),
+    }
+}
+
+fn agent_config_field(kind: AgentKind, key: &str) -> Option<(&'static str, Ty, Rule)> {
+    fn row<T>(table: &'static [Field<T>], key: &str) -> Option<(&'static str, Ty, Rule)> {
+        schema::find(table, key).map(|f| (f.key, f.ty, f.rule))
+    }
+    match kind {
+        AgentKind::Honest => row(schema::HONEST, key),
+        AgentKind::Opportunistic => row(schema::OPPORTUNISTIC, key),
+        AgentKind::Deceptive => row(schema::DECEPTIVE, key),
+        AgentKind::Adversarial => row(schema::ADVERSARIAL, key),
+    }
+}
+
+fn get_agent_config(config: &AgentConfig, key: &str) -> Option<ParamValue> {
+    fn get<T>(table: &'static [Field<T>], c: &T, key: &str) -> Option<ParamValue> {
+        get_field(schema::find(table, key)?, c)
+    }
+    match config {
+        AgentConfig::Honest(c) => get(schema::HONEST, c, key),
+        AgentConfig::Opportunistic(c) => get(schema::OPPORTUNISTIC, c, key),
+        AgentConfig::Deceptive(c) => get(schema::DECEPTIVE, c, key),
+        AgentConfig::Adversarial(c) => get(schema::ADVERSARIAL, c, key),
+    }
+}
+
+fn set_agent_config(config: &mut AgentConfig, key: &str, value: &ParamValue) {
+    fn set<T>(table: &'static [Field<T>], c: &mut T, key: &str, value: &ParamValue) {
+        if let Some(f) = schema::find(table, key) {
+            set_field(f, c, value);
+        }
+    }
+    match config {
+        AgentConfig::Honest(c) => set(schema::HONEST, c, key, value),
+        AgentConfig::Opportunistic(c) => set(schema::OPPORTUNISTIC, c, key, value),
+        AgentConfig::Deceptive(c) => set(schema::DECEPTIVE, c, key, value),
+        AgentConfig::Adversarial(c) => set(schema::ADVERSARIAL, c, key, value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{load_str, LoadOptions};
+
+    fn scenario() -> Scenario {
+        let text =
+            "agents:\n  - type: honest\n    count: 2\n  - type: deceptive\n  - type: honest\n";
+        load_str(text, "test.yaml", LoadOptions::default())
+            .unwrap()
+            .scenario
+    }
+
+    fn error(s: &mut Scenario, path: &str, value: ParamValue) -> String {
+        set_param(s, path, &value).unwrap_err().message
+    }
+
+    #[test]
+    fn kinds_of_each_section() {
+        let s = scenario();
+        let kind = |p| param_kind(&s, p).unwrap();
+        assert_eq!(kind("governance.audit_probability"), ParamKind::Float);
+        assert_eq!(kind("governance.bandwidth_cap"), ParamKind::Int);
+        assert_eq!(kind("governance.audit_enabled"), ParamKind::Bool);
+        assert_eq!(kind("payoff.theta"), ParamKind::Float);
+        assert_eq!(kind("simulation.schedule_mode"), ParamKind::Str);
+        assert_eq!(kind("simulation.n_epochs"), ParamKind::Int);
+        assert_eq!(kind("rate_limits.posts_per_epoch"), ParamKind::Int);
+        assert_eq!(kind("agents.honest.count"), ParamKind::Int);
+        assert_eq!(
+            kind("agents.deceptive.config.trust_building_phase"),
+            ParamKind::Int
+        );
+        assert_eq!(kind("agents.honest.config.trust_weight"), ParamKind::Float);
+    }
+
+    #[test]
+    fn unknown_paths_suggest_the_nearest() {
+        let s = scenario();
+        let err = |p| param_kind(&s, p).unwrap_err().message;
+        assert_eq!(
+            err("governance.audit_probabilty"),
+            "governance.audit_probabilty: unknown parameter; did you mean 'governance.audit_probability'?"
+        );
+        assert_eq!(
+            err("agents.honest.config.post_probabilty"),
+            "agents.honest.config.post_probabilty: unknown parameter; did you mean 'agents.honest.config.post_probability'?"
+        );
+        assert_eq!(err("nonsense"), "nonsense: unknown parameter");
+        assert!(err("simulation.seed").contains("not a sweep parameter"));
+        assert!(err("governance.sybil_detection_enabled").contains("not modelled by this engine"));
+        assert!(
+            err("governance.moderator_enabled").contains("dropped by the reference's YAML loader")
+        );
+        assert!(err("payoff.sigmoid_k").contains("not read by the reference's YAML loader"));
+        assert_eq!(
+            err("agents.adversarial.count"),
+            "agents.adversarial.count: the scenario has no 'adversarial' agents (it has: honest, deceptive)"
+        );
+    }
+
+    #[test]
+    fn set_checks_type_and_range_like_the_loader() {
+        let mut s = scenario();
+        let range = error(
+            &mut s,
+            "governance.audit_probability",
+            ParamValue::Float(1.5),
+        );
+        assert_eq!(
+            range,
+            "governance.audit_probability: must be in [0, 1], got 1.5"
+        );
+        let fraction = error(&mut s, "governance.bandwidth_cap", ParamValue::Float(2.5));
+        assert_eq!(
+            fraction,
+            "governance.bandwidth_cap: expected an integer, got 2.5 (a number with a fractional part)"
+        );
+        let zero = error(&mut s, "simulation.steps_per_epoch", ParamValue::Int(0));
+        assert_eq!(zero, "simulation.steps_per_epoch: must be >= 1, got 0");
+        let mode = error(
+            &mut s,
+            "simulation.schedule_mode",
+            ParamValue::Str("fifo".into()),
+        );
+        assert!(
+            mode.starts_with("simulation.schedule_mode: must be one of"),
+            "{mode}"
+        );
+        let flag = error(&mut s, "governance.audit_enabled", ParamValue::Float(0.5));
+        assert_eq!(
+            flag,
+            "governance.audit_enabled: expected true or false, got 0.5"
+        );
+        assert_eq!(s, scenario(), "failed sets change nothing");
+    }
+
+    #[test]
+    fn set_then_get() {
+        let mut s = scenario();
+        set_param(
+            &mut s,
+            "governance.transaction_tax_rate",
+            &ParamValue::Int(0),
+        )
+        .unwrap();
+        set_param(&mut s, "payoff.theta", &ParamValue::Int(1)).unwrap();
+        set_param(&mut s, "governance.bandwidth_cap", &ParamValue::Float(4.0)).unwrap();
+        set_param(
+            &mut s,
+            "simulation.schedule_mode",
+            &ParamValue::Str("random".into()),
+        )
+        .unwrap();
+        assert_eq!(s.payoff.theta, 1.0);
+        assert_eq!(s.governance.bandwidth_cap, 4);
+        assert_eq!(
+            s.simulation.schedule_mode,
+            crate::scenario::ScheduleMode::Random
+        );
+        assert_eq!(get_param(&s, "payoff.theta"), Some(ParamValue::Float(1.0)));
+        assert_eq!(
+            get_param(&s, "governance.bandwidth_cap"),
+            Some(ParamValue::Int(4))
+        );
+        assert_eq!(
+            get_param(&s, "simulation.schedule_mode"),
+            Some(ParamValue::Str("random".into()))
+        );
+        assert_eq!(get_param(&s, "governance.nonsense"), None);
+    }
+
+    #[test]
+    fn agent_count_sets_the_first_spec_and_config_sets_every_spec() {
+        let mut s = scenario();
+        set_param(&mut s, "agents.honest.count", &ParamValue::Int(5)).unwrap();
+        let counts: Vec<u32> = s.agents.iter().map(|a| a.count).collect();
+        assert_eq!(counts, [5, 1, 1]);
+        assert_eq!(
+            get_param(&s, "agents.honest.count"),
+            Some(ParamValue::Int(5))
+        );
+        set_param(
+            &mut s,
+            "agents.honest.config.post_probability",
+            &ParamValue::Float(0.9),
+        )
+        .unwrap();
+        for spec in s.agents.iter().filter(|a| a.kind == AgentKind::Honest) {
+            match &spec.config {
+                AgentConfig::Honest(c) => assert_eq!(c.post_probability, 0.9),
+                other => panic!("{other:?}"),
+            }
+        }
+        let negative = error(&mut s, "agents.honest.count", ParamValue::Int(-1));
+        assert_eq!(negative, "agents.honest.count: must be >= 0, got -1");
+    }
+
+    #[test]
+    fn every_listed_path_reads_and_accepts_its_own_value() {
+        let mut s = scenario();
+        let paths = param_paths(&s);
+        // governance, payoff, simulation, rate limits, two counts, honest and deceptive configs
+        assert_eq!(paths.len(), 40 + 7 + 6 + 6 + 2 + 5 + 4);
+        for path in paths {
+            let value = get_param(&s, &path).unwrap_or_else(|| panic!("{path}"));
+            assert_eq!(param_kind(&s, &path).unwrap(), value.kind(), "{path}");
+            set_param(&mut s, &path, &value).unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(s, scenario());
+    }
 }

@@ -2,7 +2,7 @@
 //! per (voter, post). Core agents never reply, so the ranking key reduces to
 //! net votes, with ties broken newest first (the wall-clock age term).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Clone)]
 pub struct Post {
@@ -29,6 +29,10 @@ pub struct Feed {
     normalize: Option<f64>,
     /// Votes recorded per voter (for normalisation).
     votes_cast: HashMap<u32, u32>,
+    /// Incremental ranking: (−net_votes, −index) ascending = net votes
+    /// descending, newest first. Kept in step with every vote, so an
+    /// observation reads the top 20 without sorting the whole feed.
+    order: BTreeSet<(i64, i64)>,
 }
 
 /// How many ranked posts an observation shows.
@@ -51,6 +55,7 @@ impl Feed {
             downvotes: 0,
             weighted: 0.0,
         });
+        self.order.insert((0, -(self.posts.len() as i64 - 1)));
         self.posts.len() - 1
     }
 
@@ -67,6 +72,7 @@ impl Feed {
         };
         let key = (voter as u32, post as u32);
         let sign = |up: bool| if up { 1.0 } else { -1.0 };
+        let old_rank = (-p.net_votes(), -(post as i64));
         match self.votes.get(&key).copied() {
             None => {
                 if up {
@@ -97,7 +103,12 @@ impl Feed {
                 p.weighted += 2.0 * sign(up) * weight;
                 self.votes.insert(key, (up, weight));
             }
-            Some(_) => {}
+            Some(_) => return true,
+        }
+        let new_rank = (-p.net_votes(), -(post as i64));
+        if new_rank != old_rank {
+            self.order.remove(&old_rank);
+            self.order.insert(new_rank);
         }
         true
     }
@@ -106,17 +117,22 @@ impl Feed {
     /// among equals, written into `out`.
     pub fn ranked_into(&self, out: &mut Vec<usize>) {
         out.clear();
-        out.extend((0..self.posts.len()).rev());
-        // Stable sort of a newest-first list by net votes descending keeps
-        // newest first among ties.
-        if self.normalize.is_some() {
-            out.sort_by(|&a, &b| {
-                let (a, b) = (self.posts[a].weighted, self.posts[b].weighted);
-                b.partial_cmp(&a).unwrap_or(std::cmp::Ordering::Equal)
-            });
-        } else {
-            out.sort_by_key(|&i| std::cmp::Reverse(self.posts[i].net_votes()));
+        if self.normalize.is_none() {
+            out.extend(
+                self.order
+                    .iter()
+                    .take(VISIBLE_POSTS)
+                    .map(|&(_, neg)| (-neg) as usize),
+            );
+            return;
         }
+        // Weighted ranking (a fix option): stable sort of a newest-first
+        // list keeps newest first among ties.
+        out.extend((0..self.posts.len()).rev());
+        out.sort_by(|&a, &b| {
+            let (a, b) = (self.posts[a].weighted, self.posts[b].weighted);
+            b.partial_cmp(&a).unwrap_or(std::cmp::Ordering::Equal)
+        });
         out.truncate(VISIBLE_POSTS);
     }
 }
@@ -148,6 +164,26 @@ mod tests {
         assert!(f.vote(0, 1, false));
         assert_eq!((f.posts[0].upvotes, f.posts[0].downvotes), (0, 1));
         assert!(!f.vote(5, 1, true));
+    }
+
+    #[test]
+    fn incremental_ranking_equals_full_sort() {
+        let mut f = Feed::default();
+        let mut rng = crate::rng::PyRandom::new(3);
+        for step in 0..400 {
+            if step % 3 == 0 {
+                f.create_post(step % 5);
+            } else if !f.posts.is_empty() {
+                let post = rng.randbelow(f.posts.len());
+                f.vote(post, rng.randbelow(6), rng.randbelow(3) > 0);
+            }
+            let mut fast = Vec::new();
+            f.ranked_into(&mut fast);
+            let mut full: Vec<usize> = (0..f.posts.len()).rev().collect();
+            full.sort_by_key(|&i| std::cmp::Reverse(f.posts[i].net_votes()));
+            full.truncate(VISIBLE_POSTS);
+            assert_eq!(fast, full, "step {step}");
+        }
     }
 
     #[test]

@@ -1,0 +1,63 @@
+//! Parquet files: ZSTD-compressed, one row group per written batch, with
+//! key-value metadata, written atomically (temporary name, then rename).
+//! The sweep tables (`sweep::table`) decide what goes in them.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+
+use super::atomic::AtomicFile;
+
+/// A Parquet file being written; it appears under its name on `finish`.
+pub struct ParquetFile {
+    writer: ArrowWriter<AtomicFile>,
+}
+
+impl ParquetFile {
+    pub fn create(
+        dest: &Path,
+        schema: SchemaRef,
+        metadata: Vec<(String, String)>,
+    ) -> Result<ParquetFile> {
+        let file = AtomicFile::create(dest)
+            .with_context(|| format!("cannot create {}", dest.display()))?;
+        let kv = metadata
+            .into_iter()
+            .map(|(k, v)| KeyValue::new(k, v))
+            .collect();
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .set_key_value_metadata(Some(kv))
+            // Row groups are cut by the caller (one per batch), never by size.
+            .set_max_row_group_row_count(None)
+            .set_max_row_group_bytes(None)
+            .build();
+        let writer = ArrowWriter::try_new(file, schema, Some(props))
+            .with_context(|| format!("cannot start Parquet file {}", dest.display()))?;
+        Ok(ParquetFile { writer })
+    }
+
+    /// Write `batch` as one row group.
+    pub fn write_row_group(&mut self, batch: &RecordBatch) -> Result<()> {
+        self.writer
+            .write(batch)
+            .context("writing a Parquet row group")?;
+        self.writer
+            .flush()
+            .context("flushing a Parquet row group")?;
+        Ok(())
+    }
+
+    /// Close the file and move it into place.
+    pub fn finish(self) -> Result<()> {
+        let file = self.writer.into_inner().context("closing Parquet file")?;
+        file.commit().context("moving Parquet file into place")?;
+        Ok(())
+    }
+}

@@ -1,0 +1,444 @@
+//! Types, value coercion and range rules shared by the loader and sweep
+//! parameters, so a value is judged (and worded) the same wherever it comes
+//! from. Coercion follows pydantic's lax mode (governance-metrics-io.md §1.2):
+//! `"0.1"` → 0.1, `"yes"` → true, `3.0` → 3, but `2.5` is not an integer.
+
+use super::params::{ParamKind, ParamValue};
+use super::yaml::{format_float, Node, Value};
+
+/// The type a key takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Ty {
+    Bool,
+    Int,
+    Float,
+    Str,
+    /// One of a fixed set of strings.
+    Choice(&'static [&'static str]),
+    /// A list of strings (validated only; no modelled field has this type).
+    StrList,
+    /// A mapping from string to list of strings (validated only).
+    StrListMap,
+}
+
+impl Ty {
+    pub fn kind(self) -> ParamKind {
+        match self {
+            Ty::Bool => ParamKind::Bool,
+            Ty::Int => ParamKind::Int,
+            Ty::Float => ParamKind::Float,
+            Ty::Str | Ty::Choice(_) | Ty::StrList | Ty::StrListMap => ParamKind::Str,
+        }
+    }
+}
+
+/// A constraint on a value that already has the right type.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Rule {
+    Any,
+    /// In `[lo, hi]`.
+    Range(f64, f64),
+    /// `>= 0`.
+    NonNegative,
+    /// `> 0`.
+    Positive,
+    /// An integer in `[lo, hi]`; `hi` is usually the field's storage limit.
+    IntRange(i64, i64),
+}
+
+/// A probability, fraction or share.
+pub(crate) const UNIT: Rule = Rule::Range(0.0, 1.0);
+/// A count that may be zero (stored as u32).
+pub(crate) const COUNT: Rule = Rule::IntRange(0, u32::MAX as i64);
+/// A count that must be at least one (stored as u32).
+pub(crate) const POSITIVE_COUNT: Rule = Rule::IntRange(1, u32::MAX as i64);
+
+/// An integer at least `lo` (stored as i64).
+pub(crate) const fn at_least(lo: i64) -> Rule {
+    Rule::IntRange(lo, i64::MAX)
+}
+
+impl Rule {
+    pub fn check(self, value: &ParamValue) -> Result<(), String> {
+        let x = value.to_f64();
+        let ok = match self {
+            Rule::Any => true,
+            Rule::Range(lo, hi) => (lo..=hi).contains(&x),
+            Rule::NonNegative => x >= 0.0,
+            Rule::Positive => x > 0.0,
+            Rule::IntRange(lo, hi) => match value {
+                ParamValue::Int(i) => (lo..=hi).contains(i),
+                _ => (lo as f64..=hi as f64).contains(&x),
+            },
+        };
+        if ok {
+            return Ok(());
+        }
+        let need = match self {
+            Rule::Any => String::new(),
+            Rule::Range(lo, hi) => format!("must be in [{lo}, {hi}]"),
+            Rule::NonNegative => "must be non-negative".to_string(),
+            Rule::Positive => "must be positive".to_string(),
+            Rule::IntRange(lo, _) if x < lo as f64 => format!("must be >= {lo}"),
+            Rule::IntRange(_, hi) => format!("must be <= {hi}"),
+        };
+        Err(format!("{need}, got {value}"))
+    }
+}
+
+/// Converts a YAML value to `ty` and checks `rule`: the one gate every
+/// scenario value and sweep parameter passes through.
+pub(crate) fn coerce_checked(ty: Ty, rule: Rule, node: &Node) -> Result<ParamValue, String> {
+    let value = coerce(ty, node)?;
+    rule.check(&value)?;
+    Ok(value)
+}
+
+pub(crate) fn coerce(ty: Ty, node: &Node) -> Result<ParamValue, String> {
+    match ty {
+        Ty::Bool => to_bool(node).map(ParamValue::Bool),
+        Ty::Int => to_int(node).map(ParamValue::Int),
+        Ty::Float => to_float(node).map(ParamValue::Float),
+        Ty::Str => to_str(node).map(ParamValue::Str),
+        Ty::Choice(options) => {
+            let s = to_str(node)?;
+            check_choice(&s, options)?;
+            Ok(ParamValue::Str(s))
+        }
+        Ty::StrList => {
+            check_str_list(node)?;
+            Ok(ParamValue::Str(String::new()))
+        }
+        Ty::StrListMap => {
+            let entries = node
+                .entries()
+                .ok_or_else(|| format!("expected a mapping of lists, got {}", node.describe()))?;
+            for entry in entries {
+                check_str_list(&entry.value).map_err(|m| format!("'{}': {m}", entry.key))?;
+            }
+            Ok(ParamValue::Str(String::new()))
+        }
+    }
+}
+
+pub(crate) fn check_choice(s: &str, options: &[&str]) -> Result<(), String> {
+    if options.contains(&s) {
+        return Ok(());
+    }
+    let listed: Vec<String> = options.iter().map(|o| format!("'{o}'")).collect();
+    Err(format!(
+        "must be one of {}, got '{s}'{}",
+        listed.join(", "),
+        did_you_mean(s, options.iter().copied())
+    ))
+}
+
+fn check_str_list(node: &Node) -> Result<(), String> {
+    match &node.value {
+        Value::Seq(items) => items.iter().try_for_each(|item| to_str(item).map(drop)),
+        _ => Err(format!(
+            "expected a list of strings, got {}",
+            node.describe()
+        )),
+    }
+}
+
+fn to_bool(node: &Node) -> Result<bool, String> {
+    let parsed = match &node.value {
+        Value::Bool(b) => Some(*b),
+        Value::Int(0) => Some(false),
+        Value::Int(1) => Some(true),
+        Value::Float(x) if *x == 0.0 => Some(false),
+        Value::Float(x) if *x == 1.0 => Some(true),
+        Value::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "0" | "off" | "f" | "false" | "n" | "no" => Some(false),
+            "1" | "on" | "t" | "true" | "y" | "yes" => Some(true),
+            _ => None,
+        },
+        _ => None,
+    };
+    parsed.ok_or_else(|| format!("expected true or false, got {}", node.describe()))
+}
+
+/// Unlike pydantic, a boolean is not accepted as a number: `audit_probability:
+/// yes` is a mistake, not 1.0.
+fn to_float(node: &Node) -> Result<f64, String> {
+    let x = match &node.value {
+        Value::Float(x) => Some(*x),
+        Value::Int(i) => Some(*i as f64),
+        Value::Str(s) => parse_number_text(s),
+        _ => None,
+    };
+    match x {
+        Some(x) if x.is_nan() => Err("expected a number, got NaN".to_string()),
+        Some(x) => Ok(x),
+        None => Err(format!("expected a number, got {}", node.describe())),
+    }
+}
+
+fn to_int(node: &Node) -> Result<i64, String> {
+    match &node.value {
+        Value::Int(i) => Ok(*i),
+        Value::Float(x) => int_from_float(*x),
+        Value::Str(s) => {
+            let t = s.trim().replace('_', "");
+            match t.parse::<i64>() {
+                Ok(i) => Ok(i),
+                Err(_) => match parse_number_text(s) {
+                    Some(x) if x.fract() == 0.0 => int_from_float(x),
+                    _ => Err(format!("expected an integer, got {}", node.describe())),
+                },
+            }
+        }
+        _ => Err(format!("expected an integer, got {}", node.describe())),
+    }
+}
+
+fn int_from_float(x: f64) -> Result<i64, String> {
+    if !x.is_finite() || x.fract() != 0.0 {
+        return Err(format!(
+            "expected an integer, got {} (a number with a fractional part)",
+            format_float(x)
+        ));
+    }
+    // -2^63 and 2^63 are exact in f64; i64 holds [-2^63, 2^63).
+    let limit = -(i64::MIN as f64);
+    if !(-limit..limit).contains(&x) {
+        return Err(format!("integer {} is out of range", format_float(x)));
+    }
+    Ok(x as i64)
+}
+
+fn parse_number_text(s: &str) -> Option<f64> {
+    let t = s.trim();
+    t.parse().ok().or_else(|| t.replace('_', "").parse().ok())
+}
+
+fn to_str(node: &Node) -> Result<String, String> {
+    match &node.value {
+        Value::Str(s) => Ok(s.clone()),
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) => Ok(node.raw.clone()),
+        _ => Err(format!("expected a string, got {}", node.describe())),
+    }
+}
+
+/// A YAML node carrying a sweep value, so parameters use the same coercion.
+pub(crate) fn node_of(value: &ParamValue) -> Node {
+    let (value, raw) = match value {
+        ParamValue::Bool(b) => (Value::Bool(*b), b.to_string()),
+        ParamValue::Int(i) => (Value::Int(*i), i.to_string()),
+        ParamValue::Float(x) => (Value::Float(*x), format_float(*x)),
+        ParamValue::Str(s) => (Value::Str(s.clone()), s.clone()),
+    };
+    Node {
+        value,
+        line: 0,
+        raw,
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough
+/// to be a plausible misspelling: at most a third of the longer name changed.
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word: Vec<char> = word.chars().collect();
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let other: Vec<char> = candidate.chars().collect();
+        let budget = word.len().max(other.len()) / 3;
+        // The length difference is a lower bound on the distance.
+        if word.len().abs_diff(other.len()) > budget {
+            continue;
+        }
+        let d = edit_distance(&word, &other);
+        if d > 0 && d <= budget && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Optimal-string-alignment distance: insertions, deletions, substitutions
+/// and swaps of neighbouring characters each cost one.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let width = b.len() + 1;
+    let mut rows = vec![0usize; 3 * width];
+    let (mut prev2, mut prev, mut cur) = (0, width, 2 * width);
+    for (j, cell) in rows[prev..prev + width].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        rows[cur] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[prev + j] + 1)
+                .min(rows[cur + j - 1] + 1)
+                .min(rows[prev + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[prev2 + j - 2] + 1);
+            }
+            rows[cur + j] = d;
+        }
+        (prev2, prev, cur) = (prev, cur, prev2);
+    }
+    rows[prev + b.len()]
+}
+
+/// `"; did you mean 'x'?"`, or nothing when no candidate is close.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> String {
+    nearest(word, candidates)
+        .map(|c| format!("; did you mean '{c}'?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(text: &str) -> Node {
+        let root = super::super::yaml::parse(&format!("v: {text}\n"))
+            .unwrap()
+            .unwrap();
+        root.entries().unwrap()[0].value.clone()
+    }
+
+    #[test]
+    fn lax_coercion_like_pydantic() {
+        assert_eq!(
+            coerce(Ty::Float, &yaml("\"0.1\"")),
+            Ok(ParamValue::Float(0.1))
+        );
+        assert_eq!(coerce(Ty::Float, &yaml("3")), Ok(ParamValue::Float(3.0)));
+        assert_eq!(
+            coerce(Ty::Float, &yaml("' 1e-1 '")),
+            Ok(ParamValue::Float(0.1))
+        );
+        assert_eq!(coerce(Ty::Int, &yaml("3.0")), Ok(ParamValue::Int(3)));
+        assert_eq!(coerce(Ty::Int, &yaml("'3'")), Ok(ParamValue::Int(3)));
+        assert_eq!(coerce(Ty::Int, &yaml("'1_0'")), Ok(ParamValue::Int(10)));
+        assert_eq!(coerce(Ty::Bool, &yaml("'yes'")), Ok(ParamValue::Bool(true)));
+        assert_eq!(
+            coerce(Ty::Bool, &yaml("'TRUE'")),
+            Ok(ParamValue::Bool(true))
+        );
+        assert_eq!(coerce(Ty::Bool, &yaml("0")), Ok(ParamValue::Bool(false)));
+        assert_eq!(
+            coerce(Ty::Str, &yaml("42")),
+            Ok(ParamValue::Str("42".into()))
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_named() {
+        let err = coerce(Ty::Int, &yaml("2.5")).unwrap_err();
+        assert_eq!(
+            err,
+            "expected an integer, got 2.5 (a number with a fractional part)"
+        );
+        assert_eq!(
+            coerce(Ty::Float, &yaml("abc")).unwrap_err(),
+            "expected a number, got the string 'abc'"
+        );
+        assert_eq!(
+            coerce(Ty::Float, &yaml("true")).unwrap_err(),
+            "expected a number, got true"
+        );
+        assert_eq!(
+            coerce(Ty::Float, &yaml("")).unwrap_err(),
+            "expected a number, got null"
+        );
+        assert_eq!(
+            coerce(Ty::Float, &yaml(".nan")).unwrap_err(),
+            "expected a number, got NaN"
+        );
+        assert_eq!(
+            coerce(Ty::Bool, &yaml("2")).unwrap_err(),
+            "expected true or false, got 2"
+        );
+        assert_eq!(
+            coerce(Ty::Str, &yaml("[a]")).unwrap_err(),
+            "expected a string, got a list"
+        );
+        assert!(coerce(Ty::Int, &yaml("1.0e+30"))
+            .unwrap_err()
+            .contains("out of range"));
+        assert!(coerce(Ty::StrList, &yaml("[a, b]")).is_ok());
+        assert!(coerce(Ty::StrList, &yaml("[a, [b]]")).is_err());
+        assert!(coerce(Ty::StrListMap, &yaml("{r: [a]}")).is_ok());
+    }
+
+    #[test]
+    fn rules_word_their_failures() {
+        assert_eq!(
+            UNIT.check(&ParamValue::Float(1.5)),
+            Err("must be in [0, 1], got 1.5".into())
+        );
+        assert_eq!(UNIT.check(&ParamValue::Int(1)), Ok(()));
+        assert_eq!(
+            Rule::Range(0.0, 100.0).check(&ParamValue::Float(101.0)),
+            Err("must be in [0, 100], got 101.0".into())
+        );
+        assert_eq!(
+            Rule::NonNegative.check(&ParamValue::Float(-0.5)),
+            Err("must be non-negative, got -0.5".into())
+        );
+        assert_eq!(
+            Rule::Positive.check(&ParamValue::Float(0.0)),
+            Err("must be positive, got 0.0".into())
+        );
+        assert_eq!(
+            POSITIVE_COUNT.check(&ParamValue::Int(0)),
+            Err("must be >= 1, got 0".into())
+        );
+        assert_eq!(
+            COUNT.check(&ParamValue::Int(-2)),
+            Err("must be >= 0, got -2".into())
+        );
+        assert_eq!(
+            COUNT.check(&ParamValue::Int(1 << 40)),
+            Err("must be <= 4294967295, got 1099511627776".into())
+        );
+    }
+
+    #[test]
+    fn choices_suggest_the_nearest_option() {
+        let err = coerce(
+            Ty::Choice(&["round_robin", "random", "priority"]),
+            &yaml("roundrobin"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "must be one of 'round_robin', 'random', 'priority', got 'roundrobin'; did you mean 'round_robin'?"
+        );
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one() {
+        let d = |a: &str, b: &str| {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            edit_distance(&a, &b)
+        };
+        assert_eq!(d("", ""), 0);
+        assert_eq!(d("abc", ""), 3);
+        assert_eq!(d("", "ab"), 2);
+        assert_eq!(d("kitten", "sitting"), 3);
+        assert_eq!(d("honset", "honest"), 1);
+        assert_eq!(d("epochs", "n_epochs"), 2);
+        assert_eq!(d("audit_probabilty", "audit_probability"), 1);
+    }
+
+    #[test]
+    fn suggestions_only_when_close() {
+        let keys = ["audit_probability", "audit_enabled", "n_epochs"];
+        assert_eq!(nearest("audit_probabilty", keys), Some("audit_probability"));
+        assert_eq!(nearest("epochs", keys), Some("n_epochs"));
+        assert_eq!(nearest("completely_different", keys), None);
+        assert_eq!(nearest("audit_enabled", keys), None);
+    }
+}

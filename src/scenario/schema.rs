@@ -1,0 +1,641 @@
+//! One table per section of every key the reference knows: its type, its
+//! constraint, and whether the reference reads it and this engine models it
+//! (governance-metrics-io.md §1.2, §3; simulation-model.md §7). The loader and
+//! the sweep parameters both validate through these tables.
+
+use super::coerce::{at_least, Rule, Ty, POSITIVE_COUNT, UNIT};
+use super::params::ParamValue;
+use super::{
+    AdversarialConfig, DeceptiveConfig, GovernanceConfig, HonestConfig, OpportunisticConfig,
+    PayoffConfig, RateLimits, ScheduleMode, SimulationConfig,
+};
+
+/// One key of a section whose values land in a struct `T`.
+pub(crate) struct Field<T: 'static> {
+    pub key: &'static str,
+    pub ty: Ty,
+    pub rule: Rule,
+    pub role: Role<T>,
+}
+
+pub(crate) enum Role<T: 'static> {
+    /// Read by the reference and modelled here.
+    Modelled {
+        get: fn(&T) -> ParamValue,
+        /// Stores a value that already passed `ty` and `rule`.
+        set: fn(&mut T, &ParamValue),
+    },
+    /// Read and validated by the reference, but not modelled here. `lever`
+    /// names the lever this flag switches on, if it is such a flag.
+    Read { lever: Option<&'static str> },
+    /// Silently dropped by the reference's YAML loader, for this reason.
+    Dropped(&'static str),
+}
+
+impl<T> Field<T> {
+    pub fn is_modelled(&self) -> bool {
+        matches!(self.role, Role::Modelled { .. })
+    }
+}
+
+pub(crate) fn find<T>(table: &'static [Field<T>], key: &str) -> Option<&'static Field<T>> {
+    table.iter().find(|f| f.key == key)
+}
+
+pub(crate) fn keys<T>(table: &'static [Field<T>]) -> impl Iterator<Item = &'static str> {
+    table.iter().map(|f| f.key)
+}
+
+macro_rules! modelled {
+    ($name:ident, Bool) => {
+        Field {
+            key: stringify!($name),
+            ty: Ty::Bool,
+            rule: Rule::Any,
+            role: Role::Modelled {
+                get: |c| ParamValue::Bool(c.$name),
+                set: |c, v| c.$name = v.to_bool(),
+            },
+        }
+    };
+    ($name:ident, Float, $rule:expr) => {
+        Field {
+            key: stringify!($name),
+            ty: Ty::Float,
+            rule: $rule,
+            role: Role::Modelled {
+                get: |c| ParamValue::Float(c.$name),
+                set: |c, v| c.$name = v.to_f64(),
+            },
+        }
+    };
+    ($name:ident, Int, $rule:expr) => {
+        Field {
+            key: stringify!($name),
+            ty: Ty::Int,
+            rule: $rule,
+            role: Role::Modelled {
+                get: |c| ParamValue::Int(i64::from(c.$name)),
+                set: |c, v| c.$name = v.int_into(),
+            },
+        }
+    };
+}
+
+macro_rules! read {
+    ($name:ident, $ty:ident, $rule:expr) => {
+        Field {
+            key: stringify!($name),
+            ty: Ty::$ty,
+            rule: $rule,
+            role: Role::Read { lever: None },
+        }
+    };
+}
+
+macro_rules! lever {
+    ($name:ident, $lever:expr) => {
+        Field {
+            key: stringify!($name),
+            ty: Ty::Bool,
+            rule: Rule::Any,
+            role: Role::Read {
+                lever: Some($lever),
+            },
+        }
+    };
+}
+
+macro_rules! dropped {
+    ($name:ident) => {
+        dropped!(
+            $name,
+            "dropped by the reference's YAML loader (settable only from code there)"
+        )
+    };
+    ($name:ident, $why:expr) => {
+        Field {
+            key: stringify!($name),
+            ty: Ty::Str,
+            rule: Rule::Any,
+            role: Role::Dropped($why),
+        }
+    };
+}
+
+/// The 165 `GovernanceConfig` fields in reference order: rows 1–40 are the
+/// core levers this engine models.
+pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
+    modelled!(transaction_tax_rate, Float, UNIT),
+    modelled!(transaction_tax_split, Float, UNIT),
+    modelled!(reputation_decay_rate, Float, UNIT),
+    modelled!(vote_normalization_enabled, Bool),
+    modelled!(max_vote_weight_per_agent, Float, Rule::Positive),
+    modelled!(bandwidth_cap, Int, at_least(0)),
+    modelled!(staking_enabled, Bool),
+    modelled!(min_stake_to_participate, Float, Rule::NonNegative),
+    modelled!(stake_slash_rate, Float, UNIT),
+    modelled!(circuit_breaker_enabled, Bool),
+    modelled!(freeze_threshold_toxicity, Float, UNIT),
+    modelled!(freeze_threshold_violations, Int, at_least(1)),
+    modelled!(freeze_duration_epochs, Int, at_least(1)),
+    modelled!(audit_enabled, Bool),
+    modelled!(audit_probability, Float, UNIT),
+    modelled!(audit_penalty_multiplier, Float, Rule::NonNegative),
+    modelled!(audit_threshold_p, Float, UNIT),
+    modelled!(collusion_detection_enabled, Bool),
+    modelled!(collusion_frequency_threshold, Float, Rule::Positive),
+    modelled!(collusion_correlation_threshold, Float, UNIT),
+    modelled!(collusion_min_interactions, Int, at_least(1)),
+    modelled!(collusion_score_threshold, Float, UNIT),
+    modelled!(collusion_penalty_multiplier, Float, Rule::NonNegative),
+    modelled!(collusion_realtime_penalty, Bool),
+    modelled!(collusion_realtime_rate, Float, Rule::NonNegative),
+    modelled!(collusion_clear_history_on_epoch, Bool),
+    modelled!(security_enabled, Bool),
+    modelled!(security_injection_threshold, Float, UNIT),
+    modelled!(security_manipulation_threshold, Float, UNIT),
+    modelled!(security_laundering_trust_gap, Float, Rule::NonNegative),
+    modelled!(security_contagion_velocity, Float, Rule::Positive),
+    modelled!(security_min_chain_length, Int, at_least(2)),
+    modelled!(security_min_interactions, Int, at_least(1)),
+    modelled!(security_penalty_threshold, Float, UNIT),
+    modelled!(security_quarantine_threshold, Float, UNIT),
+    modelled!(security_penalty_multiplier, Float, Rule::NonNegative),
+    modelled!(security_realtime_penalty, Bool),
+    modelled!(security_realtime_threshold, Float, UNIT),
+    modelled!(security_realtime_rate, Float, Rule::NonNegative),
+    modelled!(security_clear_history_on_epoch, Bool),
+    lever!(self_ensemble_enabled, "self-ensemble"),
+    read!(self_ensemble_samples, Int, at_least(1)),
+    lever!(incoherence_breaker_enabled, "incoherence breaker"),
+    read!(incoherence_breaker_threshold, Float, UNIT),
+    lever!(decomposition_enabled, "decomposition"),
+    read!(decomposition_horizon_threshold, Int, at_least(1)),
+    lever!(incoherence_friction_enabled, "incoherence friction"),
+    read!(incoherence_friction_rate, Float, Rule::NonNegative),
+    lever!(adaptive_governance_enabled, "adaptive governance"),
+    read!(adaptive_incoherence_threshold, Float, UNIT),
+    read!(adaptive_use_behavioral_features, Bool, Rule::Any),
+    dropped!(adaptive_controller_enabled),
+    dropped!(adaptive_controller_evidence_window),
+    dropped!(adaptive_controller_contemplation_interval),
+    dropped!(adaptive_controller_min_evidence_epochs),
+    dropped!(adaptive_controller_confidence_threshold),
+    dropped!(adaptive_controller_crystallization_min_epochs),
+    dropped!(adaptive_controller_require_human_review),
+    dropped!(adaptive_controller_max_degradation_tolerance),
+    dropped!(adaptive_controller_max_active_proposals),
+    lever!(sybil_detection_enabled, "sybil detection"),
+    read!(sybil_similarity_threshold, Float, UNIT),
+    read!(sybil_penalty_multiplier, Float, Rule::NonNegative),
+    read!(sybil_realtime_penalty, Bool, Rule::Any),
+    read!(sybil_realtime_rate, Float, Rule::NonNegative),
+    read!(sybil_max_cluster_size, Int, at_least(1)),
+    dropped!(transparency_enabled),
+    dropped!(transparency_bonus_rate),
+    dropped!(transparency_threshold_p),
+    lever!(council_lever_enabled, "council"),
+    read!(council_lever_review_probability, Float, UNIT),
+    read!(council_lever_penalty_multiplier, Float, Rule::NonNegative),
+    dropped!(moderator_enabled),
+    dropped!(moderator_review_probability),
+    dropped!(moderator_penalty_multiplier),
+    dropped!(moderator_threshold_p),
+    lever!(moltipedia_pair_cap_enabled, "Moltipedia pair cap"),
+    read!(moltipedia_pair_cap_max, Int, at_least(1)),
+    lever!(moltipedia_page_cooldown_enabled, "Moltipedia page cooldown"),
+    read!(moltipedia_page_cooldown_steps, Int, at_least(0)),
+    lever!(moltipedia_daily_cap_enabled, "Moltipedia daily cap"),
+    read!(moltipedia_daily_policy_fix_cap, Float, Rule::NonNegative),
+    lever!(moltipedia_no_self_fix, "Moltipedia no-self-fix"),
+    lever!(moltbook_rate_limit_enabled, "Moltbook rate limit"),
+    read!(moltbook_post_cooldown_steps, Int, at_least(0)),
+    read!(moltbook_comment_cooldown_steps, Int, at_least(0)),
+    read!(moltbook_daily_comment_cap, Int, at_least(0)),
+    read!(moltbook_request_cap_per_step, Int, at_least(0)),
+    lever!(moltbook_challenge_enabled, "Moltbook challenge"),
+    read!(moltbook_challenge_difficulty, Float, UNIT),
+    read!(moltbook_challenge_window_steps, Int, at_least(0)),
+    lever!(memory_promotion_gate_enabled, "memory promotion gate"),
+    read!(memory_promotion_min_quality, Float, UNIT),
+    read!(memory_promotion_min_verifications, Int, at_least(0)),
+    lever!(memory_write_rate_limit_enabled, "memory write rate limit"),
+    read!(memory_write_rate_limit_per_epoch, Int, at_least(0)),
+    lever!(
+        memory_cross_verification_enabled,
+        "memory cross-verification"
+    ),
+    read!(memory_cross_verification_k, Int, at_least(1)),
+    lever!(memory_provenance_enabled, "memory provenance"),
+    read!(memory_provenance_revert_penalty, Float, Rule::NonNegative),
+    lever!(self_evolution_enabled, "self-evolution"),
+    read!(self_evolution_max_growth_rate, Float, Rule::NonNegative),
+    read!(self_evolution_max_tools, Int, at_least(1)),
+    read!(self_evolution_block_self_mod, Bool, Rule::Any),
+    read!(self_evolution_divergence_threshold, Float, UNIT),
+    read!(self_evolution_tool_risk_threshold, Float, UNIT),
+    read!(self_evolution_growth_freeze_duration, Int, at_least(1)),
+    lever!(self_modification_enabled, "self-modification"),
+    read!(self_modification_max_per_epoch, Int, at_least(1)),
+    read!(self_modification_tau_min_low, Float, Rule::Any),
+    read!(self_modification_tau_min_medium, Float, Rule::Any),
+    read!(self_modification_tau_min_high, Float, Rule::Any),
+    read!(self_modification_k_max_low, Float, Rule::NonNegative),
+    read!(self_modification_k_max_medium, Float, Rule::NonNegative),
+    read!(self_modification_k_max_high, Float, Rule::NonNegative),
+    read!(self_modification_window_days, Int, at_least(1)),
+    dropped!(refinery_enabled),
+    dropped!(refinery_p_threshold),
+    dropped!(loop_detector_enabled),
+    dropped!(loop_detector_quality_threshold),
+    dropped!(loop_detector_tool_misuse_threshold),
+    dropped!(loop_detector_rework_threshold),
+    dropped!(loop_detector_penalty_multiplier),
+    dropped!(loop_detector_replan_threshold),
+    dropped!(loop_detector_freeze_threshold),
+    dropped!(loop_detector_freeze_duration),
+    lever!(rbac_enabled, "RBAC"),
+    read!(rbac_violation_penalty, Float, Rule::NonNegative),
+    read!(rbac_violation_reputation_penalty, Float, Rule::Any),
+    read!(rbac_high_stakes_actions, StrList, Rule::Any),
+    read!(rbac_security_clearance_required, Int, at_least(0)),
+    read!(
+        rbac_high_stakes_penalty_multiplier,
+        Float,
+        Rule::NonNegative
+    ),
+    read!(rbac_role_action_map, StrListMap, Rule::Any),
+    dropped!(attestation_heartbeat_enabled),
+    dropped!(attestation_heartbeat_interval),
+    dropped!(attestation_heartbeat_reputation_penalty),
+    dropped!(attestation_heartbeat_reset_on_epoch),
+    lever!(hardware_trust_enabled, "hardware trust"),
+    read!(hardware_trust_propagation_enabled, Bool, Rule::Any),
+    read!(hardware_trust_recovery_max_steps, Int, at_least(1)),
+    dropped!(diversity_enabled),
+    dropped!(diversity_rho_max),
+    dropped!(diversity_entropy_min),
+    dropped!(diversity_adversarial_fraction_min),
+    dropped!(diversity_disagreement_tau),
+    dropped!(diversity_error_threshold_p),
+    dropped!(diversity_correlation_penalty_rate),
+    dropped!(diversity_entropy_penalty_rate),
+    dropped!(diversity_audit_cost),
+    dropped!(diversity_correlation_window),
+    lever!(resample_enabled, "resample"),
+    read!(resample_suspicion_threshold, Float, UNIT),
+    read!(resample_n_samples, Int, at_least(1)),
+    read!(resample_trajectory_analysis, Bool, Rule::Any),
+    read!(resample_trajectory_window, Int, at_least(2)),
+    read!(resample_incrimination_threshold, Float, Rule::Positive),
+    read!(resample_compute_cost, Float, Rule::NonNegative),
+    read!(resample_evidence_decay, Float, UNIT),
+    read!(resample_evidence_rep_weight, Float, Rule::NonNegative),
+    dropped!(cascade_risk_enabled),
+    dropped!(cascade_risk_threshold),
+    dropped!(cascade_risk_penalty_scale),
+    dropped!(cascade_risk_reputation_scale),
+    dropped!(cascade_risk_p_threshold),
+    dropped!(cascade_risk_window),
+];
+
+/// Alternative spellings the reference accepts; the canonical key wins.
+pub(crate) const GOVERNANCE_ALIASES: [(&str, &str); 2] = [
+    ("transaction_tax", "transaction_tax_rate"),
+    ("reputation_decay", "reputation_decay_rate"),
+];
+
+pub(crate) static PAYOFF: &[Field<PayoffConfig>] = &[
+    modelled!(s_plus, Float, Rule::NonNegative),
+    modelled!(s_minus, Float, Rule::NonNegative),
+    modelled!(h, Float, Rule::NonNegative),
+    modelled!(theta, Float, UNIT),
+    modelled!(rho_a, Float, UNIT),
+    modelled!(rho_b, Float, UNIT),
+    modelled!(w_rep, Float, Rule::Range(0.0, 100.0)),
+    dropped!(
+        sigmoid_k,
+        "not read by the reference's YAML loader (its proxy always uses k = 2)"
+    ),
+];
+
+pub(crate) static RATE_LIMITS: &[Field<RateLimits>] = &[
+    modelled!(posts_per_epoch, Int, at_least(0)),
+    modelled!(interactions_per_step, Int, at_least(0)),
+    modelled!(votes_per_epoch, Int, at_least(0)),
+    modelled!(tasks_per_epoch, Int, at_least(0)),
+    modelled!(bounties_per_epoch, Int, at_least(0)),
+    modelled!(bids_per_epoch, Int, at_least(0)),
+];
+
+pub(crate) const SCHEDULE_MODES: &[&str] = &["round_robin", "random", "priority"];
+
+fn schedule_mode(name: &str) -> Option<ScheduleMode> {
+    [
+        ScheduleMode::RoundRobin,
+        ScheduleMode::Random,
+        ScheduleMode::Priority,
+    ]
+    .into_iter()
+    .find(|m| m.as_str() == name)
+}
+
+/// The sweepable simulation keys; `seed` (nullable) is handled by the loader.
+/// The reference checks none of these; zero epochs, steps or actions and
+/// unknown schedule modes are rejected here because they can only be typos.
+pub(crate) static SIMULATION: &[Field<SimulationConfig>] = &[
+    modelled!(n_epochs, Int, POSITIVE_COUNT),
+    modelled!(steps_per_epoch, Int, POSITIVE_COUNT),
+    modelled!(max_actions_per_step, Int, POSITIVE_COUNT),
+    Field {
+        key: "schedule_mode",
+        ty: Ty::Choice(SCHEDULE_MODES),
+        rule: Rule::Any,
+        role: Role::Modelled {
+            get: |c| ParamValue::Str(c.schedule_mode.as_str().to_string()),
+            set: |c, v| {
+                if let Some(mode) = schedule_mode(&v.to_string()) {
+                    c.schedule_mode = mode;
+                }
+            },
+        },
+    },
+    modelled!(observation_noise_probability, Float, UNIT),
+    modelled!(observation_noise_std, Float, Rule::NonNegative),
+];
+
+// Per-type agent `config:` keys (simulation-model.md §7). The reference
+// checks none of them; probabilities outside [0, 1] are rejected here.
+pub(crate) static HONEST: &[Field<HonestConfig>] = &[
+    modelled!(acceptance_threshold, Float, Rule::Any),
+    modelled!(trust_weight, Float, Rule::Any),
+    modelled!(post_probability, Float, UNIT),
+    modelled!(vote_probability, Float, UNIT),
+    modelled!(interact_probability, Float, UNIT),
+];
+
+pub(crate) static OPPORTUNISTIC: &[Field<OpportunisticConfig>] = &[
+    modelled!(payoff_threshold, Float, Rule::Any),
+    modelled!(risk_tolerance, Float, UNIT),
+    modelled!(post_probability, Float, UNIT),
+    modelled!(vote_probability, Float, UNIT),
+    modelled!(free_ride_probability, Float, UNIT),
+];
+
+pub(crate) static DECEPTIVE: &[Field<DeceptiveConfig>] = &[
+    modelled!(trust_building_phase, Int, at_least(0)),
+    modelled!(exploitation_threshold, Float, Rule::Any),
+    modelled!(facade_probability, Float, UNIT),
+    modelled!(post_probability, Float, UNIT),
+];
+
+pub(crate) static ADVERSARIAL: &[Field<AdversarialConfig>] = &[
+    modelled!(aggression_level, Float, Rule::Any),
+    modelled!(coordination_enabled, Bool),
+    modelled!(target_honest, Bool),
+    modelled!(post_probability, Float, UNIT),
+    modelled!(attack_probability, Float, UNIT),
+];
+
+/// Keys of one `agents:` entry.
+pub(crate) const AGENT_SPEC_KEYS: &[&str] = &["type", "count", "name", "config"];
+/// Entry keys read only for the reference's special agent types.
+pub(crate) const SPECIAL_AGENT_SPEC_KEYS: &[&str] =
+    &["llm", "council", "concordia", "letta", "params", "strategy"];
+
+/// Every `type:` the reference accepts (its `AGENT_TYPES` registry plus the
+/// special types built by hand in `create_agents`).
+pub(crate) const REFERENCE_AGENT_TYPES: &[&str] = &[
+    "honest",
+    "ldt",
+    "opportunistic",
+    "deceptive",
+    "adversarial",
+    "adaptive_adversary",
+    "modeling_adversary",
+    "diligent_editor",
+    "point_farmer",
+    "collusive_editor",
+    "vandal",
+    "diligent_moltbook",
+    "spam_bot",
+    "human_pretender",
+    "collusive_voter",
+    "diligent_recorder",
+    "memory_poisoner",
+    "cache_gamer",
+    "collusive_verifier",
+    "retriever",
+    "synthesizer",
+    "verifier",
+    "adversarial_retriever",
+    "adversarial_synthesizer",
+    "rlm",
+    "skill_honest",
+    "skill_opportunistic",
+    "skillrl",
+    "self_optimizer",
+    "hyperagent_self_mod",
+    "rivals_producer",
+    "rivals_critic",
+    "obfuscating",
+    "awm_agent",
+    "rain",
+    "river",
+    "ralph_loop",
+    "adversarial_ralph",
+    "cautious",
+    "cautious_reciprocator",
+    "threshold_dancer",
+    "coding_agent",
+    "tierra",
+    "work_regime",
+    "fair_negotiator",
+    "greedy_negotiator",
+    "strategic_negotiator",
+    "llm",
+    "council",
+    "concordia_entity",
+    "crewai_adapter",
+    "swarms_adapter",
+    "letta",
+];
+
+/// Top-level sections this engine reads.
+pub(crate) const SECTIONS: &[&str] = &[
+    "scenario_id",
+    "description",
+    "motif",
+    "agents",
+    "simulation",
+    "governance",
+    "payoff",
+    "rate_limits",
+    "network",
+    "outputs",
+    "success_criteria",
+];
+
+/// Sections the reference hands to domain handlers this engine does not model.
+pub(crate) const DOMAIN_SECTIONS: &[&str] = &[
+    "dynamic_toxicity",
+    "marketplace",
+    "moltipedia",
+    "moltbook",
+    "memory_tiers",
+    "scholar",
+    "kernel_oracle",
+    "spawn",
+    "rivals",
+    "awm",
+    "letta",
+    "perturbations",
+    "contracts",
+    "evo_game",
+    "resource_negotiation",
+    "tierra",
+];
+
+/// Sections found in reference scenario files that its loader never reads.
+pub(crate) const IGNORED_SECTIONS: &[&str] = &[
+    "domain",
+    "delivery",
+    "csm",
+    "bridge_config",
+    "dilemma",
+    "drift_detection",
+    "environment",
+    "boundaries",
+    "metrics_to_track",
+    "docker",
+    "composite_tasks",
+    "evoskill",
+    "flash_crash",
+    "horizon_eval",
+    "llm",
+    "task_prompt",
+    "sweep",
+    "metrics",
+    "prime_intellect",
+    "community",
+    "seed_personas",
+    "persona_expansion",
+    "thread_generation",
+    "whatif_injections",
+    "multiverse",
+];
+
+pub(crate) const NETWORK_TOPOLOGIES: &[&str] = &[
+    "complete",
+    "ring",
+    "star",
+    "random_erdos_renyi",
+    "small_world",
+    "scale_free",
+    "custom",
+];
+
+/// Flat `network:` keys (parameters may also sit under `network.params`).
+pub(crate) const NETWORK_KEYS: &[&str] = &[
+    "enabled",
+    "topology",
+    "params",
+    "edge_probability",
+    "k_neighbors",
+    "rewire_probability",
+    "m_edges",
+    "dynamic",
+    "edge_strengthen_rate",
+    "edge_decay_rate",
+    "min_edge_weight",
+    "max_edge_weight",
+    "reputation_disconnect_threshold",
+];
+
+pub(crate) const NETWORK_PARAMS_KEYS: &[&str] = &[
+    "edge_probability",
+    "k",
+    "k_neighbors",
+    "p",
+    "rewire_probability",
+    "m",
+    "m_edges",
+];
+
+/// The criteria the reference evaluates (governance-metrics-io.md §3.8).
+pub(crate) const SUCCESS_CRITERIA: &[&str] = &[
+    "min_epochs",
+    "min_agents",
+    "toxicity_threshold",
+    "min_net_social_welfare",
+    "min_separation_quality",
+    "max_infiltration_rate",
+    "min_welfare_delta",
+    "min_attack_displacement",
+];
+
+pub(crate) const OUTPUT_KEYS: &[&str] = &["event_log", "metrics_csv"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn governance_table_matches_the_reference_counts() {
+        assert_eq!(GOVERNANCE.len(), 165);
+        let dropped = GOVERNANCE
+            .iter()
+            .filter(|f| matches!(f.role, Role::Dropped(_)))
+            .count();
+        assert_eq!(dropped, 46);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 40);
+        assert!(GOVERNANCE[..40].iter().all(|f| f.is_modelled()));
+        let mut keys: Vec<_> = keys(GOVERNANCE).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), 165);
+    }
+
+    #[test]
+    fn modelled_getters_read_the_model_defaults() {
+        let g = GovernanceConfig::default();
+        let get = |key: &str| match &find(GOVERNANCE, key).unwrap().role {
+            Role::Modelled { get, .. } => get(&g),
+            _ => panic!("{key} is not modelled"),
+        };
+        assert_eq!(get("audit_probability"), ParamValue::Float(0.1));
+        assert_eq!(get("bandwidth_cap"), ParamValue::Int(10));
+        assert_eq!(get("security_enabled"), ParamValue::Bool(false));
+    }
+
+    #[test]
+    fn every_modelled_default_passes_its_own_rule() {
+        fn check<T>(table: &'static [Field<T>], value: &T) {
+            for f in table {
+                if let Role::Modelled { get, .. } = f.role {
+                    assert_eq!(f.rule.check(&get(value)), Ok(()), "{}", f.key);
+                }
+            }
+        }
+        check(GOVERNANCE, &GovernanceConfig::default());
+        check(PAYOFF, &PayoffConfig::default());
+        check(RATE_LIMITS, &RateLimits::default());
+        check(SIMULATION, &SimulationConfig::default());
+        check(HONEST, &HonestConfig::default());
+        check(OPPORTUNISTIC, &OpportunisticConfig::default());
+        check(DECEPTIVE, &DeceptiveConfig::default());
+        check(ADVERSARIAL, &AdversarialConfig::default());
+    }
+
+    #[test]
+    fn schedule_mode_round_trips() {
+        let f = find(SIMULATION, "schedule_mode").unwrap();
+        let Role::Modelled { get, set } = f.role else {
+            panic!()
+        };
+        let mut sim = SimulationConfig::default();
+        set(&mut sim, &ParamValue::Str("priority".into()));
+        assert_eq!(get(&sim), ParamValue::Str("priority".into()));
+    }
+}

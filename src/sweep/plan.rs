@@ -1,0 +1,315 @@
+//! The validated sweep: base scenarios loaded, every parameter path and value
+//! checked against the scenario schema (`scenario::params`), every
+//! configuration's scenario built — all before any run starts.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::expand::{self, locate_run};
+use super::key;
+use super::spec::{render, Assignment, SpecError, SweepSpec};
+use crate::scenario::params::{self, ParamKind, ParamValue};
+use crate::scenario::{self, LoadOptions, Scenario};
+
+/// A sweep ready to run: the spec, its scenarios and its configurations.
+#[derive(Debug, Clone)]
+pub struct SweepPlan {
+    pub spec: SweepSpec,
+    pub bases: Vec<BaseScenario>,
+    /// Scenario-major: every base's configurations, baseline first.
+    pub configs: Vec<Config>,
+    /// One column per swept parameter, in `SweepSpec::swept_paths` order.
+    pub params: Vec<ParamColumn>,
+    /// Security / collusion levers on in any configuration: their (nullable)
+    /// columns are in the tables.
+    pub security: bool,
+    pub collusion: bool,
+    /// Loader warnings, already prefixed with the base file.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaseScenario {
+    /// As written in the spec (relative to the spec file).
+    pub path: String,
+    pub scenario_id: String,
+    /// sha256 of the file's bytes.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamColumn {
+    pub path: String,
+    pub kind: ParamKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub id: usize,
+    /// Index into `SweepPlan::bases`.
+    pub base: usize,
+    pub arm: String,
+    pub label: String,
+    /// Effective value of each parameter column in this configuration.
+    pub params: Vec<Option<ParamValue>>,
+    pub scenario: Scenario,
+    /// The seed-independent part of the run key.
+    pub fingerprint: String,
+}
+
+/// One run: a configuration and a seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSpec {
+    pub index: usize,
+    pub config: usize,
+    pub replicate: usize,
+    pub seed: i64,
+    pub run_key: String,
+}
+
+impl SweepPlan {
+    pub fn n_runs(&self) -> usize {
+        self.configs.len() * self.spec.seeds.len()
+    }
+
+    pub fn run(&self, index: usize) -> RunSpec {
+        let (config, replicate) = locate_run(index, self.spec.seeds.len());
+        let seed = self.spec.seeds[replicate];
+        RunSpec {
+            index,
+            config,
+            replicate,
+            seed,
+            run_key: key::run_key(&self.configs[config].fingerprint, seed),
+        }
+    }
+
+    /// Configurations per base scenario.
+    pub fn configs_per_base(&self) -> usize {
+        self.configs.len() / self.bases.len().max(1)
+    }
+}
+
+/// Load the bases (paths relative to `spec_dir`) and build the plan.
+pub fn resolve(spec: SweepSpec, spec_dir: &Path) -> Result<SweepPlan, SpecError> {
+    let at = [spec.bases_key];
+    let mut loaded = Vec::with_capacity(spec.bases.len());
+    let mut warnings = Vec::new();
+    for rel in &spec.bases {
+        let path: PathBuf = spec_dir.join(rel);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            spec.source.error(
+                &at,
+                format!("cannot read base scenario {}: {e}", path.display()),
+            )
+        })?;
+        let text = String::from_utf8(bytes.clone()).map_err(|_| {
+            spec.source
+                .error(&at, format!("{} is not UTF-8 text", path.display()))
+        })?;
+        let l = scenario::load_str(&text, &path.display().to_string(), LoadOptions::default())
+            .map_err(|e| {
+                spec.source
+                    .error(&at, format!("base scenario is invalid: {e}"))
+            })?;
+        warnings.extend(l.warnings.into_iter().map(|w| w.message));
+        let base = BaseScenario {
+            path: rel.clone(),
+            scenario_id: l.scenario.scenario_id.clone(),
+            sha256: key::sha256_hex(&bytes),
+        };
+        loaded.push((base, l.scenario));
+    }
+    build(spec, loaded, warnings)
+}
+
+/// Check the spec's parameters against the loaded bases and build every
+/// configuration. Separate from `resolve` so tests can hand in scenarios.
+pub fn build(
+    spec: SweepSpec,
+    loaded: Vec<(BaseScenario, Scenario)>,
+    warnings: Vec<String>,
+) -> Result<SweepPlan, SpecError> {
+    for (i, (b, _)) in loaded.iter().enumerate() {
+        if let Some((other, _)) = loaded[..i]
+            .iter()
+            .find(|(o, _)| o.scenario_id == b.scenario_id)
+        {
+            return Err(spec.source.error(
+                &[spec.bases_key],
+                format!("{} and {} have the same scenario_id '{}'; the scenario column could not tell them apart", other.path, b.path, b.scenario_id),
+            ));
+        }
+    }
+    // The kind of each path, checked against every base.
+    let mut kinds: Vec<(String, ParamKind)> = Vec::new();
+    let everything = spec
+        .all_assignments()
+        .map(|a| (a.path.as_str(), a.key()))
+        .chain(
+            spec.grid
+                .iter()
+                .chain(&spec.zip)
+                .map(|a| (a.path.as_str(), vec![a.section, a.path.as_str()])),
+        );
+    for (path, at) in everything {
+        if kinds.iter().any(|(p, _)| p == path) {
+            continue;
+        }
+        let mut kind: Option<ParamKind> = None;
+        for (base, scen) in &loaded {
+            let k =
+                params::param_kind(scen, path).map_err(|e| spec.source.error(&at, e.message))?;
+            if kind.is_some_and(|prev| prev != k) {
+                return Err(spec.source.error(
+                    &at,
+                    format!("'{path}' has a different type in {}", base.path),
+                ));
+            }
+            kind = Some(k);
+        }
+        kinds.push((path.to_string(), kind.expect("at least one base")));
+    }
+    let kind_of = |path: &str| {
+        kinds
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, k)| *k)
+            .expect("checked above")
+    };
+
+    // Values coerced to the path's kind (spec.rs already treats 1 and 1.0 as
+    // the same grid value).
+    let mut spec = spec;
+    let source = spec.source.clone();
+    let coerce_all = |list: &mut [Assignment]| -> Result<(), SpecError> {
+        for a in list {
+            a.value = coerce(kind_of(&a.path), &a.value).map_err(|m| source.error(&a.key(), m))?;
+        }
+        Ok(())
+    };
+    coerce_all(&mut spec.overrides)?;
+    coerce_all(&mut spec.baseline)?;
+    for v in &mut spec.variants {
+        coerce_all(&mut v.assignments)?;
+    }
+    for axis in spec.grid.iter_mut().chain(spec.zip.iter_mut()) {
+        let kind = kind_of(&axis.path);
+        for v in &mut axis.values {
+            *v = coerce(kind, v).map_err(|m| source.error(&[axis.section, &axis.path], m))?;
+        }
+    }
+
+    let params: Vec<ParamColumn> = spec
+        .swept_paths()
+        .into_iter()
+        .map(|path| ParamColumn {
+            kind: kind_of(&path),
+            path,
+        })
+        .collect();
+    let config_specs = expand::configs(&spec);
+    let mut configs = Vec::with_capacity(config_specs.len() * loaded.len());
+    for (b, (base, scen)) in loaded.iter().enumerate() {
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for cs in &config_specs {
+            let mut scenario = scen.clone();
+            for a in &cs.assignments {
+                params::set_param(&mut scenario, &a.path, &a.value)
+                    .map_err(|e| source.error(&a.key(), e.message))?;
+            }
+            let values = params
+                .iter()
+                .map(|c| {
+                    params::get_param(&scenario, &c.path).and_then(|v| coerce(c.kind, &v).ok())
+                })
+                .collect();
+            let fingerprint = key::fingerprint(
+                &base.sha256,
+                cs.assignments.iter().map(|a| (a.path.as_str(), &a.value)),
+            );
+            if let Some(dup) = seen.insert(fingerprint.clone(), &cs.label) {
+                return Err(source.error(
+                    &[],
+                    format!(
+                        "configurations '{dup}' and '{}' are the same run (identical overrides)",
+                        cs.label
+                    ),
+                ));
+            }
+            configs.push(Config {
+                id: configs.len(),
+                base: b,
+                arm: cs.arm.clone(),
+                label: cs.label.clone(),
+                params: values,
+                scenario,
+                fingerprint,
+            });
+        }
+    }
+    let security = configs
+        .iter()
+        .any(|c| c.scenario.governance.security_enabled);
+    let collusion = configs
+        .iter()
+        .any(|c| c.scenario.governance.collusion_detection_enabled);
+    Ok(SweepPlan {
+        spec,
+        bases: loaded.into_iter().map(|(b, _)| b).collect(),
+        configs,
+        params,
+        security,
+        collusion,
+        warnings,
+    })
+}
+
+/// A spec value as the parameter's kind: integers are accepted for floats.
+fn coerce(kind: ParamKind, v: &ParamValue) -> Result<ParamValue, String> {
+    match (kind, v) {
+        (ParamKind::Float, ParamValue::Int(i)) => Ok(ParamValue::Float(*i as f64)),
+        (ParamKind::Bool, ParamValue::Bool(_))
+        | (ParamKind::Int, ParamValue::Int(_))
+        | (ParamKind::Float, ParamValue::Float(_))
+        | (ParamKind::Str, ParamValue::Str(_)) => Ok(v.clone()),
+        (k, other) => Err(format!(
+            "expected {}, found {}",
+            kind_name(k),
+            describe(other)
+        )),
+    }
+}
+
+fn kind_name(k: ParamKind) -> &'static str {
+    match k {
+        ParamKind::Bool => "true or false",
+        ParamKind::Int => "an integer",
+        ParamKind::Float => "a number",
+        ParamKind::Str => "a string",
+    }
+}
+
+fn describe(v: &ParamValue) -> String {
+    match v {
+        ParamValue::Str(s) => format!("the string '{s}'"),
+        other => render(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coercion_accepts_ints_for_floats_only() {
+        assert_eq!(
+            coerce(ParamKind::Float, &ParamValue::Int(2)),
+            Ok(ParamValue::Float(2.0))
+        );
+        assert!(coerce(ParamKind::Int, &ParamValue::Float(2.0)).is_err());
+        assert!(coerce(ParamKind::Bool, &ParamValue::Str("yes".into()))
+            .unwrap_err()
+            .contains("true or false"));
+    }
+}

@@ -1,0 +1,60 @@
+//! Per-run files under `<out>/runs/<run_key>/`: metrics.csv (on by default)
+//! and events.jsonl (off by default), written by the `output/` writers, each
+//! atomically. Also the simulation entry point the sweep calls.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use super::runner::SimFn;
+use crate::output::{csv, jsonl};
+use crate::scenario::Scenario;
+use crate::sim::{self, RunResult};
+
+/// Which per-run files to write, and where.
+#[derive(Debug, Clone)]
+pub struct RunFiles {
+    /// The sweep's output directory (files go under `runs/<run_key>/`).
+    pub dir: PathBuf,
+    pub metrics_csv: bool,
+    pub events_jsonl: bool,
+}
+
+impl RunFiles {
+    pub fn any(&self) -> bool {
+        self.metrics_csv || self.events_jsonl
+    }
+}
+
+/// The real simulation: `sim::run`, or with its events streamed to `events`.
+pub fn simulate(scenario: &Scenario, seed: i64, events: Option<&Path>) -> io::Result<RunResult> {
+    match events {
+        Some(path) => jsonl::write_events_jsonl(path, scenario, seed),
+        None => Ok(sim::run(scenario, seed)),
+    }
+}
+
+/// Run one run through `sim`, writing its per-run files.
+pub fn run_with_files(
+    files: Option<&RunFiles>,
+    run_key: &str,
+    scenario: &Scenario,
+    seed: i64,
+    sim: &SimFn,
+) -> Result<RunResult> {
+    let Some(files) = files.filter(|f| f.any()) else {
+        return Ok(sim(scenario, seed, None)?);
+    };
+    let dir = files.dir.join("runs").join(run_key);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let events = files.events_jsonl.then(|| dir.join("events.jsonl"));
+    let result = sim(scenario, seed, events.as_deref())
+        .with_context(|| format!("cannot write {}", dir.join("events.jsonl").display()))?;
+    if files.metrics_csv {
+        let path = dir.join("metrics.csv");
+        csv::write_metrics_csv(&path, scenario, &result)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(result)
+}

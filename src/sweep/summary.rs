@@ -1,0 +1,109 @@
+//! What the sweep prints before it runs: the run count, an estimate of the
+//! output size, and (for --dry-run) the run list.
+
+use std::fmt::Write;
+
+use super::plan::SweepPlan;
+use super::run_files::RunFiles;
+use super::table::{columns, Table};
+
+/// Rough compressed bytes per Parquet cell, and per CSV epoch row (measured
+/// order of magnitude, for the up-front estimate only).
+const PARQUET_CELL_BYTES: u64 = 6;
+const CSV_ROW_BYTES: u64 = 260;
+const CSV_FILE_OVERHEAD: u64 = 4096;
+const EVENTS_EPOCH_BYTES: u64 = 8192;
+
+/// Estimated bytes of runs.parquet, epochs.parquet and the per-run files.
+pub fn estimate_bytes(plan: &SweepPlan, files: &RunFiles) -> (u64, u64, u64) {
+    let seeds = plan.spec.seeds.len() as u64;
+    let runs = plan.n_runs() as u64;
+    let epochs: u64 = plan
+        .configs
+        .iter()
+        .map(|c| u64::from(c.scenario.simulation.n_epochs) * seeds)
+        .sum();
+    let runs_b = runs * columns(plan, Table::Runs).len() as u64 * PARQUET_CELL_BYTES;
+    let epochs_b = epochs * columns(plan, Table::Epochs).len() as u64 * PARQUET_CELL_BYTES;
+    let mut files_b = 0;
+    if files.metrics_csv {
+        files_b += runs * CSV_FILE_OVERHEAD + epochs * CSV_ROW_BYTES;
+    }
+    if files.events_jsonl {
+        files_b += runs * CSV_FILE_OVERHEAD + epochs * EVENTS_EPOCH_BYTES;
+    }
+    (runs_b, epochs_b, files_b)
+}
+
+pub fn human_bytes(b: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = b as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// `name: 1 scenario × 21 configurations × 20 seeds = 420 runs`.
+pub fn header(plan: &SweepPlan) -> String {
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    format!(
+        "{}: {} × {} × {} = {}",
+        plan.spec.name,
+        plural(plan.bases.len(), "scenario"),
+        plural(plan.configs_per_base(), "configuration"),
+        plural(plan.spec.seeds.len(), "seed"),
+        plural(plan.n_runs(), "run"),
+    )
+}
+
+/// The run list, tab-separated with a header line, one run per line.
+pub fn run_list(plan: &SweepPlan, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "run\trun_key\tscenario\tconfig_id\tarm\treplicate\tseed\tconfig_label"
+    )?;
+    let mut line = String::new();
+    for i in 0..plan.n_runs() {
+        let r = plan.run(i);
+        let c = &plan.configs[r.config];
+        line.clear();
+        let _ = write!(
+            line,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            r.index,
+            r.run_key,
+            plan.bases[c.base].scenario_id,
+            c.id,
+            c.arm,
+            r.replicate,
+            r.seed,
+            c.label
+        );
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(3 * 1024 * 1024 + 1024 * 100), "3.1 MiB");
+    }
+}

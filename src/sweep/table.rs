@@ -1,0 +1,513 @@
+//! The sweep's two tables, runs.parquet and epochs.parquet: their columns
+//! (derived from the plan, never from a result), row building, and the sink
+//! that streams rows into fixed-size row groups so memory stays bounded and
+//! the bytes do not depend on how runs were scheduled.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Result;
+use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringDictionaryBuilder};
+use arrow_array::types::Int32Type;
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+
+use super::plan::SweepPlan;
+use super::runner::{Outcome, RowSink, RunRecord};
+use crate::metrics::{
+    EpochMetrics, MetricValue, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
+};
+use crate::output::parquet::ParquetFile;
+use crate::scenario::params::{ParamKind, ParamValue};
+
+/// Bump when a column is added, removed, renamed or retyped.
+pub const SCHEMA_VERSION: &str = "1";
+/// Rows per row group (the unit that is held in memory before writing).
+pub const RUNS_ROW_GROUP: usize = 4096;
+pub const EPOCHS_ROW_GROUP: usize = 65536;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColType {
+    Str,
+    Int,
+    Float,
+    Bool,
+}
+
+impl From<ParamKind> for ColType {
+    fn from(k: ParamKind) -> ColType {
+        match k {
+            ParamKind::Bool => ColType::Bool,
+            ParamKind::Int => ColType::Int,
+            ParamKind::Float => ColType::Float,
+            ParamKind::Str => ColType::Str,
+        }
+    }
+}
+
+/// One value of a row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    Null,
+    Str(&'a str),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+/// Run-level metrics over all of a run's interactions (`RunResult.run`),
+/// under SWARM's names.
+pub const RUN_METRICS: &[&str] = &[
+    "toxicity_rate",
+    "toxicity_rate_all",
+    "quality_gap",
+    "spread",
+    "conditional_loss_initiator",
+    "conditional_loss_counterparty",
+    "total_welfare",
+    "net_social_welfare",
+    "avg_payoff",
+    "average_quality",
+    "acceptance_rate",
+    "total_interactions",
+    "accepted_interactions",
+];
+
+/// (column, epoch metric): unweighted means over epochs, as SWARM's run
+/// summary reports them.
+pub const EPOCH_MEANS: &[(&str, &str)] = &[
+    ("mean_epoch_toxicity_rate", "toxicity_rate"),
+    ("mean_epoch_total_welfare", "total_welfare"),
+    ("mean_epoch_net_social_welfare", "net_social_welfare"),
+    ("mean_epoch_quality_gap", "quality_gap"),
+];
+
+/// Final agent-state counts (RunResult.n_frozen, n_quarantined).
+const RUN_COUNTS: &[&str] = &["n_frozen", "n_quarantined"];
+
+/// Every `EpochMetrics` field, flattened: the metrics-CSV columns
+/// (governance-metrics-io.md §4.5), then the one soft metric they omit.
+fn epoch_fields() -> impl Iterator<Item = &'static str> {
+    EPOCH_COLUMNS.iter().copied().chain(["toxicity_rate_all"])
+}
+
+/// The column type of an epoch metric, from the metric's own definition
+/// (probing a default value with every report present), not from a result.
+fn metric_type(name: &str) -> ColType {
+    let probe = EpochMetrics {
+        security: Some(Default::default()),
+        collusion: Some(Default::default()),
+        ..EpochMetrics::default()
+    };
+    match probe.get(name) {
+        Some(MetricValue::Int(_)) => ColType::Int,
+        Some(_) => ColType::Float,
+        None => panic!("'{name}' is not an epoch metric"),
+    }
+}
+
+fn cell(v: Option<MetricValue>) -> Cell<'static> {
+    match v {
+        Some(MetricValue::Int(i)) => Cell::Int(i as i64),
+        Some(MetricValue::Float(x)) => Cell::Float(x),
+        Some(MetricValue::Missing) | None => Cell::Null,
+    }
+}
+
+/// Identity columns at the front of both tables.
+const IDENTITY: &[(&str, ColType)] = &[
+    ("run_key", ColType::Str),
+    ("scenario", ColType::Str),
+    ("config_id", ColType::Int),
+    ("config_label", ColType::Str),
+    ("arm", ColType::Str),
+    ("replicate", ColType::Int),
+    ("seed", ColType::Int),
+];
+
+/// Which table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Runs,
+    Epochs,
+}
+
+impl Table {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Table::Runs => "runs.parquet",
+            Table::Epochs => "epochs.parquet",
+        }
+    }
+
+    fn row_group(self) -> usize {
+        match self {
+            Table::Runs => RUNS_ROW_GROUP,
+            Table::Epochs => EPOCHS_ROW_GROUP,
+        }
+    }
+}
+
+/// The security / collusion columns (nullable), when those levers are on
+/// in any configuration.
+fn lever_columns(plan: &SweepPlan) -> impl Iterator<Item = &'static str> {
+    let sec: &[&str] = if plan.security { SECURITY_COLUMNS } else { &[] };
+    let col: &[&str] = if plan.collusion {
+        COLLUSION_COLUMNS
+    } else {
+        &[]
+    };
+    sec.iter().chain(col).copied()
+}
+
+/// The metric columns of `table` (everything that is neither identity,
+/// parameter nor bookkeeping), in order.
+pub fn metric_columns(plan: &SweepPlan, table: Table) -> Vec<(&'static str, ColType)> {
+    let typed = |n: &'static str| (n, metric_type(n));
+    let mut cols: Vec<(&'static str, ColType)> = Vec::new();
+    match table {
+        Table::Runs => {
+            cols.extend(RUN_METRICS.iter().map(|n| typed(n)));
+            cols.extend(EPOCH_MEANS.iter().map(|(n, _)| (*n, ColType::Float)));
+            cols.extend(RUN_COUNTS.iter().map(|n| (*n, ColType::Int)));
+        }
+        Table::Epochs => cols.extend(epoch_fields().map(typed)),
+    }
+    cols.extend(lever_columns(plan).map(typed));
+    cols
+}
+
+/// All columns of `table`, in order: identity, parameters, metrics, and
+/// (runs only) status, error, wall_time_s.
+pub fn columns(plan: &SweepPlan, table: Table) -> Vec<(String, ColType)> {
+    let mut cols: Vec<(String, ColType)> =
+        IDENTITY.iter().map(|(n, t)| (n.to_string(), *t)).collect();
+    cols.extend(plan.params.iter().map(|p| (p.path.clone(), p.kind.into())));
+    cols.extend(
+        metric_columns(plan, table)
+            .into_iter()
+            .map(|(n, t)| (n.to_string(), t)),
+    );
+    if table == Table::Runs {
+        cols.push(("status".into(), ColType::Str));
+        cols.push(("error".into(), ColType::Str));
+        cols.push(("wall_time_s".into(), ColType::Float));
+    }
+    cols
+}
+
+pub fn schema(plan: &SweepPlan, table: Table) -> SchemaRef {
+    let fields: Vec<Field> = columns(plan, table)
+        .into_iter()
+        .map(|(name, t)| {
+            let dt = match t {
+                ColType::Str => {
+                    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+                }
+                ColType::Int => DataType::Int64,
+                ColType::Float => DataType::Float64,
+                ColType::Bool => DataType::Boolean,
+            };
+            Field::new(name, dt, true)
+        })
+        .collect();
+    Arc::new(Schema::new(fields))
+}
+
+/// The file-level key-value metadata (keys under `swarm_sweep.`).
+pub fn metadata(plan: &SweepPlan, table: Table) -> Vec<(String, String)> {
+    let json = |v: serde_json::Value| v.to_string();
+    let bases: Vec<serde_json::Value> = plan
+        .bases
+        .iter()
+        .map(|b| serde_json::json!({"path": b.path, "scenario": b.scenario_id, "sha256": b.sha256}))
+        .collect();
+    let kv = [
+        ("schema_version", SCHEMA_VERSION.to_string()),
+        (
+            "table",
+            match table {
+                Table::Runs => "runs",
+                Table::Epochs => "epochs",
+            }
+            .to_string(),
+        ),
+        ("engine_version", env!("CARGO_PKG_VERSION").to_string()),
+        ("name", plan.spec.name.clone()),
+        ("spec_yaml", plan.spec.source.text.clone()),
+        (
+            "spec_sha256",
+            super::key::sha256_hex(plan.spec.source.text.as_bytes()),
+        ),
+        (
+            "base_sha256",
+            json(plan.bases.iter().map(|b| b.sha256.clone()).collect()),
+        ),
+        ("bases", json(bases.into())),
+        ("seeds", json(plan.spec.seeds.clone().into())),
+        (
+            "param_columns",
+            json(plan.params.iter().map(|p| p.path.clone()).collect()),
+        ),
+        (
+            "metric_columns",
+            json(
+                metric_columns(plan, table)
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect(),
+            ),
+        ),
+    ];
+    kv.into_iter()
+        .map(|(k, v)| (format!("swarm_sweep.{k}"), v))
+        .collect()
+}
+
+enum Builder {
+    Str(StringDictionaryBuilder<Int32Type>),
+    Int(Int64Builder),
+    Float(Float64Builder),
+    Bool(BooleanBuilder),
+}
+
+/// Rows being gathered into the next row group.
+struct RowBuffer {
+    schema: SchemaRef,
+    builders: Vec<Builder>,
+    rows: usize,
+    col: usize,
+}
+
+impl RowBuffer {
+    fn new(plan: &SweepPlan, table: Table) -> RowBuffer {
+        let builders = columns(plan, table)
+            .into_iter()
+            .map(|(_, t)| match t {
+                ColType::Str => Builder::Str(StringDictionaryBuilder::new()),
+                ColType::Int => Builder::Int(Int64Builder::new()),
+                ColType::Float => Builder::Float(Float64Builder::new()),
+                ColType::Bool => Builder::Bool(BooleanBuilder::new()),
+            })
+            .collect();
+        RowBuffer {
+            schema: schema(plan, table),
+            builders,
+            rows: 0,
+            col: 0,
+        }
+    }
+
+    fn push(&mut self, cell: Cell) {
+        let b = &mut self.builders[self.col];
+        match (b, cell) {
+            (Builder::Str(b), Cell::Str(s)) => b.append_value(s),
+            (Builder::Int(b), Cell::Int(v)) => b.append_value(v),
+            (Builder::Float(b), Cell::Float(v)) => b.append_value(v),
+            (Builder::Bool(b), Cell::Bool(v)) => b.append_value(v),
+            (Builder::Str(b), Cell::Null) => b.append_null(),
+            (Builder::Int(b), Cell::Null) => b.append_null(),
+            (Builder::Float(b), Cell::Null) => b.append_null(),
+            (Builder::Bool(b), Cell::Null) => b.append_null(),
+            (_, cell) => panic!(
+                "column {} got {cell:?} of the wrong type",
+                self.schema.field(self.col).name()
+            ),
+        }
+        self.col += 1;
+    }
+
+    fn end_row(&mut self) {
+        debug_assert_eq!(self.col, self.builders.len(), "row is missing columns");
+        self.col = 0;
+        self.rows += 1;
+    }
+
+    fn take_batch(&mut self) -> Result<RecordBatch> {
+        let arrays: Vec<ArrayRef> = self
+            .builders
+            .iter_mut()
+            .map(|b| -> ArrayRef {
+                match b {
+                    Builder::Str(b) => Arc::new(b.finish()),
+                    Builder::Int(b) => Arc::new(b.finish()),
+                    Builder::Float(b) => Arc::new(b.finish()),
+                    Builder::Bool(b) => Arc::new(b.finish()),
+                }
+            })
+            .collect();
+        self.rows = 0;
+        Ok(RecordBatch::try_new(self.schema.clone(), arrays)?)
+    }
+}
+
+fn param_cell(v: &Option<ParamValue>) -> Cell<'_> {
+    match v {
+        None => Cell::Null,
+        Some(ParamValue::Bool(b)) => Cell::Bool(*b),
+        Some(ParamValue::Int(i)) => Cell::Int(*i),
+        Some(ParamValue::Float(f)) => Cell::Float(*f),
+        Some(ParamValue::Str(s)) => Cell::Str(s),
+    }
+}
+
+/// Left-to-right mean, as Python's `sum(xs) / len(xs)`; null without epochs.
+fn epoch_mean(epochs: &[EpochMetrics], metric: &str) -> Cell<'static> {
+    if epochs.is_empty() {
+        return Cell::Null;
+    }
+    let sum = epochs.iter().fold(0.0, |acc, e| {
+        acc + e.get(metric).and_then(MetricValue::as_f64).unwrap_or(0.0)
+    });
+    Cell::Float(sum / epochs.len() as f64)
+}
+
+/// Streams one table to a Parquet file in row groups of a fixed row count.
+pub struct TableSink {
+    table: Table,
+    buffer: RowBuffer,
+    file: ParquetFile,
+}
+
+impl TableSink {
+    pub fn create(plan: &SweepPlan, table: Table, dir: &Path) -> Result<TableSink> {
+        let buffer = RowBuffer::new(plan, table);
+        let file = ParquetFile::create(
+            &dir.join(table.file_name()),
+            buffer.schema.clone(),
+            metadata(plan, table),
+        )?;
+        Ok(TableSink {
+            table,
+            buffer,
+            file,
+        })
+    }
+
+    fn identity(&mut self, plan: &SweepPlan, rec: &RunRecord) {
+        let run = &rec.run;
+        let cfg = &plan.configs[run.config];
+        let b = &mut self.buffer;
+        b.push(Cell::Str(&run.run_key));
+        b.push(Cell::Str(&plan.bases[cfg.base].scenario_id));
+        b.push(Cell::Int(cfg.id as i64));
+        b.push(Cell::Str(&cfg.label));
+        b.push(Cell::Str(&cfg.arm));
+        b.push(Cell::Int(run.replicate as i64));
+        b.push(Cell::Int(run.seed));
+        for v in &cfg.params {
+            b.push(param_cell(v));
+        }
+    }
+
+    fn end_row(&mut self) -> Result<()> {
+        self.buffer.end_row();
+        if self.buffer.rows == self.table.row_group() {
+            let batch = self.buffer.take_batch()?;
+            self.file.write_row_group(&batch)?;
+        }
+        Ok(())
+    }
+
+    fn push_run(&mut self, plan: &SweepPlan, rec: &RunRecord) -> Result<()> {
+        self.identity(plan, rec);
+        let b = &mut self.buffer;
+        match &rec.outcome {
+            Outcome::Ok(r) => {
+                // The run's soft metrics read through the epoch accessor.
+                let run = EpochMetrics {
+                    soft: r.run,
+                    ..EpochMetrics::default()
+                };
+                for name in RUN_METRICS {
+                    b.push(cell(run.get(name)));
+                }
+                for (_, metric) in EPOCH_MEANS {
+                    b.push(epoch_mean(&r.epochs, metric));
+                }
+                b.push(Cell::Int(r.n_frozen as i64));
+                b.push(Cell::Int(r.n_quarantined as i64));
+                let last = r.epochs.last();
+                for name in lever_columns(plan) {
+                    b.push(cell(last.and_then(|e| e.get(name))));
+                }
+                b.push(Cell::Str("ok"));
+                b.push(Cell::Null);
+            }
+            Outcome::Failed(msg) => {
+                for _ in 0..metric_columns(plan, Table::Runs).len() {
+                    b.push(Cell::Null);
+                }
+                b.push(Cell::Str("failed"));
+                b.push(Cell::Str(msg));
+            }
+        }
+        b.push(Cell::Float(rec.wall_time_s));
+        self.end_row()
+    }
+
+    fn push_epochs(&mut self, plan: &SweepPlan, rec: &RunRecord) -> Result<()> {
+        let Outcome::Ok(r) = &rec.outcome else {
+            return Ok(());
+        };
+        for e in &r.epochs {
+            self.identity(plan, rec);
+            for name in epoch_fields().chain(lever_columns(plan)) {
+                self.buffer.push(cell(e.get(name)));
+            }
+            self.end_row()?;
+        }
+        Ok(())
+    }
+}
+
+impl RowSink for TableSink {
+    fn write(&mut self, plan: &SweepPlan, records: &[RunRecord]) -> Result<()> {
+        for rec in records {
+            match self.table {
+                Table::Runs => self.push_run(plan, rec)?,
+                Table::Epochs => self.push_epochs(plan, rec)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        if self.buffer.rows > 0 {
+            let batch = self.buffer.take_batch()?;
+            self.file.write_row_group(&batch)?;
+        }
+        self.file.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_column_resolves_with_its_type() {
+        let names = RUN_METRICS
+            .iter()
+            .chain(EPOCH_MEANS.iter().map(|(_, m)| m))
+            .copied()
+            .chain(epoch_fields())
+            .chain(SECURITY_COLUMNS.iter().copied())
+            .chain(COLLUSION_COLUMNS.iter().copied());
+        for n in names {
+            metric_type(n); // panics on a name EpochMetrics::get does not know
+        }
+        assert_eq!(metric_type("total_interactions"), ColType::Int);
+        assert_eq!(metric_type("active_threat_count"), ColType::Int);
+        assert_eq!(metric_type("toxicity_rate_all"), ColType::Float);
+        assert_eq!(metric_type("ecosystem_collusion_risk"), ColType::Float);
+    }
+
+    #[test]
+    fn missing_reports_are_null() {
+        let e = EpochMetrics::default();
+        assert_eq!(cell(e.get("ecosystem_threat_level")), Cell::Null);
+        assert_eq!(cell(e.get("epoch")), Cell::Int(0));
+        assert_eq!(epoch_mean(&[], "toxicity_rate"), Cell::Null);
+    }
+}
