@@ -1,14 +1,13 @@
 //! `swarm-sweep` end to end: bad specs, exit codes, bundled sweeps, and the
 //! acceptance checks (byte-identical tables at --jobs 1 and 2; a row equals
-//! what sim::run gives for the same scenario, overrides and seed). Parts that
-//! need the real scenario loader skip, with a note, until it lands.
+//! what sim::run gives for the same scenario, overrides and seed).
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use common::{files_under, loader_ready, read_table, repo_root, Val};
+use common::{files_under, read_table, repo_root, Val};
 use swarm_sweep::scenario::params::{set_param, ParamValue};
 use swarm_sweep::scenario::{load_file, LoadOptions};
 
@@ -34,7 +33,6 @@ fn bad_specs_are_rejected_before_any_run_with_a_clear_message() {
         "want at least 10 bad specs, have {}",
         specs.len()
     );
-    let loader = loader_ready();
     for spec in specs {
         let text = std::fs::read_to_string(&spec).unwrap();
         let expects: Vec<&str> = text
@@ -46,7 +44,6 @@ fn bad_specs_are_rejected_before_any_run_with_a_clear_message() {
             "{} has no '# expect:' line",
             spec.display()
         );
-        let needs_loader = text.lines().any(|l| l == "# needs: loader");
         let cwd = tempfile::tempdir().unwrap();
         let out = sweep_cmd()
             .current_dir(cwd.path())
@@ -67,9 +64,6 @@ fn bad_specs_are_rejected_before_any_run_with_a_clear_message() {
             "{} left files behind",
             spec.display()
         );
-        if needs_loader && !loader {
-            continue;
-        }
         for want in expects {
             assert!(
                 stderr.contains(want),
@@ -130,9 +124,6 @@ fn usage_errors_and_unreadable_specs_are_bad_input() {
 
 #[test]
 fn bundled_sweeps_validate_and_list_their_runs() {
-    if !loader_ready() {
-        return;
-    }
     for (name, runs) in [
         ("circuit_breaker", 21 * 20),
         ("audit_rate", 11 * 20),
@@ -184,9 +175,6 @@ fn run_small(out: &Path, jobs: &str) {
 
 #[test]
 fn tables_are_byte_identical_at_jobs_1_and_2() {
-    if !loader_ready() {
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("j1"), tmp.path().join("j2"));
     run_small(&a, "1");
@@ -242,9 +230,6 @@ fn no_analyze_writes_only_the_tables() {
 
 #[test]
 fn a_runs_row_equals_sim_run_for_the_same_scenario_overrides_and_seed() {
-    if !loader_ready() {
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     run_small(tmp.path(), "2");
     let runs = read_table(&tmp.path().join("runs.parquet"));

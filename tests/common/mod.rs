@@ -1,5 +1,4 @@
-//! Shared test helpers: read a Parquet table back into plain rows, and tell
-//! whether the real scenario loader is in this build.
+//! Shared test helpers: read a Parquet table back into plain rows, list files.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -100,19 +99,6 @@ pub fn read_table(path: &Path) -> TableData {
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Whether the real scenario loader is in this build (the stub rejects
-/// everything). Tests that need it say so and skip until it lands.
-pub fn loader_ready() -> bool {
-    let path = repo_root().join("scenarios/baseline.yaml");
-    let ok = swarm_sweep::scenario::load_file(&path, Default::default()).is_ok();
-    if !ok {
-        eprintln!(
-            "NOTE: scenario loader is still the stub; skipping the parts of this test that need it"
-        );
-    }
-    ok
 }
 
 /// Every file below `dir`, relative, sorted.
