@@ -205,9 +205,6 @@ fn tables_are_byte_identical_at_jobs_1_and_2() {
 
 #[test]
 fn no_analyze_writes_only_the_tables() {
-    if !loader_ready() {
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let spec = repo_root().join("tests/data/sweeps/small_grid.yaml");
     let o = sweep_cmd()
