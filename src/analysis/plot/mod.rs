@@ -74,10 +74,8 @@ pub fn plot_all(dir: &Path, runs: &RunsTable, summary: &[SummaryRow]) -> Result<
     for (name, chart) in heatmaps(runs) {
         emit(name, &|p| write_chart(&chart, p))?;
     }
-    if let Some(chart) = tradeoff(runs, summary) {
-        emit("tradeoff_toxicity_vs_quality_gap".into(), &|p| {
-            write_chart(&chart, p)
-        })?;
+    for (name, chart) in tradeoffs(runs, summary) {
+        emit(name, &|p| write_chart(&chart, p))?;
     }
     Ok(written)
 }
@@ -228,10 +226,31 @@ fn heatmaps(runs: &RunsTable) -> Vec<(String, Heatmap)> {
         let swept: Vec<usize> = (0..runs.params.len())
             .filter(|&k| distinct(k).len() > 1)
             .collect();
-        let [kx, ky, ..] = swept[..] else { continue };
-        let (xs, ys) = (distinct(kx), distinct(ky));
-        let rest: Vec<&str> = swept[2..]
+        // Two parameters are a grid when their value pairs outnumber the
+        // values of either (variants that move several levers together are
+        // not: their pairs lie on a diagonal).
+        let crossed = |a: usize, b: usize| {
+            let mut pairs: Vec<(&Cell, &Cell)> = Vec::new();
+            for &c in &cfgs {
+                let p = (&runs.configs[c].params[a], &runs.configs[c].params[b]);
+                if !pairs.contains(&p) {
+                    pairs.push(p);
+                }
+            }
+            pairs.len() > distinct(a).len().max(distinct(b).len())
+        };
+        let Some((kx, ky)) = swept
             .iter()
+            .enumerate()
+            .flat_map(|(i, &a)| swept[i + 1..].iter().map(move |&b| (a, b)))
+            .find(|&(a, b)| crossed(a, b))
+        else {
+            continue;
+        };
+        let (xs, ys) = (distinct(kx), distinct(ky));
+        let rest: Vec<&str> = swept
+            .iter()
+            .filter(|&&k| k != kx && k != ky)
             .map(|&k| runs.params[k].as_str())
             .collect();
         for metric in PLOT_METRICS
@@ -304,7 +323,9 @@ fn heatmaps(runs: &RunsTable) -> Vec<(String, Heatmap)> {
     out
 }
 
-fn tradeoff(runs: &RunsTable, summary: &[SummaryRow]) -> Option<Tradeoff> {
+/// One trade-off chart per scenario (their scales differ too much to share
+/// axes): the baseline as a black triangle, each configuration a circle.
+fn tradeoffs(runs: &RunsTable, summary: &[SummaryRow]) -> Vec<(String, Tradeoff)> {
     let (xm, ym) = ("quality_gap", "toxicity_rate");
     let stat = |c: usize, m: &str| -> Option<(f64, f64, f64)> {
         let d = summary
@@ -315,50 +336,63 @@ fn tradeoff(runs: &RunsTable, summary: &[SummaryRow]) -> Option<Tradeoff> {
         Some((d.mean, lo, hi))
     };
     let many = runs.many_scenarios();
-    let scenarios = runs.scenarios();
-    let per_config = runs.configs.len() <= MAX_LEGEND;
-    let mut palette = PALETTE.iter().cycle();
-    let mut points = Vec::new();
-    let mut legend = Vec::new();
-    for (i, cfg) in runs.configs.iter().enumerate() {
-        let (Some(x), Some(y)) = (stat(i, xm), stat(i, ym)) else {
-            continue;
-        };
-        let color = if per_config {
-            let c = if cfg.is_baseline() && !many {
-                BASELINE_COLOR
-            } else {
-                *palette.next().expect("cycle")
-            };
-            legend.push((runs.display(i), c));
-            c
-        } else {
-            let k = scenarios
-                .iter()
-                .position(|s| *s == cfg.scenario)
-                .unwrap_or(0);
-            PALETTE[k % PALETTE.len()]
-        };
-        points.push(TradeoffPoint {
-            label: runs.display(i),
-            color,
-            baseline: cfg.is_baseline(),
-            x,
-            y,
-        });
-    }
-    if !per_config {
-        legend = scenarios
-            .iter()
-            .enumerate()
-            .map(|(k, s)| (s.to_string(), PALETTE[k % PALETTE.len()]))
+    let mut out = Vec::new();
+    for sc in runs.scenarios() {
+        let configs: Vec<usize> = (0..runs.configs.len())
+            .filter(|&i| runs.configs[i].scenario == sc)
             .collect();
+        let per_config = configs.len() <= MAX_LEGEND;
+        let mut palette = PALETTE.iter().cycle();
+        let mut points = Vec::new();
+        let mut legend = Vec::new();
+        for i in configs {
+            let cfg = &runs.configs[i];
+            let (Some(x), Some(y)) = (stat(i, xm), stat(i, ym)) else {
+                continue;
+            };
+            let color = match (cfg.is_baseline(), per_config) {
+                (true, _) => BASELINE_COLOR,
+                (false, true) => *palette.next().expect("cycle"),
+                (false, false) => PALETTE[0],
+            };
+            if per_config || cfg.is_baseline() {
+                legend.push((runs.short_label(i), color));
+            }
+            points.push(TradeoffPoint {
+                label: runs.short_label(i),
+                color,
+                baseline: cfg.is_baseline(),
+                x,
+                y,
+            });
+        }
+        if !per_config {
+            legend.push(("other configurations".into(), PALETTE[0]));
+        }
+        if points.is_empty() {
+            continue;
+        }
+        let (title, name) = if many {
+            (
+                format!("toxicity vs quality gap: {sc}"),
+                format!("tradeoff_toxicity_vs_quality_gap_{}", slug(sc)),
+            )
+        } else {
+            (
+                "toxicity vs quality gap, one point per configuration".into(),
+                "tradeoff_toxicity_vs_quality_gap".into(),
+            )
+        };
+        out.push((
+            name,
+            Tradeoff {
+                title,
+                x_name: format!("{xm}{}", better(xm)),
+                y_name: format!("{ym}{}", better(ym)),
+                points,
+                legend,
+            },
+        ));
     }
-    (!points.is_empty()).then(|| Tradeoff {
-        title: "toxicity vs quality gap, one point per configuration".into(),
-        x_name: format!("{xm}{}", better(xm)),
-        y_name: format!("{ym}{}", better(ym)),
-        points,
-        legend,
-    })
+    out
 }
