@@ -39,6 +39,7 @@ pub enum ResultsCommand {
     /// Write summary.parquet, comparisons.parquet, report.md and plots/
     /// into RESULTS_DIR (which holds runs.parquet and epochs.parquet).
     Analyze {
+        /// A sweep's output directory.
         results_dir: PathBuf,
         /// Also write the report here (e.g. research/notes/<name>_results.md).
         #[arg(long)]
@@ -58,6 +59,7 @@ pub enum ResultsCommand {
     },
     /// Write the plots (SVG and PNG) into RESULTS_DIR/plots/.
     Plot {
+        /// A sweep's output directory.
         results_dir: PathBuf,
         #[arg(short, long)]
         quiet: bool,

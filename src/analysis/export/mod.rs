@@ -24,8 +24,11 @@ pub trait Exporter {
 pub enum Format {
     /// Aligned columns for a terminal.
     Table,
+    /// Full-precision CSV.
     Csv,
+    /// {"source", "metrics": [...]}, null where undefined.
     Json,
+    /// A table to paste into a note.
     Markdown,
 }
 
