@@ -54,11 +54,15 @@ analyze-results: ## Re-run the analysis step on RESULTS (tables, report.md, plot
 report: ## The analysis of RESULTS, report also to research/notes/alignment_waltz_vs_macpo_results.md (NOTES=…)
 	$(RELEASE) swarm-sweep -- analyze $(RESULTS) --notes $(NOTES)
 
-example: ## Regenerate docs/examples/alignment_waltz_vs_macpo/ (report and plots) from the sweep
-	$(RELEASE) swarm-sweep -- $(SWEEP_SPEC) -q --deterministic-timing --no-metrics-csv --out target/example-sweep
-	rm -rf docs/examples/alignment_waltz_vs_macpo
-	mkdir -p docs/examples/alignment_waltz_vs_macpo
-	cp -r target/example-sweep/report.md target/example-sweep/plots docs/examples/alignment_waltz_vs_macpo/
+EXAMPLES := alignment_waltz_vs_macpo circuit_breaker
+
+example: ## Regenerate docs/examples/<sweep>/ (report and plots) for the research-note and circuit-breaker sweeps
+	@for x in $(EXAMPLES); do \
+	  $(RELEASE) swarm-sweep -- sweeps/$$x.yaml -q --deterministic-timing --no-metrics-csv --out target/examples/$$x || exit $$?; \
+	  rm -rf docs/examples/$$x && mkdir -p docs/examples/$$x && \
+	  cp -r target/examples/$$x/report.md target/examples/$$x/plots docs/examples/$$x/ || exit $$?; \
+	  echo "docs/examples/$$x/"; \
+	done
 
 check-scipy: ## Our statistics against scipy (makes target/scipy-venv from PyPI on first use)
 	$(CARGO) test --test scipy_stats -- --nocapture

@@ -238,6 +238,13 @@ fn summary_section(s: &mut String, input: &ReportInput, scenarios: &[&str]) {
     if named_by_params && short.iter().any(|(p, sh)| p != sh) {
         let names: Vec<String> = short
             .iter()
+            .filter(|(p, sh)| {
+                p != sh
+                    && runs
+                        .configs
+                        .iter()
+                        .any(|c| c.label.contains(&format!("{p}=")))
+            })
             .map(|(p, sh)| format!("`{sh}` = `{p}`"))
             .collect();
         let _ = writeln!(
@@ -452,14 +459,8 @@ fn interpretation_section(s: &mut String, input: &ReportInput, scenarios: &[&str
         };
         let (mut clean, mut costly, mut none, mut harmful) = (vec![], vec![], vec![], vec![]);
         for v in input.variants(sc) {
-            let harm_down = HARM
-                .iter()
-                .filter_map(|m| input.cmp(v, m))
-                .any(better);
-            let harm_up = HARM
-                .iter()
-                .filter_map(|m| input.cmp(v, m))
-                .any(worse);
+            let harm_down = HARM.iter().filter_map(|m| input.cmp(v, m)).any(better);
+            let harm_up = HARM.iter().filter_map(|m| input.cmp(v, m)).any(worse);
             let cost: Vec<String> = QUALITY
                 .iter()
                 .filter_map(|m| input.cmp(v, m))
@@ -606,12 +607,7 @@ fn next_section(s: &mut String, input: &ReportInput, scenarios: &[&str]) {
         .iter()
         .filter(|c| HARM.contains(&c.metric.as_str()) && better(c))
         .map(|c| c.config)
-        .filter(|&v| {
-            !QUALITY
-                .iter()
-                .filter_map(|m| input.cmp(v, m))
-                .any(worse)
-        })
+        .filter(|&v| !QUALITY.iter().filter_map(|m| input.cmp(v, m)).any(worse))
         .collect();
     if let Some(&best) = clean.first() {
         items.push(format!(

@@ -94,19 +94,18 @@ impl RunsTable {
         require(&frame, "seed", path)?;
         let scenario = frame.get("scenario");
         let mut configs: Vec<Config> = Vec::new();
+        let mut index: std::collections::HashMap<(String, i64), usize> = Default::default();
         for row in 0..frame.rows {
             let sc = scenario.map_or_else(String::new, |s| s.cell(row).render());
             let id = match cfg_id.cell(row) {
                 Cell::Int(i) => i,
                 _ => -1,
             };
-            if let Some(c) = configs
-                .iter_mut()
-                .find(|c| c.scenario == sc && c.config_id == id)
-            {
-                c.rows.push(row);
+            if let Some(&c) = index.get(&(sc.clone(), id)) {
+                configs[c].rows.push(row);
                 continue;
             }
+            index.insert((sc.clone(), id), configs.len());
             configs.push(Config {
                 scenario: sc,
                 config_id: id,

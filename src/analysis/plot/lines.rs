@@ -57,7 +57,7 @@ impl Chart for EpochLines {
             .label_style((FONT_FAMILY, 16))
             .axis_desc_style((FONT_FAMILY, 19))
             .x_label_formatter(&|v| format!("{v:.0}"))
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()
             .or_draw()?;

@@ -342,6 +342,25 @@ fn tradeoffs(runs: &RunsTable, summary: &[SummaryRow]) -> Vec<(String, Tradeoff)
             .filter(|&i| runs.configs[i].scenario == sc)
             .collect();
         let per_config = configs.len() <= MAX_LEGEND;
+        // Too many for a legend entry each: colour by the first parameter
+        // that varies (with at most 10 values), else one colour.
+        let short = runs.short_params();
+        let mut by_param: Option<(usize, Vec<Cell>)> = None;
+        if !per_config {
+            for k in 0..runs.params.len() {
+                let mut vals: Vec<Cell> = Vec::new();
+                for &c in configs.iter().filter(|&&c| !runs.configs[c].is_baseline()) {
+                    if !vals.contains(&runs.configs[c].params[k]) {
+                        vals.push(runs.configs[c].params[k].clone());
+                    }
+                }
+                if (2..=PALETTE.len()).contains(&vals.len()) {
+                    vals.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+                    by_param = Some((k, vals));
+                    break;
+                }
+            }
+        }
         let mut palette = PALETTE.iter().cycle();
         let mut points = Vec::new();
         let mut legend = Vec::new();
@@ -350,10 +369,14 @@ fn tradeoffs(runs: &RunsTable, summary: &[SummaryRow]) -> Vec<(String, Tradeoff)
             let (Some(x), Some(y)) = (stat(i, xm), stat(i, ym)) else {
                 continue;
             };
-            let color = match (cfg.is_baseline(), per_config) {
-                (true, _) => BASELINE_COLOR,
-                (false, true) => *palette.next().expect("cycle"),
-                (false, false) => PALETTE[0],
+            let color = match (cfg.is_baseline(), per_config, &by_param) {
+                (true, _, _) => BASELINE_COLOR,
+                (false, true, _) => *palette.next().expect("cycle"),
+                (false, false, Some((k, vals))) => {
+                    let j = vals.iter().position(|v| *v == cfg.params[*k]).unwrap_or(0);
+                    PALETTE[j % PALETTE.len()]
+                }
+                (false, false, None) => PALETTE[0],
             };
             if per_config || cfg.is_baseline() {
                 legend.push((runs.short_label(i), color));
@@ -366,8 +389,17 @@ fn tradeoffs(runs: &RunsTable, summary: &[SummaryRow]) -> Vec<(String, Tradeoff)
                 y,
             });
         }
-        if !per_config {
-            legend.push(("other configurations".into(), PALETTE[0]));
+        match (&by_param, per_config) {
+            (_, true) => {}
+            (Some((k, vals)), false) => {
+                for (j, v) in vals.iter().enumerate() {
+                    legend.push((
+                        format!("{}={}", short[*k].1, v.render()),
+                        PALETTE[j % PALETTE.len()],
+                    ));
+                }
+            }
+            (None, false) => legend.push(("other configurations".into(), PALETTE[0])),
         }
         if points.is_empty() {
             continue;

@@ -59,11 +59,14 @@ impl Chart for Tradeoff {
             .y_desc(self.y_name.as_str())
             .label_style((FONT_FAMILY, 16))
             .axis_desc_style((FONT_FAMILY, 19))
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()
             .or_draw()?;
-        for p in &self.points {
+        // The baseline last, so it stays visible on top.
+        let mut order: Vec<&TradeoffPoint> = self.points.iter().filter(|p| !p.baseline).collect();
+        order.extend(self.points.iter().filter(|p| p.baseline));
+        for p in order {
             let (xm, xl, xh) = p.x;
             let (ym, yl, yh) = p.y;
             let style = p.color.stroke_width(2);
