@@ -18,8 +18,11 @@ fn check(scenario_id: &str) -> usize {
     let golden_path = root.join(format!("tests/data/parity/{scenario_id}.json"));
     let text = std::fs::read_to_string(&golden_path).expect("golden file");
     let golden: Value = serde_json::from_str(&text).expect("golden JSON");
-    let loaded = load_file(&root.join(format!("scenarios/{scenario_id}.yaml")), LoadOptions::default())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let loaded = load_file(
+        &root.join(format!("scenarios/{scenario_id}.yaml")),
+        LoadOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let mut scenario = loaded.scenario;
     let seeds = golden["seeds"].as_object().expect("seeds map");
     let mut compared = 0;
@@ -30,12 +33,18 @@ fn check(scenario_id: &str) -> usize {
         let result = sim::run(&scenario, seed);
         let epochs = epochs.as_array().expect("epoch list");
         if epochs.len() != result.epochs.len() {
-            failures.push(format!("seed {seed}: {} epochs, reference {}", result.epochs.len(), epochs.len()));
+            failures.push(format!(
+                "seed {seed}: {} epochs, reference {}",
+                result.epochs.len(),
+                epochs.len()
+            ));
             continue;
         }
         'epochs: for (ours, theirs) in result.epochs.iter().zip(epochs) {
             for (field, want) in theirs.as_object().expect("epoch record") {
-                let got = ours.get(field).unwrap_or_else(|| panic!("unknown golden field {field}"));
+                let got = ours
+                    .get(field)
+                    .unwrap_or_else(|| panic!("unknown golden field {field}"));
                 let same = match (got, want) {
                     (MetricValue::Int(g), w) => w.as_u64() == Some(g),
                     (MetricValue::Float(g), w) => w.as_f64() == Some(g),
@@ -62,7 +71,12 @@ fn check(scenario_id: &str) -> usize {
             compared += 1;
         }
     }
-    assert!(failures.is_empty(), "{} seed(s) diverge:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} seed(s) diverge:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     compared
 }
 
@@ -79,4 +93,19 @@ fn alignment_waltz_matches_reference_exactly() {
 #[test]
 fn macpo_matches_reference_exactly() {
     assert_eq!(check("macpo_weak_to_strong"), 20 * 25);
+}
+
+#[test]
+fn collusion_detection_matches_reference_exactly() {
+    assert_eq!(check("collusion_detection"), 20 * 25);
+}
+
+#[test]
+fn strict_governance_matches_reference_exactly() {
+    assert_eq!(check("strict_governance"), 20 * 15);
+}
+
+#[test]
+fn security_evaluation_matches_reference_exactly() {
+    assert_eq!(check("security_evaluation"), 20 * 30);
 }

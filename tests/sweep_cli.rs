@@ -306,3 +306,95 @@ fn a_runs_row_equals_sim_run_for_the_same_scenario_overrides_and_seed() {
         );
     }
 }
+
+#[test]
+fn events_do_not_change_the_tables_and_land_per_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (plain, with_events) = (tmp.path().join("plain"), tmp.path().join("events"));
+    run_small(&plain, "2");
+    let spec = repo_root().join("tests/data/sweeps/small_grid.yaml");
+    let o = sweep_cmd()
+        .arg(&spec)
+        .args(["-q", "--deterministic-timing", "--events", "--out"])
+        .arg(&with_events)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for f in ["runs.parquet", "epochs.parquet"] {
+        assert!(
+            std::fs::read(plain.join(f)).unwrap() == std::fs::read(with_events.join(f)).unwrap(),
+            "{f} differs with --events"
+        );
+    }
+    let runs = read_table(&with_events.join("runs.parquet"));
+    for row in &runs.rows {
+        let events = with_events
+            .join("runs")
+            .join(row["run_key"].str())
+            .join("events.jsonl");
+        let text = std::fs::read_to_string(&events).unwrap();
+        assert!(text.lines().count() > 10, "{}", events.display());
+        assert!(text.contains(&format!("-s{}-", row["seed"].int())));
+    }
+}
+
+/// The real simulation, except that seed 1 panics.
+fn sim_failing_on_seed_1(
+    s: &swarm_sweep::scenario::Scenario,
+    seed: i64,
+    events: Option<&Path>,
+) -> std::io::Result<swarm_sweep::sim::RunResult> {
+    assert_ne!(seed, 1, "injected failure");
+    swarm_sweep::sweep::run_files::simulate(s, seed, events)
+}
+
+#[test]
+fn failed_runs_exit_3_with_tables_and_fail_fast_exits_4_without() {
+    use clap::Parser;
+    use swarm_sweep::cli::sweep::{run, Cli};
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = repo_root().join("tests/data/sweeps/small_grid.yaml");
+    let cli = |out: &str, extra: &[&str]| {
+        let out = tmp.path().join(out);
+        let mut args = vec![
+            "swarm-sweep",
+            spec.to_str().unwrap(),
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        Cli::parse_from(args)
+    };
+    assert_eq!(run(&cli("all", &[]), &sim_failing_on_seed_1), 3);
+    let runs = read_table(&tmp.path().join("all/runs.parquet"));
+    assert_eq!(runs.rows.len(), 15);
+    for row in &runs.rows {
+        let failed = row["seed"].int() == 1;
+        assert_eq!(row["status"].str(), if failed { "failed" } else { "ok" });
+        if failed {
+            assert!(
+                row["error"].str().contains("injected failure"),
+                "{:?}",
+                row["error"]
+            );
+            assert_eq!(row["toxicity_rate"], Val::Null);
+        }
+    }
+    assert_eq!(
+        run(
+            &cli("stopped", &["--fail-fast", "--jobs", "1"]),
+            &sim_failing_on_seed_1
+        ),
+        4
+    );
+    assert_eq!(
+        files_under(&tmp.path().join("stopped")),
+        Vec::<String>::new()
+    );
+}

@@ -5,9 +5,11 @@
 //! reputation and resource deltas.
 
 mod circuit_breaker;
+mod collusion;
 mod security;
 
 pub use circuit_breaker::CircuitBreaker;
+pub use collusion::{Collusion, CollusionRecord, CollusionReport};
 pub use security::{Security, SecurityReport};
 
 use crate::rng::PyRandom;
@@ -66,7 +68,7 @@ pub struct GovInteraction {
 
 /// The governance engine with the core levers in reference order:
 /// transaction tax, reputation decay, staking, circuit breaker, random
-/// audit, (collusion), security.
+/// audit, collusion, security.
 #[derive(Debug, Clone)]
 pub struct Governance {
     cfg: GovernanceConfig,
@@ -78,6 +80,7 @@ pub struct Governance {
     pub circuit_breaker: CircuitBreaker,
     /// The audit lever's own `Random(seed)`; drawn only when audits are on.
     audit_rng: PyRandom,
+    pub collusion: Collusion,
     pub security: Security,
 }
 
@@ -104,6 +107,7 @@ impl Governance {
             tax_s_minus,
             circuit_breaker: CircuitBreaker::new(n_agents),
             audit_rng: PyRandom::new(seed),
+            collusion: Collusion::new(cfg),
             security: Security::new(cfg, release_after),
         }
     }
@@ -112,7 +116,13 @@ impl Governance {
         &self.cfg
     }
 
-    /// `apply_epoch_start`: decay, circuit-breaker unfreezes, security analysis.
+    /// `set_collusion_agent_ids`: the registered agents, registration order.
+    pub fn set_collusion_agent_ids(&mut self, ids: &[String]) {
+        self.collusion.set_agent_ids(ids);
+    }
+
+    /// `apply_epoch_start`: decay, circuit-breaker unfreezes, collusion and
+    /// security analyses.
     pub fn on_epoch_start(&mut self, view: &GovView) -> Effect {
         let mut effect = Effect::default();
         let rate = self.cfg.reputation_decay_rate;
@@ -127,6 +137,9 @@ impl Governance {
             self.circuit_breaker
                 .on_epoch_start(view.epoch, &mut effect.unfreeze);
         }
+        if self.cfg.collusion_detection_enabled {
+            self.collusion.on_epoch_start(&mut effect);
+        }
         if self.cfg.security_enabled {
             self.security
                 .on_epoch_start(view.epoch, view.reputation, &mut effect);
@@ -134,7 +147,9 @@ impl Governance {
         effect
     }
 
-    /// `apply_interaction`: tax, circuit breaker, audit, security, in order.
+    /// `apply_interaction`: tax, circuit breaker, audit, collusion, security,
+    /// in order. The collusion history then gets the interaction's final
+    /// costs `0.0 + cost`, as the reference adds them to the stored object.
     pub fn on_interaction(&mut self, ix: &GovInteraction, view: &GovView) -> Effect {
         let mut effect = Effect::default();
         if self.cfg.transaction_tax_rate != 0.0 && ix.accepted {
@@ -166,11 +181,30 @@ impl Governance {
                 }
             }
         }
+        if self.cfg.collusion_detection_enabled {
+            let record = CollusionRecord {
+                initiator: ix.initiator,
+                counterparty: ix.counterparty,
+                accepted: ix.accepted,
+                p: ix.p,
+                tau: ix.tau,
+                c_a: 0.0,
+                c_b: 0.0,
+            };
+            if let Some((cost_a, cost_b)) = self.collusion.on_interaction(record) {
+                effect.cost_a += cost_a;
+                effect.cost_b += cost_b;
+            }
+        }
         if self.cfg.security_enabled {
             if let Some((cost_a, cost_b)) = self.security.on_interaction(ix) {
                 effect.cost_a += cost_a;
                 effect.cost_b += cost_b;
             }
+        }
+        if self.cfg.collusion_detection_enabled {
+            self.collusion
+                .settle_costs(0.0 + effect.cost_a, 0.0 + effect.cost_b);
         }
         effect
     }

@@ -41,11 +41,25 @@ impl AtomicFile {
             .expect("writer is present until commit")
     }
 
-    /// Flush, sync and rename into place.
-    pub fn commit(mut self) -> io::Result<()> {
+    /// Flush and rename into place. The file is complete in the kernel
+    /// before it gets its final name, so a crashed process never leaves a
+    /// partial file under that name.
+    pub fn commit(self) -> io::Result<()> {
+        self.finish(false)
+    }
+
+    /// Like [`commit`](Self::commit), and also sync the data to disk first,
+    /// so the file survives a power loss too (for the sweep tables).
+    pub fn commit_durable(self) -> io::Result<()> {
+        self.finish(true)
+    }
+
+    fn finish(mut self, sync: bool) -> io::Result<()> {
         let w = self.writer.take().expect("commit once");
         let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
+        if sync {
+            file.sync_all()?;
+        }
         drop(file);
         fs::rename(&self.tmp, &self.dest)
     }

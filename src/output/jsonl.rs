@@ -344,6 +344,21 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     Some(step),
                 );
             }
+            Event::NetworkEdgesPruned { pruned, epoch } => {
+                let payload = Obj::default()
+                    .int("network_edges_pruned", pruned as u64)
+                    .finish();
+                self.record(
+                    "epoch_completed",
+                    None,
+                    None,
+                    None,
+                    None,
+                    &payload,
+                    Some(epoch),
+                    None,
+                );
+            }
             Event::EpochCompleted(m) => {
                 let payload = epoch_payload(m);
                 self.record(

@@ -57,7 +57,8 @@ impl ParquetFile {
     /// Close the file and move it into place.
     pub fn finish(self) -> Result<()> {
         let file = self.writer.into_inner().context("closing Parquet file")?;
-        file.commit().context("moving Parquet file into place")?;
+        file.commit_durable()
+            .context("moving Parquet file into place")?;
         Ok(())
     }
 }

@@ -92,11 +92,19 @@ impl PyRandom {
     }
 
     fn twist(&mut self) {
-        for kk in 0..N {
-            let y = (self.mt[kk] & UPPER_MASK) | (self.mt[(kk + 1) % N] & LOWER_MASK);
-            let mag = if y & 1 == 1 { MATRIX_A } else { 0 };
-            self.mt[kk] = self.mt[(kk + M) % N] ^ (y >> 1) ^ mag;
+        #[inline(always)]
+        fn mix(upper: u32, lower: u32, far: u32) -> u32 {
+            let y = (upper & UPPER_MASK) | (lower & LOWER_MASK);
+            far ^ (y >> 1) ^ ((y & 1).wrapping_neg() & MATRIX_A)
         }
+        let mt = &mut self.mt;
+        for kk in 0..N - M {
+            mt[kk] = mix(mt[kk], mt[kk + 1], mt[kk + M]);
+        }
+        for kk in N - M..N - 1 {
+            mt[kk] = mix(mt[kk], mt[kk + 1], mt[kk + M - N]);
+        }
+        mt[N - 1] = mix(mt[N - 1], mt[0], mt[M - 1]);
         self.mti = 0;
     }
 

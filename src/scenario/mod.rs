@@ -8,7 +8,10 @@ mod model;
 pub mod params;
 mod schema;
 mod sections;
-mod yaml;
+/// The YAML tree with lines, shared with the sweep spec reader.
+pub(crate) mod yaml;
 
 pub use load::{load_file, load_str, LoadOptions, Loaded, ScenarioError, Warning};
 pub use model::*;
+
+pub(crate) use coerce::nearest;

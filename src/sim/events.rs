@@ -77,6 +77,12 @@ pub enum Event<'a> {
         epoch: u32,
         step: u32,
     },
+    /// Epoch-end network decay removed edges. The reference logs this as a
+    /// second `epoch_completed` event, before the metrics one.
+    NetworkEdgesPruned {
+        pruned: usize,
+        epoch: u32,
+    },
     EpochCompleted(&'a EpochMetrics),
     SimulationEnded {
         total_epochs: u32,

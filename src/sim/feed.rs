@@ -2,7 +2,7 @@
 //! per (voter, post). Core agents never reply, so the ranking key reduces to
 //! net votes, with ties broken newest first (the wall-clock age term).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct Post {
@@ -29,10 +29,15 @@ pub struct Feed {
     normalize: Option<f64>,
     /// Votes recorded per voter (for normalisation).
     votes_cast: HashMap<u32, u32>,
-    /// Incremental ranking: (−net_votes, −index) ascending = net votes
-    /// descending, newest first. Kept in step with every vote, so an
-    /// observation reads the top 20 without sorting the whole feed.
-    order: BTreeSet<(i64, i64)>,
+    /// Incremental ranking: posts bucketed by net votes (bucket i holds net
+    /// votes `min_net + i`), each bucket in creation order. Reading buckets
+    /// from the highest down, each newest first, gives the reference's order
+    /// without sorting the whole feed.
+    buckets: Vec<Vec<u32>>,
+    min_net: i64,
+    /// The cached top posts and whether a post or vote changed them.
+    top: Vec<usize>,
+    dirty: bool,
 }
 
 /// How many ranked posts an observation shows.
@@ -55,7 +60,9 @@ impl Feed {
             downvotes: 0,
             weighted: 0.0,
         });
-        self.order.insert((0, -(self.posts.len() as i64 - 1)));
+        let idx = (self.posts.len() - 1) as u32;
+        self.bucket_mut(0).push(idx); // the newest index: stays sorted
+        self.dirty = true;
         self.posts.len() - 1
     }
 
@@ -72,7 +79,7 @@ impl Feed {
         };
         let key = (voter as u32, post as u32);
         let sign = |up: bool| if up { 1.0 } else { -1.0 };
-        let old_rank = (-p.net_votes(), -(post as i64));
+        let old_net = p.net_votes();
         match self.votes.get(&key).copied() {
             None => {
                 if up {
@@ -105,12 +112,53 @@ impl Feed {
             }
             Some(_) => return true,
         }
-        let new_rank = (-p.net_votes(), -(post as i64));
-        if new_rank != old_rank {
-            self.order.remove(&old_rank);
-            self.order.insert(new_rank);
+        let new_net = p.net_votes();
+        if new_net != old_net {
+            let idx = post as u32;
+            let from = self.bucket_mut(old_net);
+            if let Ok(pos) = from.binary_search(&idx) {
+                from.remove(pos);
+            }
+            let to = self.bucket_mut(new_net);
+            let pos = to.binary_search(&idx).unwrap_or_else(|e| e);
+            to.insert(pos, idx);
         }
+        self.dirty = true;
         true
+    }
+
+    fn bucket_mut(&mut self, net: i64) -> &mut Vec<u32> {
+        if self.buckets.is_empty() {
+            self.min_net = net;
+        }
+        if net < self.min_net {
+            let extra = (self.min_net - net) as usize;
+            self.buckets
+                .splice(0..0, std::iter::repeat_with(Vec::new).take(extra));
+            self.min_net = net;
+        }
+        let i = (net - self.min_net) as usize;
+        if i >= self.buckets.len() {
+            self.buckets.resize_with(i + 1, Vec::new);
+        }
+        &mut self.buckets[i]
+    }
+
+    /// Refresh the cached top posts if a post or vote changed them.
+    pub fn top(&mut self) -> &[usize] {
+        if self.dirty {
+            let mut top = std::mem::take(&mut self.top);
+            self.ranked_into(&mut top);
+            self.top = top;
+            self.dirty = false;
+        }
+        &self.top
+    }
+
+    /// The top posts as of the last `top()` call.
+    pub fn cached_top(&self) -> &[usize] {
+        debug_assert!(!self.dirty, "call top() first");
+        &self.top
     }
 
     /// The first `VISIBLE_POSTS` posts by net votes descending, newest first
@@ -118,12 +166,14 @@ impl Feed {
     pub fn ranked_into(&self, out: &mut Vec<usize>) {
         out.clear();
         if self.normalize.is_none() {
-            out.extend(
-                self.order
-                    .iter()
-                    .take(VISIBLE_POSTS)
-                    .map(|&(_, neg)| (-neg) as usize),
-            );
+            'buckets: for bucket in self.buckets.iter().rev() {
+                for &idx in bucket.iter().rev() {
+                    if out.len() == VISIBLE_POSTS {
+                        break 'buckets;
+                    }
+                    out.push(idx as usize);
+                }
+            }
             return;
         }
         // Weighted ranking (a fix option): stable sort of a newest-first

@@ -3,15 +3,14 @@
 //! resolves the proposals still pending. Completing an interaction draws its
 //! observables, applies governance, pays out and updates memories (§9).
 
-use super::agents::{
-    Action, InteractionType, Mind, Observation, Outcome, PendingView, VisibleAgent,
-};
+use super::agents::{Action, InteractionType, Mind, Observation, Outcome, PendingView};
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
+use super::network::AgentNetwork;
 use super::observables;
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance};
-use crate::metrics::{EpochMetrics, SecurityFigures, SoftAccumulator};
+use crate::metrics::{CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator};
 use crate::rng::PyRandom;
 use crate::scenario::{AgentKind, Scenario, ScheduleMode};
 
@@ -60,12 +59,18 @@ pub(crate) struct World<'s, 'k> {
     orch_rng: PyRandom,
     minds: Vec<Mind>,
     gov: Governance,
+    network: Option<AgentNetwork>,
     epoch_acc: SoftAccumulator,
     run_acc: SoftAccumulator,
     noise: bool,
     // Reused buffers: no allocation per turn.
-    ranked: Vec<usize>,
-    visible: Vec<VisibleAgent>,
+    /// State-unfrozen agents, registration order.
+    unfrozen: Vec<usize>,
+    /// With a network: the state-unfrozen neighbours of the current observer.
+    neighbours: Vec<usize>,
+    /// The observer's (noised) copies, with observation noise on.
+    seen_reputation: Vec<f64>,
+    seen_resources: Vec<f64>,
     order: Vec<usize>,
     eligible: Vec<usize>,
     sink: Option<&'k mut dyn EventSink>,
@@ -104,6 +109,13 @@ impl<'s, 'k> World<'s, 'k> {
             .map(|(i, cfg)| Mind::new(i, n, seed + i as i128 + 1, cfg))
             .collect();
         let sim = &sc.simulation;
+        // `_initialize_network`: the topology, then the collusion agent list.
+        let network = sc
+            .network
+            .as_ref()
+            .map(|cfg| AgentNetwork::new(cfg, seed as i64, n));
+        let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, seed, n);
+        gov.set_collusion_agent_ids(&names);
         World {
             sc,
             epoch: 0,
@@ -133,12 +145,15 @@ impl<'s, 'k> World<'s, 'k> {
             next_interaction: 0,
             orch_rng: PyRandom::new(seed),
             minds,
-            gov: Governance::new(&sc.governance, &sc.payoff, sc.semantics, seed, n),
+            gov,
+            network,
             epoch_acc: SoftAccumulator::default(),
             run_acc: SoftAccumulator::default(),
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
-            ranked: Vec::new(),
-            visible: Vec::new(),
+            unfrozen: (0..n).collect(),
+            neighbours: Vec::new(),
+            seen_reputation: Vec::new(),
+            seen_resources: Vec::new(),
             order: Vec::new(),
             eligible: Vec::new(),
             sink,
@@ -184,6 +199,14 @@ impl<'s, 'k> World<'s, 'k> {
                 self.run_step();
                 self.step += 1;
                 self.rate.iter_mut().for_each(|r| r.interactions_used = 0);
+            }
+            // Epoch-end middleware: network edge decay, before the metrics.
+            if let Some(net) = self.network.as_mut() {
+                let pruned = net.decay_edges();
+                if pruned > 0 {
+                    let epoch = self.epoch;
+                    self.emit(|_| Event::NetworkEdgesPruned { pruned, epoch });
+                }
             }
             let m = self.epoch_metrics();
             if let Some(s) = self.sink.as_deref_mut() {
@@ -241,7 +264,15 @@ impl<'s, 'k> World<'s, 'k> {
                 active_threat_count: r.active_threat_count,
                 contagion_depth: r.contagion_depth,
             }),
-            collusion: None,
+            collusion: self
+                .gov
+                .collusion
+                .latest
+                .as_ref()
+                .map(|r| CollusionFigures {
+                    ecosystem_collusion_risk: r.ecosystem_collusion_risk,
+                    n_flagged_pairs: r.n_flagged_pairs,
+                }),
         }
     }
 
@@ -252,6 +283,9 @@ impl<'s, 'k> World<'s, 'k> {
         }
         for &a in &e.unfreeze {
             self.frozen[a] = false;
+        }
+        if !e.freeze.is_empty() || !e.unfreeze.is_empty() {
+            self.refresh_unfrozen();
         }
         for &(a, delta) in &e.reputation {
             let old = self.reputation[a];
@@ -314,10 +348,10 @@ impl<'s, 'k> World<'s, 'k> {
 
     /// Build the live observation of `agent` and let it act.
     fn take_turn(&mut self, agent: usize) -> Action {
-        self.feed.ranked_into(&mut self.ranked);
-        self.fill_visible(agent);
+        self.feed.top();
+        self.fill_neighbours(agent);
         if self.noise {
-            self.noise_visible_and_ecosystem();
+            self.draw_observation_noise(agent);
         }
         let first_pending = self
             .pending
@@ -329,16 +363,29 @@ impl<'s, 'k> World<'s, 'k> {
             });
         let limits = &self.sc.rate_limits;
         let r = self.rate[agent];
+        let (reputation, resources_of) = if self.noise {
+            (&self.seen_reputation[..], &self.seen_resources[..])
+        } else {
+            (&self.reputation[..], &self.resources[..])
+        };
         let obs = Observation {
             resources: self.resources[agent],
             can_post: r.posts_used < limits.posts_per_epoch,
             can_interact: r.interactions_used < limits.interactions_per_step
                 && self.within_bandwidth(agent),
             can_vote: r.votes_used < limits.votes_per_epoch,
-            visible_posts: &self.ranked,
+            visible_posts: self.feed.cached_top(),
             feed: &self.feed,
             first_pending,
-            visible_agents: &self.visible,
+            me: agent,
+            unfrozen: if self.network.is_some() {
+                &self.neighbours
+            } else {
+                &self.unfrozen
+            },
+            kinds: &self.kinds,
+            reputation,
+            resources_of,
         };
         self.minds[agent].act(&obs)
     }
@@ -350,32 +397,50 @@ impl<'s, 'k> World<'s, 'k> {
             || self.rate[agent].proposals_epoch < self.sc.governance.bandwidth_cap
     }
 
-    fn fill_visible(&mut self, agent: usize) {
-        self.visible.clear();
-        for i in 0..self.names.len() {
-            if i != agent && !self.frozen[i] {
-                self.visible.push(VisibleAgent {
-                    idx: i,
-                    kind: self.kinds[i],
-                    reputation: self.reputation[i],
-                    resources: self.resources[i],
-                });
-            }
+    /// With a network, `visible_agents` keeps only the observer's
+    /// neighbours (registration order still).
+    fn fill_neighbours(&mut self, agent: usize) {
+        if let Some(net) = &self.network {
+            self.neighbours.clear();
+            self.neighbours.extend(
+                self.unfrozen
+                    .iter()
+                    .copied()
+                    .filter(|&i| net.has_edge(agent, i)),
+            );
         }
     }
 
-    /// Observation noise (§4): gate draws on the orchestrator stream for every
-    /// numeric field of every visible agent, then for the ecosystem snapshot.
-    fn noise_visible_and_ecosystem(&mut self) {
+    /// Keep the registration-ordered list of state-unfrozen agents in step
+    /// with the frozen flags (changes only when governance freezes or
+    /// unfreezes someone).
+    fn refresh_unfrozen(&mut self) {
+        self.unfrozen.clear();
+        self.unfrozen
+            .extend((0..self.frozen.len()).filter(|&i| !self.frozen[i]));
+    }
+
+    /// Observation noise (§4) for an observation built for `agent`: gate
+    /// draws on the orchestrator stream for every numeric field of every
+    /// visible agent (noising the observer's copies), then for the ecosystem
+    /// snapshot (whose values core agents never read).
+    fn draw_observation_noise(&mut self, agent: usize) {
         let prob = self.sc.simulation.observation_noise_probability;
         let std = self.sc.simulation.observation_noise_std;
+        self.seen_reputation.clone_from(&self.reputation);
+        self.seen_resources.clone_from(&self.resources);
         let rng = &mut self.orch_rng;
-        for v in &mut self.visible {
+        let visible = if self.network.is_some() {
+            &self.neighbours
+        } else {
+            &self.unfrozen
+        };
+        for &i in visible.iter().filter(|&&i| i != agent) {
             if rng.random() < prob {
-                v.reputation += rng.gauss(0.0, std);
+                self.seen_reputation[i] += rng.gauss(0.0, std);
             }
             if rng.random() < prob {
-                v.resources += rng.gauss(0.0, std);
+                self.seen_resources[i] += rng.gauss(0.0, std);
             }
             if rng.random() < prob {
                 rng.gauss(0.0, std); // edge_weight: never read by core agents
@@ -409,7 +474,13 @@ impl<'s, 'k> World<'s, 'k> {
                 counterparty,
                 itype,
             } => {
-                if self.rate[agent].interactions_used < limits.interactions_per_step {
+                // A proposal needs an edge when there is a network; a
+                // refused one uses no counter.
+                let linked = self
+                    .network
+                    .as_ref()
+                    .is_none_or(|net| net.has_edge(agent, counterparty));
+                if self.rate[agent].interactions_used < limits.interactions_per_step && linked {
                     let id = self.next_interaction;
                     self.next_interaction += 1;
                     self.pending.push(Proposal {
@@ -451,8 +522,8 @@ impl<'s, 'k> World<'s, 'k> {
                 continue;
             }
             if self.noise {
-                self.fill_visible(p.counterparty);
-                self.noise_visible_and_ecosystem();
+                self.fill_neighbours(p.counterparty);
+                self.draw_observation_noise(p.counterparty);
             }
             let accepted = self.minds[p.counterparty].accept(p.initiator, p.itype);
             self.complete(p, accepted);
@@ -564,5 +635,10 @@ impl<'s, 'k> World<'s, 'k> {
             epoch,
             step,
         });
+        if accepted {
+            if let Some(net) = self.network.as_mut() {
+                net.strengthen_edge(init, cp);
+            }
+        }
     }
 }

@@ -89,7 +89,8 @@ fn grid_points(spec: &SweepSpec) -> Vec<Vec<Assignment>> {
     let assign = |axis: &super::spec::Axis, i: usize| Assignment {
         path: axis.path.clone(),
         value: axis.values[i].clone(),
-        section: vec![axis.section.to_string()],
+        section: axis.section.to_string(),
+        line: axis.line,
     };
     let mut points: Vec<Vec<Assignment>> = vec![Vec::new()];
     for axis in &spec.grid {

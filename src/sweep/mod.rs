@@ -4,7 +4,6 @@
 
 pub mod expand;
 pub mod key;
-mod locate;
 pub mod plan;
 pub mod progress;
 pub mod run_files;

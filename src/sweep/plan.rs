@@ -92,26 +92,17 @@ impl SweepPlan {
 
 /// Load the bases (paths relative to `spec_dir`) and build the plan.
 pub fn resolve(spec: SweepSpec, spec_dir: &Path) -> Result<SweepPlan, SpecError> {
-    let at = [spec.bases_key];
     let mut loaded = Vec::with_capacity(spec.bases.len());
     let mut warnings = Vec::new();
     for rel in &spec.bases {
         let path: PathBuf = spec_dir.join(rel);
         let bytes = std::fs::read(&path).map_err(|e| {
-            spec.source.error(
-                &at,
-                format!("cannot read base scenario {}: {e}", path.display()),
-            )
+            spec.bases_error(format!("cannot read base scenario {}: {e}", path.display()))
         })?;
-        let text = String::from_utf8(bytes.clone()).map_err(|_| {
-            spec.source
-                .error(&at, format!("{} is not UTF-8 text", path.display()))
-        })?;
+        let text = String::from_utf8(bytes.clone())
+            .map_err(|_| spec.bases_error(format!("{} is not UTF-8 text", path.display())))?;
         let l = scenario::load_str(&text, &path.display().to_string(), LoadOptions::default())
-            .map_err(|e| {
-                spec.source
-                    .error(&at, format!("base scenario is invalid: {e}"))
-            })?;
+            .map_err(|e| spec.bases_error(format!("base scenario is invalid: {e}")))?;
         warnings.extend(l.warnings.into_iter().map(|w| w.message));
         let base = BaseScenario {
             path: rel.clone(),
@@ -135,8 +126,7 @@ pub fn build(
             .iter()
             .find(|(o, _)| o.scenario_id == b.scenario_id)
         {
-            return Err(spec.source.error(
-                &[spec.bases_key],
+            return Err(spec.bases_error(
                 format!("{} and {} have the same scenario_id '{}'; the scenario column could not tell them apart", other.path, b.path, b.scenario_id),
             ));
         }
@@ -145,26 +135,26 @@ pub fn build(
     let mut kinds: Vec<(String, ParamKind)> = Vec::new();
     let everything = spec
         .all_assignments()
-        .map(|a| (a.path.as_str(), a.key()))
+        .map(|a| (a.path.as_str(), a.line, a.key()))
         .chain(
             spec.grid
                 .iter()
                 .chain(&spec.zip)
-                .map(|a| (a.path.as_str(), vec![a.section, a.path.as_str()])),
+                .map(|a| (a.path.as_str(), a.line, a.key())),
         );
-    for (path, at) in everything {
+    for (path, line, at) in everything {
+        let error = |m: String| spec.source.error(Some(line), &at, m);
         if kinds.iter().any(|(p, _)| p == path) {
             continue;
         }
         let mut kind: Option<ParamKind> = None;
         for (base, scen) in &loaded {
-            let k =
-                params::param_kind(scen, path).map_err(|e| spec.source.error(&at, e.message))?;
+            let k = params::param_kind(scen, path).map_err(|e| error(e.message))?;
             if kind.is_some_and(|prev| prev != k) {
-                return Err(spec.source.error(
-                    &at,
-                    format!("'{path}' has a different type in {}", base.path),
-                ));
+                return Err(error(format!(
+                    "'{path}' has a different type in {}",
+                    base.path
+                )));
             }
             kind = Some(k);
         }
@@ -184,7 +174,7 @@ pub fn build(
     let source = spec.source.clone();
     let coerce_all = |list: &mut [Assignment]| -> Result<(), SpecError> {
         for a in list {
-            a.value = coerce(kind_of(&a.path), &a.value).map_err(|m| source.error(&a.key(), m))?;
+            a.value = coerce(kind_of(&a.path), &a.value).map_err(|m| a.error(&source, m))?;
         }
         Ok(())
     };
@@ -195,9 +185,8 @@ pub fn build(
     }
     for axis in spec.grid.iter_mut().chain(spec.zip.iter_mut()) {
         let kind = kind_of(&axis.path);
-        for v in &mut axis.values {
-            *v = coerce(kind, v).map_err(|m| source.error(&[axis.section, &axis.path], m))?;
-        }
+        let values: Result<Vec<_>, _> = axis.values.iter().map(|v| coerce(kind, v)).collect();
+        axis.values = values.map_err(|m| axis.error(&source, m))?;
     }
 
     let params: Vec<ParamColumn> = spec
@@ -216,7 +205,7 @@ pub fn build(
             let mut scenario = scen.clone();
             for a in &cs.assignments {
                 params::set_param(&mut scenario, &a.path, &a.value)
-                    .map_err(|e| source.error(&a.key(), e.message))?;
+                    .map_err(|e| a.error(&source, e.message))?;
             }
             let values = params
                 .iter()
@@ -230,7 +219,8 @@ pub fn build(
             );
             if let Some(dup) = seen.insert(fingerprint.clone(), &cs.label) {
                 return Err(source.error(
-                    &[],
+                    None,
+                    "",
                     format!(
                         "configurations '{dup}' and '{}' are the same run (identical overrides)",
                         cs.label

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// How often plain progress lines are printed.
 const LINE_EVERY: Duration = Duration::from_secs(10);
@@ -47,9 +47,12 @@ impl Progress {
         let now = Instant::now();
         let bar = (mode == Mode::Bar).then(|| {
             let style = ProgressStyle::with_template(
-                "{elapsed_precise} [{wide_bar}] {pos}/{len} runs  {per_sec}  ETA {eta}  {msg}",
+                "{elapsed_precise} [{wide_bar}] {pos}/{len} runs  {rate}  ETA {eta}  {msg}",
             )
             .expect("valid template")
+            .with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.1} runs/s", s.per_sec());
+            })
             .progress_chars("=> ");
             ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr())
                 .with_style(style)
@@ -103,7 +106,7 @@ impl Progress {
 
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
-            bar.finish();
+            bar.finish_and_clear();
         }
     }
 }

@@ -1,14 +1,15 @@
 //! The sweep spec (YAML): parsing and the structural checks that need no
 //! scenario — keys, seeds, value lists, ranges, zip lengths, overlaps.
 //! Parameter paths and value types are checked against the scenarios in
-//! `plan.rs`. Format: docs/sweep.md; background governance-metrics-io.md §5.4.
+//! `plan.rs`. Read with the scenario loader's YAML tree, so values resolve as
+//! in scenario files and every key keeps its line. Format: docs/sweep.md;
+//! background governance-metrics-io.md §5.4.
 
 use std::fmt;
 
-use serde_yaml::{Mapping, Value};
-
-use super::locate;
+use crate::scenario;
 use crate::scenario::params::ParamValue;
+use crate::scenario::yaml::{self, Entry, Node, Value};
 
 const TOP_KEYS: &[&str] = &[
     "name",
@@ -36,8 +37,8 @@ pub struct SweepSpec {
     pub description: Option<String>,
     /// Base scenario paths as written (relative to the spec file).
     pub bases: Vec<String>,
-    /// The key they were given under, `base` or `bases` (for messages).
-    pub bases_key: &'static str,
+    /// The key they were given under (`base` or `bases`) and its line.
+    pub bases_at: (&'static str, usize),
     /// The seeds every configuration runs (common random numbers).
     pub seeds: Vec<i64>,
     /// Applied to every configuration, baseline included, first.
@@ -61,13 +62,14 @@ pub struct SpecSource {
     pub text: String,
 }
 
-/// One `path: value` override, with the spec section it came from.
+/// One `path: value` override, with where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
     pub path: String,
     pub value: ParamValue,
-    /// Key path in the spec, for error positions: e.g. `["baseline"]`.
-    pub section: Vec<String>,
+    /// The spec section, e.g. `baseline` or `variants.strict`.
+    pub section: String,
+    pub line: usize,
 }
 
 /// One swept parameter and its values in order.
@@ -77,6 +79,7 @@ pub struct Axis {
     pub values: Vec<ParamValue>,
     /// `grid` or `zip`.
     pub section: &'static str,
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,28 +130,40 @@ impl fmt::Display for SpecError {
 }
 
 impl SpecSource {
-    /// An error at the spec key `path` (line looked up in the text).
-    pub fn error(&self, path: &[&str], message: impl Into<String>) -> SpecError {
+    /// An error at spec key `key` (dotted; empty for the whole file) on `line`.
+    pub fn error(&self, line: Option<usize>, key: &str, message: impl Into<String>) -> SpecError {
         SpecError {
             origin: self.origin.clone(),
-            line: locate::nearest_line(&self.text, path),
-            key: (!path.is_empty()).then(|| path.join(".")),
+            line,
+            key: (!key.is_empty()).then(|| key.to_string()),
             message: message.into(),
         }
     }
 }
 
 impl Assignment {
-    /// The spec key path of this assignment (section + parameter path).
-    pub fn key(&self) -> Vec<&str> {
-        let mut k: Vec<&str> = self.section.iter().map(String::as_str).collect();
-        k.push(&self.path);
-        k
+    /// The spec key path of this assignment, e.g. `baseline.governance.audit_enabled`.
+    pub fn key(&self) -> String {
+        format!("{}.{}", self.section, self.path)
+    }
+
+    pub fn error(&self, src: &SpecSource, message: impl Into<String>) -> SpecError {
+        src.error(Some(self.line), &self.key(), message)
+    }
+}
+
+impl Axis {
+    pub fn key(&self) -> String {
+        format!("{}.{}", self.section, self.path)
+    }
+
+    pub fn error(&self, src: &SpecSource, message: impl Into<String>) -> SpecError {
+        src.error(Some(self.line), &self.key(), message)
     }
 }
 
 impl SweepSpec {
-    /// Every parameter path the spec mentions, with its key path, in file order.
+    /// Every override (overrides, baseline, variants), in file order.
     pub fn all_assignments(&self) -> impl Iterator<Item = &Assignment> {
         self.overrides
             .iter()
@@ -173,6 +188,12 @@ impl SweepSpec {
         }
         out
     }
+
+    /// An error about the base scenario(s).
+    pub fn bases_error(&self, message: impl Into<String>) -> SpecError {
+        self.source
+            .error(Some(self.bases_at.1), self.bases_at.0, message)
+    }
 }
 
 /// Parse and structurally validate a spec. `origin` names the file in messages.
@@ -181,55 +202,62 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         origin: origin.to_string(),
         text: text.to_string(),
     };
-    let root: Value = serde_yaml::from_str(text).map_err(|e| SpecError {
-        origin: origin.to_string(),
-        line: e.location().map(|l| l.line()),
-        key: None,
-        message: format!("not valid YAML: {e}"),
-    })?;
-    let Value::Mapping(root) = root else {
+    let root = match yaml::parse(text) {
+        Ok(Some(root)) => root,
+        Ok(None) => return Err(source.error(None, "", "the spec is empty")),
+        Err(e) => {
+            return Err(source.error(
+                Some(e.line),
+                &e.path,
+                format!("not valid YAML: {}", e.message),
+            ))
+        }
+    };
+    let p = Parser { src: &source };
+    let Some(entries) = root.entries() else {
         return Err(source.error(
-            &[],
+            Some(root.line),
+            "",
             "a sweep spec must be a YAML mapping (name, base, seeds, grid, ...)",
         ));
     };
-    let p = Parser { src: &source };
-    p.check_keys(&root, &[], TOP_KEYS)?;
+    p.check_keys(entries, "", TOP_KEYS)?;
+    let get = |k: &str| entries.iter().find(|e| e.key == k);
 
-    let name = match root.get("name") {
-        Some(v) => p.string(v, &["name"])?,
+    let name = match get("name") {
+        Some(e) => p.string(e, "name")?,
         None => default_name(origin),
     };
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-        || name.starts_with('.')
-    {
-        return Err(source.error(
-            &["name"],
+    let usable = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
+    if name.is_empty() || !name.chars().all(usable) || name.starts_with('.') {
+        return Err(p.err(
+            get("name").map(|e| e.key_line),
+            "name",
             format!("'{name}' is not usable as a directory name (letters, digits, '_', '-', '.')"),
         ));
     }
-    let description = root
-        .get("description")
-        .map(|v| p.string(v, &["description"]))
+    let description = get("description")
+        .map(|e| p.string(e, "description"))
         .transpose()?;
-    let (bases_key, bases) = p.bases(&root)?;
-    let seeds = match root.get("seeds") {
-        Some(v) => p.seeds(v)?,
+    let (bases_at, bases) = p.bases(get("base"), get("bases"))?;
+    let seeds = match get("seeds") {
+        Some(e) => p.seeds(e)?,
         None => {
-            return Err(source.error(&[], "missing 'seeds' (e.g. seeds: {start: 0, count: 20})"))
+            return Err(p.err(
+                None,
+                "",
+                "missing 'seeds' (e.g. seeds: {start: 0, count: 20})",
+            ))
         }
     };
-    let overrides = p.assignments(root.get("overrides"), &["overrides"])?;
-    let baseline = p.assignments(root.get("baseline"), &["baseline"])?;
-    let grid = p.axes(root.get("grid"), "grid")?;
-    let zip = p.axes(root.get("zip"), "zip")?;
+    let overrides = p.assignments(get("overrides"), "overrides")?;
+    let baseline = p.assignments(get("baseline"), "baseline")?;
+    let grid = p.axes(get("grid"), "grid")?;
+    let zip = p.axes(get("zip"), "zip")?;
     if let Some(first) = zip.first() {
         if let Some(other) = zip.iter().find(|a| a.values.len() != first.values.len()) {
-            return Err(source.error(
-                &["zip", &other.path],
+            return Err(other.error(
+                &source,
                 format!(
                     "zip lists must have the same length: {} has {}, {} has {}",
                     first.path,
@@ -240,14 +268,14 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
             ));
         }
     }
-    let variants = p.variants(root.get("variants"))?;
-    let outputs = p.outputs(root.get("outputs"))?;
+    let variants = p.variants(get("variants"))?;
+    let outputs = p.outputs(get("outputs"))?;
 
     let spec = SweepSpec {
         name,
         description,
         bases,
-        bases_key,
+        bases_at,
         seeds,
         overrides,
         baseline,
@@ -274,20 +302,20 @@ fn check_overlaps(spec: &SweepSpec) -> Result<(), SpecError> {
     let axes: Vec<&Axis> = spec.grid.iter().chain(&spec.zip).collect();
     for (i, a) in axes.iter().enumerate() {
         if let Some(b) = axes[..i].iter().find(|b| b.path == a.path) {
-            return Err(spec.source.error(
-                &[a.section, &a.path],
+            return Err(a.error(
+                &spec.source,
                 format!("'{}' is swept twice (already in {})", a.path, b.section),
             ));
         }
     }
-    for arm in spec
+    let arms = spec
         .baseline
         .iter()
-        .chain(spec.variants.iter().flat_map(|v| &v.assignments))
-    {
+        .chain(spec.variants.iter().flat_map(|v| &v.assignments));
+    for arm in arms {
         if let Some(axis) = axes.iter().find(|a| a.path == arm.path) {
-            return Err(spec.source.error(
-                &arm.key(),
+            return Err(arm.error(
+                &spec.source,
                 format!(
                     "'{}' is also swept in {}; an arm may not set a swept parameter",
                     arm.path, axis.section
@@ -298,286 +326,356 @@ fn check_overlaps(spec: &SweepSpec) -> Result<(), SpecError> {
     Ok(())
 }
 
+/// `key` under `at` as a dotted path.
+fn join(at: &str, key: &str) -> String {
+    if at.is_empty() {
+        key.to_string()
+    } else {
+        format!("{at}.{key}")
+    }
+}
+
 struct Parser<'a> {
     src: &'a SpecSource,
 }
 
 impl Parser<'_> {
-    fn err(&self, path: &[&str], msg: impl Into<String>) -> SpecError {
-        self.src.error(path, msg)
+    fn err(&self, line: Option<usize>, key: &str, msg: impl Into<String>) -> SpecError {
+        self.src.error(line, key, msg)
     }
 
-    fn check_keys(&self, map: &Mapping, at: &[&str], allowed: &[&str]) -> Result<(), SpecError> {
-        for k in map.keys() {
-            let Some(k) = k.as_str() else {
-                return Err(self.err(at, format!("keys must be strings, found {}", describe(k))));
-            };
-            if !allowed.contains(&k) {
-                let mut path = at.to_vec();
-                path.push(k);
-                let hint = match locate::suggest(k, allowed.iter().copied()) {
+    fn check_keys(&self, entries: &[Entry], at: &str, allowed: &[&str]) -> Result<(), SpecError> {
+        for e in entries {
+            if !allowed.contains(&e.key.as_str()) {
+                let k = e.key.as_str();
+                // A truncated key (`metrics` for `metrics_csv`) is a typo too.
+                let near = scenario::nearest(k, allowed.iter().copied()).or_else(|| {
+                    allowed
+                        .iter()
+                        .copied()
+                        .find(|a| k.len() >= 3 && a.starts_with(k))
+                });
+                let hint = match near {
                     Some(s) => format!("; did you mean '{s}'?"),
                     None => format!("; expected one of: {}", allowed.join(", ")),
                 };
-                return Err(self.err(&path, format!("unknown key '{k}'{hint}")));
+                return Err(self.err(
+                    Some(e.key_line),
+                    &join(at, k),
+                    format!("unknown key '{k}'{hint}"),
+                ));
             }
         }
         Ok(())
     }
 
-    fn string(&self, v: &Value, at: &[&str]) -> Result<String, SpecError> {
-        v.as_str()
-            .map(str::to_string)
-            .ok_or_else(|| self.err(at, format!("expected a string, found {}", describe(v))))
+    fn string(&self, e: &Entry, key: &str) -> Result<String, SpecError> {
+        match &e.value.value {
+            Value::Str(s) => Ok(s.clone()),
+            _ => Err(self.err(
+                Some(e.key_line),
+                key,
+                format!("expected a string, found {}", e.value.describe()),
+            )),
+        }
     }
 
-    fn bool(&self, v: &Value, at: &[&str]) -> Result<bool, SpecError> {
-        v.as_bool()
-            .ok_or_else(|| self.err(at, format!("expected true or false, found {}", describe(v))))
+    fn bool(&self, e: &Entry, key: &str) -> Result<bool, SpecError> {
+        match e.value.value {
+            Value::Bool(b) => Ok(b),
+            _ => Err(self.err(
+                Some(e.key_line),
+                key,
+                format!("expected true or false, found {}", e.value.describe()),
+            )),
+        }
     }
 
-    fn int(&self, v: &Value, at: &[&str]) -> Result<i64, SpecError> {
-        v.as_i64()
-            .ok_or_else(|| self.err(at, format!("expected an integer, found {}", describe(v))))
+    fn int(&self, n: &Node, key: &str) -> Result<i64, SpecError> {
+        match n.value {
+            Value::Int(i) => Ok(i),
+            _ => Err(self.err(
+                Some(n.line),
+                key,
+                format!("expected an integer, found {}", n.describe()),
+            )),
+        }
     }
 
-    fn mapping<'v>(&self, v: &'v Value, at: &[&str], what: &str) -> Result<&'v Mapping, SpecError> {
-        v.as_mapping()
-            .ok_or_else(|| self.err(at, format!("expected {what}, found {}", describe(v))))
+    fn mapping<'n>(&self, e: &'n Entry, key: &str, what: &str) -> Result<&'n [Entry], SpecError> {
+        e.value.entries().ok_or_else(|| {
+            self.err(
+                Some(e.key_line),
+                key,
+                format!("expected {what}, found {}", e.value.describe()),
+            )
+        })
     }
 
-    fn bases(&self, root: &Mapping) -> Result<(&'static str, Vec<String>), SpecError> {
-        let (key, v) = match (root.get("base"), root.get("bases")) {
-            (Some(_), Some(_)) => {
-                return Err(self.err(&["bases"], "give either 'base' or 'bases', not both"))
+    fn bases(
+        &self,
+        base: Option<&Entry>,
+        bases: Option<&Entry>,
+    ) -> Result<((&'static str, usize), Vec<String>), SpecError> {
+        let (key, e) = match (base, bases) {
+            (Some(_), Some(b)) => {
+                return Err(self.err(
+                    Some(b.key_line),
+                    "bases",
+                    "give either 'base' or 'bases', not both",
+                ))
             }
-            (Some(v), None) => ("base", v),
-            (None, Some(v)) => ("bases", v),
+            (Some(e), None) => ("base", e),
+            (None, Some(e)) => ("bases", e),
             (None, None) => {
                 return Err(self.err(
-                    &[],
+                    None,
+                    "",
                     "missing 'base' (the base scenario, relative to this file)",
                 ))
             }
         };
-        let list: Vec<String> = match v {
-            Value::String(s) => vec![s.clone()],
-            Value::Sequence(items) => items
+        let list: Vec<String> = match &e.value.value {
+            Value::Str(s) => vec![s.clone()],
+            Value::Seq(items) => items
                 .iter()
-                .map(|i| self.string(i, &[key]))
+                .map(|i| match &i.value {
+                    Value::Str(s) => Ok(s.clone()),
+                    _ => Err(self.err(
+                        Some(i.line),
+                        key,
+                        format!("expected a path, found {}", i.describe()),
+                    )),
+                })
                 .collect::<Result<_, _>>()?,
-            other => {
+            _ => {
                 return Err(self.err(
-                    &[key],
+                    Some(e.key_line),
+                    key,
                     format!(
                         "expected a path or a list of paths, found {}",
-                        describe(other)
+                        e.value.describe()
                     ),
                 ))
             }
         };
+        let at = Some(e.key_line);
         if list.is_empty() {
-            return Err(self.err(&[key], "needs at least one base scenario"));
+            return Err(self.err(at, key, "needs at least one base scenario"));
         }
         for (i, b) in list.iter().enumerate() {
             if b.trim().is_empty() {
-                return Err(self.err(&[key], "empty base scenario path"));
+                return Err(self.err(at, key, "empty base scenario path"));
             }
             if list[..i].contains(b) {
-                return Err(self.err(&[key], format!("base scenario '{b}' is listed twice")));
+                return Err(self.err(at, key, format!("base scenario '{b}' is listed twice")));
             }
         }
-        Ok((key, list))
+        Ok(((key, e.key_line), list))
     }
 
-    fn seeds(&self, v: &Value) -> Result<Vec<i64>, SpecError> {
-        let at = ["seeds"];
-        let seeds: Vec<i64> = match v {
-            Value::Mapping(m) => {
-                self.check_keys(m, &at, SEED_KEYS)?;
-                let start = match m.get("start") {
-                    Some(s) => self.int(s, &["seeds", "start"])?,
+    fn seeds(&self, e: &Entry) -> Result<Vec<i64>, SpecError> {
+        let at = Some(e.key_line);
+        let seeds: Vec<i64> = match &e.value.value {
+            Value::Map(m) => {
+                self.check_keys(m, "seeds", SEED_KEYS)?;
+                let field = |k: &str| m.iter().find(|f| f.key == k);
+                let start = match field("start") {
+                    Some(f) => self.int(&f.value, "seeds.start")?,
                     None => 0,
                 };
-                let count = match m.get("count") {
-                    Some(c) => self.int(c, &["seeds", "count"])?,
+                let count = match field("count") {
+                    Some(f) => self.int(&f.value, "seeds.count")?,
                     None => {
-                        return Err(self.err(&at, "missing 'count' (seeds: {start: 0, count: 20})"))
+                        return Err(self.err(
+                            at,
+                            "seeds",
+                            "missing 'count' (seeds: {start: 0, count: 20})",
+                        ))
                     }
                 };
                 if count < 1 {
+                    let line = field("count").map(|f| f.key_line);
                     return Err(self.err(
-                        &["seeds", "count"],
+                        line,
+                        "seeds.count",
                         format!("count must be at least 1, got {count}"),
                     ));
                 }
                 if start.checked_add(count).is_none() {
-                    return Err(self.err(&["seeds"], "seed range overflows a 64-bit integer"));
+                    return Err(self.err(at, "seeds", "seed range overflows a 64-bit integer"));
                 }
                 (start..start + count).collect()
             }
-            Value::Sequence(items) => {
+            Value::Seq(items) => {
                 let list: Vec<i64> = items
                     .iter()
-                    .map(|i| self.int(i, &at))
+                    .map(|i| self.int(i, "seeds"))
                     .collect::<Result<_, _>>()?;
                 if list.is_empty() {
-                    return Err(self.err(&at, "needs at least one seed"));
+                    return Err(self.err(at, "seeds", "needs at least one seed"));
                 }
                 for (i, s) in list.iter().enumerate() {
                     if list[..i].contains(s) {
-                        return Err(self.err(&at, format!("seed {s} is listed twice")));
+                        return Err(self.err(
+                            Some(items[i].line),
+                            "seeds",
+                            format!("seed {s} is listed twice"),
+                        ));
                     }
                 }
                 list
             }
-            other => {
+            _ => {
                 return Err(self.err(
-                    &at,
+                    at,
+                    "seeds",
                     format!(
                         "expected {{start, count}} or a list of seeds, found {}",
-                        describe(other)
+                        e.value.describe()
                     ),
                 ))
             }
         };
         if let Some(neg) = seeds.iter().find(|s| **s < 0) {
-            return Err(self.err(&at, format!("seeds must be non-negative, got {neg}")));
+            return Err(self.err(
+                at,
+                "seeds",
+                format!("seeds must be non-negative, got {neg}"),
+            ));
         }
         Ok(seeds)
     }
 
-    fn assignments(&self, v: Option<&Value>, at: &[&str]) -> Result<Vec<Assignment>, SpecError> {
-        let Some(v) = v else { return Ok(Vec::new()) };
-        if v.is_null() {
+    fn assignments(&self, e: Option<&Entry>, section: &str) -> Result<Vec<Assignment>, SpecError> {
+        let Some(e) = e.filter(|e| !e.value.is_null()) else {
             return Ok(Vec::new());
-        }
-        let map = self.mapping(v, at, "a mapping of parameter paths to values")?;
-        let mut out = Vec::with_capacity(map.len());
-        for (k, val) in map {
-            let path = self.param_path(k, at)?;
-            let mut key = at.to_vec();
-            key.push(&path);
-            let value = self.scalar(val, &key)?;
+        };
+        let entries = self.mapping(e, section, "a mapping of parameter paths to values")?;
+        let mut out = Vec::with_capacity(entries.len());
+        for f in entries {
+            let path = self.param_path(f, section)?;
+            let value = self.scalar(&f.value, &join(section, &path))?;
             out.push(Assignment {
-                section: at.iter().map(|s| s.to_string()).collect(),
                 path,
                 value,
+                section: section.to_string(),
+                line: f.key_line,
             });
         }
         Ok(out)
     }
 
-    fn param_path(&self, k: &Value, at: &[&str]) -> Result<String, SpecError> {
-        let Some(path) = k.as_str() else {
-            return Err(self.err(
-                at,
-                format!("parameter paths must be strings, found {}", describe(k)),
-            ));
-        };
+    fn param_path(&self, e: &Entry, section: &str) -> Result<String, SpecError> {
+        let path = e.key.as_str();
         if !path.contains('.') || path.split('.').any(str::is_empty) {
-            let mut key = at.to_vec();
-            key.push(path);
             return Err(self.err(
-                &key,
-                format!("'{path}' is not a dotted parameter path (write e.g. governance.audit_probability: 0.2)"),
+                Some(e.key_line),
+                &join(section, path),
+                format!(
+                    "'{path}' is not a dotted parameter path (write e.g. governance.audit_probability: 0.2)"
+                ),
             ));
         }
         Ok(path.to_string())
     }
 
-    fn scalar(&self, v: &Value, at: &[&str]) -> Result<ParamValue, SpecError> {
-        match v {
+    fn scalar(&self, n: &Node, key: &str) -> Result<ParamValue, SpecError> {
+        let bad = |what: String| Err(self.err(Some(n.line), key, what));
+        match &n.value {
             Value::Bool(b) => Ok(ParamValue::Bool(*b)),
-            Value::Number(n) => {
-                if let Some(i) = n.as_i64() {
-                    Ok(ParamValue::Int(i))
-                } else if let Some(f) = n.as_f64().filter(|f| f.is_finite() && n.as_u64().is_none()) {
-                    Ok(ParamValue::Float(f))
-                } else {
-                    Err(self.err(at, format!("{n} is not a usable number")))
-                }
-            }
-            Value::String(s) => Ok(ParamValue::Str(s.clone())),
-            Value::Mapping(_) => Err(self.err(
-                at,
-                "expected a value, found a mapping; write each parameter as a dotted path (governance.audit_enabled: false)",
-            )),
-            other => Err(self.err(at, format!("expected a value, found {}", describe(other)))),
+            Value::Int(i) => Ok(ParamValue::Int(*i)),
+            Value::Float(f) if f.is_finite() => Ok(ParamValue::Float(*f)),
+            Value::Float(_) => bad(format!("{} is not a usable number", n.describe())),
+            Value::Str(s) => Ok(ParamValue::Str(s.clone())),
+            Value::Map(_) => bad(
+                "expected a value, found a mapping; write each parameter as a dotted path (governance.audit_enabled: false)"
+                    .to_string(),
+            ),
+            Value::Seq(_) | Value::Null => bad(format!("expected a value, found {}", n.describe())),
         }
     }
 
-    fn axes(&self, v: Option<&Value>, section: &'static str) -> Result<Vec<Axis>, SpecError> {
-        let Some(v) = v else { return Ok(Vec::new()) };
-        if v.is_null() {
+    fn axes(&self, e: Option<&Entry>, section: &'static str) -> Result<Vec<Axis>, SpecError> {
+        let Some(e) = e.filter(|e| !e.value.is_null()) else {
             return Ok(Vec::new());
-        }
-        let map = self.mapping(v, &[section], "a mapping of parameter paths to value lists")?;
-        let mut out = Vec::with_capacity(map.len());
-        for (k, val) in map {
-            let path = self.param_path(k, &[section])?;
-            let at = [section, path.as_str()];
-            let values = match val {
-                Value::Sequence(items) => items
+        };
+        let entries = self.mapping(e, section, "a mapping of parameter paths to value lists")?;
+        let mut out = Vec::with_capacity(entries.len());
+        for f in entries {
+            let path = self.param_path(f, section)?;
+            let key = join(section, &path);
+            let at = Some(f.key_line);
+            let values = match &f.value.value {
+                Value::Seq(items) => items
                     .iter()
-                    .map(|i| self.scalar(i, &at))
+                    .map(|i| self.scalar(i, &key))
                     .collect::<Result<Vec<_>, _>>()?,
-                Value::Mapping(m) if section == "grid" => self.range(m, &at)?,
-                other => {
+                Value::Map(m) if section == "grid" => self.range(m, &key, f.key_line)?,
+                _ => {
                     let want = if section == "grid" {
                         "a list of values or {start, stop, step}"
                     } else {
                         "a list of values"
                     };
-                    return Err(
-                        self.err(&at, format!("expected {want}, found {}", describe(other)))
-                    );
+                    return Err(self.err(
+                        at,
+                        &key,
+                        format!("expected {want}, found {}", f.value.describe()),
+                    ));
                 }
             };
             if values.is_empty() {
-                return Err(self.err(&at, "needs at least one value"));
+                return Err(self.err(at, &key, "needs at least one value"));
             }
             for (i, a) in values.iter().enumerate() {
                 if values[..i].iter().any(|b| same_value(a, b)) {
-                    return Err(self.err(&at, format!("value {} is listed twice", render(a))));
+                    return Err(self.err(at, &key, format!("value {} is listed twice", render(a))));
                 }
             }
             out.push(Axis {
                 path,
                 values,
                 section,
+                line: f.key_line,
             });
         }
         Ok(out)
     }
 
     /// `{start, stop, step}`: `stop` is included when the steps land on it.
-    fn range(&self, m: &Mapping, at: &[&str]) -> Result<Vec<ParamValue>, SpecError> {
-        self.check_keys(m, at, RANGE_KEYS)?;
+    fn range(&self, m: &[Entry], key: &str, line: usize) -> Result<Vec<ParamValue>, SpecError> {
+        self.check_keys(m, key, RANGE_KEYS)?;
         let get = |k: &str| -> Result<ParamValue, SpecError> {
-            let mut key = at.to_vec();
-            key.push(k);
-            match m.get(k) {
-                Some(v) => match self.scalar(v, &key)? {
-                    n @ (ParamValue::Int(_) | ParamValue::Float(_)) => Ok(n),
-                    other => {
-                        Err(self.err(&key, format!("expected a number, found {}", render(&other))))
-                    }
-                },
-                None => Err(self.err(at, format!("range needs '{k}' (start, stop, step)"))),
+            let Some(f) = m.iter().find(|f| f.key == k) else {
+                return Err(self.err(
+                    Some(line),
+                    key,
+                    format!("range needs '{k}' (start, stop, step)"),
+                ));
+            };
+            match self.scalar(&f.value, &join(key, k))? {
+                n @ (ParamValue::Int(_) | ParamValue::Float(_)) => Ok(n),
+                _ => Err(self.err(
+                    Some(f.key_line),
+                    &join(key, k),
+                    format!("expected a number, found {}", f.value.describe()),
+                )),
             }
         };
         let (start, stop, step) = (get("start")?, get("stop")?, get("step")?);
+        let at = Some(line);
         if let (ParamValue::Int(a), ParamValue::Int(b), ParamValue::Int(s)) = (&start, &stop, &step)
         {
             let (a, b, s) = (*a, *b, *s);
             if s == 0 || (b - a).signum() * s.signum() < 0 {
-                return Err(self.err(at, format!("step {s} never gets from {a} to {b}")));
+                return Err(self.err(at, key, format!("step {s} never gets from {a} to {b}")));
             }
             let n = (b - a) / s + 1;
             if n as usize > MAX_RANGE_LEN {
                 return Err(self.err(
                     at,
+                    key,
                     format!("range has {n} values (more than {MAX_RANGE_LEN})"),
                 ));
             }
@@ -585,13 +683,14 @@ impl Parser<'_> {
         }
         let (a, b, s) = (as_f64(&start), as_f64(&stop), as_f64(&step));
         if s == 0.0 || (b - a) * s < 0.0 {
-            return Err(self.err(at, format!("step {s} never gets from {a} to {b}")));
+            return Err(self.err(at, key, format!("step {s} never gets from {a} to {b}")));
         }
         // Tolerate float error at the end (0.1 to 0.5 step 0.1 has 5 values).
         let n = ((b - a) / s + 1e-9).floor() as usize + 1;
         if n > MAX_RANGE_LEN {
             return Err(self.err(
                 at,
+                key,
                 format!("range has {n} values (more than {MAX_RANGE_LEN})"),
             ));
         }
@@ -604,31 +703,31 @@ impl Parser<'_> {
             .collect())
     }
 
-    fn variants(&self, v: Option<&Value>) -> Result<Vec<Variant>, SpecError> {
-        let Some(v) = v else { return Ok(Vec::new()) };
-        if v.is_null() {
+    fn variants(&self, e: Option<&Entry>) -> Result<Vec<Variant>, SpecError> {
+        let Some(e) = e.filter(|e| !e.value.is_null()) else {
             return Ok(Vec::new());
-        }
-        let map = self.mapping(v, &["variants"], "a mapping of variant names to overrides")?;
-        let mut out = Vec::with_capacity(map.len());
-        for (k, val) in map {
-            let Some(name) = k.as_str() else {
-                return Err(self.err(
-                    &["variants"],
-                    format!("variant names must be strings, found {}", describe(k)),
-                ));
-            };
+        };
+        let entries = self.mapping(e, "variants", "a mapping of variant names to overrides")?;
+        let mut out = Vec::with_capacity(entries.len());
+        for f in entries {
+            let name = f.key.as_str();
+            let key = join("variants", name);
             if name == "baseline" || name.is_empty() || name.contains([',', '=']) {
                 return Err(self.err(
-                    &["variants", name],
+                    Some(f.key_line),
+                    &key,
                     format!(
                         "'{name}' cannot name a variant (reserved, empty, or contains ',' or '=')"
                     ),
                 ));
             }
-            let assignments = self.assignments(Some(val), &["variants", name])?;
+            let assignments = self.assignments(Some(f), &key)?;
             if assignments.is_empty() {
-                return Err(self.err(&["variants", name], "a variant needs at least one override"));
+                return Err(self.err(
+                    Some(f.key_line),
+                    &key,
+                    "a variant needs at least one override",
+                ));
             }
             out.push(Variant {
                 name: name.to_string(),
@@ -638,23 +737,17 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    fn outputs(&self, v: Option<&Value>) -> Result<OutputsSpec, SpecError> {
+    fn outputs(&self, e: Option<&Entry>) -> Result<OutputsSpec, SpecError> {
         let mut out = OutputsSpec::default();
-        let Some(v) = v else { return Ok(out) };
-        let map = self.mapping(
-            v,
-            &["outputs"],
-            "a mapping (dir, metrics_csv, events_jsonl)",
-        )?;
-        self.check_keys(map, &["outputs"], OUTPUT_KEYS)?;
-        if let Some(d) = map.get("dir") {
-            out.dir = Some(self.string(d, &["outputs", "dir"])?);
-        }
-        if let Some(b) = map.get("metrics_csv") {
-            out.metrics_csv = self.bool(b, &["outputs", "metrics_csv"])?;
-        }
-        if let Some(b) = map.get("events_jsonl") {
-            out.events_jsonl = self.bool(b, &["outputs", "events_jsonl"])?;
+        let Some(e) = e else { return Ok(out) };
+        let entries = self.mapping(e, "outputs", "a mapping (dir, metrics_csv, events_jsonl)")?;
+        self.check_keys(entries, "outputs", OUTPUT_KEYS)?;
+        for f in entries {
+            match f.key.as_str() {
+                "dir" => out.dir = Some(self.string(f, "outputs.dir")?),
+                "metrics_csv" => out.metrics_csv = self.bool(f, "outputs.metrics_csv")?,
+                _ => out.events_jsonl = self.bool(f, "outputs.events_jsonl")?,
+            }
         }
         Ok(out)
     }
@@ -684,27 +777,8 @@ pub fn render(v: &ParamValue) -> String {
     match v {
         ParamValue::Bool(b) => b.to_string(),
         ParamValue::Int(i) => i.to_string(),
-        ParamValue::Float(f) => {
-            let s = f.to_string();
-            if s.contains(['.', 'e', 'E', 'N', 'i']) {
-                s
-            } else {
-                format!("{s}.0")
-            }
-        }
+        ParamValue::Float(f) => yaml::format_float(*f),
         ParamValue::Str(s) => s.clone(),
-    }
-}
-
-fn describe(v: &Value) -> String {
-    match v {
-        Value::Null => "nothing (null)".to_string(),
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string '{s}'"),
-        Value::Sequence(_) => "a list".to_string(),
-        Value::Mapping(_) => "a mapping".to_string(),
-        Value::Tagged(t) => format!("a tagged value {}", t.tag),
     }
 }
 
@@ -814,6 +888,15 @@ mod tests {
                 "{text:?}: got '{e}', want '{want}'"
             );
         }
+    }
+
+    #[test]
+    fn values_resolve_as_in_scenario_files() {
+        // PyYAML (YAML 1.1) rules, like the scenario loader: `yes` is true.
+        let s = ok("base: a.yaml\nseeds: [1]\nbaseline: {governance.audit_enabled: yes, governance.x: '0.5'}\n");
+        assert_eq!(s.baseline[0].value, ParamValue::Bool(true));
+        assert_eq!(s.baseline[1].value, ParamValue::Str("0.5".into()));
+        assert_eq!(s.baseline[1].line, 3);
     }
 
     #[test]

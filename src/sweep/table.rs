@@ -23,8 +23,8 @@ use crate::scenario::params::{ParamKind, ParamValue};
 /// Bump when a column is added, removed, renamed or retyped.
 pub const SCHEMA_VERSION: &str = "1";
 /// Rows per row group (the unit that is held in memory before writing).
-pub const RUNS_ROW_GROUP: usize = 4096;
-pub const EPOCHS_ROW_GROUP: usize = 65536;
+pub const RUNS_ROW_GROUP: usize = 1024;
+pub const EPOCHS_ROW_GROUP: usize = 8192;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColType {
@@ -367,6 +367,8 @@ pub struct TableSink {
     table: Table,
     buffer: RowBuffer,
     file: ParquetFile,
+    /// Metric columns, all null in a failed run's row.
+    n_metrics: usize,
 }
 
 impl TableSink {
@@ -381,6 +383,7 @@ impl TableSink {
             table,
             buffer,
             file,
+            n_metrics: metric_columns(plan, table).len(),
         })
     }
 
@@ -435,7 +438,7 @@ impl TableSink {
                 b.push(Cell::Null);
             }
             Outcome::Failed(msg) => {
-                for _ in 0..metric_columns(plan, Table::Runs).len() {
+                for _ in 0..self.n_metrics {
                     b.push(Cell::Null);
                 }
                 b.push(Cell::Str("failed"));

@@ -32,7 +32,7 @@ impl Adversarial {
         if self.attack_cooldown > 0 {
             self.attack_cooldown -= 1;
         }
-        for a in obs.visible_agents {
+        for a in obs.visible() {
             if self.cfg.target_honest
                 && a.kind == AgentKind::Honest
                 && (a.resources > 50.0 || a.reputation > 0.0)
@@ -75,11 +75,10 @@ impl Adversarial {
                 .unwrap_or(obs.visible_posts[0]);
             return Action::Vote { post, up: false };
         }
-        if obs.can_interact && !obs.visible_agents.is_empty() {
+        if obs.can_interact && obs.has_visible() {
             self.collect_targets(obs);
             if self.scratch.is_empty() {
-                self.scratch
-                    .extend(obs.visible_agents.iter().map(|a| a.idx));
+                self.scratch.extend(obs.visible().map(|a| a.idx));
             }
             let counterparty = self.scratch[rng.choice_index(self.scratch.len())];
             return Action::Propose {
@@ -93,12 +92,8 @@ impl Adversarial {
     fn collect_targets(&mut self, obs: &Observation) {
         self.scratch.clear();
         let targets = &self.target_list;
-        self.scratch.extend(
-            obs.visible_agents
-                .iter()
-                .map(|a| a.idx)
-                .filter(|&i| targets[i]),
-        );
+        self.scratch
+            .extend(obs.visible().map(|a| a.idx).filter(|&i| targets[i]));
     }
 
     fn attack(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {

@@ -65,7 +65,7 @@ impl Deceptive {
         if self.should_exploit() && obs.can_interact {
             let thr = self.cfg.exploitation_threshold;
             let mut best: Option<(usize, f64)> = None;
-            for a in obs.visible_agents {
+            for a in obs.visible() {
                 let t = self.trust_or(a.idx, 0.0);
                 // First of the highest (stable descending sort).
                 if t > thr && a.resources > 50.0 && best.is_none_or(|(_, bt)| t > bt) {
@@ -91,16 +91,12 @@ impl Deceptive {
             let post = obs.visible_posts[rng.choice_index(obs.visible_posts.len())];
             return Action::Vote { post, up: true };
         }
-        if obs.can_interact && !obs.visible_agents.is_empty() {
+        if obs.can_interact && obs.has_visible() {
             self.scratch.clear();
             let phase = self.cfg.trust_building_phase;
             let iw = &self.interactions_with;
-            self.scratch.extend(
-                obs.visible_agents
-                    .iter()
-                    .map(|a| a.idx)
-                    .filter(|&i| iw[i] < phase),
-            );
+            self.scratch
+                .extend(obs.visible().map(|a| a.idx).filter(|&i| iw[i] < phase));
             if self.scratch.is_empty() {
                 return Action::Noop;
             }

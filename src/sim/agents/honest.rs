@@ -58,14 +58,10 @@ impl Honest {
             self.memory.push_vote(post);
             return Action::Vote { post, up: true };
         }
-        if obs.can_interact
-            && rng.random() < self.cfg.interact_probability
-            && !obs.visible_agents.is_empty()
-        {
+        if obs.can_interact && rng.random() < self.cfg.interact_probability && obs.has_visible() {
             self.ranked.clear();
             self.ranked.extend(
-                obs.visible_agents
-                    .iter()
+                obs.visible()
                     .map(|a| (a.idx, trust.get(a.idx)))
                     .filter(|&(_, t)| t >= 0.3),
             );

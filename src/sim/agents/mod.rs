@@ -38,7 +38,7 @@ pub struct PendingView {
     pub initiator: usize,
 }
 
-/// One `visible_agents` record: copies taken when the observation is built.
+/// One `visible_agents` record (values as of the observation).
 #[derive(Debug, Clone, Copy)]
 pub struct VisibleAgent {
     pub idx: usize,
@@ -57,8 +57,38 @@ pub struct Observation<'a> {
     pub visible_posts: &'a [usize],
     pub feed: &'a Feed,
     pub first_pending: Option<PendingView>,
-    /// Registration order, state-frozen agents and self excluded.
-    pub visible_agents: &'a [VisibleAgent],
+    /// The observing agent.
+    pub me: usize,
+    /// State-unfrozen agents in registration order (self included;
+    /// [`Observation::visible`] skips it); with a network only the
+    /// observer's neighbours.
+    pub unfrozen: &'a [usize],
+    pub kinds: &'a [AgentKind],
+    /// Reputation and resources as the observer sees them (live values, or
+    /// noised copies with observation noise on). Nothing changes between
+    /// building an observation and acting on it, so live reads equal the
+    /// reference's copies.
+    pub reputation: &'a [f64],
+    pub resources_of: &'a [f64],
+}
+
+impl Observation<'_> {
+    /// `visible_agents`: registration order, state-frozen agents and self excluded.
+    pub fn visible(&self) -> impl Iterator<Item = VisibleAgent> + '_ {
+        self.unfrozen
+            .iter()
+            .filter(move |&&i| i != self.me)
+            .map(move |&i| VisibleAgent {
+                idx: i,
+                kind: self.kinds[i],
+                reputation: self.reputation[i],
+                resources: self.resources_of[i],
+            })
+    }
+
+    pub fn has_visible(&self) -> bool {
+        self.unfrozen.iter().any(|&i| i != self.me)
+    }
 }
 
 /// What an agent decided to do.

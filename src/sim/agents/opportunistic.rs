@@ -28,8 +28,7 @@ impl Opportunistic {
         if let Some(p) = obs.first_pending {
             // offered_transfer is always 0 for core proposals (§14.32).
             let known_good = obs
-                .visible_agents
-                .iter()
+                .visible()
                 .any(|a| a.idx == p.initiator && a.reputation > 0.0);
             return if known_good || rng.random() < 0.4 {
                 Action::Accept(p.proposal_id)
@@ -49,11 +48,10 @@ impl Opportunistic {
                 up: true,
             };
         }
-        if obs.can_interact && !obs.visible_agents.is_empty() {
+        if obs.can_interact && obs.has_visible() {
             self.scratch.clear();
             self.scratch.extend(
-                obs.visible_agents
-                    .iter()
+                obs.visible()
                     .filter(|a| a.resources > 80.0 || a.reputation > 0.5)
                     .map(|a| a.idx),
             );

@@ -1,0 +1,623 @@
+//! Collusion detection lever (governance-metrics-io.md §1.4 "Collusion
+//! detection"): every finalized interaction goes into an unbounded history;
+//! at epoch start the detector scores agent pairs and groups over the whole
+//! history and the lever penalises agents whose risk reaches the threshold.
+//! Means and deviations are numpy's (pairwise sums, BLAS correlation).
+
+use super::Effect;
+use crate::metrics::numpy;
+use crate::scenario::GovernanceConfig;
+
+/// One finalized interaction as the detector reads it; `c_a`/`c_b` are the
+/// interaction's final governance costs (the reference stores the object
+/// and adds the costs to it after the levers have run).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CollusionRecord {
+    pub initiator: usize,
+    pub counterparty: usize,
+    pub accepted: bool,
+    pub p: f64,
+    pub tau: f64,
+    pub c_a: f64,
+    pub c_b: f64,
+}
+
+/// The figures of the latest analysis (reported with a one-epoch lag).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CollusionReport {
+    pub ecosystem_collusion_risk: f64,
+    pub n_flagged_pairs: u64,
+    pub n_flagged_groups: u64,
+    pub avg_pair_collusion_score: f64,
+    pub max_pair_collusion_score: f64,
+    /// Risk per agent of the analysed list, in list order.
+    pub agent_collusion_risk: Vec<(usize, f64)>,
+}
+
+impl CollusionReport {
+    /// `agent_collusion_risk.get(agent, 0.0)`.
+    pub fn risk_of(&self, agent: usize) -> f64 {
+        self.agent_collusion_risk
+            .iter()
+            .find(|(a, _)| *a == agent)
+            .map_or(0.0, |(_, r)| *r)
+    }
+}
+
+/// One analysed agent pair: `a` has the lexicographically smaller id.
+struct PairScore {
+    a: usize,
+    b: usize,
+    score: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Collusion {
+    frequency_threshold: f64,
+    min_interactions: i64,
+    score_threshold: f64,
+    penalty_multiplier: f64,
+    realtime_penalty: bool,
+    realtime_rate: f64,
+    clear_history_on_epoch: bool,
+    /// Registered agent ids, registration order (the orchestrator's list).
+    agent_ids: Vec<String>,
+    history: Vec<CollusionRecord>,
+    pub latest: Option<CollusionReport>,
+}
+
+/// Python's `max(x, y)`: the first argument unless the second is larger.
+fn py_max(x: f64, y: f64) -> f64 {
+    if y > x {
+        y
+    } else {
+        x
+    }
+}
+
+/// Python's `min(x, y)`: the first argument unless the second is smaller.
+fn py_min(x: f64, y: f64) -> f64 {
+    if y < x {
+        y
+    } else {
+        x
+    }
+}
+
+impl Collusion {
+    pub fn new(cfg: &GovernanceConfig) -> Collusion {
+        Collusion {
+            frequency_threshold: cfg.collusion_frequency_threshold,
+            min_interactions: cfg.collusion_min_interactions,
+            score_threshold: cfg.collusion_score_threshold,
+            penalty_multiplier: cfg.collusion_penalty_multiplier,
+            realtime_penalty: cfg.collusion_realtime_penalty,
+            realtime_rate: cfg.collusion_realtime_rate,
+            clear_history_on_epoch: cfg.collusion_clear_history_on_epoch,
+            agent_ids: Vec::new(),
+            history: Vec::new(),
+            latest: None,
+        }
+    }
+
+    /// `set_agent_ids`: the analysis covers these agents (index = position).
+    pub fn set_agent_ids(&mut self, ids: &[String]) {
+        self.agent_ids = ids.to_vec();
+    }
+
+    /// Record the interaction (costs still zero); with the real-time
+    /// penalty on and both parties at or above the threshold in the latest
+    /// report, return the (equal) costs for both parties.
+    pub fn on_interaction(&mut self, record: CollusionRecord) -> Option<(f64, f64)> {
+        self.history.push(record);
+        if !self.realtime_penalty {
+            return None;
+        }
+        let report = self.latest.as_ref()?;
+        let init = report.risk_of(record.initiator);
+        let counter = report.risk_of(record.counterparty);
+        if init < self.score_threshold || counter < self.score_threshold {
+            return None;
+        }
+        let penalty = self.realtime_rate * (init + counter) / 2.0;
+        Some((penalty, penalty))
+    }
+
+    /// Write the interaction's final costs into the newest history entry.
+    pub fn settle_costs(&mut self, c_a: f64, c_b: f64) {
+        if let Some(last) = self.history.last_mut() {
+            last.c_a = c_a;
+            last.c_b = c_b;
+        }
+    }
+
+    /// Analyse the whole history and penalise flagged agents.
+    pub fn on_epoch_start(&mut self, effect: &mut Effect) {
+        if (self.history.len() as i64) < self.min_interactions {
+            return;
+        }
+        let report = self.analyze();
+        for &(agent, risk) in &report.agent_collusion_risk {
+            if risk >= self.score_threshold {
+                let rep = -risk * self.penalty_multiplier;
+                effect.add_reputation(agent, rep);
+                effect.add_resources(agent, rep * 10.0);
+            }
+        }
+        self.latest = Some(report);
+        if self.clear_history_on_epoch {
+            self.history.clear();
+        }
+    }
+
+    /// The agent list: the registered ids, or (none set) every agent seen.
+    fn agents(&self) -> Vec<usize> {
+        if !self.agent_ids.is_empty() {
+            return (0..self.agent_ids.len()).collect();
+        }
+        let mut seen: Vec<usize> = self
+            .history
+            .iter()
+            .flat_map(|r| [r.initiator, r.counterparty])
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen
+    }
+
+    /// Pair keys order agents by their id strings, as the reference sorts them.
+    fn id_less(&self, x: usize, y: usize) -> bool {
+        match (self.agent_ids.get(x), self.agent_ids.get(y)) {
+            (Some(a), Some(b)) => a < b,
+            _ => x < y,
+        }
+    }
+
+    fn analyze(&self) -> CollusionReport {
+        let agents = self.agents();
+        let listed = |i: usize| agents.contains(&i);
+        let interactions: Vec<&CollusionRecord> = self
+            .history
+            .iter()
+            .filter(|r| listed(r.initiator) && listed(r.counterparty))
+            .collect();
+        if interactions.is_empty() {
+            return CollusionReport::default();
+        }
+
+        // Unordered pairs in first-seen order, each with its interactions.
+        let mut pairs: Vec<(usize, usize, Vec<&CollusionRecord>)> = Vec::new();
+        for &r in &interactions {
+            let (a, b) = if self.id_less(r.counterparty, r.initiator) {
+                (r.counterparty, r.initiator)
+            } else {
+                (r.initiator, r.counterparty)
+            };
+            match pairs.iter_mut().find(|(x, y, _)| *x == a && *y == b) {
+                Some((_, _, list)) => list.push(r),
+                None => pairs.push((a, b, vec![r])),
+            }
+        }
+        let counts: Vec<f64> = pairs.iter().map(|(_, _, l)| l.len() as f64).collect();
+        let count_mean = numpy::mean(&counts).unwrap_or(0.0);
+        let count_std = numpy::std(&counts).unwrap_or(0.0);
+
+        let scored: Vec<PairScore> = pairs
+            .iter()
+            .filter(|(_, _, list)| (list.len() as i64) >= self.min_interactions)
+            .map(|(a, b, list)| PairScore {
+                a: *a,
+                b: *b,
+                score: self.pair_score(*a, list, counts.len(), count_mean, count_std),
+            })
+            .collect();
+
+        let mut suspicious: Vec<&PairScore> = scored
+            .iter()
+            .filter(|s| s.score >= self.score_threshold)
+            .collect();
+        // Stable, descending: ties keep first-seen order.
+        suspicious.sort_by(|x, y| {
+            y.score
+                .partial_cmp(&x.score)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let groups = self.groups(&suspicious, &interactions);
+
+        let mut risk: Vec<(usize, f64)> = agents.iter().map(|&a| (a, 0.0)).collect();
+        let raise = |risk: &mut Vec<(usize, f64)>, agent: usize, score: f64| {
+            if let Some((_, r)) = risk.iter_mut().find(|(a, _)| *a == agent) {
+                *r = py_max(*r, score);
+            }
+        };
+        for s in &scored {
+            raise(&mut risk, s.a, s.score);
+            raise(&mut risk, s.b, s.score);
+        }
+        for (members, score) in &groups {
+            for &m in members {
+                raise(&mut risk, m, *score);
+            }
+        }
+
+        let n_agents = agents.len();
+        let ecosystem = if scored.is_empty() && groups.is_empty() {
+            0.0
+        } else {
+            let possible = (n_agents * n_agents.saturating_sub(1)) as f64 / 2.0;
+            let pair_fraction = if possible > 0.0 {
+                suspicious.len() as f64 / possible
+            } else {
+                0.0
+            };
+            let mut in_groups: Vec<usize> = groups.iter().flat_map(|(m, _)| m.clone()).collect();
+            in_groups.sort_unstable();
+            in_groups.dedup();
+            let group_fraction = if n_agents > 0 {
+                in_groups.len() as f64 / n_agents as f64
+            } else {
+                0.0
+            };
+            let max_group = groups
+                .iter()
+                .map(|(_, s)| *s)
+                .fold(None, |m: Option<f64>, s| {
+                    Some(m.map_or(s, |m| py_max(m, s)))
+                });
+            let r = 0.3 * pair_fraction + 0.3 * group_fraction + 0.4 * max_group.unwrap_or(0.0);
+            py_min(1.0, r)
+        };
+
+        let scores: Vec<f64> = scored.iter().map(|s| s.score).collect();
+        CollusionReport {
+            ecosystem_collusion_risk: ecosystem,
+            n_flagged_pairs: suspicious.len() as u64,
+            n_flagged_groups: groups.len() as u64,
+            avg_pair_collusion_score: numpy::mean(&scores).unwrap_or(0.0),
+            max_pair_collusion_score: scores
+                .iter()
+                .copied()
+                .fold(None, |m: Option<f64>, s| {
+                    Some(m.map_or(s, |m| py_max(m, s)))
+                })
+                .unwrap_or(0.0),
+            agent_collusion_risk: risk,
+        }
+    }
+
+    /// The composite score of one analysed pair (`a` = smaller id).
+    fn pair_score(
+        &self,
+        a: usize,
+        list: &[&CollusionRecord],
+        n_pairs: usize,
+        count_mean: f64,
+        count_std: f64,
+    ) -> f64 {
+        let n = list.len();
+        let accepted = list.iter().filter(|r| r.accepted).count();
+        let mutual_acceptance = accepted as f64 / n as f64;
+
+        let mut benefits_a = Vec::with_capacity(n);
+        let mut benefits_b = Vec::with_capacity(n);
+        let mut p_by_a = Vec::new();
+        let mut p_by_b = Vec::new();
+        for r in list {
+            if r.initiator == a {
+                benefits_a.push(-r.tau - r.c_a);
+                benefits_b.push(r.tau - r.c_b);
+                p_by_a.push(r.p);
+            } else {
+                benefits_b.push(-r.tau - r.c_a);
+                benefits_a.push(r.tau - r.c_b);
+                p_by_b.push(r.p);
+            }
+        }
+        let mut correlation = 0.0;
+        if n >= 2
+            && numpy::std(&benefits_a).unwrap_or(0.0) > 0.0
+            && numpy::std(&benefits_b).unwrap_or(0.0) > 0.0
+        {
+            let c = numpy::corrcoef(&benefits_a, &benefits_b);
+            correlation = if c.is_nan() { 0.0 } else { c };
+        }
+        let avg_p_a = numpy::mean(&p_by_a).unwrap_or(0.5);
+        let avg_p_b = numpy::mean(&p_by_b).unwrap_or(0.5);
+        let avg_p = numpy::pairwise_sum(&[avg_p_a, avg_p_b]) / 2.0;
+
+        let zscore = if n_pairs >= 2 && count_std > 0.0 {
+            (n as f64 - count_mean) / count_std
+        } else {
+            0.0
+        };
+        let frequency = if zscore > 0.0 {
+            py_min(1.0, py_max(0.0, zscore / self.frequency_threshold))
+        } else {
+            0.0
+        };
+        let corr = py_max(0.0, correlation);
+        let acceptance = py_max(0.0, (mutual_acceptance - 0.5) * 2.0);
+        let quality = if mutual_acceptance > 0.5 {
+            py_max(0.0, (0.5 - avg_p) * 2.0)
+        } else {
+            0.0
+        };
+        let score = 0.25 * frequency + 0.30 * corr + 0.20 * acceptance + 0.25 * quality;
+        let confidence = py_min(1.0, n as f64 / 10.0);
+        score * confidence
+    }
+
+    /// Connected components of the suspicious-pair graph, scored; those at
+    /// or above the threshold are kept (members, score).
+    fn groups(
+        &self,
+        suspicious: &[&PairScore],
+        interactions: &[&CollusionRecord],
+    ) -> Vec<(Vec<usize>, f64)> {
+        // Adjacency in first-named order.
+        let mut adjacency: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut link = |x: usize, y: usize| match adjacency.iter_mut().find(|(n, _)| *n == x) {
+            Some((_, list)) => {
+                if !list.contains(&y) {
+                    list.push(y);
+                }
+            }
+            None => adjacency.push((x, vec![y])),
+        };
+        for s in suspicious {
+            link(s.a, s.b);
+            link(s.b, s.a);
+        }
+        let neighbours = |x: usize| -> &[usize] {
+            adjacency
+                .iter()
+                .find(|(n, _)| *n == x)
+                .map_or(&[], |(_, l)| l.as_slice())
+        };
+        let mut visited: Vec<usize> = Vec::new();
+        let mut kept = Vec::new();
+        for &(start, _) in &adjacency {
+            if visited.contains(&start) {
+                continue;
+            }
+            let mut component = Vec::new();
+            let mut queue = vec![start];
+            while !queue.is_empty() {
+                let node = queue.remove(0);
+                if visited.contains(&node) {
+                    continue;
+                }
+                visited.push(node);
+                component.push(node);
+                for &nb in neighbours(node) {
+                    if !visited.contains(&nb) {
+                        queue.push(nb);
+                    }
+                }
+            }
+            if component.len() >= 2 {
+                let score = group_score(&component, interactions);
+                if score >= self.score_threshold {
+                    kept.push((component, score));
+                }
+            }
+        }
+        // Stable, descending by score.
+        kept.sort_by(|x, y| y.1.partial_cmp(&x.1).unwrap_or(std::cmp::Ordering::Equal));
+        kept
+    }
+}
+
+/// Internal-bias and quality-asymmetry score of one group, size-adjusted.
+fn group_score(members: &[usize], interactions: &[&CollusionRecord]) -> f64 {
+    let mut internal = Vec::new();
+    let mut external = Vec::new();
+    for r in interactions {
+        let init_in = members.contains(&r.initiator);
+        let counter_in = members.contains(&r.counterparty);
+        if init_in && counter_in {
+            internal.push(r.p);
+        } else if init_in || counter_in {
+            external.push(r.p);
+        }
+    }
+    let total = internal.len() + external.len();
+    let internal_rate = if total > 0 {
+        internal.len() as f64 / total as f64
+    } else {
+        0.0
+    };
+    let avg_internal = numpy::mean(&internal).unwrap_or(0.5);
+    let avg_external = numpy::mean(&external).unwrap_or(0.5);
+    let internal_bias = py_max(0.0, internal_rate - 0.5) * 2.0;
+    let asymmetry = py_max(0.0, avg_internal - avg_external);
+    let score = internal_bias * 0.4 + asymmetry * 0.6;
+    let size_factor = py_min(1.0, members.len() as f64 / 5.0);
+    score * (0.5 + 0.5 * size_factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(score_threshold: f64) -> GovernanceConfig {
+        GovernanceConfig {
+            collusion_detection_enabled: true,
+            collusion_score_threshold: score_threshold,
+            ..GovernanceConfig::default()
+        }
+    }
+
+    fn rec(i: usize, j: usize, accepted: bool, p: f64, c_a: f64, c_b: f64) -> CollusionRecord {
+        CollusionRecord {
+            initiator: i,
+            counterparty: j,
+            accepted,
+            p,
+            tau: 0.0,
+            c_a,
+            c_b,
+        }
+    }
+
+    fn lever(score_threshold: f64, ids: &[&str], history: &[CollusionRecord]) -> Collusion {
+        let mut c = Collusion::new(&cfg(score_threshold));
+        let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        c.set_agent_ids(&ids);
+        c.history = history.to_vec();
+        c
+    }
+
+    /// A single pair's score: (10 interactions, accepted, p) → components.
+    fn single_pair(n: usize, n_accepted: usize, p: f64) -> f64 {
+        let h: Vec<CollusionRecord> = (0..n)
+            .map(|k| rec(0, 1, k < n_accepted, p, 0.0, 0.0))
+            .collect();
+        lever(0.5, &["a", "b"], &h).analyze().risk_of(0)
+    }
+
+    #[test]
+    fn pair_score_components_at_their_boundaries() {
+        // Only `a` initiates, so avg_p = (mean p of a's + 0.5 for b's none)/2.
+        // All accepted at p = 0.25: acceptance 1, quality (0.5 − 0.375)·2 =
+        // 0.25; one pair (no frequency signal), zero costs (no correlation).
+        assert_eq!(single_pair(10, 10, 0.25), 0.20 * 1.0 + 0.25 * 0.25);
+        // Acceptance exactly one half: neither acceptance nor quality counts.
+        assert_eq!(single_pair(10, 5, 0.25), 0.0);
+        // Just above one half: quality counts again.
+        assert_eq!(
+            single_pair(10, 6, 0.25),
+            0.20 * ((0.6 - 0.5) * 2.0) + 0.25 * 0.25
+        );
+        // avg_p ≥ 0.5 gives no quality signal.
+        assert_eq!(single_pair(10, 10, 0.5), 0.20);
+        // Confidence min(1, n/10): half weight at five interactions.
+        assert_eq!(single_pair(5, 5, 0.25), (0.20 + 0.25 * 0.25) * 0.5);
+        // Below collusion_min_interactions (3) the pair is not analysed.
+        assert_eq!(single_pair(2, 2, 0.0), 0.0);
+    }
+
+    #[test]
+    fn frequency_zscore_is_clamped_and_ignores_other_signals() {
+        // One busy pair (12) among four single interactions, all rejected at
+        // p = 0.5: only the frequency component can score.
+        let mut h: Vec<CollusionRecord> =
+            (0..12).map(|_| rec(0, 1, false, 0.5, 0.0, 0.0)).collect();
+        h.extend((2..6).map(|j| rec(0, j, false, 0.5, 0.0, 0.0)));
+        let c = lever(0.1, &["a", "b", "c", "d", "e", "f"], &h);
+        let r = c.analyze();
+        // counts [12, 1, 1, 1, 1]: mean 3.2, std 4.4 → z = 2, z / 2.0 = 1.
+        assert_eq!(r.risk_of(1), 0.25);
+        assert_eq!(r.n_flagged_pairs, 1);
+        assert_eq!(r.risk_of(2), 0.0);
+    }
+
+    #[test]
+    fn pairs_are_keyed_by_sorted_id_strings() {
+        // "honest_10" sorts before "honest_2": benefits and p series are
+        // assigned by string order, not index order.
+        let c = lever(0.5, &["honest_2", "honest_10"], &[]);
+        assert!(c.id_less(1, 0));
+        assert!(!c.id_less(0, 1));
+    }
+
+    /// The reference's `CollusionDetector.analyze` on a synthetic history
+    /// (swarm-safety 1.9.0, numpy 2.4.6): a busy, always-accepted, low-p
+    /// pair with tax-like costs, a mixed pair, a costly triangle edge.
+    fn synthetic() -> (Vec<&'static str>, Vec<CollusionRecord>) {
+        let ids = vec![
+            "honest_1",
+            "honest_2",
+            "honest_10",
+            "adversarial_1",
+            "opportunistic_1",
+        ];
+        let mut h = Vec::new();
+        for r in 0..14 {
+            let (i, j) = if r % 3 != 0 { (0, 2) } else { (2, 0) };
+            let c = 0.05 * (1.0 + 0.1 * r as f64) * 0.5;
+            h.push(rec(i, j, true, 0.2 + 0.01 * r as f64, c, c));
+        }
+        for r in 0..6 {
+            h.push(rec(1, 3, r % 2 == 0, 0.45, 0.0, 0.0));
+        }
+        for r in 0..3 {
+            h.push(rec(3, 4, true, 0.3, 0.02 * r as f64, 0.01));
+        }
+        h.push(rec(4, 0, false, 0.6, 0.0, 0.0));
+        h.push(rec(1, 4, true, 0.7, 0.01, 0.02));
+        (ids, h)
+    }
+
+    #[test]
+    fn detector_matches_the_reference_on_a_synthetic_history() {
+        let (ids, h) = synthetic();
+        let r = lever(0.3, &ids, &h).analyze();
+        assert_eq!(r.ecosystem_collusion_risk, 0.03);
+        assert_eq!((r.n_flagged_pairs, r.n_flagged_groups), (1, 0));
+        assert_eq!(r.avg_pair_collusion_score, 0.31335721547778034);
+        assert_eq!(r.max_pair_collusion_score, 0.8496331407534794);
+        let risks: Vec<f64> = (0..5).map(|a| r.risk_of(a)).collect();
+        assert_eq!(
+            risks,
+            [
+                0.8496331407534794,
+                0.015438505679861592,
+                0.8496331407534794,
+                0.075,
+                0.075
+            ]
+        );
+        // A lower threshold keeps the {honest_1, honest_10} group.
+        let r = lever(0.2, &ids, &h).analyze();
+        assert_eq!(r.ecosystem_collusion_risk, 0.24706666666666666);
+        assert_eq!((r.n_flagged_pairs, r.n_flagged_groups), (1, 1));
+    }
+
+    #[test]
+    fn epoch_start_penalises_at_the_threshold_and_keeps_old_reports() {
+        let (ids, h) = synthetic();
+        let mut c = lever(0.075, &ids, &h);
+        c.penalty_multiplier = 1.5;
+        let mut e = Effect::default();
+        c.on_epoch_start(&mut e);
+        // Risk ≥ threshold (0.075 included), registration order.
+        let flagged: Vec<usize> = e.reputation.iter().map(|(a, _)| *a).collect();
+        assert_eq!(flagged, [0, 2, 3, 4]);
+        let risk = 0.8496331407534794;
+        assert_eq!(e.reputation[0], (0, -risk * 1.5));
+        assert_eq!(e.resources[0], (0, -risk * 1.5 * 10.0));
+        // Fewer than collusion_min_interactions (3): no analysis, report kept.
+        let before = c.latest.clone();
+        c.history.truncate(2);
+        let mut e = Effect::default();
+        c.on_epoch_start(&mut e);
+        assert!(e.is_empty());
+        assert_eq!(c.latest, before);
+    }
+
+    #[test]
+    fn realtime_penalty_needs_both_parties_flagged() {
+        let (ids, h) = synthetic();
+        let mut c = lever(0.5, &ids, &h);
+        c.realtime_penalty = true;
+        c.realtime_rate = 0.1;
+        assert_eq!(c.on_interaction(rec(0, 2, true, 0.5, 0.0, 0.0)), None); // no report yet
+        c.on_epoch_start(&mut Effect::default());
+        let report = c.latest.clone().unwrap();
+        let (r0, r2) = (report.risk_of(0), report.risk_of(2));
+        assert!(r0 >= 0.5 && r2 >= 0.5 && report.risk_of(1) < 0.5);
+        let penalty = 0.1 * (r2 + r0) / 2.0;
+        assert_eq!(
+            c.on_interaction(rec(2, 0, true, 0.5, 0.0, 0.0)),
+            Some((penalty, penalty))
+        );
+        assert_eq!(c.on_interaction(rec(0, 1, true, 0.5, 0.0, 0.0)), None);
+        // The newest record takes the interaction's final costs.
+        c.settle_costs(0.25, 0.5);
+        assert_eq!(
+            (c.history.last().unwrap().c_a, c.history.last().unwrap().c_b),
+            (0.25, 0.5)
+        );
+    }
+}
