@@ -128,7 +128,6 @@ pub fn main() -> i32 {
             metrics,
             format,
         }),
-    },
         Command::Bench {
             scenario,
             runs,
