@@ -288,6 +288,11 @@ impl Security {
     /// Manipulation patterns; with core agents (r_a = 0, τ = 0) success is
     /// always 0, so a pattern counts only when the threshold is 0.
     fn manipulation_patterns(&self, out: &mut Vec<Indicator>) -> usize {
+        // Success needs an accepted interaction with τ < −1; without one every
+        // success rate is 0 and no pattern can reach a positive threshold.
+        if self.manipulation_threshold > 0.0 && !self.history.iter().any(|i| i.tau < -1.0) {
+            return 0;
+        }
         let mut initiators: Vec<usize> = Vec::new();
         for i in &self.history {
             if !initiators.contains(&i.initiator) {
