@@ -1,7 +1,9 @@
 //! Command-line front ends: argument definitions and the commands they run.
 //! `src/bin/` only calls into here.
 
+pub mod analyze;
 pub mod exit;
+pub mod results;
 pub mod run;
 pub mod swarm;
 pub mod sweep;

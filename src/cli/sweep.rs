@@ -9,6 +9,8 @@ use anyhow::Context;
 use clap::Parser;
 
 use super::exit::{self, CliError};
+use super::results::{analyze_results, AnalyzeResults};
+use crate::analysis::compare::BootstrapOptions;
 use crate::sweep::plan::{self, SweepPlan};
 use crate::sweep::progress::{Mode, Progress};
 use crate::sweep::run_files::{self, RunFiles};
@@ -18,13 +20,19 @@ use crate::sweep::summary;
 use crate::sweep::table::{Table, TableSink};
 
 const EXIT_CODES: &str = "\
+Analysis: `swarm-sweep analyze RESULTS_DIR` and `swarm-sweep plot RESULTS_DIR`
+(each has --help).
+
 Exit codes:
   0  every run succeeded; runs.parquet and epochs.parquet written
   1  runtime error: an output could not be written (I/O)
   2  bad input: usage error, unreadable or invalid spec or base scenario,
      unknown parameter or bad value; nothing was run or written
   3  the sweep completed but some runs failed (status = failed in runs.parquet)
-  4  --fail-fast stopped the sweep at a failed run; no tables were written";
+  4  --fail-fast stopped the sweep at a failed run; no tables were written
+Unless --no-analyze, the analysis step (summary.parquet, comparisons.parquet,
+report.md, plots/; see `swarm-sweep analyze --help`) follows the sweep; if
+it cannot write its outputs the exit code is 1.";
 
 /// Run a governance sweep: every configuration × every seed, in parallel,
 /// into runs.parquet and epochs.parquet.
@@ -54,6 +62,13 @@ pub struct Cli {
     /// Do not write runs/<run_key>/metrics.csv.
     #[arg(long)]
     pub no_metrics_csv: bool,
+    /// Do not run the analysis step (summary.parquet, comparisons.parquet,
+    /// report.md, plots/) after the sweep; `swarm-sweep analyze DIR` runs it later.
+    #[arg(long)]
+    pub no_analyze: bool,
+    /// Also write the analysis report here (see `swarm-sweep analyze --help`).
+    #[arg(long, conflicts_with = "no_analyze")]
+    pub notes: Option<PathBuf>,
     /// Record wall_time_s as 0, so reruns are byte-identical (for tests).
     #[arg(long, hide = true)]
     pub deterministic_timing: bool,
@@ -148,7 +163,21 @@ fn sweep(cli: &Cli, plan: &SweepPlan, sim: &SimFn) -> anyhow::Result<i32> {
     let started = Instant::now();
     let s = runner::execute(plan, &opts, sim, sinks, &progress)?;
     progress.finish();
-    Ok(report(cli, plan, &s, &out_dir, started))
+    let code = report(cli, plan, &s, &out_dir, started);
+    if code == exit::SWEEP_STOPPED || cli.no_analyze {
+        return Ok(code);
+    }
+    let analysis = AnalyzeResults {
+        dir: out_dir,
+        notes: cli.notes.clone(),
+        plots: true,
+        bootstrap: BootstrapOptions::default(),
+        quiet: cli.quiet,
+    };
+    Ok(match analyze_results(&analysis) {
+        Ok(_) => code,
+        Err(e) => exit::report(&e),
+    })
 }
 
 fn report(cli: &Cli, plan: &SweepPlan, s: &Summary, out_dir: &Path, started: Instant) -> i32 {
