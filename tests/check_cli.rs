@@ -357,3 +357,26 @@ fn no_color_wins_over_clicolor_force() {
     assert!(!check.contains('\x1b'), "NO_COLOR: {check:?}");
     assert!(!help.contains('\x1b'), "NO_COLOR help: {help:?}");
 }
+
+#[test]
+fn the_example_workflow_calls_check_with_valid_arguments() {
+    let text = std::fs::read_to_string(repo_root().join("docs/ci/sweep-check.yml")).unwrap();
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let steps = doc["jobs"]["check"]["steps"].as_sequence().unwrap();
+    let run = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .find(|r| r.contains("swarm-sweep check"))
+        .expect("a step that runs swarm-sweep check");
+    let args: Vec<&str> = run.split_whitespace().collect();
+    assert_eq!(args[0], "target/release/swarm-sweep");
+    let m = swarm_sweep::cli::app::command()
+        .try_get_matches_from(&args)
+        .unwrap_or_else(|e| panic!("{run}\n{e}"));
+    let (name, sub) = m.subcommand().unwrap();
+    assert_eq!(name, "check");
+    assert!(sub.get_one::<std::path::PathBuf>("junit").is_some());
+    assert!(repo_root()
+        .join(sub.get_one::<std::path::PathBuf>("spec").unwrap())
+        .is_file());
+}
