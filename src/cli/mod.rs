@@ -3,6 +3,7 @@
 
 pub mod analyze;
 pub mod app;
+pub mod bench;
 pub mod check;
 pub mod docs;
 pub mod exit;

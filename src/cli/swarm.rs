@@ -78,6 +78,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Time whole runs of a scenario in process on one thread (no I/O) and
+    /// print the median seconds per run.
+    Bench {
+        /// Scenario YAML file.
+        scenario: PathBuf,
+        /// Timed runs (seeds seed_start, seed_start+1, ...).
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+        /// Untimed runs first.
+        #[arg(long, default_value_t = 20)]
+        warmup: usize,
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+        seed_start: i64,
+    },
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -114,6 +128,12 @@ pub fn main() -> i32 {
             metrics,
             format,
         }),
+        Command::Bench {
+            scenario,
+            runs,
+            warmup,
+            seed_start,
+        } => super::bench::bench(&scenario, runs, warmup, seed_start),
     };
     match result {
         Ok(()) => exit::SUCCESS,
