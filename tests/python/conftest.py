@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(os.environ.get("SWARM_SWEEP_BIN", ROOT / "target/debug/swarm-sweep"))
-WORK = Path(os.environ.get("PY_TESTS_DIR", ROOT / "target/py-tests"))
+# relative paths are relative to the repository root
+BIN = ROOT / os.environ.get("SWARM_SWEEP_BIN", "target/debug/swarm-sweep")
+WORK = ROOT / os.environ.get("PY_TESTS_DIR", "target/py-tests")
 GRID_SPEC = ROOT / "tests/data/sweeps/notebook_grid.yaml"
 
 
