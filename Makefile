@@ -11,7 +11,7 @@ help:
 sweep: ## The main job: the bundled circuit-breaker sweep into results/circuit_breaker/
 	$(RELEASE) swarm-sweep -- sweeps/circuit_breaker.yaml
 
-test: ## Everything CI runs: format, lints, unit/integration/parity tests
+test: ## Format, lints, unit/integration/parity tests (CI runs this, then test-python)
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) test
