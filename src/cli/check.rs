@@ -1,7 +1,7 @@
 //! `swarm-sweep check SPEC --against RESULTS_DIR`: rerun a sweep and
 //! compare it, configuration by configuration, with stored results (and,
 //! with --criteria, the scenarios' success criteria); pass/fail lines on
-//! stdout, JUnit XML for CI, exit 5 on a regression (docs/ci.md).
+//! stdout, JUnit XML for CI, exit 5 on a regression (docs/ci/README.md).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
