@@ -336,4 +336,67 @@ mod tests {
         }
         assert_eq!(g.audit_rng.random(), twin.random());
     }
+
+    #[test]
+    fn decay_is_off_at_rate_one_and_on_just_below() {
+        let reps = [2.0, -1.0, 0.0];
+        let res = [100.0; 3];
+        let mut cfg = GovernanceConfig::default();
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            3,
+        );
+        assert!(g.on_epoch_start(&view(&reps, &res)).is_empty());
+        cfg.reputation_decay_rate = 1.0f64.next_down();
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            3,
+        );
+        let e = g.on_epoch_start(&view(&reps, &res));
+        // Zero reputations are skipped; negative ones are pulled toward 0.
+        assert_eq!(
+            e.reputation.iter().map(|(a, _)| *a).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        assert!(e.reputation[1].1 > 0.0);
+    }
+
+    #[test]
+    fn tax_is_off_at_rate_zero_and_skips_rejected_interactions() {
+        let v = view(&[0.0; 2], &[100.0; 2]);
+        let cfg = GovernanceConfig::default();
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            2,
+        );
+        assert!(g.on_interaction(&ix(0.9), &v).is_empty());
+        let cfg = GovernanceConfig {
+            transaction_tax_rate: f64::MIN_POSITIVE,
+            ..GovernanceConfig::default()
+        };
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            2,
+        );
+        assert!(g.on_interaction(&ix(0.9), &v).cost_a > 0.0);
+        let rejected = GovInteraction {
+            accepted: false,
+            ..ix(0.9)
+        };
+        assert!(g.on_interaction(&rejected, &v).is_empty());
+        // Below p = 1/3 the (hard-coded) surplus estimate is negative: no tax.
+        assert_eq!(g.on_interaction(&ix(0.3), &v).cost_a, 0.0);
+    }
 }
