@@ -2,7 +2,7 @@
 CARGO ?= cargo
 RELEASE := $(CARGO) run --release --quiet --bin
 
-.PHONY: help sweep test build lint goldens run-alignment-scenarios run-alignment-analyze \
+.PHONY: help sweep test test-python build lint goldens man run-alignment-scenarios run-alignment-analyze \
 	run-alignment-all sweep-alignment report analyze-results example check-scipy
 
 help:
@@ -11,10 +11,22 @@ help:
 sweep: ## The main job: the bundled circuit-breaker sweep into results/circuit_breaker/
 	$(RELEASE) swarm-sweep -- sweeps/circuit_breaker.yaml
 
-test: ## Everything CI runs: format, lints, unit/integration/parity tests
+test: ## Format, lints, unit/integration/parity tests (CI runs this, then test-python)
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) test
+
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+PY_VENV ?= $(TARGET_DIR)/py
+
+test-python: ## The tables in pyarrow/pandas/polars/duckdb, the docs' examples, the notebook run headless (makes target/py from PyPI on first use)
+	$(CARGO) build --quiet --bin swarm-sweep
+	PY_VENV=$(PY_VENV) scripts/ci/python-env.sh >/dev/null
+	SWARM_SWEEP_BIN=$(TARGET_DIR)/debug/swarm-sweep PY_TESTS_DIR=$(TARGET_DIR)/py-tests \
+	  $(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider --durations=5 tests/python
+
+man: ## Man pages of swarm-sweep and swarm (and their subcommands) into target/man/
+	$(CARGO) run --quiet --bin swarm-sweep -- man --out $(TARGET_DIR)/man
 
 build: ## Release binaries in target/release/
 	$(CARGO) build --release

@@ -5,6 +5,7 @@
 //! (a pure function of scenario and seed) → metrics → writers.
 
 pub mod analysis;
+pub mod check;
 pub mod cli;
 pub mod governance;
 pub mod metrics;

@@ -306,7 +306,15 @@ impl Frame {
             .zip(&arrays)
             .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
             .collect();
-        let schema = Arc::new(Schema::new(fields));
+        // Also on the Arrow schema: pyarrow reads metadata from there.
+        let schema = Arc::new(
+            Schema::new(fields).with_metadata(
+                metadata
+                    .iter()
+                    .cloned()
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+            ),
+        );
         let batch = RecordBatch::try_new(schema.clone(), arrays).context("assembling the table")?;
         let kv = metadata
             .iter()

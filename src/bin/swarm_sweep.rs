@@ -1,13 +1,6 @@
-//! `swarm-sweep SPEC`: run a governance sweep (see `swarm-sweep --help`);
-//! `swarm-sweep analyze|plot RESULTS_DIR`: analyse its results.
+//! `swarm-sweep SPEC`: run a governance sweep; `swarm-sweep analyze|plot|check
+//! |completions|man ...`: its other commands (see `swarm-sweep --help`).
 
 fn main() {
-    use swarm_sweep::cli::{results, sweep};
-    let first = std::env::args_os().nth(1);
-    let code = if results::is_results_command(first.as_deref()) {
-        results::main_from(std::env::args_os())
-    } else {
-        sweep::main()
-    };
-    std::process::exit(code);
+    std::process::exit(swarm_sweep::cli::app::main());
 }

@@ -1,20 +1,54 @@
 //! Exit codes: a published contract, the same for `swarm` and `swarm-sweep`.
-//!
-//! | code | meaning |
-//! |---|---|
-//! | 0 | success (also when success criteria fail: they are reported, not enforced) |
-//! | 1 | runtime error: an output could not be written, I/O failure |
-//! | 2 | bad input: invalid scenario or sweep spec, bad command-line usage |
-//! | 3 | a sweep finished but some runs failed |
-//! | 4 | a sweep was stopped by `--fail-fast` at a failed run (no tables written) |
-//! | 130 | interrupted (Ctrl-C) |
+//! `CODES` is the one table; docs/cli.md shows it (a test keeps them equal)
+//! and the man page prints it.
 
 pub const SUCCESS: i32 = 0;
 pub const RUNTIME_ERROR: i32 = 1;
 pub const BAD_INPUT: i32 = 2;
 pub const RUNS_FAILED: i32 = 3;
 pub const SWEEP_STOPPED: i32 = 4;
+pub const REGRESSION: i32 = 5;
 pub const INTERRUPTED: i32 = 130;
+
+/// Every exit code and what it means, for every command.
+pub const CODES: &[(i32, &str)] = &[
+    (
+        SUCCESS,
+        "success (`swarm run` reports failed success criteria but does not fail on them)",
+    ),
+    (
+        RUNTIME_ERROR,
+        "runtime error: an output could not be written (I/O)",
+    ),
+    (
+        BAD_INPUT,
+        "bad input: usage error, invalid scenario or sweep spec, unknown parameter or metric, \
+         unreadable or malformed results; nothing was run or written",
+    ),
+    (
+        RUNS_FAILED,
+        "`swarm-sweep SPEC`: the sweep completed but some runs failed (`status = failed` rows)",
+    ),
+    (
+        SWEEP_STOPPED,
+        "`swarm-sweep SPEC --fail-fast`: stopped at a failed run; no tables were written",
+    ),
+    (
+        REGRESSION,
+        "`swarm-sweep check`: a regression: a configuration outside tolerance, with more failed \
+         runs, missing its success criteria (`--criteria`) or missing from the stored results",
+    ),
+    (INTERRUPTED, "interrupted (Ctrl-C)"),
+];
+
+/// The table as plain text (for `--help` and the man page).
+pub fn table_text() -> String {
+    let mut s = String::from("Exit codes:\n");
+    for (code, meaning) in CODES {
+        s.push_str(&format!("  {code:<3}  {meaning}\n"));
+    }
+    s
+}
 
 /// An error with the exit code it maps to.
 #[derive(Debug)]
@@ -42,4 +76,24 @@ impl CliError {
 pub fn report(e: &CliError) -> i32 {
     eprintln!("Error: {:#}", e.error);
     e.code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/cli.md holds the same table, row for row.
+    #[test]
+    fn the_documented_table_is_this_one() {
+        let doc = include_str!("../../docs/cli.md");
+        for (code, meaning) in CODES {
+            let row = format!("| {code} | {meaning} |");
+            assert!(doc.contains(&row), "docs/cli.md lacks the row\n{row}");
+        }
+        let rows = doc
+            .lines()
+            .filter(|l| l.starts_with("| ") && l[2..].starts_with(|c: char| c.is_ascii_digit()))
+            .count();
+        assert_eq!(rows, CODES.len(), "docs/cli.md has other exit code rows");
+    }
 }

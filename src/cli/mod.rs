@@ -2,9 +2,16 @@
 //! `src/bin/` only calls into here.
 
 pub mod analyze;
+pub mod app;
 pub mod bench;
+pub mod check;
+pub mod docs;
 pub mod exit;
 pub mod results;
 pub mod run;
 pub mod swarm;
 pub mod sweep;
+
+/// `--version`: the crate version and, when built from a git checkout, the
+/// commit (`0.1.0 (a1b2c3d)`; build.rs).
+pub const VERSION: &str = env!("SWARM_SWEEP_VERSION");

@@ -28,7 +28,7 @@ Examples:
 
 /// Analyse or plot the results of a sweep.
 #[derive(Debug, Parser)]
-#[command(name = "swarm-sweep", version, after_help = AFTER_HELP)]
+#[command(name = "swarm-sweep", version = super::VERSION, after_help = AFTER_HELP)]
 pub struct ResultsCli {
     #[command(subcommand)]
     pub command: ResultsCommand,

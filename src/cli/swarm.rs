@@ -22,7 +22,7 @@ Examples:
 
 /// SWARM multi-agent safety simulations, bit-for-bit with swarm-safety 1.9.0.
 #[derive(Debug, Parser)]
-#[command(name = "swarm", version, about, after_help = AFTER_HELP)]
+#[command(name = "swarm", version = super::VERSION, about, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -20,8 +20,11 @@ use crate::sweep::summary;
 use crate::sweep::table::{Table, TableSink};
 
 const EXIT_CODES: &str = "\
-Analysis: `swarm-sweep analyze RESULTS_DIR` and `swarm-sweep plot RESULTS_DIR`
-(each has --help).
+Other commands (each has --help):
+  swarm-sweep analyze RESULTS_DIR      summary, comparisons, report, plots
+  swarm-sweep plot RESULTS_DIR         the plots only
+  swarm-sweep check SPEC --against DIR rerun and compare with stored results (CI)
+  swarm-sweep completions SHELL        shell completions; `swarm-sweep man`: man page
 
 Exit codes:
   0  every run succeeded; runs.parquet and epochs.parquet written
@@ -37,7 +40,7 @@ it cannot write its outputs the exit code is 1.";
 /// Run a governance sweep: every configuration × every seed, in parallel,
 /// into runs.parquet and epochs.parquet.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "swarm-sweep", version, after_help = EXIT_CODES)]
+#[command(name = "swarm-sweep", version = super::VERSION, after_help = EXIT_CODES)]
 pub struct Cli {
     /// The sweep spec (YAML); see docs/sweep.md.
     pub spec: PathBuf,

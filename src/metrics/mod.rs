@@ -1,5 +1,6 @@
 //! Soft-label metrics (governance-metrics-io.md §2): per epoch and per run.
 
+pub mod criteria;
 pub mod numpy;
 mod soft;
 

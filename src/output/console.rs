@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use super::format::py_float;
+use crate::metrics::criteria::{epoch_mean as mean, evaluate, Criterion};
 use crate::metrics::EpochMetrics;
 use crate::scenario::Scenario;
 
@@ -40,15 +41,6 @@ pub fn header<W: Write>(
     writeln!(w)?;
     writeln!(w, "Running simulation...")?;
     writeln!(w, "{}", "-".repeat(60))
-}
-
-fn mean(epochs: &[EpochMetrics], f: impl Fn(&EpochMetrics) -> f64) -> f64 {
-    if epochs.is_empty() {
-        return 0.0;
-    }
-    let mut it = epochs.iter().map(f);
-    let first = it.next().unwrap_or(0.0);
-    it.fold(first, |a, x| a + x) / epochs.len() as f64
 }
 
 /// The epoch table and the summary.
@@ -101,11 +93,31 @@ pub fn results<W: Write>(w: &mut W, epochs: &[EpochMetrics]) -> io::Result<()> {
 }
 
 /// A criterion's threshold as the reference prints the YAML value.
-fn threshold(v: f64) -> String {
+pub fn threshold_text(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
         py_float(v)
+    }
+}
+
+/// How the reference prints one criterion: `Toxicity: 0.2811 <= 0.35`.
+pub fn criterion_text(c: &Criterion) -> String {
+    format!(
+        "{}: {} {} {}",
+        c.label,
+        value_text(c),
+        c.bound.symbol(),
+        threshold_text(c.threshold)
+    )
+}
+
+/// The measured figure as the reference prints it (counts without decimals).
+pub fn value_text(c: &Criterion) -> String {
+    if c.count {
+        format!("{}", c.value as i64)
+    } else {
+        format!("{:.4}", c.value)
     }
 }
 
@@ -117,57 +129,11 @@ pub fn criteria<W: Write>(
 ) -> io::Result<bool> {
     writeln!(w, "Success Criteria:")?;
     writeln!(w, "{}", "-".repeat(60))?;
-    let get = |k: &str| criteria.iter().find(|(key, _)| key == k).map(|(_, v)| *v);
     let mut all = true;
-    let mut line = |w: &mut W, passed: bool, text: String| -> io::Result<()> {
-        all &= passed;
-        writeln!(w, "  {} {text}", if passed { "[PASS]" } else { "[FAIL]" })
-    };
-    if let Some(v) = get("min_epochs") {
-        let n = epochs.len();
-        line(w, n as f64 >= v, format!("Epochs: {n} >= {}", threshold(v)))?;
-    }
-    if let Some(v) = get("toxicity_threshold") {
-        let t = mean(epochs, |m| m.soft.toxicity_rate);
-        line(w, t <= v, format!("Toxicity: {t:.4} <= {}", threshold(v)))?;
-    }
-    if let Some(v) = get("min_net_social_welfare") {
-        let x = mean(epochs, |m| m.soft.net_social_welfare);
-        line(
-            w,
-            x >= v,
-            format!("Net social welfare: {x:.4} >= {}", threshold(v)),
-        )?;
-    }
-    // Contract screening figures do not exist without contracts: the
-    // reference reads its defaults.
-    if let Some(v) = get("min_separation_quality") {
-        line(
-            w,
-            0.0 >= v,
-            format!("Separation quality: {:.4} >= {}", 0.0, threshold(v)),
-        )?;
-    }
-    if let Some(v) = get("max_infiltration_rate") {
-        line(
-            w,
-            1.0 <= v,
-            format!("Infiltration rate: {:.4} <= {}", 1.0, threshold(v)),
-        )?;
-    }
-    if let Some(v) = get("min_welfare_delta") {
-        line(
-            w,
-            0.0 >= v,
-            format!("Welfare delta: {:.4} >= {}", 0.0, threshold(v)),
-        )?;
-    }
-    if let Some(v) = get("min_attack_displacement") {
-        line(
-            w,
-            0.0 >= v,
-            format!("Attack displacement: {:.4} >= {}", 0.0, threshold(v)),
-        )?;
+    for c in evaluate(criteria, epochs) {
+        all &= c.passed;
+        let mark = if c.passed { "[PASS]" } else { "[FAIL]" };
+        writeln!(w, "  {mark} {}", criterion_text(&c))?;
     }
     writeln!(w)?;
     writeln!(

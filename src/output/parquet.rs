@@ -2,7 +2,9 @@
 //! key-value metadata, written atomically (temporary name, then rename).
 //! The sweep tables (`sweep::table`) decide what goes in them.
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use arrow_array::RecordBatch;
@@ -27,6 +29,15 @@ impl ParquetFile {
     ) -> Result<ParquetFile> {
         let file = AtomicFile::create(dest)
             .with_context(|| format!("cannot create {}", dest.display()))?;
+        // The metadata goes in the Parquet key-value list (polars, duckdb,
+        // parquet-rs read it there) and on the embedded Arrow schema, which
+        // is where pyarrow looks (`pq.read_schema(path).metadata`).
+        let schema = Arc::new(
+            schema
+                .as_ref()
+                .clone()
+                .with_metadata(metadata.iter().cloned().collect::<BTreeMap<_, _>>()),
+        );
         let kv = metadata
             .into_iter()
             .map(|(k, v)| KeyValue::new(k, v))

@@ -1,0 +1,102 @@
+//! The `swarm-sweep` command line as one tree: the sweep itself
+//! (`swarm-sweep SPEC`, cli/sweep.rs) and its subcommands — analyze and plot
+//! (cli/results.rs), check (cli/check.rs), completions and man (cli/docs.rs).
+//! Dispatch is by the first argument, so `swarm-sweep SPEC` keeps its flat
+//! flags; `command()` assembles the whole tree for completions and man pages.
+
+use std::ffi::OsString;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use super::check::{self, CheckArgs};
+use super::docs::{self, CompletionsArgs, ManArgs};
+use super::exit;
+use super::{results, sweep, VERSION};
+use crate::sweep::run_files;
+
+#[derive(Debug, Parser)]
+#[command(name = "swarm-sweep", version = VERSION)]
+struct ToolsCli {
+    #[command(subcommand)]
+    command: Tool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Tool {
+    /// Rerun a sweep and compare each configuration with stored results
+    /// (and the scenarios' success criteria): a regression test for CI.
+    #[command(after_help = check::AFTER_HELP)]
+    Check(CheckArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page, or write all of them with --out DIR.
+    Man(ManArgs),
+}
+
+/// Subcommands, by the first argument; anything else is a sweep spec.
+pub const SUBCOMMANDS: &[&str] = &["analyze", "plot", "check", "completions", "man"];
+
+/// The whole `swarm-sweep` tree (for completions and man pages).
+pub fn command() -> clap::Command {
+    let results = results::ResultsCli::command();
+    let tools = ToolsCli::command();
+    let mut cmd = sweep::Cli::command()
+        .version(VERSION)
+        .args_conflicts_with_subcommands(true)
+        .subcommand_negates_reqs(true)
+        .after_long_help(exit::table_text());
+    for sub in results.get_subcommands().chain(tools.get_subcommands()) {
+        cmd = cmd.subcommand(sub.clone());
+    }
+    cmd
+}
+
+/// `swarm-sweep ...` from the process arguments; returns the exit code.
+pub fn main() -> i32 {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let first = args.get(1).and_then(|a| a.to_str());
+    match first {
+        Some(a) if results::is_results_command(Some(a.as_ref())) => results::main_from(args),
+        Some(a) if SUBCOMMANDS.contains(&a) => tools(args),
+        _ => sweep::main(),
+    }
+}
+
+fn tools(args: Vec<OsString>) -> i32 {
+    let cli = match ToolsCli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::BAD_INPUT
+            } else {
+                exit::SUCCESS
+            };
+        }
+    };
+    let result = match &cli.command {
+        Tool::Check(args) => return check::run(args, &run_files::simulate),
+        Tool::Completions(args) => docs::completions(args),
+        Tool::Man(args) => docs::man(args),
+    };
+    match result {
+        Ok(()) => exit::SUCCESS,
+        Err(e) => exit::report(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_has_every_dispatched_subcommand() {
+        let cmd = command();
+        let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+        assert_eq!(names, SUBCOMMANDS);
+        cmd.debug_assert();
+        for name in ["analyze", "plot"] {
+            assert!(results::is_results_command(Some(name.as_ref())));
+        }
+    }
+}

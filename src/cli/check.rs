@@ -1,0 +1,344 @@
+//! `swarm-sweep check SPEC --against RESULTS_DIR`: rerun a sweep and
+//! compare it, configuration by configuration, with stored results (and,
+//! with --criteria, the scenarios' success criteria); pass/fail lines on
+//! stdout, JUnit XML for CI, exit 5 on a regression (docs/ci/README.md).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anstyle::{AnsiColor, Style};
+use anyhow::Context;
+
+use super::exit::{self, CliError};
+use super::sweep::load_plan;
+use crate::analysis::error::nearest;
+use crate::analysis::runs::RunsTable;
+use crate::check::criteria::{self, CriteriaSink};
+use crate::check::junit::{self, Suite};
+use crate::check::{compare, ConfigCheck, Tolerances};
+use crate::output::atomic::write_file;
+use crate::sweep::key::sha256_hex;
+use crate::sweep::plan::SweepPlan;
+use crate::sweep::progress::{Mode, Progress};
+use crate::sweep::runner::{self, ExecOptions, RowSink, SimFn};
+use crate::sweep::table::{Table, TableSink};
+
+pub const AFTER_HELP: &str = "\
+A configuration passes when, for every metric of the stored runs.parquet,
+the mean over its successful runs agrees with the rerun's:
+|rerun − stored| ≤ atol + rtol·|stored| (default atol 1e-12, rtol 1e-9;
+the engine is deterministic, so a rerun agrees to the last bit), when no
+more of its runs fail than before, and (with --criteria) when every run
+meets the scenario's success_criteria.
+
+--tolerance takes ABS (sets atol), REL% (sets rtol), or METRIC=ABS /
+METRIC=REL% for one metric; repeat it or separate items with commas:
+  --tolerance 1e-6 --tolerance toxicity_rate=2%,quality_gap=0.01
+
+Exit codes: 0 every configuration passed; 2 bad input (spec, results
+directory, tolerance, or seeds that differ from the stored results);
+1 an output could not be written; 5 a regression (a configuration failed).
+
+Examples:
+  swarm-sweep check sweeps/circuit_breaker.yaml --against results/circuit_breaker
+  swarm-sweep check tests/data/sweeps/notebook_grid.yaml --against baseline/ --criteria --junit check.xml";
+
+/// Rerun a sweep and compare it with stored results.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckArgs {
+    /// The sweep spec to rerun.
+    pub spec: PathBuf,
+    /// Results of an earlier run of the spec (a directory with runs.parquet).
+    #[arg(long, value_name = "RESULTS_DIR")]
+    pub against: PathBuf,
+    /// Also require every run to meet its scenario's success_criteria.
+    #[arg(long)]
+    pub criteria: bool,
+    /// Tolerance: ABS, REL%, METRIC=ABS or METRIC=REL% (repeatable).
+    #[arg(long, value_name = "TOL", value_delimiter = ',')]
+    pub tolerance: Vec<String>,
+    /// Write JUnit XML here: one test case per configuration.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+    /// Worker threads [default: the number of CPUs].
+    #[arg(short, long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Keep the rerun's runs.parquet here [default: a temporary directory].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print only failing configurations and the verdict.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Everything checked before the rerun starts.
+struct Prepared {
+    plan: SweepPlan,
+    stored: RunsTable,
+    tolerances: Tolerances,
+}
+
+fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
+    let plan = load_plan(&args.spec)?;
+    let path = args.against.join("runs.parquet");
+    if !path.exists() {
+        return Err(format!(
+            "{} not found: --against must be the output directory of a sweep",
+            path.display()
+        ));
+    }
+    let stored = RunsTable::load(&path).map_err(|e| e.to_string())?;
+    let tolerances = Tolerances::parse(&args.tolerance)?;
+    for m in tolerances.metrics() {
+        if !stored.metrics.iter().any(|s| s == m) {
+            let hint = nearest(m, stored.metrics.iter().map(String::as_str))
+                .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
+            return Err(format!(
+                "--tolerance {m}=...: {} has no metric '{m}'{hint}",
+                path.display()
+            ));
+        }
+    }
+    let mut stored_seeds: Vec<i64> = (0..stored.frame.rows)
+        .filter_map(|r| stored.seed(r))
+        .collect();
+    stored_seeds.sort_unstable();
+    stored_seeds.dedup();
+    let mut seeds = plan.spec.seeds.clone();
+    seeds.sort_unstable();
+    if seeds != stored_seeds {
+        return Err(format!(
+            "{} was made with seeds {}, the spec has {}: configurations would \
+             not compare like for like (rerun the sweep to store new results)",
+            args.against.display(),
+            seed_list(&stored_seeds),
+            seed_list(&seeds)
+        ));
+    }
+    if let Some(out) = &args.out {
+        if same_dir(out, &args.against) {
+            return Err("--out must not be the --against directory".into());
+        }
+    }
+    Ok(Prepared {
+        plan,
+        stored,
+        tolerances,
+    })
+}
+
+fn seed_list(s: &[i64]) -> String {
+    let contiguous = s.windows(2).all(|w| w[1] == w[0] + 1);
+    match s {
+        [] => "none".into(),
+        [a, .., b] if contiguous && s.len() > 3 => format!("{a}..={b} ({})", s.len()),
+        _ => format!("{s:?}"),
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Warnings about how the stored results were made.
+fn provenance(plan: &SweepPlan, stored: &RunsTable, against: &Path) -> Vec<String> {
+    let meta = &stored.frame.metadata;
+    let mut out = Vec::new();
+    let spec_sha = sha256_hex(plan.spec.source.text.as_bytes());
+    if meta
+        .get("swarm_sweep.spec_sha256")
+        .is_some_and(|s| *s != spec_sha)
+    {
+        out.push(format!(
+            "the spec has changed since {} was written (spec_sha256 differs)",
+            against.display()
+        ));
+    }
+    let bases: Vec<String> = plan.bases.iter().map(|b| b.sha256.clone()).collect();
+    if let Some(stored_bases) = meta.get("swarm_sweep.base_sha256") {
+        if serde_json::from_str::<Vec<String>>(stored_bases).is_ok_and(|s| s != bases) {
+            out.push(format!(
+                "a base scenario has changed since {} was written (base_sha256 differs)",
+                against.display()
+            ));
+        }
+    }
+    out
+}
+
+/// Parse arguments (after `swarm-sweep check`), run, return the exit code.
+pub fn run(args: &CheckArgs, sim: &SimFn) -> i32 {
+    let p = match prepare(args) {
+        Ok(p) => p,
+        Err(msg) => {
+            eprintln!("Error: {msg}");
+            return exit::BAD_INPUT;
+        }
+    };
+    for w in p
+        .plan
+        .warnings
+        .iter()
+        .chain(&provenance(&p.plan, &p.stored, &args.against))
+    {
+        eprintln!("warning: {w}");
+    }
+    match check(args, &p, sim) {
+        Ok(code) => code,
+        Err(e) => exit::report(&e),
+    }
+}
+
+fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {
+    let started = Instant::now();
+    let tmp;
+    let dir: &Path = match &args.out {
+        Some(d) => {
+            std::fs::create_dir_all(d)
+                .with_context(|| format!("cannot create {}", d.display()))
+                .map_err(CliError::runtime)?;
+            d
+        }
+        None => {
+            tmp = tempfile::Builder::new()
+                .prefix("swarm-sweep-check-")
+                .tempdir()
+                .context("cannot create a temporary directory")
+                .map_err(CliError::runtime)?;
+            tmp.path()
+        }
+    };
+    if !args.quiet {
+        eprintln!(
+            "check: rerunning {} ({} × {}) against {}",
+            args.spec.display(),
+            plural(p.plan.configs.len(), "configuration"),
+            plural(p.plan.spec.seeds.len(), "seed"),
+            args.against.display()
+        );
+    }
+    let mut sinks: Vec<Box<dyn RowSink>> = vec![Box::new(
+        TableSink::create(&p.plan, Table::Runs, dir).map_err(CliError::runtime)?,
+    )];
+    let criteria = args.criteria.then(|| {
+        let (sink, out) = CriteriaSink::new(&p.plan);
+        sinks.push(Box::new(sink));
+        out
+    });
+    let opts = ExecOptions {
+        jobs: args.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            |j| j as usize,
+        ),
+        fail_fast: false,
+        deterministic_timing: false,
+        run_files: None,
+    };
+    let progress = Progress::new(p.plan.n_runs(), Mode::detect(args.quiet));
+    runner::execute(&p.plan, &opts, sim, sinks, &progress).map_err(CliError::runtime)?;
+    progress.finish();
+    let rerun = RunsTable::load(&dir.join("runs.parquet")).map_err(CliError::runtime)?;
+    let mut result = compare(&rerun, &p.stored, &p.tolerances);
+    if let Some(by_config) = criteria {
+        let by_config = by_config.borrow();
+        for c in result.checks.iter_mut() {
+            let runs = usize::try_from(c.config_id)
+                .ok()
+                .and_then(|i| by_config.get(i));
+            criteria::add_to(c, runs.map_or(&[], Vec::as_slice));
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    print_report(args, &result.checks, &result.not_rerun, elapsed).map_err(CliError::runtime)?;
+    if let Some(path) = &args.junit {
+        let suite = Suite {
+            name: &p.plan.spec.name,
+            properties: vec![
+                ("spec", args.spec.display().to_string()),
+                ("against", args.against.display().to_string()),
+                ("tolerance", p.tolerances.default_tol().to_string()),
+                ("criteria", args.criteria.to_string()),
+                ("engine_version", super::VERSION.to_string()),
+            ],
+            time_s: elapsed,
+        };
+        if let Some(parent) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))
+                .map_err(CliError::runtime)?;
+        }
+        write_file(path, junit::render(&suite, &result.checks).as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))
+            .map_err(CliError::runtime)?;
+    }
+    Ok(if result.checks.iter().all(ConfigCheck::passed) {
+        exit::SUCCESS
+    } else {
+        exit::REGRESSION
+    })
+}
+
+fn print_report(
+    args: &CheckArgs,
+    checks: &[ConfigCheck],
+    not_rerun: &[String],
+    elapsed: f64,
+) -> std::io::Result<()> {
+    let pass = Style::new().bold().fg_color(Some(AnsiColor::Green.into()));
+    let fail = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
+    let mut out = anstream::stdout().lock();
+    let failed = checks.iter().filter(|c| !c.passed()).count();
+    for c in checks {
+        let what = if args.criteria {
+            format!(
+                "{} metrics, {} criteria × {} runs",
+                c.metrics, c.criteria, c.runs
+            )
+        } else {
+            format!("{} metrics, {} runs", c.metrics, c.runs)
+        };
+        let name = &c.display;
+        if c.passed() {
+            if !args.quiet {
+                writeln!(out, "{pass}PASS{pass:#}  {name}  ({what})")?;
+            }
+        } else {
+            writeln!(out, "{fail}FAIL{fail:#}  {name}  ({what})")?;
+            for problem in &c.problems {
+                writeln!(out, "      {problem}")?;
+            }
+        }
+    }
+    for s in not_rerun {
+        writeln!(
+            out,
+            "note: stored configuration {s} is not in the spec (not checked)"
+        )?;
+    }
+    let verdict = if failed == 0 {
+        format!("{pass}check passed{pass:#}")
+    } else {
+        format!("{fail}check failed{fail:#}")
+    };
+    writeln!(
+        out,
+        "{verdict}: {} of {} passed against {} ({:.1} s)",
+        checks.len() - failed,
+        plural(checks.len(), "configuration"),
+        args.against.display(),
+        elapsed
+    )?;
+    out.flush()
+}
+
+fn plural(n: usize, word: &str) -> String {
+    match (n, word) {
+        (1, _) => format!("1 {word}"),
+        (_, "criterion") => format!("{n} criteria"),
+        _ => format!("{n} {word}s"),
+    }
+}
