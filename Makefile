@@ -11,7 +11,9 @@ help:
 sweep: ## The main job: the bundled circuit-breaker sweep into results/circuit_breaker/
 	$(RELEASE) swarm-sweep -- sweeps/circuit_breaker.yaml
 
-test: ## Format, lints, unit/integration/parity tests (CI runs this, then test-python)
+test: test-rust test-python ## Everything CI runs (the README's test command)
+
+test-rust: ## Format, lints, unit/integration/parity tests
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) test
