@@ -2,7 +2,7 @@
 CARGO ?= cargo
 RELEASE := $(CARGO) run --release --quiet --bin
 
-.PHONY: help sweep test test-python build lint goldens man run-alignment-scenarios run-alignment-analyze \
+.PHONY: help sweep test test-rust test-python build lint goldens man run-alignment-scenarios run-alignment-analyze \
 	run-alignment-all sweep-alignment report analyze-results example check-scipy
 
 help:
