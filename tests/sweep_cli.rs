@@ -95,10 +95,11 @@ fn help_documents_the_exit_codes() {
     assert!(out.status.success());
     for want in [
         "Exit codes:",
-        "0  every run succeeded",
-        "2  bad input",
-        "3  the sweep completed but some runs failed",
-        "4  --fail-fast",
+        "0    every run succeeded",
+        "2    bad input",
+        "3    the sweep completed but some runs failed",
+        "4    --fail-fast",
+        "130  interrupted",
     ] {
         assert!(help.contains(want), "--help lacks {want:?}:\n{help}");
     }
@@ -185,7 +186,10 @@ fn tables_are_byte_identical_at_jobs_1_and_2() {
             "{f} differs"
         );
     }
-    assert_eq!(files_under(&a), vec!["epochs.parquet", "runs.parquet"]);
+    assert_eq!(
+        files_under(&a),
+        vec!["epochs.parquet", "journal.jsonl", "runs.parquet"]
+    );
 }
 
 #[test]
@@ -356,8 +360,9 @@ fn failed_runs_exit_3_with_tables_and_fail_fast_exits_4_without() {
         ),
         4
     );
+    // No tables; the finished runs (the failed one included) are journaled.
     assert_eq!(
         files_under(&tmp.path().join("stopped")),
-        Vec::<String>::new()
+        vec!["journal.jsonl"]
     );
 }
