@@ -3,5 +3,6 @@
 
 pub mod exit;
 pub mod run;
+pub mod shards;
 pub mod swarm;
 pub mod sweep;
