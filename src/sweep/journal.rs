@@ -136,7 +136,7 @@ impl Journal {
         let mut bad_header = false;
         let mut valid_end = 0u64;
         let scan = scan_lines(path, |offset, line, complete| {
-            let Some(h) = &found else {
+            if found.is_none() {
                 if !complete {
                     return false; // a header cut short: start over
                 }
@@ -145,10 +145,8 @@ impl Journal {
                     Err(_) => bad_header = true,
                 }
                 valid_end = offset + line.len() as u64 + 1;
-                return !bad_header;
-            };
-            if h != header {
-                return false; // refused below; no need to read on
+                // Another sweep's journal is refused below: no need to read on.
+                return found.as_ref() == Some(header);
             }
             match decode(line, header, &columns) {
                 Ok(rows) if complete => {
