@@ -235,7 +235,7 @@ fn merge_refuses_missing_foreign_duplicated_or_changed_parts() {
     std::fs::create_dir(&empty).unwrap();
     let (code, err) = merge(&empty);
     assert_eq!(code, 2);
-    assert!(err.contains("no part manifests"), "{err}");
+    assert!(err.contains("there is no part manifest"), "{err}");
 
     for k in 1..=3 {
         let (code, err) = shard(&spec, &dir, &["--shard", &format!("{k}/4")], &[]);

@@ -21,6 +21,9 @@ Examples:
   swarm-sweep merge results/circuit_breaker
   swarm-sweep merge --wait 86400 /results/circuit_breaker   # a Kubernetes merge Job";
 
+/// How often `merge --wait` looks for the parts.
+const POLL: Duration = Duration::from_secs(2);
+
 /// Merge a sharded sweep's parts, or show where a sweep stands.
 #[derive(Debug, Parser)]
 #[command(name = "swarm-sweep", version, after_help = AFTER_HELP)]
@@ -38,7 +41,7 @@ pub enum ShardsCommand {
         /// The sweep's output directory, shared by its shards.
         results_dir: PathBuf,
         /// Wait up to SECONDS for shards that have not finished, checking
-        /// every 10 s (for a merge step started beside its shards).
+        /// every 2 s (for a merge step started beside its shards).
         #[arg(long, value_name = "SECONDS")]
         wait: Option<u64>,
         /// Print nothing but errors.
@@ -96,12 +99,6 @@ fn merge_error(e: MergeError) -> CliError {
 }
 
 fn merge_cmd(dir: &Path, wait: Option<Duration>, quiet: bool) -> Result<i32, CliError> {
-    if !dir.is_dir() {
-        return Err(CliError::bad_input(anyhow::anyhow!(
-            "{} is not a directory",
-            dir.display()
-        )));
-    }
     if let Some(limit) = wait {
         let deadline = Instant::now() + limit;
         let mut told = false;
@@ -113,7 +110,7 @@ fn merge_cmd(dir: &Path, wait: Option<Duration>, quiet: bool) -> Result<i32, Cli
                         told = true;
                     }
                     let left = deadline.saturating_duration_since(Instant::now());
-                    std::thread::sleep(left.min(Duration::from_secs(10)));
+                    std::thread::sleep(left.min(POLL));
                 }
                 Err(e) => return Err(merge_error(e)),
                 Ok(_) => break,

@@ -54,21 +54,19 @@ impl Parts {
 /// Read and check the part manifests in `dir` (not the table files' bytes;
 /// `merge` hashes those as it goes).
 pub fn check_parts(dir: &Path) -> Result<Parts, MergeError> {
+    if !dir.is_dir() {
+        return Err(MergeError::Incomplete(format!(
+            "{} is not a directory (yet): no shard has written to it",
+            dir.display()
+        )));
+    }
     let found = part::list_parts(dir, "", ".json")?;
     if found.is_empty() {
-        let journals = part::list_parts(dir, "journal.", ".jsonl")?;
-        return Err(if journals.is_empty() {
-            MergeError::Inconsistent(format!(
-                "no part manifests (part-K-of-N.json) in {}: run the shards first \
-                 (swarm-sweep SPEC --shard K/N --out {0})",
-                dir.display()
-            ))
-        } else {
-            MergeError::Incomplete(format!(
-                "no shard of {} has finished yet (no part-K-of-N.json); `swarm-sweep status {0}` shows their progress",
-                dir.display()
-            ))
-        });
+        return Err(MergeError::Incomplete(format!(
+            "no shard has finished: there is no part manifest (part-K-of-N.json) in {} yet \
+             (run the shards with --shard K/N --out {0}; `swarm-sweep status {0}` shows their progress)",
+            dir.display()
+        )));
     }
     let mut manifests = Vec::new();
     for (k, n, path) in &found {
