@@ -2,7 +2,7 @@
 CARGO ?= cargo
 RELEASE := $(CARGO) run --release --quiet --bin
 
-.PHONY: help sweep test build lint goldens run-alignment-scenarios
+.PHONY: help sweep test test-slurm build lint goldens run-alignment-scenarios
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -10,10 +10,14 @@ help:
 sweep: ## The main job: the bundled circuit-breaker sweep into results/circuit_breaker/
 	$(RELEASE) swarm-sweep -- sweeps/circuit_breaker.yaml
 
-test: ## Everything CI runs: format, lints, unit/integration/parity tests
+test: ## Format, lints, unit/integration/parity tests (CI runs this, then test-slurm)
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) test
+
+test-slurm: ## The real-cluster test: shards on a local one-node Slurm (root; apt-get installs slurm-wlm, munge)
+	$(CARGO) build --bin swarm-sweep
+	scripts/ci/test-slurm.sh $${CARGO_TARGET_DIR:-target}/debug/swarm-sweep
 
 build: ## Release binaries in target/release/
 	$(CARGO) build --release
