@@ -2,7 +2,8 @@
 CARGO ?= cargo
 RELEASE := $(CARGO) run --release --quiet --bin
 
-.PHONY: help sweep test test-slurm build lint goldens run-alignment-scenarios
+.PHONY: help sweep test test-slurm build lint goldens run-alignment-scenarios run-alignment-analyze \
+	run-alignment-all sweep-alignment report analyze-results example check-scipy
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,3 +29,44 @@ goldens: ## Regenerate parity goldens with the Python reference (needs network f
 run-alignment-scenarios: ## Both research-note scenarios through `swarm run` into logs/
 	$(RELEASE) swarm -- run scenarios/alignment_waltz_targeted_feedback.yaml --out logs
 	$(RELEASE) swarm -- run scenarios/macpo_weak_to_strong.yaml --out logs
+
+ALIGNMENT_CSVS := logs/alignment_waltz_targeted_feedback_metrics.csv logs/macpo_weak_to_strong_metrics.csv
+ANALYZE_METRICS ?= toxicity_rate,quality_gap,spread
+
+run-alignment-analyze: ## `swarm analyze` on both metrics CSVs in logs/ (run-alignment-scenarios first)
+	@for f in $(ALIGNMENT_CSVS); do \
+	  test -f $$f || { echo "$$f is missing: run 'make run-alignment-scenarios' first" >&2; exit 2; }; \
+	done
+	@for f in $(ALIGNMENT_CSVS); do \
+	  $(RELEASE) swarm -- analyze $$f --metrics $(ANALYZE_METRICS) || exit $$?; echo; \
+	done
+
+run-alignment-all: ## Both scenarios, then their analysis (the research note's whole loop)
+	$(MAKE) run-alignment-scenarios
+	$(MAKE) run-alignment-analyze
+
+SWEEP_SPEC ?= sweeps/alignment_waltz_vs_macpo.yaml
+RESULTS ?= results/alignment_waltz_vs_macpo
+NOTES ?= research/notes/alignment_waltz_vs_macpo_results.md
+
+sweep-alignment: ## The research note's sweep with its analysis into results/alignment_waltz_vs_macpo/ (RESULTS=…)
+	$(RELEASE) swarm-sweep -- $(SWEEP_SPEC) --out $(RESULTS)
+
+analyze-results: ## Re-run the analysis step on RESULTS (tables, report.md, plots/)
+	$(RELEASE) swarm-sweep -- analyze $(RESULTS)
+
+report: ## The analysis of RESULTS, report also to research/notes/alignment_waltz_vs_macpo_results.md (NOTES=…)
+	$(RELEASE) swarm-sweep -- analyze $(RESULTS) --notes $(NOTES)
+
+EXAMPLES := alignment_waltz_vs_macpo circuit_breaker
+
+example: ## Regenerate docs/examples/<sweep>/ (report and plots) for the research-note and circuit-breaker sweeps
+	@for x in $(EXAMPLES); do \
+	  $(RELEASE) swarm-sweep -- sweeps/$$x.yaml -q --deterministic-timing --no-metrics-csv --out target/examples/$$x || exit $$?; \
+	  rm -rf docs/examples/$$x && mkdir -p docs/examples/$$x && \
+	  cp -r target/examples/$$x/report.md target/examples/$$x/plots docs/examples/$$x/ || exit $$?; \
+	  echo "docs/examples/$$x/"; \
+	done
+
+check-scipy: ## Our statistics against scipy (makes target/scipy-venv from PyPI on first use)
+	$(CARGO) test --test scipy_stats -- --nocapture

@@ -4,6 +4,7 @@
 //! Data flows one way: scenario YAML → [`scenario::Scenario`] → [`sim::run`]
 //! (a pure function of scenario and seed) → metrics → writers.
 
+pub mod analysis;
 pub mod cli;
 pub mod governance;
 pub mod metrics;

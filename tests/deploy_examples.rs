@@ -32,7 +32,13 @@ fn command(container: &serde_yaml::Value) -> Vec<String> {
 fn one_process(out: &Path) {
     let s = Command::new(bin())
         .current_dir(repo_root())
-        .args([SMALL, "-q", "--deterministic-timing", "--out"])
+        .args([
+            SMALL,
+            "-q",
+            "--deterministic-timing",
+            "--no-analyze",
+            "--out",
+        ])
         .arg(out)
         .status()
         .unwrap();
@@ -107,7 +113,10 @@ fn the_kubernetes_indexed_job_and_merge_job_work_as_written() {
     };
     std::fs::create_dir_all(&volume).unwrap();
     let mut merge = Command::new(bin());
-    merge.current_dir(repo_root()).args(local(&merge_cmd));
+    merge
+        .current_dir(repo_root())
+        .args(local(&merge_cmd))
+        .arg("--no-analyze");
     let merge = merge.stderr(std::process::Stdio::piped()).spawn().unwrap();
     for index in 0..n {
         let s = Command::new(bin())
@@ -152,6 +161,7 @@ fn the_slurm_batch_scripts_work_as_written() {
             .env("OUT", &out)
             .env("SHARDS", "4")
             .env("SWEEP_ARGS", "-q --deterministic-timing")
+            .env("MERGE_ARGS", "--no-analyze")
             .env("SLURM_ARRAY_TASK_MIN", "0")
             .env("SLURM_ARRAY_TASK_COUNT", "4")
             .env("SLURM_CPUS_PER_TASK", "1");

@@ -180,14 +180,49 @@ fn tables_are_byte_identical_at_jobs_1_and_2() {
     let (a, b) = (tmp.path().join("j1"), tmp.path().join("j2"));
     run_small(&a, "1");
     run_small(&b, "2");
-    for f in ["runs.parquet", "epochs.parquet"] {
+    // The analysis step that follows the sweep is deterministic too: every
+    // file (tables, summary, comparisons, report, SVG and PNG plots) matches
+    // — but the journal, whose lines are in the order runs finished.
+    let files = files_under(&a);
+    assert_eq!(files, files_under(&b));
+    for f in &files {
+        if a.join(f).is_dir() || f == "journal.jsonl" {
+            continue;
+        }
         assert!(
             std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
             "{f} differs"
         );
     }
+    for f in [
+        "runs.parquet",
+        "epochs.parquet",
+        "summary.parquet",
+        "comparisons.parquet",
+        "report.md",
+    ] {
+        assert!(files.iter().any(|x| x == f), "{f} missing: {files:?}");
+    }
+}
+
+#[test]
+fn no_analyze_writes_only_the_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = repo_root().join("tests/data/sweeps/small_grid.yaml");
+    let o = sweep_cmd()
+        .arg(&spec)
+        .args(["-q", "--deterministic-timing", "--no-analyze", "--out"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
     assert_eq!(
-        files_under(&a),
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        files_under(tmp.path()),
         vec!["epochs.parquet", "journal.jsonl", "runs.parquet"]
     );
 }

@@ -53,16 +53,19 @@ fn out_str(p: &Path) -> &str {
 
 /// A one-process run of `spec` into `dir`.
 fn one_process(spec: &Path, dir: &Path) {
-    let (code, err) = run(
-        &[
-            out_str(spec),
-            "-q",
-            "--deterministic-timing",
-            "--out",
-            out_str(dir),
-        ],
-        &[],
-    );
+    one_process_with(spec, dir, &["--no-analyze"]);
+}
+
+fn one_process_with(spec: &Path, dir: &Path, extra: &[&str]) {
+    let mut args = vec![
+        out_str(spec),
+        "-q",
+        "--deterministic-timing",
+        "--out",
+        out_str(dir),
+    ];
+    args.extend_from_slice(extra);
+    let (code, err) = run(&args, &[]);
     assert_eq!(code, 0, "{err}");
 }
 
@@ -94,8 +97,8 @@ fn shards_from_every_launcher_merge_into_the_one_process_tables() {
     let tmp = tempfile::tempdir().unwrap();
     let (single, parts) = (tmp.path().join("single"), tmp.path().join("parts"));
     let spec = small_grid();
-    one_process(&spec, &single);
-    // Shard k of 4, each from another launcher's variables.
+    one_process_with(&spec, &single, &[]); // with the analysis step
+                                           // Shard k of 4, each from another launcher's variables.
     type Launcher<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
     let launchers: [Launcher; 4] = [
         (
@@ -138,6 +141,13 @@ fn shards_from_every_launcher_merge_into_the_one_process_tables() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("merged 4 parts, 15 runs (0 failed)"), "{err}");
     assert_same_tables(&single, &parts);
+    // Merge ran the analysis step, as the one-process sweep did.
+    for f in ["summary.parquet", "comparisons.parquet", "report.md"] {
+        assert!(
+            std::fs::read(single.join(f)).unwrap() == std::fs::read(parts.join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
 
     // Hash sharding into 3 gives the same tables too.
     let hashed = tmp.path().join("hashed");
@@ -146,7 +156,7 @@ fn shards_from_every_launcher_merge_into_the_one_process_tables() {
         let (code, err) = shard(&spec, &hashed, &["--shard", &s], &[]);
         assert_eq!(code, 0, "{err}");
     }
-    let (code, err) = run(&["merge", out_str(&hashed)], &[]);
+    let (code, err) = run(&["merge", "--no-analyze", out_str(&hashed)], &[]);
     assert_eq!(code, 0, "{err}");
     assert_same_tables(&single, &hashed);
 }
@@ -227,7 +237,7 @@ fn merge_refuses_missing_foreign_duplicated_or_changed_parts() {
     let tmp = tempfile::tempdir().unwrap();
     let spec = small_grid();
     let dir = tmp.path().join("parts");
-    let merge = |d: &Path| run(&["merge", out_str(d)], &[]);
+    let merge = |d: &Path| run(&["merge", "--no-analyze", out_str(d)], &[]);
 
     let (code, err) = merge(&dir);
     assert_eq!(code, 2, "{err}");
@@ -250,7 +260,10 @@ fn merge_refuses_missing_foreign_duplicated_or_changed_parts() {
     assert!(!dir.join("runs.parquet").exists());
 
     // merge --wait gives up after its time, with the same message.
-    let (code, err) = run(&["merge", "--wait", "1", out_str(&dir)], &[]);
+    let (code, err) = run(
+        &["merge", "--no-analyze", "--wait", "1", out_str(&dir)],
+        &[],
+    );
     assert_eq!(code, 2);
     assert!(err.contains("waiting for the shards"), "{err}");
 
@@ -331,6 +344,7 @@ fn status_names_done_failed_and_missing_runs_and_the_shards_to_resubmit() {
             out_str(&spec),
             "-q",
             "--deterministic-timing",
+            "--no-analyze",
             "--out",
             out_str(&dir),
         ];
@@ -409,7 +423,7 @@ fn status_names_done_failed_and_missing_runs_and_the_shards_to_resubmit() {
         runs[5]
     );
 
-    let (code, err) = run(&["merge", out_str(&dir)], &[]);
+    let (code, err) = run(&["merge", "--no-analyze", out_str(&dir)], &[]);
     assert_eq!(code, 0, "{err}");
     let single = tmp.path().join("single");
     one_process(&spec, &single);
@@ -432,6 +446,7 @@ fn merge_with_failed_runs_writes_the_tables_and_exits_3() {
             out_str(&spec),
             "-q",
             "--deterministic-timing",
+            "--no-analyze",
             "--out",
             out_str(out),
         ];
@@ -446,7 +461,7 @@ fn merge_with_failed_runs_writes_the_tables_and_exits_3() {
         );
     }
     assert_eq!(sweep(&cli(&single, &[]), &sim_failing_on_seed_1), 3);
-    let (code, err) = run(&["merge", out_str(&dir)], &[]);
+    let (code, err) = run(&["merge", "--no-analyze", out_str(&dir)], &[]);
     assert_eq!(code, 3, "{err}");
     assert!(err.contains("merged 2 parts, 15 runs (5 failed)"), "{err}");
     assert!(err.contains("injected failure"), "{err}");

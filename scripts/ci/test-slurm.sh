@@ -49,8 +49,9 @@ echo "test-slurm: sbatch --wait --dependency=afterany:$array deploy/slurm/merge.
 sbatch --wait --dependency="afterany:$array" --chdir="$work" --output="$work/merge.out" \
     --export=ALL deploy/slurm/merge.sbatch >/dev/null || fail "the merge job failed"
 cat "$work/merge.out"
+[ -s "$out/report.md" ] || fail "the merge job did not run the analysis step"
 
-"$bin" "$spec" -q --deterministic-timing --out "$work/single"
+"$bin" "$spec" -q --deterministic-timing --no-analyze --out "$work/single"
 for t in runs epochs; do
     cmp "$out/$t.parquet" "$work/single/$t.parquet" ||
         fail "$t.parquet differs from a one-process run"
@@ -66,7 +67,7 @@ grep -q "resubmit shards: 3 of 4" <<<"$status" || fail "status does not name sha
 grep -q -- "--array=2" <<<"$status" || fail "status does not give the array id"
 sbatch --wait --array=2 --cpus-per-task=1 --chdir="$work" --output="$work/rerun-%a.out" \
     --export=ALL deploy/slurm/sweep.sbatch >/dev/null || fail "the resubmitted task failed"
-"$bin" merge -q "$out" || fail "merge after the resubmission"
+"$bin" merge -q --no-analyze "$out" || fail "merge after the resubmission"
 for t in runs epochs; do
     cmp "$out/$t.parquet" "$work/single/$t.parquet" || fail "$t.parquet differs after the rerun"
 done

@@ -8,13 +8,15 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 
 use super::exit::{self, CliError};
+use super::results::{analyze_results, AnalyzeResults};
+use crate::analysis::compare::BootstrapOptions;
 use crate::sweep::merge::{self, MergeError};
 use crate::sweep::status;
 
 const AFTER_HELP: &str = "\
-Exit codes: 0 success; 1 an output could not be written; 2 bad input (no
-sweep in RESULTS_DIR; for merge: parts missing, of different sweeps or
-shardings, or changed since written); 3 merged, but some runs failed.
+Exit codes: 0 success; 1 an output (tables, analysis) could not be written;
+2 bad input (no sweep in RESULTS_DIR; for merge: parts missing, of different
+sweeps or shardings, or changed since written); 3 merged, but some runs failed.
 
 Examples:
   swarm-sweep status results/circuit_breaker
@@ -36,7 +38,8 @@ pub struct ShardsCli {
 pub enum ShardsCommand {
     /// Check the part files of every shard (one spec hash, no shard missing
     /// or duplicated) and write runs.parquet and epochs.parquet, the same
-    /// bytes as a one-process run of the spec; then run the analysis step.
+    /// bytes as a one-process run of the spec; then run the analysis step
+    /// (unless --no-analyze).
     Merge {
         /// The sweep's output directory, shared by its shards.
         results_dir: PathBuf,
@@ -44,6 +47,13 @@ pub enum ShardsCommand {
         /// every 2 s (for a merge step started beside its shards).
         #[arg(long, value_name = "SECONDS")]
         wait: Option<u64>,
+        /// Do not run the analysis step (summary.parquet, comparisons.parquet,
+        /// report.md, plots/) after merging; `swarm-sweep analyze DIR` runs it later.
+        #[arg(long)]
+        no_analyze: bool,
+        /// Also write the analysis report here (see `swarm-sweep analyze --help`).
+        #[arg(long, conflicts_with = "no_analyze")]
+        notes: Option<PathBuf>,
         /// Print nothing but errors.
         #[arg(short, long)]
         quiet: bool,
@@ -81,8 +91,19 @@ pub fn main_from<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> i32 {
         ShardsCommand::Merge {
             results_dir,
             wait,
+            no_analyze,
+            notes,
             quiet,
-        } => merge_cmd(&results_dir, wait.map(Duration::from_secs), quiet),
+        } => {
+            let analysis = (!no_analyze).then(|| AnalyzeResults {
+                dir: results_dir.clone(),
+                notes,
+                plots: true,
+                bootstrap: BootstrapOptions::default(),
+                quiet,
+            });
+            merge_cmd(&results_dir, wait.map(Duration::from_secs), quiet, analysis)
+        }
         ShardsCommand::Status { results_dir, runs } => status_cmd(&results_dir, runs),
     };
     match result {
@@ -98,7 +119,12 @@ fn merge_error(e: MergeError) -> CliError {
     }
 }
 
-fn merge_cmd(dir: &Path, wait: Option<Duration>, quiet: bool) -> Result<i32, CliError> {
+fn merge_cmd(
+    dir: &Path,
+    wait: Option<Duration>,
+    quiet: bool,
+    analysis: Option<AnalyzeResults>,
+) -> Result<i32, CliError> {
     if let Some(limit) = wait {
         let deadline = Instant::now() + limit;
         let mut told = false;
@@ -141,7 +167,9 @@ fn merge_cmd(dir: &Path, wait: Option<Duration>, quiet: bool) -> Result<i32, Cli
                 .join(", ")
         );
     }
-    run_analysis_after_merge(dir, quiet)?;
+    if let Some(a) = analysis {
+        run_analysis_after_merge(&a)?;
+    }
     Ok(if report.failed.is_empty() {
         exit::SUCCESS
     } else {
@@ -149,14 +177,11 @@ fn merge_cmd(dir: &Path, wait: Option<Duration>, quiet: bool) -> Result<i32, Cli
     })
 }
 
-/// ANALYSIS HOOK: the analysis step that follows a merge, as it follows a
-/// one-process sweep. A no-op until `swarm-sweep analyze` (branch
-/// `analysis`, `cli::results::analyze_results`) lands; then this calls
-/// `analyze_results(&AnalyzeResults { dir, notes: None, plots: true,
-/// bootstrap: BootstrapOptions::default(), quiet })`.
-pub fn run_analysis_after_merge(dir: &Path, quiet: bool) -> Result<(), CliError> {
-    let _ = (dir, quiet);
-    Ok(())
+/// The analysis step that follows a merge, as it follows a one-process
+/// sweep (`swarm-sweep analyze`, `cli::results`): the hook where merge hands
+/// the joined tables on.
+pub fn run_analysis_after_merge(analysis: &AnalyzeResults) -> Result<(), CliError> {
+    analyze_results(analysis).map(|_| ())
 }
 
 fn status_cmd(dir: &Path, runs: bool) -> Result<i32, CliError> {

@@ -1,20 +1,24 @@
-//! `swarm`: run one SWARM scenario (and, later, analyse its output).
+//! `swarm`: run one SWARM scenario, or summarise a run's per-epoch metrics.
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use super::analyze::{analyze, AnalyzeOptions};
 use super::exit::{self, CliError};
 use super::run::{run, RunOptions};
+use crate::analysis::export::Format;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success (failed success criteria are reported, not an error),
 1 runtime error (an output could not be written), 2 bad input (invalid
-scenario, bad arguments).
+scenario, unreadable or malformed file to analyse, unknown metric, bad
+arguments).
 
 Examples:
   swarm run scenarios/baseline.yaml
-  swarm run scenarios/alignment_waltz_targeted_feedback.yaml --seed 7 --out logs/";
+  swarm run scenarios/alignment_waltz_targeted_feedback.yaml --seed 7 --out logs/
+  swarm analyze logs/baseline_metrics.csv --metrics toxicity_rate,quality_gap,spread";
 
 /// SWARM multi-agent safety simulations, bit-for-bit with swarm-safety 1.9.0.
 #[derive(Debug, Parser)]
@@ -60,6 +64,34 @@ pub enum Command {
         #[arg(long = "fix", value_name = "NAME", value_delimiter = ',')]
         fixes: Vec<String>,
     },
+    /// Summarise one run's per-epoch metrics: n, mean, std, min, max, first,
+    /// last and the least-squares slope over epochs, per metric. Reads our
+    /// metrics CSV, the reference's epochs CSV (--export-csv) or its
+    /// history JSON (--export-json).
+    Analyze {
+        /// Metrics CSV, reference epochs CSV, or history JSON.
+        file: PathBuf,
+        /// Comma-separated metric names [default: every numeric column].
+        #[arg(long, value_delimiter = ',')]
+        metrics: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Time whole runs of a scenario in process on one thread (no I/O) and
+    /// print the median seconds per run.
+    Bench {
+        /// Scenario YAML file.
+        scenario: PathBuf,
+        /// Timed runs (seeds seed_start, seed_start+1, ...).
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+        /// Untimed runs first.
+        #[arg(long, default_value_t = 20)]
+        warmup: usize,
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+        seed_start: i64,
+    },
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -87,6 +119,21 @@ pub fn main() -> i32 {
             events: !no_events,
             fixes,
         }),
+        Command::Analyze {
+            file,
+            metrics,
+            format,
+        } => analyze(&AnalyzeOptions {
+            file,
+            metrics,
+            format,
+        }),
+        Command::Bench {
+            scenario,
+            runs,
+            warmup,
+            seed_start,
+        } => super::bench::bench(&scenario, runs, warmup, seed_start),
     };
     match result {
         Ok(()) => exit::SUCCESS,

@@ -9,6 +9,8 @@ use std::time::Instant;
 use clap::Parser;
 
 use super::exit::{self, CliError};
+use super::results::{analyze_results, AnalyzeResults};
+use crate::analysis::compare::BootstrapOptions;
 use crate::sweep::interrupt;
 use crate::sweep::journal::JournalError;
 use crate::sweep::plan::{self, SweepPlan};
@@ -22,7 +24,8 @@ use crate::sweep::summary;
 
 const EXIT_CODES: &str = "\
 Shards and results directories: `swarm-sweep merge RESULTS_DIR` and
-`swarm-sweep status RESULTS_DIR` (each has --help; docs/scale-out.md).
+`swarm-sweep status RESULTS_DIR` (docs/scale-out.md); analysis:
+`swarm-sweep analyze RESULTS_DIR` and `swarm-sweep plot RESULTS_DIR` (each has --help).
 
 Exit codes:
   0    every run succeeded; runs.parquet and epochs.parquet written
@@ -35,7 +38,11 @@ Exit codes:
   3    the sweep completed but some runs failed (status = failed in runs.parquet)
   4    --fail-fast stopped the sweep at a failed run; no tables were written
   130  interrupted (Ctrl-C, SIGTERM): finished runs are in the journal; rerun
-       the same command to resume";
+       the same command to resume
+Unless --no-analyze, the analysis step (summary.parquet, comparisons.parquet,
+report.md, plots/; see `swarm-sweep analyze --help`) follows the sweep (for a
+shard: follows `swarm-sweep merge`); if it cannot write its outputs the exit
+code is 1.";
 
 /// Run a governance sweep: every configuration × every seed, in parallel,
 /// into runs.parquet and epochs.parquet. Rerunning the same command resumes
@@ -74,12 +81,13 @@ pub struct Cli {
     pub shard: Option<Shard>,
     /// Take the shard from the launcher: SLURM_ARRAY_TASK_ID (with _MIN and
     /// _COUNT), JOB_COMPLETION_INDEX (Kubernetes Indexed Job, needs --shards),
-    /// OMPI_COMM_WORLD_RANK/SIZE or PMI_RANK/SIZE. STRATEGY: round-robin
-    /// (default) or hash.
+    /// OMPI_COMM_WORLD_RANK/SIZE or PMI_RANK/SIZE. `--shard-from-env=hash`
+    /// shards by run-key hash instead of round-robin.
     #[arg(
         long,
         value_name = "STRATEGY",
         num_args = 0..=1,
+        require_equals = true,
         default_missing_value = "round-robin",
         value_parser = Strategy::parse,
         conflicts_with = "shard"
@@ -90,10 +98,18 @@ pub struct Cli {
     #[arg(long, value_name = "N", requires = "shard_from_env",
           value_parser = clap::value_parser!(u32).range(1..))]
     pub shards: Option<u32>,
-    /// Discard the output directory's journal if it belongs to another sweep
-    /// (a changed spec or base scenario) and start over.
+    /// Start over: discard the output directory's journal (and this run's old
+    /// tables) instead of resuming — needed when the journal belongs to
+    /// another sweep (a changed spec or base scenario).
     #[arg(long)]
     pub force_new: bool,
+    /// Do not run the analysis step (summary.parquet, comparisons.parquet,
+    /// report.md, plots/) after the sweep; `swarm-sweep analyze DIR` runs it later.
+    #[arg(long)]
+    pub no_analyze: bool,
+    /// Also write the analysis report here (see `swarm-sweep analyze --help`).
+    #[arg(long, conflicts_with = "no_analyze")]
+    pub notes: Option<PathBuf>,
     /// Record wall_time_s as 0, so reruns are byte-identical (for tests).
     #[arg(long, hide = true)]
     pub deterministic_timing: bool,
@@ -251,7 +267,22 @@ fn sweep(
                  rerun the same command to resume"
             )))
         })?;
-    Ok(report_end(cli, plan, &prepared, &report, &out_dir, started))
+    let code = report_end(cli, plan, &prepared, &report, &out_dir, started);
+    // A shard's part is not the sweep: merge runs the analysis.
+    if report.end != End::Complete || cli.no_analyze || prepared.outputs.shard.is_some() {
+        return Ok(code);
+    }
+    let analysis = AnalyzeResults {
+        dir: out_dir,
+        notes: cli.notes.clone(),
+        plots: true,
+        bootstrap: BootstrapOptions::default(),
+        quiet: cli.quiet,
+    };
+    Ok(match analyze_results(&analysis) {
+        Ok(_) => code,
+        Err(e) => exit::report(&e),
+    })
 }
 
 fn report_end(

@@ -85,11 +85,13 @@ pub struct Governance {
 }
 
 impl Governance {
+    /// `fresh` is a just-seeded `Random(S)`: the audit lever's own stream
+    /// starts from the same state.
     pub fn new(
         cfg: &GovernanceConfig,
         payoff: &PayoffConfig,
         semantics: Semantics,
-        seed: i128,
+        fresh: &PyRandom,
         n_agents: usize,
     ) -> Governance {
         let (tax_s_plus, tax_s_minus) = if semantics.tax_uses_payoff {
@@ -106,7 +108,7 @@ impl Governance {
             tax_s_plus,
             tax_s_minus,
             circuit_breaker: CircuitBreaker::new(n_agents),
-            audit_rng: PyRandom::new(seed),
+            audit_rng: fresh.clone(),
             collusion: Collusion::new(cfg),
             security: Security::new(cfg, release_after),
         }
@@ -252,7 +254,13 @@ mod tests {
             reputation_decay_rate: 0.9,
             ..GovernanceConfig::default()
         };
-        let mut g = Governance::new(&cfg, &PayoffConfig::default(), Semantics::default(), 1, 2);
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            2,
+        );
         let e = g.on_epoch_start(&view(&[1.7, 0.0], &[100.0, 100.0]));
         assert_eq!(e.reputation, vec![(0, 1.7 * (0.9 - 1.0))]);
     }
@@ -264,7 +272,13 @@ mod tests {
             transaction_tax_split: 0.6,
             ..GovernanceConfig::default()
         };
-        let mut g = Governance::new(&cfg, &PayoffConfig::default(), Semantics::default(), 1, 2);
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            2,
+        );
         let e = g.on_interaction(&ix(0.75), &view(&[0.0; 2], &[100.0; 2]));
         let tax = 0.1 * (0.75 * 2.0 - (1.0 - 0.75) * 1.0);
         assert_eq!(e.cost_a, tax * 0.6);
@@ -278,7 +292,13 @@ mod tests {
             min_stake_to_participate: 25.0,
             ..GovernanceConfig::default()
         };
-        let g = Governance::new(&cfg, &PayoffConfig::default(), Semantics::default(), 1, 3);
+        let g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            3,
+        );
         let res = [25.0, 24.999999, 25.000001];
         let v = view(&[0.0; 3], &res);
         assert!(g.can_agent_act(0, &v));
@@ -295,7 +315,13 @@ mod tests {
             audit_penalty_multiplier: 2.0,
             ..GovernanceConfig::default()
         };
-        let mut g = Governance::new(&cfg, &PayoffConfig::default(), Semantics::default(), 1, 2);
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            2,
+        );
         let v = view(&[0.0; 2], &[100.0; 2]);
         let e = g.on_interaction(&ix(0.5), &v);
         let pen = (0.6 - 0.5) * 2.0;
@@ -309,5 +335,68 @@ mod tests {
             twin.random();
         }
         assert_eq!(g.audit_rng.random(), twin.random());
+    }
+
+    #[test]
+    fn decay_is_off_at_rate_one_and_on_just_below() {
+        let reps = [2.0, -1.0, 0.0];
+        let res = [100.0; 3];
+        let mut cfg = GovernanceConfig::default();
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            3,
+        );
+        assert!(g.on_epoch_start(&view(&reps, &res)).is_empty());
+        cfg.reputation_decay_rate = 1.0f64.next_down();
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            3,
+        );
+        let e = g.on_epoch_start(&view(&reps, &res));
+        // Zero reputations are skipped; negative ones are pulled toward 0.
+        assert_eq!(
+            e.reputation.iter().map(|(a, _)| *a).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        assert!(e.reputation[1].1 > 0.0);
+    }
+
+    #[test]
+    fn tax_is_off_at_rate_zero_and_skips_rejected_interactions() {
+        let v = view(&[0.0; 2], &[100.0; 2]);
+        let cfg = GovernanceConfig::default();
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            2,
+        );
+        assert!(g.on_interaction(&ix(0.9), &v).is_empty());
+        let cfg = GovernanceConfig {
+            transaction_tax_rate: f64::MIN_POSITIVE,
+            ..GovernanceConfig::default()
+        };
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            2,
+        );
+        assert!(g.on_interaction(&ix(0.9), &v).cost_a > 0.0);
+        let rejected = GovInteraction {
+            accepted: false,
+            ..ix(0.9)
+        };
+        assert!(g.on_interaction(&rejected, &v).is_empty());
+        // Below p = 1/3 the (hard-coded) surplus estimate is negative: no tax.
+        assert_eq!(g.on_interaction(&ix(0.3), &v).cost_a, 0.0);
     }
 }

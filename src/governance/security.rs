@@ -288,6 +288,11 @@ impl Security {
     /// Manipulation patterns; with core agents (r_a = 0, τ = 0) success is
     /// always 0, so a pattern counts only when the threshold is 0.
     fn manipulation_patterns(&self, out: &mut Vec<Indicator>) -> usize {
+        // Success needs an accepted interaction with τ < −1; without one every
+        // success rate is 0 and no pattern can reach a positive threshold.
+        if self.manipulation_threshold > 0.0 && !self.history.iter().any(|i| i.tau < -1.0) {
+            return 0;
+        }
         let mut initiators: Vec<usize> = Vec::new();
         for i in &self.history {
             if !initiators.contains(&i.initiator) {
@@ -432,5 +437,81 @@ impl Security {
             });
         }
         depth
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Agent 0's interactions each carry one misuse flag and two verifier
+    /// rejections: injection score 0.2 + 0.3 = 0.5, risk 0.5 · (0.5 + 0.2).
+    fn flagged_history(sec: &mut Security) {
+        for _ in 0..5 {
+            sec.on_interaction(&GovInteraction {
+                initiator: 0,
+                counterparty: 1,
+                accepted: false,
+                p: 0.45,
+                tau: 0.0,
+                verifier_rejections: 2,
+                tool_misuse_flags: 1,
+            });
+        }
+    }
+
+    const RISK: f64 = 0.5 * (0.5 + 0.2);
+
+    fn epoch_start(quarantine: f64, penalty: f64) -> (Effect, Security) {
+        let cfg = GovernanceConfig {
+            security_enabled: true,
+            security_quarantine_threshold: quarantine,
+            security_penalty_threshold: penalty,
+            security_penalty_multiplier: 2.0,
+            ..GovernanceConfig::default()
+        };
+        let mut sec = Security::new(&cfg, None);
+        flagged_history(&mut sec);
+        let mut effect = Effect::default();
+        sec.on_epoch_start(1, &[0.0, 0.0], &mut effect);
+        (effect, sec)
+    }
+
+    #[test]
+    fn quarantine_threshold_is_inclusive() {
+        let (at, sec) = epoch_start(RISK, 1.0);
+        assert_eq!(at.freeze, vec![0]);
+        assert!(sec.is_quarantined(0) && !sec.is_quarantined(1));
+        let (above, sec) = epoch_start(RISK.next_up(), 1.0);
+        assert!(above.freeze.is_empty() && !sec.is_quarantined(0));
+        let (below, _) = epoch_start(RISK.next_down(), 1.0);
+        assert_eq!(below.freeze, vec![0]);
+    }
+
+    #[test]
+    fn penalty_threshold_is_inclusive_and_scales_with_the_multiplier() {
+        let (at, _) = epoch_start(1.0, RISK);
+        assert_eq!(at.reputation, vec![(0, -RISK * 2.0)]);
+        assert_eq!(at.resources, vec![(0, -RISK * 2.0 * 5.0)]);
+        let (above, _) = epoch_start(1.0, RISK.next_up());
+        assert!(above.reputation.is_empty());
+        let (below, _) = epoch_start(1.0, RISK.next_down());
+        assert_eq!(below.reputation.len(), 1);
+        // The counterparty is only a target: 0.3 · risk, under both thresholds.
+        assert!(at.reputation.iter().all(|(a, _)| *a == 0));
+    }
+
+    #[test]
+    fn no_analysis_before_min_interactions() {
+        let cfg = GovernanceConfig {
+            security_enabled: true,
+            security_min_interactions: 6,
+            ..GovernanceConfig::default()
+        };
+        let mut sec = Security::new(&cfg, None);
+        flagged_history(&mut sec);
+        let mut effect = Effect::default();
+        sec.on_epoch_start(1, &[0.0, 0.0], &mut effect);
+        assert!(effect.is_empty() && sec.latest.is_none());
     }
 }

@@ -9,6 +9,9 @@ pub struct Post {
     pub author: usize,
     pub upvotes: i64,
     pub downvotes: i64,
+    /// One record per voter: (voter, is_upvote, weight). A post gets a handful
+    /// of voters, so a linear scan beats hashing.
+    voters: Vec<(u32, bool, f64)>,
     /// Weighted net votes (only with the `enforce_vote_normalization` fix).
     pub weighted: f64,
 }
@@ -24,7 +27,7 @@ impl Post {
 pub struct Feed {
     pub posts: Vec<Post>,
     /// (voter, post) → (is_upvote, weight).
-    votes: HashMap<(u32, u32), (bool, f64)>,
+    n_votes: usize,
     /// `max_vote_weight_per_agent` when vote normalisation is enforced.
     normalize: Option<f64>,
     /// Votes recorded per voter (for normalisation).
@@ -58,6 +61,7 @@ impl Feed {
             author,
             upvotes: 0,
             downvotes: 0,
+            voters: Vec::new(),
             weighted: 0.0,
         });
         let idx = (self.posts.len() - 1) as u32;
@@ -68,7 +72,7 @@ impl Feed {
 
     /// Unique (voter, post) vote records: the reference's `total_votes`.
     pub fn n_votes(&self) -> usize {
-        self.votes.len()
+        self.n_votes
     }
 
     /// Cast or flip a vote. A repeated identical vote changes nothing but
@@ -77,10 +81,10 @@ impl Feed {
         let Some(p) = self.posts.get_mut(post) else {
             return false;
         };
-        let key = (voter as u32, post as u32);
         let sign = |up: bool| if up { 1.0 } else { -1.0 };
         let old_net = p.net_votes();
-        match self.votes.get(&key).copied() {
+        let existing = p.voters.iter().position(|v| v.0 == voter as u32);
+        match existing.map(|i| (i, p.voters[i].1, p.voters[i].2)) {
             None => {
                 if up {
                     p.upvotes += 1
@@ -97,9 +101,10 @@ impl Feed {
                     None => 1.0,
                 };
                 p.weighted += sign(up) * weight;
-                self.votes.insert(key, (up, weight));
+                p.voters.push((voter as u32, up, weight));
+                self.n_votes += 1;
             }
-            Some((old, weight)) if old != up => {
+            Some((i, old, weight)) if old != up => {
                 if old {
                     p.upvotes -= 1;
                     p.downvotes += 1;
@@ -108,7 +113,7 @@ impl Feed {
                     p.upvotes += 1;
                 }
                 p.weighted += 2.0 * sign(up) * weight;
-                self.votes.insert(key, (up, weight));
+                p.voters[i].1 = up;
             }
             Some(_) => return true,
         }

@@ -114,7 +114,10 @@ impl<'s, 'k> World<'s, 'k> {
             .network
             .as_ref()
             .map(|cfg| AgentNetwork::new(cfg, seed as i64, n));
-        let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, seed, n);
+        // The orchestrator and the audit lever both seed Random(S): one
+        // seeding, two copies.
+        let orch_rng = PyRandom::new(seed);
+        let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &orch_rng, n);
         gov.set_collusion_agent_ids(&names);
         World {
             sc,
@@ -143,7 +146,7 @@ impl<'s, 'k> World<'s, 'k> {
             },
             pending: Vec::new(),
             next_interaction: 0,
-            orch_rng: PyRandom::new(seed),
+            orch_rng,
             minds,
             gov,
             network,

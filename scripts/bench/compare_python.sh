@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Side-by-side timing of swarm-sweep and the Python reference (swarm-safety
+# 1.9.0) on the same work, on this machine, in one invocation:
+#   1. whole runs in process, single thread: median seconds per run of
+#      baseline, alignment_waltz_targeted_feedback, macpo_weak_to_strong
+#      (ours: `swarm bench`; theirs: build_orchestrator(...).run());
+#   2. the 100-run alignment-waltz sweep (freeze_threshold_toxicity 5 ×
+#      audit_probability 4 × 5 seeds): the reference's SweepRunner vs a whole
+#      `swarm-sweep` process writing its Parquet (median of 5);
+#   3. sweep throughput at 1 and 2 threads (scaling).
+# Prints the ratios. The reference goes into a venv (default .venv-bench,
+# override with SWARM_BENCH_VENV); it needs PyPI the first time.
+#
+#   scripts/bench/compare_python.sh [PY_RUNS] [RUST_RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+py_runs=${1:-20}
+rs_runs=${2:-500}
+venv=${SWARM_BENCH_VENV:-$root/.venv-bench}
+
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet "swarm-safety[analysis]==1.9.0"
+fi
+cargo build --release --quiet --bin swarm --bin swarm-sweep
+bin="${CARGO_TARGET_DIR:-$root/target}/release"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "== per run, in process, one thread (median seconds per run)"
+printf '%-36s %12s %12s %10s\n' scenario python_s rust_s ratio
+for sc in baseline alignment_waltz_targeted_feedback macpo_weak_to_strong; do
+  py=$(cd "$work" && "$venv/bin/python" "$root/scripts/bench/python_reference.py" \
+        --scenario "$root/scenarios/$sc.yaml" --runs "$py_runs" | sed -n 's/.*median_s=//p')
+  rs=$(taskset -c 0 "$bin/swarm" bench "scenarios/$sc.yaml" --runs "$rs_runs" | sed -n 's/.* median_s=\([0-9.e-]*\).*/\1/p')
+  printf '%-36s %12.6f %12.6f %9.0fx\n' "$sc" "$py" "$rs" "$(echo "$py / $rs" | bc -l)"
+done
+
+echo "== the 100-run alignment-waltz sweep (wall seconds)"
+py=$(cd "$work" && "$venv/bin/python" "$root/scripts/bench/python_reference.py" \
+      --sweep-base "$root/scenarios/alignment_waltz_targeted_feedback.yaml" --sweep-seeds 5 \
+      | sed -n 's/.*wall_s=//p')
+rs=$(for i in 1 2 3 4 5; do
+       /usr/bin/env time -f %e -o "$work/t" "$bin/swarm-sweep" benches/data/waltz_100.yaml \
+         --out "$work/w100" --no-analyze -q; cat "$work/t"; done | median)
+printf 'python SweepRunner %.3f s, swarm-sweep (105 runs incl. baseline arm, Parquet written) %.3f s: %.0fx\n' \
+  "$py" "$rs" "$(echo "$py / $rs" | bc -l)"
+
+echo "== scaling: circuit_breaker sweep (420 runs), runs/s at 1 and 2 threads"
+for j in 1 2; do
+  t=$(for i in 1 2 3; do /usr/bin/env time -f %e -o "$work/t" "$bin/swarm-sweep" sweeps/circuit_breaker.yaml \
+        --jobs $j --out "$work/cb$j" --no-analyze --no-metrics-csv -q; cat "$work/t"; done | median)
+  echo "jobs=$j wall_s=$t runs_per_s=$(echo "420 / $t" | bc -l | xargs printf '%.0f')"
+  eval "t$j=$t"
+done
+printf 'speed-up at 2 threads: %.2fx\n' "$(echo "$t1 / $t2" | bc -l)"

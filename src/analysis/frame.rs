@@ -1,0 +1,350 @@
+//! A small in-memory column table read from Parquet: what the analysis
+//! needs of runs.parquet / epochs.parquet (typed columns and the file's
+//! key-value metadata), with nothing else of Arrow leaking out.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::Path;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, ArrayAccessor, ArrayRef, StringArray};
+use arrow_schema::DataType;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
+
+use super::error::AnalysisError;
+
+/// One cell of a parameter column (or any identity column).
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+pub enum Cell {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+impl Cell {
+    /// As written in a label or axis tick: `0.6`, `true`, `none`.
+    pub fn render(&self) -> String {
+        match self {
+            Cell::Null => "none".into(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Float(f) => crate::output::format::py_float(*f),
+            Cell::Str(s) => s.clone(),
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Cell::Bool(b) => Some(f64::from(u8::from(*b))),
+            Cell::Int(i) => Some(*i as f64),
+            Cell::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+}
+
+/// A typed column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    Str(Vec<Option<String>>),
+    Int(Vec<Option<i64>>),
+    Float(Vec<Option<f64>>),
+    Bool(Vec<Option<bool>>),
+}
+
+impl Values {
+    pub fn cell(&self, row: usize) -> Cell {
+        match self {
+            Values::Str(v) => v[row].clone().map_or(Cell::Null, Cell::Str),
+            Values::Int(v) => v[row].map_or(Cell::Null, Cell::Int),
+            Values::Float(v) => v[row].map_or(Cell::Null, Cell::Float),
+            Values::Bool(v) => v[row].map_or(Cell::Null, Cell::Bool),
+        }
+    }
+
+    /// A number (booleans as 0/1); `None` for nulls, NaN and text.
+    pub fn f64(&self, row: usize) -> Option<f64> {
+        self.cell(row).as_f64().filter(|v| !v.is_nan())
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Values::Int(_) | Values::Float(_))
+    }
+
+    fn extend(&mut self, other: Values) {
+        match (self, other) {
+            (Values::Str(a), Values::Str(b)) => a.extend(b),
+            (Values::Int(a), Values::Int(b)) => a.extend(b),
+            (Values::Float(a), Values::Float(b)) => a.extend(b),
+            (Values::Bool(a), Values::Bool(b)) => a.extend(b),
+            _ => unreachable!("a column keeps its type across row groups"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Frame {
+    pub names: Vec<String>,
+    pub cols: Vec<Values>,
+    pub rows: usize,
+    /// Key-value metadata of the file.
+    pub metadata: BTreeMap<String, String>,
+}
+
+fn convert(a: &ArrayRef) -> Option<Values> {
+    let n = a.len();
+    let nullable = |i: usize| a.is_valid(i);
+    macro_rules! ints {
+        ($t:ty) => {{
+            let p = a.as_primitive::<$t>();
+            Values::Int(
+                (0..n)
+                    .map(|i| nullable(i).then(|| p.value(i) as i64))
+                    .collect(),
+            )
+        }};
+    }
+    Some(match a.data_type() {
+        DataType::Int8 => ints!(Int8Type),
+        DataType::Int16 => ints!(Int16Type),
+        DataType::Int32 => ints!(Int32Type),
+        DataType::Int64 => ints!(Int64Type),
+        DataType::UInt32 => ints!(UInt32Type),
+        DataType::UInt64 => ints!(UInt64Type),
+        DataType::Float32 => {
+            let p = a.as_primitive::<Float32Type>();
+            Values::Float(
+                (0..n)
+                    .map(|i| nullable(i).then(|| f64::from(p.value(i))))
+                    .collect(),
+            )
+        }
+        DataType::Float64 => {
+            let p = a.as_primitive::<Float64Type>();
+            Values::Float((0..n).map(|i| nullable(i).then(|| p.value(i))).collect())
+        }
+        DataType::Boolean => {
+            let p = a.as_boolean();
+            Values::Bool((0..n).map(|i| nullable(i).then(|| p.value(i))).collect())
+        }
+        DataType::Utf8 => {
+            let p = a.as_string::<i32>();
+            Values::Str(
+                (0..n)
+                    .map(|i| nullable(i).then(|| p.value(i).to_string()))
+                    .collect(),
+            )
+        }
+        DataType::LargeUtf8 => {
+            let p = a.as_string::<i64>();
+            Values::Str(
+                (0..n)
+                    .map(|i| nullable(i).then(|| p.value(i).to_string()))
+                    .collect(),
+            )
+        }
+        DataType::Dictionary(k, v) if **k == DataType::Int32 && **v == DataType::Utf8 => {
+            let d = a.as_dictionary::<Int32Type>();
+            let typed = d.downcast_dict::<StringArray>()?;
+            Values::Str(
+                (0..n)
+                    .map(|i| nullable(i).then(|| typed.value(i).to_string()))
+                    .collect(),
+            )
+        }
+        _ => return None,
+    })
+}
+
+impl Frame {
+    /// Read `path`, only the columns `wanted` selects (all when `None`);
+    /// columns of types the analysis does not use are skipped.
+    pub fn read_parquet(
+        path: &Path,
+        wanted: Option<&dyn Fn(&str) -> bool>,
+    ) -> Result<Frame, AnalysisError> {
+        let bad = |message: String| AnalysisError::BadTable {
+            path: path.to_path_buf(),
+            message,
+        };
+        let file = File::open(path).map_err(|source| AnalysisError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+            .map_err(|e| bad(format!("not a readable Parquet file: {e}")))?;
+        let metadata: BTreeMap<String, String> = builder
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .map(|kv| {
+                kv.iter()
+                    .filter_map(|k| Some((k.key.clone(), k.value.clone()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let schema = builder.schema().clone();
+        let picked: Vec<usize> = (0..schema.fields().len())
+            .filter(|&i| wanted.is_none_or(|w| w(schema.field(i).name())))
+            .collect();
+        let mask = ProjectionMask::roots(builder.parquet_schema(), picked.iter().copied());
+        let reader = builder
+            .with_projection(mask)
+            .build()
+            .map_err(|e| bad(format!("cannot read: {e}")))?;
+        let mut frame = Frame {
+            metadata,
+            ..Frame::default()
+        };
+        let mut first = true;
+        for batch in reader {
+            let batch = batch.map_err(|e| bad(format!("cannot read a row group: {e}")))?;
+            let mut k = 0;
+            for (i, field) in batch.schema().fields().iter().enumerate() {
+                let Some(vals) = convert(batch.column(i)) else {
+                    continue;
+                };
+                if first {
+                    frame.names.push(field.name().clone());
+                    frame.cols.push(vals);
+                } else {
+                    frame.cols[k].extend(vals);
+                }
+                k += 1;
+            }
+            frame.rows += batch.num_rows();
+            first = false;
+        }
+        if first {
+            // No row groups: still learn the column names and types.
+            for f in schema
+                .fields()
+                .iter()
+                .filter(|f| wanted.is_none_or(|w| w(f.name())))
+            {
+                let empty = match f.data_type() {
+                    DataType::Float32 | DataType::Float64 => Values::Float(vec![]),
+                    DataType::Boolean => Values::Bool(vec![]),
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Dictionary(..) => {
+                        Values::Str(vec![])
+                    }
+                    t if t.is_integer() => Values::Int(vec![]),
+                    _ => continue,
+                };
+                frame.names.push(f.name().clone());
+                frame.cols.push(empty);
+            }
+        }
+        Ok(frame)
+    }
+
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Values> {
+        self.index(name).map(|i| &self.cols[i])
+    }
+
+    /// A JSON list of strings from the metadata (`swarm_sweep.param_columns` …).
+    pub fn metadata_list(&self, key: &str) -> Option<Vec<String>> {
+        serde_json::from_str(self.metadata.get(key)?).ok()
+    }
+}
+
+fn to_array(v: &Values) -> ArrayRef {
+    use arrow_array::builder::StringDictionaryBuilder;
+    use arrow_array::{BooleanArray, Float64Array, Int64Array};
+    use std::sync::Arc;
+    match v {
+        Values::Str(v) => {
+            let mut b = StringDictionaryBuilder::<Int32Type>::new();
+            for s in v {
+                b.append_option(s.as_deref());
+            }
+            Arc::new(b.finish())
+        }
+        Values::Int(v) => Arc::new(Int64Array::from(v.clone())),
+        Values::Float(v) => Arc::new(Float64Array::from(v.clone())),
+        Values::Bool(v) => Arc::new(BooleanArray::from(v.clone())),
+    }
+}
+
+impl Frame {
+    /// An empty column of the same type as `like`.
+    pub fn empty_like(like: &Values) -> Values {
+        match like {
+            Values::Str(_) => Values::Str(vec![]),
+            Values::Int(_) => Values::Int(vec![]),
+            Values::Float(_) => Values::Float(vec![]),
+            Values::Bool(_) => Values::Bool(vec![]),
+        }
+    }
+
+    /// Write the frame atomically as ZSTD Parquet (one row group), strings
+    /// as dictionary columns, with `metadata` as key-value metadata.
+    pub fn write_parquet(&self, path: &Path, metadata: &[(String, String)]) -> anyhow::Result<()> {
+        use anyhow::Context;
+        use arrow_array::RecordBatch;
+        use arrow_schema::{Field, Schema};
+        use parquet::arrow::ArrowWriter;
+        use parquet::basic::{Compression, ZstdLevel};
+        use parquet::file::metadata::KeyValue;
+        use parquet::file::properties::WriterProperties;
+        use std::sync::Arc;
+
+        let arrays: Vec<ArrayRef> = self.cols.iter().map(to_array).collect();
+        let fields: Vec<Field> = self
+            .names
+            .iter()
+            .zip(&arrays)
+            .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
+        let batch = RecordBatch::try_new(schema.clone(), arrays).context("assembling the table")?;
+        let kv = metadata
+            .iter()
+            .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
+            .collect();
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .set_key_value_metadata(Some(kv))
+            .build();
+        let file = crate::output::atomic::AtomicFile::create(path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        let mut writer = ArrowWriter::try_new(file, schema, Some(props))?;
+        writer.write(&batch)?;
+        let file = writer.into_inner().context("closing the Parquet file")?;
+        file.commit()
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Append a column.
+    pub fn push(&mut self, name: &str, values: Values) {
+        self.names.push(name.to_string());
+        self.cols.push(values);
+    }
+}
+
+impl Values {
+    /// Append a cell (nulls and type mismatches become null).
+    pub fn push_cell(&mut self, c: &Cell) {
+        match (self, c) {
+            (Values::Str(v), Cell::Str(s)) => v.push(Some(s.clone())),
+            (Values::Int(v), Cell::Int(i)) => v.push(Some(*i)),
+            (Values::Float(v), Cell::Float(f)) => v.push(Some(*f)),
+            (Values::Float(v), Cell::Int(i)) => v.push(Some(*i as f64)),
+            (Values::Bool(v), Cell::Bool(b)) => v.push(Some(*b)),
+            (Values::Str(v), _) => v.push(None),
+            (Values::Int(v), _) => v.push(None),
+            (Values::Float(v), _) => v.push(None),
+            (Values::Bool(v), _) => v.push(None),
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! One drawing, two files: every chart draws itself on a plotters backend,
+//! once as SVG and once into an RGB buffer that we encode as PNG. Text uses
+//! a bundled DejaVu Sans subset (assets/fonts), so output does not depend
+//! on the fonts of the machine.
+
+use std::path::Path;
+use std::sync::Once;
+
+use anyhow::{anyhow, Context, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::{register_font, FontStyle};
+
+use super::glyphs::GlyphFix;
+use crate::output::atomic::write_file;
+
+static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-subset.ttf");
+pub const FONT_FAMILY: &str = "sans-serif";
+
+fn ensure_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if register_font(FONT_FAMILY, FontStyle::Normal, FONT).is_err() {
+            panic!("the bundled font is a valid TrueType file");
+        }
+    });
+}
+
+/// plotters errors carry the backend's error type, which is not `'static`
+/// in generic code; keep their message.
+pub trait OrDraw<T> {
+    fn or_draw(self) -> Result<T>;
+}
+
+impl<T, E: std::fmt::Debug> OrDraw<T> for std::result::Result<T, E> {
+    fn or_draw(self) -> Result<T> {
+        self.map_err(|e| anyhow!("drawing failed: {e:?}"))
+    }
+}
+
+/// Something that can draw itself at a fixed size.
+pub trait Chart {
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>;
+}
+
+/// Write `<stem>.svg` and `<stem>.png`.
+pub fn write_chart(chart: &impl Chart, stem: &Path) -> Result<()> {
+    ensure_font();
+    let (w, h) = chart.size();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        chart.draw(&root)?;
+        root.present().or_draw()?;
+    }
+    let svg_path = stem.with_extension("svg");
+    write_file(&svg_path, svg.as_bytes())
+        .with_context(|| format!("cannot write {}", svg_path.display()))?;
+
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let backend = GlyphFix::new(BitMapBackend::with_buffer(&mut rgb, (w, h)), FONT);
+        let root = backend.into_drawing_area();
+        chart.draw(&root)?;
+        root.present().or_draw()?;
+    }
+    let mut png_bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png_bytes, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        // Flat colours and long runs: the best zlib level and per-row
+        // adaptive filters roughly halve the files.
+        enc.set_compression(png::Compression::Best);
+        enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+        let mut writer = enc.write_header().context("encoding PNG")?;
+        writer.write_image_data(&rgb).context("encoding PNG")?;
+    }
+    let png_path = stem.with_extension("png");
+    write_file(&png_path, &png_bytes)
+        .with_context(|| format!("cannot write {}", png_path.display()))
+}
+
+/// Tableau-10: distinguishable series colours (black is the baseline's).
+pub const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+pub const BASELINE_COLOR: RGBColor = RGBColor(0, 0, 0);
+
+/// Viridis, by linear interpolation between nine anchors; `t` in [0, 1].
+pub fn viridis(t: f64) -> RGBColor {
+    const A: [(u8, u8, u8); 9] = [
+        (68, 1, 84),
+        (71, 44, 122),
+        (59, 81, 139),
+        (44, 113, 142),
+        (33, 144, 141),
+        (39, 173, 129),
+        (92, 200, 99),
+        (170, 220, 50),
+        (253, 231, 37),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let x = t * (A.len() - 1) as f64;
+    let i = (x.floor() as usize).min(A.len() - 2);
+    let f = x - i as f64;
+    let lerp = |a: u8, b: u8| (f64::from(a) + f * (f64::from(b) - f64::from(a))).round() as u8;
+    RGBColor(
+        lerp(A[i].0, A[i + 1].0),
+        lerp(A[i].1, A[i + 1].1),
+        lerp(A[i].2, A[i + 1].2),
+    )
+}
+
+/// `(lo, hi)` widened by `pad` of the span (or ±pad around a single value).
+pub fn padded(lo: f64, hi: f64, pad: f64) -> (f64, f64) {
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    let span = hi - lo;
+    if span <= f64::EPSILON * hi.abs().max(1.0) {
+        let d = (hi.abs() * pad).max(1e-3);
+        return (lo - d, hi + d);
+    }
+    (lo - span * pad, hi + span * pad)
+}

@@ -1,0 +1,193 @@
+//! summary.parquet and comparisons.parquet: their columns (docs/analysis.md
+//! is the contract), metadata under `swarm_analysis.`, atomic writes.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::compare::{BootstrapOptions, ComparisonRow};
+use super::direction::direction;
+use super::frame::{Frame, Values};
+use super::runs::RunsTable;
+use super::summary::SummaryRow;
+
+/// Bump when a column is added, removed, renamed or retyped.
+pub const SCHEMA_VERSION: &str = "1";
+pub const SUMMARY_FILE: &str = "summary.parquet";
+pub const COMPARISONS_FILE: &str = "comparisons.parquet";
+
+fn floats(rows: usize) -> Values {
+    Values::Float(Vec::with_capacity(rows))
+}
+
+fn push_f(v: &mut Values, x: Option<f64>) {
+    if let Values::Float(v) = v {
+        v.push(x);
+    }
+}
+
+/// Identity and parameter columns of configuration `config` for each row.
+fn identity(runs: &RunsTable, configs: &[usize], label_name: &str) -> Frame {
+    let mut f = Frame::default();
+    let str_col = |get: &dyn Fn(usize) -> String| {
+        Values::Str(configs.iter().map(|&c| Some(get(c))).collect())
+    };
+    f.push("scenario", str_col(&|c| runs.configs[c].scenario.clone()));
+    f.push(
+        "config_id",
+        Values::Int(
+            configs
+                .iter()
+                .map(|&c| Some(runs.configs[c].config_id))
+                .collect(),
+        ),
+    );
+    f.push(label_name, str_col(&|c| runs.configs[c].label.clone()));
+    f.push("arm", str_col(&|c| runs.configs[c].arm.clone()));
+    for (k, p) in runs.params.iter().enumerate() {
+        let mut col = Frame::empty_like(runs.frame.get(p).expect("parameter columns exist"));
+        for &c in configs {
+            col.push_cell(&runs.configs[c].params[k]);
+        }
+        f.push(p, col);
+    }
+    f.rows = configs.len();
+    f
+}
+
+fn metadata(
+    runs: &RunsTable,
+    table: &str,
+    metrics: &[String],
+    extra: Vec<(&str, String)>,
+) -> Vec<(String, String)> {
+    let mut kv = vec![
+        ("schema_version", SCHEMA_VERSION.to_string()),
+        ("table", table.to_string()),
+        ("engine_version", env!("CARGO_PKG_VERSION").to_string()),
+        ("source", "runs.parquet".to_string()),
+        ("param_columns", json!(runs.params).to_string()),
+        ("metrics", json!(metrics).to_string()),
+    ];
+    if let Some(n) = runs.name() {
+        kv.push(("sweep_name", n.to_string()));
+    }
+    if let Some(s) = runs.frame.metadata.get("swarm_sweep.spec_sha256") {
+        kv.push(("spec_sha256", s.clone()));
+    }
+    kv.extend(extra);
+    kv.into_iter()
+        .map(|(k, v)| (format!("swarm_analysis.{k}"), v))
+        .collect()
+}
+
+pub fn summary_frame(runs: &RunsTable, rows: &[SummaryRow]) -> Frame {
+    let configs: Vec<usize> = rows.iter().map(|r| r.config).collect();
+    let mut f = identity(runs, &configs, "config_label");
+    f.push(
+        "metric",
+        Values::Str(rows.iter().map(|r| Some(r.metric.clone())).collect()),
+    );
+    f.push(
+        "n",
+        Values::Int(rows.iter().map(|r| Some(r.n as i64)).collect()),
+    );
+    f.push(
+        "n_failed",
+        Values::Int(rows.iter().map(|r| Some(r.n_failed as i64)).collect()),
+    );
+    let names = [
+        "mean", "sd", "sem", "ci95_lo", "ci95_hi", "median", "q25", "q75", "iqm", "min", "max",
+    ];
+    let mut cols: Vec<Values> = names.iter().map(|_| floats(rows.len())).collect();
+    for r in rows {
+        let s = r.stats;
+        let vals = [
+            s.map(|s| s.mean),
+            s.and_then(|s| s.sd),
+            s.and_then(|s| s.sem),
+            s.and_then(|s| s.ci95).map(|c| c.0),
+            s.and_then(|s| s.ci95).map(|c| c.1),
+            s.map(|s| s.median),
+            s.map(|s| s.q25),
+            s.map(|s| s.q75),
+            s.map(|s| s.iqm),
+            s.map(|s| s.min),
+            s.map(|s| s.max),
+        ];
+        for (c, v) in cols.iter_mut().zip(vals) {
+            push_f(c, v);
+        }
+    }
+    for (n, c) in names.iter().zip(cols) {
+        f.push(n, c);
+    }
+    f
+}
+
+pub fn comparisons_frame(runs: &RunsTable, rows: &[ComparisonRow]) -> Frame {
+    let configs: Vec<usize> = rows.iter().map(|r| r.config).collect();
+    let mut f = identity(runs, &configs, "variant");
+    let strs =
+        |g: &dyn Fn(&ComparisonRow) -> Option<String>| Values::Str(rows.iter().map(g).collect());
+    f.push("metric", strs(&|r| Some(r.metric.clone())));
+    f.push("direction", strs(&|r| Some(r.direction.name().to_string())));
+    f.push(
+        "n_pairs",
+        Values::Int(rows.iter().map(|r| Some(r.n_pairs as i64)).collect()),
+    );
+    let fl =
+        |g: &dyn Fn(&ComparisonRow) -> Option<f64>| Values::Float(rows.iter().map(g).collect());
+    f.push("mean_baseline", fl(&|r| r.mean_baseline));
+    f.push("mean_variant", fl(&|r| r.mean_variant));
+    f.push("diff", fl(&|r| r.diff));
+    f.push("diff_ci_lo", fl(&|r| r.diff_ci.map(|c| c.0)));
+    f.push("diff_ci_hi", fl(&|r| r.diff_ci.map(|c| c.1)));
+    f.push("rel_change", fl(&|r| r.rel_change));
+    f.push("t_stat", fl(&|r| r.t_stat));
+    f.push("p_ttest", fl(&|r| r.p_ttest));
+    f.push("p_wilcoxon", fl(&|r| r.p_wilcoxon));
+    f.push(
+        "wilcoxon_method",
+        strs(&|r| r.wilcoxon_method.map(|m| m.name().to_string())),
+    );
+    f.push("p_holm", fl(&|r| r.p_holm));
+    f.push("d_z", fl(&|r| r.d_z));
+    f.push("hedges_g", fl(&|r| r.hedges_g));
+    f.push("p_improve", fl(&|r| r.p_improve));
+    f
+}
+
+pub fn write_summary(
+    dir: &Path,
+    runs: &RunsTable,
+    metrics: &[String],
+    rows: &[SummaryRow],
+) -> anyhow::Result<()> {
+    let kv = metadata(runs, "summary", metrics, vec![(
+        "ci95",
+        "t-interval: mean ± t(0.975, n−1)·sd/√n; sd with ddof=1; quantiles numpy linear; iqm = scipy.stats.trim_mean(x, 0.25)".into(),
+    )]);
+    summary_frame(runs, rows).write_parquet(&dir.join(SUMMARY_FILE), &kv)
+}
+
+pub fn write_comparisons(
+    dir: &Path,
+    runs: &RunsTable,
+    metrics: &[String],
+    rows: &[ComparisonRow],
+    boot: BootstrapOptions,
+) -> anyhow::Result<()> {
+    let directions: serde_json::Map<String, serde_json::Value> = metrics
+        .iter()
+        .map(|m| (m.clone(), json!(direction(m).name())))
+        .collect();
+    let kv = metadata(runs, "comparisons", metrics, vec![
+        ("pairing", "by seed within scenario, against the scenario's arm = baseline configuration; pairs with a failed run or a missing value are dropped".into()),
+        ("bootstrap", json!({"method": "percentile", "level": 0.95, "resamples": boot.resamples, "seed": boot.seed, "rng": "ChaCha8, stream = FNV-1a(scenario␟variant␟metric)"}).to_string()),
+        ("wilcoxon", "scipy.stats.wilcoxon defaults: zeros dropped; exact if n ≤ 50 without ties/zeros; all 2^n sign flips if n ≤ 13 with ties/zeros; else normal approximation, tie-corrected, no continuity correction".into()),
+        ("holm_family", "scenario × metric (all variants of a scenario against its baseline); adjusts p_ttest".into()),
+        ("directions", serde_json::Value::Object(directions).to_string()),
+    ]);
+    comparisons_frame(runs, rows).write_parquet(&dir.join(COMPARISONS_FILE), &kv)
+}
