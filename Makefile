@@ -2,7 +2,7 @@
 CARGO ?= cargo
 RELEASE := $(CARGO) run --release --quiet --bin
 
-.PHONY: help sweep test test-rust test-python build lint goldens man run-alignment-scenarios run-alignment-analyze \
+.PHONY: help sweep test test-rust test-python test-slurm build lint goldens man run-alignment-scenarios run-alignment-analyze \
 	run-alignment-all sweep-alignment report analyze-results example check-scipy
 
 help:
@@ -11,7 +11,7 @@ help:
 sweep: ## The main job: the bundled circuit-breaker sweep into results/circuit_breaker/
 	$(RELEASE) swarm-sweep -- sweeps/circuit_breaker.yaml
 
-test: test-rust test-python ## Everything CI runs (the README's test command)
+test: test-rust test-python test-slurm ## Everything CI runs (the README's test command)
 
 test-rust: ## Format, lints, unit/integration/parity tests
 	$(CARGO) fmt --check
@@ -29,6 +29,10 @@ test-python: ## The tables in pyarrow/pandas/polars/duckdb, the docs' examples, 
 
 man: ## Man pages of swarm-sweep and swarm (and their subcommands) into target/man/
 	$(CARGO) run --quiet --bin swarm-sweep -- man --out $(TARGET_DIR)/man
+
+test-slurm: ## The real-cluster test: shards on a local one-node Slurm (root; apt-get installs slurm-wlm, munge)
+	$(CARGO) build --bin swarm-sweep
+	scripts/ci/test-slurm.sh $${CARGO_TARGET_DIR:-target}/debug/swarm-sweep
 
 build: ## Release binaries in target/release/
 	$(CARGO) build --release

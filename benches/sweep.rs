@@ -25,7 +25,8 @@ fn waltz_100_sweep_to_parquet(bencher: divan::Bencher) {
     bencher.bench(|| {
         let status = Command::new(&bin)
             .arg(root.join("benches/data/waltz_100.yaml"))
-            .args(["--no-analyze", "-q", "--out"])
+            // --force-new: every iteration runs the sweep, not a resume.
+            .args(["--no-analyze", "--force-new", "-q", "--out"])
             .arg(out.path())
             .status()
             .expect("swarm-sweep");

@@ -95,10 +95,11 @@ fn help_documents_the_exit_codes() {
     assert!(out.status.success());
     for want in [
         "Exit codes:",
-        "0  every run succeeded",
-        "2  bad input",
-        "3  the sweep completed but some runs failed",
-        "4  --fail-fast",
+        "0    every run succeeded",
+        "2    bad input",
+        "3    the sweep completed but some runs failed",
+        "4    --fail-fast",
+        "130  interrupted",
     ] {
         assert!(help.contains(want), "--help lacks {want:?}:\n{help}");
     }
@@ -180,11 +181,12 @@ fn tables_are_byte_identical_at_jobs_1_and_2() {
     run_small(&a, "1");
     run_small(&b, "2");
     // The analysis step that follows the sweep is deterministic too: every
-    // file (tables, summary, comparisons, report, SVG and PNG plots) matches.
+    // file (tables, summary, comparisons, report, SVG and PNG plots) matches
+    // — but the journal, whose lines are in the order runs finished.
     let files = files_under(&a);
     assert_eq!(files, files_under(&b));
     for f in &files {
-        if a.join(f).is_dir() {
+        if a.join(f).is_dir() || f == "journal.jsonl" {
             continue;
         }
         assert!(
@@ -221,7 +223,7 @@ fn no_analyze_writes_only_the_tables() {
     );
     assert_eq!(
         files_under(tmp.path()),
-        vec!["epochs.parquet", "runs.parquet"]
+        vec!["epochs.parquet", "journal.jsonl", "runs.parquet"]
     );
 }
 
@@ -393,8 +395,9 @@ fn failed_runs_exit_3_with_tables_and_fail_fast_exits_4_without() {
         ),
         4
     );
+    // No tables; the finished runs (the failed one included) are journaled.
     assert_eq!(
         files_under(&tmp.path().join("stopped")),
-        Vec::<String>::new()
+        vec!["journal.jsonl"]
     );
 }

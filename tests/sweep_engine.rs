@@ -1,7 +1,7 @@
 //! The sweep engine on its own fixtures (a hand-built scenario and a fake,
 //! deterministic simulation), so scheduling, row order, failure handling,
-//! the Parquet tables and their metadata are tested without the real
-//! loader or simulation.
+//! the journal, the Parquet tables and their metadata are tested without
+//! the real loader or simulation.
 
 mod common;
 
@@ -19,9 +19,10 @@ use swarm_sweep::sim::RunResult;
 use swarm_sweep::sweep::key;
 use swarm_sweep::sweep::plan::{self, BaseScenario, Config, ParamColumn, SweepPlan};
 use swarm_sweep::sweep::progress::{Mode, Progress};
-use swarm_sweep::sweep::runner::{self, ExecOptions, RowSink, Summary};
+use swarm_sweep::sweep::runner::{ExecOptions, SimFn};
+use swarm_sweep::sweep::session::{self, End, SweepOptions, SweepReport};
 use swarm_sweep::sweep::spec;
-use swarm_sweep::sweep::table::{self, Table, TableSink};
+use swarm_sweep::sweep::table::{self, Table};
 
 fn scenario(n_epochs: u32) -> Scenario {
     Scenario {
@@ -137,19 +138,28 @@ fn fixture_plan(n_seeds: usize, n_epochs: u32) -> SweepPlan {
     plan
 }
 
-fn run_sweep(plan: &SweepPlan, dir: &Path, jobs: usize, fail_fast: bool) -> Summary {
-    let sinks: Vec<Box<dyn RowSink>> = vec![
-        Box::new(TableSink::create(plan, Table::Runs, dir).unwrap()),
-        Box::new(TableSink::create(plan, Table::Epochs, dir).unwrap()),
-    ];
-    let opts = ExecOptions {
+fn run_sweep(plan: &SweepPlan, dir: &Path, jobs: usize, fail_fast: bool) -> SweepReport {
+    let exec = ExecOptions {
         jobs,
         fail_fast,
         deterministic_timing: true,
         run_files: None,
     };
-    let progress = Progress::new(plan.n_runs(), Mode::Quiet);
-    runner::execute(plan, &opts, &fake_sim, sinks, &progress).unwrap()
+    sweep_with(plan, dir, exec, &fake_sim)
+}
+
+/// Prepare and run a one-process sweep into `dir`.
+fn sweep_with(plan: &SweepPlan, dir: &Path, exec: ExecOptions, sim: &SimFn) -> SweepReport {
+    let opts = SweepOptions {
+        out_dir: dir.to_path_buf(),
+        shard: None,
+        exec: exec.clone(),
+        force_new: false,
+    };
+    let prepared = session::prepare(plan, &opts).unwrap();
+    let progress = Progress::new(prepared.todo.len(), Mode::Quiet);
+    let never = std::sync::atomic::AtomicBool::new(false);
+    prepared.run(plan, &exec, sim, &progress, &never).unwrap()
 }
 
 #[test]
@@ -178,7 +188,7 @@ fn tables_are_byte_identical_across_job_counts() {
     }
     assert_eq!(
         files_under(a.path()),
-        vec!["epochs.parquet", "runs.parquet"],
+        vec!["epochs.parquet", "journal.jsonl", "runs.parquet"],
         "no temporary files left"
     );
 }
@@ -212,10 +222,10 @@ fn row_groups_have_fixed_sizes_independent_of_jobs() {
 fn runs_table_rows_follow_run_order_and_match_the_simulation() {
     let plan = fixture_plan(10, 3);
     let dir = tempfile::tempdir().unwrap();
-    let summary = run_sweep(&plan, dir.path(), 2, false);
-    assert_eq!(summary.runs, 30);
-    assert_eq!(summary.failed, 3); // seed 3 in each of the 3 configurations
-    assert!(!summary.stopped);
+    let report = run_sweep(&plan, dir.path(), 2, false);
+    assert_eq!(report.ran.runs, 30);
+    assert_eq!(report.failed, 3); // seed 3 in each of the 3 configurations
+    assert_eq!(report.end, End::Complete);
 
     let runs = read_table(&dir.path().join("runs.parquet"));
     assert_eq!(runs.rows.len(), 30);
@@ -409,9 +419,9 @@ fn fail_fast_stops_and_writes_no_tables() {
     let plan = fixture_plan(10, 2);
     let dir = tempfile::tempdir().unwrap();
     let s = run_sweep(&plan, dir.path(), 2, true);
-    assert!(s.stopped);
+    assert_eq!(s.end, End::Stopped);
     assert_eq!(s.first_failure.as_ref().map(|(r, _)| r.seed), Some(3));
-    assert_eq!(files_under(dir.path()), Vec::<String>::new());
+    assert_eq!(files_under(dir.path()), vec!["journal.jsonl"]);
 }
 
 #[test]
@@ -429,9 +439,6 @@ fn per_run_files_land_under_the_run_key() {
     }
     let plan = fixture_plan(4, 2);
     let dir = tempfile::tempdir().unwrap();
-    let sinks: Vec<Box<dyn RowSink>> = vec![Box::new(
-        TableSink::create(&plan, Table::Runs, dir.path()).unwrap(),
-    )];
     let files = RunFiles {
         dir: dir.path().to_path_buf(),
         metrics_csv: true,
@@ -443,14 +450,7 @@ fn per_run_files_land_under_the_run_key() {
         deterministic_timing: true,
         run_files: Some(files),
     };
-    let s = runner::execute(
-        &plan,
-        &opts,
-        &sim_with_events,
-        sinks,
-        &Progress::new(plan.n_runs(), Mode::Quiet),
-    )
-    .unwrap();
+    let s = sweep_with(&plan, dir.path(), opts, &sim_with_events).ran;
     assert_eq!((s.runs, s.failed), (12, 3));
     for i in 0..plan.n_runs() {
         let run = plan.run(i);

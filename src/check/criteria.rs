@@ -2,16 +2,11 @@
 //! scenario's success_criteria (metrics/criteria.rs) by a row sink while the
 //! sweep runs, then folded into each configuration's check.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use anyhow::Result;
-
 use super::compare::{ConfigCheck, Problem};
 use crate::metrics::criteria::{evaluate, Criterion};
 use crate::output::console::{threshold_text, value_text};
 use crate::sweep::plan::SweepPlan;
-use crate::sweep::runner::{Outcome, RowSink, RunRecord};
+use crate::sweep::runner::{Outcome, RunRecord};
 
 /// One run's evaluated criteria.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,39 +15,20 @@ pub struct RunCriteria {
     pub results: Vec<Criterion>,
 }
 
-/// Per plan configuration, its successful runs' criteria in run order.
-pub type CriteriaByConfig = Rc<RefCell<Vec<Vec<RunCriteria>>>>;
-
-/// Collects `CriteriaByConfig` as runs finish.
-pub struct CriteriaSink {
-    out: CriteriaByConfig,
-}
-
-impl CriteriaSink {
-    pub fn new(plan: &SweepPlan) -> (CriteriaSink, CriteriaByConfig) {
-        let out: CriteriaByConfig = Rc::new(RefCell::new(vec![Vec::new(); plan.configs.len()]));
-        (CriteriaSink { out: out.clone() }, out)
-    }
-}
-
-impl RowSink for CriteriaSink {
-    fn write(&mut self, plan: &SweepPlan, records: &[RunRecord]) -> Result<()> {
-        let mut out = self.out.borrow_mut();
-        for r in records {
-            if let Outcome::Ok(result) = &r.outcome {
-                let config = &plan.configs[r.run.config];
-                out[r.run.config].push(RunCriteria {
-                    seed: r.run.seed,
-                    results: evaluate(&config.scenario.success_criteria, &result.epochs),
-                });
-            }
+/// Per plan configuration, its successful runs' criteria in run order
+/// (`records` in run order).
+pub fn by_config(plan: &SweepPlan, records: &[RunRecord]) -> Vec<Vec<RunCriteria>> {
+    let mut out = vec![Vec::new(); plan.configs.len()];
+    for r in records {
+        if let Outcome::Ok(result) = &r.outcome {
+            let config = &plan.configs[r.run.config];
+            out[r.run.config].push(RunCriteria {
+                seed: r.run.seed,
+                results: evaluate(&config.scenario.success_criteria, &result.epochs),
+            });
         }
-        Ok(())
     }
-
-    fn finish(self: Box<Self>) -> Result<()> {
-        Ok(())
-    }
+    out
 }
 
 /// Add one configuration's criteria to its check: a problem per criterion

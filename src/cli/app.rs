@@ -1,6 +1,7 @@
 //! The `swarm-sweep` command line as one tree: the sweep itself
 //! (`swarm-sweep SPEC`, cli/sweep.rs) and its subcommands — analyze and plot
-//! (cli/results.rs), check (cli/check.rs), completions and man (cli/docs.rs).
+//! (cli/results.rs), merge and status (cli/shards.rs), check (cli/check.rs),
+//! completions and man (cli/docs.rs).
 //! Dispatch is by the first argument, so `swarm-sweep SPEC` keeps its flat
 //! flags; `command()` assembles the whole tree for completions and man pages.
 
@@ -11,7 +12,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use super::check::{self, CheckArgs};
 use super::docs::{self, CompletionsArgs, ManArgs};
 use super::exit;
-use super::{results, sweep, VERSION};
+use super::{results, shards, sweep, VERSION};
 use crate::sweep::run_files;
 
 #[derive(Debug, Parser)]
@@ -34,18 +35,31 @@ enum Tool {
 }
 
 /// Subcommands, by the first argument; anything else is a sweep spec.
-pub const SUBCOMMANDS: &[&str] = &["analyze", "plot", "check", "completions", "man"];
+pub const SUBCOMMANDS: &[&str] = &[
+    "analyze",
+    "plot",
+    "merge",
+    "status",
+    "check",
+    "completions",
+    "man",
+];
 
 /// The whole `swarm-sweep` tree (for completions and man pages).
 pub fn command() -> clap::Command {
     let results = results::ResultsCli::command();
+    let shards = shards::ShardsCli::command();
     let tools = ToolsCli::command();
     let mut cmd = sweep::Cli::command()
         .version(VERSION)
         .args_conflicts_with_subcommands(true)
         .subcommand_negates_reqs(true)
         .after_long_help(exit::table_text());
-    for sub in results.get_subcommands().chain(tools.get_subcommands()) {
+    for sub in results
+        .get_subcommands()
+        .chain(shards.get_subcommands())
+        .chain(tools.get_subcommands())
+    {
         cmd = cmd.subcommand(sub.clone());
     }
     cmd
@@ -57,6 +71,7 @@ pub fn main() -> i32 {
     let first = args.get(1).and_then(|a| a.to_str());
     match first {
         Some(a) if results::is_results_command(Some(a.as_ref())) => results::main_from(args),
+        Some(a) if shards::is_shards_command(Some(a.as_ref())) => shards::main_from(args),
         Some(a) if SUBCOMMANDS.contains(&a) => tools(args),
         _ => sweep::main(),
     }

@@ -8,20 +8,24 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anstyle::{AnsiColor, Style};
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
+
 use anyhow::Context;
 
 use super::exit::{self, CliError};
 use super::sweep::load_plan;
 use crate::analysis::error::nearest;
 use crate::analysis::runs::RunsTable;
-use crate::check::criteria::{self, CriteriaSink};
+use crate::check::criteria;
 use crate::check::junit::{self, Suite};
 use crate::check::{compare, ConfigCheck, Tolerances};
 use crate::output::atomic::write_file;
 use crate::sweep::key::sha256_hex;
 use crate::sweep::plan::SweepPlan;
 use crate::sweep::progress::{Mode, Progress};
-use crate::sweep::runner::{self, ExecOptions, RowSink, SimFn};
+use crate::sweep::rows::RunRows;
+use crate::sweep::runner::{self, ExecOptions, RunRecord, RunSink, SimFn};
 use crate::sweep::table::{Table, TableSink};
 
 pub const AFTER_HELP: &str = "\
@@ -221,14 +225,6 @@ fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {
             args.against.display()
         );
     }
-    let mut sinks: Vec<Box<dyn RowSink>> = vec![Box::new(
-        TableSink::create(&p.plan, Table::Runs, dir).map_err(CliError::runtime)?,
-    )];
-    let criteria = args.criteria.then(|| {
-        let (sink, out) = CriteriaSink::new(&p.plan);
-        sinks.push(Box::new(sink));
-        out
-    });
     let opts = ExecOptions {
         jobs: args.jobs.map_or_else(
             || std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -239,12 +235,34 @@ fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {
         run_files: None,
     };
     let progress = Progress::new(p.plan.n_runs(), Mode::detect(args.quiet));
-    runner::execute(&p.plan, &opts, sim, sinks, &progress).map_err(CliError::runtime)?;
+    let todo: Vec<usize> = (0..p.plan.n_runs()).collect();
+    let collected = Collect(Mutex::new(Vec::new()));
+    runner::execute(
+        &p.plan,
+        &todo,
+        &opts,
+        sim,
+        &collected,
+        &progress,
+        &AtomicBool::new(false),
+    )
+    .map_err(CliError::runtime)?;
     progress.finish();
-    let rerun = RunsTable::load(&dir.join("runs.parquet")).map_err(CliError::runtime)?;
+    let mut records = collected.0.into_inner().unwrap_or_else(|e| e.into_inner());
+    records.sort_by_key(|r| r.run.index);
+    let runs_path = dir.join("runs.parquet");
+    let mut table =
+        TableSink::create(&p.plan, Table::Runs, &runs_path).map_err(CliError::runtime)?;
+    for rec in &records {
+        table
+            .write(&p.plan, &rec.run, &RunRows::from_record(&p.plan, rec))
+            .map_err(CliError::runtime)?;
+    }
+    table.finish().map_err(CliError::runtime)?;
+    let rerun = RunsTable::load(&runs_path).map_err(CliError::runtime)?;
     let mut result = compare(&rerun, &p.stored, &p.tolerances);
-    if let Some(by_config) = criteria {
-        let by_config = by_config.borrow();
+    if args.criteria {
+        let by_config = criteria::by_config(&p.plan, &records);
         for c in result.checks.iter_mut() {
             let runs = usize::try_from(c.config_id)
                 .ok()
@@ -340,5 +358,21 @@ fn plural(n: usize, word: &str) -> String {
         (1, _) => format!("1 {word}"),
         (_, "criterion") => format!("{n} criteria"),
         _ => format!("{n} {word}s"),
+    }
+}
+
+/// Keeps every finished run in memory (a check reruns a CI-sized sweep).
+struct Collect(Mutex<Vec<RunRecord>>);
+
+impl RunSink for Collect {
+    fn record(&self, rec: &RunRecord) -> anyhow::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rec.clone());
+        Ok(())
+    }
+    fn checkpoint(&self) -> anyhow::Result<()> {
+        Ok(())
     }
 }

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod exit;
 pub mod results;
 pub mod run;
+pub mod shards;
 pub mod swarm;
 pub mod sweep;
 

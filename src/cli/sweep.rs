@@ -1,44 +1,56 @@
 //! `swarm-sweep`: arguments, the order of work (validate everything, then
-//! create outputs, then run), messages and exit codes (`exit.rs`, docs/sweep.md).
+//! open the journal, then run, then write the tables), messages and exit
+//! codes (`exit.rs`, docs/sweep.md, docs/scale-out.md).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Context;
 use clap::Parser;
 
 use super::exit::{self, CliError};
 use super::results::{analyze_results, AnalyzeResults};
 use crate::analysis::compare::BootstrapOptions;
+use crate::sweep::interrupt;
+use crate::sweep::journal::JournalError;
 use crate::sweep::plan::{self, SweepPlan};
 use crate::sweep::progress::{Mode, Progress};
 use crate::sweep::run_files::{self, RunFiles};
-use crate::sweep::runner::{self, ExecOptions, RowSink, SimFn, Summary};
+use crate::sweep::runner::{ExecOptions, SimFn};
+use crate::sweep::session::{self, End, Prepared, SweepOptions, SweepReport};
+use crate::sweep::shard::{self, Shard, Strategy};
 use crate::sweep::spec;
 use crate::sweep::summary;
-use crate::sweep::table::{Table, TableSink};
 
 const EXIT_CODES: &str = "\
 Other commands (each has --help):
   swarm-sweep analyze RESULTS_DIR      summary, comparisons, report, plots
   swarm-sweep plot RESULTS_DIR         the plots only
+  swarm-sweep merge RESULTS_DIR        join a sharded sweep's parts (docs/scale-out.md)
+  swarm-sweep status RESULTS_DIR       runs done, missing, failed; shards to resubmit
   swarm-sweep check SPEC --against DIR rerun and compare with stored results (CI)
   swarm-sweep completions SHELL        shell completions; `swarm-sweep man`: man page
 
 Exit codes:
-  0  every run succeeded; runs.parquet and epochs.parquet written
-  1  runtime error: an output could not be written (I/O)
-  2  bad input: usage error, unreadable or invalid spec or base scenario,
-     unknown parameter or bad value; nothing was run or written
-  3  the sweep completed but some runs failed (status = failed in runs.parquet)
-  4  --fail-fast stopped the sweep at a failed run; no tables were written
+  0    every run succeeded; runs.parquet and epochs.parquet written
+       (with --shard: this shard's part files)
+  1    runtime error: an output could not be written (I/O, full disk,
+       read-only or forbidden directory); finished runs stay in the journal
+  2    bad input: usage error, unreadable or invalid spec or base scenario,
+       unknown parameter or bad value, a journal of another sweep; nothing
+       was run or written
+  3    the sweep completed but some runs failed (status = failed in runs.parquet)
+  4    --fail-fast stopped the sweep at a failed run; no tables were written
+  130  interrupted (Ctrl-C, SIGTERM): finished runs are in the journal; rerun
+       the same command to resume
 Unless --no-analyze, the analysis step (summary.parquet, comparisons.parquet,
-report.md, plots/; see `swarm-sweep analyze --help`) follows the sweep; if
-it cannot write its outputs the exit code is 1.";
+report.md, plots/; see `swarm-sweep analyze --help`) follows the sweep (for a
+shard: follows `swarm-sweep merge`); if it cannot write its outputs the exit
+code is 1.";
 
 /// Run a governance sweep: every configuration × every seed, in parallel,
-/// into runs.parquet and epochs.parquet.
+/// into runs.parquet and epochs.parquet. Rerunning the same command resumes
+/// an interrupted sweep from its journal.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "swarm-sweep", version = super::VERSION, after_help = EXIT_CODES)]
 pub struct Cli {
@@ -50,7 +62,7 @@ pub struct Cli {
     /// Output directory [default: outputs.dir of the spec, else results/<name>].
     #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// Validate the spec and list the runs without running them.
+    /// Validate the spec and list the runs (of this shard) without running them.
     #[arg(long)]
     pub dry_run: bool,
     /// Stop at the first failed run (exit 4, no tables written).
@@ -65,6 +77,36 @@ pub struct Cli {
     /// Do not write runs/<run_key>/metrics.csv.
     #[arg(long)]
     pub no_metrics_csv: bool,
+    /// Run only shard K of N (1-based): `K/N` takes every Nth run (round-robin),
+    /// `hash:K/N` the runs whose key hashes to K (stable as the sweep grows).
+    /// Writes runs.part-K-of-N.parquet, epochs.part-K-of-N.parquet and
+    /// part-K-of-N.json; `swarm-sweep merge` joins the parts.
+    #[arg(long, value_name = "[hash:]K/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
+    /// Take the shard from the launcher: SLURM_ARRAY_TASK_ID (with _MIN and
+    /// _COUNT), JOB_COMPLETION_INDEX (Kubernetes Indexed Job, needs --shards),
+    /// OMPI_COMM_WORLD_RANK/SIZE or PMI_RANK/SIZE. `--shard-from-env=hash`
+    /// shards by run-key hash instead of round-robin.
+    #[arg(
+        long,
+        value_name = "STRATEGY",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "round-robin",
+        value_parser = Strategy::parse,
+        conflicts_with = "shard"
+    )]
+    pub shard_from_env: Option<Strategy>,
+    /// The number of shards, with --shard-from-env; the launcher's index is
+    /// then 0-based and absolute (Slurm array ids 0..N-1, completion indices).
+    #[arg(long, value_name = "N", requires = "shard_from_env",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub shards: Option<u32>,
+    /// Start over: discard the output directory's journal (and this run's old
+    /// tables) instead of resuming — needed when the journal belongs to
+    /// another sweep (a changed spec or base scenario).
+    #[arg(long)]
+    pub force_new: bool,
     /// Do not run the analysis step (summary.parquet, comparisons.parquet,
     /// report.md, plots/) after the sweep; `swarm-sweep analyze DIR` runs it later.
     #[arg(long)]
@@ -95,9 +137,16 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }
-    match sweep(cli, &plan, sim) {
+    let shard = match resolve_shard(cli) {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("Error: {msg}");
+            return exit::BAD_INPUT;
+        }
+    };
+    match sweep(cli, &plan, shard, sim) {
         Ok(code) => code,
-        Err(e) => exit::report(&CliError::runtime(e)),
+        Err(e) => exit::report(&e),
     }
 }
 
@@ -111,7 +160,24 @@ pub fn load_plan(path: &Path) -> Result<SweepPlan, String> {
     plan::resolve(spec, dir).map_err(|e| e.to_string())
 }
 
-fn sweep(cli: &Cli, plan: &SweepPlan, sim: &SimFn) -> anyhow::Result<i32> {
+/// The shard to run, and where it came from.
+fn resolve_shard(cli: &Cli) -> Result<Option<(Shard, String)>, String> {
+    if let Some(s) = cli.shard {
+        return Ok(Some((s, "--shard".into())));
+    }
+    let Some(strategy) = cli.shard_from_env else {
+        return Ok(None);
+    };
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    shard::from_env(&env, strategy, cli.shards.map(|n| n as usize)).map(Some)
+}
+
+fn sweep(
+    cli: &Cli,
+    plan: &SweepPlan,
+    shard: Option<(Shard, String)>,
+    sim: &SimFn,
+) -> Result<i32, CliError> {
     let outputs = &plan.spec.outputs;
     let out_dir = match (&cli.out, &outputs.dir) {
         (Some(d), _) => d.clone(),
@@ -123,11 +189,21 @@ fn sweep(cli: &Cli, plan: &SweepPlan, sim: &SimFn) -> anyhow::Result<i32> {
         metrics_csv: outputs.metrics_csv && !cli.no_metrics_csv,
         events_jsonl: outputs.events_jsonl || cli.events,
     };
+    let assigned = session::assigned_runs(plan, shard.as_ref().map(|(s, _)| s));
     if !cli.quiet {
         let (r, e, c) = summary::estimate_bytes(plan, &files);
+        let share = |b: u64| b * assigned.len() as u64 / plan.n_runs().max(1) as u64;
+        let (r, e, c) = (share(r), share(e), share(c));
         eprintln!("{}", summary::header(plan));
+        if let Some((s, source)) = &shard {
+            eprintln!(
+                "shard {s}: {} of {} runs (from {source})",
+                assigned.len(),
+                plan.n_runs()
+            );
+        }
         eprintln!(
-            "outputs: {}/ ≈ {} (runs.parquet {}, epochs.parquet {}, per-run files {})",
+            "outputs: {}/ ≈ {} (runs {}, epochs {}, per-run files {})",
             out_dir.display(),
             summary::human_bytes(r + e + c),
             summary::human_bytes(r),
@@ -138,36 +214,66 @@ fn sweep(cli: &Cli, plan: &SweepPlan, sim: &SimFn) -> anyhow::Result<i32> {
     if cli.dry_run {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        match summary::run_list(plan, &mut out).and_then(|()| out.flush()) {
+        match summary::run_list(plan, &assigned, &mut out).and_then(|()| out.flush()) {
             // `swarm-sweep spec --dry-run | head` is fine.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            r => r?,
+            r => r.map_err(CliError::runtime)?,
         }
         return Ok(exit::SUCCESS);
     }
 
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("cannot create output directory {}", out_dir.display()))?;
-    let sinks: Vec<Box<dyn RowSink>> = vec![
-        Box::new(TableSink::create(plan, Table::Runs, &out_dir)?),
-        Box::new(TableSink::create(plan, Table::Epochs, &out_dir)?),
-    ];
     let jobs = match cli.jobs {
         Some(j) => j as usize,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let opts = ExecOptions {
-        jobs,
-        fail_fast: cli.fail_fast,
-        deterministic_timing: cli.deterministic_timing,
-        run_files: files.any().then_some(files),
+    let opts = SweepOptions {
+        out_dir: out_dir.clone(),
+        shard: shard.as_ref().map(|(s, _)| *s),
+        exec: ExecOptions {
+            jobs,
+            fail_fast: cli.fail_fast,
+            deterministic_timing: cli.deterministic_timing,
+            run_files: files.any().then_some(files),
+        },
+        force_new: cli.force_new,
     };
-    let progress = Progress::new(plan.n_runs(), Mode::detect(cli.quiet));
+    let prepared = session::prepare(plan, &opts).map_err(|e| match e {
+        JournalError::Mismatch { .. } => CliError::bad_input(e),
+        JournalError::Locked { .. } => CliError::runtime(e),
+        JournalError::Io(e) => CliError::runtime(e),
+    })?;
+    for w in &prepared.warnings {
+        eprintln!("warning: {w}");
+    }
+    if !cli.quiet && prepared.resumed_ok + prepared.resumed_failed > 0 {
+        let retry = match prepared.resumed_failed {
+            0 => String::new(),
+            n => format!(" ({n} failed, retried)"),
+        };
+        eprintln!(
+            "resuming from {}: {} of {} runs already finished{retry}; {} to run",
+            prepared.journal.path().display(),
+            prepared.resumed_ok + prepared.resumed_failed,
+            prepared.assigned.len(),
+            prepared.todo.len()
+        );
+    }
+    let flag = interrupt::install();
+    let progress = Progress::new(prepared.todo.len(), Mode::detect(cli.quiet));
     let started = Instant::now();
-    let s = runner::execute(plan, &opts, sim, sinks, &progress)?;
-    progress.finish();
-    let code = report(cli, plan, &s, &out_dir, started);
-    if code == exit::SWEEP_STOPPED || cli.no_analyze {
+    let report = prepared
+        .run(plan, &opts.exec, sim, &progress, flag)
+        .map_err(|e| {
+            progress.finish();
+            let journal = prepared.journal.path().display();
+            CliError::runtime(e.context(format!(
+                "the sweep stopped; finished runs are kept in {journal}: \
+                 rerun the same command to resume"
+            )))
+        })?;
+    let code = report_end(cli, plan, &prepared, &report, &out_dir, started);
+    // A shard's part is not the sweep: merge runs the analysis.
+    if report.end != End::Complete || cli.no_analyze || prepared.outputs.shard.is_some() {
         return Ok(code);
     }
     let analysis = AnalyzeResults {
@@ -183,33 +289,63 @@ fn sweep(cli: &Cli, plan: &SweepPlan, sim: &SimFn) -> anyhow::Result<i32> {
     })
 }
 
-fn report(cli: &Cli, plan: &SweepPlan, s: &Summary, out_dir: &Path, started: Instant) -> i32 {
-    if let Some((run, msg)) = &s.first_failure {
+fn report_end(
+    cli: &Cli,
+    plan: &SweepPlan,
+    prepared: &Prepared,
+    r: &SweepReport,
+    out_dir: &Path,
+    started: Instant,
+) -> i32 {
+    if let Some((run, msg)) = &r.first_failure {
         let c = &plan.configs[run.config];
         eprintln!(
             "run {} failed (run_key {}, {} / {}, seed {}): {msg}",
             run.index, run.run_key, plan.bases[c.base].scenario_id, c.label, run.seed
         );
     }
-    if s.stopped {
-        eprintln!(
-            "stopped by --fail-fast after {} of {} runs; no tables written",
-            s.runs,
-            plan.n_runs()
-        );
-        return exit::SWEEP_STOPPED;
+    let journal = prepared.journal.path().display();
+    let finished = prepared.resumed_ok + r.ran.runs;
+    match r.end {
+        End::Stopped => {
+            eprintln!(
+                "stopped by --fail-fast after {finished} of {} runs; no tables written \
+                 (finished runs are in {journal})",
+                prepared.assigned.len()
+            );
+            return exit::SWEEP_STOPPED;
+        }
+        End::Interrupted => {
+            eprintln!(
+                "interrupted after {finished} of {} runs; no tables written. \
+                 The finished runs are in {journal}: rerun the same command to resume",
+                prepared.assigned.len()
+            );
+            return exit::INTERRUPTED;
+        }
+        End::Complete => {}
     }
     if !cli.quiet {
         let secs = started.elapsed().as_secs_f64();
+        let from_journal = match prepared.resumed_ok {
+            0 => String::new(),
+            n => format!(", {n} from the journal"),
+        };
         eprintln!(
-            "{} runs ({} failed) in {secs:.1} s ({:.1} runs/s) → {}",
-            s.runs,
-            s.failed,
-            s.runs as f64 / secs.max(1e-9),
+            "{} runs ({} failed{from_journal}) in {secs:.1} s ({:.1} runs/s) → {}",
+            prepared.assigned.len(),
+            r.failed,
+            r.ran.runs as f64 / secs.max(1e-9),
             out_dir.display()
         );
+        if let Some(s) = &prepared.outputs.shard {
+            eprintln!(
+                "shard {s} written; once every shard is: swarm-sweep merge {}",
+                out_dir.display()
+            );
+        }
     }
-    if s.failed > 0 {
+    if r.failed > 0 {
         exit::RUNS_FAILED
     } else {
         exit::SUCCESS

@@ -56,12 +56,16 @@ impl AtomicFile {
 
     fn finish(mut self, sync: bool) -> io::Result<()> {
         let w = self.writer.take().expect("commit once");
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        if sync {
-            file.sync_all()?;
+        let done = w
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|file| if sync { file.sync_all() } else { Ok(()) })
+            .and_then(|()| fs::rename(&self.tmp, &self.dest));
+        if done.is_err() {
+            // The last flush failed (a full disk): leave nothing behind.
+            let _ = fs::remove_file(&self.tmp);
         }
-        drop(file);
-        fs::rename(&self.tmp, &self.dest)
+        done
     }
 }
 

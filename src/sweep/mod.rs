@@ -1,14 +1,24 @@
 //! Sweeps (governance-metrics-io.md §5.4): a spec (base scenarios, seeds,
-//! baseline, grid, variants) → a validated plan → runs in parallel → rows in
-//! run order → runs.parquet and epochs.parquet. Format and outputs: docs/sweep.md.
+//! baseline, grid, variants) → a validated plan → runs in parallel → the
+//! journal → rows in run order → runs.parquet and epochs.parquet, or a
+//! shard's part files that `merge` joins. Format and outputs: docs/sweep.md;
+//! shards, resume and merge: docs/scale-out.md.
 
 pub mod expand;
+pub mod interrupt;
+pub mod journal;
 pub mod key;
+pub mod merge;
+pub mod part;
 pub mod plan;
 pub mod progress;
+pub mod rows;
 pub mod run_files;
 pub mod runner;
+pub mod session;
+pub mod shard;
 pub mod spec;
+pub mod status;
 pub mod summary;
 pub mod table;
 

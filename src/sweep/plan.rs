@@ -88,6 +88,26 @@ impl SweepPlan {
     pub fn configs_per_base(&self) -> usize {
         self.configs.len() / self.bases.len().max(1)
     }
+
+    /// The spec hash: sha256 over the spec file's text, every base
+    /// scenario's sha256, the table schema version and the engine version —
+    /// everything the rows depend on. Journals and part files carry it, so a
+    /// resume or a merge never mixes rows of two different sweeps.
+    pub fn spec_hash(&self) -> String {
+        let mut s = format!(
+            "swarm-sweep/spec/v1\nspec={}\n",
+            key::sha256_hex(self.spec.source.text.as_bytes())
+        );
+        for b in &self.bases {
+            s.push_str(&format!("base={}\n", b.sha256));
+        }
+        s.push_str(&format!(
+            "schema={}\nengine={}\n",
+            super::table::SCHEMA_VERSION,
+            env!("CARGO_PKG_VERSION")
+        ));
+        key::sha256_hex(s.as_bytes())
+    }
 }
 
 /// Load the bases (paths relative to `spec_dir`) and build the plan.

@@ -48,6 +48,7 @@ pub fn run_with_files(
     };
     let dir = files.dir.join("runs").join(run_key);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    remove_temporaries(&dir);
     let events = files.events_jsonl.then(|| dir.join("events.jsonl"));
     let result = sim(scenario, seed, events.as_deref())
         .with_context(|| format!("cannot write {}", dir.join("events.jsonl").display()))?;
@@ -57,4 +58,19 @@ pub fn run_with_files(
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(result)
+}
+
+/// Remove the temporary files (`.NAME.tmp-PID`) a killed attempt at this run
+/// left in its folder: the run is running again, so none is being written.
+fn remove_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.contains(".tmp-") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }

@@ -1,14 +1,15 @@
-//! Runs a plan on a rayon pool: chunks of the run list in parallel, each
-//! chunk's records handed to the sinks in run-index order, then the next
-//! chunk — so output is independent of --jobs and memory of sweep size.
-//! A run that panics is recorded as failed and the sweep goes on (unless
-//! fail-fast).
+//! Runs a list of a plan's runs on a rayon pool, a chunk at a time (so a
+//! stop lands within a chunk and progress follows run order), handing each
+//! finished run to a sink as soon as it is done (the journal). A run that
+//! panics is recorded as failed and the sweep goes on (unless fail-fast); an
+//! output that cannot be written (full disk, read-only or forbidden
+//! directory) stops the sweep, since every later run would fail the same way.
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Once;
+use std::sync::{Mutex, Once};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -39,12 +40,12 @@ pub struct RunRecord {
     pub wall_time_s: f64,
 }
 
-/// Where finished runs go, in run-index order: the tables (Parquet today;
-/// another format is one more implementation).
-pub trait RowSink {
-    fn write(&mut self, plan: &SweepPlan, records: &[RunRecord]) -> Result<()>;
-    /// Complete the output. A sink dropped without `finish` leaves nothing.
-    fn finish(self: Box<Self>) -> Result<()>;
+/// Where finished runs go, as they finish (from worker threads, in any
+/// order): the journal.
+pub trait RunSink: Sync {
+    fn record(&self, rec: &RunRecord) -> Result<()>;
+    /// A chunk of runs is done: make what was recorded durable.
+    fn checkpoint(&self) -> Result<()>;
 }
 
 #[derive(Debug, Clone)]
@@ -57,91 +58,115 @@ pub struct ExecOptions {
     pub run_files: Option<RunFiles>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Summary {
+    /// Runs that finished (and were recorded).
     pub runs: usize,
     pub failed: usize,
     /// The first failure in run order: (run, message).
     pub first_failure: Option<(RunSpec, String)>,
-    /// Fail-fast stopped the sweep; the sinks were not finished.
+    /// Fail-fast stopped the sweep.
     pub stopped: bool,
+    /// The interrupt flag stopped the sweep.
+    pub interrupted: bool,
 }
 
-/// Runs per chunk: enough to keep every thread busy, few enough to bound
-/// memory. Row groups are cut by the sinks, so this does not show in output.
+/// Runs per chunk: enough to keep every thread busy, few enough that a stop
+/// is quick and the journal is synced often.
 fn chunk_size(jobs: usize) -> usize {
     (jobs * 32).clamp(32, 4096)
 }
 
-/// Run every run of `plan` through `sim` (writing its per-run files) and feed
-/// the sinks. Sinks are finished only when the sweep completes.
+/// Run the runs `todo` (indices into the plan's run list, ascending) through
+/// `sim`, writing their per-run files, and record each in `sink`. Stops
+/// starting runs once `interrupt` is set (runs under way finish and are
+/// recorded). An error is an output that could not be written.
 pub fn execute(
     plan: &SweepPlan,
+    todo: &[usize],
     opts: &ExecOptions,
     sim: &SimFn,
-    sinks: Vec<Box<dyn RowSink>>,
+    sink: &dyn RunSink,
     progress: &Progress,
+    interrupt: &AtomicBool,
 ) -> Result<Summary> {
-    let mut sinks = sinks;
     install_panic_capture();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
         .thread_name(|i| format!("sweep-{i}"))
         .build()
         .context("cannot start worker threads")?;
-    let n = plan.n_runs();
     let stop = AtomicBool::new(false);
-    let mut summary = Summary {
-        runs: 0,
-        failed: 0,
-        first_failure: None,
-        stopped: false,
+    let fatal: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    let give_up = |e: anyhow::Error| {
+        stop.store(true, Ordering::Relaxed);
+        let mut f = fatal.lock().unwrap_or_else(|p| p.into_inner());
+        f.get_or_insert(e);
     };
-    let chunk = chunk_size(opts.jobs.max(1));
-    for start in (0..n).step_by(chunk) {
-        let end = (start + chunk).min(n);
-        let records: Vec<Option<RunRecord>> = pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map(|i| {
-                    if stop.load(Ordering::Relaxed) {
+    let mut summary = Summary::default();
+    for chunk in todo.chunks(chunk_size(opts.jobs.max(1))) {
+        let done: Vec<Option<(RunSpec, Option<String>)>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|&i| {
+                    if stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed) {
                         return None;
                     }
-                    let rec = run_one(plan, plan.run(i), opts, sim);
-                    let failed = matches!(rec.outcome, Outcome::Failed(_));
-                    if failed && opts.fail_fast {
+                    let rec = match run_one(plan, plan.run(i), opts, sim) {
+                        Ok(rec) => rec,
+                        Err(e) => {
+                            give_up(e);
+                            return None;
+                        }
+                    };
+                    if let Err(e) = sink.record(&rec) {
+                        give_up(e);
+                        return None;
+                    }
+                    let failure = match rec.outcome {
+                        Outcome::Failed(msg) => Some(msg),
+                        Outcome::Ok(_) => None,
+                    };
+                    if failure.is_some() && opts.fail_fast {
                         stop.store(true, Ordering::Relaxed);
                     }
-                    progress.inc(failed);
-                    Some(rec)
+                    progress.inc(failure.is_some());
+                    Some((rec.run, failure))
                 })
                 .collect()
         });
-        let done: Vec<RunRecord> = records.into_iter().flatten().collect();
-        for rec in &done {
+        for (run, failure) in done.into_iter().flatten() {
             summary.runs += 1;
-            if let Outcome::Failed(msg) = &rec.outcome {
+            if let Some(msg) = failure {
                 summary.failed += 1;
                 if summary.first_failure.is_none() {
-                    summary.first_failure = Some((rec.run.clone(), msg.clone()));
+                    summary.first_failure = Some((run, msg));
                 }
             }
         }
+        let fatal = fatal.lock().unwrap_or_else(|p| p.into_inner()).take();
+        // Whatever happened, what finished is made durable first.
+        let synced = sink.checkpoint();
+        if let Some(e) = fatal {
+            return Err(e);
+        }
+        synced?;
         if stop.load(Ordering::Relaxed) {
             summary.stopped = true;
-            return Ok(summary); // sinks dropped unfinished: no tables
+            return Ok(summary);
         }
-        for sink in sinks.iter_mut() {
-            sink.write(plan, &done)?;
+        if interrupt.load(Ordering::Relaxed) {
+            summary.interrupted = true;
+            return Ok(summary);
         }
-    }
-    for sink in sinks {
-        sink.finish()?;
     }
     Ok(summary)
 }
 
-fn run_one(plan: &SweepPlan, run: RunSpec, opts: &ExecOptions, sim: &SimFn) -> RunRecord {
+/// Run one run. A failure to write one of its files for lack of space or
+/// permission is an error (the sweep stops); any other failure, a panic
+/// included, is the run's outcome.
+fn run_one(plan: &SweepPlan, run: RunSpec, opts: &ExecOptions, sim: &SimFn) -> Result<RunRecord> {
     let scenario = &plan.configs[run.config].scenario;
     let files = opts.run_files.as_ref();
     let started = Instant::now();
@@ -149,15 +174,30 @@ fn run_one(plan: &SweepPlan, run: RunSpec, opts: &ExecOptions, sim: &SimFn) -> R
     let wall = started.elapsed().as_secs_f64();
     let outcome = match result {
         Ok(Ok(r)) => Outcome::Ok(r),
+        Ok(Err(e)) if is_storage_error(&e) => return Err(e),
         Ok(Err(e)) => Outcome::Failed(format!("{e:#}")),
         Err(msg) => Outcome::Failed(msg),
     };
     let wall_time_s = if opts.deterministic_timing { 0.0 } else { wall };
-    RunRecord {
+    Ok(RunRecord {
         run,
         outcome,
         wall_time_s,
-    }
+    })
+}
+
+/// Whether `e` comes from the file system refusing a write: no space, a
+/// quota, a read-only file system, a permission.
+pub fn is_storage_error(e: &anyhow::Error) -> bool {
+    use std::io::ErrorKind as K;
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                K::StorageFull | K::QuotaExceeded | K::ReadOnlyFilesystem | K::PermissionDenied
+            )
+        })
+    })
 }
 
 thread_local! {

@@ -71,14 +71,19 @@ pub fn header(plan: &SweepPlan) -> String {
     )
 }
 
-/// The run list, tab-separated with a header line, one run per line.
-pub fn run_list(plan: &SweepPlan, out: &mut impl std::io::Write) -> std::io::Result<()> {
+/// The runs `runs` of the run list, tab-separated with a header line, one
+/// run per line.
+pub fn run_list(
+    plan: &SweepPlan,
+    runs: &[usize],
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     writeln!(
         out,
         "run\trun_key\tscenario\tconfig_id\tarm\treplicate\tseed\tconfig_label"
     )?;
     let mut line = String::new();
-    for i in 0..plan.n_runs() {
+    for &i in runs {
         let r = plan.run(i);
         let c = &plan.configs[r.config];
         line.clear();

@@ -1,7 +1,7 @@
 //! The sweep's two tables, runs.parquet and epochs.parquet: their columns
-//! (derived from the plan, never from a result), row building, and the sink
-//! that streams rows into fixed-size row groups so memory stays bounded and
-//! the bytes do not depend on how runs were scheduled.
+//! (derived from the plan, never from a result), and the writers that stream
+//! rows into fixed-size row groups so memory stays bounded and the bytes do
+//! not depend on how runs were scheduled, sharded or resumed.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,8 +12,8 @@ use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
-use super::plan::SweepPlan;
-use super::runner::{Outcome, RowSink, RunRecord};
+use super::plan::{RunSpec, SweepPlan};
+use super::rows::{RunRows, Value};
 use crate::metrics::{
     EpochMetrics, MetricValue, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
 };
@@ -83,7 +83,7 @@ pub const EPOCH_MEANS: &[(&str, &str)] = &[
 ];
 
 /// Final agent-state counts (RunResult.n_frozen, n_quarantined).
-const RUN_COUNTS: &[&str] = &["n_frozen", "n_quarantined"];
+pub const RUN_COUNTS: &[&str] = &["n_frozen", "n_quarantined"];
 
 /// Every `EpochMetrics` field, flattened: the metrics-CSV columns
 /// (governance-metrics-io.md §4.5), then the one soft metric they omit.
@@ -103,14 +103,6 @@ fn metric_type(name: &str) -> ColType {
         Some(MetricValue::Int(_)) => ColType::Int,
         Some(_) => ColType::Float,
         None => panic!("'{name}' is not an epoch metric"),
-    }
-}
-
-fn cell(v: Option<MetricValue>) -> Cell<'static> {
-    match v {
-        Some(MetricValue::Int(i)) => Cell::Int(i as i64),
-        Some(MetricValue::Float(x)) => Cell::Float(x),
-        Some(MetricValue::Missing) | None => Cell::Null,
     }
 }
 
@@ -140,7 +132,23 @@ impl Table {
         }
     }
 
-    fn row_group(self) -> usize {
+    /// The table a file's `swarm_sweep.table` metadata names.
+    pub fn from_name(name: &str) -> Option<Table> {
+        match name {
+            "runs" => Some(Table::Runs),
+            "epochs" => Some(Table::Epochs),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Runs => "runs",
+            Table::Epochs => "epochs",
+        }
+    }
+
+    pub fn row_group(self) -> usize {
         match self {
             Table::Runs => RUNS_ROW_GROUP,
             Table::Epochs => EPOCHS_ROW_GROUP,
@@ -150,7 +158,7 @@ impl Table {
 
 /// The security / collusion columns (nullable), when those levers are on
 /// in any configuration.
-fn lever_columns(plan: &SweepPlan) -> impl Iterator<Item = &'static str> {
+pub fn lever_columns(plan: &SweepPlan) -> impl Iterator<Item = &'static str> {
     let sec: &[&str] = if plan.security { SECURITY_COLUMNS } else { &[] };
     let col: &[&str] = if plan.collusion {
         COLLUSION_COLUMNS
@@ -158,6 +166,12 @@ fn lever_columns(plan: &SweepPlan) -> impl Iterator<Item = &'static str> {
         &[]
     };
     sec.iter().chain(col).copied()
+}
+
+/// The epochs table's metric columns, in order: every `EpochMetrics` field,
+/// then the lever columns.
+pub fn epoch_metric_names(plan: &SweepPlan) -> impl Iterator<Item = &'static str> + '_ {
+    epoch_fields().chain(lever_columns(plan))
 }
 
 /// The metric columns of `table` (everything that is neither identity,
@@ -224,16 +238,10 @@ pub fn metadata(plan: &SweepPlan, table: Table) -> Vec<(String, String)> {
         .collect();
     let kv = [
         ("schema_version", SCHEMA_VERSION.to_string()),
-        (
-            "table",
-            match table {
-                Table::Runs => "runs",
-                Table::Epochs => "epochs",
-            }
-            .to_string(),
-        ),
+        ("table", table.name().to_string()),
         ("engine_version", env!("CARGO_PKG_VERSION").to_string()),
         ("name", plan.spec.name.clone()),
+        ("spec_hash", plan.spec_hash()),
         ("spec_yaml", plan.spec.source.text.clone()),
         (
             "spec_sha256",
@@ -280,22 +288,29 @@ struct RowBuffer {
 }
 
 impl RowBuffer {
-    fn new(plan: &SweepPlan, table: Table) -> RowBuffer {
-        let builders = columns(plan, table)
-            .into_iter()
-            .map(|(_, t)| match t {
-                ColType::Str => Builder::Str(StringDictionaryBuilder::new()),
-                ColType::Int => Builder::Int(Int64Builder::new()),
-                ColType::Float => Builder::Float(Float64Builder::new()),
-                ColType::Bool => Builder::Bool(BooleanBuilder::new()),
+    fn new(schema: SchemaRef) -> Result<RowBuffer> {
+        let builders = schema
+            .fields()
+            .iter()
+            .map(|f| match f.data_type() {
+                DataType::Dictionary(k, v) if **k == DataType::Int32 && **v == DataType::Utf8 => {
+                    Ok(Builder::Str(StringDictionaryBuilder::new()))
+                }
+                DataType::Int64 => Ok(Builder::Int(Int64Builder::new())),
+                DataType::Float64 => Ok(Builder::Float(Float64Builder::new())),
+                DataType::Boolean => Ok(Builder::Bool(BooleanBuilder::new())),
+                other => Err(anyhow::anyhow!(
+                    "column {} has type {other}, which sweep tables do not use",
+                    f.name()
+                )),
             })
-            .collect();
-        RowBuffer {
-            schema: schema(plan, table),
+            .collect::<Result<_>>()?;
+        Ok(RowBuffer {
+            schema,
             builders,
             rows: 0,
             col: 0,
-        }
+        })
     }
 
     fn push(&mut self, cell: Cell) {
@@ -351,136 +366,142 @@ fn param_cell(v: &Option<ParamValue>) -> Cell<'_> {
     }
 }
 
-/// Left-to-right mean, as Python's `sum(xs) / len(xs)`; null without epochs.
-fn epoch_mean(epochs: &[EpochMetrics], metric: &str) -> Cell<'static> {
-    if epochs.is_empty() {
-        return Cell::Null;
+fn metric_cell(v: Value) -> Cell<'static> {
+    match v {
+        Value::Null => Cell::Null,
+        Value::Int(i) => Cell::Int(i),
+        Value::Float(x) => Cell::Float(x),
     }
-    let sum = epochs.iter().fold(0.0, |acc, e| {
-        acc + e.get(metric).and_then(MetricValue::as_f64).unwrap_or(0.0)
-    });
-    Cell::Float(sum / epochs.len() as f64)
 }
 
-/// Streams one table to a Parquet file in row groups of a fixed row count.
-pub struct TableSink {
-    table: Table,
+/// Streams rows of any schema to a Parquet file, cutting a row group every
+/// `row_group` rows. The file appears under its name on `finish` only.
+pub struct TableWriter {
     buffer: RowBuffer,
     file: ParquetFile,
-    /// Metric columns, all null in a failed run's row.
-    n_metrics: usize,
+    row_group: usize,
 }
 
-impl TableSink {
-    pub fn create(plan: &SweepPlan, table: Table, dir: &Path) -> Result<TableSink> {
-        let buffer = RowBuffer::new(plan, table);
-        let file = ParquetFile::create(
-            &dir.join(table.file_name()),
-            buffer.schema.clone(),
-            metadata(plan, table),
-        )?;
-        Ok(TableSink {
-            table,
+impl TableWriter {
+    pub fn create(
+        path: &Path,
+        schema: SchemaRef,
+        metadata: Vec<(String, String)>,
+        row_group: usize,
+    ) -> Result<TableWriter> {
+        let buffer = RowBuffer::new(schema.clone())?;
+        let file = ParquetFile::create(path, schema, metadata)?;
+        Ok(TableWriter {
             buffer,
             file,
-            n_metrics: metric_columns(plan, table).len(),
+            row_group,
         })
     }
 
-    fn identity(&mut self, plan: &SweepPlan, rec: &RunRecord) {
-        let run = &rec.run;
-        let cfg = &plan.configs[run.config];
-        let b = &mut self.buffer;
-        b.push(Cell::Str(&run.run_key));
-        b.push(Cell::Str(&plan.bases[cfg.base].scenario_id));
-        b.push(Cell::Int(cfg.id as i64));
-        b.push(Cell::Str(&cfg.label));
-        b.push(Cell::Str(&cfg.arm));
-        b.push(Cell::Int(run.replicate as i64));
-        b.push(Cell::Int(run.seed));
-        for v in &cfg.params {
-            b.push(param_cell(v));
-        }
+    /// The next cell of the current row.
+    pub fn push(&mut self, cell: Cell) {
+        self.buffer.push(cell);
     }
 
-    fn end_row(&mut self) -> Result<()> {
+    pub fn end_row(&mut self) -> Result<()> {
         self.buffer.end_row();
-        if self.buffer.rows == self.table.row_group() {
+        if self.buffer.rows == self.row_group {
             let batch = self.buffer.take_batch()?;
             self.file.write_row_group(&batch)?;
         }
         Ok(())
     }
 
-    fn push_run(&mut self, plan: &SweepPlan, rec: &RunRecord) -> Result<()> {
-        self.identity(plan, rec);
-        let b = &mut self.buffer;
-        match &rec.outcome {
-            Outcome::Ok(r) => {
-                // The run's soft metrics read through the epoch accessor.
-                let run = EpochMetrics {
-                    soft: r.run,
-                    ..EpochMetrics::default()
-                };
-                for name in RUN_METRICS {
-                    b.push(cell(run.get(name)));
-                }
-                for (_, metric) in EPOCH_MEANS {
-                    b.push(epoch_mean(&r.epochs, metric));
-                }
-                b.push(Cell::Int(r.n_frozen as i64));
-                b.push(Cell::Int(r.n_quarantined as i64));
-                let last = r.epochs.last();
-                for name in lever_columns(plan) {
-                    b.push(cell(last.and_then(|e| e.get(name))));
-                }
-                b.push(Cell::Str("ok"));
-                b.push(Cell::Null);
-            }
-            Outcome::Failed(msg) => {
-                for _ in 0..self.n_metrics {
-                    b.push(Cell::Null);
-                }
-                b.push(Cell::Str("failed"));
-                b.push(Cell::Str(msg));
-            }
-        }
-        b.push(Cell::Float(rec.wall_time_s));
-        self.end_row()
-    }
-
-    fn push_epochs(&mut self, plan: &SweepPlan, rec: &RunRecord) -> Result<()> {
-        let Outcome::Ok(r) = &rec.outcome else {
-            return Ok(());
-        };
-        for e in &r.epochs {
-            self.identity(plan, rec);
-            for name in epoch_fields().chain(lever_columns(plan)) {
-                self.buffer.push(cell(e.get(name)));
-            }
-            self.end_row()?;
-        }
-        Ok(())
-    }
-}
-
-impl RowSink for TableSink {
-    fn write(&mut self, plan: &SweepPlan, records: &[RunRecord]) -> Result<()> {
-        for rec in records {
-            match self.table {
-                Table::Runs => self.push_run(plan, rec)?,
-                Table::Epochs => self.push_epochs(plan, rec)?,
-            }
-        }
-        Ok(())
-    }
-
-    fn finish(mut self: Box<Self>) -> Result<()> {
+    /// Write the last row group, close the file and move it into place.
+    pub fn finish(mut self) -> Result<()> {
         if self.buffer.rows > 0 {
             let batch = self.buffer.take_batch()?;
             self.file.write_row_group(&batch)?;
         }
         self.file.finish()
+    }
+}
+
+/// One of the sweep's tables, written from finished runs in run order:
+/// identity and parameter columns from the plan, the rest from `RunRows`.
+pub struct TableSink {
+    table: Table,
+    writer: TableWriter,
+    /// Metric columns, all null in a failed run's row.
+    n_metrics: usize,
+}
+
+impl TableSink {
+    /// Start `table` at `path` (runs.parquet, a part file, ...).
+    pub fn create(plan: &SweepPlan, table: Table, path: &Path) -> Result<TableSink> {
+        let writer = TableWriter::create(
+            path,
+            schema(plan, table),
+            metadata(plan, table),
+            table.row_group(),
+        )?;
+        Ok(TableSink {
+            table,
+            writer,
+            n_metrics: metric_columns(plan, table).len(),
+        })
+    }
+
+    fn identity(&mut self, plan: &SweepPlan, run: &RunSpec) {
+        let cfg = &plan.configs[run.config];
+        let w = &mut self.writer;
+        w.push(Cell::Str(&run.run_key));
+        w.push(Cell::Str(&plan.bases[cfg.base].scenario_id));
+        w.push(Cell::Int(cfg.id as i64));
+        w.push(Cell::Str(&cfg.label));
+        w.push(Cell::Str(&cfg.arm));
+        w.push(Cell::Int(run.replicate as i64));
+        w.push(Cell::Int(run.seed));
+        for v in &cfg.params {
+            w.push(param_cell(v));
+        }
+    }
+
+    /// Append the rows of `run`; runs must come in run order.
+    pub fn write(&mut self, plan: &SweepPlan, run: &RunSpec, rows: &RunRows) -> Result<()> {
+        match self.table {
+            Table::Runs => {
+                self.identity(plan, run);
+                let w = &mut self.writer;
+                match &rows.error {
+                    None => {
+                        for v in &rows.run {
+                            w.push(metric_cell(*v));
+                        }
+                        w.push(Cell::Str("ok"));
+                        w.push(Cell::Null);
+                    }
+                    Some(msg) => {
+                        for _ in 0..self.n_metrics {
+                            w.push(Cell::Null);
+                        }
+                        w.push(Cell::Str("failed"));
+                        w.push(Cell::Str(msg));
+                    }
+                }
+                w.push(Cell::Float(rows.wall_time_s));
+                w.end_row()
+            }
+            Table::Epochs => {
+                for epoch in &rows.epochs {
+                    self.identity(plan, run);
+                    for v in epoch {
+                        self.writer.push(metric_cell(*v));
+                    }
+                    self.writer.end_row()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn finish(self) -> Result<()> {
+        self.writer.finish()
     }
 }
 
@@ -504,13 +525,5 @@ mod tests {
         assert_eq!(metric_type("active_threat_count"), ColType::Int);
         assert_eq!(metric_type("toxicity_rate_all"), ColType::Float);
         assert_eq!(metric_type("ecosystem_collusion_risk"), ColType::Float);
-    }
-
-    #[test]
-    fn missing_reports_are_null() {
-        let e = EpochMetrics::default();
-        assert_eq!(cell(e.get("ecosystem_threat_level")), Cell::Null);
-        assert_eq!(cell(e.get("epoch")), Cell::Int(0));
-        assert_eq!(epoch_mean(&[], "toxicity_rate"), Cell::Null);
     }
 }

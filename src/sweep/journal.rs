@@ -1,0 +1,680 @@
+//! The append-only journal of finished runs (docs/scale-out.md): a header
+//! line naming the sweep (spec hash, run keys), then one JSON line per
+//! finished run holding its full row data, floats bit-exact. A rerun skips
+//! the runs it holds and the tables are rebuilt from it in run order, so a
+//! resumed sweep ends with the tables of an uninterrupted one. A truncated
+//! last line (a crash mid-write) is ignored and cut off before appending.
+
+use std::fmt::Write as _;
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{anyhow, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::plan::SweepPlan;
+use super::rows::{RunRows, Value};
+use super::table::{metric_columns, ColType, Table};
+
+/// Bumped when the line format changes.
+pub const FORMAT: u32 = 1;
+
+/// The first line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub swarm_sweep_journal: u32,
+    pub spec_hash: String,
+    pub name: String,
+    pub engine_version: String,
+    pub n_runs: usize,
+    /// `K/N` or `hash:K/N`; `None` for a one-process sweep.
+    pub shard: Option<String>,
+    /// Every run's key, in run order (so `status` can place each run).
+    pub run_keys: Vec<String>,
+}
+
+impl Header {
+    pub fn new(plan: &SweepPlan, shard: Option<String>) -> Header {
+        Header {
+            swarm_sweep_journal: FORMAT,
+            spec_hash: plan.spec_hash(),
+            name: plan.spec.name.clone(),
+            engine_version: env!("CARGO_PKG_VERSION").to_string(),
+            n_runs: plan.n_runs(),
+            shard,
+            run_keys: (0..plan.n_runs()).map(|i| plan.run(i).run_key).collect(),
+        }
+    }
+}
+
+/// Why a journal cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error(
+        "{path} belongs to another sweep ({found}); this spec's hash is {expected}. \
+             Rerun with --force-new to discard it and start over, or choose another --out"
+    )]
+    Mismatch {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
+    #[error("{path} is being written by another swarm-sweep process (it holds the lock)")]
+    Locked { path: PathBuf },
+    #[error(transparent)]
+    Io(#[from] anyhow::Error),
+}
+
+/// Where a run's latest line is.
+#[derive(Debug, Clone, Copy)]
+struct Loc {
+    offset: u64,
+    len: usize,
+    ok: bool,
+}
+
+struct Inner {
+    file: File,
+    len: u64,
+    latest: Vec<Option<Loc>>,
+    /// A failed write may have left a partial line: no more appends.
+    broken: bool,
+}
+
+/// The column types an entry's cells must have (from the plan).
+struct Columns {
+    run: Vec<ColType>,
+    epoch: Vec<ColType>,
+}
+
+/// An open journal, locked for this process.
+pub struct Journal {
+    path: PathBuf,
+    columns: Columns,
+    inner: Mutex<Inner>,
+    reader: File,
+}
+
+/// A journal just opened: how much it held, and what was wrong with it.
+pub struct Opened {
+    pub journal: Journal,
+    /// Runs with a line already (ok or failed).
+    pub finished: usize,
+    pub warnings: Vec<String>,
+}
+
+impl Journal {
+    /// Open (or create) the journal at `path` for `plan`, keeping the runs
+    /// it holds. A journal of another sweep or shard is refused unless
+    /// `force_new`, which starts it over.
+    pub fn open(
+        path: &Path,
+        plan: &SweepPlan,
+        header: &Header,
+        force_new: bool,
+    ) -> Result<Opened, JournalError> {
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+            .with_context(|| format!("cannot open journal {}", path.display()))?;
+        if !lock(&file, true) {
+            return Err(JournalError::Locked {
+                path: path.to_path_buf(),
+            });
+        }
+        let columns = Columns {
+            run: types(plan, Table::Runs),
+            epoch: types(plan, Table::Epochs),
+        };
+        let mut warnings = Vec::new();
+        let mut latest: Vec<Option<Loc>> = vec![None; header.n_runs];
+        let mut found: Option<Header> = None;
+        let mut bad_header = false;
+        let mut valid_end = 0u64;
+        let scan = scan_lines(path, |offset, line, complete| {
+            if found.is_none() {
+                if !complete {
+                    return false; // a header cut short: start over
+                }
+                match serde_json::from_slice::<Header>(line) {
+                    Ok(h) => found = Some(h),
+                    Err(_) => bad_header = true,
+                }
+                valid_end = offset + line.len() as u64 + 1;
+                // Another sweep's journal is refused below: no need to read on.
+                return found.as_ref() == Some(header);
+            }
+            match decode(line, header, &columns) {
+                Ok(rows) if complete => {
+                    latest[rows.index] = Some(Loc {
+                        offset,
+                        len: line.len(),
+                        ok: rows.ok(),
+                    });
+                }
+                Ok(_) => {}
+                Err(e) if complete => warnings.push(format!(
+                    "{}: ignoring a bad line at byte {offset}: {e}",
+                    path.display()
+                )),
+                Err(_) => {}
+            }
+            if complete {
+                valid_end = offset + line.len() as u64 + 1;
+            } else {
+                warnings.push(format!(
+                    "{}: ignoring a truncated last line ({} bytes at byte {offset}; a crash mid-write)",
+                    path.display(),
+                    line.len()
+                ));
+            }
+            true
+        })
+        .with_context(|| format!("cannot read journal {}", path.display()))?;
+        let file_len = scan;
+        let start_over = match &found {
+            None if bad_header && !force_new => {
+                return Err(JournalError::Mismatch {
+                    path: path.to_path_buf(),
+                    found: "not a swarm-sweep journal".into(),
+                    expected: short(&header.spec_hash),
+                })
+            }
+            None => true,
+            Some(h) if h != header && !force_new => {
+                return Err(JournalError::Mismatch {
+                    path: path.to_path_buf(),
+                    found: describe(h),
+                    expected: short(&header.spec_hash),
+                })
+            }
+            Some(h) => h != header || force_new,
+        };
+        let mut len = file_len;
+        let finished;
+        if start_over {
+            file.set_len(0)
+                .with_context(|| format!("cannot reset journal {}", path.display()))?;
+            let mut line = serde_json::to_string(header).expect("header serializes");
+            line.push('\n');
+            (&file)
+                .write_all(line.as_bytes())
+                .and_then(|()| file.sync_data())
+                .with_context(|| format!("cannot write journal {}", path.display()))?;
+            len = line.len() as u64;
+            latest.iter_mut().for_each(|l| *l = None);
+            warnings.clear();
+            finished = 0;
+        } else {
+            if valid_end < file_len {
+                file.set_len(valid_end)
+                    .and_then(|()| file.sync_data())
+                    .with_context(|| format!("cannot repair journal {}", path.display()))?;
+                len = valid_end;
+            }
+            finished = latest.iter().filter(|l| l.is_some()).count();
+        }
+        let reader =
+            File::open(path).with_context(|| format!("cannot read journal {}", path.display()))?;
+        Ok(Opened {
+            journal: Journal {
+                path: path.to_path_buf(),
+                columns,
+                inner: Mutex::new(Inner {
+                    file,
+                    len,
+                    latest,
+                    broken: false,
+                }),
+                reader,
+            },
+            finished,
+            warnings,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// `Some(true)` when run `index`'s latest line says ok, `Some(false)`
+    /// when it failed, `None` when it has none.
+    pub fn state(&self, index: usize) -> Option<bool> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.latest[index].map(|l| l.ok)
+    }
+
+    /// Append a finished run (one write of one line; callable from workers).
+    pub fn append(&self, rows: &RunRows) -> Result<()> {
+        let line = encode(rows);
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.broken {
+            return Err(anyhow!(
+                "journal {} is unusable after a failed write",
+                self.path.display()
+            ));
+        }
+        if let Err(e) = inner.file.write_all(line.as_bytes()) {
+            inner.broken = true;
+            return Err(e).with_context(|| format!("cannot write journal {}", self.path.display()));
+        }
+        let offset = inner.len;
+        inner.len += line.len() as u64;
+        inner.latest[rows.index] = Some(Loc {
+            offset,
+            len: line.len() - 1,
+            ok: rows.ok(),
+        });
+        Ok(())
+    }
+
+    /// Make what was appended durable.
+    pub fn sync(&self) -> Result<()> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner
+            .file
+            .sync_data()
+            .with_context(|| format!("cannot sync journal {}", self.path.display()))
+    }
+
+    /// Run `index`'s latest rows.
+    pub fn read(&self, index: usize) -> Result<RunRows> {
+        use std::os::unix::fs::FileExt;
+        let loc = {
+            let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            inner.latest[index]
+        }
+        .ok_or_else(|| anyhow!("run {index} is not in the journal"))?;
+        let mut buf = vec![0u8; loc.len];
+        self.reader
+            .read_exact_at(&mut buf, loc.offset)
+            .with_context(|| format!("cannot read journal {}", self.path.display()))?;
+        decode_unchecked_key(&buf, &self.columns)
+            .with_context(|| format!("{}: bad line at byte {}", self.path.display(), loc.offset))
+    }
+}
+
+fn types(plan: &SweepPlan, table: Table) -> Vec<ColType> {
+    metric_columns(plan, table)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
+}
+
+fn short(hash: &str) -> String {
+    hash[..hash.len().min(12)].to_string()
+}
+
+fn describe(h: &Header) -> String {
+    let shard = match &h.shard {
+        Some(s) => format!(", shard {s}"),
+        None => String::new(),
+    };
+    format!(
+        "sweep '{}', spec hash {}{shard}, engine {}",
+        h.name,
+        short(&h.spec_hash),
+        h.engine_version
+    )
+}
+
+/// Read `path` line by line: `f(offset, line, complete)` for each line (a
+/// last line without its newline is `complete == false`); `f` returns false
+/// to stop. Returns the file's length.
+fn scan_lines(path: &Path, mut f: impl FnMut(u64, &[u8], bool) -> bool) -> io::Result<u64> {
+    let file = File::open(path)?;
+    let file_len = file.metadata()?.len();
+    let mut r = BufReader::with_capacity(1 << 16, file);
+    let mut buf = Vec::new();
+    let mut offset = 0u64;
+    loop {
+        buf.clear();
+        let n = r.read_until(b'\n', &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        let complete = buf.last() == Some(&b'\n');
+        let line = if complete { &buf[..n - 1] } else { &buf[..] };
+        if !f(offset, line, complete) {
+            break;
+        }
+        offset += n as u64;
+    }
+    Ok(file_len)
+}
+
+/// What `status` needs from a journal, without a plan.
+#[derive(Debug, Clone)]
+pub struct JournalSummary {
+    pub header: Header,
+    /// Per run: `None` (no line), `Some(None)` ok, `Some(Some(error))` failed.
+    pub latest: Vec<Option<Option<String>>>,
+    /// Another process holds the journal's lock (the sweep is running).
+    pub running: bool,
+}
+
+#[derive(Deserialize)]
+struct EntryHead {
+    i: usize,
+    key: String,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// Read a journal for `status`: its header and each run's latest state.
+pub fn summarize(path: &Path) -> Result<JournalSummary> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let running = !lock(&file, false);
+    let mut header: Option<Header> = None;
+    let mut latest = Vec::new();
+    let mut bad = None;
+    scan_lines(path, |_, line, complete| {
+        if !complete {
+            return false;
+        }
+        match &header {
+            None => match serde_json::from_slice::<Header>(line) {
+                Ok(h) => {
+                    latest = vec![None; h.n_runs];
+                    header = Some(h);
+                    true
+                }
+                Err(e) => {
+                    bad = Some(e.to_string());
+                    false
+                }
+            },
+            Some(h) => {
+                if let Ok(e) = serde_json::from_slice::<EntryHead>(line) {
+                    if h.run_keys.get(e.i) == Some(&e.key) {
+                        latest[e.i] = Some(e.error);
+                    }
+                }
+                true
+            }
+        }
+    })
+    .with_context(|| format!("cannot read {}", path.display()))?;
+    match header {
+        Some(header) => Ok(JournalSummary {
+            header,
+            latest,
+            running,
+        }),
+        None => Err(anyhow!(
+            "{} is not a swarm-sweep journal{}",
+            path.display(),
+            bad.map(|e| format!(" ({e})")).unwrap_or_default()
+        )),
+    }
+}
+
+/// One line (with its newline):
+/// `{"i":12,"key":"…","wall":0.5,"error":null,"run":[…],"epochs":[[…],…]}`.
+pub fn encode(rows: &RunRows) -> String {
+    let mut s = String::with_capacity(64 + 24 * (rows.run.len() * (1 + rows.epochs.len())));
+    let _ = write!(s, "{{\"i\":{},\"key\":", rows.index);
+    s.push_str(&serde_json::to_string(&rows.run_key).expect("string"));
+    s.push_str(",\"wall\":");
+    push_value(&mut s, Value::Float(rows.wall_time_s));
+    s.push_str(",\"error\":");
+    match &rows.error {
+        None => s.push_str("null"),
+        Some(e) => s.push_str(&serde_json::to_string(e).expect("string")),
+    }
+    s.push_str(",\"run\":");
+    push_values(&mut s, &rows.run);
+    s.push_str(",\"epochs\":[");
+    for (i, e) in rows.epochs.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        push_values(&mut s, e);
+    }
+    s.push_str("]}\n");
+    s
+}
+
+fn push_values(s: &mut String, values: &[Value]) {
+    s.push('[');
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        push_value(s, *v);
+    }
+    s.push(']');
+}
+
+/// Floats as Rust's shortest round-trip decimal (which JSON parses back to
+/// the same bits); NaN, infinities and -0.0, which JSON numbers cannot carry
+/// exactly, as their bits in a "0x…" string.
+fn push_value(s: &mut String, v: Value) {
+    match v {
+        Value::Null => s.push_str("null"),
+        Value::Int(i) => {
+            let _ = write!(s, "{i}");
+        }
+        Value::Float(x) if x.is_finite() && !(x == 0.0 && x.is_sign_negative()) => {
+            let _ = write!(s, "{x:?}");
+        }
+        Value::Float(x) => {
+            let _ = write!(s, "\"0x{:016x}\"", x.to_bits());
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    i: usize,
+    key: String,
+    wall: serde_json::Value,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    run: Vec<serde_json::Value>,
+    #[serde(default)]
+    epochs: Vec<Vec<serde_json::Value>>,
+}
+
+fn value(v: &serde_json::Value) -> Result<Value> {
+    use serde_json::Value as J;
+    match v {
+        J::Null => Ok(Value::Null),
+        J::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) if !n.is_f64() => Ok(Value::Int(i)),
+            (_, Some(x)) if n.is_f64() => Ok(Value::Float(x)),
+            _ => Err(anyhow!("number {n} is out of range")),
+        },
+        J::String(s) => s
+            .strip_prefix("0x")
+            .and_then(|h| u64::from_str_radix(h, 16).ok())
+            .map(|b| Value::Float(f64::from_bits(b)))
+            .ok_or_else(|| anyhow!("bad float {s:?}")),
+        other => Err(anyhow!("unexpected {other}")),
+    }
+}
+
+fn cells(values: &[serde_json::Value], types: &[ColType]) -> Result<Vec<Value>> {
+    if values.len() != types.len() {
+        return Err(anyhow!(
+            "{} cells where the table has {} metric columns",
+            values.len(),
+            types.len()
+        ));
+    }
+    values
+        .iter()
+        .zip(types)
+        .map(|(v, t)| {
+            let c = value(v)?;
+            if c.fits(*t) {
+                Ok(c)
+            } else {
+                Err(anyhow!("{c:?} in a {t:?} column"))
+            }
+        })
+        .collect()
+}
+
+fn decode_unchecked_key(line: &[u8], columns: &Columns) -> Result<RunRows> {
+    let e: Entry = serde_json::from_slice(line)?;
+    let wall = match value(&e.wall)? {
+        Value::Float(x) => x,
+        Value::Int(i) => i as f64,
+        Value::Null => return Err(anyhow!("no wall time")),
+    };
+    let (run, epochs) = if e.error.is_none() {
+        let run = cells(&e.run, &columns.run)?;
+        let epochs = e
+            .epochs
+            .iter()
+            .map(|row| cells(row, &columns.epoch))
+            .collect::<Result<_>>()?;
+        (run, epochs)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Ok(RunRows {
+        index: e.i,
+        run_key: e.key,
+        error: e.error,
+        run,
+        epochs,
+        wall_time_s: wall,
+    })
+}
+
+/// Decode a line and check it against the header's run list.
+fn decode(line: &[u8], header: &Header, columns: &Columns) -> Result<RunRows> {
+    let rows = decode_unchecked_key(line, columns)?;
+    match header.run_keys.get(rows.index) {
+        Some(k) if *k == rows.run_key => Ok(rows),
+        Some(k) => Err(anyhow!(
+            "run {} has key {}, not {}",
+            rows.index,
+            rows.run_key,
+            k
+        )),
+        None => Err(anyhow!("run {} is out of range", rows.index)),
+    }
+}
+
+/// Take the journal's advisory lock without waiting: exclusive for the
+/// writer, shared for a reader (`status`), which fails while a sweep
+/// writes. Best effort: true where locks are unsupported.
+fn lock(file: &File, exclusive: bool) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        let op = if exclusive {
+            libc::LOCK_EX
+        } else {
+            libc::LOCK_SH
+        };
+        // SAFETY: flock on a file descriptor we own; no memory is involved.
+        let r = unsafe { libc::flock(file.as_raw_fd(), op | libc::LOCK_NB) };
+        if r == 0 {
+            return true;
+        }
+        io::Error::last_os_error().raw_os_error() != Some(libc::EWOULDBLOCK)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, exclusive);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns() -> Columns {
+        Columns {
+            run: vec![ColType::Float, ColType::Int, ColType::Float],
+            epoch: vec![ColType::Int, ColType::Float],
+        }
+    }
+
+    #[test]
+    fn floats_round_trip_bit_exactly() {
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            0.1 + 0.2,
+            1.0,
+            2.0,
+            1e-300,
+            f64::MIN_POSITIVE,
+            f64::MIN_POSITIVE / 3.0, // subnormal
+            f64::MAX,
+            f64::MIN,
+            f64::EPSILON,
+            1e16,
+            123_456_789.123_456_79,
+            f64::NAN,
+            -f64::NAN,
+            f64::from_bits(0x7ff0_0000_0000_0001), // a signalling NaN payload
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        // And a spread of arbitrary bit patterns.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            xs.push(f64::from_bits(state));
+        }
+        for x in xs {
+            let rows = RunRows {
+                index: 0,
+                run_key: "k".into(),
+                error: None,
+                run: vec![Value::Float(x), Value::Int(-3), Value::Null],
+                epochs: vec![vec![Value::Int(i64::MAX), Value::Float(x)]],
+                wall_time_s: x,
+            };
+            let line = encode(&rows);
+            assert!(line.ends_with('\n') && !line[..line.len() - 1].contains('\n'));
+            let back = decode_unchecked_key(line.trim_end().as_bytes(), &columns()).unwrap();
+            let bits = |r: &RunRows| match (r.run[0], r.epochs[0][1]) {
+                (Value::Float(a), Value::Float(b)) => {
+                    (a.to_bits(), b.to_bits(), r.wall_time_s.to_bits())
+                }
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(bits(&back), bits(&rows), "{x:e} via {line}");
+            assert_eq!(back.run[1], Value::Int(-3));
+            assert_eq!(back.epochs[0][0], Value::Int(i64::MAX));
+        }
+    }
+
+    #[test]
+    fn failed_runs_keep_their_message_and_types_are_checked() {
+        let rows = RunRows {
+            index: 4,
+            run_key: "abc".into(),
+            error: Some("panicked at x.rs:1: \"quoted\"\nsecond line".into()),
+            run: Vec::new(),
+            epochs: Vec::new(),
+            wall_time_s: 0.25,
+        };
+        let line = encode(&rows);
+        assert_eq!(line.matches('\n').count(), 1);
+        assert_eq!(
+            decode_unchecked_key(line.trim_end().as_bytes(), &columns()).unwrap(),
+            rows
+        );
+        let wrong = br#"{"i":0,"key":"k","wall":0.0,"error":null,"run":[1,2,3.0],"epochs":[]}"#;
+        let e = decode_unchecked_key(wrong, &columns()).unwrap_err();
+        assert!(e.to_string().contains("Float"), "{e}");
+        let short = br#"{"i":0,"key":"k","wall":0.0,"error":null,"run":[1.0],"epochs":[]}"#;
+        assert!(decode_unchecked_key(short, &columns()).is_err());
+    }
+}

@@ -1,0 +1,542 @@
+//! `swarm-sweep status` (docs/scale-out.md): from a results directory alone
+//! (journals and part manifests), which runs are done, failed or missing,
+//! shard by shard, and which shards to resubmit.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Result};
+
+use super::journal::{self, JournalSummary};
+use super::part::{self, PartManifest};
+use super::shard::{Shard, Strategy};
+use super::table::Table;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Its tables (or part files and manifest) are written.
+    Complete,
+    /// A process holds its journal: running now.
+    Running,
+    /// Started, not finished: crashed, killed, interrupted or stopped.
+    Stopped,
+    NotStarted,
+}
+
+impl State {
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Complete => "complete",
+            State::Running => "running",
+            State::Stopped => "stopped",
+            State::NotStarted => "not started",
+        }
+    }
+}
+
+/// Where one run stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunState {
+    Done,
+    Failed(String),
+    Missing,
+}
+
+#[derive(Debug, Clone)]
+pub struct ShardStatus {
+    /// `None` for a one-process sweep.
+    pub shard: Option<Shard>,
+    pub state: State,
+    /// Runs it takes, when known (a hash shard needs some journal's run keys).
+    pub runs: Option<usize>,
+    pub done: usize,
+    pub failed: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct SweepStatus {
+    pub dir: PathBuf,
+    pub name: String,
+    pub spec_hash: String,
+    pub n_runs: usize,
+    /// `(strategy, N)` for a sharded sweep.
+    pub sharding: Option<(Strategy, usize)>,
+    pub shards: Vec<ShardStatus>,
+    /// Every run's state, in run order.
+    pub runs: Vec<RunState>,
+    /// Every run's key, where known (empty otherwise).
+    pub keys: Vec<String>,
+    pub failed_runs: Vec<(usize, String, Option<Shard>, String)>,
+    /// runs.parquet of this sweep exists (merged, or a one-process sweep's).
+    pub tables: bool,
+    pub warnings: Vec<String>,
+}
+
+impl SweepStatus {
+    pub fn done(&self) -> usize {
+        self.shards.iter().map(|s| s.done).sum()
+    }
+    pub fn failed(&self) -> usize {
+        self.shards.iter().map(|s| s.failed).sum()
+    }
+    pub fn missing(&self) -> usize {
+        self.n_runs - self.done() - self.failed()
+    }
+    /// Shards with failed or missing runs that nothing is running now.
+    pub fn to_resubmit(&self) -> Vec<usize> {
+        self.shards
+            .iter()
+            .filter(|s| s.state != State::Running)
+            .filter(|s| s.state != State::Complete || s.failed > 0)
+            .filter_map(|s| s.shard.map(|sh| sh.k))
+            .collect()
+    }
+}
+
+/// The spec hash stored in `path`'s Parquet metadata, if readable.
+fn table_spec_hash(path: &Path) -> Option<String> {
+    let f = std::fs::File::open(path).ok()?;
+    let r = parquet::file::reader::SerializedFileReader::new(f).ok()?;
+    use parquet::file::reader::FileReader;
+    r.metadata()
+        .file_metadata()
+        .key_value_metadata()?
+        .iter()
+        .find(|kv| kv.key == "swarm_sweep.spec_hash")
+        .and_then(|kv| kv.value.clone())
+}
+
+/// Read what `dir` holds.
+pub fn status(dir: &Path) -> Result<SweepStatus> {
+    let mut warnings = Vec::new();
+    let manifests: Vec<(usize, usize, PathBuf)> = part::list_parts(dir, "", ".json")?;
+    let journals = part::list_parts(dir, "journal.", ".jsonl")?;
+    let whole = dir.join("journal.jsonl");
+    let sharded = !manifests.is_empty() || !journals.is_empty();
+    if !sharded && !whole.exists() {
+        return Err(anyhow!(
+            "{} holds no sweep journal (journal.jsonl, journal.part-K-of-N.jsonl) or part manifest (part-K-of-N.json)",
+            dir.display()
+        ));
+    }
+    if !sharded {
+        let j = journal::summarize(&whole)?;
+        let h = &j.header;
+        let tables = table_spec_hash(&dir.join(Table::Runs.file_name())).as_deref()
+            == Some(h.spec_hash.as_str());
+        let mut s = SweepStatus {
+            dir: dir.to_path_buf(),
+            name: h.name.clone(),
+            spec_hash: h.spec_hash.clone(),
+            n_runs: h.n_runs,
+            sharding: None,
+            shards: Vec::new(),
+            runs: vec![RunState::Missing; h.n_runs],
+            keys: h.run_keys.clone(),
+            failed_runs: Vec::new(),
+            tables,
+            warnings,
+        };
+        let all: Vec<usize> = (0..h.n_runs).collect();
+        let (done, failed) = tally(&j, &all, None, &mut s);
+        let state = if j.running {
+            State::Running
+        } else if tables && done + failed == h.n_runs {
+            State::Complete
+        } else {
+            State::Stopped
+        };
+        s.shards.push(ShardStatus {
+            shard: None,
+            state,
+            runs: Some(h.n_runs),
+            done,
+            failed,
+        });
+        return Ok(s);
+    }
+
+    // The sharding: that of the newest part file when several are present.
+    let newest = manifests
+        .iter()
+        .chain(&journals)
+        .max_by_key(|(_, _, p)| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .expect("some part file");
+    let n = newest.1;
+    let mut others: Vec<usize> = manifests
+        .iter()
+        .chain(&journals)
+        .map(|(_, n, _)| *n)
+        .filter(|&m| m != n)
+        .collect();
+    others.sort();
+    others.dedup();
+    if !others.is_empty() {
+        warnings.push(format!(
+            "{} also holds parts of {} shards (another sharding): ignored here",
+            dir.display(),
+            others
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let mut parts: Vec<Option<PartManifest>> = vec![None; n];
+    for (k, _, p) in manifests.iter().filter(|(_, m, _)| *m == n) {
+        match part::read_manifest(p) {
+            Ok(m) => parts[k - 1] = Some(m),
+            Err(e) => warnings.push(format!("{e:#}")),
+        }
+    }
+    let mut logs: Vec<Option<JournalSummary>> = vec![None; n];
+    for (k, _, p) in journals.iter().filter(|(_, m, _)| *m == n) {
+        match journal::summarize(p) {
+            Ok(j) => logs[k - 1] = Some(j),
+            Err(e) => warnings.push(format!("{e:#}")),
+        }
+    }
+    // The sweep: the newest journal's or manifest's; parts of another spec
+    // hash are reported and counted as not started.
+    let (name, spec_hash, n_runs) = logs
+        .iter()
+        .flatten()
+        .map(|j| {
+            (
+                j.header.name.clone(),
+                j.header.spec_hash.clone(),
+                j.header.n_runs,
+            )
+        })
+        .chain(
+            parts
+                .iter()
+                .flatten()
+                .map(|m| (m.name.clone(), m.spec_hash.clone(), m.n_runs)),
+        )
+        .next()
+        .ok_or_else(|| anyhow!("no readable journal or part manifest in {}", dir.display()))?;
+    for (k, m) in parts.iter_mut().enumerate() {
+        if m.as_ref().is_some_and(|m| m.spec_hash != spec_hash) {
+            warnings.push(format!(
+                "part-{}-of-{n}.json belongs to another sweep (spec hash differs): shard {}/{n} must be rerun",
+                k + 1,
+                k + 1
+            ));
+            *m = None;
+        }
+    }
+    for (k, j) in logs.iter_mut().enumerate() {
+        if j.as_ref().is_some_and(|j| j.header.spec_hash != spec_hash) {
+            warnings.push(format!(
+                "journal.part-{}-of-{n}.jsonl belongs to another sweep (spec hash differs)",
+                k + 1
+            ));
+            *j = None;
+        }
+    }
+    let strategy = parts
+        .iter()
+        .flatten()
+        .find_map(|m| Strategy::parse(&m.strategy).ok())
+        .or_else(|| {
+            logs.iter()
+                .flatten()
+                .find_map(|j| j.header.shard.as_deref().and_then(|s| Shard::parse(s).ok()))
+                .map(|s| s.strategy)
+        })
+        .unwrap_or(Strategy::RoundRobin);
+    let keys: Option<Vec<String>> = logs
+        .iter()
+        .flatten()
+        .next()
+        .map(|j| j.header.run_keys.clone());
+    let tables =
+        table_spec_hash(&dir.join(Table::Runs.file_name())).as_deref() == Some(spec_hash.as_str());
+    let mut s = SweepStatus {
+        dir: dir.to_path_buf(),
+        name,
+        spec_hash,
+        n_runs,
+        sharding: Some((strategy, n)),
+        shards: Vec::new(),
+        runs: vec![RunState::Missing; n_runs],
+        keys: keys.clone().unwrap_or_else(|| vec![String::new(); n_runs]),
+        failed_runs: Vec::new(),
+        tables,
+        warnings,
+    };
+    for k in 1..=n {
+        let shard = Shard::new(strategy, k, n).expect("k in 1..=n");
+        let assigned: Option<Vec<usize>> = match (&parts[k - 1], strategy, &keys) {
+            (Some(m), _, _) => Some(m.runs.clone()),
+            (None, Strategy::RoundRobin, _) => Some((k - 1..n_runs).step_by(n).collect()),
+            (None, Strategy::Hash, Some(keys)) => Some(
+                (0..n_runs)
+                    .filter(|&i| shard.contains(i, &keys[i]))
+                    .collect(),
+            ),
+            (None, Strategy::Hash, None) => None,
+        };
+        let status = if let Some(m) = &parts[k - 1] {
+            for (i, key) in m.runs.iter().zip(&m.run_keys) {
+                s.keys[*i] = key.clone();
+                s.runs[*i] = RunState::Done;
+            }
+            for f in &m.failed {
+                s.failed_runs
+                    .push((f.index, f.run_key.clone(), Some(shard), f.error.clone()));
+                s.runs[f.index] = RunState::Failed(f.error.clone());
+            }
+            let running = logs[k - 1].as_ref().is_some_and(|j| j.running);
+            ShardStatus {
+                shard: Some(shard),
+                state: if running {
+                    State::Running
+                } else {
+                    State::Complete
+                },
+                runs: Some(m.runs.len()),
+                done: m.runs.len() - m.failed.len(),
+                failed: m.failed.len(),
+            }
+        } else if let Some(j) = &logs[k - 1] {
+            let mine = assigned.clone().unwrap_or_default();
+            let (done, failed) = tally(j, &mine, Some(shard), &mut s);
+            ShardStatus {
+                shard: Some(shard),
+                state: if j.running {
+                    State::Running
+                } else {
+                    State::Stopped
+                },
+                runs: assigned.as_ref().map(Vec::len),
+                done,
+                failed,
+            }
+        } else {
+            ShardStatus {
+                shard: Some(shard),
+                state: State::NotStarted,
+                runs: assigned.as_ref().map(Vec::len),
+                done: 0,
+                failed: 0,
+            }
+        };
+        s.shards.push(status);
+    }
+    s.failed_runs.sort_by_key(|f| f.0);
+    Ok(s)
+}
+
+/// Count `runs`' states in journal `j`, noting failed runs.
+fn tally(
+    j: &JournalSummary,
+    runs: &[usize],
+    shard: Option<Shard>,
+    s: &mut SweepStatus,
+) -> (usize, usize) {
+    let (mut done, mut failed) = (0, 0);
+    for &i in runs {
+        match j.latest.get(i).cloned().flatten() {
+            Some(None) => {
+                done += 1;
+                s.runs[i] = RunState::Done;
+            }
+            Some(Some(e)) => {
+                failed += 1;
+                s.failed_runs
+                    .push((i, j.header.run_keys[i].clone(), shard, e.clone()));
+                s.runs[i] = RunState::Failed(e);
+            }
+            None => {}
+        }
+    }
+    (done, failed)
+}
+
+/// Shard numbers as ranges: `1-3,5`.
+pub fn ranges(ks: &[usize]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < ks.len() {
+        let mut j = i;
+        while j + 1 < ks.len() && ks[j + 1] == ks[j] + 1 {
+            j += 1;
+        }
+        out.push(if j > i {
+            format!("{}-{}", ks[i], ks[j])
+        } else {
+            ks[i].to_string()
+        });
+        i = j + 1;
+    }
+    out.join(",")
+}
+
+/// The report `swarm-sweep status` prints.
+pub fn render(s: &SweepStatus) -> String {
+    let mut o = String::new();
+    let hash = &s.spec_hash[..s.spec_hash.len().min(12)];
+    match s.sharding {
+        Some((strategy, n)) => {
+            let _ = writeln!(
+                o,
+                "{}: {} runs in {n} shards ({}), spec hash {hash}",
+                s.name,
+                s.n_runs,
+                strategy.name()
+            );
+        }
+        None => {
+            let _ = writeln!(
+                o,
+                "{}: {} runs, one process, spec hash {hash}",
+                s.name, s.n_runs
+            );
+        }
+    }
+    let _ = writeln!(
+        o,
+        "{:<8} {:<12} {:>7} {:>7} {:>7} {:>7}",
+        "shard", "state", "runs", "done", "failed", "missing"
+    );
+    for sh in &s.shards {
+        let label = sh
+            .shard
+            .map_or("all".to_string(), |x| format!("{}/{}", x.k, x.n));
+        let runs = sh.runs.map_or("?".to_string(), |r| r.to_string());
+        let missing = sh
+            .runs
+            .map_or("?".to_string(), |r| (r - sh.done - sh.failed).to_string());
+        let _ = writeln!(
+            o,
+            "{label:<8} {:<12} {runs:>7} {:>7} {:>7} {missing:>7}",
+            sh.state.name(),
+            sh.done,
+            sh.failed
+        );
+    }
+    if s.sharding.is_some() {
+        let _ = writeln!(
+            o,
+            "{:<8} {:<12} {:>7} {:>7} {:>7} {:>7}",
+            "total",
+            "",
+            s.n_runs,
+            s.done(),
+            s.failed(),
+            s.missing()
+        );
+    }
+    if !s.failed_runs.is_empty() {
+        let _ = writeln!(o, "failed runs:");
+        const SHOWN: usize = 20;
+        for (i, key, shard, err) in s.failed_runs.iter().take(SHOWN) {
+            let first = err.lines().next().unwrap_or("");
+            let shard = shard.map_or(String::new(), |x| format!(", shard {}/{}", x.k, x.n));
+            let _ = writeln!(o, "  run {i} (run_key {key}{shard}): {first}");
+        }
+        if s.failed_runs.len() > SHOWN {
+            let _ = writeln!(
+                o,
+                "  … and {} more (--runs lists every run)",
+                s.failed_runs.len() - SHOWN
+            );
+        }
+    }
+    let dir = s.dir.display();
+    match s.sharding {
+        Some((strategy, n)) => {
+            let ks = s.to_resubmit();
+            let running: Vec<usize> = s
+                .shards
+                .iter()
+                .filter(|x| x.state == State::Running)
+                .filter_map(|x| x.shard.map(|y| y.k))
+                .collect();
+            if !running.is_empty() {
+                let _ = writeln!(o, "running now: shards {}", ranges(&running));
+            }
+            if !ks.is_empty() {
+                let ids: Vec<usize> = ks.iter().map(|k| k - 1).collect();
+                let hash = if strategy == Strategy::Hash {
+                    "hash:"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    o,
+                    "resubmit shards: {} of {n}  (each: swarm-sweep SPEC --shard {hash}K/{n} --out {dir}; \
+                     Slurm array with --shards {n}: --array={}; Kubernetes: completion indices {})",
+                    ranges(&ks),
+                    ranges(&ids),
+                    ranges(&ids)
+                );
+            }
+            let all_complete = s.shards.iter().all(|x| x.state == State::Complete);
+            if s.tables {
+                let _ = writeln!(o, "merged: runs.parquet and epochs.parquet are written");
+            } else if all_complete {
+                let _ = writeln!(o, "every shard is complete: swarm-sweep merge {dir}");
+            } else {
+                let _ = writeln!(
+                    o,
+                    "merge: when every shard is complete (swarm-sweep merge {dir})"
+                );
+            }
+        }
+        None => {
+            let sh = &s.shards[0];
+            if sh.state == State::Complete {
+                let _ = writeln!(o, "tables: runs.parquet and epochs.parquet are written");
+            }
+            if sh.state != State::Running && (sh.state != State::Complete || sh.failed > 0) {
+                let _ = writeln!(
+                    o,
+                    "to finish: rerun the same swarm-sweep command (finished runs are kept; failed ones are retried)"
+                );
+            }
+        }
+    }
+    for w in &s.warnings {
+        let _ = writeln!(o, "warning: {w}");
+    }
+    o
+}
+
+/// `--runs`: one tab-separated line per run: index, key (where known),
+/// shard (where known), state, and the first line of a failure.
+pub fn render_runs(s: &SweepStatus, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    writeln!(out, "run\trun_key\tshard\tstate\terror")?;
+    for (i, st) in s.runs.iter().enumerate() {
+        let key = s.keys.get(i).map_or("", String::as_str);
+        let shard = match s.sharding {
+            Some((strategy, n)) if strategy == Strategy::RoundRobin || !key.is_empty() => {
+                let k = Shard::new(strategy, 1, n).expect("n >= 1").of(i, key);
+                format!("{k}/{n}")
+            }
+            Some(_) => "?".into(),
+            None => "-".into(),
+        };
+        let (state, err) = match st {
+            RunState::Done => ("done", ""),
+            RunState::Failed(e) => ("failed", e.lines().next().unwrap_or("")),
+            RunState::Missing => ("missing", ""),
+        };
+        writeln!(out, "{i}\t{key}\t{shard}\t{state}\t{err}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_ranges() {
+        assert_eq!(ranges(&[1, 2, 3, 5, 7, 8]), "1-3,5,7-8");
+        assert_eq!(ranges(&[4]), "4");
+        assert_eq!(ranges(&[]), "");
+    }
+}
