@@ -7,7 +7,7 @@
 //! | 2 | bad input: invalid scenario or sweep spec, bad command-line usage |
 //! | 3 | a sweep finished but some runs failed |
 //! | 4 | a sweep was stopped by `--fail-fast` at a failed run (no tables written) |
-//! | 130 | interrupted (Ctrl-C) |
+//! | 130 | interrupted (Ctrl-C, SIGTERM); a sweep keeps its finished runs in its journal |
 
 pub const SUCCESS: i32 = 0;
 pub const RUNTIME_ERROR: i32 = 1;
