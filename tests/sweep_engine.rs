@@ -468,3 +468,67 @@ fn per_run_files_land_under_the_run_key() {
         );
     }
 }
+
+#[test]
+fn the_journal_skips_bad_lines_and_cuts_a_torn_tail() {
+    let plan = fixture_plan(4, 2);
+    let dir = tempfile::tempdir().unwrap();
+    run_sweep(&plan, dir.path(), 2, false);
+    let journal = dir.path().join("journal.jsonl");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + 12);
+    // Drop run 5's line, add a line that is not JSON, and end mid-line.
+    let five = lines
+        .iter()
+        .position(|l| l.starts_with("{\"i\":5,"))
+        .unwrap();
+    let mut damaged: Vec<&str> = lines.clone();
+    damaged.remove(five);
+    damaged.push("not json");
+    let mut damaged = damaged.join("\n") + "\n";
+    damaged.push_str("{\"i\":7,\"key\":\"");
+    std::fs::write(&journal, &damaged).unwrap();
+
+    let opts = SweepOptions {
+        out_dir: dir.path().to_path_buf(),
+        shard: None,
+        exec: ExecOptions {
+            jobs: 1,
+            fail_fast: false,
+            deterministic_timing: true,
+            run_files: None,
+        },
+        force_new: false,
+    };
+    let prepared = session::prepare(&plan, &opts).unwrap();
+    assert_eq!(prepared.todo, vec![3, 5, 7, 11]); // run 5, and the failed runs (seed 3)
+    let w = prepared.warnings.join("\n");
+    assert!(w.contains("ignoring a bad line"), "{w}");
+    assert!(w.contains("ignoring a truncated last line"), "{w}");
+    // The torn tail was cut before anything is appended.
+    assert!(std::fs::read_to_string(&journal)
+        .unwrap()
+        .ends_with("not json\n"));
+    drop(prepared);
+    let before = std::fs::read(dir.path().join("runs.parquet")).unwrap();
+    let report = run_sweep(&plan, dir.path(), 2, false);
+    assert_eq!(report.ran.runs, 4);
+    assert!(std::fs::read(dir.path().join("runs.parquet")).unwrap() == before);
+
+    // A line whose head is fine but whose cells are not stops the build
+    // with a clear message rather than writing a wrong table.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let bad = text.replacen("\"run\":[", "\"run\":[\"x\",", 1);
+    std::fs::write(&journal, bad).unwrap();
+    let prepared = session::prepare(&plan, &opts).unwrap();
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let progress = Progress::new(prepared.todo.len(), Mode::Quiet);
+    let err = prepared
+        .run(&plan, &opts.exec, &fake_sim, &progress, &never)
+        .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("is damaged; rerun with --force-new"),
+        "{err:#}"
+    );
+}

@@ -266,10 +266,10 @@ fn sweep(
         .map_err(|e| {
             progress.finish();
             let journal = prepared.journal.path().display();
-            CliError::runtime(e.context(format!(
-                "the sweep stopped; finished runs are kept in {journal}: \
+            CliError::runtime(anyhow::anyhow!(
+                "{e:#}\n  the sweep stopped; its finished runs are kept in {journal}: \
                  rerun the same command to resume"
-            )))
+            ))
         })?;
     let code = report_end(cli, plan, &prepared, &report, &out_dir, started);
     // A shard's part is not the sweep: merge runs the analysis.
@@ -331,11 +331,14 @@ fn report_end(
             0 => String::new(),
             n => format!(", {n} from the journal"),
         };
+        let rate = match r.ran.runs {
+            0 => String::new(),
+            n => format!(" ({:.1} runs/s)", n as f64 / secs.max(1e-9)),
+        };
         eprintln!(
-            "{} runs ({} failed{from_journal}) in {secs:.1} s ({:.1} runs/s) → {}",
+            "{} runs ({} failed{from_journal}) in {secs:.1} s{rate} → {}",
             prepared.assigned.len(),
             r.failed,
-            r.ran.runs as f64 / secs.max(1e-9),
             out_dir.display()
         );
         if let Some(s) = &prepared.outputs.shard {

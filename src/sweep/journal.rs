@@ -148,12 +148,14 @@ impl Journal {
                 // Another sweep's journal is refused below: no need to read on.
                 return found.as_ref() == Some(header);
             }
-            match decode(line, header, &columns) {
-                Ok(rows) if complete => {
-                    latest[rows.index] = Some(Loc {
+            // Only the line's head is read here (the cells are decoded, and
+            // checked against the columns, when the tables are built).
+            match head(line, header) {
+                Ok((index, ok)) if complete => {
+                    latest[index] = Some(Loc {
                         offset,
                         len: line.len(),
-                        ok: rows.ok(),
+                        ok,
                     });
                 }
                 Ok(_) => {}
@@ -293,8 +295,14 @@ impl Journal {
         self.reader
             .read_exact_at(&mut buf, loc.offset)
             .with_context(|| format!("cannot read journal {}", self.path.display()))?;
-        decode_unchecked_key(&buf, &self.columns)
-            .with_context(|| format!("{}: bad line at byte {}", self.path.display(), loc.offset))
+        decode_unchecked_key(&buf, &self.columns).with_context(|| {
+            format!(
+                "{}: the line of run {index} (at byte {}) is damaged; \
+                 rerun with --force-new to start over",
+                self.path.display(),
+                loc.offset
+            )
+        })
     }
 }
 
@@ -468,38 +476,58 @@ fn push_value(s: &mut String, v: Value) {
     }
 }
 
+/// A cell as written by `push_value`, read straight from the JSON tokens
+/// (no intermediate `serde_json::Value`): integer, float, null, or a float's
+/// bits in a "0x…" string.
+struct Cell(Value);
+
+impl<'de> Deserialize<'de> for Cell {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cell, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Cell;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number, null or a float's bits as \"0x…\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Cell, E> {
+                Ok(Cell(Value::Int(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Cell, E> {
+                i64::try_from(v)
+                    .map(|v| Cell(Value::Int(v)))
+                    .map_err(|_| E::custom(format!("integer {v} is out of range")))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Cell, E> {
+                Ok(Cell(Value::Float(v)))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Cell, E> {
+                Ok(Cell(Value::Null))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Cell, E> {
+                s.strip_prefix("0x")
+                    .and_then(|h| u64::from_str_radix(h, 16).ok())
+                    .map(|b| Cell(Value::Float(f64::from_bits(b))))
+                    .ok_or_else(|| E::custom(format!("bad float {s:?}")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[derive(Deserialize)]
 struct Entry {
     i: usize,
     key: String,
-    wall: serde_json::Value,
+    wall: Cell,
     #[serde(default)]
     error: Option<String>,
     #[serde(default)]
-    run: Vec<serde_json::Value>,
+    run: Vec<Cell>,
     #[serde(default)]
-    epochs: Vec<Vec<serde_json::Value>>,
+    epochs: Vec<Vec<Cell>>,
 }
 
-fn value(v: &serde_json::Value) -> Result<Value> {
-    use serde_json::Value as J;
-    match v {
-        J::Null => Ok(Value::Null),
-        J::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) if !n.is_f64() => Ok(Value::Int(i)),
-            (_, Some(x)) if n.is_f64() => Ok(Value::Float(x)),
-            _ => Err(anyhow!("number {n} is out of range")),
-        },
-        J::String(s) => s
-            .strip_prefix("0x")
-            .and_then(|h| u64::from_str_radix(h, 16).ok())
-            .map(|b| Value::Float(f64::from_bits(b)))
-            .ok_or_else(|| anyhow!("bad float {s:?}")),
-        other => Err(anyhow!("unexpected {other}")),
-    }
-}
-
-fn cells(values: &[serde_json::Value], types: &[ColType]) -> Result<Vec<Value>> {
+fn cells(values: Vec<Cell>, types: &[ColType]) -> Result<Vec<Value>> {
     if values.len() != types.len() {
         return Err(anyhow!(
             "{} cells where the table has {} metric columns",
@@ -508,10 +536,9 @@ fn cells(values: &[serde_json::Value], types: &[ColType]) -> Result<Vec<Value>> 
         ));
     }
     values
-        .iter()
+        .into_iter()
         .zip(types)
-        .map(|(v, t)| {
-            let c = value(v)?;
+        .map(|(Cell(c), t)| {
             if c.fits(*t) {
                 Ok(c)
             } else {
@@ -523,16 +550,16 @@ fn cells(values: &[serde_json::Value], types: &[ColType]) -> Result<Vec<Value>> 
 
 fn decode_unchecked_key(line: &[u8], columns: &Columns) -> Result<RunRows> {
     let e: Entry = serde_json::from_slice(line)?;
-    let wall = match value(&e.wall)? {
+    let wall = match e.wall.0 {
         Value::Float(x) => x,
         Value::Int(i) => i as f64,
         Value::Null => return Err(anyhow!("no wall time")),
     };
     let (run, epochs) = if e.error.is_none() {
-        let run = cells(&e.run, &columns.run)?;
+        let run = cells(e.run, &columns.run)?;
         let epochs = e
             .epochs
-            .iter()
+            .into_iter()
             .map(|row| cells(row, &columns.epoch))
             .collect::<Result<_>>()?;
         (run, epochs)
@@ -549,18 +576,14 @@ fn decode_unchecked_key(line: &[u8], columns: &Columns) -> Result<RunRows> {
     })
 }
 
-/// Decode a line and check it against the header's run list.
-fn decode(line: &[u8], header: &Header, columns: &Columns) -> Result<RunRows> {
-    let rows = decode_unchecked_key(line, columns)?;
-    match header.run_keys.get(rows.index) {
-        Some(k) if *k == rows.run_key => Ok(rows),
-        Some(k) => Err(anyhow!(
-            "run {} has key {}, not {}",
-            rows.index,
-            rows.run_key,
-            k
-        )),
-        None => Err(anyhow!("run {} is out of range", rows.index)),
+/// A line's run index and whether it succeeded, checked against the
+/// header's run list.
+fn head(line: &[u8], header: &Header) -> Result<(usize, bool)> {
+    let e: EntryHead = serde_json::from_slice(line)?;
+    match header.run_keys.get(e.i) {
+        Some(k) if *k == e.key => Ok((e.i, e.error.is_none())),
+        Some(k) => Err(anyhow!("run {} has key {}, not {k}", e.i, e.key)),
+        None => Err(anyhow!("run {} is out of range", e.i)),
     }
 }
 

@@ -465,14 +465,17 @@ pub fn render(s: &SweepStatus) -> String {
                 } else {
                     ""
                 };
+                let _ = writeln!(o, "resubmit shards: {} of {n}", ranges(&ks));
                 let _ = writeln!(
                     o,
-                    "resubmit shards: {} of {n}  (each: swarm-sweep SPEC --shard {hash}K/{n} --out {dir}; \
-                     Slurm array with --shards {n}: --array={}; Kubernetes: completion indices {})",
-                    ranges(&ks),
-                    ranges(&ids),
+                    "  by hand:    swarm-sweep SPEC --out {dir} --shard {hash}K/{n}"
+                );
+                let _ = writeln!(
+                    o,
+                    "  Slurm:      sbatch --array={} … deploy/slurm/sweep.sbatch (SHARDS={n})",
                     ranges(&ids)
                 );
+                let _ = writeln!(o, "  Kubernetes: completion indices {}", ranges(&ids));
             }
             let all_complete = s.shards.iter().all(|x| x.state == State::Complete);
             if s.tables {
