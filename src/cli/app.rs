@@ -78,16 +78,9 @@ pub fn main() -> i32 {
 }
 
 fn tools(args: Vec<OsString>) -> i32 {
-    let cli = match ToolsCli::try_parse_from(args) {
+    let cli = match exit::parse_or_exit::<ToolsCli, _>(args) {
         Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                exit::BAD_INPUT
-            } else {
-                exit::SUCCESS
-            };
-        }
+        Err(code) => return code,
     };
     let result = match &cli.command {
         Tool::Check(args) => return check::run(args, &run_files::simulate),

@@ -78,6 +78,23 @@ pub fn report(e: &CliError) -> i32 {
     e.code
 }
 
+/// Parse `args` as `C`; on failure print clap's message and return the exit
+/// code (`--help`/`--version` → success, a usage error → bad input).
+pub fn parse_or_exit<C, I>(args: I) -> Result<C, i32>
+where
+    C: clap::Parser,
+    I: IntoIterator<Item = std::ffi::OsString>,
+{
+    C::try_parse_from(args).map_err(|e| {
+        let _ = e.print();
+        if e.use_stderr() {
+            BAD_INPUT
+        } else {
+            SUCCESS
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

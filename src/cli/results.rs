@@ -191,16 +191,9 @@ pub fn plot_results(dir: &Path, quiet: bool) -> Result<(), CliError> {
 
 /// `swarm-sweep analyze|plot …`; returns the exit code.
 pub fn main_from<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> i32 {
-    let cli = match ResultsCli::try_parse_from(args) {
+    let cli = match exit::parse_or_exit::<ResultsCli, _>(args) {
         Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                exit::BAD_INPUT
-            } else {
-                exit::SUCCESS
-            };
-        }
+        Err(code) => return code,
     };
     let result = match cli.command {
         ResultsCommand::Analyze {

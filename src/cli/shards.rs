@@ -76,16 +76,9 @@ pub fn is_shards_command(first: Option<&std::ffi::OsStr>) -> bool {
 
 /// `swarm-sweep merge|status …`; returns the exit code.
 pub fn main_from<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> i32 {
-    let cli = match ShardsCli::try_parse_from(args) {
+    let cli = match exit::parse_or_exit::<ShardsCli, _>(args) {
         Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                exit::BAD_INPUT
-            } else {
-                exit::SUCCESS
-            };
-        }
+        Err(code) => return code,
     };
     let result = match cli.command {
         ShardsCommand::Merge {
