@@ -46,3 +46,19 @@ fn macpo_weak_to_strong(bencher: divan::Bencher) {
 fn collusion_detection(bencher: divan::Bencher) {
     bench_scenario(bencher, "collusion_detection");
 }
+
+/// Seeding a baseline run's six CPython streams: one by one, and side by side.
+#[divan::bench(args = [false, true])]
+fn seed_six_streams(bencher: divan::Bencher, together: bool) {
+    use swarm_sweep::rng::PyRandom;
+    let seed = Cell::new(0i128);
+    bencher.bench_local(|| {
+        seed.set(seed.get() + 1);
+        let seeds: Vec<i128> = (0..6).map(|i| seed.get() + i).collect();
+        if together {
+            PyRandom::new_many(&seeds)
+        } else {
+            seeds.iter().map(|&s| PyRandom::new(s)).collect()
+        }
+    });
+}

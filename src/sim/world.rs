@@ -103,10 +103,16 @@ impl<'s, 'k> World<'s, 'k> {
         }
         let n = names.len();
         let seed = seed as i128;
+        // Stream S for the orchestrator (and the audit lever), S + 1 + i for
+        // agent i: seeded together.
+        let seeds: Vec<i128> = (0..=n as i128).map(|i| seed + i).collect();
+        let mut streams = PyRandom::new_many(&seeds).into_iter();
+        let orch_rng = streams.next().expect("one stream per agent and one more");
         let minds = configs
             .iter()
+            .zip(streams)
             .enumerate()
-            .map(|(i, cfg)| Mind::new(i, n, seed + i as i128 + 1, cfg))
+            .map(|(i, (cfg, rng))| Mind::new(i, n, rng, cfg))
             .collect();
         let sim = &sc.simulation;
         // `_initialize_network`: the topology, then the collusion agent list.
@@ -116,7 +122,6 @@ impl<'s, 'k> World<'s, 'k> {
             .map(|cfg| AgentNetwork::new(cfg, seed as i64, n));
         // The orchestrator and the audit lever both seed Random(S): one
         // seeding, two copies.
-        let orch_rng = PyRandom::new(seed);
         let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &orch_rng, n);
         gov.set_collusion_agent_ids(&names);
         World {

@@ -140,7 +140,7 @@ pub struct Outcome {
 }
 
 impl Mind {
-    pub fn new(idx: usize, n_agents: usize, seed: i128, config: &AgentConfig) -> Mind {
+    pub fn new(idx: usize, n_agents: usize, rng: PyRandom, config: &AgentConfig) -> Mind {
         let policy = match config {
             AgentConfig::Honest(c) => Policy::Honest(honest::Honest::new(c.clone())),
             AgentConfig::Opportunistic(c) => {
@@ -155,7 +155,7 @@ impl Mind {
         };
         Mind {
             idx,
-            rng: PyRandom::new(seed),
+            rng,
             trust: vec![None; n_agents],
             policy,
         }
