@@ -221,6 +221,7 @@ fn sweep(
         }
         return Ok(exit::SUCCESS);
     }
+    drop(assigned); // `prepare` works it out again; no second copy while running
 
     let jobs = match cli.jobs {
         Some(j) => j as usize,

@@ -12,7 +12,7 @@ use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
 use super::atomic::AtomicFile;
 
@@ -48,6 +48,10 @@ impl ParquetFile {
             // Row groups are cut by the caller (one per batch), never by size.
             .set_max_row_group_row_count(None)
             .set_max_row_group_bytes(None)
+            // Min/max per row group (what readers prune on), not per page:
+            // the writer keeps every page's statistics in memory until the
+            // footer, which grew with the sweep.
+            .set_statistics_enabled(EnabledStatistics::Chunk)
             .build();
         let writer = ArrowWriter::try_new(file, schema, Some(props))
             .with_context(|| format!("cannot start Parquet file {}", dest.display()))?;

@@ -19,6 +19,30 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         })
 }
 
+/// Lower-case hex sha256 of a file's bytes, read in 64 KiB pieces (tables
+/// can be large; they are never held whole).
+pub fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        }))
+}
+
 /// The seed-independent part of a run key: scenario hash plus the overrides
 /// as they finally apply (later assignments win), sorted by path, each value
 /// tagged with its type so `1` and `1.0` and `"1"` differ.

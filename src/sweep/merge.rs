@@ -201,7 +201,7 @@ fn verify_file(dir: &Path, m: &PartManifest, t: Table) -> Result<(), MergeError>
         MergeError::Inconsistent(format!("part {} lists no {} table", m.shard, t.name()))
     })?;
     let path = dir.join(&entry.file);
-    let bytes = std::fs::read(&path).map_err(|e| {
+    let sha256 = super::key::sha256_file(&path).map_err(|e| {
         MergeError::Inconsistent(format!(
             "cannot read {} (part {}): {e}; rerun shard {}",
             path.display(),
@@ -209,7 +209,7 @@ fn verify_file(dir: &Path, m: &PartManifest, t: Table) -> Result<(), MergeError>
             m.shard
         ))
     })?;
-    if super::key::sha256_hex(&bytes) != entry.sha256 {
+    if sha256 != entry.sha256 {
         return Err(MergeError::Inconsistent(format!(
             "{} is not the file part-{}-of-{}.json describes (changed since); rerun shard {}",
             path.display(),

@@ -1,5 +1,5 @@
-//! Runs a list of a plan's runs on a rayon pool, a chunk at a time (so a
-//! stop lands within a chunk and progress follows run order), handing each
+//! Runs a list of a plan's runs on a rayon pool, workers taking runs in list
+//! order (so a stop is quick and progress follows run order), handing each
 //! finished run to a sink as soon as it is done (the journal). A run that
 //! panics is recorded as failed and the sweep goes on (unless fail-fast); an
 //! output that cannot be written (full disk, read-only or forbidden
@@ -8,12 +8,11 @@
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, Once};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 
 use super::plan::{RunSpec, SweepPlan};
 use super::progress::Progress;
@@ -44,8 +43,11 @@ pub struct RunRecord {
 /// order): the journal.
 pub trait RunSink: Sync {
     fn record(&self, rec: &RunRecord) -> Result<()>;
-    /// A chunk of runs is done: make what was recorded durable.
+    /// Called between runs: make what was recorded durable (now and then).
     fn checkpoint(&self) -> Result<()>;
+    /// Block until the `k`-th run of the list may start (a consumer that
+    /// needs runs in order keeps the workers within a window of it).
+    fn wait_turn(&self, _k: usize) {}
 }
 
 #[derive(Debug, Clone)]
@@ -71,14 +73,16 @@ pub struct Summary {
     pub interrupted: bool,
 }
 
-/// Runs per chunk: enough to keep every thread busy, few enough that a stop
-/// is quick and the journal is synced often.
-fn chunk_size(jobs: usize) -> usize {
-    (jobs * 32).clamp(32, 4096)
+/// How far ahead of the oldest unconsumed run the workers may go: runs
+/// that finish early wait (in memory) for their turn to be written.
+pub fn window(jobs: usize) -> usize {
+    (jobs * 8).max(16)
 }
 
 /// Run the runs `todo` (indices into the plan's run list, ascending) through
-/// `sim`, writing their per-run files, and record each in `sink`. Stops
+/// `sim`, writing their per-run files, and record each in `sink`. Workers
+/// take runs in list order from a shared cursor, so runs finish roughly in
+/// order and no worker waits for another except at the very end. Stops
 /// starting runs once `interrupt` is set (runs under way finish and are
 /// recorded). An error is an output that could not be written.
 pub fn execute(
@@ -91,8 +95,9 @@ pub fn execute(
     interrupt: &AtomicBool,
 ) -> Result<Summary> {
     install_panic_capture();
+    let jobs = opts.jobs.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.max(1))
+        .num_threads(jobs)
         .thread_name(|i| format!("sweep-{i}"))
         .build()
         .context("cannot start worker threads")?;
@@ -103,64 +108,68 @@ pub fn execute(
         let mut f = fatal.lock().unwrap_or_else(|p| p.into_inner());
         f.get_or_insert(e);
     };
-    let mut summary = Summary::default();
-    for chunk in todo.chunks(chunk_size(opts.jobs.max(1))) {
-        let done: Vec<Option<(RunSpec, Option<String>)>> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|&i| {
-                    if stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed) {
-                        return None;
-                    }
-                    let rec = match run_one(plan, plan.run(i), opts, sim) {
-                        Ok(rec) => rec,
-                        Err(e) => {
-                            give_up(e);
-                            return None;
-                        }
-                    };
-                    if let Err(e) = sink.record(&rec) {
-                        give_up(e);
-                        return None;
-                    }
-                    let failure = match rec.outcome {
-                        Outcome::Failed(msg) => Some(msg),
-                        Outcome::Ok(_) => None,
-                    };
-                    if failure.is_some() && opts.fail_fast {
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                    progress.inc(failure.is_some());
-                    Some((rec.run, failure))
-                })
-                .collect()
-        });
-        for (run, failure) in done.into_iter().flatten() {
-            summary.runs += 1;
+    let cursor = AtomicUsize::new(0);
+    // (runs, failed, first failure by position in `todo`)
+    type Tally = (usize, usize, Option<(usize, RunSpec, String)>);
+    let tally: Mutex<Tally> = Mutex::new((0, 0, None));
+    let work = || loop {
+        if stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed) {
+            return;
+        }
+        let k = cursor.fetch_add(1, Ordering::Relaxed);
+        let Some(&i) = todo.get(k) else { return };
+        sink.wait_turn(k);
+        let rec = match run_one(plan, plan.run(i), opts, sim) {
+            Ok(rec) => rec,
+            Err(e) => return give_up(e),
+        };
+        if let Err(e) = sink.record(&rec) {
+            return give_up(e);
+        }
+        let failure = match rec.outcome {
+            Outcome::Failed(msg) => Some(msg),
+            Outcome::Ok(_) => None,
+        };
+        progress.inc(failure.is_some());
+        {
+            let mut t = tally.lock().unwrap_or_else(|p| p.into_inner());
+            t.0 += 1;
             if let Some(msg) = failure {
-                summary.failed += 1;
-                if summary.first_failure.is_none() {
-                    summary.first_failure = Some((run, msg));
+                t.1 += 1;
+                if t.2.as_ref().is_none_or(|(first, ..)| k < *first) {
+                    t.2 = Some((k, rec.run, msg));
+                }
+                if opts.fail_fast {
+                    stop.store(true, Ordering::Relaxed);
                 }
             }
         }
-        let fatal = fatal.lock().unwrap_or_else(|p| p.into_inner()).take();
-        // Whatever happened, what finished is made durable first.
-        let synced = sink.checkpoint();
-        if let Some(e) = fatal {
-            return Err(e);
+        if let Err(e) = sink.checkpoint() {
+            return give_up(e);
         }
-        synced?;
-        if stop.load(Ordering::Relaxed) {
-            summary.stopped = true;
-            return Ok(summary);
+    };
+    pool.scope(|s| {
+        for _ in 0..jobs {
+            s.spawn(|_| work());
         }
-        if interrupt.load(Ordering::Relaxed) {
-            summary.interrupted = true;
-            return Ok(summary);
-        }
+    });
+    // Whatever happened, what finished is made durable first.
+    let synced = sink.checkpoint();
+    if let Some(e) = fatal.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        return Err(e);
     }
-    Ok(summary)
+    synced?;
+    let (runs, failed, first) = tally.into_inner().unwrap_or_else(|p| p.into_inner());
+    Ok(Summary {
+        runs,
+        failed,
+        first_failure: first.map(|(_, run, msg)| (run, msg)),
+        stopped: stop.load(Ordering::Relaxed),
+        // An interrupt after the last run changes nothing.
+        interrupted: !stop.load(Ordering::Relaxed)
+            && interrupt.load(Ordering::Relaxed)
+            && runs < todo.len(),
+    })
 }
 
 /// Run one run. A failure to write one of its files for lack of space or
@@ -266,9 +275,8 @@ mod tests {
     }
 
     #[test]
-    fn chunks_are_bounded() {
-        assert_eq!(chunk_size(1), 32);
-        assert_eq!(chunk_size(16), 512);
-        assert_eq!(chunk_size(1000), 4096);
+    fn the_window_grows_with_the_workers() {
+        assert_eq!(window(1), 16);
+        assert_eq!(window(16), 128);
     }
 }

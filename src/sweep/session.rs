@@ -1,10 +1,14 @@
 //! One sweep process from start to end (docs/sweep.md, docs/scale-out.md):
 //! open the journal, run the runs it lacks (this shard's, or all of them),
-//! then build this process's tables from it in run order — runs.parquet and
+//! while this process's tables are written in run order — runs.parquet and
 //! epochs.parquet, or a shard's part files and part manifest.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
@@ -28,9 +32,14 @@ pub struct SweepOptions {
 
 /// The runs of `plan` that `shard` takes (all without a shard), ascending.
 pub fn assigned_runs(plan: &SweepPlan, shard: Option<&Shard>) -> Vec<usize> {
-    (0..plan.n_runs())
-        .filter(|&i| shard.is_none_or(|s| s.contains(i, &plan.run(i).run_key)))
-        .collect()
+    let Some(shard) = shard else {
+        return (0..plan.n_runs()).collect();
+    };
+    let mut runs: Vec<usize> = (0..plan.n_runs())
+        .filter(|&i| shard.contains(i, &plan.run(i).run_key))
+        .collect();
+    runs.shrink_to_fit();
+    runs
 }
 
 /// A sweep whose journal is open: what is done and what is left.
@@ -103,7 +112,7 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
     part::remove_stale_temporaries(&outputs.finals());
     let assigned = assigned_runs(plan, opts.shard.as_ref());
     let (mut resumed_ok, mut resumed_failed) = (0, 0);
-    let mut todo = Vec::new();
+    let mut todo = Vec::with_capacity(assigned.len());
     for &i in &assigned {
         match journal.state(i) {
             Some(true) => resumed_ok += 1,
@@ -114,6 +123,7 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
             None => todo.push(i),
         }
     }
+    todo.shrink_to_fit();
     Ok(Prepared {
         outputs,
         journal,
@@ -125,23 +135,86 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
     })
 }
 
-/// Records finished runs in the journal.
+/// Records finished runs in the journal, and hands them to the table writer.
 struct JournalSink<'a> {
     plan: &'a SweepPlan,
     journal: &'a Journal,
+    rows: SyncSender<RunRows>,
+    /// The table writer gave up (its error is the sweep's).
+    writer_failed: &'a AtomicBool,
+    turn: &'a Turn,
+    last_sync: Mutex<Instant>,
 }
+
+/// How many of the runs to do the table writer has consumed; workers stay
+/// within `runner::window` of it, which bounds the runs held in memory.
+struct Turn {
+    consumed: Mutex<usize>,
+    moved: Condvar,
+    window: usize,
+}
+
+impl Turn {
+    fn wait(&self, k: usize) {
+        let mut c = self.consumed.lock().unwrap_or_else(|e| e.into_inner());
+        while k >= c.saturating_add(self.window) {
+            c = self.moved.wait(c).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn set(&self, consumed: usize) {
+        *self.consumed.lock().unwrap_or_else(|e| e.into_inner()) = consumed;
+        self.moved.notify_all();
+    }
+}
+
+/// How often finished runs are made durable while a sweep runs (and always
+/// at its end). Per chunk was a serial fsync every few milliseconds.
+const SYNC_EVERY: Duration = Duration::from_secs(1);
 
 impl RunSink for JournalSink<'_> {
     fn record(&self, rec: &RunRecord) -> Result<()> {
-        self.journal.append(&RunRows::from_record(self.plan, rec))
+        let rows = RunRows::from_record(self.plan, rec);
+        self.journal.append(&rows)?;
+        if self.writer_failed.load(Ordering::Relaxed) || self.rows.send(rows).is_err() {
+            anyhow::bail!("the tables could not be written");
+        }
+        Ok(())
     }
     fn checkpoint(&self) -> Result<()> {
-        self.journal.sync()
+        let mut last = self.last_sync.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() < SYNC_EVERY {
+            return Ok(());
+        }
+        self.journal.sync()?;
+        *last = Instant::now();
+        Ok(())
+    }
+    fn wait_turn(&self, k: usize) {
+        self.turn.wait(k);
     }
 }
 
+/// The tables as the writer left them.
+struct Written {
+    runs: TableSink,
+    epochs: TableSink,
+    n_runs: usize,
+    n_epochs: usize,
+    failed: Vec<FailedRun>,
+    first_failure: Option<(RunSpec, String)>,
+}
+
+/// Runs handed over out of order, waiting for their turn (at most a
+/// window of them).
+type Reorder = BTreeMap<usize, RunRows>;
+
 impl Prepared {
     /// Run what is left, then (when every run has finished) write the tables.
+    /// The tables are written in run order while the runs go on: runs this
+    /// process finishes come straight from the workers, runs an earlier
+    /// process finished are read from the journal. A sweep that stops early
+    /// leaves no tables.
     pub fn run(
         &self,
         plan: &SweepPlan,
@@ -150,11 +223,45 @@ impl Prepared {
         progress: &Progress,
         interrupt: &AtomicBool,
     ) -> Result<SweepReport> {
-        let sink = JournalSink {
-            plan,
-            journal: &self.journal,
+        let writer_failed = AtomicBool::new(false);
+        let window = runner::window(exec.jobs.max(1));
+        let turn = Turn {
+            consumed: Mutex::new(0),
+            moved: Condvar::new(),
+            window,
         };
-        let ran = runner::execute(plan, &self.todo, exec, sim, &sink, progress, interrupt)?;
+        let (tx, rx) = sync_channel::<RunRows>(window);
+        let (ran, written) = std::thread::scope(|scope| {
+            let runner = scope.spawn(|| {
+                let sink = JournalSink {
+                    plan,
+                    journal: &self.journal,
+                    rows: tx,
+                    writer_failed: &writer_failed,
+                    turn: &turn,
+                    last_sync: Mutex::new(Instant::now()),
+                };
+                runner::execute(plan, &self.todo, exec, sim, &sink, progress, interrupt)
+            });
+            let written = self.write_tables(plan, &rx, &turn);
+            // From here on no worker waits for the writer.
+            turn.set(usize::MAX);
+            if written.is_err() {
+                writer_failed.store(true, Ordering::Relaxed);
+                // Let the workers finish what they hold.
+                while rx.recv().is_ok() {}
+            }
+            let ran = match runner.join() {
+                Ok(ran) => ran,
+                Err(p) => std::panic::resume_unwind(p),
+            };
+            (ran, written)
+        });
+        // What finished is durable before anything is reported.
+        let synced = self.journal.sync();
+        let written = written?;
+        let ran = ran?;
+        synced?;
         progress.finish();
         let end = if ran.stopped {
             End::Stopped
@@ -170,51 +277,85 @@ impl Prepared {
             ran,
             written: Vec::new(),
         };
-        if end == End::Complete {
-            self.write_tables(plan, &mut report)?;
+        if let (End::Complete, Some(w)) = (end, written) {
+            self.finish_tables(plan, w, &mut report)?;
         }
         Ok(report)
     }
 
-    /// Build the tables from the journal, in run order, then (for a shard)
-    /// the part manifest that says they are complete.
-    fn write_tables(&self, plan: &SweepPlan, report: &mut SweepReport) -> Result<()> {
+    /// Write the tables in run order from the journal (runs finished before)
+    /// and `rx` (runs finishing now). `None` when `rx` closes first: the
+    /// sweep stopped, and the unfinished files are removed.
+    fn write_tables(
+        &self,
+        plan: &SweepPlan,
+        rx: &Receiver<RunRows>,
+        turn: &Turn,
+    ) -> Result<Option<Written>> {
         let o = &self.outputs;
-        let mut runs = TableSink::create(plan, Table::Runs, &o.table(Table::Runs))?;
-        let mut epochs = TableSink::create(plan, Table::Epochs, &o.table(Table::Epochs))?;
-        let mut failed = Vec::new();
-        report.first_failure = None;
-        let (mut n_runs, mut n_epochs) = (0, 0);
+        let mut w = Written {
+            runs: TableSink::create(plan, Table::Runs, &o.table(Table::Runs))?,
+            epochs: TableSink::create(plan, Table::Epochs, &o.table(Table::Epochs))?,
+            n_runs: 0,
+            n_epochs: 0,
+            failed: Vec::new(),
+            first_failure: None,
+        };
+        let mut waiting = Reorder::new();
+        let mut todo = self.todo.iter().peekable();
+        let mut consumed = 0;
         for &i in &self.assigned {
-            let run = plan.run(i);
-            let rows = self.journal.read(i)?;
-            runs.write(plan, &run, &rows)?;
-            epochs.write(plan, &run, &rows)?;
-            n_runs += 1;
-            n_epochs += rows.epochs.len();
-            if let Some(e) = rows.error {
-                if failed.is_empty() {
-                    report.first_failure = Some((run.clone(), e.clone()));
+            let rows = if todo.next_if_eq(&&i).is_some() {
+                let Some(rows) = next_in_order(i, &mut waiting, rx) else {
+                    return Ok(None);
+                };
+                consumed += 1;
+                // Waking the workers is a system call: every few runs.
+                if consumed % (turn.window / 4).max(1) == 0 {
+                    turn.set(consumed);
                 }
-                failed.push(FailedRun {
+                rows
+            } else {
+                self.journal.read(i)?
+            };
+            let run = plan.run(i);
+            w.runs.write(plan, &run, &rows)?;
+            w.epochs.write(plan, &run, &rows)?;
+            w.n_runs += 1;
+            w.n_epochs += rows.epochs.len();
+            if let Some(e) = rows.error {
+                if w.failed.is_empty() {
+                    w.first_failure = Some((run.clone(), e.clone()));
+                }
+                w.failed.push(FailedRun {
                     index: i,
                     run_key: run.run_key,
                     error: e,
                 });
             }
         }
-        report.failed = failed.len();
-        runs.finish()?;
+        Ok(Some(w))
+    }
+
+    /// Close the tables under their names, then (for a shard) write the part
+    /// manifest that says they are complete.
+    fn finish_tables(&self, plan: &SweepPlan, w: Written, report: &mut SweepReport) -> Result<()> {
+        let o = &self.outputs;
+        report.failed = w.failed.len();
+        report.first_failure = w.first_failure;
+        let failed = w.failed;
+        let (n_runs, n_epochs) = (w.n_runs, w.n_epochs);
+        w.runs.finish()?;
         report.written.push(o.table(Table::Runs));
-        epochs.finish()?;
+        w.epochs.finish()?;
         report.written.push(o.table(Table::Epochs));
         let (Some(shard), Some(path)) = (&o.shard, o.manifest()) else {
             return Ok(());
         };
         let table = |t: Table, rows: usize| -> Result<PartTable> {
             let path = o.table(t);
-            let bytes =
-                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let sha256 = super::key::sha256_file(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
             Ok(PartTable {
                 table: t.name().into(),
                 file: path
@@ -223,7 +364,7 @@ impl Prepared {
                     .to_string_lossy()
                     .into_owned(),
                 rows,
-                sha256: super::key::sha256_hex(&bytes),
+                sha256,
             })
         };
         let manifest = PartManifest {
@@ -244,5 +385,20 @@ impl Prepared {
         part::write_manifest(&path, &manifest)?;
         report.written.push(path);
         Ok(())
+    }
+}
+
+/// Run `i`'s rows from the workers, keeping the ones that come early;
+/// `None` once they have stopped sending.
+fn next_in_order(i: usize, waiting: &mut Reorder, rx: &Receiver<RunRows>) -> Option<RunRows> {
+    loop {
+        if let Some(rows) = waiting.remove(&i) {
+            return Some(rows);
+        }
+        let rows = rx.recv().ok()?;
+        if rows.index == i {
+            return Some(rows);
+        }
+        waiting.insert(rows.index, rows);
     }
 }

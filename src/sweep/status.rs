@@ -132,7 +132,7 @@ pub fn status(dir: &Path) -> Result<SweepStatus> {
             sharding: None,
             shards: Vec::new(),
             runs: vec![RunState::Missing; h.n_runs],
-            keys: h.run_keys.clone(),
+            keys: h.run_keys.to_strings(),
             failed_runs: Vec::new(),
             tables,
             warnings,
@@ -250,7 +250,7 @@ pub fn status(dir: &Path) -> Result<SweepStatus> {
         .iter()
         .flatten()
         .next()
-        .map(|j| j.header.run_keys.clone());
+        .map(|j| j.header.run_keys.to_strings());
     let tables =
         table_spec_hash(&dir.join(Table::Runs.file_name())).as_deref() == Some(spec_hash.as_str());
     let mut s = SweepStatus {
@@ -345,8 +345,12 @@ fn tally(
             }
             Some(Some(e)) => {
                 failed += 1;
-                s.failed_runs
-                    .push((i, j.header.run_keys[i].clone(), shard, e.clone()));
+                s.failed_runs.push((
+                    i,
+                    j.header.run_keys.key(i).unwrap_or_default(),
+                    shard,
+                    e.clone(),
+                ));
                 s.runs[i] = RunState::Failed(e);
             }
             None => {}
