@@ -267,8 +267,8 @@ fn init_by_array<const L: usize>(mts: [&mut [u32; N]; L], keys: [&[u32]; L]) {
     for _ in 0..N - 1 {
         for mt in mts.iter_mut() {
             let prev = mt[i - 1];
-            mt[i] = (mt[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_566_083_941))
-                .wrapping_sub(i as u32);
+            mt[i] =
+                (mt[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
         }
         i += 1;
         if i >= N {

@@ -76,7 +76,7 @@ pub struct Summary {
 /// How far ahead of the oldest unconsumed run the workers may go: runs
 /// that finish early wait (in memory) for their turn to be written.
 pub fn window(jobs: usize) -> usize {
-    (jobs * 8).max(16)
+    (jobs * 16).max(64)
 }
 
 /// Run the runs `todo` (indices into the plan's run list, ascending) through
@@ -119,6 +119,9 @@ pub fn execute(
         let k = cursor.fetch_add(1, Ordering::Relaxed);
         let Some(&i) = todo.get(k) else { return };
         sink.wait_turn(k);
+        if stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed) {
+            return;
+        }
         let rec = match run_one(plan, plan.run(i), opts, sim) {
             Ok(rec) => rec,
             Err(e) => return give_up(e),
@@ -276,7 +279,7 @@ mod tests {
 
     #[test]
     fn the_window_grows_with_the_workers() {
-        assert_eq!(window(1), 16);
-        assert_eq!(window(16), 128);
+        assert_eq!(window(1), 64);
+        assert_eq!(window(16), 256);
     }
 }

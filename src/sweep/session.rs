@@ -5,8 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -135,64 +134,39 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
     })
 }
 
-/// Records finished runs in the journal, and hands them to the table writer.
-struct JournalSink<'a> {
-    plan: &'a SweepPlan,
-    journal: &'a Journal,
-    rows: SyncSender<RunRows>,
-    /// The table writer gave up (its error is the sweep's).
-    writer_failed: &'a AtomicBool,
-    turn: &'a Turn,
-    last_sync: Mutex<Instant>,
-}
-
-/// How many of the runs to do the table writer has consumed; workers stay
-/// within `runner::window` of it, which bounds the runs held in memory.
-struct Turn {
-    consumed: Mutex<usize>,
-    moved: Condvar,
-    window: usize,
-}
-
-impl Turn {
-    fn wait(&self, k: usize) {
-        let mut c = self.consumed.lock().unwrap_or_else(|e| e.into_inner());
-        while k >= c.saturating_add(self.window) {
-            c = self.moved.wait(c).unwrap_or_else(|e| e.into_inner());
-        }
-    }
-
-    fn set(&self, consumed: usize) {
-        *self.consumed.lock().unwrap_or_else(|e| e.into_inner()) = consumed;
-        self.moved.notify_all();
-    }
-}
-
 /// How often finished runs are made durable while a sweep runs (and always
 /// at its end). Per chunk was a serial fsync every few milliseconds.
 const SYNC_EVERY: Duration = Duration::from_secs(1);
 
-impl RunSink for JournalSink<'_> {
-    fn record(&self, rec: &RunRecord) -> Result<()> {
-        let rows = RunRows::from_record(self.plan, rec);
-        self.journal.append(&rows)?;
-        if self.writer_failed.load(Ordering::Relaxed) || self.rows.send(rows).is_err() {
-            anyhow::bail!("the tables could not be written");
-        }
-        Ok(())
-    }
-    fn checkpoint(&self) -> Result<()> {
-        let mut last = self.last_sync.lock().unwrap_or_else(|e| e.into_inner());
-        if last.elapsed() < SYNC_EVERY {
-            return Ok(());
-        }
-        self.journal.sync()?;
-        *last = Instant::now();
-        Ok(())
-    }
-    fn wait_turn(&self, k: usize) {
-        self.turn.wait(k);
-    }
+/// The tables being written in run order while the runs go on. There is no
+/// writer thread: a worker that finishes a run files it under `pending`,
+/// then whichever worker gets the writer writes every run that is due —
+/// runs finished now from `pending`, runs an earlier process finished from
+/// the journal. Workers stay within `runner::window` runs of the writer, so
+/// `pending` stays small.
+struct Ordered<'a> {
+    plan: &'a SweepPlan,
+    prepared: &'a Prepared,
+    pending: Mutex<BTreeMap<usize, RunRows>>,
+    /// Signalled (under `pending`) when the writer moves on.
+    moved: Condvar,
+    waiting: AtomicUsize,
+    writer: Mutex<Writer>,
+    /// Runs of `todo` written so far.
+    consumed: AtomicUsize,
+    /// The run index due next (`usize::MAX`: none).
+    due: AtomicUsize,
+    window: usize,
+    failed: AtomicBool,
+    last_sync: Mutex<Instant>,
+}
+
+/// The tables and where the writer is in `assigned` and `todo`.
+struct Writer {
+    tables: Option<Written>,
+    at: usize,
+    todo_at: usize,
+    error: Option<anyhow::Error>,
 }
 
 /// The tables as the writer left them.
@@ -205,16 +179,134 @@ struct Written {
     first_failure: Option<(RunSpec, String)>,
 }
 
-/// Runs handed over out of order, waiting for their turn (at most a
-/// window of them).
-type Reorder = BTreeMap<usize, RunRows>;
+impl Ordered<'_> {
+    /// Write whatever is due, unless another worker is at it (it looks
+    /// again after letting go, so nothing filed is left behind).
+    fn drain(&self, block: bool) -> Result<()> {
+        loop {
+            let mut w = if block {
+                self.writer.lock().unwrap_or_else(|e| e.into_inner())
+            } else {
+                match self.writer.try_lock() {
+                    Ok(w) => w,
+                    Err(std::sync::TryLockError::WouldBlock) => return Ok(()),
+                    Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+                }
+            };
+            if w.error.is_none() {
+                if let Err(e) = self.write_due(&mut w) {
+                    w.error = Some(e);
+                    self.failed.store(true, Ordering::Relaxed);
+                    self.wake();
+                }
+            }
+            if w.error.is_some() {
+                anyhow::bail!("the tables could not be written");
+            }
+            drop(w);
+            let due = self.due.load(Ordering::Acquire);
+            if block || !self.lock_pending().contains_key(&due) {
+                return Ok(());
+            }
+        }
+    }
+
+    fn write_due(&self, w: &mut Writer) -> Result<()> {
+        let Writer {
+            tables,
+            at,
+            todo_at,
+            ..
+        } = w;
+        let Some(t) = tables.as_mut() else {
+            return Ok(());
+        };
+        let p = self.prepared;
+        let mut wrote = false;
+        while let Some(&i) = p.assigned.get(*at) {
+            let rows = if p.todo.get(*todo_at) == Some(&i) {
+                let mut pending = self.lock_pending();
+                let Some(rows) = pending.remove(&i) else {
+                    break;
+                };
+                *todo_at += 1;
+                self.consumed.store(*todo_at, Ordering::Release);
+                wrote = true;
+                rows
+            } else {
+                p.journal.read(i)?
+            };
+            *at += 1;
+            let due = p.assigned.get(*at).copied().unwrap_or(usize::MAX);
+            self.due.store(due, Ordering::Release);
+            let run = self.plan.run(i);
+            t.runs.write(self.plan, &run, &rows)?;
+            t.epochs.write(self.plan, &run, &rows)?;
+            t.n_runs += 1;
+            t.n_epochs += rows.epochs.len();
+            if let Some(e) = rows.error {
+                if t.failed.is_empty() {
+                    t.first_failure = Some((run.clone(), e.clone()));
+                }
+                t.failed.push(FailedRun {
+                    index: i,
+                    run_key: run.run_key,
+                    error: e,
+                });
+            }
+        }
+        if wrote {
+            self.wake();
+        }
+        Ok(())
+    }
+
+    fn wake(&self) {
+        if self.waiting.load(Ordering::Acquire) > 0 {
+            let _guard = self.lock_pending();
+            self.moved.notify_all();
+        }
+    }
+
+    fn lock_pending(&self) -> std::sync::MutexGuard<'_, BTreeMap<usize, RunRows>> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl RunSink for Ordered<'_> {
+    fn record(&self, rec: &RunRecord) -> Result<()> {
+        let rows = RunRows::from_record(self.plan, rec);
+        self.prepared.journal.append(&rows)?;
+        self.lock_pending().insert(rows.index, rows);
+        self.drain(false)
+    }
+    fn checkpoint(&self) -> Result<()> {
+        let mut last = self.last_sync.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() < SYNC_EVERY {
+            return Ok(());
+        }
+        self.prepared.journal.sync()?;
+        *last = Instant::now();
+        Ok(())
+    }
+    fn wait_turn(&self, k: usize) {
+        let ahead = |c: usize| k >= c.saturating_add(self.window);
+        if !ahead(self.consumed.load(Ordering::Acquire)) {
+            return;
+        }
+        let mut pending = self.lock_pending();
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        while ahead(self.consumed.load(Ordering::Acquire)) && !self.failed.load(Ordering::Relaxed) {
+            pending = self.moved.wait(pending).unwrap_or_else(|e| e.into_inner());
+        }
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+    }
+}
 
 impl Prepared {
     /// Run what is left, then (when every run has finished) write the tables.
-    /// The tables are written in run order while the runs go on: runs this
-    /// process finishes come straight from the workers, runs an earlier
-    /// process finished are read from the journal. A sweep that stops early
-    /// leaves no tables.
+    /// The tables are written in run order while the runs go on (see
+    /// `Ordered`). A sweep that stops early leaves no tables.
     pub fn run(
         &self,
         plan: &SweepPlan,
@@ -223,45 +315,68 @@ impl Prepared {
         progress: &Progress,
         interrupt: &AtomicBool,
     ) -> Result<SweepReport> {
-        let writer_failed = AtomicBool::new(false);
-        let window = runner::window(exec.jobs.max(1));
-        let turn = Turn {
-            consumed: Mutex::new(0),
-            moved: Condvar::new(),
-            window,
+        let o = &self.outputs;
+        let tables = Written {
+            runs: TableSink::create(plan, Table::Runs, &o.table(Table::Runs))?,
+            epochs: TableSink::create(plan, Table::Epochs, &o.table(Table::Epochs))?,
+            n_runs: 0,
+            n_epochs: 0,
+            failed: Vec::new(),
+            first_failure: None,
         };
-        let (tx, rx) = sync_channel::<RunRows>(window);
-        let (ran, written) = std::thread::scope(|scope| {
-            let runner = scope.spawn(|| {
-                let sink = JournalSink {
-                    plan,
-                    journal: &self.journal,
-                    rows: tx,
-                    writer_failed: &writer_failed,
-                    turn: &turn,
-                    last_sync: Mutex::new(Instant::now()),
-                };
-                runner::execute(plan, &self.todo, exec, sim, &sink, progress, interrupt)
-            });
-            let written = self.write_tables(plan, &rx, &turn);
-            // From here on no worker waits for the writer.
-            turn.set(usize::MAX);
-            if written.is_err() {
-                writer_failed.store(true, Ordering::Relaxed);
-                // Let the workers finish what they hold.
-                while rx.recv().is_ok() {}
-            }
-            let ran = match runner.join() {
-                Ok(ran) => ran,
-                Err(p) => std::panic::resume_unwind(p),
-            };
-            (ran, written)
-        });
-        // What finished is durable before anything is reported.
-        let synced = self.journal.sync();
-        let written = written?;
+        let ordered = Ordered {
+            plan,
+            prepared: self,
+            pending: Mutex::new(BTreeMap::new()),
+            moved: Condvar::new(),
+            waiting: AtomicUsize::new(0),
+            writer: Mutex::new(Writer {
+                tables: Some(tables),
+                at: 0,
+                todo_at: 0,
+                error: None,
+            }),
+            consumed: AtomicUsize::new(0),
+            due: AtomicUsize::new(self.assigned.first().copied().unwrap_or(usize::MAX)),
+            window: runner::window(exec.jobs.max(1)),
+            failed: AtomicBool::new(false),
+            last_sync: Mutex::new(Instant::now()),
+        };
+        let ran = runner::execute(plan, &self.todo, exec, sim, &ordered, progress, interrupt);
+        // Runs that only the journal holds, after the last one run here.
+        let drained = ordered.drain(true);
+        let writer = ordered
+            .writer
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        // What finished is made durable (while the tables are closed, below)
+        // before anything is reported.
+        std::thread::scope(|scope| {
+            let synced = scope.spawn(|| self.journal.sync());
+            let report = self.report(plan, ran, drained, writer, progress);
+            let synced = synced
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            let report = report?;
+            synced?;
+            Ok(report)
+        })
+    }
+
+    /// How the run went; the tables closed under their names if complete.
+    fn report(
+        &self,
+        plan: &SweepPlan,
+        ran: Result<Summary>,
+        drained: Result<()>,
+        writer: Writer,
+        progress: &Progress,
+    ) -> Result<SweepReport> {
+        if let Some(e) = writer.error {
+            return Err(e);
+        }
         let ran = ran?;
-        synced?;
+        drained?;
         progress.finish();
         let end = if ran.stopped {
             End::Stopped
@@ -277,64 +392,11 @@ impl Prepared {
             ran,
             written: Vec::new(),
         };
-        if let (End::Complete, Some(w)) = (end, written) {
+        let complete = writer.at == self.assigned.len();
+        if let (End::Complete, true, Some(w)) = (end, complete, writer.tables) {
             self.finish_tables(plan, w, &mut report)?;
         }
         Ok(report)
-    }
-
-    /// Write the tables in run order from the journal (runs finished before)
-    /// and `rx` (runs finishing now). `None` when `rx` closes first: the
-    /// sweep stopped, and the unfinished files are removed.
-    fn write_tables(
-        &self,
-        plan: &SweepPlan,
-        rx: &Receiver<RunRows>,
-        turn: &Turn,
-    ) -> Result<Option<Written>> {
-        let o = &self.outputs;
-        let mut w = Written {
-            runs: TableSink::create(plan, Table::Runs, &o.table(Table::Runs))?,
-            epochs: TableSink::create(plan, Table::Epochs, &o.table(Table::Epochs))?,
-            n_runs: 0,
-            n_epochs: 0,
-            failed: Vec::new(),
-            first_failure: None,
-        };
-        let mut waiting = Reorder::new();
-        let mut todo = self.todo.iter().peekable();
-        let mut consumed = 0;
-        for &i in &self.assigned {
-            let rows = if todo.next_if_eq(&&i).is_some() {
-                let Some(rows) = next_in_order(i, &mut waiting, rx) else {
-                    return Ok(None);
-                };
-                consumed += 1;
-                // Waking the workers is a system call: every few runs.
-                if consumed % (turn.window / 4).max(1) == 0 {
-                    turn.set(consumed);
-                }
-                rows
-            } else {
-                self.journal.read(i)?
-            };
-            let run = plan.run(i);
-            w.runs.write(plan, &run, &rows)?;
-            w.epochs.write(plan, &run, &rows)?;
-            w.n_runs += 1;
-            w.n_epochs += rows.epochs.len();
-            if let Some(e) = rows.error {
-                if w.failed.is_empty() {
-                    w.first_failure = Some((run.clone(), e.clone()));
-                }
-                w.failed.push(FailedRun {
-                    index: i,
-                    run_key: run.run_key,
-                    error: e,
-                });
-            }
-        }
-        Ok(Some(w))
     }
 
     /// Close the tables under their names, then (for a shard) write the part
@@ -345,9 +407,18 @@ impl Prepared {
         report.first_failure = w.first_failure;
         let failed = w.failed;
         let (n_runs, n_epochs) = (w.n_runs, w.n_epochs);
-        w.runs.finish()?;
+        // Each close ends in an fsync: both at once.
+        let (runs, epochs) = std::thread::scope(|scope| {
+            let runs = scope.spawn(|| w.runs.finish());
+            let epochs = w.epochs.finish();
+            (
+                runs.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                epochs,
+            )
+        });
+        runs?;
         report.written.push(o.table(Table::Runs));
-        w.epochs.finish()?;
+        epochs?;
         report.written.push(o.table(Table::Epochs));
         let (Some(shard), Some(path)) = (&o.shard, o.manifest()) else {
             return Ok(());
@@ -385,20 +456,5 @@ impl Prepared {
         part::write_manifest(&path, &manifest)?;
         report.written.push(path);
         Ok(())
-    }
-}
-
-/// Run `i`'s rows from the workers, keeping the ones that come early;
-/// `None` once they have stopped sending.
-fn next_in_order(i: usize, waiting: &mut Reorder, rx: &Receiver<RunRows>) -> Option<RunRows> {
-    loop {
-        if let Some(rows) = waiting.remove(&i) {
-            return Some(rows);
-        }
-        let rows = rx.recv().ok()?;
-        if rows.index == i {
-            return Some(rows);
-        }
-        waiting.insert(rows.index, rows);
     }
 }
