@@ -502,7 +502,7 @@ fn the_journal_skips_bad_lines_and_cuts_a_torn_tail() {
         force_new: false,
     };
     let prepared = session::prepare(&plan, &opts).unwrap();
-    assert_eq!(prepared.todo, vec![3, 5, 7, 11]); // run 5, and the failed runs (seed 3)
+    assert_eq!(prepared.todo.to_vec(), vec![3, 5, 7, 11]); // run 5, and the failed runs (seed 3)
     let w = prepared.warnings.join("\n");
     assert!(w.contains("ignoring a bad line"), "{w}");
     assert!(w.contains("ignoring a truncated last line"), "{w}");

@@ -7,7 +7,8 @@
 #   scripts/bench/sweep_memory.sh [RUNS ...]      # default: 1000 100000
 #
 # Needs GNU time (/usr/bin/time; Debian package `time`). Prints one line per
-# size: runs, wall seconds, peak RSS in MiB, and the table sizes.
+# size: runs, wall seconds (last repetition), median peak RSS in MiB over
+# REPS runs (default 3), and the table sizes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -36,9 +37,15 @@ outputs:
 YAML
   out="$work/out_$n"
   # --no-analyze: this measures the sweep engine; the analysis step that
-  # otherwise follows it reads the tables back into memory.
-  /usr/bin/time -v -o "$work/time_$n.txt" "$bin" "$spec" --out "$out" -q --no-analyze
-  rss_kib=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/time_$n.txt")
+  # otherwise follows it reads the tables back into memory. Each size runs
+  # $REPS times (default 3); the median peak is printed.
+  : > "$work/rss_$n"
+  for ((r = 0; r < ${REPS:-3}; r++)); do
+    rm -rf "$out"
+    /usr/bin/time -v -o "$work/time_$n.txt" "$bin" "$spec" --out "$out" -q --no-analyze
+    awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/time_$n.txt" >> "$work/rss_$n"
+  done
+  rss_kib=$(sort -n "$work/rss_$n" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   wall=$(awk '/Elapsed \(wall clock\)/ {print $NF}' "$work/time_$n.txt")
   printf '%10s %10s %14.1f %16s %18s\n' "$n" "$wall" "$(awk -v k="$rss_kib" 'BEGIN {print k / 1024}')" \
     "$(du -h "$out/runs.parquet" | cut -f1)" "$(du -h "$out/epochs.parquet" | cut -f1)"

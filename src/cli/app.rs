@@ -67,6 +67,7 @@ pub fn command() -> clap::Command {
 
 /// `swarm-sweep ...` from the process arguments; returns the exit code.
 pub fn main() -> i32 {
+    tune_allocator();
     let args: Vec<OsString> = std::env::args_os().collect();
     let first = args.get(1).and_then(|a| a.to_str());
     match first {
@@ -74,6 +75,21 @@ pub fn main() -> i32 {
         Some(a) if shards::is_shards_command(Some(a.as_ref())) => shards::main_from(args),
         Some(a) if SUBCOMMANDS.contains(&a) => tools(args),
         _ => sweep::main(),
+    }
+}
+
+/// glibc raises its mmap threshold each time a large block is freed, after
+/// which the multi-megabyte row-group buffers of a long sweep are carved out
+/// of the worker threads' heaps, where they fragment and are never returned:
+/// peak RSS of a 100k-run sweep then wandered between 35 and 53 MiB from one
+/// run to the next. A fixed threshold keeps large buffers in their own
+/// mappings, returned when freed (35 MiB, steady).
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; called before any
+    // thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 * 1024);
     }
 }
 

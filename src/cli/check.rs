@@ -25,6 +25,7 @@ use crate::sweep::key::sha256_hex;
 use crate::sweep::plan::SweepPlan;
 use crate::sweep::progress::{Mode, Progress};
 use crate::sweep::rows::RunRows;
+use crate::sweep::run_list::RunList;
 use crate::sweep::runner::{self, ExecOptions, RunRecord, RunSink, SimFn};
 use crate::sweep::table::{Table, TableSink};
 
@@ -235,7 +236,7 @@ fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {
         run_files: None,
     };
     let progress = Progress::new(p.plan.n_runs(), Mode::detect(args.quiet));
-    let todo: Vec<usize> = (0..p.plan.n_runs()).collect();
+    let todo = RunList::All(p.plan.n_runs());
     let collected = Collect(Mutex::new(Vec::new()));
     runner::execute(
         &p.plan,

@@ -160,9 +160,12 @@ struct Loc {
     ok: bool,
 }
 
-/// Every run's latest line, 12 bytes a run: the offset with an ok bit on
-/// top (`u64::MAX`: no line) and the length.
+/// Every run's latest line as the journal held it when opened, 12 bytes a
+/// run once there is one (a new journal's index takes no memory): the offset
+/// with an ok bit on top (`u64::MAX`: no line) and the length. Runs appended
+/// afterwards are not indexed: their rows go to the tables from memory.
 struct Locs {
+    n: usize,
     offset_ok: Vec<u64>,
     len: Vec<u32>,
 }
@@ -172,13 +175,14 @@ const OK_BIT: u64 = 1 << 63;
 impl Locs {
     fn new(n: usize) -> Locs {
         Locs {
-            offset_ok: vec![u64::MAX; n],
-            len: vec![0; n],
+            n,
+            offset_ok: Vec::new(),
+            len: Vec::new(),
         }
     }
 
     fn get(&self, i: usize) -> Option<Loc> {
-        let v = self.offset_ok[i];
+        let v = *self.offset_ok.get(i)?;
         (v != u64::MAX).then(|| Loc {
             offset: v & !OK_BIT,
             len: self.len[i] as usize,
@@ -190,12 +194,16 @@ impl Locs {
     /// is refused by the caller.
     fn set(&mut self, i: usize, loc: Loc) {
         debug_assert!(loc.offset < OK_BIT && loc.len <= u32::MAX as usize);
+        if self.offset_ok.is_empty() {
+            self.offset_ok = vec![u64::MAX; self.n];
+            self.len = vec![0; self.n];
+        }
         self.offset_ok[i] = loc.offset | if loc.ok { OK_BIT } else { 0 };
         self.len[i] = loc.len as u32;
     }
 
     fn clear(&mut self) {
-        self.offset_ok.fill(u64::MAX);
+        *self = Locs::new(self.n);
     }
 
     fn count(&self) -> usize {
@@ -205,7 +213,6 @@ impl Locs {
 
 struct Inner {
     file: File,
-    len: u64,
     latest: Locs,
     /// A failed write may have left a partial line: no more appends.
     broken: bool,
@@ -330,9 +337,7 @@ impl Journal {
             }
             Some(h) => h != header || force_new,
         };
-        let mut len = file_len;
-        let finished;
-        if start_over {
+        let finished = if start_over {
             file.set_len(0)
                 .with_context(|| format!("cannot reset journal {}", path.display()))?;
             // Streamed: a 100k-run header is 2 MB of keys. Synced with the
@@ -344,22 +349,17 @@ impl Journal {
                 .and_then(|()| w.flush())
                 .with_context(|| format!("cannot write journal {}", path.display()))?;
             drop(w);
-            len = file
-                .metadata()
-                .with_context(|| format!("cannot read journal {}", path.display()))?
-                .len();
             latest.clear();
             warnings.clear();
-            finished = 0;
+            0
         } else {
             if valid_end < file_len {
                 file.set_len(valid_end)
                     .and_then(|()| file.sync_data())
                     .with_context(|| format!("cannot repair journal {}", path.display()))?;
-                len = valid_end;
             }
-            finished = latest.count();
-        }
+            latest.count()
+        };
         let reader =
             File::open(path).with_context(|| format!("cannot read journal {}", path.display()))?;
         Ok(Opened {
@@ -368,7 +368,6 @@ impl Journal {
                 columns,
                 inner: Mutex::new(Inner {
                     file,
-                    len,
                     latest,
                     broken: false,
                 }),
@@ -383,8 +382,8 @@ impl Journal {
         &self.path
     }
 
-    /// `Some(true)` when run `index`'s latest line says ok, `Some(false)`
-    /// when it failed, `None` when it has none.
+    /// `Some(true)` when run `index`'s latest line (when the journal was
+    /// opened) says ok, `Some(false)` when it failed, `None` when it had none.
     pub fn state(&self, index: usize) -> Option<bool> {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.latest.get(index).map(|l| l.ok)
@@ -411,16 +410,6 @@ impl Journal {
             inner.broken = true;
             return Err(e).with_context(|| format!("cannot write journal {}", self.path.display()));
         }
-        let offset = inner.len;
-        inner.len += line.len() as u64;
-        inner.latest.set(
-            rows.index,
-            Loc {
-                offset,
-                len: line.len() - 1,
-                ok: rows.ok(),
-            },
-        );
         Ok(())
     }
 
@@ -433,7 +422,7 @@ impl Journal {
             .with_context(|| format!("cannot sync journal {}", self.path.display()))
     }
 
-    /// Run `index`'s latest rows.
+    /// Run `index`'s latest rows as the journal held them when opened.
     pub fn read(&self, index: usize) -> Result<RunRows> {
         use std::os::unix::fs::FileExt;
         let loc = {

@@ -14,6 +14,7 @@ pub mod plan;
 pub mod progress;
 pub mod rows;
 pub mod run_files;
+pub mod run_list;
 pub mod runner;
 pub mod session;
 pub mod shard;

@@ -17,6 +17,7 @@ use anyhow::{Context, Result};
 use super::plan::{RunSpec, SweepPlan};
 use super::progress::Progress;
 use super::run_files::{run_with_files, RunFiles};
+use super::run_list::RunList;
 use crate::scenario::Scenario;
 use crate::sim::RunResult;
 
@@ -87,7 +88,7 @@ pub fn window(jobs: usize) -> usize {
 /// recorded). An error is an output that could not be written.
 pub fn execute(
     plan: &SweepPlan,
-    todo: &[usize],
+    todo: &RunList,
     opts: &ExecOptions,
     sim: &SimFn,
     sink: &dyn RunSink,
@@ -117,7 +118,7 @@ pub fn execute(
             return;
         }
         let k = cursor.fetch_add(1, Ordering::Relaxed);
-        let Some(&i) = todo.get(k) else { return };
+        let Some(i) = todo.get(k) else { return };
         sink.wait_turn(k);
         if stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed) {
             return;

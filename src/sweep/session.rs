@@ -16,6 +16,7 @@ use super::part::{self, FailedRun, Outputs, PartManifest, PartTable};
 use super::plan::{RunSpec, SweepPlan};
 use super::progress::Progress;
 use super::rows::RunRows;
+use super::run_list::RunList;
 use super::runner::{self, ExecOptions, RunRecord, RunSink, SimFn, Summary};
 use super::shard::Shard;
 use super::table::{Table, TableSink};
@@ -30,15 +31,14 @@ pub struct SweepOptions {
 }
 
 /// The runs of `plan` that `shard` takes (all without a shard), ascending.
-pub fn assigned_runs(plan: &SweepPlan, shard: Option<&Shard>) -> Vec<usize> {
+pub fn assigned_runs(plan: &SweepPlan, shard: Option<&Shard>) -> RunList {
     let Some(shard) = shard else {
-        return (0..plan.n_runs()).collect();
+        return RunList::All(plan.n_runs());
     };
-    let mut runs: Vec<usize> = (0..plan.n_runs())
+    (0..plan.n_runs())
         .filter(|&i| shard.contains(i, &plan.run(i).run_key))
-        .collect();
-    runs.shrink_to_fit();
-    runs
+        .collect::<Vec<_>>()
+        .into()
 }
 
 /// A sweep whose journal is open: what is done and what is left.
@@ -46,9 +46,9 @@ pub struct Prepared {
     pub outputs: Outputs,
     pub journal: Journal,
     /// This process's runs, ascending.
-    pub assigned: Vec<usize>,
+    pub assigned: RunList,
     /// Those without an ok line in the journal (failed ones are retried).
-    pub todo: Vec<usize>,
+    pub todo: RunList,
     /// Of `assigned`, runs the journal already holds: ok, failed.
     pub resumed_ok: usize,
     pub resumed_failed: usize,
@@ -111,18 +111,22 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
     part::remove_stale_temporaries(&outputs.finals());
     let assigned = assigned_runs(plan, opts.shard.as_ref());
     let (mut resumed_ok, mut resumed_failed) = (0, 0);
-    let mut todo = Vec::with_capacity(assigned.len());
-    for &i in &assigned {
-        match journal.state(i) {
-            Some(true) => resumed_ok += 1,
-            Some(false) => {
-                resumed_failed += 1;
-                todo.push(i);
+    let todo = if opened.finished == 0 {
+        assigned.clone()
+    } else {
+        let mut todo = Vec::with_capacity(assigned.len());
+        for i in assigned.iter() {
+            match journal.state(i) {
+                Some(true) => resumed_ok += 1,
+                Some(false) => {
+                    resumed_failed += 1;
+                    todo.push(i);
+                }
+                None => todo.push(i),
             }
-            None => todo.push(i),
         }
-    }
-    todo.shrink_to_fit();
+        todo.into()
+    };
     Ok(Prepared {
         outputs,
         journal,
@@ -223,8 +227,8 @@ impl Ordered<'_> {
         };
         let p = self.prepared;
         let mut wrote = false;
-        while let Some(&i) = p.assigned.get(*at) {
-            let rows = if p.todo.get(*todo_at) == Some(&i) {
+        while let Some(i) = p.assigned.get(*at) {
+            let rows = if p.todo.get(*todo_at) == Some(i) {
                 let mut pending = self.lock_pending();
                 let Some(rows) = pending.remove(&i) else {
                     break;
@@ -237,7 +241,7 @@ impl Ordered<'_> {
                 p.journal.read(i)?
             };
             *at += 1;
-            let due = p.assigned.get(*at).copied().unwrap_or(usize::MAX);
+            let due = p.assigned.get(*at).unwrap_or(usize::MAX);
             self.due.store(due, Ordering::Release);
             let run = self.plan.run(i);
             t.runs.write(self.plan, &run, &rows)?;
@@ -337,7 +341,7 @@ impl Prepared {
                 error: None,
             }),
             consumed: AtomicUsize::new(0),
-            due: AtomicUsize::new(self.assigned.first().copied().unwrap_or(usize::MAX)),
+            due: AtomicUsize::new(self.assigned.get(0).unwrap_or(usize::MAX)),
             window: runner::window(exec.jobs.max(1)),
             failed: AtomicBool::new(false),
             last_sync: Mutex::new(Instant::now()),
@@ -448,8 +452,8 @@ impl Prepared {
             k: shard.k,
             n: shard.n,
             n_runs: plan.n_runs(),
-            runs: self.assigned.clone(),
-            run_keys: self.assigned.iter().map(|&i| plan.run(i).run_key).collect(),
+            runs: self.assigned.to_vec(),
+            run_keys: self.assigned.iter().map(|i| plan.run(i).run_key).collect(),
             failed,
             tables: vec![table(Table::Runs, n_runs)?, table(Table::Epochs, n_epochs)?],
         };

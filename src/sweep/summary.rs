@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::plan::SweepPlan;
 use super::run_files::RunFiles;
+use super::run_list::RunList;
 use super::table::{columns, Table};
 
 /// Rough compressed bytes per Parquet cell and per CSV epoch row, for the
@@ -75,7 +76,7 @@ pub fn header(plan: &SweepPlan) -> String {
 /// run per line.
 pub fn run_list(
     plan: &SweepPlan,
-    runs: &[usize],
+    runs: &RunList,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
     writeln!(
@@ -83,7 +84,7 @@ pub fn run_list(
         "run\trun_key\tscenario\tconfig_id\tarm\treplicate\tseed\tconfig_label"
     )?;
     let mut line = String::new();
-    for &i in runs {
+    for i in runs.iter() {
         let r = plan.run(i);
         let c = &plan.configs[r.config];
         line.clear();
