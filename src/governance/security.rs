@@ -50,7 +50,22 @@ struct Indicator {
     severity: f64,
     confidence: f64,
     source: usize,
-    targets: Vec<usize>,
+    targets: Targets,
+}
+
+/// An indicator's targets: most name one agent (no allocation for those).
+enum Targets {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Targets {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Targets::One(t) => std::slice::from_ref(t),
+            Targets::Many(v) => v,
+        }
+    }
 }
 
 impl Indicator {
@@ -216,7 +231,7 @@ impl Security {
             if present[ind.source] {
                 scores[ind.source] = scores[ind.source].max(ind.risk());
             }
-            for &t in &ind.targets {
+            for &t in ind.targets.as_slice() {
                 if present[t] {
                     scores[t] = scores[t].max(ind.risk() * 0.3);
                 }
@@ -269,7 +284,7 @@ impl Security {
                     severity: score,
                     confidence: f64::min(0.9, score + 0.2),
                     source: i.initiator,
-                    targets: vec![i.counterparty],
+                    targets: Targets::One(i.counterparty),
                 });
             }
             // Exfiltration needs ≥ 2 misuse flags (never with core generators).
@@ -278,7 +293,7 @@ impl Security {
                     severity: f64::min(1.0, 0.3 * i.tool_misuse_flags as f64),
                     confidence: 0.6,
                     source: i.initiator,
-                    targets: vec![i.counterparty],
+                    targets: Targets::One(i.counterparty),
                 });
             }
         }
@@ -336,7 +351,7 @@ impl Security {
                     severity: success_rate,
                     confidence: f64::min(0.9, 0.5 + success_rate * 0.4),
                     source: init,
-                    targets: victims,
+                    targets: Targets::Many(victims),
                 });
             }
         }
@@ -376,7 +391,7 @@ impl Security {
                             severity: f64::min(1.0, gain / 0.5),
                             confidence: f64::min(0.8, 0.4 + gain),
                             source,
-                            targets: vec![next],
+                            targets: Targets::One(next),
                         });
                     }
                     visited[next] = true;
@@ -395,22 +410,31 @@ impl Security {
             return 0;
         }
         let bad = |i: &GovInteraction| i.accepted && i.p < 0.3;
+        // Positions of the bad interactions, per initiator, ascending: the
+        // ones after `idx` started by X are a suffix of X's list (one pass,
+        // instead of rescanning the rest of the history for each).
+        let mut bad_from: Vec<Vec<u32>> = Vec::new();
+        for (idx, i) in h.iter().enumerate().filter(|(_, i)| bad(i)) {
+            if bad_from.len() <= i.initiator {
+                bad_from.resize_with(i.initiator + 1, Vec::new);
+            }
+            bad_from[i.initiator].push(idx as u32);
+        }
         let mut chains: Vec<Vec<usize>> = Vec::new();
         for (idx, i) in h.iter().enumerate() {
             if !bad(i) {
                 continue;
             }
-            let subsequent: Vec<&GovInteraction> = h[idx + 1..]
-                .iter()
-                .filter(|s| s.initiator == i.counterparty && bad(s))
-                .collect();
+            let theirs = bad_from.get(i.counterparty).map_or(&[][..], |v| &v[..]);
+            let subsequent = &theirs[theirs.partition_point(|&q| q as usize <= idx)..];
             if subsequent.len() < 2 {
                 continue;
             }
             let mut chain = vec![i.initiator, i.counterparty];
-            for s in subsequent.iter().take(5) {
-                if !chain.contains(&s.counterparty) {
-                    chain.push(s.counterparty);
+            for &q in subsequent.iter().take(5) {
+                let next = h[q as usize].counterparty;
+                if !chain.contains(&next) {
+                    chain.push(next);
                 }
             }
             if chain.len() >= self.min_chain_length && f64::INFINITY >= self.contagion_velocity {
@@ -433,7 +457,7 @@ impl Security {
                 severity: f64::min(1.0, d as f64 / 5.0),
                 confidence: 0.9,
                 source: c[0],
-                targets: c[1..].to_vec(),
+                targets: Targets::Many(c[1..].to_vec()),
             });
         }
         depth
