@@ -6,8 +6,9 @@
 #      (ours: `swarm bench`; theirs: build_orchestrator(...).run());
 #   2. the 100-run alignment-waltz sweep (freeze_threshold_toxicity 5 ×
 #      audit_probability 4 × 5 seeds): the reference's SweepRunner vs a whole
-#      `swarm-sweep` process writing its Parquet (median of 5);
-#   3. sweep throughput at 1 and 2 threads (scaling).
+#      `swarm-sweep` process writing its Parquet (median of 9);
+#   3. sweep throughput at 1 and 2 threads (scaling.sh: a sweep long enough
+#      to time, pinned to that many CPUs).
 # Prints the ratios. The reference goes into a venv (default .venv-bench,
 # override with SWARM_BENCH_VENV); it needs PyPI the first time.
 #
@@ -43,17 +44,15 @@ echo "== the 100-run alignment-waltz sweep (wall seconds)"
 py=$(cd "$work" && "$venv/bin/python" "$root/scripts/bench/python_reference.py" \
       --sweep-base "$root/scenarios/alignment_waltz_targeted_feedback.yaml" --sweep-seeds 5 \
       | sed -n 's/.*wall_s=//p')
-rs=$(for i in 1 2 3 4 5; do
-       /usr/bin/env time -f %e -o "$work/t" "$bin/swarm-sweep" benches/data/waltz_100.yaml \
-         --out "$work/w100" --no-analyze -q; cat "$work/t"; done | median)
+# date +%s.%N: a ~20 ms process is below GNU time's 10 ms resolution.
+rs=$(for i in 1 2 3 4 5 6 7 8 9; do
+       rm -rf "$work/w100"
+       s=$(date +%s.%N)
+       "$bin/swarm-sweep" benches/data/waltz_100.yaml --out "$work/w100" --no-analyze -q
+       e=$(date +%s.%N)
+       echo "$e - $s" | bc -l; done | median)
 printf 'python SweepRunner %.3f s, swarm-sweep (105 runs incl. baseline arm, Parquet written) %.3f s: %.0fx\n' \
   "$py" "$rs" "$(echo "$py / $rs" | bc -l)"
 
-echo "== scaling: circuit_breaker sweep (420 runs), runs/s at 1 and 2 threads"
-for j in 1 2; do
-  t=$(for i in 1 2 3; do /usr/bin/env time -f %e -o "$work/t" "$bin/swarm-sweep" sweeps/circuit_breaker.yaml \
-        --jobs $j --out "$work/cb$j" --no-analyze --no-metrics-csv -q; cat "$work/t"; done | median)
-  echo "jobs=$j wall_s=$t runs_per_s=$(echo "420 / $t" | bc -l | xargs printf '%.0f')"
-  eval "t$j=$t"
-done
-printf 'speed-up at 2 threads: %.2fx\n' "$(echo "$t1 / $t2" | bc -l)"
+echo "== scaling: 2,100 alignment-waltz runs pinned to 1 and 2 CPUs (scripts/bench/scaling.sh)"
+scripts/bench/scaling.sh 7 100 1 2
