@@ -78,18 +78,20 @@ pub fn main() -> i32 {
     }
 }
 
-/// glibc raises its mmap threshold each time a large block is freed, after
-/// which the multi-megabyte row-group buffers of a long sweep are carved out
-/// of the worker threads' heaps, where they fragment and are never returned:
-/// peak RSS of a 100k-run sweep then wandered between 35 and 53 MiB from one
-/// run to the next. A fixed threshold keeps large buffers in their own
-/// mappings, returned when freed (35 MiB, steady).
+/// glibc raises its mmap threshold each time a large block is freed (up to
+/// 32 MiB), after which a long sweep's multi-megabyte Parquet buffers are
+/// carved out of the worker threads' heaps, where they fragment: peak RSS of
+/// the same 100k-run sweep wandered between 35 and 53 MiB. A fixed 1 MiB
+/// threshold keeps those buffers in their own mappings (returned when
+/// freed); smaller blocks stay on the heap (a 64 KiB threshold also kept
+/// memory flat, but mapped and unmapped row-group buffers so often that two
+/// threads ran 13% slower). See also `sweep::table::release_free_memory`.
 fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets allocator parameters; called before any
     // thread starts.
     unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 * 1024);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
 

@@ -408,6 +408,8 @@ impl TableWriter {
         if self.buffer.rows == self.row_group {
             let batch = self.buffer.take_batch()?;
             self.file.write_row_group(&batch)?;
+            drop(batch);
+            release_free_memory();
         }
         Ok(())
     }
@@ -502,6 +504,20 @@ impl TableSink {
 
     pub fn finish(self) -> Result<()> {
         self.writer.finish()
+    }
+}
+
+/// Hand the pages of freed blocks back to the system after a row group.
+/// A row group's buffers are freed in whichever worker's heap they grew in,
+/// between the small blocks every row group leaves for the Parquet footer;
+/// glibc keeps such holes (with the 1 MiB mmap threshold of
+/// `cli::app::tune_allocator`, peak RSS of a 100k-run sweep was 2.2× that of
+/// a 1k-run sweep without this, 1.7× with it). Once per row group: cheap.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
