@@ -2,6 +2,7 @@
 //! per (voter, post). Core agents never reply, so the ranking key reduces to
 //! net votes, with ties broken newest first (the wall-clock age term).
 
+use std::cell::{Cell, Ref, RefCell};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
@@ -38,9 +39,10 @@ pub struct Feed {
     /// without sorting the whole feed.
     buckets: Vec<Vec<u32>>,
     min_net: i64,
-    /// The cached top posts and whether a post or vote changed them.
-    top: Vec<usize>,
-    dirty: bool,
+    /// The cached top posts and whether a post or vote changed them since
+    /// (recomputed when next read: most turns never look at the feed).
+    top: RefCell<Vec<usize>>,
+    dirty: Cell<bool>,
 }
 
 /// How many ranked posts an observation shows.
@@ -66,7 +68,7 @@ impl Feed {
         });
         let idx = (self.posts.len() - 1) as u32;
         self.bucket_mut(0).push(idx); // the newest index: stays sorted
-        self.dirty = true;
+        self.dirty.set(true);
         self.posts.len() - 1
     }
 
@@ -128,7 +130,7 @@ impl Feed {
             let pos = to.binary_search(&idx).unwrap_or_else(|e| e);
             to.insert(pos, idx);
         }
-        self.dirty = true;
+        self.dirty.set(true);
         true
     }
 
@@ -149,21 +151,13 @@ impl Feed {
         &mut self.buckets[i]
     }
 
-    /// Refresh the cached top posts if a post or vote changed them.
-    pub fn top(&mut self) -> &[usize] {
-        if self.dirty {
-            let mut top = std::mem::take(&mut self.top);
-            self.ranked_into(&mut top);
-            self.top = top;
-            self.dirty = false;
+    /// The top posts, recomputed first if a post or vote changed them.
+    pub fn top(&self) -> Ref<'_, [usize]> {
+        if self.dirty.get() {
+            self.ranked_into(&mut self.top.borrow_mut());
+            self.dirty.set(false);
         }
-        &self.top
-    }
-
-    /// The top posts as of the last `top()` call.
-    pub fn cached_top(&self) -> &[usize] {
-        debug_assert!(!self.dirty, "call top() first");
-        &self.top
+        Ref::map(self.top.borrow(), |t| t.as_slice())
     }
 
     /// The first `VISIBLE_POSTS` posts by net votes descending, newest first

@@ -356,7 +356,6 @@ impl<'s, 'k> World<'s, 'k> {
 
     /// Build the live observation of `agent` and let it act.
     fn take_turn(&mut self, agent: usize) -> Action {
-        self.feed.top();
         self.fill_neighbours(agent);
         if self.noise {
             self.draw_observation_noise(agent);
@@ -382,7 +381,6 @@ impl<'s, 'k> World<'s, 'k> {
             can_interact: r.interactions_used < limits.interactions_per_step
                 && self.within_bandwidth(agent),
             can_vote: r.votes_used < limits.votes_per_epoch,
-            visible_posts: self.feed.cached_top(),
             feed: &self.feed,
             first_pending,
             me: agent,

@@ -65,14 +65,14 @@ impl Adversarial {
             rng.choice_index(5);
             return Action::Post;
         }
-        if obs.can_vote && !obs.visible_posts.is_empty() {
-            let post = obs
-                .visible_posts
+        if obs.can_vote && obs.has_posts() {
+            let top = obs.visible_posts();
+            let post = top
                 .iter()
                 .copied()
                 .find(|&p| self.target_list[obs.feed.posts[p].author])
                 // Sorting by the unseen net_votes (all 0) keeps rank order.
-                .unwrap_or(obs.visible_posts[0]);
+                .unwrap_or(top[0]);
             return Action::Vote { post, up: false };
         }
         if obs.can_interact && obs.has_visible() {

@@ -87,8 +87,9 @@ impl Deceptive {
             rng.choice_index(5);
             return Action::Post;
         }
-        if obs.can_vote && !obs.visible_posts.is_empty() {
-            let post = obs.visible_posts[rng.choice_index(obs.visible_posts.len())];
+        if obs.can_vote && obs.has_posts() {
+            let top = obs.visible_posts();
+            let post = top[rng.choice_index(top.len())];
             return Action::Vote { post, up: true };
         }
         if obs.can_interact && obs.has_visible() {

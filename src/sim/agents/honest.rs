@@ -40,12 +40,11 @@ impl Honest {
             rng.choice_index(4);
             return Action::Post;
         }
-        if obs.can_vote && !obs.visible_posts.is_empty() && rng.random() < self.cfg.vote_probability
-        {
+        if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
             self.scratch.clear();
             let memory = &self.memory;
             self.scratch.extend(
-                obs.visible_posts
+                obs.visible_posts()
                     .iter()
                     .copied()
                     .filter(|&p| !memory.has_voted(p)),

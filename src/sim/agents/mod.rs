@@ -53,8 +53,6 @@ pub struct Observation<'a> {
     pub can_post: bool,
     pub can_interact: bool,
     pub can_vote: bool,
-    /// Ranked post indices (top 20).
-    pub visible_posts: &'a [usize],
     pub feed: &'a Feed,
     pub first_pending: Option<PendingView>,
     /// The observing agent.
@@ -73,6 +71,16 @@ pub struct Observation<'a> {
 }
 
 impl Observation<'_> {
+    /// Whether the feed shows any post (the top 20 is non-empty exactly then).
+    pub fn has_posts(&self) -> bool {
+        !self.feed.posts.is_empty()
+    }
+
+    /// Ranked post indices (top 20), computed when first read after a change.
+    pub fn visible_posts(&self) -> std::cell::Ref<'_, [usize]> {
+        self.feed.top()
+    }
+
     /// `visible_agents`: registration order, state-frozen agents and self excluded.
     pub fn visible(&self) -> impl Iterator<Item = VisibleAgent> + '_ {
         self.unfrozen

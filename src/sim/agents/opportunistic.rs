@@ -40,11 +40,10 @@ impl Opportunistic {
             rng.choice_index(5);
             return Action::Post;
         }
-        if obs.can_vote && !obs.visible_posts.is_empty() && rng.random() < self.cfg.vote_probability
-        {
+        if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
             // net_votes reads as 0 (§14.2): always up-vote the top post.
             return Action::Vote {
-                post: obs.visible_posts[0],
+                post: obs.visible_posts()[0],
                 up: true,
             };
         }
