@@ -42,14 +42,6 @@ pub struct Header {
 pub struct RunKeys(Vec<u64>);
 
 impl RunKeys {
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// Run `i`'s key as it is written everywhere (16 hex digits).
     pub fn key(&self, i: usize) -> Option<String> {
         self.0.get(i).map(|k| format!("{k:016x}"))
@@ -61,7 +53,7 @@ impl RunKeys {
     }
 
     pub fn to_strings(&self) -> Vec<String> {
-        self.0.iter().map(|k| format!("{k:016x}")).collect()
+        (0..self.0.len()).filter_map(|i| self.key(i)).collect()
     }
 }
 

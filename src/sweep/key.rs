@@ -11,12 +11,14 @@ use crate::scenario::params::ParamValue;
 
 /// Lower-case hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Lower-case hex sha256 of a file's bytes, read in 64 KiB pieces (tables
@@ -34,13 +36,7 @@ pub fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
             Err(e) => return Err(e),
         }
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        }))
+    Ok(hex(&hasher.finalize()))
 }
 
 /// The seed-independent part of a run key: scenario hash plus the overrides

@@ -167,7 +167,7 @@ struct Ordered<'a> {
 
 /// The tables and where the writer is in `assigned` and `todo`.
 struct Writer {
-    tables: Option<Written>,
+    tables: Written,
     at: usize,
     todo_at: usize,
     error: Option<anyhow::Error>,
@@ -179,8 +179,8 @@ struct Written {
     epochs: TableSink,
     n_runs: usize,
     n_epochs: usize,
+    /// In run order.
     failed: Vec<FailedRun>,
-    first_failure: Option<(RunSpec, String)>,
 }
 
 impl Ordered<'_> {
@@ -217,14 +217,11 @@ impl Ordered<'_> {
 
     fn write_due(&self, w: &mut Writer) -> Result<()> {
         let Writer {
-            tables,
+            tables: t,
             at,
             todo_at,
             ..
         } = w;
-        let Some(t) = tables.as_mut() else {
-            return Ok(());
-        };
         let p = self.prepared;
         let mut wrote = false;
         while let Some(i) = p.assigned.get(*at) {
@@ -249,9 +246,6 @@ impl Ordered<'_> {
             t.n_runs += 1;
             t.n_epochs += rows.epochs.len();
             if let Some(e) = rows.error {
-                if t.failed.is_empty() {
-                    t.first_failure = Some((run.clone(), e.clone()));
-                }
                 t.failed.push(FailedRun {
                     index: i,
                     run_key: run.run_key,
@@ -326,7 +320,6 @@ impl Prepared {
             n_runs: 0,
             n_epochs: 0,
             failed: Vec::new(),
-            first_failure: None,
         };
         let ordered = Ordered {
             plan,
@@ -335,7 +328,7 @@ impl Prepared {
             moved: Condvar::new(),
             waiting: AtomicUsize::new(0),
             writer: Mutex::new(Writer {
-                tables: Some(tables),
+                tables,
                 at: 0,
                 todo_at: 0,
                 error: None,
@@ -397,8 +390,8 @@ impl Prepared {
             written: Vec::new(),
         };
         let complete = writer.at == self.assigned.len();
-        if let (End::Complete, true, Some(w)) = (end, complete, writer.tables) {
-            self.finish_tables(plan, w, &mut report)?;
+        if end == End::Complete && complete {
+            self.finish_tables(plan, writer.tables, &mut report)?;
         }
         Ok(report)
     }
@@ -408,7 +401,10 @@ impl Prepared {
     fn finish_tables(&self, plan: &SweepPlan, w: Written, report: &mut SweepReport) -> Result<()> {
         let o = &self.outputs;
         report.failed = w.failed.len();
-        report.first_failure = w.first_failure;
+        report.first_failure = w
+            .failed
+            .first()
+            .map(|f| (plan.run(f.index), f.error.clone()));
         let failed = w.failed;
         let (n_runs, n_epochs) = (w.n_runs, w.n_epochs);
         // Each close ends in an fsync: both at once.
