@@ -4,29 +4,37 @@
 
 use crate::scenario::PayoffConfig;
 
-/// Running sums over finalized interactions, in completion order.
+/// One finalized interaction as the soft metrics read it.
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    p: f64,
+    payoff_a: f64,
+    payoff_b: f64,
+    /// Social surplus minus harm, `S - H`.
+    social: f64,
+    accepted: bool,
+}
+
+/// The finalized interactions of a run, in completion order, with a mark
+/// where the current epoch began: the epoch's metrics read the tail, the
+/// run's the whole (one record per interaction, not two copies).
 #[derive(Debug, Clone, Default)]
 pub struct SoftAccumulator {
-    pub n: u64,
-    pub n_accepted: u64,
-    /// Per-interaction values kept so every metric can be summed the way the
-    /// reference sums it (separate passes, each left to right).
-    p: Vec<f64>,
-    accepted: Vec<bool>,
-    payoff_a: Vec<f64>,
-    payoff_b: Vec<f64>,
-    social: Vec<f64>,
+    /// Kept whole so every metric can be summed the way the reference sums
+    /// it (separate passes, each left to right).
+    records: Vec<Record>,
+    n_accepted: u64,
+    epoch_start: usize,
+    epoch_accepted_start: u64,
 }
 
 impl SoftAccumulator {
-    pub fn clear(&mut self) {
-        self.n = 0;
-        self.n_accepted = 0;
-        self.p.clear();
-        self.accepted.clear();
-        self.payoff_a.clear();
-        self.payoff_b.clear();
-        self.social.clear();
+    /// An accumulator with room for `n` interactions before it grows.
+    pub fn with_capacity(n: usize) -> SoftAccumulator {
+        SoftAccumulator {
+            records: Vec::with_capacity(n),
+            ..SoftAccumulator::default()
+        }
     }
 
     /// Record one interaction. `payoff` gives S and H for the social surplus.
@@ -38,26 +46,41 @@ impl SoftAccumulator {
         payoff_b: f64,
         cfg: &PayoffConfig,
     ) {
-        self.n += 1;
-        if accepted {
-            self.n_accepted += 1;
-        }
         let s = p * cfg.s_plus - (1.0 - p) * cfg.s_minus;
         let h = (1.0 - p) * cfg.h;
-        self.p.push(p);
-        self.accepted.push(accepted);
-        self.payoff_a.push(payoff_a);
-        self.payoff_b.push(payoff_b);
-        self.social.push(s - h);
+        self.n_accepted += u64::from(accepted);
+        self.records.push(Record {
+            p,
+            payoff_a,
+            payoff_b,
+            social: s - h,
+            accepted,
+        });
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.n == 0
+    /// Start a new epoch: later records belong to it.
+    pub fn start_epoch(&mut self) {
+        self.epoch_start = self.records.len();
+        self.epoch_accepted_start = self.n_accepted;
     }
 
-    /// All soft metrics over the recorded interactions.
+    /// Whether the current epoch has no interaction yet.
+    pub fn epoch_is_empty(&self) -> bool {
+        self.records.len() == self.epoch_start
+    }
+
+    /// All soft metrics over the run's interactions.
     pub fn metrics(&self, cfg: &PayoffConfig) -> SoftMetrics {
-        soft_metrics(self, cfg)
+        soft_metrics(&self.records, self.n_accepted, cfg)
+    }
+
+    /// All soft metrics over the current epoch's interactions.
+    pub fn epoch_metrics(&self, cfg: &PayoffConfig) -> SoftMetrics {
+        soft_metrics(
+            &self.records[self.epoch_start..],
+            self.n_accepted - self.epoch_accepted_start,
+            cfg,
+        )
     }
 }
 
@@ -77,31 +100,19 @@ fn py_sum(it: impl Iterator<Item = f64>) -> f64 {
     acc
 }
 
-fn mean_where(values: &[f64], mask: &[bool], want: bool) -> Option<f64> {
+/// Mean of `value` over the records whose acceptance is `want`.
+fn mean_where(recs: &[Record], want: bool, value: impl Fn(&Record) -> f64) -> Option<f64> {
     let mut n = 0usize;
-    let s = py_sum(
-        values
-            .iter()
-            .zip(mask)
-            .filter(|(_, &m)| m == want)
-            .map(|(&v, _)| {
-                n += 1;
-                v
-            }),
-    );
-    if n == 0 {
-        None
-    } else {
-        Some(s / n as f64)
-    }
+    let s = py_sum(recs.iter().filter(|r| r.accepted == want).map(|r| {
+        n += 1;
+        value(r)
+    }));
+    (n > 0).then(|| s / n as f64)
 }
 
-fn mean(values: &[f64]) -> Option<f64> {
-    if values.is_empty() {
-        None
-    } else {
-        Some(py_sum(values.iter().copied()) / values.len() as f64)
-    }
+/// Mean of `value` over all records (non-empty).
+fn mean(recs: &[Record], value: impl Fn(&Record) -> f64) -> f64 {
+    py_sum(recs.iter().map(value)) / recs.len() as f64
 }
 
 /// The soft metrics of governance-metrics-io.md §2.2 over one set of interactions.
@@ -126,9 +137,8 @@ pub struct SoftMetrics {
     pub net_social_welfare: f64,
 }
 
-fn soft_metrics(acc: &SoftAccumulator, cfg: &PayoffConfig) -> SoftMetrics {
-    let n = acc.n;
-    let na = acc.n_accepted;
+fn soft_metrics(recs: &[Record], na: u64, cfg: &PayoffConfig) -> SoftMetrics {
+    let n = recs.len() as u64;
     let mut m = SoftMetrics {
         total_interactions: n,
         accepted_interactions: na,
@@ -137,12 +147,11 @@ fn soft_metrics(acc: &SoftAccumulator, cfg: &PayoffConfig) -> SoftMetrics {
     if n == 0 {
         return m;
     }
-    let tox: Vec<f64> = acc.p.iter().map(|p| 1.0 - p).collect();
-    let mean_p_all = mean(&acc.p).unwrap_or(0.0);
-    let mean_p_acc = mean_where(&acc.p, &acc.accepted, true);
-    let mean_p_rej = mean_where(&acc.p, &acc.accepted, false);
-    m.toxicity_rate = mean_where(&tox, &acc.accepted, true).unwrap_or(0.0);
-    m.toxicity_rate_all = mean(&tox).unwrap_or(0.0);
+    let mean_p_all = mean(recs, |r| r.p);
+    let mean_p_acc = mean_where(recs, true, |r| r.p);
+    let mean_p_rej = mean_where(recs, false, |r| r.p);
+    m.toxicity_rate = mean_where(recs, true, |r| 1.0 - r.p).unwrap_or(0.0);
+    m.toxicity_rate_all = mean(recs, |r| 1.0 - r.p);
     m.quality_gap = match (mean_p_acc, mean_p_rej) {
         (Some(a), Some(r)) => a - r,
         _ => 0.0,
@@ -151,33 +160,21 @@ fn soft_metrics(acc: &SoftAccumulator, cfg: &PayoffConfig) -> SoftMetrics {
     m.acceptance_rate = na as f64 / n as f64;
     if let Some(mpa) = mean_p_acc {
         m.spread = (cfg.s_plus + cfg.s_minus) * (mean_p_all - mpa);
-        let mean_a_acc = mean_where(&acc.payoff_a, &acc.accepted, true).unwrap_or(0.0);
-        let mean_b_acc = mean_where(&acc.payoff_b, &acc.accepted, true).unwrap_or(0.0);
-        m.conditional_loss_initiator = mean_a_acc - mean(&acc.payoff_a).unwrap_or(0.0);
-        m.conditional_loss_counterparty = mean_b_acc - mean(&acc.payoff_b).unwrap_or(0.0);
+        let mean_a_acc = mean_where(recs, true, |r| r.payoff_a).unwrap_or(0.0);
+        let mean_b_acc = mean_where(recs, true, |r| r.payoff_b).unwrap_or(0.0);
+        m.conditional_loss_initiator = mean_a_acc - mean(recs, |r| r.payoff_a);
+        m.conditional_loss_counterparty = mean_b_acc - mean(recs, |r| r.payoff_b);
         m.avg_payoff = mean_a_acc;
-        m.total_welfare = py_sum(
-            acc.payoff_a
-                .iter()
-                .zip(&acc.payoff_b)
-                .zip(&acc.accepted)
-                .filter(|(_, &a)| a)
-                .map(|((a, b), _)| a + b),
-        );
-        m.net_social_welfare = py_sum(
-            acc.social
-                .iter()
-                .zip(&acc.accepted)
-                .filter(|(_, &a)| a)
-                .map(|(s, _)| *s),
-        );
+        let accepted = || recs.iter().filter(|r| r.accepted);
+        m.total_welfare = py_sum(accepted().map(|r| r.payoff_a + r.payoff_b));
+        m.net_social_welfare = py_sum(accepted().map(|r| r.social));
     }
     m.baseline_harm = 1.0 - mean_p_all;
     let alpha = m.acceptance_rate;
     let beta = 1.0 - alpha;
     m.selection_credit = beta * m.quality_gap;
     if n >= 2 && na > 0 && na < n {
-        let var = py_sum(acc.p.iter().map(|p| (p - mean_p_all) * (p - mean_p_all))) / n as f64;
+        let var = py_sum(recs.iter().map(|r| (r.p - mean_p_all) * (r.p - mean_p_all))) / n as f64;
         let sd = var.sqrt();
         if sd > 0.0 {
             let root = (alpha * beta).sqrt();

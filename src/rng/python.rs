@@ -27,7 +27,7 @@ impl PyRandom {
     /// magnitude is split into 32-bit words, least significant first.
     pub fn new(seed: i128) -> PyRandom {
         let key = Key::of(seed);
-        let mut rng = PyRandom::unseeded();
+        let mut rng = PyRandom::genrand_19650218();
         init_by_array([&mut rng.mt], [key.words()]);
         rng
     }
@@ -37,7 +37,7 @@ impl PyRandom {
     /// dependent multiplies per stream, so the streams are seeded side by
     /// side, four at a time, and the CPU overlaps their chains.
     pub fn new_many(seeds: &[i128]) -> Vec<PyRandom> {
-        let mut out: Vec<PyRandom> = seeds.iter().map(|_| PyRandom::unseeded()).collect();
+        let mut out: Vec<PyRandom> = seeds.iter().map(|_| PyRandom::genrand_19650218()).collect();
         let keys: Vec<Key> = seeds.iter().map(|&s| Key::of(s)).collect();
         let mut done = 0;
         while done < out.len() {
@@ -57,14 +57,20 @@ impl PyRandom {
         out
     }
 
-    fn unseeded() -> PyRandom {
+    /// The state `init_by_array` starts from (built in place: no zeroing
+    /// first).
+    fn genrand_19650218() -> PyRandom {
         PyRandom {
-            mt: [0; N],
+            mt: GENRAND_19650218,
             mti: N,
             gauss_next: None,
         }
     }
 
+    /// Regenerate all 624 words: once per 624 outputs, so kept out of line
+    /// (the draw sites stay small).
+    #[cold]
+    #[inline(never)]
     fn twist(&mut self) {
         #[inline(always)]
         fn mix(upper: u32, lower: u32, far: u32) -> u32 {
@@ -233,16 +239,14 @@ const GENRAND_19650218: [u32; N] = {
     mt
 };
 
-/// CPython's `init_by_array` on `L` states at once; all keys have the same
-/// length. Each lane's arithmetic is exactly the one-stream algorithm.
+/// CPython's `init_by_array` on `L` states at once, each already holding
+/// `init_genrand(19650218)`; all keys have the same length. Each lane's
+/// arithmetic is exactly the one-stream algorithm.
 #[inline(always)]
 fn init_by_array<const L: usize>(mts: [&mut [u32; N]; L], keys: [&[u32]; L]) {
     let klen = keys[0].len();
     debug_assert!(keys.iter().all(|k| k.len() == klen));
     let mut mts = mts;
-    for mt in mts.iter_mut() {
-        **mt = GENRAND_19650218;
-    }
     let mut i = 1usize;
     let mut j = 0usize;
     for _ in 0..N.max(klen) {

@@ -10,9 +10,11 @@ pub struct Post {
     pub author: usize,
     pub upvotes: i64,
     pub downvotes: i64,
-    /// One record per voter: (voter, is_upvote, weight). A post gets a handful
-    /// of voters, so a linear scan beats hashing.
-    voters: Vec<(u32, bool, f64)>,
+    /// The newest of this post's vote records in `Feed::votes` (a chain
+    /// through `Vote::next`; `NO_VOTE` when none). A post gets a handful of
+    /// voters, so walking the chain beats hashing, and no post owns an
+    /// allocation.
+    last_vote: u32,
     /// Weighted net votes (only with the `enforce_vote_normalization` fix).
     pub weighted: f64,
 }
@@ -23,12 +25,24 @@ impl Post {
     }
 }
 
+/// One (voter, post) vote record.
+#[derive(Debug, Clone, Copy)]
+struct Vote {
+    voter: u32,
+    up: bool,
+    weight: f64,
+    /// The post's previous record, or `NO_VOTE`.
+    next: u32,
+}
+
+const NO_VOTE: u32 = u32::MAX;
+
 /// Posts in creation order plus the vote records.
 #[derive(Debug, Default, Clone)]
 pub struct Feed {
     pub posts: Vec<Post>,
-    /// (voter, post) → (is_upvote, weight).
-    n_votes: usize,
+    /// Every (voter, post) record, in the order first cast.
+    votes: Vec<Vote>,
     /// `max_vote_weight_per_agent` when vote normalisation is enforced.
     normalize: Option<f64>,
     /// Votes recorded per voter (for normalisation).
@@ -63,7 +77,7 @@ impl Feed {
             author,
             upvotes: 0,
             downvotes: 0,
-            voters: Vec::new(),
+            last_vote: NO_VOTE,
             weighted: 0.0,
         });
         let idx = (self.posts.len() - 1) as u32;
@@ -74,19 +88,33 @@ impl Feed {
 
     /// Unique (voter, post) vote records: the reference's `total_votes`.
     pub fn n_votes(&self) -> usize {
-        self.n_votes
+        self.votes.len()
+    }
+
+    /// The index of `voter`'s record on `post` in `votes`.
+    fn find_vote(&self, post: &Post, voter: u32) -> Option<usize> {
+        let mut at = post.last_vote;
+        while at != NO_VOTE {
+            let v = &self.votes[at as usize];
+            if v.voter == voter {
+                return Some(at as usize);
+            }
+            at = v.next;
+        }
+        None
     }
 
     /// Cast or flip a vote. A repeated identical vote changes nothing but
     /// still counts as a success, as in the reference.
     pub fn vote(&mut self, post: usize, voter: usize, up: bool) -> bool {
-        let Some(p) = self.posts.get_mut(post) else {
+        let Some(p) = self.posts.get(post) else {
             return false;
         };
+        let existing = self.find_vote(p, voter as u32);
+        let p = &mut self.posts[post];
         let sign = |up: bool| if up { 1.0 } else { -1.0 };
         let old_net = p.net_votes();
-        let existing = p.voters.iter().position(|v| v.0 == voter as u32);
-        match existing.map(|i| (i, p.voters[i].1, p.voters[i].2)) {
+        match existing.map(|i| (i, self.votes[i].up, self.votes[i].weight)) {
             None => {
                 if up {
                     p.upvotes += 1
@@ -103,8 +131,13 @@ impl Feed {
                     None => 1.0,
                 };
                 p.weighted += sign(up) * weight;
-                p.voters.push((voter as u32, up, weight));
-                self.n_votes += 1;
+                self.votes.push(Vote {
+                    voter: voter as u32,
+                    up,
+                    weight,
+                    next: p.last_vote,
+                });
+                p.last_vote = (self.votes.len() - 1) as u32;
             }
             Some((i, old, weight)) if old != up => {
                 if old {
@@ -115,7 +148,7 @@ impl Feed {
                     p.upvotes += 1;
                 }
                 p.weighted += 2.0 * sign(up) * weight;
-                p.voters[i].1 = up;
+                self.votes[i].up = up;
             }
             Some(_) => return true,
         }

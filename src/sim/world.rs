@@ -55,13 +55,16 @@ pub(crate) struct World<'s, 'k> {
     rate: Vec<RateState>,
     feed: Feed,
     pending: Vec<Proposal>,
+    /// The proposals a state-frozen counterparty leaves pending (swapped
+    /// with `pending` at each step end, so neither is reallocated).
+    kept: Vec<Proposal>,
     next_interaction: u64,
     orch_rng: PyRandom,
     minds: Vec<Mind>,
     gov: Governance,
     network: Option<AgentNetwork>,
-    epoch_acc: SoftAccumulator,
-    run_acc: SoftAccumulator,
+    /// The run's finalized interactions (the current epoch's are the tail).
+    acc: SoftAccumulator,
     noise: bool,
     // Reused buffers: no allocation per turn.
     /// State-unfrozen agents, registration order.
@@ -149,14 +152,14 @@ impl<'s, 'k> World<'s, 'k> {
             } else {
                 Feed::default()
             },
-            pending: Vec::new(),
+            pending: Vec::with_capacity(16),
+            kept: Vec::with_capacity(16),
             next_interaction: 0,
             orch_rng,
             minds,
             gov,
             network,
-            epoch_acc: SoftAccumulator::default(),
-            run_acc: SoftAccumulator::default(),
+            acc: SoftAccumulator::with_capacity(64),
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
@@ -224,7 +227,7 @@ impl<'s, 'k> World<'s, 'k> {
             self.epoch += 1;
             self.step = 0;
             self.rate.iter_mut().for_each(|r| *r = RateState::default());
-            self.epoch_acc.clear();
+            self.acc.start_epoch();
         }
         if let Some(s) = self.sink.as_deref_mut() {
             s.event(&Event::SimulationEnded {
@@ -247,7 +250,7 @@ impl<'s, 'k> World<'s, 'k> {
             .collect();
         RunResult {
             seed,
-            run: self.run_acc.metrics(&self.sc.payoff),
+            run: self.acc.metrics(&self.sc.payoff),
             n_frozen: self.frozen.iter().filter(|&&f| f).count() as u64,
             n_quarantined: self.gov.security.n_quarantined() as u64,
             circuit_breaker_triggers: self.gov.circuit_breaker.triggers,
@@ -257,8 +260,8 @@ impl<'s, 'k> World<'s, 'k> {
     }
 
     fn epoch_metrics(&self) -> EpochMetrics {
-        let soft = self.epoch_acc.metrics(&self.sc.payoff);
-        let any = !self.epoch_acc.is_empty();
+        let soft = self.acc.epoch_metrics(&self.sc.payoff);
+        let any = !self.acc.epoch_is_empty();
         EpochMetrics {
             epoch: self.epoch,
             // The reference reports 0 for both in an epoch without interactions.
@@ -520,11 +523,11 @@ impl<'s, 'k> World<'s, 'k> {
     /// End-of-step resolution: proposals in creation order, decided by the
     /// counterparty's passive rule unless it is state-frozen (checked live).
     fn resolve_pending(&mut self) {
-        let snapshot = std::mem::take(&mut self.pending);
-        let mut kept = Vec::new();
-        for p in snapshot {
+        let mut snapshot = std::mem::take(&mut self.pending);
+        self.kept.clear();
+        for p in snapshot.drain(..) {
             if self.frozen[p.counterparty] {
-                kept.push(p);
+                self.kept.push(p);
                 continue;
             }
             if self.noise {
@@ -535,7 +538,7 @@ impl<'s, 'k> World<'s, 'k> {
             self.complete(p, accepted);
         }
         debug_assert!(self.pending.is_empty());
-        self.pending = kept;
+        self.pending = std::mem::replace(&mut self.kept, snapshot);
     }
 
     /// Complete and finalize one interaction (§9).
@@ -623,8 +626,7 @@ impl<'s, 'k> World<'s, 'k> {
             accepted,
             p,
         });
-        self.epoch_acc.push(p, accepted, payoff_a, payoff_b, pay);
-        self.run_acc.push(p, accepted, payoff_a, payoff_b, pay);
+        self.acc.push(p, accepted, payoff_a, payoff_b, pay);
         self.emit(|_| Event::InteractionCompleted {
             interaction: prop.id,
             initiator: init,

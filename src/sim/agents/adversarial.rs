@@ -20,7 +20,7 @@ impl Adversarial {
             known_allies: vec![false; n_agents],
             target_list: vec![false; n_agents],
             attack_cooldown: 0,
-            scratch: Vec::new(),
+            scratch: Vec::with_capacity(n_agents),
         }
     }
 

@@ -21,7 +21,7 @@ impl Deceptive {
             cfg,
             trust_scores: vec![None; n_agents],
             interactions_with: vec![0; n_agents],
-            scratch: Vec::new(),
+            scratch: Vec::with_capacity(n_agents),
         }
     }
 

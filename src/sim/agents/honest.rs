@@ -3,6 +3,7 @@
 use super::{Action, InteractionType, Observation, TrustView, VoteMemory};
 use crate::rng::PyRandom;
 use crate::scenario::HonestConfig;
+use crate::sim::feed::VISIBLE_POSTS;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Honest {
@@ -14,12 +15,12 @@ pub(crate) struct Honest {
 }
 
 impl Honest {
-    pub fn new(cfg: HonestConfig) -> Honest {
+    pub fn new(cfg: HonestConfig, n_agents: usize) -> Honest {
         Honest {
             cfg,
             memory: VoteMemory::default(),
-            scratch: Vec::new(),
-            ranked: Vec::new(),
+            scratch: Vec::with_capacity(VISIBLE_POSTS),
+            ranked: Vec::with_capacity(n_agents),
         }
     }
 

@@ -150,9 +150,9 @@ pub struct Outcome {
 impl Mind {
     pub fn new(idx: usize, n_agents: usize, rng: PyRandom, config: &AgentConfig) -> Mind {
         let policy = match config {
-            AgentConfig::Honest(c) => Policy::Honest(honest::Honest::new(c.clone())),
+            AgentConfig::Honest(c) => Policy::Honest(honest::Honest::new(c.clone(), n_agents)),
             AgentConfig::Opportunistic(c) => {
-                Policy::Opportunistic(opportunistic::Opportunistic::new(c.clone()))
+                Policy::Opportunistic(opportunistic::Opportunistic::new(c.clone(), n_agents))
             }
             AgentConfig::Deceptive(c) => {
                 Policy::Deceptive(deceptive::Deceptive::new(c.clone(), n_agents))
@@ -230,11 +230,24 @@ impl TrustView<'_> {
 
 /// The bounded (1000-item) general memory; only vote items are ever read,
 /// so outcome items are kept as placeholders that age votes out (§14.29).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct VoteMemory {
     items: VecDeque<Option<u32>>,
     /// How many remembered vote items name each post.
     counts: Vec<u32>,
+}
+
+/// Room reserved up front for a memory or history (a short run's worth;
+/// they grow from there to their bound).
+const INITIAL_ROOM: usize = 128;
+
+impl Default for VoteMemory {
+    fn default() -> VoteMemory {
+        VoteMemory {
+            items: VecDeque::with_capacity(INITIAL_ROOM),
+            counts: Vec::with_capacity(INITIAL_ROOM),
+        }
+    }
 }
 
 impl VoteMemory {
@@ -268,9 +281,17 @@ impl VoteMemory {
 }
 
 /// The bounded (500-item) interaction history: (other party, p) pairs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct History {
     items: VecDeque<(u32, f64)>,
+}
+
+impl Default for History {
+    fn default() -> History {
+        History {
+            items: VecDeque::with_capacity(INITIAL_ROOM),
+        }
+    }
 }
 
 impl History {

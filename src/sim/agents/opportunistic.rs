@@ -12,11 +12,11 @@ pub(crate) struct Opportunistic {
 }
 
 impl Opportunistic {
-    pub fn new(cfg: OpportunisticConfig) -> Opportunistic {
+    pub fn new(cfg: OpportunisticConfig, n_agents: usize) -> Opportunistic {
         Opportunistic {
             cfg,
             history: History::default(),
-            scratch: Vec::new(),
+            scratch: Vec::with_capacity(n_agents),
         }
     }
 
