@@ -14,6 +14,9 @@ use crate::metrics::{CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumu
 use crate::rng::PyRandom;
 use crate::scenario::{AgentKind, Scenario, ScheduleMode};
 
+/// The orchestrator's stream in `World::rngs`.
+const ORCH: usize = 0;
+
 #[derive(Debug, Clone, Copy)]
 struct Proposal {
     id: u64,
@@ -59,7 +62,9 @@ pub(crate) struct World<'s, 'k> {
     /// with `pending` at each step end, so neither is reallocated).
     kept: Vec<Proposal>,
     next_interaction: u64,
-    orch_rng: PyRandom,
+    /// The random streams: the orchestrator's first (`ORCH`), then agent
+    /// i's at `i + 1`.
+    rngs: Vec<PyRandom>,
     minds: Vec<Mind>,
     gov: Governance,
     network: Option<AgentNetwork>,
@@ -109,13 +114,11 @@ impl<'s, 'k> World<'s, 'k> {
         // Stream S for the orchestrator (and the audit lever), S + 1 + i for
         // agent i: seeded together.
         let seeds: Vec<i128> = (0..=n as i128).map(|i| seed + i).collect();
-        let mut streams = PyRandom::new_many(&seeds).into_iter();
-        let orch_rng = streams.next().expect("one stream per agent and one more");
+        let rngs = PyRandom::new_many(&seeds);
         let minds = configs
             .iter()
-            .zip(streams)
             .enumerate()
-            .map(|(i, (cfg, rng))| Mind::new(i, n, rng, cfg))
+            .map(|(i, cfg)| Mind::new(i, n, cfg))
             .collect();
         let sim = &sc.simulation;
         // `_initialize_network`: the topology, then the collusion agent list.
@@ -125,7 +128,7 @@ impl<'s, 'k> World<'s, 'k> {
             .map(|cfg| AgentNetwork::new(cfg, seed as i64, n));
         // The orchestrator and the audit lever both seed Random(S): one
         // seeding, two copies.
-        let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &orch_rng, n);
+        let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &rngs[ORCH], n);
         gov.set_collusion_agent_ids(&names);
         World {
             sc,
@@ -155,7 +158,7 @@ impl<'s, 'k> World<'s, 'k> {
             pending: Vec::with_capacity(16),
             kept: Vec::with_capacity(16),
             next_interaction: 0,
-            orch_rng,
+            rngs,
             minds,
             gov,
             network,
@@ -323,7 +326,7 @@ impl<'s, 'k> World<'s, 'k> {
         self.order.extend(0..n);
         match self.sc.simulation.schedule_mode {
             ScheduleMode::RoundRobin => {}
-            ScheduleMode::Random => self.orch_rng.shuffle(&mut self.order),
+            ScheduleMode::Random => self.rngs[ORCH].shuffle(&mut self.order),
             ScheduleMode::Priority => {
                 let rep = &self.reputation;
                 self.order.sort_by(|&a, &b| {
@@ -396,7 +399,7 @@ impl<'s, 'k> World<'s, 'k> {
             reputation,
             resources_of,
         };
-        self.minds[agent].act(&obs)
+        self.minds[agent].act(&mut self.rngs[agent + 1], &obs)
     }
 
     /// The `enforce_bandwidth_cap` fix: at most `bandwidth_cap` proposals
@@ -438,7 +441,7 @@ impl<'s, 'k> World<'s, 'k> {
         let std = self.sc.simulation.observation_noise_std;
         self.seen_reputation.clone_from(&self.reputation);
         self.seen_resources.clone_from(&self.resources);
-        let rng = &mut self.orch_rng;
+        let rng = &mut self.rngs[ORCH];
         let visible = if self.network.is_some() {
             &self.neighbours
         } else {
@@ -534,7 +537,8 @@ impl<'s, 'k> World<'s, 'k> {
                 self.fill_neighbours(p.counterparty);
                 self.draw_observation_noise(p.counterparty);
             }
-            let accepted = self.minds[p.counterparty].accept(p.initiator, p.itype);
+            let cp = p.counterparty;
+            let accepted = self.minds[cp].accept(&mut self.rngs[cp + 1], p.initiator, p.itype);
             self.complete(p, accepted);
         }
         debug_assert!(self.pending.is_empty());
@@ -545,7 +549,7 @@ impl<'s, 'k> World<'s, 'k> {
     fn complete(&mut self, prop: Proposal, accepted: bool) {
         let (init, cp) = (prop.initiator, prop.counterparty);
         let obs = observables::generate(
-            &mut self.orch_rng,
+            &mut self.rngs[ORCH],
             self.kinds[init],
             self.reputation[init],
             accepted,

@@ -121,11 +121,11 @@ pub enum Action {
 const MAX_MEMORY: usize = 1000;
 const MAX_HISTORY: usize = 500;
 
-/// One agent's private state.
+/// One agent's private state. Its random stream lives with the world's
+/// (the streams are seeded side by side and never moved).
 #[derive(Debug, Clone)]
 pub struct Mind {
     pub idx: usize,
-    pub rng: PyRandom,
     /// `counterparty_memory`: trust per agent, absent = 0.5.
     trust: Vec<Option<f64>>,
     policy: Policy,
@@ -148,7 +148,7 @@ pub struct Outcome {
 }
 
 impl Mind {
-    pub fn new(idx: usize, n_agents: usize, rng: PyRandom, config: &AgentConfig) -> Mind {
+    pub fn new(idx: usize, n_agents: usize, config: &AgentConfig) -> Mind {
         let policy = match config {
             AgentConfig::Honest(c) => Policy::Honest(honest::Honest::new(c.clone(), n_agents)),
             AgentConfig::Opportunistic(c) => {
@@ -163,20 +163,14 @@ impl Mind {
         };
         Mind {
             idx,
-            rng,
             trust: vec![None; n_agents],
             policy,
         }
     }
 
-    /// The active decision on this agent's turn.
-    pub fn act(&mut self, obs: &Observation) -> Action {
-        let Mind {
-            rng,
-            trust,
-            policy,
-            idx,
-        } = self;
+    /// The active decision on this agent's turn; `rng` is the agent's stream.
+    pub fn act(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
+        let Mind { trust, policy, idx } = self;
         let view = TrustView(trust);
         match policy {
             Policy::Honest(h) => h.act(rng, &view, obs),
@@ -187,10 +181,8 @@ impl Mind {
     }
 
     /// The passive decision on a proposal still pending at step end.
-    pub fn accept(&mut self, initiator: usize, itype: InteractionType) -> bool {
-        let Mind {
-            rng, trust, policy, ..
-        } = self;
+    pub fn accept(&mut self, rng: &mut PyRandom, initiator: usize, itype: InteractionType) -> bool {
+        let Mind { trust, policy, .. } = self;
         let view = TrustView(trust);
         match policy {
             Policy::Honest(h) => h.accept(&view, initiator, itype),
