@@ -50,13 +50,61 @@ pub struct Feed {
     /// Incremental ranking: posts bucketed by net votes (bucket i holds net
     /// votes `min_net + i`), each bucket in creation order. Reading buckets
     /// from the highest down, each newest first, gives the reference's order
-    /// without sorting the whole feed.
+    /// without sorting the whole feed, and a reader that wants only the
+    /// first post or the k-th reads no further.
     buckets: Vec<Vec<u32>>,
     min_net: i64,
-    /// The cached top posts and whether a post or vote changed them since
-    /// (recomputed when next read: most turns never look at the feed).
-    top: RefCell<Vec<usize>>,
+    /// With vote normalisation (ranked by a sort): the cached top posts and
+    /// whether a post or vote changed them since (recomputed when next read:
+    /// most turns never look at the feed).
+    weighted_top: RefCell<Vec<usize>>,
     dirty: Cell<bool>,
+}
+
+/// The posts an observation shows, best first (at most `VISIBLE_POSTS`).
+pub enum VisiblePosts<'a> {
+    /// Walking the net-vote buckets, highest first, newest first within one.
+    Buckets {
+        buckets: std::iter::Rev<std::slice::Iter<'a, Vec<u32>>>,
+        bucket: std::iter::Rev<std::slice::Iter<'a, u32>>,
+        left: usize,
+    },
+    /// The cached weighted ranking.
+    Weighted {
+        top: Ref<'a, Vec<usize>>,
+        next: usize,
+    },
+}
+
+impl Iterator for VisiblePosts<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            VisiblePosts::Buckets {
+                buckets,
+                bucket,
+                left,
+            } => {
+                if *left == 0 {
+                    return None;
+                }
+                loop {
+                    if let Some(&idx) = bucket.next() {
+                        *left -= 1;
+                        return Some(idx as usize);
+                    }
+                    *bucket = buckets.next()?.iter().rev();
+                }
+            }
+            VisiblePosts::Weighted { top, next } => {
+                let idx = top.get(*next).copied();
+                *next += 1;
+                idx
+            }
+        }
+    }
 }
 
 /// How many ranked posts an observation shows.
@@ -84,6 +132,31 @@ impl Feed {
         self.bucket_mut(0).push(idx); // the newest index: stays sorted
         self.dirty.set(true);
         self.posts.len() - 1
+    }
+
+    /// How many posts an observation shows.
+    pub fn n_visible(&self) -> usize {
+        self.posts.len().min(VISIBLE_POSTS)
+    }
+
+    /// The posts an observation shows, best first: by net votes descending,
+    /// newest first among equals (by weighted votes with normalisation).
+    pub fn visible(&self) -> VisiblePosts<'_> {
+        if self.normalize.is_some() {
+            if self.dirty.get() {
+                self.rank_weighted(&mut self.weighted_top.borrow_mut());
+                self.dirty.set(false);
+            }
+            return VisiblePosts::Weighted {
+                top: self.weighted_top.borrow(),
+                next: 0,
+            };
+        }
+        VisiblePosts::Buckets {
+            buckets: self.buckets.iter().rev(),
+            bucket: [].iter().rev(),
+            left: VISIBLE_POSTS,
+        }
     }
 
     /// Unique (voter, post) vote records: the reference's `total_votes`.
@@ -184,32 +257,11 @@ impl Feed {
         &mut self.buckets[i]
     }
 
-    /// The top posts, recomputed first if a post or vote changed them.
-    pub fn top(&self) -> Ref<'_, [usize]> {
-        if self.dirty.get() {
-            self.ranked_into(&mut self.top.borrow_mut());
-            self.dirty.set(false);
-        }
-        Ref::map(self.top.borrow(), |t| t.as_slice())
-    }
-
-    /// The first `VISIBLE_POSTS` posts by net votes descending, newest first
-    /// among equals, written into `out`.
-    pub fn ranked_into(&self, out: &mut Vec<usize>) {
+    /// With normalisation: the first `VISIBLE_POSTS` posts by weighted
+    /// votes descending, newest first among equals (a stable sort of a
+    /// newest-first list), written into `out`.
+    fn rank_weighted(&self, out: &mut Vec<usize>) {
         out.clear();
-        if self.normalize.is_none() {
-            'buckets: for bucket in self.buckets.iter().rev() {
-                for &idx in bucket.iter().rev() {
-                    if out.len() == VISIBLE_POSTS {
-                        break 'buckets;
-                    }
-                    out.push(idx as usize);
-                }
-            }
-            return;
-        }
-        // Weighted ranking (a fix option): stable sort of a newest-first
-        // list keeps newest first among ties.
         out.extend((0..self.posts.len()).rev());
         out.sort_by(|&a, &b| {
             let (a, b) = (self.posts[a].weighted, self.posts[b].weighted);
@@ -231,9 +283,7 @@ mod tests {
         }
         f.vote(1, 9, true);
         f.vote(3, 9, false);
-        let mut r = Vec::new();
-        f.ranked_into(&mut r);
-        assert_eq!(r, vec![1, 2, 0, 3]);
+        assert_eq!(f.visible().collect::<Vec<_>>(), vec![1, 2, 0, 3]);
     }
 
     #[test]
@@ -259,12 +309,15 @@ mod tests {
                 let post = rng.randbelow(f.posts.len());
                 f.vote(post, rng.randbelow(6), rng.randbelow(3) > 0);
             }
-            let mut fast = Vec::new();
-            f.ranked_into(&mut fast);
+            let fast: Vec<usize> = f.visible().collect();
             let mut full: Vec<usize> = (0..f.posts.len()).rev().collect();
             full.sort_by_key(|&i| std::cmp::Reverse(f.posts[i].net_votes()));
             full.truncate(VISIBLE_POSTS);
             assert_eq!(fast, full, "step {step}");
+            assert_eq!(f.n_visible(), full.len());
+            if let Some(k) = full.len().checked_sub(1) {
+                assert_eq!(f.visible().nth(k), Some(full[k]));
+            }
         }
     }
 
@@ -279,9 +332,9 @@ mod tests {
         f.vote(0, 7, true);
         f.vote(1, 7, true);
         f.vote(2, 8, true);
-        let mut r = Vec::new();
-        f.ranked_into(&mut r);
-        assert_eq!(r, vec![2, 0, 1]);
+        assert_eq!(f.visible().collect::<Vec<_>>(), vec![2, 0, 1]);
+        f.create_post(4);
+        assert_eq!(f.visible().collect::<Vec<_>>(), vec![2, 0, 1, 3]);
         assert_eq!(f.posts[1].weighted, 0.5);
     }
 }

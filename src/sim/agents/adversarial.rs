@@ -66,14 +66,13 @@ impl Adversarial {
             return Action::Post;
         }
         if obs.can_vote && obs.has_posts() {
-            let top = obs.visible_posts();
-            let post = top
-                .iter()
-                .copied()
-                .find(|&p| self.target_list[obs.feed.posts[p].author])
-                // Sorting by the unseen net_votes (all 0) keeps rank order.
-                .unwrap_or(top[0]);
-            return Action::Vote { post, up: false };
+            let targeted = obs
+                .visible_posts()
+                .find(|&p| self.target_list[obs.feed.posts[p].author]);
+            // Sorting by the unseen net_votes (all 0) keeps rank order.
+            if let Some(post) = targeted.or_else(|| obs.top_post()) {
+                return Action::Vote { post, up: false };
+            }
         }
         if obs.can_interact && obs.has_visible() {
             self.collect_targets(obs);

@@ -88,9 +88,10 @@ impl Deceptive {
             return Action::Post;
         }
         if obs.can_vote && obs.has_posts() {
-            let top = obs.visible_posts();
-            let post = top[rng.choice_index(top.len())];
-            return Action::Vote { post, up: true };
+            let k = rng.choice_index(obs.n_visible_posts());
+            if let Some(post) = obs.visible_posts().nth(k) {
+                return Action::Vote { post, up: true };
+            }
         }
         if obs.can_interact && obs.has_visible() {
             self.scratch.clear();

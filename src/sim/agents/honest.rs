@@ -44,12 +44,8 @@ impl Honest {
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
             self.scratch.clear();
             let memory = &self.memory;
-            self.scratch.extend(
-                obs.visible_posts()
-                    .iter()
-                    .copied()
-                    .filter(|&p| !memory.has_voted(p)),
-            );
+            self.scratch
+                .extend(obs.visible_posts().filter(|&p| !memory.has_voted(p)));
             if self.scratch.is_empty() {
                 return Action::Noop;
             }

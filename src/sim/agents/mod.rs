@@ -10,7 +10,7 @@ mod opportunistic;
 
 use std::collections::VecDeque;
 
-use super::feed::Feed;
+use super::feed::{Feed, VisiblePosts};
 use crate::rng::PyRandom;
 use crate::scenario::{AgentConfig, AgentKind};
 
@@ -76,9 +76,19 @@ impl Observation<'_> {
         !self.feed.posts.is_empty()
     }
 
-    /// Ranked post indices (top 20), computed when first read after a change.
-    pub fn visible_posts(&self) -> std::cell::Ref<'_, [usize]> {
-        self.feed.top()
+    /// Ranked post indices (top 20), best first, read lazily.
+    pub fn visible_posts(&self) -> VisiblePosts<'_> {
+        self.feed.visible()
+    }
+
+    /// The best-ranked post (`visible_posts()[0]`), if any.
+    pub fn top_post(&self) -> Option<usize> {
+        self.feed.visible().next()
+    }
+
+    /// How many posts `visible_posts` yields.
+    pub fn n_visible_posts(&self) -> usize {
+        self.feed.n_visible()
     }
 
     /// `visible_agents`: registration order, state-frozen agents and self excluded.

@@ -42,10 +42,9 @@ impl Opportunistic {
         }
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
             // net_votes reads as 0 (§14.2): always up-vote the top post.
-            return Action::Vote {
-                post: obs.visible_posts()[0],
-                up: true,
-            };
+            if let Some(post) = obs.top_post() {
+                return Action::Vote { post, up: true };
+            }
         }
         if obs.can_interact && obs.has_visible() {
             self.scratch.clear();
