@@ -10,7 +10,6 @@ pub(crate) struct Honest {
     cfg: HonestConfig,
     pub memory: VoteMemory,
     /// Reused candidate buffer (no allocation per turn).
-    scratch: Vec<usize>,
     ranked: Vec<(usize, f64)>,
 }
 
@@ -19,7 +18,6 @@ impl Honest {
         Honest {
             cfg,
             memory: VoteMemory::default(),
-            scratch: Vec::with_capacity(VISIBLE_POSTS),
             ranked: Vec::with_capacity(n_agents),
         }
     }
@@ -42,14 +40,18 @@ impl Honest {
             return Action::Post;
         }
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
-            self.scratch.clear();
-            let memory = &self.memory;
-            self.scratch
-                .extend(obs.visible_posts().filter(|&p| !memory.has_voted(p)));
-            if self.scratch.is_empty() {
+            // The visible posts not voted on yet, in rank order (written
+            // unconditionally, kept by advancing: no branch to mispredict).
+            let mut unvoted = [0usize; VISIBLE_POSTS];
+            let mut n = 0;
+            for p in obs.visible_posts() {
+                unvoted[n] = p;
+                n += usize::from(!self.memory.has_voted(p));
+            }
+            if n == 0 {
                 return Action::Noop;
             }
-            let post = self.scratch[rng.choice_index(self.scratch.len())];
+            let post = unvoted[rng.choice_index(n)];
             // Agents never see net_votes (§14.2): honest always up-votes.
             self.memory.push_vote(post);
             return Action::Vote { post, up: true };
