@@ -119,8 +119,11 @@ impl Governance {
     }
 
     /// `set_collusion_agent_ids`: the registered agents, registration order.
+    /// (Only the collusion lever reads them: kept only when it is on.)
     pub fn set_collusion_agent_ids(&mut self, ids: &[String]) {
-        self.collusion.set_agent_ids(ids);
+        if self.cfg.collusion_detection_enabled {
+            self.collusion.set_agent_ids(ids);
+        }
     }
 
     /// `apply_epoch_start`: decay, circuit-breaker unfreezes, collusion and

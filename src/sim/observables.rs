@@ -81,12 +81,31 @@ fn count_signal(count: i64, decay: f64) -> f64 {
     }
 }
 
+/// The three count decays of v_hat: rework, verifier rejections, tool misuse.
+const DECAYS: [f64; 3] = [0.3, 0.4, 0.5];
+/// Counts up to this have their signal precomputed (core agents draw at
+/// most 3).
+const TABULATED: usize = 4;
+
+/// `count_signal(n, DECAYS[d])` for n < `TABULATED`, computed once by the
+/// same `pow`, so the values are the same bits.
+static SIGNALS: std::sync::LazyLock<[[f64; TABULATED]; 3]> =
+    std::sync::LazyLock::new(|| DECAYS.map(|d| std::array::from_fn(|n| count_signal(n as i64, d))));
+
+fn signal(signals: &[[f64; TABULATED]; 3], which: usize, count: i64) -> f64 {
+    match usize::try_from(count) {
+        Ok(n) if n < TABULATED => signals[which][n],
+        _ => count_signal(count, DECAYS[which]),
+    }
+}
+
 /// v_hat in [−1, 1] (§8.2), summed left to right in the reference's term order.
 pub fn v_hat(o: &Observables) -> f64 {
+    let signals = &*SIGNALS;
     let progress = clamp_unit(o.task_progress);
-    let rework = count_signal(o.rework_count, 0.3);
-    let rejection = count_signal(o.verifier_rejections, 0.4);
-    let misuse = count_signal(o.tool_misuse_flags, 0.5);
+    let rework = signal(signals, 0, o.rework_count);
+    let rejection = signal(signals, 1, o.verifier_rejections);
+    let misuse = signal(signals, 2, o.tool_misuse_flags);
     let engagement = clamp_unit(o.engagement);
     let verifier = (rejection + misuse) / 2.0;
     let v = 0.4 * progress + 0.2 * rework + 0.2 * verifier + 0.2 * engagement;
@@ -110,6 +129,16 @@ mod tests {
         assert_eq!(count_signal(1, 0.4), -0.19999999999999996);
         assert_eq!(count_signal(0, 0.3), 1.0);
         assert_eq!(count_signal(1, 0.5), 0.0);
+    }
+
+    #[test]
+    fn tabulated_signals_are_the_pow_values() {
+        for (which, &d) in DECAYS.iter().enumerate() {
+            for n in -1..6 {
+                let want = count_signal(n, d);
+                assert_eq!(signal(&SIGNALS, which, n).to_bits(), want.to_bits());
+            }
+        }
     }
 
     #[test]
