@@ -91,6 +91,11 @@ pub enum Command {
         warmup: usize,
         #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
         seed_start: i64,
+        /// Seed every stream afresh: no per-thread cache of seeded states
+        /// (runs of consecutive seeds share all but one stream; sweeps reuse
+        /// their seeds for every configuration).
+        #[arg(long)]
+        no_seed_cache: bool,
     },
 }
 
@@ -133,7 +138,11 @@ pub fn main() -> i32 {
             runs,
             warmup,
             seed_start,
-        } => super::bench::bench(&scenario, runs, warmup, seed_start),
+            no_seed_cache,
+        } => {
+            crate::rng::seed_cache::set_enabled(!no_seed_cache);
+            super::bench::bench(&scenario, runs, warmup, seed_start)
+        }
     };
     match result {
         Ok(()) => exit::SUCCESS,

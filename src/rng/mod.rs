@@ -5,6 +5,7 @@
 
 mod numpy;
 mod python;
+pub mod seed_cache;
 
 pub use numpy::{NumpyGenerator, Pcg64, SeedSequence};
 pub use python::PyRandom;

@@ -11,7 +11,7 @@ use super::observables;
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance};
 use crate::metrics::{CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator};
-use crate::rng::PyRandom;
+use crate::rng::{seed_cache, PyRandom};
 use crate::scenario::{AgentKind, Scenario, ScheduleMode};
 
 /// The orchestrator's stream in `World::rngs`.
@@ -114,7 +114,7 @@ impl<'s, 'k> World<'s, 'k> {
         // Stream S for the orchestrator (and the audit lever), S + 1 + i for
         // agent i: seeded together.
         let seeds: Vec<i128> = (0..=n as i128).map(|i| seed + i).collect();
-        let rngs = PyRandom::new_many(&seeds);
+        let rngs = seed_cache::seeded(&seeds);
         let minds = configs
             .iter()
             .enumerate()

@@ -1,0 +1,156 @@
+//! Seeded CPython streams of recent seeds, kept per thread.
+//!
+//! A run with seed S seeds `Random(S)`, `Random(S + 1)`, …, `Random(S + n)`
+//! (orchestrator, then one stream per agent), so the runs of consecutive
+//! seeds share all but one stream, and a sweep seeds the same seeds again
+//! for every configuration of its grid. Seeding is a pure function of the
+//! seed, so a copy of a state seeded before is the same state, bit for bit:
+//! results cannot change, only the time spent seeding.
+//!
+//! A miss is seeded together with the seeds that follow it, filling the
+//! vector lanes `PyRandom::new_many` seeds side by side at no extra cost,
+//! so a sweep over consecutive seeds seeds about one stream in eight.
+//! Each thread keeps at most `CAPACITY` states (2.5 KiB each), oldest
+//! replaced first; no lock, and the same answer on any thread.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::PyRandom;
+
+/// States kept per thread (160 KiB).
+const CAPACITY: usize = 64;
+
+/// Seeds seeded per miss: the width of one vector of streams.
+const BATCH: usize = 8;
+
+static ENABLED: AtomicBool = AtomicBool::new(true);
+
+/// Turn the cache off (or on) for every thread: `swarm bench
+/// --no-seed-cache` times runs that seed every stream afresh.
+pub fn set_enabled(on: bool) {
+    ENABLED.store(on, Ordering::Relaxed);
+}
+
+thread_local! {
+    static CACHE: RefCell<SeedCache> = const { RefCell::new(SeedCache::new()) };
+}
+
+/// `[Random(s) for s in seeds]`, from this thread's cache where it can.
+pub fn seeded(seeds: &[i128]) -> Vec<PyRandom> {
+    if !ENABLED.load(Ordering::Relaxed) {
+        return PyRandom::new_many(seeds);
+    }
+    CACHE.with_borrow_mut(|cache| cache.seeded(seeds))
+}
+
+struct SeedCache {
+    seeds: Vec<i128>,
+    states: Vec<PyRandom>,
+    /// The slot replaced next once full.
+    oldest: usize,
+}
+
+impl SeedCache {
+    const fn new() -> SeedCache {
+        SeedCache {
+            seeds: Vec::new(),
+            states: Vec::new(),
+            oldest: 0,
+        }
+    }
+
+    fn find(&self, seed: i128) -> Option<usize> {
+        self.seeds.iter().position(|&s| s == seed)
+    }
+
+    fn seeded(&mut self, seeds: &[i128]) -> Vec<PyRandom> {
+        let mut batch: Vec<i128> = Vec::new();
+        for &s in seeds {
+            if self.find(s).is_none() && !batch.contains(&s) {
+                batch.push(s);
+            }
+        }
+        if !batch.is_empty() {
+            // Fill the last vector with the seeds after the newest miss.
+            let mut next = batch.iter().copied().max().unwrap_or(0);
+            while !batch.len().is_multiple_of(BATCH) {
+                next += 1;
+                if self.find(next).is_none() && !batch.contains(&next) {
+                    batch.push(next);
+                }
+            }
+        }
+        let fresh = PyRandom::new_many(&batch);
+        // Copy every state once, before inserting evicts any.
+        let mut out = Vec::with_capacity(seeds.len());
+        for &s in seeds {
+            let state = match batch.iter().position(|&b| b == s) {
+                Some(i) => &fresh[i],
+                None => &self.states[self.find(s).expect("a seed not in the batch is cached")],
+            };
+            out.push(state.clone());
+        }
+        // Keep the newest `CAPACITY` of the batch.
+        let skip = batch.len().saturating_sub(CAPACITY);
+        for (s, state) in batch.into_iter().zip(fresh).skip(skip) {
+            self.insert(s, state);
+        }
+        out
+    }
+
+    fn insert(&mut self, seed: i128, state: PyRandom) {
+        if self.seeds.len() < CAPACITY {
+            self.seeds.push(seed);
+            self.states.push(state);
+            return;
+        }
+        self.seeds[self.oldest] = seed;
+        self.states[self.oldest] = state;
+        self.oldest = (self.oldest + 1) % CAPACITY;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_fresh(got: &[PyRandom], seeds: &[i128]) {
+        assert_eq!(got.len(), seeds.len());
+        for (g, &s) in got.iter().zip(seeds) {
+            assert_eq!(g.clone().random(), PyRandom::new(s).random(), "seed {s}");
+            let (mut a, mut b) = (g.clone(), PyRandom::new(s));
+            for _ in 0..700 {
+                assert_eq!(a.next_u32(), b.next_u32(), "seed {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn cached_states_are_the_fresh_states() {
+        let mut cache = SeedCache::new();
+        // Consecutive runs, repeats, a jump, negative and wide seeds, and
+        // more distinct seeds than the cache holds.
+        let mut calls: Vec<Vec<i128>> = (0..12).map(|s| (s..s + 6).collect()).collect();
+        calls.push(vec![3, 3, 4]);
+        calls.push(vec![-5, 1 << 40, (1 << 40) + 1, 7]);
+        calls.push((1000..1000 + CAPACITY as i128 + 3).collect());
+        calls.push((0..6).collect());
+        for seeds in &calls {
+            assert_fresh(&cache.seeded(seeds), seeds);
+            assert!(cache.seeds.len() <= CAPACITY);
+            assert_eq!(cache.seeds.len(), cache.states.len());
+        }
+    }
+
+    #[test]
+    fn a_miss_seeds_the_following_seeds_too() {
+        let mut cache = SeedCache::new();
+        cache.seeded(&[10, 11, 12, 13, 14, 15]);
+        // One batch of eight: 10..=17.
+        assert_eq!(cache.seeds.len(), BATCH);
+        cache.seeded(&[11, 12, 13, 14, 15, 16]);
+        cache.seeded(&[12, 13, 14, 15, 16, 17]);
+        assert_eq!(cache.seeds.len(), BATCH, "both later runs were hits");
+    }
+}
