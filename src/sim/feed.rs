@@ -120,6 +120,14 @@ impl Feed {
         }
     }
 
+    /// Room for `posts` posts and `votes` vote records before growing (a
+    /// run's feed grows from empty; reserving up front spares the doublings).
+    pub fn reserve(&mut self, posts: usize, votes: usize) {
+        self.posts.reserve(posts);
+        self.votes.reserve(votes);
+        self.buckets.reserve(16);
+    }
+
     pub fn create_post(&mut self, author: usize) -> usize {
         self.posts.push(Post {
             author,

@@ -130,6 +130,15 @@ impl<'s, 'k> World<'s, 'k> {
         // seeding, two copies.
         let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &rngs[ORCH], n);
         gov.set_collusion_agent_ids(&names);
+        let mut feed = if sc.semantics.enforce_vote_normalization
+            && sc.governance.vote_normalization_enabled
+        {
+            Feed::with_vote_normalization(sc.governance.max_vote_weight_per_agent)
+        } else {
+            Feed::default()
+        };
+        // A short run's worth; long runs grow from there.
+        feed.reserve(64, 256);
         World {
             sc,
             epoch: 0,
@@ -148,13 +157,7 @@ impl<'s, 'k> World<'s, 'k> {
             ],
             frozen: vec![false; n],
             rate: vec![RateState::default(); n],
-            feed: if sc.semantics.enforce_vote_normalization
-                && sc.governance.vote_normalization_enabled
-            {
-                Feed::with_vote_normalization(sc.governance.max_vote_weight_per_agent)
-            } else {
-                Feed::default()
-            },
+            feed,
             pending: Vec::with_capacity(16),
             kept: Vec::with_capacity(16),
             next_interaction: 0,
