@@ -3,7 +3,9 @@
 # 1.9.0) on the same work, on this machine, in one invocation:
 #   1. whole runs in process, single thread: median seconds per run of
 #      baseline, alignment_waltz_targeted_feedback, macpo_weak_to_strong
-#      (ours: `swarm bench`; theirs: build_orchestrator(...).run());
+#      (ours: `swarm bench`, with its per-thread cache of seeded streams and
+#      without (--no-seed-cache); theirs: build_orchestrator(...).run()),
+#      in ROUNDS (default 3) interleaved rounds;
 #   2. the 100-run alignment-waltz sweep (freeze_threshold_toxicity 5 ×
 #      audit_probability 4 × 5 seeds): the reference's SweepRunner vs a whole
 #      `swarm-sweep` process writing its Parquet (median of 9);
@@ -32,12 +34,30 @@ trap 'rm -rf "$work"' EXIT
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "== per run, in process, one thread (median seconds per run)"
-printf '%-36s %12s %12s %10s\n' scenario python_s rust_s ratio
+# The VM's speed drifts over seconds, so the engines take turns: ROUNDS
+# rounds, each timing PY_RUNS/ROUNDS Python runs then RUST_RUNS Rust runs
+# (with and without the seed cache) of each scenario; the figures are the
+# medians over rounds.
+rounds=${ROUNDS:-3}
+py_per_round=$(( (py_runs + rounds - 1) / rounds ))
+declare -A py_t rs_t rn_t
+for r in $(seq "$rounds"); do
+  for sc in baseline alignment_waltz_targeted_feedback macpo_weak_to_strong; do
+    py_t[$sc]+="$(cd "$work" && "$venv/bin/python" "$root/scripts/bench/python_reference.py" \
+          --scenario "$root/scenarios/$sc.yaml" --runs "$py_per_round" | sed -n 's/.*median_s=//p') "
+    rs_t[$sc]+="$(taskset -c 0 "$bin/swarm" bench "scenarios/$sc.yaml" --runs "$rs_runs" \
+          | sed -n 's/.* median_s=\([0-9.e-]*\).*/\1/p') "
+    rn_t[$sc]+="$(taskset -c 0 "$bin/swarm" bench "scenarios/$sc.yaml" --runs "$rs_runs" --no-seed-cache \
+          | sed -n 's/.* median_s=\([0-9.e-]*\).*/\1/p') "
+  done
+done
+printf '%-36s %10s %10s %7s %14s %7s\n' scenario python_s rust_s ratio rust_nocache_s ratio
 for sc in baseline alignment_waltz_targeted_feedback macpo_weak_to_strong; do
-  py=$(cd "$work" && "$venv/bin/python" "$root/scripts/bench/python_reference.py" \
-        --scenario "$root/scenarios/$sc.yaml" --runs "$py_runs" | sed -n 's/.*median_s=//p')
-  rs=$(taskset -c 0 "$bin/swarm" bench "scenarios/$sc.yaml" --runs "$rs_runs" | sed -n 's/.* median_s=\([0-9.e-]*\).*/\1/p')
-  printf '%-36s %12.6f %12.6f %9.0fx\n' "$sc" "$py" "$rs" "$(echo "$py / $rs" | bc -l)"
+  py=$(echo ${py_t[$sc]} | tr ' ' '\n' | median)
+  rs=$(echo ${rs_t[$sc]} | tr ' ' '\n' | median)
+  rn=$(echo ${rn_t[$sc]} | tr ' ' '\n' | median)
+  printf '%-36s %10.6f %10.6f %6.0fx %14.6f %6.0fx\n' "$sc" "$py" "$rs" "$(echo "$py / $rs" | bc -l)" \
+    "$rn" "$(echo "$py / $rn" | bc -l)"
 done
 
 echo "== the 100-run alignment-waltz sweep (wall seconds)"

@@ -9,6 +9,7 @@
 #   scripts/bench/scaling.sh [REPS] [SEEDS] [THREADS ...]   # default: 7 100 1 2
 #
 # On a 16-core machine: scripts/bench/scaling.sh 5 400 1 2 4 8 16
+# SWARM_SWEEP_BIN=path times that binary instead of building this tree's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -18,8 +19,12 @@ shift $(( $# > 2 ? 2 : $# ))
 threads=("$@")
 [ ${#threads[@]} -gt 0 ] || threads=(1 2)
 
-cargo build --release --quiet --bin swarm-sweep
-bin="${CARGO_TARGET_DIR:-$root/target}/release/swarm-sweep"
+if [ -n "${SWARM_SWEEP_BIN:-}" ]; then
+  bin=$SWARM_SWEEP_BIN
+else
+  cargo build --release --quiet --bin swarm-sweep
+  bin="${CARGO_TARGET_DIR:-$root/target}/release/swarm-sweep"
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sed -e "s/count: 20}/count: $seeds}/" -e "s#^base: \.\./#base: $root/#" \

@@ -117,11 +117,16 @@ pub struct Cli {
     /// Record wall_time_s as 0, so reruns are byte-identical (for tests).
     #[arg(long, hide = true)]
     pub deterministic_timing: bool,
+    /// Seed every run's streams afresh instead of copying states this
+    /// worker seeded before (for timing; results are the same either way).
+    #[arg(long)]
+    pub no_seed_cache: bool,
 }
 
 /// Parse arguments, run, and return the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    crate::rng::seed_cache::set_enabled(!cli.no_seed_cache);
     run(&cli, &run_files::simulate)
 }
 
