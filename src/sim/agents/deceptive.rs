@@ -12,6 +12,10 @@ pub(crate) struct Deceptive {
     trust_scores: Vec<Option<f64>>,
     /// Passive decisions per initiator.
     interactions_with: Vec<i64>,
+    /// Kept with the two above (read every turn): how many trust scores
+    /// exceed the exploitation threshold, and the decisions in all.
+    n_trusted: usize,
+    n_decisions: i64,
     scratch: Vec<usize>,
 }
 
@@ -21,14 +25,20 @@ impl Deceptive {
             cfg,
             trust_scores: vec![None; n_agents],
             interactions_with: vec![0; n_agents],
+            n_trusted: 0,
+            n_decisions: 0,
             scratch: Vec::with_capacity(n_agents),
         }
     }
 
     pub fn record_outcome(&mut self, o: Outcome) {
         if o.accepted {
-            let t = self.trust_scores[o.other].unwrap_or(0.5);
-            self.trust_scores[o.other] = Some((t + 0.1).min(1.0));
+            let thr = self.cfg.exploitation_threshold;
+            let old = self.trust_scores[o.other];
+            let new = (old.unwrap_or(0.5) + 0.1).min(1.0);
+            self.trust_scores[o.other] = Some(new);
+            let was = old.is_some_and(|t| t > thr);
+            self.n_trusted = self.n_trusted + usize::from(new > thr) - usize::from(was);
         }
     }
 
@@ -37,15 +47,16 @@ impl Deceptive {
     }
 
     fn should_exploit(&self) -> bool {
-        let thr = self.cfg.exploitation_threshold;
-        let high = self
-            .trust_scores
-            .iter()
-            .flatten()
-            .filter(|&&t| t > thr)
-            .count();
-        let total: i64 = self.interactions_with.iter().sum();
-        high >= 2 && total > 10
+        debug_assert_eq!(
+            self.n_trusted,
+            self.trust_scores
+                .iter()
+                .flatten()
+                .filter(|&&t| t > self.cfg.exploitation_threshold)
+                .count()
+        );
+        debug_assert_eq!(self.n_decisions, self.interactions_with.iter().sum::<i64>());
+        self.n_trusted >= 2 && self.n_decisions > 10
     }
 
     pub fn act(&mut self, rng: &mut PyRandom, _self_idx: usize, obs: &Observation) -> Action {
@@ -114,6 +125,7 @@ impl Deceptive {
     pub fn accept(&mut self, rng: &mut PyRandom, initiator: usize) -> bool {
         let c = self.interactions_with[initiator];
         self.interactions_with[initiator] = c + 1;
+        self.n_decisions += 1;
         if c < self.cfg.trust_building_phase {
             rng.random() < self.cfg.facade_probability
         } else {
