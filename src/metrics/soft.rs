@@ -100,19 +100,42 @@ fn py_sum(it: impl Iterator<Item = f64>) -> f64 {
     acc
 }
 
-/// Mean of `value` over the records whose acceptance is `want`.
-fn mean_where(recs: &[Record], want: bool, value: impl Fn(&Record) -> f64) -> Option<f64> {
-    let mut n = 0usize;
-    let s = py_sum(recs.iter().filter(|r| r.accepted == want).map(|r| {
-        n += 1;
-        value(r)
-    }));
-    (n > 0).then(|| s / n as f64)
+/// A running Python-3.11 `sum()` (see [`py_sum`]) and its count.
+#[derive(Default)]
+struct PySum {
+    sum: f64,
+    n: usize,
 }
 
-/// Mean of `value` over all records (non-empty).
-fn mean(recs: &[Record], value: impl Fn(&Record) -> f64) -> f64 {
-    py_sum(recs.iter().map(value)) / recs.len() as f64
+impl PySum {
+    #[inline]
+    fn add(&mut self, x: f64) {
+        self.sum = if self.n == 0 { x } else { self.sum + x };
+        self.n += 1;
+    }
+
+    fn mean(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum / self.n as f64)
+    }
+}
+
+/// The per-record sums the metrics take over one subset of records.
+#[derive(Default)]
+struct Sums {
+    p: PySum,
+    tox: PySum,
+    payoff_a: PySum,
+    payoff_b: PySum,
+}
+
+impl Sums {
+    #[inline]
+    fn add(&mut self, r: &Record) {
+        self.p.add(r.p);
+        self.tox.add(1.0 - r.p);
+        self.payoff_a.add(r.payoff_a);
+        self.payoff_b.add(r.payoff_b);
+    }
 }
 
 /// The soft metrics of governance-metrics-io.md §2.2 over one set of interactions.
@@ -147,11 +170,27 @@ fn soft_metrics(recs: &[Record], na: u64, cfg: &PayoffConfig) -> SoftMetrics {
     if n == 0 {
         return m;
     }
-    let mean_p_all = mean(recs, |r| r.p);
-    let mean_p_acc = mean_where(recs, true, |r| r.p);
-    let mean_p_rej = mean_where(recs, false, |r| r.p);
-    m.toxicity_rate = mean_where(recs, true, |r| 1.0 - r.p).unwrap_or(0.0);
-    m.toxicity_rate_all = mean(recs, |r| 1.0 - r.p);
+    // The reference's sums, one pass: each accumulator still adds its own
+    // values left to right, so every sum is the one a separate pass gives.
+    let mut all = Sums::default();
+    let mut acc = Sums::default();
+    let mut rej_p = PySum::default();
+    let (mut welfare, mut social) = (PySum::default(), PySum::default());
+    for r in recs {
+        all.add(r);
+        if r.accepted {
+            acc.add(r);
+            welfare.add(r.payoff_a + r.payoff_b);
+            social.add(r.social);
+        } else {
+            rej_p.add(r.p);
+        }
+    }
+    let mean_p_all = all.p.mean().unwrap_or(0.0);
+    let mean_p_acc = acc.p.mean();
+    let mean_p_rej = rej_p.mean();
+    m.toxicity_rate = acc.tox.mean().unwrap_or(0.0);
+    m.toxicity_rate_all = all.tox.mean().unwrap_or(0.0);
     m.quality_gap = match (mean_p_acc, mean_p_rej) {
         (Some(a), Some(r)) => a - r,
         _ => 0.0,
@@ -160,14 +199,13 @@ fn soft_metrics(recs: &[Record], na: u64, cfg: &PayoffConfig) -> SoftMetrics {
     m.acceptance_rate = na as f64 / n as f64;
     if let Some(mpa) = mean_p_acc {
         m.spread = (cfg.s_plus + cfg.s_minus) * (mean_p_all - mpa);
-        let mean_a_acc = mean_where(recs, true, |r| r.payoff_a).unwrap_or(0.0);
-        let mean_b_acc = mean_where(recs, true, |r| r.payoff_b).unwrap_or(0.0);
-        m.conditional_loss_initiator = mean_a_acc - mean(recs, |r| r.payoff_a);
-        m.conditional_loss_counterparty = mean_b_acc - mean(recs, |r| r.payoff_b);
+        let mean_a_acc = acc.payoff_a.mean().unwrap_or(0.0);
+        let mean_b_acc = acc.payoff_b.mean().unwrap_or(0.0);
+        m.conditional_loss_initiator = mean_a_acc - all.payoff_a.mean().unwrap_or(0.0);
+        m.conditional_loss_counterparty = mean_b_acc - all.payoff_b.mean().unwrap_or(0.0);
         m.avg_payoff = mean_a_acc;
-        let accepted = || recs.iter().filter(|r| r.accepted);
-        m.total_welfare = py_sum(accepted().map(|r| r.payoff_a + r.payoff_b));
-        m.net_social_welfare = py_sum(accepted().map(|r| r.social));
+        m.total_welfare = welfare.sum;
+        m.net_social_welfare = social.sum;
     }
     m.baseline_harm = 1.0 - mean_p_all;
     let alpha = m.acceptance_rate;
