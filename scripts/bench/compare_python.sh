@@ -5,7 +5,7 @@
 #      baseline, alignment_waltz_targeted_feedback, macpo_weak_to_strong
 #      (ours: `swarm bench`, with its per-thread cache of seeded streams and
 #      without (--no-seed-cache); theirs: build_orchestrator(...).run()),
-#      in ROUNDS (default 3) interleaved rounds;
+#      in ROUNDS (default 5) interleaved rounds;
 #   2. the 100-run alignment-waltz sweep (freeze_threshold_toxicity 5 ×
 #      audit_probability 4 × 5 seeds): the reference's SweepRunner vs a whole
 #      `swarm-sweep` process writing its Parquet (median of 9);
@@ -38,7 +38,7 @@ echo "== per run, in process, one thread (median seconds per run)"
 # rounds, each timing PY_RUNS/ROUNDS Python runs then RUST_RUNS Rust runs
 # (with and without the seed cache) of each scenario; the figures are the
 # medians over rounds.
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-5}
 py_per_round=$(( (py_runs + rounds - 1) / rounds ))
 declare -A py_t rs_t rn_t
 for r in $(seq "$rounds"); do
