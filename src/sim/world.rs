@@ -87,7 +87,7 @@ pub(crate) struct World<'s, 'k> {
 /// Agent ids in registration order: `<type>_<n>`, a 1-based counter per type.
 pub(crate) fn agent_ids(sc: &Scenario) -> Vec<String> {
     let mut per_kind = [0u32; 4];
-    let mut ids = Vec::new();
+    let mut ids = Vec::with_capacity(sc.agents.iter().map(|s| s.count as usize).sum());
     for spec in &sc.agents {
         for _ in 0..spec.count {
             let k = &mut per_kind[spec.kind as usize];
@@ -241,9 +241,12 @@ impl<'s, 'k> World<'s, 'k> {
                 final_metrics: epochs.last(),
             });
         }
-        let agents = (0..self.names.len())
-            .map(|i| AgentFinal {
-                agent_id: self.names[i].clone(),
+        // The run is over: the ids move into the result.
+        let agents = std::mem::take(&mut self.names)
+            .into_iter()
+            .enumerate()
+            .map(|(i, agent_id)| AgentFinal {
+                agent_id,
                 kind: self.kinds[i],
                 reputation: self.reputation[i],
                 resources: self.resources[i],
