@@ -21,11 +21,9 @@ struct Record {
 #[derive(Debug, Clone, Default)]
 pub struct SoftAccumulator {
     /// Kept whole so every metric can be summed the way the reference sums
-    /// it (separate passes, each left to right).
+    /// it (each sum left to right).
     records: Vec<Record>,
-    n_accepted: u64,
     epoch_start: usize,
-    epoch_accepted_start: u64,
 }
 
 impl SoftAccumulator {
@@ -48,7 +46,6 @@ impl SoftAccumulator {
     ) {
         let s = p * cfg.s_plus - (1.0 - p) * cfg.s_minus;
         let h = (1.0 - p) * cfg.h;
-        self.n_accepted += u64::from(accepted);
         self.records.push(Record {
             p,
             payoff_a,
@@ -61,7 +58,6 @@ impl SoftAccumulator {
     /// Start a new epoch: later records belong to it.
     pub fn start_epoch(&mut self) {
         self.epoch_start = self.records.len();
-        self.epoch_accepted_start = self.n_accepted;
     }
 
     /// Whether the current epoch has no interaction yet.
@@ -71,36 +67,17 @@ impl SoftAccumulator {
 
     /// All soft metrics over the run's interactions.
     pub fn metrics(&self, cfg: &PayoffConfig) -> SoftMetrics {
-        soft_metrics(&self.records, self.n_accepted, cfg)
+        soft_metrics(&self.records, cfg)
     }
 
     /// All soft metrics over the current epoch's interactions.
     pub fn epoch_metrics(&self, cfg: &PayoffConfig) -> SoftMetrics {
-        soft_metrics(
-            &self.records[self.epoch_start..],
-            self.n_accepted - self.epoch_accepted_start,
-            cfg,
-        )
+        soft_metrics(&self.records[self.epoch_start..], cfg)
     }
 }
 
-/// Python-3.11 `sum()` over an iterator: start from integer 0, add left to right.
-#[inline]
-fn py_sum(it: impl Iterator<Item = f64>) -> f64 {
-    let mut acc = 0.0f64;
-    let mut first = true;
-    for x in it {
-        if first {
-            acc = x; // 0 + x is exact
-            first = false;
-        } else {
-            acc += x;
-        }
-    }
-    acc
-}
-
-/// A running Python-3.11 `sum()` (see [`py_sum`]) and its count.
+/// A running Python-3.11 `sum()` (start from integer 0, add left to
+/// right) and its count.
 #[derive(Default)]
 struct PySum {
     sum: f64,
@@ -110,6 +87,7 @@ struct PySum {
 impl PySum {
     #[inline]
     fn add(&mut self, x: f64) {
+        // 0 + x is exact: the first value is the sum so far.
         self.sum = if self.n == 0 { x } else { self.sum + x };
         self.n += 1;
     }
@@ -160,15 +138,10 @@ pub struct SoftMetrics {
     pub net_social_welfare: f64,
 }
 
-fn soft_metrics(recs: &[Record], na: u64, cfg: &PayoffConfig) -> SoftMetrics {
+fn soft_metrics(recs: &[Record], cfg: &PayoffConfig) -> SoftMetrics {
     let n = recs.len() as u64;
-    let mut m = SoftMetrics {
-        total_interactions: n,
-        accepted_interactions: na,
-        ..SoftMetrics::default()
-    };
     if n == 0 {
-        return m;
+        return SoftMetrics::default();
     }
     // The reference's sums, one pass: each accumulator still adds its own
     // values left to right, so every sum is the one a separate pass gives.
@@ -186,6 +159,12 @@ fn soft_metrics(recs: &[Record], na: u64, cfg: &PayoffConfig) -> SoftMetrics {
             rej_p.add(r.p);
         }
     }
+    let na = acc.p.n as u64;
+    let mut m = SoftMetrics {
+        total_interactions: n,
+        accepted_interactions: na,
+        ..SoftMetrics::default()
+    };
     let mean_p_all = all.p.mean().unwrap_or(0.0);
     let mean_p_acc = acc.p.mean();
     let mean_p_rej = rej_p.mean();
@@ -212,8 +191,11 @@ fn soft_metrics(recs: &[Record], na: u64, cfg: &PayoffConfig) -> SoftMetrics {
     let beta = 1.0 - alpha;
     m.selection_credit = beta * m.quality_gap;
     if n >= 2 && na > 0 && na < n {
-        let var = py_sum(recs.iter().map(|r| (r.p - mean_p_all) * (r.p - mean_p_all))) / n as f64;
-        let sd = var.sqrt();
+        let mut var = PySum::default();
+        for r in recs {
+            var.add((r.p - mean_p_all) * (r.p - mean_p_all));
+        }
+        let sd = var.mean().unwrap_or(0.0).sqrt();
         if sd > 0.0 {
             let root = (alpha * beta).sqrt();
             m.quality_correlation = m.quality_gap * root / sd;

@@ -38,30 +38,19 @@ impl PyRandom {
     /// side — eight to a vector register where the CPU has AVX2, else six
     /// interleaved chains that the CPU overlaps.
     pub fn new_many(seeds: &[i128]) -> Vec<PyRandom> {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            let mut out: Vec<PyRandom> =
-                seeds.iter().map(|_| PyRandom::genrand_19650218()).collect();
-            let keys: Vec<Key> = seeds.iter().map(|&s| Key::of(s)).collect();
-            let mut done = 0;
-            while done < out.len() {
-                let ks = &keys[done..];
-                let n = ks
-                    .iter()
-                    .take(X8_LANES)
-                    .take_while(|k| k.len == ks[0].len)
-                    .count();
-                // SAFETY: the CPU has AVX2 (checked above).
-                unsafe { seed_x8(&mut out[done..done + n], &ks[..n]) };
-                done += n;
-            }
-            return out;
-        }
-        PyRandom::new_many_scalar(seeds)
+        PyRandom::new_many_with(seeds, true)
     }
 
-    /// [`PyRandom::new_many`] without vector instructions.
-    fn new_many_scalar(seeds: &[i128]) -> Vec<PyRandom> {
+    /// [`PyRandom::new_many`]; AVX2 vectors if `vectors` allows them and
+    /// the CPU has them.
+    fn new_many_with(seeds: &[i128], vectors: bool) -> Vec<PyRandom> {
+        #[cfg(target_arch = "x86_64")]
+        let vector = vectors && std::arch::is_x86_feature_detected!("avx2");
+        #[cfg(not(target_arch = "x86_64"))]
+        let vector = {
+            let _ = vectors;
+            false
+        };
         let mut out: Vec<PyRandom> = seeds.iter().map(|_| PyRandom::genrand_19650218()).collect();
         let keys: Vec<Key> = seeds.iter().map(|&s| Key::of(s)).collect();
         let mut done = 0;
@@ -69,7 +58,9 @@ impl PyRandom {
             let rest = &mut out[done..];
             let ks = &keys[done..];
             let same = |n: usize| ks.len() >= n && ks[..n].iter().all(|k| k.len == ks[0].len);
-            done += if same(LANES) {
+            done += if vector {
+                seed_chunk_x8(rest, ks)
+            } else if same(LANES) {
                 seed_chunk::<LANES>(rest, ks)
             } else if same(4) {
                 seed_chunk::<4>(rest, ks)
@@ -222,6 +213,25 @@ fn seed_chunk<const L: usize>(rest: &mut [PyRandom], keys: &[Key]) -> usize {
 
 /// Streams seeded per vector register.
 const X8_LANES: usize = 8;
+
+/// Seed the first 1 to 8 of `rest` whose keys have the length of the
+/// first, with AVX2 (the caller checked the CPU has it); returns how many.
+#[cfg(target_arch = "x86_64")]
+fn seed_chunk_x8(rest: &mut [PyRandom], keys: &[Key]) -> usize {
+    let n = keys
+        .iter()
+        .take(X8_LANES)
+        .take_while(|k| k.len == keys[0].len)
+        .count();
+    // SAFETY: `new_many_with` calls this only after checking for AVX2.
+    unsafe { seed_x8(&mut rest[..n], &keys[..n]) };
+    n
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn seed_chunk_x8(_: &mut [PyRandom], _: &[Key]) -> usize {
+    unreachable!("AVX2 seeding asked for off x86_64")
+}
 
 /// CPython's `init_by_array` for 1 to 8 streams whose keys have one length,
 /// one stream per 32-bit lane of 256-bit vectors: the state is held
@@ -425,7 +435,7 @@ mod tests {
         ];
         for n in 0..=seeds.len() {
             let many = PyRandom::new_many(&seeds[..n]);
-            let scalar = PyRandom::new_many_scalar(&seeds[..n]);
+            let scalar = PyRandom::new_many_with(&seeds[..n], false);
             assert_eq!(many.len(), n);
             for ((mut a, c), &s) in many.into_iter().zip(scalar).zip(&seeds) {
                 let mut b = PyRandom::new(s);
