@@ -229,3 +229,77 @@ fn unwritable_output_directory_is_a_clear_runtime_error() {
     let msg = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(msg.contains("cannot create output directory"), "{msg}");
 }
+
+/// The fidelity guard: keys the reference reads but this engine does not
+/// model are refused (exit 2) with their lines, and nothing is written.
+#[test]
+fn unmodelled_keys_are_refused_with_their_lines_and_nothing_written() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("logs");
+    let scenario = root().join("tests/data/fidelity/unmodelled.yaml");
+    let run = swarm()
+        .args(["run", "--out"])
+        .arg(&target)
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("unmodelled.yaml:14: governance.sybil_detection_enabled: read by the reference but not modelled here: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "unmodelled.yaml:15: dynamic_toxicity: read by the reference but not modelled here: "
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--allow-unmodelled"), "{stderr}");
+    assert!(run.stdout.is_empty());
+    assert!(!target.exists(), "nothing may be written");
+}
+
+#[test]
+fn allow_unmodelled_runs_and_marks_the_results_partial() {
+    let out = tempfile::tempdir().unwrap();
+    let run = swarm()
+        .args(["run", "--allow-unmodelled", "--out"])
+        .arg(out.path())
+        .arg(root().join("tests/data/fidelity/unmodelled.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        stdout.contains("Fidelity:    PARTIAL, not modelled: governance.sybil_detection_enabled, dynamic_toxicity"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("warning: fidelity partial"), "{stderr}");
+    assert!(out.path().join("fidelity_unmodelled_metrics.csv").exists());
+}
+
+#[test]
+fn switched_off_sections_and_keys_the_reference_ignores_only_warn() {
+    let out = tempfile::tempdir().unwrap();
+    let run = swarm()
+        .args(["run", "-q", "--out"])
+        .arg(out.path())
+        .arg(root().join("tests/data/fidelity/switched_off.yaml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("not modelled"), "{stderr}");
+    assert!(
+        stderr.contains("switched_off.yaml:13: marketplace: switched off"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "switched_off.yaml:20: domain: section not read by the reference loader; ignored"
+        ),
+        "{stderr}"
+    );
+}

@@ -5,8 +5,18 @@ use std::path::{Path, PathBuf};
 
 use swarm_sweep::scenario::{load_file, LoadOptions, Loaded};
 
-const DEFAULT: LoadOptions = LoadOptions { strict: false };
-const STRICT: LoadOptions = LoadOptions { strict: true };
+const DEFAULT: LoadOptions = LoadOptions {
+    strict: false,
+    allow_unmodelled: false,
+};
+const STRICT: LoadOptions = LoadOptions {
+    strict: true,
+    allow_unmodelled: false,
+};
+const ALLOW: LoadOptions = LoadOptions {
+    strict: false,
+    allow_unmodelled: true,
+};
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -356,7 +366,26 @@ fn several_errors_are_reported_together_in_file_order() {
 #[test]
 fn ignored_keys_warn_and_strict_mode_rejects_them() {
     let name = "dropped_and_unmodelled.yaml";
-    let l = loaded(name);
+    // Line 6 switches on a lever the reference reads and this engine does
+    // not model: refused in every mode unless allowed.
+    let m = error(name, DEFAULT);
+    assert_reported(
+        &m,
+        name,
+        6,
+        "governance.sybil_detection_enabled",
+        "read by the reference but not modelled here: switches on the reference's sybil detection lever",
+    );
+    assert_eq!(m.lines().count(), 2, "the key and the hint: {m}");
+    assert!(m.ends_with("--allow-unmodelled runs it anyway and marks the results partial"));
+
+    let l = load_file(&data(name), ALLOW).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(
+        l.scenario.unmodelled,
+        ["governance.sybil_detection_enabled"]
+    );
+    assert_eq!(l.scenario.fidelity(), "partial");
+    assert_eq!(l.unmodelled.len(), 1);
     let all: Vec<&str> = l.warnings.iter().map(|w| w.message.as_str()).collect();
     let joined = all.join("\n");
     assert_reported(
@@ -369,20 +398,13 @@ fn ignored_keys_warn_and_strict_mode_rejects_them() {
     assert_reported(
         &joined,
         name,
-        6,
-        "governance.sybil_detection_enabled",
-        "sybil detection lever is not modelled",
-    );
-    assert_reported(
-        &joined,
-        name,
         8,
         "governance.reputation_decay",
         "alias of 'reputation_decay_rate'",
     );
     assert_reported(&joined, name, 10, "domain", "not read by the reference");
     assert_reported(&joined, name, 14, "outputs.plots_dir", "ignored");
-    assert_eq!(all.len(), 5, "{joined}");
+    assert_eq!(all.len(), 4, "{joined}");
     // The alias applies when the canonical key is absent; the canonical key wins otherwise.
     assert_eq!(l.scenario.governance.transaction_tax_rate, 0.1);
     assert_eq!(l.scenario.governance.reputation_decay_rate, 0.8);
@@ -391,8 +413,12 @@ fn ignored_keys_warn_and_strict_mode_rejects_them() {
         Some("logs/x.jsonl")
     );
 
-    let m = error(name, STRICT);
-    assert_eq!(m.lines().count(), 5, "{m}");
+    let strict = LoadOptions {
+        strict: true,
+        ..ALLOW
+    };
+    let m = error(name, strict);
+    assert_eq!(m.lines().count(), 4, "{m}");
     assert_reported(
         &m,
         name,

@@ -401,3 +401,71 @@ fn failed_runs_exit_3_with_tables_and_fail_fast_exits_4_without() {
         vec!["journal.jsonl"]
     );
 }
+
+/// The fidelity guard at plan time: a base scenario with unmodelled keys is
+/// refused by `swarm-sweep` and `swarm-sweep check` before anything runs.
+#[test]
+fn sweeps_and_checks_over_an_unmodelled_base_are_refused_before_running() {
+    let spec = repo_root().join("tests/data/fidelity/sweep.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("results");
+    let run = sweep_cmd()
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "unmodelled.yaml:15: dynamic_toxicity: read by the reference but not modelled here"
+        ),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing may be written");
+    let check = sweep_cmd()
+        .arg("check")
+        .arg(&spec)
+        .arg("--against")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not modelled here"), "{stderr}");
+}
+
+#[test]
+fn allow_unmodelled_sweeps_record_partial_fidelity_in_the_tables() {
+    let spec = repo_root().join("tests/data/fidelity/sweep.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let run = sweep_cmd()
+        .arg(&spec)
+        .args(["--allow-unmodelled", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("fidelity partial"), "{stderr}");
+    let runs = read_table(&dir.path().join("runs.parquet"));
+    assert_eq!(
+        runs.rows.len(),
+        6,
+        "baseline and two grid values, two seeds each"
+    );
+    assert!(runs
+        .rows
+        .iter()
+        .all(|r| r["fidelity"] == Val::Str("partial".into())));
+    assert_eq!(runs.metadata["swarm_sweep.fidelity"], "partial");
+    let unmodelled: serde_json::Value =
+        serde_json::from_str(&runs.metadata["swarm_sweep.unmodelled"]).unwrap();
+    assert_eq!(
+        unmodelled,
+        serde_json::json!({"unmodelled.yaml": ["governance.sybil_detection_enabled", "dynamic_toxicity"]})
+    );
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains("**Partial fidelity.**"), "{report}");
+}

@@ -46,6 +46,7 @@ fn scenario(n_epochs: u32) -> Scenario {
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),
+        unmodelled: Vec::new(),
     }
 }
 
@@ -111,6 +112,7 @@ fn fixture_plan(n_seeds: usize, n_epochs: u32) -> SweepPlan {
         path: "fixture.yaml".into(),
         scenario_id: "fixture".into(),
         sha256: sha.clone(),
+        unmodelled: Vec::new(),
     };
     let mut plan = plan::build(spec, vec![(base, scenario(n_epochs))], Vec::new()).unwrap();
     let path = "governance.audit_probability";

@@ -201,6 +201,25 @@ pub fn render(input: &ReportInput) -> String {
         runs.configs.len(),
         100.0 * MIN_REL
     );
+    if runs
+        .frame
+        .metadata
+        .get("swarm_sweep.fidelity")
+        .map(String::as_str)
+        == Some("partial")
+    {
+        let keys = runs
+            .frame
+            .metadata
+            .get("swarm_sweep.unmodelled")
+            .map_or("", String::as_str);
+        let _ = writeln!(
+            s,
+            "> **Partial fidelity.** These runs were made with `--allow-unmodelled`: their base \
+             scenarios set keys the reference reads but this engine does not model ({keys}). \
+             The numbers differ from what swarm-safety 1.9.0 gives for the same seeds.\n"
+        );
+    }
     summary_section(&mut s, input, &scenarios);
     metrics_section(&mut s, input, &scenarios);
     interpretation_section(&mut s, input, &scenarios);

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use super::exit::CliError;
 use super::run::load_scenario;
+use crate::scenario::LoadOptions;
 use crate::sim;
 
 /// Time `runs` runs with seeds `seed_start..`, after `warmup` untimed runs.
@@ -17,7 +18,7 @@ pub fn bench(path: &Path, runs: usize, warmup: usize, seed_start: i64) -> Result
             "--runs must be at least 1"
         )));
     }
-    let scenario = load_scenario(path, false)?;
+    let scenario = load_scenario(path, LoadOptions::default())?;
     let mut sink = 0u64;
     for i in 0..warmup {
         sink += sim::run(&scenario, seed_start + i as i64)

@@ -75,6 +75,10 @@ pub struct CheckArgs {
     /// Print only failing configurations and the verdict.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Rerun even if a base scenario sets keys the reference reads but this
+    /// engine does not model (refused otherwise, exit 2).
+    #[arg(long)]
+    pub allow_unmodelled: bool,
 }
 
 /// Everything checked before the rerun starts.
@@ -85,7 +89,7 @@ struct Prepared {
 }
 
 fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
-    let plan = load_plan(&args.spec)?;
+    let plan = load_plan(&args.spec, args.allow_unmodelled)?;
     let path = args.against.join("runs.parquet");
     if !path.exists() {
         return Err(format!(

@@ -24,22 +24,32 @@ pub struct RunOptions {
     pub out: PathBuf,
     pub quiet: bool,
     pub strict: bool,
+    /// Run a scenario that sets keys the reference reads but this engine
+    /// does not model; the results are marked partial.
+    pub allow_unmodelled: bool,
     pub events: bool,
     /// Fix options (see `Semantics::OPTIONS`).
     pub fixes: Vec<String>,
 }
 
 /// Load `path` (printing warnings to stderr) with `opts`.
-pub fn load_scenario(path: &Path, strict: bool) -> Result<Scenario, CliError> {
-    let loaded = load_file(path, LoadOptions { strict }).map_err(CliError::bad_input)?;
+pub fn load_scenario(path: &Path, opts: LoadOptions) -> Result<Scenario, CliError> {
+    let loaded = load_file(path, opts).map_err(CliError::bad_input)?;
     for w in &loaded.warnings {
         eprintln!("warning: {}", w.message);
+    }
+    for w in &loaded.unmodelled {
+        eprintln!("warning: {} (run anyway: --allow-unmodelled)", w.message);
     }
     Ok(loaded.scenario)
 }
 
 pub fn run(opts: &RunOptions) -> Result<(), CliError> {
-    let mut scenario = load_scenario(&opts.scenario, opts.strict)?;
+    let load = LoadOptions {
+        strict: opts.strict,
+        allow_unmodelled: opts.allow_unmodelled,
+    };
+    let mut scenario = load_scenario(&opts.scenario, load)?;
     for fix in &opts.fixes {
         if !scenario.semantics.set(fix, true) {
             let names: Vec<&str> = Semantics::OPTIONS.iter().map(|(n, _)| *n).collect();
@@ -140,6 +150,12 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
         if opts.events {
             eprintln!("Wrote {}", events_path.display());
         }
+    }
+    if !scenario.unmodelled.is_empty() {
+        eprintln!(
+            "warning: fidelity partial: these results differ from the reference's (not modelled: {})",
+            scenario.unmodelled.join(", ")
+        );
     }
     Ok(())
 }

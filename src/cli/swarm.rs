@@ -57,6 +57,12 @@ pub enum Command {
         /// Skip the events JSONL (faster for long runs).
         #[arg(long)]
         no_events: bool,
+        /// Run even if the scenario sets keys the reference reads but this
+        /// engine does not model (refused otherwise, exit 2: the numbers
+        /// would differ from the reference). The console report and a
+        /// warning mark the results as partial.
+        #[arg(long)]
+        allow_unmodelled: bool,
         /// Turn on a fix for a reference bug (repeatable or comma-separated):
         /// audit_accepted_only, audit_single_penalty, quarantine_release,
         /// tax_uses_payoff, enforce_bandwidth_cap, enforce_vote_normalization.
@@ -112,6 +118,7 @@ pub fn main() -> i32 {
             quiet,
             strict,
             no_events,
+            allow_unmodelled,
             fixes,
         } => run(&RunOptions {
             scenario,
@@ -121,6 +128,7 @@ pub fn main() -> i32 {
             out,
             quiet,
             strict,
+            allow_unmodelled,
             events: !no_events,
             fixes,
         }),

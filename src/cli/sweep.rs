@@ -11,6 +11,7 @@ use clap::Parser;
 use super::exit::{self, CliError};
 use super::results::{analyze_results, AnalyzeResults};
 use crate::analysis::compare::BootstrapOptions;
+use crate::scenario::LoadOptions;
 use crate::sweep::interrupt;
 use crate::sweep::journal::JournalError;
 use crate::sweep::plan::{self, SweepPlan};
@@ -114,6 +115,11 @@ pub struct Cli {
     /// Also write the analysis report here (see `swarm-sweep analyze --help`).
     #[arg(long, conflicts_with = "no_analyze")]
     pub notes: Option<PathBuf>,
+    /// Run even if a base scenario sets keys the reference reads but this
+    /// engine does not model (refused otherwise, exit 2). Such runs are
+    /// marked `fidelity = partial` in runs.parquet and the tables' metadata.
+    #[arg(long)]
+    pub allow_unmodelled: bool,
     /// Record wall_time_s as 0, so reruns are byte-identical (for tests).
     #[arg(long, hide = true)]
     pub deterministic_timing: bool,
@@ -132,7 +138,7 @@ pub fn main() -> i32 {
 
 /// Run the command with `sim` as the simulation; print messages; return the exit code.
 pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
-    let plan = match load_plan(&cli.spec) {
+    let plan = match load_plan(&cli.spec, cli.allow_unmodelled) {
         Ok(p) => p,
         Err(msg) => {
             eprintln!("Error: {msg}");
@@ -156,13 +162,19 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
 }
 
 /// Read, parse and resolve the spec: every check that needs no output.
-pub fn load_plan(path: &Path) -> Result<SweepPlan, String> {
+/// `allow_unmodelled` lets base scenarios set keys the reference reads but
+/// this engine does not model (refused otherwise).
+pub fn load_plan(path: &Path, allow_unmodelled: bool) -> Result<SweepPlan, String> {
     let origin = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read sweep spec {origin}: {e}"))?;
     let spec = spec::parse(&text, &origin).map_err(|e| e.to_string())?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    plan::resolve(spec, dir).map_err(|e| e.to_string())
+    let load = LoadOptions {
+        strict: false,
+        allow_unmodelled,
+    };
+    plan::resolve(spec, dir, load).map_err(|e| e.to_string())
 }
 
 /// The shard to run, and where it came from.
@@ -353,6 +365,18 @@ fn report_end(
                 out_dir.display()
             );
         }
+    }
+    if plan.fidelity() != "exact" {
+        let keys: Vec<String> = plan
+            .bases
+            .iter()
+            .filter(|b| !b.unmodelled.is_empty())
+            .map(|b| format!("{}: {}", b.path, b.unmodelled.join(", ")))
+            .collect();
+        eprintln!(
+            "warning: fidelity partial: these results differ from the reference's (not modelled: {}); runs.parquet marks them fidelity = partial",
+            keys.join("; ")
+        );
     }
     if r.failed > 0 {
         exit::RUNS_FAILED

@@ -28,6 +28,15 @@ pub fn header<W: Write>(
         Some(s) => writeln!(w, "Seed:        {s}")?,
         None => writeln!(w, "Seed:        None")?,
     }
+    if !sc.unmodelled.is_empty() {
+        // Not in the reference's report: shown only when the results are not
+        // the reference's (--allow-unmodelled).
+        writeln!(
+            w,
+            "Fidelity:    PARTIAL, not modelled: {} (numbers differ from the reference)",
+            sc.unmodelled.join(", ")
+        )?;
+    }
     writeln!(w)?;
     writeln!(w, "Agents: {}", agent_ids.len())?;
     let mut kinds = sc

@@ -21,6 +21,10 @@ use super::{
 pub struct LoadOptions {
     /// Turn warnings (keys the reference ignores) into errors.
     pub strict: bool,
+    /// Load a scenario that sets keys the reference reads but this engine
+    /// does not model (the fidelity guard refuses it otherwise); the
+    /// scenario then lists them in [`Scenario::unmodelled`].
+    pub allow_unmodelled: bool,
 }
 
 /// A non-fatal finding: e.g. a key the reference silently ignores.
@@ -35,6 +39,9 @@ pub struct Warning {
 pub struct Loaded {
     pub scenario: Scenario,
     pub warnings: Vec<Warning>,
+    /// With `allow_unmodelled`: one message per unmodelled key, as the
+    /// refusal would have named it (`file:line: path: what the reference does`).
+    pub unmodelled: Vec<Warning>,
 }
 
 /// A scenario that cannot be used. Display names file, key path and line;
@@ -84,7 +91,7 @@ pub fn load_str(text: &str, origin: &str, opts: LoadOptions) -> Result<Loaded, S
     match yaml::parse(text) {
         Ok(Some(root)) if !root.is_null() => {
             let scenario = read_scenario(&root, &mut report);
-            report.finish(scenario, opts.strict)
+            report.finish(scenario, opts)
         }
         Ok(_) => Err(report.fatal(
             0,
@@ -105,6 +112,9 @@ pub(super) struct Report {
     origin: String,
     errors: Vec<(usize, String)>,
     warnings: Vec<(usize, String)>,
+    /// Keys the reference reads, at values that change its results, that
+    /// this engine does not model: (line, key path, message).
+    unmodelled: Vec<(usize, String, String)>,
 }
 
 impl Report {
@@ -113,6 +123,7 @@ impl Report {
             origin: origin.to_string(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            unmodelled: Vec::new(),
         }
     }
 
@@ -139,37 +150,67 @@ impl Report {
         self.warnings.push((line, text));
     }
 
+    /// The fidelity guard: `path` is read by the reference, at a value that
+    /// changes its results, and this engine does not model it. `what` says in
+    /// one line what the reference does with it.
+    pub fn unmodelled(&mut self, line: usize, path: &str, what: impl AsRef<str>) {
+        let message = format!(
+            "read by the reference but not modelled here: {}",
+            what.as_ref()
+        );
+        let text = self.format(line, path, &message);
+        self.unmodelled.push((line, path.to_string(), text));
+    }
+
     fn fatal(&self, line: usize, path: &str, message: &str) -> ScenarioError {
         ScenarioError {
             message: self.format(line, path, message),
         }
     }
 
-    fn finish(self, scenario: Scenario, strict: bool) -> Result<Loaded, ScenarioError> {
+    fn finish(self, mut scenario: Scenario, opts: LoadOptions) -> Result<Loaded, ScenarioError> {
         let mut errors = self.errors;
         let mut warnings = self.warnings;
-        if strict {
+        let mut unmodelled = self.unmodelled;
+        unmodelled.sort_by_key(|(line, _, _)| *line);
+        if opts.strict {
             let promoted = warnings
                 .drain(..)
                 .map(|(line, w)| (line, format!("{w} (an error in strict mode)")));
             errors.extend(promoted);
         }
+        if !opts.allow_unmodelled && !unmodelled.is_empty() {
+            errors.extend(unmodelled.iter().map(|(line, _, m)| (*line, m.clone())));
+        }
         errors.sort_by_key(|(line, _)| *line);
         warnings.sort_by_key(|(line, _)| *line);
         if errors.is_empty() {
-            let warnings = warnings
-                .into_iter()
-                .map(|(_, message)| Warning { message })
-                .collect();
-            Ok(Loaded { scenario, warnings })
+            let to_warnings = |list: Vec<(usize, String)>| {
+                list.into_iter()
+                    .map(|(_, message)| Warning { message })
+                    .collect()
+            };
+            scenario.unmodelled = unmodelled.iter().map(|(_, p, _)| p.clone()).collect();
+            let unmodelled = unmodelled.into_iter().map(|(l, _, m)| (l, m)).collect();
+            Ok(Loaded {
+                scenario,
+                warnings: to_warnings(warnings),
+                unmodelled: to_warnings(unmodelled),
+            })
         } else {
-            let lines: Vec<String> = errors.into_iter().map(|(_, e)| e).collect();
+            let mut lines: Vec<String> = errors.into_iter().map(|(_, e)| e).collect();
+            if !opts.allow_unmodelled && !unmodelled.is_empty() {
+                lines.push(UNMODELLED_HINT.to_string());
+            }
             Err(ScenarioError {
                 message: lines.join("\n"),
             })
         }
     }
 }
+
+/// The last line of a fidelity-guard refusal.
+pub const UNMODELLED_HINT: &str = "refused: this engine would run it with numbers that differ from the reference (docs/coverage.md lists what is modelled); --allow-unmodelled runs it anyway and marks the results partial";
 
 fn default_scenario() -> Scenario {
     Scenario {
@@ -185,6 +226,7 @@ fn default_scenario() -> Scenario {
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),
+        unmodelled: Vec::new(),
     }
 }
 
@@ -252,13 +294,7 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                     sections::semantics(m, &mut s.semantics, report);
                 }
             }
-            _ if DOMAIN_SECTIONS.contains(&key) => {
-                if !is_empty(&e.value) {
-                    let why =
-                        "configures a reference domain handler this engine does not model; ignored";
-                    report.warn(e.key_line, key, why);
-                }
-            }
+            _ if schema::domain_section(key).is_some() => sections::domain(e, report),
             _ if IGNORED_SECTIONS.contains(&key) => {
                 report.warn(
                     e.key_line,
@@ -301,15 +337,6 @@ fn section<'a>(e: &'a Entry, report: &mut Report, null_ok: bool) -> Option<&'a [
     entries
 }
 
-fn is_empty(node: &Node) -> bool {
-    match &node.value {
-        yaml::Value::Null => true,
-        yaml::Value::Map(entries) => entries.is_empty(),
-        yaml::Value::Seq(items) => items.is_empty(),
-        _ => false,
-    }
-}
-
 /// A top-level string; null keeps the default.
 fn text_field(e: &Entry, report: &mut Report, target: &mut String) {
     if e.value.is_null() {
@@ -348,7 +375,7 @@ fn misplaced_or_unknown(key: &str) -> String {
     }
     let known = SECTIONS
         .iter()
-        .chain(DOMAIN_SECTIONS)
+        .chain(DOMAIN_SECTIONS.iter().map(|d| &d.key))
         .chain(IGNORED_SECTIONS)
         .copied();
     format!(

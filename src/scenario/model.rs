@@ -22,6 +22,22 @@ pub struct Scenario {
     pub outputs: OutputsConfig,
     /// Parity mode (default) or corrected semantics for reference bugs.
     pub semantics: Semantics,
+    /// Key paths the reference reads (at values that change its results)
+    /// that this engine does not model. Empty unless loaded with
+    /// `allow_unmodelled`; non-empty means the results are only partially
+    /// faithful.
+    pub unmodelled: Vec<String>,
+}
+
+impl Scenario {
+    /// `exact` when every key the file sets is modelled, else `partial`.
+    pub fn fidelity(&self) -> &'static str {
+        if self.unmodelled.is_empty() {
+            "exact"
+        } else {
+            "partial"
+        }
+    }
 }
 
 /// The four core scripted agent types.

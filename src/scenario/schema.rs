@@ -477,25 +477,124 @@ pub(crate) const SECTIONS: &[&str] = &[
     "success_criteria",
 ];
 
-/// Sections the reference hands to domain handlers this engine does not model.
-pub(crate) const DOMAIN_SECTIONS: &[&str] = &[
-    "dynamic_toxicity",
-    "marketplace",
-    "moltipedia",
-    "moltbook",
-    "memory_tiers",
-    "scholar",
-    "kernel_oracle",
-    "spawn",
-    "rivals",
-    "awm",
-    "letta",
-    "perturbations",
-    "contracts",
-    "evo_game",
-    "resource_negotiation",
-    "tierra",
+/// When the reference builds something from a domain section (its
+/// `parse_*_config` functions in `scenarios/loader.py` and the orchestrator's
+/// use of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BuiltWhen {
+    /// A non-empty mapping whose `enabled` is not the boolean false.
+    EnabledMapping,
+    /// Any non-empty mapping (no `enabled` switch).
+    NonEmptyMapping,
+    /// `enabled:` lists at least one of these modes.
+    ListedModes(&'static [&'static str]),
+    /// A non-empty mapping with at least one of these sub-sections
+    /// switched on (`<sub>.enabled` true).
+    AnySubEnabled(&'static [&'static str]),
+}
+
+/// A top-level section the reference hands to a domain module.
+pub(crate) struct DomainSection {
+    pub key: &'static str,
+    pub built_when: BuiltWhen,
+    /// What the reference does with it, in one line.
+    pub what: &'static str,
+}
+
+/// Sections the reference hands to domain modules this engine does not
+/// model: a scenario for which the reference builds one is refused.
+pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
+    DomainSection {
+        key: "dynamic_toxicity",
+        built_when: BuiltWhen::ListedModes(&["proxy_drift", "trust_erosion", "quality_contagion"]),
+        what: "adds feedback middleware (proxy calibration drift, trust erosion, quality contagion) that changes p and agent exits",
+    },
+    DomainSection {
+        key: "marketplace",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "builds the bounty marketplace and its handler (bounties, bids, escrow)",
+    },
+    DomainSection {
+        key: "moltipedia",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "builds the Moltipedia wiki handler",
+    },
+    DomainSection {
+        key: "moltbook",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "builds the Moltbook social-network handler",
+    },
+    DomainSection {
+        key: "memory_tiers",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "builds the tiered shared-memory handler",
+    },
+    DomainSection {
+        key: "scholar",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "builds the scholar (retrieval and synthesis) handler",
+    },
+    DomainSection {
+        key: "kernel_oracle",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "builds the kernel-oracle handler",
+    },
+    DomainSection {
+        key: "spawn",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "lets agents spawn child agents (spawn tree, costs, payoff attribution)",
+    },
+    DomainSection {
+        key: "rivals",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "builds the team-of-rivals handler",
+    },
+    DomainSection {
+        key: "awm",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "builds the agent-world-model handler",
+    },
+    DomainSection {
+        key: "letta",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "starts the Letta agent lifecycle manager",
+    },
+    DomainSection {
+        key: "perturbations",
+        built_when: BuiltWhen::AnySubEnabled(&[
+            "agent_dropout",
+            "signal_corruption",
+            "parameter_shocks",
+            "network_partition",
+            "resource_shock",
+        ]),
+        what: "builds the perturbation engine (agent dropout, signal corruption, parameter shocks, partitions, resource shocks)",
+    },
+    DomainSection {
+        key: "contracts",
+        built_when: BuiltWhen::NonEmptyMapping,
+        what: "builds the contract market, which routes interactions through auction and fair-division contracts",
+    },
+    DomainSection {
+        key: "evo_game",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "builds the evolutionary-game handler",
+    },
+    DomainSection {
+        key: "resource_negotiation",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "builds the resource-negotiation handler",
+    },
+    DomainSection {
+        key: "tierra",
+        built_when: BuiltWhen::EnabledMapping,
+        what: "builds the Tierra artificial-life handler",
+    },
 ];
+
+pub(crate) fn domain_section(key: &str) -> Option<&'static DomainSection> {
+    DOMAIN_SECTIONS.iter().find(|d| d.key == key)
+}
 
 /// Sections found in reference scenario files that its loader never reads.
 pub(crate) const IGNORED_SECTIONS: &[&str] = &[

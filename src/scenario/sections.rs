@@ -6,8 +6,8 @@
 use super::coerce::{at_least, check_choice, coerce, coerce_checked, did_you_mean, Rule, Ty, UNIT};
 use super::load::Report;
 use super::params::ParamValue;
-use super::schema::{self, Field, Role};
-use super::yaml::Entry;
+use super::schema::{self, BuiltWhen, Field, Role};
+use super::yaml::{Entry, Node, Value};
 use super::{GovernanceConfig, NetworkConfig, OutputsConfig, Semantics, SimulationConfig};
 
 /// Validates and stores one key through its table row. Returns false when
@@ -33,8 +33,8 @@ pub(super) fn apply_field<T>(
         Role::Read { lever } => match coerce_checked(field.ty, field.rule, &entry.value) {
             Ok(ParamValue::Bool(true)) => {
                 if let Some(lever) = lever {
-                    let why = format!("the {lever} lever is not modelled by this engine; ignored");
-                    report.warn(entry.key_line, path, why);
+                    let what = format!("switches on the reference's {lever} lever");
+                    report.unmodelled(entry.key_line, path, what);
                 }
             }
             Ok(_) => {}
@@ -327,11 +327,12 @@ pub(super) fn outputs(entries: &[Entry], out: &mut OutputsConfig, report: &mut R
             "event_log" => &mut out.event_log,
             "metrics_csv" => &mut out.metrics_csv,
             "graph_memory_path" => {
-                report.warn(
-                    e.key_line,
-                    &path,
-                    "the cross-run memory store is not modelled; ignored",
-                );
+                if !e.value.is_null()
+                    && coerce(Ty::Str, &e.value).is_ok_and(|v| !v.to_string().is_empty())
+                {
+                    let what = "loads trust priors saved by earlier runs from this store and saves this run's";
+                    report.unmodelled(e.key_line, &path, what);
+                }
                 continue;
             }
             key => {
@@ -353,5 +354,66 @@ pub(super) fn outputs(entries: &[Entry], out: &mut OutputsConfig, report: &mut R
                 None
             }
         };
+    }
+}
+
+/// A domain section: refused (the fidelity guard) when the reference would
+/// build its module from this value, otherwise ignored with a note.
+pub(super) fn domain(e: &Entry, report: &mut Report) {
+    let Some(section) = schema::domain_section(&e.key) else {
+        return;
+    };
+    let key = e.key.as_str();
+    let entries = match &e.value.value {
+        Value::Null => return,
+        Value::Map(entries) if entries.is_empty() => return,
+        Value::Seq(items) if items.is_empty() => return,
+        Value::Str(s) if s.is_empty() => return,
+        Value::Map(entries) => entries,
+        _ => {
+            let got = e.value.describe();
+            let why = format!("must be a mapping (the reference fails on {got})");
+            report.error(e.value.line, key, why);
+            return;
+        }
+    };
+    let is_false = |node: &Node| node.value == Value::Bool(false);
+    let truthy = |node: &Node| match &node.value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Int(i) => *i != 0,
+        Value::Float(x) => *x != 0.0,
+        Value::Str(s) => !s.is_empty(),
+        Value::Seq(items) => !items.is_empty(),
+        Value::Map(entries) => !entries.is_empty(),
+    };
+    let enabled = get(entries, "enabled");
+    let built = match section.built_when {
+        BuiltWhen::EnabledMapping => !enabled.is_some_and(|e| is_false(&e.value)),
+        BuiltWhen::NonEmptyMapping => true,
+        BuiltWhen::ListedModes(modes) => match enabled.map(|e| &e.value.value) {
+            Some(Value::Seq(items)) => items
+                .iter()
+                .any(|i| matches!(&i.value, Value::Str(s) if modes.contains(&s.as_str()))),
+            // A string is searched for the mode names as substrings, as
+            // Python's `in` does.
+            Some(Value::Str(s)) => modes.iter().any(|m| s.contains(m)),
+            _ => false,
+        },
+        BuiltWhen::AnySubEnabled(subs) => subs.iter().any(|sub| {
+            get(entries, sub)
+                .and_then(|s| s.value.entries())
+                .and_then(|s| get(s, "enabled"))
+                .is_some_and(|e| truthy(&e.value))
+        }),
+    };
+    if built {
+        report.unmodelled(e.key_line, key, section.what);
+    } else {
+        report.warn(
+            e.key_line,
+            key,
+            "switched off: the reference builds nothing from it; ignored",
+        );
     }
 }

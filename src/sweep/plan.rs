@@ -35,6 +35,9 @@ pub struct BaseScenario {
     pub scenario_id: String,
     /// sha256 of the file's bytes.
     pub sha256: String,
+    /// Keys it sets that the reference reads and this engine does not model
+    /// (only with `allow_unmodelled`; see `Scenario::unmodelled`).
+    pub unmodelled: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +87,16 @@ impl SweepPlan {
         }
     }
 
+    /// `exact` when every base is modelled in full, else `partial`
+    /// (bases loaded with `allow_unmodelled` that set unmodelled keys).
+    pub fn fidelity(&self) -> &'static str {
+        if self.bases.iter().all(|b| b.unmodelled.is_empty()) {
+            "exact"
+        } else {
+            "partial"
+        }
+    }
+
     /// Configurations per base scenario.
     pub fn configs_per_base(&self) -> usize {
         self.configs.len() / self.bases.len().max(1)
@@ -110,8 +123,12 @@ impl SweepPlan {
     }
 }
 
-/// Load the bases (paths relative to `spec_dir`) and build the plan.
-pub fn resolve(spec: SweepSpec, spec_dir: &Path) -> Result<SweepPlan, SpecError> {
+/// Load the bases (paths relative to `spec_dir`) with `load` and build the plan.
+pub fn resolve(
+    spec: SweepSpec,
+    spec_dir: &Path,
+    load: LoadOptions,
+) -> Result<SweepPlan, SpecError> {
     let mut loaded = Vec::with_capacity(spec.bases.len());
     let mut warnings = Vec::new();
     for rel in &spec.bases {
@@ -121,13 +138,19 @@ pub fn resolve(spec: SweepSpec, spec_dir: &Path) -> Result<SweepPlan, SpecError>
         })?;
         let text = String::from_utf8(bytes.clone())
             .map_err(|_| spec.bases_error(format!("{} is not UTF-8 text", path.display())))?;
-        let l = scenario::load_str(&text, &path.display().to_string(), LoadOptions::default())
+        let l = scenario::load_str(&text, &path.display().to_string(), load)
             .map_err(|e| spec.bases_error(format!("base scenario is invalid: {e}")))?;
         warnings.extend(l.warnings.into_iter().map(|w| w.message));
+        warnings.extend(
+            l.unmodelled
+                .into_iter()
+                .map(|w| format!("{} (run anyway: --allow-unmodelled)", w.message)),
+        );
         let base = BaseScenario {
             path: rel.clone(),
             scenario_id: l.scenario.scenario_id.clone(),
             sha256: key::sha256_hex(&bytes),
+            unmodelled: l.scenario.unmodelled.clone(),
         };
         loaded.push((base, l.scenario));
     }

@@ -21,7 +21,7 @@ use crate::output::parquet::ParquetFile;
 use crate::scenario::params::{ParamKind, ParamValue};
 
 /// Bump when a column is added, removed, renamed or retyped.
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 /// Rows per row group (the unit that is held in memory before writing).
 pub const RUNS_ROW_GROUP: usize = 1024;
 pub const EPOCHS_ROW_GROUP: usize = 8192;
@@ -192,7 +192,7 @@ pub fn metric_columns(plan: &SweepPlan, table: Table) -> Vec<(&'static str, ColT
 }
 
 /// All columns of `table`, in order: identity, parameters, metrics, and
-/// (runs only) status, error, wall_time_s.
+/// (runs only) fidelity, status, error, wall_time_s.
 pub fn columns(plan: &SweepPlan, table: Table) -> Vec<(String, ColType)> {
     let mut cols: Vec<(String, ColType)> =
         IDENTITY.iter().map(|(n, t)| (n.to_string(), *t)).collect();
@@ -203,6 +203,7 @@ pub fn columns(plan: &SweepPlan, table: Table) -> Vec<(String, ColType)> {
             .map(|(n, t)| (n.to_string(), t)),
     );
     if table == Table::Runs {
+        cols.push(("fidelity".into(), ColType::Str));
         cols.push(("status".into(), ColType::Str));
         cols.push(("error".into(), ColType::Str));
         cols.push(("wall_time_s".into(), ColType::Float));
@@ -252,6 +253,20 @@ pub fn metadata(plan: &SweepPlan, table: Table) -> Vec<(String, String)> {
             json(plan.bases.iter().map(|b| b.sha256.clone()).collect()),
         ),
         ("bases", json(bases.into())),
+        ("fidelity", plan.fidelity().to_string()),
+        (
+            "unmodelled",
+            json(
+                plan.bases
+                    .iter()
+                    .map(|b| (b.path.clone(), b.unmodelled.clone().into()))
+                    .filter(|(_, v): &(String, serde_json::Value)| {
+                        v.as_array().is_some_and(|a| !a.is_empty())
+                    })
+                    .collect::<serde_json::Map<_, _>>()
+                    .into(),
+            ),
+        ),
         ("seeds", json(plan.spec.seeds.clone().into())),
         (
             "param_columns",
@@ -469,12 +484,14 @@ impl TableSink {
         match self.table {
             Table::Runs => {
                 self.identity(plan, run);
+                let fidelity = plan.configs[run.config].scenario.fidelity();
                 let w = &mut self.writer;
                 match &rows.error {
                     None => {
                         for v in &rows.run {
                             w.push(metric_cell(*v));
                         }
+                        w.push(Cell::Str(fidelity));
                         w.push(Cell::Str("ok"));
                         w.push(Cell::Null);
                     }
@@ -482,6 +499,7 @@ impl TableSink {
                         for _ in 0..self.n_metrics {
                             w.push(Cell::Null);
                         }
+                        w.push(Cell::Str(fidelity));
                         w.push(Cell::Str("failed"));
                         w.push(Cell::Str(msg));
                     }

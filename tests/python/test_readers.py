@@ -117,7 +117,9 @@ def test_metadata_is_readable_in_every_reader(grid):
         path = grid / f"{table}.parquet"
         m = meta(path)
         assert m["swarm_sweep.table"] == table
-        assert m["swarm_sweep.schema_version"] == "1"
+        assert m["swarm_sweep.schema_version"] == "2"
+        assert m["swarm_sweep.fidelity"] == "exact"
+        assert json.loads(m["swarm_sweep.unmodelled"]) == {}
         assert m["swarm_sweep.name"] == "notebook_grid"
         assert m["swarm_sweep.spec_yaml"] == spec_text
         assert m["swarm_sweep.spec_sha256"] == sha256(GRID_SPEC)
