@@ -374,7 +374,7 @@ fn ignored_keys_warn_and_strict_mode_rejects_them() {
         name,
         6,
         "governance.sybil_detection_enabled",
-        "read by the reference but not modelled here: switches on the reference's sybil detection lever",
+        "read by the reference but not modelled here: the sybil detection lever clusters agents",
     );
     assert_eq!(m.lines().count(), 2, "the key and the hint: {m}");
     assert!(m.ends_with("--allow-unmodelled runs it anyway and marks the results partial"));

@@ -12,17 +12,34 @@ use swarm_sweep::metrics::{MetricValue, COLLUSION_COLUMNS, SECURITY_COLUMNS};
 use swarm_sweep::scenario::{load_file, LoadOptions};
 use swarm_sweep::sim;
 
-/// Compare one scenario against its goldens; returns the number of epochs compared.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Compare one of scenarios/ against its goldens; returns the number of epochs compared.
 fn check(scenario_id: &str) -> usize {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let golden_path = root.join(format!("tests/data/parity/{scenario_id}.json"));
-    let text = std::fs::read_to_string(&golden_path).expect("golden file");
+    let golden = root().join(format!("tests/data/parity/{scenario_id}.json"));
+    let scenario = root().join(format!("scenarios/{scenario_id}.yaml"));
+    compare(&scenario, &golden).unwrap_or_else(|failures| {
+        panic!(
+            "{} seed(s) diverge:\n{}",
+            failures.len(),
+            failures.join("\n")
+        )
+    })
+}
+
+/// Compare `scenario` against the goldens in `golden_path`: the number of
+/// epochs compared, or one message per diverging seed.
+fn compare(scenario_path: &Path, golden_path: &Path) -> Result<usize, Vec<String>> {
+    let text = std::fs::read_to_string(golden_path).expect("golden file");
     let golden: Value = serde_json::from_str(&text).expect("golden JSON");
-    let loaded = load_file(
-        &root.join(format!("scenarios/{scenario_id}.yaml")),
-        LoadOptions::default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let scenario_id = golden["scenario_id"]
+        .as_str()
+        .expect("scenario_id")
+        .to_string();
+    let loaded = load_file(scenario_path, LoadOptions::default())
+        .map_err(|e| vec![format!("{scenario_id}: {e}")])?;
     let mut scenario = loaded.scenario;
     let seeds = golden["seeds"].as_object().expect("seeds map");
     let mut compared = 0;
@@ -71,13 +88,53 @@ fn check(scenario_id: &str) -> usize {
             compared += 1;
         }
     }
+    if failures.is_empty() {
+        Ok(compared)
+    } else {
+        Err(failures)
+    }
+}
+
+/// SWARM's own scenario library (../shared/reference-library): every file
+/// with goldens in tests/data/library/ (written by scripts/parity/coverage.sh
+/// from the reference) matches on every stored seed.
+#[test]
+fn library_files_match_reference_exactly() {
+    let library = root().join("../shared/reference-library");
+    if !library.is_dir() {
+        eprintln!(
+            "skipped: {} is absent (the library parity test needs SWARM's scenario library)",
+            library.display()
+        );
+        return;
+    }
+    let mut goldens: Vec<_> = std::fs::read_dir(root().join("tests/data/library"))
+        .expect("tests/data/library")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    goldens.sort();
+    assert!(!goldens.is_empty(), "no library goldens");
+    let mut failures = Vec::new();
+    let mut epochs = 0;
+    for golden in &goldens {
+        let text = std::fs::read_to_string(golden).unwrap();
+        let rel = serde_json::from_str::<Value>(&text).unwrap()["scenario_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        match compare(&library.join(&rel), golden) {
+            Ok(n) => epochs += n,
+            Err(f) => failures.extend(f),
+        }
+    }
     assert!(
         failures.is_empty(),
         "{} seed(s) diverge:\n{}",
         failures.len(),
         failures.join("\n")
     );
-    compared
+    eprintln!("{} library files, {epochs} epochs compared", goldens.len());
 }
 
 #[test]

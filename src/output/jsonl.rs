@@ -173,9 +173,13 @@ impl<W: Write> JsonlEvents<W> {
 impl<W: Write> EventSink for JsonlEvents<W> {
     fn event(&mut self, event: &Event<'_>) {
         match *event {
-            Event::AgentCreated { agent, kind, name } => {
+            Event::AgentCreated {
+                agent,
+                archetype,
+                name,
+            } => {
                 let payload = Obj::default()
-                    .str("agent_type", kind.as_str())
+                    .str("agent_type", archetype.as_str())
                     .str("name", name)
                     .raw("roles", "[]")
                     .finish();

@@ -4,10 +4,11 @@
 
 use super::coerce::{coerce, coerce_checked, did_you_mean, nearest, Ty, COUNT};
 use super::load::Report;
-use super::schema::{self, AGENT_SPEC_KEYS, REFERENCE_AGENT_TYPES, SPECIAL_AGENT_SPEC_KEYS};
+use super::schema::{self, Field, AGENT_SPEC_KEYS, REFERENCE_AGENT_TYPES, SPECIAL_AGENT_SPEC_KEYS};
 use super::sections::apply_field;
 use super::yaml::{Entry, Node, Value};
 use super::{AgentConfig, AgentKind, AgentSpec};
+use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 
 pub(super) fn read(e: &Entry, report: &mut Report) -> Vec<AgentSpec> {
     let items = match &e.value.value {
@@ -108,7 +109,7 @@ fn agent_kind(e: &Entry, path: &str, report: &mut Report) -> Option<AgentKind> {
 }
 
 fn unsupported_type(name: &str) -> String {
-    let core: Vec<&str> = AgentKind::ALL.into_iter().map(AgentKind::as_str).collect();
+    let core: Vec<&str> = AgentKind::ALL.iter().map(|k| k.as_str()).collect();
     let mut message = format!(
         "agent type '{name}' is not supported by this engine (supported: {})",
         core.join(", ")
@@ -137,49 +138,53 @@ fn read_config(e: &Entry, config: &mut AgentConfig, path: &str, report: &mut Rep
     for item in entries {
         let key = item.key.as_str();
         let key_path = format!("{path}.{key}");
-        let known = match config {
-            AgentConfig::Honest(c) => apply_field(report, schema::HONEST, c, key, &key_path, item),
-            AgentConfig::Opportunistic(c) => {
-                apply_field(report, schema::OPPORTUNISTIC, c, key, &key_path, item)
-            }
-            AgentConfig::Deceptive(c) => {
-                apply_field(report, schema::DECEPTIVE, c, key, &key_path, item)
-            }
-            AgentConfig::Adversarial(c) => {
-                apply_field(report, schema::ADVERSARIAL, c, key, &key_path, item)
-            }
-        };
+        let known = config.visit_mut(ApplyYaml {
+            report,
+            key,
+            path: &key_path,
+            entry: item,
+        });
         if !known {
             report.warn(
                 item.key_line,
                 &key_path,
-                unknown_config_key(kind_of(config), key),
+                unknown_config_key(config.kind(), key),
             );
         }
     }
 }
 
-fn kind_of(config: &AgentConfig) -> AgentKind {
-    match config {
-        AgentConfig::Honest(_) => AgentKind::Honest,
-        AgentConfig::Opportunistic(_) => AgentKind::Opportunistic,
-        AgentConfig::Deceptive(_) => AgentKind::Deceptive,
-        AgentConfig::Adversarial(_) => AgentKind::Adversarial,
+/// Validates and stores one `config:` key through the type's table.
+struct ApplyYaml<'a> {
+    report: &'a mut Report,
+    key: &'a str,
+    path: &'a str,
+    entry: &'a Entry,
+}
+
+impl ConfigVisitorMut for ApplyYaml<'_> {
+    type Out = bool;
+    fn visit<T: 'static>(self, fields: &'static [Field<T>], config: &mut T) -> bool {
+        apply_field(self.report, fields, config, self.key, self.path, self.entry)
     }
 }
 
-fn config_keys(kind: AgentKind) -> Vec<&'static str> {
-    match kind {
-        AgentKind::Honest => schema::keys(schema::HONEST).collect(),
-        AgentKind::Opportunistic => schema::keys(schema::OPPORTUNISTIC).collect(),
-        AgentKind::Deceptive => schema::keys(schema::DECEPTIVE).collect(),
-        AgentKind::Adversarial => schema::keys(schema::ADVERSARIAL).collect(),
+/// The `config:` keys of agents of `kind`.
+pub(super) fn config_keys(kind: AgentKind) -> Vec<&'static str> {
+    struct Keys;
+    impl ConfigVisitor for Keys {
+        type Out = Vec<&'static str>;
+        fn visit<T: 'static>(self, fields: &'static [Field<T>], _: &T) -> Self::Out {
+            schema::keys(fields).collect()
+        }
     }
+    kind.visit_fields(Keys)
 }
 
 fn unknown_config_key(kind: AgentKind, key: &str) -> String {
     let owner = AgentKind::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .find(|k| config_keys(*k).contains(&key));
     match owner {
         Some(owner) => format!("a setting of {owner} agents, which {kind} agents ignore"),

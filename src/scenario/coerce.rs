@@ -8,7 +8,7 @@ use super::yaml::{format_float, Node, Value};
 
 /// The type a key takes.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Ty {
+pub enum Ty {
     Bool,
     Int,
     Float,
@@ -34,7 +34,7 @@ impl Ty {
 
 /// A constraint on a value that already has the right type.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Rule {
+pub enum Rule {
     Any,
     /// In `[lo, hi]`.
     Range(f64, f64),

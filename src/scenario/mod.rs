@@ -2,11 +2,11 @@
 //! diagnostics, and dotted-path parameters for sweeps.
 
 mod agents;
-mod coerce;
+pub(crate) mod coerce;
 mod load;
 mod model;
 pub mod params;
-mod schema;
+pub(crate) mod schema;
 mod sections;
 /// The YAML tree with lines, shared with the sweep spec reader.
 pub(crate) mod yaml;

@@ -40,35 +40,55 @@ impl Scenario {
     }
 }
 
-/// The four core scripted agent types.
+pub use crate::sim::agents::{AgentConfig, AgentKind};
+
+/// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural
+/// archetype an agent reports. It selects the observable profile of the
+/// interactions it initiates (simulation-model.md §8.1), is what other agents
+/// see as its type, and is the `agent_type` of the event log and console.
+/// Several YAML types share one archetype (an `ldt` agent reports `honest`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AgentKind {
+pub enum Archetype {
     Honest,
     Opportunistic,
     Deceptive,
     Adversarial,
+    Rlm,
+    Crewai,
+    Swarms,
+    Coding,
+    Tierra,
+    Cautious,
+    Collaborative,
+    Adaptive,
+    WorkRegime,
+    SelfModifying,
 }
 
-impl AgentKind {
-    pub const ALL: [AgentKind; 4] = [
-        AgentKind::Honest,
-        AgentKind::Opportunistic,
-        AgentKind::Deceptive,
-        AgentKind::Adversarial,
-    ];
-
-    /// The YAML `type:` string, also the agent-id prefix and `agent_type` value.
+impl Archetype {
     pub fn as_str(self) -> &'static str {
         match self {
-            AgentKind::Honest => "honest",
-            AgentKind::Opportunistic => "opportunistic",
-            AgentKind::Deceptive => "deceptive",
-            AgentKind::Adversarial => "adversarial",
+            Archetype::Honest => "honest",
+            Archetype::Opportunistic => "opportunistic",
+            Archetype::Deceptive => "deceptive",
+            Archetype::Adversarial => "adversarial",
+            Archetype::Rlm => "rlm",
+            Archetype::Crewai => "crewai",
+            Archetype::Swarms => "swarms",
+            Archetype::Coding => "coding",
+            Archetype::Tierra => "tierra",
+            Archetype::Cautious => "cautious",
+            Archetype::Collaborative => "collaborative",
+            Archetype::Adaptive => "adaptive",
+            Archetype::WorkRegime => "work_regime",
+            Archetype::SelfModifying => "self_modifying",
         }
     }
+}
 
-    pub fn parse(s: &str) -> Option<AgentKind> {
-        AgentKind::ALL.into_iter().find(|k| k.as_str() == s)
+impl fmt::Display for Archetype {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -85,111 +105,6 @@ pub struct AgentSpec {
     pub count: u32,
     pub name: Option<String>,
     pub config: AgentConfig,
-}
-
-/// Per-type behaviour parameters with the reference's defaults filled in.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AgentConfig {
-    Honest(HonestConfig),
-    Opportunistic(OpportunisticConfig),
-    Deceptive(DeceptiveConfig),
-    Adversarial(AdversarialConfig),
-}
-
-impl AgentConfig {
-    pub fn default_for(kind: AgentKind) -> AgentConfig {
-        match kind {
-            AgentKind::Honest => AgentConfig::Honest(HonestConfig::default()),
-            AgentKind::Opportunistic => AgentConfig::Opportunistic(OpportunisticConfig::default()),
-            AgentKind::Deceptive => AgentConfig::Deceptive(DeceptiveConfig::default()),
-            AgentKind::Adversarial => AgentConfig::Adversarial(AdversarialConfig::default()),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct HonestConfig {
-    pub acceptance_threshold: f64,
-    pub trust_weight: f64,
-    pub post_probability: f64,
-    pub vote_probability: f64,
-    pub interact_probability: f64,
-}
-
-impl Default for HonestConfig {
-    fn default() -> Self {
-        HonestConfig {
-            acceptance_threshold: 0.4,
-            trust_weight: 0.3,
-            post_probability: 0.3,
-            vote_probability: 0.5,
-            interact_probability: 0.4,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct OpportunisticConfig {
-    /// Parsed and ignored, as in the reference (§14.21).
-    pub payoff_threshold: f64,
-    pub risk_tolerance: f64,
-    pub post_probability: f64,
-    pub vote_probability: f64,
-    pub free_ride_probability: f64,
-}
-
-impl Default for OpportunisticConfig {
-    fn default() -> Self {
-        OpportunisticConfig {
-            payoff_threshold: 0.0,
-            risk_tolerance: 0.6,
-            post_probability: 0.4,
-            vote_probability: 0.6,
-            free_ride_probability: 0.3,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeceptiveConfig {
-    pub trust_building_phase: i64,
-    pub exploitation_threshold: f64,
-    pub facade_probability: f64,
-    pub post_probability: f64,
-}
-
-impl Default for DeceptiveConfig {
-    fn default() -> Self {
-        DeceptiveConfig {
-            trust_building_phase: 5,
-            exploitation_threshold: 0.7,
-            facade_probability: 0.8,
-            post_probability: 0.35,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct AdversarialConfig {
-    /// Parsed and ignored, as in the reference (§14.21).
-    pub aggression_level: f64,
-    /// Parsed and ignored, as in the reference (§14.21).
-    pub coordination_enabled: bool,
-    pub target_honest: bool,
-    pub post_probability: f64,
-    pub attack_probability: f64,
-}
-
-impl Default for AdversarialConfig {
-    fn default() -> Self {
-        AdversarialConfig {
-            aggression_level: 0.7,
-            coordination_enabled: true,
-            target_honest: true,
-            post_probability: 0.5,
-            attack_probability: 0.6,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

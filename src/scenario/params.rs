@@ -10,6 +10,7 @@ use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
 use super::schema::{self, Field, Role};
 use super::yaml::format_float;
 use super::{AgentConfig, AgentKind, Scenario};
+use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 
 /// A value a sweep assigns to a parameter path.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,7 +176,7 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
     modelled(&mut out, "payoff", schema::PAYOFF);
     modelled(&mut out, "simulation", schema::SIMULATION);
     modelled(&mut out, "rate_limits", schema::RATE_LIMITS);
-    for kind in AgentKind::ALL {
+    for &kind in AgentKind::ALL {
         if scenario.agents.iter().any(|s| s.kind == kind) {
             out.push(format!("agents.{kind}.count"));
             for key in agent_config_keys(kind) {
@@ -235,9 +236,9 @@ fn resolve_agent(scenario: &Scenario, rest: &str) -> Result<Target, Option<Strin
     let kind = AgentKind::parse(type_name).ok_or(None)?;
     if !scenario.agents.iter().any(|s| s.kind == kind) {
         let present: Vec<&str> = AgentKind::ALL
-            .into_iter()
-            .filter(|k| scenario.agents.iter().any(|s| s.kind == *k))
-            .map(AgentKind::as_str)
+            .iter()
+            .filter(|k| scenario.agents.iter().any(|s| s.kind == **k))
+            .map(|k| k.as_str())
             .collect();
         return Err(Some(format!(
             "the scenario has no '{kind}' agents (it has: {})",
@@ -266,50 +267,42 @@ fn set_field<T>(f: &Field<T>, target: &mut T, value: &ParamValue) {
 }
 
 fn agent_config_keys(kind: AgentKind) -> Vec<&'static str> {
-    match kind {
-        AgentKind::Honest => schema::keys(schema::HONEST).collect(),
-        AgentKind::Opportunistic => schema::keys(schema::OPPORTUNISTIC).collect(),
-        AgentKind::Deceptive => schema::keys(schema::DECEPTIVE).collect(),
-        AgentKind::Adversarial => schema::keys(schema::ADVERSARIAL).collect(),
-    }
+    super::agents::config_keys(kind)
 }
 
 fn agent_config_field(kind: AgentKind, key: &str) -> Option<(&'static str, Ty, Rule)> {
-    fn row<T>(table: &'static [Field<T>], key: &str) -> Option<(&'static str, Ty, Rule)> {
-        schema::find(table, key).map(|f| (f.key, f.ty, f.rule))
+    struct Row<'a>(&'a str);
+    impl ConfigVisitor for Row<'_> {
+        type Out = Option<(&'static str, Ty, Rule)>;
+        fn visit<T: 'static>(self, fields: &'static [Field<T>], _: &T) -> Self::Out {
+            schema::find(fields, self.0).map(|f| (f.key, f.ty, f.rule))
+        }
     }
-    match kind {
-        AgentKind::Honest => row(schema::HONEST, key),
-        AgentKind::Opportunistic => row(schema::OPPORTUNISTIC, key),
-        AgentKind::Deceptive => row(schema::DECEPTIVE, key),
-        AgentKind::Adversarial => row(schema::ADVERSARIAL, key),
-    }
+    kind.visit_fields(Row(key))
 }
 
 fn get_agent_config(config: &AgentConfig, key: &str) -> Option<ParamValue> {
-    fn get<T>(table: &'static [Field<T>], c: &T, key: &str) -> Option<ParamValue> {
-        get_field(schema::find(table, key)?, c)
+    struct Get<'a>(&'a str);
+    impl ConfigVisitor for Get<'_> {
+        type Out = Option<ParamValue>;
+        fn visit<T: 'static>(self, fields: &'static [Field<T>], c: &T) -> Self::Out {
+            get_field(schema::find(fields, self.0)?, c)
+        }
     }
-    match config {
-        AgentConfig::Honest(c) => get(schema::HONEST, c, key),
-        AgentConfig::Opportunistic(c) => get(schema::OPPORTUNISTIC, c, key),
-        AgentConfig::Deceptive(c) => get(schema::DECEPTIVE, c, key),
-        AgentConfig::Adversarial(c) => get(schema::ADVERSARIAL, c, key),
-    }
+    config.visit(Get(key))
 }
 
 fn set_agent_config(config: &mut AgentConfig, key: &str, value: &ParamValue) {
-    fn set<T>(table: &'static [Field<T>], c: &mut T, key: &str, value: &ParamValue) {
-        if let Some(f) = schema::find(table, key) {
-            set_field(f, c, value);
+    struct Set<'a>(&'a str, &'a ParamValue);
+    impl ConfigVisitorMut for Set<'_> {
+        type Out = ();
+        fn visit<T: 'static>(self, fields: &'static [Field<T>], c: &mut T) {
+            if let Some(f) = schema::find(fields, self.0) {
+                set_field(f, c, self.1);
+            }
         }
     }
-    match config {
-        AgentConfig::Honest(c) => set(schema::HONEST, c, key, value),
-        AgentConfig::Opportunistic(c) => set(schema::OPPORTUNISTIC, c, key, value),
-        AgentConfig::Deceptive(c) => set(schema::DECEPTIVE, c, key, value),
-        AgentConfig::Adversarial(c) => set(schema::ADVERSARIAL, c, key, value),
-    }
+    config.visit_mut(Set(key, value))
 }
 
 #[cfg(test)]

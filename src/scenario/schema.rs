@@ -5,20 +5,17 @@
 
 use super::coerce::{at_least, Rule, Ty, POSITIVE_COUNT, UNIT};
 use super::params::ParamValue;
-use super::{
-    AdversarialConfig, DeceptiveConfig, GovernanceConfig, HonestConfig, OpportunisticConfig,
-    PayoffConfig, RateLimits, ScheduleMode, SimulationConfig,
-};
+use super::{GovernanceConfig, PayoffConfig, RateLimits, ScheduleMode, SimulationConfig};
 
 /// One key of a section whose values land in a struct `T`.
-pub(crate) struct Field<T: 'static> {
+pub struct Field<T: 'static> {
     pub key: &'static str,
     pub ty: Ty,
     pub rule: Rule,
     pub role: Role<T>,
 }
 
-pub(crate) enum Role<T: 'static> {
+pub enum Role<T: 'static> {
     /// Read by the reference and modelled here.
     Modelled {
         get: fn(&T) -> ParamValue,
@@ -26,10 +23,35 @@ pub(crate) enum Role<T: 'static> {
         set: fn(&mut T, &ParamValue),
     },
     /// Read and validated by the reference, but not modelled here. `lever`
-    /// names the lever this flag switches on, if it is such a flag.
-    Read { lever: Option<&'static str> },
+    /// describes the lever this flag switches on, if it is such a flag.
+    Read { lever: Option<Lever> },
     /// Silently dropped by the reference's YAML loader, for this reason.
     Dropped(&'static str),
+}
+
+/// A reference lever this engine does not model, and when switching it on
+/// changes a run's results (derived from the reference's governance engine
+/// and the levers' hooks; A/B-checked on core-agent scenarios).
+#[derive(Clone, Copy)]
+pub struct Lever {
+    pub name: &'static str,
+    pub effect: LeverEffect,
+}
+
+#[derive(Clone, Copy)]
+pub enum LeverEffect {
+    /// Switched on, it changes results: what it does.
+    Always(&'static str),
+    /// Switched on, it changes results when `active` holds for the values of
+    /// these sibling `governance` keys (the reference's default when absent).
+    When {
+        what: &'static str,
+        settings: &'static [(&'static str, f64)],
+        active: fn(&[f64]) -> bool,
+    },
+    /// Switched on, it never acts in a run loaded from YAML whose agents are
+    /// of the types this engine models: why.
+    Inert(&'static str),
 }
 
 impl<T> Field<T> {
@@ -48,34 +70,36 @@ pub(crate) fn keys<T>(table: &'static [Field<T>]) -> impl Iterator<Item = &'stat
 
 macro_rules! modelled {
     ($name:ident, Bool) => {
-        Field {
+        $crate::scenario::schema::Field {
             key: stringify!($name),
-            ty: Ty::Bool,
-            rule: Rule::Any,
-            role: Role::Modelled {
-                get: |c| ParamValue::Bool(c.$name),
+            ty: $crate::scenario::coerce::Ty::Bool,
+            rule: $crate::scenario::coerce::Rule::Any,
+            role: $crate::scenario::schema::Role::Modelled {
+                get: |c| $crate::scenario::params::ParamValue::Bool(c.$name),
                 set: |c, v| c.$name = v.to_bool(),
             },
         }
     };
     ($name:ident, Float, $rule:expr) => {
-        Field {
+        $crate::scenario::schema::Field {
             key: stringify!($name),
-            ty: Ty::Float,
+            ty: $crate::scenario::coerce::Ty::Float,
             rule: $rule,
-            role: Role::Modelled {
-                get: |c| ParamValue::Float(c.$name),
+            role: $crate::scenario::schema::Role::Modelled {
+                get: |c| $crate::scenario::params::ParamValue::Float(c.$name),
                 set: |c, v| c.$name = v.to_f64(),
             },
         }
     };
     ($name:ident, Int, $rule:expr) => {
-        Field {
+        $crate::scenario::schema::Field {
             key: stringify!($name),
-            ty: Ty::Int,
+            ty: $crate::scenario::coerce::Ty::Int,
             rule: $rule,
-            role: Role::Modelled {
-                get: |c| ParamValue::Int(i64::from(c.$name)),
+            role: $crate::scenario::schema::Role::Modelled {
+                get: |c| {
+                    $crate::scenario::params::ParamValue::Int(::std::primitive::i64::from(c.$name))
+                },
                 set: |c, v| c.$name = v.int_into(),
             },
         }
@@ -84,23 +108,26 @@ macro_rules! modelled {
 
 macro_rules! read {
     ($name:ident, $ty:ident, $rule:expr) => {
-        Field {
+        $crate::scenario::schema::Field {
             key: stringify!($name),
-            ty: Ty::$ty,
+            ty: $crate::scenario::coerce::Ty::$ty,
             rule: $rule,
-            role: Role::Read { lever: None },
+            role: $crate::scenario::schema::Role::Read { lever: None },
         }
     };
 }
 
 macro_rules! lever {
-    ($name:ident, $lever:expr) => {
-        Field {
+    ($name:ident, $lever:expr, $effect:expr) => {
+        $crate::scenario::schema::Field {
             key: stringify!($name),
-            ty: Ty::Bool,
-            rule: Rule::Any,
-            role: Role::Read {
-                lever: Some($lever),
+            ty: $crate::scenario::coerce::Ty::Bool,
+            rule: $crate::scenario::coerce::Rule::Any,
+            role: $crate::scenario::schema::Role::Read {
+                lever: Some($crate::scenario::schema::Lever {
+                    name: $lever,
+                    effect: $effect,
+                }),
             },
         }
     };
@@ -114,14 +141,23 @@ macro_rules! dropped {
         )
     };
     ($name:ident, $why:expr) => {
-        Field {
+        $crate::scenario::schema::Field {
             key: stringify!($name),
-            ty: Ty::Str,
-            rule: Rule::Any,
-            role: Role::Dropped($why),
+            ty: $crate::scenario::coerce::Ty::Str,
+            rule: $crate::scenario::coerce::Rule::Any,
+            role: $crate::scenario::schema::Role::Dropped($why),
         }
     };
 }
+
+pub(crate) use modelled;
+
+const MOLTIPEDIA_ONLY: &str =
+    "it acts only on the metadata of the Moltipedia handler's own actions, which agent types this engine models never take";
+const MOLTBOOK_ONLY: &str =
+    "it reads Moltbook state that only the Moltbook handler and its agent types produce";
+const MEMORY_ONLY: &str =
+    "it acts only on the memory-tier handler's own actions, which agent types this engine models never take";
 
 /// The 165 `GovernanceConfig` fields in reference order: rows 1–40 are the
 /// core levers this engine models.
@@ -166,15 +202,47 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     modelled!(security_realtime_threshold, Float, UNIT),
     modelled!(security_realtime_rate, Float, Rule::NonNegative),
     modelled!(security_clear_history_on_epoch, Bool),
-    lever!(self_ensemble_enabled, "self-ensemble"),
+    lever!(
+        self_ensemble_enabled,
+        "self-ensemble",
+        LeverEffect::When {
+            what: "the orchestrator calls each agent's act() self_ensemble_samples times and takes the majority action, and charges accepted interactions a cost",
+            settings: &[("self_ensemble_samples", 5.0)],
+            active: |v| v[0] >= 2.0,
+        }
+    ),
     read!(self_ensemble_samples, Int, at_least(1)),
-    lever!(incoherence_breaker_enabled, "incoherence breaker"),
+    lever!(
+        incoherence_breaker_enabled,
+        "incoherence breaker",
+        LeverEffect::Always(
+            "freezes initiators whose last 10 interactions are too uncertain on average (1 - |2p - 1|)"
+        )
+    ),
     read!(incoherence_breaker_threshold, Float, UNIT),
-    lever!(decomposition_enabled, "decomposition"),
+    lever!(
+        decomposition_enabled,
+        "decomposition",
+        LeverEffect::Inert(
+            "its penalty needs an acceptance rate below 0.2, but the reference only records accepted initiations"
+        )
+    ),
     read!(decomposition_horizon_threshold, Int, at_least(1)),
-    lever!(incoherence_friction_enabled, "incoherence friction"),
+    lever!(
+        incoherence_friction_enabled,
+        "incoherence friction",
+        LeverEffect::When {
+            what: "charges accepted interactions rate * (1 - |2p - 1|) * (|tau| + 1), split like the tax",
+            settings: &[("incoherence_friction_rate", 0.05)],
+            active: |v| v[0] > 0.0,
+        }
+    ),
     read!(incoherence_friction_rate, Float, Rule::NonNegative),
-    lever!(adaptive_governance_enabled, "adaptive governance"),
+    lever!(
+        adaptive_governance_enabled,
+        "adaptive governance",
+        LeverEffect::Inert("its gating needs an incoherence forecaster that nothing sets")
+    ),
     read!(adaptive_incoherence_threshold, Float, UNIT),
     read!(adaptive_use_behavioral_features, Bool, Rule::Any),
     dropped!(adaptive_controller_enabled),
@@ -186,7 +254,13 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(adaptive_controller_require_human_review),
     dropped!(adaptive_controller_max_degradation_tolerance),
     dropped!(adaptive_controller_max_active_proposals),
-    lever!(sybil_detection_enabled, "sybil detection"),
+    lever!(
+        sybil_detection_enabled,
+        "sybil detection",
+        LeverEffect::Always(
+            "clusters agents by interaction-pattern similarity each epoch, penalises members' reputation and resources and blocks large clusters from acting"
+        )
+    ),
     read!(sybil_similarity_threshold, Float, UNIT),
     read!(sybil_penalty_multiplier, Float, Rule::NonNegative),
     read!(sybil_realtime_penalty, Bool, Rule::Any),
@@ -195,48 +269,103 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(transparency_enabled),
     dropped!(transparency_bonus_rate),
     dropped!(transparency_threshold_p),
-    lever!(council_lever_enabled, "council"),
+    lever!(
+        council_lever_enabled,
+        "council",
+        LeverEffect::Inert(
+            "it needs a council object, which the reference's scenario builder never passes"
+        )
+    ),
     read!(council_lever_review_probability, Float, UNIT),
     read!(council_lever_penalty_multiplier, Float, Rule::NonNegative),
     dropped!(moderator_enabled),
     dropped!(moderator_review_probability),
     dropped!(moderator_penalty_multiplier),
     dropped!(moderator_threshold_p),
-    lever!(moltipedia_pair_cap_enabled, "Moltipedia pair cap"),
+    lever!(
+        moltipedia_pair_cap_enabled,
+        "Moltipedia pair cap",
+        LeverEffect::Inert(MOLTIPEDIA_ONLY)
+    ),
     read!(moltipedia_pair_cap_max, Int, at_least(1)),
-    lever!(moltipedia_page_cooldown_enabled, "Moltipedia page cooldown"),
+    lever!(
+        moltipedia_page_cooldown_enabled,
+        "Moltipedia page cooldown",
+        LeverEffect::Inert(MOLTIPEDIA_ONLY)
+    ),
     read!(moltipedia_page_cooldown_steps, Int, at_least(0)),
-    lever!(moltipedia_daily_cap_enabled, "Moltipedia daily cap"),
+    lever!(
+        moltipedia_daily_cap_enabled,
+        "Moltipedia daily cap",
+        LeverEffect::Inert(MOLTIPEDIA_ONLY)
+    ),
     read!(moltipedia_daily_policy_fix_cap, Float, Rule::NonNegative),
-    lever!(moltipedia_no_self_fix, "Moltipedia no-self-fix"),
-    lever!(moltbook_rate_limit_enabled, "Moltbook rate limit"),
+    lever!(
+        moltipedia_no_self_fix,
+        "Moltipedia no-self-fix",
+        LeverEffect::Inert(MOLTIPEDIA_ONLY)
+    ),
+    lever!(
+        moltbook_rate_limit_enabled,
+        "Moltbook rate limit",
+        LeverEffect::Inert(MOLTBOOK_ONLY)
+    ),
     read!(moltbook_post_cooldown_steps, Int, at_least(0)),
     read!(moltbook_comment_cooldown_steps, Int, at_least(0)),
     read!(moltbook_daily_comment_cap, Int, at_least(0)),
     read!(moltbook_request_cap_per_step, Int, at_least(0)),
-    lever!(moltbook_challenge_enabled, "Moltbook challenge"),
+    lever!(
+        moltbook_challenge_enabled,
+        "Moltbook challenge",
+        LeverEffect::Inert(MOLTBOOK_ONLY)
+    ),
     read!(moltbook_challenge_difficulty, Float, UNIT),
     read!(moltbook_challenge_window_steps, Int, at_least(0)),
-    lever!(memory_promotion_gate_enabled, "memory promotion gate"),
+    lever!(
+        memory_promotion_gate_enabled,
+        "memory promotion gate",
+        LeverEffect::Inert(MEMORY_ONLY)
+    ),
     read!(memory_promotion_min_quality, Float, UNIT),
     read!(memory_promotion_min_verifications, Int, at_least(0)),
-    lever!(memory_write_rate_limit_enabled, "memory write rate limit"),
+    lever!(
+        memory_write_rate_limit_enabled,
+        "memory write rate limit",
+        LeverEffect::Inert(MEMORY_ONLY)
+    ),
     read!(memory_write_rate_limit_per_epoch, Int, at_least(0)),
     lever!(
         memory_cross_verification_enabled,
-        "memory cross-verification"
+        "memory cross-verification",
+        LeverEffect::Inert(MEMORY_ONLY)
     ),
     read!(memory_cross_verification_k, Int, at_least(1)),
-    lever!(memory_provenance_enabled, "memory provenance"),
+    lever!(
+        memory_provenance_enabled,
+        "memory provenance",
+        LeverEffect::Inert(MEMORY_ONLY)
+    ),
     read!(memory_provenance_revert_penalty, Float, Rule::NonNegative),
-    lever!(self_evolution_enabled, "self-evolution"),
+    lever!(
+        self_evolution_enabled,
+        "self-evolution",
+        LeverEffect::Inert(
+            "only the live-SWE bridge reads it, and the orchestrator never loads that bridge"
+        )
+    ),
     read!(self_evolution_max_growth_rate, Float, Rule::NonNegative),
     read!(self_evolution_max_tools, Int, at_least(1)),
     read!(self_evolution_block_self_mod, Bool, Rule::Any),
     read!(self_evolution_divergence_threshold, Float, UNIT),
     read!(self_evolution_tool_risk_threshold, Float, UNIT),
     read!(self_evolution_growth_freeze_duration, Int, at_least(1)),
-    lever!(self_modification_enabled, "self-modification"),
+    lever!(
+        self_modification_enabled,
+        "self-modification",
+        LeverEffect::Inert(
+            "it acts on self-modification proposals, which no agent type this engine models makes"
+        )
+    ),
     read!(self_modification_max_per_epoch, Int, at_least(1)),
     read!(self_modification_tau_min_low, Float, Rule::Any),
     read!(self_modification_tau_min_medium, Float, Rule::Any),
@@ -255,7 +384,18 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(loop_detector_replan_threshold),
     dropped!(loop_detector_freeze_threshold),
     dropped!(loop_detector_freeze_duration),
-    lever!(rbac_enabled, "RBAC"),
+    lever!(
+        rbac_enabled,
+        "RBAC",
+        LeverEffect::When {
+            what: "no agent has a role, so every finalized interaction is a permission violation: a cost and a reputation penalty",
+            settings: &[
+                ("rbac_violation_penalty", 0.5),
+                ("rbac_violation_reputation_penalty", -0.2),
+            ],
+            active: |v| v.iter().any(|&x| x != 0.0),
+        }
+    ),
     read!(rbac_violation_penalty, Float, Rule::NonNegative),
     read!(rbac_violation_reputation_penalty, Float, Rule::Any),
     read!(rbac_high_stakes_actions, StrList, Rule::Any),
@@ -270,7 +410,11 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(attestation_heartbeat_interval),
     dropped!(attestation_heartbeat_reputation_penalty),
     dropped!(attestation_heartbeat_reset_on_epoch),
-    lever!(hardware_trust_enabled, "hardware trust"),
+    lever!(
+        hardware_trust_enabled,
+        "hardware trust",
+        LeverEffect::Inert("it acts on halts, and nothing in the reference issues one")
+    ),
     read!(hardware_trust_propagation_enabled, Bool, Rule::Any),
     read!(hardware_trust_recovery_max_steps, Int, at_least(1)),
     dropped!(diversity_enabled),
@@ -283,7 +427,13 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(diversity_entropy_penalty_rate),
     dropped!(diversity_audit_cost),
     dropped!(diversity_correlation_window),
-    lever!(resample_enabled, "resample"),
+    lever!(
+        resample_enabled,
+        "resample",
+        LeverEffect::Always(
+            "makes agents whose reputation-derived suspicion reaches the threshold act again n_samples times, with costs, evidence, penalties and freezes"
+        )
+    ),
     read!(resample_suspicion_threshold, Float, UNIT),
     read!(resample_n_samples, Int, at_least(1)),
     read!(resample_trajectory_analysis, Bool, Rule::Any),
@@ -363,39 +513,6 @@ pub(crate) static SIMULATION: &[Field<SimulationConfig>] = &[
     },
     modelled!(observation_noise_probability, Float, UNIT),
     modelled!(observation_noise_std, Float, Rule::NonNegative),
-];
-
-// Per-type agent `config:` keys (simulation-model.md §7). The reference
-// checks none of them; probabilities outside [0, 1] are rejected here.
-pub(crate) static HONEST: &[Field<HonestConfig>] = &[
-    modelled!(acceptance_threshold, Float, Rule::Any),
-    modelled!(trust_weight, Float, Rule::Any),
-    modelled!(post_probability, Float, UNIT),
-    modelled!(vote_probability, Float, UNIT),
-    modelled!(interact_probability, Float, UNIT),
-];
-
-pub(crate) static OPPORTUNISTIC: &[Field<OpportunisticConfig>] = &[
-    modelled!(payoff_threshold, Float, Rule::Any),
-    modelled!(risk_tolerance, Float, UNIT),
-    modelled!(post_probability, Float, UNIT),
-    modelled!(vote_probability, Float, UNIT),
-    modelled!(free_ride_probability, Float, UNIT),
-];
-
-pub(crate) static DECEPTIVE: &[Field<DeceptiveConfig>] = &[
-    modelled!(trust_building_phase, Int, at_least(0)),
-    modelled!(exploitation_threshold, Float, Rule::Any),
-    modelled!(facade_probability, Float, UNIT),
-    modelled!(post_probability, Float, UNIT),
-];
-
-pub(crate) static ADVERSARIAL: &[Field<AdversarialConfig>] = &[
-    modelled!(aggression_level, Float, Rule::Any),
-    modelled!(coordination_enabled, Bool),
-    modelled!(target_honest, Bool),
-    modelled!(post_probability, Float, UNIT),
-    modelled!(attack_probability, Float, UNIT),
 ];
 
 /// Keys of one `agents:` entry.
@@ -484,112 +601,96 @@ pub(crate) const SECTIONS: &[&str] = &[
 pub(crate) enum BuiltWhen {
     /// A non-empty mapping whose `enabled` is not the boolean false.
     EnabledMapping,
-    /// Any non-empty mapping (no `enabled` switch).
+    /// Any non-empty mapping (`enabled` is not read).
     NonEmptyMapping,
-    /// `enabled:` lists at least one of these modes.
+    /// `enabled:` lists at least one of these modes (Python's `in`).
     ListedModes(&'static [&'static str]),
-    /// A non-empty mapping with at least one of these sub-sections
-    /// switched on (`<sub>.enabled` true).
+    /// A mapping with at least one of these sub-sections switched on
+    /// (`<sub>.enabled` truthy); the other sub-sections never act.
     AnySubEnabled(&'static [&'static str]),
+}
+
+/// What the module the reference builds does to a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SectionEffect {
+    /// It changes results: what it does (the fidelity guard refuses it).
+    Changes(&'static str),
+    /// It never changes the results of agents of the types this engine
+    /// models (it acts on its own agent types' actions): what it is.
+    OwnAgentsOnly(&'static str),
 }
 
 /// A top-level section the reference hands to a domain module.
 pub(crate) struct DomainSection {
     pub key: &'static str,
     pub built_when: BuiltWhen,
-    /// What the reference does with it, in one line.
-    pub what: &'static str,
+    pub effect: SectionEffect,
+}
+
+const fn changes(key: &'static str, built_when: BuiltWhen, what: &'static str) -> DomainSection {
+    DomainSection {
+        key,
+        built_when,
+        effect: SectionEffect::Changes(what),
+    }
+}
+
+const fn own_agents_only(key: &'static str, what: &'static str) -> DomainSection {
+    DomainSection {
+        key,
+        built_when: BuiltWhen::EnabledMapping,
+        effect: SectionEffect::OwnAgentsOnly(what),
+    }
 }
 
 /// Sections the reference hands to domain modules this engine does not
-/// model: a scenario for which the reference builds one is refused.
+/// model (A/B-checked with core agents: which of them change results).
 pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
-    DomainSection {
-        key: "dynamic_toxicity",
-        built_when: BuiltWhen::ListedModes(&["proxy_drift", "trust_erosion", "quality_contagion"]),
-        what: "adds feedback middleware (proxy calibration drift, trust erosion, quality contagion) that changes p and agent exits",
-    },
-    DomainSection {
-        key: "marketplace",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "builds the bounty marketplace and its handler (bounties, bids, escrow)",
-    },
-    DomainSection {
-        key: "moltipedia",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "builds the Moltipedia wiki handler",
-    },
-    DomainSection {
-        key: "moltbook",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "builds the Moltbook social-network handler",
-    },
-    DomainSection {
-        key: "memory_tiers",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "builds the tiered shared-memory handler",
-    },
-    DomainSection {
-        key: "scholar",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "builds the scholar (retrieval and synthesis) handler",
-    },
-    DomainSection {
-        key: "kernel_oracle",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "builds the kernel-oracle handler",
-    },
-    DomainSection {
-        key: "spawn",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "lets agents spawn child agents (spawn tree, costs, payoff attribution)",
-    },
-    DomainSection {
-        key: "rivals",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "builds the team-of-rivals handler",
-    },
-    DomainSection {
-        key: "awm",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "builds the agent-world-model handler",
-    },
-    DomainSection {
-        key: "letta",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "starts the Letta agent lifecycle manager",
-    },
-    DomainSection {
-        key: "perturbations",
-        built_when: BuiltWhen::AnySubEnabled(&[
+    changes(
+        "dynamic_toxicity",
+        BuiltWhen::ListedModes(&["proxy_drift", "trust_erosion", "quality_contagion"]),
+        "adds feedback middleware (proxy calibration drift, trust erosion, quality contagion) that changes p, trust and which agents act",
+    ),
+    changes(
+        "marketplace",
+        BuiltWhen::EnabledMapping,
+        "builds the bounty marketplace: posted bounties create tasks, bids and escrow",
+    ),
+    changes(
+        "perturbations",
+        BuiltWhen::AnySubEnabled(&[
             "agent_dropout",
-            "signal_corruption",
             "parameter_shocks",
-            "network_partition",
             "resource_shock",
+            "network_partition",
         ]),
-        what: "builds the perturbation engine (agent dropout, signal corruption, parameter shocks, partitions, resource shocks)",
-    },
-    DomainSection {
-        key: "contracts",
-        built_when: BuiltWhen::NonEmptyMapping,
-        what: "builds the contract market, which routes interactions through auction and fair-division contracts",
-    },
-    DomainSection {
-        key: "evo_game",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "builds the evolutionary-game handler",
-    },
-    DomainSection {
-        key: "resource_negotiation",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "builds the resource-negotiation handler",
-    },
-    DomainSection {
-        key: "tierra",
-        built_when: BuiltWhen::EnabledMapping,
-        what: "builds the Tierra artificial-life handler",
-    },
+        "builds the perturbation engine (agent dropout, parameter shocks, resource shocks, network partitions)",
+    ),
+    changes(
+        "contracts",
+        BuiltWhen::NonEmptyMapping,
+        "builds the contract market (even with enabled: false): interactions resolved at step end are routed through auction and fair-division contracts, with costs and reputation bonuses",
+    ),
+    changes(
+        "resource_negotiation",
+        BuiltWhen::EnabledMapping,
+        "builds the resource-negotiation handler, which shuffles the agents on the orchestrator's stream when it creates its games",
+    ),
+    changes(
+        "evo_game",
+        BuiltWhen::EnabledMapping,
+        "builds the evolutionary-game handler (it needs the optional gamescape package)",
+    ),
+    own_agents_only("moltipedia", "the Moltipedia wiki handler"),
+    own_agents_only("moltbook", "the Moltbook social-network handler"),
+    own_agents_only("memory_tiers", "the tiered shared-memory handler"),
+    own_agents_only("scholar", "the scholar (retrieval and synthesis) handler"),
+    own_agents_only("kernel_oracle", "the kernel-oracle handler"),
+    own_agents_only("spawn", "the spawn tree (core agents never spawn)"),
+    own_agents_only("rivals", "the team-of-rivals handler"),
+    own_agents_only("awm", "the agent-world-model handler"),
+    own_agents_only("letta", "the Letta lifecycle manager"),
+    own_agents_only("tierra", "the Tierra artificial-life handler"),
 ];
 
 pub(crate) fn domain_section(key: &str) -> Option<&'static DomainSection> {
@@ -721,10 +822,16 @@ mod tests {
         check(PAYOFF, &PayoffConfig::default());
         check(RATE_LIMITS, &RateLimits::default());
         check(SIMULATION, &SimulationConfig::default());
-        check(HONEST, &HonestConfig::default());
-        check(OPPORTUNISTIC, &OpportunisticConfig::default());
-        check(DECEPTIVE, &DeceptiveConfig::default());
-        check(ADVERSARIAL, &AdversarialConfig::default());
+        struct Defaults;
+        impl crate::sim::agents::ConfigVisitor for Defaults {
+            type Out = ();
+            fn visit<T: 'static>(self, fields: &'static [Field<T>], config: &T) {
+                check(fields, config);
+            }
+        }
+        for kind in crate::scenario::AgentKind::ALL {
+            kind.visit_fields(Defaults);
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::coerce::{at_least, check_choice, coerce, coerce_checked, did_you_mean, Rule, Ty, UNIT};
 use super::load::Report;
 use super::params::ParamValue;
-use super::schema::{self, BuiltWhen, Field, Role};
+use super::schema::{self, BuiltWhen, Field, LeverEffect, Role, SectionEffect};
 use super::yaml::{Entry, Node, Value};
 use super::{GovernanceConfig, NetworkConfig, OutputsConfig, Semantics, SimulationConfig};
 
@@ -29,17 +29,13 @@ pub(super) fn apply_field<T>(
             Ok(value) => set(target, &value),
             Err(m) => report.error(entry.value.line, path, m),
         },
-        // The reference validates these, so a bad value is still an error.
-        Role::Read { lever } => match coerce_checked(field.ty, field.rule, &entry.value) {
-            Ok(ParamValue::Bool(true)) => {
-                if let Some(lever) = lever {
-                    let what = format!("switches on the reference's {lever} lever");
-                    report.unmodelled(entry.key_line, path, what);
-                }
+        // The reference validates these, so a bad value is still an error;
+        // levers are judged with their siblings (`governance_levers`).
+        Role::Read { .. } => {
+            if let Err(m) = coerce_checked(field.ty, field.rule, &entry.value) {
+                report.error(entry.value.line, path, m);
             }
-            Ok(_) => {}
-            Err(m) => report.error(entry.value.line, path, m),
-        },
+        }
     }
     true
 }
@@ -68,6 +64,7 @@ pub(super) fn table<T>(
 }
 
 pub(super) fn governance(entries: &[Entry], g: &mut GovernanceConfig, report: &mut Report) {
+    governance_levers(entries, report);
     for e in entries {
         let path = format!("governance.{}", e.key);
         let alias = schema::GOVERNANCE_ALIASES
@@ -84,6 +81,63 @@ pub(super) fn governance(entries: &[Entry], g: &mut GovernanceConfig, report: &m
             let aliases = schema::GOVERNANCE_ALIASES.iter().map(|(alias, _)| *alias);
             let candidates = schema::keys(schema::GOVERNANCE).chain(aliases);
             report.warn(e.key_line, &path, unknown_key(&e.key, candidates));
+        }
+    }
+}
+
+/// The fidelity guard for unmodelled levers switched on: refused when the
+/// lever then changes results (with its settings as given, or the
+/// reference's defaults), a warning when it cannot act.
+fn governance_levers(entries: &[Entry], report: &mut Report) {
+    let setting = |key: &str, default: f64| {
+        get(entries, key)
+            .and_then(|e| coerce(Ty::Float, &e.value).ok())
+            .map_or(default, |v| v.to_f64())
+    };
+    for e in entries {
+        let Some(Field {
+            role: Role::Read { lever: Some(lever) },
+            ty,
+            rule,
+            ..
+        }) = schema::find(schema::GOVERNANCE, &e.key)
+        else {
+            continue;
+        };
+        if coerce_checked(*ty, *rule, &e.value) != Ok(ParamValue::Bool(true)) {
+            continue;
+        }
+        let path = format!("governance.{}", e.key);
+        let name = lever.name;
+        match lever.effect {
+            LeverEffect::Always(what) => {
+                report.unmodelled(e.key_line, &path, format!("the {name} lever {what}"));
+            }
+            LeverEffect::When {
+                what,
+                settings,
+                active,
+            } => {
+                let values: Vec<f64> = settings.iter().map(|(k, d)| setting(k, *d)).collect();
+                if active(&values) {
+                    report.unmodelled(e.key_line, &path, format!("the {name} lever {what}"));
+                } else {
+                    let why = format!(
+                        "the {name} lever cannot act with {}; ignored",
+                        settings
+                            .iter()
+                            .zip(&values)
+                            .map(|((k, _), v)| format!("{k} = {v}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    report.warn(e.key_line, &path, why);
+                }
+            }
+            LeverEffect::Inert(why) => {
+                let why = format!("the reference's {name} lever never acts here: {why}; ignored");
+                report.warn(e.key_line, &path, why);
+            }
         }
     }
 }
@@ -327,9 +381,8 @@ pub(super) fn outputs(entries: &[Entry], out: &mut OutputsConfig, report: &mut R
             "event_log" => &mut out.event_log,
             "metrics_csv" => &mut out.metrics_csv,
             "graph_memory_path" => {
-                if !e.value.is_null()
-                    && coerce(Ty::Str, &e.value).is_ok_and(|v| !v.to_string().is_empty())
-                {
+                // Any non-null value, even "", switches the store on.
+                if !e.value.is_null() {
                     let what = "loads trust priors saved by earlier runs from this store and saves this run's";
                     report.unmodelled(e.key_line, &path, what);
                 }
@@ -391,14 +444,26 @@ pub(super) fn domain(e: &Entry, report: &mut Report) {
     let built = match section.built_when {
         BuiltWhen::EnabledMapping => !enabled.is_some_and(|e| is_false(&e.value)),
         BuiltWhen::NonEmptyMapping => true,
-        BuiltWhen::ListedModes(modes) => match enabled.map(|e| &e.value.value) {
-            Some(Value::Seq(items)) => items
+        BuiltWhen::ListedModes(modes) => match enabled.map(|e| &e.value) {
+            None => false,
+            Some(Node {
+                value: Value::Seq(items),
+                ..
+            }) => items
                 .iter()
                 .any(|i| matches!(&i.value, Value::Str(s) if modes.contains(&s.as_str()))),
             // A string is searched for the mode names as substrings, as
             // Python's `in` does.
-            Some(Value::Str(s)) => modes.iter().any(|m| s.contains(m)),
-            _ => false,
+            Some(Node {
+                value: Value::Str(s),
+                ..
+            }) => modes.iter().any(|m| s.contains(m)),
+            Some(node) => {
+                let got = node.describe();
+                let why = format!("must be a list of modes (the reference fails on {got})");
+                report.error(node.line, &format!("{key}.enabled"), why);
+                return;
+            }
         },
         BuiltWhen::AnySubEnabled(subs) => subs.iter().any(|sub| {
             get(entries, sub)
@@ -407,13 +472,111 @@ pub(super) fn domain(e: &Entry, report: &mut Report) {
                 .is_some_and(|e| truthy(&e.value))
         }),
     };
-    if built {
-        report.unmodelled(e.key_line, key, section.what);
-    } else {
-        report.warn(
-            e.key_line,
-            key,
-            "switched off: the reference builds nothing from it; ignored",
+    if !built {
+        let why = match section.built_when {
+            BuiltWhen::ListedModes(_) => "no mode listed under 'enabled': the reference adds nothing; ignored",
+            BuiltWhen::AnySubEnabled(_) => "no mechanism that can act is switched on: the reference's engine does nothing; ignored",
+            _ => "switched off: the reference builds nothing from it; ignored",
+        };
+        report.warn(e.key_line, key, why);
+        return;
+    }
+    match section.effect {
+        SectionEffect::Changes(what) => report.unmodelled(e.key_line, key, what),
+        SectionEffect::OwnAgentsOnly(what) => {
+            let why = format!(
+                "the reference builds {what}, which acts only on its own agent types' actions and never changes the results of the agent types this engine models; ignored"
+            );
+            report.warn(e.key_line, key, why);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::{load_str, LoadOptions};
+
+    /// The key paths the guard refuses in `body` (appended to a minimal
+    /// scenario), or the load error.
+    fn refused(body: &str) -> Result<Vec<String>, String> {
+        let text = format!("agents:\n  - type: honest\n{body}");
+        let opts = LoadOptions {
+            allow_unmodelled: true,
+            ..LoadOptions::default()
+        };
+        load_str(&text, "t.yaml", opts)
+            .map(|l| l.scenario.unmodelled)
+            .map_err(|e| e.message)
+    }
+
+    #[test]
+    fn levers_are_refused_only_when_they_can_act() {
+        let gov = |keys: &str| refused(&format!("governance:\n{keys}")).unwrap();
+        assert_eq!(
+            gov("  sybil_detection_enabled: true\n"),
+            ["governance.sybil_detection_enabled"]
         );
+        assert!(gov("  sybil_detection_enabled: false\n").is_empty());
+        // Needs at least two samples (the default is 5).
+        assert_eq!(gov("  self_ensemble_enabled: true\n").len(), 1);
+        assert!(gov("  self_ensemble_enabled: true\n  self_ensemble_samples: 1\n").is_empty());
+        assert!(
+            gov("  incoherence_friction_enabled: true\n  incoherence_friction_rate: 0\n")
+                .is_empty()
+        );
+        // RBAC penalises every interaction unless both penalties are zero.
+        assert_eq!(gov("  rbac_enabled: true\n").len(), 1);
+        let free = "  rbac_enabled: true\n  rbac_violation_penalty: 0\n  rbac_violation_reputation_penalty: 0.0\n";
+        assert!(gov(free).is_empty());
+        // Levers that never act in a YAML-loaded run only warn.
+        for inert in [
+            "council_lever_enabled",
+            "memory_provenance_enabled",
+            "self_evolution_enabled",
+            "moltbook_rate_limit_enabled",
+            "decomposition_enabled",
+        ] {
+            assert!(gov(&format!("  {inert}: true\n")).is_empty(), "{inert}");
+        }
+    }
+
+    #[test]
+    fn domain_sections_are_refused_when_the_reference_builds_something_that_acts() {
+        let refused = |body: &str| refused(body).unwrap();
+        assert_eq!(refused("contracts:\n  enabled: false\n"), ["contracts"]);
+        assert!(refused("marketplace:\n  enabled: false\n").is_empty());
+        assert_eq!(refused("marketplace:\n  enabled: 0\n"), ["marketplace"]);
+        assert_eq!(
+            refused("dynamic_toxicity:\n  enabled: [proxy_drift]\n"),
+            ["dynamic_toxicity"]
+        );
+        assert!(refused("dynamic_toxicity:\n  enabled: []\n").is_empty());
+        assert_eq!(
+            refused("dynamic_toxicity:\n  enabled: trust_erosion_and_more\n"),
+            ["dynamic_toxicity"]
+        );
+        // signal_corruption never acts in the reference.
+        assert!(refused("perturbations:\n  signal_corruption:\n    enabled: true\n").is_empty());
+        assert_eq!(
+            refused("perturbations:\n  resource_shock:\n    enabled: true\n"),
+            ["perturbations"]
+        );
+        // Handlers of other agent types' domains do not touch core agents.
+        assert!(refused("moltbook:\n  initial_posts: 3\n").is_empty());
+        assert_eq!(
+            refused("outputs:\n  graph_memory_path: \"\"\n"),
+            ["outputs.graph_memory_path"]
+        );
+    }
+
+    #[test]
+    fn values_the_reference_fails_on_are_errors() {
+        let e = refused("dynamic_toxicity:\n  enabled: true\n").unwrap_err();
+        assert!(
+            e.contains("dynamic_toxicity.enabled: must be a list of modes"),
+            "{e}"
+        );
+        let e = refused("contracts: yes\n").unwrap_err();
+        assert!(e.contains("contracts: must be a mapping"), "{e}");
     }
 }

@@ -3,7 +3,7 @@
 //! built, so the hot path pays nothing when nobody listens.
 
 use crate::metrics::EpochMetrics;
-use crate::scenario::AgentKind;
+use crate::scenario::Archetype;
 
 /// Why a reputation changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ impl ReputationReason {
 pub enum Event<'a> {
     AgentCreated {
         agent: usize,
-        kind: AgentKind,
+        archetype: Archetype,
         name: &'a str,
     },
     SimulationStarted {

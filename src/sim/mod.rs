@@ -1,7 +1,7 @@
 //! The SWARM simulation core (simulation-model.md §2–§13): a pure function of
 //! (scenario, seed). No I/O, no globals, no clocks.
 
-mod agents;
+pub(crate) mod agents;
 pub mod events;
 mod feed;
 pub mod network;

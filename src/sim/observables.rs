@@ -3,7 +3,7 @@
 //! Formulas keep the reference's evaluation order for bit-exact results.
 
 use crate::rng::PyRandom;
-use crate::scenario::AgentKind;
+use crate::scenario::Archetype;
 
 /// Raw downstream signals of one interaction, already scaled by reputation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -15,37 +15,45 @@ pub struct Observables {
     pub engagement: f64,
 }
 
-/// Draw the base signals for an initiator of `kind` and scale them by its
-/// live reputation (§8.1).
+/// Draw the base signals for an initiator of archetype `archetype` and
+/// scale them by its live reputation (§8.1). Archetypes without a profile
+/// of their own draw the adversarial one (§14.18).
 pub fn generate(
     rng: &mut PyRandom,
-    kind: AgentKind,
+    archetype: Archetype,
     reputation: f64,
     accepted: bool,
 ) -> Observables {
-    let (mut tp, rework, rej, misuse, mut eng) = match kind {
-        AgentKind::Honest => (
+    let (mut tp, rework, rej, misuse, mut eng) = match archetype {
+        Archetype::Honest => (
             rng.uniform(0.3, 0.8),
             rng.randint(0, 1),
             0,
             0,
             rng.uniform(0.2, 0.6),
         ),
-        AgentKind::Opportunistic => (
+        Archetype::Opportunistic => (
             rng.uniform(0.1, 0.5),
             rng.randint(0, 2),
             rng.randint(0, 1),
             0,
             rng.uniform(-0.2, 0.3),
         ),
-        AgentKind::Deceptive => (
+        Archetype::Deceptive => (
             rng.uniform(0.2, 0.6),
             rng.randint(0, 2),
             rng.randint(0, 1),
             0,
             rng.uniform(0.0, 0.4),
         ),
-        AgentKind::Adversarial => (
+        Archetype::Rlm => (
+            rng.uniform(0.2, 0.7),
+            rng.randint(0, 2),
+            rng.randint(0, 1),
+            0,
+            rng.uniform(0.0, 0.5),
+        ),
+        _ => (
             rng.uniform(-0.3, 0.2),
             rng.randint(1, 3),
             rng.randint(1, 2),
@@ -145,7 +153,7 @@ mod tests {
     fn first_baseline_interaction_seed1() {
         // simulation-model.md §12.1: the first honest-initiated observables.
         let mut rng = PyRandom::new(1);
-        let o = generate(&mut rng, AgentKind::Honest, 0.0, true);
+        let o = generate(&mut rng, Archetype::Honest, 0.0, true);
         assert_eq!(o.task_progress, 0.3671821220562006 * 0.75);
         assert_eq!(o.rework_count, 0);
         let p = soft_label(v_hat(&o));

@@ -12,7 +12,7 @@ use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance};
 use crate::metrics::{CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator};
 use crate::rng::{seed_cache, PyRandom};
-use crate::scenario::{AgentKind, Scenario, ScheduleMode};
+use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
 
 /// The orchestrator's stream in `World::rngs`.
 const ORCH: usize = 0;
@@ -51,6 +51,8 @@ pub(crate) struct World<'s, 'k> {
     step: u32,
     names: Vec<String>,
     kinds: Vec<AgentKind>,
+    /// Each agent's reference `AgentType` (what observables and other agents see).
+    archetypes: Vec<Archetype>,
     reputation: Vec<f64>,
     resources: Vec<f64>,
     stats: Vec<AgentStats>,
@@ -86,7 +88,7 @@ pub(crate) struct World<'s, 'k> {
 
 /// Agent ids in registration order: `<type>_<n>`, a 1-based counter per type.
 pub(crate) fn agent_ids(sc: &Scenario) -> Vec<String> {
-    let mut per_kind = [0u32; 4];
+    let mut per_kind = vec![0u32; AgentKind::ALL.len()];
     let mut ids = Vec::with_capacity(sc.agents.iter().map(|s| s.count as usize).sum());
     for spec in &sc.agents {
         for _ in 0..spec.count {
@@ -144,6 +146,7 @@ impl<'s, 'k> World<'s, 'k> {
             epoch: 0,
             step: 0,
             names,
+            archetypes: kinds.iter().map(|k| k.archetype()).collect(),
             kinds,
             reputation: vec![0.0; n],
             resources: vec![100.0; n],
@@ -191,7 +194,7 @@ impl<'s, 'k> World<'s, 'k> {
             for (i, name) in self.names.iter().enumerate() {
                 sink.event(&Event::AgentCreated {
                     agent: i,
-                    kind: self.kinds[i],
+                    archetype: self.archetypes[i],
                     name,
                 });
             }
@@ -401,7 +404,7 @@ impl<'s, 'k> World<'s, 'k> {
             } else {
                 &self.unfrozen
             },
-            kinds: &self.kinds,
+            archetypes: &self.archetypes,
             reputation,
             resources_of,
         };
@@ -556,7 +559,7 @@ impl<'s, 'k> World<'s, 'k> {
         let (init, cp) = (prop.initiator, prop.counterparty);
         let obs = observables::generate(
             &mut self.rngs[ORCH],
-            self.kinds[init],
+            self.archetypes[init],
             self.reputation[init],
             accepted,
         );

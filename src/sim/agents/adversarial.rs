@@ -1,22 +1,63 @@
 //! Adversarial agents (simulation-model.md §7.4).
 
-use super::{Action, InteractionType, Observation};
+use super::{Action, AgentType, Base, InteractionType, Observation};
 use crate::rng::PyRandom;
-use crate::scenario::{AdversarialConfig, AgentKind};
+use crate::scenario::coerce::{Rule, UNIT};
+use crate::scenario::schema::{modelled, Field};
+use crate::scenario::Archetype;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Parsed and ignored, as in the reference (§14.21).
+    pub aggression_level: f64,
+    /// Parsed and ignored, as in the reference (§14.21).
+    pub coordination_enabled: bool,
+    pub target_honest: bool,
+    pub post_probability: f64,
+    pub attack_probability: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            aggression_level: 0.7,
+            coordination_enabled: true,
+            target_honest: true,
+            post_probability: 0.5,
+            attack_probability: 0.6,
+        }
+    }
+}
+
+static FIELDS: &[Field<Config>] = &[
+    modelled!(aggression_level, Float, Rule::Any),
+    modelled!(coordination_enabled, Bool),
+    modelled!(target_honest, Bool),
+    modelled!(post_probability, Float, UNIT),
+    modelled!(attack_probability, Float, UNIT),
+];
 
 #[derive(Debug, Clone)]
-pub(crate) struct Adversarial {
-    cfg: AdversarialConfig,
+pub struct Adversarial {
+    cfg: Config,
     known_allies: Vec<bool>,
     target_list: Vec<bool>,
     attack_cooldown: i64,
     scratch: Vec<usize>,
 }
 
-impl Adversarial {
-    pub fn new(cfg: AdversarialConfig, n_agents: usize) -> Adversarial {
+impl AgentType for Adversarial {
+    type Config = Config;
+    const NAME: &'static str = "adversarial";
+    const ARCHETYPE: Archetype = Archetype::Adversarial;
+
+    fn fields() -> &'static [Field<Config>] {
+        FIELDS
+    }
+
+    fn new(cfg: &Config, n_agents: usize) -> Adversarial {
         Adversarial {
-            cfg,
+            cfg: cfg.clone(),
             known_allies: vec![false; n_agents],
             target_list: vec![false; n_agents],
             attack_cooldown: 0,
@@ -24,22 +65,18 @@ impl Adversarial {
         }
     }
 
-    fn is_friendly_or_target(&self, idx: usize) -> bool {
-        self.known_allies[idx] || self.target_list[idx]
-    }
-
-    pub fn act(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
+    fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
         if self.attack_cooldown > 0 {
             self.attack_cooldown -= 1;
         }
         for a in obs.visible() {
             if self.cfg.target_honest
-                && a.kind == AgentKind::Honest
+                && a.archetype == Archetype::Honest
                 && (a.resources > 50.0 || a.reputation > 0.0)
             {
                 self.target_list[a.idx] = true;
             }
-            if a.kind == AgentKind::Adversarial {
+            if a.archetype == Archetype::Adversarial {
                 self.known_allies[a.idx] = true;
             }
         }
@@ -88,6 +125,26 @@ impl Adversarial {
         Action::Noop
     }
 
+    fn accept(
+        &mut self,
+        rng: &mut PyRandom,
+        _base: &Base,
+        initiator: usize,
+        itype: InteractionType,
+    ) -> bool {
+        if self.is_friendly_or_target(initiator) || itype == InteractionType::Trade {
+            return true;
+        }
+        // Only collaborations reach here (trades are always accepted).
+        rng.random() < 0.3
+    }
+}
+
+impl Adversarial {
+    fn is_friendly_or_target(&self, idx: usize) -> bool {
+        self.known_allies[idx] || self.target_list[idx]
+    }
+
     fn collect_targets(&mut self, obs: &Observation) {
         self.scratch.clear();
         let targets = &self.target_list;
@@ -111,13 +168,5 @@ impl Adversarial {
             return Action::Post;
         }
         Action::Noop
-    }
-
-    pub fn accept(&mut self, rng: &mut PyRandom, initiator: usize, itype: InteractionType) -> bool {
-        if self.is_friendly_or_target(initiator) || itype == InteractionType::Trade {
-            return true;
-        }
-        // Only collaborations reach here (trades are always accepted).
-        rng.random() < 0.3
     }
 }

@@ -1,13 +1,41 @@
 //! Deceptive agents (simulation-model.md §7.3): a trust-building facade with
 //! an (in practice unreachable) exploitation mode.
 
-use super::{Action, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
-use crate::scenario::DeceptiveConfig;
+use crate::scenario::coerce::{at_least, Rule, UNIT};
+use crate::scenario::schema::{modelled, Field};
+use crate::scenario::Archetype;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub trust_building_phase: i64,
+    pub exploitation_threshold: f64,
+    pub facade_probability: f64,
+    pub post_probability: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            trust_building_phase: 5,
+            exploitation_threshold: 0.7,
+            facade_probability: 0.8,
+            post_probability: 0.35,
+        }
+    }
+}
+
+static FIELDS: &[Field<Config>] = &[
+    modelled!(trust_building_phase, Int, at_least(0)),
+    modelled!(exploitation_threshold, Float, Rule::Any),
+    modelled!(facade_probability, Float, UNIT),
+    modelled!(post_probability, Float, UNIT),
+];
 
 #[derive(Debug, Clone)]
-pub(crate) struct Deceptive {
-    cfg: DeceptiveConfig,
+pub struct Deceptive {
+    cfg: Config,
     /// Private trust per agent, absent = default of the reading site.
     trust_scores: Vec<Option<f64>>,
     /// Passive decisions per initiator.
@@ -19,10 +47,18 @@ pub(crate) struct Deceptive {
     scratch: Vec<usize>,
 }
 
-impl Deceptive {
-    pub fn new(cfg: DeceptiveConfig, n_agents: usize) -> Deceptive {
+impl AgentType for Deceptive {
+    type Config = Config;
+    const NAME: &'static str = "deceptive";
+    const ARCHETYPE: Archetype = Archetype::Deceptive;
+
+    fn fields() -> &'static [Field<Config>] {
+        FIELDS
+    }
+
+    fn new(cfg: &Config, n_agents: usize) -> Deceptive {
         Deceptive {
-            cfg,
+            cfg: cfg.clone(),
             trust_scores: vec![None; n_agents],
             interactions_with: vec![0; n_agents],
             n_trusted: 0,
@@ -31,7 +67,7 @@ impl Deceptive {
         }
     }
 
-    pub fn record_outcome(&mut self, o: Outcome) {
+    fn record_outcome(&mut self, o: Outcome) {
         if o.accepted {
             let thr = self.cfg.exploitation_threshold;
             let old = self.trust_scores[o.other];
@@ -42,24 +78,7 @@ impl Deceptive {
         }
     }
 
-    fn trust_or(&self, idx: usize, default: f64) -> f64 {
-        self.trust_scores[idx].unwrap_or(default)
-    }
-
-    fn should_exploit(&self) -> bool {
-        debug_assert_eq!(
-            self.n_trusted,
-            self.trust_scores
-                .iter()
-                .flatten()
-                .filter(|&&t| t > self.cfg.exploitation_threshold)
-                .count()
-        );
-        debug_assert_eq!(self.n_decisions, self.interactions_with.iter().sum::<i64>());
-        self.n_trusted >= 2 && self.n_decisions > 10
-    }
-
-    pub fn act(&mut self, rng: &mut PyRandom, _self_idx: usize, obs: &Observation) -> Action {
+    fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
         if let Some(p) = obs.first_pending {
             let c = self.interactions_with[p.initiator];
             let limit = if c < self.cfg.trust_building_phase {
@@ -93,6 +112,42 @@ impl Deceptive {
         self.facade(rng, obs)
     }
 
+    fn accept(
+        &mut self,
+        rng: &mut PyRandom,
+        _base: &Base,
+        initiator: usize,
+        _itype: InteractionType,
+    ) -> bool {
+        let c = self.interactions_with[initiator];
+        self.interactions_with[initiator] = c + 1;
+        self.n_decisions += 1;
+        if c < self.cfg.trust_building_phase {
+            rng.random() < self.cfg.facade_probability
+        } else {
+            self.trust_or(initiator, 0.5) > 0.6
+        }
+    }
+}
+
+impl Deceptive {
+    fn trust_or(&self, idx: usize, default: f64) -> f64 {
+        self.trust_scores[idx].unwrap_or(default)
+    }
+
+    fn should_exploit(&self) -> bool {
+        debug_assert_eq!(
+            self.n_trusted,
+            self.trust_scores
+                .iter()
+                .flatten()
+                .filter(|&&t| t > self.cfg.exploitation_threshold)
+                .count()
+        );
+        debug_assert_eq!(self.n_decisions, self.interactions_with.iter().sum::<i64>());
+        self.n_trusted >= 2 && self.n_decisions > 10
+    }
+
     fn facade(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
         if obs.can_post && rng.random() < self.cfg.post_probability {
             rng.choice_index(5);
@@ -120,16 +175,5 @@ impl Deceptive {
             };
         }
         Action::Noop
-    }
-
-    pub fn accept(&mut self, rng: &mut PyRandom, initiator: usize) -> bool {
-        let c = self.interactions_with[initiator];
-        self.interactions_with[initiator] = c + 1;
-        self.n_decisions += 1;
-        if c < self.cfg.trust_building_phase {
-            rng.random() < self.cfg.facade_probability
-        } else {
-            self.trust_or(initiator, 0.5) > 0.6
-        }
     }
 }

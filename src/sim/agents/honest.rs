@@ -1,30 +1,69 @@
 //! Honest agents (simulation-model.md §7.1).
 
-use super::{Action, InteractionType, Observation, TrustView, VoteMemory};
+use super::{Action, AgentType, Base, InteractionType, Observation, Outcome, VoteMemory};
 use crate::rng::PyRandom;
-use crate::scenario::HonestConfig;
+use crate::scenario::coerce::{Rule, UNIT};
+use crate::scenario::schema::{modelled, Field};
+use crate::scenario::Archetype;
 use crate::sim::feed::VISIBLE_POSTS;
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub acceptance_threshold: f64,
+    pub trust_weight: f64,
+    pub post_probability: f64,
+    pub vote_probability: f64,
+    pub interact_probability: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            acceptance_threshold: 0.4,
+            trust_weight: 0.3,
+            post_probability: 0.3,
+            vote_probability: 0.5,
+            interact_probability: 0.4,
+        }
+    }
+}
+
+static FIELDS: &[Field<Config>] = &[
+    modelled!(acceptance_threshold, Float, Rule::Any),
+    modelled!(trust_weight, Float, Rule::Any),
+    modelled!(post_probability, Float, UNIT),
+    modelled!(vote_probability, Float, UNIT),
+    modelled!(interact_probability, Float, UNIT),
+];
+
 #[derive(Debug, Clone)]
-pub(crate) struct Honest {
-    cfg: HonestConfig,
-    pub memory: VoteMemory,
+pub struct Honest {
+    cfg: Config,
+    memory: VoteMemory,
     /// Reused candidate buffer (no allocation per turn).
     ranked: Vec<(usize, f64)>,
 }
 
-impl Honest {
-    pub fn new(cfg: HonestConfig, n_agents: usize) -> Honest {
+impl AgentType for Honest {
+    type Config = Config;
+    const NAME: &'static str = "honest";
+    const ARCHETYPE: Archetype = Archetype::Honest;
+
+    fn fields() -> &'static [Field<Config>] {
+        FIELDS
+    }
+
+    fn new(cfg: &Config, n_agents: usize) -> Honest {
         Honest {
-            cfg,
+            cfg: cfg.clone(),
             memory: VoteMemory::default(),
             ranked: Vec::with_capacity(n_agents),
         }
     }
 
-    pub fn act(&mut self, rng: &mut PyRandom, trust: &TrustView, obs: &Observation) -> Action {
+    fn act(&mut self, rng: &mut PyRandom, base: &Base, obs: &Observation) -> Action {
         if let Some(p) = obs.first_pending {
-            return if trust.get(p.initiator) >= self.cfg.acceptance_threshold - 0.1 {
+            return if base.trust(p.initiator) >= self.cfg.acceptance_threshold - 0.1 {
                 Action::Accept(p.proposal_id)
             } else {
                 Action::Reject(p.proposal_id)
@@ -60,7 +99,7 @@ impl Honest {
             self.ranked.clear();
             self.ranked.extend(
                 obs.visible()
-                    .map(|a| (a.idx, trust.get(a.idx)))
+                    .map(|a| (a.idx, base.trust(a.idx)))
                     .filter(|&(_, t)| t >= 0.3),
             );
             if self.ranked.is_empty() {
@@ -77,14 +116,24 @@ impl Honest {
         Action::Noop
     }
 
-    pub fn accept(&self, trust: &TrustView, initiator: usize, itype: InteractionType) -> bool {
+    fn accept(
+        &mut self,
+        _rng: &mut PyRandom,
+        base: &Base,
+        initiator: usize,
+        itype: InteractionType,
+    ) -> bool {
         let mut threshold = self.cfg.acceptance_threshold;
         match itype {
             InteractionType::Collaboration => threshold -= 0.1,
             InteractionType::Trade => threshold += 0.1,
         }
         let w = self.cfg.trust_weight;
-        let score = trust.get(initiator) * w + 0.5 * (1.0 - w);
+        let score = base.trust(initiator) * w + 0.5 * (1.0 - w);
         score >= threshold
+    }
+
+    fn record_outcome(&mut self, _o: Outcome) {
+        self.memory.push_outcome();
     }
 }

@@ -1,18 +1,54 @@
-//! Agent minds: the private state and the two decision functions (active
-//! `act`, passive `accept`) of the four core scripted types
-//! (simulation-model.md §2.3 and §7). Every draw happens exactly where the
-//! reference draws, on the agent's own stream.
+//! Agent types: what an agent sees ([`Observation`]), what it may do
+//! ([`Action`]), the state every agent shares (the reference's `BaseAgent`:
+//! trust memory), and the [`AgentType`] trait that each type implements in
+//! one file of this folder (simulation-model.md §2.3 and §7). `registry.rs`
+//! lists the types; docs/extending.md shows how to add one. Every draw
+//! happens exactly where the reference draws, on the agent's own stream.
 
 mod adversarial;
 mod deceptive;
 mod honest;
 mod opportunistic;
+mod registry;
 
 use std::collections::VecDeque;
 
+pub use registry::{AgentConfig, AgentKind};
+pub(crate) use registry::{ConfigVisitor, ConfigVisitorMut, Policy};
+
 use super::feed::{Feed, VisiblePosts};
 use crate::rng::PyRandom;
-use crate::scenario::{AgentConfig, AgentKind};
+use crate::scenario::schema::Field;
+use crate::scenario::Archetype;
+
+/// One agent type of the reference (a class in its `AGENT_TYPES` registry):
+/// its YAML name, its archetype, its `config:` keys, and its behaviour.
+/// Implement it in one file and add one line to `registry.rs`.
+pub trait AgentType: Sized + Clone + std::fmt::Debug {
+    /// The agent's `config:` settings, with the reference's defaults.
+    type Config: Clone + std::fmt::Debug + PartialEq + Default + 'static;
+    /// The YAML `type:` (also the agent-id prefix).
+    const NAME: &'static str;
+    /// The reference's `AgentType` value the agent reports: its observable
+    /// profile, what others see as its type, the event log's `agent_type`.
+    const ARCHETYPE: Archetype;
+    /// Every `config:` key the reference reads, with type and range.
+    fn fields() -> &'static [Field<Self::Config>];
+    /// A fresh agent in a population of `n_agents`.
+    fn new(config: &Self::Config, n_agents: usize) -> Self;
+    /// The active decision on this agent's turn; `rng` is its own stream.
+    fn act(&mut self, rng: &mut PyRandom, base: &Base, obs: &Observation) -> Action;
+    /// The passive decision on a proposal still pending at the end of a step.
+    fn accept(
+        &mut self,
+        rng: &mut PyRandom,
+        base: &Base,
+        initiator: usize,
+        itype: InteractionType,
+    ) -> bool;
+    /// After the shared trust update of `update_from_outcome`.
+    fn record_outcome(&mut self, _o: Outcome) {}
+}
 
 /// Interaction types the core agents propose (they never propose the
 /// reference's `reply` or `vote` interaction types).
@@ -42,7 +78,7 @@ pub struct PendingView {
 #[derive(Debug, Clone, Copy)]
 pub struct VisibleAgent {
     pub idx: usize,
-    pub kind: AgentKind,
+    pub archetype: Archetype,
     pub reputation: f64,
     pub resources: f64,
 }
@@ -61,7 +97,7 @@ pub struct Observation<'a> {
     /// [`Observation::visible`] skips it); with a network only the
     /// observer's neighbours.
     pub unfrozen: &'a [usize],
-    pub kinds: &'a [AgentKind],
+    pub archetypes: &'a [Archetype],
     /// Reputation and resources as the observer sees them (live values, or
     /// noised copies with observation noise on). Nothing changes between
     /// building an observation and acting on it, so live reads equal the
@@ -98,7 +134,7 @@ impl Observation<'_> {
             .filter(move |&&i| i != self.me)
             .map(move |&i| VisibleAgent {
                 idx: i,
-                kind: self.kinds[i],
+                archetype: self.archetypes[i],
                 reputation: self.reputation[i],
                 resources: self.resources_of[i],
             })
@@ -135,18 +171,26 @@ const MAX_HISTORY: usize = 500;
 /// (the streams are seeded side by side and never moved).
 #[derive(Debug, Clone)]
 pub struct Mind {
-    pub idx: usize,
-    /// `counterparty_memory`: trust per agent, absent = 0.5.
-    trust: Vec<Option<f64>>,
+    base: Base,
     policy: Policy,
 }
 
+/// The state every reference agent has (`BaseAgent`): its index and its
+/// trust in every other agent (`counterparty_memory`).
 #[derive(Debug, Clone)]
-enum Policy {
-    Honest(honest::Honest),
-    Opportunistic(opportunistic::Opportunistic),
-    Deceptive(deceptive::Deceptive),
-    Adversarial(adversarial::Adversarial),
+pub struct Base {
+    pub idx: usize,
+    /// Trust per agent, absent = 0.5.
+    trust: Vec<Option<f64>>,
+}
+
+impl Base {
+    /// `compute_counterparty_trust`: the live EMA value or 0.5. The
+    /// reference's history bootstrap is unreachable (any outcome creates
+    /// the memory entry).
+    pub fn trust(&self, other: usize) -> f64 {
+        self.trust[other].unwrap_or(0.5)
+    }
 }
 
 /// A finalized interaction as an agent's memory sees it.
@@ -159,74 +203,34 @@ pub struct Outcome {
 
 impl Mind {
     pub fn new(idx: usize, n_agents: usize, config: &AgentConfig) -> Mind {
-        let policy = match config {
-            AgentConfig::Honest(c) => Policy::Honest(honest::Honest::new(c.clone(), n_agents)),
-            AgentConfig::Opportunistic(c) => {
-                Policy::Opportunistic(opportunistic::Opportunistic::new(c.clone(), n_agents))
-            }
-            AgentConfig::Deceptive(c) => {
-                Policy::Deceptive(deceptive::Deceptive::new(c.clone(), n_agents))
-            }
-            AgentConfig::Adversarial(c) => {
-                Policy::Adversarial(adversarial::Adversarial::new(c.clone(), n_agents))
-            }
-        };
         Mind {
-            idx,
-            trust: vec![None; n_agents],
-            policy,
+            base: Base {
+                idx,
+                trust: vec![None; n_agents],
+            },
+            policy: Policy::new(config, n_agents),
         }
     }
 
     /// The active decision on this agent's turn; `rng` is the agent's stream.
     pub fn act(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
-        let Mind { trust, policy, idx } = self;
-        let view = TrustView(trust);
-        match policy {
-            Policy::Honest(h) => h.act(rng, &view, obs),
-            Policy::Opportunistic(o) => o.act(rng, obs),
-            Policy::Deceptive(d) => d.act(rng, *idx, obs),
-            Policy::Adversarial(a) => a.act(rng, obs),
-        }
+        self.policy.act(rng, &self.base, obs)
     }
 
     /// The passive decision on a proposal still pending at step end.
     pub fn accept(&mut self, rng: &mut PyRandom, initiator: usize, itype: InteractionType) -> bool {
-        let Mind { trust, policy, .. } = self;
-        let view = TrustView(trust);
-        match policy {
-            Policy::Honest(h) => h.accept(&view, initiator, itype),
-            Policy::Opportunistic(o) => o.accept(rng, initiator),
-            Policy::Deceptive(d) => d.accept(rng, initiator),
-            Policy::Adversarial(a) => a.accept(rng, initiator, itype),
-        }
+        self.policy.accept(rng, &self.base, initiator, itype)
     }
 
     /// `update_from_outcome`, for both parties of every finalized interaction.
     pub fn record_outcome(&mut self, o: Outcome) {
-        let current = self.trust[o.other].unwrap_or(0.5);
-        self.trust[o.other] = Some(if o.accepted {
+        let current = self.base.trust(o.other);
+        self.base.trust[o.other] = Some(if o.accepted {
             current * (1.0 - 0.3) + o.p * 0.3
         } else {
             current * (1.0 - 0.1) + 0.5 * 0.1
         });
-        match &mut self.policy {
-            Policy::Honest(h) => h.memory.push_outcome(),
-            Policy::Opportunistic(op) => op.push_history(o),
-            Policy::Deceptive(d) => d.record_outcome(o),
-            Policy::Adversarial(_) => {}
-        }
-    }
-}
-
-/// Read access to the agent's trust memory (`compute_counterparty_trust`):
-/// the live EMA value or 0.5. The reference's history bootstrap is
-/// unreachable (any outcome creates the memory entry).
-pub(crate) struct TrustView<'a>(&'a [Option<f64>]);
-
-impl TrustView<'_> {
-    pub fn get(&self, other: usize) -> f64 {
-        self.0[other].unwrap_or(0.5)
+        self.policy.record_outcome(o);
     }
 }
 

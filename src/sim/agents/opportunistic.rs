@@ -1,30 +1,70 @@
 //! Opportunistic agents (simulation-model.md §7.2).
 
-use super::{Action, History, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, History, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
-use crate::scenario::OpportunisticConfig;
+use crate::scenario::coerce::{Rule, UNIT};
+use crate::scenario::schema::{modelled, Field};
+use crate::scenario::Archetype;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Parsed and ignored, as in the reference (§14.21).
+    pub payoff_threshold: f64,
+    pub risk_tolerance: f64,
+    pub post_probability: f64,
+    pub vote_probability: f64,
+    pub free_ride_probability: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            payoff_threshold: 0.0,
+            risk_tolerance: 0.6,
+            post_probability: 0.4,
+            vote_probability: 0.6,
+            free_ride_probability: 0.3,
+        }
+    }
+}
+
+static FIELDS: &[Field<Config>] = &[
+    modelled!(payoff_threshold, Float, Rule::Any),
+    modelled!(risk_tolerance, Float, UNIT),
+    modelled!(post_probability, Float, UNIT),
+    modelled!(vote_probability, Float, UNIT),
+    modelled!(free_ride_probability, Float, UNIT),
+];
 
 #[derive(Debug, Clone)]
-pub(crate) struct Opportunistic {
-    cfg: OpportunisticConfig,
+pub struct Opportunistic {
+    cfg: Config,
     history: History,
     scratch: Vec<usize>,
 }
 
-impl Opportunistic {
-    pub fn new(cfg: OpportunisticConfig, n_agents: usize) -> Opportunistic {
+impl AgentType for Opportunistic {
+    type Config = Config;
+    const NAME: &'static str = "opportunistic";
+    const ARCHETYPE: Archetype = Archetype::Opportunistic;
+
+    fn fields() -> &'static [Field<Config>] {
+        FIELDS
+    }
+
+    fn new(cfg: &Config, n_agents: usize) -> Opportunistic {
         Opportunistic {
-            cfg,
+            cfg: cfg.clone(),
             history: History::default(),
             scratch: Vec::with_capacity(n_agents),
         }
     }
 
-    pub fn push_history(&mut self, o: Outcome) {
+    fn record_outcome(&mut self, o: Outcome) {
         self.history.push(o.other, o.p);
     }
 
-    pub fn act(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
+    fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
         if let Some(p) = obs.first_pending {
             // offered_transfer is always 0 for core proposals (§14.32).
             let known_good = obs
@@ -65,7 +105,13 @@ impl Opportunistic {
         Action::Noop
     }
 
-    pub fn accept(&mut self, rng: &mut PyRandom, initiator: usize) -> bool {
+    fn accept(
+        &mut self,
+        rng: &mut PyRandom,
+        _base: &Base,
+        initiator: usize,
+        _itype: InteractionType,
+    ) -> bool {
         match self.history.mean_p_with(initiator) {
             Some(mean_p) => mean_p > 0.5,
             None => rng.random() < self.cfg.risk_tolerance,

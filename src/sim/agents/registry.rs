@@ -1,0 +1,143 @@
+//! The agent types this engine models: one line each. The macro derives
+//! everything that must know every type — the [`AgentKind`] enum (YAML
+//! names), the [`AgentConfig`] enum (their `config:` settings) and the
+//! policy enum the run loop dispatches on — so adding a type is one file
+//! plus one line here, and the compiler checks the rest.
+
+use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
+use crate::rng::PyRandom;
+use crate::scenario::schema::Field;
+use crate::scenario::Archetype;
+
+/// Works on one type's `config:` table and settings, whatever the type.
+pub(crate) trait ConfigVisitor {
+    type Out;
+    fn visit<T: 'static>(self, fields: &'static [Field<T>], config: &T) -> Self::Out;
+}
+
+/// [`ConfigVisitor`] with write access to the settings.
+pub(crate) trait ConfigVisitorMut {
+    type Out;
+    fn visit<T: 'static>(self, fields: &'static [Field<T>], config: &mut T) -> Self::Out;
+}
+
+macro_rules! agent_types {
+    ($($variant:ident => $ty:ty),* $(,)?) => {
+        /// An agent type this engine models: the YAML `type:` of an
+        /// `agents:` entry.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum AgentKind {
+            $($variant),*
+        }
+
+        impl AgentKind {
+            /// Every modelled type, in registry order.
+            pub const ALL: &'static [AgentKind] = &[$(AgentKind::$variant),*];
+
+            /// The YAML `type:` string, also the agent-id prefix.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(AgentKind::$variant => <$ty as AgentType>::NAME),*
+                }
+            }
+
+            /// The reference's `AgentType` value of agents of this type.
+            pub fn archetype(self) -> Archetype {
+                match self {
+                    $(AgentKind::$variant => <$ty as AgentType>::ARCHETYPE),*
+                }
+            }
+
+            pub fn parse(s: &str) -> Option<AgentKind> {
+                AgentKind::ALL.iter().copied().find(|k| k.as_str() == s)
+            }
+
+            /// The type's `config:` settings with the reference's defaults.
+            pub fn default_config(self) -> AgentConfig {
+                match self {
+                    $(AgentKind::$variant => AgentConfig::$variant(Default::default())),*
+                }
+            }
+
+            /// Run `v` on the type's `config:` table (with default settings).
+            pub(crate) fn visit_fields<V: ConfigVisitor>(self, v: V) -> V::Out {
+                self.default_config().visit(v)
+            }
+        }
+
+        /// Per-type `config:` settings with the reference's defaults filled in.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum AgentConfig {
+            $($variant(<$ty as AgentType>::Config)),*
+        }
+
+        impl AgentConfig {
+            pub fn default_for(kind: AgentKind) -> AgentConfig {
+                kind.default_config()
+            }
+
+            pub fn kind(&self) -> AgentKind {
+                match self {
+                    $(AgentConfig::$variant(_) => AgentKind::$variant),*
+                }
+            }
+
+            pub(crate) fn visit<V: ConfigVisitor>(&self, v: V) -> V::Out {
+                match self {
+                    $(AgentConfig::$variant(c) => v.visit(<$ty as AgentType>::fields(), c)),*
+                }
+            }
+
+            pub(crate) fn visit_mut<V: ConfigVisitorMut>(&mut self, v: V) -> V::Out {
+                match self {
+                    $(AgentConfig::$variant(c) => v.visit(<$ty as AgentType>::fields(), c)),*
+                }
+            }
+        }
+
+        /// One agent's type-specific state and decision rules.
+        #[derive(Debug, Clone)]
+        pub(crate) enum Policy {
+            $($variant($ty)),*
+        }
+
+        impl Policy {
+            pub fn new(config: &AgentConfig, n_agents: usize) -> Policy {
+                match config {
+                    $(AgentConfig::$variant(c) => Policy::$variant(<$ty>::new(c, n_agents))),*
+                }
+            }
+
+            pub fn act(&mut self, rng: &mut PyRandom, base: &Base, obs: &Observation) -> Action {
+                match self {
+                    $(Policy::$variant(p) => p.act(rng, base, obs)),*
+                }
+            }
+
+            pub fn accept(
+                &mut self,
+                rng: &mut PyRandom,
+                base: &Base,
+                initiator: usize,
+                itype: InteractionType,
+            ) -> bool {
+                match self {
+                    $(Policy::$variant(p) => p.accept(rng, base, initiator, itype)),*
+                }
+            }
+
+            pub fn record_outcome(&mut self, o: Outcome) {
+                match self {
+                    $(Policy::$variant(p) => p.record_outcome(o)),*
+                }
+            }
+        }
+    };
+}
+
+agent_types! {
+    Honest => super::honest::Honest,
+    Opportunistic => super::opportunistic::Opportunistic,
+    Deceptive => super::deceptive::Deceptive,
+    Adversarial => super::adversarial::Adversarial,
+}
