@@ -633,11 +633,13 @@ impl<'s, 'k> World<'s, 'k> {
             other: cp,
             accepted,
             p,
+            payoff: payoff_a,
         });
         self.minds[cp].record_outcome(Outcome {
             other: init,
             accepted,
             p,
+            payoff: payoff_b,
         });
         self.acc.push(p, accepted, payoff_a, payoff_b, pay);
         self.emit(|_| Event::InteractionCompleted {

@@ -10,6 +10,8 @@ mod deceptive;
 mod honest;
 mod opportunistic;
 mod registry;
+#[cfg(test)]
+mod toy;
 
 use std::collections::VecDeque;
 
@@ -193,12 +195,16 @@ impl Base {
     }
 }
 
-/// A finalized interaction as an agent's memory sees it.
+/// A finalized interaction as an agent's memory sees it
+/// (`update_from_outcome`).
 #[derive(Debug, Clone, Copy)]
 pub struct Outcome {
     pub other: usize,
     pub accepted: bool,
     pub p: f64,
+    /// This agent's payoff from it, computed for rejected interactions too
+    /// (where it is never credited).
+    pub payoff: f64,
 }
 
 impl Mind {

@@ -22,29 +22,29 @@ pub(crate) trait ConfigVisitorMut {
 }
 
 macro_rules! agent_types {
-    ($($variant:ident => $ty:ty),* $(,)?) => {
+    ($($(#[$attr:meta])* $variant:ident => $ty:ty),* $(,)?) => {
         /// An agent type this engine models: the YAML `type:` of an
         /// `agents:` entry.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum AgentKind {
-            $($variant),*
+            $($(#[$attr])* $variant),*
         }
 
         impl AgentKind {
             /// Every modelled type, in registry order.
-            pub const ALL: &'static [AgentKind] = &[$(AgentKind::$variant),*];
+            pub const ALL: &'static [AgentKind] = &[$($(#[$attr])* AgentKind::$variant),*];
 
             /// The YAML `type:` string, also the agent-id prefix.
             pub fn as_str(self) -> &'static str {
                 match self {
-                    $(AgentKind::$variant => <$ty as AgentType>::NAME),*
+                    $($(#[$attr])* AgentKind::$variant => <$ty as AgentType>::NAME),*
                 }
             }
 
             /// The reference's `AgentType` value of agents of this type.
             pub fn archetype(self) -> Archetype {
                 match self {
-                    $(AgentKind::$variant => <$ty as AgentType>::ARCHETYPE),*
+                    $($(#[$attr])* AgentKind::$variant => <$ty as AgentType>::ARCHETYPE),*
                 }
             }
 
@@ -55,7 +55,7 @@ macro_rules! agent_types {
             /// The type's `config:` settings with the reference's defaults.
             pub fn default_config(self) -> AgentConfig {
                 match self {
-                    $(AgentKind::$variant => AgentConfig::$variant(Default::default())),*
+                    $($(#[$attr])* AgentKind::$variant => AgentConfig::$variant(Default::default())),*
                 }
             }
 
@@ -68,7 +68,7 @@ macro_rules! agent_types {
         /// Per-type `config:` settings with the reference's defaults filled in.
         #[derive(Debug, Clone, PartialEq)]
         pub enum AgentConfig {
-            $($variant(<$ty as AgentType>::Config)),*
+            $($(#[$attr])* $variant(<$ty as AgentType>::Config)),*
         }
 
         impl AgentConfig {
@@ -78,19 +78,19 @@ macro_rules! agent_types {
 
             pub fn kind(&self) -> AgentKind {
                 match self {
-                    $(AgentConfig::$variant(_) => AgentKind::$variant),*
+                    $($(#[$attr])* AgentConfig::$variant(_) => AgentKind::$variant),*
                 }
             }
 
             pub(crate) fn visit<V: ConfigVisitor>(&self, v: V) -> V::Out {
                 match self {
-                    $(AgentConfig::$variant(c) => v.visit(<$ty as AgentType>::fields(), c)),*
+                    $($(#[$attr])* AgentConfig::$variant(c) => v.visit(<$ty as AgentType>::fields(), c)),*
                 }
             }
 
             pub(crate) fn visit_mut<V: ConfigVisitorMut>(&mut self, v: V) -> V::Out {
                 match self {
-                    $(AgentConfig::$variant(c) => v.visit(<$ty as AgentType>::fields(), c)),*
+                    $($(#[$attr])* AgentConfig::$variant(c) => v.visit(<$ty as AgentType>::fields(), c)),*
                 }
             }
         }
@@ -98,19 +98,19 @@ macro_rules! agent_types {
         /// One agent's type-specific state and decision rules.
         #[derive(Debug, Clone)]
         pub(crate) enum Policy {
-            $($variant($ty)),*
+            $($(#[$attr])* $variant($ty)),*
         }
 
         impl Policy {
             pub fn new(config: &AgentConfig, n_agents: usize) -> Policy {
                 match config {
-                    $(AgentConfig::$variant(c) => Policy::$variant(<$ty>::new(c, n_agents))),*
+                    $($(#[$attr])* AgentConfig::$variant(c) => Policy::$variant(<$ty>::new(c, n_agents))),*
                 }
             }
 
             pub fn act(&mut self, rng: &mut PyRandom, base: &Base, obs: &Observation) -> Action {
                 match self {
-                    $(Policy::$variant(p) => p.act(rng, base, obs)),*
+                    $($(#[$attr])* Policy::$variant(p) => p.act(rng, base, obs)),*
                 }
             }
 
@@ -122,13 +122,13 @@ macro_rules! agent_types {
                 itype: InteractionType,
             ) -> bool {
                 match self {
-                    $(Policy::$variant(p) => p.accept(rng, base, initiator, itype)),*
+                    $($(#[$attr])* Policy::$variant(p) => p.accept(rng, base, initiator, itype)),*
                 }
             }
 
             pub fn record_outcome(&mut self, o: Outcome) {
                 match self {
-                    $(Policy::$variant(p) => p.record_outcome(o)),*
+                    $($(#[$attr])* Policy::$variant(p) => p.record_outcome(o)),*
                 }
             }
         }
@@ -140,4 +140,7 @@ agent_types! {
     Opportunistic => super::opportunistic::Opportunistic,
     Deceptive => super::deceptive::Deceptive,
     Adversarial => super::adversarial::Adversarial,
+    // docs/extending.md's example: a type that exists only in unit tests.
+    #[cfg(test)]
+    Toy => super::toy::Toy,
 }
