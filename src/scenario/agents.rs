@@ -115,7 +115,9 @@ fn unsupported_type(name: &str) -> String {
         core.join(", ")
     );
     if REFERENCE_AGENT_TYPES.contains(&name) {
-        message.push_str("; the reference has it, but this engine models only the core types");
+        message.push_str(
+            "; the reference has it, but this engine does not model it yet (docs/coverage.md)",
+        );
     } else if let Some(close) = nearest(name, core.iter().copied()) {
         message.push_str(&format!("; did you mean '{close}'?"));
     } else if let Some(close) = nearest(name, REFERENCE_AGENT_TYPES.iter().copied()) {
@@ -203,7 +205,7 @@ mod tests {
     #[test]
     fn unsupported_types_name_the_supported_ones_and_the_nearest() {
         let m = unsupported_type("honset");
-        assert!(m.starts_with("agent type 'honset' is not supported by this engine (supported: honest, opportunistic, deceptive, adversarial)"));
+        assert!(m.starts_with("agent type 'honset' is not supported by this engine (supported: honest, opportunistic, deceptive, adversarial"));
         assert!(m.ends_with("did you mean 'honest'?"), "{m}");
         assert!(unsupported_type("adaptive_adversary").contains("the reference has it"));
         assert!(unsupported_type("spam_bott").contains("nearest reference type is 'spam_bot'"));

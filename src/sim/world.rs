@@ -116,11 +116,12 @@ impl<'s, 'k> World<'s, 'k> {
         // Stream S for the orchestrator (and the audit lever), S + 1 + i for
         // agent i: seeded together.
         let seeds: Vec<i128> = (0..=n as i128).map(|i| seed + i).collect();
-        let rngs = seed_cache::seeded(&seeds);
+        let mut rngs = seed_cache::seeded(&seeds);
+        // Agents are built in registration order, each on its own stream.
         let minds = configs
             .iter()
             .enumerate()
-            .map(|(i, cfg)| Mind::new(i, n, cfg))
+            .map(|(i, cfg)| Mind::new(i, n, cfg, &mut rngs[i + 1]))
             .collect();
         let sim = &sc.simulation;
         // `_initialize_network`: the topology, then the collusion agent list.

@@ -55,7 +55,7 @@ impl AgentType for Adversarial {
         FIELDS
     }
 
-    fn new(cfg: &Config, n_agents: usize) -> Adversarial {
+    fn new(cfg: &Config, n_agents: usize, _rng: &mut PyRandom) -> Adversarial {
         Adversarial {
             cfg: cfg.clone(),
             known_allies: vec![false; n_agents],

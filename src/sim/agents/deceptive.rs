@@ -56,7 +56,7 @@ impl AgentType for Deceptive {
         FIELDS
     }
 
-    fn new(cfg: &Config, n_agents: usize) -> Deceptive {
+    fn new(cfg: &Config, n_agents: usize, _rng: &mut PyRandom) -> Deceptive {
         Deceptive {
             cfg: cfg.clone(),
             trust_scores: vec![None; n_agents],

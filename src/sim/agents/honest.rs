@@ -53,7 +53,7 @@ impl AgentType for Honest {
         FIELDS
     }
 
-    fn new(cfg: &Config, n_agents: usize) -> Honest {
+    fn new(cfg: &Config, n_agents: usize, _rng: &mut PyRandom) -> Honest {
         Honest {
             cfg: cfg.clone(),
             memory: VoteMemory::default(),

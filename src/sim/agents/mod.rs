@@ -36,8 +36,9 @@ pub trait AgentType: Sized + Clone + std::fmt::Debug {
     const ARCHETYPE: Archetype;
     /// Every `config:` key the reference reads, with type and range.
     fn fields() -> &'static [Field<Self::Config>];
-    /// A fresh agent in a population of `n_agents`.
-    fn new(config: &Self::Config, n_agents: usize) -> Self;
+    /// A fresh agent in a population of `n_agents`; `rng` is its own
+    /// stream, for types that draw in their constructor.
+    fn new(config: &Self::Config, n_agents: usize, rng: &mut PyRandom) -> Self;
     /// The active decision on this agent's turn; `rng` is its own stream.
     fn act(&mut self, rng: &mut PyRandom, base: &Base, obs: &Observation) -> Action;
     /// The passive decision on a proposal still pending at the end of a step.
@@ -208,13 +209,13 @@ pub struct Outcome {
 }
 
 impl Mind {
-    pub fn new(idx: usize, n_agents: usize, config: &AgentConfig) -> Mind {
+    pub fn new(idx: usize, n_agents: usize, config: &AgentConfig, rng: &mut PyRandom) -> Mind {
         Mind {
             base: Base {
                 idx,
                 trust: vec![None; n_agents],
             },
-            policy: Policy::new(config, n_agents),
+            policy: Policy::new(config, n_agents, rng),
         }
     }
 

@@ -52,7 +52,7 @@ impl AgentType for Opportunistic {
         FIELDS
     }
 
-    fn new(cfg: &Config, n_agents: usize) -> Opportunistic {
+    fn new(cfg: &Config, n_agents: usize, _rng: &mut PyRandom) -> Opportunistic {
         Opportunistic {
             cfg: cfg.clone(),
             history: History::default(),

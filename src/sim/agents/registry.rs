@@ -102,9 +102,9 @@ macro_rules! agent_types {
         }
 
         impl Policy {
-            pub fn new(config: &AgentConfig, n_agents: usize) -> Policy {
+            pub fn new(config: &AgentConfig, n_agents: usize, rng: &mut PyRandom) -> Policy {
                 match config {
-                    $($(#[$attr])* AgentConfig::$variant(c) => Policy::$variant(<$ty>::new(c, n_agents))),*
+                    $($(#[$attr])* AgentConfig::$variant(c) => Policy::$variant(<$ty>::new(c, n_agents, rng))),*
                 }
             }
 

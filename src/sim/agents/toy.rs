@@ -40,7 +40,7 @@ impl AgentType for Toy {
         FIELDS
     }
 
-    fn new(cfg: &Config, _n_agents: usize) -> Toy {
+    fn new(cfg: &Config, _n_agents: usize, _rng: &mut PyRandom) -> Toy {
         Toy { cfg: cfg.clone() }
     }
 
