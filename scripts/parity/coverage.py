@@ -26,6 +26,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # Floats must agree to this (the parity suite holds itself to exact equality).
 TOLERANCE = 1e-9
 # Seconds one file may take in the reference, per seed (plus a fixed start-up).
-SECONDS_PER_SEED = 600
+# Files with LLM agents stall on network retries offline; real runs of the
+# library take a few seconds.
+SECONDS_PER_SEED = 120
+# A reference child that uses no CPU this long is stalled.
+STALL_SECONDS = 20
 # Metric fields that both the goldens and `swarm run`'s metrics CSV carry.
 COMPARED = ("epoch", "total_interactions", "accepted_interactions", "total_posts",
             "total_votes", "toxicity_rate", "quality_gap", "avg_payoff", "total_welfare",
@@ -84,18 +89,46 @@ def offline_env():
     return env
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (Linux /proc), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def run_reference(path, seeds):
+    """Run the reference on `path` in a child process. A child that uses no
+    CPU for STALL_SECONDS is waiting on something that never comes offline
+    (LLM agents retrying a provider): that is the reference failing."""
     with tempfile.TemporaryDirectory(prefix="swarm-coverage-") as tmp:
         out = Path(tmp) / "result.json"
         cmd = [sys.executable, str(Path(__file__).resolve()), ",".join(map(str, seeds)),
                "--reference-child", str(path), "--child-out", str(out)]
-        try:
-            proc = subprocess.run(cmd, cwd=tmp, env=offline_env(), capture_output=True,
-                                  text=True, timeout=60 + SECONDS_PER_SEED * len(seeds))
-        except subprocess.TimeoutExpired:
-            return {"seeds": {}, "error": "timed out", "n_agents": None}
+        deadline = time.monotonic() + 60 + SECONDS_PER_SEED * len(seeds)
+        errors = Path(tmp) / "stderr.txt"
+        with open(errors, "w") as err, subprocess.Popen(
+                cmd, cwd=tmp, env=offline_env(), stdout=subprocess.DEVNULL, stderr=err) as proc:
+            last_cpu, last_change = None, time.monotonic()
+            verdict = None
+            while proc.poll() is None:
+                time.sleep(1)
+                now = time.monotonic()
+                cpu = cpu_seconds(proc.pid)
+                if cpu != last_cpu:
+                    last_cpu, last_change = cpu, now
+                if now - last_change > STALL_SECONDS:
+                    verdict = f"stalled (no CPU for {STALL_SECONDS} s: waiting on a network service)"
+                elif now > deadline:
+                    verdict = "timed out"
+                if verdict:
+                    proc.kill()
+                    proc.wait()
+                    return {"seeds": {}, "error": verdict, "n_agents": None}
+        stderr = errors.read_text(errors="replace")
         if not out.exists():
-            tail = (proc.stderr or "").strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
+            tail = stderr.strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
             return {"seeds": {}, "error": f"crashed: {tail[0][:200]}", "n_agents": None}
         return json.loads(out.read_text())
 
@@ -204,11 +237,12 @@ def first_difference(ours, theirs):
 # --------------------------------------------------------------------------
 
 def harness_digest():
-    """The reference harness's own code: a change to it invalidates the cache."""
+    """The code that produces reference results (generate_goldens.py and the
+    child process's entry point): a change to it invalidates the cache."""
+    import inspect
     here = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for name in ("coverage.py", "generate_goldens.py"):
-        h.update((here / name).read_bytes())
+    h = hashlib.sha256((here / "generate_goldens.py").read_bytes())
+    h.update(inspect.getsource(reference_child).encode())
     return h.hexdigest()
 
 
