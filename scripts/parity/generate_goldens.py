@@ -224,6 +224,10 @@ def run_attempt(path, seed):
         # of completed interactions are exactly those the metrics saw.
         if event.event_type != EventType.EPOCH_COMPLETED:
             return
+        # dynamic_toxicity's middlewares log EPOCH_COMPLETED events of their
+        # own (a `dynamic_toxicity_type` payload, before the metrics one).
+        if "dynamic_toxicity_type" in event.payload:
+            return
         # The metrics were computed over the state's list. Domain handlers
         # (scholar, marketplace, ...) finalize interactions without the
         # completion callback, so the state's list is the one to use; for the
