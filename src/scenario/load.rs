@@ -10,7 +10,7 @@ use super::coerce::{coerce, did_you_mean, Ty};
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
-use super::{agents, sections};
+use super::{agents, dynamic_toxicity, sections};
 use super::{
     GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits, Scenario, Semantics,
     SimulationConfig,
@@ -223,6 +223,7 @@ fn default_scenario() -> Scenario {
         payoff: PayoffConfig::default(),
         rate_limits: RateLimits::default(),
         network: None,
+        dynamic_toxicity: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),
@@ -289,6 +290,7 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                     sections::outputs(m, &mut s.outputs, report);
                 }
             }
+            "dynamic_toxicity" => s.dynamic_toxicity = dynamic_toxicity::read(e, report),
             "semantics" => {
                 if let Some(m) = section(e, report, true) {
                     sections::semantics(m, &mut s.semantics, report);

@@ -16,6 +16,9 @@ pub struct Scenario {
     pub payoff: PayoffConfig,
     pub rate_limits: RateLimits,
     pub network: Option<NetworkConfig>,
+    /// The `dynamic_toxicity` feedback loops; `None` when the reference
+    /// builds none.
+    pub dynamic_toxicity: Option<DynamicToxicityConfig>,
     /// Success criteria in file order (key, numeric value). Keys the
     /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
@@ -41,6 +44,7 @@ impl Scenario {
 }
 
 pub use crate::sim::agents::{AgentConfig, AgentKind};
+pub use crate::sim::dynamic_toxicity::Config as DynamicToxicityConfig;
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural
 /// archetype an agent reports. It selects the observable profile of the

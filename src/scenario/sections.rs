@@ -444,27 +444,6 @@ pub(super) fn domain(e: &Entry, report: &mut Report) {
     let built = match section.built_when {
         BuiltWhen::EnabledMapping => !enabled.is_some_and(|e| is_false(&e.value)),
         BuiltWhen::NonEmptyMapping => true,
-        BuiltWhen::ListedModes(modes) => match enabled.map(|e| &e.value) {
-            None => false,
-            Some(Node {
-                value: Value::Seq(items),
-                ..
-            }) => items
-                .iter()
-                .any(|i| matches!(&i.value, Value::Str(s) if modes.contains(&s.as_str()))),
-            // A string is searched for the mode names as substrings, as
-            // Python's `in` does.
-            Some(Node {
-                value: Value::Str(s),
-                ..
-            }) => modes.iter().any(|m| s.contains(m)),
-            Some(node) => {
-                let got = node.describe();
-                let why = format!("must be a list of modes (the reference fails on {got})");
-                report.error(node.line, &format!("{key}.enabled"), why);
-                return;
-            }
-        },
         BuiltWhen::AnySubEnabled(subs) => subs.iter().any(|sub| {
             get(entries, sub)
                 .and_then(|s| s.value.entries())
@@ -474,7 +453,6 @@ pub(super) fn domain(e: &Entry, report: &mut Report) {
     };
     if !built {
         let why = match section.built_when {
-            BuiltWhen::ListedModes(_) => "no mode listed under 'enabled': the reference adds nothing; ignored",
             BuiltWhen::AnySubEnabled(_) => "no mechanism that can act is switched on: the reference's engine does nothing; ignored",
             _ => "switched off: the reference builds nothing from it; ignored",
         };
@@ -546,15 +524,8 @@ mod tests {
         assert_eq!(refused("contracts:\n  enabled: false\n"), ["contracts"]);
         assert!(refused("marketplace:\n  enabled: false\n").is_empty());
         assert_eq!(refused("marketplace:\n  enabled: 0\n"), ["marketplace"]);
-        assert_eq!(
-            refused("dynamic_toxicity:\n  enabled: [proxy_drift]\n"),
-            ["dynamic_toxicity"]
-        );
-        assert!(refused("dynamic_toxicity:\n  enabled: []\n").is_empty());
-        assert_eq!(
-            refused("dynamic_toxicity:\n  enabled: trust_erosion_and_more\n"),
-            ["dynamic_toxicity"]
-        );
+        // Modelled now: never refused.
+        assert!(refused("dynamic_toxicity:\n  enabled: [proxy_drift]\n").is_empty());
         // signal_corruption never acts in the reference.
         assert!(refused("perturbations:\n  signal_corruption:\n    enabled: true\n").is_empty());
         assert_eq!(
@@ -571,11 +542,6 @@ mod tests {
 
     #[test]
     fn values_the_reference_fails_on_are_errors() {
-        let e = refused("dynamic_toxicity:\n  enabled: true\n").unwrap_err();
-        assert!(
-            e.contains("dynamic_toxicity.enabled: must be a list of modes"),
-            "{e}"
-        );
         let e = refused("contracts: yes\n").unwrap_err();
         assert!(e.contains("contracts: must be a mapping"), "{e}");
     }

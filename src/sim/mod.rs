@@ -2,6 +2,7 @@
 //! (scenario, seed). No I/O, no globals, no clocks.
 
 pub(crate) mod agents;
+pub mod dynamic_toxicity;
 pub mod events;
 mod feed;
 pub mod network;

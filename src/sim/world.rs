@@ -4,13 +4,16 @@
 //! observables, applies governance, pays out and updates memories (§9).
 
 use super::agents::{Action, InteractionType, Mind, Observation, Outcome, PendingView};
+use super::dynamic_toxicity::{DynamicToxicity, EpochEnd};
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
 use super::network::AgentNetwork;
 use super::observables;
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance};
-use crate::metrics::{CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator};
+use crate::metrics::{
+    CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator, SoftMetrics,
+};
 use crate::rng::{seed_cache, PyRandom};
 use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
 
@@ -72,6 +75,10 @@ pub(crate) struct World<'s, 'k> {
     network: Option<AgentNetwork>,
     /// The run's finalized interactions (the current epoch's are the tail).
     acc: SoftAccumulator,
+    /// The proxy's sigmoid sharpness (2 unless proxy drift moves it).
+    sigmoid_k: f64,
+    /// The `dynamic_toxicity` epoch-end hooks, when the scenario builds any.
+    dynamic_toxicity: Option<Box<DynamicToxicity>>,
     noise: bool,
     // Reused buffers: no allocation per turn.
     /// State-unfrozen agents, registration order.
@@ -133,6 +140,12 @@ impl<'s, 'k> World<'s, 'k> {
         // seeding, two copies.
         let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &rngs[ORCH], n);
         gov.set_collusion_agent_ids(&names);
+        // Trust erosion seeds Random(S) as well: a third copy.
+        let dynamic_toxicity = sc
+            .dynamic_toxicity
+            .as_ref()
+            .filter(|c| c.any())
+            .map(|c| Box::new(DynamicToxicity::new(c, &rngs[ORCH], n)));
         let mut feed = if sc.semantics.enforce_vote_normalization
             && sc.governance.vote_normalization_enabled
         {
@@ -170,6 +183,8 @@ impl<'s, 'k> World<'s, 'k> {
             gov,
             network,
             acc: SoftAccumulator::with_capacity(64),
+            sigmoid_k: observables::SIGMOID_K,
+            dynamic_toxicity,
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
@@ -221,7 +236,10 @@ impl<'s, 'k> World<'s, 'k> {
                 self.step += 1;
                 self.rate.iter_mut().for_each(|r| r.interactions_used = 0);
             }
-            // Epoch-end middleware: network edge decay, before the metrics.
+            // Epoch-end middleware in the reference's pipeline order
+            // (network edge decay, then dynamic toxicity), before the
+            // metrics. Neither touches the epoch's interactions, so their
+            // soft metrics can be taken first and shared.
             if let Some(net) = self.network.as_mut() {
                 let pruned = net.decay_edges();
                 if pruned > 0 {
@@ -229,7 +247,9 @@ impl<'s, 'k> World<'s, 'k> {
                     self.emit(|_| Event::NetworkEdgesPruned { pruned, epoch });
                 }
             }
-            let m = self.epoch_metrics();
+            let soft = self.acc.epoch_metrics(&self.sc.payoff);
+            self.dynamic_toxicity_epoch_end(soft.toxicity_rate);
+            let m = self.epoch_metrics(soft);
             if let Some(s) = self.sink.as_deref_mut() {
                 s.event(&Event::EpochCompleted(&m));
             }
@@ -272,8 +292,28 @@ impl<'s, 'k> World<'s, 'k> {
         }
     }
 
-    fn epoch_metrics(&self) -> EpochMetrics {
-        let soft = self.acc.epoch_metrics(&self.sc.payoff);
+    /// Run the dynamic-toxicity hooks, if the scenario builds any, at the
+    /// end of the epoch whose `toxicity_rate` is `toxicity`.
+    fn dynamic_toxicity_epoch_end(&mut self, toxicity: f64) {
+        let Some(dt) = self.dynamic_toxicity.as_mut() else {
+            return;
+        };
+        let mut ctx = EpochEnd {
+            epoch: self.epoch,
+            interactions: &self.acc,
+            toxicity,
+            archetypes: &self.archetypes,
+            frozen: &mut self.frozen,
+            minds: &mut self.minds,
+            sigmoid_k: &mut self.sigmoid_k,
+            sink: self.sink.as_deref_mut().map(|s| s as &mut dyn EventSink),
+        };
+        if dt.on_epoch_end(&mut ctx) {
+            self.refresh_unfrozen();
+        }
+    }
+
+    fn epoch_metrics(&self, soft: SoftMetrics) -> EpochMetrics {
         let any = !self.acc.epoch_is_empty();
         EpochMetrics {
             epoch: self.epoch,
@@ -565,7 +605,7 @@ impl<'s, 'k> World<'s, 'k> {
             accepted,
         );
         let v_hat = observables::v_hat(&obs);
-        let p = observables::soft_label(v_hat);
+        let p = observables::soft_label(v_hat, self.sigmoid_k);
         let tau = 0.0;
         let gi = GovInteraction {
             initiator: init,
@@ -642,7 +682,8 @@ impl<'s, 'k> World<'s, 'k> {
             p,
             payoff: payoff_b,
         });
-        self.acc.push(p, accepted, payoff_a, payoff_b, pay);
+        self.acc
+            .push((init, cp), p, accepted, payoff_a, payoff_b, pay);
         self.emit(|_| Event::InteractionCompleted {
             interaction: prop.id,
             initiator: init,

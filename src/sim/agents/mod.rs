@@ -239,6 +239,23 @@ impl Mind {
         });
         self.policy.record_outcome(o);
     }
+
+    /// Shift every trust entry the agent has (absent ones stay at the
+    /// implicit 0.5) by `delta`, clamped to [0, 1] as Python's
+    /// `max(0.0, min(1.0, t + delta))` (dynamic toxicity's contagion).
+    pub fn shift_trust(&mut self, delta: f64) {
+        for t in self.base.trust.iter_mut().flatten() {
+            let x = *t + delta;
+            let capped = if x < 1.0 { x } else { 1.0 };
+            *t = if capped > 0.0 { capped } else { 0.0 };
+        }
+    }
+
+    /// The agent's trust in `other` (0.5 when it has no entry).
+    #[cfg(test)]
+    pub fn trust(&self, other: usize) -> f64 {
+        self.base.trust(other)
+    }
 }
 
 /// The bounded (1000-item) general memory; only vote items are ever read,
