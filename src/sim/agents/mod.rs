@@ -8,7 +8,9 @@
 mod adversarial;
 mod deceptive;
 mod honest;
+mod ldt;
 mod opportunistic;
+mod profile;
 mod registry;
 #[cfg(test)]
 mod toy;
