@@ -9,6 +9,7 @@ mod adversarial;
 mod deceptive;
 mod honest;
 mod ldt;
+mod modeling_adversary;
 mod opportunistic;
 mod profile;
 mod registry;

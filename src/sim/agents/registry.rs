@@ -141,6 +141,7 @@ agent_types! {
     Deceptive => super::deceptive::Deceptive,
     Adversarial => super::adversarial::Adversarial,
     Ldt => super::ldt::Ldt,
+    ModelingAdversary => super::modeling_adversary::ModelingAdversary,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,
