@@ -8,7 +8,10 @@
 mod adversarial;
 mod deceptive;
 mod honest;
+mod ldt;
+mod modeling_adversary;
 mod opportunistic;
+mod profile;
 mod registry;
 #[cfg(test)]
 mod toy;

@@ -140,6 +140,8 @@ agent_types! {
     Opportunistic => super::opportunistic::Opportunistic,
     Deceptive => super::deceptive::Deceptive,
     Adversarial => super::adversarial::Adversarial,
+    Ldt => super::ldt::Ldt,
+    ModelingAdversary => super::modeling_adversary::ModelingAdversary,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,
