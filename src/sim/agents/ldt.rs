@@ -4,7 +4,7 @@
 //! (`acausality_depth`): twin detection with FDT/UDT proofs, policy
 //! introspection, a recursive equilibrium, a twin graph, and Monte Carlo
 //! over the twin graph on a private stream seeded from the agent's own
-//! stream at construction (ldt.md §3-§4.5).
+//! stream at construction (docs/model/ldt.md §3-§4.5).
 
 use super::profile::{self, clamp01, max0, Entry};
 use super::{Action, AgentType, Base, InteractionType, Observation, Outcome, VoteMemory};
@@ -791,7 +791,7 @@ impl Ldt {
 
 #[cfg(test)]
 mod tests {
-    //! Values traced from the reference (notes/model/ldt.md §7.5): an agent
+    //! Values traced from the reference (docs/model/ldt.md §7.5): an agent
     //! `me` fed 14 outcomes with A, B, C; D is unknown to it.
     use super::*;
 

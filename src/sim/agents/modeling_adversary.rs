@@ -4,7 +4,7 @@
 //! building trust to exploiting it — but a counterparty's phase is fixed at
 //! its first consultation, which always comes before any shared record, so
 //! with a positive `exploitation_threshold` every counterparty stays in
-//! trust building (ldt.md §4.6).
+//! trust building (docs/model/ldt.md §4.6).
 
 use super::profile::{self, Entry};
 use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
@@ -249,7 +249,7 @@ impl ModelingAdversary {
 mod tests {
     use super::*;
 
-    /// The ldt tests' record (notes/model/ldt.md §7.5) as (other, accepted, p).
+    /// The ldt tests' record (docs/model/ldt.md §7.5) as (other, accepted, p).
     const HISTORY: [(usize, bool, f64); 14] = [
         (1, true, 0.33),
         (2, true, 0.361),
