@@ -101,6 +101,9 @@ pub enum Command {
 
 /// Parse arguments, run, and return the process exit code.
 pub fn main() -> i32 {
+    if let Err(e) = crate::limits::init() {
+        return exit::report(&CliError::bad_input(anyhow::anyhow!(e)));
+    }
     let cli = Cli::parse();
     let result: Result<(), CliError> = match cli.command {
         Command::Run {

@@ -11,6 +11,7 @@ use clap::Parser;
 use super::exit::{self, CliError};
 use super::results::{analyze_results, AnalyzeResults};
 use crate::analysis::compare::BootstrapOptions;
+use crate::input;
 use crate::sweep::interrupt;
 use crate::sweep::journal::JournalError;
 use crate::sweep::plan::{self, SweepPlan};
@@ -158,7 +159,7 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
 /// Read, parse and resolve the spec: every check that needs no output.
 pub fn load_plan(path: &Path) -> Result<SweepPlan, String> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let text = input::read_text(path, "the sweep spec", "SWARM_MAX_SPEC_BYTES")
         .map_err(|e| format!("cannot read sweep spec {origin}: {e}"))?;
     let spec = spec::parse(&text, &origin).map_err(|e| e.to_string())?;
     let dir = path.parent().unwrap_or(Path::new("."));

@@ -6,7 +6,6 @@
 //! those of a one-process run of the spec.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -324,7 +323,8 @@ impl PartRows {
     /// The reader, the table's schema (without metadata) and its key-value
     /// metadata (without the Arrow schema the writer adds itself).
     fn open(path: &Path) -> Result<(PartRows, SchemaRef, Metadata), MergeError> {
-        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let file = crate::input::open_regular(path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(file)
             .with_context(|| format!("{} is not a readable Parquet file", path.display()))?;
         let fields: Vec<Field> = builder

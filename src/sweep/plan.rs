@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use super::expand::{self, locate_run};
 use super::key;
 use super::spec::{render, Assignment, SpecError, SweepSpec};
+use crate::input;
 use crate::scenario::params::{self, ParamKind, ParamValue};
 use crate::scenario::{self, LoadOptions, Scenario};
 
@@ -116,9 +117,10 @@ pub fn resolve(spec: SweepSpec, spec_dir: &Path) -> Result<SweepPlan, SpecError>
     let mut warnings = Vec::new();
     for rel in &spec.bases {
         let path: PathBuf = spec_dir.join(rel);
-        let bytes = std::fs::read(&path).map_err(|e| {
-            spec.bases_error(format!("cannot read base scenario {}: {e}", path.display()))
-        })?;
+        let bytes = input::read_bounded(&path, "the base scenario", "SWARM_MAX_SPEC_BYTES")
+            .map_err(|e| {
+                spec.bases_error(format!("cannot read base scenario {}: {e}", path.display()))
+            })?;
         let text = String::from_utf8(bytes.clone())
             .map_err(|_| spec.bases_error(format!("{} is not UTF-8 text", path.display())))?;
         let l = scenario::load_str(&text, &path.display().to_string(), LoadOptions::default())

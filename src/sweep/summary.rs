@@ -7,6 +7,7 @@ use super::plan::SweepPlan;
 use super::run_files::RunFiles;
 use super::run_list::RunList;
 use super::table::{columns, Table};
+pub use crate::limits::human_bytes;
 
 /// Rough compressed bytes per Parquet cell and per CSV epoch row, for the
 /// up-front estimate only (measured on the bundled sweeps and the 100k-run
@@ -36,21 +37,6 @@ pub fn estimate_bytes(plan: &SweepPlan, files: &RunFiles) -> (u64, u64, u64) {
         files_b += runs * CSV_FILE_OVERHEAD + epochs * EVENTS_EPOCH_BYTES;
     }
     (runs_b, epochs_b, files_b)
-}
-
-pub fn human_bytes(b: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = b as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{b} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
 }
 
 /// `name: 1 scenario × 21 configurations × 20 seeds = 420 runs`.
