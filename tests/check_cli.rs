@@ -152,7 +152,8 @@ fn a_sweep_passes_against_its_own_results_and_fails_against_perturbed_ones() {
         "{xml}"
     );
 
-    // A loose enough tolerance for that metric lets it pass again.
+    // A loose enough tolerance for that metric lets it pass again; with
+    // `--junit -` the XML is standard output and the report standard error.
     let o = cmd()
         .args([
             "check",
@@ -160,16 +161,21 @@ fn a_sweep_passes_against_its_own_results_and_fails_against_perturbed_ones() {
             "-q",
             "--tolerance",
             "toxicity_rate=2.5%",
+            "--junit",
+            "-",
             "--against",
         ])
         .arg(&stored)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("<?xml"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("check passed"), "{}", stderr(&o));
     assert!(
-        !stdout(&o).contains("PASS"),
+        !stderr(&o).contains("PASS"),
         "-q prints only failures and the verdict"
     );
+    assert!(!repo_root().join("-").exists());
 }
 
 #[test]

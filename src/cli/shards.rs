@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 
 use super::exit::{self, CliError};
-use super::results::{analyze_results, AnalyzeResults};
+use super::results::{analyze_results, check_notes, AnalyzeResults};
 use crate::analysis::compare::BootstrapOptions;
 use crate::sweep::merge::{self, MergeError};
 use crate::sweep::status;
@@ -118,6 +118,7 @@ fn merge_cmd(
     quiet: bool,
     analysis: Option<AnalyzeResults>,
 ) -> Result<i32, CliError> {
+    check_notes(analysis.as_ref().and_then(|a| a.notes.as_deref()))?;
     if let Some(limit) = wait {
         let deadline = Instant::now() + limit;
         let mut told = false;

@@ -9,7 +9,7 @@ use std::time::Instant;
 use clap::Parser;
 
 use super::exit::{self, CliError};
-use super::results::{analyze_results, AnalyzeResults};
+use super::results::{analyze_results, check_notes, AnalyzeResults};
 use crate::analysis::compare::BootstrapOptions;
 use crate::input;
 use crate::sweep::interrupt;
@@ -112,7 +112,8 @@ pub struct Cli {
     /// report.md, plots/) after the sweep; `swarm-sweep analyze DIR` runs it later.
     #[arg(long)]
     pub no_analyze: bool,
-    /// Also write the analysis report here (see `swarm-sweep analyze --help`).
+    /// Also write the analysis report here (- for standard output; see
+    /// `swarm-sweep analyze --help`).
     #[arg(long, conflicts_with = "no_analyze")]
     pub notes: Option<PathBuf>,
     /// Record wall_time_s as 0, so reruns are byte-identical (for tests).
@@ -150,6 +151,9 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
             return exit::BAD_INPUT;
         }
     };
+    if let Err(e) = check_notes(cli.notes.as_deref()) {
+        return exit::report(&e);
+    }
     match sweep(cli, &plan, shard, sim) {
         Ok(code) => code,
         Err(e) => exit::report(&e),
