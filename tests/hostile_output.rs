@@ -89,3 +89,111 @@ fn notes_and_junit_never_replace_special_files_and_dash_is_stdout() {
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("# "));
     assert!(!results.join("-").exists());
 }
+
+/// A two-configuration, one-seed, two-epoch sweep named `name` in `dir`.
+fn tiny_spec(dir: &Path, name: &str) -> std::path::PathBuf {
+    let base = repo_root().join("scenarios/baseline.yaml");
+    let path = dir.join(format!("{name}.yaml"));
+    let text = format!(
+        "name: {name}\nbase: {}\nseeds: [0]\noverrides: {{simulation.n_epochs: 2}}\n\
+         grid: {{governance.audit_probability: [0.2]}}\n",
+        base.display()
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn run_sweep(spec: &Path, out: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let o = sweep()
+        .arg(spec)
+        .args(["-q", "--deterministic-timing", "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    (o.status.code(), stderr(&o))
+}
+
+#[test]
+fn a_folder_is_guarded_by_its_tables_and_force_new_removes_exactly_the_engines_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tiny_spec(tmp.path(), "a"), tiny_spec(tmp.path(), "b"));
+    let out = tmp.path().join("out");
+    assert_eq!(run_sweep(&a, &out, &[]).0, Some(0));
+    std::fs::write(out.join("notes.md"), "mine").unwrap();
+    std::fs::write(out.join("plots/keep.txt"), "mine").unwrap();
+    let runs = std::fs::read(out.join("runs.parquet")).unwrap();
+
+    // Without its journal, the folder still holds sweep 'a''s tables.
+    std::fs::remove_file(out.join("journal.jsonl")).unwrap();
+    let (code, err) = run_sweep(&b, &out, &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("holds the results of another sweep ('a'"),
+        "{err}"
+    );
+    assert!(std::fs::read(out.join("runs.parquet")).unwrap() == runs);
+
+    // Parts of sweep 'b' copied in are not merged over 'a''s tables.
+    let parts = tmp.path().join("parts");
+    assert_eq!(run_sweep(&b, &parts, &["--shard", "1/1"]).0, Some(0));
+    for f in [
+        "runs.part-1-of-1.parquet",
+        "epochs.part-1-of-1.parquet",
+        "part-1-of-1.json",
+    ] {
+        std::fs::copy(parts.join(f), out.join(f)).unwrap();
+    }
+    let o = sweep().arg("merge").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("another sweep ('a'"), "{}", stderr(&o));
+    assert!(std::fs::read(out.join("runs.parquet")).unwrap() == runs);
+
+    // --force-new: every file the engine owns goes, the user's stay.
+    let (code, err) = run_sweep(
+        &b,
+        &out,
+        &["--force-new", "--no-analyze", "--no-metrics-csv"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let left = common::files_under(&out);
+    let want = [
+        "epochs.parquet",
+        "journal.jsonl",
+        "notes.md",
+        "plots",
+        "plots/keep.txt",
+        "runs.parquet",
+    ];
+    assert_eq!(left, want.map(String::from), "{left:?}");
+}
+
+#[test]
+fn owned_files_are_never_followed_through_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tiny_spec(tmp.path(), "a");
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let precious = tmp.path().join("precious.txt");
+    std::fs::write(&precious, "do not touch").unwrap();
+    std::os::unix::fs::symlink(&precious, out.join("journal.jsonl")).unwrap();
+    for extra in [&[][..], &["--force-new"][..]] {
+        let (code, err) = run_sweep(&a, &out, extra);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("journal.jsonl is a symbolic link"), "{err}");
+        assert!(
+            !err.contains("--force-new"),
+            "suggests a destructive flag: {err}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "do not touch");
+    assert!(std::fs::symlink_metadata(out.join("journal.jsonl"))
+        .unwrap()
+        .is_symlink());
+    // A per-run folder that is a link is refused too.
+    std::fs::remove_file(out.join("journal.jsonl")).unwrap();
+    std::os::unix::fs::symlink(tmp.path(), out.join("runs")).unwrap();
+    let (code, err) = run_sweep(&a, &out, &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("runs is a symbolic link"), "{err}");
+}

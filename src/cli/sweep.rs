@@ -103,9 +103,11 @@ pub struct Cli {
     #[arg(long, value_name = "N", requires = "shard_from_env",
           value_parser = clap::value_parser!(u32).range(1..))]
     pub shards: Option<u32>,
-    /// Start over: discard the output directory's journal (and this run's old
-    /// tables) instead of resuming — needed when the journal belongs to
-    /// another sweep (a changed spec or base scenario).
+    /// Start over: delete the sweep files in the output directory (journals,
+    /// tables, part files, summary, comparisons, report, plots, per-run
+    /// files; with --shard only this shard's) instead of resuming — needed
+    /// when they belong to another sweep (a changed spec or base scenario).
+    /// Files it does not own are left alone.
     #[arg(long)]
     pub force_new: bool,
     /// Do not run the analysis step (summary.parquet, comparisons.parquet,
@@ -249,7 +251,7 @@ fn sweep(
         force_new: cli.force_new,
     };
     let prepared = session::prepare(plan, &opts).map_err(|e| match e {
-        JournalError::Mismatch { .. } => CliError::bad_input(e),
+        JournalError::Mismatch { .. } | JournalError::Folder(_) => CliError::bad_input(e),
         JournalError::Locked { .. } => CliError::runtime(e),
         JournalError::Io(e) => CliError::runtime(e),
     })?;

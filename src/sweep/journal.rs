@@ -130,16 +130,20 @@ impl Header {
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error(
-        "{path} belongs to another sweep ({found}); this spec's hash is {expected}. \
-             Rerun with --force-new to discard it and start over, or choose another --out"
+        "{} belongs to another sweep ({found}); this spec's hash is {expected}. \
+         Choose another --out to keep it; --force-new deletes that sweep's journal, \
+         tables, reports, plots and per-run files there before starting",
+        path.display()
     )]
     Mismatch {
         path: PathBuf,
         found: String,
         expected: String,
     },
-    #[error("{path} is being written by another swarm-sweep process (it holds the lock)")]
+    #[error("{} is being written by another swarm-sweep process (it holds the lock)", path.display())]
     Locked { path: PathBuf },
+    #[error(transparent)]
+    Folder(#[from] super::owned::FolderError),
     #[error(transparent)]
     Io(#[from] anyhow::Error),
 }
@@ -244,12 +248,18 @@ impl Journal {
         header: &Header,
         force_new: bool,
     ) -> Result<Opened, JournalError> {
-        let file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(path)
-            .with_context(|| format!("cannot open journal {}", path.display()))?;
+        let file = {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Never through a link (`owned::guard` said so already; this
+            // closes the race).
+            OpenOptions::new()
+                .read(true)
+                .append(true)
+                .create(true)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(path)
+                .with_context(|| format!("cannot open journal {}", path.display()))?
+        };
         if !lock(&file, true) {
             return Err(JournalError::Locked {
                 path: path.to_path_buf(),
@@ -512,7 +522,8 @@ struct EntryHead {
 
 /// Read a journal for `status`: its header and each run's latest state.
 pub fn summarize(path: &Path) -> Result<JournalSummary> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let file = crate::input::open_regular(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
     let running = !lock(&file, false);
     let mut header: Option<Header> = None;
     let mut latest = Vec::new();

@@ -175,6 +175,18 @@ pub struct MergeReport {
 /// Check the parts in `dir`, then write `dir`/runs.parquet and epochs.parquet.
 pub fn merge(dir: &Path) -> Result<MergeReport, MergeError> {
     let parts = check_parts(dir)?;
+    let name = &parts.manifests[0].name;
+    for t in [Table::Runs, Table::Epochs] {
+        let path = dir.join(t.file_name());
+        if let Some(found) = super::owned::recorded_name(&path).filter(|n| n != name) {
+            return Err(MergeError::Inconsistent(format!(
+                "{} holds the tables of another sweep ('{found}'; the parts are of '{name}'): \
+                 they are not replaced. Move the part files to a folder of their own and merge \
+                 there",
+                path.display()
+            )));
+        }
+    }
     for m in &parts.manifests {
         for t in [Table::Runs, Table::Epochs] {
             verify_file(dir, m, t)?;

@@ -9,6 +9,7 @@ pub mod interrupt;
 pub mod journal;
 pub mod key;
 pub mod merge;
+pub mod owned;
 pub mod part;
 pub mod plan;
 pub mod progress;

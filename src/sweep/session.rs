@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use super::journal::{Header, Journal, JournalError};
+use super::owned;
 use super::part::{self, FailedRun, Outputs, PartManifest, PartTable};
 use super::plan::{RunSpec, SweepPlan};
 use super::progress::Progress;
@@ -89,15 +90,21 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
     };
     std::fs::create_dir_all(&outputs.dir)
         .with_context(|| format!("cannot create output directory {}", outputs.dir.display()))?;
+    owned::guard(&outputs, &plan.spec.name, opts.force_new)?;
     let header = Header::new(plan, opts.shard.map(|s| s.to_string()));
     let opened = Journal::open(&outputs.journal(), plan, &header, opts.force_new)?;
     let journal = opened.journal;
-    // Our outputs are about to be rewritten: a part manifest must not claim
-    // a complete part meanwhile; --force-new drops results of the old sweep.
-    let mut stale: Vec<PathBuf> = outputs.manifest().into_iter().collect();
+    // --force-new: the old sweep's files go (under the journal's lock).
     if opts.force_new {
-        stale = outputs.finals();
+        match &outputs.shard {
+            None => owned::remove_owned(&outputs.dir, journal.path()).map(drop),
+            Some(_) => owned::remove_shard_files(&outputs, &plan.spec.name),
+        }
+        .map_err(JournalError::Io)?;
     }
+    // Our outputs are about to be rewritten: a part manifest must not claim
+    // a complete part meanwhile.
+    let stale: Vec<PathBuf> = outputs.manifest().into_iter().collect();
     for f in stale {
         match std::fs::remove_file(&f) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {

@@ -95,15 +95,7 @@ impl SweepStatus {
 
 /// The spec hash stored in `path`'s Parquet metadata, if readable.
 fn table_spec_hash(path: &Path) -> Option<String> {
-    let f = std::fs::File::open(path).ok()?;
-    let r = parquet::file::reader::SerializedFileReader::new(f).ok()?;
-    use parquet::file::reader::FileReader;
-    r.metadata()
-        .file_metadata()
-        .key_value_metadata()?
-        .iter()
-        .find(|kv| kv.key == "swarm_sweep.spec_hash")
-        .and_then(|kv| kv.value.clone())
+    super::owned::table_metadata(path, "swarm_sweep.spec_hash")
 }
 
 /// Read what `dir` holds.
