@@ -197,3 +197,44 @@ fn owned_files_are_never_followed_through_links() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("runs is a symbolic link"), "{err}");
 }
+
+#[test]
+fn journal_damage_that_leaves_valid_json_is_caught_by_the_checksums() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tiny_spec(tmp.path(), "a");
+    let out = tmp.path().join("out");
+    let no_analyze = ["--no-analyze", "--no-metrics-csv"];
+    assert_eq!(run_sweep(&a, &out, &no_analyze).0, Some(0));
+    let journal = out.join("journal.jsonl");
+    let clean = std::fs::read_to_string(&journal).unwrap();
+    let runs = std::fs::read(out.join("runs.parquet")).unwrap();
+    let first_run = clean.lines().nth(1).unwrap();
+    assert!(first_run.contains("\"wall\":0.0"), "{first_run}");
+
+    // A changed digit, and a duplicate of a line with other values.
+    let changed = first_run.replacen("\"wall\":0.0", "\"wall\":1.0", 1);
+    let duplicate = first_run.replacen("\"wall\":0.0", "\"wall\":2.0", 1);
+    let damaged = format!("{}{duplicate}\n", clean.replacen(first_run, &changed, 1));
+    std::fs::write(&journal, damaged).unwrap();
+    let (code, err) = run_sweep(&a, &out, &no_analyze);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err.matches("checksum mismatch").count(), 2, "{err}");
+    assert!(std::fs::read(out.join("runs.parquet")).unwrap() == runs);
+
+    // A damaged header is refused, not silently started over.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let header = text.lines().next().unwrap();
+    let hash_at = header.find("\"spec_hash\":\"").unwrap() + 13;
+    let digit = if &header[hash_at..=hash_at] == "0" {
+        "1"
+    } else {
+        "0"
+    };
+    let bad = format!("{}{digit}{}", &text[..hash_at], &text[hash_at + 1..]);
+    std::fs::write(&journal, &bad).unwrap();
+    let (code, err) = run_sweep(&a, &out, &no_analyze);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("header line is damaged"), "{err}");
+    assert!(!err.contains("--force-new"), "{err}");
+    assert_eq!(std::fs::read_to_string(&journal).unwrap(), bad);
+}
