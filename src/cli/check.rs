@@ -68,8 +68,8 @@ pub struct CheckArgs {
     /// standard output; the report then goes to standard error).
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
-    /// Worker threads [default: the number of CPUs].
-    #[arg(short, long, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Worker threads [default: the number of CPUs; at most SWARM_MAX_JOBS].
+    #[arg(short, long, value_parser = super::sweep::parse_jobs)]
     pub jobs: Option<u32>,
     /// Keep the rerun's runs.parquet here [default: a temporary directory].
     #[arg(short, long, value_name = "DIR")]

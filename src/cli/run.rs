@@ -76,6 +76,8 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
         }
     };
     scenario.simulation.seed = Some(seed);
+    // Before any file exists: a run that cannot fit is refused, not aborted.
+    crate::sim::footprint::check(&scenario).map_err(CliError::bad_input)?;
 
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create output directory '{}'", opts.out.display()))

@@ -120,16 +120,18 @@ fn merge_cmd(
 ) -> Result<i32, CliError> {
     check_notes(analysis.as_ref().and_then(|a| a.notes.as_deref()))?;
     if let Some(limit) = wait {
-        let deadline = Instant::now() + limit;
+        // A wait past what the clock can hold has no deadline.
+        let deadline = Instant::now().checked_add(limit);
         let mut told = false;
         loop {
             match merge::check_parts(dir) {
-                Err(MergeError::Incomplete(msg)) if Instant::now() < deadline => {
+                Err(MergeError::Incomplete(msg)) if deadline.is_none_or(|d| Instant::now() < d) => {
                     if !quiet && !told {
                         eprintln!("waiting for the shards: {msg}");
                         told = true;
                     }
-                    let left = deadline.saturating_duration_since(Instant::now());
+                    let left =
+                        deadline.map_or(POLL, |d| d.saturating_duration_since(Instant::now()));
                     std::thread::sleep(left.min(POLL));
                 }
                 Err(e) => return Err(merge_error(e)),

@@ -57,8 +57,8 @@ code is 1.";
 pub struct Cli {
     /// The sweep spec (YAML); see docs/sweep.md.
     pub spec: PathBuf,
-    /// Worker threads [default: the number of CPUs].
-    #[arg(short, long, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Worker threads [default: the number of CPUs; at most SWARM_MAX_JOBS].
+    #[arg(short, long, value_parser = parse_jobs)]
     pub jobs: Option<u32>,
     /// Output directory [default: outputs.dir of the spec, else results/<name>].
     #[arg(short, long)]
@@ -127,6 +127,19 @@ pub struct Cli {
     pub no_seed_cache: bool,
 }
 
+/// `--jobs N`: at least 1, at most SWARM_MAX_JOBS (spawning 100000 threads
+/// takes longer than most sweeps).
+pub fn parse_jobs(s: &str) -> Result<u32, String> {
+    let n: u32 = s
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of threads"))?;
+    if n == 0 {
+        return Err("at least 1 thread".into());
+    }
+    crate::limits::check("--jobs", u64::from(n), "SWARM_MAX_JOBS").map_err(|e| e.to_string())?;
+    Ok(n)
+}
+
 /// Parse arguments, run, and return the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
@@ -156,6 +169,21 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
     if let Err(e) = check_notes(cli.notes.as_deref()) {
         return exit::report(&e);
     }
+    if let Some((s, source)) = &shard {
+        if s.n > plan.n_runs() {
+            eprintln!(
+                "Error: shard {s} (from {source}): the sweep has {} runs, so {} shards would \
+                 leave some with nothing to run; use at most {} shards",
+                plan.n_runs(),
+                s.n,
+                plan.n_runs()
+            );
+            return exit::BAD_INPUT;
+        }
+    }
+    if let Some(msg) = too_large(&plan) {
+        eprintln!("warning: {msg}");
+    }
     match sweep(cli, &plan, shard, sim) {
         Ok(code) => code,
         Err(e) => exit::report(&e),
@@ -170,6 +198,24 @@ pub fn load_plan(path: &Path) -> Result<SweepPlan, String> {
     let spec = spec::parse(&text, &origin).map_err(|e| e.to_string())?;
     let dir = path.parent().unwrap_or(Path::new("."));
     plan::resolve(spec, dir).map_err(|e| e.to_string())
+}
+
+/// Configurations whose runs are over SWARM_MAX_RUN_MEMORY: they will be
+/// recorded as failed (the sweep goes on), said once up front.
+fn too_large(plan: &SweepPlan) -> Option<String> {
+    use crate::sim::footprint;
+    let limit = crate::limits::current().max_run_memory;
+    let mut big = plan
+        .configs
+        .iter()
+        .filter(|c| footprint::estimate(&c.scenario) > limit);
+    let first = footprint::check(&big.next()?.scenario).err()?;
+    Some(format!(
+        "{} of {} configurations are too large to run; their runs will be recorded as \
+         failed: {first}",
+        1 + big.count(),
+        plan.configs.len()
+    ))
 }
 
 /// The shard to run, and where it came from.
@@ -204,7 +250,8 @@ fn sweep(
     let assigned = session::assigned_runs(plan, shard.as_ref().map(|(s, _)| s));
     if !cli.quiet {
         let (r, e, c) = summary::estimate_bytes(plan, &files);
-        let share = |b: u64| b * assigned.len() as u64 / plan.n_runs().max(1) as u64;
+        let share =
+            |b: u64| (u128::from(b) * assigned.len() as u128 / plan.n_runs().max(1) as u128) as u64;
         let (r, e, c) = (share(r), share(e), share(c));
         eprintln!("{}", summary::header(plan));
         if let Some((s, source)) = &shard {
@@ -217,7 +264,7 @@ fn sweep(
         eprintln!(
             "outputs: {}/ ≈ {} (runs {}, epochs {}, per-run files {})",
             out_dir.display(),
-            summary::human_bytes(r + e + c),
+            summary::human_bytes(r.saturating_add(e).saturating_add(c)),
             summary::human_bytes(r),
             summary::human_bytes(e),
             summary::human_bytes(c)

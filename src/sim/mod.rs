@@ -4,6 +4,7 @@
 mod agents;
 pub mod events;
 mod feed;
+pub mod footprint;
 pub mod network;
 pub mod observables;
 mod world;

@@ -143,6 +143,7 @@ pub fn build(
     loaded: Vec<(BaseScenario, Scenario)>,
     warnings: Vec<String>,
 ) -> Result<SweepPlan, SpecError> {
+    check_run_count(&spec, loaded.len())?;
     for (i, (b, _)) in loaded.iter().enumerate() {
         if let Some((other, _)) = loaded[..i]
             .iter()
@@ -275,6 +276,19 @@ pub fn build(
         collusion,
         warnings,
     })
+}
+
+/// Refuse a sweep of more runs than SWARM_MAX_RUNS before a configuration
+/// is built (a grid of 10^9 points would grow to gigabytes first).
+fn check_run_count(spec: &SweepSpec, bases: usize) -> Result<(), SpecError> {
+    let configs = expand::config_count(spec).saturating_mul(bases as u64);
+    let seeds = spec.seeds.len() as u64;
+    crate::limits::check(
+        format!("the sweep's run count ({configs} configurations × {seeds} seeds)"),
+        configs.saturating_mul(seeds),
+        "SWARM_MAX_RUNS",
+    )
+    .map_err(|e| spec.source.error(None, "", e.to_string()))
 }
 
 /// A spec value as the parameter's kind: integers are accepted for floats.

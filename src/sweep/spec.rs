@@ -505,6 +505,9 @@ impl Parser<'_> {
                 if start.checked_add(count).is_none() {
                     return Err(self.err(at, "seeds", "seed range overflows a 64-bit integer"));
                 }
+                // Before the list is made: 10^9 seeds are 8 GB.
+                crate::limits::check("seeds.count", count as u64, "SWARM_MAX_RUNS")
+                    .map_err(|e| self.err(at, "seeds", e.to_string()))?;
                 (start..start + count).collect()
             }
             Value::Seq(items) => {

@@ -22,19 +22,31 @@ const EVENTS_EPOCH_BYTES: u64 = 8192;
 pub fn estimate_bytes(plan: &SweepPlan, files: &RunFiles) -> (u64, u64, u64) {
     let seeds = plan.spec.seeds.len() as u64;
     let runs = plan.n_runs() as u64;
+    // Saturating: a huge configuration (recorded as failed) must not wrap.
+    let mul = |a: u64, b: u64| a.saturating_mul(b);
     let epochs: u64 = plan
         .configs
         .iter()
-        .map(|c| u64::from(c.scenario.simulation.n_epochs) * seeds)
-        .sum();
-    let runs_b = runs * columns(plan, Table::Runs).len() as u64 * RUNS_CELL_BYTES;
-    let epochs_b = epochs * columns(plan, Table::Epochs).len() as u64 * EPOCHS_CELL_BYTES;
-    let mut files_b = 0;
+        .map(|c| mul(u64::from(c.scenario.simulation.n_epochs), seeds))
+        .fold(0, u64::saturating_add);
+    let runs_b = mul(
+        runs,
+        columns(plan, Table::Runs).len() as u64 * RUNS_CELL_BYTES,
+    );
+    let epochs_b = mul(
+        epochs,
+        columns(plan, Table::Epochs).len() as u64 * EPOCHS_CELL_BYTES,
+    );
+    let mut files_b = 0u64;
     if files.metrics_csv {
-        files_b += runs * CSV_FILE_OVERHEAD + epochs * CSV_ROW_BYTES;
+        files_b = files_b.saturating_add(
+            mul(runs, CSV_FILE_OVERHEAD).saturating_add(mul(epochs, CSV_ROW_BYTES)),
+        );
     }
     if files.events_jsonl {
-        files_b += runs * CSV_FILE_OVERHEAD + epochs * EVENTS_EPOCH_BYTES;
+        files_b = files_b.saturating_add(
+            mul(runs, CSV_FILE_OVERHEAD).saturating_add(mul(epochs, EVENTS_EPOCH_BYTES)),
+        );
     }
     (runs_b, epochs_b, files_b)
 }
