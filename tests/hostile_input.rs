@@ -181,3 +181,58 @@ fn fifos_and_oversized_files_are_refused_without_blocking() {
         assert!(stderr(&o).contains(want), "{bin} {args:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn an_overflowing_metric_is_left_out_of_the_analysis_and_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A finite setting whose welfare sums overflow to inf.
+    let scenario = tmp.path().join("overflow.yaml");
+    let text = baseline_scenario().replace("s_plus: 2.0", "s_plus: 1.0e308");
+    std::fs::write(&scenario, text).unwrap();
+    let spec = tmp.path().join("spec.yaml");
+    std::fs::write(
+        &spec,
+        format!(
+            "name: overflow\nbase: {}\nseeds: {{start: 0, count: 4}}\n\
+             overrides: {{simulation.n_epochs: 3}}\ngrid: {{governance.audit_probability: [0.2]}}\n",
+            scenario.display()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let sweep = |args: &[&std::ffi::OsStr]| {
+        Command::cargo_bin("swarm-sweep")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = sweep(&[
+        spec.as_os_str(),
+        "-q".as_ref(),
+        "--no-analyze".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = sweep(&[
+        "analyze".as_ref(),
+        "-q".as_ref(),
+        "--no-plots".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let nonfinite = |table: &str, metric: &str| -> i64 {
+        let t = common::read_table(&out.join(table));
+        t.rows
+            .iter()
+            .filter(|r| r["metric"].str() == metric)
+            .map(|r| r["n_nonfinite"].int())
+            .sum()
+    };
+    assert!(nonfinite("summary.parquet", "total_welfare") > 0);
+    assert!(nonfinite("comparisons.parquet", "total_welfare") > 0);
+    assert_eq!(nonfinite("summary.parquet", "toxicity_rate"), 0);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("±inf or NaN"), "{report}");
+}
