@@ -182,14 +182,18 @@ pub fn run_analysis_after_merge(analysis: &AnalyzeResults) -> Result<(), CliErro
 
 fn status_cmd(dir: &Path, runs: bool) -> Result<i32, CliError> {
     let s = status::status(dir).map_err(CliError::bad_input)?;
-    print!("{}", status::render(&s));
-    if runs {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        match status::render_runs(&s, &mut out).and_then(|()| std::io::Write::flush(&mut out)) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            r => r.map_err(CliError::runtime)?,
-        }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = std::io::Write::write_all(&mut out, status::render(&s).as_bytes())
+        .and_then(|()| match runs {
+            true => status::render_runs(&s, &mut out),
+            false => Ok(()),
+        })
+        .and_then(|()| std::io::Write::flush(&mut out));
+    match written {
+        // `swarm-sweep status DIR | head` is fine.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        r => r.map_err(CliError::runtime)?,
     }
     Ok(exit::SUCCESS)
 }

@@ -42,6 +42,7 @@ Exit codes:
        was run or written
   3    the sweep completed but some runs failed (status = failed in runs.parquet)
   4    --fail-fast stopped the sweep at a failed run; no tables were written
+  70   internal error: a bug (please report it); outputs are never half-written
   130  interrupted (Ctrl-C, SIGTERM): finished runs are in the journal; rerun
        the same command to resume
 Unless --no-analyze, the analysis step (summary.parquet, comparisons.parquet,

@@ -25,6 +25,18 @@ impl RunFiles {
     pub fn any(&self) -> bool {
         self.metrics_csv || self.events_jsonl
     }
+
+    /// The first of this run's files that should be there and is not.
+    pub fn missing(&self, run_key: &str) -> Option<&'static str> {
+        let dir = self.dir.join("runs").join(run_key);
+        [
+            (self.metrics_csv, "metrics.csv"),
+            (self.events_jsonl, "events.jsonl"),
+        ]
+        .into_iter()
+        .find(|(on, name)| *on && !dir.join(name).is_file())
+        .map(|(_, name)| name)
+    }
 }
 
 /// The real simulation: `sim::run`, or with its events streamed to `events`.

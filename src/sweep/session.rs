@@ -118,13 +118,24 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
     part::remove_stale_temporaries(&outputs.finals());
     let assigned = assigned_runs(plan, opts.shard.as_ref());
     let (mut resumed_ok, mut resumed_failed) = (0, 0);
+    let mut warnings = opened.warnings;
+    // Runs finished by an earlier process that wrote fewer per-run files
+    // (--no-metrics-csv, no --events) run again to write them.
+    let files = opts.exec.run_files.as_ref().filter(|f| f.any());
+    let mut refill: (usize, Option<&str>) = (0, None);
     let todo = if opened.finished == 0 {
         assigned.clone()
     } else {
         let mut todo = Vec::with_capacity(assigned.len());
         for i in assigned.iter() {
             match journal.state(i) {
-                Some(true) => resumed_ok += 1,
+                Some(true) => match files.and_then(|f| f.missing(&plan.run(i).run_key)) {
+                    Some(file) => {
+                        refill = (refill.0 + 1, Some(file));
+                        todo.push(i);
+                    }
+                    None => resumed_ok += 1,
+                },
                 Some(false) => {
                     resumed_failed += 1;
                     todo.push(i);
@@ -134,6 +145,12 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
         }
         todo.into()
     };
+    if let (n, Some(file)) = refill {
+        warnings.push(format!(
+            "{n} finished runs have no {file} (an earlier run did not write it): \
+             running them again to write it"
+        ));
+    }
     Ok(Prepared {
         outputs,
         journal,
@@ -141,7 +158,7 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
         todo,
         resumed_ok,
         resumed_failed,
-        warnings: opened.warnings,
+        warnings,
     })
 }
 

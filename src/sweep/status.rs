@@ -546,6 +546,7 @@ pub fn render_runs(s: &SweepStatus, out: &mut impl std::io::Write) -> std::io::R
             RunState::Failed(e) => ("failed", e.lines().next().unwrap_or("")),
             RunState::Missing => ("missing", ""),
         };
+        let err = super::summary::tsv(err);
         writeln!(out, "{i}\t{key}\t{shard}\t{state}\t{err}")?;
     }
     Ok(())

@@ -70,8 +70,28 @@ pub fn header(plan: &SweepPlan) -> String {
     )
 }
 
+/// A TSV field: tab, newline, carriage return and backslash escaped (as
+/// `\t`, `\n`, `\r`, `\\`), so a variant name or string value holding one
+/// cannot split a line or a column.
+pub fn tsv(field: &str) -> std::borrow::Cow<'_, str> {
+    if !field.contains(['\t', '\n', '\r', '\\']) {
+        return field.into();
+    }
+    let mut out = String::with_capacity(field.len() + 4);
+    for c in field.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
 /// The runs `runs` of the run list, tab-separated with a header line, one
-/// run per line.
+/// run per line (text fields escaped: `tsv`).
 pub fn run_list(
     plan: &SweepPlan,
     runs: &RunList,
@@ -91,12 +111,12 @@ pub fn run_list(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             r.index,
             r.run_key,
-            plan.bases[c.base].scenario_id,
+            tsv(&plan.bases[c.base].scenario_id),
             c.id,
-            c.arm,
+            tsv(&c.arm),
             r.replicate,
             r.seed,
-            c.label
+            tsv(&c.label)
         );
         writeln!(out, "{line}")?;
     }
@@ -106,6 +126,12 @@ pub fn run_list(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tsv_fields_never_split() {
+        assert_eq!(tsv("plain"), "plain");
+        assert_eq!(tsv("a\tb\nc\\d\r"), "a\\tb\\nc\\\\d\\r");
+    }
 
     #[test]
     fn human_sizes() {
