@@ -38,6 +38,13 @@ pub const LIMITS: &[LimitSpec] = &[
                  seeds in a spec, shards, and `swarm bench` runs",
     },
     LimitSpec {
+        env: "SWARM_MAX_CONFIGS",
+        default: 100_000,
+        unit: Unit::Count,
+        bounds: "configurations in one sweep (each holds its own scenario, about 3 KB; \
+                 checked before any is built)",
+    },
+    LimitSpec {
         env: "SWARM_MAX_RUN_MEMORY",
         default: 4 * GIB,
         unit: Unit::Bytes,
@@ -75,6 +82,7 @@ pub const LIMITS: &[LimitSpec] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub max_runs: u64,
+    pub max_configs: u64,
     pub max_run_memory: u64,
     pub max_jobs: u64,
     pub max_spec_bytes: u64,
@@ -93,6 +101,7 @@ impl Default for Limits {
         };
         Limits {
             max_runs: d("SWARM_MAX_RUNS"),
+            max_configs: d("SWARM_MAX_CONFIGS"),
             max_run_memory: d("SWARM_MAX_RUN_MEMORY"),
             max_jobs: d("SWARM_MAX_JOBS"),
             max_spec_bytes: d("SWARM_MAX_SPEC_BYTES"),
@@ -134,6 +143,7 @@ impl Limits {
     fn slot(&mut self, env: &str) -> &mut u64 {
         match env {
             "SWARM_MAX_RUNS" => &mut self.max_runs,
+            "SWARM_MAX_CONFIGS" => &mut self.max_configs,
             "SWARM_MAX_RUN_MEMORY" => &mut self.max_run_memory,
             "SWARM_MAX_JOBS" => &mut self.max_jobs,
             "SWARM_MAX_SPEC_BYTES" => &mut self.max_spec_bytes,

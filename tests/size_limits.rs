@@ -86,7 +86,20 @@ fn a_sweep_of_a_billion_runs_is_refused_before_it_is_built() {
     refused(
         "swarm-sweep",
         &[grid.as_os_str()],
-        "1000000001 configurations × 1 seeds",
+        "configuration count is 1000000001, over the limit of 100000",
+    );
+    // Configurations within their limit, runs not: 100 × 200 000 seeds.
+    let runs = spec(
+        tmp.path(),
+        &format!(
+            "seeds: {{start: 0, count: 200000}}\ngrid:\n{}",
+            axis("x").replace("1000", "99")
+        ),
+    );
+    refused(
+        "swarm-sweep",
+        &[runs.as_os_str()],
+        "(100 configurations × 200000 seeds)",
     );
     let seeds = spec(tmp.path(), "seeds: {start: 0, count: 1000000000}\n");
     refused(

@@ -278,16 +278,24 @@ pub fn build(
     })
 }
 
-/// Refuse a sweep of more runs than SWARM_MAX_RUNS before a configuration
-/// is built (a grid of 10^9 points would grow to gigabytes first).
+/// Refuse a sweep of more configurations than SWARM_MAX_CONFIGS or more
+/// runs than SWARM_MAX_RUNS before a configuration is built (a grid of 10^9
+/// points would grow to gigabytes first).
 fn check_run_count(spec: &SweepSpec, bases: usize) -> Result<(), SpecError> {
     let configs = expand::config_count(spec).saturating_mul(bases as u64);
     let seeds = spec.seeds.len() as u64;
     crate::limits::check(
-        format!("the sweep's run count ({configs} configurations × {seeds} seeds)"),
-        configs.saturating_mul(seeds),
-        "SWARM_MAX_RUNS",
+        "the sweep's configuration count",
+        configs,
+        "SWARM_MAX_CONFIGS",
     )
+    .and_then(|()| {
+        crate::limits::check(
+            format!("the sweep's run count ({configs} configurations × {seeds} seeds)"),
+            configs.saturating_mul(seeds),
+            "SWARM_MAX_RUNS",
+        )
+    })
     .map_err(|e| spec.source.error(None, "", e.to_string()))
 }
 
