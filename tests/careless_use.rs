@@ -10,11 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use common::{read_table, repo_root};
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{read_table, repo_root, stderr};
 
 fn sweep() -> Command {
     let mut c = Command::cargo_bin("swarm-sweep").unwrap();

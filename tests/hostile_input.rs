@@ -9,13 +9,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use common::{memory_limited, mkfifo, repo_root};
+use common::{memory_limited, mkfifo, repo_root, stderr};
 
 const QUICK: Duration = Duration::from_secs(30);
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// A 100 KB string anchor aliased 100 × 100 × 50 times: 50 GB expanded.
 fn alias_bomb() -> String {

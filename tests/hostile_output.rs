@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use common::{mkfifo, repo_root};
+use common::{mkfifo, repo_root, stderr};
 
 const QUICK: Duration = Duration::from_secs(30);
 
@@ -18,10 +18,6 @@ fn sweep() -> Command {
     let mut c = Command::cargo_bin("swarm-sweep").unwrap();
     c.current_dir(repo_root()).timeout(Duration::from_secs(300));
     c
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn is_fifo(p: &Path) -> bool {

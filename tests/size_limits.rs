@@ -8,13 +8,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{memory_limited, read_table, repo_root};
+use common::{memory_limited, read_table, repo_root, stderr};
 
 const QUICK: Duration = Duration::from_secs(30);
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn base() -> PathBuf {
     repo_root().join("scenarios/baseline.yaml")
