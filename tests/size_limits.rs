@@ -34,40 +34,77 @@ fn refused(bin: &str, args: &[&std::ffi::OsStr], want: &str) {
     assert!(stderr(&o).contains(want), "{bin} {args:?}: {}", stderr(&o));
 }
 
-#[test]
-fn swarm_run_refuses_a_billion_epochs_or_a_million_agents_and_leaves_nothing() {
+/// `--out` in a fresh temp dir, which must still not exist afterwards.
+fn out_dir() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    refused(
-        "swarm",
-        &[
-            "run".as_ref(),
-            base().as_os_str(),
-            "--epochs".as_ref(),
-            "1000000000".as_ref(),
-            "--out".as_ref(),
-            out.as_os_str(),
-        ],
-        "1000000000 epochs of 10 steps",
-    );
-    let crowd = tmp.path().join("crowd.yaml");
-    let text = std::fs::read_to_string(base()).unwrap();
-    std::fs::write(&crowd, text.replacen("count: 3", "count: 1000000", 1)).unwrap();
-    refused(
-        "swarm",
-        &[
-            "run".as_ref(),
-            crowd.as_os_str(),
-            "--out".as_ref(),
-            out.as_os_str(),
-        ],
-        "SWARM_MAX_RUN_MEMORY",
-    );
+    (tmp, out)
+}
+
+#[test]
+fn swarm_run_refuses_a_billion_epochs_and_leaves_nothing() {
+    let (_tmp, out) = out_dir();
+    let base = base();
+    let args = [
+        "run".as_ref(),
+        base.as_os_str(),
+        "--epochs".as_ref(),
+        "1000000000".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    refused("swarm", &args, "1000000000 epochs of 10 steps");
     assert!(!out.exists(), "no output directory, no temporary files");
 }
 
 #[test]
-fn a_sweep_of_a_billion_runs_is_refused_before_it_is_built() {
+fn a_long_run_within_the_limit_grows_its_epoch_list_as_it_goes() {
+    let (_tmp, out) = out_dir();
+    let o = memory_limited("swarm")
+        .args(["run", "-q", "--no-events", "--epochs", "3000", "--out"])
+        .arg(&out)
+        .arg(base())
+        .timeout(QUICK)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.join("baseline_metrics.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 3000);
+}
+
+#[test]
+fn swarm_run_refuses_a_million_agents() {
+    let (tmp, out) = out_dir();
+    let crowd = tmp.path().join("crowd.yaml");
+    let text = std::fs::read_to_string(base()).unwrap();
+    std::fs::write(&crowd, text.replacen("count: 3", "count: 1000000", 1)).unwrap();
+    let args = [
+        "run".as_ref(),
+        crowd.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    refused("swarm", &args, "1000002 agents");
+    assert!(!out.exists());
+}
+
+#[test]
+fn swarm_run_refuses_ten_million_epochs() {
+    let (_tmp, out) = out_dir();
+    let base = base();
+    let args = [
+        "run".as_ref(),
+        base.as_os_str(),
+        "--epochs".as_ref(),
+        "10000000".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    refused("swarm", &args, "SWARM_MAX_RUN_MEMORY");
+}
+
+#[test]
+fn a_grid_of_a_billion_configurations_is_refused_before_it_is_built() {
     let tmp = tempfile::tempdir().unwrap();
     let axis = |p: &str| format!("  governance.{p}: {{start: 1, stop: 1000, step: 1}}\n");
     let grid = spec(
@@ -97,6 +134,11 @@ fn a_sweep_of_a_billion_runs_is_refused_before_it_is_built() {
         &[runs.as_os_str()],
         "(100 configurations × 200000 seeds)",
     );
+}
+
+#[test]
+fn a_billion_seeds_are_refused_before_the_list_is_made() {
+    let tmp = tempfile::tempdir().unwrap();
     let seeds = spec(tmp.path(), "seeds: {start: 0, count: 1000000000}\n");
     refused(
         "swarm-sweep",
@@ -105,42 +147,25 @@ fn a_sweep_of_a_billion_runs_is_refused_before_it_is_built() {
     );
 }
 
-#[test]
-fn huge_shard_counts_jobs_bench_runs_and_waits_are_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    let small = spec(
-        tmp.path(),
-        "seeds: [1, 2]\noverrides: {simulation.n_epochs: 1}\n",
-    );
-    let out = tmp.path().join("out");
-    refused(
-        "swarm-sweep",
-        &[
-            small.as_os_str(),
-            "--shard".as_ref(),
-            "1/100000000000".as_ref(),
-            "--out".as_ref(),
-            out.as_os_str(),
-        ],
-        "at most 2 shards",
-    );
-    refused(
-        "swarm-sweep",
-        &[small.as_os_str(), "--jobs".as_ref(), "100000".as_ref()],
-        "SWARM_MAX_JOBS",
-    );
-    refused(
-        "swarm",
-        &[
-            "bench".as_ref(),
-            base().as_os_str(),
-            "--runs".as_ref(),
-            "1000000000000".as_ref(),
-        ],
-        "SWARM_MAX_RUNS",
-    );
+/// A two-run sweep of one-epoch runs.
+fn small(dir: &Path) -> PathBuf {
+    spec(dir, "seeds: [1, 2]\noverrides: {simulation.n_epochs: 1}\n")
+}
 
-    // status of a folder whose part file names 10^11 shards.
+#[test]
+fn more_shards_than_runs_are_refused_and_status_never_sizes_by_a_file_name() {
+    let (tmp, out) = out_dir();
+    let small = small(tmp.path());
+    let args = [
+        small.as_os_str(),
+        "--shard".as_ref(),
+        "1/100000000000".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    refused("swarm-sweep", &args, "at most 2 shards");
+    assert!(!out.exists());
+    // A folder whose part file names 10^11 shards.
     let o = memory_limited("swarm-sweep")
         .arg(&small)
         .args(["-q", "--no-analyze", "--shard", "1/1", "--out"])
@@ -154,26 +179,43 @@ fn huge_shard_counts_jobs_bench_runs_and_waits_are_refused() {
     )
     .unwrap();
     std::fs::remove_file(out.join("part-1-of-1.json")).unwrap();
-    refused(
-        "swarm-sweep",
-        &["status".as_ref(), out.as_os_str()],
-        "more shards than runs",
-    );
+    let args = ["status".as_ref(), out.as_os_str()];
+    refused("swarm-sweep", &args, "more shards than runs");
+}
 
-    // merge --wait longer than the clock holds: no overflow.
+#[test]
+fn a_hundred_thousand_jobs_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let small = small(tmp.path());
+    let args = [small.as_os_str(), "--jobs".as_ref(), "100000".as_ref()];
+    refused("swarm-sweep", &args, "SWARM_MAX_JOBS");
+}
+
+#[test]
+fn a_trillion_bench_runs_are_refused() {
+    let base = base();
+    let args = [
+        "bench".as_ref(),
+        base.as_os_str(),
+        "--runs".as_ref(),
+        "1000000000000".as_ref(),
+    ];
+    refused("swarm", &args, "SWARM_MAX_RUNS");
+}
+
+#[test]
+fn merge_waits_longer_than_the_clock_holds_without_overflow() {
+    let tmp = tempfile::tempdir().unwrap();
     let parts = tmp.path().join("parts");
     std::fs::create_dir(&parts).unwrap();
     std::fs::write(parts.join("part-1-of-1.json"), "not a manifest").unwrap();
-    refused(
-        "swarm-sweep",
-        &[
-            "merge".as_ref(),
-            "--wait".as_ref(),
-            "18446744073709551615".as_ref(),
-            parts.as_os_str(),
-        ],
-        "not a part manifest",
-    );
+    let args = [
+        "merge".as_ref(),
+        "--wait".as_ref(),
+        "18446744073709551615".as_ref(),
+        parts.as_os_str(),
+    ];
+    refused("swarm-sweep", &args, "not a part manifest");
 }
 
 #[test]
