@@ -60,6 +60,13 @@ pub fn run_with_files(
     };
     let dir = files.dir.join("runs").join(run_key);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // A run's folder is the engine's: never written through a link.
+    if std::fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
+        anyhow::bail!(
+            "{} is a symbolic link; swarm-sweep never writes through it",
+            dir.display()
+        );
+    }
     remove_temporaries(&dir);
     let events = files.events_jsonl.then(|| dir.join("events.jsonl"));
     let result = sim(scenario, seed, events.as_deref())
