@@ -186,6 +186,17 @@ fn owned_files_are_never_followed_through_links() {
     assert!(std::fs::symlink_metadata(out.join("journal.jsonl"))
         .unwrap()
         .is_symlink());
+    // A file of the user's under the journal's name is not ours to delete.
+    std::fs::remove_file(out.join("journal.jsonl")).unwrap();
+    std::fs::write(out.join("journal.jsonl"), "my notes\n").unwrap();
+    let (code, err) = run_sweep(&a, &out, &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is not a swarm-sweep journal"), "{err}");
+    assert!(!err.contains("--force-new"), "suggests a destructive flag: {err}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("journal.jsonl")).unwrap(),
+        "my notes\n"
+    );
     // A per-run folder that is a link is refused too.
     std::fs::remove_file(out.join("journal.jsonl")).unwrap();
     std::os::unix::fs::symlink(tmp.path(), out.join("runs")).unwrap();

@@ -299,9 +299,10 @@ fn sweep(
         force_new: cli.force_new,
     };
     let prepared = session::prepare(plan, &opts).map_err(|e| match e {
-        JournalError::Mismatch { .. } | JournalError::Damaged { .. } | JournalError::Folder(_) => {
-            CliError::bad_input(e)
-        }
+        JournalError::Mismatch { .. }
+        | JournalError::Foreign { .. }
+        | JournalError::Damaged { .. }
+        | JournalError::Folder(_) => CliError::bad_input(e),
         JournalError::Locked { .. } => CliError::runtime(e),
         JournalError::Io(e) => CliError::runtime(e),
     })?;

@@ -146,6 +146,12 @@ pub enum JournalError {
     #[error("{} is being written by another swarm-sweep process (it holds the lock)", path.display())]
     Locked { path: PathBuf },
     #[error(
+        "{} is not a swarm-sweep journal; it is left as it is: choose another --out, \
+         or move the file away",
+        path.display()
+    )]
+    Foreign { path: PathBuf },
+    #[error(
         "{}: its header line is damaged ({why}), so the runs it holds cannot be matched \
          to this sweep. It is left as it is: restore it from a copy, or choose another --out",
         path.display()
@@ -350,10 +356,8 @@ impl Journal {
                 })
             }
             (None, Some(BadHeader::Foreign)) => {
-                return Err(JournalError::Mismatch {
+                return Err(JournalError::Foreign {
                     path: path.to_path_buf(),
-                    found: "not a swarm-sweep journal".into(),
-                    expected: short(&header.spec_hash),
                 })
             }
             (None, None) => true,
