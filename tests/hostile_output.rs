@@ -192,7 +192,10 @@ fn owned_files_are_never_followed_through_links() {
     let (code, err) = run_sweep(&a, &out, &[]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("is not a swarm-sweep journal"), "{err}");
-    assert!(!err.contains("--force-new"), "suggests a destructive flag: {err}");
+    assert!(
+        !err.contains("--force-new"),
+        "suggests a destructive flag: {err}"
+    );
     assert_eq!(
         std::fs::read_to_string(out.join("journal.jsonl")).unwrap(),
         "my notes\n"

@@ -13,7 +13,8 @@ const AFTER_HELP: &str = "\
 Exit codes: 0 success (failed success criteria are reported, not an error),
 1 runtime error (an output could not be written), 2 bad input (invalid
 scenario, unreadable or malformed file to analyse, unknown metric, bad
-arguments).
+arguments, a size over its limit: see SWARM_MAX_* in docs/cli.md), 70 an
+internal error (a bug).
 
 Examples:
   swarm run scenarios/baseline.yaml
