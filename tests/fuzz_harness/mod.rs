@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use swarm_sweep::scenario::{load_file, load_str, LoadOptions, Scenario};
+use swarm_sweep::scenario::{load_str, LoadOptions, Scenario};
 use swarm_sweep::sweep::expand::config_count;
 use swarm_sweep::sweep::plan::{self, BaseScenario};
 use swarm_sweep::sweep::run_list::RunList;
@@ -17,24 +17,27 @@ use swarm_sweep::sweep::{spec, summary};
 /// 10^5 configurations is legal and slow, which is not what fuzzing is for).
 const MAX_PLANNED_RUNS: u64 = 2_000;
 
-/// The base scenario specs are planned against.
+/// The base scenario specs are planned against: the bundled baseline, as
+/// a real spec resolves it.
 pub fn base(root: &Path) -> (BaseScenario, Scenario) {
-    let path = root.join("scenarios/baseline.yaml");
-    let scenario = load_file(&path, LoadOptions::default())
-        .expect("the bundled baseline loads")
-        .scenario;
-    let base = BaseScenario {
-        path: "baseline.yaml".into(),
-        scenario_id: scenario.scenario_id.clone(),
-        sha256: "0".repeat(64),
-    };
-    (base, scenario)
+    let text = "name: fuzz\nbase: scenarios/baseline.yaml\nseeds: [1]\n";
+    let spec = spec::parse(text, "fuzz.yaml").expect("a valid spec");
+    let mut plan = plan::resolve(spec, root).expect("the bundled baseline loads");
+    let base = plan.bases.remove(0);
+    (base, plan.configs.remove(0).scenario)
 }
 
 /// Feed `text` to every loader.
+// `..LoadOptions::default()`: whatever options the loader grows stay at
+// their defaults here.
+#[allow(clippy::needless_update)]
 pub fn exercise(text: &str, base: &(BaseScenario, Scenario)) {
     for strict in [false, true] {
-        let _ = load_str(text, "fuzz.yaml", LoadOptions { strict });
+        let opts = LoadOptions {
+            strict,
+            ..LoadOptions::default()
+        };
+        let _ = load_str(text, "fuzz.yaml", opts);
     }
     let Ok(spec) = spec::parse(text, "fuzz.yaml") else {
         return;
