@@ -5,6 +5,7 @@ pub(crate) mod agents;
 pub mod dynamic_toxicity;
 pub mod events;
 mod feed;
+pub mod footprint;
 pub mod network;
 pub mod observables;
 mod world;

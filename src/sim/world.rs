@@ -220,7 +220,9 @@ impl<'s, 'k> World<'s, 'k> {
                 n_agents: self.names.len(),
             });
         }
-        let mut epochs = Vec::with_capacity(self.sc.simulation.n_epochs as usize);
+        // Room for the usual run; a long one grows as its epochs finish
+        // instead of reserving every epoch up front (`footprint.rs`).
+        let mut epochs = Vec::with_capacity((self.sc.simulation.n_epochs as usize).min(1024));
         for _ in 0..self.sc.simulation.n_epochs {
             let effect = {
                 let view = GovView {
