@@ -140,6 +140,9 @@ agent_types! {
     Opportunistic => super::opportunistic::Opportunistic,
     Deceptive => super::deceptive::Deceptive,
     Adversarial => super::adversarial::Adversarial,
+    Cautious => super::cautious::Cautious,
+    CautiousReciprocator => super::cautious_reciprocator::CautiousReciprocator,
+    ThresholdDancer => super::threshold_dancer::ThresholdDancer,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,
