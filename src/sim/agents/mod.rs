@@ -12,6 +12,7 @@ mod deceptive;
 mod honest;
 mod opportunistic;
 mod registry;
+mod self_optimizer;
 mod threshold_dancer;
 #[cfg(test)]
 mod toy;

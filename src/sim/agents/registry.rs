@@ -140,6 +140,7 @@ agent_types! {
     Opportunistic => super::opportunistic::Opportunistic,
     Deceptive => super::deceptive::Deceptive,
     Adversarial => super::adversarial::Adversarial,
+    SelfOptimizer => super::self_optimizer::SelfOptimizer,
     Cautious => super::cautious::Cautious,
     CautiousReciprocator => super::cautious_reciprocator::CautiousReciprocator,
     ThresholdDancer => super::threshold_dancer::ThresholdDancer,
