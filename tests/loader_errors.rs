@@ -105,7 +105,7 @@ fn unknown_agent_type_lists_supported_and_suggests() {
     let m = error("unknown_agent_type.yaml", DEFAULT);
     let text = "agent type 'honset' is not supported by this engine \
                 (supported: honest, opportunistic, deceptive, adversarial, self_optimizer, \
-                cautious, cautious_reciprocator, threshold_dancer); \
+                obfuscating, cautious, cautious_reciprocator, threshold_dancer); \
                 did you mean 'honest'?";
     assert_reported(&m, "unknown_agent_type.yaml", 5, "agents[1].type", text);
 }

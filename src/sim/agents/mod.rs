@@ -10,6 +10,7 @@ mod cautious;
 mod cautious_reciprocator;
 mod deceptive;
 mod honest;
+mod obfuscating;
 mod opportunistic;
 mod registry;
 mod self_optimizer;

@@ -141,6 +141,7 @@ agent_types! {
     Deceptive => super::deceptive::Deceptive,
     Adversarial => super::adversarial::Adversarial,
     SelfOptimizer => super::self_optimizer::SelfOptimizer,
+    Obfuscating => super::obfuscating::Obfuscating,
     Cautious => super::cautious::Cautious,
     CautiousReciprocator => super::cautious_reciprocator::CautiousReciprocator,
     ThresholdDancer => super::threshold_dancer::ThresholdDancer,
