@@ -242,29 +242,14 @@ mod tests {
     /// A payoff, or `None` for a decision on the partner's proposal.
     type Step = (Option<f64>, f64, Phase, [i64; 5]);
 
-    #[test]
-    fn phases_match_the_reference() {
-        // Values from the reference's ThresholdDancer fed the same outcomes
-        // (estimate, phase, then interactions, cooperative, exploits,
-        // consecutive cooperative, consecutive exploits).
-        use Phase::*;
-        let steps: &[Step] = &[
-            (Some(0.1), 0.08000000000000002, Cooperative, [1, 1, 0, 1, 0]),
-            (Some(0.1), 0.16000000000000003, Cooperative, [2, 2, 0, 2, 0]),
-            (Some(0.1), 0.24000000000000005, Exploit, [3, 3, 0, 3, 0]),
-            (None, 0.0, Exploit, [0; 5]), // refuses
-            (Some(0.1), 0.17000000000000004, Exploit, [4, 3, 1, 0, 1]),
-            (Some(0.1), 0.10000000000000005, Recover, [5, 3, 2, 0, 2]),
-            (None, 1.0, Cooperative, [0; 5]), // accepts
-            (Some(-0.2), 0.20000000000000007, Exploit, [6, 4, 2, 1, 0]),
-            (Some(0.3), -0.009999999999999926, Exploit, [7, 4, 3, 0, 1]),
-            (Some(-0.05), 0.015000000000000076, Recover, [8, 4, 4, 0, 2]),
-            (None, 1.0, Cooperative, [0; 5]),
-            (Some(0.4), 0.33500000000000013, Exploit, [9, 5, 4, 1, 0]),
-            (Some(0.2), 0.19500000000000015, Exploit, [10, 5, 5, 0, 1]),
-        ];
+    /// Run `steps` on a fresh dancer's ledger of agent 1: a payoff, or
+    /// `None` for a decision on its proposal (expected: accept iff the value
+    /// is 1.0); then the estimate (outcomes only), the phase and (outcomes
+    /// only) interactions, cooperative, exploits, consecutive cooperative,
+    /// consecutive exploits.
+    fn check(cfg: &Config, steps: &[Step]) {
         let mut rng = PyRandom::new(7);
-        let mut d = ThresholdDancer::new(&Config::default(), 2, &mut rng);
+        let mut d = ThresholdDancer::new(cfg, 2, &mut rng);
         for (i, &(payoff, value, phase, counts)) in steps.iter().enumerate() {
             let Some(payoff) = payoff else {
                 assert_eq!(d.cooperate(1), value == 1.0, "step {i}");
@@ -284,6 +269,64 @@ mod tests {
             ];
             assert_eq!(got, counts, "step {i}");
         }
+    }
+
+    // Expected values below: the reference's ThresholdDancer fed the same
+    // outcomes and decisions.
+
+    #[test]
+    fn phases_match_the_reference() {
+        use Phase::*;
+        check(
+            &Config::default(),
+            &[
+                (Some(0.1), 0.08000000000000002, Cooperative, [1, 1, 0, 1, 0]),
+                (Some(0.1), 0.16000000000000003, Cooperative, [2, 2, 0, 2, 0]),
+                (Some(0.1), 0.24000000000000005, Exploit, [3, 3, 0, 3, 0]),
+                (None, 0.0, Exploit, [0; 5]), // refuses
+                (Some(0.1), 0.17000000000000004, Exploit, [4, 3, 1, 0, 1]),
+                (Some(0.1), 0.10000000000000005, Recover, [5, 3, 2, 0, 2]),
+                (None, 1.0, Cooperative, [0; 5]), // accepts
+                (Some(-0.2), 0.20000000000000007, Exploit, [6, 4, 2, 1, 0]),
+                (Some(0.3), -0.009999999999999926, Exploit, [7, 4, 3, 0, 1]),
+                (Some(-0.05), 0.015000000000000076, Recover, [8, 4, 4, 0, 2]),
+                (None, 1.0, Cooperative, [0; 5]),
+                (Some(0.4), 0.33500000000000013, Exploit, [9, 5, 4, 1, 0]),
+                (Some(0.2), 0.19500000000000015, Exploit, [10, 5, 5, 0, 1]),
+            ],
+        );
+    }
+
+    #[test]
+    fn an_exploit_phase_without_room_accepts() {
+        // Reachable only off the defaults: entering EXPLOIT with less room
+        // than exploitation_intensity.
+        use Phase::*;
+        let cfg = Config {
+            exploitation_intensity: 1.6,
+            warmup_interactions: 0,
+            comfort_zone_floor: -2.0,
+            max_consecutive_exploits: 10,
+            safety_margin: 0.1,
+            ..Config::default()
+        };
+        check(
+            &cfg,
+            &[
+                (None, 0.0, Exploit, [0; 5]),
+                (Some(0.5), -0.35, Recover, [1, 0, 1, 0, 1]),
+                (None, 1.0, Cooperative, [0; 5]),
+                (None, 1.0, Exploit, [0; 5]),
+                (None, 1.0, Recover, [0; 5]),
+                (
+                    Some(-0.4),
+                    -0.14999999999999997,
+                    Cooperative,
+                    [2, 1, 1, 0, 0],
+                ),
+                (None, 0.0, Exploit, [0; 5]),
+            ],
+        );
     }
 
     #[test]
