@@ -22,7 +22,8 @@ const MAX_PLANNED_RUNS: u64 = 2_000;
 pub fn base(root: &Path) -> (BaseScenario, Scenario) {
     let text = "name: fuzz\nbase: scenarios/baseline.yaml\nseeds: [1]\n";
     let spec = spec::parse(text, "fuzz.yaml").expect("a valid spec");
-    let mut plan = plan::resolve(spec, root, LoadOptions::default()).expect("the bundled baseline loads");
+    let mut plan =
+        plan::resolve(spec, root, LoadOptions::default()).expect("the bundled baseline loads");
     let base = plan.bases.remove(0);
     (base, plan.configs.remove(0).scenario)
 }

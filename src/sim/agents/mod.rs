@@ -6,13 +6,18 @@
 //! happens exactly where the reference draws, on the agent's own stream.
 
 mod adversarial;
+mod cautious;
+mod cautious_reciprocator;
 mod deceptive;
 mod honest;
 mod ldt;
 mod modeling_adversary;
+mod obfuscating;
 mod opportunistic;
 mod profile;
 mod registry;
+mod self_optimizer;
+mod threshold_dancer;
 #[cfg(test)]
 mod toy;
 
@@ -112,7 +117,7 @@ pub struct Observation<'a> {
     pub resources_of: &'a [f64],
 }
 
-impl Observation<'_> {
+impl<'a> Observation<'a> {
     /// Whether the feed shows any post (the top 20 is non-empty exactly then).
     pub fn has_posts(&self) -> bool {
         !self.feed.posts.is_empty()
@@ -148,6 +153,30 @@ impl Observation<'_> {
 
     pub fn has_visible(&self) -> bool {
         self.unfrozen.iter().any(|&i| i != self.me)
+    }
+
+    /// Agent 0's observation with every action allowed, no pending proposal,
+    /// and `values` as everyone's reputation and resources (for unit tests).
+    #[cfg(test)]
+    pub(crate) fn for_test(
+        feed: &'a Feed,
+        unfrozen: &'a [usize],
+        archetypes: &'a [Archetype],
+        values: &'a [f64],
+    ) -> Observation<'a> {
+        Observation {
+            resources: 100.0,
+            can_post: true,
+            can_interact: true,
+            can_vote: true,
+            feed,
+            first_pending: None,
+            me: 0,
+            unfrozen,
+            archetypes,
+            reputation: values,
+            resources_of: values,
+        }
     }
 }
 
@@ -196,6 +225,15 @@ impl Base {
     /// the memory entry).
     pub fn trust(&self, other: usize) -> f64 {
         self.trust[other].unwrap_or(0.5)
+    }
+
+    /// Agent `idx` with no trust memory yet (for unit tests).
+    #[cfg(test)]
+    pub(crate) fn for_test(idx: usize, n_agents: usize) -> Base {
+        Base {
+            idx,
+            trust: vec![None; n_agents],
+        }
     }
 }
 
