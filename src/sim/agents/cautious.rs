@@ -1,5 +1,5 @@
 //! Cautious agents (the reference's `CautiousAgent`;
-//! cautious-self-optimizer-obfuscating.md §4.1): accept and propose only at
+//! docs/model/cautious-self-optimizer-obfuscating.md §4.1): accept and propose only at
 //! trust >= `threshold`, otherwise post or up-vote. Trust starts at 0.5 and
 //! only accepted interactions move it, so with the default threshold 0.7 the
 //! agent rejects everything and never proposes. It reports the `cautious`

@@ -1,5 +1,5 @@
 //! Cautious reciprocators (the reference's `CautiousReciprocator`;
-//! cautious-self-optimizer-obfuscating.md §4.2): a per-partner payoff ledger
+//! docs/model/cautious-self-optimizer-obfuscating.md §4.2): a per-partner payoff ledger
 //! lowers or raises the trust bar, partners whose ledger falls below the
 //! blacklist threshold are refused for good, and partners met often with a
 //! negative average are refused. The ledger also counts the payoffs of

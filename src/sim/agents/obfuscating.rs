@@ -1,5 +1,5 @@
 //! Obfuscating agents (the reference's `ObfuscatingAgent`;
-//! cautious-self-optimizer-obfuscating.md §4.5): mimic an honest agent for
+//! docs/model/cautious-self-optimizer-obfuscating.md §4.5): mimic an honest agent for
 //! their first `trust_building_phase` finalized interactions (posting and
 //! proposing collaborations), then propose trades to anyone visible. Report
 //! the `deceptive` type.

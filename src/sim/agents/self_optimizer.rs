@@ -1,5 +1,5 @@
 //! Self-optimizers (the reference's `SelfOptimizerAgent`;
-//! cautious-self-optimizer-obfuscating.md §4.4): accept every proposal on
+//! docs/model/cautious-self-optimizer-obfuscating.md §4.4): accept every proposal on
 //! their turn, accept passively at trust > 0.3, and propose a trade to a
 //! uniformly chosen visible agent. The reference's cost/quality ratchet
 //! (`optimize_step`) is never called by its run loop, so its five settings

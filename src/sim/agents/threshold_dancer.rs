@@ -1,5 +1,5 @@
 //! Threshold dancers (the reference's `ThresholdDancer`;
-//! cautious-self-optimizer-obfuscating.md §4.3): per partner, an estimate of
+//! docs/model/cautious-self-optimizer-obfuscating.md §4.3): per partner, an estimate of
 //! the partner's ledger of it and a phase (cooperative → exploit → recover)
 //! that steps at most once per look. "Exploiting" a partner means rejecting
 //! its proposals; the dancer proposes to unseen partners first, then to the
