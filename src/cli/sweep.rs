@@ -128,6 +128,10 @@ pub struct Cli {
     /// Record wall_time_s as 0, so reruns are byte-identical (for tests).
     #[arg(long, hide = true)]
     pub deterministic_timing: bool,
+    /// Keep every run's rows in the journal after the tables are written,
+    /// as a crashed sweep leaves it (for tests).
+    #[arg(long, hide = true)]
+    pub keep_journal: bool,
     /// Seed every run's streams afresh instead of copying states this
     /// worker seeded before (for timing; results are the same either way).
     #[arg(long)]
@@ -309,9 +313,11 @@ fn sweep(
             run_files: files.any().then_some(files),
         },
         force_new: cli.force_new,
+        keep_journal: cli.keep_journal,
     };
     let prepared = session::prepare(plan, &opts).map_err(|e| match e {
         JournalError::Mismatch { .. }
+        | JournalError::OldFormat { .. }
         | JournalError::Foreign { .. }
         | JournalError::Damaged { .. }
         | JournalError::Folder(_) => CliError::bad_input(e),
@@ -321,18 +327,8 @@ fn sweep(
     for w in &prepared.warnings {
         eprintln!("warning: {w}");
     }
-    if !cli.quiet && prepared.resumed_ok + prepared.resumed_failed > 0 {
-        let retry = match prepared.resumed_failed {
-            0 => String::new(),
-            n => format!(" ({n} failed, retried)"),
-        };
-        eprintln!(
-            "resuming from {}: {} of {} runs already finished{retry}; {} to run",
-            prepared.journal.path().display(),
-            prepared.resumed_ok + prepared.resumed_failed,
-            prepared.assigned.len(),
-            prepared.todo.len()
-        );
+    if !cli.quiet && prepared.reused() + prepared.resumed_failed > 0 {
+        eprintln!("{}", reuse_line(&prepared, &out_dir));
     }
     let flag = interrupt::install();
     let progress = Progress::new(prepared.todo.len(), Mode::detect(cli.quiet));
@@ -365,6 +361,35 @@ fn sweep(
     })
 }
 
+/// `results/x: 57 reused, 143 to run (of 200: 57 from the journal)`.
+fn reuse_line(p: &Prepared, out_dir: &Path) -> String {
+    let mut from = Vec::new();
+    let journal = p.resumed_ok - p.from_tables;
+    if journal > 0 {
+        from.push(format!("{journal} from the journal"));
+    }
+    if p.from_tables > 0 {
+        from.push(format!("{} from the tables", p.from_tables));
+    }
+    if p.copies > 0 {
+        from.push(format!(
+            "{} the same as another run (identical configurations)",
+            p.copies
+        ));
+    }
+    if p.resumed_failed > 0 {
+        from.push(format!("{} failed before, retried", p.resumed_failed));
+    }
+    format!(
+        "{}: {} reused, {} to run (of {}: {})",
+        out_dir.display(),
+        p.reused(),
+        p.todo.len(),
+        p.assigned.len(),
+        from.join("; ")
+    )
+}
+
 fn report_end(
     cli: &Cli,
     plan: &SweepPlan,
@@ -373,6 +398,9 @@ fn report_end(
     out_dir: &Path,
     started: Instant,
 ) -> i32 {
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some((run, msg)) = &r.first_failure {
         let c = &plan.configs[run.config];
         eprintln!(
@@ -403,9 +431,9 @@ fn report_end(
     }
     if !cli.quiet {
         let secs = started.elapsed().as_secs_f64();
-        let from_journal = match prepared.resumed_ok {
+        let from_journal = match prepared.reused() {
             0 => String::new(),
-            n => format!(", {n} from the journal"),
+            n => format!(", {n} reused"),
         };
         let rate = match r.ran.runs {
             0 => String::new(),

@@ -387,6 +387,12 @@ impl Semantics {
         true
     }
 
+    /// Whether the option called `name` is on; `None` if there is none.
+    pub fn get(&self, name: &str) -> Option<bool> {
+        let mut probe = *self;
+        probe.set(name, false).then(|| probe != *self)
+    }
+
     /// True when no fix is on (exact reference behaviour).
     pub fn is_parity(&self) -> bool {
         *self == Semantics::default()

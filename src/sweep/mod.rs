@@ -14,6 +14,7 @@ pub mod owned;
 pub mod part;
 pub mod plan;
 pub mod progress;
+pub mod reuse;
 pub mod rows;
 pub mod run_files;
 pub mod run_list;

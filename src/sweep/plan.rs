@@ -2,7 +2,6 @@
 //! checked against the scenario schema (`scenario::params`), every
 //! configuration's scenario built — all before any run starts.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::expand::{self, locate_run};
@@ -57,8 +56,14 @@ pub struct Config {
     /// Effective value of each parameter column in this configuration.
     pub params: Vec<Option<ParamValue>>,
     pub scenario: Scenario,
-    /// The seed-independent part of the run key.
+    /// The seed-independent part of the run key (`key::fingerprint`).
     pub fingerprint: String,
+    /// The first configuration that resolves to the same scenario (its own
+    /// id when none before it does): their runs share keys, so each run is
+    /// run once and its rows written for both.
+    pub first: usize,
+    /// A later configuration resolves to the same scenario.
+    pub copied: bool,
 }
 
 /// One run: a configuration and a seed.
@@ -86,6 +91,19 @@ impl SweepPlan {
             seed,
             run_key: key::run_key(&self.configs[config].fingerprint, seed),
         }
+    }
+
+    /// The first run with run `index`'s key: `index` itself, unless its
+    /// configuration resolves to the same scenario as an earlier one.
+    pub fn original(&self, index: usize) -> usize {
+        let n = self.spec.seeds.len();
+        let (config, replicate) = locate_run(index, n);
+        self.configs[config].first * n + replicate
+    }
+
+    /// Later runs have run `index`'s key (see `original`).
+    pub fn has_copies(&self, index: usize) -> bool {
+        self.configs[locate_run(index, self.spec.seeds.len()).0].copied
     }
 
     /// `exact` when every base is modelled in full, else `partial`
@@ -245,8 +263,23 @@ pub fn build(
         .collect();
     let config_specs = expand::configs(&spec);
     let mut configs = Vec::with_capacity(config_specs.len() * loaded.len());
-    for (b, (base, scen)) in loaded.iter().enumerate() {
-        let mut seen: HashMap<String, &str> = HashMap::new();
+    // The same overrides twice (two variants alike) is a mistake in the spec;
+    // different overrides that resolve to the same scenario (a grid value
+    // equal to the base's) are fine: they share their runs.
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for cs in &config_specs {
+        if let Some(dup) = seen.insert(overrides_key(&cs.assignments), &cs.label) {
+            return Err(source.error(
+                None,
+                "",
+                format!(
+                    "configurations '{dup}' and '{}' are the same run (identical overrides)",
+                    cs.label
+                ),
+            ));
+        }
+    }
+    for (b, (_, scen)) in loaded.iter().enumerate() {
         for cs in &config_specs {
             let mut scenario = scen.clone();
             for a in &cs.assignments {
@@ -259,20 +292,9 @@ pub fn build(
                     params::get_param(&scenario, &c.path).and_then(|v| coerce(c.kind, &v).ok())
                 })
                 .collect();
-            let fingerprint = key::fingerprint(
-                &base.sha256,
-                cs.assignments.iter().map(|a| (a.path.as_str(), &a.value)),
-            );
-            if let Some(dup) = seen.insert(fingerprint.clone(), &cs.label) {
-                return Err(source.error(
-                    None,
-                    "",
-                    format!(
-                        "configurations '{dup}' and '{}' are the same run (identical overrides)",
-                        cs.label
-                    ),
-                ));
-            }
+            // Two configurations that resolve to the same scenario share
+            // their runs (the same key): each is run once.
+            let fingerprint = key::fingerprint(&scenario);
             configs.push(Config {
                 id: configs.len(),
                 base: b,
@@ -280,8 +302,21 @@ pub fn build(
                 label: cs.label.clone(),
                 params: values,
                 scenario,
+                first: configs.len(),
+                copied: false,
                 fingerprint,
             });
+        }
+    }
+    let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut firsts = Vec::with_capacity(configs.len());
+    for c in &configs {
+        firsts.push(*first_of.entry(c.fingerprint.as_str()).or_insert(c.id));
+    }
+    for (id, first) in firsts.into_iter().enumerate() {
+        configs[id].first = first;
+        if first != id {
+            configs[first].copied = true;
         }
     }
     let security = configs
@@ -320,6 +355,16 @@ fn check_run_count(spec: &SweepSpec, bases: usize) -> Result<(), SpecError> {
         )
     })
     .map_err(|e| spec.source.error(None, "", e.to_string()))
+}
+
+/// The overrides as they finally apply (later assignments win), sorted by
+/// path, each value typed.
+fn overrides_key(assignments: &[Assignment]) -> String {
+    let effective: std::collections::BTreeMap<&str, &ParamValue> = assignments
+        .iter()
+        .map(|a| (a.path.as_str(), &a.value))
+        .collect();
+    format!("{effective:?}")
 }
 
 /// A spec value as the parameter's kind: integers are accepted for floats.
