@@ -267,9 +267,10 @@ fn sweep(
     let assigned = session::assigned_runs(plan, shard.as_ref().map(|(s, _)| s));
     if !cli.quiet {
         let (r, e, c) = summary::estimate_bytes(plan, &files);
+        let (j, peak) = summary::estimate_journal_bytes(plan);
         let share =
             |b: u64| (u128::from(b) * assigned.len() as u128 / plan.n_runs().max(1) as u128) as u64;
-        let (r, e, c) = (share(r), share(e), share(c));
+        let (r, e, c, j, peak) = (share(r), share(e), share(c), share(j), share(peak));
         eprintln!("{}", summary::header(plan));
         if let Some((s, source)) = &shard {
             eprintln!(
@@ -278,13 +279,17 @@ fn sweep(
                 plan.n_runs()
             );
         }
+        let h = summary::human_bytes;
         eprintln!(
-            "outputs: {}/ ≈ {} (runs {}, epochs {}, per-run files {})",
+            "outputs: {}/ ≈ {} (runs {}, epochs {}, per-run files {}, journal {}; \
+             the journal holds up to {} while the sweep runs)",
             out_dir.display(),
-            summary::human_bytes(r.saturating_add(e).saturating_add(c)),
-            summary::human_bytes(r),
-            summary::human_bytes(e),
-            summary::human_bytes(c)
+            h(r.saturating_add(e).saturating_add(c).saturating_add(j)),
+            h(r),
+            h(e),
+            h(c),
+            h(j),
+            h(peak)
         );
     }
     if cli.dry_run {
