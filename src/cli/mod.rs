@@ -3,6 +3,7 @@
 
 pub mod analyze;
 pub mod app;
+pub mod assign;
 pub mod bench;
 pub mod check;
 pub mod docs;
@@ -10,6 +11,7 @@ pub mod exit;
 pub mod results;
 pub mod run;
 pub mod shards;
+pub mod spec_args;
 pub mod swarm;
 pub mod sweep;
 

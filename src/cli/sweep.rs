@@ -10,18 +10,17 @@ use clap::Parser;
 
 use super::exit::{self, CliError};
 use super::results::{analyze_results, check_notes, AnalyzeResults};
+use super::spec_args::{self, SpecFlags};
 use crate::analysis::compare::BootstrapOptions;
-use crate::input;
-use crate::scenario::LoadOptions;
 use crate::sweep::interrupt;
 use crate::sweep::journal::JournalError;
-use crate::sweep::plan::{self, SweepPlan};
+use crate::sweep::plan::SweepPlan;
 use crate::sweep::progress::{Mode, Progress};
 use crate::sweep::run_files::{self, RunFiles};
 use crate::sweep::runner::{ExecOptions, SimFn};
 use crate::sweep::session::{self, End, Prepared, SweepOptions, SweepReport};
 use crate::sweep::shard::{self, Shard, Strategy};
-use crate::sweep::spec;
+use crate::sweep::spec_yaml;
 use crate::sweep::summary;
 
 const EXIT_CODES: &str = "\
@@ -57,8 +56,35 @@ code is 1.";
 #[derive(Debug, Clone, Parser)]
 #[command(name = "swarm-sweep", version = super::VERSION, after_help = EXIT_CODES)]
 pub struct Cli {
-    /// The sweep spec (YAML); see docs/sweep.md.
-    pub spec: PathBuf,
+    /// The sweep spec (YAML); see docs/sweep.md. Or, without one, --base
+    /// with --grid, --baseline, --set and --seeds.
+    #[arg(required_unless_present = "base")]
+    pub spec: Option<PathBuf>,
+    /// Sweep this base scenario without a spec file (repeatable: several
+    /// bases); with --seeds and any of --grid, --baseline, --set, --name.
+    #[arg(long, value_name = "SCENARIO", conflicts_with = "spec")]
+    pub base: Vec<PathBuf>,
+    /// A grid axis: PATH=V1,V2,... or PATH=START:STOP:STEP (repeatable; the
+    /// last varies fastest). Values are read as in a scenario file.
+    #[arg(long, value_name = "PATH=VALUES", requires = "base")]
+    pub grid: Vec<String>,
+    /// A setting of the baseline arm: PATH=VALUE (repeatable).
+    #[arg(long, value_name = "PATH=VALUE", requires = "base")]
+    pub baseline: Vec<String>,
+    /// A setting of every configuration: PATH=VALUE (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE", requires = "base")]
+    pub set: Vec<String>,
+    /// The seeds of a sweep without a spec file: N (0 to N-1), A-B, or a
+    /// list (1-3,7).
+    #[arg(long, value_name = "SEEDS", requires = "base")]
+    pub seeds: Option<String>,
+    /// The name of a sweep without a spec file [default: the base's file name].
+    #[arg(long, requires = "base")]
+    pub name: Option<String>,
+    /// Print the spec file this sweep stands for (--base and its flags, or a
+    /// SWARM sweep file) and exit.
+    #[arg(long)]
+    pub print_spec: bool,
     /// Worker threads [default: the number of CPUs; at most SWARM_MAX_JOBS].
     #[arg(short, long, value_parser = parse_jobs)]
     pub jobs: Option<u32>,
@@ -160,7 +186,23 @@ pub fn main() -> i32 {
 
 /// Run the command with `sim` as the simulation; print messages; return the exit code.
 pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
-    let plan = match load_plan(&cli.spec, cli.allow_unmodelled) {
+    let input = match &cli.spec {
+        Some(path) => spec_args::from_file(path),
+        None => spec_args::from_flags(&spec_flags(cli)),
+    };
+    let input = match input {
+        Ok(i) => i,
+        Err(msg) => {
+            eprintln!("Error: {msg}");
+            return exit::BAD_INPUT;
+        }
+    };
+    if cli.print_spec {
+        let header = print_spec_header(cli);
+        print!("{}", spec_yaml::to_yaml(&input.spec, &header));
+        return exit::SUCCESS;
+    }
+    let plan = match spec_args::resolve(input, cli.allow_unmodelled) {
         Ok(p) => p,
         Err(msg) => {
             eprintln!("Error: {msg}");
@@ -205,16 +247,30 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
 /// `allow_unmodelled` lets base scenarios set keys the reference reads but
 /// this engine does not model (refused otherwise).
 pub fn load_plan(path: &Path, allow_unmodelled: bool) -> Result<SweepPlan, String> {
-    let origin = path.display().to_string();
-    let text = input::read_text(path, "the sweep spec", "SWARM_MAX_SPEC_BYTES")
-        .map_err(|e| format!("cannot read sweep spec {origin}: {e}"))?;
-    let spec = spec::parse(&text, &origin).map_err(|e| e.to_string())?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let load = LoadOptions {
-        strict: false,
-        allow_unmodelled,
-    };
-    plan::resolve(spec, dir, load).map_err(|e| e.to_string())
+    spec_args::resolve(spec_args::from_file(path)?, allow_unmodelled)
+}
+
+fn spec_flags(cli: &Cli) -> SpecFlags {
+    SpecFlags {
+        base: cli.base.clone(),
+        grid: cli.grid.clone(),
+        baseline: cli.baseline.clone(),
+        set: cli.set.clone(),
+        seeds: cli.seeds.clone(),
+        name: cli.name.clone(),
+    }
+}
+
+/// The comment `--print-spec` starts with: what it stands for.
+fn print_spec_header(cli: &Cli) -> Vec<String> {
+    match &cli.spec {
+        Some(p) => vec![format!("The sweep of {}, as a spec file.", p.display())],
+        None => vec![
+            "The sweep given on the command line, as a spec file. Its paths are as".into(),
+            "given there: relative to the directory it ran in (a spec file's paths are".into(),
+            "relative to the file).".into(),
+        ],
+    }
 }
 
 /// Configurations whose runs are over SWARM_MAX_RUN_MEMORY: they will be

@@ -1,7 +1,8 @@
 //! Dotted-path parameters for sweeps: `governance.*`, `payoff.*`,
 //! `simulation.*`, `rate_limits.*`, `agents.<type>.count`,
-//! `agents.<type>.config.<key>` and `dynamic_toxicity.<mode>.<key>` (for
-//! the modes the scenario enables). Paths resolve through the loader's schema
+//! `agents.<type>.config.<key>`, `dynamic_toxicity.<mode>.<key>` (for
+//! the modes the scenario enables) and `semantics.<fix option>` (true or
+//! false: the reference's behaviour or the fix). Paths resolve through the loader's schema
 //! tables, so a swept value passes the same type and range checks, with the
 //! same messages, as the same value written in a scenario file.
 
@@ -101,6 +102,8 @@ enum Target {
     ProxyDrift(&'static Field<drift::Config>),
     TrustErosion(&'static Field<erosion::Config>),
     QualityContagion(&'static Field<contagion::Config>),
+    /// A fix option (`Semantics::OPTIONS`).
+    Semantics(&'static str),
 }
 
 impl Target {
@@ -115,6 +118,7 @@ impl Target {
             Target::ProxyDrift(f) => (f.ty, f.rule),
             Target::TrustErosion(f) => (f.ty, f.rule),
             Target::QualityContagion(f) => (f.ty, f.rule),
+            Target::Semantics(_) => (Ty::Bool, Rule::Any),
         }
     }
 }
@@ -178,6 +182,9 @@ pub fn set_param(
                 set_field(f, cfg, &value);
             }
         }
+        Target::Semantics(name) => {
+            scenario.semantics.set(name, value.to_bool());
+        }
     }
     Ok(())
 }
@@ -212,6 +219,7 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
                 .quality_contagion
                 .as_ref()?,
         ),
+        Target::Semantics(name) => scenario.semantics.get(name).map(ParamValue::Bool),
     }
 }
 
@@ -233,6 +241,9 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
                 out.push(format!("agents.{kind}.config.{key}"));
             }
         }
+    }
+    for (name, _) in super::Semantics::OPTIONS {
+        out.push(format!("semantics.{name}"));
     }
     if let Some(dt) = &scenario.dynamic_toxicity {
         let [d, e, c] = MODES.map(|m| format!("dynamic_toxicity.{m}"));
@@ -261,6 +272,11 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
         "rate_limits" => table_param(schema::RATE_LIMITS, key).map(Target::RateLimits),
         "agents" => resolve_agent(scenario, key),
         "dynamic_toxicity" => resolve_dynamic_toxicity(scenario, key),
+        "semantics" => super::Semantics::OPTIONS
+            .iter()
+            .find(|(n, _)| *n == key)
+            .map(|(n, _)| Target::Semantics(n))
+            .ok_or(None),
         _ => Err(None),
     };
     found.map_err(|why| {
@@ -604,11 +620,31 @@ mod tests {
     }
 
     #[test]
+    fn fix_options_are_boolean_parameters() {
+        let mut s = scenario();
+        let path = "semantics.tax_uses_payoff";
+        assert_eq!(param_kind(&s, path).unwrap(), ParamKind::Bool);
+        assert_eq!(get_param(&s, path), Some(ParamValue::Bool(false)));
+        set_param(&mut s, path, &ParamValue::Bool(true)).unwrap();
+        assert!(s.semantics.tax_uses_payoff);
+        assert_eq!(get_param(&s, path), Some(ParamValue::Bool(true)));
+        assert_eq!(
+            error(&mut s, "semantics.tax_uses_payof", ParamValue::Bool(true)),
+            "semantics.tax_uses_payof: unknown parameter; did you mean 'semantics.tax_uses_payoff'?"
+        );
+        assert_eq!(
+            error(&mut s, path, ParamValue::Float(0.5)),
+            "semantics.tax_uses_payoff: expected true or false, got 0.5"
+        );
+    }
+
+    #[test]
     fn every_listed_path_reads_and_accepts_its_own_value() {
         let mut s = scenario();
         let paths = param_paths(&s);
-        // governance, payoff, simulation, rate limits, two counts, honest and deceptive configs
-        assert_eq!(paths.len(), 40 + 7 + 6 + 6 + 2 + 5 + 4);
+        // governance, payoff, simulation, rate limits, two counts, honest and
+        // deceptive configs, fix options
+        assert_eq!(paths.len(), 40 + 7 + 6 + 6 + 2 + 5 + 4 + 6);
         for path in paths {
             let value = get_param(&s, &path).unwrap_or_else(|| panic!("{path}"));
             assert_eq!(param_kind(&s, &path).unwrap(), value.kind(), "{path}");

@@ -22,6 +22,7 @@ pub mod runner;
 pub mod session;
 pub mod shard;
 pub mod spec;
+pub mod spec_yaml;
 pub mod status;
 pub mod summary;
 pub mod table;

@@ -22,6 +22,7 @@ const TOP_KEYS: &[&str] = &[
     "grid",
     "zip",
     "variants",
+    "labels",
     "outputs",
 ];
 const OUTPUT_KEYS: &[&str] = &["dir", "metrics_csv", "events_jsonl"];
@@ -50,6 +51,10 @@ pub struct SweepSpec {
     /// Axes varied together; one more axis after the grid's.
     pub zip: Vec<Axis>,
     pub variants: Vec<Variant>,
+    /// Short names for swept parameters in configuration labels
+    /// (`tax_rate=0.05` for `governance.transaction_tax_rate=0.05`):
+    /// (path, label), in file order.
+    pub labels: Vec<(String, String)>,
     pub outputs: OutputsSpec,
     pub source: SpecSource,
 }
@@ -189,6 +194,14 @@ impl SweepSpec {
         out
     }
 
+    /// How `path` reads in configuration labels: its label, else itself.
+    pub fn label_of<'a>(&'a self, path: &'a str) -> &'a str {
+        self.labels
+            .iter()
+            .find(|(p, _)| p == path)
+            .map_or(path, |(_, l)| l.as_str())
+    }
+
     /// An error about the base scenario(s).
     pub fn bases_error(&self, message: impl Into<String>) -> SpecError {
         self.source
@@ -269,6 +282,7 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         }
     }
     let variants = p.variants(get("variants"))?;
+    let labels = p.labels(get("labels"), &grid, &zip)?;
     let outputs = p.outputs(get("outputs"))?;
 
     let spec = SweepSpec {
@@ -282,6 +296,7 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         grid,
         zip,
         variants,
+        labels,
         outputs,
         source,
     };
@@ -736,6 +751,42 @@ impl Parser<'_> {
                 name: name.to_string(),
                 assignments,
             });
+        }
+        Ok(out)
+    }
+
+    /// `labels: {path: label}`: each path swept in grid or zip, each label
+    /// usable in a configuration label and used once.
+    fn labels(
+        &self,
+        e: Option<&Entry>,
+        grid: &[Axis],
+        zip: &[Axis],
+    ) -> Result<Vec<(String, String)>, SpecError> {
+        let Some(e) = e.filter(|e| !e.value.is_null()) else {
+            return Ok(Vec::new());
+        };
+        let entries = self.mapping(e, "labels", "a mapping of swept parameters to short names")?;
+        let mut out: Vec<(String, String)> = Vec::new();
+        for f in entries {
+            let path = self.param_path(f, "labels")?;
+            let key = join("labels", &path);
+            let label = self.string(f, &key)?;
+            let at = Some(f.key_line);
+            if !grid.iter().chain(zip).any(|a| a.path == path) {
+                return Err(self.err(at, &key, "labels name parameters swept in grid or zip"));
+            }
+            if label.is_empty() || label.contains([',', '=']) {
+                return Err(self.err(
+                    at,
+                    &key,
+                    format!("'{label}' cannot be a label (empty, or contains ',' or '=')"),
+                ));
+            }
+            if let Some((other, _)) = out.iter().find(|(_, l)| *l == label) {
+                return Err(self.err(at, &key, format!("label '{label}' is also {other}'s")));
+            }
+            out.push((path, label));
         }
         Ok(out)
     }
