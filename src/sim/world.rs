@@ -58,6 +58,11 @@ pub(crate) struct World<'s, 'k> {
     stats: Vec<AgentStats>,
     frozen: Vec<bool>,
     rate: Vec<RateState>,
+    /// The bucket of the anonymous actor `""`: the reference keys rate
+    /// limits by the action's agent id, so every action built without one
+    /// (the adaptive adversary's posts and votes) spends this one bucket
+    /// (adaptive-adversary-rlm.md §3.3). Only posts and votes use it.
+    anonymous_rate: RateState,
     feed: Feed,
     pending: Vec<Proposal>,
     /// The proposals a state-frozen counterparty leaves pending (swapped
@@ -161,6 +166,7 @@ impl<'s, 'k> World<'s, 'k> {
             ],
             frozen: vec![false; n],
             rate: vec![RateState::default(); n],
+            anonymous_rate: RateState::default(),
             feed,
             pending: Vec::with_capacity(16),
             kept: Vec::with_capacity(16),
@@ -237,6 +243,7 @@ impl<'s, 'k> World<'s, 'k> {
             self.epoch += 1;
             self.step = 0;
             self.rate.iter_mut().for_each(|r| *r = RateState::default());
+            self.anonymous_rate = RateState::default();
             self.acc.start_epoch();
         }
         if let Some(s) = self.sink.as_deref_mut() {
@@ -479,22 +486,14 @@ impl<'s, 'k> World<'s, 'k> {
         let limits = &self.sc.rate_limits;
         match action {
             Action::Noop | Action::PostBounty => {}
-            Action::Post => {
-                if self.rate[agent].posts_used < limits.posts_per_epoch {
-                    self.feed.create_post(agent);
-                    self.rate[agent].posts_used += 1;
-                }
-            }
-            Action::Vote { post, up } => {
-                if self.rate[agent].votes_used < limits.votes_per_epoch
-                    && self.feed.vote(post, agent, up)
-                {
-                    self.rate[agent].votes_used += 1;
-                }
-            }
+            Action::Post(_) => self.post(Some(agent)),
+            Action::AnonymousPost(_) => self.post(None),
+            Action::Vote { post, up } => self.vote(Some(agent), post, up),
+            Action::AnonymousVote { post, up } => self.vote(None, post, up),
             Action::Propose {
                 counterparty,
                 itype,
+                ..
             } => {
                 // A proposal needs an edge when there is a network; a
                 // refused one uses no counter.
@@ -530,6 +529,31 @@ impl<'s, 'k> World<'s, 'k> {
                     self.complete(p, matches!(action, Action::Accept(_)));
                 }
             }
+        }
+    }
+
+    /// The feed actor's rate-limit bucket: an agent's own, or the
+    /// anonymous actor's.
+    fn bucket(&mut self, actor: Option<usize>) -> &mut RateState {
+        match actor {
+            Some(a) => &mut self.rate[a],
+            None => &mut self.anonymous_rate,
+        }
+    }
+
+    fn post(&mut self, author: Option<usize>) {
+        let limit = self.sc.rate_limits.posts_per_epoch;
+        if self.bucket(author).posts_used < limit {
+            self.feed.create_post(author);
+            self.bucket(author).posts_used += 1;
+        }
+    }
+
+    /// A failed vote (no such post) uses no budget; a repeated one does.
+    fn vote(&mut self, voter: Option<usize>, post: usize, up: bool) {
+        let limit = self.sc.rate_limits.votes_per_epoch;
+        if self.bucket(voter).votes_used < limit && self.feed.vote(post, voter, up) {
+            self.bucket(voter).votes_used += 1;
         }
     }
 
