@@ -91,6 +91,30 @@ macro_rules! modelled {
             },
         }
     };
+    ($name:ident, Number, $rule:expr) => {
+        $crate::scenario::schema::Field {
+            key: stringify!($name),
+            ty: $crate::scenario::coerce::Ty::Number,
+            rule: $rule,
+            role: $crate::scenario::schema::Role::Modelled {
+                get: |c| $crate::scenario::params::ParamValue::Float(c.$name),
+                set: |c, v| c.$name = v.to_f64(),
+            },
+        }
+    };
+    ($name:ident, Integer, $rule:expr) => {
+        $crate::scenario::schema::Field {
+            key: stringify!($name),
+            ty: $crate::scenario::coerce::Ty::Integer,
+            rule: $rule,
+            role: $crate::scenario::schema::Role::Modelled {
+                get: |c| {
+                    $crate::scenario::params::ParamValue::Int(::std::primitive::i64::from(c.$name))
+                },
+                set: |c, v| c.$name = v.int_into(),
+            },
+        }
+    };
     ($name:ident, Int, $rule:expr) => {
         $crate::scenario::schema::Field {
             key: stringify!($name),
