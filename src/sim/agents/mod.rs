@@ -5,6 +5,7 @@
 //! lists the types; docs/extending.md shows how to add one. Every draw
 //! happens exactly where the reference draws, on the agent's own stream.
 
+mod adaptive_adversary;
 mod adversarial;
 mod deceptive;
 mod honest;
