@@ -11,6 +11,7 @@ mod deceptive;
 mod honest;
 mod opportunistic;
 mod registry;
+mod rlm;
 #[cfg(test)]
 mod toy;
 

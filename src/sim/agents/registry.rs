@@ -141,6 +141,7 @@ agent_types! {
     Deceptive => super::deceptive::Deceptive,
     Adversarial => super::adversarial::Adversarial,
     AdaptiveAdversary => super::adaptive_adversary::AdaptiveAdversary,
+    Rlm => super::rlm::Rlm,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,
