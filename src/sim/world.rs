@@ -9,7 +9,7 @@ use super::feed::Feed;
 use super::network::AgentNetwork;
 use super::observables;
 use super::{AgentFinal, RunResult};
-use crate::governance::{Effect, GovInteraction, GovView, Governance};
+use crate::governance::{Effect, GovInteraction, GovView, Governance, ResampleNote};
 use crate::metrics::{CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator};
 use crate::rng::{seed_cache, PyRandom};
 use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
@@ -23,6 +23,9 @@ struct Proposal {
     initiator: usize,
     counterparty: usize,
     itype: InteractionType,
+    /// The resample lever's notes when the proposing turn was resampled
+    /// (they ride on the proposal to its interaction).
+    resample: Option<ResampleNote>,
 }
 
 /// Public per-agent state (`AgentState`, §2.2).
@@ -88,6 +91,8 @@ pub(crate) struct World<'s, 'k> {
     seen_resources: Vec<f64>,
     order: Vec<usize>,
     eligible: Vec<usize>,
+    /// A resampled turn's actions (original first).
+    samples: Vec<Action>,
     sink: Option<&'k mut dyn EventSink>,
 }
 
@@ -183,6 +188,7 @@ impl<'s, 'k> World<'s, 'k> {
             seen_resources: Vec::new(),
             order: Vec::new(),
             eligible: Vec::new(),
+            samples: Vec::new(),
             sink,
         }
     }
@@ -371,14 +377,15 @@ impl<'s, 'k> World<'s, 'k> {
         }
         for i in 0..self.eligible.len() {
             let agent = self.eligible[i];
-            let action = self.take_turn(agent);
-            self.execute(agent, action);
+            let (action, note) = self.take_turn(agent);
+            self.execute(agent, action, note);
         }
         self.resolve_pending();
     }
 
-    /// Build the live observation of `agent` and let it act.
-    fn take_turn(&mut self, agent: usize) -> Action {
+    /// Build the live observation of `agent` and let it act (again, when
+    /// the resample lever finds the turn suspicious).
+    fn take_turn(&mut self, agent: usize) -> (Action, Option<ResampleNote>) {
         self.fill_neighbours(agent);
         if self.noise {
             self.draw_observation_noise(agent);
@@ -416,7 +423,17 @@ impl<'s, 'k> World<'s, 'k> {
             reputation,
             resources_of,
         };
-        self.minds[agent].act(&mut self.rngs[agent + 1], &obs)
+        let (mind, rng) = (&mut self.minds[agent], &mut self.rngs[agent + 1]);
+        let action = mind.act(rng, &obs);
+        match &self.gov.resample {
+            None => (action, None),
+            Some(lever) => {
+                let rep = self.reputation[agent];
+                lever.select(agent, rep, action, &mut self.samples, || {
+                    mind.act(rng, &obs)
+                })
+            }
+        }
     }
 
     /// The `enforce_bandwidth_cap` fix: at most `bandwidth_cap` proposals
@@ -482,7 +499,7 @@ impl<'s, 'k> World<'s, 'k> {
         }
     }
 
-    fn execute(&mut self, agent: usize, action: Action) {
+    fn execute(&mut self, agent: usize, action: Action, resample: Option<ResampleNote>) {
         let limits = &self.sc.rate_limits;
         match action {
             Action::Noop | Action::PostBounty => {}
@@ -509,6 +526,7 @@ impl<'s, 'k> World<'s, 'k> {
                         initiator: agent,
                         counterparty,
                         itype,
+                        resample,
                     });
                     self.rate[agent].interactions_used += 1;
                     self.rate[agent].proposals_epoch += 1;
@@ -599,6 +617,7 @@ impl<'s, 'k> World<'s, 'k> {
             tau,
             verifier_rejections: obs.verifier_rejections,
             tool_misuse_flags: obs.tool_misuse_flags,
+            resample: prop.resample,
         };
         let effect = {
             let view = GovView {
