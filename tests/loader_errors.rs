@@ -104,14 +104,15 @@ fn zero_epochs() {
 fn unknown_agent_type_lists_supported_and_suggests() {
     let m = error("unknown_agent_type.yaml", DEFAULT);
     let text = "agent type 'honset' is not supported by this engine \
-                (supported: honest, opportunistic, deceptive, adversarial); did you mean 'honest'?";
+                (supported: honest, opportunistic, deceptive, adversarial, adaptive_adversary, rlm); \
+                did you mean 'honest'?";
     assert_reported(&m, "unknown_agent_type.yaml", 5, "agents[1].type", text);
 }
 
 #[test]
 fn reference_only_agent_type() {
     let m = error("reference_only_agent_type.yaml", DEFAULT);
-    let text = "agent type 'adaptive_adversary' is not supported by this engine";
+    let text = "agent type 'spam_bot' is not supported by this engine";
     assert_reported(
         &m,
         "reference_only_agent_type.yaml",
