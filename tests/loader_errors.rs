@@ -115,7 +115,7 @@ fn unknown_agent_type_lists_supported_and_suggests() {
 #[test]
 fn reference_only_agent_type() {
     let m = error("reference_only_agent_type.yaml", DEFAULT);
-    let text = "agent type 'adaptive_adversary' is not supported by this engine";
+    let text = "agent type 'spam_bot' is not supported by this engine";
     assert_reported(
         &m,
         "reference_only_agent_type.yaml",

@@ -6,10 +6,12 @@
 
 mod circuit_breaker;
 mod collusion;
+mod resample;
 mod security;
 
 pub use circuit_breaker::CircuitBreaker;
 pub use collusion::{Collusion, CollusionRecord, CollusionReport};
+pub use resample::{Resample, ResampleNote};
 pub use security::{Security, SecurityReport};
 
 use crate::rng::PyRandom;
@@ -64,11 +66,13 @@ pub struct GovInteraction {
     pub tau: f64,
     pub verifier_rejections: i64,
     pub tool_misuse_flags: i64,
+    /// Set when the initiator's proposing turn was resampled.
+    pub resample: Option<ResampleNote>,
 }
 
-/// The governance engine with the core levers in reference order:
-/// transaction tax, reputation decay, staking, circuit breaker, random
-/// audit, collusion, security.
+/// The governance engine with the levers in reference order: transaction
+/// tax, reputation decay, staking, circuit breaker, random audit, collusion,
+/// security, resample.
 #[derive(Debug, Clone)]
 pub struct Governance {
     cfg: GovernanceConfig,
@@ -82,6 +86,8 @@ pub struct Governance {
     audit_rng: PyRandom,
     pub collusion: Collusion,
     pub security: Security,
+    /// With `resample_enabled`; the run loop asks it at every turn.
+    pub resample: Option<Resample>,
 }
 
 impl Governance {
@@ -111,6 +117,7 @@ impl Governance {
             audit_rng: fresh.clone(),
             collusion: Collusion::new(cfg),
             security: Security::new(cfg, release_after),
+            resample: Resample::new(cfg, n_agents),
         }
     }
 
@@ -149,11 +156,14 @@ impl Governance {
             self.security
                 .on_epoch_start(view.epoch, view.reputation, &mut effect);
         }
+        if let Some(resample) = self.resample.as_mut() {
+            resample.on_epoch_start();
+        }
         effect
     }
 
     /// `apply_interaction`: tax, circuit breaker, audit, collusion, security,
-    /// in order. The collusion history then gets the interaction's final
+    /// resample, in order. The collusion history then gets the interaction's final
     /// costs `0.0 + cost`, as the reference adds them to the stored object.
     pub fn on_interaction(&mut self, ix: &GovInteraction, view: &GovView) -> Effect {
         let mut effect = Effect::default();
@@ -207,6 +217,9 @@ impl Governance {
                 effect.cost_b += cost_b;
             }
         }
+        if let Some(resample) = self.resample.as_mut() {
+            resample.on_interaction(ix, &mut effect);
+        }
         if self.cfg.collusion_detection_enabled {
             self.collusion
                 .settle_costs(0.0 + effect.cost_a, 0.0 + effect.cost_b);
@@ -248,6 +261,7 @@ mod tests {
             tau: 0.0,
             verifier_rejections: 0,
             tool_misuse_flags: 0,
+            resample: None,
         }
     }
 

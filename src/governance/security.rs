@@ -480,6 +480,7 @@ mod tests {
                 tau: 0.0,
                 verifier_rejections: 2,
                 tool_misuse_flags: 1,
+                resample: None,
             });
         }
     }

@@ -202,8 +202,9 @@ impl Default for PayoffConfig {
     }
 }
 
-/// The core governance levers (governance-metrics-io.md §1.2, rows 1–40).
-/// Other reference levers are recognised by the loader but not modelled.
+/// The governance levers this engine models (governance-metrics-io.md §1.2:
+/// the core levers, rows 1–40, and the resample lever). Other reference
+/// levers are recognised by the loader but not modelled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GovernanceConfig {
     pub transaction_tax_rate: f64,
@@ -246,6 +247,15 @@ pub struct GovernanceConfig {
     pub security_realtime_threshold: f64,
     pub security_realtime_rate: f64,
     pub security_clear_history_on_epoch: bool,
+    pub resample_enabled: bool,
+    pub resample_suspicion_threshold: f64,
+    pub resample_n_samples: i64,
+    pub resample_trajectory_analysis: bool,
+    pub resample_trajectory_window: i64,
+    pub resample_incrimination_threshold: f64,
+    pub resample_compute_cost: f64,
+    pub resample_evidence_decay: f64,
+    pub resample_evidence_rep_weight: f64,
 }
 
 impl Default for GovernanceConfig {
@@ -291,6 +301,15 @@ impl Default for GovernanceConfig {
             security_realtime_threshold: 0.5,
             security_realtime_rate: 0.2,
             security_clear_history_on_epoch: false,
+            resample_enabled: false,
+            resample_suspicion_threshold: 0.6,
+            resample_n_samples: 3,
+            resample_trajectory_analysis: false,
+            resample_trajectory_window: 5,
+            resample_incrimination_threshold: 2.0,
+            resample_compute_cost: 0.01,
+            resample_evidence_decay: 0.9,
+            resample_evidence_rep_weight: 0.5,
         }
     }
 }

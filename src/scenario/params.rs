@@ -607,8 +607,9 @@ mod tests {
     fn every_listed_path_reads_and_accepts_its_own_value() {
         let mut s = scenario();
         let paths = param_paths(&s);
-        // governance, payoff, simulation, rate limits, two counts, honest and deceptive configs
-        assert_eq!(paths.len(), 40 + 7 + 6 + 6 + 2 + 5 + 4);
+        // governance (core and resample levers), payoff, simulation, rate
+        // limits, two counts, honest and deceptive configs
+        assert_eq!(paths.len(), 40 + 9 + 7 + 6 + 6 + 2 + 5 + 4);
         for path in paths {
             let value = get_param(&s, &path).unwrap_or_else(|| panic!("{path}"));
             assert_eq!(param_kind(&s, &path).unwrap(), value.kind(), "{path}");

@@ -91,6 +91,30 @@ macro_rules! modelled {
             },
         }
     };
+    ($name:ident, Number, $rule:expr) => {
+        $crate::scenario::schema::Field {
+            key: stringify!($name),
+            ty: $crate::scenario::coerce::Ty::Number,
+            rule: $rule,
+            role: $crate::scenario::schema::Role::Modelled {
+                get: |c| $crate::scenario::params::ParamValue::Float(c.$name),
+                set: |c, v| c.$name = v.to_f64(),
+            },
+        }
+    };
+    ($name:ident, Integer, $rule:expr) => {
+        $crate::scenario::schema::Field {
+            key: stringify!($name),
+            ty: $crate::scenario::coerce::Ty::Integer,
+            rule: $rule,
+            role: $crate::scenario::schema::Role::Modelled {
+                get: |c| {
+                    $crate::scenario::params::ParamValue::Int(::std::primitive::i64::from(c.$name))
+                },
+                set: |c, v| c.$name = v.int_into(),
+            },
+        }
+    };
     ($name:ident, Int, $rule:expr) => {
         $crate::scenario::schema::Field {
             key: stringify!($name),
@@ -160,7 +184,8 @@ const MEMORY_ONLY: &str =
     "it acts only on the memory-tier handler's own actions, which agent types this engine models never take";
 
 /// The 165 `GovernanceConfig` fields in reference order: rows 1–40 are the
-/// core levers this engine models.
+/// core levers this engine models, and the `resample_*` rows the resample
+/// lever, also modelled.
 pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     modelled!(transaction_tax_rate, Float, UNIT),
     modelled!(transaction_tax_split, Float, UNIT),
@@ -427,21 +452,15 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(diversity_entropy_penalty_rate),
     dropped!(diversity_audit_cost),
     dropped!(diversity_correlation_window),
-    lever!(
-        resample_enabled,
-        "resample",
-        LeverEffect::Always(
-            "makes agents whose reputation-derived suspicion reaches the threshold act again n_samples times, with costs, evidence, penalties and freezes"
-        )
-    ),
-    read!(resample_suspicion_threshold, Float, UNIT),
-    read!(resample_n_samples, Int, at_least(1)),
-    read!(resample_trajectory_analysis, Bool, Rule::Any),
-    read!(resample_trajectory_window, Int, at_least(2)),
-    read!(resample_incrimination_threshold, Float, Rule::Positive),
-    read!(resample_compute_cost, Float, Rule::NonNegative),
-    read!(resample_evidence_decay, Float, UNIT),
-    read!(resample_evidence_rep_weight, Float, Rule::NonNegative),
+    modelled!(resample_enabled, Bool),
+    modelled!(resample_suspicion_threshold, Float, UNIT),
+    modelled!(resample_n_samples, Int, at_least(1)),
+    modelled!(resample_trajectory_analysis, Bool),
+    modelled!(resample_trajectory_window, Int, at_least(2)),
+    modelled!(resample_incrimination_threshold, Float, Rule::Positive),
+    modelled!(resample_compute_cost, Float, Rule::NonNegative),
+    modelled!(resample_evidence_decay, Float, UNIT),
+    modelled!(resample_evidence_rep_weight, Float, Rule::NonNegative),
     dropped!(cascade_risk_enabled),
     dropped!(cascade_risk_threshold),
     dropped!(cascade_risk_penalty_scale),
@@ -783,8 +802,14 @@ mod tests {
             .filter(|f| matches!(f.role, Role::Dropped(_)))
             .count();
         assert_eq!(dropped, 46);
-        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 40);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 49);
         assert!(GOVERNANCE[..40].iter().all(|f| f.is_modelled()));
+        let resample: Vec<_> = GOVERNANCE
+            .iter()
+            .filter(|f| f.key.starts_with("resample_"))
+            .collect();
+        assert_eq!(resample.len(), 9);
+        assert!(resample.iter().all(|f| f.is_modelled()));
         let mut keys: Vec<_> = keys(GOVERNANCE).collect();
         keys.sort_unstable();
         keys.dedup();

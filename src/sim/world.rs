@@ -10,7 +10,7 @@ use super::feed::Feed;
 use super::network::AgentNetwork;
 use super::observables;
 use super::{AgentFinal, RunResult};
-use crate::governance::{Effect, GovInteraction, GovView, Governance};
+use crate::governance::{Effect, GovInteraction, GovView, Governance, ResampleNote};
 use crate::metrics::{
     CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator, SoftMetrics,
 };
@@ -26,6 +26,9 @@ struct Proposal {
     initiator: usize,
     counterparty: usize,
     itype: InteractionType,
+    /// The resample lever's notes when the proposing turn was resampled
+    /// (they ride on the proposal to its interaction).
+    resample: Option<ResampleNote>,
 }
 
 /// Public per-agent state (`AgentState`, §2.2).
@@ -61,6 +64,11 @@ pub(crate) struct World<'s, 'k> {
     stats: Vec<AgentStats>,
     frozen: Vec<bool>,
     rate: Vec<RateState>,
+    /// The bucket of the anonymous actor `""`: the reference keys rate
+    /// limits by the action's agent id, so every action built without one
+    /// (the adaptive adversary's posts and votes) spends this one bucket
+    /// (adaptive-adversary-rlm.md §3.3). Only posts and votes use it.
+    anonymous_rate: RateState,
     feed: Feed,
     pending: Vec<Proposal>,
     /// The proposals a state-frozen counterparty leaves pending (swapped
@@ -90,6 +98,8 @@ pub(crate) struct World<'s, 'k> {
     seen_resources: Vec<f64>,
     order: Vec<usize>,
     eligible: Vec<usize>,
+    /// A resampled turn's actions (original first).
+    samples: Vec<Action>,
     sink: Option<&'k mut dyn EventSink>,
 }
 
@@ -174,6 +184,7 @@ impl<'s, 'k> World<'s, 'k> {
             ],
             frozen: vec![false; n],
             rate: vec![RateState::default(); n],
+            anonymous_rate: RateState::default(),
             feed,
             pending: Vec::with_capacity(16),
             kept: Vec::with_capacity(16),
@@ -192,6 +203,7 @@ impl<'s, 'k> World<'s, 'k> {
             seen_resources: Vec::new(),
             order: Vec::new(),
             eligible: Vec::new(),
+            samples: Vec::new(),
             sink,
         }
     }
@@ -259,6 +271,7 @@ impl<'s, 'k> World<'s, 'k> {
             self.epoch += 1;
             self.step = 0;
             self.rate.iter_mut().for_each(|r| *r = RateState::default());
+            self.anonymous_rate = RateState::default();
             self.acc.start_epoch();
         }
         if let Some(s) = self.sink.as_deref_mut() {
@@ -406,14 +419,15 @@ impl<'s, 'k> World<'s, 'k> {
         }
         for i in 0..self.eligible.len() {
             let agent = self.eligible[i];
-            let action = self.take_turn(agent);
-            self.execute(agent, action);
+            let (action, note) = self.take_turn(agent);
+            self.execute(agent, action, note);
         }
         self.resolve_pending();
     }
 
-    /// Build the live observation of `agent` and let it act.
-    fn take_turn(&mut self, agent: usize) -> Action {
+    /// Build the live observation of `agent` and let it act (again, when
+    /// the resample lever finds the turn suspicious).
+    fn take_turn(&mut self, agent: usize) -> (Action, Option<ResampleNote>) {
         self.fill_neighbours(agent);
         if self.noise {
             self.draw_observation_noise(agent);
@@ -451,7 +465,17 @@ impl<'s, 'k> World<'s, 'k> {
             reputation,
             resources_of,
         };
-        self.minds[agent].act(&mut self.rngs[agent + 1], &obs)
+        let (mind, rng) = (&mut self.minds[agent], &mut self.rngs[agent + 1]);
+        let action = mind.act(rng, &obs);
+        match &self.gov.resample {
+            None => (action, None),
+            Some(lever) => {
+                let rep = self.reputation[agent];
+                lever.select(agent, rep, action, &mut self.samples, || {
+                    mind.act(rng, &obs)
+                })
+            }
+        }
     }
 
     /// The `enforce_bandwidth_cap` fix: at most `bandwidth_cap` proposals
@@ -517,26 +541,18 @@ impl<'s, 'k> World<'s, 'k> {
         }
     }
 
-    fn execute(&mut self, agent: usize, action: Action) {
+    fn execute(&mut self, agent: usize, action: Action, resample: Option<ResampleNote>) {
         let limits = &self.sc.rate_limits;
         match action {
             Action::Noop | Action::PostBounty => {}
-            Action::Post => {
-                if self.rate[agent].posts_used < limits.posts_per_epoch {
-                    self.feed.create_post(agent);
-                    self.rate[agent].posts_used += 1;
-                }
-            }
-            Action::Vote { post, up } => {
-                if self.rate[agent].votes_used < limits.votes_per_epoch
-                    && self.feed.vote(post, agent, up)
-                {
-                    self.rate[agent].votes_used += 1;
-                }
-            }
+            Action::Post(_) => self.post(Some(agent)),
+            Action::AnonymousPost(_) => self.post(None),
+            Action::Vote { post, up } => self.vote(Some(agent), post, up),
+            Action::AnonymousVote { post, up } => self.vote(None, post, up),
             Action::Propose {
                 counterparty,
                 itype,
+                ..
             } => {
                 // A proposal needs an edge when there is a network; a
                 // refused one uses no counter.
@@ -552,6 +568,7 @@ impl<'s, 'k> World<'s, 'k> {
                         initiator: agent,
                         counterparty,
                         itype,
+                        resample,
                     });
                     self.rate[agent].interactions_used += 1;
                     self.rate[agent].proposals_epoch += 1;
@@ -572,6 +589,31 @@ impl<'s, 'k> World<'s, 'k> {
                     self.complete(p, matches!(action, Action::Accept(_)));
                 }
             }
+        }
+    }
+
+    /// The feed actor's rate-limit bucket: an agent's own, or the
+    /// anonymous actor's.
+    fn bucket(&mut self, actor: Option<usize>) -> &mut RateState {
+        match actor {
+            Some(a) => &mut self.rate[a],
+            None => &mut self.anonymous_rate,
+        }
+    }
+
+    fn post(&mut self, author: Option<usize>) {
+        let limit = self.sc.rate_limits.posts_per_epoch;
+        if self.bucket(author).posts_used < limit {
+            self.feed.create_post(author);
+            self.bucket(author).posts_used += 1;
+        }
+    }
+
+    /// A failed vote (no such post) uses no budget; a repeated one does.
+    fn vote(&mut self, voter: Option<usize>, post: usize, up: bool) {
+        let limit = self.sc.rate_limits.votes_per_epoch;
+        if self.bucket(voter).votes_used < limit && self.feed.vote(post, voter, up) {
+            self.bucket(voter).votes_used += 1;
         }
     }
 
@@ -617,6 +659,7 @@ impl<'s, 'k> World<'s, 'k> {
             tau,
             verifier_rejections: obs.verifier_rejections,
             tool_misuse_flags: obs.tool_misuse_flags,
+            resample: prop.resample,
         };
         let effect = {
             let view = GovView {

@@ -1,6 +1,6 @@
 //! Adversarial agents (simulation-model.md §7.4).
 
-use super::{Action, AgentType, Base, InteractionType, Observation};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -99,13 +99,15 @@ impl AgentType for Adversarial {
             }
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            rng.choice_index(5);
-            return Action::Post;
+            // One of five disruptive texts.
+            return Action::Post(Content(rng.choice_index(5) as u8));
         }
         if obs.can_vote && obs.has_posts() {
-            let targeted = obs
-                .visible_posts()
-                .find(|&p| self.target_list[obs.feed.posts[p].author]);
+            let targeted = obs.visible_posts().find(|&p| {
+                obs.feed.posts[p]
+                    .author
+                    .is_some_and(|a| self.target_list[a])
+            });
             // Sorting by the unseen net_votes (all 0) keeps rank order.
             if let Some(post) = targeted.or_else(|| obs.top_post()) {
                 return Action::Vote { post, up: false };
@@ -113,13 +115,17 @@ impl AgentType for Adversarial {
         }
         if obs.can_interact && obs.has_visible() {
             self.collect_targets(obs);
+            // The targets' offer, else any visible agent's (another text).
+            let mut content = Content(1);
             if self.scratch.is_empty() {
                 self.scratch.extend(obs.visible().map(|a| a.idx));
+                content = Content(2);
             }
             let counterparty = self.scratch[rng.choice_index(self.scratch.len())];
             return Action::Propose {
                 counterparty,
                 itype: InteractionType::Trade,
+                content,
             };
         }
         Action::Noop
@@ -160,12 +166,13 @@ impl Adversarial {
                 return Action::Propose {
                     counterparty,
                     itype: InteractionType::Trade,
+                    content: Content(0),
                 };
             }
         }
         if obs.can_post {
-            rng.choice_index(4);
-            return Action::Post;
+            // One of four attack texts (none shared with the disruptive five).
+            return Action::Post(Content(5 + rng.choice_index(4) as u8));
         }
         Action::Noop
     }

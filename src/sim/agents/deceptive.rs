@@ -1,7 +1,7 @@
 //! Deceptive agents (simulation-model.md §7.3): a trust-building facade with
 //! an (in practice unreachable) exploitation mode.
 
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -106,6 +106,7 @@ impl AgentType for Deceptive {
                 return Action::Propose {
                     counterparty,
                     itype: InteractionType::Trade,
+                    content: Content(0),
                 };
             }
         }
@@ -150,8 +151,8 @@ impl Deceptive {
 
     fn facade(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            rng.choice_index(5);
-            return Action::Post;
+            // One of five trust-building texts.
+            return Action::Post(Content(rng.choice_index(5) as u8));
         }
         if obs.can_vote && obs.has_posts() {
             let k = rng.choice_index(obs.n_visible_posts());
@@ -172,6 +173,7 @@ impl Deceptive {
             return Action::Propose {
                 counterparty,
                 itype: InteractionType::Collaboration,
+                content: Content(1),
             };
         }
         Action::Noop

@@ -1,6 +1,6 @@
 //! Honest agents (simulation-model.md §7.1).
 
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome, VoteMemory};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome, VoteMemory};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -75,8 +75,8 @@ impl AgentType for Honest {
             return Action::PostBounty;
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            rng.choice_index(4);
-            return Action::Post;
+            // One of four helpful texts.
+            return Action::Post(Content(rng.choice_index(4) as u8));
         }
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
             // The visible posts not voted on yet, in rank order (written
@@ -111,6 +111,7 @@ impl AgentType for Honest {
             return Action::Propose {
                 counterparty: self.ranked[0].0,
                 itype: InteractionType::Collaboration,
+                content: Content(0),
             };
         }
         Action::Noop

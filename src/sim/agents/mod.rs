@@ -5,6 +5,7 @@
 //! lists the types; docs/extending.md shows how to add one. Every draw
 //! happens exactly where the reference draws, on the agent's own stream.
 
+mod adaptive_adversary;
 mod adversarial;
 mod cautious;
 mod cautious_reciprocator;
@@ -16,6 +17,7 @@ mod obfuscating;
 mod opportunistic;
 mod profile;
 mod registry;
+mod rlm;
 mod self_optimizer;
 mod threshold_dancer;
 #[cfg(test)]
@@ -180,13 +182,17 @@ impl<'a> Observation<'a> {
     }
 }
 
-/// What an agent decided to do.
+/// What an agent decided to do. Two actions are equal exactly when the
+/// reference's action signatures are (type, target, counterparty,
+/// interaction type, vote direction, content): the resample lever's majority
+/// vote compares them (adaptive-adversary-rlm.md §4.2).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Action {
     Noop,
     /// Fails silently without a marketplace (§14.3), but its draws happened.
+    /// Each type posts bounties with one fixed description.
     PostBounty,
-    Post,
+    Post(Content),
     Vote {
         post: usize,
         up: bool,
@@ -194,10 +200,26 @@ pub enum Action {
     Propose {
         counterparty: usize,
         itype: InteractionType,
+        content: Content,
     },
     Accept(u64),
     Reject(u64),
+    /// A post built without an agent id (the adaptive adversary's): the
+    /// feed and the rate limits see the anonymous actor `""`, one author and
+    /// one bucket shared by every agent that acts so (adaptive-adversary-rlm.md §3.3).
+    AnonymousPost(Content),
+    /// A vote built without an agent id: cast by the anonymous voter `""`.
+    AnonymousVote {
+        post: usize,
+        up: bool,
+    },
 }
+
+/// Which of its type's fixed texts a post or proposal carries (numbered per
+/// type and branch). Nothing reads the text, but the reference tells
+/// actions apart by it, so two posts with different texts differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Content(pub u8);
 
 const MAX_MEMORY: usize = 1000;
 const MAX_HISTORY: usize = 500;

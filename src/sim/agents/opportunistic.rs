@@ -1,6 +1,6 @@
 //! Opportunistic agents (simulation-model.md §7.2).
 
-use super::{Action, AgentType, Base, History, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, Content, History, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -77,8 +77,8 @@ impl AgentType for Opportunistic {
             };
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            rng.choice_index(5);
-            return Action::Post;
+            // One of five engagement-bait texts.
+            return Action::Post(Content(rng.choice_index(5) as u8));
         }
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
             // net_votes reads as 0 (§14.2): always up-vote the top post.
@@ -100,6 +100,7 @@ impl AgentType for Opportunistic {
             return Action::Propose {
                 counterparty,
                 itype: InteractionType::Trade,
+                content: Content(0),
             };
         }
         Action::Noop
