@@ -1,4 +1,4 @@
-//! The resample lever (adaptive-adversary-rlm.md §4; the reference's
+//! The resample lever (docs/model/adaptive-adversary-rlm.md §4; the reference's
 //! "Ctrl-Z" protocol). Before an agent's action is executed, a suspicion
 //! score from its live reputation (plus, optionally, the downward trend of
 //! the p of its recent interactions) decides whether it acts again
@@ -260,7 +260,7 @@ mod tests {
 
     #[test]
     fn evidence_cost_and_penalty_match_the_traced_interaction() {
-        // resample_protocol seed 1, epoch 1 step 5 (adaptive-adversary-rlm.md §4.4).
+        // resample_protocol seed 1, epoch 1 step 5 (docs/model/adaptive-adversary-rlm.md §4.4).
         let mut l = lever(true);
         let note = ResampleNote {
             blocked: false,

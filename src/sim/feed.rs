@@ -2,7 +2,7 @@
 //! per (voter, post). Core agents never reply, so the ranking key reduces to
 //! net votes, with ties broken newest first (the wall-clock age term).
 //! An actor is an agent index, or `None` for the reference's anonymous actor
-//! `""` (actions built without an agent id, adaptive-adversary-rlm.md §3.3).
+//! `""` (actions built without an agent id, docs/model/adaptive-adversary-rlm.md §3.3).
 
 use std::cell::{Cell, Ref, RefCell};
 use std::collections::HashMap;

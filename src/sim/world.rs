@@ -67,7 +67,7 @@ pub(crate) struct World<'s, 'k> {
     /// The bucket of the anonymous actor `""`: the reference keys rate
     /// limits by the action's agent id, so every action built without one
     /// (the adaptive adversary's posts and votes) spends this one bucket
-    /// (adaptive-adversary-rlm.md §3.3). Only posts and votes use it.
+    /// (docs/model/adaptive-adversary-rlm.md §3.3). Only posts and votes use it.
     anonymous_rate: RateState,
     feed: Feed,
     pending: Vec<Proposal>,

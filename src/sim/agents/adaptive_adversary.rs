@@ -1,4 +1,4 @@
-//! Adaptive adversaries (adaptive-adversary-rlm.md §3.2): in the reference
+//! Adaptive adversaries (docs/model/adaptive-adversary-rlm.md §3.2): in the reference
 //! the strategy learner never leaves its "lay low" mode (the detection
 //! counter it waits on is only advanced by a red-team API no run calls), so
 //! every turn is one draw: post (30 %) or up-vote the top-ranked post, both

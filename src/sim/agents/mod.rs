@@ -185,7 +185,7 @@ impl<'a> Observation<'a> {
 /// What an agent decided to do. Two actions are equal exactly when the
 /// reference's action signatures are (type, target, counterparty,
 /// interaction type, vote direction, content): the resample lever's majority
-/// vote compares them (adaptive-adversary-rlm.md §4.2).
+/// vote compares them (docs/model/adaptive-adversary-rlm.md §4.2).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Action {
     Noop,
@@ -206,7 +206,7 @@ pub enum Action {
     Reject(u64),
     /// A post built without an agent id (the adaptive adversary's): the
     /// feed and the rate limits see the anonymous actor `""`, one author and
-    /// one bucket shared by every agent that acts so (adaptive-adversary-rlm.md §3.3).
+    /// one bucket shared by every agent that acts so (docs/model/adaptive-adversary-rlm.md §3.3).
     AnonymousPost(Content),
     /// A vote built without an agent id: cast by the anonymous voter `""`.
     AnonymousVote {

@@ -1,4 +1,4 @@
-//! RLM agents, "recursive" level-k reasoners (adaptive-adversary-rlm.md
+//! RLM agents, "recursive" level-k reasoners (docs/model/adaptive-adversary-rlm.md
 //! §3.4). Nothing recurses in the reference: the depth sets an exploration
 //! rate and one acceptance formula, and a turn is one scoring pass over
 //! candidate actions with a discounted-payoff estimate from a model of each
@@ -383,7 +383,7 @@ mod tests {
 
     #[test]
     fn scores_of_a_fresh_partner_and_a_post_match_the_reference() {
-        // Traced values (adaptive-adversary-rlm.md §3.4.3).
+        // Traced values (docs/model/adaptive-adversary-rlm.md §3.4.3).
         for (h, want) in [(3, 0.6775), (5, 1.023775), (8, 1.1713974999999999)] {
             assert_eq!(rlm(1.0, h).propose_score(&base(), 1), want, "h {h}");
         }
