@@ -1,4 +1,5 @@
-//! Adversarial agents (simulation-model.md §7.4).
+//! Adversarial agents (simulation-model.md §7.4; marketplace branches:
+//! docs/model/markets.md §A.4.4).
 
 use super::{Action, AgentType, Base, InteractionType, Observation};
 use crate::rng::PyRandom;
@@ -81,8 +82,22 @@ impl AgentType for Adversarial {
             }
         }
         if obs.resources > 10.0 && rng.random() < 0.2 {
-            rng.uniform(1.0, 5.0);
-            return Action::PostBounty;
+            // A bait bounty with a one-epoch deadline (fails without a
+            // marketplace, §14.3).
+            let reward = rng.uniform(1.0, 5.0);
+            return Action::PostBounty {
+                reward,
+                min_reputation: 0.0,
+                deadline: Some(obs.epoch + 1),
+            };
+        }
+        // Never in practice: adversaries neither bid nor accept bids, so
+        // they are party to no escrow.
+        if let Some(m) = obs.market.filter(|m| !m.escrows.is_empty()) {
+            if rng.random() < 0.4 {
+                let escrow = m.escrows[rng.choice_index(m.escrows.len())];
+                return Action::FileDispute { escrow };
+            }
         }
         if let Some(p) = obs.first_pending {
             return if self.is_friendly_or_target(p.initiator) || rng.random() < 0.4 {
@@ -162,6 +177,14 @@ impl Adversarial {
                     itype: InteractionType::Trade,
                 };
             }
+        }
+        // Claim the highest-bounty task to waste it (never submitted).
+        if let Some(task) = obs
+            .market
+            .filter(|m| m.can_claim_task)
+            .and_then(|m| m.best_task())
+        {
+            return Action::ClaimTask(task);
         }
         if obs.can_post {
             rng.choice_index(4);

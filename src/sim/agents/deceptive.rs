@@ -1,5 +1,6 @@
 //! Deceptive agents (simulation-model.md §7.3): a trust-building facade with
-//! an (in practice unreachable) exploitation mode.
+//! an (in practice unreachable) exploitation mode (marketplace branches:
+//! docs/model/markets.md §A.4.3).
 
 use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
@@ -79,6 +80,26 @@ impl AgentType for Deceptive {
     }
 
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
+        if let Some(m) = obs.market {
+            // Deceptive agents never post bounties: no bids to decide on.
+            if !m.bid_decisions.is_empty() && rng.random() < 0.7 {
+                if let Some(b) = m.cheapest_bid() {
+                    return Action::AcceptBid {
+                        bounty: b.bounty,
+                        bid: b.bid,
+                    };
+                }
+            }
+            if !m.bounties.is_empty() && rng.random() < 0.4 {
+                if let Some(best) = m.richest_bounty() {
+                    let amount = best.reward * rng.uniform(0.7, 0.9);
+                    return Action::PlaceBid {
+                        bounty: best.id,
+                        amount: if 1.0 > amount { 1.0 } else { amount },
+                    };
+                }
+            }
+        }
         if let Some(p) = obs.first_pending {
             let c = self.interactions_with[p.initiator];
             let limit = if c < self.cfg.trust_building_phase {
@@ -92,21 +113,28 @@ impl AgentType for Deceptive {
                 Action::Reject(p.proposal_id)
             };
         }
-        if self.should_exploit() && obs.can_interact {
-            let thr = self.cfg.exploitation_threshold;
-            let mut best: Option<(usize, f64)> = None;
-            for a in obs.visible() {
-                let t = self.trust_or(a.idx, 0.0);
-                // First of the highest (stable descending sort).
-                if t > thr && a.resources > 50.0 && best.is_none_or(|(_, bt)| t > bt) {
-                    best = Some((a.idx, t));
+        if self.should_exploit() {
+            if obs.can_interact {
+                let thr = self.cfg.exploitation_threshold;
+                let mut best: Option<(usize, f64)> = None;
+                for a in obs.visible() {
+                    let t = self.trust_or(a.idx, 0.0);
+                    // First of the highest (stable descending sort).
+                    if t > thr && a.resources > 50.0 && best.is_none_or(|(_, bt)| t > bt) {
+                        best = Some((a.idx, t));
+                    }
+                }
+                if let Some((counterparty, _)) = best {
+                    return Action::Propose {
+                        counterparty,
+                        itype: InteractionType::Trade,
+                    };
                 }
             }
-            if let Some((counterparty, _)) = best {
-                return Action::Propose {
-                    counterparty,
-                    itype: InteractionType::Trade,
-                };
+            if let Some(task) = obs.market.and_then(|m| m.active_task) {
+                // Subtly poor or careful work: a submission either way.
+                rng.random();
+                return Action::SubmitOutput(task);
             }
         }
         self.facade(rng, obs)
@@ -149,6 +177,15 @@ impl Deceptive {
     }
 
     fn facade(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
+        if let Some(m) = obs.market {
+            if let Some(task) = m.active_task {
+                return Action::SubmitOutput(task);
+            }
+            // The first easy-or-medium task: all are medium.
+            if let Some(task) = m.best_task().filter(|_| m.can_claim_task) {
+                return Action::ClaimTask(task);
+            }
+        }
         if obs.can_post && rng.random() < self.cfg.post_probability {
             rng.choice_index(5);
             return Action::Post;

@@ -1,4 +1,5 @@
-//! Honest agents (simulation-model.md §7.1).
+//! Honest agents (simulation-model.md §7.1; marketplace branches:
+//! docs/model/markets.md §A.4.1).
 
 use super::{Action, AgentType, Base, InteractionType, Observation, Outcome, VoteMemory};
 use crate::rng::PyRandom;
@@ -69,10 +70,42 @@ impl AgentType for Honest {
                 Action::Reject(p.proposal_id)
             };
         }
-        // POST_BOUNTY without a marketplace: the turn is lost (§14.3).
-        if obs.resources > 20.0 && rng.random() < 0.15 {
-            rng.uniform(5.0, 15.0);
-            return Action::PostBounty;
+        if let Some(m) = obs.market {
+            // Accept the cheapest bid on an own bounty, else maybe bid
+            // 80–95 % of a randomly chosen visible bounty's reward.
+            if let Some(b) = m.cheapest_bid() {
+                return Action::AcceptBid {
+                    bounty: b.bounty,
+                    bid: b.bid,
+                };
+            }
+            if !m.bounties.is_empty() && rng.random() < 0.3 {
+                let b = m.bounties[rng.choice_index(m.bounties.len())];
+                let amount = b.reward * rng.uniform(0.8, 0.95);
+                return Action::PlaceBid {
+                    bounty: b.id,
+                    amount,
+                };
+            }
+        }
+        // The gate draw happens even when bounties are visible; without a
+        // marketplace the post fails and the turn is lost (§14.3).
+        if obs.resources > 20.0 && rng.random() < 0.15 && !obs.sees_bounties() {
+            let reward = rng.uniform(5.0, 15.0);
+            return Action::PostBounty {
+                reward,
+                min_reputation: 0.0,
+                deadline: None,
+            };
+        }
+        // Nothing moves a task to "in progress", so honest agents never
+        // submit; they claim the best visible task.
+        if let Some(task) = obs
+            .market
+            .filter(|m| m.can_claim_task)
+            .and_then(|m| m.best_task())
+        {
+            return Action::ClaimTask(task);
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
             rng.choice_index(4);

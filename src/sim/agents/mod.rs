@@ -19,6 +19,7 @@ pub use registry::{AgentConfig, AgentKind};
 pub(crate) use registry::{ConfigVisitor, ConfigVisitorMut, Policy};
 
 use super::feed::{Feed, VisiblePosts};
+pub use super::marketplace::MarketView;
 use crate::rng::PyRandom;
 use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
@@ -88,6 +89,7 @@ pub struct VisibleAgent {
 
 /// What an agent sees on its turn (simulation-model.md §4, the fields core agents read).
 pub struct Observation<'a> {
+    pub epoch: u32,
     pub resources: f64,
     pub can_post: bool,
     pub can_interact: bool,
@@ -107,6 +109,9 @@ pub struct Observation<'a> {
     /// reference's copies.
     pub reputation: &'a [f64],
     pub resources_of: &'a [f64],
+    /// The marketplace and task fields; `None` without a marketplace, where
+    /// every one of them is empty.
+    pub market: Option<&'a MarketView>,
 }
 
 impl Observation<'_> {
@@ -146,14 +151,37 @@ impl Observation<'_> {
     pub fn has_visible(&self) -> bool {
         self.unfrozen.iter().any(|&i| i != self.me)
     }
+
+    /// Whether `available_bounties` is non-empty.
+    pub fn sees_bounties(&self) -> bool {
+        self.market.is_some_and(|m| !m.bounties.is_empty())
+    }
 }
 
 /// What an agent decided to do.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Action {
     Noop,
-    /// Fails silently without a marketplace (§14.3), but its draws happened.
-    PostBounty,
+    /// Post a bounty (it creates a task). Fails silently without a
+    /// marketplace (§14.3), but its draws happened.
+    PostBounty {
+        reward: f64,
+        min_reputation: f64,
+        deadline: Option<u32>,
+    },
+    PlaceBid {
+        bounty: usize,
+        amount: f64,
+    },
+    AcceptBid {
+        bounty: usize,
+        bid: usize,
+    },
+    FileDispute {
+        escrow: usize,
+    },
+    ClaimTask(usize),
+    SubmitOutput(usize),
     Post,
     Vote {
         post: usize,

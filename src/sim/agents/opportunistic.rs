@@ -1,4 +1,5 @@
-//! Opportunistic agents (simulation-model.md §7.2).
+//! Opportunistic agents (simulation-model.md §7.2; marketplace branches:
+//! docs/model/markets.md §A.4.2).
 
 use super::{Action, AgentType, Base, History, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
@@ -43,6 +44,15 @@ pub struct Opportunistic {
     scratch: Vec<usize>,
 }
 
+/// Python's `max(x, y)`: the first argument unless the second is larger.
+fn py_max(x: f64, y: f64) -> f64 {
+    if y > x {
+        y
+    } else {
+        x
+    }
+}
+
 impl AgentType for Opportunistic {
     type Config = Config;
     const NAME: &'static str = "opportunistic";
@@ -65,6 +75,24 @@ impl AgentType for Opportunistic {
     }
 
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
+        if let Some(m) = obs.market {
+            // Opportunists never post bounties: no bids to decide on.
+            if let Some(b) = m.cheapest_bid() {
+                return Action::AcceptBid {
+                    bounty: b.bounty,
+                    bid: b.bid,
+                };
+            }
+            if !m.bounties.is_empty() && rng.random() < 0.5 {
+                if let Some(best) = m.richest_bounty() {
+                    let amount = best.reward * rng.uniform(0.5, 0.7);
+                    return Action::PlaceBid {
+                        bounty: best.id,
+                        amount: py_max(amount, 1.0),
+                    };
+                }
+            }
+        }
         if let Some(p) = obs.first_pending {
             // offered_transfer is always 0 for core proposals (§14.32).
             let known_good = obs
@@ -75,6 +103,16 @@ impl AgentType for Opportunistic {
             } else {
                 Action::Reject(p.proposal_id)
             };
+        }
+        if let Some(m) = obs.market {
+            if let Some(task) = m.best_task().filter(|_| m.can_claim_task) {
+                return Action::ClaimTask(task);
+            }
+            if let Some(task) = m.active_task {
+                // Minimal or standard work: a submission either way.
+                rng.random();
+                return Action::SubmitOutput(task);
+            }
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
             rng.choice_index(5);
