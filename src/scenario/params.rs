@@ -567,7 +567,10 @@ mod tests {
         );
         assert_eq!(err("nonsense"), "nonsense: unknown parameter");
         assert!(err("simulation.seed").contains("not a sweep parameter"));
-        assert!(err("governance.sybil_detection_enabled").contains("not modelled by this engine"));
+        assert!(
+            err("governance.incoherence_breaker_enabled").contains("not modelled by this engine")
+        );
+        assert!(err("marketplace.min_bounty_amount").contains("the scenario has no marketplace"));
         assert!(
             err("governance.moderator_enabled").contains("dropped by the reference's YAML loader")
         );
@@ -734,8 +737,9 @@ mod tests {
     fn every_listed_path_reads_and_accepts_its_own_value() {
         let mut s = scenario();
         let paths = param_paths(&s);
-        // governance, payoff, simulation, rate limits, two counts, honest and deceptive configs
-        assert_eq!(paths.len(), 40 + 7 + 6 + 6 + 2 + 5 + 4);
+        // governance (core and Sybil), payoff, simulation, rate limits, two
+        // counts, honest and deceptive configs
+        assert_eq!(paths.len(), 40 + 6 + 7 + 6 + 6 + 2 + 5 + 4);
         for path in paths {
             let value = get_param(&s, &path).unwrap_or_else(|| panic!("{path}"));
             assert_eq!(param_kind(&s, &path).unwrap(), value.kind(), "{path}");

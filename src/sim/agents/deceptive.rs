@@ -214,3 +214,59 @@ impl Deceptive {
         Action::Noop
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::agents::testing::{base, market_obs};
+    use crate::sim::feed::Feed;
+    use crate::sim::marketplace::{BountyView, MarketView, TaskView};
+
+    /// marketplace_economy seed 1, step 0/1 (traced): deceptive_1 draws
+    /// 0.3948… < 0.4 and uniform(0.7, 0.9) = 0.7096572847253624, and bids
+    /// 9.477465076071129 on the 13.354988781294496 bounty.
+    #[test]
+    fn bids_competitively_else_its_facade_claims_or_submits() {
+        let reward = 13.354988781294496;
+        assert_eq!(reward * 0.7096572847253624, 9.477465076071129);
+        let view = MarketView {
+            bounties: vec![BountyView { id: 0, reward }],
+            tasks: vec![TaskView {
+                id: 2,
+                bounty: reward,
+            }],
+            can_claim_task: true,
+            ..MarketView::default()
+        };
+        let feed = Feed::default();
+        let mut d = Deceptive::new(&Config::default(), 2, &mut PyRandom::new(0));
+        for seed in 0..20 {
+            let (mut rng, mut twin) = (PyRandom::new(seed), PyRandom::new(seed));
+            let want = if twin.random() < 0.4 {
+                let amount = reward * twin.uniform(0.7, 0.9);
+                Action::PlaceBid {
+                    bounty: 0,
+                    amount: if 1.0 > amount { 1.0 } else { amount },
+                }
+            } else {
+                Action::ClaimTask(2)
+            };
+            assert_eq!(
+                d.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0)),
+                want
+            );
+            assert_eq!(rng.random(), twin.random(), "seed {seed}");
+        }
+        // The facade submits an active task first, without a draw.
+        let working = MarketView {
+            active_task: Some(5),
+            tasks: view.tasks.clone(),
+            can_claim_task: true,
+            ..MarketView::default()
+        };
+        let mut rng = PyRandom::new(1);
+        let a = d.act(&mut rng, &base(), &market_obs(&feed, &working, 100.0));
+        assert_eq!(a, Action::SubmitOutput(5));
+        assert_eq!(rng.random(), PyRandom::new(1).random());
+    }
+}

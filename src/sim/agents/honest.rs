@@ -170,3 +170,76 @@ impl AgentType for Honest {
         self.memory.push_outcome();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::agents::testing::{base, market_obs};
+    use crate::sim::feed::Feed;
+    use crate::sim::marketplace::{BidView, BountyView, MarketView, TaskView};
+
+    #[test]
+    fn accepts_the_cheapest_pending_bid_without_drawing() {
+        let bid = |bid, amount| BidView {
+            bid,
+            bounty: 0,
+            amount,
+        };
+        let view = MarketView {
+            bid_decisions: vec![
+                bid(0, 11.425103089860329),
+                bid(1, 9.477465076071129),
+                bid(2, 9.477465076071129),
+            ],
+            ..MarketView::default()
+        };
+        let feed = Feed::default();
+        let mut h = Honest::new(&Config::default(), 2, &mut PyRandom::new(0));
+        let mut rng = PyRandom::new(5);
+        let a = h.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0));
+        assert_eq!(a, Action::AcceptBid { bounty: 0, bid: 1 });
+        assert_eq!(rng.random(), PyRandom::new(5).random());
+    }
+
+    /// marketplace_economy seed 1, step 0/1 (traced): honest_2 draws
+    /// 0.2379… < 0.3, choice(1) and uniform(0.8, 0.95) = 0.855493274982212,
+    /// and bids 11.425103089860329 on honest_1's 13.354988781294496.
+    #[test]
+    fn bids_on_a_random_visible_bounty_else_draws_the_post_gate_and_claims() {
+        let reward = 13.354988781294496;
+        assert_eq!(reward * 0.855493274982212, 11.425103089860329);
+        let view = MarketView {
+            bounties: vec![
+                BountyView { id: 4, reward },
+                BountyView { id: 6, reward: 3.5 },
+            ],
+            tasks: vec![TaskView {
+                id: 7,
+                bounty: reward,
+            }],
+            can_claim_task: true,
+            ..MarketView::default()
+        };
+        let feed = Feed::default();
+        let mut h = Honest::new(&Config::default(), 2, &mut PyRandom::new(0));
+        for seed in 0..20 {
+            let (mut rng, mut twin) = (PyRandom::new(seed), PyRandom::new(seed));
+            let want = if twin.random() < 0.3 {
+                let b = view.bounties[twin.choice_index(2)];
+                Action::PlaceBid {
+                    bounty: b.id,
+                    amount: b.reward * twin.uniform(0.8, 0.95),
+                }
+            } else {
+                // The bounty gate draws even though bounties are visible.
+                twin.random();
+                Action::ClaimTask(7)
+            };
+            assert_eq!(
+                h.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0)),
+                want
+            );
+            assert_eq!(rng.random(), twin.random(), "seed {seed}");
+        }
+    }
+}

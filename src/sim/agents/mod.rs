@@ -195,6 +195,43 @@ pub enum Action {
     Reject(u64),
 }
 
+/// Observations for unit tests of the marketplace branches.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Base, Feed, MarketView, Observation};
+
+    /// What agent 0 sees in epoch 0 when nothing but the marketplace (and
+    /// its own resources) is there: no feed, no other agents, no limits left.
+    pub fn market_obs<'a>(
+        feed: &'a Feed,
+        market: &'a MarketView,
+        resources: f64,
+    ) -> Observation<'a> {
+        Observation {
+            epoch: 0,
+            resources,
+            can_post: false,
+            can_interact: false,
+            can_vote: false,
+            feed,
+            first_pending: None,
+            me: 0,
+            unfrozen: &[],
+            archetypes: &[],
+            reputation: &[],
+            resources_of: &[],
+            market: Some(market),
+        }
+    }
+
+    pub fn base() -> Base {
+        Base {
+            idx: 0,
+            trust: vec![None; 2],
+        }
+    }
+}
+
 const MAX_MEMORY: usize = 1000;
 const MAX_HISTORY: usize = 500;
 

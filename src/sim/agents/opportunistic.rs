@@ -156,3 +156,62 @@ impl AgentType for Opportunistic {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::agents::testing::{base, market_obs};
+    use crate::sim::feed::Feed;
+    use crate::sim::marketplace::{BountyView, MarketView, TaskView};
+
+    /// marketplace_economy seed 1, step 0/2 (traced): opportunistic_1 bids
+    /// max(3.8192676914864316 · 0.6886713433996627, 1) = 2.6302202118988895
+    /// on the richest visible bounty.
+    #[test]
+    fn undercuts_the_richest_bounty_else_claims_else_submits_after_one_draw() {
+        let richest = 3.8192676914864316;
+        assert_eq!(
+            py_max(richest * 0.6886713433996627, 1.0),
+            2.6302202118988895
+        );
+        let bounty = |id, reward| BountyView { id, reward };
+        let view = MarketView {
+            bounties: vec![bounty(0, 1.2), bounty(1, richest), bounty(2, richest)],
+            tasks: vec![TaskView {
+                id: 3,
+                bounty: richest,
+            }],
+            can_claim_task: true,
+            ..MarketView::default()
+        };
+        let feed = Feed::default();
+        let mut o = Opportunistic::new(&Config::default(), 2, &mut PyRandom::new(0));
+        for seed in 0..20 {
+            let (mut rng, mut twin) = (PyRandom::new(seed), PyRandom::new(seed));
+            let want = if twin.random() < 0.5 {
+                Action::PlaceBid {
+                    bounty: 1,
+                    amount: py_max(richest * twin.uniform(0.5, 0.7), 1.0),
+                }
+            } else {
+                Action::ClaimTask(3)
+            };
+            assert_eq!(
+                o.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0)),
+                want
+            );
+            assert_eq!(rng.random(), twin.random(), "seed {seed}");
+        }
+        // Nothing to claim, a task in hand: one draw, a submission.
+        let working = MarketView {
+            active_task: Some(3),
+            ..MarketView::default()
+        };
+        let mut rng = PyRandom::new(1);
+        let a = o.act(&mut rng, &base(), &market_obs(&feed, &working, 100.0));
+        assert_eq!(a, Action::SubmitOutput(3));
+        let mut twin = PyRandom::new(1);
+        twin.random();
+        assert_eq!(rng.random(), twin.random());
+    }
+}

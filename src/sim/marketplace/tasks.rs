@@ -54,7 +54,7 @@ impl TaskPool {
         self.tasks.push(Task {
             bounty,
             min_reputation,
-            deadline,
+            deadline: deadline.filter(|&d| d != 0),
             status: TaskStatus::Open,
             claimed_by: None,
         });
