@@ -252,7 +252,7 @@ impl Governance {
         if self.cfg.security_enabled && self.security.is_quarantined(agent) {
             return false;
         }
-        !(self.cfg.sybil_detection_enabled && !self.sybil.can_act(agent))
+        !self.cfg.sybil_detection_enabled || self.sybil.can_act(agent)
     }
 }
 

@@ -94,8 +94,8 @@ impl ContractMarket {
     /// chooses its pool for the epoch.
     pub fn on_epoch_start(&mut self, resources: &[f64]) {
         self.routed.iter_mut().for_each(Vec::clear);
-        for agent in 0..self.membership.len() {
-            let pool = self.choose(agent, resources[agent]);
+        for (agent, &r) in resources.iter().enumerate() {
+            let pool = self.choose(agent, r);
             self.membership[agent] = Some(pool);
         }
     }
