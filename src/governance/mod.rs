@@ -8,11 +8,13 @@ mod circuit_breaker;
 mod collusion;
 mod resample;
 mod security;
+mod sybil;
 
 pub use circuit_breaker::CircuitBreaker;
 pub use collusion::{Collusion, CollusionRecord, CollusionReport};
 pub use resample::{Resample, ResampleNote};
 pub use security::{Security, SecurityReport};
+pub use sybil::Sybil;
 
 use crate::rng::PyRandom;
 use crate::scenario::{GovernanceConfig, PayoffConfig, Semantics};
@@ -64,15 +66,20 @@ pub struct GovInteraction {
     pub accepted: bool,
     pub p: f64,
     pub tau: f64,
+    /// The costs and the initiator's reputation bonus the interaction
+    /// carries into governance: 0 unless a contract routed it.
+    pub c_a: f64,
+    pub c_b: f64,
+    pub r_a: f64,
     pub verifier_rejections: i64,
     pub tool_misuse_flags: i64,
     /// Set when the initiator's proposing turn was resampled.
     pub resample: Option<ResampleNote>,
 }
 
-/// The governance engine with the levers in reference order: transaction
-/// tax, reputation decay, staking, circuit breaker, random audit, collusion,
-/// security, resample.
+/// The governance engine with the modelled levers in reference order:
+/// transaction tax, reputation decay, staking, circuit breaker, random
+/// audit, collusion, security, Sybil detection, resample.
 #[derive(Debug, Clone)]
 pub struct Governance {
     cfg: GovernanceConfig,
@@ -86,6 +93,7 @@ pub struct Governance {
     audit_rng: PyRandom,
     pub collusion: Collusion,
     pub security: Security,
+    pub sybil: Sybil,
     /// With `resample_enabled`; the run loop asks it at every turn.
     pub resample: Option<Resample>,
 }
@@ -117,6 +125,14 @@ impl Governance {
             audit_rng: fresh.clone(),
             collusion: Collusion::new(cfg),
             security: Security::new(cfg, release_after),
+            sybil: Sybil::new(
+                cfg,
+                if cfg.sybil_detection_enabled {
+                    n_agents
+                } else {
+                    0
+                },
+            ),
             resample: Resample::new(cfg, n_agents),
         }
     }
@@ -133,8 +149,8 @@ impl Governance {
         }
     }
 
-    /// `apply_epoch_start`: decay, circuit-breaker unfreezes, collusion and
-    /// security analyses.
+    /// `apply_epoch_start`: decay, circuit-breaker unfreezes, collusion,
+    /// security and Sybil analyses.
     pub fn on_epoch_start(&mut self, view: &GovView) -> Effect {
         let mut effect = Effect::default();
         let rate = self.cfg.reputation_decay_rate;
@@ -156,6 +172,9 @@ impl Governance {
             self.security
                 .on_epoch_start(view.epoch, view.reputation, &mut effect);
         }
+        if self.cfg.sybil_detection_enabled {
+            self.sybil.on_epoch_start(&mut effect);
+        }
         if let Some(resample) = self.resample.as_mut() {
             resample.on_epoch_start();
         }
@@ -163,8 +182,9 @@ impl Governance {
     }
 
     /// `apply_interaction`: tax, circuit breaker, audit, collusion, security,
-    /// resample, in order. The collusion history then gets the interaction's final
-    /// costs `0.0 + cost`, as the reference adds them to the stored object.
+    /// Sybil, resample, in order. The collusion history then gets the
+    /// interaction's final costs `c + cost`, as the reference adds them to
+    /// the stored object.
     pub fn on_interaction(&mut self, ix: &GovInteraction, view: &GovView) -> Effect {
         let mut effect = Effect::default();
         if self.cfg.transaction_tax_rate != 0.0 && ix.accepted {
@@ -203,8 +223,8 @@ impl Governance {
                 accepted: ix.accepted,
                 p: ix.p,
                 tau: ix.tau,
-                c_a: 0.0,
-                c_b: 0.0,
+                c_a: ix.c_a,
+                c_b: ix.c_b,
             };
             if let Some((cost_a, cost_b)) = self.collusion.on_interaction(record) {
                 effect.cost_a += cost_a;
@@ -217,18 +237,25 @@ impl Governance {
                 effect.cost_b += cost_b;
             }
         }
+        if self.cfg.sybil_detection_enabled {
+            if let Some((cost_a, cost_b)) = self.sybil.on_interaction(ix.initiator, ix.counterparty)
+            {
+                effect.cost_a += cost_a;
+                effect.cost_b += cost_b;
+            }
+        }
         if let Some(resample) = self.resample.as_mut() {
             resample.on_interaction(ix, &mut effect);
         }
         if self.cfg.collusion_detection_enabled {
             self.collusion
-                .settle_costs(0.0 + effect.cost_a, 0.0 + effect.cost_b);
+                .settle_costs(ix.c_a + effect.cost_a, ix.c_b + effect.cost_b);
         }
         effect
     }
 
     /// The conjunction of the levers' admission checks (staking, circuit
-    /// breaker, security quarantine), in lever order.
+    /// breaker, security quarantine, Sybil clusters), in lever order.
     pub fn can_agent_act(&self, agent: usize, view: &GovView) -> bool {
         if self.cfg.staking_enabled && view.resources[agent] < self.cfg.min_stake_to_participate {
             return false;
@@ -236,7 +263,10 @@ impl Governance {
         if self.cfg.circuit_breaker_enabled && !self.circuit_breaker.can_act(agent, view.epoch) {
             return false;
         }
-        !(self.cfg.security_enabled && self.security.is_quarantined(agent))
+        if self.cfg.security_enabled && self.security.is_quarantined(agent) {
+            return false;
+        }
+        !self.cfg.sybil_detection_enabled || self.sybil.can_act(agent)
     }
 }
 
@@ -259,6 +289,9 @@ mod tests {
             accepted: true,
             p,
             tau: 0.0,
+            c_a: 0.0,
+            c_b: 0.0,
+            r_a: 0.0,
             verifier_rejections: 0,
             tool_misuse_flags: 0,
             resample: None,

@@ -98,12 +98,15 @@ impl Resample {
     /// decision: draws and state changes), and the first action of the
     /// most frequent kind among the original and the samples is executed.
     /// `samples` is a reused buffer.
-    pub fn select<A: Copy + PartialEq>(
+    /// Actions are told apart by `signature` (the reference's action
+    /// signature).
+    pub fn select<A: Copy, S: PartialEq>(
         &self,
         agent: usize,
         reputation: f64,
         original: A,
         samples: &mut Vec<A>,
+        signature: impl Fn(&A) -> S,
         mut act: impl FnMut() -> A,
     ) -> (A, Option<ResampleNote>) {
         let p_proxy = py_max(0.0, py_min(1.0, 0.5 + reputation * 0.5));
@@ -113,10 +116,11 @@ impl Resample {
         samples.clear();
         samples.push(original);
         samples.extend((0..self.n_samples).map(|_| act()));
-        let selected = samples[majority(samples)];
-        let divergent = samples[1..].iter().filter(|&&a| a != original).count() as u32;
+        let sigs: Vec<S> = samples.iter().map(&signature).collect();
+        let selected = samples[majority(&sigs)];
+        let divergent = sigs[1..].iter().filter(|&s| *s != sigs[0]).count() as u32;
         let note = ResampleNote {
-            blocked: selected != original,
+            blocked: signature(&selected) != sigs[0],
             p_proxy,
             divergent,
         };
@@ -223,6 +227,9 @@ mod tests {
             accepted,
             p,
             tau: 0.0,
+            c_a: 0.0,
+            c_b: 0.0,
+            r_a: 0.0,
             verifier_rejections: 0,
             tool_misuse_flags: 0,
             resample,
@@ -243,18 +250,18 @@ mod tests {
         let mut buf = Vec::new();
         // Reputation -0.2 gives p_proxy 0.4 and suspicion exactly 0.6.
         let mut next = ['x', 'z', 'x'].into_iter();
-        let (a, note) = l.select(0, -0.2, 'y', &mut buf, || next.next().unwrap());
+        let (a, note) = l.select(0, -0.2, 'y', &mut buf, |&c| c, || next.next().unwrap());
         assert_eq!(a, 'x');
         let note = note.unwrap();
         assert_eq!((note.blocked, note.p_proxy, note.divergent), (true, 0.4, 3));
         // A tie keeps the kind seen first: the original.
         let mut next = ['x', 'y', 'x'].into_iter();
-        let (a, note) = l.select(0, -0.2, 'y', &mut buf, || next.next().unwrap());
+        let (a, note) = l.select(0, -0.2, 'y', &mut buf, |&c| c, || next.next().unwrap());
         assert_eq!(
             (a, note.unwrap().blocked, note.unwrap().divergent),
             ('y', false, 2)
         );
-        let (a, note) = l.select(0, -0.1, 'y', &mut buf, || unreachable!());
+        let (a, note) = l.select(0, -0.1, 'y', &mut buf, |&c| c, || unreachable!());
         assert_eq!((a, note), ('y', None));
     }
 

@@ -9,7 +9,7 @@ use super::coerce::{coerce, did_you_mean, Ty};
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
-use super::{agents, dynamic_toxicity, sections};
+use super::{agents, dynamic_toxicity, markets, sections};
 use super::{
     GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits, Scenario, Semantics,
     SimulationConfig,
@@ -216,6 +216,8 @@ fn default_scenario() -> Scenario {
         rate_limits: RateLimits::default(),
         network: None,
         dynamic_toxicity: None,
+        marketplace: None,
+        contracts: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),
@@ -277,6 +279,8 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                     s.network = sections::network(m, report);
                 }
             }
+            "marketplace" => s.marketplace = markets::marketplace(e, report),
+            "contracts" => s.contracts = markets::contracts(e, report),
             "success_criteria" => {
                 if let Some(m) = section(e, report, true) {
                     s.success_criteria = sections::success_criteria(m, report);

@@ -5,6 +5,7 @@ mod agents;
 pub(crate) mod coerce;
 mod dynamic_toxicity;
 mod load;
+mod markets;
 mod model;
 pub mod params;
 pub(crate) mod schema;

@@ -5,7 +5,10 @@
 
 use super::coerce::{at_least, Rule, Ty, POSITIVE_COUNT, UNIT};
 use super::params::ParamValue;
-use super::{GovernanceConfig, PayoffConfig, RateLimits, ScheduleMode, SimulationConfig};
+use super::{
+    ContractMarketConfig, FairDivisionConfig, GovernanceConfig, MarketplaceConfig, PayoffConfig,
+    RateLimits, ScheduleMode, SimulationConfig, TruthfulAuctionConfig,
+};
 
 /// One key of a section whose values land in a struct `T`.
 pub struct Field<T: 'static> {
@@ -184,8 +187,8 @@ const MEMORY_ONLY: &str =
     "it acts only on the memory-tier handler's own actions, which agent types this engine models never take";
 
 /// The 165 `GovernanceConfig` fields in reference order: rows 1–40 are the
-/// core levers this engine models, and the `resample_*` rows the resample
-/// lever, also modelled.
+/// core levers this engine models, rows 61–66 the Sybil detection lever, and
+/// the `resample_*` rows the resample lever, also modelled.
 pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     modelled!(transaction_tax_rate, Float, UNIT),
     modelled!(transaction_tax_split, Float, UNIT),
@@ -279,18 +282,12 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(adaptive_controller_require_human_review),
     dropped!(adaptive_controller_max_degradation_tolerance),
     dropped!(adaptive_controller_max_active_proposals),
-    lever!(
-        sybil_detection_enabled,
-        "sybil detection",
-        LeverEffect::Always(
-            "clusters agents by interaction-pattern similarity each epoch, penalises members' reputation and resources and blocks large clusters from acting"
-        )
-    ),
-    read!(sybil_similarity_threshold, Float, UNIT),
-    read!(sybil_penalty_multiplier, Float, Rule::NonNegative),
-    read!(sybil_realtime_penalty, Bool, Rule::Any),
-    read!(sybil_realtime_rate, Float, Rule::NonNegative),
-    read!(sybil_max_cluster_size, Int, at_least(1)),
+    modelled!(sybil_detection_enabled, Bool),
+    modelled!(sybil_similarity_threshold, Float, UNIT),
+    modelled!(sybil_penalty_multiplier, Float, Rule::NonNegative),
+    modelled!(sybil_realtime_penalty, Bool),
+    modelled!(sybil_realtime_rate, Float, Rule::NonNegative),
+    modelled!(sybil_max_cluster_size, Int, at_least(1)),
     dropped!(transparency_enabled),
     dropped!(transparency_bonus_rate),
     dropped!(transparency_threshold_p),
@@ -498,6 +495,57 @@ pub(crate) static RATE_LIMITS: &[Field<RateLimits>] = &[
     modelled!(bids_per_epoch, Int, at_least(0)),
 ];
 
+/// `marketplace:` keys besides `enabled` (which only decides whether the
+/// reference builds the marketplace). The reference validates the fee, the
+/// minimum, the bid cap and the split; the two epoch counts are plain ints.
+pub(crate) static MARKETPLACE: &[Field<MarketplaceConfig>] = &[
+    modelled!(escrow_fee_rate, Float, UNIT),
+    modelled!(min_bounty_amount, Float, Rule::NonNegative),
+    modelled!(max_bids_per_bounty, Int, at_least(1)),
+    modelled!(bid_deadline_epochs, Int, Rule::Any),
+    modelled!(dispute_resolution_epochs, Int, Rule::Any),
+    modelled!(auto_expire_bounties, Bool),
+    modelled!(dispute_default_split, Float, UNIT),
+];
+
+/// `contracts.truthful_auction:` (the contract's constructor checks).
+pub(crate) static TRUTHFUL_AUCTION: &[Field<TruthfulAuctionConfig>] = &[
+    modelled!(stake_fraction, Float, UNIT),
+    modelled!(audit_probability, Float, UNIT),
+    modelled!(audit_threshold_p, Float, UNIT),
+    modelled!(penalty_multiplier, Float, Rule::NonNegative),
+    modelled!(surplus_bonus, Float, Rule::NonNegative),
+    modelled!(min_bond, Float, Rule::NonNegative),
+];
+
+/// `contracts.fair_division:` (the contract's constructor checks).
+pub(crate) static FAIR_DIVISION: &[Field<FairDivisionConfig>] = &[
+    modelled!(entry_fee, Float, Rule::NonNegative),
+    modelled!(fairness_bonus, Float, Rule::NonNegative),
+    modelled!(redistribution_rate, Float, UNIT),
+];
+
+/// `contracts.market:` (pydantic: weights and rates non-negative, unbounded).
+pub(crate) static CONTRACT_MARKET: &[Field<ContractMarketConfig>] = &[
+    modelled!(allow_switching, Bool),
+    modelled!(switching_cost_multiplier, Float, Rule::NonNegative),
+    modelled!(belief_update_rate, Float, Rule::NonNegative),
+    modelled!(honest_truthful_preference, Float, Rule::NonNegative),
+    modelled!(honest_fair_preference, Float, Rule::NonNegative),
+    modelled!(opportunistic_truthful_preference, Float, Rule::NonNegative),
+    modelled!(opportunistic_fair_preference, Float, Rule::NonNegative),
+    modelled!(adversarial_truthful_preference, Float, Rule::NonNegative),
+    modelled!(adversarial_fair_preference, Float, Rule::NonNegative),
+];
+
+/// The sub-sections of `contracts:` the reference reads.
+pub(crate) const CONTRACT_SUBSECTIONS: &[&str] = &[
+    "truthful_auction",
+    "fair_division",
+    "default_market",
+    "market",
+];
+
 pub(crate) const SCHEDULE_MODES: &[&str] = &["round_robin", "random", "priority"];
 
 fn schedule_mode(name: &str) -> Option<ScheduleMode> {
@@ -610,6 +658,8 @@ pub(crate) const SECTIONS: &[&str] = &[
     "rate_limits",
     "network",
     "dynamic_toxicity",
+    "marketplace",
+    "contracts",
     "outputs",
     "success_criteria",
 ];
@@ -621,8 +671,6 @@ pub(crate) const SECTIONS: &[&str] = &[
 pub(crate) enum BuiltWhen {
     /// A non-empty mapping whose `enabled` is not the boolean false.
     EnabledMapping,
-    /// Any non-empty mapping (`enabled` is not read).
-    NonEmptyMapping,
     /// A mapping with at least one of these sub-sections switched on
     /// (`<sub>.enabled` truthy); the other sub-sections never act.
     AnySubEnabled(&'static [&'static str]),
@@ -665,11 +713,6 @@ const fn own_agents_only(key: &'static str, what: &'static str) -> DomainSection
 /// model (A/B-checked with core agents: which of them change results).
 pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
     changes(
-        "marketplace",
-        BuiltWhen::EnabledMapping,
-        "builds the bounty marketplace: posted bounties create tasks, bids and escrow",
-    ),
-    changes(
         "perturbations",
         BuiltWhen::AnySubEnabled(&[
             "agent_dropout",
@@ -678,11 +721,6 @@ pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
             "network_partition",
         ]),
         "builds the perturbation engine (agent dropout, parameter shocks, resource shocks, network partitions)",
-    ),
-    changes(
-        "contracts",
-        BuiltWhen::NonEmptyMapping,
-        "builds the contract market (even with enabled: false): interactions resolved at step end are routed through auction and fair-division contracts, with costs and reputation bonuses",
     ),
     changes(
         "resource_negotiation",
@@ -802,8 +840,11 @@ mod tests {
             .filter(|f| matches!(f.role, Role::Dropped(_)))
             .count();
         assert_eq!(dropped, 46);
-        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 49);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 55);
         assert!(GOVERNANCE[..40].iter().all(|f| f.is_modelled()));
+        let sybil: Vec<_> = keys(&GOVERNANCE[60..66]).collect();
+        assert!(GOVERNANCE[60..66].iter().all(|f| f.is_modelled()));
+        assert!(sybil.iter().all(|k| k.starts_with("sybil_")), "{sybil:?}");
         let resample: Vec<_> = GOVERNANCE
             .iter()
             .filter(|f| f.key.starts_with("resample_"))
@@ -847,6 +888,10 @@ mod tests {
             check(erosion::FIELDS, &erosion::Config::default());
             check(contagion::FIELDS, &contagion::Config::default());
         }
+        check(MARKETPLACE, &MarketplaceConfig::default());
+        check(TRUTHFUL_AUCTION, &TruthfulAuctionConfig::default());
+        check(FAIR_DIVISION, &FairDivisionConfig::default());
+        check(CONTRACT_MARKET, &ContractMarketConfig::default());
         struct Defaults;
         impl crate::sim::agents::ConfigVisitor for Defaults {
             type Out = ();

@@ -443,7 +443,6 @@ pub(super) fn domain(e: &Entry, report: &mut Report) {
     let enabled = get(entries, "enabled");
     let built = match section.built_when {
         BuiltWhen::EnabledMapping => !enabled.is_some_and(|e| is_false(&e.value)),
-        BuiltWhen::NonEmptyMapping => true,
         BuiltWhen::AnySubEnabled(subs) => subs.iter().any(|sub| {
             get(entries, sub)
                 .and_then(|s| s.value.entries())
@@ -491,10 +490,12 @@ mod tests {
     fn levers_are_refused_only_when_they_can_act() {
         let gov = |keys: &str| refused(&format!("governance:\n{keys}")).unwrap();
         assert_eq!(
-            gov("  sybil_detection_enabled: true\n"),
-            ["governance.sybil_detection_enabled"]
+            gov("  incoherence_breaker_enabled: true\n"),
+            ["governance.incoherence_breaker_enabled"]
         );
-        assert!(gov("  sybil_detection_enabled: false\n").is_empty());
+        assert!(gov("  incoherence_breaker_enabled: false\n").is_empty());
+        // Modelled levers are never refused.
+        assert!(gov("  sybil_detection_enabled: true\n").is_empty());
         // Needs at least two samples (the default is 5).
         assert_eq!(gov("  self_ensemble_enabled: true\n").len(), 1);
         assert!(gov("  self_ensemble_enabled: true\n  self_ensemble_samples: 1\n").is_empty());
@@ -521,10 +522,9 @@ mod tests {
     #[test]
     fn domain_sections_are_refused_when_the_reference_builds_something_that_acts() {
         let refused = |body: &str| refused(body).unwrap();
-        assert_eq!(refused("contracts:\n  enabled: false\n"), ["contracts"]);
-        assert!(refused("marketplace:\n  enabled: false\n").is_empty());
-        assert_eq!(refused("marketplace:\n  enabled: 0\n"), ["marketplace"]);
-        // Modelled now: never refused.
+        // Modelled now: never refused, built or not.
+        assert!(refused("contracts:\n  enabled: false\n").is_empty());
+        assert!(refused("marketplace:\n  enabled: 0\n").is_empty());
         assert!(refused("dynamic_toxicity:\n  enabled: [proxy_drift]\n").is_empty());
         // signal_corruption never acts in the reference.
         assert!(refused("perturbations:\n  signal_corruption:\n    enabled: true\n").is_empty());

@@ -1,18 +1,22 @@
 //! The run loop (simulation-model.md §3): epochs of steps; each step builds
 //! the eligible list, gives every eligible agent one turn on live state, then
 //! resolves the proposals still pending. Completing an interaction draws its
-//! observables, applies governance, pays out and updates memories (§9).
+//! observables, applies governance, pays out and updates memories (§9). The
+//! optional marketplace and contract market (docs/model/markets.md) hook in
+//! where the reference's handler and middleware do.
 
 use super::agents::{Action, InteractionType, Mind, Observation, Outcome, PendingView};
+use super::contracts::{ContractMarket, Terms};
 use super::dynamic_toxicity::{DynamicToxicity, EpochEnd};
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
+use super::marketplace::Marketplace;
 use super::network::AgentNetwork;
 use super::observables;
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance, ResampleNote};
 use crate::metrics::{
-    CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator, SoftMetrics,
+    CollusionFigures, ContractFigures, EpochMetrics, SecurityFigures, SoftAccumulator, SoftMetrics,
 };
 use crate::rng::{seed_cache, PyRandom};
 use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
@@ -81,6 +85,8 @@ pub(crate) struct World<'s, 'k> {
     minds: Vec<Mind>,
     gov: Governance,
     network: Option<AgentNetwork>,
+    market: Option<Marketplace>,
+    contracts: Option<ContractMarket>,
     /// The run's finalized interactions (the current epoch's are the tail).
     acc: SoftAccumulator,
     /// The proxy's sigmoid sharpness (2 unless proxy drift moves it).
@@ -156,6 +162,16 @@ impl<'s, 'k> World<'s, 'k> {
             .as_ref()
             .filter(|c| c.any())
             .map(|c| Box::new(DynamicToxicity::new(c, &rngs[ORCH], n)));
+        let archetypes: Vec<Archetype> = kinds.iter().map(|k| k.archetype()).collect();
+        let market = sc
+            .marketplace
+            .as_ref()
+            .map(|cfg| Marketplace::new(cfg, &sc.rate_limits, n));
+        // The contract market seeds its own Random(S): one more copy.
+        let contracts = sc
+            .contracts
+            .as_ref()
+            .map(|cfg| ContractMarket::new(cfg, rngs[ORCH].clone(), &archetypes));
         let mut feed = if sc.semantics.enforce_vote_normalization
             && sc.governance.vote_normalization_enabled
         {
@@ -170,7 +186,7 @@ impl<'s, 'k> World<'s, 'k> {
             epoch: 0,
             step: 0,
             names,
-            archetypes: kinds.iter().map(|k| k.archetype()).collect(),
+            archetypes,
             kinds,
             reputation: vec![0.0; n],
             resources: vec![100.0; n],
@@ -193,6 +209,8 @@ impl<'s, 'k> World<'s, 'k> {
             minds,
             gov,
             network,
+            market,
+            contracts,
             acc: SoftAccumulator::with_capacity(64),
             sigmoid_k: observables::SIGMOID_K,
             dynamic_toxicity,
@@ -245,15 +263,24 @@ impl<'s, 'k> World<'s, 'k> {
                 self.gov.on_epoch_start(&view)
             };
             self.apply_effect(&effect);
+            // Middleware after governance: the contract signing stage.
+            if let Some(c) = self.contracts.as_mut() {
+                c.on_epoch_start(&self.resources);
+            }
             for _ in 0..self.sc.simulation.steps_per_epoch {
                 self.run_step();
                 self.step += 1;
                 self.rate.iter_mut().for_each(|r| r.interactions_used = 0);
             }
-            // Epoch-end middleware in the reference's pipeline order
-            // (network edge decay, then dynamic toxicity), before the
-            // metrics. Neither touches the epoch's interactions, so their
-            // soft metrics can be taken first and shared.
+            // Epoch-end middleware in the reference's pipeline order: contract
+            // beliefs and figures, the marketplace handler (expiry, refunds,
+            // disputes), network edge decay, then dynamic toxicity; then the
+            // metrics. None of them touches the epoch's interactions, so
+            // their soft metrics can be taken first and shared.
+            let contract = self.contracts.as_mut().map(|c| c.on_epoch_end());
+            if let Some(m) = self.market.as_mut() {
+                m.on_epoch_end(self.epoch, &mut self.resources);
+            }
             if let Some(net) = self.network.as_mut() {
                 let pruned = net.decay_edges();
                 if pruned > 0 {
@@ -263,7 +290,7 @@ impl<'s, 'k> World<'s, 'k> {
             }
             let soft = self.acc.epoch_metrics(&self.sc.payoff);
             self.dynamic_toxicity_epoch_end(soft.toxicity_rate);
-            let m = self.epoch_metrics(soft);
+            let m = self.epoch_metrics(soft, contract);
             if let Some(s) = self.sink.as_deref_mut() {
                 s.event(&Event::EpochCompleted(&m));
             }
@@ -328,7 +355,7 @@ impl<'s, 'k> World<'s, 'k> {
         }
     }
 
-    fn epoch_metrics(&self, soft: SoftMetrics) -> EpochMetrics {
+    fn epoch_metrics(&self, soft: SoftMetrics, contract: Option<ContractFigures>) -> EpochMetrics {
         let any = !self.acc.epoch_is_empty();
         EpochMetrics {
             epoch: self.epoch,
@@ -352,6 +379,7 @@ impl<'s, 'k> World<'s, 'k> {
                     ecosystem_collusion_risk: r.ecosystem_collusion_risk,
                     n_flagged_pairs: r.n_flagged_pairs,
                 }),
+            contract,
         }
     }
 
@@ -442,16 +470,23 @@ impl<'s, 'k> World<'s, 'k> {
             });
         let limits = &self.sc.rate_limits;
         let r = self.rate[agent];
+        let can_interact =
+            r.interactions_used < limits.interactions_per_step && self.within_bandwidth(agent);
+        let epoch = self.epoch;
+        let market = match self.market.as_mut() {
+            Some(m) => Some(m.observe(agent, self.reputation[agent], epoch)),
+            None => None,
+        };
         let (reputation, resources_of) = if self.noise {
             (&self.seen_reputation[..], &self.seen_resources[..])
         } else {
             (&self.reputation[..], &self.resources[..])
         };
         let obs = Observation {
+            epoch,
             resources: self.resources[agent],
             can_post: r.posts_used < limits.posts_per_epoch,
-            can_interact: r.interactions_used < limits.interactions_per_step
-                && self.within_bandwidth(agent),
+            can_interact,
             can_vote: r.votes_used < limits.votes_per_epoch,
             feed: &self.feed,
             first_pending,
@@ -464,6 +499,7 @@ impl<'s, 'k> World<'s, 'k> {
             archetypes: &self.archetypes,
             reputation,
             resources_of,
+            market,
         };
         let (mind, rng) = (&mut self.minds[agent], &mut self.rngs[agent + 1]);
         let action = mind.act(rng, &obs);
@@ -471,9 +507,14 @@ impl<'s, 'k> World<'s, 'k> {
             None => (action, None),
             Some(lever) => {
                 let rep = self.reputation[agent];
-                lever.select(agent, rep, action, &mut self.samples, || {
-                    mind.act(rng, &obs)
-                })
+                lever.select(
+                    agent,
+                    rep,
+                    action,
+                    &mut self.samples,
+                    Action::signature,
+                    || mind.act(rng, &obs),
+                )
             }
         }
     }
@@ -544,7 +585,41 @@ impl<'s, 'k> World<'s, 'k> {
     fn execute(&mut self, agent: usize, action: Action, resample: Option<ResampleNote>) {
         let limits = &self.sc.rate_limits;
         match action {
-            Action::Noop | Action::PostBounty => {}
+            Action::Noop => {}
+            Action::PostBounty {
+                reward,
+                min_reputation,
+                deadline,
+            } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.post_bounty(agent, reward, min_reputation, deadline, &mut self.resources);
+                }
+            }
+            Action::PlaceBid { bounty, amount } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.place_bid(agent, bounty, amount);
+                }
+            }
+            Action::AcceptBid { bounty, bid } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.accept_bid(agent, bounty, bid, &self.reputation);
+                }
+            }
+            Action::FileDispute { escrow } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.file_dispute(agent, escrow, self.epoch);
+                }
+            }
+            Action::ClaimTask(task) => {
+                if let Some(m) = self.market.as_mut() {
+                    m.claim_task(agent, task, self.reputation[agent]);
+                }
+            }
+            Action::SubmitOutput { task, .. } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.submit_output(agent, task);
+                }
+            }
             Action::Post(_) => self.post(Some(agent)),
             Action::AnonymousPost(_) => self.post(None),
             Action::Vote { post, up } => self.vote(Some(agent), post, up),
@@ -586,7 +661,9 @@ impl<'s, 'k> World<'s, 'k> {
             Action::Accept(id) | Action::Reject(id) => {
                 if let Some(pos) = self.pending.iter().position(|p| p.id == id) {
                     let p = self.pending.remove(pos);
-                    self.complete(p, matches!(action, Action::Accept(_)));
+                    // Decided in the counterparty's turn: not routed
+                    // through the contract market.
+                    self.complete(p, matches!(action, Action::Accept(_)), false);
                 }
             }
         }
@@ -633,14 +710,15 @@ impl<'s, 'k> World<'s, 'k> {
             }
             let cp = p.counterparty;
             let accepted = self.minds[cp].accept(&mut self.rngs[cp + 1], p.initiator, p.itype);
-            self.complete(p, accepted);
+            self.complete(p, accepted, true);
         }
         debug_assert!(self.pending.is_empty());
         self.pending = std::mem::replace(&mut self.kept, snapshot);
     }
 
-    /// Complete and finalize one interaction (§9).
-    fn complete(&mut self, prop: Proposal, accepted: bool) {
+    /// Complete and finalize one interaction (§9); `routed`: resolved at
+    /// step end, so a contract market (if any) routes it.
+    fn complete(&mut self, prop: Proposal, accepted: bool, routed: bool) {
         let (init, cp) = (prop.initiator, prop.counterparty);
         let obs = observables::generate(
             &mut self.rngs[ORCH],
@@ -650,13 +728,29 @@ impl<'s, 'k> World<'s, 'k> {
         );
         let v_hat = observables::v_hat(&obs);
         let p = observables::soft_label(v_hat, self.sigmoid_k);
-        let tau = 0.0;
+        // offered_transfer is always 0 for core proposals (§14.32).
+        let raw_tau = 0.0;
+        let terms = match self.contracts.as_mut() {
+            Some(c) if routed => Some(c.route(init, cp, p, raw_tau)),
+            _ => None,
+        };
+        let Terms {
+            tau,
+            c_a: contract_c_a,
+            c_b: contract_c_b,
+            r_a,
+            r_b,
+            ..
+        } = terms.unwrap_or(Terms::NONE);
         let gi = GovInteraction {
             initiator: init,
             counterparty: cp,
             accepted,
             p,
             tau,
+            c_a: contract_c_a,
+            c_b: contract_c_b,
+            r_a,
             verifier_rejections: obs.verifier_rejections,
             tool_misuse_flags: obs.tool_misuse_flags,
             resample: prop.resample,
@@ -669,8 +763,8 @@ impl<'s, 'k> World<'s, 'k> {
             };
             self.gov.on_interaction(&gi, &view)
         };
-        let c_a = 0.0 + effect.cost_a;
-        let c_b = 0.0 + effect.cost_b;
+        let c_a = contract_c_a + effect.cost_a;
+        let c_b = contract_c_b + effect.cost_b;
         self.apply_effect(&effect);
         let (epoch, step) = (self.epoch, self.step);
         if effect.cost_a > 0.0 || effect.cost_b > 0.0 {
@@ -685,7 +779,6 @@ impl<'s, 'k> World<'s, 'k> {
             });
         }
         let pay = &self.sc.payoff;
-        let (r_a, r_b) = (0.0, 0.0); // never set in the reference (§14.1)
         let surplus = p * pay.s_plus - (1.0 - p) * pay.s_minus;
         let harm = (1.0 - p) * pay.h;
         let payoff_a = pay.theta * surplus - tau - c_a - pay.rho_a * harm + pay.w_rep * r_a;
@@ -729,6 +822,9 @@ impl<'s, 'k> World<'s, 'k> {
         });
         self.acc
             .push((init, cp), p, accepted, payoff_a, payoff_b, pay);
+        if let (Some(c), Some(t)) = (self.contracts.as_mut(), terms) {
+            c.record(t.pool, p, accepted, payoff_a + payoff_b);
+        }
         self.emit(|_| Event::InteractionCompleted {
             interaction: prop.id,
             initiator: init,

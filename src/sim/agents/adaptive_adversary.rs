@@ -105,6 +105,7 @@ mod tests {
         let mut feed = Feed::default();
         let obs = |feed: &Feed, f: &mut dyn FnMut(&Observation)| {
             f(&Observation {
+                epoch: 0,
                 resources: 100.0,
                 can_post: false,
                 can_interact: false,
@@ -116,6 +117,7 @@ mod tests {
                 archetypes: &[Archetype::Adversarial, Archetype::Honest],
                 reputation: &[0.0, 0.0],
                 resources_of: &[100.0, 100.0],
+                market: None,
             })
         };
         let mut got = Vec::new();
