@@ -198,8 +198,9 @@ impl Default for PayoffConfig {
     }
 }
 
-/// The core governance levers (governance-metrics-io.md §1.2, rows 1–40).
-/// Other reference levers are recognised by the loader but not modelled.
+/// The core governance levers (governance-metrics-io.md §1.2, rows 1–40)
+/// and RBAC (perturbations-rbac-spawn.md §2.2). Other reference levers are
+/// recognised by the loader but not modelled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GovernanceConfig {
     pub transaction_tax_rate: f64,
@@ -242,6 +243,12 @@ pub struct GovernanceConfig {
     pub security_realtime_threshold: f64,
     pub security_realtime_rate: f64,
     pub security_clear_history_on_epoch: bool,
+    pub rbac_enabled: bool,
+    pub rbac_violation_penalty: f64,
+    pub rbac_violation_reputation_penalty: f64,
+    pub rbac_high_stakes_actions: Vec<String>,
+    pub rbac_security_clearance_required: i64,
+    pub rbac_high_stakes_penalty_multiplier: f64,
 }
 
 impl Default for GovernanceConfig {
@@ -287,6 +294,12 @@ impl Default for GovernanceConfig {
             security_realtime_threshold: 0.5,
             security_realtime_rate: 0.2,
             security_clear_history_on_epoch: false,
+            rbac_enabled: false,
+            rbac_violation_penalty: 0.5,
+            rbac_violation_reputation_penalty: -0.2,
+            rbac_high_stakes_actions: Vec::new(),
+            rbac_security_clearance_required: 2,
+            rbac_high_stakes_penalty_multiplier: 2.0,
         }
     }
 }

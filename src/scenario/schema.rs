@@ -3,8 +3,9 @@
 //! (governance-metrics-io.md §1.2, §3; simulation-model.md §7). The loader and
 //! the sweep parameters both validate through these tables.
 
-use super::coerce::{at_least, Rule, Ty, POSITIVE_COUNT, UNIT};
+use super::coerce::{at_least, str_list, Rule, Ty, POSITIVE_COUNT, UNIT};
 use super::params::ParamValue;
+use super::yaml::Node;
 use super::{GovernanceConfig, PayoffConfig, RateLimits, ScheduleMode, SimulationConfig};
 
 /// One key of a section whose values land in a struct `T`.
@@ -15,6 +16,8 @@ pub struct Field<T: 'static> {
     pub role: Role<T>,
 }
 
+// The schema module is crate-private; `Node` only looks more private.
+#[allow(private_interfaces)]
 pub enum Role<T: 'static> {
     /// Read by the reference and modelled here.
     Modelled {
@@ -22,6 +25,9 @@ pub enum Role<T: 'static> {
         /// Stores a value that already passed `ty` and `rule`.
         set: fn(&mut T, &ParamValue),
     },
+    /// Read by the reference and modelled here, list- or map-valued: stored
+    /// from a YAML value that already passed `ty` (not a sweep parameter).
+    ModelledList { store: fn(&mut T, &Node) },
     /// Read and validated by the reference, but not modelled here. `lever`
     /// describes the lever this flag switches on, if it is such a flag.
     Read { lever: Option<Lever> },
@@ -56,6 +62,11 @@ pub enum LeverEffect {
 
 impl<T> Field<T> {
     pub fn is_modelled(&self) -> bool {
+        matches!(self.role, Role::Modelled { .. } | Role::ModelledList { .. })
+    }
+
+    /// A modelled scalar: a sweep parameter (and a parameter shock target).
+    pub fn is_sweepable(&self) -> bool {
         matches!(self.role, Role::Modelled { .. })
     }
 }
@@ -160,7 +171,7 @@ const MEMORY_ONLY: &str =
     "it acts only on the memory-tier handler's own actions, which agent types this engine models never take";
 
 /// The 165 `GovernanceConfig` fields in reference order: rows 1–40 are the
-/// core levers this engine models.
+/// core levers this engine models; the RBAC rows are modelled too.
 pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     modelled!(transaction_tax_rate, Float, UNIT),
     modelled!(transaction_tax_split, Float, UNIT),
@@ -384,28 +395,31 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(loop_detector_replan_threshold),
     dropped!(loop_detector_freeze_threshold),
     dropped!(loop_detector_freeze_duration),
-    lever!(
-        rbac_enabled,
-        "RBAC",
-        LeverEffect::When {
-            what: "no agent has a role, so every finalized interaction is a permission violation: a cost and a reputation penalty",
-            settings: &[
-                ("rbac_violation_penalty", 0.5),
-                ("rbac_violation_reputation_penalty", -0.2),
-            ],
-            active: |v| v.iter().any(|&x| x != 0.0),
-        }
-    ),
-    read!(rbac_violation_penalty, Float, Rule::NonNegative),
-    read!(rbac_violation_reputation_penalty, Float, Rule::Any),
-    read!(rbac_high_stakes_actions, StrList, Rule::Any),
-    read!(rbac_security_clearance_required, Int, at_least(0)),
-    read!(
+    modelled!(rbac_enabled, Bool),
+    modelled!(rbac_violation_penalty, Float, Rule::NonNegative),
+    modelled!(rbac_violation_reputation_penalty, Float, Rule::Any),
+    Field {
+        key: "rbac_high_stakes_actions",
+        ty: Ty::StrList,
+        rule: Rule::Any,
+        role: Role::ModelledList {
+            store: |c, node| c.rbac_high_stakes_actions = str_list(node).unwrap_or_default(),
+        },
+    },
+    modelled!(rbac_security_clearance_required, Int, at_least(0)),
+    modelled!(
         rbac_high_stakes_penalty_multiplier,
         Float,
         Rule::NonNegative
     ),
-    read!(rbac_role_action_map, StrListMap, Rule::Any),
+    Field {
+        key: "rbac_role_action_map",
+        ty: Ty::StrListMap,
+        rule: Rule::Any,
+        // Copied by the lever at construction and consulted only for
+        // agents with a role, which no agent ever has: validated, inert.
+        role: Role::ModelledList { store: |_, _| {} },
+    },
     dropped!(attestation_heartbeat_enabled),
     dropped!(attestation_heartbeat_interval),
     dropped!(attestation_heartbeat_reputation_penalty),
@@ -789,8 +803,15 @@ mod tests {
             .filter(|f| matches!(f.role, Role::Dropped(_)))
             .count();
         assert_eq!(dropped, 46);
-        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 40);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 47);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_sweepable()).count(), 45);
         assert!(GOVERNANCE[..40].iter().all(|f| f.is_modelled()));
+        let rbac: Vec<_> = GOVERNANCE
+            .iter()
+            .filter(|f| f.key.starts_with("rbac_"))
+            .collect();
+        assert_eq!(rbac.len(), 7);
+        assert!(rbac.iter().all(|f| f.is_modelled()));
         let mut keys: Vec<_> = keys(GOVERNANCE).collect();
         keys.sort_unstable();
         keys.dedup();

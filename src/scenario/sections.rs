@@ -29,6 +29,10 @@ pub(super) fn apply_field<T>(
             Ok(value) => set(target, &value),
             Err(m) => report.error(entry.value.line, path, m),
         },
+        Role::ModelledList { store } => match coerce_checked(field.ty, field.rule, &entry.value) {
+            Ok(_) => store(target, &entry.value),
+            Err(m) => report.error(entry.value.line, path, m),
+        },
         // The reference validates these, so a bad value is still an error;
         // levers are judged with their siblings (`governance_levers`).
         Role::Read { .. } => {
@@ -524,10 +528,8 @@ mod tests {
             gov("  incoherence_friction_enabled: true\n  incoherence_friction_rate: 0\n")
                 .is_empty()
         );
-        // RBAC penalises every interaction unless both penalties are zero.
-        assert_eq!(gov("  rbac_enabled: true\n").len(), 1);
-        let free = "  rbac_enabled: true\n  rbac_violation_penalty: 0\n  rbac_violation_reputation_penalty: 0.0\n";
-        assert!(gov(free).is_empty());
+        // RBAC is modelled.
+        assert!(gov("  rbac_enabled: true\n").is_empty());
         // Levers that never act in a YAML-loaded run only warn.
         for inert in [
             "council_lever_enabled",
