@@ -43,6 +43,7 @@ fn scenario(n_epochs: u32) -> Scenario {
         payoff: PayoffConfig::default(),
         rate_limits: RateLimits::default(),
         network: None,
+        perturbations: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),

@@ -6,6 +6,7 @@ pub(crate) mod coerce;
 mod load;
 mod model;
 pub mod params;
+mod perturbations;
 pub(crate) mod schema;
 mod sections;
 /// The YAML tree with lines, shared with the sweep spec reader.

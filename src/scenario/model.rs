@@ -16,6 +16,8 @@ pub struct Scenario {
     pub payoff: PayoffConfig,
     pub rate_limits: RateLimits,
     pub network: Option<NetworkConfig>,
+    /// The `perturbations` section; `None` when absent or empty.
+    pub perturbations: Option<PerturbationConfig>,
     /// Success criteria in file order (key, numeric value). Keys the
     /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
@@ -40,6 +42,10 @@ impl Scenario {
     }
 }
 
+pub use super::perturbations::{
+    AgentDropout, Condition, ConditionField, NetworkPartition, ParameterShock, ParameterShocks,
+    PartitionMode, PerturbationConfig, ResourceShock, ResourceShockMode, Trigger,
+};
 pub use crate::sim::agents::{AgentConfig, AgentKind};
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural

@@ -606,6 +606,7 @@ pub(crate) const SECTIONS: &[&str] = &[
     "network",
     "outputs",
     "success_criteria",
+    "perturbations",
 ];
 
 /// When the reference builds something from a domain section (its
@@ -619,9 +620,6 @@ pub(crate) enum BuiltWhen {
     NonEmptyMapping,
     /// `enabled:` lists at least one of these modes (Python's `in`).
     ListedModes(&'static [&'static str]),
-    /// A mapping with at least one of these sub-sections switched on
-    /// (`<sub>.enabled` truthy); the other sub-sections never act.
-    AnySubEnabled(&'static [&'static str]),
 }
 
 /// What the module the reference builds does to a run.
@@ -669,16 +667,6 @@ pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
         "marketplace",
         BuiltWhen::EnabledMapping,
         "builds the bounty marketplace: posted bounties create tasks, bids and escrow",
-    ),
-    changes(
-        "perturbations",
-        BuiltWhen::AnySubEnabled(&[
-            "agent_dropout",
-            "parameter_shocks",
-            "resource_shock",
-            "network_partition",
-        ]),
-        "builds the perturbation engine (agent dropout, parameter shocks, resource shocks, network partitions)",
     ),
     changes(
         "contracts",

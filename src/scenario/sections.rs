@@ -435,15 +435,6 @@ pub(super) fn domain(e: &Entry, report: &mut Report) {
         }
     };
     let is_false = |node: &Node| node.value == Value::Bool(false);
-    let truthy = |node: &Node| match &node.value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Int(i) => *i != 0,
-        Value::Float(x) => *x != 0.0,
-        Value::Str(s) => !s.is_empty(),
-        Value::Seq(items) => !items.is_empty(),
-        Value::Map(entries) => !entries.is_empty(),
-    };
     let enabled = get(entries, "enabled");
     let built = match section.built_when {
         BuiltWhen::EnabledMapping => !enabled.is_some_and(|e| is_false(&e.value)),
@@ -469,17 +460,12 @@ pub(super) fn domain(e: &Entry, report: &mut Report) {
                 return;
             }
         },
-        BuiltWhen::AnySubEnabled(subs) => subs.iter().any(|sub| {
-            get(entries, sub)
-                .and_then(|s| s.value.entries())
-                .and_then(|s| get(s, "enabled"))
-                .is_some_and(|e| truthy(&e.value))
-        }),
     };
     if !built {
         let why = match section.built_when {
-            BuiltWhen::ListedModes(_) => "no mode listed under 'enabled': the reference adds nothing; ignored",
-            BuiltWhen::AnySubEnabled(_) => "no mechanism that can act is switched on: the reference's engine does nothing; ignored",
+            BuiltWhen::ListedModes(_) => {
+                "no mode listed under 'enabled': the reference adds nothing; ignored"
+            }
             _ => "switched off: the reference builds nothing from it; ignored",
         };
         report.warn(e.key_line, key, why);
@@ -556,12 +542,6 @@ mod tests {
         assert_eq!(
             refused("dynamic_toxicity:\n  enabled: trust_erosion_and_more\n"),
             ["dynamic_toxicity"]
-        );
-        // signal_corruption never acts in the reference.
-        assert!(refused("perturbations:\n  signal_corruption:\n    enabled: true\n").is_empty());
-        assert_eq!(
-            refused("perturbations:\n  resource_shock:\n    enabled: true\n"),
-            ["perturbations"]
         );
         // Handlers of other agent types' domains do not touch core agents.
         assert!(refused("moltbook:\n  initial_posts: 3\n").is_empty());

@@ -6,6 +6,7 @@ pub mod events;
 mod feed;
 pub mod network;
 pub mod observables;
+mod perturbation;
 mod world;
 
 pub use events::{Event, EventSink, ReputationReason};

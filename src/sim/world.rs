@@ -8,6 +8,7 @@ use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
 use super::network::AgentNetwork;
 use super::observables;
+use super::perturbation::Perturbations;
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance};
 use crate::metrics::{CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator};
@@ -70,6 +71,8 @@ pub(crate) struct World<'s, 'k> {
     minds: Vec<Mind>,
     gov: Governance,
     network: Option<AgentNetwork>,
+    /// The perturbation engine, when the scenario has the section.
+    perturb: Option<Perturbations<'s>>,
     /// The run's finalized interactions (the current epoch's are the tail).
     acc: SoftAccumulator,
     noise: bool,
@@ -133,6 +136,11 @@ impl<'s, 'k> World<'s, 'k> {
         // seeding, two copies.
         let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &rngs[ORCH], n);
         gov.set_collusion_agent_ids(&names);
+        let archetypes: Vec<Archetype> = kinds.iter().map(|k| k.archetype()).collect();
+        let perturb = sc
+            .perturbations
+            .as_ref()
+            .map(|p| Perturbations::new(p, seed as i64, &archetypes, &mut gov, &names));
         let mut feed = if sc.semantics.enforce_vote_normalization
             && sc.governance.vote_normalization_enabled
         {
@@ -147,7 +155,7 @@ impl<'s, 'k> World<'s, 'k> {
             epoch: 0,
             step: 0,
             names,
-            archetypes: kinds.iter().map(|k| k.archetype()).collect(),
+            archetypes,
             kinds,
             reputation: vec![0.0; n],
             resources: vec![100.0; n],
@@ -169,6 +177,7 @@ impl<'s, 'k> World<'s, 'k> {
             minds,
             gov,
             network,
+            perturb,
             acc: SoftAccumulator::with_capacity(64),
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
             unfrozen: (0..n).collect(),
@@ -216,12 +225,34 @@ impl<'s, 'k> World<'s, 'k> {
                 self.gov.on_epoch_start(&view)
             };
             self.apply_effect(&effect);
+            if let Some(p) = self.perturb.as_mut() {
+                let net = self.network.as_mut();
+                p.on_epoch_start(
+                    self.epoch,
+                    &mut self.gov,
+                    &mut self.resources,
+                    net,
+                    &self.archetypes,
+                );
+            }
             for _ in 0..self.sc.simulation.steps_per_epoch {
                 self.run_step();
                 self.step += 1;
                 self.rate.iter_mut().for_each(|r| r.interactions_used = 0);
             }
-            // Epoch-end middleware: network edge decay, before the metrics.
+            // Epoch-end middleware: condition-triggered shocks, network edge
+            // decay, before the metrics.
+            if let Some(p) = self.perturb.as_mut() {
+                if p.checks_conditions() {
+                    let (tox, gap) = if self.acc.epoch_is_empty() {
+                        (0.0, 0.0)
+                    } else {
+                        let m = self.acc.epoch_metrics(&self.sc.payoff);
+                        (m.toxicity_rate, m.quality_gap)
+                    };
+                    p.on_epoch_end(self.epoch, tox, gap, &mut self.gov);
+                }
+            }
             if let Some(net) = self.network.as_mut() {
                 let pruned = net.decay_edges();
                 if pruned > 0 {
@@ -331,6 +362,9 @@ impl<'s, 'k> World<'s, 'k> {
     }
 
     fn run_step(&mut self) {
+        if let Some(p) = self.perturb.as_mut() {
+            p.on_step_start();
+        }
         let n = self.names.len();
         self.order.clear();
         self.order.extend(0..n);
@@ -353,9 +387,14 @@ impl<'s, 'k> World<'s, 'k> {
             reputation: &self.reputation,
             resources: &self.resources,
         };
+        // Dropped agents sit the step out (checked before the freezes).
+        let dropped = self.perturb.as_ref().and_then(|p| p.dropped());
         for &a in &self.order {
             if self.eligible.len() >= max {
                 break;
+            }
+            if dropped.is_some_and(|d| d[a]) {
+                continue;
             }
             if self.frozen[a] || !self.gov.can_agent_act(a, &view) {
                 continue;
