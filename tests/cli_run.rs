@@ -251,7 +251,7 @@ fn unmodelled_keys_are_refused_with_their_lines_and_nothing_written() {
     );
     assert!(
         stderr.contains(
-            "unmodelled.yaml:15: dynamic_toxicity: read by the reference but not modelled here: "
+            "unmodelled.yaml:15: contracts: read by the reference but not modelled here: "
         ),
         "{stderr}"
     );
@@ -272,7 +272,9 @@ fn allow_unmodelled_runs_and_marks_the_results_partial() {
     assert_eq!(run.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(
-        stdout.contains("Fidelity:    PARTIAL, not modelled: governance.sybil_detection_enabled, dynamic_toxicity"),
+        stdout.contains(
+            "Fidelity:    PARTIAL, not modelled: governance.sybil_detection_enabled, contracts"
+        ),
         "{stdout}"
     );
     let stderr = String::from_utf8_lossy(&run.stderr);

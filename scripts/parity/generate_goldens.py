@@ -224,6 +224,11 @@ def run_attempt(path, seed):
         # of completed interactions are exactly those the metrics saw.
         if event.event_type != EventType.EPOCH_COMPLETED:
             return
+        # Domain modules (network decay, dynamic toxicity, scholar, tierra)
+        # emit EPOCH_COMPLETED events of their own; the orchestrator's is the
+        # one that carries the epoch's metrics.
+        if not {"total_interactions", "toxicity_rate"} <= set(event.payload or {}):
+            return
         # The metrics were computed over the state's list. Domain handlers
         # (scholar, marketplace, ...) finalize interactions without the
         # completion callback, so the state's list is the one to use; for the

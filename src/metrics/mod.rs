@@ -5,6 +5,6 @@ pub mod numpy;
 mod soft;
 
 pub use soft::{
-    CollusionFigures, EpochMetrics, MetricValue, SecurityFigures, SoftAccumulator, SoftMetrics,
-    COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
+    CollusionFigures, EpochMetrics, Finalized, MetricValue, PySum, SecurityFigures,
+    SoftAccumulator, SoftMetrics, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
 };

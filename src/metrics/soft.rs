@@ -12,7 +12,20 @@ struct Record {
     payoff_b: f64,
     /// Social surplus minus harm, `S - H`.
     social: f64,
+    /// The parties (agent indices), for epoch-end feedback that reads the
+    /// epoch's interactions per agent (dynamic toxicity's contagion).
+    initiator: u32,
+    counterparty: u32,
     accepted: bool,
+}
+
+/// One finalized interaction of the current epoch, as epoch-end hooks read it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Finalized {
+    pub initiator: usize,
+    pub counterparty: usize,
+    pub p: f64,
+    pub accepted: bool,
 }
 
 /// The finalized interactions of a run, in completion order, with a mark
@@ -35,9 +48,11 @@ impl SoftAccumulator {
         }
     }
 
-    /// Record one interaction. `payoff` gives S and H for the social surplus.
+    /// Record one interaction between agents `parties` (initiator,
+    /// counterparty). `payoff` gives S and H for the social surplus.
     pub fn push(
         &mut self,
+        parties: (usize, usize),
         p: f64,
         accepted: bool,
         payoff_a: f64,
@@ -51,6 +66,8 @@ impl SoftAccumulator {
             payoff_a,
             payoff_b,
             social: s - h,
+            initiator: parties.0 as u32,
+            counterparty: parties.1 as u32,
             accepted,
         });
     }
@@ -63,6 +80,16 @@ impl SoftAccumulator {
     /// Whether the current epoch has no interaction yet.
     pub fn epoch_is_empty(&self) -> bool {
         self.records.len() == self.epoch_start
+    }
+
+    /// The current epoch's interactions, in completion order.
+    pub fn epoch_interactions(&self) -> impl Iterator<Item = Finalized> + '_ {
+        self.records[self.epoch_start..].iter().map(|r| Finalized {
+            initiator: r.initiator as usize,
+            counterparty: r.counterparty as usize,
+            p: r.p,
+            accepted: r.accepted,
+        })
     }
 
     /// All soft metrics over the run's interactions.
@@ -78,21 +105,23 @@ impl SoftAccumulator {
 
 /// A running Python-3.11 `sum()` (start from integer 0, add left to
 /// right) and its count.
-#[derive(Default)]
-struct PySum {
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PySum {
     sum: f64,
     n: usize,
 }
 
 impl PySum {
     #[inline]
-    fn add(&mut self, x: f64) {
+    pub fn add(&mut self, x: f64) {
         // 0 + x is exact: the first value is the sum so far.
         self.sum = if self.n == 0 { x } else { self.sum + x };
         self.n += 1;
     }
 
-    fn mean(&self) -> Option<f64> {
+    /// `sum(values) / len(values)`; `None` for no values (where Python
+    /// divides by zero).
+    pub fn mean(&self) -> Option<f64> {
         (self.n > 0).then(|| self.sum / self.n as f64)
     }
 }

@@ -170,6 +170,22 @@ impl<W: Write> JsonlEvents<W> {
     }
 }
 
+impl<W: Write> JsonlEvents<W> {
+    /// An `epoch_completed` record with no ids and no step.
+    fn epoch_event(&mut self, payload: &str, epoch: u32) {
+        self.record(
+            "epoch_completed",
+            None,
+            None,
+            None,
+            None,
+            payload,
+            Some(epoch),
+            None,
+        );
+    }
+}
+
 impl<W: Write> EventSink for JsonlEvents<W> {
     fn event(&mut self, event: &Event<'_>) {
         match *event {
@@ -363,6 +379,61 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     None,
                 );
             }
+            Event::ProxyDrift {
+                epoch,
+                epoch_toxicity,
+                cumulative_toxicity,
+                sigmoid_k_old,
+                sigmoid_k_new,
+            } => {
+                let payload = Obj::default()
+                    .str("dynamic_toxicity_type", "proxy_calibration_drift")
+                    .f("epoch_toxicity", epoch_toxicity)
+                    .f("cumulative_toxicity", cumulative_toxicity)
+                    .f("sigmoid_k_old", sigmoid_k_old)
+                    .f("sigmoid_k_new", sigmoid_k_new)
+                    .finish();
+                self.epoch_event(&payload, epoch);
+            }
+            Event::TrustErosion {
+                epoch,
+                rolling_toxicity,
+                exit_threshold,
+                exit_probability,
+                agents_exited,
+                remaining_honest,
+            } => {
+                let ids: Vec<&str> = agents_exited
+                    .iter()
+                    .map(|&i| self.agent_ids[i].as_str())
+                    .collect();
+                let ids = serde_json::to_string(&ids).expect("strings serialize");
+                let payload = Obj::default()
+                    .str("dynamic_toxicity_type", "trust_erosion")
+                    .f("rolling_toxicity", rolling_toxicity)
+                    .f("exit_threshold", exit_threshold)
+                    .f("exit_probability", exit_probability)
+                    .raw("agents_exited", &ids.replace("\",\"", "\", \""))
+                    .int("remaining_honest", remaining_honest as u64)
+                    .finish();
+                self.epoch_event(&payload, epoch);
+            }
+            Event::QualityContagion {
+                epoch,
+                agents_updated,
+                bias_min,
+                bias_max,
+                bias_mean,
+            } => {
+                let payload = Obj::default()
+                    .str("dynamic_toxicity_type", "quality_contagion")
+                    .int("agents_updated", agents_updated as u64)
+                    .f("bias_min", bias_min)
+                    .f("bias_max", bias_max)
+                    .f("bias_mean", bias_mean)
+                    .finish();
+                self.epoch_event(&payload, epoch);
+            }
             Event::EpochCompleted(m) => {
                 let payload = epoch_payload(m);
                 self.record(
@@ -413,4 +484,43 @@ pub fn write_events_jsonl(
     sink.finish()?;
     f.commit()?;
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dynamic_toxicity_events_carry_the_references_payloads() {
+        // The reference's record for epoch 1 of
+        // dynamic_toxicity_trust_erosion_aggressive.yaml, seed 1.
+        let ids = [
+            "honest_1", "honest_2", "honest_3", "honest_4", "honest_5", "honest_6", "honest_7",
+        ];
+        let mut sink = JsonlEvents::new(
+            Vec::new(),
+            "dt",
+            1,
+            ids.iter().map(|s| s.to_string()).collect(),
+        );
+        sink.event(&Event::TrustErosion {
+            epoch: 1,
+            rolling_toxicity: 0.3239516229319581,
+            exit_threshold: 0.25,
+            exit_probability: 0.04437097375917487,
+            agents_exited: &[2, 6],
+            remaining_honest: 5,
+        });
+        sink.event(&Event::ProxyDrift {
+            epoch: 0,
+            epoch_toxicity: 0.2854597658691419,
+            cumulative_toxicity: 0.2854597658691419,
+            sigmoid_k_old: 2.0,
+            sigmoid_k_new: 1.8287241404785148,
+        });
+        let text = String::from_utf8(sink.finish().unwrap()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].contains(r#""event_type": "epoch_completed", "interaction_id": null, "agent_id": null, "initiator_id": null, "counterparty_id": null, "payload": {"dynamic_toxicity_type": "trust_erosion", "rolling_toxicity": 0.3239516229319581, "exit_threshold": 0.25, "exit_probability": 0.04437097375917487, "agents_exited": ["honest_3", "honest_7"], "remaining_honest": 5}, "epoch": 1, "step": null"#), "{}", lines[0]);
+        assert!(lines[1].contains(r#""payload": {"dynamic_toxicity_type": "proxy_calibration_drift", "epoch_toxicity": 0.2854597658691419, "cumulative_toxicity": 0.2854597658691419, "sigmoid_k_old": 2.0, "sigmoid_k_new": 1.8287241404785148}, "epoch": 0, "step": null"#), "{}", lines[1]);
+    }
 }

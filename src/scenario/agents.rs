@@ -1,6 +1,7 @@
 //! The `agents:` list: one [`AgentSpec`] per entry with the per-type config
 //! defaults filled in (governance-metrics-io.md §3.2, simulation-model.md §1.2
-//! and §7). Only the four core types are supported.
+//! and §7). The types this engine models are listed in
+//! `sim/agents/registry.rs`.
 
 use super::coerce::{coerce, coerce_checked, did_you_mean, nearest, Ty, COUNT};
 use super::load::Report;

@@ -176,6 +176,11 @@ fn to_float(node: &Node) -> Result<f64, String> {
     };
     match x {
         Some(x) if x.is_nan() => Err("expected a number, got NaN".to_string()),
+        // As the sweep spec: an infinite setting only makes infinite or NaN
+        // metrics, so `swarm run` and a sweep refuse it alike.
+        Some(x) if x.is_infinite() => {
+            Err(format!("expected a finite number, got {}", format_float(x)))
+        }
         Some(x) => Ok(x),
         None => Err(format!("expected a number, got {}", node.describe())),
     }
@@ -360,6 +365,10 @@ mod tests {
         assert_eq!(
             coerce(Ty::Float, &yaml(".nan")).unwrap_err(),
             "expected a number, got NaN"
+        );
+        assert_eq!(
+            coerce(Ty::Float, &yaml("-.inf")).unwrap_err(),
+            "expected a finite number, got -inf"
         );
         assert_eq!(
             coerce(Ty::Bool, &yaml("2")).unwrap_err(),

@@ -3,6 +3,7 @@
 
 mod agents;
 pub(crate) mod coerce;
+mod dynamic_toxicity;
 mod load;
 mod model;
 pub mod params;

@@ -16,6 +16,9 @@ pub struct Scenario {
     pub payoff: PayoffConfig,
     pub rate_limits: RateLimits,
     pub network: Option<NetworkConfig>,
+    /// The `dynamic_toxicity` feedback loops; `None` when the reference
+    /// builds none.
+    pub dynamic_toxicity: Option<DynamicToxicityConfig>,
     /// The `perturbations` section; `None` when absent or empty.
     pub perturbations: Option<PerturbationConfig>,
     /// Success criteria in file order (key, numeric value). Keys the
@@ -47,6 +50,7 @@ pub use super::perturbations::{
     PartitionMode, PerturbationConfig, ResourceShock, ResourceShockMode, Trigger,
 };
 pub use crate::sim::agents::{AgentConfig, AgentKind};
+pub use crate::sim::dynamic_toxicity::Config as DynamicToxicityConfig;
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural
 /// archetype an agent reports. It selects the observable profile of the

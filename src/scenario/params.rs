@@ -1,6 +1,7 @@
 //! Dotted-path parameters for sweeps: `governance.*`, `payoff.*`,
-//! `simulation.*`, `rate_limits.*`, `agents.<type>.count` and
-//! `agents.<type>.config.<key>`. Paths resolve through the loader's schema
+//! `simulation.*`, `rate_limits.*`, `agents.<type>.count`,
+//! `agents.<type>.config.<key>` and `dynamic_toxicity.<mode>.<key>` (for
+//! the modes the scenario enables). Paths resolve through the loader's schema
 //! tables, so a swept value passes the same type and range checks, with the
 //! same messages, as the same value written in a scenario file.
 
@@ -11,6 +12,7 @@ use super::schema::{self, Field, Role};
 use super::yaml::format_float;
 use super::{AgentConfig, AgentKind, Scenario};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
+use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
 
 /// A value a sweep assigns to a parameter path.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +98,9 @@ enum Target {
     RateLimits(&'static Field<super::RateLimits>),
     AgentCount(AgentKind),
     AgentConfig(AgentKind, &'static str, Ty, Rule),
+    ProxyDrift(&'static Field<drift::Config>),
+    TrustErosion(&'static Field<erosion::Config>),
+    QualityContagion(&'static Field<contagion::Config>),
 }
 
 impl Target {
@@ -107,6 +112,9 @@ impl Target {
             Target::RateLimits(f) => (f.ty, f.rule),
             Target::AgentCount(_) => (Ty::Int, COUNT),
             Target::AgentConfig(_, _, ty, rule) => (*ty, *rule),
+            Target::ProxyDrift(f) => (f.ty, f.rule),
+            Target::TrustErosion(f) => (f.ty, f.rule),
+            Target::QualityContagion(f) => (f.ty, f.rule),
         }
     }
 }
@@ -143,6 +151,33 @@ pub fn set_param(
                 set_agent_config(&mut spec.config, key, &value);
             }
         }
+        Target::ProxyDrift(f) => {
+            let cfg = scenario
+                .dynamic_toxicity
+                .as_mut()
+                .and_then(|c| c.proxy_drift.as_mut());
+            if let Some(cfg) = cfg {
+                set_field(f, cfg, &value);
+            }
+        }
+        Target::TrustErosion(f) => {
+            let cfg = scenario
+                .dynamic_toxicity
+                .as_mut()
+                .and_then(|c| c.trust_erosion.as_mut());
+            if let Some(cfg) = cfg {
+                set_field(f, cfg, &value);
+            }
+        }
+        Target::QualityContagion(f) => {
+            let cfg = scenario
+                .dynamic_toxicity
+                .as_mut()
+                .and_then(|c| c.quality_contagion.as_mut());
+            if let Some(cfg) = cfg {
+                set_field(f, cfg, &value);
+            }
+        }
     }
     Ok(())
 }
@@ -162,6 +197,21 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
             let spec = scenario.agents.iter().find(|s| s.kind == kind)?;
             get_agent_config(&spec.config, key)
         }
+        Target::ProxyDrift(f) => {
+            get_field(f, scenario.dynamic_toxicity.as_ref()?.proxy_drift.as_ref()?)
+        }
+        Target::TrustErosion(f) => get_field(
+            f,
+            scenario.dynamic_toxicity.as_ref()?.trust_erosion.as_ref()?,
+        ),
+        Target::QualityContagion(f) => get_field(
+            f,
+            scenario
+                .dynamic_toxicity
+                .as_ref()?
+                .quality_contagion
+                .as_ref()?,
+        ),
     }
 }
 
@@ -184,6 +234,18 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
             }
         }
     }
+    if let Some(dt) = &scenario.dynamic_toxicity {
+        let [d, e, c] = MODES.map(|m| format!("dynamic_toxicity.{m}"));
+        if dt.proxy_drift.is_some() {
+            modelled(&mut out, &d, drift::FIELDS);
+        }
+        if dt.trust_erosion.is_some() {
+            modelled(&mut out, &e, erosion::FIELDS);
+        }
+        if dt.quality_contagion.is_some() {
+            modelled(&mut out, &c, contagion::FIELDS);
+        }
+    }
     out
 }
 
@@ -198,6 +260,7 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
         "simulation" => table_param(schema::SIMULATION, key).map(Target::Simulation),
         "rate_limits" => table_param(schema::RATE_LIMITS, key).map(Target::RateLimits),
         "agents" => resolve_agent(scenario, key),
+        "dynamic_toxicity" => resolve_dynamic_toxicity(scenario, key),
         _ => Err(None),
     };
     found.map_err(|why| {
@@ -252,6 +315,28 @@ fn resolve_agent(scenario: &Scenario, rest: &str) -> Result<Target, Option<Strin
     let key = tail.strip_prefix("config.").ok_or(None)?;
     let (key, ty, rule) = agent_config_field(kind, key).ok_or(None)?;
     Ok(Target::AgentConfig(kind, key, ty, rule))
+}
+
+/// `<mode>.<key>` of a mode the scenario enables.
+fn resolve_dynamic_toxicity(scenario: &Scenario, rest: &str) -> Result<Target, Option<String>> {
+    let (mode, key) = rest.split_once('.').ok_or(None)?;
+    let dt = scenario.dynamic_toxicity.as_ref();
+    let built = match mode {
+        "proxy_drift" => dt.is_some_and(|c| c.proxy_drift.is_some()),
+        "trust_erosion" => dt.is_some_and(|c| c.trust_erosion.is_some()),
+        "quality_contagion" => dt.is_some_and(|c| c.quality_contagion.is_some()),
+        _ => return Err(None),
+    };
+    if !built {
+        return Err(Some(format!(
+            "the scenario does not enable {mode} (dynamic_toxicity.enabled)"
+        )));
+    }
+    match mode {
+        "proxy_drift" => table_param(drift::FIELDS, key).map(Target::ProxyDrift),
+        "trust_erosion" => table_param(erosion::FIELDS, key).map(Target::TrustErosion),
+        _ => table_param(contagion::FIELDS, key).map(Target::QualityContagion),
+    }
 }
 
 fn get_field<T>(f: &Field<T>, value: &T) -> Option<ParamValue> {
@@ -467,6 +552,61 @@ mod tests {
         }
         let negative = error(&mut s, "agents.honest.count", ParamValue::Int(-1));
         assert_eq!(negative, "agents.honest.count: must be >= 0, got -1");
+    }
+
+    #[test]
+    fn dynamic_toxicity_settings_of_enabled_modes_are_parameters() {
+        let text = "agents:\n  - type: honest\ndynamic_toxicity:\n  enabled: [trust_erosion, quality_contagion]\n  trust_erosion: {beta: 0.5}\n";
+        let mut s = load_str(text, "t.yaml", LoadOptions::default())
+            .unwrap()
+            .scenario;
+        let dt: Vec<String> = param_paths(&s)
+            .into_iter()
+            .filter(|p| p.starts_with("dynamic_toxicity"))
+            .collect();
+        assert_eq!(
+            dt,
+            [
+                "dynamic_toxicity.trust_erosion.beta",
+                "dynamic_toxicity.trust_erosion.exit_threshold",
+                "dynamic_toxicity.trust_erosion.window",
+                "dynamic_toxicity.trust_erosion.min_honest",
+                "dynamic_toxicity.quality_contagion.gamma",
+                "dynamic_toxicity.quality_contagion.neutral",
+            ]
+        );
+        let path = "dynamic_toxicity.trust_erosion.beta";
+        assert_eq!(get_param(&s, path), Some(ParamValue::Float(0.5)));
+        set_param(&mut s, path, &ParamValue::Float(0.7)).unwrap();
+        assert_eq!(
+            s.dynamic_toxicity
+                .as_ref()
+                .unwrap()
+                .trust_erosion
+                .as_ref()
+                .unwrap()
+                .beta,
+            0.7
+        );
+        set_param(
+            &mut s,
+            "dynamic_toxicity.trust_erosion.window",
+            &ParamValue::Int(-2),
+        )
+        .unwrap();
+        assert_eq!(
+            param_kind(&s, "dynamic_toxicity.trust_erosion.min_honest").unwrap(),
+            ParamKind::Int
+        );
+        let err = |p| param_kind(&s, p).unwrap_err().message;
+        assert_eq!(
+            err("dynamic_toxicity.proxy_drift.alpha"),
+            "dynamic_toxicity.proxy_drift.alpha: the scenario does not enable proxy_drift (dynamic_toxicity.enabled)"
+        );
+        assert_eq!(
+            err("dynamic_toxicity.quality_contagion.gama"),
+            "dynamic_toxicity.quality_contagion.gama: unknown parameter; did you mean 'dynamic_toxicity.quality_contagion.gamma'?"
+        );
     }
 
     #[test]

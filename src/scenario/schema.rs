@@ -604,6 +604,7 @@ pub(crate) const SECTIONS: &[&str] = &[
     "payoff",
     "rate_limits",
     "network",
+    "dynamic_toxicity",
     "outputs",
     "success_criteria",
     "perturbations",
@@ -618,8 +619,6 @@ pub(crate) enum BuiltWhen {
     EnabledMapping,
     /// Any non-empty mapping (`enabled` is not read).
     NonEmptyMapping,
-    /// `enabled:` lists at least one of these modes (Python's `in`).
-    ListedModes(&'static [&'static str]),
 }
 
 /// What the module the reference builds does to a run.
@@ -658,11 +657,6 @@ const fn own_agents_only(key: &'static str, what: &'static str) -> DomainSection
 /// Sections the reference hands to domain modules this engine does not
 /// model (A/B-checked with core agents: which of them change results).
 pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
-    changes(
-        "dynamic_toxicity",
-        BuiltWhen::ListedModes(&["proxy_drift", "trust_erosion", "quality_contagion"]),
-        "adds feedback middleware (proxy calibration drift, trust erosion, quality contagion) that changes p, trust and which agents act",
-    ),
     changes(
         "marketplace",
         BuiltWhen::EnabledMapping,
@@ -831,6 +825,12 @@ mod tests {
         check(PAYOFF, &PayoffConfig::default());
         check(RATE_LIMITS, &RateLimits::default());
         check(SIMULATION, &SimulationConfig::default());
+        {
+            use crate::sim::dynamic_toxicity::{contagion, drift, erosion};
+            check(drift::FIELDS, &drift::Config::default());
+            check(erosion::FIELDS, &erosion::Config::default());
+            check(contagion::FIELDS, &contagion::Config::default());
+        }
         struct Defaults;
         impl crate::sim::agents::ConfigVisitor for Defaults {
             type Out = ();

@@ -439,35 +439,9 @@ pub(super) fn domain(e: &Entry, report: &mut Report) {
     let built = match section.built_when {
         BuiltWhen::EnabledMapping => !enabled.is_some_and(|e| is_false(&e.value)),
         BuiltWhen::NonEmptyMapping => true,
-        BuiltWhen::ListedModes(modes) => match enabled.map(|e| &e.value) {
-            None => false,
-            Some(Node {
-                value: Value::Seq(items),
-                ..
-            }) => items
-                .iter()
-                .any(|i| matches!(&i.value, Value::Str(s) if modes.contains(&s.as_str()))),
-            // A string is searched for the mode names as substrings, as
-            // Python's `in` does.
-            Some(Node {
-                value: Value::Str(s),
-                ..
-            }) => modes.iter().any(|m| s.contains(m)),
-            Some(node) => {
-                let got = node.describe();
-                let why = format!("must be a list of modes (the reference fails on {got})");
-                report.error(node.line, &format!("{key}.enabled"), why);
-                return;
-            }
-        },
     };
     if !built {
-        let why = match section.built_when {
-            BuiltWhen::ListedModes(_) => {
-                "no mode listed under 'enabled': the reference adds nothing; ignored"
-            }
-            _ => "switched off: the reference builds nothing from it; ignored",
-        };
+        let why = "switched off: the reference builds nothing from it; ignored";
         report.warn(e.key_line, key, why);
         return;
     }
@@ -534,15 +508,9 @@ mod tests {
         assert_eq!(refused("contracts:\n  enabled: false\n"), ["contracts"]);
         assert!(refused("marketplace:\n  enabled: false\n").is_empty());
         assert_eq!(refused("marketplace:\n  enabled: 0\n"), ["marketplace"]);
-        assert_eq!(
-            refused("dynamic_toxicity:\n  enabled: [proxy_drift]\n"),
-            ["dynamic_toxicity"]
-        );
-        assert!(refused("dynamic_toxicity:\n  enabled: []\n").is_empty());
-        assert_eq!(
-            refused("dynamic_toxicity:\n  enabled: trust_erosion_and_more\n"),
-            ["dynamic_toxicity"]
-        );
+        // Modelled now: never refused.
+        assert!(refused("dynamic_toxicity:\n  enabled: [proxy_drift]\n").is_empty());
+        assert!(refused("perturbations:\n  resource_shock:\n    enabled: true\n").is_empty());
         // Handlers of other agent types' domains do not touch core agents.
         assert!(refused("moltbook:\n  initial_posts: 3\n").is_empty());
         assert_eq!(
@@ -553,11 +521,6 @@ mod tests {
 
     #[test]
     fn values_the_reference_fails_on_are_errors() {
-        let e = refused("dynamic_toxicity:\n  enabled: true\n").unwrap_err();
-        assert!(
-            e.contains("dynamic_toxicity.enabled: must be a list of modes"),
-            "{e}"
-        );
         let e = refused("contracts: yes\n").unwrap_err();
         assert!(e.contains("contracts: must be a mapping"), "{e}");
     }

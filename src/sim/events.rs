@@ -83,6 +83,33 @@ pub enum Event<'a> {
         pruned: usize,
         epoch: u32,
     },
+    /// Dynamic toxicity's proxy drift moved k (every epoch with
+    /// interactions). Like the next two, the reference logs it as an
+    /// `epoch_completed` event of its own, before the metrics one.
+    ProxyDrift {
+        epoch: u32,
+        epoch_toxicity: f64,
+        cumulative_toxicity: f64,
+        sigmoid_k_old: f64,
+        sigmoid_k_new: f64,
+    },
+    /// Dynamic toxicity's trust erosion: honest agents exited.
+    TrustErosion {
+        epoch: u32,
+        rolling_toxicity: f64,
+        exit_threshold: f64,
+        exit_probability: f64,
+        agents_exited: &'a [usize],
+        remaining_honest: usize,
+    },
+    /// Dynamic toxicity's quality contagion shifted trust memories.
+    QualityContagion {
+        epoch: u32,
+        agents_updated: usize,
+        bias_min: f64,
+        bias_max: f64,
+        bias_mean: f64,
+    },
     EpochCompleted(&'a EpochMetrics),
     SimulationEnded {
         total_epochs: u32,

@@ -2,8 +2,10 @@
 //! (scenario, seed). No I/O, no globals, no clocks.
 
 pub(crate) mod agents;
+pub mod dynamic_toxicity;
 pub mod events;
 mod feed;
+pub mod footprint;
 pub mod network;
 pub mod observables;
 mod perturbation;

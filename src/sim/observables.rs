@@ -1,5 +1,6 @@
 //! Observables, proxy and soft label (simulation-model.md §8): the draws on
-//! the orchestrator stream per completed interaction, v_hat, and p = σ(2·v_hat).
+//! the orchestrator stream per completed interaction, v_hat, and p = σ(k·v_hat)
+//! (k = 2 unless dynamic toxicity's proxy drift moves it).
 //! Formulas keep the reference's evaluation order for bit-exact results.
 
 use crate::rng::PyRandom;
@@ -120,12 +121,15 @@ pub fn v_hat(o: &Observables) -> f64 {
     clamp_unit(v)
 }
 
-/// Proxy sharpness; the reference ignores `payoff.sigmoid_k` (§14.5).
+/// Proxy sharpness at the start of a run; the reference ignores
+/// `payoff.sigmoid_k` (§14.5).
 pub const SIGMOID_K: f64 = 2.0;
 
-/// p = 1 / (1 + exp(−k·v_hat)).
-pub fn soft_label(v_hat: f64) -> f64 {
-    1.0 / (1.0 + (-SIGMOID_K * v_hat).exp())
+/// p = 1 / (1 + exp(−k·v_hat)), with `−k·v_hat` as `(−k)·v_hat` (the same
+/// double as `−(k·v_hat)`).
+#[inline]
+pub fn soft_label(v_hat: f64, k: f64) -> f64 {
+    1.0 / (1.0 + (-k * v_hat).exp())
 }
 
 #[cfg(test)]
@@ -156,7 +160,7 @@ mod tests {
         let o = generate(&mut rng, Archetype::Honest, 0.0, true);
         assert_eq!(o.task_progress, 0.3671821220562006 * 0.75);
         assert_eq!(o.rework_count, 0);
-        let p = soft_label(v_hat(&o));
+        let p = soft_label(v_hat(&o), SIGMOID_K);
         assert!(p > 0.5 && p < 0.9);
     }
 }

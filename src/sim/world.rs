@@ -4,6 +4,7 @@
 //! observables, applies governance, pays out and updates memories (§9).
 
 use super::agents::{Action, InteractionType, Mind, Observation, Outcome, PendingView};
+use super::dynamic_toxicity::{DynamicToxicity, EpochEnd};
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
 use super::network::AgentNetwork;
@@ -11,7 +12,9 @@ use super::observables;
 use super::perturbation::Perturbations;
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance};
-use crate::metrics::{CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator};
+use crate::metrics::{
+    CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator, SoftMetrics,
+};
 use crate::rng::{seed_cache, PyRandom};
 use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
 
@@ -75,6 +78,10 @@ pub(crate) struct World<'s, 'k> {
     perturb: Option<Perturbations<'s>>,
     /// The run's finalized interactions (the current epoch's are the tail).
     acc: SoftAccumulator,
+    /// The proxy's sigmoid sharpness (2 unless proxy drift moves it).
+    sigmoid_k: f64,
+    /// The `dynamic_toxicity` epoch-end hooks, when the scenario builds any.
+    dynamic_toxicity: Option<Box<DynamicToxicity>>,
     noise: bool,
     // Reused buffers: no allocation per turn.
     /// State-unfrozen agents, registration order.
@@ -141,6 +148,12 @@ impl<'s, 'k> World<'s, 'k> {
             .perturbations
             .as_ref()
             .map(|p| Perturbations::new(p, seed as i64, &archetypes, &mut gov, &names));
+        // Trust erosion seeds Random(S) as well: a third copy.
+        let dynamic_toxicity = sc
+            .dynamic_toxicity
+            .as_ref()
+            .filter(|c| c.any())
+            .map(|c| Box::new(DynamicToxicity::new(c, &rngs[ORCH], n)));
         let mut feed = if sc.semantics.enforce_vote_normalization
             && sc.governance.vote_normalization_enabled
         {
@@ -179,6 +192,8 @@ impl<'s, 'k> World<'s, 'k> {
             network,
             perturb,
             acc: SoftAccumulator::with_capacity(64),
+            sigmoid_k: observables::SIGMOID_K,
+            dynamic_toxicity,
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
@@ -214,7 +229,9 @@ impl<'s, 'k> World<'s, 'k> {
                 n_agents: self.names.len(),
             });
         }
-        let mut epochs = Vec::with_capacity(self.sc.simulation.n_epochs as usize);
+        // Room for the usual run; a long one grows as its epochs finish
+        // instead of reserving every epoch up front (`footprint.rs`).
+        let mut epochs = Vec::with_capacity((self.sc.simulation.n_epochs as usize).min(1024));
         for _ in 0..self.sc.simulation.n_epochs {
             let effect = {
                 let view = GovView {
@@ -240,15 +257,18 @@ impl<'s, 'k> World<'s, 'k> {
                 self.step += 1;
                 self.rate.iter_mut().for_each(|r| r.interactions_used = 0);
             }
-            // Epoch-end middleware: condition-triggered shocks, network edge
-            // decay, before the metrics.
+            // Epoch-end middleware in the reference's pipeline order
+            // (condition-triggered shocks, network edge decay, then dynamic
+            // toxicity), before the metrics. None touches the epoch's
+            // interactions, so their soft metrics can be taken first and
+            // shared.
+            let soft = self.acc.epoch_metrics(&self.sc.payoff);
             if let Some(p) = self.perturb.as_mut() {
                 if p.checks_conditions() {
                     let (tox, gap) = if self.acc.epoch_is_empty() {
                         (0.0, 0.0)
                     } else {
-                        let m = self.acc.epoch_metrics(&self.sc.payoff);
-                        (m.toxicity_rate, m.quality_gap)
+                        (soft.toxicity_rate, soft.quality_gap)
                     };
                     p.on_epoch_end(self.epoch, tox, gap, &mut self.gov);
                 }
@@ -260,7 +280,8 @@ impl<'s, 'k> World<'s, 'k> {
                     self.emit(|_| Event::NetworkEdgesPruned { pruned, epoch });
                 }
             }
-            let m = self.epoch_metrics();
+            self.dynamic_toxicity_epoch_end(soft.toxicity_rate);
+            let m = self.epoch_metrics(soft);
             if let Some(s) = self.sink.as_deref_mut() {
                 s.event(&Event::EpochCompleted(&m));
             }
@@ -303,8 +324,28 @@ impl<'s, 'k> World<'s, 'k> {
         }
     }
 
-    fn epoch_metrics(&self) -> EpochMetrics {
-        let soft = self.acc.epoch_metrics(&self.sc.payoff);
+    /// Run the dynamic-toxicity hooks, if the scenario builds any, at the
+    /// end of the epoch whose `toxicity_rate` is `toxicity`.
+    fn dynamic_toxicity_epoch_end(&mut self, toxicity: f64) {
+        let Some(dt) = self.dynamic_toxicity.as_mut() else {
+            return;
+        };
+        let mut ctx = EpochEnd {
+            epoch: self.epoch,
+            interactions: &self.acc,
+            toxicity,
+            archetypes: &self.archetypes,
+            frozen: &mut self.frozen,
+            minds: &mut self.minds,
+            sigmoid_k: &mut self.sigmoid_k,
+            sink: self.sink.as_deref_mut().map(|s| s as &mut dyn EventSink),
+        };
+        if dt.on_epoch_end(&mut ctx) {
+            self.refresh_unfrozen();
+        }
+    }
+
+    fn epoch_metrics(&self, soft: SoftMetrics) -> EpochMetrics {
         let any = !self.acc.epoch_is_empty();
         EpochMetrics {
             epoch: self.epoch,
@@ -604,7 +645,7 @@ impl<'s, 'k> World<'s, 'k> {
             accepted,
         );
         let v_hat = observables::v_hat(&obs);
-        let p = observables::soft_label(v_hat);
+        let p = observables::soft_label(v_hat, self.sigmoid_k);
         let tau = 0.0;
         let gi = GovInteraction {
             initiator: init,
@@ -681,7 +722,8 @@ impl<'s, 'k> World<'s, 'k> {
             p,
             payoff: payoff_b,
         });
-        self.acc.push(p, accepted, payoff_a, payoff_b, pay);
+        self.acc
+            .push((init, cp), p, accepted, payoff_a, payoff_b, pay);
         self.emit(|_| Event::InteractionCompleted {
             interaction: prop.id,
             initiator: init,

@@ -6,10 +6,18 @@
 //! happens exactly where the reference draws, on the agent's own stream.
 
 mod adversarial;
+mod cautious;
+mod cautious_reciprocator;
 mod deceptive;
 mod honest;
+mod ldt;
+mod modeling_adversary;
+mod obfuscating;
 mod opportunistic;
+mod profile;
 mod registry;
+mod self_optimizer;
+mod threshold_dancer;
 #[cfg(test)]
 mod toy;
 
@@ -109,7 +117,7 @@ pub struct Observation<'a> {
     pub resources_of: &'a [f64],
 }
 
-impl Observation<'_> {
+impl<'a> Observation<'a> {
     /// Whether the feed shows any post (the top 20 is non-empty exactly then).
     pub fn has_posts(&self) -> bool {
         !self.feed.posts.is_empty()
@@ -145,6 +153,30 @@ impl Observation<'_> {
 
     pub fn has_visible(&self) -> bool {
         self.unfrozen.iter().any(|&i| i != self.me)
+    }
+
+    /// Agent 0's observation with every action allowed, no pending proposal,
+    /// and `values` as everyone's reputation and resources (for unit tests).
+    #[cfg(test)]
+    pub(crate) fn for_test(
+        feed: &'a Feed,
+        unfrozen: &'a [usize],
+        archetypes: &'a [Archetype],
+        values: &'a [f64],
+    ) -> Observation<'a> {
+        Observation {
+            resources: 100.0,
+            can_post: true,
+            can_interact: true,
+            can_vote: true,
+            feed,
+            first_pending: None,
+            me: 0,
+            unfrozen,
+            archetypes,
+            reputation: values,
+            resources_of: values,
+        }
     }
 }
 
@@ -194,6 +226,15 @@ impl Base {
     pub fn trust(&self, other: usize) -> f64 {
         self.trust[other].unwrap_or(0.5)
     }
+
+    /// Agent `idx` with no trust memory yet (for unit tests).
+    #[cfg(test)]
+    pub(crate) fn for_test(idx: usize, n_agents: usize) -> Base {
+        Base {
+            idx,
+            trust: vec![None; n_agents],
+        }
+    }
 }
 
 /// A finalized interaction as an agent's memory sees it
@@ -238,6 +279,23 @@ impl Mind {
             current * (1.0 - 0.1) + 0.5 * 0.1
         });
         self.policy.record_outcome(o);
+    }
+
+    /// Shift every trust entry the agent has (absent ones stay at the
+    /// implicit 0.5) by `delta`, clamped to [0, 1] as Python's
+    /// `max(0.0, min(1.0, t + delta))` (dynamic toxicity's contagion).
+    pub fn shift_trust(&mut self, delta: f64) {
+        for t in self.base.trust.iter_mut().flatten() {
+            let x = *t + delta;
+            let capped = if x < 1.0 { x } else { 1.0 };
+            *t = if capped > 0.0 { capped } else { 0.0 };
+        }
+    }
+
+    /// The agent's trust in `other` (0.5 when it has no entry).
+    #[cfg(test)]
+    pub fn trust(&self, other: usize) -> f64 {
+        self.base.trust(other)
     }
 }
 

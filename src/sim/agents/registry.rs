@@ -140,6 +140,13 @@ agent_types! {
     Opportunistic => super::opportunistic::Opportunistic,
     Deceptive => super::deceptive::Deceptive,
     Adversarial => super::adversarial::Adversarial,
+    Ldt => super::ldt::Ldt,
+    ModelingAdversary => super::modeling_adversary::ModelingAdversary,
+    SelfOptimizer => super::self_optimizer::SelfOptimizer,
+    Obfuscating => super::obfuscating::Obfuscating,
+    Cautious => super::cautious::Cautious,
+    CautiousReciprocator => super::cautious_reciprocator::CautiousReciprocator,
+    ThresholdDancer => super::threshold_dancer::ThresholdDancer,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,
