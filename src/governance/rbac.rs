@@ -1,4 +1,4 @@
-//! Role-based access control (perturbations-rbac-spawn.md §3.2, §4.8):
+//! Role-based access control (docs/model/perturbations-rbac-spawn.md §3.2, §4.8):
 //! registered when `rbac_enabled` is on at construction. No agent ever has
 //! a role (nothing in the reference assigns one), so the permitted set is
 //! always empty and every finalized interaction, accepted or rejected, is a

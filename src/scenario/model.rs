@@ -209,7 +209,7 @@ impl Default for PayoffConfig {
 }
 
 /// The core governance levers (governance-metrics-io.md §1.2, rows 1–40)
-/// and RBAC (perturbations-rbac-spawn.md §2.2). Other reference levers are
+/// and RBAC (docs/model/perturbations-rbac-spawn.md §2.2). Other reference levers are
 /// recognised by the loader but not modelled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GovernanceConfig {

@@ -1,4 +1,4 @@
-//! The `perturbations` section (perturbations-rbac-spawn.md §2.1): the
+//! The `perturbations` section (docs/model/perturbations-rbac-spawn.md §2.1): the
 //! reference's `parse_perturbation_config` with its pydantic validation, and
 //! the fidelity guard for what no engine can reproduce (dropout or partition
 //! draws from an OS-seeded stream) or this one does not model (shocks of

@@ -1,4 +1,4 @@
-//! The perturbation engine (perturbations-rbac-spawn.md §3.1, §4.1–§4.6):
+//! The perturbation engine (docs/model/perturbations-rbac-spawn.md §3.1, §4.1–§4.6):
 //! built for a `perturbations` section, hooked in after the governance
 //! passes. Epoch start: revert expired parameter shocks, fire the epoch's
 //! shocks, partition the network, shock resources, heal the partition.
@@ -379,7 +379,7 @@ mod tests {
 
     #[test]
     fn dropouts_follow_the_reference_draws() {
-        // perturbations-rbac-spawn.md §7.2: seed 42, p 0.08, 2-5 steps,
+        // docs/model/perturbations-rbac-spawn.md §7.2: seed 42, p 0.08, 2-5 steps,
         // honest exempt; `_active_dropouts` after each step-start hook.
         let cfg = PerturbationConfig {
             seed: Some(42),
@@ -572,7 +572,7 @@ mod tests {
 
     #[test]
     fn shocks_and_reverts_land_after_the_governance_pass() {
-        // perturbations-rbac-spawn.md §4.2 and §4.5, measured on the reference.
+        // docs/model/perturbations-rbac-spawn.md §4.2 and §4.5, measured on the reference.
         let at2 = decay_shock(Trigger::Epoch, Some(2), 0.5, Some(1));
         assert_eq!(decay_seen(vec![at2], 5), [0.9, 0.9, 0.9, 0.5, 0.9]);
         // Reverts restore the value seen when the shock was applied.
