@@ -46,6 +46,7 @@ fn scenario(n_epochs: u32) -> Scenario {
         dynamic_toxicity: None,
         marketplace: None,
         contracts: None,
+        perturbations: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),

@@ -6,17 +6,21 @@
 
 mod circuit_breaker;
 mod collusion;
+mod rbac;
 mod resample;
 mod security;
 mod sybil;
 
 pub use circuit_breaker::CircuitBreaker;
 pub use collusion::{Collusion, CollusionRecord, CollusionReport};
+pub use rbac::Rbac;
 pub use resample::{Resample, ResampleNote};
 pub use security::{Security, SecurityReport};
 pub use sybil::Sybil;
 
 use crate::rng::PyRandom;
+use crate::scenario::params::ParamValue;
+use crate::scenario::schema::{self, Role};
 use crate::scenario::{GovernanceConfig, PayoffConfig, Semantics};
 
 /// The aggregate effect of one hook pass.
@@ -79,7 +83,8 @@ pub struct GovInteraction {
 
 /// The governance engine with the modelled levers in reference order:
 /// transaction tax, reputation decay, staking, circuit breaker, random
-/// audit, collusion, security, Sybil detection, resample.
+/// audit, collusion, security, Sybil detection, RBAC (registered when on
+/// at construction), resample.
 #[derive(Debug, Clone)]
 pub struct Governance {
     cfg: GovernanceConfig,
@@ -96,6 +101,8 @@ pub struct Governance {
     pub sybil: Sybil,
     /// With `resample_enabled`; the run loop asks it at every turn.
     pub resample: Option<Resample>,
+    /// Present iff `rbac_enabled` was on at construction.
+    rbac: Option<Rbac>,
 }
 
 impl Governance {
@@ -134,11 +141,39 @@ impl Governance {
                 },
             ),
             resample: Resample::new(cfg, n_agents),
+            rbac: cfg.rbac_enabled.then_some(Rbac),
         }
     }
 
     pub fn config(&self) -> &GovernanceConfig {
         &self.cfg
+    }
+
+    /// The value of a sweepable governance parameter (`None` for any other
+    /// name).
+    pub fn param(&self, key: &str) -> Option<ParamValue> {
+        match schema::find(schema::GOVERNANCE, key)?.role {
+            Role::Modelled { get, .. } => Some(get(&self.cfg)),
+            _ => None,
+        }
+    }
+
+    /// A parameter shock: set a sweepable governance parameter on the live
+    /// config, unchecked like the reference's `setattr` (the value already
+    /// has the field's type). Levers see it from their next hook on; the
+    /// settings the reference copies at construction (lever registration,
+    /// the collusion and security detectors' thresholds) keep their values.
+    /// False for any other name.
+    pub fn set_param(&mut self, key: &str, value: &ParamValue) -> bool {
+        let Some(Role::Modelled { set, .. }) =
+            schema::find(schema::GOVERNANCE, key).map(|f| &f.role)
+        else {
+            return false;
+        };
+        set(&mut self.cfg, value);
+        self.collusion.reconfigure(&self.cfg);
+        self.security.reconfigure(&self.cfg);
+        true
     }
 
     /// `set_collusion_agent_ids`: the registered agents, registration order.
@@ -182,7 +217,7 @@ impl Governance {
     }
 
     /// `apply_interaction`: tax, circuit breaker, audit, collusion, security,
-    /// Sybil, resample, in order. The collusion history then gets the
+    /// Sybil, RBAC, resample, in order. The collusion history then gets the
     /// interaction's final costs `c + cost`, as the reference adds them to
     /// the stored object.
     pub fn on_interaction(&mut self, ix: &GovInteraction, view: &GovView) -> Effect {
@@ -243,6 +278,12 @@ impl Governance {
                 effect.cost_a += cost_a;
                 effect.cost_b += cost_b;
             }
+        }
+        // After sybil, diversity, loop detector and self-modification in
+        // the reference's lever order; before resample, hardware trust and
+        // cascade risk.
+        if let Some(rbac) = &self.rbac {
+            rbac.on_interaction(ix, &self.cfg, &mut effect);
         }
         if let Some(resample) = self.resample.as_mut() {
             resample.on_interaction(ix, &mut effect);
@@ -415,6 +456,49 @@ mod tests {
             vec![0, 1]
         );
         assert!(e.reputation[1].1 > 0.0);
+    }
+
+    #[test]
+    fn shocks_set_modelled_parameters_and_rbac_registration_is_fixed() {
+        let v = view(&[0.0; 2], &[100.0; 2]);
+        let mut g = Governance::new(
+            &GovernanceConfig::default(),
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            2,
+        );
+        assert!(g.set_param("transaction_tax_rate", &ParamValue::Float(0.1)));
+        assert_eq!(
+            g.param("transaction_tax_rate"),
+            Some(ParamValue::Float(0.1))
+        );
+        assert!(g.on_interaction(&ix(0.9), &v).cost_a > 0.0);
+        for name in ["refinery_enabled", "rbac_high_stakes_actions", "nonsense"] {
+            assert!(!g.set_param(name, &ParamValue::Bool(true)), "{name}");
+            assert_eq!(g.param(name), None);
+        }
+        // A lever not registered at construction stays absent...
+        assert!(g.set_param("rbac_enabled", &ParamValue::Bool(true)));
+        let before = g.on_interaction(&ix(0.9), &v);
+        assert!(before.reputation.is_empty());
+        // ...and a registered one can be switched off and its penalty changed.
+        let cfg = GovernanceConfig {
+            rbac_enabled: true,
+            ..GovernanceConfig::default()
+        };
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            2,
+        );
+        assert_eq!(g.on_interaction(&ix(0.9), &v).cost_a, 0.5);
+        g.set_param("rbac_violation_penalty", &ParamValue::Float(1.0));
+        assert_eq!(g.on_interaction(&ix(0.9), &v).cost_a, 1.0);
+        g.set_param("rbac_enabled", &ParamValue::Bool(false));
+        assert!(g.on_interaction(&ix(0.9), &v).is_empty());
     }
 
     #[test]

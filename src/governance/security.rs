@@ -100,6 +100,20 @@ impl Security {
         }
     }
 
+    /// Re-read the settings the reference reads from its live config at use
+    /// time (a parameter shock changed it); the analyser's thresholds stay
+    /// as they were at construction, as there.
+    pub fn reconfigure(&mut self, cfg: &GovernanceConfig) {
+        self.min_interactions = cfg.security_min_interactions.max(0) as usize;
+        self.penalty_threshold = cfg.security_penalty_threshold;
+        self.quarantine_threshold = cfg.security_quarantine_threshold;
+        self.penalty_multiplier = cfg.security_penalty_multiplier;
+        self.realtime_penalty = cfg.security_realtime_penalty;
+        self.realtime_threshold = cfg.security_realtime_threshold;
+        self.realtime_rate = cfg.security_realtime_rate;
+        self.clear_history_on_epoch = cfg.security_clear_history_on_epoch;
+    }
+
     pub fn is_quarantined(&self, agent: usize) -> bool {
         self.quarantined.iter().any(|&(a, _, _)| a == agent)
     }

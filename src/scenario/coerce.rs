@@ -15,9 +15,9 @@ pub enum Ty {
     Str,
     /// One of a fixed set of strings.
     Choice(&'static [&'static str]),
-    /// A list of strings (validated only; no modelled field has this type).
+    /// A list of strings (not a sweep parameter).
     StrList,
-    /// A mapping from string to list of strings (validated only).
+    /// A mapping from string to list of strings (not a sweep parameter).
     StrListMap,
     /// A number as Python uses an unconverted value: a YAML int, float or
     /// boolean (an int in Python), never a string. The reference reads agent
@@ -151,8 +151,13 @@ pub(crate) fn check_choice(s: &str, options: &[&str]) -> Result<(), String> {
 }
 
 fn check_str_list(node: &Node) -> Result<(), String> {
+    str_list(node).map(drop)
+}
+
+/// The items of a list of strings.
+pub(crate) fn str_list(node: &Node) -> Result<Vec<String>, String> {
     match &node.value {
-        Value::Seq(items) => items.iter().try_for_each(|item| to_str(item).map(drop)),
+        Value::Seq(items) => items.iter().map(to_str).collect(),
         _ => Err(format!(
             "expected a list of strings, got {}",
             node.describe()

@@ -8,6 +8,7 @@ mod load;
 mod markets;
 mod model;
 pub mod params;
+mod perturbations;
 pub(crate) mod schema;
 mod sections;
 /// The YAML tree with lines, shared with the sweep spec reader.

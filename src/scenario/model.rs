@@ -23,6 +23,8 @@ pub struct Scenario {
     pub marketplace: Option<MarketplaceConfig>,
     /// The contract market (`contracts:`), when the reference builds one.
     pub contracts: Option<ContractsConfig>,
+    /// The `perturbations` section; `None` when absent or empty.
+    pub perturbations: Option<PerturbationConfig>,
     /// Success criteria in file order (key, numeric value). Keys the
     /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
@@ -47,6 +49,10 @@ impl Scenario {
     }
 }
 
+pub use super::perturbations::{
+    AgentDropout, Condition, ConditionField, NetworkPartition, ParameterShock, ParameterShocks,
+    PartitionMode, PerturbationConfig, ResourceShock, ResourceShockMode, Trigger,
+};
 pub use crate::sim::agents::{AgentConfig, AgentKind};
 pub use crate::sim::dynamic_toxicity::Config as DynamicToxicityConfig;
 
@@ -207,8 +213,9 @@ impl Default for PayoffConfig {
 }
 
 /// The governance levers this engine models (governance-metrics-io.md §1.2:
-/// the core rows 1–40, the Sybil detection lever and the resample lever).
-/// Other reference levers are recognised by the loader but not modelled.
+/// the core rows 1–40, Sybil detection, RBAC (docs/model/perturbations-rbac-spawn.md
+/// §2.2) and the resample lever). Other reference levers are recognised by
+/// the loader but not modelled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GovernanceConfig {
     pub transaction_tax_rate: f64,
@@ -257,6 +264,12 @@ pub struct GovernanceConfig {
     pub sybil_realtime_penalty: bool,
     pub sybil_realtime_rate: f64,
     pub sybil_max_cluster_size: i64,
+    pub rbac_enabled: bool,
+    pub rbac_violation_penalty: f64,
+    pub rbac_violation_reputation_penalty: f64,
+    pub rbac_high_stakes_actions: Vec<String>,
+    pub rbac_security_clearance_required: i64,
+    pub rbac_high_stakes_penalty_multiplier: f64,
     pub resample_enabled: bool,
     pub resample_suspicion_threshold: f64,
     pub resample_n_samples: i64,
@@ -326,6 +339,12 @@ impl Default for GovernanceConfig {
             resample_compute_cost: 0.01,
             resample_evidence_decay: 0.9,
             resample_evidence_rep_weight: 0.5,
+            rbac_enabled: false,
+            rbac_violation_penalty: 0.5,
+            rbac_violation_reputation_penalty: -0.2,
+            rbac_high_stakes_actions: Vec::new(),
+            rbac_security_clearance_required: 2,
+            rbac_high_stakes_penalty_multiplier: 2.0,
         }
     }
 }

@@ -252,7 +252,7 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
 /// Every path a sweep may set on this scenario, in a stable order.
 pub fn param_paths(scenario: &Scenario) -> Vec<String> {
     fn modelled<T>(out: &mut Vec<String>, section: &str, table: &'static [Field<T>]) {
-        let keys = table.iter().filter(|f| f.is_modelled()).map(|f| f.key);
+        let keys = table.iter().filter(|f| f.is_sweepable()).map(|f| f.key);
         out.extend(keys.map(|k| format!("{section}.{k}")));
     }
     let mut out = Vec::new();
@@ -364,6 +364,7 @@ fn table_param<T>(
     let f = schema::find(table, key).ok_or(None)?;
     match f.role {
         Role::Modelled { .. } => Ok(f),
+        Role::ModelledList { .. } => Err(Some("a list-valued key; it cannot be swept".into())),
         Role::Dropped(why) => Err(Some(format!("{why}; it cannot be swept"))),
         Role::Read { .. } => Err(Some(
             "read by the reference but not modelled by this engine; it cannot be swept".into(),
@@ -571,6 +572,11 @@ mod tests {
             err("governance.incoherence_breaker_enabled").contains("not modelled by this engine")
         );
         assert!(err("marketplace.min_bounty_amount").contains("the scenario has no marketplace"));
+        assert!(err("governance.rbac_high_stakes_actions").contains("list-valued"));
+        assert_eq!(
+            param_kind(&s, "governance.rbac_violation_penalty").unwrap(),
+            ParamKind::Float
+        );
         assert!(
             err("governance.moderator_enabled").contains("dropped by the reference's YAML loader")
         );
@@ -737,9 +743,9 @@ mod tests {
     fn every_listed_path_reads_and_accepts_its_own_value() {
         let mut s = scenario();
         let paths = param_paths(&s);
-        // governance (core, Sybil and resample levers), payoff, simulation,
-        // rate limits, two counts, honest and deceptive configs
-        assert_eq!(paths.len(), 40 + 6 + 9 + 7 + 6 + 6 + 2 + 5 + 4);
+        // governance (40 core, 6 Sybil, 5 RBAC, 9 resample), payoff,
+        // simulation, rate limits, two counts, honest and deceptive configs
+        assert_eq!(paths.len(), 40 + 6 + 5 + 9 + 7 + 6 + 6 + 2 + 5 + 4);
         for path in paths {
             let value = get_param(&s, &path).unwrap_or_else(|| panic!("{path}"));
             assert_eq!(param_kind(&s, &path).unwrap(), value.kind(), "{path}");

@@ -3,8 +3,9 @@
 //! (governance-metrics-io.md §1.2, §3; simulation-model.md §7). The loader and
 //! the sweep parameters both validate through these tables.
 
-use super::coerce::{at_least, Rule, Ty, POSITIVE_COUNT, UNIT};
+use super::coerce::{at_least, str_list, Rule, Ty, POSITIVE_COUNT, UNIT};
 use super::params::ParamValue;
+use super::yaml::Node;
 use super::{
     ContractMarketConfig, FairDivisionConfig, GovernanceConfig, MarketplaceConfig, PayoffConfig,
     RateLimits, ScheduleMode, SimulationConfig, TruthfulAuctionConfig,
@@ -18,6 +19,8 @@ pub struct Field<T: 'static> {
     pub role: Role<T>,
 }
 
+// The schema module is crate-private; `Node` only looks more private.
+#[allow(private_interfaces)]
 pub enum Role<T: 'static> {
     /// Read by the reference and modelled here.
     Modelled {
@@ -25,6 +28,9 @@ pub enum Role<T: 'static> {
         /// Stores a value that already passed `ty` and `rule`.
         set: fn(&mut T, &ParamValue),
     },
+    /// Read by the reference and modelled here, list- or map-valued: stored
+    /// from a YAML value that already passed `ty` (not a sweep parameter).
+    ModelledList { store: fn(&mut T, &Node) },
     /// Read and validated by the reference, but not modelled here. `lever`
     /// describes the lever this flag switches on, if it is such a flag.
     Read { lever: Option<Lever> },
@@ -59,6 +65,11 @@ pub enum LeverEffect {
 
 impl<T> Field<T> {
     pub fn is_modelled(&self) -> bool {
+        matches!(self.role, Role::Modelled { .. } | Role::ModelledList { .. })
+    }
+
+    /// A modelled scalar: a sweep parameter (and a parameter shock target).
+    pub fn is_sweepable(&self) -> bool {
         matches!(self.role, Role::Modelled { .. })
     }
 }
@@ -187,8 +198,8 @@ const MEMORY_ONLY: &str =
     "it acts only on the memory-tier handler's own actions, which agent types this engine models never take";
 
 /// The 165 `GovernanceConfig` fields in reference order: rows 1–40 are the
-/// core levers this engine models, rows 61–66 the Sybil detection lever, and
-/// the `resample_*` rows the resample lever, also modelled.
+/// core levers this engine models, rows 61–66 the Sybil detection lever;
+/// the RBAC and `resample_*` rows are modelled too.
 pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     modelled!(transaction_tax_rate, Float, UNIT),
     modelled!(transaction_tax_split, Float, UNIT),
@@ -406,28 +417,31 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(loop_detector_replan_threshold),
     dropped!(loop_detector_freeze_threshold),
     dropped!(loop_detector_freeze_duration),
-    lever!(
-        rbac_enabled,
-        "RBAC",
-        LeverEffect::When {
-            what: "no agent has a role, so every finalized interaction is a permission violation: a cost and a reputation penalty",
-            settings: &[
-                ("rbac_violation_penalty", 0.5),
-                ("rbac_violation_reputation_penalty", -0.2),
-            ],
-            active: |v| v.iter().any(|&x| x != 0.0),
-        }
-    ),
-    read!(rbac_violation_penalty, Float, Rule::NonNegative),
-    read!(rbac_violation_reputation_penalty, Float, Rule::Any),
-    read!(rbac_high_stakes_actions, StrList, Rule::Any),
-    read!(rbac_security_clearance_required, Int, at_least(0)),
-    read!(
+    modelled!(rbac_enabled, Bool),
+    modelled!(rbac_violation_penalty, Float, Rule::NonNegative),
+    modelled!(rbac_violation_reputation_penalty, Float, Rule::Any),
+    Field {
+        key: "rbac_high_stakes_actions",
+        ty: Ty::StrList,
+        rule: Rule::Any,
+        role: Role::ModelledList {
+            store: |c, node| c.rbac_high_stakes_actions = str_list(node).unwrap_or_default(),
+        },
+    },
+    modelled!(rbac_security_clearance_required, Int, at_least(0)),
+    modelled!(
         rbac_high_stakes_penalty_multiplier,
         Float,
         Rule::NonNegative
     ),
-    read!(rbac_role_action_map, StrListMap, Rule::Any),
+    Field {
+        key: "rbac_role_action_map",
+        ty: Ty::StrListMap,
+        rule: Rule::Any,
+        // Copied by the lever at construction and consulted only for
+        // agents with a role, which no agent ever has: validated, inert.
+        role: Role::ModelledList { store: |_, _| {} },
+    },
     dropped!(attestation_heartbeat_enabled),
     dropped!(attestation_heartbeat_interval),
     dropped!(attestation_heartbeat_reputation_penalty),
@@ -662,6 +676,7 @@ pub(crate) const SECTIONS: &[&str] = &[
     "contracts",
     "outputs",
     "success_criteria",
+    "perturbations",
 ];
 
 /// When the reference builds something from a domain section (its
@@ -671,9 +686,6 @@ pub(crate) const SECTIONS: &[&str] = &[
 pub(crate) enum BuiltWhen {
     /// A non-empty mapping whose `enabled` is not the boolean false.
     EnabledMapping,
-    /// A mapping with at least one of these sub-sections switched on
-    /// (`<sub>.enabled` truthy); the other sub-sections never act.
-    AnySubEnabled(&'static [&'static str]),
 }
 
 /// What the module the reference builds does to a run.
@@ -712,16 +724,6 @@ const fn own_agents_only(key: &'static str, what: &'static str) -> DomainSection
 /// Sections the reference hands to domain modules this engine does not
 /// model (A/B-checked with core agents: which of them change results).
 pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
-    changes(
-        "perturbations",
-        BuiltWhen::AnySubEnabled(&[
-            "agent_dropout",
-            "parameter_shocks",
-            "resource_shock",
-            "network_partition",
-        ]),
-        "builds the perturbation engine (agent dropout, parameter shocks, resource shocks, network partitions)",
-    ),
     changes(
         "resource_negotiation",
         BuiltWhen::EnabledMapping,
@@ -840,17 +842,20 @@ mod tests {
             .filter(|f| matches!(f.role, Role::Dropped(_)))
             .count();
         assert_eq!(dropped, 46);
-        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 55);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 62);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_sweepable()).count(), 60);
         assert!(GOVERNANCE[..40].iter().all(|f| f.is_modelled()));
         let sybil: Vec<_> = keys(&GOVERNANCE[60..66]).collect();
         assert!(GOVERNANCE[60..66].iter().all(|f| f.is_modelled()));
         assert!(sybil.iter().all(|k| k.starts_with("sybil_")), "{sybil:?}");
-        let resample: Vec<_> = GOVERNANCE
-            .iter()
-            .filter(|f| f.key.starts_with("resample_"))
-            .collect();
-        assert_eq!(resample.len(), 9);
-        assert!(resample.iter().all(|f| f.is_modelled()));
+        for (prefix, n) in [("rbac_", 7), ("resample_", 9)] {
+            let rows: Vec<_> = GOVERNANCE
+                .iter()
+                .filter(|f| f.key.starts_with(prefix))
+                .collect();
+            assert_eq!(rows.len(), n, "{prefix}");
+            assert!(rows.iter().all(|f| f.is_modelled()), "{prefix}");
+        }
         let mut keys: Vec<_> = keys(GOVERNANCE).collect();
         keys.sort_unstable();
         keys.dedup();

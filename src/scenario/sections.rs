@@ -29,6 +29,10 @@ pub(super) fn apply_field<T>(
             Ok(value) => set(target, &value),
             Err(m) => report.error(entry.value.line, path, m),
         },
+        Role::ModelledList { store } => match coerce_checked(field.ty, field.rule, &entry.value) {
+            Ok(_) => store(target, &entry.value),
+            Err(m) => report.error(entry.value.line, path, m),
+        },
         // The reference validates these, so a bad value is still an error;
         // levers are judged with their siblings (`governance_levers`).
         Role::Read { .. } => {
@@ -431,30 +435,12 @@ pub(super) fn domain(e: &Entry, report: &mut Report) {
         }
     };
     let is_false = |node: &Node| node.value == Value::Bool(false);
-    let truthy = |node: &Node| match &node.value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Int(i) => *i != 0,
-        Value::Float(x) => *x != 0.0,
-        Value::Str(s) => !s.is_empty(),
-        Value::Seq(items) => !items.is_empty(),
-        Value::Map(entries) => !entries.is_empty(),
-    };
     let enabled = get(entries, "enabled");
     let built = match section.built_when {
         BuiltWhen::EnabledMapping => !enabled.is_some_and(|e| is_false(&e.value)),
-        BuiltWhen::AnySubEnabled(subs) => subs.iter().any(|sub| {
-            get(entries, sub)
-                .and_then(|s| s.value.entries())
-                .and_then(|s| get(s, "enabled"))
-                .is_some_and(|e| truthy(&e.value))
-        }),
     };
     if !built {
-        let why = match section.built_when {
-            BuiltWhen::AnySubEnabled(_) => "no mechanism that can act is switched on: the reference's engine does nothing; ignored",
-            _ => "switched off: the reference builds nothing from it; ignored",
-        };
+        let why = "switched off: the reference builds nothing from it; ignored";
         report.warn(e.key_line, key, why);
         return;
     }
@@ -503,10 +489,8 @@ mod tests {
             gov("  incoherence_friction_enabled: true\n  incoherence_friction_rate: 0\n")
                 .is_empty()
         );
-        // RBAC penalises every interaction unless both penalties are zero.
-        assert_eq!(gov("  rbac_enabled: true\n").len(), 1);
-        let free = "  rbac_enabled: true\n  rbac_violation_penalty: 0\n  rbac_violation_reputation_penalty: 0.0\n";
-        assert!(gov(free).is_empty());
+        // RBAC is modelled.
+        assert!(gov("  rbac_enabled: true\n").is_empty());
         // Levers that never act in a YAML-loaded run only warn.
         for inert in [
             "council_lever_enabled",
@@ -526,12 +510,7 @@ mod tests {
         assert!(refused("contracts:\n  enabled: false\n").is_empty());
         assert!(refused("marketplace:\n  enabled: 0\n").is_empty());
         assert!(refused("dynamic_toxicity:\n  enabled: [proxy_drift]\n").is_empty());
-        // signal_corruption never acts in the reference.
-        assert!(refused("perturbations:\n  signal_corruption:\n    enabled: true\n").is_empty());
-        assert_eq!(
-            refused("perturbations:\n  resource_shock:\n    enabled: true\n"),
-            ["perturbations"]
-        );
+        assert!(refused("perturbations:\n  resource_shock:\n    enabled: true\n").is_empty());
         // Handlers of other agent types' domains do not touch core agents.
         assert!(refused("moltbook:\n  initial_posts: 3\n").is_empty());
         assert_eq!(

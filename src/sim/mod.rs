@@ -10,6 +10,7 @@ pub mod footprint;
 mod marketplace;
 pub mod network;
 pub mod observables;
+mod perturbation;
 mod world;
 
 pub use events::{Event, EventSink, ReputationReason};

@@ -13,6 +13,7 @@ use super::feed::Feed;
 use super::marketplace::Marketplace;
 use super::network::AgentNetwork;
 use super::observables;
+use super::perturbation::Perturbations;
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance, ResampleNote};
 use crate::metrics::{
@@ -87,6 +88,8 @@ pub(crate) struct World<'s, 'k> {
     network: Option<AgentNetwork>,
     market: Option<Marketplace>,
     contracts: Option<ContractMarket>,
+    /// The perturbation engine, when the scenario has the section.
+    perturb: Option<Perturbations<'s>>,
     /// The run's finalized interactions (the current epoch's are the tail).
     acc: SoftAccumulator,
     /// The proxy's sigmoid sharpness (2 unless proxy drift moves it).
@@ -156,6 +159,11 @@ impl<'s, 'k> World<'s, 'k> {
         // seeding, two copies.
         let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &rngs[ORCH], n);
         gov.set_collusion_agent_ids(&names);
+        let archetypes: Vec<Archetype> = kinds.iter().map(|k| k.archetype()).collect();
+        let perturb = sc
+            .perturbations
+            .as_ref()
+            .map(|p| Perturbations::new(p, seed as i64, &archetypes, &mut gov, &names));
         // Trust erosion seeds Random(S) as well: a third copy.
         let dynamic_toxicity = sc
             .dynamic_toxicity
@@ -211,6 +219,7 @@ impl<'s, 'k> World<'s, 'k> {
             network,
             market,
             contracts,
+            perturb,
             acc: SoftAccumulator::with_capacity(64),
             sigmoid_k: observables::SIGMOID_K,
             dynamic_toxicity,
@@ -263,9 +272,20 @@ impl<'s, 'k> World<'s, 'k> {
                 self.gov.on_epoch_start(&view)
             };
             self.apply_effect(&effect);
-            // Middleware after governance: the contract signing stage.
+            // Middleware after governance, in the reference's pipeline
+            // order: the contract signing stage, then perturbation triggers.
             if let Some(c) = self.contracts.as_mut() {
                 c.on_epoch_start(&self.resources);
+            }
+            if let Some(p) = self.perturb.as_mut() {
+                let net = self.network.as_mut();
+                p.on_epoch_start(
+                    self.epoch,
+                    &mut self.gov,
+                    &mut self.resources,
+                    net,
+                    &self.archetypes,
+                );
             }
             for _ in 0..self.sc.simulation.steps_per_epoch {
                 self.run_step();
@@ -273,11 +293,23 @@ impl<'s, 'k> World<'s, 'k> {
                 self.rate.iter_mut().for_each(|r| r.interactions_used = 0);
             }
             // Epoch-end middleware in the reference's pipeline order: contract
-            // beliefs and figures, the marketplace handler (expiry, refunds,
-            // disputes), network edge decay, then dynamic toxicity; then the
-            // metrics. None of them touches the epoch's interactions, so
-            // their soft metrics can be taken first and shared.
+            // beliefs and figures, condition-triggered shocks, the marketplace
+            // handler (expiry, refunds, disputes), network edge decay, then
+            // dynamic toxicity; then the metrics. None of them touches the
+            // epoch's interactions, so their soft metrics can be taken first
+            // and shared.
             let contract = self.contracts.as_mut().map(|c| c.on_epoch_end());
+            let soft = self.acc.epoch_metrics(&self.sc.payoff);
+            if let Some(p) = self.perturb.as_mut() {
+                if p.checks_conditions() {
+                    let (tox, gap) = if self.acc.epoch_is_empty() {
+                        (0.0, 0.0)
+                    } else {
+                        (soft.toxicity_rate, soft.quality_gap)
+                    };
+                    p.on_epoch_end(self.epoch, tox, gap, &mut self.gov);
+                }
+            }
             if let Some(m) = self.market.as_mut() {
                 m.on_epoch_end(self.epoch, &mut self.resources);
             }
@@ -288,7 +320,6 @@ impl<'s, 'k> World<'s, 'k> {
                     self.emit(|_| Event::NetworkEdgesPruned { pruned, epoch });
                 }
             }
-            let soft = self.acc.epoch_metrics(&self.sc.payoff);
             self.dynamic_toxicity_epoch_end(soft.toxicity_rate);
             let m = self.epoch_metrics(soft, contract);
             if let Some(s) = self.sink.as_deref_mut() {
@@ -414,6 +445,9 @@ impl<'s, 'k> World<'s, 'k> {
     }
 
     fn run_step(&mut self) {
+        if let Some(p) = self.perturb.as_mut() {
+            p.on_step_start();
+        }
         let n = self.names.len();
         self.order.clear();
         self.order.extend(0..n);
@@ -436,9 +470,14 @@ impl<'s, 'k> World<'s, 'k> {
             reputation: &self.reputation,
             resources: &self.resources,
         };
+        // Dropped agents sit the step out (checked before the freezes).
+        let dropped = self.perturb.as_ref().and_then(|p| p.dropped());
         for &a in &self.order {
             if self.eligible.len() >= max {
                 break;
+            }
+            if dropped.is_some_and(|d| d[a]) {
+                continue;
             }
             if self.frozen[a] || !self.gov.can_agent_act(a, &view) {
                 continue;
