@@ -44,6 +44,9 @@ fn scenario(n_epochs: u32) -> Scenario {
         rate_limits: RateLimits::default(),
         network: None,
         dynamic_toxicity: None,
+        marketplace: None,
+        contracts: None,
+        perturbations: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),
@@ -86,6 +89,7 @@ fn fake_run(s: &Scenario, seed: i64) -> RunResult {
                 contagion_depth: 1,
             }),
             collusion: None,
+            contract: None,
         })
         .collect();
     RunResult {

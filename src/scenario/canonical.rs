@@ -29,6 +29,9 @@ pub fn canonical(s: &Scenario) -> String {
         rate_limits,
         network,
         dynamic_toxicity,
+        marketplace,
+        contracts,
+        perturbations,
         success_criteria: _, // evaluated after the run, never by it
         outputs: _,          // where the reference writes, not what
         semantics,
@@ -111,6 +114,38 @@ pub fn canonical(s: &Scenario) -> String {
                 &contagion::Config::default(),
             );
         }
+    }
+    if let Some(m) = marketplace {
+        let _ = writeln!(out, "marketplace");
+        let d = super::MarketplaceConfig::default();
+        section(&mut out, "marketplace", schema::MARKETPLACE, m, &d);
+    }
+    if let Some(c) = contracts {
+        let _ = writeln!(out, "contracts");
+        let p = "contracts.truthful_auction";
+        let d = super::TruthfulAuctionConfig::default();
+        section(
+            &mut out,
+            p,
+            schema::TRUTHFUL_AUCTION,
+            &c.truthful_auction,
+            &d,
+        );
+        let p = "contracts.fair_division";
+        let d = super::FairDivisionConfig::default();
+        section(&mut out, p, schema::FAIR_DIVISION, &c.fair_division, &d);
+        let d = super::ContractMarketConfig::default();
+        section(
+            &mut out,
+            "contracts.market",
+            schema::CONTRACT_MARKET,
+            &c.market,
+            &d,
+        );
+    }
+    if let Some(p) = perturbations {
+        // No schema table: every field, in declaration order.
+        let _ = writeln!(out, "perturbations={p:?}");
     }
     for (name, _) in super::Semantics::OPTIONS {
         if semantics.get(name) == Some(true) {

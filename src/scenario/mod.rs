@@ -6,8 +6,10 @@ pub mod canonical;
 pub(crate) mod coerce;
 mod dynamic_toxicity;
 mod load;
+mod markets;
 mod model;
 pub mod params;
+mod perturbations;
 pub(crate) mod schema;
 mod sections;
 /// The YAML tree with lines, shared with the sweep spec reader.

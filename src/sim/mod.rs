@@ -2,12 +2,15 @@
 //! (scenario, seed). No I/O, no globals, no clocks.
 
 pub(crate) mod agents;
+mod contracts;
 pub mod dynamic_toxicity;
 pub mod events;
 mod feed;
 pub mod footprint;
+mod marketplace;
 pub mod network;
 pub mod observables;
+mod perturbation;
 mod world;
 
 pub use events::{Event, EventSink, ReputationReason};

@@ -10,7 +10,7 @@
 //! runs never have: their observation lists are empty, so those branches
 //! (and the bounty gate's draw) never happen.
 
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -95,12 +95,13 @@ impl AgentType for CautiousReciprocator {
                     return Action::Propose {
                         counterparty,
                         itype: InteractionType::Collaboration,
+                        content: Content(0),
                     };
                 }
             }
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            return Action::Post;
+            return Action::Post(Content(0));
         }
         if obs.can_vote && obs.has_posts() {
             let i = rng.choice_index(obs.n_visible_posts());

@@ -7,7 +7,7 @@
 //! stream at construction (docs/model/ldt.md §3-§4.5).
 
 use super::profile::{self, clamp01, max0, Entry};
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome, VoteMemory};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome, VoteMemory};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, Ty, COUNT, POSITIVE_COUNT, UNIT};
 use crate::scenario::params::ParamValue;
@@ -267,8 +267,7 @@ impl AgentType for Ldt {
             };
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            rng.choice_index(4);
-            return Action::Post;
+            return Action::Post(Content(rng.choice_index(4) as u8));
         }
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
             let mut unvoted = [0usize; crate::sim::feed::VISIBLE_POSTS];
@@ -303,6 +302,7 @@ impl AgentType for Ldt {
             return Action::Propose {
                 counterparty,
                 itype: InteractionType::Collaboration,
+                content: Content(0),
             };
         }
         Action::Noop

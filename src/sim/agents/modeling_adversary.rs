@@ -7,7 +7,7 @@
 //! trust building (docs/model/ldt.md §4.6).
 
 use super::profile::{self, Entry};
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{COUNT, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -144,13 +144,17 @@ impl AgentType for ModelingAdversary {
             };
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            // Constructive or disruptive content: only the draw matters.
-            rng.random();
-            return Action::Post;
+            // Constructive (mimicry) or disruptive text.
+            let disruptive = rng.random() >= self.cfg.mimicry_probability;
+            return Action::Post(Content(u8::from(disruptive)));
         }
         if obs.can_vote && obs.has_posts() {
             for post in obs.visible_posts() {
-                let author = obs.feed.posts[post].author;
+                // The anonymous author "" is never an ally, and its model
+                // (no history) is never LDT-like.
+                let Some(author) = obs.feed.posts[post].author else {
+                    continue;
+                };
                 if self.allies[author] {
                     return Action::Vote { post, up: true };
                 }
@@ -188,6 +192,7 @@ impl AgentType for ModelingAdversary {
             return Action::Propose {
                 counterparty,
                 itype,
+                content: Content(0),
             };
         }
         Action::Noop

@@ -10,7 +10,7 @@
 //! inert: interactions carry plain deceptive-profile observables and no
 //! offset is drawn.
 
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, Ty};
 use crate::scenario::params::ParamValue;
@@ -132,7 +132,7 @@ impl AgentType for Obfuscating {
         }
         if self.in_trust_building() {
             if obs.can_post && rng.random() < 0.3 {
-                return Action::Post;
+                return Action::Post(Content(0));
             }
             return propose(rng, obs, InteractionType::Collaboration).unwrap_or(Action::Noop);
         }
@@ -140,7 +140,7 @@ impl AgentType for Obfuscating {
             return action;
         }
         if obs.can_post && rng.random() < 0.2 {
-            return Action::Post;
+            return Action::Post(Content(1));
         }
         Action::Noop
     }
@@ -173,9 +173,11 @@ fn propose(rng: &mut PyRandom, obs: &Observation, itype: InteractionType) -> Opt
         return None;
     }
     let i = rng.choice_index(obs.visible().count());
+    // Each proposal type has one fixed text.
     obs.visible().nth(i).map(|a| Action::Propose {
         counterparty: a.idx,
         itype,
+        content: Content(0),
     })
 }
 
@@ -213,10 +215,11 @@ mod tests {
         let collaborate = |counterparty| Action::Propose {
             counterparty,
             itype: InteractionType::Collaboration,
+            content: Content(0),
         };
         assert_eq!(agent.act(&mut rng, &base, &obs), collaborate(1));
         assert_eq!(agent.act(&mut rng, &base, &obs), collaborate(3));
-        assert_eq!(agent.act(&mut rng, &base, &obs), Action::Post);
+        assert_eq!(agent.act(&mut rng, &base, &obs), Action::Post(Content(0)));
         // Rejected interactions count too: after three, it trades.
         for _ in 0..3 {
             agent.record_outcome(outcome());

@@ -147,6 +147,8 @@ agent_types! {
     Cautious => super::cautious::Cautious,
     CautiousReciprocator => super::cautious_reciprocator::CautiousReciprocator,
     ThresholdDancer => super::threshold_dancer::ThresholdDancer,
+    AdaptiveAdversary => super::adaptive_adversary::AdaptiveAdversary,
+    Rlm => super::rlm::Rlm,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,

@@ -6,7 +6,7 @@
 //! are read and have no effect, here as there. Reports the `opportunistic`
 //! type.
 
-use super::{Action, AgentType, Base, InteractionType, Observation};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::Rule;
 use crate::scenario::schema::{modelled, Field};
@@ -69,6 +69,7 @@ impl AgentType for SelfOptimizer {
                 return Action::Propose {
                     counterparty: a.idx,
                     itype: InteractionType::Trade,
+                    content: Content(0),
                 };
             }
         }
@@ -111,6 +112,7 @@ mod tests {
                 Action::Propose {
                     counterparty,
                     itype: InteractionType::Trade,
+                    content: Content(0),
                 } => counterparty,
                 other => panic!("{other:?}"),
             })
