@@ -289,3 +289,93 @@ fn a_fix_option_is_a_sweep_parameter_paired_by_seed() {
         assert_ne!(off["total_welfare"], on["total_welfare"], "seed {seed}");
     }
 }
+
+#[test]
+fn a_sweep_over_an_inert_key_is_warned_about_and_refused_with_strict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = |extra: &str| {
+        let p = tmp.path().join("inert.yaml");
+        fs::write(
+            &p,
+            format!(
+                "name: inert\nbase: {}\nseeds: [1, 2]\noverrides:\n  simulation.n_epochs: 2\n{extra}\
+                 grid:\n  governance.bandwidth_cap: [5, 20]\n",
+                baseline().display()
+            ),
+        )
+        .unwrap();
+        p
+    };
+    let run = |spec: &Path, strict: bool| {
+        let mut c = sweep();
+        c.arg(spec)
+            .args(["-q", "--no-analyze", "--out"])
+            .arg(tmp.path().join("out"));
+        if strict {
+            c.arg("--strict");
+        }
+        c.output().unwrap()
+    };
+    let plain = spec("");
+    let o = run(&plain, false);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("inert.yaml:7: grid.governance.bandwidth_cap: changes nothing in this sweep: no part of a reference run reads it"),
+        "{err}"
+    );
+    assert!(
+        err.contains("semantics.enforce_bandwidth_cap"),
+        "the way to make it act: {err}"
+    );
+    let o = run(&plain, true);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // With the fix on, the cap acts: no warning.
+    let fixed = spec("  semantics.enforce_bandwidth_cap: true\n");
+    let o = run(&fixed, true);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("changes nothing"), "{}", stderr(&o));
+
+    // An agent's inert setting, from the command line.
+    let o = sweep()
+        .arg("--base")
+        .arg(root().join("scenarios/alignment_waltz_targeted_feedback.yaml"))
+        .args([
+            "--baseline",
+            "agents.opportunistic.config.payoff_threshold=0.5",
+            "--seeds",
+            "1",
+            "--strict",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--baseline agents.opportunistic.config.payoff_threshold: changes nothing in this sweep: the reference's opportunistic agent stores it and never reads it"),
+        "{}",
+        stderr(&o)
+    );
+
+    // swarm run warns too, and refuses with --strict.
+    let out = tmp.path().join("run");
+    let o = swarm()
+        .args(["run", "-q", "--epochs", "1", "--out"])
+        .arg(&out)
+        .arg(baseline())
+        .arg("governance.stake_slash_rate=0.9")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("warning: governance.stake_slash_rate: changes nothing in this run")
+    );
+    let o = swarm()
+        .args(["run", "-q", "--strict", "--epochs", "1", "--out"])
+        .arg(&out)
+        .arg(baseline())
+        .arg("governance.stake_slash_rate=0.9")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Error: governance.stake_slash_rate: changes nothing"));
+}

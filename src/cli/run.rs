@@ -118,13 +118,24 @@ pub fn apply_settings(
     strict: bool,
 ) -> Result<(), CliError> {
     let bad = |m: String| CliError::bad_input(anyhow::anyhow!(m));
+    let mut paths = Vec::with_capacity(settings.len());
     for arg in settings {
         let (path, value) = assign::assignment(arg).map_err(bad)?;
         if path == "simulation.seed" {
             return Err(bad("simulation.seed: use --seed N (or --seeds)".into()));
         }
         params::set_param(scenario, &path, &value).map_err(|e| bad(e.message))?;
-        let _ = strict;
+        paths.push(path);
+    }
+    // Once all are set: one may be what makes another act.
+    for path in paths {
+        if let Some(why) = params::inert(scenario, &path) {
+            let msg = format!("{path}: changes nothing in this run: {why}");
+            if strict {
+                return Err(bad(msg));
+            }
+            eprintln!("warning: {msg}");
+        }
     }
     Ok(())
 }

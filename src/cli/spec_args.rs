@@ -135,7 +135,7 @@ pub fn resolve(input: SpecInput, allow_unmodelled: bool) -> Result<SweepPlan, St
 
 /// `command line: --grid governance.x: message` for an error at
 /// `grid.governance.x` of the spec the flags stand for.
-fn flag_error(mut e: SpecError) -> SpecError {
+pub fn flag_error(mut e: SpecError) -> SpecError {
     e.line = None;
     // The schema's messages start with the path, which the flag names now.
     if let Some((_, path)) = e.key.as_deref().and_then(|k| k.split_once('.')) {

@@ -151,6 +151,10 @@ pub struct Cli {
     /// marked `fidelity = partial` in runs.parquet and the tables' metadata.
     #[arg(long)]
     pub allow_unmodelled: bool,
+    /// Refuse (exit 2) a sweep over a parameter that changes nothing in any
+    /// of its configurations (the schema marks it inert), rather than warn.
+    #[arg(long)]
+    pub strict: bool,
     /// Record wall_time_s as 0, so reruns are byte-identical (for tests).
     #[arg(long, hide = true)]
     pub deterministic_timing: bool,
@@ -211,6 +215,23 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
     };
     for w in &plan.warnings {
         eprintln!("warning: {w}");
+    }
+    if !plan.inert.is_empty() {
+        let command_line = plan.spec.source.origin == spec_args::COMMAND_LINE;
+        for e in &plan.inert {
+            let e = if command_line {
+                spec_args::flag_error(e.clone())
+            } else {
+                e.clone()
+            };
+            match cli.strict {
+                true => eprintln!("Error: {e}"),
+                false => eprintln!("warning: {e} (--strict refuses this)"),
+            }
+        }
+        if cli.strict {
+            return exit::BAD_INPUT;
+        }
     }
     let shard = match resolve_shard(cli) {
         Ok(s) => s,

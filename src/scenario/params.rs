@@ -11,7 +11,7 @@
 use std::fmt;
 
 use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
-use super::schema::{self, Field, Role};
+use super::schema::{self, Field, Inert, Role};
 use super::yaml::format_float;
 use super::{AgentConfig, AgentKind, Scenario};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
@@ -131,6 +131,33 @@ impl Target {
             Target::Semantics(_) => (Ty::Bool, Rule::Any),
         }
     }
+
+    /// The schema's inert marker of the key.
+    fn inert(&self) -> Option<Inert> {
+        match self {
+            Target::Governance(f) => f.inert,
+            Target::Payoff(f) => f.inert,
+            Target::Simulation(f) => f.inert,
+            Target::RateLimits(f) => f.inert,
+            Target::Marketplace(f) => f.inert,
+            Target::TruthfulAuction(f) => f.inert,
+            Target::FairDivision(f) => f.inert,
+            Target::ContractMarket(f) => f.inert,
+            Target::AgentConfig(kind, key, ..) => agent_config_inert(*kind, key),
+            Target::ProxyDrift(f) => f.inert,
+            Target::TrustErosion(f) => f.inert,
+            Target::QualityContagion(f) => f.inert,
+            Target::AgentCount(_) | Target::Semantics(_) => None,
+        }
+    }
+}
+
+/// Why setting `path` changes nothing in a run of `scenario`, when the
+/// schema says it does not (`schema::Inert`): the key is read nowhere, or
+/// only where this scenario does not go (a fix option off, no marketplace).
+pub fn inert(scenario: &Scenario, path: &str) -> Option<&'static str> {
+    let marker = resolve(scenario, path).ok()?.inert()?;
+    marker.applies(scenario).then_some(marker.why)
 }
 
 /// The kind of a valid path for this scenario, or an error naming the path
@@ -461,6 +488,17 @@ fn agent_config_field(kind: AgentKind, key: &str) -> Option<(&'static str, Ty, R
     kind.visit_fields(Row(key))
 }
 
+fn agent_config_inert(kind: AgentKind, key: &str) -> Option<Inert> {
+    struct Row<'a>(&'a str);
+    impl ConfigVisitor for Row<'_> {
+        type Out = Option<Inert>;
+        fn visit<T: 'static>(self, fields: &'static [Field<T>], _: &T) -> Self::Out {
+            schema::find(fields, self.0).and_then(|f| f.inert)
+        }
+    }
+    kind.visit_fields(Row(key))
+}
+
 fn get_agent_config(config: &AgentConfig, key: &str) -> Option<ParamValue> {
     struct Get<'a>(&'a str);
     impl ConfigVisitor for Get<'_> {
@@ -753,6 +791,60 @@ mod tests {
             err("dynamic_toxicity.quality_contagion.gama"),
             "dynamic_toxicity.quality_contagion.gama: unknown parameter; did you mean 'dynamic_toxicity.quality_contagion.gamma'?"
         );
+    }
+
+    #[test]
+    fn inert_keys_say_why_and_come_alive_with_their_condition() {
+        let mut s = scenario();
+        let why = |s: &Scenario, p: &str| inert(s, p);
+        assert!(why(&s, "governance.stake_slash_rate")
+            .unwrap()
+            .contains("nothing calls it"));
+        assert!(why(&s, "agents.deceptive.config.post_probability").is_none());
+        assert!(why(&s, "governance.audit_probability").is_none());
+        assert!(why(&s, "governance.bandwidth_cap").is_some());
+        s.semantics.enforce_bandwidth_cap = true;
+        assert_eq!(why(&s, "governance.bandwidth_cap"), None);
+        assert!(why(&s, "rate_limits.bounties_per_epoch")
+            .unwrap()
+            .contains("marketplace"));
+        assert!(why(&s, "payoff.w_rep").is_some());
+        s.contracts = Some(Default::default());
+        assert_eq!(why(&s, "payoff.w_rep"), None);
+        assert_eq!(why(&s, "nonsense.path"), None);
+        let opp = load_str(
+            "agents:\n  - type: opportunistic\n  - type: adversarial\n",
+            "t.yaml",
+            LoadOptions::default(),
+        )
+        .unwrap()
+        .scenario;
+        for p in [
+            "agents.opportunistic.config.payoff_threshold",
+            "agents.opportunistic.config.free_ride_probability",
+            "agents.adversarial.config.aggression_level",
+            "agents.adversarial.config.coordination_enabled",
+        ] {
+            assert!(why(&opp, p).is_some(), "{p}");
+        }
+    }
+
+    #[test]
+    fn a_key_read_only_by_an_unmodelled_module_comes_alive_with_it() {
+        use crate::scenario::schema::{Inert, Live};
+        let s = scenario();
+        // moltipedia is not modelled (a DOMAIN_SECTIONS entry); the
+        // marketplace is.
+        let waiting = Inert {
+            why: "x",
+            live: Live::WithModule("moltipedia"),
+        };
+        let modelled = Inert {
+            why: "x",
+            live: Live::WithModule("marketplace"),
+        };
+        assert!(waiting.applies(&s));
+        assert!(!modelled.applies(&s));
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub struct SweepPlan {
     pub collusion: bool,
     /// Loader warnings, already prefixed with the base file.
     pub warnings: Vec<String>,
+    /// Swept parameters that change nothing in any configuration (the
+    /// schema marks them inert), with why: warned about, or refused with
+    /// `--strict`.
+    pub inert: Vec<SpecError>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -319,6 +323,7 @@ pub fn build(
             configs[first].copied = true;
         }
     }
+    let inert = inert_params(&spec, &configs);
     let security = configs
         .iter()
         .any(|c| c.scenario.governance.security_enabled);
@@ -333,7 +338,43 @@ pub fn build(
         security,
         collusion,
         warnings,
+        inert,
     })
+}
+
+/// Every swept parameter (baseline, variants, grid, zip) that is inert in
+/// every configuration: its arms are runs of the same model.
+fn inert_params(spec: &SweepSpec, configs: &[Config]) -> Vec<SpecError> {
+    let mut out = Vec::new();
+    for path in spec.swept_paths() {
+        let why = configs
+            .iter()
+            .map(|c| params::inert(&c.scenario, &path))
+            .collect::<Option<Vec<_>>>();
+        let Some(why) = why.and_then(|w| w.first().copied()) else {
+            continue;
+        };
+        let axis = spec.grid.iter().chain(&spec.zip).find(|a| a.path == path);
+        let (line, key) = match axis {
+            Some(a) => (a.line, a.key()),
+            None => {
+                let a = spec
+                    .all_assignments()
+                    .find(|a| a.path == path)
+                    .expect("a swept path is assigned somewhere");
+                (a.line, a.key())
+            }
+        };
+        out.push(spec.source.error(
+            Some(line),
+            &key,
+            format!(
+                "changes nothing in this sweep: {why}. Configurations that differ only in \
+                 it give the same numbers"
+            ),
+        ));
+    }
+    out
 }
 
 /// Refuse a sweep of more configurations than SWARM_MAX_CONFIGS or more
