@@ -159,11 +159,20 @@ pub fn canonical(s: &Scenario) -> String {
 /// `value` differs from `default`.
 fn section<T>(out: &mut String, prefix: &str, table: &'static [Field<T>], value: &T, default: &T) {
     for f in table {
-        if let Role::Modelled { get, .. } = f.role {
-            let v = get(value);
-            if v != get(default) {
-                let _ = writeln!(out, "{prefix}.{}={}", f.key, typed(&v));
+        match f.role {
+            Role::Modelled { get, .. } => {
+                let v = get(value);
+                if v != get(default) {
+                    let _ = writeln!(out, "{prefix}.{}={}", f.key, typed(&v));
+                }
             }
+            Role::ModelledList { get, .. } => {
+                let v = get(value);
+                if v != get(default) {
+                    let _ = writeln!(out, "{prefix}.{}=list:{v:?}", f.key);
+                }
+            }
+            Role::Read { .. } | Role::Dropped(_) => {}
         }
     }
 }
@@ -267,6 +276,10 @@ mod tests {
         let mut renamed = a.clone();
         renamed.scenario_id = "u".into();
         assert_ne!(canonical(&renamed), base);
+        // List-valued settings count too.
+        let mut listed = a.clone();
+        listed.governance.rbac_high_stakes_actions = vec!["propose_interaction".into()];
+        assert_ne!(canonical(&listed), base);
         // Agent order is the registration order: it counts.
         let swapped = load(
             "scenario_id: t\nagents:\n  - type: opportunistic\n  - type: honest\n    count: 2\n",

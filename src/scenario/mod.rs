@@ -5,6 +5,7 @@ mod agents;
 pub mod canonical;
 pub(crate) mod coerce;
 mod dynamic_toxicity;
+pub mod emit;
 mod load;
 mod markets;
 mod model;

@@ -83,7 +83,12 @@ pub enum Role<T: 'static> {
     },
     /// Read by the reference and modelled here, list- or map-valued: stored
     /// from a YAML value that already passed `ty` (not a sweep parameter).
-    ModelledList { store: fn(&mut T, &Node) },
+    ModelledList {
+        store: fn(&mut T, &Node),
+        /// The stored list (for a run's identity and its resolved YAML);
+        /// `None` when nothing is stored (the key is inert).
+        get: fn(&T) -> Option<Vec<String>>,
+    },
     /// Read and validated by the reference, but not modelled here. `lever`
     /// describes the lever this flag switches on, if it is such a flag.
     Read { lever: Option<Lever> },
@@ -514,6 +519,7 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
         rule: Rule::Any,
         role: Role::ModelledList {
             store: |c, node| c.rbac_high_stakes_actions = str_list(node).unwrap_or_default(),
+            get: |c| Some(c.rbac_high_stakes_actions.clone()),
         },
         inert: None,
     },
@@ -531,7 +537,10 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
         rule: Rule::Any,
         // Copied by the lever at construction and consulted only for
         // agents with a role, which no agent ever has: validated, inert.
-        role: Role::ModelledList { store: |_, _| {} },
+        role: Role::ModelledList {
+            store: |_, _| {},
+            get: |_| None,
+        },
         inert: None,
     },
     dropped!(attestation_heartbeat_enabled),

@@ -29,10 +29,12 @@ pub(super) fn apply_field<T>(
             Ok(value) => set(target, &value),
             Err(m) => report.error(entry.value.line, path, m),
         },
-        Role::ModelledList { store } => match coerce_checked(field.ty, field.rule, &entry.value) {
-            Ok(_) => store(target, &entry.value),
-            Err(m) => report.error(entry.value.line, path, m),
-        },
+        Role::ModelledList { store, .. } => {
+            match coerce_checked(field.ty, field.rule, &entry.value) {
+                Ok(_) => store(target, &entry.value),
+                Err(m) => report.error(entry.value.line, path, m),
+            }
+        }
         // The reference validates these, so a bad value is still an error;
         // levers are judged with their siblings (`governance_levers`).
         Role::Read { .. } => {

@@ -5,6 +5,7 @@
 //! shards, resume and merge: docs/scale-out.md.
 
 pub mod checksum;
+pub mod configs;
 pub mod expand;
 pub mod interrupt;
 pub mod journal;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use super::configs;
 use super::journal::{Header, Journal, JournalError};
 use super::owned;
 use super::part::{self, FailedRun, Outputs, PartManifest, PartTable};
@@ -490,7 +491,8 @@ impl Prepared {
         // before anything is reported.
         std::thread::scope(|scope| {
             let synced = scope.spawn(|| self.journal.sync());
-            let report = self.report(plan, ran, drained, writer, progress);
+            let index = exec.run_files.as_ref().is_some_and(|f| f.any());
+            let report = self.report(plan, ran, drained, writer, progress, index);
             let synced = synced
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -508,6 +510,7 @@ impl Prepared {
         drained: Result<()>,
         writer: Writer,
         progress: &Progress,
+        index: bool,
     ) -> Result<SweepReport> {
         if let Some(e) = writer.error {
             return Err(e);
@@ -533,6 +536,15 @@ impl Prepared {
         let complete = writer.at == self.assigned.len();
         if end == End::Complete && complete {
             let failed = self.finish_tables(plan, writer.tables, &mut report)?;
+            // The configurations, and what each per-run folder is (the same
+            // for every shard: the first writes them).
+            if self.outputs.shard.is_none_or(|s| s.k == 1) {
+                let dir = &self.outputs.dir;
+                report.written.push(configs::write(plan, dir)?);
+                if index {
+                    report.written.push(configs::write_index(plan, dir)?);
+                }
+            }
             if self.keep_journal {
                 return Ok(report);
             }
