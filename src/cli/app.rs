@@ -12,6 +12,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use super::check::{self, CheckArgs};
 use super::docs::{self, CompletionsArgs, ManArgs};
 use super::exit::{self, CliError};
+use super::import::{self, ImportArgs};
 use super::rerun::{self, RerunArgs};
 use super::show::{self, ShowArgs};
 use super::{results, shards, sweep, VERSION};
@@ -40,6 +41,8 @@ enum Tool {
     /// Rerun one run of a finished sweep through `swarm run` (the same
     /// numbers, with its events).
     Rerun(RerunArgs),
+    /// Print one of SWARM's own sweep files as the native spec it stands for.
+    Import(ImportArgs),
 }
 
 /// Subcommands, by the first argument; anything else is a sweep spec.
@@ -53,6 +56,7 @@ pub const SUBCOMMANDS: &[&str] = &[
     "man",
     "show",
     "rerun",
+    "import",
 ];
 
 /// The whole `swarm-sweep` tree (for completions and man pages).
@@ -119,6 +123,7 @@ fn tools(args: Vec<OsString>) -> i32 {
         Tool::Man(args) => docs::man(args),
         Tool::Show(args) => show::show(args),
         Tool::Rerun(args) => rerun::rerun(args),
+        Tool::Import(args) => import::import(args),
     };
     match result {
         Ok(()) => exit::SUCCESS,

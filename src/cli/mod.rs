@@ -8,6 +8,7 @@ pub mod bench;
 pub mod check;
 pub mod docs;
 pub mod exit;
+pub mod import;
 pub mod rerun;
 pub mod results;
 pub mod run;

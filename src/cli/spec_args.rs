@@ -12,6 +12,7 @@ use crate::output::yaml::{self, Yaml};
 use crate::scenario::LoadOptions;
 use crate::sweep::plan::{self, SweepPlan};
 use crate::sweep::spec::{self, SpecError, SweepSpec};
+use crate::sweep::{spec_yaml, swarm_file};
 
 /// What names a command-line spec in messages.
 pub const COMMAND_LINE: &str = "command line";
@@ -33,14 +34,92 @@ pub struct SpecInput {
     pub dir: PathBuf,
 }
 
-/// Read and parse the spec file at `path`.
-pub fn from_file(path: &Path) -> Result<SpecInput, String> {
+/// Read and parse the spec file at `path`: a native spec, or one of SWARM's
+/// sweep files (`sweep::swarm_file`; its base scenarios are resolved from
+/// `scenarios_dir`, else from the repository layout around it).
+pub fn from_file(
+    path: &Path,
+    scenarios_dir: Option<&Path>,
+    allow_unmodelled: bool,
+) -> Result<SpecInput, String> {
     let origin = path.display().to_string();
     let text = input::read_text(path, "the sweep spec", "SWARM_MAX_SPEC_BYTES")
         .map_err(|e| format!("cannot read sweep spec {origin}: {e}"))?;
+    if swarm_file::is_swarm_file(&text) {
+        return match swarm_file::import(&text, &origin, path, scenarios_dir) {
+            Ok(i) => Ok(SpecInput {
+                spec: i.spec,
+                dir: PathBuf::from("."),
+            }),
+            Err(r) => Err(refusal(&origin, r, allow_unmodelled)),
+        };
+    }
     let spec = spec::parse(&text, &origin).map_err(|e| e.to_string())?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     Ok(SpecInput { spec, dir })
+}
+
+/// Why a SWARM sweep file cannot run. When its base scenario is one the
+/// engine refuses (agent types or modules it does not model yet), that is
+/// what is said first: fixing the file's keys would not make it run.
+fn refusal(origin: &str, r: swarm_file::Refused, allow_unmodelled: bool) -> String {
+    let keys = r
+        .errors
+        .iter()
+        .map(|e| format!("  {e}"))
+        .collect::<Vec<_>>();
+    if let Some(base) = &r.base {
+        let load = LoadOptions {
+            strict: false,
+            allow_unmodelled,
+        };
+        if let Err(e) = crate::scenario::load_file(base, load) {
+            return format!(
+                "{origin}: its base scenario cannot run here: {e}\n(and {} of its keys cannot \
+                 be mapped: `swarm-sweep import {origin}` lists them)",
+                keys.len()
+            );
+        }
+    }
+    match keys.as_slice() {
+        [one] => one.trim_start().to_string(),
+        _ => format!(
+            "{origin}: a SWARM sweep file that swarm-sweep cannot run as it is ({} keys cannot be mapped):\n{}",
+            keys.len(),
+            keys.join("\n")
+        ),
+    }
+}
+
+/// The native spec of the SWARM sweep file at `path` (`swarm-sweep import`).
+pub fn import_file(path: &Path, scenarios_dir: Option<&Path>) -> Result<String, String> {
+    let origin = path.display().to_string();
+    let text = input::read_text(path, "the sweep file", "SWARM_MAX_SPEC_BYTES")
+        .map_err(|e| format!("cannot read {origin}: {e}"))?;
+    if !swarm_file::is_swarm_file(&text) {
+        return Err(format!(
+            "{origin} is not one of SWARM's sweep files (no sweep_id or base_scenario): \
+             a native spec runs as it is"
+        ));
+    }
+    match swarm_file::import(&text, &origin, path, scenarios_dir) {
+        Ok(i) => Ok(spec_yaml::to_yaml(
+            &i.spec,
+            &[
+                format!("{origin}, SWARM's sweep file, as a native swarm-sweep spec."),
+                "Paths are relative to the directory this was made in (a spec file's".into(),
+                "paths are relative to the file). docs/sweep.md has the format.".into(),
+            ],
+        )),
+        Err(r) => Err(refusal(
+            &origin,
+            swarm_file::Refused {
+                base: None,
+                errors: r.errors,
+            },
+            true,
+        )),
+    }
 }
 
 /// The spec the flags stand for (paths relative to the current directory).

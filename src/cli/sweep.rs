@@ -85,6 +85,10 @@ pub struct Cli {
     /// SWARM sweep file) and exit.
     #[arg(long)]
     pub print_spec: bool,
+    /// Where a SWARM sweep file's base_scenario is looked up [default: the
+    /// scenarios folder of the repository layout around the file].
+    #[arg(long, value_name = "DIR")]
+    pub scenarios_dir: Option<PathBuf>,
     /// Worker threads [default: the number of CPUs; at most SWARM_MAX_JOBS].
     #[arg(short, long, value_parser = parse_jobs)]
     pub jobs: Option<u32>,
@@ -191,7 +195,9 @@ pub fn main() -> i32 {
 /// Run the command with `sim` as the simulation; print messages; return the exit code.
 pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
     let input = match &cli.spec {
-        Some(path) => spec_args::from_file(path),
+        Some(path) => {
+            spec_args::from_file(path, cli.scenarios_dir.as_deref(), cli.allow_unmodelled)
+        }
         None => spec_args::from_flags(&spec_flags(cli)),
     };
     let input = match input {
@@ -268,7 +274,8 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
 /// `allow_unmodelled` lets base scenarios set keys the reference reads but
 /// this engine does not model (refused otherwise).
 pub fn load_plan(path: &Path, allow_unmodelled: bool) -> Result<SweepPlan, String> {
-    spec_args::resolve(spec_args::from_file(path)?, allow_unmodelled)
+    let input = spec_args::from_file(path, None, allow_unmodelled)?;
+    spec_args::resolve(input, allow_unmodelled)
 }
 
 fn spec_flags(cli: &Cli) -> SpecFlags {

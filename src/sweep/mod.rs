@@ -26,6 +26,7 @@ pub mod spec;
 pub mod spec_yaml;
 pub mod status;
 pub mod summary;
+pub mod swarm_file;
 pub mod table;
 
 pub use plan::{RunSpec, SweepPlan};

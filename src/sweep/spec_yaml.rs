@@ -72,6 +72,41 @@ pub fn to_yaml(spec: &SweepSpec, header: &[String]) -> String {
             ),
         );
     }
+    let r = &spec.report;
+    if !r.metrics.is_empty() || !r.plots.is_empty() {
+        let mut report = Yaml::map();
+        if !r.metrics.is_empty() {
+            let names = r.metrics.iter().map(|m| yaml::string(m)).collect();
+            report.push("metrics", Yaml::Flow(names));
+        }
+        if !r.plots.is_empty() {
+            let plots = r
+                .plots
+                .iter()
+                .map(|p| {
+                    let mut m = Yaml::map();
+                    m.push("type", yaml::string(&p.kind));
+                    m.push("x", yaml::string(&p.x));
+                    match (p.kind.as_str(), p.y.as_slice()) {
+                        ("heatmap", [y]) => m.push("y", yaml::string(y)),
+                        (_, ys) => m.push(
+                            "y",
+                            Yaml::Flow(ys.iter().map(|y| yaml::string(y)).collect()),
+                        ),
+                    }
+                    if let Some(z) = &p.z {
+                        m.push("z", yaml::string(z));
+                    }
+                    if let Some(t) = &p.title {
+                        m.push("title", yaml::string(t));
+                    }
+                    m
+                })
+                .collect();
+            report.push("plots", Yaml::Seq(plots));
+        }
+        doc.push("report", report);
+    }
     let o = &spec.outputs;
     let defaults = super::spec::OutputsSpec::default();
     let mut outputs = Yaml::map();
@@ -133,6 +168,7 @@ pub fn same(a: &SweepSpec, b: &SweepSpec) -> bool {
             x.name == y.name && assignments(&x.assignments) == assignments(&y.assignments)
         })
         && a.labels == b.labels
+        && a.report == b.report
         && a.outputs == b.outputs
 }
 
@@ -150,6 +186,7 @@ mod tests {
              zip:\n  governance.audit_probability: [0.1, 0.2]\n  simulation.schedule_mode: [random, 'yes']\n\
              variants:\n  strict: {governance.audit_enabled: yes}\n  'no': {payoff.theta: 1e-5}\n\
              labels: {governance.freeze_threshold_violations: violations}\n\
+             report:\n  metrics: [toxicity_rate, total_welfare]\n  plots:\n    - {type: line, x: epoch, y: quality_gap, title: Over time}\n    - {type: heatmap, x: violations, y: governance.freeze_threshold_toxicity, z: toxicity_rate}\n\
              outputs: {metrics_csv: false, dir: out}\n";
         let spec = parse(text, "a.yaml").unwrap();
         let written = to_yaml(&spec, &["generated".into()]);

@@ -306,6 +306,7 @@ pub fn metadata(plan: &SweepPlan, table: Table) -> Vec<(String, String)> {
             ),
         ),
         ("seeds", json(plan.spec.seeds.clone().into())),
+        ("report", report_json(&plan.spec.report)),
         (
             "param_columns",
             json(plan.params.iter().map(|p| p.path.clone()).collect()),
@@ -323,6 +324,19 @@ pub fn metadata(plan: &SweepPlan, table: Table) -> Vec<(String, String)> {
     kv.into_iter()
         .map(|(k, v)| (format!("swarm_sweep.{k}"), v))
         .collect()
+}
+
+/// `report:` of the spec as JSON (`{"metrics": [...], "plots": [...]}`):
+/// what the analysis step leads with.
+fn report_json(r: &super::spec::ReportSpec) -> String {
+    let plots: Vec<serde_json::Value> = r
+        .plots
+        .iter()
+        .map(
+            |p| serde_json::json!({"type": p.kind, "x": p.x, "y": p.y, "z": p.z, "title": p.title}),
+        )
+        .collect();
+    serde_json::json!({"metrics": r.metrics, "plots": plots}).to_string()
 }
 
 enum Builder {
