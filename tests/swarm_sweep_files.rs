@@ -95,6 +95,17 @@ fn a_swarm_sweep_file_runs_and_imports_to_the_same_sweep() {
     );
     assert_eq!(direct.metadata["swarm_sweep.name"], "core_audit_rate");
     assert!(direct.metadata["swarm_sweep.report"].contains("\"metrics\":[\"toxicity_rate\""));
+    // The analysis draws the metrics the file's plots name, besides its own.
+    let o = sweep()
+        .arg("analyze")
+        .arg(tmp.path().join("direct"))
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", texts(&o).1);
+    let plots = tmp.path().join("direct/plots");
+    assert!(plots.join("epochs_spread.png").is_file());
+    assert!(plots.join("epochs_toxicity_rate.png").is_file());
 }
 
 /// Every `*/sweeps/*.yaml` of the reference library: run (a dry run) or
