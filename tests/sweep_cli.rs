@@ -223,7 +223,12 @@ fn no_analyze_writes_only_the_tables() {
     );
     assert_eq!(
         files_under(tmp.path()),
-        vec!["epochs.parquet", "journal.jsonl", "runs.parquet"]
+        vec![
+            "configs.parquet",
+            "epochs.parquet",
+            "journal.jsonl",
+            "runs.parquet"
+        ]
     );
 }
 

@@ -198,7 +198,12 @@ fn tables_are_byte_identical_across_job_counts() {
     }
     assert_eq!(
         files_under(a.path()),
-        vec!["epochs.parquet", "journal.jsonl", "runs.parquet"],
+        vec![
+            "configs.parquet",
+            "epochs.parquet",
+            "journal.jsonl",
+            "runs.parquet"
+        ],
         "no temporary files left"
     );
 }

@@ -101,7 +101,11 @@ fn assert_matches_reference(dir: &Path) {
     assert_same_tables(dir, reference);
     let files = files_under(&dir.join("runs"));
     assert_eq!(files, files_under(&reference.join("runs")));
-    assert_eq!(files.len(), RUNS * 2, "a folder and a metrics.csv per run");
+    assert_eq!(
+        files.len(),
+        RUNS * 2 + 1,
+        "a folder and a metrics.csv per run, and index.tsv"
+    );
     for f in files.iter().filter(|f| f.ends_with(".csv")) {
         assert!(
             std::fs::read(dir.join("runs").join(f)).unwrap()
