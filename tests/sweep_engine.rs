@@ -86,6 +86,7 @@ fn fake_run(s: &Scenario, seed: i64) -> RunResult {
                 contagion_depth: 1,
             }),
             collusion: None,
+            capability_envelope: None,
         })
         .collect();
     RunResult {

@@ -262,6 +262,8 @@ pub struct EpochMetrics {
     pub n_quarantined: u64,
     pub security: Option<SecurityFigures>,
     pub collusion: Option<CollusionFigures>,
+    /// `capability_envelope_metrics`, when self-modifying agents exist.
+    pub capability_envelope: Option<super::CapabilityEnvelope>,
 }
 
 /// The per-epoch metrics columns (governance-metrics-io.md §4.5), in order.

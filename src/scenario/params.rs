@@ -286,7 +286,7 @@ fn table_param<T>(
     let f = schema::find(table, key).ok_or(None)?;
     match f.role {
         Role::Modelled { .. } => Ok(f),
-        Role::Dropped(why) => Err(Some(format!("{why}; it cannot be swept"))),
+        Role::Dropped(why) | Role::Refused(why) => Err(Some(format!("{why}; it cannot be swept"))),
         Role::Read { .. } => Err(Some(
             "read by the reference but not modelled by this engine; it cannot be swept".into(),
         )),

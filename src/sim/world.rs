@@ -3,7 +3,10 @@
 //! resolves the proposals still pending. Completing an interaction draws its
 //! observables, applies governance, pays out and updates memories (§9).
 
-use super::agents::{Action, InteractionType, Mind, Observation, Outcome, PendingView};
+use super::agents::{
+    Action, EpochEnd as AgentsEpochEnd, Hooks, InteractionType, Mind, Observation, Outcome,
+    PendingView,
+};
 use super::dynamic_toxicity::{DynamicToxicity, EpochEnd};
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
@@ -12,7 +15,8 @@ use super::observables;
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance};
 use crate::metrics::{
-    CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator, SoftMetrics,
+    CapabilityEnvelope, CollusionFigures, EpochMetrics, PySum, SecurityFigures, SoftAccumulator,
+    SoftMetrics,
 };
 use crate::rng::{seed_cache, PyRandom};
 use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
@@ -71,6 +75,11 @@ pub(crate) struct World<'s, 'k> {
     /// i's at `i + 1`.
     rngs: Vec<PyRandom>,
     minds: Vec<Mind>,
+    /// The hooks any agent of the run uses (the union over its types).
+    hooks: Hooks,
+    /// Python's module-level `random` (`random.seed(S)`), when a type of
+    /// the run draws from it.
+    global: Option<PyRandom>,
     gov: Governance,
     network: Option<AgentNetwork>,
     /// The run's finalized interactions (the current epoch's are the tail).
@@ -119,6 +128,7 @@ impl<'s, 'k> World<'s, 'k> {
             }
         }
         let n = names.len();
+        let hooks = kinds.iter().fold(Hooks::NONE, |h, k| h.union(k.hooks()));
         let seed = seed as i128;
         // Stream S for the orchestrator (and the audit lever), S + 1 + i for
         // agent i: seeded together.
@@ -138,6 +148,8 @@ impl<'s, 'k> World<'s, 'k> {
             .map(|cfg| AgentNetwork::new(cfg, seed as i64, n));
         // The orchestrator and the audit lever both seed Random(S): one
         // seeding, two copies.
+        // `random.seed(S)` leaves the module stream where a fresh Random(S) starts.
+        let global = hooks.global_stream.then(|| rngs[ORCH].clone());
         let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &rngs[ORCH], n);
         gov.set_collusion_agent_ids(&names);
         // Trust erosion seeds Random(S) as well: a third copy.
@@ -160,7 +172,7 @@ impl<'s, 'k> World<'s, 'k> {
             epoch: 0,
             step: 0,
             names,
-            archetypes: kinds.iter().map(|k| k.archetype()).collect(),
+            archetypes: configs.iter().map(|c| c.archetype()).collect(),
             kinds,
             reputation: vec![0.0; n],
             resources: vec![100.0; n],
@@ -180,6 +192,8 @@ impl<'s, 'k> World<'s, 'k> {
             next_interaction: 0,
             rngs,
             minds,
+            hooks,
+            global,
             gov,
             network,
             acc: SoftAccumulator::with_capacity(64),
@@ -233,21 +247,29 @@ impl<'s, 'k> World<'s, 'k> {
                 self.gov.on_epoch_start(&view)
             };
             self.apply_effect(&effect);
+            if self.hooks.epoch_start {
+                let epoch = self.epoch;
+                self.minds.iter_mut().for_each(|m| m.on_epoch_start(epoch));
+            }
             for _ in 0..self.sc.simulation.steps_per_epoch {
                 self.run_step();
                 self.step += 1;
                 self.rate.iter_mut().for_each(|r| r.interactions_used = 0);
             }
             // Epoch-end middleware in the reference's pipeline order
-            // (network edge decay, then dynamic toxicity), before the
-            // metrics. Neither touches the epoch's interactions, so their
-            // soft metrics can be taken first and shared.
+            // (network edge decay, the agents' memory decay and work-regime
+            // adaptation, then dynamic toxicity), before the metrics. None
+            // touches the epoch's interactions, so their soft metrics can be
+            // taken first and shared.
             if let Some(net) = self.network.as_mut() {
                 let pruned = net.decay_edges();
                 if pruned > 0 {
                     let epoch = self.epoch;
                     self.emit(|_| Event::NetworkEdgesPruned { pruned, epoch });
                 }
+            }
+            if self.hooks.epoch_end {
+                self.agents_epoch_end();
             }
             let soft = self.acc.epoch_metrics(&self.sc.payoff);
             self.dynamic_toxicity_epoch_end(soft.toxicity_rate);
@@ -283,8 +305,14 @@ impl<'s, 'k> World<'s, 'k> {
                 quarantined: self.gov.security.is_quarantined(i),
             })
             .collect();
+        let unreproducible = self
+            .minds
+            .iter()
+            .find_map(|m| m.unreproducible())
+            .map(str::to_string);
         RunResult {
             seed,
+            unreproducible,
             run: self.acc.metrics(&self.sc.payoff),
             n_frozen: self.frozen.iter().filter(|&&f| f).count() as u64,
             n_quarantined: self.gov.security.n_quarantined() as u64,
@@ -292,6 +320,34 @@ impl<'s, 'k> World<'s, 'k> {
             epochs,
             agents,
         }
+    }
+
+    /// The agents' epoch-end hooks, registration order. The work-regime
+    /// peer average is every agent's cumulative credited payoff, summed as
+    /// Python does, over the number of agents.
+    fn agents_epoch_end(&mut self) {
+        let mut total = PySum::default();
+        self.stats.iter().for_each(|s| total.add(s.total_payoff));
+        let end = AgentsEpochEnd {
+            epoch: self.epoch,
+            peer_avg_payoff: total.mean().unwrap_or(0.0),
+        };
+        self.minds.iter_mut().for_each(|m| m.on_epoch_end(&end));
+    }
+
+    /// The capability envelope of the self-modifying agents (each
+    /// demonstrates four capability types, five when its ungoverned proxy
+    /// weight exceeds 0.6, of which two are governed), when there are any.
+    fn capability_envelope(&self) -> Option<CapabilityEnvelope> {
+        if !self.hooks.capability_profile {
+            return None;
+        }
+        let profiles = self
+            .minds
+            .iter()
+            .filter_map(|m| m.capability_profile())
+            .map(|p| (p.ungoverned_weight, p.modification_depth));
+        CapabilityEnvelope::of(profiles)
     }
 
     /// Run the dynamic-toxicity hooks, if the scenario builds any, at the
@@ -339,6 +395,7 @@ impl<'s, 'k> World<'s, 'k> {
                     ecosystem_collusion_risk: r.ecosystem_collusion_risk,
                     n_flagged_pairs: r.n_flagged_pairs,
                 }),
+            capability_envelope: self.capability_envelope(),
         }
     }
 
@@ -434,6 +491,7 @@ impl<'s, 'k> World<'s, 'k> {
             (&self.reputation[..], &self.resources[..])
         };
         let obs = Observation {
+            epoch: self.epoch,
             resources: self.resources[agent],
             can_post: r.posts_used < limits.posts_per_epoch,
             can_interact: r.interactions_used < limits.interactions_per_step
@@ -451,7 +509,7 @@ impl<'s, 'k> World<'s, 'k> {
             reputation,
             resources_of,
         };
-        self.minds[agent].act(&mut self.rngs[agent + 1], &obs)
+        self.minds[agent].act(&mut self.rngs[agent + 1], self.global.as_mut(), &obs)
     }
 
     /// The `enforce_bandwidth_cap` fix: at most `bandwidth_cap` proposals
@@ -590,7 +648,12 @@ impl<'s, 'k> World<'s, 'k> {
                 self.draw_observation_noise(p.counterparty);
             }
             let cp = p.counterparty;
-            let accepted = self.minds[cp].accept(&mut self.rngs[cp + 1], p.initiator, p.itype);
+            let accepted = self.minds[cp].accept(
+                &mut self.rngs[cp + 1],
+                self.global.as_mut(),
+                p.initiator,
+                p.itype,
+            );
             self.complete(p, accepted);
         }
         debug_assert!(self.pending.is_empty());
@@ -677,12 +740,14 @@ impl<'s, 'k> World<'s, 'k> {
             accepted,
             p,
             payoff: payoff_a,
+            itype: prop.itype,
         });
         self.minds[cp].record_outcome(Outcome {
             other: init,
             accepted,
             p,
             payoff: payoff_b,
+            itype: prop.itype,
         });
         self.acc
             .push((init, cp), p, accepted, payoff_a, payoff_b, pay);

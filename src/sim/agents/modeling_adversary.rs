@@ -275,6 +275,7 @@ mod tests {
                 accepted,
                 p,
                 payoff: 0.0,
+                itype: crate::sim::agents::InteractionType::Collaboration,
             });
         }
         m
@@ -307,6 +308,7 @@ mod tests {
                 accepted,
                 p,
                 payoff: 0.0,
+                itype: crate::sim::agents::InteractionType::Collaboration,
             });
         }
         assert!(m.cooperate(&mut rng, 1));

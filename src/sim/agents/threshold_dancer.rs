@@ -236,6 +236,7 @@ mod tests {
             accepted: true,
             p: 0.5,
             payoff,
+            itype: crate::sim::agents::InteractionType::Collaboration,
         }
     }
 
