@@ -20,6 +20,7 @@ mod self_optimizer;
 mod threshold_dancer;
 #[cfg(test)]
 mod toy;
+mod work_regime;
 
 use std::cell::Cell;
 use std::collections::VecDeque;

@@ -197,6 +197,7 @@ agent_types! {
     Cautious => super::cautious::Cautious,
     CautiousReciprocator => super::cautious_reciprocator::CautiousReciprocator,
     ThresholdDancer => super::threshold_dancer::ThresholdDancer,
+    WorkRegime => super::work_regime::WorkRegime,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,
