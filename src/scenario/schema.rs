@@ -154,6 +154,7 @@ macro_rules! dropped {
 }
 
 pub(crate) use modelled;
+pub(crate) use read;
 
 const MOLTIPEDIA_ONLY: &str =
     "it acts only on the metadata of the Moltipedia handler's own actions, which agent types this engine models never take";

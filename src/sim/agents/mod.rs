@@ -8,6 +8,7 @@
 mod adversarial;
 mod cautious;
 mod cautious_reciprocator;
+mod coding_agent;
 mod deceptive;
 mod honest;
 mod ldt;

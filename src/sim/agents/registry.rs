@@ -198,6 +198,7 @@ agent_types! {
     CautiousReciprocator => super::cautious_reciprocator::CautiousReciprocator,
     ThresholdDancer => super::threshold_dancer::ThresholdDancer,
     WorkRegime => super::work_regime::WorkRegime,
+    CodingAgent => super::coding_agent::CodingAgent,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,
