@@ -11,6 +11,7 @@ mod cautious_reciprocator;
 mod coding_agent;
 mod deceptive;
 mod honest;
+mod hyperagent_self_mod;
 mod ldt;
 mod modeling_adversary;
 mod obfuscating;

@@ -199,6 +199,7 @@ agent_types! {
     ThresholdDancer => super::threshold_dancer::ThresholdDancer,
     WorkRegime => super::work_regime::WorkRegime,
     CodingAgent => super::coding_agent::CodingAgent,
+    HyperagentSelfMod => super::hyperagent_self_mod::HyperagentSelfMod,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,
