@@ -137,3 +137,11 @@ impl AgentType for Honest {
         self.memory.push_outcome();
     }
 }
+
+impl Honest {
+    /// The settings, for types built on honest whose settings drift
+    /// (`ralph_loop`'s learning boosts).
+    pub(super) fn config_mut(&mut self) -> &mut Config {
+        &mut self.cfg
+    }
+}

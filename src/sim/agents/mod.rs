@@ -17,7 +17,10 @@ mod modeling_adversary;
 mod obfuscating;
 mod opportunistic;
 mod profile;
+mod rain;
+mod ralph_loop;
 mod registry;
+mod river;
 mod self_optimizer;
 mod threshold_dancer;
 #[cfg(test)]

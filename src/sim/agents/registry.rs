@@ -200,6 +200,9 @@ agent_types! {
     WorkRegime => super::work_regime::WorkRegime,
     CodingAgent => super::coding_agent::CodingAgent,
     HyperagentSelfMod => super::hyperagent_self_mod::HyperagentSelfMod,
+    Rain => super::rain::Rain,
+    River => super::river::River,
+    RalphLoop => super::ralph_loop::RalphLoop,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,
