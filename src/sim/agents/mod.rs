@@ -22,6 +22,7 @@ mod ralph_loop;
 mod registry;
 mod river;
 mod self_optimizer;
+mod skillrl;
 mod threshold_dancer;
 #[cfg(test)]
 mod toy;

@@ -199,6 +199,7 @@ agent_types! {
     ThresholdDancer => super::threshold_dancer::ThresholdDancer,
     WorkRegime => super::work_regime::WorkRegime,
     CodingAgent => super::coding_agent::CodingAgent,
+    Skillrl => super::skillrl::Skillrl,
     HyperagentSelfMod => super::hyperagent_self_mod::HyperagentSelfMod,
     Rain => super::rain::Rain,
     River => super::river::River,
