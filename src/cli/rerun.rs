@@ -74,7 +74,7 @@ pub fn rerun(args: &RerunArgs) -> Result<(), CliError> {
         quiet: args.quiet,
         strict: false,
         // What the sweep let through, its rerun does too (the file holds
-        // only what the engine models, so it loads exact).
+        // only what the engine runs).
         allow_unmodelled: true,
         events: !args.no_events,
         fixes: Vec::new(),

@@ -172,7 +172,7 @@ fn section<T>(out: &mut String, prefix: &str, table: &'static [Field<T>], value:
                     let _ = writeln!(out, "{prefix}.{}=list:{v:?}", f.key);
                 }
             }
-            Role::Read { .. } | Role::Dropped(_) => {}
+            Role::Read { .. } | Role::Dropped(_) | Role::Refused(_) => {}
         }
     }
 }
