@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use swarm_sweep::scenario::{load_file, LoadOptions, Loaded};
+use swarm_sweep::scenario::{load_file, AgentKind, LoadOptions, Loaded};
 
 const DEFAULT: LoadOptions = LoadOptions {
     strict: false,
@@ -103,9 +103,13 @@ fn zero_epochs() {
 #[test]
 fn unknown_agent_type_lists_supported_and_suggests() {
     let m = error("unknown_agent_type.yaml", DEFAULT);
-    let text = "agent type 'honset' is not supported by this engine \
-                (supported: honest, opportunistic, deceptive, adversarial); did you mean 'honest'?";
-    assert_reported(&m, "unknown_agent_type.yaml", 5, "agents[1].type", text);
+    // The list names every registered type (registry order), then the hint.
+    let supported: Vec<&str> = AgentKind::ALL.iter().map(|k| k.as_str()).collect();
+    let text = format!(
+        "agent type 'honset' is not supported by this engine (supported: {}); did you mean 'honest'?",
+        supported.join(", ")
+    );
+    assert_reported(&m, "unknown_agent_type.yaml", 5, "agents[1].type", &text);
 }
 
 #[test]

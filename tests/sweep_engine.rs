@@ -44,6 +44,7 @@ fn scenario(n_epochs: u32) -> Scenario {
         rate_limits: RateLimits::default(),
         network: None,
         dynamic_toxicity: None,
+        scholar: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),

@@ -8,6 +8,7 @@ mod load;
 mod model;
 pub mod params;
 pub(crate) mod schema;
+mod scholar;
 mod sections;
 /// The YAML tree with lines, shared with the sweep spec reader.
 pub(crate) mod yaml;

@@ -19,6 +19,9 @@ pub struct Scenario {
     /// The `dynamic_toxicity` feedback loops; `None` when the reference
     /// builds none.
     pub dynamic_toxicity: Option<DynamicToxicityConfig>,
+    /// The scholar handler's settings and data; `None` when the reference
+    /// builds no scholar handler.
+    pub scholar: Option<ScholarConfig>,
     /// Success criteria in file order (key, numeric value). Keys the
     /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
@@ -45,6 +48,7 @@ impl Scenario {
 
 pub use crate::sim::agents::{AgentConfig, AgentKind};
 pub use crate::sim::dynamic_toxicity::Config as DynamicToxicityConfig;
+pub use crate::sim::scholar::Config as ScholarConfig;
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural
 /// archetype an agent reports. It selects the observable profile of the

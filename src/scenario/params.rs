@@ -1,7 +1,8 @@
 //! Dotted-path parameters for sweeps: `governance.*`, `payoff.*`,
 //! `simulation.*`, `rate_limits.*`, `agents.<type>.count`,
-//! `agents.<type>.config.<key>` and `dynamic_toxicity.<mode>.<key>` (for
-//! the modes the scenario enables). Paths resolve through the loader's schema
+//! `agents.<type>.config.<key>`, `dynamic_toxicity.<mode>.<key>` (for
+//! the modes the scenario enables) and `scholar.<key>` (with a scholar
+//! section). Paths resolve through the loader's schema
 //! tables, so a swept value passes the same type and range checks, with the
 //! same messages, as the same value written in a scenario file.
 
@@ -10,7 +11,7 @@ use std::fmt;
 use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
 use super::schema::{self, Field, Role};
 use super::yaml::format_float;
-use super::{AgentConfig, AgentKind, Scenario};
+use super::{scholar, AgentConfig, AgentKind, Scenario, ScholarConfig};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
 
@@ -101,6 +102,7 @@ enum Target {
     ProxyDrift(&'static Field<drift::Config>),
     TrustErosion(&'static Field<erosion::Config>),
     QualityContagion(&'static Field<contagion::Config>),
+    Scholar(&'static Field<ScholarConfig>),
 }
 
 impl Target {
@@ -115,6 +117,7 @@ impl Target {
             Target::ProxyDrift(f) => (f.ty, f.rule),
             Target::TrustErosion(f) => (f.ty, f.rule),
             Target::QualityContagion(f) => (f.ty, f.rule),
+            Target::Scholar(f) => (f.ty, f.rule),
         }
     }
 }
@@ -136,6 +139,8 @@ pub fn set_param(
     let value = coerce_checked(ty, rule, &node_of(value)).map_err(|m| ParamError {
         message: format!("{path}: {m}"),
     })?;
+    // A value the loader's fidelity guard would refuse in this scenario.
+    let refused_before = scholar::unmodelled_with(scenario).len();
     match target {
         Target::Governance(f) => set_field(f, &mut scenario.governance, &value),
         Target::Payoff(f) => set_field(f, &mut scenario.payoff, &value),
@@ -178,6 +183,16 @@ pub fn set_param(
                 set_field(f, cfg, &value);
             }
         }
+        Target::Scholar(f) => {
+            if let Some(cfg) = scenario.scholar.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
+    }
+    if let Some(what) = scholar::unmodelled_with(scenario).get(refused_before) {
+        return Err(ParamError {
+            message: format!("{path}: not modelled here: {what}"),
+        });
     }
     Ok(())
 }
@@ -212,6 +227,7 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
                 .quality_contagion
                 .as_ref()?,
         ),
+        Target::Scholar(f) => get_field(f, scenario.scholar.as_ref()?),
     }
 }
 
@@ -246,6 +262,9 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
             modelled(&mut out, &c, contagion::FIELDS);
         }
     }
+    if scenario.scholar.is_some() {
+        modelled(&mut out, scholar::SECTION, scholar::FIELDS);
+    }
     out
 }
 
@@ -261,6 +280,10 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
         "rate_limits" => table_param(schema::RATE_LIMITS, key).map(Target::RateLimits),
         "agents" => resolve_agent(scenario, key),
         "dynamic_toxicity" => resolve_dynamic_toxicity(scenario, key),
+        scholar::SECTION if scenario.scholar.is_none() => Err(Some(
+            "the scenario builds no scholar handler (no enabled 'scholar' section)".into(),
+        )),
+        scholar::SECTION => table_param(scholar::FIELDS, key).map(Target::Scholar),
         _ => Err(None),
     };
     found.map_err(|why| {

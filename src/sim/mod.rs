@@ -7,6 +7,8 @@ pub mod events;
 mod feed;
 pub mod network;
 pub mod observables;
+pub mod party;
+pub mod scholar;
 mod world;
 
 pub use events::{Event, EventSink, ReputationReason};

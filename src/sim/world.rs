@@ -8,7 +8,8 @@ use super::dynamic_toxicity::{DynamicToxicity, EpochEnd};
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
 use super::network::AgentNetwork;
-use super::observables;
+use super::observables::{self, Observables};
+use super::scholar::{Scholar, ScholarAction};
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance};
 use crate::metrics::{
@@ -19,6 +20,17 @@ use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
 
 /// The orchestrator's stream in `World::rngs`.
 const ORCH: usize = 0;
+
+/// An interaction to finalize: a completed proposal, or a handler's.
+#[derive(Debug, Clone, Copy)]
+struct Completed {
+    id: u64,
+    initiator: usize,
+    /// An agent, or a handler's pseudo party (`sim::party`).
+    counterparty: usize,
+    itype: InteractionType,
+    accepted: bool,
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Proposal {
@@ -79,6 +91,8 @@ pub(crate) struct World<'s, 'k> {
     sigmoid_k: f64,
     /// The `dynamic_toxicity` epoch-end hooks, when the scenario builds any.
     dynamic_toxicity: Option<Box<DynamicToxicity>>,
+    /// The scholar handler, when the scenario builds one.
+    scholar: Option<Box<Scholar>>,
     noise: bool,
     // Reused buffers: no allocation per turn.
     /// State-unfrozen agents, registration order.
@@ -185,6 +199,7 @@ impl<'s, 'k> World<'s, 'k> {
             acc: SoftAccumulator::with_capacity(64),
             sigmoid_k: observables::SIGMOID_K,
             dynamic_toxicity,
+            scholar: sc.scholar.as_ref().map(|c| Box::new(Scholar::new(c))),
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
@@ -231,15 +246,25 @@ impl<'s, 'k> World<'s, 'k> {
                 self.gov.on_epoch_start(&view)
             };
             self.apply_effect(&effect);
+            // Handler lifecycle middleware, after governance.
+            if let Some(s) = self.scholar.as_mut() {
+                s.on_epoch_start();
+            }
             for _ in 0..self.sc.simulation.steps_per_epoch {
                 self.run_step();
                 self.step += 1;
                 self.rate.iter_mut().for_each(|r| r.interactions_used = 0);
             }
             // Epoch-end middleware in the reference's pipeline order
-            // (network edge decay, then dynamic toxicity), before the
-            // metrics. Neither touches the epoch's interactions, so their
-            // soft metrics can be taken first and shared.
+            // (handler hooks, network edge decay, then dynamic toxicity),
+            // before the metrics. None touches the epoch's interactions, so
+            // their soft metrics can be taken first and shared.
+            if let Some(s) = self.scholar.as_mut() {
+                let e = s.on_epoch_end(self.epoch, self.step);
+                if let Some(sink) = self.sink.as_deref_mut() {
+                    sink.event(&e);
+                }
+            }
             if let Some(net) = self.network.as_mut() {
                 let pruned = net.decay_edges();
                 if pruned > 0 {
@@ -448,6 +473,7 @@ impl<'s, 'k> World<'s, 'k> {
             archetypes: &self.archetypes,
             reputation,
             resources_of,
+            scholar: self.scholar.as_deref(),
         };
         self.minds[agent].act(&mut self.rngs[agent + 1], &obs)
     }
@@ -570,7 +596,36 @@ impl<'s, 'k> World<'s, 'k> {
                     self.complete(p, matches!(action, Action::Accept(_)));
                 }
             }
+            Action::Scholar(a) => self.scholar_action(agent, a),
         }
+    }
+
+    /// A scholar action (docs/model/scholar.md §4): the handler's
+    /// observables become an accepted collaboration with its pseudo
+    /// counterparty, finalized at once. It is no proposal: no rate limit,
+    /// no counter, no draw for observables. Without a handler it fails.
+    fn scholar_action(&mut self, agent: usize, action: ScholarAction) {
+        let (epoch, step) = (self.epoch, self.step);
+        let Some(handled) = self
+            .scholar
+            .as_mut()
+            .and_then(|s| s.handle(agent, action, epoch, step))
+        else {
+            return;
+        };
+        if let Some(sink) = self.sink.as_deref_mut() {
+            sink.event(&handled.event);
+        }
+        let id = self.next_interaction;
+        self.next_interaction += 1;
+        let ix = Completed {
+            id,
+            initiator: agent,
+            counterparty: handled.counterparty.party(self.names.len()),
+            itype: InteractionType::Collaboration,
+            accepted: true,
+        };
+        self.finalize(ix, handled.observables);
     }
 
     /// End-of-step resolution: proposals in creation order, decided by the
@@ -595,15 +650,37 @@ impl<'s, 'k> World<'s, 'k> {
         self.pending = std::mem::replace(&mut self.kept, snapshot);
     }
 
-    /// Complete and finalize one interaction (§9).
+    /// Complete a proposal: draw its observables, then finalize it (§9).
     fn complete(&mut self, prop: Proposal, accepted: bool) {
-        let (init, cp) = (prop.initiator, prop.counterparty);
         let obs = observables::generate(
             &mut self.rngs[ORCH],
-            self.archetypes[init],
-            self.reputation[init],
+            self.archetypes[prop.initiator],
+            self.reputation[prop.initiator],
             accepted,
         );
+        let ix = Completed {
+            id: prop.id,
+            initiator: prop.initiator,
+            counterparty: prop.counterparty,
+            itype: prop.itype,
+            accepted,
+        };
+        self.finalize(ix, obs);
+    }
+
+    /// Finalize one interaction (§9): governance, payoffs, reputation,
+    /// memories, metrics. The counterparty may be a handler's pseudo party
+    /// (party number ≥ the number of agents): its payoff counts, but it has
+    /// no state to credit and no memory to update.
+    fn finalize(&mut self, ix: Completed, obs: Observables) {
+        let Completed {
+            id,
+            initiator: init,
+            counterparty: cp,
+            itype,
+            accepted,
+        } = ix;
+        let cp_agent = cp < self.names.len();
         let v_hat = observables::v_hat(&obs);
         let p = observables::soft_label(v_hat, self.sigmoid_k);
         let tau = 0.0;
@@ -630,7 +707,7 @@ impl<'s, 'k> World<'s, 'k> {
         let (epoch, step) = (self.epoch, self.step);
         if effect.cost_a > 0.0 || effect.cost_b > 0.0 {
             self.emit(|_| Event::GovernanceCostApplied {
-                interaction: prop.id,
+                interaction: id,
                 initiator: init,
                 counterparty: cp,
                 cost_a: effect.cost_a,
@@ -664,31 +741,37 @@ impl<'s, 'k> World<'s, 'k> {
                 epoch,
                 step,
             });
-            let s = &mut self.stats[cp];
-            s.interactions_received += 1;
-            let n = s.interactions_received as f64;
-            s.average_p_received = (s.average_p_received * (n - 1.0) + p) / n;
-            s.total_payoff += payoff_b;
+            if cp_agent {
+                let s = &mut self.stats[cp];
+                s.interactions_received += 1;
+                let n = s.interactions_received as f64;
+                s.average_p_received = (s.average_p_received * (n - 1.0) + p) / n;
+                s.total_payoff += payoff_b;
+            }
         }
-        self.minds[init].record_outcome(Outcome {
-            other: cp,
-            accepted,
-            p,
-            payoff: payoff_a,
-        });
-        self.minds[cp].record_outcome(Outcome {
-            other: init,
-            accepted,
-            p,
-            payoff: payoff_b,
-        });
+        // The initiator's memory of a pseudo party is never read (only
+        // scholar agents act with handlers, and they read no trust).
+        if cp_agent {
+            self.minds[init].record_outcome(Outcome {
+                other: cp,
+                accepted,
+                p,
+                payoff: payoff_a,
+            });
+            self.minds[cp].record_outcome(Outcome {
+                other: init,
+                accepted,
+                p,
+                payoff: payoff_b,
+            });
+        }
         self.acc
             .push((init, cp), p, accepted, payoff_a, payoff_b, pay);
         self.emit(|_| Event::InteractionCompleted {
-            interaction: prop.id,
+            interaction: id,
             initiator: init,
             counterparty: cp,
-            interaction_type: prop.itype.as_str(),
+            interaction_type: itype.as_str(),
             accepted,
             p,
             v_hat,
@@ -700,7 +783,7 @@ impl<'s, 'k> World<'s, 'k> {
             epoch,
             step,
         });
-        if accepted {
+        if accepted && cp_agent {
             if let Some(net) = self.network.as_mut() {
                 net.strengthen_edge(init, cp);
             }

@@ -6,12 +6,18 @@
 //! happens exactly where the reference draws, on the agent's own stream.
 
 mod adversarial;
+mod adversarial_retriever;
+mod adversarial_synthesizer;
+mod collusive_verifier;
 mod deceptive;
 mod honest;
 mod opportunistic;
 mod registry;
+mod retriever;
+mod synthesizer;
 #[cfg(test)]
 mod toy;
+mod verifier;
 
 use std::collections::VecDeque;
 
@@ -19,6 +25,7 @@ pub use registry::{AgentConfig, AgentKind};
 pub(crate) use registry::{ConfigVisitor, ConfigVisitorMut, Policy};
 
 use super::feed::{Feed, VisiblePosts};
+use super::scholar::{Scholar, ScholarAction};
 use crate::rng::PyRandom;
 use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
@@ -107,6 +114,9 @@ pub struct Observation<'a> {
     /// reference's copies.
     pub reputation: &'a [f64],
     pub resources_of: &'a [f64],
+    /// The scholar handler's fields (`scholar_query`, the passage pool,
+    /// ...), when the scenario builds one.
+    pub scholar: Option<&'a Scholar>,
 }
 
 impl Observation<'_> {
@@ -148,6 +158,26 @@ impl Observation<'_> {
     }
 }
 
+/// An observation with an empty world but for the scholar handler (unit
+/// tests of the scholar types).
+#[cfg(test)]
+pub(crate) fn scholar_observation<'a>(feed: &'a Feed, scholar: &'a Scholar) -> Observation<'a> {
+    Observation {
+        resources: 100.0,
+        can_post: true,
+        can_interact: true,
+        can_vote: true,
+        feed,
+        first_pending: None,
+        me: 0,
+        unfrozen: &[],
+        archetypes: &[],
+        reputation: &[],
+        resources_of: &[],
+        scholar: Some(scholar),
+    }
+}
+
 /// What an agent decided to do.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Action {
@@ -165,6 +195,8 @@ pub enum Action {
     },
     Accept(u64),
     Reject(u64),
+    /// An action for the scholar handler (fails without one).
+    Scholar(ScholarAction),
 }
 
 const MAX_MEMORY: usize = 1000;
@@ -194,6 +226,13 @@ impl Base {
     pub fn trust(&self, other: usize) -> f64 {
         self.trust[other].unwrap_or(0.5)
     }
+}
+
+/// `BaseScholarAgent.accept_interaction`, the passive rule of the scholar
+/// types (docs/model/scholar.md §5.6): collaborations always, anything else
+/// while trust in the initiator is at least 0.4. No draw.
+pub(super) fn scholar_accepts(base: &Base, initiator: usize, itype: InteractionType) -> bool {
+    itype == InteractionType::Collaboration || base.trust(initiator) >= 0.4
 }
 
 /// A finalized interaction as an agent's memory sees it
