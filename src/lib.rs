@@ -8,6 +8,8 @@ pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod governance;
+pub mod input;
+pub mod limits;
 pub mod metrics;
 pub mod output;
 pub mod rng;

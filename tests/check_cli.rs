@@ -89,6 +89,26 @@ fn perturb(dir: &Path, config_id: i64, factor: f64) {
 }
 
 #[test]
+fn stored_infinities_fail_the_check_whatever_the_tolerance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stored = tmp.path().join("stored");
+    sweep_into(&stored);
+    // Every stored toxicity of configuration 1 becomes ±inf (or NaN for 0).
+    perturb(&stored, 1, f64::INFINITY);
+    let o = cmd()
+        .args(["check", SPEC, "-q", "--tolerance", "1e300", "--against"])
+        .arg(&stored)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("toxicity_rate: non-finite values differ"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
 fn a_sweep_passes_against_its_own_results_and_fails_against_perturbed_ones() {
     let tmp = tempfile::tempdir().unwrap();
     let stored = tmp.path().join("stored");
@@ -152,7 +172,8 @@ fn a_sweep_passes_against_its_own_results_and_fails_against_perturbed_ones() {
         "{xml}"
     );
 
-    // A loose enough tolerance for that metric lets it pass again.
+    // A loose enough tolerance for that metric lets it pass again; with
+    // `--junit -` the XML is standard output and the report standard error.
     let o = cmd()
         .args([
             "check",
@@ -160,16 +181,21 @@ fn a_sweep_passes_against_its_own_results_and_fails_against_perturbed_ones() {
             "-q",
             "--tolerance",
             "toxicity_rate=2.5%",
+            "--junit",
+            "-",
             "--against",
         ])
         .arg(&stored)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("<?xml"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("check passed"), "{}", stderr(&o));
     assert!(
-        !stdout(&o).contains("PASS"),
+        !stderr(&o).contains("PASS"),
         "-q prints only failures and the verdict"
     );
+    assert!(!repo_root().join("-").exists());
 }
 
 #[test]

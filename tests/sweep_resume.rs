@@ -217,7 +217,7 @@ fn a_journal_of_another_spec_is_refused_unless_force_new() {
         err.contains("belongs to another sweep (sweep 'small_grid', spec hash"),
         "{err}"
     );
-    assert!(err.contains("Rerun with --force-new"), "{err}");
+    assert!(err.contains("Choose another --out to keep it"), "{err}");
     assert!(std::fs::read(dir.join("journal.jsonl")).unwrap() == journal);
     assert!(std::fs::read(dir.join("runs.parquet")).unwrap() == runs);
     assert!(!dir.join("runs").exists(), "nothing ran");

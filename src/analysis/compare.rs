@@ -1,6 +1,8 @@
 //! comparisons.parquet's rows: every non-baseline configuration against the
 //! baseline of its scenario, per metric, paired by seed. A pair needs both
-//! runs to have succeeded and to have a value; failed runs drop their pair.
+//! runs to have succeeded and to have a finite value; failed runs drop
+//! their pair, and pairs with ±inf or NaN are dropped and counted
+//! (`n_nonfinite`), so no statistic is taken over them.
 //! The Holm family is one scenario × one metric: all its variants against
 //! the shared baseline (adjusting `p_ttest`).
 
@@ -37,6 +39,8 @@ pub struct ComparisonRow {
     pub metric: String,
     pub direction: Direction,
     pub n_pairs: usize,
+    /// Pairs left out because a value is ±inf or NaN.
+    pub n_nonfinite: usize,
     pub mean_baseline: Option<f64>,
     pub mean_variant: Option<f64>,
     pub diff: Option<f64>,
@@ -73,21 +77,40 @@ impl ComparisonRow {
     }
 }
 
-/// (baseline, variant) values of `metric`, paired by seed, in the variant's run order.
-pub fn pairs(runs: &RunsTable, baseline: usize, variant: usize, metric: &str) -> Vec<(f64, f64)> {
+/// (baseline, variant) values of `metric`, paired by seed, in the variant's
+/// run order; and how many pairs were left out for a non-finite value.
+pub fn pairs(
+    runs: &RunsTable,
+    baseline: usize,
+    variant: usize,
+    metric: &str,
+) -> (Vec<(f64, f64)>, usize) {
+    // Raw cells: NaN is a value here (to be counted), null is none.
+    let value = |r: usize| {
+        runs.ok(r)
+            .then(|| runs.frame.get(metric)?.cell(r).as_f64())
+            .flatten()
+    };
     let by_seed: HashMap<i64, f64> = runs.configs[baseline]
         .rows
         .iter()
-        .filter_map(|&r| Some((runs.seed(r)?, runs.value(metric, r)?)))
+        .filter_map(|&r| Some((runs.seed(r)?, value(r)?)))
         .collect();
-    runs.configs[variant]
+    let all: Vec<(f64, f64)> = runs.configs[variant]
         .rows
         .iter()
         .filter_map(|&r| {
-            let v = runs.value(metric, r)?;
+            let v = value(r)?;
             Some((*by_seed.get(&runs.seed(r)?)?, v))
         })
-        .collect()
+        .collect();
+    let n = all.len();
+    let finite: Vec<(f64, f64)> = all
+        .into_iter()
+        .filter(|(b, v)| b.is_finite() && v.is_finite())
+        .collect();
+    let left_out = n - finite.len();
+    (finite, left_out)
 }
 
 fn compare_one(
@@ -97,7 +120,7 @@ fn compare_one(
     metric: &str,
     boot: BootstrapOptions,
 ) -> ComparisonRow {
-    let p = pairs(runs, baseline, variant, metric);
+    let (p, n_nonfinite) = pairs(runs, baseline, variant, metric);
     let b: Vec<f64> = p.iter().map(|x| x.0).collect();
     let v: Vec<f64> = p.iter().map(|x| x.1).collect();
     let d: Vec<f64> = p.iter().map(|(b, v)| v - b).collect();
@@ -115,6 +138,7 @@ fn compare_one(
         metric: metric.to_string(),
         direction: dir,
         n_pairs: n,
+        n_nonfinite,
         mean_baseline: mb,
         mean_variant: mv,
         diff: md,

@@ -3,7 +3,6 @@
 //! key-value metadata), with nothing else of Arrow leaking out.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::Path;
 
 use arrow_array::cast::AsArray;
@@ -173,9 +172,9 @@ impl Frame {
             path: path.to_path_buf(),
             message,
         };
-        let file = File::open(path).map_err(|source| AnalysisError::Read {
+        let file = crate::input::open_regular(path).map_err(|e| AnalysisError::Read {
             path: path.to_path_buf(),
-            source,
+            source: e.into(),
         })?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(file)
             .map_err(|e| bad(format!("not a readable Parquet file: {e}")))?;

@@ -375,6 +375,16 @@ fn summary_section(s: &mut String, input: &ReportInput, scenarios: &[&str]) {
             if failed == 1 { "its" } else { "their" }
         );
     }
+    let nonfinite: usize = input.summary.iter().map(|r| r.n_nonfinite).sum();
+    if nonfinite > 0 {
+        any = true;
+        let _ = writeln!(
+            s,
+            "- {nonfinite} metric value{} ±inf or NaN (an overflow?) and left out of every \
+             statistic (`n_nonfinite` in summary.parquet and comparisons.parquet).",
+            if nonfinite == 1 { " was" } else { "s were" }
+        );
+    }
     let small = input
         .comparisons
         .iter()

@@ -11,8 +11,8 @@ use super::frame::{Frame, Values};
 use super::runs::RunsTable;
 use super::summary::SummaryRow;
 
-/// Bump when a column is added, removed, renamed or retyped.
-pub const SCHEMA_VERSION: &str = "1";
+/// Bump when a column is added, removed, renamed or retyped (2: n_nonfinite).
+pub const SCHEMA_VERSION: &str = "2";
 pub const SUMMARY_FILE: &str = "summary.parquet";
 pub const COMPARISONS_FILE: &str = "comparisons.parquet";
 
@@ -96,6 +96,10 @@ pub fn summary_frame(runs: &RunsTable, rows: &[SummaryRow]) -> Frame {
         "n_failed",
         Values::Int(rows.iter().map(|r| Some(r.n_failed as i64)).collect()),
     );
+    f.push(
+        "n_nonfinite",
+        Values::Int(rows.iter().map(|r| Some(r.n_nonfinite as i64)).collect()),
+    );
     let names = [
         "mean", "sd", "sem", "ci95_lo", "ci95_hi", "median", "q25", "q75", "iqm", "min", "max",
     ];
@@ -135,6 +139,10 @@ pub fn comparisons_frame(runs: &RunsTable, rows: &[ComparisonRow]) -> Frame {
     f.push(
         "n_pairs",
         Values::Int(rows.iter().map(|r| Some(r.n_pairs as i64)).collect()),
+    );
+    f.push(
+        "n_nonfinite",
+        Values::Int(rows.iter().map(|r| Some(r.n_nonfinite as i64)).collect()),
     );
     let fl =
         |g: &dyn Fn(&ComparisonRow) -> Option<f64>| Values::Float(rows.iter().map(g).collect());
@@ -183,7 +191,7 @@ pub fn write_comparisons(
         .map(|m| (m.clone(), json!(direction(m).name())))
         .collect();
     let kv = metadata(runs, "comparisons", metrics, vec![
-        ("pairing", "by seed within scenario, against the scenario's arm = baseline configuration; pairs with a failed run or a missing value are dropped".into()),
+        ("pairing", "by seed within scenario, against the scenario's arm = baseline configuration; pairs with a failed run or a missing value are dropped; pairs with ±inf or NaN are dropped and counted in n_nonfinite".into()),
         ("bootstrap", json!({"method": "percentile", "level": 0.95, "resamples": boot.resamples, "seed": boot.seed, "rng": "ChaCha8, stream = FNV-1a(scenario␟variant␟metric)"}).to_string()),
         ("wilcoxon", "scipy.stats.wilcoxon defaults: zeros dropped; exact if n ≤ 50 without ties/zeros; all 2^n sign flips if n ≤ 13 with ties/zeros; else normal approximation, tie-corrected, no continuity correction".into()),
         ("holm_family", "scenario × metric (all variants of a scenario against its baseline); adjusts p_ttest".into()),

@@ -1,3 +1,4 @@
 fn main() {
-    std::process::exit(swarm_sweep::cli::swarm::main());
+    use swarm_sweep::cli::{exit, swarm};
+    std::process::exit(exit::guard(swarm::main));
 }

@@ -2,5 +2,6 @@
 //! |merge|status|completions|man ...`: its other commands (see `swarm-sweep --help`).
 
 fn main() {
-    std::process::exit(swarm_sweep::cli::app::main());
+    use swarm_sweep::cli::{app, exit};
+    std::process::exit(exit::guard(app::main));
 }

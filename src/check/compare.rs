@@ -1,7 +1,10 @@
 //! Rerun against stored: each configuration of the rerun (matched by
 //! scenario and config_label) has each stored metric's mean over its
 //! successful runs compared within tolerance; failed runs and configurations
-//! missing from the stored results count as problems too.
+//! missing from the stored results count as problems too. Non-finite values
+//! have no tolerance: an infinite mean must be equal on both sides, and so
+//! must the number of NaN values (an infinite stored value would otherwise
+//! make the allowed difference infinite).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -19,6 +22,13 @@ pub enum Problem {
         rerun: Option<f64>,
         stored: Option<f64>,
         tol: Tol,
+    },
+    /// Non-finite values (an infinite mean, NaN values) that are not the
+    /// same on both sides.
+    NonFinite {
+        metric: String,
+        rerun: Side,
+        stored: Side,
     },
     /// A metric of the stored table that the rerun does not have.
     MissingMetric(String),
@@ -39,6 +49,30 @@ pub enum Problem {
         misses: Vec<(i64, String)>,
         runs: usize,
     },
+}
+
+/// One side of a metric's comparison: the mean over the values that are
+/// not NaN, and how many were NaN.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Side {
+    pub mean: Option<f64>,
+    pub nan: usize,
+}
+
+impl Side {
+    fn finite(&self) -> bool {
+        self.nan == 0 && self.mean.is_none_or(f64::is_finite)
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "mean {}", num(self.mean))?;
+        if self.nan > 0 {
+            write!(f, " and {} NaN", self.nan)?;
+        }
+        Ok(())
+    }
 }
 
 fn num(x: Option<f64>) -> String {
@@ -69,6 +103,15 @@ impl fmt::Display for Problem {
                 }
                 Ok(())
             }
+            Problem::NonFinite {
+                metric,
+                rerun,
+                stored,
+            } => write!(
+                f,
+                "{metric}: non-finite values differ: {rerun} now, {stored} stored \
+                 (no tolerance applies: they must be equal)"
+            ),
             Problem::MissingMetric(m) => {
                 write!(f, "{m}: in the stored results but not in the rerun")
             }
@@ -141,20 +184,32 @@ pub struct Comparison {
     pub not_rerun: Vec<String>,
 }
 
-/// Mean over the successful runs with a (non-NaN) value; None without any.
-fn mean(t: &RunsTable, rows: &[usize], metric: &str) -> Option<f64> {
-    let xs: Vec<f64> = rows
+/// Over the successful runs: the mean of the values that are not NaN
+/// (None without any) and the number of NaN values.
+fn side(t: &RunsTable, rows: &[usize], metric: &str) -> Side {
+    let Some(col) = t.frame.get(metric) else {
+        return Side { mean: None, nan: 0 };
+    };
+    let cells = rows
         .iter()
-        .filter_map(|&r| t.value(metric, r))
-        .filter(|v| !v.is_nan())
-        .collect();
-    (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+        .filter(|&&r| t.ok(r))
+        .filter_map(|&r| col.cell(r).as_f64());
+    let (mut xs, mut nan) = (Vec::new(), 0);
+    for x in cells {
+        if x.is_nan() {
+            nan += 1;
+        } else {
+            xs.push(x);
+        }
+    }
+    let mean = (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64);
+    Side { mean, nan }
 }
 
 fn same(rerun: Option<f64>, stored: Option<f64>, tol: Tol) -> bool {
     match (rerun, stored) {
         (None, None) => true,
-        // inf == inf, and an infinite mean has no tolerance
+        (Some(r), Some(s)) if !(r.is_finite() && s.is_finite()) => r == s,
         (Some(r), Some(s)) => r == s || tol.allows(r, s),
         _ => false,
     }
@@ -215,13 +270,19 @@ pub fn compare(rerun: &RunsTable, stored: &RunsTable, tol: &Tolerances) -> Compa
                 continue;
             }
             check.metrics += 1;
-            let (r, st) = (mean(rerun, &c.rows, metric), mean(stored, &sc.rows, metric));
+            let (r, st) = (side(rerun, &c.rows, metric), side(stored, &sc.rows, metric));
             let t = tol.get(metric);
-            if !same(r, st, t) {
-                check.problems.push(Problem::Metric {
+            if !(r.finite() && st.finite()) && (r.nan != st.nan || !same(r.mean, st.mean, t)) {
+                check.problems.push(Problem::NonFinite {
                     metric: metric.clone(),
                     rerun: r,
                     stored: st,
+                });
+            } else if !same(r.mean, st.mean, t) {
+                check.problems.push(Problem::Metric {
+                    metric: metric.clone(),
+                    rerun: r.mean,
+                    stored: st.mean,
                     tol: t,
                 });
             }
@@ -307,6 +368,34 @@ mod tests {
         assert!(text.contains("+20.00%"), "{text}");
         let loose = Tolerances::parse(&["toxicity_rate=25%"]).unwrap();
         assert!(compare(&rerun, &stored, &loose).checks[0].passed());
+    }
+
+    #[test]
+    fn non_finite_values_must_be_equal_on_both_sides() {
+        let t = |tox: &[Option<f64>]| table(&["baseline", "baseline"], tox, &["ok", "ok"]);
+        let inf = f64::INFINITY;
+        let cases = [
+            // stored, rerun, passes
+            ([Some(inf), Some(0.3)], [Some(0.2), Some(0.3)], false),
+            ([Some(0.2), Some(0.3)], [Some(inf), Some(0.3)], false),
+            ([Some(inf), Some(0.3)], [Some(inf), Some(0.3)], true),
+            ([Some(-inf), Some(0.3)], [Some(inf), Some(0.3)], false),
+            ([Some(f64::NAN), Some(0.3)], [Some(0.2), Some(0.3)], false),
+            (
+                [Some(f64::NAN), Some(0.3)],
+                [Some(f64::NAN), Some(0.3)],
+                true,
+            ),
+        ];
+        let loose = Tolerances::parse(&["1e300"]).unwrap();
+        for (stored, rerun, passes) in cases {
+            let c = compare(&t(&rerun), &t(&stored), &loose);
+            assert_eq!(c.checks[0].passed(), passes, "{stored:?} → {rerun:?}");
+            if !passes {
+                let text = c.checks[0].problems[0].to_string();
+                assert!(text.contains("non-finite values differ"), "{text}");
+            }
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 use super::check::{self, CheckArgs};
 use super::docs::{self, CompletionsArgs, ManArgs};
-use super::exit;
+use super::exit::{self, CliError};
 use super::{results, shards, sweep, VERSION};
 use crate::sweep::run_files;
 
@@ -68,6 +68,9 @@ pub fn command() -> clap::Command {
 /// `swarm-sweep ...` from the process arguments; returns the exit code.
 pub fn main() -> i32 {
     tune_allocator();
+    if let Err(e) = crate::limits::init() {
+        return exit::report(&CliError::bad_input(anyhow::anyhow!(e)));
+    }
     let args: Vec<OsString> = std::env::args_os().collect();
     let first = args.get(1).and_then(|a| a.to_str());
     match first {

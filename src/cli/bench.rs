@@ -18,7 +18,11 @@ pub fn bench(path: &Path, runs: usize, warmup: usize, seed_start: i64) -> Result
             "--runs must be at least 1"
         )));
     }
+    let total = (runs as u64).saturating_add(warmup as u64);
+    crate::limits::check("--runs plus --warmup", total, "SWARM_MAX_RUNS")
+        .map_err(CliError::bad_input)?;
     let scenario = load_scenario(path, LoadOptions::default())?;
+    crate::sim::footprint::check(&scenario).map_err(CliError::bad_input)?;
     let mut sink = 0u64;
     for i in 0..warmup {
         sink += sim::run(&scenario, seed_start + i as i64)

@@ -14,13 +14,14 @@ use std::sync::Mutex;
 use anyhow::Context;
 
 use super::exit::{self, CliError};
+use super::results::target_error;
 use super::sweep::load_plan;
 use crate::analysis::error::nearest;
 use crate::analysis::runs::RunsTable;
 use crate::check::criteria;
 use crate::check::junit::{self, Suite};
 use crate::check::{compare, ConfigCheck, Tolerances};
-use crate::output::atomic::write_file;
+use crate::output::target::Target;
 use crate::sweep::key::sha256_hex;
 use crate::sweep::plan::SweepPlan;
 use crate::sweep::progress::{Mode, Progress};
@@ -63,11 +64,12 @@ pub struct CheckArgs {
     /// Tolerance: ABS, REL%, METRIC=ABS or METRIC=REL% (repeatable).
     #[arg(long, value_name = "TOL", value_delimiter = ',')]
     pub tolerance: Vec<String>,
-    /// Write JUnit XML here: one test case per configuration.
+    /// Write JUnit XML here: one test case per configuration (- for
+    /// standard output; the report then goes to standard error).
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
-    /// Worker threads [default: the number of CPUs].
-    #[arg(short, long, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Worker threads [default: the number of CPUs; at most SWARM_MAX_JOBS].
+    #[arg(short, long, value_parser = super::sweep::parse_jobs)]
     pub jobs: Option<u32>,
     /// Keep the rerun's runs.parquet here [default: a temporary directory].
     #[arg(short, long, value_name = "DIR")]
@@ -99,6 +101,11 @@ fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
     }
     let stored = RunsTable::load(&path).map_err(|e| e.to_string())?;
     let tolerances = Tolerances::parse(&args.tolerance)?;
+    if let Some(junit) = &args.junit {
+        Target::new(junit)
+            .check()
+            .map_err(|e| format!("--junit: {e}"))?;
+    }
     for m in tolerances.metrics() {
         if !stored.metrics.iter().any(|s| s == m) {
             let hint = nearest(m, stored.metrics.iter().map(String::as_str))
@@ -289,14 +296,9 @@ fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {
             ],
             time_s: elapsed,
         };
-        if let Some(parent) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))
-                .map_err(CliError::runtime)?;
-        }
-        write_file(path, junit::render(&suite, &result.checks).as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))
-            .map_err(CliError::runtime)?;
+        Target::new(path)
+            .write(junit::render(&suite, &result.checks).as_bytes())
+            .map_err(target_error)?;
     }
     Ok(if result.checks.iter().all(ConfigCheck::passed) {
         exit::SUCCESS
@@ -313,7 +315,12 @@ fn print_report(
 ) -> std::io::Result<()> {
     let pass = Style::new().bold().fg_color(Some(AnsiColor::Green.into()));
     let fail = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
-    let mut out = anstream::stdout().lock();
+    // With `--junit -` the XML has standard output to itself.
+    let mut out: Box<dyn Write> = if args.junit.as_deref() == Some(Path::new("-")) {
+        Box::new(anstream::stderr().lock())
+    } else {
+        Box::new(anstream::stdout().lock())
+    };
     let failed = checks.iter().filter(|c| !c.passed()).count();
     for c in checks {
         let what = if args.criteria {

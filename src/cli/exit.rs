@@ -8,6 +8,8 @@ pub const BAD_INPUT: i32 = 2;
 pub const RUNS_FAILED: i32 = 3;
 pub const SWEEP_STOPPED: i32 = 4;
 pub const REGRESSION: i32 = 5;
+/// A panic (a bug): never Rust's 101 (`guard`).
+pub const INTERNAL_ERROR: i32 = 70;
 pub const INTERRUPTED: i32 = 130;
 
 /// Every exit code and what it means, for every command.
@@ -38,8 +40,29 @@ pub const CODES: &[(i32, &str)] = &[
         "`swarm-sweep check`: a regression: a configuration outside tolerance, with more failed \
          runs, missing its success criteria (`--criteria`) or missing from the stored results",
     ),
+    (
+        INTERNAL_ERROR,
+        "internal error: a bug (the message says where; please report it); outputs are \
+         written atomically, so none is left half-written",
+    ),
     (INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
+
+/// Run a program's `main`, turning a panic — a bug — into INTERNAL_ERROR,
+/// a documented code, instead of Rust's 101 (the panic hook has printed
+/// where it happened).
+pub fn guard(main: impl FnOnce() -> i32) -> i32 {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(main)) {
+        Ok(code) => code,
+        Err(_) => {
+            eprintln!(
+                "Error: internal error (a bug in swarm-sweep; please report it with the command \
+                 that caused it)"
+            );
+            INTERNAL_ERROR
+        }
+    }
+}
 
 /// The table as plain text (for `--help` and the man page).
 pub fn table_text() -> String {
@@ -98,6 +121,16 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_is_the_internal_error_code() {
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let code = guard(|| panic!("a bug"));
+        std::panic::set_hook(hook);
+        assert_eq!(code, INTERNAL_ERROR);
+        assert_eq!(guard(|| REGRESSION), REGRESSION);
+    }
 
     /// docs/cli.md holds the same table, row for row.
     #[test]

@@ -16,6 +16,7 @@ use crate::analysis::runs::RunsTable;
 use crate::analysis::summary::summarize;
 use crate::analysis::tables;
 use crate::output::atomic::write_file;
+use crate::output::target::{Target, TargetError};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success, 1 an output could not be written, 2 bad input
@@ -41,7 +42,8 @@ pub enum ResultsCommand {
     Analyze {
         /// A sweep's output directory.
         results_dir: PathBuf,
-        /// Also write the report here (e.g. research/notes/<name>_results.md).
+        /// Also write the report here (e.g. research/notes/<name>_results.md;
+        /// - for standard output).
         #[arg(long)]
         notes: Option<PathBuf>,
         /// Skip the plots.
@@ -87,8 +89,24 @@ fn load(dir: &Path) -> Result<RunsTable, CliError> {
     RunsTable::load(&path).map_err(CliError::bad_input)
 }
 
+/// A user-named output (`--notes`, `--junit`) that cannot be written: a
+/// special file is bad input, a failed write a runtime error.
+pub fn target_error(e: TargetError) -> CliError {
+    match e {
+        TargetError::Special { .. } => CliError::bad_input(e),
+        TargetError::Io { .. } => CliError::runtime(e),
+    }
+}
+
+/// Refuse a `--notes` target that is a FIFO, device, directory or link,
+/// before any work (`-` is standard output).
+pub fn check_notes(notes: Option<&Path>) -> Result<(), CliError> {
+    notes.map_or(Ok(()), |n| Target::new(n).check().map_err(target_error))
+}
+
 /// The whole analysis of one results directory; returns the files written.
 pub fn analyze_results(opts: &AnalyzeResults) -> Result<Vec<PathBuf>, CliError> {
+    check_notes(opts.notes.as_deref())?;
     let runs = load(&opts.dir)?;
     let metrics = runs.metrics.clone();
     let summary = summarize(&runs, &metrics);
@@ -127,15 +145,11 @@ pub fn analyze_results(opts: &AnalyzeResults) -> Result<Vec<PathBuf>, CliError> 
     written.push(report_path);
     if let Some(notes) = &opts.notes {
         let text = notes_text(&input, &opts.dir, notes);
-        if let Some(parent) = notes.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))
-                .map_err(rt)?;
+        let target = Target::new(notes);
+        target.write(text.as_bytes()).map_err(target_error)?;
+        if !target.is_stdout() {
+            written.push(notes.clone());
         }
-        write_file(notes, text.as_bytes())
-            .with_context(|| format!("cannot write {}", notes.display()))
-            .map_err(rt)?;
-        written.push(notes.clone());
     }
     if !opts.quiet {
         for w in &written {

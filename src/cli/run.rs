@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::exit::CliError;
-use crate::output::atomic::AtomicFile;
+use crate::output::atomic::{self, AtomicFile};
 use crate::output::{console, csv, jsonl};
 use crate::scenario::{load_file, LoadOptions, Scenario, Semantics};
 use crate::sim;
@@ -86,6 +86,8 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
         }
     };
     scenario.simulation.seed = Some(seed);
+    // Before any file exists: a run that cannot fit is refused, not aborted.
+    crate::sim::footprint::check(&scenario).map_err(CliError::bad_input)?;
 
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create output directory '{}'", opts.out.display()))
@@ -96,6 +98,12 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
     let events_path = opts
         .out
         .join(format!("{}_events.jsonl", scenario.scenario_id));
+    // What a killed earlier run of this scenario left (its PID is gone).
+    for p in [&csv_path, &events_path] {
+        if let Some(name) = p.file_name().and_then(|n| n.to_str()) {
+            atomic::remove_stale_temporaries(&opts.out, name);
+        }
+    }
 
     let ids = sim::agent_ids(&scenario);
     let stdout = std::io::stdout();

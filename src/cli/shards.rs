@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 
 use super::exit::{self, CliError};
-use super::results::{analyze_results, AnalyzeResults};
+use super::results::{analyze_results, check_notes, AnalyzeResults};
 use crate::analysis::compare::BootstrapOptions;
 use crate::sweep::merge::{self, MergeError};
 use crate::sweep::status;
@@ -118,17 +118,20 @@ fn merge_cmd(
     quiet: bool,
     analysis: Option<AnalyzeResults>,
 ) -> Result<i32, CliError> {
+    check_notes(analysis.as_ref().and_then(|a| a.notes.as_deref()))?;
     if let Some(limit) = wait {
-        let deadline = Instant::now() + limit;
+        // A wait past what the clock can hold has no deadline.
+        let deadline = Instant::now().checked_add(limit);
         let mut told = false;
         loop {
             match merge::check_parts(dir) {
-                Err(MergeError::Incomplete(msg)) if Instant::now() < deadline => {
+                Err(MergeError::Incomplete(msg)) if deadline.is_none_or(|d| Instant::now() < d) => {
                     if !quiet && !told {
                         eprintln!("waiting for the shards: {msg}");
                         told = true;
                     }
-                    let left = deadline.saturating_duration_since(Instant::now());
+                    let left =
+                        deadline.map_or(POLL, |d| d.saturating_duration_since(Instant::now()));
                     std::thread::sleep(left.min(POLL));
                 }
                 Err(e) => return Err(merge_error(e)),
@@ -179,14 +182,18 @@ pub fn run_analysis_after_merge(analysis: &AnalyzeResults) -> Result<(), CliErro
 
 fn status_cmd(dir: &Path, runs: bool) -> Result<i32, CliError> {
     let s = status::status(dir).map_err(CliError::bad_input)?;
-    print!("{}", status::render(&s));
-    if runs {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        match status::render_runs(&s, &mut out).and_then(|()| std::io::Write::flush(&mut out)) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            r => r.map_err(CliError::runtime)?,
-        }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = std::io::Write::write_all(&mut out, status::render(&s).as_bytes())
+        .and_then(|()| match runs {
+            true => status::render_runs(&s, &mut out),
+            false => Ok(()),
+        })
+        .and_then(|()| std::io::Write::flush(&mut out));
+    match written {
+        // `swarm-sweep status DIR | head` is fine.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        r => r.map_err(CliError::runtime)?,
     }
     Ok(exit::SUCCESS)
 }

@@ -13,7 +13,8 @@ const AFTER_HELP: &str = "\
 Exit codes: 0 success (failed success criteria are reported, not an error),
 1 runtime error (an output could not be written), 2 bad input (invalid
 scenario, unreadable or malformed file to analyse, unknown metric, bad
-arguments).
+arguments, a size over its limit: see SWARM_MAX_* in docs/cli.md), 70 an
+internal error (a bug).
 
 Examples:
   swarm run scenarios/baseline.yaml
@@ -107,6 +108,9 @@ pub enum Command {
 
 /// Parse arguments, run, and return the process exit code.
 pub fn main() -> i32 {
+    if let Err(e) = crate::limits::init() {
+        return exit::report(&CliError::bad_input(anyhow::anyhow!(e)));
+    }
     let cli = Cli::parse();
     let result: Result<(), CliError> = match cli.command {
         Command::Run {

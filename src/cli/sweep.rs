@@ -9,8 +9,9 @@ use std::time::Instant;
 use clap::Parser;
 
 use super::exit::{self, CliError};
-use super::results::{analyze_results, AnalyzeResults};
+use super::results::{analyze_results, check_notes, AnalyzeResults};
 use crate::analysis::compare::BootstrapOptions;
+use crate::input;
 use crate::scenario::LoadOptions;
 use crate::sweep::interrupt;
 use crate::sweep::journal::JournalError;
@@ -42,6 +43,7 @@ Exit codes:
        was run or written
   3    the sweep completed but some runs failed (status = failed in runs.parquet)
   4    --fail-fast stopped the sweep at a failed run; no tables were written
+  70   internal error: a bug (please report it); outputs are never half-written
   130  interrupted (Ctrl-C, SIGTERM): finished runs are in the journal; rerun
        the same command to resume
 Unless --no-analyze, the analysis step (summary.parquet, comparisons.parquet,
@@ -57,8 +59,8 @@ code is 1.";
 pub struct Cli {
     /// The sweep spec (YAML); see docs/sweep.md.
     pub spec: PathBuf,
-    /// Worker threads [default: the number of CPUs].
-    #[arg(short, long, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Worker threads [default: the number of CPUs; at most SWARM_MAX_JOBS].
+    #[arg(short, long, value_parser = parse_jobs)]
     pub jobs: Option<u32>,
     /// Output directory [default: outputs.dir of the spec, else results/<name>].
     #[arg(short, long)]
@@ -103,16 +105,19 @@ pub struct Cli {
     #[arg(long, value_name = "N", requires = "shard_from_env",
           value_parser = clap::value_parser!(u32).range(1..))]
     pub shards: Option<u32>,
-    /// Start over: discard the output directory's journal (and this run's old
-    /// tables) instead of resuming — needed when the journal belongs to
-    /// another sweep (a changed spec or base scenario).
+    /// Start over: delete the sweep files in the output directory (journals,
+    /// tables, part files, summary, comparisons, report, plots, per-run
+    /// files; with --shard only this shard's) instead of resuming — needed
+    /// when they belong to another sweep (a changed spec or base scenario).
+    /// Files it does not own are left alone.
     #[arg(long)]
     pub force_new: bool,
     /// Do not run the analysis step (summary.parquet, comparisons.parquet,
     /// report.md, plots/) after the sweep; `swarm-sweep analyze DIR` runs it later.
     #[arg(long)]
     pub no_analyze: bool,
-    /// Also write the analysis report here (see `swarm-sweep analyze --help`).
+    /// Also write the analysis report here (- for standard output; see
+    /// `swarm-sweep analyze --help`).
     #[arg(long, conflicts_with = "no_analyze")]
     pub notes: Option<PathBuf>,
     /// Run even if a base scenario sets keys the reference reads but this
@@ -127,6 +132,19 @@ pub struct Cli {
     /// worker seeded before (for timing; results are the same either way).
     #[arg(long)]
     pub no_seed_cache: bool,
+}
+
+/// `--jobs N`: at least 1, at most SWARM_MAX_JOBS (spawning 100000 threads
+/// takes longer than most sweeps).
+pub fn parse_jobs(s: &str) -> Result<u32, String> {
+    let n: u32 = s
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of threads"))?;
+    if n == 0 {
+        return Err("at least 1 thread".into());
+    }
+    crate::limits::check("--jobs", u64::from(n), "SWARM_MAX_JOBS").map_err(|e| e.to_string())?;
+    Ok(n)
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -155,6 +173,24 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
             return exit::BAD_INPUT;
         }
     };
+    if let Err(e) = check_notes(cli.notes.as_deref()) {
+        return exit::report(&e);
+    }
+    if let Some((s, source)) = &shard {
+        if s.n > plan.n_runs() {
+            eprintln!(
+                "Error: shard {s} (from {source}): the sweep has {} runs, so {} shards would \
+                 leave some with nothing to run; use at most {} shards",
+                plan.n_runs(),
+                s.n,
+                plan.n_runs()
+            );
+            return exit::BAD_INPUT;
+        }
+    }
+    if let Some(msg) = too_large(&plan) {
+        eprintln!("warning: {msg}");
+    }
     match sweep(cli, &plan, shard, sim) {
         Ok(code) => code,
         Err(e) => exit::report(&e),
@@ -166,7 +202,7 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
 /// this engine does not model (refused otherwise).
 pub fn load_plan(path: &Path, allow_unmodelled: bool) -> Result<SweepPlan, String> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let text = input::read_text(path, "the sweep spec", "SWARM_MAX_SPEC_BYTES")
         .map_err(|e| format!("cannot read sweep spec {origin}: {e}"))?;
     let spec = spec::parse(&text, &origin).map_err(|e| e.to_string())?;
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -175,6 +211,24 @@ pub fn load_plan(path: &Path, allow_unmodelled: bool) -> Result<SweepPlan, Strin
         allow_unmodelled,
     };
     plan::resolve(spec, dir, load).map_err(|e| e.to_string())
+}
+
+/// Configurations whose runs are over SWARM_MAX_RUN_MEMORY: they will be
+/// recorded as failed (the sweep goes on), said once up front.
+fn too_large(plan: &SweepPlan) -> Option<String> {
+    use crate::sim::footprint;
+    let limit = crate::limits::current().max_run_memory;
+    let mut big = plan
+        .configs
+        .iter()
+        .filter(|c| footprint::estimate(&c.scenario) > limit);
+    let first = footprint::check(&big.next()?.scenario).err()?;
+    Some(format!(
+        "{} of {} configurations are too large to run; their runs will be recorded as \
+         failed: {first}",
+        1 + big.count(),
+        plan.configs.len()
+    ))
 }
 
 /// The shard to run, and where it came from.
@@ -209,7 +263,8 @@ fn sweep(
     let assigned = session::assigned_runs(plan, shard.as_ref().map(|(s, _)| s));
     if !cli.quiet {
         let (r, e, c) = summary::estimate_bytes(plan, &files);
-        let share = |b: u64| b * assigned.len() as u64 / plan.n_runs().max(1) as u64;
+        let share =
+            |b: u64| (u128::from(b) * assigned.len() as u128 / plan.n_runs().max(1) as u128) as u64;
         let (r, e, c) = (share(r), share(e), share(c));
         eprintln!("{}", summary::header(plan));
         if let Some((s, source)) = &shard {
@@ -222,7 +277,7 @@ fn sweep(
         eprintln!(
             "outputs: {}/ ≈ {} (runs {}, epochs {}, per-run files {})",
             out_dir.display(),
-            summary::human_bytes(r + e + c),
+            summary::human_bytes(r.saturating_add(e).saturating_add(c)),
             summary::human_bytes(r),
             summary::human_bytes(e),
             summary::human_bytes(c)
@@ -256,7 +311,10 @@ fn sweep(
         force_new: cli.force_new,
     };
     let prepared = session::prepare(plan, &opts).map_err(|e| match e {
-        JournalError::Mismatch { .. } => CliError::bad_input(e),
+        JournalError::Mismatch { .. }
+        | JournalError::Foreign { .. }
+        | JournalError::Damaged { .. }
+        | JournalError::Folder(_) => CliError::bad_input(e),
         JournalError::Locked { .. } => CliError::runtime(e),
         JournalError::Io(e) => CliError::runtime(e),
     })?;

@@ -5,6 +5,7 @@ pub mod numpy;
 mod soft;
 
 pub use soft::{
-    CollusionFigures, EpochMetrics, Finalized, MetricValue, PySum, SecurityFigures,
-    SoftAccumulator, SoftMetrics, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
+    CollusionFigures, ContractFigures, EpochMetrics, Finalized, MetricValue, PySum,
+    SecurityFigures, SoftAccumulator, SoftMetrics, COLLUSION_COLUMNS, EPOCH_COLUMNS,
+    SECURITY_COLUMNS,
 };

@@ -1,6 +1,9 @@
 //! Atomic file output: write under a temporary name in the target directory,
 //! then rename, so a crash or an error never leaves a truncated file under a
-//! final name.
+//! final name. The rename replaces whatever has the final name, so only an
+//! absent name or a regular file is replaced: a symbolic link, FIFO or
+//! device is refused (never turned into a regular file). Temporaries a
+//! killed process left (`.NAME.tmp-PID`, the PID dead) are removed.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
@@ -22,12 +25,21 @@ impl AtomicFile {
         let name = dest.file_name().ok_or_else(|| {
             io::Error::new(io::ErrorKind::InvalidInput, "output path has no file name")
         })?;
+        if let Some(what) = existing_kind(dest)? {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "{} is {what}, not a regular file; it is not replaced",
+                    dest.display()
+                ),
+            ));
+        }
         let tmp = dir.join(format!(
             ".{}.tmp-{}",
             name.to_string_lossy(),
             std::process::id()
         ));
-        let file = File::create(&tmp)?;
+        let file = create_new(&tmp)?;
         Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
@@ -87,6 +99,77 @@ impl Drop for AtomicFile {
     }
 }
 
+/// A new file at `path`, never through a symbolic link or into an existing
+/// file: one left there (by this PID in an earlier life, or planted) is
+/// removed first.
+fn create_new(path: &Path) -> io::Result<File> {
+    let open = || File::options().write(true).create_new(true).open(path);
+    match open() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            open()
+        }
+        r => r,
+    }
+}
+
+/// What is at `path` when it exists and is not a regular file ("a symbolic
+/// link", "a FIFO", ...); `None` when it is absent or a regular file. Links
+/// are not followed.
+pub fn existing_kind(path: &Path) -> io::Result<Option<&'static str>> {
+    use std::os::unix::fs::FileTypeExt;
+    let t = match fs::symlink_metadata(path) {
+        Ok(m) => m.file_type(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(if t.is_file() {
+        None
+    } else if t.is_symlink() {
+        Some("a symbolic link")
+    } else if t.is_dir() {
+        Some("a directory")
+    } else if t.is_fifo() {
+        Some("a FIFO")
+    } else if t.is_char_device() || t.is_block_device() {
+        Some("a device")
+    } else {
+        Some("a special file")
+    })
+}
+
+/// Remove the temporaries of `name` in `dir` (`.NAME.tmp-PID`) whose
+/// process is gone: what a killed writer left. A live process's are kept.
+pub fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Whether a process `pid` exists (signal 0 probes without sending).
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill with signal 0 only checks the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
 /// Write `bytes` to `dest` atomically.
 pub fn write_file(dest: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = AtomicFile::create(dest)?;
@@ -110,5 +193,40 @@ mod tests {
         write_file(&dest, b"done").unwrap();
         assert_eq!(fs::read(&dest).unwrap(), b"done");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn links_are_never_replaced_nor_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target");
+        fs::write(&target, b"keep").unwrap();
+        let link = dir.path().join("x.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(write_file(&link, b"new").is_err());
+        assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+        // A planted temporary link is removed, not followed.
+        let dest = dir.path().join("y.csv");
+        let tmp = dir
+            .path()
+            .join(format!(".y.csv.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&target, &tmp).unwrap();
+        write_file(&dest, b"y").unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"keep");
+        assert_eq!(fs::read(&dest).unwrap(), b"y");
+    }
+
+    #[test]
+    fn stale_temporaries_of_dead_processes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let dead = dir.path().join(".m.csv.tmp-4194305"); // above pid_max
+        let alive = dir
+            .path()
+            .join(format!(".m.csv.tmp-{}", std::process::id()));
+        let other = dir.path().join(".n.csv.tmp-4194305");
+        for f in [&dead, &alive, &other] {
+            fs::write(f, b"x").unwrap();
+        }
+        remove_stale_temporaries(dir.path(), "m.csv");
+        assert!(!dead.exists() && alive.exists() && other.exists());
     }
 }

@@ -8,3 +8,4 @@ pub mod csv;
 pub mod format;
 pub mod jsonl;
 pub mod parquet;
+pub mod target;

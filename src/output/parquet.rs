@@ -16,6 +16,13 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
 use super::atomic::AtomicFile;
 
+/// Metadata kept in the Parquet key-value list only, not again on the
+/// embedded Arrow schema: the spec's text can be megabytes, and the footer
+/// would hold it twice (once base64-encoded). pyarrow reads it with
+/// `pq.read_metadata(path).metadata`; polars, duckdb and parquet-rs see
+/// every key in the one list.
+pub const KEY_VALUE_ONLY: &[&str] = &["swarm_sweep.spec_yaml"];
+
 /// A Parquet file being written; it appears under its name on `finish`.
 pub struct ParquetFile {
     writer: ArrowWriter<AtomicFile>,
@@ -32,12 +39,12 @@ impl ParquetFile {
         // The metadata goes in the Parquet key-value list (polars, duckdb,
         // parquet-rs read it there) and on the embedded Arrow schema, which
         // is where pyarrow looks (`pq.read_schema(path).metadata`).
-        let schema = Arc::new(
-            schema
-                .as_ref()
-                .clone()
-                .with_metadata(metadata.iter().cloned().collect::<BTreeMap<_, _>>()),
-        );
+        let on_schema: BTreeMap<String, String> = metadata
+            .iter()
+            .filter(|(k, _)| !KEY_VALUE_ONLY.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        let schema = Arc::new(schema.as_ref().clone().with_metadata(on_schema));
         let kv = metadata
             .into_iter()
             .map(|(k, v)| KeyValue::new(k, v))
@@ -71,9 +78,14 @@ impl ParquetFile {
 
     /// Close the file and move it into place.
     pub fn finish(self) -> Result<()> {
-        let file = self.writer.into_inner().context("closing Parquet file")?;
-        file.commit_durable()
-            .context("moving Parquet file into place")?;
-        Ok(())
+        self.close()?
+            .commit_durable()
+            .context("moving Parquet file into place")
+    }
+
+    /// Close the file, still under its temporary name: the caller commits
+    /// it (several files that appear together, or none).
+    pub fn close(self) -> Result<AtomicFile> {
+        self.writer.into_inner().context("closing Parquet file")
     }
 }

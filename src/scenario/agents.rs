@@ -1,6 +1,7 @@
 //! The `agents:` list: one [`AgentSpec`] per entry with the per-type config
 //! defaults filled in (governance-metrics-io.md §3.2, simulation-model.md §1.2
-//! and §7). Only the four core types are supported.
+//! and §7). The types this engine models are listed in
+//! `sim/agents/registry.rs`.
 
 use super::coerce::{coerce, coerce_checked, did_you_mean, nearest, Ty, COUNT};
 use super::load::Report;
@@ -207,7 +208,7 @@ mod tests {
         let m = unsupported_type("honset");
         assert!(m.starts_with("agent type 'honset' is not supported by this engine (supported: honest, opportunistic, deceptive, adversarial"));
         assert!(m.ends_with("did you mean 'honest'?"), "{m}");
-        assert!(unsupported_type("adaptive_adversary").contains("the reference has it"));
+        assert!(unsupported_type("spam_bot").contains("the reference has it"));
         assert!(unsupported_type("spam_bott").contains("nearest reference type is 'spam_bot'"));
     }
 

@@ -3,18 +3,18 @@
 //! become warnings (errors with `strict`). Implements governance-metrics-io.md
 //! §3 with the error outcomes of §3.9, reported instead of crashing.
 
-use std::io::ErrorKind;
 use std::path::Path;
 
 use super::coerce::{coerce, did_you_mean, Ty};
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
-use super::{agents, dynamic_toxicity, scholar, sections};
+use super::{agents, dynamic_toxicity, markets, perturbations, scholar, sections};
 use super::{
     GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits, Scenario, Semantics,
     SimulationConfig,
 };
+use crate::input::{self, InputError};
 
 /// Options for loading a scenario file.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,20 +59,12 @@ pub fn load_file(path: &Path, opts: LoadOptions) -> Result<Loaded, ScenarioError
             message: format!("{origin}: {what}"),
         })
     };
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == ErrorKind::NotFound => return fail("scenario file not found".into()),
-        Err(e) => return fail(format!("cannot read scenario file: {e}")),
-    };
-    if meta.is_dir() {
-        return fail("is a directory, not a scenario file".into());
-    }
-    if !meta.is_file() {
-        return fail("is not a regular file".into());
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match input::read_bounded(path, "the scenario file", "SWARM_MAX_SPEC_BYTES") {
         Ok(bytes) => bytes,
-        Err(e) => return fail(format!("cannot read scenario file: {e}")),
+        Err(InputError::NotFound) => return fail("scenario file not found".into()),
+        Err(InputError::IsDirectory) => return fail("is a directory, not a scenario file".into()),
+        Err(e @ (InputError::NotRegular | InputError::TooLarge(_))) => return fail(e.to_string()),
+        Err(InputError::Io(e)) => return fail(format!("cannot read scenario file: {e}")),
     };
     match String::from_utf8(bytes) {
         Ok(text) => load_str(&text, &origin, opts),
@@ -158,7 +150,13 @@ impl Report {
             "read by the reference but not modelled here: {}",
             what.as_ref()
         );
-        let text = self.format(line, path, &message);
+        self.refuse(line, path, message);
+    }
+
+    /// The fidelity guard, for a reason other than an unmodelled key
+    /// (`message` says it in full).
+    pub fn refuse(&mut self, line: usize, path: &str, message: impl AsRef<str>) {
+        let text = self.format(line, path, message.as_ref());
         self.unmodelled.push((line, path.to_string(), text));
     }
 
@@ -224,6 +222,9 @@ fn default_scenario() -> Scenario {
         rate_limits: RateLimits::default(),
         network: None,
         dynamic_toxicity: None,
+        marketplace: None,
+        contracts: None,
+        perturbations: None,
         scholar: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
@@ -252,7 +253,12 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
     for e in entries {
         let key = e.key.as_str();
         match key {
-            "scenario_id" => text_field(e, report, &mut s.scenario_id),
+            "scenario_id" => {
+                text_field(e, report, &mut s.scenario_id);
+                if let Err(why) = check_scenario_id(&s.scenario_id) {
+                    report.error(e.value.line, "scenario_id", why);
+                }
+            }
             "description" => text_field(e, report, &mut s.description),
             "motif" => text_field(e, report, &mut s.motif),
             "agents" => {}
@@ -287,6 +293,8 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                     s.network = sections::network(m, report);
                 }
             }
+            "marketplace" => s.marketplace = markets::marketplace(e, report),
+            "contracts" => s.contracts = markets::contracts(e, report),
             "success_criteria" => {
                 if let Some(m) = section(e, report, true) {
                     s.success_criteria = sections::success_criteria(m, report);
@@ -302,6 +310,7 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                 s.scholar = scholar::read(e, report);
                 scholar_line = Some(e.key_line);
             }
+            "perturbations" => {}
             "semantics" => {
                 if let Some(m) = section(e, report, true) {
                     sections::semantics(m, &mut s.semantics, report);
@@ -317,6 +326,14 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
             }
             _ => report.warn(e.key_line, key, misplaced_or_unknown(key)),
         }
+    }
+    // Read last: its guard needs the agents and the network.
+    if let Some(e) = entries.iter().find(|e| e.key == "perturbations") {
+        let ctx = perturbations::Context {
+            agents: &s.agents,
+            has_network: s.network.is_some(),
+        };
+        s.perturbations = perturbations::read(e, &ctx, report);
     }
     if let Some(line) = scholar_line {
         scholar::check_combination(&s, line, report);
@@ -363,6 +380,31 @@ fn text_field(e: &Entry, report: &mut Report, target: &mut String) {
         Ok(_) => {}
         Err(m) => report.error(e.value.line, &e.key, m),
     }
+}
+
+/// `swarm run` names its output files after the scenario_id
+/// (`<out>/<scenario_id>_metrics.csv`), and the sweep uses it as a column
+/// value: one safe path component, so no id writes outside `--out`.
+pub fn check_scenario_id(id: &str) -> Result<(), String> {
+    const MAX_LEN: usize = 200;
+    let usable = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
+    if id.is_empty() {
+        return Err("must not be empty".to_string());
+    }
+    if id.len() > MAX_LEN {
+        return Err(format!(
+            "is {} characters long; at most {MAX_LEN} (it names output files)",
+            id.len()
+        ));
+    }
+    if id.starts_with('.') || !id.chars().all(usable) {
+        return Err(format!(
+            "'{}' cannot name output files: use letters, digits, '_', '-' and '.' \
+             (not first), one path component",
+            id.escape_debug()
+        ));
+    }
+    Ok(())
 }
 
 fn misplaced_or_unknown(key: &str) -> String {

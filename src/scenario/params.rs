@@ -1,8 +1,10 @@
 //! Dotted-path parameters for sweeps: `governance.*`, `payoff.*`,
 //! `simulation.*`, `rate_limits.*`, `agents.<type>.count`,
-//! `agents.<type>.config.<key>`, `dynamic_toxicity.<mode>.<key>` (for
-//! the modes the scenario enables) and `scholar.<key>` (with a scholar
-//! section). Paths resolve through the loader's schema
+//! `agents.<type>.config.<key>`, `dynamic_toxicity.<mode>.<key>` (for the
+//! modes the scenario enables), and, for a scenario that has them,
+//! `marketplace.*`, `contracts.{truthful_auction,fair_division,market}.*`
+//! and `scholar.*`.
+//! Paths resolve through the loader's schema
 //! tables, so a swept value passes the same type and range checks, with the
 //! same messages, as the same value written in a scenario file.
 
@@ -97,6 +99,10 @@ enum Target {
     Payoff(&'static Field<super::PayoffConfig>),
     Simulation(&'static Field<super::SimulationConfig>),
     RateLimits(&'static Field<super::RateLimits>),
+    Marketplace(&'static Field<super::MarketplaceConfig>),
+    TruthfulAuction(&'static Field<super::TruthfulAuctionConfig>),
+    FairDivision(&'static Field<super::FairDivisionConfig>),
+    ContractMarket(&'static Field<super::ContractMarketConfig>),
     AgentCount(AgentKind),
     AgentConfig(AgentKind, &'static str, Ty, Rule),
     ProxyDrift(&'static Field<drift::Config>),
@@ -112,6 +118,10 @@ impl Target {
             Target::Payoff(f) => (f.ty, f.rule),
             Target::Simulation(f) => (f.ty, f.rule),
             Target::RateLimits(f) => (f.ty, f.rule),
+            Target::Marketplace(f) => (f.ty, f.rule),
+            Target::TruthfulAuction(f) => (f.ty, f.rule),
+            Target::FairDivision(f) => (f.ty, f.rule),
+            Target::ContractMarket(f) => (f.ty, f.rule),
             Target::AgentCount(_) => (Ty::Int, COUNT),
             Target::AgentConfig(_, _, ty, rule) => (*ty, *rule),
             Target::ProxyDrift(f) => (f.ty, f.rule),
@@ -146,6 +156,26 @@ pub fn set_param(
         Target::Payoff(f) => set_field(f, &mut scenario.payoff, &value),
         Target::Simulation(f) => set_field(f, &mut scenario.simulation, &value),
         Target::RateLimits(f) => set_field(f, &mut scenario.rate_limits, &value),
+        Target::Marketplace(f) => {
+            if let Some(m) = scenario.marketplace.as_mut() {
+                set_field(f, m, &value);
+            }
+        }
+        Target::TruthfulAuction(f) => {
+            if let Some(c) = scenario.contracts.as_mut() {
+                set_field(f, &mut c.truthful_auction, &value);
+            }
+        }
+        Target::FairDivision(f) => {
+            if let Some(c) = scenario.contracts.as_mut() {
+                set_field(f, &mut c.fair_division, &value);
+            }
+        }
+        Target::ContractMarket(f) => {
+            if let Some(c) = scenario.contracts.as_mut() {
+                set_field(f, &mut c.market, &value);
+            }
+        }
         Target::AgentCount(kind) => {
             if let Some(spec) = scenario.agents.iter_mut().find(|s| s.kind == kind) {
                 spec.count = value.int_into();
@@ -204,6 +234,10 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
         Target::Payoff(f) => get_field(f, &scenario.payoff),
         Target::Simulation(f) => get_field(f, &scenario.simulation),
         Target::RateLimits(f) => get_field(f, &scenario.rate_limits),
+        Target::Marketplace(f) => get_field(f, scenario.marketplace.as_ref()?),
+        Target::TruthfulAuction(f) => get_field(f, &scenario.contracts.as_ref()?.truthful_auction),
+        Target::FairDivision(f) => get_field(f, &scenario.contracts.as_ref()?.fair_division),
+        Target::ContractMarket(f) => get_field(f, &scenario.contracts.as_ref()?.market),
         Target::AgentCount(kind) => {
             let spec = scenario.agents.iter().find(|s| s.kind == kind)?;
             Some(ParamValue::Int(i64::from(spec.count)))
@@ -234,7 +268,7 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
 /// Every path a sweep may set on this scenario, in a stable order.
 pub fn param_paths(scenario: &Scenario) -> Vec<String> {
     fn modelled<T>(out: &mut Vec<String>, section: &str, table: &'static [Field<T>]) {
-        let keys = table.iter().filter(|f| f.is_modelled()).map(|f| f.key);
+        let keys = table.iter().filter(|f| f.is_sweepable()).map(|f| f.key);
         out.extend(keys.map(|k| format!("{section}.{k}")));
     }
     let mut out = Vec::new();
@@ -242,6 +276,18 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
     modelled(&mut out, "payoff", schema::PAYOFF);
     modelled(&mut out, "simulation", schema::SIMULATION);
     modelled(&mut out, "rate_limits", schema::RATE_LIMITS);
+    if scenario.marketplace.is_some() {
+        modelled(&mut out, "marketplace", schema::MARKETPLACE);
+    }
+    if scenario.contracts.is_some() {
+        modelled(
+            &mut out,
+            "contracts.truthful_auction",
+            schema::TRUTHFUL_AUCTION,
+        );
+        modelled(&mut out, "contracts.fair_division", schema::FAIR_DIVISION);
+        modelled(&mut out, "contracts.market", schema::CONTRACT_MARKET);
+    }
     for &kind in AgentKind::ALL {
         if scenario.agents.iter().any(|s| s.kind == kind) {
             out.push(format!("agents.{kind}.count"));
@@ -278,6 +324,24 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
         "payoff" => table_param(schema::PAYOFF, key).map(Target::Payoff),
         "simulation" => table_param(schema::SIMULATION, key).map(Target::Simulation),
         "rate_limits" => table_param(schema::RATE_LIMITS, key).map(Target::RateLimits),
+        "marketplace" => {
+            let found = table_param(schema::MARKETPLACE, key).map(Target::Marketplace);
+            present(found, scenario.marketplace.is_some(), "marketplace")
+        }
+        "contracts" => {
+            let (sub, key) = key.split_once('.').unwrap_or((key, ""));
+            let found = match sub {
+                "truthful_auction" => {
+                    table_param(schema::TRUTHFUL_AUCTION, key).map(Target::TruthfulAuction)
+                }
+                "fair_division" => {
+                    table_param(schema::FAIR_DIVISION, key).map(Target::FairDivision)
+                }
+                "market" => table_param(schema::CONTRACT_MARKET, key).map(Target::ContractMarket),
+                _ => Err(None),
+            };
+            present(found, scenario.contracts.is_some(), "contract market")
+        }
         "agents" => resolve_agent(scenario, key),
         "dynamic_toxicity" => resolve_dynamic_toxicity(scenario, key),
         scholar::SECTION if scenario.scholar.is_none() => Err(Some(
@@ -300,6 +364,20 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
     })
 }
 
+/// A market setting resolves only when the scenario builds that market.
+fn present(
+    found: Result<Target, Option<String>>,
+    built: bool,
+    what: &str,
+) -> Result<Target, Option<String>> {
+    match found {
+        Ok(_) if !built => Err(Some(format!(
+            "the scenario has no {what} (its section is absent or switched off)"
+        ))),
+        other => other,
+    }
+}
+
 /// A settable row of `table`. `Err(None)` means "no such key"; `Err(Some)`
 /// says why a known key cannot be set.
 fn table_param<T>(
@@ -309,6 +387,7 @@ fn table_param<T>(
     let f = schema::find(table, key).ok_or(None)?;
     match f.role {
         Role::Modelled { .. } => Ok(f),
+        Role::ModelledList { .. } => Err(Some("a list-valued key; it cannot be swept".into())),
         Role::Dropped(why) => Err(Some(format!("{why}; it cannot be swept"))),
         Role::Read { .. } => Err(Some(
             "read by the reference but not modelled by this engine; it cannot be swept".into(),
@@ -450,6 +529,55 @@ mod tests {
     }
 
     #[test]
+    fn market_settings_are_sweepable_when_the_scenario_has_the_market() {
+        let mut s = scenario();
+        let e = error(
+            &mut s,
+            "marketplace.min_bounty_amount",
+            ParamValue::Float(2.0),
+        );
+        assert!(e.contains("the scenario has no marketplace"), "{e}");
+        let text = "agents:\n  - type: honest\nmarketplace:\n  min_bounty_amount: 1.0\ncontracts:\n  market: {}\n";
+        let mut s = load_str(text, "t.yaml", LoadOptions::default())
+            .unwrap()
+            .scenario;
+        let paths = param_paths(&s);
+        assert!(paths.contains(&"marketplace.min_bounty_amount".to_string()));
+        assert!(paths.contains(&"contracts.fair_division.entry_fee".to_string()));
+        set_param(
+            &mut s,
+            "marketplace.min_bounty_amount",
+            &ParamValue::Float(2.5),
+        )
+        .unwrap();
+        assert_eq!(s.marketplace.as_ref().unwrap().min_bounty_amount, 2.5);
+        set_param(
+            &mut s,
+            "contracts.market.belief_update_rate",
+            &ParamValue::Float(0.7),
+        )
+        .unwrap();
+        assert_eq!(
+            get_param(&s, "contracts.market.belief_update_rate"),
+            Some(ParamValue::Float(0.7))
+        );
+        let e = error(
+            &mut s,
+            "contracts.fair_division.redistribution_rate",
+            ParamValue::Float(2.0),
+        );
+        assert!(e.contains("must be in [0, 1]"), "{e}");
+        assert_eq!(
+            kind_of(&s, "governance.sybil_max_cluster_size"),
+            ParamKind::Int
+        );
+    }
+
+    fn kind_of(s: &Scenario, path: &str) -> ParamKind {
+        param_kind(s, path).unwrap()
+    }
+
+    #[test]
     fn unknown_paths_suggest_the_nearest() {
         let s = scenario();
         let err = |p| param_kind(&s, p).unwrap_err().message;
@@ -463,7 +591,15 @@ mod tests {
         );
         assert_eq!(err("nonsense"), "nonsense: unknown parameter");
         assert!(err("simulation.seed").contains("not a sweep parameter"));
-        assert!(err("governance.sybil_detection_enabled").contains("not modelled by this engine"));
+        assert!(
+            err("governance.incoherence_breaker_enabled").contains("not modelled by this engine")
+        );
+        assert!(err("marketplace.min_bounty_amount").contains("the scenario has no marketplace"));
+        assert!(err("governance.rbac_high_stakes_actions").contains("list-valued"));
+        assert_eq!(
+            param_kind(&s, "governance.rbac_violation_penalty").unwrap(),
+            ParamKind::Float
+        );
         assert!(
             err("governance.moderator_enabled").contains("dropped by the reference's YAML loader")
         );
@@ -630,8 +766,9 @@ mod tests {
     fn every_listed_path_reads_and_accepts_its_own_value() {
         let mut s = scenario();
         let paths = param_paths(&s);
-        // governance, payoff, simulation, rate limits, two counts, honest and deceptive configs
-        assert_eq!(paths.len(), 40 + 7 + 6 + 6 + 2 + 5 + 4);
+        // governance (40 core, 6 Sybil, 5 RBAC, 9 resample), payoff,
+        // simulation, rate limits, two counts, honest and deceptive configs
+        assert_eq!(paths.len(), 40 + 6 + 5 + 9 + 7 + 6 + 6 + 2 + 5 + 4);
         for path in paths {
             let value = get_param(&s, &path).unwrap_or_else(|| panic!("{path}"));
             assert_eq!(param_kind(&s, &path).unwrap(), value.kind(), "{path}");

@@ -3,9 +3,13 @@
 //! (governance-metrics-io.md §1.2, §3; simulation-model.md §7). The loader and
 //! the sweep parameters both validate through these tables.
 
-use super::coerce::{at_least, Rule, Ty, POSITIVE_COUNT, UNIT};
+use super::coerce::{at_least, str_list, Rule, Ty, POSITIVE_COUNT, UNIT};
 use super::params::ParamValue;
-use super::{GovernanceConfig, PayoffConfig, RateLimits, ScheduleMode, SimulationConfig};
+use super::yaml::Node;
+use super::{
+    ContractMarketConfig, FairDivisionConfig, GovernanceConfig, MarketplaceConfig, PayoffConfig,
+    RateLimits, ScheduleMode, SimulationConfig, TruthfulAuctionConfig,
+};
 
 /// One key of a section whose values land in a struct `T`.
 pub struct Field<T: 'static> {
@@ -15,6 +19,8 @@ pub struct Field<T: 'static> {
     pub role: Role<T>,
 }
 
+// The schema module is crate-private; `Node` only looks more private.
+#[allow(private_interfaces)]
 pub enum Role<T: 'static> {
     /// Read by the reference and modelled here.
     Modelled {
@@ -22,6 +28,9 @@ pub enum Role<T: 'static> {
         /// Stores a value that already passed `ty` and `rule`.
         set: fn(&mut T, &ParamValue),
     },
+    /// Read by the reference and modelled here, list- or map-valued: stored
+    /// from a YAML value that already passed `ty` (not a sweep parameter).
+    ModelledList { store: fn(&mut T, &Node) },
     /// Read and validated by the reference, but not modelled here. `lever`
     /// describes the lever this flag switches on, if it is such a flag.
     Read { lever: Option<Lever> },
@@ -56,6 +65,11 @@ pub enum LeverEffect {
 
 impl<T> Field<T> {
     pub fn is_modelled(&self) -> bool {
+        matches!(self.role, Role::Modelled { .. } | Role::ModelledList { .. })
+    }
+
+    /// A modelled scalar: a sweep parameter (and a parameter shock target).
+    pub fn is_sweepable(&self) -> bool {
         matches!(self.role, Role::Modelled { .. })
     }
 }
@@ -88,6 +102,30 @@ macro_rules! modelled {
             role: $crate::scenario::schema::Role::Modelled {
                 get: |c| $crate::scenario::params::ParamValue::Float(c.$name),
                 set: |c, v| c.$name = v.to_f64(),
+            },
+        }
+    };
+    ($name:ident, Number, $rule:expr) => {
+        $crate::scenario::schema::Field {
+            key: stringify!($name),
+            ty: $crate::scenario::coerce::Ty::Number,
+            rule: $rule,
+            role: $crate::scenario::schema::Role::Modelled {
+                get: |c| $crate::scenario::params::ParamValue::Float(c.$name),
+                set: |c, v| c.$name = v.to_f64(),
+            },
+        }
+    };
+    ($name:ident, Integer, $rule:expr) => {
+        $crate::scenario::schema::Field {
+            key: stringify!($name),
+            ty: $crate::scenario::coerce::Ty::Integer,
+            rule: $rule,
+            role: $crate::scenario::schema::Role::Modelled {
+                get: |c| {
+                    $crate::scenario::params::ParamValue::Int(::std::primitive::i64::from(c.$name))
+                },
+                set: |c, v| c.$name = v.int_into(),
             },
         }
     };
@@ -160,7 +198,8 @@ const MEMORY_ONLY: &str =
     "it acts only on the memory-tier handler's own actions, which agent types this engine models never take";
 
 /// The 165 `GovernanceConfig` fields in reference order: rows 1–40 are the
-/// core levers this engine models.
+/// core levers this engine models, rows 61–66 the Sybil detection lever;
+/// the RBAC and `resample_*` rows are modelled too.
 pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     modelled!(transaction_tax_rate, Float, UNIT),
     modelled!(transaction_tax_split, Float, UNIT),
@@ -254,18 +293,12 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(adaptive_controller_require_human_review),
     dropped!(adaptive_controller_max_degradation_tolerance),
     dropped!(adaptive_controller_max_active_proposals),
-    lever!(
-        sybil_detection_enabled,
-        "sybil detection",
-        LeverEffect::Always(
-            "clusters agents by interaction-pattern similarity each epoch, penalises members' reputation and resources and blocks large clusters from acting"
-        )
-    ),
-    read!(sybil_similarity_threshold, Float, UNIT),
-    read!(sybil_penalty_multiplier, Float, Rule::NonNegative),
-    read!(sybil_realtime_penalty, Bool, Rule::Any),
-    read!(sybil_realtime_rate, Float, Rule::NonNegative),
-    read!(sybil_max_cluster_size, Int, at_least(1)),
+    modelled!(sybil_detection_enabled, Bool),
+    modelled!(sybil_similarity_threshold, Float, UNIT),
+    modelled!(sybil_penalty_multiplier, Float, Rule::NonNegative),
+    modelled!(sybil_realtime_penalty, Bool),
+    modelled!(sybil_realtime_rate, Float, Rule::NonNegative),
+    modelled!(sybil_max_cluster_size, Int, at_least(1)),
     dropped!(transparency_enabled),
     dropped!(transparency_bonus_rate),
     dropped!(transparency_threshold_p),
@@ -384,28 +417,31 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(loop_detector_replan_threshold),
     dropped!(loop_detector_freeze_threshold),
     dropped!(loop_detector_freeze_duration),
-    lever!(
-        rbac_enabled,
-        "RBAC",
-        LeverEffect::When {
-            what: "no agent has a role, so every finalized interaction is a permission violation: a cost and a reputation penalty",
-            settings: &[
-                ("rbac_violation_penalty", 0.5),
-                ("rbac_violation_reputation_penalty", -0.2),
-            ],
-            active: |v| v.iter().any(|&x| x != 0.0),
-        }
-    ),
-    read!(rbac_violation_penalty, Float, Rule::NonNegative),
-    read!(rbac_violation_reputation_penalty, Float, Rule::Any),
-    read!(rbac_high_stakes_actions, StrList, Rule::Any),
-    read!(rbac_security_clearance_required, Int, at_least(0)),
-    read!(
+    modelled!(rbac_enabled, Bool),
+    modelled!(rbac_violation_penalty, Float, Rule::NonNegative),
+    modelled!(rbac_violation_reputation_penalty, Float, Rule::Any),
+    Field {
+        key: "rbac_high_stakes_actions",
+        ty: Ty::StrList,
+        rule: Rule::Any,
+        role: Role::ModelledList {
+            store: |c, node| c.rbac_high_stakes_actions = str_list(node).unwrap_or_default(),
+        },
+    },
+    modelled!(rbac_security_clearance_required, Int, at_least(0)),
+    modelled!(
         rbac_high_stakes_penalty_multiplier,
         Float,
         Rule::NonNegative
     ),
-    read!(rbac_role_action_map, StrListMap, Rule::Any),
+    Field {
+        key: "rbac_role_action_map",
+        ty: Ty::StrListMap,
+        rule: Rule::Any,
+        // Copied by the lever at construction and consulted only for
+        // agents with a role, which no agent ever has: validated, inert.
+        role: Role::ModelledList { store: |_, _| {} },
+    },
     dropped!(attestation_heartbeat_enabled),
     dropped!(attestation_heartbeat_interval),
     dropped!(attestation_heartbeat_reputation_penalty),
@@ -427,21 +463,15 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(diversity_entropy_penalty_rate),
     dropped!(diversity_audit_cost),
     dropped!(diversity_correlation_window),
-    lever!(
-        resample_enabled,
-        "resample",
-        LeverEffect::Always(
-            "makes agents whose reputation-derived suspicion reaches the threshold act again n_samples times, with costs, evidence, penalties and freezes"
-        )
-    ),
-    read!(resample_suspicion_threshold, Float, UNIT),
-    read!(resample_n_samples, Int, at_least(1)),
-    read!(resample_trajectory_analysis, Bool, Rule::Any),
-    read!(resample_trajectory_window, Int, at_least(2)),
-    read!(resample_incrimination_threshold, Float, Rule::Positive),
-    read!(resample_compute_cost, Float, Rule::NonNegative),
-    read!(resample_evidence_decay, Float, UNIT),
-    read!(resample_evidence_rep_weight, Float, Rule::NonNegative),
+    modelled!(resample_enabled, Bool),
+    modelled!(resample_suspicion_threshold, Float, UNIT),
+    modelled!(resample_n_samples, Int, at_least(1)),
+    modelled!(resample_trajectory_analysis, Bool),
+    modelled!(resample_trajectory_window, Int, at_least(2)),
+    modelled!(resample_incrimination_threshold, Float, Rule::Positive),
+    modelled!(resample_compute_cost, Float, Rule::NonNegative),
+    modelled!(resample_evidence_decay, Float, UNIT),
+    modelled!(resample_evidence_rep_weight, Float, Rule::NonNegative),
     dropped!(cascade_risk_enabled),
     dropped!(cascade_risk_threshold),
     dropped!(cascade_risk_penalty_scale),
@@ -477,6 +507,57 @@ pub(crate) static RATE_LIMITS: &[Field<RateLimits>] = &[
     modelled!(tasks_per_epoch, Int, at_least(0)),
     modelled!(bounties_per_epoch, Int, at_least(0)),
     modelled!(bids_per_epoch, Int, at_least(0)),
+];
+
+/// `marketplace:` keys besides `enabled` (which only decides whether the
+/// reference builds the marketplace). The reference validates the fee, the
+/// minimum, the bid cap and the split; the two epoch counts are plain ints.
+pub(crate) static MARKETPLACE: &[Field<MarketplaceConfig>] = &[
+    modelled!(escrow_fee_rate, Float, UNIT),
+    modelled!(min_bounty_amount, Float, Rule::NonNegative),
+    modelled!(max_bids_per_bounty, Int, at_least(1)),
+    modelled!(bid_deadline_epochs, Int, Rule::Any),
+    modelled!(dispute_resolution_epochs, Int, Rule::Any),
+    modelled!(auto_expire_bounties, Bool),
+    modelled!(dispute_default_split, Float, UNIT),
+];
+
+/// `contracts.truthful_auction:` (the contract's constructor checks).
+pub(crate) static TRUTHFUL_AUCTION: &[Field<TruthfulAuctionConfig>] = &[
+    modelled!(stake_fraction, Float, UNIT),
+    modelled!(audit_probability, Float, UNIT),
+    modelled!(audit_threshold_p, Float, UNIT),
+    modelled!(penalty_multiplier, Float, Rule::NonNegative),
+    modelled!(surplus_bonus, Float, Rule::NonNegative),
+    modelled!(min_bond, Float, Rule::NonNegative),
+];
+
+/// `contracts.fair_division:` (the contract's constructor checks).
+pub(crate) static FAIR_DIVISION: &[Field<FairDivisionConfig>] = &[
+    modelled!(entry_fee, Float, Rule::NonNegative),
+    modelled!(fairness_bonus, Float, Rule::NonNegative),
+    modelled!(redistribution_rate, Float, UNIT),
+];
+
+/// `contracts.market:` (pydantic: weights and rates non-negative, unbounded).
+pub(crate) static CONTRACT_MARKET: &[Field<ContractMarketConfig>] = &[
+    modelled!(allow_switching, Bool),
+    modelled!(switching_cost_multiplier, Float, Rule::NonNegative),
+    modelled!(belief_update_rate, Float, Rule::NonNegative),
+    modelled!(honest_truthful_preference, Float, Rule::NonNegative),
+    modelled!(honest_fair_preference, Float, Rule::NonNegative),
+    modelled!(opportunistic_truthful_preference, Float, Rule::NonNegative),
+    modelled!(opportunistic_fair_preference, Float, Rule::NonNegative),
+    modelled!(adversarial_truthful_preference, Float, Rule::NonNegative),
+    modelled!(adversarial_fair_preference, Float, Rule::NonNegative),
+];
+
+/// The sub-sections of `contracts:` the reference reads.
+pub(crate) const CONTRACT_SUBSECTIONS: &[&str] = &[
+    "truthful_auction",
+    "fair_division",
+    "default_market",
+    "market",
 ];
 
 pub(crate) const SCHEDULE_MODES: &[&str] = &["round_robin", "random", "priority"];
@@ -591,9 +672,12 @@ pub(crate) const SECTIONS: &[&str] = &[
     "rate_limits",
     "network",
     "dynamic_toxicity",
+    "marketplace",
+    "contracts",
     "scholar",
     "outputs",
     "success_criteria",
+    "perturbations",
 ];
 
 /// When the reference builds something from a domain section (its
@@ -603,11 +687,6 @@ pub(crate) const SECTIONS: &[&str] = &[
 pub(crate) enum BuiltWhen {
     /// A non-empty mapping whose `enabled` is not the boolean false.
     EnabledMapping,
-    /// Any non-empty mapping (`enabled` is not read).
-    NonEmptyMapping,
-    /// A mapping with at least one of these sub-sections switched on
-    /// (`<sub>.enabled` truthy); the other sub-sections never act.
-    AnySubEnabled(&'static [&'static str]),
 }
 
 /// What the module the reference builds does to a run.
@@ -653,26 +732,6 @@ const fn own_agents_only(key: &'static str, what: &'static str) -> DomainSection
 /// Sections the reference hands to domain modules this engine does not
 /// model (A/B-checked with core agents: which of them change results).
 pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
-    changes(
-        "marketplace",
-        BuiltWhen::EnabledMapping,
-        "builds the bounty marketplace: posted bounties create tasks, bids and escrow",
-    ),
-    changes(
-        "perturbations",
-        BuiltWhen::AnySubEnabled(&[
-            "agent_dropout",
-            "parameter_shocks",
-            "resource_shock",
-            "network_partition",
-        ]),
-        "builds the perturbation engine (agent dropout, parameter shocks, resource shocks, network partitions)",
-    ),
-    changes(
-        "contracts",
-        BuiltWhen::NonEmptyMapping,
-        "builds the contract market (even with enabled: false): interactions resolved at step end are routed through auction and fair-division contracts, with costs and reputation bonuses",
-    ),
     changes(
         "resource_negotiation",
         BuiltWhen::EnabledMapping,
@@ -798,8 +857,20 @@ mod tests {
             .filter(|f| matches!(f.role, Role::Dropped(_)))
             .count();
         assert_eq!(dropped, 46);
-        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 40);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 62);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_sweepable()).count(), 60);
         assert!(GOVERNANCE[..40].iter().all(|f| f.is_modelled()));
+        let sybil: Vec<_> = keys(&GOVERNANCE[60..66]).collect();
+        assert!(GOVERNANCE[60..66].iter().all(|f| f.is_modelled()));
+        assert!(sybil.iter().all(|k| k.starts_with("sybil_")), "{sybil:?}");
+        for (prefix, n) in [("rbac_", 7), ("resample_", 9)] {
+            let rows: Vec<_> = GOVERNANCE
+                .iter()
+                .filter(|f| f.key.starts_with(prefix))
+                .collect();
+            assert_eq!(rows.len(), n, "{prefix}");
+            assert!(rows.iter().all(|f| f.is_modelled()), "{prefix}");
+        }
         let mut keys: Vec<_> = keys(GOVERNANCE).collect();
         keys.sort_unstable();
         keys.dedup();
@@ -837,6 +908,10 @@ mod tests {
             check(erosion::FIELDS, &erosion::Config::default());
             check(contagion::FIELDS, &contagion::Config::default());
         }
+        check(MARKETPLACE, &MarketplaceConfig::default());
+        check(TRUTHFUL_AUCTION, &TruthfulAuctionConfig::default());
+        check(FAIR_DIVISION, &FairDivisionConfig::default());
+        check(CONTRACT_MARKET, &ContractMarketConfig::default());
         struct Defaults;
         impl crate::sim::agents::ConfigVisitor for Defaults {
             type Out = ();

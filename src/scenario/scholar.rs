@@ -133,16 +133,30 @@ const SCHOLAR_ACTORS: [AgentKind; 5] = [
     AgentKind::AdversarialSynthesizer,
 ];
 
-/// What the scholar handler's pseudo counterparties would meet that is not
-/// modelled: the security lever analyses them as agents, and a dynamic
-/// network gives them nodes and edges.
+/// What scholar interactions would meet that is not modelled: levers and
+/// modules that treat the handler's pseudo counterparties ('corpus',
+/// 'synthesis_engine', 'verification_oracle') as agents, or that handle
+/// handler interactions in ways not traced here.
 pub(super) fn unmodelled_with(s: &Scenario) -> Vec<&'static str> {
     let mut out = Vec::new();
     if s.scholar.is_none() || !s.agents.iter().any(|a| SCHOLAR_ACTORS.contains(&a.kind)) {
         return out;
     }
-    if s.governance.security_enabled {
-        out.push("with governance.security_enabled, the security lever analyses the scholar handler's pseudo counterparties ('corpus', 'synthesis_engine', 'verification_oracle') as agents");
+    let g = &s.governance;
+    if g.security_enabled {
+        out.push("with governance.security_enabled, the security lever analyses the scholar handler's pseudo counterparties as agents");
+    }
+    if g.sybil_detection_enabled {
+        out.push("with governance.sybil_detection_enabled, Sybil detection clusters the scholar handler's pseudo counterparties with the agents");
+    }
+    if g.rbac_enabled {
+        out.push("with governance.rbac_enabled, RBAC skips scholar interactions (they carry no action type)");
+    }
+    if g.resample_enabled {
+        out.push("with governance.resample_enabled, the resample lever samples scholar agents' actions and its notes ride on scholar interactions");
+    }
+    if s.contracts.is_some() {
+        out.push("with a contract market, scholar interactions (pseudo counterparties) are routed through contracts");
     }
     if s.network.as_ref().is_some_and(|n| n.dynamic) {
         out.push("with a dynamic network, scholar interactions add the handler's pseudo counterparties to the network as nodes with decaying edges");

@@ -10,7 +10,9 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span, StrInput, Tag};
 
 /// Deeper nesting than this is rejected instead of risking the stack.
 const MAX_DEPTH: usize = 200;
-/// Alias expansion beyond this many nodes is rejected ("billion laughs").
+/// Alias expansion beyond this many nodes is rejected ("billion laughs");
+/// beyond `SWARM_MAX_YAML_BYTES` of scalar text too (a long string aliased
+/// many times is few nodes but gigabytes; `crate::limits`).
 const MAX_NODES: usize = 1_000_000;
 
 /// One value in the document, with the line it starts on.
@@ -97,14 +99,20 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
         events: Parser::new_from_str(text),
         anchors: HashMap::new(),
         nodes: 0,
+        bytes: 0,
+        max_bytes: crate::limits::current().max_yaml_bytes,
     };
     builder.document()
 }
 
 struct Builder<'input> {
     events: Parser<'input, StrInput<'input>>,
-    anchors: HashMap<usize, Node>,
+    /// Each anchored node with its expanded size (nodes, scalar bytes).
+    anchors: HashMap<usize, (Node, usize, u64)>,
     nodes: usize,
+    /// Scalar text in the document so far, aliases expanded.
+    bytes: u64,
+    max_bytes: u64,
 }
 
 impl<'input> Builder<'input> {
@@ -165,8 +173,10 @@ impl<'input> Builder<'input> {
         if self.nodes > MAX_NODES {
             return Err(self.error(line, path, "too many nodes (alias expansion?)"));
         }
+        let (nodes_before, bytes_before) = (self.nodes - 1, self.bytes);
         let (node, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
+                self.add_bytes(text.len() as u64, line, path)?;
                 let value = resolve_scalar(&text, style, tag.as_deref())
                     .map_err(|m| self.error(line, path, &m))?;
                 let raw = text.into_owned();
@@ -199,21 +209,37 @@ impl<'input> Builder<'input> {
                 (self.mapping(line, path, depth)?, anchor)
             }
             Event::Alias(id) => {
-                let Some(target) = self.anchors.get(&id) else {
+                let Some(&(_, nodes, bytes)) = self.anchors.get(&id) else {
                     return Err(self.error(line, path, "alias to an unknown anchor"));
                 };
-                self.nodes += count_nodes(target);
+                // Counted before the copy is made: a bomb stops here.
+                self.nodes += nodes - 1;
                 if self.nodes > MAX_NODES {
                     return Err(self.error(line, path, "too many nodes (alias expansion?)"));
                 }
-                return Ok(target.clone());
+                self.add_bytes(bytes, line, path)?;
+                return Ok(self.anchors[&id].0.clone());
             }
             _ => return Err(self.unexpected(span, path)),
         };
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            let size = (self.nodes - nodes_before, self.bytes - bytes_before);
+            self.anchors.insert(anchor, (node.clone(), size.0, size.1));
         }
         Ok(node)
+    }
+
+    fn add_bytes(&mut self, n: u64, line: usize, path: &str) -> Result<(), SyntaxError> {
+        self.bytes = self.bytes.saturating_add(n);
+        if self.bytes <= self.max_bytes {
+            return Ok(());
+        }
+        let message = format!(
+            "the document expands to more than {} of text once its aliases are repeated \
+             (an alias bomb?); the limit is SWARM_MAX_YAML_BYTES (docs/cli.md, \"Size limits\")",
+            crate::limits::human_bytes(self.max_bytes)
+        );
+        Err(self.error(line, path, &message))
     }
 
     fn mapping(&mut self, line: usize, path: &str, depth: usize) -> Result<Node, SyntaxError> {
@@ -286,14 +312,6 @@ impl<'input> Builder<'input> {
 
     fn unexpected(&self, span: Span, path: &str) -> SyntaxError {
         self.error(span.start.line(), path, "unexpected YAML structure")
-    }
-}
-
-fn count_nodes(node: &Node) -> usize {
-    match &node.value {
-        Value::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
-        Value::Map(entries) => 1 + entries.iter().map(|e| count_nodes(&e.value)).sum::<usize>(),
-        _ => 1,
     }
 }
 
@@ -591,6 +609,25 @@ mod tests {
         }
         assert!(parse(&bomb).is_err());
         assert!(parse("? [a, b]\n: 1\n").is_err());
+        // Few nodes, many bytes: one long string aliased 10^7 times.
+        let mut laughs = format!("s: &s {}\n", "x".repeat(100_000));
+        laughs.push_str("a: &a [*s, *s, *s, *s, *s, *s, *s, *s, *s, *s]\n");
+        for i in 1..7 {
+            laughs.push_str(&format!(
+                "a{i}: &a{i} [{}]\n",
+                vec![
+                    if i == 1 {
+                        "*a".to_string()
+                    } else {
+                        format!("*a{}", i - 1)
+                    };
+                    10
+                ]
+                .join(", ")
+            ));
+        }
+        let e = parse(&laughs).unwrap_err();
+        assert!(e.message.contains("SWARM_MAX_YAML_BYTES"), "{e:?}");
         assert!(parse("a: !!python/object x\n").is_err());
     }
 }

@@ -2,12 +2,16 @@
 //! (scenario, seed). No I/O, no globals, no clocks.
 
 pub(crate) mod agents;
+mod contracts;
 pub mod dynamic_toxicity;
 pub mod events;
 mod feed;
+pub mod footprint;
+mod marketplace;
 pub mod network;
 pub mod observables;
 pub mod party;
+mod perturbation;
 pub mod scholar;
 mod world;
 

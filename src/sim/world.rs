@@ -1,19 +1,24 @@
 //! The run loop (simulation-model.md §3): epochs of steps; each step builds
 //! the eligible list, gives every eligible agent one turn on live state, then
 //! resolves the proposals still pending. Completing an interaction draws its
-//! observables, applies governance, pays out and updates memories (§9).
+//! observables, applies governance, pays out and updates memories (§9). The
+//! optional marketplace and contract market (docs/model/markets.md) hook in
+//! where the reference's handler and middleware do.
 
 use super::agents::{Action, InteractionType, Mind, Observation, Outcome, PendingView};
+use super::contracts::{ContractMarket, Terms};
 use super::dynamic_toxicity::{DynamicToxicity, EpochEnd};
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
+use super::marketplace::Marketplace;
 use super::network::AgentNetwork;
 use super::observables::{self, Observables};
+use super::perturbation::Perturbations;
 use super::scholar::{Scholar, ScholarAction};
 use super::{AgentFinal, RunResult};
-use crate::governance::{Effect, GovInteraction, GovView, Governance};
+use crate::governance::{Effect, GovInteraction, GovView, Governance, ResampleNote};
 use crate::metrics::{
-    CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator, SoftMetrics,
+    CollusionFigures, ContractFigures, EpochMetrics, SecurityFigures, SoftAccumulator, SoftMetrics,
 };
 use crate::rng::{seed_cache, PyRandom};
 use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
@@ -30,6 +35,10 @@ struct Completed {
     counterparty: usize,
     itype: InteractionType,
     accepted: bool,
+    /// Routed through the contract market, if any (proposals resolved at
+    /// step end).
+    routed: bool,
+    resample: Option<ResampleNote>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +47,9 @@ struct Proposal {
     initiator: usize,
     counterparty: usize,
     itype: InteractionType,
+    /// The resample lever's notes when the proposing turn was resampled
+    /// (they ride on the proposal to its interaction).
+    resample: Option<ResampleNote>,
 }
 
 /// Public per-agent state (`AgentState`, §2.2).
@@ -73,6 +85,11 @@ pub(crate) struct World<'s, 'k> {
     stats: Vec<AgentStats>,
     frozen: Vec<bool>,
     rate: Vec<RateState>,
+    /// The bucket of the anonymous actor `""`: the reference keys rate
+    /// limits by the action's agent id, so every action built without one
+    /// (the adaptive adversary's posts and votes) spends this one bucket
+    /// (docs/model/adaptive-adversary-rlm.md §3.3). Only posts and votes use it.
+    anonymous_rate: RateState,
     feed: Feed,
     pending: Vec<Proposal>,
     /// The proposals a state-frozen counterparty leaves pending (swapped
@@ -85,6 +102,10 @@ pub(crate) struct World<'s, 'k> {
     minds: Vec<Mind>,
     gov: Governance,
     network: Option<AgentNetwork>,
+    market: Option<Marketplace>,
+    contracts: Option<ContractMarket>,
+    /// The perturbation engine, when the scenario has the section.
+    perturb: Option<Perturbations<'s>>,
     /// The run's finalized interactions (the current epoch's are the tail).
     acc: SoftAccumulator,
     /// The proxy's sigmoid sharpness (2 unless proxy drift moves it).
@@ -104,6 +125,8 @@ pub(crate) struct World<'s, 'k> {
     seen_resources: Vec<f64>,
     order: Vec<usize>,
     eligible: Vec<usize>,
+    /// A resampled turn's actions (original first).
+    samples: Vec<Action>,
     sink: Option<&'k mut dyn EventSink>,
 }
 
@@ -154,12 +177,27 @@ impl<'s, 'k> World<'s, 'k> {
         // seeding, two copies.
         let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &rngs[ORCH], n);
         gov.set_collusion_agent_ids(&names);
+        let archetypes: Vec<Archetype> = kinds.iter().map(|k| k.archetype()).collect();
+        let perturb = sc
+            .perturbations
+            .as_ref()
+            .map(|p| Perturbations::new(p, seed as i64, &archetypes, &mut gov, &names));
         // Trust erosion seeds Random(S) as well: a third copy.
         let dynamic_toxicity = sc
             .dynamic_toxicity
             .as_ref()
             .filter(|c| c.any())
             .map(|c| Box::new(DynamicToxicity::new(c, &rngs[ORCH], n)));
+        let archetypes: Vec<Archetype> = kinds.iter().map(|k| k.archetype()).collect();
+        let market = sc
+            .marketplace
+            .as_ref()
+            .map(|cfg| Marketplace::new(cfg, &sc.rate_limits, n));
+        // The contract market seeds its own Random(S): one more copy.
+        let contracts = sc
+            .contracts
+            .as_ref()
+            .map(|cfg| ContractMarket::new(cfg, rngs[ORCH].clone(), &archetypes));
         let mut feed = if sc.semantics.enforce_vote_normalization
             && sc.governance.vote_normalization_enabled
         {
@@ -174,7 +212,7 @@ impl<'s, 'k> World<'s, 'k> {
             epoch: 0,
             step: 0,
             names,
-            archetypes: kinds.iter().map(|k| k.archetype()).collect(),
+            archetypes,
             kinds,
             reputation: vec![0.0; n],
             resources: vec![100.0; n],
@@ -188,6 +226,7 @@ impl<'s, 'k> World<'s, 'k> {
             ],
             frozen: vec![false; n],
             rate: vec![RateState::default(); n],
+            anonymous_rate: RateState::default(),
             feed,
             pending: Vec::with_capacity(16),
             kept: Vec::with_capacity(16),
@@ -196,6 +235,9 @@ impl<'s, 'k> World<'s, 'k> {
             minds,
             gov,
             network,
+            market,
+            contracts,
+            perturb,
             acc: SoftAccumulator::with_capacity(64),
             sigmoid_k: observables::SIGMOID_K,
             dynamic_toxicity,
@@ -207,6 +249,7 @@ impl<'s, 'k> World<'s, 'k> {
             seen_resources: Vec::new(),
             order: Vec::new(),
             eligible: Vec::new(),
+            samples: Vec::new(),
             sink,
         }
     }
@@ -235,7 +278,9 @@ impl<'s, 'k> World<'s, 'k> {
                 n_agents: self.names.len(),
             });
         }
-        let mut epochs = Vec::with_capacity(self.sc.simulation.n_epochs as usize);
+        // Room for the usual run; a long one grows as its epochs finish
+        // instead of reserving every epoch up front (`footprint.rs`).
+        let mut epochs = Vec::with_capacity((self.sc.simulation.n_epochs as usize).min(1024));
         for _ in 0..self.sc.simulation.n_epochs {
             let effect = {
                 let view = GovView {
@@ -246,6 +291,21 @@ impl<'s, 'k> World<'s, 'k> {
                 self.gov.on_epoch_start(&view)
             };
             self.apply_effect(&effect);
+            // Middleware after governance, in the reference's pipeline
+            // order: the contract signing stage, then perturbation triggers.
+            if let Some(c) = self.contracts.as_mut() {
+                c.on_epoch_start(&self.resources);
+            }
+            if let Some(p) = self.perturb.as_mut() {
+                let net = self.network.as_mut();
+                p.on_epoch_start(
+                    self.epoch,
+                    &mut self.gov,
+                    &mut self.resources,
+                    net,
+                    &self.archetypes,
+                );
+            }
             // Handler lifecycle middleware, after governance.
             if let Some(s) = self.scholar.as_mut() {
                 s.on_epoch_start();
@@ -255,10 +315,29 @@ impl<'s, 'k> World<'s, 'k> {
                 self.step += 1;
                 self.rate.iter_mut().for_each(|r| r.interactions_used = 0);
             }
-            // Epoch-end middleware in the reference's pipeline order
-            // (handler hooks, network edge decay, then dynamic toxicity),
-            // before the metrics. None touches the epoch's interactions, so
-            // their soft metrics can be taken first and shared.
+            // Epoch-end middleware in the reference's pipeline order: contract
+            // beliefs and figures, condition-triggered shocks, the marketplace
+            // handler (expiry, refunds, disputes), network edge decay, then
+            // dynamic toxicity; then the metrics. None of them touches the
+            // epoch's interactions, so their soft metrics can be taken first
+            // and shared.
+            let contract = self.contracts.as_mut().map(|c| c.on_epoch_end());
+            let soft = self.acc.epoch_metrics(&self.sc.payoff);
+            if let Some(p) = self.perturb.as_mut() {
+                if p.checks_conditions() {
+                    let (tox, gap) = if self.acc.epoch_is_empty() {
+                        (0.0, 0.0)
+                    } else {
+                        (soft.toxicity_rate, soft.quality_gap)
+                    };
+                    p.on_epoch_end(self.epoch, tox, gap, &mut self.gov);
+                }
+            }
+            // Handler hooks in registration order: the marketplace's, then
+            // the scholar handler's (its own epoch_completed event).
+            if let Some(m) = self.market.as_mut() {
+                m.on_epoch_end(self.epoch, &mut self.resources);
+            }
             if let Some(s) = self.scholar.as_mut() {
                 let e = s.on_epoch_end(self.epoch, self.step);
                 if let Some(sink) = self.sink.as_deref_mut() {
@@ -272,9 +351,8 @@ impl<'s, 'k> World<'s, 'k> {
                     self.emit(|_| Event::NetworkEdgesPruned { pruned, epoch });
                 }
             }
-            let soft = self.acc.epoch_metrics(&self.sc.payoff);
             self.dynamic_toxicity_epoch_end(soft.toxicity_rate);
-            let m = self.epoch_metrics(soft);
+            let m = self.epoch_metrics(soft, contract);
             if let Some(s) = self.sink.as_deref_mut() {
                 s.event(&Event::EpochCompleted(&m));
             }
@@ -282,6 +360,7 @@ impl<'s, 'k> World<'s, 'k> {
             self.epoch += 1;
             self.step = 0;
             self.rate.iter_mut().for_each(|r| *r = RateState::default());
+            self.anonymous_rate = RateState::default();
             self.acc.start_epoch();
         }
         if let Some(s) = self.sink.as_deref_mut() {
@@ -338,7 +417,7 @@ impl<'s, 'k> World<'s, 'k> {
         }
     }
 
-    fn epoch_metrics(&self, soft: SoftMetrics) -> EpochMetrics {
+    fn epoch_metrics(&self, soft: SoftMetrics, contract: Option<ContractFigures>) -> EpochMetrics {
         let any = !self.acc.epoch_is_empty();
         EpochMetrics {
             epoch: self.epoch,
@@ -362,6 +441,7 @@ impl<'s, 'k> World<'s, 'k> {
                     ecosystem_collusion_risk: r.ecosystem_collusion_risk,
                     n_flagged_pairs: r.n_flagged_pairs,
                 }),
+            contract,
         }
     }
 
@@ -396,6 +476,9 @@ impl<'s, 'k> World<'s, 'k> {
     }
 
     fn run_step(&mut self) {
+        if let Some(p) = self.perturb.as_mut() {
+            p.on_step_start();
+        }
         let n = self.names.len();
         self.order.clear();
         self.order.extend(0..n);
@@ -418,9 +501,14 @@ impl<'s, 'k> World<'s, 'k> {
             reputation: &self.reputation,
             resources: &self.resources,
         };
+        // Dropped agents sit the step out (checked before the freezes).
+        let dropped = self.perturb.as_ref().and_then(|p| p.dropped());
         for &a in &self.order {
             if self.eligible.len() >= max {
                 break;
+            }
+            if dropped.is_some_and(|d| d[a]) {
+                continue;
             }
             if self.frozen[a] || !self.gov.can_agent_act(a, &view) {
                 continue;
@@ -429,14 +517,15 @@ impl<'s, 'k> World<'s, 'k> {
         }
         for i in 0..self.eligible.len() {
             let agent = self.eligible[i];
-            let action = self.take_turn(agent);
-            self.execute(agent, action);
+            let (action, note) = self.take_turn(agent);
+            self.execute(agent, action, note);
         }
         self.resolve_pending();
     }
 
-    /// Build the live observation of `agent` and let it act.
-    fn take_turn(&mut self, agent: usize) -> Action {
+    /// Build the live observation of `agent` and let it act (again, when
+    /// the resample lever finds the turn suspicious).
+    fn take_turn(&mut self, agent: usize) -> (Action, Option<ResampleNote>) {
         self.fill_neighbours(agent);
         if self.noise {
             self.draw_observation_noise(agent);
@@ -451,16 +540,23 @@ impl<'s, 'k> World<'s, 'k> {
             });
         let limits = &self.sc.rate_limits;
         let r = self.rate[agent];
+        let can_interact =
+            r.interactions_used < limits.interactions_per_step && self.within_bandwidth(agent);
+        let epoch = self.epoch;
+        let market = match self.market.as_mut() {
+            Some(m) => Some(m.observe(agent, self.reputation[agent], epoch)),
+            None => None,
+        };
         let (reputation, resources_of) = if self.noise {
             (&self.seen_reputation[..], &self.seen_resources[..])
         } else {
             (&self.reputation[..], &self.resources[..])
         };
         let obs = Observation {
+            epoch,
             resources: self.resources[agent],
             can_post: r.posts_used < limits.posts_per_epoch,
-            can_interact: r.interactions_used < limits.interactions_per_step
-                && self.within_bandwidth(agent),
+            can_interact,
             can_vote: r.votes_used < limits.votes_per_epoch,
             feed: &self.feed,
             first_pending,
@@ -473,9 +569,25 @@ impl<'s, 'k> World<'s, 'k> {
             archetypes: &self.archetypes,
             reputation,
             resources_of,
+            market,
             scholar: self.scholar.as_deref(),
         };
-        self.minds[agent].act(&mut self.rngs[agent + 1], &obs)
+        let (mind, rng) = (&mut self.minds[agent], &mut self.rngs[agent + 1]);
+        let action = mind.act(rng, &obs);
+        match &self.gov.resample {
+            None => (action, None),
+            Some(lever) => {
+                let rep = self.reputation[agent];
+                lever.select(
+                    agent,
+                    rep,
+                    action,
+                    &mut self.samples,
+                    Action::signature,
+                    || mind.act(rng, &obs),
+                )
+            }
+        }
     }
 
     /// The `enforce_bandwidth_cap` fix: at most `bandwidth_cap` proposals
@@ -541,26 +653,52 @@ impl<'s, 'k> World<'s, 'k> {
         }
     }
 
-    fn execute(&mut self, agent: usize, action: Action) {
+    fn execute(&mut self, agent: usize, action: Action, resample: Option<ResampleNote>) {
         let limits = &self.sc.rate_limits;
         match action {
-            Action::Noop | Action::PostBounty => {}
-            Action::Post => {
-                if self.rate[agent].posts_used < limits.posts_per_epoch {
-                    self.feed.create_post(agent);
-                    self.rate[agent].posts_used += 1;
+            Action::Noop => {}
+            Action::PostBounty {
+                reward,
+                min_reputation,
+                deadline,
+            } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.post_bounty(agent, reward, min_reputation, deadline, &mut self.resources);
                 }
             }
-            Action::Vote { post, up } => {
-                if self.rate[agent].votes_used < limits.votes_per_epoch
-                    && self.feed.vote(post, agent, up)
-                {
-                    self.rate[agent].votes_used += 1;
+            Action::PlaceBid { bounty, amount } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.place_bid(agent, bounty, amount);
                 }
             }
+            Action::AcceptBid { bounty, bid } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.accept_bid(agent, bounty, bid, &self.reputation);
+                }
+            }
+            Action::FileDispute { escrow } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.file_dispute(agent, escrow, self.epoch);
+                }
+            }
+            Action::ClaimTask(task) => {
+                if let Some(m) = self.market.as_mut() {
+                    m.claim_task(agent, task, self.reputation[agent]);
+                }
+            }
+            Action::SubmitOutput { task, .. } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.submit_output(agent, task);
+                }
+            }
+            Action::Post(_) => self.post(Some(agent)),
+            Action::AnonymousPost(_) => self.post(None),
+            Action::Vote { post, up } => self.vote(Some(agent), post, up),
+            Action::AnonymousVote { post, up } => self.vote(None, post, up),
             Action::Propose {
                 counterparty,
                 itype,
+                ..
             } => {
                 // A proposal needs an edge when there is a network; a
                 // refused one uses no counter.
@@ -576,6 +714,7 @@ impl<'s, 'k> World<'s, 'k> {
                         initiator: agent,
                         counterparty,
                         itype,
+                        resample,
                     });
                     self.rate[agent].interactions_used += 1;
                     self.rate[agent].proposals_epoch += 1;
@@ -593,7 +732,9 @@ impl<'s, 'k> World<'s, 'k> {
             Action::Accept(id) | Action::Reject(id) => {
                 if let Some(pos) = self.pending.iter().position(|p| p.id == id) {
                     let p = self.pending.remove(pos);
-                    self.complete(p, matches!(action, Action::Accept(_)));
+                    // Decided in the counterparty's turn: not routed
+                    // through the contract market.
+                    self.complete(p, matches!(action, Action::Accept(_)), false);
                 }
             }
             Action::Scholar(a) => self.scholar_action(agent, a),
@@ -618,14 +759,43 @@ impl<'s, 'k> World<'s, 'k> {
         }
         let id = self.next_interaction;
         self.next_interaction += 1;
+        // The loader refuses scholar agents with a contract market or the
+        // resample lever.
         let ix = Completed {
             id,
             initiator: agent,
             counterparty: handled.counterparty.party(self.names.len()),
             itype: InteractionType::Collaboration,
             accepted: true,
+            routed: false,
+            resample: None,
         };
         self.finalize(ix, handled.observables);
+    }
+
+    /// The feed actor's rate-limit bucket: an agent's own, or the
+    /// anonymous actor's.
+    fn bucket(&mut self, actor: Option<usize>) -> &mut RateState {
+        match actor {
+            Some(a) => &mut self.rate[a],
+            None => &mut self.anonymous_rate,
+        }
+    }
+
+    fn post(&mut self, author: Option<usize>) {
+        let limit = self.sc.rate_limits.posts_per_epoch;
+        if self.bucket(author).posts_used < limit {
+            self.feed.create_post(author);
+            self.bucket(author).posts_used += 1;
+        }
+    }
+
+    /// A failed vote (no such post) uses no budget; a repeated one does.
+    fn vote(&mut self, voter: Option<usize>, post: usize, up: bool) {
+        let limit = self.sc.rate_limits.votes_per_epoch;
+        if self.bucket(voter).votes_used < limit && self.feed.vote(post, voter, up) {
+            self.bucket(voter).votes_used += 1;
+        }
     }
 
     /// End-of-step resolution: proposals in creation order, decided by the
@@ -644,14 +814,16 @@ impl<'s, 'k> World<'s, 'k> {
             }
             let cp = p.counterparty;
             let accepted = self.minds[cp].accept(&mut self.rngs[cp + 1], p.initiator, p.itype);
-            self.complete(p, accepted);
+            self.complete(p, accepted, true);
         }
         debug_assert!(self.pending.is_empty());
         self.pending = std::mem::replace(&mut self.kept, snapshot);
     }
 
-    /// Complete a proposal: draw its observables, then finalize it (§9).
-    fn complete(&mut self, prop: Proposal, accepted: bool) {
+    /// Complete a proposal: draw its observables, then finalize it (§9);
+    /// `routed`: resolved at step end, so a contract market (if any) routes
+    /// it.
+    fn complete(&mut self, prop: Proposal, accepted: bool, routed: bool) {
         let obs = observables::generate(
             &mut self.rngs[ORCH],
             self.archetypes[prop.initiator],
@@ -664,6 +836,8 @@ impl<'s, 'k> World<'s, 'k> {
             counterparty: prop.counterparty,
             itype: prop.itype,
             accepted,
+            routed,
+            resample: prop.resample,
         };
         self.finalize(ix, obs);
     }
@@ -679,19 +853,38 @@ impl<'s, 'k> World<'s, 'k> {
             counterparty: cp,
             itype,
             accepted,
+            routed,
+            resample,
         } = ix;
         let cp_agent = cp < self.names.len();
         let v_hat = observables::v_hat(&obs);
         let p = observables::soft_label(v_hat, self.sigmoid_k);
-        let tau = 0.0;
+        // offered_transfer is always 0 for core proposals (§14.32).
+        let raw_tau = 0.0;
+        let terms = match self.contracts.as_mut() {
+            Some(c) if routed => Some(c.route(init, cp, p, raw_tau)),
+            _ => None,
+        };
+        let Terms {
+            tau,
+            c_a: contract_c_a,
+            c_b: contract_c_b,
+            r_a,
+            r_b,
+            ..
+        } = terms.unwrap_or(Terms::NONE);
         let gi = GovInteraction {
             initiator: init,
             counterparty: cp,
             accepted,
             p,
             tau,
+            c_a: contract_c_a,
+            c_b: contract_c_b,
+            r_a,
             verifier_rejections: obs.verifier_rejections,
             tool_misuse_flags: obs.tool_misuse_flags,
+            resample,
         };
         let effect = {
             let view = GovView {
@@ -701,8 +894,8 @@ impl<'s, 'k> World<'s, 'k> {
             };
             self.gov.on_interaction(&gi, &view)
         };
-        let c_a = 0.0 + effect.cost_a;
-        let c_b = 0.0 + effect.cost_b;
+        let c_a = contract_c_a + effect.cost_a;
+        let c_b = contract_c_b + effect.cost_b;
         self.apply_effect(&effect);
         let (epoch, step) = (self.epoch, self.step);
         if effect.cost_a > 0.0 || effect.cost_b > 0.0 {
@@ -717,7 +910,6 @@ impl<'s, 'k> World<'s, 'k> {
             });
         }
         let pay = &self.sc.payoff;
-        let (r_a, r_b) = (0.0, 0.0); // never set in the reference (§14.1)
         let surplus = p * pay.s_plus - (1.0 - p) * pay.s_minus;
         let harm = (1.0 - p) * pay.h;
         let payoff_a = pay.theta * surplus - tau - c_a - pay.rho_a * harm + pay.w_rep * r_a;
@@ -767,6 +959,9 @@ impl<'s, 'k> World<'s, 'k> {
         }
         self.acc
             .push((init, cp), p, accepted, payoff_a, payoff_b, pay);
+        if let (Some(c), Some(t)) = (self.contracts.as_mut(), terms) {
+            c.record(t.pool, p, accepted, payoff_a + payoff_b);
+        }
         self.emit(|_| Event::InteractionCompleted {
             interaction: id,
             initiator: init,

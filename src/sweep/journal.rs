@@ -1,9 +1,11 @@
 //! The append-only journal of finished runs (docs/scale-out.md): a header
 //! line naming the sweep (spec hash, run keys), then one JSON line per
-//! finished run holding its full row data, floats bit-exact. A rerun skips
-//! the runs it holds and the tables are rebuilt from it in run order, so a
-//! resumed sweep ends with the tables of an uninterrupted one. A truncated
-//! last line (a crash mid-write) is ignored and cut off before appending.
+//! finished run holding its full row data, floats bit-exact; every line ends
+//! in its checksum (`checksum.rs`). A rerun skips the runs it holds and the
+//! tables are rebuilt from it in run order, so a resumed sweep ends with the
+//! tables of an uninterrupted one. A truncated last line (a crash mid-write)
+//! is ignored and cut off before appending; a line whose checksum fails is
+//! reported and its run redone; a damaged header is refused.
 
 use std::fmt::Write as _;
 use std::fs::{File, OpenOptions};
@@ -14,12 +16,13 @@ use std::sync::Mutex;
 use anyhow::{anyhow, Context, Result};
 use serde::{Deserialize, Serialize};
 
+use super::checksum;
 use super::plan::SweepPlan;
 use super::rows::{RunRows, Value};
 use super::table::{metric_columns, ColType, Table};
 
-/// Bumped when the line format changes.
-pub const FORMAT: u32 = 1;
+/// Bumped when the line format changes (2: lines end in a checksum).
+pub const FORMAT: u32 = 2;
 
 /// The first line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,16 +133,32 @@ impl Header {
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error(
-        "{path} belongs to another sweep ({found}); this spec's hash is {expected}. \
-             Rerun with --force-new to discard it and start over, or choose another --out"
+        "{} belongs to another sweep ({found}); this spec's hash is {expected}. \
+         Choose another --out to keep it; --force-new deletes that sweep's journal, \
+         tables, reports, plots and per-run files there before starting",
+        path.display()
     )]
     Mismatch {
         path: PathBuf,
         found: String,
         expected: String,
     },
-    #[error("{path} is being written by another swarm-sweep process (it holds the lock)")]
+    #[error("{} is being written by another swarm-sweep process (it holds the lock)", path.display())]
     Locked { path: PathBuf },
+    #[error(
+        "{} is not a swarm-sweep journal; it is left as it is: choose another --out, \
+         or move the file away",
+        path.display()
+    )]
+    Foreign { path: PathBuf },
+    #[error(
+        "{}: its header line is damaged ({why}), so the runs it holds cannot be matched \
+         to this sweep. It is left as it is: restore it from a copy, or choose another --out",
+        path.display()
+    )]
+    Damaged { path: PathBuf, why: String },
+    #[error(transparent)]
+    Folder(#[from] super::owned::FolderError),
     #[error(transparent)]
     Io(#[from] anyhow::Error),
 }
@@ -244,12 +263,18 @@ impl Journal {
         header: &Header,
         force_new: bool,
     ) -> Result<Opened, JournalError> {
-        let file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(path)
-            .with_context(|| format!("cannot open journal {}", path.display()))?;
+        let file = {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Never through a link (`owned::guard` said so already; this
+            // closes the race).
+            OpenOptions::new()
+                .read(true)
+                .append(true)
+                .create(true)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(path)
+                .with_context(|| format!("cannot open journal {}", path.display()))?
+        };
         if !lock(&file, true) {
             return Err(JournalError::Locked {
                 path: path.to_path_buf(),
@@ -262,16 +287,16 @@ impl Journal {
         let mut warnings = Vec::new();
         let mut latest = Locs::new(header.n_runs);
         let mut found: Option<Header> = None;
-        let mut bad_header = false;
+        let mut bad_header: Option<BadHeader> = None;
         let mut valid_end = 0u64;
         let scan = scan_lines(path, |offset, line, complete| {
-            if found.is_none() {
+            if found.is_none() && bad_header.is_none() {
                 if !complete {
                     return false; // a header cut short: start over
                 }
-                match serde_json::from_slice::<Header>(line) {
+                match read_header(line) {
                     Ok(h) => found = Some(h),
-                    Err(_) => bad_header = true,
+                    Err(b) => bad_header = Some(b),
                 }
                 valid_end = offset + line.len() as u64 + 1;
                 // Another sweep's journal is refused below: no need to read on.
@@ -279,7 +304,8 @@ impl Journal {
             }
             // Only the line's head is read here (the cells are decoded, and
             // checked against the columns, when the tables are built).
-            match head(line, header) {
+            let sealed = checksum::open(line).map_err(anyhow::Error::from);
+            match sealed.and_then(|json| head(json, header)) {
                 Ok(_) if complete && line.len() > u32::MAX as usize => warnings.push(format!(
                     "{}: ignoring a line of {} bytes at byte {offset} (over 4 GiB)",
                     path.display(),
@@ -295,7 +321,8 @@ impl Journal {
                 ),
                 Ok(_) => {}
                 Err(e) if complete => warnings.push(format!(
-                    "{}: ignoring a bad line at byte {offset}: {e}",
+                    "{}: ignoring a bad line at byte {offset} ({e}); a run without a good \
+                     line runs again",
                     path.display()
                 )),
                 Err(_) => {}
@@ -313,36 +340,47 @@ impl Journal {
         })
         .with_context(|| format!("cannot read journal {}", path.display()))?;
         let file_len = scan;
-        let start_over = match &found {
-            None if bad_header && !force_new => {
+        let start_over = match (&found, bad_header) {
+            (None, Some(_)) if force_new => true,
+            (None, Some(BadHeader::Damaged)) => {
+                return Err(JournalError::Damaged {
+                    path: path.to_path_buf(),
+                    why: checksum::LineError::Mismatch.to_string(),
+                })
+            }
+            (None, Some(BadHeader::Old(h))) => {
                 return Err(JournalError::Mismatch {
                     path: path.to_path_buf(),
-                    found: "not a swarm-sweep journal".into(),
+                    found: format!("{}, journal format {}", describe(&h), h.swarm_sweep_journal),
                     expected: short(&header.spec_hash),
                 })
             }
-            None => true,
-            Some(h) if h != header && !force_new => {
+            (None, Some(BadHeader::Foreign)) => {
+                return Err(JournalError::Foreign {
+                    path: path.to_path_buf(),
+                })
+            }
+            (None, None) => true,
+            (Some(h), _) if h != header && !force_new => {
                 return Err(JournalError::Mismatch {
                     path: path.to_path_buf(),
                     found: describe(h),
                     expected: short(&header.spec_hash),
                 })
             }
-            Some(h) => h != header || force_new,
+            (Some(h), _) => h != header || force_new,
         };
         let finished = if start_over {
             file.set_len(0)
                 .with_context(|| format!("cannot reset journal {}", path.display()))?;
             // Streamed: a 100k-run header is 2 MB of keys. Synced with the
             // first runs (a header lost to a crash just starts over).
-            let mut w = io::BufWriter::new(&file);
+            let mut w = checksum::Summing::new(io::BufWriter::new(&file));
             serde_json::to_writer(&mut w, header)
                 .map_err(io::Error::from)
-                .and_then(|()| w.write_all(b"\n"))
-                .and_then(|()| w.flush())
+                .and_then(|()| w.finish())
+                .and_then(|mut w| w.flush())
                 .with_context(|| format!("cannot write journal {}", path.display()))?;
-            drop(w);
             latest.clear();
             warnings.clear();
             0
@@ -432,14 +470,17 @@ impl Journal {
         self.reader
             .read_exact_at(&mut buf, loc.offset)
             .with_context(|| format!("cannot read journal {}", self.path.display()))?;
-        decode_unchecked_key(&buf, &self.columns).with_context(|| {
-            format!(
-                "{}: the line of run {index} (at byte {}) is damaged; \
-                 rerun with --force-new to start over",
-                self.path.display(),
-                loc.offset
-            )
-        })
+        checksum::open(&buf)
+            .map_err(anyhow::Error::from)
+            .and_then(|json| decode_unchecked_key(json, &self.columns))
+            .with_context(|| {
+                format!(
+                    "{}: the line of run {index} (at byte {}) is damaged; rerun the same \
+                     command: the next start reports the line and runs the run again",
+                    self.path.display(),
+                    loc.offset
+                )
+            })
     }
 }
 
@@ -448,6 +489,27 @@ fn types(plan: &SweepPlan, table: Table) -> Vec<ColType> {
         .into_iter()
         .map(|(_, t)| t)
         .collect()
+}
+
+/// Why a journal's first line is not a header of this format.
+enum BadHeader {
+    /// Its checksum fails.
+    Damaged,
+    /// A header of an earlier format (no checksum).
+    Old(Box<Header>),
+    /// Not a journal header at all.
+    Foreign,
+}
+
+fn read_header(line: &[u8]) -> Result<Header, BadHeader> {
+    match checksum::open(line) {
+        Ok(json) => serde_json::from_slice(json).map_err(|_| BadHeader::Foreign),
+        Err(checksum::LineError::Mismatch) => Err(BadHeader::Damaged),
+        Err(checksum::LineError::Missing) => match serde_json::from_slice::<Header>(line) {
+            Ok(h) => Err(BadHeader::Old(Box::new(h))),
+            Err(_) => Err(BadHeader::Foreign),
+        },
+    }
 }
 
 fn short(hash: &str) -> String {
@@ -512,7 +574,8 @@ struct EntryHead {
 
 /// Read a journal for `status`: its header and each run's latest state.
 pub fn summarize(path: &Path) -> Result<JournalSummary> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let file = crate::input::open_regular(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
     let running = !lock(&file, false);
     let mut header: Option<Header> = None;
     let mut latest = Vec::new();
@@ -522,19 +585,26 @@ pub fn summarize(path: &Path) -> Result<JournalSummary> {
             return false;
         }
         match &header {
-            None => match serde_json::from_slice::<Header>(line) {
+            None => match read_header(line) {
                 Ok(h) => {
                     latest = vec![None; h.n_runs];
                     header = Some(h);
                     true
                 }
-                Err(e) => {
-                    bad = Some(e.to_string());
+                Err(b) => {
+                    bad = Some(match b {
+                        BadHeader::Damaged => "its header's checksum fails".to_string(),
+                        BadHeader::Old(h) => format!("journal format {}", h.swarm_sweep_journal),
+                        BadHeader::Foreign => "no journal header".to_string(),
+                    });
                     false
                 }
             },
             Some(h) => {
-                if let Ok(e) = serde_json::from_slice::<EntryHead>(line) {
+                let entry = checksum::open(line)
+                    .ok()
+                    .and_then(|json| serde_json::from_slice::<EntryHead>(json).ok());
+                if let Some(e) = entry {
                     if h.run_keys.matches(e.i, &e.key) {
                         latest[e.i] = Some(e.error);
                     }
@@ -580,7 +650,9 @@ pub fn encode(rows: &RunRows) -> String {
         }
         push_values(&mut s, e);
     }
-    s.push_str("]}\n");
+    s.push_str("]}");
+    checksum::seal(&mut s);
+    s.push('\n');
     s
 }
 
@@ -804,7 +876,8 @@ mod tests {
             };
             let line = encode(&rows);
             assert!(line.ends_with('\n') && !line[..line.len() - 1].contains('\n'));
-            let back = decode_unchecked_key(line.trim_end().as_bytes(), &columns()).unwrap();
+            let json = checksum::open(line.trim_end().as_bytes()).unwrap();
+            let back = decode_unchecked_key(json, &columns()).unwrap();
             let bits = |r: &RunRows| match (r.run[0], r.epochs[0][1]) {
                 (Value::Float(a), Value::Float(b)) => {
                     (a.to_bits(), b.to_bits(), r.wall_time_s.to_bits())
@@ -829,10 +902,8 @@ mod tests {
         };
         let line = encode(&rows);
         assert_eq!(line.matches('\n').count(), 1);
-        assert_eq!(
-            decode_unchecked_key(line.trim_end().as_bytes(), &columns()).unwrap(),
-            rows
-        );
+        let json = checksum::open(line.trim_end().as_bytes()).unwrap();
+        assert_eq!(decode_unchecked_key(json, &columns()).unwrap(), rows);
         let wrong = br#"{"i":0,"key":"k","wall":0.0,"error":null,"run":[1,2,3.0],"epochs":[]}"#;
         let e = decode_unchecked_key(wrong, &columns()).unwrap_err();
         assert!(e.to_string().contains("Float"), "{e}");

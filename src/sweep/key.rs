@@ -25,7 +25,8 @@ fn hex(digest: &[u8]) -> String {
 /// can be large; they are never held whole).
 pub fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
+    // Never a FIFO or a device: a part file named by a user's directory.
+    let mut file = crate::input::open_regular(path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {

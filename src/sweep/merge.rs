@@ -6,7 +6,6 @@
 //! those of a one-process run of the spec.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,6 +18,7 @@ use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchR
 
 use super::part::{self, FailedRun, PartManifest};
 use super::table::{Cell, Table, TableWriter};
+use crate::output::atomic::AtomicFile;
 
 /// Why the parts cannot be merged.
 #[derive(Debug, thiserror::Error)]
@@ -176,14 +176,34 @@ pub struct MergeReport {
 /// Check the parts in `dir`, then write `dir`/runs.parquet and epochs.parquet.
 pub fn merge(dir: &Path) -> Result<MergeReport, MergeError> {
     let parts = check_parts(dir)?;
+    let name = &parts.manifests[0].name;
+    for t in [Table::Runs, Table::Epochs] {
+        let path = dir.join(t.file_name());
+        if let Some(found) = super::owned::recorded_name(&path).filter(|n| n != name) {
+            return Err(MergeError::Inconsistent(format!(
+                "{} holds the tables of another sweep ('{found}'; the parts are of '{name}'): \
+                 they are not replaced. Move the part files to a folder of their own and merge \
+                 there",
+                path.display()
+            )));
+        }
+    }
     for m in &parts.manifests {
         for t in [Table::Runs, Table::Epochs] {
             verify_file(dir, m, t)?;
         }
     }
-    let mut written = Vec::new();
+    // Both tables are read through (every row of every part checked) under
+    // temporary names; they appear only when both are complete.
+    let mut closed = Vec::new();
     for t in [Table::Runs, Table::Epochs] {
-        written.push(merge_table(&parts, t)?);
+        closed.push(merge_table(&parts, t)?);
+    }
+    let mut written = Vec::new();
+    for (dest, file) in closed {
+        file.commit_durable()
+            .with_context(|| format!("cannot write {}", dest.display()))?;
+        written.push(dest);
     }
     let first = &parts.manifests[0];
     Ok(MergeReport {
@@ -221,8 +241,9 @@ fn verify_file(dir: &Path, m: &PartManifest, t: Table) -> Result<(), MergeError>
     Ok(())
 }
 
-/// Interleave the parts of table `t` in run order into `dir`/<table>.parquet.
-fn merge_table(parts: &Parts, t: Table) -> Result<PathBuf, MergeError> {
+/// Interleave the parts of table `t` in run order into `dir`/<table>.parquet,
+/// closed but not yet under that name.
+fn merge_table(parts: &Parts, t: Table) -> Result<(PathBuf, AtomicFile), MergeError> {
     let mut readers = Vec::with_capacity(parts.manifests.len());
     let mut layout: Option<(SchemaRef, Metadata)> = None;
     for m in &parts.manifests {
@@ -302,8 +323,8 @@ fn merge_table(parts: &Parts, t: Table) -> Result<PathBuf, MergeError> {
             )));
         }
     }
-    out.finish()?;
-    Ok(dest)
+    let file = out.close()?;
+    Ok((dest, file))
 }
 
 /// Key-value metadata, as the writer takes it.
@@ -324,9 +345,14 @@ impl PartRows {
     /// The reader, the table's schema (without metadata) and its key-value
     /// metadata (without the Arrow schema the writer adds itself).
     fn open(path: &Path) -> Result<(PartRows, SchemaRef, Metadata), MergeError> {
-        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-            .with_context(|| format!("{} is not a readable Parquet file", path.display()))?;
+        let file = crate::input::open_regular(path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
+            MergeError::Inconsistent(format!(
+                "{} is not a readable Parquet file ({e}); rerun its shard",
+                path.display()
+            ))
+        })?;
         let fields: Vec<Field> = builder
             .schema()
             .fields()

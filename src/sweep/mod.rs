@@ -4,11 +4,13 @@
 //! shard's part files that `merge` joins. Format and outputs: docs/sweep.md;
 //! shards, resume and merge: docs/scale-out.md.
 
+pub mod checksum;
 pub mod expand;
 pub mod interrupt;
 pub mod journal;
 pub mod key;
 pub mod merge;
+pub mod owned;
 pub mod part;
 pub mod plan;
 pub mod progress;

@@ -129,8 +129,8 @@ pub fn list_parts(dir: &Path, prefix: &str, suffix: &str) -> Result<Vec<(usize, 
 }
 
 pub fn read_manifest(path: &Path) -> Result<PartManifest> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::input::read_text(path, "a part manifest", "SWARM_MAX_INPUT_BYTES")
+        .with_context(|| format!("cannot read {}", path.display()))?;
     serde_json::from_str(&text)
         .with_context(|| format!("{} is not a part manifest", path.display()))
 }

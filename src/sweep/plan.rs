@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use super::expand::{self, locate_run};
 use super::key;
 use super::spec::{render, Assignment, SpecError, SweepSpec};
+use crate::input;
 use crate::scenario::params::{self, ParamKind, ParamValue};
 use crate::scenario::{self, LoadOptions, Scenario};
 
@@ -133,9 +134,10 @@ pub fn resolve(
     let mut warnings = Vec::new();
     for rel in &spec.bases {
         let path: PathBuf = spec_dir.join(rel);
-        let bytes = std::fs::read(&path).map_err(|e| {
-            spec.bases_error(format!("cannot read base scenario {}: {e}", path.display()))
-        })?;
+        let bytes = input::read_bounded(&path, "the base scenario", "SWARM_MAX_SPEC_BYTES")
+            .map_err(|e| {
+                spec.bases_error(format!("cannot read base scenario {}: {e}", path.display()))
+            })?;
         let text = String::from_utf8(bytes.clone())
             .map_err(|_| spec.bases_error(format!("{} is not UTF-8 text", path.display())))?;
         let l = scenario::load_str(&text, &path.display().to_string(), load)
@@ -164,6 +166,7 @@ pub fn build(
     loaded: Vec<(BaseScenario, Scenario)>,
     warnings: Vec<String>,
 ) -> Result<SweepPlan, SpecError> {
+    check_run_count(&spec, loaded.len())?;
     for (i, (b, _)) in loaded.iter().enumerate() {
         if let Some((other, _)) = loaded[..i]
             .iter()
@@ -296,6 +299,27 @@ pub fn build(
         collusion,
         warnings,
     })
+}
+
+/// Refuse a sweep of more configurations than SWARM_MAX_CONFIGS or more
+/// runs than SWARM_MAX_RUNS before a configuration is built (a grid of 10^9
+/// points would grow to gigabytes first).
+fn check_run_count(spec: &SweepSpec, bases: usize) -> Result<(), SpecError> {
+    let configs = expand::config_count(spec).saturating_mul(bases as u64);
+    let seeds = spec.seeds.len() as u64;
+    crate::limits::check(
+        "the sweep's configuration count",
+        configs,
+        "SWARM_MAX_CONFIGS",
+    )
+    .and_then(|()| {
+        crate::limits::check(
+            format!("the sweep's run count ({configs} configurations × {seeds} seeds)"),
+            configs.saturating_mul(seeds),
+            "SWARM_MAX_RUNS",
+        )
+    })
+    .map_err(|e| spec.source.error(None, "", e.to_string()))
 }
 
 /// A spec value as the parameter's kind: integers are accepted for floats.

@@ -25,6 +25,18 @@ impl RunFiles {
     pub fn any(&self) -> bool {
         self.metrics_csv || self.events_jsonl
     }
+
+    /// The first of this run's files that should be there and is not.
+    pub fn missing(&self, run_key: &str) -> Option<&'static str> {
+        let dir = self.dir.join("runs").join(run_key);
+        [
+            (self.metrics_csv, "metrics.csv"),
+            (self.events_jsonl, "events.jsonl"),
+        ]
+        .into_iter()
+        .find(|(on, name)| *on && !dir.join(name).is_file())
+        .map(|(_, name)| name)
+    }
 }
 
 /// The real simulation: `sim::run`, or with its events streamed to `events`.
@@ -48,6 +60,13 @@ pub fn run_with_files(
     };
     let dir = files.dir.join("runs").join(run_key);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // A run's folder is the engine's: never written through a link.
+    if std::fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
+        anyhow::bail!(
+            "{} is a symbolic link; swarm-sweep never writes through it",
+            dir.display()
+        );
+    }
     remove_temporaries(&dir);
     let events = files.events_jsonl.then(|| dir.join("events.jsonl"));
     let result = sim(scenario, seed, events.as_deref())

@@ -96,7 +96,8 @@ pub fn execute(
     interrupt: &AtomicBool,
 ) -> Result<Summary> {
     install_panic_capture();
-    let jobs = opts.jobs.max(1);
+    // No more workers than runs to do: each thread costs a stack.
+    let jobs = opts.jobs.clamp(1, todo.len().max(1));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .thread_name(|i| format!("sweep-{i}"))
@@ -183,6 +184,14 @@ fn run_one(plan: &SweepPlan, run: RunSpec, opts: &ExecOptions, sim: &SimFn) -> R
     let scenario = &plan.configs[run.config].scenario;
     let files = opts.run_files.as_ref();
     let started = Instant::now();
+    // A run too large to hold is a failed run, not an aborted sweep.
+    if let Err(e) = crate::sim::footprint::check(scenario) {
+        return Ok(RunRecord {
+            run,
+            outcome: Outcome::Failed(e.to_string()),
+            wall_time_s: 0.0,
+        });
+    }
     let result = catch_panic(|| run_with_files(files, &run.run_key, scenario, run.seed, sim));
     let wall = started.elapsed().as_secs_f64();
     let outcome = match result {

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use super::journal::{Header, Journal, JournalError};
+use super::owned;
 use super::part::{self, FailedRun, Outputs, PartManifest, PartTable};
 use super::plan::{RunSpec, SweepPlan};
 use super::progress::Progress;
@@ -89,15 +90,21 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
     };
     std::fs::create_dir_all(&outputs.dir)
         .with_context(|| format!("cannot create output directory {}", outputs.dir.display()))?;
+    owned::guard(&outputs, &plan.spec.name, opts.force_new)?;
     let header = Header::new(plan, opts.shard.map(|s| s.to_string()));
     let opened = Journal::open(&outputs.journal(), plan, &header, opts.force_new)?;
     let journal = opened.journal;
-    // Our outputs are about to be rewritten: a part manifest must not claim
-    // a complete part meanwhile; --force-new drops results of the old sweep.
-    let mut stale: Vec<PathBuf> = outputs.manifest().into_iter().collect();
+    // --force-new: the old sweep's files go (under the journal's lock).
     if opts.force_new {
-        stale = outputs.finals();
+        match &outputs.shard {
+            None => owned::remove_owned(&outputs.dir, journal.path()).map(drop),
+            Some(_) => owned::remove_shard_files(&outputs, &plan.spec.name),
+        }
+        .map_err(JournalError::Io)?;
     }
+    // Our outputs are about to be rewritten: a part manifest must not claim
+    // a complete part meanwhile.
+    let stale: Vec<PathBuf> = outputs.manifest().into_iter().collect();
     for f in stale {
         match std::fs::remove_file(&f) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -111,13 +118,24 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
     part::remove_stale_temporaries(&outputs.finals());
     let assigned = assigned_runs(plan, opts.shard.as_ref());
     let (mut resumed_ok, mut resumed_failed) = (0, 0);
+    let mut warnings = opened.warnings;
+    // Runs finished by an earlier process that wrote fewer per-run files
+    // (--no-metrics-csv, no --events) run again to write them.
+    let files = opts.exec.run_files.as_ref().filter(|f| f.any());
+    let mut refill: (usize, Option<&str>) = (0, None);
     let todo = if opened.finished == 0 {
         assigned.clone()
     } else {
         let mut todo = Vec::with_capacity(assigned.len());
         for i in assigned.iter() {
             match journal.state(i) {
-                Some(true) => resumed_ok += 1,
+                Some(true) => match files.and_then(|f| f.missing(&plan.run(i).run_key)) {
+                    Some(file) => {
+                        refill = (refill.0 + 1, Some(file));
+                        todo.push(i);
+                    }
+                    None => resumed_ok += 1,
+                },
                 Some(false) => {
                     resumed_failed += 1;
                     todo.push(i);
@@ -127,6 +145,12 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
         }
         todo.into()
     };
+    if let (n, Some(file)) = refill {
+        warnings.push(format!(
+            "{n} finished runs have no {file} (an earlier run did not write it): \
+             running them again to write it"
+        ));
+    }
     Ok(Prepared {
         outputs,
         journal,
@@ -134,7 +158,7 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
         todo,
         resumed_ok,
         resumed_failed,
-        warnings: opened.warnings,
+        warnings,
     })
 }
 

@@ -505,6 +505,9 @@ impl Parser<'_> {
                 if start.checked_add(count).is_none() {
                     return Err(self.err(at, "seeds", "seed range overflows a 64-bit integer"));
                 }
+                // Before the list is made: 10^9 seeds are 8 GB.
+                crate::limits::check("seeds.count", count as u64, "SWARM_MAX_RUNS")
+                    .map_err(|e| self.err(at, "seeds", e.to_string()))?;
                 (start..start + count).collect()
             }
             Value::Seq(items) => {
@@ -515,14 +518,16 @@ impl Parser<'_> {
                 if list.is_empty() {
                     return Err(self.err(at, "seeds", "needs at least one seed"));
                 }
-                for (i, s) in list.iter().enumerate() {
-                    if list[..i].contains(s) {
-                        return Err(self.err(
-                            Some(items[i].line),
-                            "seeds",
-                            format!("seed {s} is listed twice"),
-                        ));
-                    }
+                crate::limits::check("the seed list", list.len() as u64, "SWARM_MAX_RUNS")
+                    .map_err(|e| self.err(at, "seeds", e.to_string()))?;
+                // One pass with a set: 300k seeds were 11 s pairwise.
+                let mut seen = std::collections::HashSet::with_capacity(list.len());
+                if let Some(i) = list.iter().position(|s| !seen.insert(*s)) {
+                    return Err(self.err(
+                        Some(items[i].line),
+                        "seeds",
+                        format!("seed {} is listed twice", list[i]),
+                    ));
                 }
                 list
             }
@@ -537,13 +542,8 @@ impl Parser<'_> {
                 ))
             }
         };
-        if let Some(neg) = seeds.iter().find(|s| **s < 0) {
-            return Err(self.err(
-                at,
-                "seeds",
-                format!("seeds must be non-negative, got {neg}"),
-            ));
-        }
+        // Negative seeds are fine: the reference takes them, and so does
+        // `swarm run --seed`.
         Ok(seeds)
     }
 
@@ -628,10 +628,9 @@ impl Parser<'_> {
             if values.is_empty() {
                 return Err(self.err(at, &key, "needs at least one value"));
             }
-            for (i, a) in values.iter().enumerate() {
-                if values[..i].iter().any(|b| same_value(a, b)) {
-                    return Err(self.err(at, &key, format!("value {} is listed twice", render(a))));
-                }
+            let mut seen = std::collections::HashSet::with_capacity(values.len());
+            if let Some(a) = values.iter().find(|v| !seen.insert(ValueKey::of(v))) {
+                return Err(self.err(at, &key, format!("value {} is listed twice", render(a))));
             }
             out.push(Axis {
                 path,
@@ -667,19 +666,23 @@ impl Parser<'_> {
         let at = Some(line);
         if let (ParamValue::Int(a), ParamValue::Int(b), ParamValue::Int(s)) = (&start, &stop, &step)
         {
-            let (a, b, s) = (*a, *b, *s);
+            // In 128 bits: exact over the whole i64 range, no overflow.
+            let (a, b, s) = (i128::from(*a), i128::from(*b), i128::from(*s));
             if s == 0 || (b - a).signum() * s.signum() < 0 {
                 return Err(self.err(at, key, format!("step {s} never gets from {a} to {b}")));
             }
             let n = (b - a) / s + 1;
-            if n as usize > MAX_RANGE_LEN {
+            if n > MAX_RANGE_LEN as i128 {
                 return Err(self.err(
                     at,
                     key,
                     format!("range has {n} values (more than {MAX_RANGE_LEN})"),
                 ));
             }
-            return Ok((0..n).map(|i| ParamValue::Int(a + i * s)).collect());
+            // Every a + i·s lies between a and b, so within i64.
+            return Ok((0..n)
+                .map(|i| ParamValue::Int((a + i * s) as i64))
+                .collect());
         }
         let (a, b, s) = (as_f64(&start), as_f64(&stop), as_f64(&step));
         if s == 0.0 || (b - a) * s < 0.0 {
@@ -761,13 +764,29 @@ fn as_f64(v: &ParamValue) -> f64 {
     }
 }
 
-/// Equal as sweep values: 1 and 1.0 are the same setting.
-fn same_value(a: &ParamValue, b: &ParamValue) -> bool {
-    match (a, b) {
-        (ParamValue::Int(_) | ParamValue::Float(_), ParamValue::Int(_) | ParamValue::Float(_)) => {
-            as_f64(a) == as_f64(b)
+/// A value as a set key, equal exactly when two sweep values are the same
+/// setting: 1 and 1.0 are; integers compare exactly (near i64::MAX,
+/// neighbours share one f64), and 0.0 is -0.0.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ValueKey {
+    Bool(bool),
+    Int(i64),
+    Float(u64),
+    Str(String),
+}
+
+impl ValueKey {
+    fn of(v: &ParamValue) -> ValueKey {
+        match v {
+            ParamValue::Bool(b) => ValueKey::Bool(*b),
+            ParamValue::Int(i) => ValueKey::Int(*i),
+            // Integral and within i64 (2^63 is not): the integer it equals.
+            ParamValue::Float(f) if f.fract() == 0.0 && f.abs() < 2f64.powi(63) => {
+                ValueKey::Int(*f as i64)
+            }
+            ParamValue::Float(f) => ValueKey::Float(f.to_bits()),
+            ParamValue::Str(s) => ValueKey::Str(s.clone()),
         }
-        _ => a == b,
     }
 }
 
@@ -863,7 +882,6 @@ mod tests {
             ("base: a.yaml\n", "missing 'seeds'"),
             ("base: a.yaml\nseeds: {start: 0, count: 0}\n", "at least 1"),
             ("base: a.yaml\nseeds: [1, 1]\n", "twice"),
-            ("base: a.yaml\nseeds: [-1]\n", "non-negative"),
             ("base: a.yaml\nseeds: 20\n", "expected {start, count}"),
             ("base: a.yaml\nseeds: [1]\ngrid: {governance.x: []}\n", "at least one value"),
             ("base: a.yaml\nseeds: [1]\ngrid: {governance.x: [0.5, 0.5]}\n", "twice"),
@@ -888,6 +906,24 @@ mod tests {
                 "{text:?}: got '{e}', want '{want}'"
             );
         }
+    }
+
+    #[test]
+    fn integer_ranges_are_exact_to_i64_max_and_seeds_may_be_negative() {
+        let s = ok("base: a\nseeds: [-3, -1, 0]\ngrid:\n  g.n: {start: 9223372036854775800, stop: 9223372036854775807, step: 1}\n");
+        let want: Vec<ParamValue> = (9223372036854775800..=i64::MAX)
+            .map(ParamValue::Int)
+            .collect();
+        assert_eq!(s.grid[0].values, want);
+        assert_eq!(s.seeds, vec![-3, -1, 0]);
+        let e = err("base: a\nseeds: [1]\ngrid:\n  g.n: {start: -9223372036854775808, stop: 9223372036854775807, step: 1}\n");
+        assert!(e.message.contains("more than"), "{e}");
+        assert!(err("base: a\nseeds: [1]\ngrid: {g.x: [2, 2.0]}\n")
+            .message
+            .contains("twice"));
+        assert!(err("base: a\nseeds: [1]\ngrid: {g.x: [0.0, -0.0]}\n")
+            .message
+            .contains("twice"));
     }
 
     #[test]

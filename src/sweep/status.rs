@@ -95,15 +95,7 @@ impl SweepStatus {
 
 /// The spec hash stored in `path`'s Parquet metadata, if readable.
 fn table_spec_hash(path: &Path) -> Option<String> {
-    let f = std::fs::File::open(path).ok()?;
-    let r = parquet::file::reader::SerializedFileReader::new(f).ok()?;
-    use parquet::file::reader::FileReader;
-    r.metadata()
-        .file_metadata()
-        .key_value_metadata()?
-        .iter()
-        .find(|kv| kv.key == "swarm_sweep.spec_hash")
-        .and_then(|kv| kv.value.clone())
+    super::owned::table_metadata(path, "swarm_sweep.spec_hash")
 }
 
 /// Read what `dir` holds.
@@ -182,19 +174,42 @@ pub fn status(dir: &Path) -> Result<SweepStatus> {
                 .join(", ")
         ));
     }
-    let mut parts: Vec<Option<PartManifest>> = vec![None; n];
+    // Read what is there before anything is sized by N: a file name can
+    // claim any number of shards.
+    let mut found_parts = Vec::new();
     for (k, _, p) in manifests.iter().filter(|(_, m, _)| *m == n) {
         match part::read_manifest(p) {
-            Ok(m) => parts[k - 1] = Some(m),
+            Ok(m) => found_parts.push((*k, m)),
             Err(e) => warnings.push(format!("{e:#}")),
         }
     }
-    let mut logs: Vec<Option<JournalSummary>> = vec![None; n];
+    let mut found_logs = Vec::new();
     for (k, _, p) in journals.iter().filter(|(_, m, _)| *m == n) {
         match journal::summarize(p) {
-            Ok(j) => logs[k - 1] = Some(j),
+            Ok(j) => found_logs.push((*k, j)),
             Err(e) => warnings.push(format!("{e:#}")),
         }
+    }
+    let most_runs = found_parts
+        .iter()
+        .map(|(_, m)| m.n_runs)
+        .chain(found_logs.iter().map(|(_, j)| j.header.n_runs))
+        .max()
+        .ok_or_else(|| anyhow!("no readable journal or part manifest in {}", dir.display()))?;
+    if n > most_runs.max(1) {
+        return Err(anyhow!(
+            "{} holds parts of {n} shards of a sweep of {most_runs} runs: more shards than \
+             runs (swarm-sweep never makes such parts)",
+            dir.display()
+        ));
+    }
+    let mut parts: Vec<Option<PartManifest>> = vec![None; n];
+    for (k, m) in found_parts {
+        parts[k - 1] = Some(m);
+    }
+    let mut logs: Vec<Option<JournalSummary>> = vec![None; n];
+    for (k, j) in found_logs {
+        logs[k - 1] = Some(j);
     }
     // The sweep: the newest journal's or manifest's; parts of another spec
     // hash are reported and counted as not started.
@@ -531,6 +546,7 @@ pub fn render_runs(s: &SweepStatus, out: &mut impl std::io::Write) -> std::io::R
             RunState::Failed(e) => ("failed", e.lines().next().unwrap_or("")),
             RunState::Missing => ("missing", ""),
         };
+        let err = super::summary::tsv(err);
         writeln!(out, "{i}\t{key}\t{shard}\t{state}\t{err}")?;
     }
     Ok(())

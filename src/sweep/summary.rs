@@ -7,6 +7,7 @@ use super::plan::SweepPlan;
 use super::run_files::RunFiles;
 use super::run_list::RunList;
 use super::table::{columns, Table};
+pub use crate::limits::human_bytes;
 
 /// Rough compressed bytes per Parquet cell and per CSV epoch row, for the
 /// up-front estimate only (measured on the bundled sweeps and the 100k-run
@@ -21,36 +22,33 @@ const EVENTS_EPOCH_BYTES: u64 = 8192;
 pub fn estimate_bytes(plan: &SweepPlan, files: &RunFiles) -> (u64, u64, u64) {
     let seeds = plan.spec.seeds.len() as u64;
     let runs = plan.n_runs() as u64;
+    // Saturating: a huge configuration (recorded as failed) must not wrap.
+    let mul = |a: u64, b: u64| a.saturating_mul(b);
     let epochs: u64 = plan
         .configs
         .iter()
-        .map(|c| u64::from(c.scenario.simulation.n_epochs) * seeds)
-        .sum();
-    let runs_b = runs * columns(plan, Table::Runs).len() as u64 * RUNS_CELL_BYTES;
-    let epochs_b = epochs * columns(plan, Table::Epochs).len() as u64 * EPOCHS_CELL_BYTES;
-    let mut files_b = 0;
+        .map(|c| mul(u64::from(c.scenario.simulation.n_epochs), seeds))
+        .fold(0, u64::saturating_add);
+    let runs_b = mul(
+        runs,
+        columns(plan, Table::Runs).len() as u64 * RUNS_CELL_BYTES,
+    );
+    let epochs_b = mul(
+        epochs,
+        columns(plan, Table::Epochs).len() as u64 * EPOCHS_CELL_BYTES,
+    );
+    let mut files_b = 0u64;
     if files.metrics_csv {
-        files_b += runs * CSV_FILE_OVERHEAD + epochs * CSV_ROW_BYTES;
+        files_b = files_b.saturating_add(
+            mul(runs, CSV_FILE_OVERHEAD).saturating_add(mul(epochs, CSV_ROW_BYTES)),
+        );
     }
     if files.events_jsonl {
-        files_b += runs * CSV_FILE_OVERHEAD + epochs * EVENTS_EPOCH_BYTES;
+        files_b = files_b.saturating_add(
+            mul(runs, CSV_FILE_OVERHEAD).saturating_add(mul(epochs, EVENTS_EPOCH_BYTES)),
+        );
     }
     (runs_b, epochs_b, files_b)
-}
-
-pub fn human_bytes(b: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = b as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{b} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
 }
 
 /// `name: 1 scenario × 21 configurations × 20 seeds = 420 runs`.
@@ -72,8 +70,28 @@ pub fn header(plan: &SweepPlan) -> String {
     )
 }
 
+/// A TSV field: tab, newline, carriage return and backslash escaped (as
+/// `\t`, `\n`, `\r`, `\\`), so a variant name or string value holding one
+/// cannot split a line or a column.
+pub fn tsv(field: &str) -> std::borrow::Cow<'_, str> {
+    if !field.contains(['\t', '\n', '\r', '\\']) {
+        return field.into();
+    }
+    let mut out = String::with_capacity(field.len() + 4);
+    for c in field.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
 /// The runs `runs` of the run list, tab-separated with a header line, one
-/// run per line.
+/// run per line (text fields escaped: `tsv`).
 pub fn run_list(
     plan: &SweepPlan,
     runs: &RunList,
@@ -93,12 +111,12 @@ pub fn run_list(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             r.index,
             r.run_key,
-            plan.bases[c.base].scenario_id,
+            tsv(&plan.bases[c.base].scenario_id),
             c.id,
-            c.arm,
+            tsv(&c.arm),
             r.replicate,
             r.seed,
-            c.label
+            tsv(&c.label)
         );
         writeln!(out, "{line}")?;
     }
@@ -108,6 +126,12 @@ pub fn run_list(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tsv_fields_never_split() {
+        assert_eq!(tsv("plain"), "plain");
+        assert_eq!(tsv("a\tb\nc\\d\r"), "a\\tb\\nc\\\\d\\r");
+    }
 
     #[test]
     fn human_sizes() {

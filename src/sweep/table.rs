@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringDictionaryBuilder};
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, RecordBatch};
@@ -17,6 +17,7 @@ use super::rows::{RunRows, Value};
 use crate::metrics::{
     EpochMetrics, MetricValue, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
 };
+use crate::output::atomic::AtomicFile;
 use crate::output::parquet::ParquetFile;
 use crate::scenario::params::{ParamKind, ParamValue};
 
@@ -430,12 +431,20 @@ impl TableWriter {
     }
 
     /// Write the last row group, close the file and move it into place.
-    pub fn finish(mut self) -> Result<()> {
+    pub fn finish(self) -> Result<()> {
+        self.close()?
+            .commit_durable()
+            .context("moving Parquet file into place")
+    }
+
+    /// Write the last row group and close the file, still under its
+    /// temporary name (`merge` commits both tables or neither).
+    pub fn close(mut self) -> Result<AtomicFile> {
         if self.buffer.rows > 0 {
             let batch = self.buffer.take_batch()?;
             self.file.write_row_group(&batch)?;
         }
-        self.file.finish()
+        self.file.close()
     }
 }
 

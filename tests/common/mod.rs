@@ -120,3 +120,26 @@ pub fn files_under(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// `bin` (a binary of this crate) run through `sh` under `ulimit -v` of
+/// 1 GB: a case that would allocate gigabytes must be refused up front.
+pub fn memory_limited(bin: &str) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::new("sh");
+    c.arg("-c")
+        .arg("ulimit -v 1000000 && exec \"$0\" \"$@\"")
+        .arg(assert_cmd::cargo::cargo_bin(bin));
+    c
+}
+
+/// A FIFO at `path` (tests make their own, never under /dev).
+pub fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: mkfifo reads a NUL-terminated path we own.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+}
+
+/// A finished command's standard error, as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}

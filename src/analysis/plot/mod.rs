@@ -134,8 +134,9 @@ fn epoch_charts(path: &Path, runs: &RunsTable) -> Result<Vec<(String, EpochLines
         let mut series: HashMap<usize, BTreeMap<i64, Vec<f64>>> = HashMap::new();
         for r in 0..frame.rows {
             let sc = scen.map_or_else(String::new, |s| s.cell(r).render());
-            let (Cell::Int(id), Cell::Int(e), Some(v)) = (cid.cell(r), ep.cell(r), col.f64(r))
-            else {
+            // ±inf is left out, as in summary.parquet.
+            let v = col.f64(r).filter(|v| v.is_finite());
+            let (Cell::Int(id), Cell::Int(e), Some(v)) = (cid.cell(r), ep.cell(r), v) else {
                 continue;
             };
             if let Some(&c) = id_of.get(&(sc, id)) {

@@ -50,10 +50,11 @@ const NOT_METRICS: &[&str] = &["epoch", "seed"];
 impl EpochTable {
     /// Read `path`: JSON when it starts with `{`, CSV otherwise.
     pub fn load(path: &Path) -> Result<EpochTable, AnalysisError> {
-        let text = std::fs::read_to_string(path).map_err(|source| AnalysisError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::input::read_text(path, "the file to analyse", "SWARM_MAX_INPUT_BYTES")
+            .map_err(|e| AnalysisError::Read {
+                path: path.to_path_buf(),
+                source: e.into(),
+            })?;
         let table = if text.trim_start().starts_with('{') {
             json::parse(&text, path)?
         } else {

@@ -12,6 +12,10 @@ fn student(df: f64) -> StudentsT {
 
 /// Upper tail P(T > t) of Student's t with `df` degrees of freedom.
 pub fn t_sf(t: f64, df: f64) -> f64 {
+    // statrs panics outside the real line; a NaN statistic has no p-value.
+    if t.is_nan() || df.is_nan() || df <= 0.0 {
+        return f64::NAN;
+    }
     if t.is_infinite() {
         return if t > 0.0 { 0.0 } else { 1.0 };
     }

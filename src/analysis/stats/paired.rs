@@ -18,6 +18,10 @@ pub fn paired_t(d: &[f64]) -> Option<PairedT> {
     let n = d.len();
     let s = sd(d)?;
     let m = mean(d);
+    // Finite differences can still overflow their sum: no statistic then.
+    if !(m.is_finite() && s.is_finite()) {
+        return None;
+    }
     if s == 0.0 {
         if m == 0.0 {
             return None;

@@ -5,16 +5,26 @@
 //! lists the types; docs/extending.md shows how to add one. Every draw
 //! happens exactly where the reference draws, on the agent's own stream.
 
+mod adaptive_adversary;
 mod adversarial;
 mod adversarial_retriever;
 mod adversarial_synthesizer;
+mod cautious;
+mod cautious_reciprocator;
 mod collusive_verifier;
 mod deceptive;
 mod honest;
+mod ldt;
+mod modeling_adversary;
+mod obfuscating;
 mod opportunistic;
+mod profile;
 mod registry;
 mod retriever;
+mod rlm;
+mod self_optimizer;
 mod synthesizer;
+mod threshold_dancer;
 #[cfg(test)]
 mod toy;
 mod verifier;
@@ -25,6 +35,7 @@ pub use registry::{AgentConfig, AgentKind};
 pub(crate) use registry::{ConfigVisitor, ConfigVisitorMut, Policy};
 
 use super::feed::{Feed, VisiblePosts};
+pub use super::marketplace::MarketView;
 use super::scholar::{Scholar, ScholarAction};
 use crate::rng::PyRandom;
 use crate::scenario::schema::Field;
@@ -95,6 +106,7 @@ pub struct VisibleAgent {
 
 /// What an agent sees on its turn (simulation-model.md §4, the fields core agents read).
 pub struct Observation<'a> {
+    pub epoch: u32,
     pub resources: f64,
     pub can_post: bool,
     pub can_interact: bool,
@@ -114,12 +126,15 @@ pub struct Observation<'a> {
     /// reference's copies.
     pub reputation: &'a [f64],
     pub resources_of: &'a [f64],
+    /// The marketplace and task fields; `None` without a marketplace, where
+    /// every one of them is empty.
+    pub market: Option<&'a MarketView>,
     /// The scholar handler's fields (`scholar_query`, the passage pool,
     /// ...), when the scenario builds one.
     pub scholar: Option<&'a Scholar>,
 }
 
-impl Observation<'_> {
+impl<'a> Observation<'a> {
     /// Whether the feed shows any post (the top 20 is non-empty exactly then).
     pub fn has_posts(&self) -> bool {
         !self.feed.posts.is_empty()
@@ -156,6 +171,38 @@ impl Observation<'_> {
     pub fn has_visible(&self) -> bool {
         self.unfrozen.iter().any(|&i| i != self.me)
     }
+
+    /// Agent 0's observation with every action allowed, no pending proposal,
+    /// and `values` as everyone's reputation and resources (for unit tests).
+    #[cfg(test)]
+    pub(crate) fn for_test(
+        feed: &'a Feed,
+        unfrozen: &'a [usize],
+        archetypes: &'a [Archetype],
+        values: &'a [f64],
+    ) -> Observation<'a> {
+        Observation {
+            epoch: 0,
+            resources: 100.0,
+            can_post: true,
+            can_interact: true,
+            can_vote: true,
+            feed,
+            first_pending: None,
+            me: 0,
+            unfrozen,
+            archetypes,
+            reputation: values,
+            resources_of: values,
+            market: None,
+            scholar: None,
+        }
+    }
+
+    /// Whether `available_bounties` is non-empty.
+    pub fn sees_bounties(&self) -> bool {
+        self.market.is_some_and(|m| !m.bounties.is_empty())
+    }
 }
 
 /// An observation with an empty world but for the scholar handler (unit
@@ -163,28 +210,42 @@ impl Observation<'_> {
 #[cfg(test)]
 pub(crate) fn scholar_observation<'a>(feed: &'a Feed, scholar: &'a Scholar) -> Observation<'a> {
     Observation {
-        resources: 100.0,
-        can_post: true,
-        can_interact: true,
-        can_vote: true,
-        feed,
-        first_pending: None,
-        me: 0,
-        unfrozen: &[],
-        archetypes: &[],
-        reputation: &[],
-        resources_of: &[],
         scholar: Some(scholar),
+        ..Observation::for_test(feed, &[], &[], &[])
     }
 }
 
-/// What an agent decided to do.
+/// What an agent decided to do. Two actions are equal exactly when the
+/// reference's action signatures are (type, target, counterparty,
+/// interaction type, vote direction, content): the resample lever's majority
+/// vote compares them (docs/model/adaptive-adversary-rlm.md §4.2).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Action {
     Noop,
-    /// Fails silently without a marketplace (§14.3), but its draws happened.
-    PostBounty,
-    Post,
+    /// Post a bounty (it creates a task). Fails silently without a
+    /// marketplace (§14.3), but its draws happened.
+    PostBounty {
+        reward: f64,
+        min_reputation: f64,
+        deadline: Option<u32>,
+    },
+    PlaceBid {
+        bounty: usize,
+        amount: f64,
+    },
+    AcceptBid {
+        bounty: usize,
+        bid: usize,
+    },
+    FileDispute {
+        escrow: usize,
+    },
+    ClaimTask(usize),
+    SubmitOutput {
+        task: usize,
+        content: Content,
+    },
+    Post(Content),
     Vote {
         post: usize,
         up: bool,
@@ -192,11 +253,153 @@ pub enum Action {
     Propose {
         counterparty: usize,
         itype: InteractionType,
+        content: Content,
     },
     Accept(u64),
     Reject(u64),
+    /// A post built without an agent id (the adaptive adversary's): the
+    /// feed and the rate limits see the anonymous actor `""`, one author and
+    /// one bucket shared by every agent that acts so (docs/model/adaptive-adversary-rlm.md §3.3).
+    AnonymousPost(Content),
+    /// A vote built without an agent id: cast by the anonymous voter `""`.
+    AnonymousVote {
+        post: usize,
+        up: bool,
+    },
     /// An action for the scholar handler (fails without one).
     Scholar(ScholarAction),
+}
+
+/// Which of its type's fixed texts a post or proposal carries (numbered per
+/// type and branch). Nothing reads the text, but the reference tells
+/// actions apart by it, so two posts with different texts differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Content(pub u8);
+
+/// The reference's action signature: type, target, counterparty,
+/// interaction type, vote direction and content. The resample lever's
+/// majority vote groups actions by it; amounts and rewards (metadata in the
+/// reference) are not part of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Signature {
+    kind: u8,
+    target: Option<u64>,
+    counterparty: Option<usize>,
+    itype: Option<InteractionType>,
+    up: Option<bool>,
+    content: Option<Content>,
+}
+
+impl Action {
+    pub fn signature(&self) -> Signature {
+        let sig = |kind| Signature {
+            kind,
+            target: None,
+            counterparty: None,
+            itype: None,
+            up: None,
+            content: None,
+        };
+        match *self {
+            Action::Noop => sig(0),
+            // Each type posts bounties and bids with one fixed text.
+            Action::PostBounty { .. } => sig(1),
+            Action::PlaceBid { bounty, .. } => Signature {
+                target: Some(bounty as u64),
+                ..sig(2)
+            },
+            Action::AcceptBid { bounty, .. } => Signature {
+                target: Some(bounty as u64),
+                ..sig(3)
+            },
+            Action::FileDispute { escrow } => Signature {
+                target: Some(escrow as u64),
+                ..sig(4)
+            },
+            Action::ClaimTask(task) => Signature {
+                target: Some(task as u64),
+                ..sig(5)
+            },
+            Action::SubmitOutput { task, content } => Signature {
+                target: Some(task as u64),
+                content: Some(content),
+                ..sig(6)
+            },
+            Action::Post(content) | Action::AnonymousPost(content) => Signature {
+                content: Some(content),
+                ..sig(7)
+            },
+            Action::Vote { post, up } | Action::AnonymousVote { post, up } => Signature {
+                target: Some(post as u64),
+                up: Some(up),
+                ..sig(8)
+            },
+            Action::Propose {
+                counterparty,
+                itype,
+                content,
+            } => Signature {
+                counterparty: Some(counterparty),
+                itype: Some(itype),
+                content: Some(content),
+                ..sig(9)
+            },
+            Action::Accept(id) => Signature {
+                target: Some(id),
+                ..sig(10)
+            },
+            Action::Reject(id) => Signature {
+                target: Some(id),
+                ..sig(11)
+            },
+            // Apart by kind and target only: the loader refuses the resample
+            // lever with agents that act through the scholar handler.
+            Action::Scholar(ScholarAction::Retrieve) => sig(12),
+            Action::Scholar(ScholarAction::Synthesize(_)) => sig(13),
+            Action::Scholar(ScholarAction::Verify { citation, .. }) => Signature {
+                target: Some(u64::from(citation)),
+                ..sig(14)
+            },
+        }
+    }
+}
+
+/// Observations for unit tests of the marketplace branches.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Base, Feed, MarketView, Observation};
+
+    /// What agent 0 sees in epoch 0 when nothing but the marketplace (and
+    /// its own resources) is there: no feed, no other agents, no limits left.
+    pub fn market_obs<'a>(
+        feed: &'a Feed,
+        market: &'a MarketView,
+        resources: f64,
+    ) -> Observation<'a> {
+        Observation {
+            epoch: 0,
+            resources,
+            can_post: false,
+            can_interact: false,
+            can_vote: false,
+            feed,
+            first_pending: None,
+            me: 0,
+            unfrozen: &[],
+            archetypes: &[],
+            reputation: &[],
+            resources_of: &[],
+            market: Some(market),
+            scholar: None,
+        }
+    }
+
+    pub fn base() -> Base {
+        Base {
+            idx: 0,
+            trust: vec![None; 2],
+        }
+    }
 }
 
 const MAX_MEMORY: usize = 1000;
@@ -225,6 +428,15 @@ impl Base {
     /// the memory entry).
     pub fn trust(&self, other: usize) -> f64 {
         self.trust[other].unwrap_or(0.5)
+    }
+
+    /// Agent `idx` with no trust memory yet (for unit tests).
+    #[cfg(test)]
+    pub(crate) fn for_test(idx: usize, n_agents: usize) -> Base {
+        Base {
+            idx,
+            trust: vec![None; n_agents],
+        }
     }
 }
 
