@@ -91,6 +91,7 @@ fn fake_run(s: &Scenario, seed: i64) -> RunResult {
             }),
             collusion: None,
             contract: None,
+            capability_envelope: None,
         })
         .collect();
     RunResult {

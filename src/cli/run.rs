@@ -137,6 +137,13 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
         }
         None => sim::run(&scenario, seed),
     };
+    // Refused before anything is committed: the numbers are not the reference's.
+    if let Some(why) = &result.unreproducible {
+        return Err(CliError::bad_input(anyhow::anyhow!(
+            "{}: seed {seed}: the reference's result cannot be reproduced: {why}",
+            opts.scenario.display()
+        )));
+    }
     csv::write_metrics(csv_file.writer(), &csv::columns(&scenario), &result.epochs)
         .with_context(|| format!("cannot write '{}'", csv_path.display()))
         .map_err(CliError::runtime)?;

@@ -274,6 +274,8 @@ pub struct EpochMetrics {
     pub collusion: Option<CollusionFigures>,
     /// With a contract market.
     pub contract: Option<ContractFigures>,
+    /// `capability_envelope_metrics`, when self-modifying agents exist.
+    pub capability_envelope: Option<super::CapabilityEnvelope>,
 }
 
 /// The per-epoch metrics columns (governance-metrics-io.md §4.5), in order.

@@ -81,6 +81,16 @@ pub fn epoch_payload(m: &EpochMetrics) -> String {
             _ => continue,
         };
     }
+    if let Some(c) = &m.capability_envelope {
+        let mut e = Obj::default();
+        e.f("mean_envelope", c.mean_envelope)
+            .f("mean_governance_coverage", c.mean_governance_coverage)
+            .f("mean_governance_gap", c.mean_governance_gap)
+            .f("max_governance_gap", c.max_governance_gap)
+            .int("n_self_mod_agents", c.n_self_mod_agents)
+            .int("max_modification_depth", c.max_modification_depth);
+        o.raw("capability_envelope_metrics", &e.finish());
+    }
     o.finish()
 }
 

@@ -388,7 +388,7 @@ fn table_param<T>(
     match f.role {
         Role::Modelled { .. } => Ok(f),
         Role::ModelledList { .. } => Err(Some("a list-valued key; it cannot be swept".into())),
-        Role::Dropped(why) => Err(Some(format!("{why}; it cannot be swept"))),
+        Role::Dropped(why) | Role::Refused(why) => Err(Some(format!("{why}; it cannot be swept"))),
         Role::Read { .. } => Err(Some(
             "read by the reference but not modelled by this engine; it cannot be swept".into(),
         )),

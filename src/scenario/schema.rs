@@ -36,6 +36,9 @@ pub enum Role<T: 'static> {
     Read { lever: Option<Lever> },
     /// Silently dropped by the reference's YAML loader, for this reason.
     Dropped(&'static str),
+    /// Read by the reference and able to change results, but not modelled
+    /// here: giving it is an error that says why.
+    Refused(&'static str),
 }
 
 /// A reference lever this engine does not model, and when switching it on
@@ -189,6 +192,7 @@ macro_rules! dropped {
 }
 
 pub(crate) use modelled;
+pub(crate) use read;
 
 const MOLTIPEDIA_ONLY: &str =
     "it acts only on the metadata of the Moltipedia handler's own actions, which agent types this engine models never take";
@@ -396,7 +400,7 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
         self_modification_enabled,
         "self-modification",
         LeverEffect::Inert(
-            "it acts on self-modification proposals, which no agent type this engine models makes"
+            "it acts only on interactions whose metadata carries a self-modification proposal, which no agent type this engine models attaches (hyperagent_self_mod agents modify themselves without it)"
         )
     ),
     read!(self_modification_max_per_epoch, Int, at_least(1)),

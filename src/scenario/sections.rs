@@ -27,6 +27,7 @@ pub(super) fn apply_field<T>(
     };
     match field.role {
         Role::Dropped(why) => report.warn(entry.key_line, path, format!("{why}; ignored")),
+        Role::Refused(why) => report.error(entry.key_line, path, why),
         Role::Modelled { set, .. } => match coerce_checked(field.ty, field.rule, &entry.value) {
             Ok(value) => set(target, &value),
             Err(m) => report.error(entry.value.line, path, m),

@@ -38,6 +38,10 @@ pub struct AgentFinal {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunResult {
     pub seed: i64,
+    /// Why this run's results are not the reference's (set when the run
+    /// reached a state whose outcome in the reference depends on something
+    /// it does not fix, such as Python's set order); callers refuse it.
+    pub unreproducible: Option<String>,
     /// One entry per epoch, in order.
     pub epochs: Vec<EpochMetrics>,
     /// Soft metrics over all of the run's interactions.

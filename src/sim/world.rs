@@ -5,7 +5,10 @@
 //! optional marketplace and contract market (docs/model/markets.md) hook in
 //! where the reference's handler and middleware do.
 
-use super::agents::{Action, InteractionType, Mind, Observation, Outcome, PendingView};
+use super::agents::{
+    Action, EpochEnd as AgentsEpochEnd, Hooks, InteractionType, Mind, Observation, Outcome,
+    PendingView,
+};
 use super::contracts::{ContractMarket, Terms};
 use super::dynamic_toxicity::{DynamicToxicity, EpochEnd};
 use super::events::{Event, EventSink, ReputationReason};
@@ -18,7 +21,8 @@ use super::scholar::{Scholar, ScholarAction};
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance, ResampleNote};
 use crate::metrics::{
-    CollusionFigures, ContractFigures, EpochMetrics, SecurityFigures, SoftAccumulator, SoftMetrics,
+    CapabilityEnvelope, CollusionFigures, ContractFigures, EpochMetrics, PySum, SecurityFigures,
+    SoftAccumulator, SoftMetrics,
 };
 use crate::rng::{seed_cache, PyRandom};
 use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
@@ -100,6 +104,11 @@ pub(crate) struct World<'s, 'k> {
     /// i's at `i + 1`.
     rngs: Vec<PyRandom>,
     minds: Vec<Mind>,
+    /// The hooks any agent of the run uses (the union over its types).
+    hooks: Hooks,
+    /// Python's module-level `random` (`random.seed(S)`), when a type of
+    /// the run draws from it.
+    global: Option<PyRandom>,
     gov: Governance,
     network: Option<AgentNetwork>,
     market: Option<Marketplace>,
@@ -156,6 +165,7 @@ impl<'s, 'k> World<'s, 'k> {
             }
         }
         let n = names.len();
+        let hooks = kinds.iter().fold(Hooks::NONE, |h, k| h.union(k.hooks()));
         let seed = seed as i128;
         // Stream S for the orchestrator (and the audit lever), S + 1 + i for
         // agent i: seeded together.
@@ -175,9 +185,12 @@ impl<'s, 'k> World<'s, 'k> {
             .map(|cfg| AgentNetwork::new(cfg, seed as i64, n));
         // The orchestrator and the audit lever both seed Random(S): one
         // seeding, two copies.
+        // `random.seed(S)` leaves the module stream where a fresh Random(S) starts.
+        let global = hooks.global_stream.then(|| rngs[ORCH].clone());
         let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &rngs[ORCH], n);
         gov.set_collusion_agent_ids(&names);
-        let archetypes: Vec<Archetype> = kinds.iter().map(|k| k.archetype()).collect();
+        // Per configuration: some types report an archetype their settings choose.
+        let archetypes: Vec<Archetype> = configs.iter().map(|c| c.archetype()).collect();
         let perturb = sc
             .perturbations
             .as_ref()
@@ -188,7 +201,6 @@ impl<'s, 'k> World<'s, 'k> {
             .as_ref()
             .filter(|c| c.any())
             .map(|c| Box::new(DynamicToxicity::new(c, &rngs[ORCH], n)));
-        let archetypes: Vec<Archetype> = kinds.iter().map(|k| k.archetype()).collect();
         let market = sc
             .marketplace
             .as_ref()
@@ -233,6 +245,8 @@ impl<'s, 'k> World<'s, 'k> {
             next_interaction: 0,
             rngs,
             minds,
+            hooks,
+            global,
             gov,
             network,
             market,
@@ -292,7 +306,8 @@ impl<'s, 'k> World<'s, 'k> {
             };
             self.apply_effect(&effect);
             // Middleware after governance, in the reference's pipeline
-            // order: the contract signing stage, then perturbation triggers.
+            // order: the contract signing stage, then perturbation triggers;
+            // then the agents' own epoch-start hooks (self-modification).
             if let Some(c) = self.contracts.as_mut() {
                 c.on_epoch_start(&self.resources);
             }
@@ -306,9 +321,14 @@ impl<'s, 'k> World<'s, 'k> {
                     &self.archetypes,
                 );
             }
-            // Handler lifecycle middleware, after governance.
+            // Handler lifecycle middleware (after governance), then the
+            // agents' own epoch-start hooks.
             if let Some(s) = self.scholar.as_mut() {
                 s.on_epoch_start();
+            }
+            if self.hooks.epoch_start {
+                let epoch = self.epoch;
+                self.minds.iter_mut().for_each(|m| m.on_epoch_start(epoch));
             }
             for _ in 0..self.sc.simulation.steps_per_epoch {
                 self.run_step();
@@ -317,8 +337,9 @@ impl<'s, 'k> World<'s, 'k> {
             }
             // Epoch-end middleware in the reference's pipeline order: contract
             // beliefs and figures, condition-triggered shocks, the marketplace
-            // handler (expiry, refunds, disputes), network edge decay, then
-            // dynamic toxicity; then the metrics. None of them touches the
+            // handler (expiry, refunds, disputes), network edge decay, the
+            // agents' memory decay and work-regime adaptation, then dynamic
+            // toxicity; then the metrics. None of them touches the
             // epoch's interactions, so their soft metrics can be taken first
             // and shared.
             let contract = self.contracts.as_mut().map(|c| c.on_epoch_end());
@@ -350,6 +371,9 @@ impl<'s, 'k> World<'s, 'k> {
                     let epoch = self.epoch;
                     self.emit(|_| Event::NetworkEdgesPruned { pruned, epoch });
                 }
+            }
+            if self.hooks.epoch_end {
+                self.agents_epoch_end();
             }
             self.dynamic_toxicity_epoch_end(soft.toxicity_rate);
             let m = self.epoch_metrics(soft, contract);
@@ -385,8 +409,14 @@ impl<'s, 'k> World<'s, 'k> {
                 quarantined: self.gov.security.is_quarantined(i),
             })
             .collect();
+        let unreproducible = self
+            .minds
+            .iter()
+            .find_map(|m| m.unreproducible())
+            .map(str::to_string);
         RunResult {
             seed,
+            unreproducible,
             run: self.acc.metrics(&self.sc.payoff),
             n_frozen: self.frozen.iter().filter(|&&f| f).count() as u64,
             n_quarantined: self.gov.security.n_quarantined() as u64,
@@ -394,6 +424,34 @@ impl<'s, 'k> World<'s, 'k> {
             epochs,
             agents,
         }
+    }
+
+    /// The agents' epoch-end hooks, registration order. The work-regime
+    /// peer average is every agent's cumulative credited payoff, summed as
+    /// Python does, over the number of agents.
+    fn agents_epoch_end(&mut self) {
+        let mut total = PySum::default();
+        self.stats.iter().for_each(|s| total.add(s.total_payoff));
+        let end = AgentsEpochEnd {
+            epoch: self.epoch,
+            peer_avg_payoff: total.mean().unwrap_or(0.0),
+        };
+        self.minds.iter_mut().for_each(|m| m.on_epoch_end(&end));
+    }
+
+    /// The capability envelope of the self-modifying agents (each
+    /// demonstrates four capability types, five when its ungoverned proxy
+    /// weight exceeds 0.6, of which two are governed), when there are any.
+    fn capability_envelope(&self) -> Option<CapabilityEnvelope> {
+        if !self.hooks.capability_profile {
+            return None;
+        }
+        let profiles = self
+            .minds
+            .iter()
+            .filter_map(|m| m.capability_profile())
+            .map(|p| (p.ungoverned_weight, p.modification_depth));
+        CapabilityEnvelope::of(profiles)
     }
 
     /// Run the dynamic-toxicity hooks, if the scenario builds any, at the
@@ -442,6 +500,7 @@ impl<'s, 'k> World<'s, 'k> {
                     n_flagged_pairs: r.n_flagged_pairs,
                 }),
             contract,
+            capability_envelope: self.capability_envelope(),
         }
     }
 
@@ -553,7 +612,7 @@ impl<'s, 'k> World<'s, 'k> {
             (&self.reputation[..], &self.resources[..])
         };
         let obs = Observation {
-            epoch,
+            epoch: self.epoch,
             resources: self.resources[agent],
             can_post: r.posts_used < limits.posts_per_epoch,
             can_interact,
@@ -573,7 +632,8 @@ impl<'s, 'k> World<'s, 'k> {
             scholar: self.scholar.as_deref(),
         };
         let (mind, rng) = (&mut self.minds[agent], &mut self.rngs[agent + 1]);
-        let action = mind.act(rng, &obs);
+        let mut global = self.global.as_mut();
+        let action = mind.act(rng, global.as_deref_mut(), &obs);
         match &self.gov.resample {
             None => (action, None),
             Some(lever) => {
@@ -584,7 +644,7 @@ impl<'s, 'k> World<'s, 'k> {
                     action,
                     &mut self.samples,
                     Action::signature,
-                    || mind.act(rng, &obs),
+                    || mind.act(rng, global.as_deref_mut(), &obs),
                 )
             }
         }
@@ -813,7 +873,12 @@ impl<'s, 'k> World<'s, 'k> {
                 self.draw_observation_noise(p.counterparty);
             }
             let cp = p.counterparty;
-            let accepted = self.minds[cp].accept(&mut self.rngs[cp + 1], p.initiator, p.itype);
+            let accepted = self.minds[cp].accept(
+                &mut self.rngs[cp + 1],
+                self.global.as_mut(),
+                p.initiator,
+                p.itype,
+            );
             self.complete(p, accepted, true);
         }
         debug_assert!(self.pending.is_empty());
@@ -949,12 +1014,14 @@ impl<'s, 'k> World<'s, 'k> {
                 accepted,
                 p,
                 payoff: payoff_a,
+                itype,
             });
             self.minds[cp].record_outcome(Outcome {
                 other: init,
                 accepted,
                 p,
                 payoff: payoff_b,
+                itype,
             });
         }
         self.acc

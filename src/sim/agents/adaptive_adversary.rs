@@ -98,10 +98,7 @@ mod tests {
         // adversarial_redteam seed 1: adaptive_adversary_1 draws on Random(8).
         let mut rng = PyRandom::new(8);
         let mut a = AdaptiveAdversary;
-        let base = Base {
-            idx: 0,
-            trust: vec![None; 2],
-        };
+        let base = Base::for_test(0, 2);
         let mut feed = Feed::default();
         let obs = |feed: &Feed, f: &mut dyn FnMut(&Observation)| {
             f(&Observation {

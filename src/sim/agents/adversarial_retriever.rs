@@ -88,10 +88,7 @@ mod tests {
         let s = Scholar::with_pool(&Config::default(), 1, &[0, 1, 2, 3, 4]);
         let feed = Feed::default();
         let obs = scholar_observation(&feed, &s);
-        let base = Base {
-            idx: 0,
-            trust: vec![None],
-        };
+        let base = Base::for_test(0, 1);
         let mut rng = PyRandom::new(7);
         let Action::Scholar(ScholarAction::Synthesize(Synthesis::Laundering(claims))) =
             AdversarialRetriever.act(&mut rng, &base, &obs)
@@ -130,10 +127,7 @@ mod tests {
     fn retrieves_while_the_pool_is_empty() {
         let s = Scholar::with_pool(&Config::default(), 0, &[]);
         let feed = Feed::default();
-        let base = Base {
-            idx: 0,
-            trust: vec![None],
-        };
+        let base = Base::for_test(0, 1);
         let mut rng = PyRandom::new(7);
         let a = AdversarialRetriever.act(&mut rng, &base, &scholar_observation(&feed, &s));
         assert_eq!(a, Action::Scholar(ScholarAction::Retrieve));

@@ -80,10 +80,7 @@ mod tests {
         // passages 000-004: template 2, then passage_002 from the pool.
         let s = Scholar::with_pool(&Config::default(), 1, &[0, 1, 2, 3, 4]);
         let feed = Feed::default();
-        let base = Base {
-            idx: 0,
-            trust: vec![None],
-        };
+        let base = Base::for_test(0, 1);
         let a = AdversarialSynthesizer.act(
             &mut PyRandom::new(5),
             &base,

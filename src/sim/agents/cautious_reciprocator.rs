@@ -162,6 +162,7 @@ mod tests {
             accepted: false,
             p: 0.5,
             payoff,
+            itype: crate::sim::agents::InteractionType::Collaboration,
         }
     }
 
@@ -185,8 +186,8 @@ mod tests {
     fn frequent_partners_with_a_negative_average_are_refused() {
         let mut rng = PyRandom::new(2);
         let mut base = Base::for_test(0, 3);
-        base.trust[1] = Some(0.9);
-        base.trust[2] = Some(0.9);
+        base.trust[1] = Some(0.9).into();
+        base.trust[2] = Some(0.9).into();
         let mut agent = CautiousReciprocator::new(&Config::default(), 3, &mut rng);
         for _ in 0..7 {
             agent.record_outcome(outcome(1, -0.05));

@@ -172,6 +172,14 @@ impl AgentType for Honest {
     }
 }
 
+impl Honest {
+    /// The settings, for types built on honest whose settings drift
+    /// (`ralph_loop`'s learning boosts).
+    pub(super) fn config_mut(&mut self) -> &mut Config {
+        &mut self.cfg
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

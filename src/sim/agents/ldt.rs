@@ -831,6 +831,7 @@ mod tests {
                 accepted,
                 p,
                 payoff: 0.0,
+                itype: crate::sim::agents::InteractionType::Collaboration,
             });
         }
         a.fill_own_vector();

@@ -11,24 +11,32 @@ mod adversarial_retriever;
 mod adversarial_synthesizer;
 mod cautious;
 mod cautious_reciprocator;
+mod coding_agent;
 mod collusive_verifier;
 mod deceptive;
 mod honest;
+mod hyperagent_self_mod;
 mod ldt;
 mod modeling_adversary;
 mod obfuscating;
 mod opportunistic;
 mod profile;
+mod rain;
+mod ralph_loop;
 mod registry;
 mod retriever;
+mod river;
 mod rlm;
 mod self_optimizer;
+mod skillrl;
 mod synthesizer;
 mod threshold_dancer;
 #[cfg(test)]
 mod toy;
 mod verifier;
+mod work_regime;
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 
 pub use registry::{AgentConfig, AgentKind};
@@ -69,6 +77,108 @@ pub trait AgentType: Sized + Clone + std::fmt::Debug {
     ) -> bool;
     /// After the shared trust update of `update_from_outcome`.
     fn record_outcome(&mut self, _o: Outcome) {}
+
+    /// The hooks beyond `act`/`accept`/`record_outcome` this type uses. The
+    /// run loop takes the union over a scenario's types once and skips every
+    /// hook no agent uses, so the defaults cost other types nothing.
+    const HOOKS: Hooks = Hooks::NONE;
+    /// The archetype of an agent with these settings (a few types report a
+    /// type that depends on their `config:`).
+    fn archetype(_config: &Self::Config) -> Archetype {
+        Self::ARCHETYPE
+    }
+    /// [`act`](AgentType::act) for types with [`Hooks::global_stream`]:
+    /// `global` is the reference's module-level `random` (seeded
+    /// `random.seed(S)`), one stream shared by every agent of the run.
+    fn act_global(
+        &mut self,
+        rng: &mut PyRandom,
+        _global: &mut PyRandom,
+        base: &Base,
+        obs: &Observation,
+    ) -> Action {
+        self.act(rng, base, obs)
+    }
+    /// [`accept`](AgentType::accept) with the module-level stream.
+    fn accept_global(
+        &mut self,
+        rng: &mut PyRandom,
+        _global: &mut PyRandom,
+        base: &Base,
+        initiator: usize,
+        itype: InteractionType,
+    ) -> bool {
+        self.accept(rng, base, initiator, itype)
+    }
+    /// [`Hooks::epoch_start`]: after the governance epoch-start effect and
+    /// before step 0 (the reference's `self_modify` pass).
+    fn on_epoch_start(&mut self, _epoch: u32) {}
+    /// [`Hooks::epoch_end`]: the reference's epoch-end middleware after
+    /// network edge decay and before dynamic toxicity (memory decay, then
+    /// work-regime adaptation: no type needs both, so one pass in
+    /// registration order keeps their order).
+    fn on_epoch_end(&mut self, _base: &mut Base, _end: &EpochEnd) {}
+    /// [`Hooks::capability_profile`]: what the epoch's capability-envelope
+    /// metrics read from a self-modifying agent.
+    fn capability_profile(&self) -> Option<CapabilityProfile> {
+        None
+    }
+    /// Why the reference's results can no longer be reproduced from this
+    /// point of the run, if they cannot (asked once, at the end of a run).
+    fn unreproducible(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+/// The hooks an agent type uses beyond `act`, `accept` and `record_outcome`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Hooks {
+    /// Draws from the module-level `random` (`act_global`/`accept_global`).
+    pub global_stream: bool,
+    pub epoch_start: bool,
+    pub epoch_end: bool,
+    /// Clears its trust memory (epoch end), so reads must rebuild trust from
+    /// the interaction history (see [`Base::trust`]).
+    pub trust_rebuild: bool,
+    pub capability_profile: bool,
+}
+
+impl Hooks {
+    pub const NONE: Hooks = Hooks {
+        global_stream: false,
+        epoch_start: false,
+        epoch_end: false,
+        trust_rebuild: false,
+        capability_profile: false,
+    };
+
+    pub const fn union(self, o: Hooks) -> Hooks {
+        Hooks {
+            global_stream: self.global_stream || o.global_stream,
+            epoch_start: self.epoch_start || o.epoch_start,
+            epoch_end: self.epoch_end || o.epoch_end,
+            trust_rebuild: self.trust_rebuild || o.trust_rebuild,
+            capability_profile: self.capability_profile || o.capability_profile,
+        }
+    }
+}
+
+/// What the epoch-end hook sees.
+#[derive(Debug, Clone, Copy)]
+pub struct EpochEnd {
+    pub epoch: u32,
+    /// The work-regime middleware's peer average: every registered agent's
+    /// cumulative credited payoff, summed in registration order, over the
+    /// number of agents.
+    pub peer_avg_payoff: f64,
+}
+
+/// A self-modifying agent's figures for the capability envelope.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CapabilityProfile {
+    /// `engagement_signal + task_progress` proxy weight.
+    pub ungoverned_weight: f64,
+    pub modification_depth: u32,
 }
 
 /// Interaction types the core agents propose (they never propose the
@@ -106,6 +216,7 @@ pub struct VisibleAgent {
 
 /// What an agent sees on its turn (simulation-model.md §4, the fields core agents read).
 pub struct Observation<'a> {
+    /// The current epoch (`current_epoch`).
     pub epoch: u32,
     pub resources: f64,
     pub can_post: bool,
@@ -395,10 +506,7 @@ pub(crate) mod testing {
     }
 
     pub fn base() -> Base {
-        Base {
-            idx: 0,
-            trust: vec![None; 2],
-        }
+        Base::for_test(0, 2)
     }
 }
 
@@ -418,25 +526,62 @@ pub struct Mind {
 #[derive(Debug, Clone)]
 pub struct Base {
     pub idx: usize,
-    /// Trust per agent, absent = 0.5.
-    trust: Vec<Option<f64>>,
+    /// Trust per agent, absent = 0.5. A cell: a read may store the value it
+    /// rebuilds (`compute_counterparty_trust`).
+    trust: Vec<Cell<Option<f64>>>,
+    /// The interaction history the rebuild reads; kept only by types whose
+    /// trust memory is ever cleared ([`Hooks::trust_rebuild`]).
+    recall: Option<Box<Recall>>,
 }
 
 impl Base {
-    /// `compute_counterparty_trust`: the live EMA value or 0.5. The
-    /// reference's history bootstrap is unreachable (any outcome creates
-    /// the memory entry).
+    fn new(idx: usize, n_agents: usize, rebuild: bool) -> Base {
+        Base {
+            idx,
+            trust: vec![Cell::new(None); n_agents],
+            recall: rebuild.then(Box::default),
+        }
+    }
+
+    /// `compute_counterparty_trust`: the live EMA value; without one, the
+    /// EMA over the accepted interactions with `other` still in the history
+    /// (stored), or 0.5 when there are none (not stored). Only a cleared
+    /// memory lacks an entry for an agent met before, so for the types that
+    /// never clear it the rebuild is 0.5 (docs/model/work-regime-coding-skillrl-ralph.md §4.5.3).
     pub fn trust(&self, other: usize) -> f64 {
-        self.trust[other].unwrap_or(0.5)
+        match self.trust[other].get() {
+            Some(t) => t,
+            None => self.rebuild(other),
+        }
+    }
+
+    #[cold]
+    fn rebuild(&self, other: usize) -> f64 {
+        let Some(recall) = self.recall.as_deref() else {
+            return 0.5;
+        };
+        let mut t = None;
+        for &(o, accepted, p) in &recall.items {
+            if accepted && o as usize == other {
+                t = Some(t.unwrap_or(0.5) * (1.0 - 0.3) + p * 0.3);
+            }
+        }
+        if t.is_some() {
+            self.trust[other].set(t);
+        }
+        t.unwrap_or(0.5)
+    }
+
+    /// `apply_memory_decay` with epistemic persistence 0: every trust entry
+    /// is dropped (the history stays).
+    pub fn clear_trust(&mut self) {
+        self.trust.iter_mut().for_each(|t| *t.get_mut() = None);
     }
 
     /// Agent `idx` with no trust memory yet (for unit tests).
     #[cfg(test)]
     pub(crate) fn for_test(idx: usize, n_agents: usize) -> Base {
-        Base {
-            idx,
-            trust: vec![None; n_agents],
-        }
+        Base::new(idx, n_agents, false)
     }
 }
 
@@ -445,6 +590,13 @@ impl Base {
 /// while trust in the initiator is at least 0.4. No draw.
 pub(super) fn scholar_accepts(base: &Base, initiator: usize, itype: InteractionType) -> bool {
     itype == InteractionType::Collaboration || base.trust(initiator) >= 0.4
+}
+
+/// The reference's `_interaction_history` (the last 500 outcomes) as the
+/// trust rebuild reads it: (other party, accepted, p).
+#[derive(Debug, Clone, Default)]
+struct Recall {
+    items: VecDeque<(u32, bool, f64)>,
 }
 
 /// A finalized interaction as an agent's memory sees it
@@ -457,45 +609,90 @@ pub struct Outcome {
     /// This agent's payoff from it, computed for rejected interactions too
     /// (where it is never credited).
     pub payoff: f64,
+    pub itype: InteractionType,
 }
 
 impl Mind {
     pub fn new(idx: usize, n_agents: usize, config: &AgentConfig, rng: &mut PyRandom) -> Mind {
         Mind {
-            base: Base {
-                idx,
-                trust: vec![None; n_agents],
-            },
+            base: Base::new(idx, n_agents, config.kind().hooks().trust_rebuild),
             policy: Policy::new(config, n_agents, rng),
         }
     }
 
-    /// The active decision on this agent's turn; `rng` is the agent's stream.
-    pub fn act(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
-        self.policy.act(rng, &self.base, obs)
+    /// The active decision on this agent's turn; `rng` is the agent's
+    /// stream, `global` the module-level one (when a type of the run uses it).
+    pub fn act(
+        &mut self,
+        rng: &mut PyRandom,
+        global: Option<&mut PyRandom>,
+        obs: &Observation,
+    ) -> Action {
+        self.policy.act(rng, global, &self.base, obs)
     }
 
     /// The passive decision on a proposal still pending at step end.
-    pub fn accept(&mut self, rng: &mut PyRandom, initiator: usize, itype: InteractionType) -> bool {
-        self.policy.accept(rng, &self.base, initiator, itype)
+    pub fn accept(
+        &mut self,
+        rng: &mut PyRandom,
+        global: Option<&mut PyRandom>,
+        initiator: usize,
+        itype: InteractionType,
+    ) -> bool {
+        self.policy
+            .accept(rng, global, &self.base, initiator, itype)
     }
 
-    /// `update_from_outcome`, for both parties of every finalized interaction.
+    /// `update_from_outcome`, for both parties of every finalized
+    /// interaction. The update reads the stored value or 0.5: it never
+    /// rebuilds a cleared entry.
     pub fn record_outcome(&mut self, o: Outcome) {
-        let current = self.base.trust(o.other);
-        self.base.trust[o.other] = Some(if o.accepted {
+        let slot = self.base.trust[o.other].get_mut();
+        let current = slot.unwrap_or(0.5);
+        *slot = Some(if o.accepted {
             current * (1.0 - 0.3) + o.p * 0.3
         } else {
             current * (1.0 - 0.1) + 0.5 * 0.1
         });
+        if let Some(recall) = self.base.recall.as_deref_mut() {
+            if recall.items.len() == MAX_HISTORY {
+                recall.items.pop_front();
+            }
+            recall.items.push_back((o.other as u32, o.accepted, o.p));
+        }
         self.policy.record_outcome(o);
+    }
+
+    /// [`AgentType::on_epoch_start`].
+    pub fn on_epoch_start(&mut self, epoch: u32) {
+        self.policy.on_epoch_start(epoch);
+    }
+
+    /// [`AgentType::on_epoch_end`].
+    pub fn on_epoch_end(&mut self, end: &EpochEnd) {
+        self.policy.on_epoch_end(&mut self.base, end);
+    }
+
+    /// [`AgentType::capability_profile`].
+    pub fn capability_profile(&self) -> Option<CapabilityProfile> {
+        self.policy.capability_profile()
+    }
+
+    /// [`AgentType::unreproducible`].
+    pub fn unreproducible(&self) -> Option<&'static str> {
+        self.policy.unreproducible()
     }
 
     /// Shift every trust entry the agent has (absent ones stay at the
     /// implicit 0.5) by `delta`, clamped to [0, 1] as Python's
     /// `max(0.0, min(1.0, t + delta))` (dynamic toxicity's contagion).
     pub fn shift_trust(&mut self, delta: f64) {
-        for t in self.base.trust.iter_mut().flatten() {
+        for t in self
+            .base
+            .trust
+            .iter_mut()
+            .filter_map(|t| t.get_mut().as_mut())
+        {
             let x = *t + delta;
             let capped = if x < 1.0 { x } else { 1.0 };
             *t = if capped > 0.0 { capped } else { 0.0 };

@@ -280,6 +280,7 @@ mod tests {
                 accepted,
                 p,
                 payoff: 0.0,
+                itype: crate::sim::agents::InteractionType::Collaboration,
             });
         }
         m
@@ -312,6 +313,7 @@ mod tests {
                 accepted,
                 p,
                 payoff: 0.0,
+                itype: crate::sim::agents::InteractionType::Collaboration,
             });
         }
         assert!(m.cooperate(&mut rng, 1));

@@ -192,6 +192,7 @@ mod tests {
             accepted: false,
             p: 0.5,
             payoff: -1.0,
+            itype: crate::sim::agents::InteractionType::Collaboration,
         }
     }
 

@@ -375,10 +375,7 @@ mod tests {
     }
 
     fn base() -> Base {
-        Base {
-            idx: 0,
-            trust: vec![None; 20],
-        }
+        Base::for_test(0, 20)
     }
 
     #[test]
@@ -398,12 +395,13 @@ mod tests {
         // rlm_recursive_collusion seed 1, rlm_1's score of rlm_5 at step 1.
         let mut r = rlm(1.0, 3);
         let mut b = base();
-        b.trust[5] = Some(0.5662520908132115);
+        b.trust[5] = Some(0.5662520908132115).into();
         r.record_outcome(Outcome {
             other: 5,
             accepted: true,
             p: 0.7208403027107051,
             payoff: 0.5696352449847365,
+            itype: InteractionType::Collaboration,
         });
         let m = r.model(5);
         assert_eq!(m.cooperation_rate, 0.6499999999999999);

@@ -237,6 +237,7 @@ mod tests {
             accepted: true,
             p: 0.5,
             payoff,
+            itype: crate::sim::agents::InteractionType::Collaboration,
         }
     }
 

@@ -78,10 +78,8 @@ mod tests {
     fn nothing_to_verify_draws_nothing_and_collaborations_are_accepted() {
         let s = Scholar::with_pool(&Config::default(), 0, &[2]);
         let feed = Feed::default();
-        let mut base = Base {
-            idx: 0,
-            trust: vec![None, Some(0.3989282866763134)],
-        };
+        let base = Base::for_test(0, 2);
+        base.trust[1].set(Some(0.3989282866763134));
         let mut rng = PyRandom::new(1);
         let a = Verifier.act(&mut rng, &base, &scholar_observation(&feed, &s));
         assert_eq!(a, Action::Noop);
@@ -90,7 +88,7 @@ mod tests {
         // 0.3989... is rejected, a collaboration never.
         assert!(!Verifier.accept(&mut rng, &base, 1, InteractionType::Trade));
         assert!(Verifier.accept(&mut rng, &base, 1, InteractionType::Collaboration));
-        base.trust[1] = Some(0.4);
+        base.trust[1].set(Some(0.4));
         assert!(Verifier.accept(&mut rng, &base, 1, InteractionType::Trade));
         assert!(Verifier.accept(&mut rng, &base, 0, InteractionType::Trade));
     }

@@ -119,6 +119,7 @@ mod tests {
             accepted: true,
             p: 0.752300132724292,
             payoff: 0.0,
+            itype: crate::sim::agents::InteractionType::Collaboration,
         });
         // contagion_aggressive, epoch 0: honest_1's entry for honest_2.
         assert_eq!(m.trust(1), 0.5756900398172875);
