@@ -47,6 +47,7 @@ fn scenario(n_epochs: u32) -> Scenario {
         marketplace: None,
         contracts: None,
         perturbations: None,
+        scholar: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),

@@ -32,6 +32,7 @@ pub fn canonical(s: &Scenario) -> String {
         marketplace,
         contracts,
         perturbations,
+        scholar,
         success_criteria: _, // evaluated after the run, never by it
         outputs: _,          // where the reference writes, not what
         semantics,
@@ -146,6 +147,17 @@ pub fn canonical(s: &Scenario) -> String {
     if let Some(p) = perturbations {
         // No schema table: every field, in declaration order.
         let _ = writeln!(out, "perturbations={p:?}");
+    }
+    if let Some(c) = scholar {
+        // No schema table for its data: every field, passages and queries
+        // included (the files' content is what matters; their paths come
+        // along, so a moved file only costs a rerun). `enabled` is
+        // informational once the section builds the handler.
+        let c = super::ScholarConfig {
+            enabled: true,
+            ..c.clone()
+        };
+        let _ = writeln!(out, "scholar={c:?}");
     }
     for (name, _) in super::Semantics::OPTIONS {
         if semantics.get(name) == Some(true) {

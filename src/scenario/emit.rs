@@ -89,6 +89,26 @@ pub fn to_yaml(s: &Scenario, header: &[String]) -> String {
     if let Some(p) = &s.perturbations {
         doc.push("perturbations", perturbations(p));
     }
+    if let Some(c) = &s.scholar {
+        // Built whenever the section is there (`enabled` is informational).
+        let mut t = Yaml::map();
+        t.push("enabled", yaml::bool(true));
+        if let Yaml::Map(rows) = table(super::scholar::FIELDS, c) {
+            for (k, v) in rows {
+                t.push(k, v);
+            }
+        }
+        if let Some(seed) = c.seed {
+            t.push("seed", yaml::int(seed));
+        }
+        if let Some(p) = &c.corpus_path {
+            t.push("corpus_path", yaml::string(p));
+        }
+        if let Some(p) = &c.dataset_path {
+            t.push("dataset_path", yaml::string(p));
+        }
+        doc.push("scholar", t);
+    }
     let fixes: Vec<(String, Yaml)> = super::Semantics::OPTIONS
         .iter()
         .filter(|(n, _)| s.semantics.get(n) == Some(true))

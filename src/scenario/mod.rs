@@ -12,6 +12,7 @@ mod model;
 pub mod params;
 mod perturbations;
 pub(crate) mod schema;
+mod scholar;
 mod sections;
 /// The YAML tree with lines, shared with the sweep spec reader.
 pub(crate) mod yaml;

@@ -25,6 +25,9 @@ pub struct Scenario {
     pub contracts: Option<ContractsConfig>,
     /// The `perturbations` section; `None` when absent or empty.
     pub perturbations: Option<PerturbationConfig>,
+    /// The scholar handler's settings and data; `None` when the reference
+    /// builds no scholar handler.
+    pub scholar: Option<ScholarConfig>,
     /// Success criteria in file order (key, numeric value). Keys the
     /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
@@ -55,6 +58,7 @@ pub use super::perturbations::{
 };
 pub use crate::sim::agents::{AgentConfig, AgentKind};
 pub use crate::sim::dynamic_toxicity::Config as DynamicToxicityConfig;
+pub use crate::sim::scholar::Config as ScholarConfig;
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural
 /// archetype an agent reports. It selects the observable profile of the

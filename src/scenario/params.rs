@@ -2,9 +2,9 @@
 //! `simulation.*`, `rate_limits.*`, `agents.<type>.count`,
 //! `agents.<type>.config.<key>`, `dynamic_toxicity.<mode>.<key>` (for the
 //! modes the scenario enables), for a scenario that has them
-//! `marketplace.*` and `contracts.{truthful_auction,fair_division,market}.*`,
-//! and `semantics.<fix option>` (true or false: the reference's behaviour or
-//! the fix). Paths resolve through the loader's schema
+//! `marketplace.*`, `contracts.{truthful_auction,fair_division,market}.*`
+//! and `scholar.*`, and `semantics.<fix option>` (true or false: the
+//! reference's behaviour or the fix). Paths resolve through the loader's schema
 //! tables, so a swept value passes the same type and range checks, with the
 //! same messages, as the same value written in a scenario file.
 
@@ -13,7 +13,7 @@ use std::fmt;
 use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
 use super::schema::{self, Field, Inert, Role};
 use super::yaml::format_float;
-use super::{AgentConfig, AgentKind, Scenario};
+use super::{scholar, AgentConfig, AgentKind, Scenario, ScholarConfig};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
 
@@ -110,6 +110,7 @@ enum Target {
     QualityContagion(&'static Field<contagion::Config>),
     /// A fix option (`Semantics::OPTIONS`).
     Semantics(&'static str),
+    Scholar(&'static Field<ScholarConfig>),
 }
 
 impl Target {
@@ -129,6 +130,7 @@ impl Target {
             Target::TrustErosion(f) => (f.ty, f.rule),
             Target::QualityContagion(f) => (f.ty, f.rule),
             Target::Semantics(_) => (Ty::Bool, Rule::Any),
+            Target::Scholar(f) => (f.ty, f.rule),
         }
     }
 
@@ -147,6 +149,7 @@ impl Target {
             Target::ProxyDrift(f) => f.inert,
             Target::TrustErosion(f) => f.inert,
             Target::QualityContagion(f) => f.inert,
+            Target::Scholar(f) => f.inert,
             Target::AgentCount(_) | Target::Semantics(_) => None,
         }
     }
@@ -177,6 +180,8 @@ pub fn set_param(
     let value = coerce_checked(ty, rule, &node_of(value)).map_err(|m| ParamError {
         message: format!("{path}: {m}"),
     })?;
+    // A value the loader's fidelity guard would refuse in this scenario.
+    let refused_before = scholar::unmodelled_with(scenario).len();
     match target {
         Target::Governance(f) => set_field(f, &mut scenario.governance, &value),
         Target::Payoff(f) => set_field(f, &mut scenario.payoff, &value),
@@ -242,6 +247,16 @@ pub fn set_param(
         Target::Semantics(name) => {
             scenario.semantics.set(name, value.to_bool());
         }
+        Target::Scholar(f) => {
+            if let Some(cfg) = scenario.scholar.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
+    }
+    if let Some(what) = scholar::unmodelled_with(scenario).get(refused_before) {
+        return Err(ParamError {
+            message: format!("{path}: not modelled here: {what}"),
+        });
     }
     Ok(())
 }
@@ -281,6 +296,7 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
                 .as_ref()?,
         ),
         Target::Semantics(name) => scenario.semantics.get(name).map(ParamValue::Bool),
+        Target::Scholar(f) => get_field(f, scenario.scholar.as_ref()?),
     }
 }
 
@@ -330,6 +346,9 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
             modelled(&mut out, &c, contagion::FIELDS);
         }
     }
+    if scenario.scholar.is_some() {
+        modelled(&mut out, scholar::SECTION, scholar::FIELDS);
+    }
     out
 }
 
@@ -368,6 +387,10 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
             .find(|(n, _)| *n == key)
             .map(|(n, _)| Target::Semantics(n))
             .ok_or(None),
+        scholar::SECTION if scenario.scholar.is_none() => Err(Some(
+            "the scenario builds no scholar handler (no enabled 'scholar' section)".into(),
+        )),
+        scholar::SECTION => table_param(scholar::FIELDS, key).map(Target::Scholar),
         _ => Err(None),
     };
     found.map_err(|why| {

@@ -795,6 +795,7 @@ pub(crate) const SECTIONS: &[&str] = &[
     "dynamic_toxicity",
     "marketplace",
     "contracts",
+    "scholar",
     "outputs",
     "success_criteria",
     "perturbations",
@@ -817,6 +818,13 @@ pub(crate) enum SectionEffect {
     /// It never changes the results of agents of the types this engine
     /// models (it acts on its own agent types' actions): what it is.
     OwnAgentsOnly(&'static str),
+    /// As `OwnAgentsOnly`, except that agents of one of these modelled
+    /// types act on what it builds: then it changes results (`changes`).
+    OwnAgentsUnless {
+        what: &'static str,
+        agents: &'static [&'static str],
+        changes: &'static str,
+    },
 }
 
 /// A top-level section the reference hands to a domain module.
@@ -857,8 +865,15 @@ pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
     ),
     own_agents_only("moltipedia", "the Moltipedia wiki handler"),
     own_agents_only("moltbook", "the Moltbook social-network handler"),
-    own_agents_only("memory_tiers", "the tiered shared-memory handler"),
-    own_agents_only("scholar", "the scholar (retrieval and synthesis) handler"),
+    DomainSection {
+        key: "memory_tiers",
+        built_when: BuiltWhen::EnabledMapping,
+        effect: SectionEffect::OwnAgentsUnless {
+            what: "the tiered shared-memory handler",
+            agents: &["collusive_verifier"],
+            changes: "gives collusive_verifier agents pending promotions and a write budget, on which they act and draw",
+        },
+    },
     own_agents_only("kernel_oracle", "the kernel-oracle handler"),
     own_agents_only("spawn", "the spawn tree (core agents never spawn)"),
     own_agents_only("rivals", "the team-of-rivals handler"),

@@ -10,7 +10,9 @@ pub mod footprint;
 mod marketplace;
 pub mod network;
 pub mod observables;
+pub mod party;
 mod perturbation;
+pub mod scholar;
 mod world;
 
 pub use events::{Event, EventSink, ReputationReason};

@@ -206,6 +206,12 @@ agent_types! {
     Rain => super::rain::Rain,
     River => super::river::River,
     RalphLoop => super::ralph_loop::RalphLoop,
+    Retriever => super::retriever::Retriever,
+    Synthesizer => super::synthesizer::Synthesizer,
+    Verifier => super::verifier::Verifier,
+    AdversarialRetriever => super::adversarial_retriever::AdversarialRetriever,
+    AdversarialSynthesizer => super::adversarial_synthesizer::AdversarialSynthesizer,
+    CollusiveVerifier => super::collusive_verifier::CollusiveVerifier,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,
