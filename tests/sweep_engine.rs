@@ -48,6 +48,7 @@ fn scenario(n_epochs: u32) -> Scenario {
         contracts: None,
         perturbations: None,
         scholar: None,
+        memory_tiers: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),

@@ -33,6 +33,7 @@ pub fn canonical(s: &Scenario) -> String {
         contracts,
         perturbations,
         scholar,
+        memory_tiers,
         success_criteria: _, // evaluated after the run, never by it
         outputs: _,          // where the reference writes, not what
         semantics,
@@ -158,6 +159,15 @@ pub fn canonical(s: &Scenario) -> String {
             ..c.clone()
         };
         let _ = writeln!(out, "scholar={c:?}");
+    }
+    if let Some(c) = memory_tiers {
+        // Every field (the seed included: it seeds the handler's streams);
+        // `enabled` is informational once the section builds the handler.
+        let c = super::MemoryTiersConfig {
+            enabled: true,
+            ..c.clone()
+        };
+        let _ = writeln!(out, "memory_tiers={c:?}");
     }
     for (name, _) in super::Semantics::OPTIONS {
         if semantics.get(name) == Some(true) {

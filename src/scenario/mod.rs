@@ -8,6 +8,7 @@ mod dynamic_toxicity;
 pub mod emit;
 mod load;
 mod markets;
+mod memory;
 mod model;
 pub mod params;
 mod perturbations;

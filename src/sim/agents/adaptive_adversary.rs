@@ -116,6 +116,7 @@ mod tests {
                 resources_of: &[100.0, 100.0],
                 market: None,
                 scholar: None,
+                memory_writes_remaining: 0,
             })
         };
         let mut got = Vec::new();

@@ -9,14 +9,17 @@ mod adaptive_adversary;
 mod adversarial;
 mod adversarial_retriever;
 mod adversarial_synthesizer;
+mod cache_gamer;
 mod cautious;
 mod cautious_reciprocator;
 mod coding_agent;
 mod collusive_verifier;
 mod deceptive;
+mod diligent_recorder;
 mod honest;
 mod hyperagent_self_mod;
 mod ldt;
+mod memory_poisoner;
 mod modeling_adversary;
 mod obfuscating;
 mod opportunistic;
@@ -243,6 +246,9 @@ pub struct Observation<'a> {
     /// The scholar handler's fields (`scholar_query`, the passage pool,
     /// ...), when the scenario builds one.
     pub scholar: Option<&'a Scholar>,
+    /// `memory_writes_remaining`: the memory-tier handler's write budget
+    /// (0 without one).
+    pub memory_writes_remaining: u32,
 }
 
 impl<'a> Observation<'a> {
@@ -307,6 +313,7 @@ impl<'a> Observation<'a> {
             resources_of: values,
             market: None,
             scholar: None,
+            memory_writes_remaining: 0,
         }
     }
 
@@ -379,6 +386,9 @@ pub enum Action {
     },
     /// An action for the scholar handler (fails without one).
     Scholar(ScholarAction),
+    /// WRITE_MEMORY for the memory-tier handler (fails without one), with
+    /// which of its type's texts.
+    WriteMemory(Content),
 }
 
 /// Which of its type's fixed texts a post or proposal carries (numbered per
@@ -471,6 +481,11 @@ impl Action {
                 target: Some(u64::from(citation)),
                 ..sig(14)
             },
+            // The loader refuses the resample lever with memory writers too.
+            Action::WriteMemory(content) => Signature {
+                content: Some(content),
+                ..sig(15)
+            },
         }
     }
 }
@@ -502,6 +517,16 @@ pub(crate) mod testing {
             resources_of: &[],
             market: Some(market),
             scholar: None,
+            memory_writes_remaining: 0,
+        }
+    }
+
+    /// What agent 0 sees with a memory-tier write budget of `writes` and
+    /// nothing else.
+    pub fn memory_obs(feed: &Feed, writes: u32) -> Observation<'_> {
+        Observation {
+            memory_writes_remaining: writes,
+            ..Observation::for_test(feed, &[], &[], &[])
         }
     }
 
