@@ -12,7 +12,6 @@ Run with the interpreter of a venv that has swarm-safety 1.9.0
                      [--rs-runs 200] [--rounds 3]
 """
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -71,6 +70,7 @@ def main():
     print("|---|---:|---:|---:|")
     worst = None
     for f in a.files:
+        f = str(Path(f).resolve())
         py, rs = [], []
         for _ in range(a.rounds):
             py.append(python_median(f, a.py_runs))
@@ -78,8 +78,7 @@ def main():
         p, r = statistics.median(py), statistics.median(rs)
         ratio = p / r
         worst = ratio if worst is None else min(worst, ratio)
-        name = os.path.relpath(f, a.files[0].rsplit("reference-library", 1)[0] + "reference-library") \
-            if "reference-library" in f else f
+        name = f.rsplit("reference-library/", 1)[-1]
         print(f"| {name} | {p:.4f} | {r:.6f} | {ratio:,.0f}x |", flush=True)
     if worst is not None:
         print(f"\nsmallest ratio: {worst:,.0f}x")
