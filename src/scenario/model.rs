@@ -28,6 +28,12 @@ pub struct Scenario {
     /// The scholar handler's settings and data; `None` when the reference
     /// builds no scholar handler.
     pub scholar: Option<ScholarConfig>,
+    /// The agent-world-model handler's settings; `None` when the reference
+    /// builds none.
+    pub awm: Option<AwmConfig>,
+    /// The team-of-rivals handler's settings; `None` when the reference
+    /// builds none.
+    pub rivals: Option<RivalsConfig>,
     /// Success criteria in file order (key, numeric value). Keys the
     /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
@@ -57,7 +63,9 @@ pub use super::perturbations::{
     PartitionMode, PerturbationConfig, ResourceShock, ResourceShockMode, Trigger,
 };
 pub use crate::sim::agents::{AgentConfig, AgentKind};
+pub use crate::sim::awm::Config as AwmConfig;
 pub use crate::sim::dynamic_toxicity::Config as DynamicToxicityConfig;
+pub use crate::sim::rivals::Config as RivalsConfig;
 pub use crate::sim::scholar::Config as ScholarConfig;
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural

@@ -11,9 +11,10 @@
 use std::fmt;
 
 use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
+use super::handlers::{self, AWM, AWM_FIELDS, RIVALS, RIVALS_FIELDS};
 use super::schema::{self, Field, Inert, Role};
 use super::yaml::format_float;
-use super::{scholar, AgentConfig, AgentKind, Scenario, ScholarConfig};
+use super::{scholar, AgentConfig, AgentKind, AwmConfig, RivalsConfig, Scenario, ScholarConfig};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
 
@@ -111,6 +112,8 @@ enum Target {
     /// A fix option (`Semantics::OPTIONS`).
     Semantics(&'static str),
     Scholar(&'static Field<ScholarConfig>),
+    Awm(&'static Field<AwmConfig>),
+    Rivals(&'static Field<RivalsConfig>),
 }
 
 impl Target {
@@ -131,6 +134,8 @@ impl Target {
             Target::QualityContagion(f) => (f.ty, f.rule),
             Target::Semantics(_) => (Ty::Bool, Rule::Any),
             Target::Scholar(f) => (f.ty, f.rule),
+            Target::Awm(f) => (f.ty, f.rule),
+            Target::Rivals(f) => (f.ty, f.rule),
         }
     }
 
@@ -150,6 +155,8 @@ impl Target {
             Target::TrustErosion(f) => f.inert,
             Target::QualityContagion(f) => f.inert,
             Target::Scholar(f) => f.inert,
+            Target::Awm(f) => f.inert,
+            Target::Rivals(f) => f.inert,
             Target::AgentCount(_) | Target::Semantics(_) => None,
         }
     }
@@ -182,6 +189,7 @@ pub fn set_param(
     })?;
     // A value the loader's fidelity guard would refuse in this scenario.
     let refused_before = scholar::unmodelled_with(scenario).len();
+    let handlers_refused_before = handlers::unmodelled_with(scenario).len();
     match target {
         Target::Governance(f) => set_field(f, &mut scenario.governance, &value),
         Target::Payoff(f) => set_field(f, &mut scenario.payoff, &value),
@@ -252,8 +260,23 @@ pub fn set_param(
                 set_field(f, cfg, &value);
             }
         }
+        Target::Awm(f) => {
+            if let Some(cfg) = scenario.awm.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
+        Target::Rivals(f) => {
+            if let Some(cfg) = scenario.rivals.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
     }
     if let Some(what) = scholar::unmodelled_with(scenario).get(refused_before) {
+        return Err(ParamError {
+            message: format!("{path}: not modelled here: {what}"),
+        });
+    }
+    if let Some((_, what)) = handlers::unmodelled_with(scenario).get(handlers_refused_before) {
         return Err(ParamError {
             message: format!("{path}: not modelled here: {what}"),
         });
@@ -297,6 +320,8 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
         ),
         Target::Semantics(name) => scenario.semantics.get(name).map(ParamValue::Bool),
         Target::Scholar(f) => get_field(f, scenario.scholar.as_ref()?),
+        Target::Awm(f) => get_field(f, scenario.awm.as_ref()?),
+        Target::Rivals(f) => get_field(f, scenario.rivals.as_ref()?),
     }
 }
 
@@ -349,6 +374,12 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
     if scenario.scholar.is_some() {
         modelled(&mut out, scholar::SECTION, scholar::FIELDS);
     }
+    if scenario.awm.is_some() {
+        modelled(&mut out, AWM, AWM_FIELDS);
+    }
+    if scenario.rivals.is_some() {
+        modelled(&mut out, RIVALS, RIVALS_FIELDS);
+    }
     out
 }
 
@@ -391,6 +422,14 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
             "the scenario builds no scholar handler (no enabled 'scholar' section)".into(),
         )),
         scholar::SECTION => table_param(scholar::FIELDS, key).map(Target::Scholar),
+        AWM if scenario.awm.is_none() => Err(Some(
+            "the scenario builds no agent-world-model handler (no enabled 'awm' section)".into(),
+        )),
+        AWM => table_param(AWM_FIELDS, key).map(Target::Awm),
+        RIVALS if scenario.rivals.is_none() => Err(Some(
+            "the scenario builds no team-of-rivals handler (no enabled 'rivals' section)".into(),
+        )),
+        RIVALS => table_param(RIVALS_FIELDS, key).map(Target::Rivals),
         _ => Err(None),
     };
     found.map_err(|why| {

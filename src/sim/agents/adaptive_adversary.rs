@@ -116,6 +116,8 @@ mod tests {
                 resources_of: &[100.0, 100.0],
                 market: None,
                 scholar: None,
+                awm: None,
+                rivals: None,
             })
         };
         let mut got = Vec::new();

@@ -9,6 +9,7 @@ mod adaptive_adversary;
 mod adversarial;
 mod adversarial_retriever;
 mod adversarial_synthesizer;
+mod awm_agent;
 mod cautious;
 mod cautious_reciprocator;
 mod coding_agent;
@@ -25,6 +26,8 @@ mod rain;
 mod ralph_loop;
 mod registry;
 mod retriever;
+mod rivals_critic;
+mod rivals_producer;
 mod river;
 mod rlm;
 mod self_optimizer;
@@ -42,8 +45,10 @@ use std::collections::VecDeque;
 pub use registry::{AgentConfig, AgentKind};
 pub(crate) use registry::{ConfigVisitor, ConfigVisitorMut, Policy};
 
+use super::awm::{Awm, AwmAction};
 use super::feed::{Feed, VisiblePosts};
 pub use super::marketplace::MarketView;
+use super::rivals::{Rivals, RivalsAction};
 use super::scholar::{Scholar, ScholarAction};
 use crate::rng::PyRandom;
 use crate::scenario::schema::Field;
@@ -243,6 +248,12 @@ pub struct Observation<'a> {
     /// The scholar handler's fields (`scholar_query`, the passage pool,
     /// ...), when the scenario builds one.
     pub scholar: Option<&'a Scholar>,
+    /// The agent-world-model handler (`awm_task`), when the scenario
+    /// builds one.
+    pub awm: Option<&'a Awm>,
+    /// The team-of-rivals handler (`rivals_assignments`), when the
+    /// scenario builds one.
+    pub rivals: Option<&'a Rivals>,
 }
 
 impl<'a> Observation<'a> {
@@ -307,6 +318,8 @@ impl<'a> Observation<'a> {
             resources_of: values,
             market: None,
             scholar: None,
+            awm: None,
+            rivals: None,
         }
     }
 
@@ -322,6 +335,17 @@ impl<'a> Observation<'a> {
 pub(crate) fn scholar_observation<'a>(feed: &'a Feed, scholar: &'a Scholar) -> Observation<'a> {
     Observation {
         scholar: Some(scholar),
+        ..Observation::for_test(feed, &[], &[], &[])
+    }
+}
+
+/// Agent `me`'s observation with an empty world but for the
+/// agent-world-model handler (unit tests of `awm_agent`).
+#[cfg(test)]
+pub(crate) fn awm_observation<'a>(feed: &'a Feed, awm: &'a Awm, me: usize) -> Observation<'a> {
+    Observation {
+        awm: Some(awm),
+        me,
         ..Observation::for_test(feed, &[], &[], &[])
     }
 }
@@ -379,6 +403,10 @@ pub enum Action {
     },
     /// An action for the scholar handler (fails without one).
     Scholar(ScholarAction),
+    /// An action for the agent-world-model handler (fails without one).
+    Awm(AwmAction),
+    /// An action for the team-of-rivals handler (fails without one).
+    Rivals(RivalsAction),
 }
 
 /// Which of its type's fixed texts a post or proposal carries (numbered per
@@ -471,6 +499,11 @@ impl Action {
                 target: Some(u64::from(citation)),
                 ..sig(14)
             },
+            // The loader refuses the resample lever with these agents too.
+            Action::Awm(AwmAction::Execute { .. }) => sig(15),
+            Action::Awm(AwmAction::Finish) => sig(16),
+            Action::Rivals(RivalsAction::Produce { .. }) => sig(17),
+            Action::Rivals(RivalsAction::Review { .. }) => sig(18),
         }
     }
 }
@@ -502,6 +535,8 @@ pub(crate) mod testing {
             resources_of: &[],
             market: Some(market),
             scholar: None,
+            awm: None,
+            rivals: None,
         }
     }
 
