@@ -368,3 +368,97 @@ pub(super) fn check_combination(s: &Scenario, line: impl Fn(&str) -> usize, repo
         report.unmodelled(line(section), section, what);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::params::{param_paths, set_param, ParamValue};
+    use crate::scenario::{load_str, LoadOptions, Scenario};
+    use crate::sim::rivals::Mode;
+
+    const RIVALS_AGENTS: &str =
+        "agents:\n  - type: rivals_producer\n    config: {role: coder}\n  - type: rivals_critic\n";
+
+    /// The scenario, and the key paths the guard refuses, of `text`.
+    fn load(text: &str) -> Result<(Scenario, Vec<String>), String> {
+        let opts = LoadOptions {
+            allow_unmodelled: true,
+            ..LoadOptions::default()
+        };
+        load_str(text, "t.yaml", opts)
+            .map(|l| {
+                let refused = l.scenario.unmodelled.clone();
+                (l.scenario, refused)
+            })
+            .map_err(|e| e.message)
+    }
+
+    #[test]
+    fn sections_are_read_with_the_reference_defaults() {
+        let (s, refused) = load(&format!(
+            "{RIVALS_AGENTS}rivals:\n  seed: '42'\n  mode: council\n  max_retries_per_stage: 2\n  colour: red\n"
+        ))
+        .unwrap();
+        assert!(refused.is_empty(), "{refused:?}");
+        let r = s.rivals.unwrap();
+        assert_eq!(
+            (r.seed, r.mode, r.max_retries_per_stage),
+            (Some(42), Mode::Council, 2)
+        );
+        assert_eq!(r.tasks_per_epoch, 4);
+        let (s, _) =
+            load("agents:\n  - type: awm_agent\nawm:\n  max_steps_per_task: 15\n").unwrap();
+        let a = s.awm.unwrap();
+        assert_eq!((a.max_steps_per_task, a.max_tasks_per_epoch), (15, 5));
+        // Not built: absent, empty, or switched off.
+        let (s, _) =
+            load("agents:\n  - type: awm_agent\nawm: {}\nrivals:\n  enabled: false\n").unwrap();
+        assert!(s.awm.is_none() && s.rivals.is_none());
+    }
+
+    #[test]
+    fn what_the_reference_cannot_reproduce_or_this_engine_does_not_model_is_refused() {
+        let refused = |body: &str| load(body).unwrap().1;
+        assert_eq!(
+            refused(&format!("{RIVALS_AGENTS}rivals: {{mode: advisory}}\n")),
+            ["rivals.seed"]
+        );
+        let two_coders = "agents:\n  - type: rivals_producer\n    count: 2\nrivals: {seed: 1}\n";
+        assert_eq!(refused(two_coders), ["rivals"]);
+        let single = "agents:\n  - type: rivals_producer\n    count: 2\nrivals: {seed: 1, mode: single_agent}\n";
+        assert!(refused(single).is_empty());
+        assert_eq!(
+            refused(
+                "agents:\n  - type: awm_agent\nawm: {live_mode: true, shared_database: false}\n"
+            ),
+            ["awm.live_mode"]
+        );
+        assert_eq!(
+            refused("agents:\n  - type: awm_agent\nawm: {seed: 3}\ngovernance: {collusion_detection_enabled: true}\n"),
+            ["awm"]
+        );
+        let long = "agents:\n  - type: awm_agent\n    config: {tool_call_count: 70}\nawm: {max_steps_per_task: 65}\n";
+        assert_eq!(refused(long), ["awm"]);
+        let e = load("agents:\n  - type: awm_agent\nawm: {conflict_probability: 2}\n").unwrap_err();
+        assert!(e.contains("awm.conflict_probability"), "{e}");
+        let e =
+            load("agents:\n  - type: rivals_critic\nrivals: {seed: 1, mode: duel}\n").unwrap_err();
+        assert!(e.contains("rivals.mode"), "{e}");
+    }
+
+    #[test]
+    fn numeric_settings_are_sweepable() {
+        let (mut s, _) = load(&format!("{RIVALS_AGENTS}rivals: {{seed: 42}}\n")).unwrap();
+        let paths = param_paths(&s);
+        assert!(paths.iter().any(|p| p == "rivals.max_retries_per_stage"));
+        set_param(&mut s, "rivals.tasks_per_epoch", &ParamValue::Int(2)).unwrap();
+        assert_eq!(s.rivals.as_ref().unwrap().tasks_per_epoch, 2);
+        assert!(set_param(&mut s, "awm.error_weight", &ParamValue::Float(2.0)).is_err());
+        // A sweep cannot reach what the loader refuses.
+        let e = set_param(
+            &mut s,
+            "governance.security_enabled",
+            &ParamValue::Bool(true),
+        );
+        assert!(e.is_err());
+    }
+}
