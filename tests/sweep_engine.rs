@@ -48,6 +48,8 @@ fn scenario(n_epochs: u32) -> Scenario {
         contracts: None,
         perturbations: None,
         scholar: None,
+        awm: None,
+        rivals: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),

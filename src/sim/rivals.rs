@@ -415,7 +415,7 @@ mod tests {
         let mut h = team();
         h.on_epoch_start();
         assert_eq!(h.episodes.len(), 4);
-        assert_eq!(h.assignments(0).produce, true);
+        assert!(h.assignments(0).produce);
         assert_eq!(h.pending_produce[0], Some(3));
         assert_eq!(h.handle(0, produce(0.75, 0.6)), Some(PASS));
         assert!(h.assignments(3).review);
