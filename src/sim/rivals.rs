@@ -124,14 +124,39 @@ impl Role {
 /// Each agent's registered role, from its settings (every agent with a
 /// `role` attribute registers it: the two rivals types).
 pub fn roles(configs: &[&AgentConfig]) -> Vec<Option<Role>> {
-    configs
-        .iter()
-        .map(|c| match c {
-            AgentConfig::RivalsProducer(c) => Role::parse(&c.role),
-            AgentConfig::RivalsCritic(c) => Role::parse(&c.role),
-            _ => None,
-        })
-        .collect()
+    configs.iter().map(|c| member(c).role).collect()
+}
+
+/// What the handler knows of an agent: its role and the two values its
+/// actions carry (a producer's quality level and trap awareness, a
+/// critic's detection and false-positive rates). They are the agent's
+/// fixed settings, so the handler holds them and actions stay small.
+#[derive(Debug, Clone, Copy)]
+pub struct Member {
+    role: Option<Role>,
+    values: (f64, f64),
+}
+
+fn member(config: &AgentConfig) -> Member {
+    match config {
+        AgentConfig::RivalsProducer(c) => Member {
+            role: Role::parse(&c.role),
+            values: (c.quality_level, c.trap_awareness),
+        },
+        AgentConfig::RivalsCritic(c) => Member {
+            role: Role::parse(&c.role),
+            values: (c.detection_rate, c.false_positive_rate),
+        },
+        _ => Member {
+            role: None,
+            values: (0.0, 0.0),
+        },
+    }
+}
+
+/// The handler's view of every agent, in registration order.
+pub fn members(configs: &[&AgentConfig]) -> Vec<Member> {
+    configs.iter().map(|c| member(c)).collect()
 }
 
 /// The pipeline stages; an episode's stage indexes its producer (`Role`
@@ -142,19 +167,14 @@ const STAGES: usize = 3;
 /// trend, kpi, anomaly; four each). Only their number changes results.
 const CATALOG_TRAPS: [u8; 16] = [1, 2, 1, 2, 1, 2, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2];
 
-/// What a rivals agent hands the handler, with its own settings.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// What a rivals agent hands the handler (its settings ride along in the
+/// reference; the handler holds them here, see [`Member`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RivalsAction {
     /// RIVALS_PRODUCE.
-    Produce {
-        quality_level: f64,
-        trap_awareness: f64,
-    },
+    Produce,
     /// RIVALS_REVIEW.
-    Review {
-        detection_rate: f64,
-        false_positive_rate: f64,
-    },
+    Review,
 }
 
 /// The handler's fixed observables of a produce or a passed review, and of
@@ -192,6 +212,8 @@ pub struct Rivals {
     rng: PyRandom,
     /// Each agent's registered role.
     roles: Vec<Option<Role>>,
+    /// Each agent's action values ([`Member`]).
+    values: Vec<(f64, f64)>,
     /// The epoch's episodes; `None` once scored or failed (removed).
     episodes: Vec<Option<Episode>>,
     /// Per agent: the episode it is to produce for / review next.
@@ -208,14 +230,15 @@ pub struct Assignments {
 }
 
 impl Rivals {
-    /// The handler; `roles[i]` is agent `i`'s registered role (`None` for
-    /// agents without one, or with a role the handler never assigns).
-    pub fn new(cfg: &Config, roles: Vec<Option<Role>>) -> Rivals {
-        let n = roles.len();
+    /// The handler; `members[i]` is what it knows of agent `i` (no role
+    /// for agents without one, or with a role the handler never assigns).
+    pub fn new(cfg: &Config, members: &[Member]) -> Rivals {
+        let n = members.len();
         Rivals {
             rng: PyRandom::new(i128::from(cfg.seed.unwrap_or(0))),
             cfg: cfg.clone(),
-            roles,
+            roles: members.iter().map(|m| m.role).collect(),
+            values: members.iter().map(|m| m.values).collect(),
             episodes: Vec::new(),
             pending_produce: vec![None; n],
             pending_review: vec![None; n],
@@ -291,15 +314,10 @@ impl Rivals {
     /// Handle `agent`'s action: the observables of its self-interaction,
     /// or `None` when it fails (nothing pending, or the episode is gone).
     pub fn handle(&mut self, agent: usize, action: RivalsAction) -> Option<Observables> {
+        let (a, b) = self.values[agent];
         match action {
-            RivalsAction::Produce {
-                quality_level,
-                trap_awareness,
-            } => self.produce(agent, quality_level, trap_awareness),
-            RivalsAction::Review {
-                detection_rate,
-                false_positive_rate,
-            } => self.review(agent, detection_rate, false_positive_rate),
+            RivalsAction::Produce => self.produce(agent, a, b),
+            RivalsAction::Review => self.review(agent, a, b),
         }
     }
 
@@ -380,27 +398,33 @@ mod tests {
     use super::*;
     use crate::sim::observables::{soft_label, v_hat, SIGMOID_K};
 
+    /// team_of_rivals.yaml's six agents.
     fn team() -> Rivals {
         let cfg = Config {
             seed: Some(42),
             ..Config::default()
         };
-        Rivals::new(&cfg, Role::ALL.iter().map(|&r| Some(r)).collect())
+        let values = [
+            (0.75, 0.6),
+            (0.70, 0.5),
+            (0.80, 0.55),
+            (0.75, 0.10),
+            (0.70, 0.12),
+            (0.80, 0.08),
+        ];
+        let members: Vec<Member> = Role::ALL
+            .iter()
+            .zip(values)
+            .map(|(&r, values)| Member {
+                role: Some(r),
+                values,
+            })
+            .collect();
+        Rivals::new(&cfg, &members)
     }
 
-    fn produce(q: f64, t: f64) -> RivalsAction {
-        RivalsAction::Produce {
-            quality_level: q,
-            trap_awareness: t,
-        }
-    }
-
-    fn review(d: f64, f: f64) -> RivalsAction {
-        RivalsAction::Review {
-            detection_rate: d,
-            false_positive_rate: f,
-        }
-    }
+    const PRODUCE: RivalsAction = RivalsAction::Produce;
+    const REVIEW: RivalsAction = RivalsAction::Review;
 
     #[test]
     fn fixed_observables_give_the_traced_labels() {
@@ -417,20 +441,20 @@ mod tests {
         assert_eq!(h.episodes.len(), 4);
         assert!(h.assignments(0).produce);
         assert_eq!(h.pending_produce[0], Some(3));
-        assert_eq!(h.handle(0, produce(0.75, 0.6)), Some(PASS));
+        assert_eq!(h.handle(0, PRODUCE), Some(PASS));
         assert!(h.assignments(3).review);
-        assert_eq!(h.handle(3, review(0.75, 0.10)), Some(PASS));
+        assert_eq!(h.handle(3, REVIEW), Some(PASS));
         assert!(h.assignments(1).produce);
-        assert_eq!(h.handle(1, produce(0.70, 0.5)), Some(PASS));
-        assert_eq!(h.handle(4, review(0.70, 0.12)), Some(VETO));
-        assert_eq!(h.handle(1, produce(0.70, 0.5)), Some(PASS));
+        assert_eq!(h.handle(1, PRODUCE), Some(PASS));
+        assert_eq!(h.handle(4, REVIEW), Some(VETO));
+        assert_eq!(h.handle(1, PRODUCE), Some(PASS));
         // Quality 0.5000...: a defect, detected.
         assert!(h.episodes[3].as_ref().unwrap().artifacts[1].unwrap() < 0.6);
-        assert_eq!(h.handle(4, review(0.70, 0.12)), Some(VETO));
-        assert_eq!(h.handle(1, produce(0.70, 0.5)), Some(PASS));
-        assert_eq!(h.handle(4, review(0.70, 0.12)), Some(PASS));
+        assert_eq!(h.handle(4, REVIEW), Some(VETO));
+        assert_eq!(h.handle(1, PRODUCE), Some(PASS));
+        assert_eq!(h.handle(4, REVIEW), Some(PASS));
         assert!(h.assignments(2).produce);
         // Nothing pending: the action fails.
-        assert_eq!(h.handle(0, produce(0.75, 0.6)), None);
+        assert_eq!(h.handle(0, PRODUCE), None);
     }
 }

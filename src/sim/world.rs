@@ -225,7 +225,7 @@ impl<'s, 'k> World<'s, 'k> {
         let rivals = sc
             .rivals
             .as_ref()
-            .map(|cfg| Box::new(Rivals::new(cfg, super::rivals::roles(&configs))));
+            .map(|cfg| Box::new(Rivals::new(cfg, &super::rivals::members(&configs))));
         let mut feed = if sc.semantics.enforce_vote_normalization
             && sc.governance.vote_normalization_enabled
         {

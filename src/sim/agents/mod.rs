@@ -502,8 +502,8 @@ impl Action {
             // The loader refuses the resample lever with these agents too.
             Action::Awm(AwmAction::Execute { .. }) => sig(15),
             Action::Awm(AwmAction::Finish) => sig(16),
-            Action::Rivals(RivalsAction::Produce { .. }) => sig(17),
-            Action::Rivals(RivalsAction::Review { .. }) => sig(18),
+            Action::Rivals(RivalsAction::Produce) => sig(17),
+            Action::Rivals(RivalsAction::Review) => sig(18),
         }
     }
 }

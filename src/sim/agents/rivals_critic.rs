@@ -46,11 +46,9 @@ static FIELDS: &[Field<Config>] = &[
     },
 ];
 
+/// Its settings travel with the handler (`sim::rivals::Member`).
 #[derive(Debug, Clone)]
-pub struct RivalsCritic {
-    detection_rate: f64,
-    false_positive_rate: f64,
-}
+pub struct RivalsCritic;
 
 impl AgentType for RivalsCritic {
     type Config = Config;
@@ -61,19 +59,13 @@ impl AgentType for RivalsCritic {
         FIELDS
     }
 
-    fn new(cfg: &Config, _n_agents: usize, _rng: &mut PyRandom) -> RivalsCritic {
-        RivalsCritic {
-            detection_rate: cfg.detection_rate,
-            false_positive_rate: cfg.false_positive_rate,
-        }
+    fn new(_: &Config, _n_agents: usize, _rng: &mut PyRandom) -> RivalsCritic {
+        RivalsCritic
     }
 
     fn act(&mut self, _rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
         if obs.rivals.is_some_and(|h| h.assignments(obs.me).review) {
-            return Action::Rivals(RivalsAction::Review {
-                detection_rate: self.detection_rate,
-                false_positive_rate: self.false_positive_rate,
-            });
+            return Action::Rivals(RivalsAction::Review);
         }
         Action::Noop
     }

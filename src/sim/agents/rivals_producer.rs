@@ -46,11 +46,9 @@ static FIELDS: &[Field<Config>] = &[
     },
 ];
 
+/// Its settings travel with the handler (`sim::rivals::Member`).
 #[derive(Debug, Clone)]
-pub struct RivalsProducer {
-    quality_level: f64,
-    trap_awareness: f64,
-}
+pub struct RivalsProducer;
 
 impl AgentType for RivalsProducer {
     type Config = Config;
@@ -61,19 +59,13 @@ impl AgentType for RivalsProducer {
         FIELDS
     }
 
-    fn new(cfg: &Config, _n_agents: usize, _rng: &mut PyRandom) -> RivalsProducer {
-        RivalsProducer {
-            quality_level: cfg.quality_level,
-            trap_awareness: cfg.trap_awareness,
-        }
+    fn new(_: &Config, _n_agents: usize, _rng: &mut PyRandom) -> RivalsProducer {
+        RivalsProducer
     }
 
     fn act(&mut self, _rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
         if obs.rivals.is_some_and(|h| h.assignments(obs.me).produce) {
-            return Action::Rivals(RivalsAction::Produce {
-                quality_level: self.quality_level,
-                trap_awareness: self.trap_awareness,
-            });
+            return Action::Rivals(RivalsAction::Produce);
         }
         Action::Noop
     }
