@@ -49,6 +49,8 @@ fn scenario(n_epochs: u32) -> Scenario {
         perturbations: None,
         scholar: None,
         memory_tiers: None,
+        awm: None,
+        rivals: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),

@@ -9,7 +9,9 @@ use super::coerce::{coerce, did_you_mean, Ty};
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
-use super::{agents, dynamic_toxicity, markets, memory, perturbations, scholar, sections};
+use super::{
+    agents, dynamic_toxicity, handlers, markets, memory, perturbations, scholar, sections,
+};
 use super::{
     GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits, Scenario, Semantics,
     SimulationConfig,
@@ -227,6 +229,8 @@ fn default_scenario() -> Scenario {
         perturbations: None,
         scholar: None,
         memory_tiers: None,
+        awm: None,
+        rivals: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),
@@ -316,6 +320,8 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                 s.memory_tiers = memory::read(e, report);
                 memory_line = Some(e.key_line);
             }
+            handlers::AWM => s.awm = handlers::read_awm(e, report),
+            handlers::RIVALS => s.rivals = handlers::read_rivals(e, report),
             "perturbations" => {}
             "semantics" => {
                 if let Some(m) = section(e, report, true) {
@@ -347,6 +353,13 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
     if let Some(line) = memory_line {
         memory::check_combination(&s, line, report);
     }
+    let section_line = |key: &str| {
+        entries
+            .iter()
+            .find(|e| e.key == key)
+            .map_or(0, |e| e.key_line)
+    };
+    handlers::check_combination(&s, section_line, report);
     if !entries.iter().any(|e| e.key == "agents") {
         report.error(
             0,

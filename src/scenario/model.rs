@@ -31,6 +31,12 @@ pub struct Scenario {
     /// The memory-tier handler's settings; `None` when the reference
     /// builds no memory-tier handler.
     pub memory_tiers: Option<MemoryTiersConfig>,
+    /// The agent-world-model handler's settings; `None` when the reference
+    /// builds none.
+    pub awm: Option<AwmConfig>,
+    /// The team-of-rivals handler's settings; `None` when the reference
+    /// builds none.
+    pub rivals: Option<RivalsConfig>,
     /// Success criteria in file order (key, numeric value). Keys the
     /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
@@ -60,8 +66,10 @@ pub use super::perturbations::{
     PartitionMode, PerturbationConfig, ResourceShock, ResourceShockMode, Trigger,
 };
 pub use crate::sim::agents::{AgentConfig, AgentKind};
+pub use crate::sim::awm::Config as AwmConfig;
 pub use crate::sim::dynamic_toxicity::Config as DynamicToxicityConfig;
 pub use crate::sim::memory::Config as MemoryTiersConfig;
+pub use crate::sim::rivals::Config as RivalsConfig;
 pub use crate::sim::scholar::Config as ScholarConfig;
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural

@@ -11,9 +11,11 @@
 use std::fmt;
 
 use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
+use super::handlers::{self, AWM, AWM_FIELDS, RIVALS, RIVALS_FIELDS};
 use super::schema::{self, Field, Inert, Role};
 use super::yaml::format_float;
-use super::{memory, scholar, AgentConfig, AgentKind, MemoryTiersConfig, Scenario, ScholarConfig};
+use super::{memory, scholar, AgentConfig, AgentKind, AwmConfig, MemoryTiersConfig};
+use super::{RivalsConfig, Scenario, ScholarConfig};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
 
@@ -112,6 +114,8 @@ enum Target {
     Semantics(&'static str),
     Scholar(&'static Field<ScholarConfig>),
     MemoryTiers(&'static Field<MemoryTiersConfig>),
+    Awm(&'static Field<AwmConfig>),
+    Rivals(&'static Field<RivalsConfig>),
 }
 
 impl Target {
@@ -133,6 +137,8 @@ impl Target {
             Target::Semantics(_) => (Ty::Bool, Rule::Any),
             Target::Scholar(f) => (f.ty, f.rule),
             Target::MemoryTiers(f) => (f.ty, f.rule),
+            Target::Awm(f) => (f.ty, f.rule),
+            Target::Rivals(f) => (f.ty, f.rule),
         }
     }
 
@@ -153,6 +159,8 @@ impl Target {
             Target::QualityContagion(f) => f.inert,
             Target::Scholar(f) => f.inert,
             Target::MemoryTiers(f) => f.inert,
+            Target::Awm(f) => f.inert,
+            Target::Rivals(f) => f.inert,
             Target::AgentCount(_) | Target::Semantics(_) => None,
         }
     }
@@ -185,6 +193,7 @@ pub fn set_param(
     })?;
     // A value the loader's fidelity guard would refuse in this scenario.
     let refused_before = unmodelled_with(scenario).len();
+    let handlers_refused_before = handlers::unmodelled_with(scenario).len();
     match target {
         Target::Governance(f) => set_field(f, &mut scenario.governance, &value),
         Target::Payoff(f) => set_field(f, &mut scenario.payoff, &value),
@@ -260,8 +269,23 @@ pub fn set_param(
                 set_field(f, cfg, &value);
             }
         }
+        Target::Awm(f) => {
+            if let Some(cfg) = scenario.awm.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
+        Target::Rivals(f) => {
+            if let Some(cfg) = scenario.rivals.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
     }
     if let Some(what) = unmodelled_with(scenario).get(refused_before) {
+        return Err(ParamError {
+            message: format!("{path}: not modelled here: {what}"),
+        });
+    }
+    if let Some((_, what)) = handlers::unmodelled_with(scenario).get(handlers_refused_before) {
         return Err(ParamError {
             message: format!("{path}: not modelled here: {what}"),
         });
@@ -314,6 +338,8 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
         Target::Semantics(name) => scenario.semantics.get(name).map(ParamValue::Bool),
         Target::Scholar(f) => get_field(f, scenario.scholar.as_ref()?),
         Target::MemoryTiers(f) => get_field(f, scenario.memory_tiers.as_ref()?),
+        Target::Awm(f) => get_field(f, scenario.awm.as_ref()?),
+        Target::Rivals(f) => get_field(f, scenario.rivals.as_ref()?),
     }
 }
 
@@ -369,6 +395,12 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
     if scenario.memory_tiers.is_some() {
         modelled(&mut out, memory::SECTION, memory::FIELDS);
     }
+    if scenario.awm.is_some() {
+        modelled(&mut out, AWM, AWM_FIELDS);
+    }
+    if scenario.rivals.is_some() {
+        modelled(&mut out, RIVALS, RIVALS_FIELDS);
+    }
     out
 }
 
@@ -415,6 +447,14 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
             "the scenario builds no memory-tier handler (no enabled 'memory_tiers' section)".into(),
         )),
         memory::SECTION => table_param(memory::FIELDS, key).map(Target::MemoryTiers),
+        AWM if scenario.awm.is_none() => Err(Some(
+            "the scenario builds no agent-world-model handler (no enabled 'awm' section)".into(),
+        )),
+        AWM => table_param(AWM_FIELDS, key).map(Target::Awm),
+        RIVALS if scenario.rivals.is_none() => Err(Some(
+            "the scenario builds no team-of-rivals handler (no enabled 'rivals' section)".into(),
+        )),
+        RIVALS => table_param(RIVALS_FIELDS, key).map(Target::Rivals),
         _ => Err(None),
     };
     found.map_err(|why| {

@@ -802,6 +802,8 @@ pub(crate) const SECTIONS: &[&str] = &[
     "contracts",
     "scholar",
     "memory_tiers",
+    "awm",
+    "rivals",
     "outputs",
     "success_criteria",
     "perturbations",
@@ -866,8 +868,6 @@ pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
     own_agents_only("moltbook", "the Moltbook social-network handler"),
     own_agents_only("kernel_oracle", "the kernel-oracle handler"),
     own_agents_only("spawn", "the spawn tree (core agents never spawn)"),
-    own_agents_only("rivals", "the team-of-rivals handler"),
-    own_agents_only("awm", "the agent-world-model handler"),
     own_agents_only("letta", "the Letta lifecycle manager"),
     own_agents_only("tierra", "the Tierra artificial-life handler"),
 ];

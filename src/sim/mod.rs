@@ -2,6 +2,7 @@
 //! (scenario, seed). No I/O, no globals, no clocks.
 
 pub(crate) mod agents;
+pub mod awm;
 mod contracts;
 pub mod dynamic_toxicity;
 pub mod events;
@@ -13,6 +14,7 @@ pub mod network;
 pub mod observables;
 pub mod party;
 mod perturbation;
+pub mod rivals;
 pub mod scholar;
 mod world;
 

@@ -9,6 +9,7 @@ use super::agents::{
     Action, EpochEnd as AgentsEpochEnd, Hooks, InteractionType, Mind, Observation, Outcome,
     PendingView,
 };
+use super::awm::Awm;
 use super::contracts::{ContractMarket, Terms};
 use super::dynamic_toxicity::{DynamicToxicity, EpochEnd};
 use super::events::{Event, EventSink, ReputationReason};
@@ -19,6 +20,7 @@ use super::network::AgentNetwork;
 use super::observables::{self, Observables};
 use super::party::Pseudo;
 use super::perturbation::Perturbations;
+use super::rivals::Rivals;
 use super::scholar::{Scholar, ScholarAction};
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance, ResampleNote};
@@ -129,6 +131,10 @@ pub(crate) struct World<'s, 'k> {
     scholar: Option<Box<Scholar>>,
     /// The memory-tier handler, when the scenario builds one.
     memory: Option<Box<Memory>>,
+    /// The agent-world-model handler, when the scenario builds one.
+    awm: Option<Box<Awm>>,
+    /// The team-of-rivals handler, when the scenario builds one.
+    rivals: Option<Box<Rivals>>,
     noise: bool,
     // Reused buffers: no allocation per turn.
     /// State-unfrozen agents, registration order.
@@ -216,6 +222,16 @@ impl<'s, 'k> World<'s, 'k> {
             .contracts
             .as_ref()
             .map(|cfg| ContractMarket::new(cfg, rngs[ORCH].clone(), &archetypes));
+        // The agent-world-model handler draws on the simulation seed's own
+        // Random(S): one more copy.
+        let awm = sc
+            .awm
+            .as_ref()
+            .map(|cfg| Box::new(Awm::new(cfg, n, rngs[ORCH].clone())));
+        let rivals = sc
+            .rivals
+            .as_ref()
+            .map(|cfg| Box::new(Rivals::new(cfg, &super::rivals::members(&configs))));
         let mut feed = if sc.semantics.enforce_vote_normalization
             && sc.governance.vote_normalization_enabled
         {
@@ -266,6 +282,8 @@ impl<'s, 'k> World<'s, 'k> {
                 .memory_tiers
                 .as_ref()
                 .map(|c| Box::new(Memory::new(c, n))),
+            awm,
+            rivals,
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
@@ -332,8 +350,8 @@ impl<'s, 'k> World<'s, 'k> {
                 );
             }
             // Handler lifecycle middleware (after governance), handlers in
-            // registration order (memory tiers, scholar), then the agents'
-            // own epoch-start hooks.
+            // registration order (memory tiers, scholar, rivals, AWM), then
+            // the agents' own epoch-start hooks.
             if let Some(m) = self.memory.as_mut() {
                 let e = m.on_epoch_start(self.epoch, self.step);
                 if let Some(sink) = self.sink.as_deref_mut() {
@@ -342,6 +360,12 @@ impl<'s, 'k> World<'s, 'k> {
             }
             if let Some(s) = self.scholar.as_mut() {
                 s.on_epoch_start();
+            }
+            if let Some(r) = self.rivals.as_mut() {
+                r.on_epoch_start();
+            }
+            if let Some(a) = self.awm.as_mut() {
+                a.on_epoch_start();
             }
             if self.hooks.epoch_start {
                 let epoch = self.epoch;
@@ -381,6 +405,12 @@ impl<'s, 'k> World<'s, 'k> {
                 if let Some(sink) = self.sink.as_deref_mut() {
                     sink.event(&e);
                 }
+            }
+            if let Some(r) = self.rivals.as_mut() {
+                r.on_epoch_end();
+            }
+            if let Some(a) = self.awm.as_mut() {
+                a.on_epoch_end();
             }
             if let Some(net) = self.network.as_mut() {
                 let pruned = net.decay_edges();
@@ -649,6 +679,8 @@ impl<'s, 'k> World<'s, 'k> {
             market,
             scholar: self.scholar.as_deref(),
             memory_writes_remaining,
+            awm: self.awm.as_deref(),
+            rivals: self.rivals.as_deref(),
         };
         let (mind, rng) = (&mut self.minds[agent], &mut self.rngs[agent + 1]);
         let mut global = self.global.as_mut();
@@ -818,6 +850,18 @@ impl<'s, 'k> World<'s, 'k> {
             }
             Action::Scholar(a) => self.scholar_action(agent, a),
             Action::WriteMemory(_) => self.memory_write(agent),
+            Action::Awm(a) => {
+                let episode = self.awm.as_mut().and_then(|h| h.handle(agent, a));
+                if let Some(e) = episode {
+                    self.handler_interaction(agent, agent, e.observables);
+                }
+            }
+            Action::Rivals(a) => {
+                let observables = self.rivals.as_mut().and_then(|h| h.handle(agent, a));
+                if let Some(obs) = observables {
+                    self.handler_interaction(agent, agent, obs);
+                }
+            }
         }
     }
 
@@ -889,21 +933,31 @@ impl<'s, 'k> World<'s, 'k> {
         if let Some(sink) = self.sink.as_deref_mut() {
             sink.event(&handled.event);
         }
+        let counterparty = handled.counterparty.party(self.names.len());
+        self.handler_interaction(agent, counterparty, handled.observables);
+    }
+
+    /// Finalize a handler's interaction at once (SVK C; docs/model/
+    /// tierra-awm-memory-negotiation-rivals.md §2.3): an accepted
+    /// collaboration of `agent` with `counterparty` (an agent, itself, or
+    /// a pseudo party) with the handler's observables. It is no proposal:
+    /// no rate limit, no counter, no draw for observables. The loaders
+    /// refuse handler agents with a contract market or the resample lever,
+    /// so it is neither routed nor resampled.
+    fn handler_interaction(&mut self, agent: usize, counterparty: usize, obs: Observables) {
         let id = self.next_interaction;
         self.next_interaction += 1;
-        // The loader refuses scholar agents with a contract market or the
-        // resample lever.
         let ix = Completed {
             id,
             initiator: agent,
-            counterparty: handled.counterparty.party(self.names.len()),
+            counterparty,
             itype: InteractionType::Collaboration,
             accepted: true,
             routed: false,
             resample: None,
             memory_write: false,
         };
-        self.finalize(ix, handled.observables);
+        self.finalize(ix, obs);
     }
 
     /// The feed actor's rate-limit bucket: an agent's own, or the

@@ -117,6 +117,8 @@ mod tests {
                 market: None,
                 scholar: None,
                 memory_writes_remaining: 0,
+                awm: None,
+                rivals: None,
             })
         };
         let mut got = Vec::new();
