@@ -1,6 +1,6 @@
 //! The `swarm-sweep` command line as one tree: the sweep itself
-//! (`swarm-sweep SPEC`, cli/sweep.rs) and its subcommands — analyze and plot
-//! (cli/results.rs), merge and status (cli/shards.rs), check (cli/check.rs),
+//! (`swarm-sweep SPEC`, cli/sweep.rs) and its subcommands — analyze, plot
+//! and show (cli/results.rs, cli/show.rs), merge and status (cli/shards.rs), check (cli/check.rs),
 //! completions and man (cli/docs.rs).
 //! Dispatch is by the first argument, so `swarm-sweep SPEC` keeps its flat
 //! flags; `command()` assembles the whole tree for completions and man pages.
@@ -38,6 +38,7 @@ enum Tool {
 pub const SUBCOMMANDS: &[&str] = &[
     "analyze",
     "plot",
+    "show",
     "merge",
     "status",
     "check",
@@ -124,7 +125,7 @@ mod tests {
         let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
         assert_eq!(names, SUBCOMMANDS);
         cmd.debug_assert();
-        for name in ["analyze", "plot"] {
+        for name in ["analyze", "plot", "show"] {
             assert!(results::is_results_command(Some(name.as_ref())));
         }
     }

@@ -10,6 +10,8 @@ pub mod exit;
 pub mod results;
 pub mod run;
 pub mod shards;
+pub mod show;
+pub mod step_progress;
 pub mod swarm;
 pub mod sweep;
 

@@ -10,7 +10,6 @@ use clap::Parser;
 
 use super::exit::{self, CliError};
 use super::results::{analyze_results, check_notes, AnalyzeResults};
-use crate::analysis::compare::BootstrapOptions;
 use crate::input;
 use crate::scenario::LoadOptions;
 use crate::sweep::interrupt;
@@ -28,6 +27,7 @@ const EXIT_CODES: &str = "\
 Other commands (each has --help):
   swarm-sweep analyze RESULTS_DIR      summary, comparisons, report, plots
   swarm-sweep plot RESULTS_DIR         the plots only
+  swarm-sweep show RESULTS_DIR         the comparisons on the terminal
   swarm-sweep merge RESULTS_DIR        join a sharded sweep's parts (docs/scale-out.md)
   swarm-sweep status RESULTS_DIR       runs done, missing, failed; shards to resubmit
   swarm-sweep check SPEC --against DIR rerun and compare with stored results (CI)
@@ -353,11 +353,8 @@ fn sweep(
         return Ok(code);
     }
     let analysis = AnalyzeResults {
-        dir: out_dir,
         notes: cli.notes.clone(),
-        plots: true,
-        bootstrap: BootstrapOptions::default(),
-        quiet: cli.quiet,
+        ..AnalyzeResults::new(out_dir, jobs, cli.quiet)
     };
     Ok(match analyze_results(&analysis) {
         Ok(_) => code,

@@ -12,7 +12,12 @@ use super::part::{self, Outputs};
 use crate::output::atomic::existing_kind;
 
 /// Files of the analysis step (`swarm-sweep analyze`).
-const ANALYSIS_FILES: &[&str] = &["summary.parquet", "comparisons.parquet", "report.md"];
+const ANALYSIS_FILES: &[&str] = &[
+    "summary.parquet",
+    "comparisons.parquet",
+    "comparisons.csv",
+    "report.md",
+];
 const PLOTS_DIR: &str = crate::analysis::plot::PLOTS_DIR;
 const RUNS_DIR: &str = "runs";
 /// What a run's folder `runs/<run_key>/` holds.
