@@ -246,12 +246,12 @@ fn unmodelled_keys_are_refused_with_their_lines_and_nothing_written() {
     assert_eq!(run.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
-        stderr.contains("unmodelled.yaml:14: governance.sybil_detection_enabled: read by the reference but not modelled here: "),
+        stderr.contains("unmodelled.yaml:14: governance.incoherence_breaker_enabled: read by the reference but not modelled here: "),
         "{stderr}"
     );
     assert!(
         stderr.contains(
-            "unmodelled.yaml:15: contracts: read by the reference but not modelled here: "
+            "unmodelled.yaml:15: resource_negotiation: read by the reference but not modelled here: "
         ),
         "{stderr}"
     );
@@ -273,7 +273,7 @@ fn allow_unmodelled_runs_and_marks_the_results_partial() {
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(
         stdout.contains(
-            "Fidelity:    PARTIAL, not modelled: governance.sybil_detection_enabled, contracts"
+            "Fidelity:    PARTIAL, not modelled: governance.incoherence_breaker_enabled, resource_negotiation"
         ),
         "{stdout}"
     );

@@ -115,7 +115,7 @@ fn unknown_agent_type_lists_supported_and_suggests() {
 #[test]
 fn reference_only_agent_type() {
     let m = error("reference_only_agent_type.yaml", DEFAULT);
-    let text = "agent type 'adaptive_adversary' is not supported by this engine";
+    let text = "agent type 'spam_bot' is not supported by this engine";
     assert_reported(
         &m,
         "reference_only_agent_type.yaml",
@@ -377,8 +377,8 @@ fn ignored_keys_warn_and_strict_mode_rejects_them() {
         &m,
         name,
         6,
-        "governance.sybil_detection_enabled",
-        "read by the reference but not modelled here: the sybil detection lever clusters agents",
+        "governance.incoherence_breaker_enabled",
+        "read by the reference but not modelled here: the incoherence breaker lever freezes initiators",
     );
     assert_eq!(m.lines().count(), 2, "the key and the hint: {m}");
     assert!(m.ends_with("--allow-unmodelled runs it anyway and marks the results partial"));
@@ -386,7 +386,7 @@ fn ignored_keys_warn_and_strict_mode_rejects_them() {
     let l = load_file(&data(name), ALLOW).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(
         l.scenario.unmodelled,
-        ["governance.sybil_detection_enabled"]
+        ["governance.incoherence_breaker_enabled"]
     );
     assert_eq!(l.scenario.fidelity(), "partial");
     assert_eq!(l.unmodelled.len(), 1);

@@ -166,3 +166,30 @@ fn strict_governance_matches_reference_exactly() {
 fn security_evaluation_matches_reference_exactly() {
     assert_eq!(check("security_evaluation"), 20 * 30);
 }
+
+/// The perturbation mechanisms no library file exercises exactly (seeded
+/// dropout, partitions and heals, condition shocks, shocks of live lever
+/// settings): small scenarios in tests/data/perturbations/, each with
+/// reference goldens beside it (scripts/parity/generate_goldens.py).
+#[test]
+fn perturbation_mechanisms_match_reference_exactly() {
+    let dir = root().join("tests/data/perturbations");
+    let mut compared = 0;
+    for name in [
+        "partition_dropout_conditions",
+        "fragment_inflate",
+        "isolate_live_shocks_rbac",
+        "shock_switches_levers_on",
+    ] {
+        let scenario = dir.join(format!("{name}.yaml"));
+        let golden = dir.join(format!("{name}.json"));
+        compared += compare(&scenario, &golden).unwrap_or_else(|failures| {
+            panic!(
+                "{name}: {} seed(s) diverge:\n{}",
+                failures.len(),
+                failures.join("\n")
+            )
+        });
+    }
+    assert_eq!(compared, 5 * (6 + 5 + 5 + 5));
+}

@@ -1,7 +1,8 @@
 //! The `swarm-sweep` command line as one tree: the sweep itself
 //! (`swarm-sweep SPEC`, cli/sweep.rs) and its subcommands — analyze, plot
-//! and show (cli/results.rs, cli/show.rs), merge and status (cli/shards.rs), check (cli/check.rs),
-//! completions and man (cli/docs.rs).
+//! and show (cli/results.rs, cli/show.rs), merge and status
+//! (cli/shards.rs), check (cli/check.rs), rerun and import, completions and
+//! man (cli/docs.rs).
 //! Dispatch is by the first argument, so `swarm-sweep SPEC` keeps its flat
 //! flags; `command()` assembles the whole tree for completions and man pages.
 
@@ -12,6 +13,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 use super::check::{self, CheckArgs};
 use super::docs::{self, CompletionsArgs, ManArgs};
 use super::exit::{self, CliError};
+use super::import::{self, ImportArgs};
+use super::rerun::{self, RerunArgs};
 use super::{results, shards, sweep, VERSION};
 use crate::sweep::run_files;
 
@@ -32,6 +35,11 @@ enum Tool {
     Completions(CompletionsArgs),
     /// Print the man page, or write all of them with --out DIR.
     Man(ManArgs),
+    /// Rerun one run of a finished sweep through `swarm run` (the same
+    /// numbers, with its events).
+    Rerun(RerunArgs),
+    /// Print one of SWARM's own sweep files as the native spec it stands for.
+    Import(ImportArgs),
 }
 
 /// Subcommands, by the first argument; anything else is a sweep spec.
@@ -44,6 +52,8 @@ pub const SUBCOMMANDS: &[&str] = &[
     "check",
     "completions",
     "man",
+    "rerun",
+    "import",
 ];
 
 /// The whole `swarm-sweep` tree (for completions and man pages).
@@ -108,6 +118,8 @@ fn tools(args: Vec<OsString>) -> i32 {
         Tool::Check(args) => return check::run(args, &run_files::simulate),
         Tool::Completions(args) => docs::completions(args),
         Tool::Man(args) => docs::man(args),
+        Tool::Rerun(args) => rerun::rerun(args),
+        Tool::Import(args) => import::import(args),
     };
     match result {
         Ok(()) => exit::SUCCESS,

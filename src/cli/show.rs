@@ -1,9 +1,10 @@
-//! `swarm-sweep show RESULTS_DIR`: an analysed sweep on the terminal. Today
-//! it prints the comparisons (comparisons.parquet: verdict, difference and
-//! its interval, p_holm), per metric, sorted by effect. Options shared by
-//! every view (the directory, `--format`) sit in [`ShowArgs`]; a view's own
-//! options in its flattened struct, so another view (`--config ID`) is one
-//! more field and one more branch in [`show`].
+//! `swarm-sweep show RESULTS_DIR`: look into a finished sweep on the
+//! terminal. By default the comparisons (comparisons.parquet: verdict,
+//! difference and its interval, p_holm), per metric, sorted by effect;
+//! `--config ID` prints a configuration's resolved scenario instead
+//! (cli/show_config.rs). Options shared by every view (the directory,
+//! `--format`) sit in [`ShowArgs`]; a view's own options in its flattened
+//! struct, so a view is one more field and one more branch in [`show`].
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,13 +31,20 @@ csv and json carry full precision; table and markdown 4 significant digits.
 Examples:
   swarm-sweep show results/circuit_breaker
   swarm-sweep show results/circuit_breaker --metric quality_gap --top 0
-  swarm-sweep show results/circuit_breaker --metric toxicity_rate,spread --format csv > cmp.csv";
+  swarm-sweep show results/circuit_breaker --metric toxicity_rate,spread --format csv > cmp.csv
+  swarm-sweep show results/circuit_breaker --config 3 > config3.yaml
+  swarm run config3.yaml --seed 7          # one of its runs, with events";
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ShowArgs {
     /// An analysed sweep's output directory (`swarm-sweep analyze` has run).
     pub results_dir: PathBuf,
-    /// Output format.
+    /// Print configuration ID (runs.parquet's config_id) as the scenario
+    /// file it ran: every setting resolved, overrides applied (instead of
+    /// the comparisons; the sweep need not be analysed).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["format", "metric", "top"])]
+    pub config: Option<i64>,
+    /// Output format of the comparisons.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     #[command(flatten)]
@@ -56,6 +64,9 @@ pub struct ComparisonsView {
 }
 
 pub fn show(args: &ShowArgs) -> Result<(), CliError> {
+    if let Some(id) = args.config {
+        return super::show_config::show_config(&args.results_dir, id);
+    }
     let rows = select(&args.results_dir, &args.comparisons)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

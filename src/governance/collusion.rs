@@ -100,6 +100,16 @@ impl Collusion {
         }
     }
 
+    /// Re-read the settings the reference reads from its live config at use
+    /// time (a parameter shock changed it); the detector's thresholds stay
+    /// as they were at construction, as there.
+    pub fn reconfigure(&mut self, cfg: &GovernanceConfig) {
+        self.penalty_multiplier = cfg.collusion_penalty_multiplier;
+        self.realtime_penalty = cfg.collusion_realtime_penalty;
+        self.realtime_rate = cfg.collusion_realtime_rate;
+        self.clear_history_on_epoch = cfg.collusion_clear_history_on_epoch;
+    }
+
     /// `set_agent_ids`: the analysis covers these agents (index = position).
     pub fn set_agent_ids(&mut self, ids: &[String]) {
         self.agent_ids = ids.to_vec();

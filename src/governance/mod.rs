@@ -6,13 +6,21 @@
 
 mod circuit_breaker;
 mod collusion;
+mod rbac;
+mod resample;
 mod security;
+mod sybil;
 
 pub use circuit_breaker::CircuitBreaker;
 pub use collusion::{Collusion, CollusionRecord, CollusionReport};
+pub use rbac::Rbac;
+pub use resample::{Resample, ResampleNote};
 pub use security::{Security, SecurityReport};
+pub use sybil::Sybil;
 
 use crate::rng::PyRandom;
+use crate::scenario::params::ParamValue;
+use crate::scenario::schema::{self, Role};
 use crate::scenario::{GovernanceConfig, PayoffConfig, Semantics};
 
 /// The aggregate effect of one hook pass.
@@ -62,13 +70,21 @@ pub struct GovInteraction {
     pub accepted: bool,
     pub p: f64,
     pub tau: f64,
+    /// The costs and the initiator's reputation bonus the interaction
+    /// carries into governance: 0 unless a contract routed it.
+    pub c_a: f64,
+    pub c_b: f64,
+    pub r_a: f64,
     pub verifier_rejections: i64,
     pub tool_misuse_flags: i64,
+    /// Set when the initiator's proposing turn was resampled.
+    pub resample: Option<ResampleNote>,
 }
 
-/// The governance engine with the core levers in reference order:
+/// The governance engine with the modelled levers in reference order:
 /// transaction tax, reputation decay, staking, circuit breaker, random
-/// audit, collusion, security.
+/// audit, collusion, security, Sybil detection, RBAC (registered when on
+/// at construction), resample.
 #[derive(Debug, Clone)]
 pub struct Governance {
     cfg: GovernanceConfig,
@@ -82,6 +98,11 @@ pub struct Governance {
     audit_rng: PyRandom,
     pub collusion: Collusion,
     pub security: Security,
+    pub sybil: Sybil,
+    /// With `resample_enabled`; the run loop asks it at every turn.
+    pub resample: Option<Resample>,
+    /// Present iff `rbac_enabled` was on at construction.
+    rbac: Option<Rbac>,
 }
 
 impl Governance {
@@ -111,11 +132,48 @@ impl Governance {
             audit_rng: fresh.clone(),
             collusion: Collusion::new(cfg),
             security: Security::new(cfg, release_after),
+            sybil: Sybil::new(
+                cfg,
+                if cfg.sybil_detection_enabled {
+                    n_agents
+                } else {
+                    0
+                },
+            ),
+            resample: Resample::new(cfg, n_agents),
+            rbac: cfg.rbac_enabled.then_some(Rbac),
         }
     }
 
     pub fn config(&self) -> &GovernanceConfig {
         &self.cfg
+    }
+
+    /// The value of a sweepable governance parameter (`None` for any other
+    /// name).
+    pub fn param(&self, key: &str) -> Option<ParamValue> {
+        match schema::find(schema::GOVERNANCE, key)?.role {
+            Role::Modelled { get, .. } => Some(get(&self.cfg)),
+            _ => None,
+        }
+    }
+
+    /// A parameter shock: set a sweepable governance parameter on the live
+    /// config, unchecked like the reference's `setattr` (the value already
+    /// has the field's type). Levers see it from their next hook on; the
+    /// settings the reference copies at construction (lever registration,
+    /// the collusion and security detectors' thresholds) keep their values.
+    /// False for any other name.
+    pub fn set_param(&mut self, key: &str, value: &ParamValue) -> bool {
+        let Some(Role::Modelled { set, .. }) =
+            schema::find(schema::GOVERNANCE, key).map(|f| &f.role)
+        else {
+            return false;
+        };
+        set(&mut self.cfg, value);
+        self.collusion.reconfigure(&self.cfg);
+        self.security.reconfigure(&self.cfg);
+        true
     }
 
     /// `set_collusion_agent_ids`: the registered agents, registration order.
@@ -126,8 +184,8 @@ impl Governance {
         }
     }
 
-    /// `apply_epoch_start`: decay, circuit-breaker unfreezes, collusion and
-    /// security analyses.
+    /// `apply_epoch_start`: decay, circuit-breaker unfreezes, collusion,
+    /// security and Sybil analyses.
     pub fn on_epoch_start(&mut self, view: &GovView) -> Effect {
         let mut effect = Effect::default();
         let rate = self.cfg.reputation_decay_rate;
@@ -149,12 +207,19 @@ impl Governance {
             self.security
                 .on_epoch_start(view.epoch, view.reputation, &mut effect);
         }
+        if self.cfg.sybil_detection_enabled {
+            self.sybil.on_epoch_start(&mut effect);
+        }
+        if let Some(resample) = self.resample.as_mut() {
+            resample.on_epoch_start();
+        }
         effect
     }
 
     /// `apply_interaction`: tax, circuit breaker, audit, collusion, security,
-    /// in order. The collusion history then gets the interaction's final
-    /// costs `0.0 + cost`, as the reference adds them to the stored object.
+    /// Sybil, RBAC, resample, in order. The collusion history then gets the
+    /// interaction's final costs `c + cost`, as the reference adds them to
+    /// the stored object.
     pub fn on_interaction(&mut self, ix: &GovInteraction, view: &GovView) -> Effect {
         let mut effect = Effect::default();
         if self.cfg.transaction_tax_rate != 0.0 && ix.accepted {
@@ -193,8 +258,8 @@ impl Governance {
                 accepted: ix.accepted,
                 p: ix.p,
                 tau: ix.tau,
-                c_a: 0.0,
-                c_b: 0.0,
+                c_a: ix.c_a,
+                c_b: ix.c_b,
             };
             if let Some((cost_a, cost_b)) = self.collusion.on_interaction(record) {
                 effect.cost_a += cost_a;
@@ -207,15 +272,31 @@ impl Governance {
                 effect.cost_b += cost_b;
             }
         }
+        if self.cfg.sybil_detection_enabled {
+            if let Some((cost_a, cost_b)) = self.sybil.on_interaction(ix.initiator, ix.counterparty)
+            {
+                effect.cost_a += cost_a;
+                effect.cost_b += cost_b;
+            }
+        }
+        // After sybil, diversity, loop detector and self-modification in
+        // the reference's lever order; before resample, hardware trust and
+        // cascade risk.
+        if let Some(rbac) = &self.rbac {
+            rbac.on_interaction(ix, &self.cfg, &mut effect);
+        }
+        if let Some(resample) = self.resample.as_mut() {
+            resample.on_interaction(ix, &mut effect);
+        }
         if self.cfg.collusion_detection_enabled {
             self.collusion
-                .settle_costs(0.0 + effect.cost_a, 0.0 + effect.cost_b);
+                .settle_costs(ix.c_a + effect.cost_a, ix.c_b + effect.cost_b);
         }
         effect
     }
 
     /// The conjunction of the levers' admission checks (staking, circuit
-    /// breaker, security quarantine), in lever order.
+    /// breaker, security quarantine, Sybil clusters), in lever order.
     pub fn can_agent_act(&self, agent: usize, view: &GovView) -> bool {
         if self.cfg.staking_enabled && view.resources[agent] < self.cfg.min_stake_to_participate {
             return false;
@@ -223,7 +304,10 @@ impl Governance {
         if self.cfg.circuit_breaker_enabled && !self.circuit_breaker.can_act(agent, view.epoch) {
             return false;
         }
-        !(self.cfg.security_enabled && self.security.is_quarantined(agent))
+        if self.cfg.security_enabled && self.security.is_quarantined(agent) {
+            return false;
+        }
+        !self.cfg.sybil_detection_enabled || self.sybil.can_act(agent)
     }
 }
 
@@ -246,8 +330,12 @@ mod tests {
             accepted: true,
             p,
             tau: 0.0,
+            c_a: 0.0,
+            c_b: 0.0,
+            r_a: 0.0,
             verifier_rejections: 0,
             tool_misuse_flags: 0,
+            resample: None,
         }
     }
 
@@ -368,6 +456,49 @@ mod tests {
             vec![0, 1]
         );
         assert!(e.reputation[1].1 > 0.0);
+    }
+
+    #[test]
+    fn shocks_set_modelled_parameters_and_rbac_registration_is_fixed() {
+        let v = view(&[0.0; 2], &[100.0; 2]);
+        let mut g = Governance::new(
+            &GovernanceConfig::default(),
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            2,
+        );
+        assert!(g.set_param("transaction_tax_rate", &ParamValue::Float(0.1)));
+        assert_eq!(
+            g.param("transaction_tax_rate"),
+            Some(ParamValue::Float(0.1))
+        );
+        assert!(g.on_interaction(&ix(0.9), &v).cost_a > 0.0);
+        for name in ["refinery_enabled", "rbac_high_stakes_actions", "nonsense"] {
+            assert!(!g.set_param(name, &ParamValue::Bool(true)), "{name}");
+            assert_eq!(g.param(name), None);
+        }
+        // A lever not registered at construction stays absent...
+        assert!(g.set_param("rbac_enabled", &ParamValue::Bool(true)));
+        let before = g.on_interaction(&ix(0.9), &v);
+        assert!(before.reputation.is_empty());
+        // ...and a registered one can be switched off and its penalty changed.
+        let cfg = GovernanceConfig {
+            rbac_enabled: true,
+            ..GovernanceConfig::default()
+        };
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            2,
+        );
+        assert_eq!(g.on_interaction(&ix(0.9), &v).cost_a, 0.5);
+        g.set_param("rbac_violation_penalty", &ParamValue::Float(1.0));
+        assert_eq!(g.on_interaction(&ix(0.9), &v).cost_a, 1.0);
+        g.set_param("rbac_enabled", &ParamValue::Bool(false));
+        assert!(g.on_interaction(&ix(0.9), &v).is_empty());
     }
 
     #[test]

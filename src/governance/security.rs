@@ -100,6 +100,20 @@ impl Security {
         }
     }
 
+    /// Re-read the settings the reference reads from its live config at use
+    /// time (a parameter shock changed it); the analyser's thresholds stay
+    /// as they were at construction, as there.
+    pub fn reconfigure(&mut self, cfg: &GovernanceConfig) {
+        self.min_interactions = cfg.security_min_interactions.max(0) as usize;
+        self.penalty_threshold = cfg.security_penalty_threshold;
+        self.quarantine_threshold = cfg.security_quarantine_threshold;
+        self.penalty_multiplier = cfg.security_penalty_multiplier;
+        self.realtime_penalty = cfg.security_realtime_penalty;
+        self.realtime_threshold = cfg.security_realtime_threshold;
+        self.realtime_rate = cfg.security_realtime_rate;
+        self.clear_history_on_epoch = cfg.security_clear_history_on_epoch;
+    }
+
     pub fn is_quarantined(&self, agent: usize) -> bool {
         self.quarantined.iter().any(|&(a, _, _)| a == agent)
     }
@@ -300,12 +314,16 @@ impl Security {
         out
     }
 
-    /// Manipulation patterns; with core agents (r_a = 0, τ = 0) success is
-    /// always 0, so a pattern counts only when the threshold is 0.
+    /// Manipulation patterns; with core agents τ = 0, and r_a > 0 only when
+    /// a contract routed the interaction, so success is usually 0 and a
+    /// pattern counts only when the threshold is 0.
     fn manipulation_patterns(&self, out: &mut Vec<Indicator>) -> usize {
-        // Success needs an accepted interaction with τ < −1; without one every
-        // success rate is 0 and no pattern can reach a positive threshold.
-        if self.manipulation_threshold > 0.0 && !self.history.iter().any(|i| i.tau < -1.0) {
+        // Success needs an accepted interaction with τ < −1 or with a
+        // reputation bonus; without one every success rate is 0 and no
+        // pattern can reach a positive threshold.
+        if self.manipulation_threshold > 0.0
+            && !self.history.iter().any(|i| i.tau < -1.0 || i.r_a > 0.0)
+        {
             return 0;
         }
         let mut initiators: Vec<usize> = Vec::new();
@@ -327,6 +345,13 @@ impl Security {
             let mut victims: Vec<usize> = Vec::new();
             let mut successful = 0usize;
             for i in &mine {
+                // Reputation boosting and resource extraction each count.
+                if i.accepted && i.p < 0.4 && i.r_a > 0.0 {
+                    if !victims.contains(&i.counterparty) {
+                        victims.push(i.counterparty);
+                    }
+                    successful += 1;
+                }
                 if i.accepted && i.tau < -1.0 && i.p < 0.5 {
                     if !victims.contains(&i.counterparty) {
                         victims.push(i.counterparty);
@@ -478,8 +503,12 @@ mod tests {
                 accepted: false,
                 p: 0.45,
                 tau: 0.0,
+                c_a: 0.0,
+                c_b: 0.0,
+                r_a: 0.0,
                 verifier_rejections: 2,
                 tool_misuse_flags: 1,
+                resample: None,
             });
         }
     }

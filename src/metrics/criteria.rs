@@ -2,7 +2,7 @@
 //! evaluates, in its order, on one run's epochs. `swarm run` prints them
 //! (output/console.rs); `swarm-sweep check --criteria` enforces them.
 
-use super::EpochMetrics;
+use super::{ContractFigures, EpochMetrics};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bound {
@@ -49,8 +49,11 @@ pub fn epoch_mean(epochs: &[EpochMetrics], f: impl Fn(&EpochMetrics) -> f64) -> 
 /// The recognised criteria of `criteria` (keys the reference does not
 /// evaluate are skipped), in the reference's order.
 pub fn evaluate(criteria: &[(String, f64)], epochs: &[EpochMetrics]) -> Vec<Criterion> {
-    // Contract screening figures do not exist without contracts: the
-    // reference reads its defaults (0 or 1).
+    // Contract screening figures come from the last epoch; without a
+    // contract market the reference reads its defaults (0 or 1).
+    let contract = epochs.last().and_then(|e| e.contract);
+    let figure =
+        |f: fn(&ContractFigures) -> f64, default: f64| contract.as_ref().map_or(default, f);
     let rules: [(&str, &str, Bound, bool, f64); 7] = [
         (
             "min_epochs",
@@ -78,28 +81,28 @@ pub fn evaluate(criteria: &[(String, f64)], epochs: &[EpochMetrics]) -> Vec<Crit
             "Separation quality",
             Bound::AtLeast,
             false,
-            0.0,
+            figure(|c| c.separation_quality, 0.0),
         ),
         (
             "max_infiltration_rate",
             "Infiltration rate",
             Bound::AtMost,
             false,
-            1.0,
+            figure(|c| c.infiltration_rate, 1.0),
         ),
         (
             "min_welfare_delta",
             "Welfare delta",
             Bound::AtLeast,
             false,
-            0.0,
+            figure(|c| c.welfare_delta, 0.0),
         ),
         (
             "min_attack_displacement",
             "Attack displacement",
             Bound::AtLeast,
             false,
-            0.0,
+            figure(|c| c.attack_displacement, 0.0),
         ),
     ];
     let get = |k: &str| criteria.iter().find(|(key, _)| key == k).map(|(_, v)| *v);

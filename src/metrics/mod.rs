@@ -1,10 +1,13 @@
 //! Soft-label metrics (governance-metrics-io.md §2): per epoch and per run.
 
+mod capability;
 pub mod criteria;
 pub mod numpy;
 mod soft;
 
+pub use capability::CapabilityEnvelope;
 pub use soft::{
-    CollusionFigures, EpochMetrics, Finalized, MetricValue, PySum, SecurityFigures,
-    SoftAccumulator, SoftMetrics, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
+    CollusionFigures, ContractFigures, EpochMetrics, Finalized, MetricValue, PySum,
+    SecurityFigures, SoftAccumulator, SoftMetrics, COLLUSION_COLUMNS, EPOCH_COLUMNS,
+    SECURITY_COLUMNS,
 };

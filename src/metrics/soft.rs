@@ -249,6 +249,16 @@ pub struct CollusionFigures {
     pub n_flagged_pairs: u64,
 }
 
+/// The contract market's screening figures of one epoch (its
+/// `contract_metrics`, which the success criteria read from the last epoch).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ContractFigures {
+    pub separation_quality: f64,
+    pub infiltration_rate: f64,
+    pub welfare_delta: f64,
+    pub attack_displacement: f64,
+}
+
 /// One epoch's metrics: the `EPOCH_COMPLETED` payload plus the extra columns
 /// of governance-metrics-io.md §4.5.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -262,6 +272,10 @@ pub struct EpochMetrics {
     pub n_quarantined: u64,
     pub security: Option<SecurityFigures>,
     pub collusion: Option<CollusionFigures>,
+    /// With a contract market.
+    pub contract: Option<ContractFigures>,
+    /// `capability_envelope_metrics`, when self-modifying agents exist.
+    pub capability_envelope: Option<super::CapabilityEnvelope>,
 }
 
 /// The per-epoch metrics columns (governance-metrics-io.md §4.5), in order.

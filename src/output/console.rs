@@ -42,7 +42,7 @@ pub fn header<W: Write>(
     let mut kinds = sc
         .agents
         .iter()
-        .flat_map(|s| std::iter::repeat_n(s.kind.archetype(), s.count as usize));
+        .flat_map(|s| std::iter::repeat_n(s.config.archetype(), s.count as usize));
     for id in agent_ids {
         let kind = kinds.next().expect("one kind per agent");
         writeln!(w, "  - {id} ({kind})")?;

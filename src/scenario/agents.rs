@@ -192,7 +192,7 @@ fn unknown_config_key(kind: AgentKind, key: &str) -> String {
     match owner {
         Some(owner) => format!("a setting of {owner} agents, which {kind} agents ignore"),
         None => format!(
-            "not a {kind} agent setting; ignored by the reference{}",
+            "not a setting of {kind} agents; ignored by the reference{}",
             did_you_mean(key, config_keys(kind))
         ),
     }
@@ -208,7 +208,7 @@ mod tests {
         let m = unsupported_type("honset");
         assert!(m.starts_with("agent type 'honset' is not supported by this engine (supported: honest, opportunistic, deceptive, adversarial"));
         assert!(m.ends_with("did you mean 'honest'?"), "{m}");
-        assert!(unsupported_type("adaptive_adversary").contains("the reference has it"));
+        assert!(unsupported_type("spam_bot").contains("the reference has it"));
         assert!(unsupported_type("spam_bott").contains("nearest reference type is 'spam_bot'"));
     }
 

@@ -15,10 +15,18 @@ pub enum Ty {
     Str,
     /// One of a fixed set of strings.
     Choice(&'static [&'static str]),
-    /// A list of strings (validated only; no modelled field has this type).
+    /// A list of strings (not a sweep parameter).
     StrList,
-    /// A mapping from string to list of strings (validated only).
+    /// A mapping from string to list of strings (not a sweep parameter).
     StrListMap,
+    /// A number as Python uses an unconverted value: a YAML int, float or
+    /// boolean (an int in Python), never a string. The reference reads agent
+    /// `config:` values as written, and a string there crashes its
+    /// arithmetic. Ints stay ints, so a rule can tell `6` from `6.0`.
+    Number,
+    /// An int as Python uses an unconverted value: a YAML int or boolean,
+    /// never a float or a string.
+    Integer,
 }
 
 impl Ty {
@@ -26,7 +34,8 @@ impl Ty {
         match self {
             Ty::Bool => ParamKind::Bool,
             Ty::Int => ParamKind::Int,
-            Ty::Float => ParamKind::Float,
+            Ty::Float | Ty::Number => ParamKind::Float,
+            Ty::Integer => ParamKind::Int,
             Ty::Str | Ty::Choice(_) | Ty::StrList | Ty::StrListMap => ParamKind::Str,
         }
     }
@@ -99,6 +108,14 @@ pub(crate) fn coerce(ty: Ty, node: &Node) -> Result<ParamValue, String> {
         Ty::Bool => to_bool(node).map(ParamValue::Bool),
         Ty::Int => to_int(node).map(ParamValue::Int),
         Ty::Float => to_float(node).map(ParamValue::Float),
+        Ty::Number => python_number(node),
+        Ty::Integer => match python_number(node) {
+            Ok(ParamValue::Float(_)) | Err(_) => Err(format!(
+                "expected an integer, got {} (agent settings are used unconverted)",
+                node.describe()
+            )),
+            ok => ok,
+        },
         Ty::Str => to_str(node).map(ParamValue::Str),
         Ty::Choice(options) => {
             let s = to_str(node)?;
@@ -134,8 +151,13 @@ pub(crate) fn check_choice(s: &str, options: &[&str]) -> Result<(), String> {
 }
 
 fn check_str_list(node: &Node) -> Result<(), String> {
+    str_list(node).map(drop)
+}
+
+/// The items of a list of strings.
+pub(crate) fn str_list(node: &Node) -> Result<Vec<String>, String> {
     match &node.value {
-        Value::Seq(items) => items.iter().try_for_each(|item| to_str(item).map(drop)),
+        Value::Seq(items) => items.iter().map(to_str).collect(),
         _ => Err(format!(
             "expected a list of strings, got {}",
             node.describe()
@@ -178,6 +200,20 @@ fn to_float(node: &Node) -> Result<f64, String> {
         }
         Some(x) => Ok(x),
         None => Err(format!("expected a number, got {}", node.describe())),
+    }
+}
+
+/// A YAML int, float or boolean as the Python value it is (booleans are
+/// ints); NaN and everything else are refused.
+fn python_number(node: &Node) -> Result<ParamValue, String> {
+    match &node.value {
+        Value::Int(i) => Ok(ParamValue::Int(*i)),
+        Value::Bool(b) => Ok(ParamValue::Int(i64::from(*b))),
+        Value::Float(x) if !x.is_nan() => Ok(ParamValue::Float(*x)),
+        _ => Err(format!(
+            "expected a number, got {} (agent settings are used unconverted)",
+            node.describe()
+        )),
     }
 }
 
@@ -336,6 +372,24 @@ mod tests {
             coerce(Ty::Str, &yaml("42")),
             Ok(ParamValue::Str("42".into()))
         );
+    }
+
+    #[test]
+    fn python_numbers_stay_as_written() {
+        assert_eq!(coerce(Ty::Number, &yaml("3")), Ok(ParamValue::Int(3)));
+        assert_eq!(coerce(Ty::Number, &yaml("3.0")), Ok(ParamValue::Float(3.0)));
+        assert_eq!(coerce(Ty::Number, &yaml("true")), Ok(ParamValue::Int(1)));
+        assert_eq!(
+            coerce(Ty::Number, &yaml("'3'")).unwrap_err(),
+            "expected a number, got the string '3' (agent settings are used unconverted)"
+        );
+        assert!(coerce(Ty::Number, &yaml("")).is_err());
+        assert!(coerce(Ty::Number, &yaml(".nan")).is_err());
+        assert_eq!(coerce(Ty::Integer, &yaml("false")), Ok(ParamValue::Int(0)));
+        assert!(coerce(Ty::Integer, &yaml("6.0"))
+            .unwrap_err()
+            .starts_with("expected an integer, got 6.0"));
+        assert_eq!(Ty::Integer.kind(), ParamKind::Int);
     }
 
     #[test]

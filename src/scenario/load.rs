@@ -9,7 +9,7 @@ use super::coerce::{coerce, did_you_mean, Ty};
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
-use super::{agents, dynamic_toxicity, sections};
+use super::{agents, dynamic_toxicity, markets, perturbations, scholar, sections};
 use super::{
     GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits, Scenario, Semantics,
     SimulationConfig,
@@ -150,7 +150,13 @@ impl Report {
             "read by the reference but not modelled here: {}",
             what.as_ref()
         );
-        let text = self.format(line, path, &message);
+        self.refuse(line, path, message);
+    }
+
+    /// The fidelity guard, for a reason other than an unmodelled key
+    /// (`message` says it in full).
+    pub fn refuse(&mut self, line: usize, path: &str, message: impl AsRef<str>) {
+        let text = self.format(line, path, message.as_ref());
         self.unmodelled.push((line, path.to_string(), text));
     }
 
@@ -216,6 +222,10 @@ fn default_scenario() -> Scenario {
         rate_limits: RateLimits::default(),
         network: None,
         dynamic_toxicity: None,
+        marketplace: None,
+        contracts: None,
+        perturbations: None,
+        scholar: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),
@@ -234,6 +244,12 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
         );
         return s;
     };
+    // The agents first: what some sections do depends on them. (Messages
+    // are sorted by line in the end.)
+    if let Some(e) = entries.iter().find(|e| e.key == "agents") {
+        s.agents = agents::read(e, report);
+    }
+    let mut scholar_line = None;
     for e in entries {
         let key = e.key.as_str();
         match key {
@@ -245,7 +261,7 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
             }
             "description" => text_field(e, report, &mut s.description),
             "motif" => text_field(e, report, &mut s.motif),
-            "agents" => s.agents = agents::read(e, report),
+            "agents" => {}
             "simulation" => {
                 if let Some(m) = section(e, report, false) {
                     sections::simulation(m, &mut s.simulation, report);
@@ -277,6 +293,8 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                     s.network = sections::network(m, report);
                 }
             }
+            "marketplace" => s.marketplace = markets::marketplace(e, report),
+            "contracts" => s.contracts = markets::contracts(e, report),
             "success_criteria" => {
                 if let Some(m) = section(e, report, true) {
                     s.success_criteria = sections::success_criteria(m, report);
@@ -288,12 +306,17 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                 }
             }
             "dynamic_toxicity" => s.dynamic_toxicity = dynamic_toxicity::read(e, report),
+            scholar::SECTION => {
+                s.scholar = scholar::read(e, report);
+                scholar_line = Some(e.key_line);
+            }
+            "perturbations" => {}
             "semantics" => {
                 if let Some(m) = section(e, report, true) {
                     sections::semantics(m, &mut s.semantics, report);
                 }
             }
-            _ if schema::domain_section(key).is_some() => sections::domain(e, report),
+            _ if schema::domain_section(key).is_some() => sections::domain(e, &s.agents, report),
             _ if IGNORED_SECTIONS.contains(&key) => {
                 report.warn(
                     e.key_line,
@@ -303,6 +326,17 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
             }
             _ => report.warn(e.key_line, key, misplaced_or_unknown(key)),
         }
+    }
+    // Read last: its guard needs the agents and the network.
+    if let Some(e) = entries.iter().find(|e| e.key == "perturbations") {
+        let ctx = perturbations::Context {
+            agents: &s.agents,
+            has_network: s.network.is_some(),
+        };
+        s.perturbations = perturbations::read(e, &ctx, report);
+    }
+    if let Some(line) = scholar_line {
+        scholar::check_combination(&s, line, report);
     }
     if !entries.iter().any(|e| e.key == "agents") {
         report.error(

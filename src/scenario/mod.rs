@@ -2,12 +2,17 @@
 //! diagnostics, and dotted-path parameters for sweeps.
 
 mod agents;
+pub mod canonical;
 pub(crate) mod coerce;
 mod dynamic_toxicity;
+pub mod emit;
 mod load;
+mod markets;
 mod model;
 pub mod params;
+mod perturbations;
 pub(crate) mod schema;
+mod scholar;
 mod sections;
 /// The YAML tree with lines, shared with the sweep spec reader.
 pub(crate) mod yaml;

@@ -19,6 +19,15 @@ pub struct Scenario {
     /// The `dynamic_toxicity` feedback loops; `None` when the reference
     /// builds none.
     pub dynamic_toxicity: Option<DynamicToxicityConfig>,
+    /// The bounty marketplace (`marketplace:`), when the reference builds one.
+    pub marketplace: Option<MarketplaceConfig>,
+    /// The contract market (`contracts:`), when the reference builds one.
+    pub contracts: Option<ContractsConfig>,
+    /// The `perturbations` section; `None` when absent or empty.
+    pub perturbations: Option<PerturbationConfig>,
+    /// The scholar handler's settings and data; `None` when the reference
+    /// builds no scholar handler.
+    pub scholar: Option<ScholarConfig>,
     /// Success criteria in file order (key, numeric value). Keys the
     /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
@@ -43,8 +52,13 @@ impl Scenario {
     }
 }
 
+pub use super::perturbations::{
+    AgentDropout, Condition, ConditionField, NetworkPartition, ParameterShock, ParameterShocks,
+    PartitionMode, PerturbationConfig, ResourceShock, ResourceShockMode, Trigger,
+};
 pub use crate::sim::agents::{AgentConfig, AgentKind};
 pub use crate::sim::dynamic_toxicity::Config as DynamicToxicityConfig;
+pub use crate::sim::scholar::Config as ScholarConfig;
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural
 /// archetype an agent reports. It selects the observable profile of the
@@ -202,8 +216,10 @@ impl Default for PayoffConfig {
     }
 }
 
-/// The core governance levers (governance-metrics-io.md §1.2, rows 1–40).
-/// Other reference levers are recognised by the loader but not modelled.
+/// The governance levers this engine models (governance-metrics-io.md §1.2:
+/// the core rows 1–40, Sybil detection, RBAC (docs/model/perturbations-rbac-spawn.md
+/// §2.2) and the resample lever). Other reference levers are recognised by
+/// the loader but not modelled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GovernanceConfig {
     pub transaction_tax_rate: f64,
@@ -246,6 +262,27 @@ pub struct GovernanceConfig {
     pub security_realtime_threshold: f64,
     pub security_realtime_rate: f64,
     pub security_clear_history_on_epoch: bool,
+    pub sybil_detection_enabled: bool,
+    pub sybil_similarity_threshold: f64,
+    pub sybil_penalty_multiplier: f64,
+    pub sybil_realtime_penalty: bool,
+    pub sybil_realtime_rate: f64,
+    pub sybil_max_cluster_size: i64,
+    pub rbac_enabled: bool,
+    pub rbac_violation_penalty: f64,
+    pub rbac_violation_reputation_penalty: f64,
+    pub rbac_high_stakes_actions: Vec<String>,
+    pub rbac_security_clearance_required: i64,
+    pub rbac_high_stakes_penalty_multiplier: f64,
+    pub resample_enabled: bool,
+    pub resample_suspicion_threshold: f64,
+    pub resample_n_samples: i64,
+    pub resample_trajectory_analysis: bool,
+    pub resample_trajectory_window: i64,
+    pub resample_incrimination_threshold: f64,
+    pub resample_compute_cost: f64,
+    pub resample_evidence_decay: f64,
+    pub resample_evidence_rep_weight: f64,
 }
 
 impl Default for GovernanceConfig {
@@ -291,6 +328,144 @@ impl Default for GovernanceConfig {
             security_realtime_threshold: 0.5,
             security_realtime_rate: 0.2,
             security_clear_history_on_epoch: false,
+            sybil_detection_enabled: false,
+            sybil_similarity_threshold: 0.8,
+            sybil_penalty_multiplier: 1.0,
+            sybil_realtime_penalty: false,
+            sybil_realtime_rate: 0.1,
+            sybil_max_cluster_size: 1,
+            resample_enabled: false,
+            resample_suspicion_threshold: 0.6,
+            resample_n_samples: 3,
+            resample_trajectory_analysis: false,
+            resample_trajectory_window: 5,
+            resample_incrimination_threshold: 2.0,
+            resample_compute_cost: 0.01,
+            resample_evidence_decay: 0.9,
+            resample_evidence_rep_weight: 0.5,
+            rbac_enabled: false,
+            rbac_violation_penalty: 0.5,
+            rbac_violation_reputation_penalty: -0.2,
+            rbac_high_stakes_actions: Vec::new(),
+            rbac_security_clearance_required: 2,
+            rbac_high_stakes_penalty_multiplier: 2.0,
+        }
+    }
+}
+
+/// `marketplace:` (the reference's `MarketplaceConfig`): bounties, bids,
+/// escrow and disputes (docs/model/markets.md §A).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarketplaceConfig {
+    /// Only charged when an escrow settles or a dispute resolves.
+    pub escrow_fee_rate: f64,
+    /// A bounty below this fails to post (after its task was created).
+    pub min_bounty_amount: f64,
+    /// A bid fails once this many pending bids are on the bounty.
+    pub max_bids_per_bounty: i64,
+    /// Parsed and validated, read nowhere by the reference.
+    pub bid_deadline_epochs: i64,
+    /// An open dispute this many epochs old is resolved at epoch end.
+    pub dispute_resolution_epochs: i64,
+    /// Expire open bounties past their deadline at epoch end (refunded).
+    pub auto_expire_bounties: bool,
+    /// The worker's share when a dispute is resolved automatically.
+    pub dispute_default_split: f64,
+}
+
+impl Default for MarketplaceConfig {
+    fn default() -> Self {
+        MarketplaceConfig {
+            escrow_fee_rate: 0.02,
+            min_bounty_amount: 1.0,
+            max_bids_per_bounty: 10,
+            bid_deadline_epochs: 3,
+            dispute_resolution_epochs: 2,
+            auto_expire_bounties: true,
+            dispute_default_split: 0.5,
+        }
+    }
+}
+
+/// `contracts:` (the reference's `ContractsConfig`): the contract market
+/// with its truthful-auction and fair-division contracts
+/// (docs/model/markets.md §B). `default_market:` is parsed by the reference
+/// and never used: its default market always charges 0.05.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContractsConfig {
+    pub truthful_auction: TruthfulAuctionConfig,
+    pub fair_division: FairDivisionConfig,
+    pub market: ContractMarketConfig,
+}
+
+/// `contracts.truthful_auction:` (`TruthfulAuctionContract`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TruthfulAuctionConfig {
+    pub stake_fraction: f64,
+    pub audit_probability: f64,
+    pub audit_threshold_p: f64,
+    pub penalty_multiplier: f64,
+    pub surplus_bonus: f64,
+    pub min_bond: f64,
+}
+
+impl Default for TruthfulAuctionConfig {
+    fn default() -> Self {
+        TruthfulAuctionConfig {
+            stake_fraction: 0.05,
+            audit_probability: 0.2,
+            audit_threshold_p: 0.4,
+            penalty_multiplier: 3.0,
+            surplus_bonus: 0.1,
+            min_bond: 0.5,
+        }
+    }
+}
+
+/// `contracts.fair_division:` (`FairDivisionContract`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FairDivisionConfig {
+    pub entry_fee: f64,
+    pub fairness_bonus: f64,
+    pub redistribution_rate: f64,
+}
+
+impl Default for FairDivisionConfig {
+    fn default() -> Self {
+        FairDivisionConfig {
+            entry_fee: 2.0,
+            fairness_bonus: 0.05,
+            redistribution_rate: 0.1,
+        }
+    }
+}
+
+/// `contracts.market:` (`ContractMarketConfig`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContractMarketConfig {
+    pub allow_switching: bool,
+    pub switching_cost_multiplier: f64,
+    pub belief_update_rate: f64,
+    pub honest_truthful_preference: f64,
+    pub honest_fair_preference: f64,
+    pub opportunistic_truthful_preference: f64,
+    pub opportunistic_fair_preference: f64,
+    pub adversarial_truthful_preference: f64,
+    pub adversarial_fair_preference: f64,
+}
+
+impl Default for ContractMarketConfig {
+    fn default() -> Self {
+        ContractMarketConfig {
+            allow_switching: true,
+            switching_cost_multiplier: 0.5,
+            belief_update_rate: 0.3,
+            honest_truthful_preference: 0.8,
+            honest_fair_preference: 0.6,
+            opportunistic_truthful_preference: 0.3,
+            opportunistic_fair_preference: 0.4,
+            adversarial_truthful_preference: 0.1,
+            adversarial_fair_preference: 0.15,
         }
     }
 }
@@ -385,6 +560,12 @@ impl Semantics {
         };
         *flag = on;
         true
+    }
+
+    /// Whether the option called `name` is on; `None` if there is none.
+    pub fn get(&self, name: &str) -> Option<bool> {
+        let mut probe = *self;
+        probe.set(name, false).then(|| probe != *self)
     }
 
     /// True when no fix is on (exact reference behaviour).

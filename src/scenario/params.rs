@@ -1,16 +1,19 @@
 //! Dotted-path parameters for sweeps: `governance.*`, `payoff.*`,
 //! `simulation.*`, `rate_limits.*`, `agents.<type>.count`,
-//! `agents.<type>.config.<key>` and `dynamic_toxicity.<mode>.<key>` (for
-//! the modes the scenario enables). Paths resolve through the loader's schema
+//! `agents.<type>.config.<key>`, `dynamic_toxicity.<mode>.<key>` (for the
+//! modes the scenario enables), for a scenario that has them
+//! `marketplace.*`, `contracts.{truthful_auction,fair_division,market}.*`
+//! and `scholar.*`, and `semantics.<fix option>` (true or false: the
+//! reference's behaviour or the fix). Paths resolve through the loader's schema
 //! tables, so a swept value passes the same type and range checks, with the
 //! same messages, as the same value written in a scenario file.
 
 use std::fmt;
 
 use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
-use super::schema::{self, Field, Role};
+use super::schema::{self, Field, Inert, Role};
 use super::yaml::format_float;
-use super::{AgentConfig, AgentKind, Scenario};
+use super::{scholar, AgentConfig, AgentKind, Scenario, ScholarConfig};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
 
@@ -96,11 +99,18 @@ enum Target {
     Payoff(&'static Field<super::PayoffConfig>),
     Simulation(&'static Field<super::SimulationConfig>),
     RateLimits(&'static Field<super::RateLimits>),
+    Marketplace(&'static Field<super::MarketplaceConfig>),
+    TruthfulAuction(&'static Field<super::TruthfulAuctionConfig>),
+    FairDivision(&'static Field<super::FairDivisionConfig>),
+    ContractMarket(&'static Field<super::ContractMarketConfig>),
     AgentCount(AgentKind),
     AgentConfig(AgentKind, &'static str, Ty, Rule),
     ProxyDrift(&'static Field<drift::Config>),
     TrustErosion(&'static Field<erosion::Config>),
     QualityContagion(&'static Field<contagion::Config>),
+    /// A fix option (`Semantics::OPTIONS`).
+    Semantics(&'static str),
+    Scholar(&'static Field<ScholarConfig>),
 }
 
 impl Target {
@@ -110,13 +120,47 @@ impl Target {
             Target::Payoff(f) => (f.ty, f.rule),
             Target::Simulation(f) => (f.ty, f.rule),
             Target::RateLimits(f) => (f.ty, f.rule),
+            Target::Marketplace(f) => (f.ty, f.rule),
+            Target::TruthfulAuction(f) => (f.ty, f.rule),
+            Target::FairDivision(f) => (f.ty, f.rule),
+            Target::ContractMarket(f) => (f.ty, f.rule),
             Target::AgentCount(_) => (Ty::Int, COUNT),
             Target::AgentConfig(_, _, ty, rule) => (*ty, *rule),
             Target::ProxyDrift(f) => (f.ty, f.rule),
             Target::TrustErosion(f) => (f.ty, f.rule),
             Target::QualityContagion(f) => (f.ty, f.rule),
+            Target::Semantics(_) => (Ty::Bool, Rule::Any),
+            Target::Scholar(f) => (f.ty, f.rule),
         }
     }
+
+    /// The schema's inert marker of the key.
+    fn inert(&self) -> Option<Inert> {
+        match self {
+            Target::Governance(f) => f.inert,
+            Target::Payoff(f) => f.inert,
+            Target::Simulation(f) => f.inert,
+            Target::RateLimits(f) => f.inert,
+            Target::Marketplace(f) => f.inert,
+            Target::TruthfulAuction(f) => f.inert,
+            Target::FairDivision(f) => f.inert,
+            Target::ContractMarket(f) => f.inert,
+            Target::AgentConfig(kind, key, ..) => agent_config_inert(*kind, key),
+            Target::ProxyDrift(f) => f.inert,
+            Target::TrustErosion(f) => f.inert,
+            Target::QualityContagion(f) => f.inert,
+            Target::Scholar(f) => f.inert,
+            Target::AgentCount(_) | Target::Semantics(_) => None,
+        }
+    }
+}
+
+/// Why setting `path` changes nothing in a run of `scenario`, when the
+/// schema says it does not (`schema::Inert`): the key is read nowhere, or
+/// only where this scenario does not go (a fix option off, no marketplace).
+pub fn inert(scenario: &Scenario, path: &str) -> Option<&'static str> {
+    let marker = resolve(scenario, path).ok()?.inert()?;
+    marker.applies(scenario).then_some(marker.why)
 }
 
 /// The kind of a valid path for this scenario, or an error naming the path
@@ -136,11 +180,33 @@ pub fn set_param(
     let value = coerce_checked(ty, rule, &node_of(value)).map_err(|m| ParamError {
         message: format!("{path}: {m}"),
     })?;
+    // A value the loader's fidelity guard would refuse in this scenario.
+    let refused_before = scholar::unmodelled_with(scenario).len();
     match target {
         Target::Governance(f) => set_field(f, &mut scenario.governance, &value),
         Target::Payoff(f) => set_field(f, &mut scenario.payoff, &value),
         Target::Simulation(f) => set_field(f, &mut scenario.simulation, &value),
         Target::RateLimits(f) => set_field(f, &mut scenario.rate_limits, &value),
+        Target::Marketplace(f) => {
+            if let Some(m) = scenario.marketplace.as_mut() {
+                set_field(f, m, &value);
+            }
+        }
+        Target::TruthfulAuction(f) => {
+            if let Some(c) = scenario.contracts.as_mut() {
+                set_field(f, &mut c.truthful_auction, &value);
+            }
+        }
+        Target::FairDivision(f) => {
+            if let Some(c) = scenario.contracts.as_mut() {
+                set_field(f, &mut c.fair_division, &value);
+            }
+        }
+        Target::ContractMarket(f) => {
+            if let Some(c) = scenario.contracts.as_mut() {
+                set_field(f, &mut c.market, &value);
+            }
+        }
         Target::AgentCount(kind) => {
             if let Some(spec) = scenario.agents.iter_mut().find(|s| s.kind == kind) {
                 spec.count = value.int_into();
@@ -178,6 +244,19 @@ pub fn set_param(
                 set_field(f, cfg, &value);
             }
         }
+        Target::Semantics(name) => {
+            scenario.semantics.set(name, value.to_bool());
+        }
+        Target::Scholar(f) => {
+            if let Some(cfg) = scenario.scholar.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
+    }
+    if let Some(what) = scholar::unmodelled_with(scenario).get(refused_before) {
+        return Err(ParamError {
+            message: format!("{path}: not modelled here: {what}"),
+        });
     }
     Ok(())
 }
@@ -189,6 +268,10 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
         Target::Payoff(f) => get_field(f, &scenario.payoff),
         Target::Simulation(f) => get_field(f, &scenario.simulation),
         Target::RateLimits(f) => get_field(f, &scenario.rate_limits),
+        Target::Marketplace(f) => get_field(f, scenario.marketplace.as_ref()?),
+        Target::TruthfulAuction(f) => get_field(f, &scenario.contracts.as_ref()?.truthful_auction),
+        Target::FairDivision(f) => get_field(f, &scenario.contracts.as_ref()?.fair_division),
+        Target::ContractMarket(f) => get_field(f, &scenario.contracts.as_ref()?.market),
         Target::AgentCount(kind) => {
             let spec = scenario.agents.iter().find(|s| s.kind == kind)?;
             Some(ParamValue::Int(i64::from(spec.count)))
@@ -212,13 +295,15 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
                 .quality_contagion
                 .as_ref()?,
         ),
+        Target::Semantics(name) => scenario.semantics.get(name).map(ParamValue::Bool),
+        Target::Scholar(f) => get_field(f, scenario.scholar.as_ref()?),
     }
 }
 
 /// Every path a sweep may set on this scenario, in a stable order.
 pub fn param_paths(scenario: &Scenario) -> Vec<String> {
     fn modelled<T>(out: &mut Vec<String>, section: &str, table: &'static [Field<T>]) {
-        let keys = table.iter().filter(|f| f.is_modelled()).map(|f| f.key);
+        let keys = table.iter().filter(|f| f.is_sweepable()).map(|f| f.key);
         out.extend(keys.map(|k| format!("{section}.{k}")));
     }
     let mut out = Vec::new();
@@ -226,6 +311,18 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
     modelled(&mut out, "payoff", schema::PAYOFF);
     modelled(&mut out, "simulation", schema::SIMULATION);
     modelled(&mut out, "rate_limits", schema::RATE_LIMITS);
+    if scenario.marketplace.is_some() {
+        modelled(&mut out, "marketplace", schema::MARKETPLACE);
+    }
+    if scenario.contracts.is_some() {
+        modelled(
+            &mut out,
+            "contracts.truthful_auction",
+            schema::TRUTHFUL_AUCTION,
+        );
+        modelled(&mut out, "contracts.fair_division", schema::FAIR_DIVISION);
+        modelled(&mut out, "contracts.market", schema::CONTRACT_MARKET);
+    }
     for &kind in AgentKind::ALL {
         if scenario.agents.iter().any(|s| s.kind == kind) {
             out.push(format!("agents.{kind}.count"));
@@ -233,6 +330,9 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
                 out.push(format!("agents.{kind}.config.{key}"));
             }
         }
+    }
+    for (name, _) in super::Semantics::OPTIONS {
+        out.push(format!("semantics.{name}"));
     }
     if let Some(dt) = &scenario.dynamic_toxicity {
         let [d, e, c] = MODES.map(|m| format!("dynamic_toxicity.{m}"));
@@ -245,6 +345,9 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
         if dt.quality_contagion.is_some() {
             modelled(&mut out, &c, contagion::FIELDS);
         }
+    }
+    if scenario.scholar.is_some() {
+        modelled(&mut out, scholar::SECTION, scholar::FIELDS);
     }
     out
 }
@@ -259,8 +362,35 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
         "payoff" => table_param(schema::PAYOFF, key).map(Target::Payoff),
         "simulation" => table_param(schema::SIMULATION, key).map(Target::Simulation),
         "rate_limits" => table_param(schema::RATE_LIMITS, key).map(Target::RateLimits),
+        "marketplace" => {
+            let found = table_param(schema::MARKETPLACE, key).map(Target::Marketplace);
+            present(found, scenario.marketplace.is_some(), "marketplace")
+        }
+        "contracts" => {
+            let (sub, key) = key.split_once('.').unwrap_or((key, ""));
+            let found = match sub {
+                "truthful_auction" => {
+                    table_param(schema::TRUTHFUL_AUCTION, key).map(Target::TruthfulAuction)
+                }
+                "fair_division" => {
+                    table_param(schema::FAIR_DIVISION, key).map(Target::FairDivision)
+                }
+                "market" => table_param(schema::CONTRACT_MARKET, key).map(Target::ContractMarket),
+                _ => Err(None),
+            };
+            present(found, scenario.contracts.is_some(), "contract market")
+        }
         "agents" => resolve_agent(scenario, key),
         "dynamic_toxicity" => resolve_dynamic_toxicity(scenario, key),
+        "semantics" => super::Semantics::OPTIONS
+            .iter()
+            .find(|(n, _)| *n == key)
+            .map(|(n, _)| Target::Semantics(n))
+            .ok_or(None),
+        scholar::SECTION if scenario.scholar.is_none() => Err(Some(
+            "the scenario builds no scholar handler (no enabled 'scholar' section)".into(),
+        )),
+        scholar::SECTION => table_param(scholar::FIELDS, key).map(Target::Scholar),
         _ => Err(None),
     };
     found.map_err(|why| {
@@ -277,6 +407,20 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
     })
 }
 
+/// A market setting resolves only when the scenario builds that market.
+fn present(
+    found: Result<Target, Option<String>>,
+    built: bool,
+    what: &str,
+) -> Result<Target, Option<String>> {
+    match found {
+        Ok(_) if !built => Err(Some(format!(
+            "the scenario has no {what} (its section is absent or switched off)"
+        ))),
+        other => other,
+    }
+}
+
 /// A settable row of `table`. `Err(None)` means "no such key"; `Err(Some)`
 /// says why a known key cannot be set.
 fn table_param<T>(
@@ -286,7 +430,8 @@ fn table_param<T>(
     let f = schema::find(table, key).ok_or(None)?;
     match f.role {
         Role::Modelled { .. } => Ok(f),
-        Role::Dropped(why) => Err(Some(format!("{why}; it cannot be swept"))),
+        Role::ModelledList { .. } => Err(Some("a list-valued key; it cannot be swept".into())),
+        Role::Dropped(why) | Role::Refused(why) => Err(Some(format!("{why}; it cannot be swept"))),
         Role::Read { .. } => Err(Some(
             "read by the reference but not modelled by this engine; it cannot be swept".into(),
         )),
@@ -366,6 +511,17 @@ fn agent_config_field(kind: AgentKind, key: &str) -> Option<(&'static str, Ty, R
     kind.visit_fields(Row(key))
 }
 
+fn agent_config_inert(kind: AgentKind, key: &str) -> Option<Inert> {
+    struct Row<'a>(&'a str);
+    impl ConfigVisitor for Row<'_> {
+        type Out = Option<Inert>;
+        fn visit<T: 'static>(self, fields: &'static [Field<T>], _: &T) -> Self::Out {
+            schema::find(fields, self.0).and_then(|f| f.inert)
+        }
+    }
+    kind.visit_fields(Row(key))
+}
+
 fn get_agent_config(config: &AgentConfig, key: &str) -> Option<ParamValue> {
     struct Get<'a>(&'a str);
     impl ConfigVisitor for Get<'_> {
@@ -427,6 +583,55 @@ mod tests {
     }
 
     #[test]
+    fn market_settings_are_sweepable_when_the_scenario_has_the_market() {
+        let mut s = scenario();
+        let e = error(
+            &mut s,
+            "marketplace.min_bounty_amount",
+            ParamValue::Float(2.0),
+        );
+        assert!(e.contains("the scenario has no marketplace"), "{e}");
+        let text = "agents:\n  - type: honest\nmarketplace:\n  min_bounty_amount: 1.0\ncontracts:\n  market: {}\n";
+        let mut s = load_str(text, "t.yaml", LoadOptions::default())
+            .unwrap()
+            .scenario;
+        let paths = param_paths(&s);
+        assert!(paths.contains(&"marketplace.min_bounty_amount".to_string()));
+        assert!(paths.contains(&"contracts.fair_division.entry_fee".to_string()));
+        set_param(
+            &mut s,
+            "marketplace.min_bounty_amount",
+            &ParamValue::Float(2.5),
+        )
+        .unwrap();
+        assert_eq!(s.marketplace.as_ref().unwrap().min_bounty_amount, 2.5);
+        set_param(
+            &mut s,
+            "contracts.market.belief_update_rate",
+            &ParamValue::Float(0.7),
+        )
+        .unwrap();
+        assert_eq!(
+            get_param(&s, "contracts.market.belief_update_rate"),
+            Some(ParamValue::Float(0.7))
+        );
+        let e = error(
+            &mut s,
+            "contracts.fair_division.redistribution_rate",
+            ParamValue::Float(2.0),
+        );
+        assert!(e.contains("must be in [0, 1]"), "{e}");
+        assert_eq!(
+            kind_of(&s, "governance.sybil_max_cluster_size"),
+            ParamKind::Int
+        );
+    }
+
+    fn kind_of(s: &Scenario, path: &str) -> ParamKind {
+        param_kind(s, path).unwrap()
+    }
+
+    #[test]
     fn unknown_paths_suggest_the_nearest() {
         let s = scenario();
         let err = |p| param_kind(&s, p).unwrap_err().message;
@@ -440,7 +645,15 @@ mod tests {
         );
         assert_eq!(err("nonsense"), "nonsense: unknown parameter");
         assert!(err("simulation.seed").contains("not a sweep parameter"));
-        assert!(err("governance.sybil_detection_enabled").contains("not modelled by this engine"));
+        assert!(
+            err("governance.incoherence_breaker_enabled").contains("not modelled by this engine")
+        );
+        assert!(err("marketplace.min_bounty_amount").contains("the scenario has no marketplace"));
+        assert!(err("governance.rbac_high_stakes_actions").contains("list-valued"));
+        assert_eq!(
+            param_kind(&s, "governance.rbac_violation_penalty").unwrap(),
+            ParamKind::Float
+        );
         assert!(
             err("governance.moderator_enabled").contains("dropped by the reference's YAML loader")
         );
@@ -604,11 +817,86 @@ mod tests {
     }
 
     #[test]
+    fn inert_keys_say_why_and_come_alive_with_their_condition() {
+        let mut s = scenario();
+        let why = |s: &Scenario, p: &str| inert(s, p);
+        assert!(why(&s, "governance.stake_slash_rate")
+            .unwrap()
+            .contains("nothing calls it"));
+        assert!(why(&s, "agents.deceptive.config.post_probability").is_none());
+        assert!(why(&s, "governance.audit_probability").is_none());
+        assert!(why(&s, "governance.bandwidth_cap").is_some());
+        s.semantics.enforce_bandwidth_cap = true;
+        assert_eq!(why(&s, "governance.bandwidth_cap"), None);
+        assert!(why(&s, "rate_limits.bounties_per_epoch")
+            .unwrap()
+            .contains("marketplace"));
+        assert!(why(&s, "payoff.w_rep").is_some());
+        s.contracts = Some(Default::default());
+        assert_eq!(why(&s, "payoff.w_rep"), None);
+        assert_eq!(why(&s, "nonsense.path"), None);
+        let opp = load_str(
+            "agents:\n  - type: opportunistic\n  - type: adversarial\n",
+            "t.yaml",
+            LoadOptions::default(),
+        )
+        .unwrap()
+        .scenario;
+        for p in [
+            "agents.opportunistic.config.payoff_threshold",
+            "agents.opportunistic.config.free_ride_probability",
+            "agents.adversarial.config.aggression_level",
+            "agents.adversarial.config.coordination_enabled",
+        ] {
+            assert!(why(&opp, p).is_some(), "{p}");
+        }
+    }
+
+    #[test]
+    fn a_key_read_only_by_an_unmodelled_module_comes_alive_with_it() {
+        use crate::scenario::schema::{Inert, Live};
+        let s = scenario();
+        // moltipedia is not modelled (a DOMAIN_SECTIONS entry); the
+        // marketplace is.
+        let waiting = Inert {
+            why: "x",
+            live: Live::WithModule("moltipedia"),
+        };
+        let modelled = Inert {
+            why: "x",
+            live: Live::WithModule("marketplace"),
+        };
+        assert!(waiting.applies(&s));
+        assert!(!modelled.applies(&s));
+    }
+
+    #[test]
+    fn fix_options_are_boolean_parameters() {
+        let mut s = scenario();
+        let path = "semantics.tax_uses_payoff";
+        assert_eq!(param_kind(&s, path).unwrap(), ParamKind::Bool);
+        assert_eq!(get_param(&s, path), Some(ParamValue::Bool(false)));
+        set_param(&mut s, path, &ParamValue::Bool(true)).unwrap();
+        assert!(s.semantics.tax_uses_payoff);
+        assert_eq!(get_param(&s, path), Some(ParamValue::Bool(true)));
+        assert_eq!(
+            error(&mut s, "semantics.tax_uses_payof", ParamValue::Bool(true)),
+            "semantics.tax_uses_payof: unknown parameter; did you mean 'semantics.tax_uses_payoff'?"
+        );
+        assert_eq!(
+            error(&mut s, path, ParamValue::Float(0.5)),
+            "semantics.tax_uses_payoff: expected true or false, got 0.5"
+        );
+    }
+
+    #[test]
     fn every_listed_path_reads_and_accepts_its_own_value() {
         let mut s = scenario();
         let paths = param_paths(&s);
-        // governance, payoff, simulation, rate limits, two counts, honest and deceptive configs
-        assert_eq!(paths.len(), 40 + 7 + 6 + 6 + 2 + 5 + 4);
+        // governance (40 core, 6 Sybil, 5 RBAC, 9 resample), payoff,
+        // simulation, rate limits, two counts, honest and deceptive
+        // configs, fix options
+        assert_eq!(paths.len(), 40 + 6 + 5 + 9 + 7 + 6 + 6 + 2 + 5 + 4 + 6);
         for path in paths {
             let value = get_param(&s, &path).unwrap_or_else(|| panic!("{path}"));
             assert_eq!(param_kind(&s, &path).unwrap(), value.kind(), "{path}");

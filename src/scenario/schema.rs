@@ -3,9 +3,13 @@
 //! (governance-metrics-io.md §1.2, §3; simulation-model.md §7). The loader and
 //! the sweep parameters both validate through these tables.
 
-use super::coerce::{at_least, Rule, Ty, POSITIVE_COUNT, UNIT};
+use super::coerce::{at_least, str_list, Rule, Ty, POSITIVE_COUNT, UNIT};
 use super::params::ParamValue;
-use super::{GovernanceConfig, PayoffConfig, RateLimits, ScheduleMode, SimulationConfig};
+use super::yaml::Node;
+use super::{
+    ContractMarketConfig, FairDivisionConfig, GovernanceConfig, MarketplaceConfig, PayoffConfig,
+    RateLimits, ScheduleMode, SimulationConfig, TruthfulAuctionConfig,
+};
 
 /// One key of a section whose values land in a struct `T`.
 pub struct Field<T: 'static> {
@@ -13,8 +17,63 @@ pub struct Field<T: 'static> {
     pub ty: Ty,
     pub rule: Rule,
     pub role: Role<T>,
+    /// A modelled key that changes nothing in a run (always, or unless a
+    /// condition holds), and why: a sweep over it is warned about
+    /// (`params::inert`). Set with [`inert`].
+    pub inert: Option<Inert>,
 }
 
+/// Why a modelled key changes nothing in a run, and when it does after all
+/// (docs/model/fidelity-classification.md §1.4; the agent files).
+#[derive(Clone, Copy)]
+pub struct Inert {
+    pub why: &'static str,
+    pub live: Live,
+}
+
+/// When an inert key acts after all.
+#[derive(Clone, Copy)]
+pub enum Live {
+    /// Never: nothing in a run reads it.
+    Never,
+    /// When this holds of the scenario (a fix option is on, the section that
+    /// reads it is built).
+    When(fn(&super::Scenario) -> bool),
+    /// Only the reference's module of this top-level section reads it, and
+    /// this engine does not model that module yet (it is in
+    /// `DOMAIN_SECTIONS`): the key is live once the module is modelled.
+    WithModule(&'static str),
+}
+
+impl Inert {
+    /// Inert whatever the scenario.
+    pub const fn never(why: &'static str) -> Inert {
+        Inert {
+            why,
+            live: Live::Never,
+        }
+    }
+
+    /// Inert unless `live` holds of the scenario.
+    pub const fn unless(live: fn(&super::Scenario) -> bool, why: &'static str) -> Inert {
+        Inert {
+            why,
+            live: Live::When(live),
+        }
+    }
+
+    /// Whether the key changes nothing in a run of `scenario`.
+    pub fn applies(&self, scenario: &super::Scenario) -> bool {
+        match self.live {
+            Live::Never => true,
+            Live::When(live) => !live(scenario),
+            Live::WithModule(section) => domain_section(section).is_some(),
+        }
+    }
+}
+
+// The schema module is crate-private; `Node` only looks more private.
+#[allow(private_interfaces)]
 pub enum Role<T: 'static> {
     /// Read by the reference and modelled here.
     Modelled {
@@ -22,11 +81,22 @@ pub enum Role<T: 'static> {
         /// Stores a value that already passed `ty` and `rule`.
         set: fn(&mut T, &ParamValue),
     },
+    /// Read by the reference and modelled here, list- or map-valued: stored
+    /// from a YAML value that already passed `ty` (not a sweep parameter).
+    ModelledList {
+        store: fn(&mut T, &Node),
+        /// The stored list (for a run's identity and its resolved YAML);
+        /// `None` when nothing is stored (the key is inert).
+        get: fn(&T) -> Option<Vec<String>>,
+    },
     /// Read and validated by the reference, but not modelled here. `lever`
     /// describes the lever this flag switches on, if it is such a flag.
     Read { lever: Option<Lever> },
     /// Silently dropped by the reference's YAML loader, for this reason.
     Dropped(&'static str),
+    /// Read by the reference and able to change results, but not modelled
+    /// here: giving it is an error that says why.
+    Refused(&'static str),
 }
 
 /// A reference lever this engine does not model, and when switching it on
@@ -54,8 +124,21 @@ pub enum LeverEffect {
     Inert(&'static str),
 }
 
+/// `field`, marked inert (see [`Inert`]): `inert(modelled!(...), why)`.
+pub const fn inert<T>(field: Field<T>, inert: Inert) -> Field<T> {
+    Field {
+        inert: Some(inert),
+        ..field
+    }
+}
+
 impl<T> Field<T> {
     pub fn is_modelled(&self) -> bool {
+        matches!(self.role, Role::Modelled { .. } | Role::ModelledList { .. })
+    }
+
+    /// A modelled scalar: a sweep parameter (and a parameter shock target).
+    pub fn is_sweepable(&self) -> bool {
         matches!(self.role, Role::Modelled { .. })
     }
 }
@@ -78,6 +161,7 @@ macro_rules! modelled {
                 get: |c| $crate::scenario::params::ParamValue::Bool(c.$name),
                 set: |c, v| c.$name = v.to_bool(),
             },
+            inert: None,
         }
     };
     ($name:ident, Float, $rule:expr) => {
@@ -89,6 +173,33 @@ macro_rules! modelled {
                 get: |c| $crate::scenario::params::ParamValue::Float(c.$name),
                 set: |c, v| c.$name = v.to_f64(),
             },
+            inert: None,
+        }
+    };
+    ($name:ident, Number, $rule:expr) => {
+        $crate::scenario::schema::Field {
+            key: stringify!($name),
+            ty: $crate::scenario::coerce::Ty::Number,
+            rule: $rule,
+            role: $crate::scenario::schema::Role::Modelled {
+                get: |c| $crate::scenario::params::ParamValue::Float(c.$name),
+                set: |c, v| c.$name = v.to_f64(),
+            },
+            inert: None,
+        }
+    };
+    ($name:ident, Integer, $rule:expr) => {
+        $crate::scenario::schema::Field {
+            key: stringify!($name),
+            ty: $crate::scenario::coerce::Ty::Integer,
+            rule: $rule,
+            role: $crate::scenario::schema::Role::Modelled {
+                get: |c| {
+                    $crate::scenario::params::ParamValue::Int(::std::primitive::i64::from(c.$name))
+                },
+                set: |c, v| c.$name = v.int_into(),
+            },
+            inert: None,
         }
     };
     ($name:ident, Int, $rule:expr) => {
@@ -102,6 +213,7 @@ macro_rules! modelled {
                 },
                 set: |c, v| c.$name = v.int_into(),
             },
+            inert: None,
         }
     };
 }
@@ -113,6 +225,7 @@ macro_rules! read {
             ty: $crate::scenario::coerce::Ty::$ty,
             rule: $rule,
             role: $crate::scenario::schema::Role::Read { lever: None },
+            inert: None,
         }
     };
 }
@@ -129,6 +242,7 @@ macro_rules! lever {
                     effect: $effect,
                 }),
             },
+            inert: None,
         }
     };
 }
@@ -146,11 +260,19 @@ macro_rules! dropped {
             ty: $crate::scenario::coerce::Ty::Str,
             rule: $crate::scenario::coerce::Rule::Any,
             role: $crate::scenario::schema::Role::Dropped($why),
+            inert: None,
         }
     };
 }
 
 pub(crate) use modelled;
+pub(crate) use read;
+
+/// Read only by the marketplace (its rate limits, its tasks).
+pub(crate) const NEEDS_MARKETPLACE: Inert = Inert::unless(
+    |s| s.marketplace.is_some(),
+    "only the marketplace reads it, and this scenario builds none",
+);
 
 const MOLTIPEDIA_ONLY: &str =
     "it acts only on the metadata of the Moltipedia handler's own actions, which agent types this engine models never take";
@@ -160,17 +282,29 @@ const MEMORY_ONLY: &str =
     "it acts only on the memory-tier handler's own actions, which agent types this engine models never take";
 
 /// The 165 `GovernanceConfig` fields in reference order: rows 1–40 are the
-/// core levers this engine models.
+/// core levers this engine models, rows 61–66 the Sybil detection lever;
+/// the RBAC and `resample_*` rows are modelled too.
 pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     modelled!(transaction_tax_rate, Float, UNIT),
     modelled!(transaction_tax_split, Float, UNIT),
     modelled!(reputation_decay_rate, Float, UNIT),
-    modelled!(vote_normalization_enabled, Bool),
-    modelled!(max_vote_weight_per_agent, Float, Rule::Positive),
-    modelled!(bandwidth_cap, Int, at_least(0)),
+    inert(modelled!(vote_normalization_enabled, Bool), Inert::unless(
+        |s| s.semantics.enforce_vote_normalization,
+        "the reference computes vote weights in a function nothing calls; live with the fix semantics.enforce_vote_normalization",
+    )),
+    inert(modelled!(max_vote_weight_per_agent, Float, Rule::Positive), Inert::unless(
+        |s| s.semantics.enforce_vote_normalization && s.governance.vote_normalization_enabled,
+        "it weights votes only under vote normalisation, which the reference never applies; live with the fix semantics.enforce_vote_normalization and vote_normalization_enabled",
+    )),
+    inert(modelled!(bandwidth_cap, Int, at_least(0)), Inert::unless(
+        |s| s.semantics.enforce_bandwidth_cap,
+        "no part of a reference run reads it (one middleware looks for it on the wrong object); live with the fix semantics.enforce_bandwidth_cap",
+    )),
     modelled!(staking_enabled, Bool),
     modelled!(min_stake_to_participate, Float, Rule::NonNegative),
-    modelled!(stake_slash_rate, Float, UNIT),
+    inert(modelled!(stake_slash_rate, Float, UNIT), Inert::never(
+        "only the reference's stake slashing reads it, and nothing calls it",
+    )),
     modelled!(circuit_breaker_enabled, Bool),
     modelled!(freeze_threshold_toxicity, Float, UNIT),
     modelled!(freeze_threshold_violations, Int, at_least(1)),
@@ -181,7 +315,9 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     modelled!(audit_threshold_p, Float, UNIT),
     modelled!(collusion_detection_enabled, Bool),
     modelled!(collusion_frequency_threshold, Float, Rule::Positive),
-    modelled!(collusion_correlation_threshold, Float, UNIT),
+    inert(modelled!(collusion_correlation_threshold, Float, UNIT), Inert::never(
+        "the reference's collusion detector stores it and never reads it",
+    )),
     modelled!(collusion_min_interactions, Int, at_least(1)),
     modelled!(collusion_score_threshold, Float, UNIT),
     modelled!(collusion_penalty_multiplier, Float, Rule::NonNegative),
@@ -254,18 +390,12 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(adaptive_controller_require_human_review),
     dropped!(adaptive_controller_max_degradation_tolerance),
     dropped!(adaptive_controller_max_active_proposals),
-    lever!(
-        sybil_detection_enabled,
-        "sybil detection",
-        LeverEffect::Always(
-            "clusters agents by interaction-pattern similarity each epoch, penalises members' reputation and resources and blocks large clusters from acting"
-        )
-    ),
-    read!(sybil_similarity_threshold, Float, UNIT),
-    read!(sybil_penalty_multiplier, Float, Rule::NonNegative),
-    read!(sybil_realtime_penalty, Bool, Rule::Any),
-    read!(sybil_realtime_rate, Float, Rule::NonNegative),
-    read!(sybil_max_cluster_size, Int, at_least(1)),
+    modelled!(sybil_detection_enabled, Bool),
+    modelled!(sybil_similarity_threshold, Float, UNIT),
+    modelled!(sybil_penalty_multiplier, Float, Rule::NonNegative),
+    modelled!(sybil_realtime_penalty, Bool),
+    modelled!(sybil_realtime_rate, Float, Rule::NonNegative),
+    modelled!(sybil_max_cluster_size, Int, at_least(1)),
     dropped!(transparency_enabled),
     dropped!(transparency_bonus_rate),
     dropped!(transparency_threshold_p),
@@ -363,7 +493,7 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
         self_modification_enabled,
         "self-modification",
         LeverEffect::Inert(
-            "it acts on self-modification proposals, which no agent type this engine models makes"
+            "it acts only on interactions whose metadata carries a self-modification proposal, which no agent type this engine models attaches (hyperagent_self_mod agents modify themselves without it)"
         )
     ),
     read!(self_modification_max_per_epoch, Int, at_least(1)),
@@ -384,28 +514,39 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(loop_detector_replan_threshold),
     dropped!(loop_detector_freeze_threshold),
     dropped!(loop_detector_freeze_duration),
-    lever!(
-        rbac_enabled,
-        "RBAC",
-        LeverEffect::When {
-            what: "no agent has a role, so every finalized interaction is a permission violation: a cost and a reputation penalty",
-            settings: &[
-                ("rbac_violation_penalty", 0.5),
-                ("rbac_violation_reputation_penalty", -0.2),
-            ],
-            active: |v| v.iter().any(|&x| x != 0.0),
-        }
-    ),
-    read!(rbac_violation_penalty, Float, Rule::NonNegative),
-    read!(rbac_violation_reputation_penalty, Float, Rule::Any),
-    read!(rbac_high_stakes_actions, StrList, Rule::Any),
-    read!(rbac_security_clearance_required, Int, at_least(0)),
-    read!(
+    modelled!(rbac_enabled, Bool),
+    modelled!(rbac_violation_penalty, Float, Rule::NonNegative),
+    modelled!(rbac_violation_reputation_penalty, Float, Rule::Any),
+    Field {
+        key: "rbac_high_stakes_actions",
+        ty: Ty::StrList,
+        rule: Rule::Any,
+        role: Role::ModelledList {
+            store: |c, node| c.rbac_high_stakes_actions = str_list(node).unwrap_or_default(),
+            get: |c| Some(c.rbac_high_stakes_actions.clone()),
+        },
+        inert: None,
+    },
+    inert(modelled!(rbac_security_clearance_required, Int, at_least(0)), Inert::never(
+        "the RBAC lever consults it only for agents with a role, which no agent has",
+    )),
+    modelled!(
         rbac_high_stakes_penalty_multiplier,
         Float,
         Rule::NonNegative
     ),
-    read!(rbac_role_action_map, StrListMap, Rule::Any),
+    Field {
+        key: "rbac_role_action_map",
+        ty: Ty::StrListMap,
+        rule: Rule::Any,
+        // Copied by the lever at construction and consulted only for
+        // agents with a role, which no agent ever has: validated, inert.
+        role: Role::ModelledList {
+            store: |_, _| {},
+            get: |_| None,
+        },
+        inert: None,
+    },
     dropped!(attestation_heartbeat_enabled),
     dropped!(attestation_heartbeat_interval),
     dropped!(attestation_heartbeat_reputation_penalty),
@@ -427,21 +568,15 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     dropped!(diversity_entropy_penalty_rate),
     dropped!(diversity_audit_cost),
     dropped!(diversity_correlation_window),
-    lever!(
-        resample_enabled,
-        "resample",
-        LeverEffect::Always(
-            "makes agents whose reputation-derived suspicion reaches the threshold act again n_samples times, with costs, evidence, penalties and freezes"
-        )
-    ),
-    read!(resample_suspicion_threshold, Float, UNIT),
-    read!(resample_n_samples, Int, at_least(1)),
-    read!(resample_trajectory_analysis, Bool, Rule::Any),
-    read!(resample_trajectory_window, Int, at_least(2)),
-    read!(resample_incrimination_threshold, Float, Rule::Positive),
-    read!(resample_compute_cost, Float, Rule::NonNegative),
-    read!(resample_evidence_decay, Float, UNIT),
-    read!(resample_evidence_rep_weight, Float, Rule::NonNegative),
+    modelled!(resample_enabled, Bool),
+    modelled!(resample_suspicion_threshold, Float, UNIT),
+    modelled!(resample_n_samples, Int, at_least(1)),
+    modelled!(resample_trajectory_analysis, Bool),
+    modelled!(resample_trajectory_window, Int, at_least(2)),
+    modelled!(resample_incrimination_threshold, Float, Rule::Positive),
+    modelled!(resample_compute_cost, Float, Rule::NonNegative),
+    modelled!(resample_evidence_decay, Float, UNIT),
+    modelled!(resample_evidence_rep_weight, Float, Rule::NonNegative),
     dropped!(cascade_risk_enabled),
     dropped!(cascade_risk_threshold),
     dropped!(cascade_risk_penalty_scale),
@@ -463,7 +598,10 @@ pub(crate) static PAYOFF: &[Field<PayoffConfig>] = &[
     modelled!(theta, Float, UNIT),
     modelled!(rho_a, Float, UNIT),
     modelled!(rho_b, Float, UNIT),
-    modelled!(w_rep, Float, Rule::Range(0.0, 100.0)),
+    inert(modelled!(w_rep, Float, Rule::Range(0.0, 100.0)), Inert::unless(
+        |s| s.contracts.is_some(),
+        "it multiplies the interactions' reputation terms, which only a contract market makes non-zero",
+    )),
     dropped!(
         sigmoid_k,
         "not read by the reference's YAML loader (its proxy always uses k = 2)"
@@ -474,9 +612,72 @@ pub(crate) static RATE_LIMITS: &[Field<RateLimits>] = &[
     modelled!(posts_per_epoch, Int, at_least(0)),
     modelled!(interactions_per_step, Int, at_least(0)),
     modelled!(votes_per_epoch, Int, at_least(0)),
-    modelled!(tasks_per_epoch, Int, at_least(0)),
-    modelled!(bounties_per_epoch, Int, at_least(0)),
-    modelled!(bids_per_epoch, Int, at_least(0)),
+    inert(
+        modelled!(tasks_per_epoch, Int, at_least(0)),
+        NEEDS_MARKETPLACE,
+    ),
+    inert(
+        modelled!(bounties_per_epoch, Int, at_least(0)),
+        NEEDS_MARKETPLACE,
+    ),
+    inert(
+        modelled!(bids_per_epoch, Int, at_least(0)),
+        NEEDS_MARKETPLACE,
+    ),
+];
+
+/// `marketplace:` keys besides `enabled` (which only decides whether the
+/// reference builds the marketplace). The reference validates the fee, the
+/// minimum, the bid cap and the split; the two epoch counts are plain ints.
+pub(crate) static MARKETPLACE: &[Field<MarketplaceConfig>] = &[
+    modelled!(escrow_fee_rate, Float, UNIT),
+    modelled!(min_bounty_amount, Float, Rule::NonNegative),
+    modelled!(max_bids_per_bounty, Int, at_least(1)),
+    inert(
+        modelled!(bid_deadline_epochs, Int, Rule::Any),
+        Inert::never("the reference validates it and reads it nowhere"),
+    ),
+    modelled!(dispute_resolution_epochs, Int, Rule::Any),
+    modelled!(auto_expire_bounties, Bool),
+    modelled!(dispute_default_split, Float, UNIT),
+];
+
+/// `contracts.truthful_auction:` (the contract's constructor checks).
+pub(crate) static TRUTHFUL_AUCTION: &[Field<TruthfulAuctionConfig>] = &[
+    modelled!(stake_fraction, Float, UNIT),
+    modelled!(audit_probability, Float, UNIT),
+    modelled!(audit_threshold_p, Float, UNIT),
+    modelled!(penalty_multiplier, Float, Rule::NonNegative),
+    modelled!(surplus_bonus, Float, Rule::NonNegative),
+    modelled!(min_bond, Float, Rule::NonNegative),
+];
+
+/// `contracts.fair_division:` (the contract's constructor checks).
+pub(crate) static FAIR_DIVISION: &[Field<FairDivisionConfig>] = &[
+    modelled!(entry_fee, Float, Rule::NonNegative),
+    modelled!(fairness_bonus, Float, Rule::NonNegative),
+    modelled!(redistribution_rate, Float, UNIT),
+];
+
+/// `contracts.market:` (pydantic: weights and rates non-negative, unbounded).
+pub(crate) static CONTRACT_MARKET: &[Field<ContractMarketConfig>] = &[
+    modelled!(allow_switching, Bool),
+    modelled!(switching_cost_multiplier, Float, Rule::NonNegative),
+    modelled!(belief_update_rate, Float, Rule::NonNegative),
+    modelled!(honest_truthful_preference, Float, Rule::NonNegative),
+    modelled!(honest_fair_preference, Float, Rule::NonNegative),
+    modelled!(opportunistic_truthful_preference, Float, Rule::NonNegative),
+    modelled!(opportunistic_fair_preference, Float, Rule::NonNegative),
+    modelled!(adversarial_truthful_preference, Float, Rule::NonNegative),
+    modelled!(adversarial_fair_preference, Float, Rule::NonNegative),
+];
+
+/// The sub-sections of `contracts:` the reference reads.
+pub(crate) const CONTRACT_SUBSECTIONS: &[&str] = &[
+    "truthful_auction",
+    "fair_division",
+    "default_market",
+    "market",
 ];
 
 pub(crate) const SCHEDULE_MODES: &[&str] = &["round_robin", "random", "priority"];
@@ -510,6 +711,7 @@ pub(crate) static SIMULATION: &[Field<SimulationConfig>] = &[
                 }
             },
         },
+        inert: None,
     },
     modelled!(observation_noise_probability, Float, UNIT),
     modelled!(observation_noise_std, Float, Rule::NonNegative),
@@ -591,8 +793,12 @@ pub(crate) const SECTIONS: &[&str] = &[
     "rate_limits",
     "network",
     "dynamic_toxicity",
+    "marketplace",
+    "contracts",
+    "scholar",
     "outputs",
     "success_criteria",
+    "perturbations",
 ];
 
 /// When the reference builds something from a domain section (its
@@ -602,11 +808,6 @@ pub(crate) const SECTIONS: &[&str] = &[
 pub(crate) enum BuiltWhen {
     /// A non-empty mapping whose `enabled` is not the boolean false.
     EnabledMapping,
-    /// Any non-empty mapping (`enabled` is not read).
-    NonEmptyMapping,
-    /// A mapping with at least one of these sub-sections switched on
-    /// (`<sub>.enabled` truthy); the other sub-sections never act.
-    AnySubEnabled(&'static [&'static str]),
 }
 
 /// What the module the reference builds does to a run.
@@ -617,6 +818,13 @@ pub(crate) enum SectionEffect {
     /// It never changes the results of agents of the types this engine
     /// models (it acts on its own agent types' actions): what it is.
     OwnAgentsOnly(&'static str),
+    /// As `OwnAgentsOnly`, except that agents of one of these modelled
+    /// types act on what it builds: then it changes results (`changes`).
+    OwnAgentsUnless {
+        what: &'static str,
+        agents: &'static [&'static str],
+        changes: &'static str,
+    },
 }
 
 /// A top-level section the reference hands to a domain module.
@@ -646,26 +854,6 @@ const fn own_agents_only(key: &'static str, what: &'static str) -> DomainSection
 /// model (A/B-checked with core agents: which of them change results).
 pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
     changes(
-        "marketplace",
-        BuiltWhen::EnabledMapping,
-        "builds the bounty marketplace: posted bounties create tasks, bids and escrow",
-    ),
-    changes(
-        "perturbations",
-        BuiltWhen::AnySubEnabled(&[
-            "agent_dropout",
-            "parameter_shocks",
-            "resource_shock",
-            "network_partition",
-        ]),
-        "builds the perturbation engine (agent dropout, parameter shocks, resource shocks, network partitions)",
-    ),
-    changes(
-        "contracts",
-        BuiltWhen::NonEmptyMapping,
-        "builds the contract market (even with enabled: false): interactions resolved at step end are routed through auction and fair-division contracts, with costs and reputation bonuses",
-    ),
-    changes(
         "resource_negotiation",
         BuiltWhen::EnabledMapping,
         "builds the resource-negotiation handler, which shuffles the agents on the orchestrator's stream when it creates its games",
@@ -677,8 +865,15 @@ pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
     ),
     own_agents_only("moltipedia", "the Moltipedia wiki handler"),
     own_agents_only("moltbook", "the Moltbook social-network handler"),
-    own_agents_only("memory_tiers", "the tiered shared-memory handler"),
-    own_agents_only("scholar", "the scholar (retrieval and synthesis) handler"),
+    DomainSection {
+        key: "memory_tiers",
+        built_when: BuiltWhen::EnabledMapping,
+        effect: SectionEffect::OwnAgentsUnless {
+            what: "the tiered shared-memory handler",
+            agents: &["collusive_verifier"],
+            changes: "gives collusive_verifier agents pending promotions and a write budget, on which they act and draw",
+        },
+    },
     own_agents_only("kernel_oracle", "the kernel-oracle handler"),
     own_agents_only("spawn", "the spawn tree (core agents never spawn)"),
     own_agents_only("rivals", "the team-of-rivals handler"),
@@ -783,8 +978,20 @@ mod tests {
             .filter(|f| matches!(f.role, Role::Dropped(_)))
             .count();
         assert_eq!(dropped, 46);
-        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 40);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 62);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_sweepable()).count(), 60);
         assert!(GOVERNANCE[..40].iter().all(|f| f.is_modelled()));
+        let sybil: Vec<_> = keys(&GOVERNANCE[60..66]).collect();
+        assert!(GOVERNANCE[60..66].iter().all(|f| f.is_modelled()));
+        assert!(sybil.iter().all(|k| k.starts_with("sybil_")), "{sybil:?}");
+        for (prefix, n) in [("rbac_", 7), ("resample_", 9)] {
+            let rows: Vec<_> = GOVERNANCE
+                .iter()
+                .filter(|f| f.key.starts_with(prefix))
+                .collect();
+            assert_eq!(rows.len(), n, "{prefix}");
+            assert!(rows.iter().all(|f| f.is_modelled()), "{prefix}");
+        }
         let mut keys: Vec<_> = keys(GOVERNANCE).collect();
         keys.sort_unstable();
         keys.dedup();
@@ -822,6 +1029,10 @@ mod tests {
             check(erosion::FIELDS, &erosion::Config::default());
             check(contagion::FIELDS, &contagion::Config::default());
         }
+        check(MARKETPLACE, &MarketplaceConfig::default());
+        check(TRUTHFUL_AUCTION, &TruthfulAuctionConfig::default());
+        check(FAIR_DIVISION, &FairDivisionConfig::default());
+        check(CONTRACT_MARKET, &ContractMarketConfig::default());
         struct Defaults;
         impl crate::sim::agents::ConfigVisitor for Defaults {
             type Out = ();

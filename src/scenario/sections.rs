@@ -8,7 +8,9 @@ use super::load::Report;
 use super::params::ParamValue;
 use super::schema::{self, BuiltWhen, Field, LeverEffect, Role, SectionEffect};
 use super::yaml::{Entry, Node, Value};
-use super::{GovernanceConfig, NetworkConfig, OutputsConfig, Semantics, SimulationConfig};
+use super::{
+    AgentSpec, GovernanceConfig, NetworkConfig, OutputsConfig, Semantics, SimulationConfig,
+};
 
 /// Validates and stores one key through its table row. Returns false when
 /// the table has no such key, leaving the message to the caller.
@@ -25,10 +27,17 @@ pub(super) fn apply_field<T>(
     };
     match field.role {
         Role::Dropped(why) => report.warn(entry.key_line, path, format!("{why}; ignored")),
+        Role::Refused(why) => report.error(entry.key_line, path, why),
         Role::Modelled { set, .. } => match coerce_checked(field.ty, field.rule, &entry.value) {
             Ok(value) => set(target, &value),
             Err(m) => report.error(entry.value.line, path, m),
         },
+        Role::ModelledList { store, .. } => {
+            match coerce_checked(field.ty, field.rule, &entry.value) {
+                Ok(_) => store(target, &entry.value),
+                Err(m) => report.error(entry.value.line, path, m),
+            }
+        }
         // The reference validates these, so a bad value is still an error;
         // levers are judged with their siblings (`governance_levers`).
         Role::Read { .. } => {
@@ -412,7 +421,7 @@ pub(super) fn outputs(entries: &[Entry], out: &mut OutputsConfig, report: &mut R
 
 /// A domain section: refused (the fidelity guard) when the reference would
 /// build its module from this value, otherwise ignored with a note.
-pub(super) fn domain(e: &Entry, report: &mut Report) {
+pub(super) fn domain(e: &Entry, agents: &[AgentSpec], report: &mut Report) {
     let Some(section) = schema::domain_section(&e.key) else {
         return;
     };
@@ -431,42 +440,38 @@ pub(super) fn domain(e: &Entry, report: &mut Report) {
         }
     };
     let is_false = |node: &Node| node.value == Value::Bool(false);
-    let truthy = |node: &Node| match &node.value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Int(i) => *i != 0,
-        Value::Float(x) => *x != 0.0,
-        Value::Str(s) => !s.is_empty(),
-        Value::Seq(items) => !items.is_empty(),
-        Value::Map(entries) => !entries.is_empty(),
-    };
     let enabled = get(entries, "enabled");
     let built = match section.built_when {
         BuiltWhen::EnabledMapping => !enabled.is_some_and(|e| is_false(&e.value)),
-        BuiltWhen::NonEmptyMapping => true,
-        BuiltWhen::AnySubEnabled(subs) => subs.iter().any(|sub| {
-            get(entries, sub)
-                .and_then(|s| s.value.entries())
-                .and_then(|s| get(s, "enabled"))
-                .is_some_and(|e| truthy(&e.value))
-        }),
     };
     if !built {
-        let why = match section.built_when {
-            BuiltWhen::AnySubEnabled(_) => "no mechanism that can act is switched on: the reference's engine does nothing; ignored",
-            _ => "switched off: the reference builds nothing from it; ignored",
-        };
+        let why = "switched off: the reference builds nothing from it; ignored";
         report.warn(e.key_line, key, why);
         return;
     }
+    let own_agents_only = |report: &mut Report, what: &str| {
+        let why = format!(
+            "the reference builds {what}, which acts only on its own agent types' actions and never changes the results of the agent types this engine models; ignored"
+        );
+        report.warn(e.key_line, key, why);
+    };
     match section.effect {
         SectionEffect::Changes(what) => report.unmodelled(e.key_line, key, what),
-        SectionEffect::OwnAgentsOnly(what) => {
-            let why = format!(
-                "the reference builds {what}, which acts only on its own agent types' actions and never changes the results of the agent types this engine models; ignored"
-            );
-            report.warn(e.key_line, key, why);
-        }
+        SectionEffect::OwnAgentsOnly(what) => own_agents_only(report, what),
+        SectionEffect::OwnAgentsUnless {
+            what,
+            agents: kinds,
+            changes,
+        } => match agents.iter().find(|a| kinds.contains(&a.kind.as_str())) {
+            Some(a) => {
+                let why = format!(
+                    "the reference builds {what}, which {changes} ({} agents here)",
+                    a.kind
+                );
+                report.unmodelled(e.key_line, key, why);
+            }
+            None => own_agents_only(report, what),
+        },
     }
 }
 
@@ -491,10 +496,12 @@ mod tests {
     fn levers_are_refused_only_when_they_can_act() {
         let gov = |keys: &str| refused(&format!("governance:\n{keys}")).unwrap();
         assert_eq!(
-            gov("  sybil_detection_enabled: true\n"),
-            ["governance.sybil_detection_enabled"]
+            gov("  incoherence_breaker_enabled: true\n"),
+            ["governance.incoherence_breaker_enabled"]
         );
-        assert!(gov("  sybil_detection_enabled: false\n").is_empty());
+        assert!(gov("  incoherence_breaker_enabled: false\n").is_empty());
+        // Modelled levers are never refused.
+        assert!(gov("  sybil_detection_enabled: true\n").is_empty());
         // Needs at least two samples (the default is 5).
         assert_eq!(gov("  self_ensemble_enabled: true\n").len(), 1);
         assert!(gov("  self_ensemble_enabled: true\n  self_ensemble_samples: 1\n").is_empty());
@@ -502,10 +509,8 @@ mod tests {
             gov("  incoherence_friction_enabled: true\n  incoherence_friction_rate: 0\n")
                 .is_empty()
         );
-        // RBAC penalises every interaction unless both penalties are zero.
-        assert_eq!(gov("  rbac_enabled: true\n").len(), 1);
-        let free = "  rbac_enabled: true\n  rbac_violation_penalty: 0\n  rbac_violation_reputation_penalty: 0.0\n";
-        assert!(gov(free).is_empty());
+        // RBAC is modelled.
+        assert!(gov("  rbac_enabled: true\n").is_empty());
         // Levers that never act in a YAML-loaded run only warn.
         for inert in [
             "council_lever_enabled",
@@ -521,17 +526,11 @@ mod tests {
     #[test]
     fn domain_sections_are_refused_when_the_reference_builds_something_that_acts() {
         let refused = |body: &str| refused(body).unwrap();
-        assert_eq!(refused("contracts:\n  enabled: false\n"), ["contracts"]);
-        assert!(refused("marketplace:\n  enabled: false\n").is_empty());
-        assert_eq!(refused("marketplace:\n  enabled: 0\n"), ["marketplace"]);
-        // Modelled now: never refused.
+        // Modelled now: never refused, built or not.
+        assert!(refused("contracts:\n  enabled: false\n").is_empty());
+        assert!(refused("marketplace:\n  enabled: 0\n").is_empty());
         assert!(refused("dynamic_toxicity:\n  enabled: [proxy_drift]\n").is_empty());
-        // signal_corruption never acts in the reference.
-        assert!(refused("perturbations:\n  signal_corruption:\n    enabled: true\n").is_empty());
-        assert_eq!(
-            refused("perturbations:\n  resource_shock:\n    enabled: true\n"),
-            ["perturbations"]
-        );
+        assert!(refused("perturbations:\n  resource_shock:\n    enabled: true\n").is_empty());
         // Handlers of other agent types' domains do not touch core agents.
         assert!(refused("moltbook:\n  initial_posts: 3\n").is_empty());
         assert_eq!(

@@ -1,13 +1,16 @@
 //! The feed (simulation-model.md §2.7): top-level posts and one vote record
 //! per (voter, post). Core agents never reply, so the ranking key reduces to
 //! net votes, with ties broken newest first (the wall-clock age term).
+//! An actor is an agent index, or `None` for the reference's anonymous actor
+//! `""` (actions built without an agent id, docs/model/adaptive-adversary-rlm.md §3.3).
 
 use std::cell::{Cell, Ref, RefCell};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct Post {
-    pub author: usize,
+    /// `None`: the anonymous author `""`.
+    pub author: Option<usize>,
     pub upvotes: i64,
     pub downvotes: i64,
     /// The newest of this post's vote records in `Feed::votes` (a chain
@@ -36,6 +39,12 @@ struct Vote {
 }
 
 const NO_VOTE: u32 = u32::MAX;
+/// The anonymous voter `""` in vote records (no agent has this index).
+const ANONYMOUS: u32 = u32::MAX;
+
+fn voter_key(voter: Option<usize>) -> u32 {
+    voter.map_or(ANONYMOUS, |v| v as u32)
+}
 
 /// Posts in creation order plus the vote records.
 #[derive(Debug, Default, Clone)]
@@ -128,7 +137,7 @@ impl Feed {
         self.buckets.reserve(16);
     }
 
-    pub fn create_post(&mut self, author: usize) -> usize {
+    pub fn create_post(&mut self, author: Option<usize>) -> usize {
         self.posts.push(Post {
             author,
             upvotes: 0,
@@ -187,11 +196,12 @@ impl Feed {
 
     /// Cast or flip a vote. A repeated identical vote changes nothing but
     /// still counts as a success, as in the reference.
-    pub fn vote(&mut self, post: usize, voter: usize, up: bool) -> bool {
+    pub fn vote(&mut self, post: usize, voter: Option<usize>, up: bool) -> bool {
         let Some(p) = self.posts.get(post) else {
             return false;
         };
-        let existing = self.find_vote(p, voter as u32);
+        let voter = voter_key(voter);
+        let existing = self.find_vote(p, voter);
         let p = &mut self.posts[post];
         let sign = |up: bool| if up { 1.0 } else { -1.0 };
         let old_net = p.net_votes();
@@ -204,7 +214,7 @@ impl Feed {
                 }
                 let weight = match self.normalize {
                     Some(max) => {
-                        let cast = self.votes_cast.entry(voter as u32).or_insert(0);
+                        let cast = self.votes_cast.entry(voter).or_insert(0);
                         let w = 1.0 / (1.0 + *cast as f64 / max);
                         *cast += 1;
                         w
@@ -213,7 +223,7 @@ impl Feed {
                 };
                 p.weighted += sign(up) * weight;
                 self.votes.push(Vote {
-                    voter: voter as u32,
+                    voter,
                     up,
                     weight,
                     next: p.last_vote,
@@ -287,23 +297,34 @@ mod tests {
     fn ranking_is_net_votes_then_newest() {
         let mut f = Feed::default();
         for a in 0..4 {
-            f.create_post(a);
+            f.create_post(Some(a));
         }
-        f.vote(1, 9, true);
-        f.vote(3, 9, false);
+        f.vote(1, Some(9), true);
+        f.vote(3, Some(9), false);
         assert_eq!(f.visible().collect::<Vec<_>>(), vec![1, 2, 0, 3]);
     }
 
     #[test]
     fn repeated_vote_is_success_without_new_record_and_flip_moves_counts() {
         let mut f = Feed::default();
-        f.create_post(0);
-        assert!(f.vote(0, 1, true));
-        assert!(f.vote(0, 1, true));
+        f.create_post(Some(0));
+        assert!(f.vote(0, Some(1), true));
+        assert!(f.vote(0, Some(1), true));
         assert_eq!(f.n_votes(), 1);
-        assert!(f.vote(0, 1, false));
+        assert!(f.vote(0, Some(1), false));
         assert_eq!((f.posts[0].upvotes, f.posts[0].downvotes), (0, 1));
-        assert!(!f.vote(5, 1, true));
+        assert!(!f.vote(5, Some(1), true));
+    }
+
+    #[test]
+    fn the_anonymous_voter_is_one_voter_apart_from_every_agent() {
+        let mut f = Feed::default();
+        f.create_post(None);
+        assert_eq!(f.posts[0].author, None);
+        assert!(f.vote(0, None, true));
+        assert!(f.vote(0, None, true));
+        assert!(f.vote(0, Some(0), true));
+        assert_eq!((f.n_votes(), f.posts[0].upvotes), (2, 2));
     }
 
     #[test]
@@ -312,10 +333,10 @@ mod tests {
         let mut rng = crate::rng::PyRandom::new(3);
         for step in 0..400 {
             if step % 3 == 0 {
-                f.create_post(step % 5);
+                f.create_post(Some(step % 5));
             } else if !f.posts.is_empty() {
                 let post = rng.randbelow(f.posts.len());
-                f.vote(post, rng.randbelow(6), rng.randbelow(3) > 0);
+                f.vote(post, Some(rng.randbelow(6)), rng.randbelow(3) > 0);
             }
             let fast: Vec<usize> = f.visible().collect();
             let mut full: Vec<usize> = (0..f.posts.len()).rev().collect();
@@ -333,15 +354,15 @@ mod tests {
     fn normalised_votes_of_heavy_voters_count_less() {
         let mut f = Feed::with_vote_normalization(1.0);
         for a in 0..3 {
-            f.create_post(a);
+            f.create_post(Some(a));
         }
         // Voter 7 votes on post 0 first (weight 1) then post 1 (weight 1/2);
         // voter 8's first vote on post 2 weighs 1: post 2 outranks post 1.
-        f.vote(0, 7, true);
-        f.vote(1, 7, true);
-        f.vote(2, 8, true);
+        f.vote(0, Some(7), true);
+        f.vote(1, Some(7), true);
+        f.vote(2, Some(8), true);
         assert_eq!(f.visible().collect::<Vec<_>>(), vec![2, 0, 1]);
-        f.create_post(4);
+        f.create_post(Some(4));
         assert_eq!(f.visible().collect::<Vec<_>>(), vec![2, 0, 1, 3]);
         assert_eq!(f.posts[1].weighted, 0.5);
     }

@@ -2,18 +2,32 @@
 //! (scenario, seed). No I/O, no globals, no clocks.
 
 pub(crate) mod agents;
+mod contracts;
 pub mod dynamic_toxicity;
 pub mod events;
 mod feed;
 pub mod footprint;
+mod marketplace;
 pub mod network;
 pub mod observables;
+pub mod party;
+mod perturbation;
+pub mod scholar;
 mod world;
 
 pub use events::{Event, EventSink, ReputationReason};
 
 use crate::metrics::{EpochMetrics, SoftMetrics};
 use crate::scenario::{AgentKind, Scenario};
+
+/// The version of what a run computes. Part of every run's identity in a
+/// sweep's store (docs/scale-out.md, "Reuse"): bump it with any change that
+/// changes a number a run reports for a scenario it already ran (a fixed bug,
+/// a changed default), so that stored runs are run again.
+/// Modelling something new needs no bump: scenarios that use it had no
+/// stored runs (the fidelity guard refused them), and `scenario::canonical`
+/// leaves settings at their defaults out.
+pub const RESULTS_VERSION: u32 = 1;
 
 /// Final state of one agent at the end of a run.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +47,10 @@ pub struct AgentFinal {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunResult {
     pub seed: i64,
+    /// Why this run's results are not the reference's (set when the run
+    /// reached a state whose outcome in the reference depends on something
+    /// it does not fix, such as Python's set order); callers refuse it.
+    pub unreproducible: Option<String>,
     /// One entry per epoch, in order.
     pub epochs: Vec<EpochMetrics>,
     /// Soft metrics over all of the run's interactions.

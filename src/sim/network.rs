@@ -211,6 +211,11 @@ impl AgentNetwork {
             .map_or(0.0, |(_, w)| *w)
     }
 
+    /// Neighbours of `a` with the a→b weights, in insertion order.
+    pub fn edges_of(&self, a: usize) -> &[(usize, f64)] {
+        &self.adjacency[a]
+    }
+
     /// Neighbours of `a` in insertion order.
     pub fn neighbours(&self, a: usize) -> impl Iterator<Item = usize> + '_ {
         self.adjacency[a].iter().map(|(x, _)| *x)
@@ -226,7 +231,7 @@ impl AgentNetwork {
     }
 
     /// `add_edge`: both directions, weight capped at `max_edge_weight`.
-    fn add_edge(&mut self, a: usize, b: usize, weight: f64) {
+    pub(crate) fn add_edge(&mut self, a: usize, b: usize, weight: f64) {
         let w = if self.cfg.max_edge_weight < weight {
             self.cfg.max_edge_weight
         } else {
@@ -236,7 +241,7 @@ impl AgentNetwork {
         self.set(b, a, w);
     }
 
-    fn remove_edge(&mut self, a: usize, b: usize) {
+    pub(crate) fn remove_edge(&mut self, a: usize, b: usize) {
         self.unset(a, b);
         self.unset(b, a);
     }

@@ -1,18 +1,28 @@
 //! The run loop (simulation-model.md §3): epochs of steps; each step builds
 //! the eligible list, gives every eligible agent one turn on live state, then
 //! resolves the proposals still pending. Completing an interaction draws its
-//! observables, applies governance, pays out and updates memories (§9).
+//! observables, applies governance, pays out and updates memories (§9). The
+//! optional marketplace and contract market (docs/model/markets.md) hook in
+//! where the reference's handler and middleware do.
 
-use super::agents::{Action, InteractionType, Mind, Observation, Outcome, PendingView};
+use super::agents::{
+    Action, EpochEnd as AgentsEpochEnd, Hooks, InteractionType, Mind, Observation, Outcome,
+    PendingView,
+};
+use super::contracts::{ContractMarket, Terms};
 use super::dynamic_toxicity::{DynamicToxicity, EpochEnd};
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
+use super::marketplace::Marketplace;
 use super::network::AgentNetwork;
-use super::observables;
+use super::observables::{self, Observables};
+use super::perturbation::Perturbations;
+use super::scholar::{Scholar, ScholarAction};
 use super::{AgentFinal, RunResult};
-use crate::governance::{Effect, GovInteraction, GovView, Governance};
+use crate::governance::{Effect, GovInteraction, GovView, Governance, ResampleNote};
 use crate::metrics::{
-    CollusionFigures, EpochMetrics, SecurityFigures, SoftAccumulator, SoftMetrics,
+    CapabilityEnvelope, CollusionFigures, ContractFigures, EpochMetrics, PySum, SecurityFigures,
+    SoftAccumulator, SoftMetrics,
 };
 use crate::rng::{seed_cache, PyRandom};
 use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
@@ -20,12 +30,30 @@ use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
 /// The orchestrator's stream in `World::rngs`.
 const ORCH: usize = 0;
 
+/// An interaction to finalize: a completed proposal, or a handler's.
+#[derive(Debug, Clone, Copy)]
+struct Completed {
+    id: u64,
+    initiator: usize,
+    /// An agent, or a handler's pseudo party (`sim::party`).
+    counterparty: usize,
+    itype: InteractionType,
+    accepted: bool,
+    /// Routed through the contract market, if any (proposals resolved at
+    /// step end).
+    routed: bool,
+    resample: Option<ResampleNote>,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Proposal {
     id: u64,
     initiator: usize,
     counterparty: usize,
     itype: InteractionType,
+    /// The resample lever's notes when the proposing turn was resampled
+    /// (they ride on the proposal to its interaction).
+    resample: Option<ResampleNote>,
 }
 
 /// Public per-agent state (`AgentState`, §2.2).
@@ -61,6 +89,11 @@ pub(crate) struct World<'s, 'k> {
     stats: Vec<AgentStats>,
     frozen: Vec<bool>,
     rate: Vec<RateState>,
+    /// The bucket of the anonymous actor `""`: the reference keys rate
+    /// limits by the action's agent id, so every action built without one
+    /// (the adaptive adversary's posts and votes) spends this one bucket
+    /// (docs/model/adaptive-adversary-rlm.md §3.3). Only posts and votes use it.
+    anonymous_rate: RateState,
     feed: Feed,
     pending: Vec<Proposal>,
     /// The proposals a state-frozen counterparty leaves pending (swapped
@@ -71,14 +104,25 @@ pub(crate) struct World<'s, 'k> {
     /// i's at `i + 1`.
     rngs: Vec<PyRandom>,
     minds: Vec<Mind>,
+    /// The hooks any agent of the run uses (the union over its types).
+    hooks: Hooks,
+    /// Python's module-level `random` (`random.seed(S)`), when a type of
+    /// the run draws from it.
+    global: Option<PyRandom>,
     gov: Governance,
     network: Option<AgentNetwork>,
+    market: Option<Marketplace>,
+    contracts: Option<ContractMarket>,
+    /// The perturbation engine, when the scenario has the section.
+    perturb: Option<Perturbations<'s>>,
     /// The run's finalized interactions (the current epoch's are the tail).
     acc: SoftAccumulator,
     /// The proxy's sigmoid sharpness (2 unless proxy drift moves it).
     sigmoid_k: f64,
     /// The `dynamic_toxicity` epoch-end hooks, when the scenario builds any.
     dynamic_toxicity: Option<Box<DynamicToxicity>>,
+    /// The scholar handler, when the scenario builds one.
+    scholar: Option<Box<Scholar>>,
     noise: bool,
     // Reused buffers: no allocation per turn.
     /// State-unfrozen agents, registration order.
@@ -90,6 +134,8 @@ pub(crate) struct World<'s, 'k> {
     seen_resources: Vec<f64>,
     order: Vec<usize>,
     eligible: Vec<usize>,
+    /// A resampled turn's actions (original first).
+    samples: Vec<Action>,
     sink: Option<&'k mut dyn EventSink>,
 }
 
@@ -119,6 +165,7 @@ impl<'s, 'k> World<'s, 'k> {
             }
         }
         let n = names.len();
+        let hooks = kinds.iter().fold(Hooks::NONE, |h, k| h.union(k.hooks()));
         let seed = seed as i128;
         // Stream S for the orchestrator (and the audit lever), S + 1 + i for
         // agent i: seeded together.
@@ -138,14 +185,31 @@ impl<'s, 'k> World<'s, 'k> {
             .map(|cfg| AgentNetwork::new(cfg, seed as i64, n));
         // The orchestrator and the audit lever both seed Random(S): one
         // seeding, two copies.
+        // `random.seed(S)` leaves the module stream where a fresh Random(S) starts.
+        let global = hooks.global_stream.then(|| rngs[ORCH].clone());
         let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &rngs[ORCH], n);
         gov.set_collusion_agent_ids(&names);
+        // Per configuration: some types report an archetype their settings choose.
+        let archetypes: Vec<Archetype> = configs.iter().map(|c| c.archetype()).collect();
+        let perturb = sc
+            .perturbations
+            .as_ref()
+            .map(|p| Perturbations::new(p, seed as i64, &archetypes, &mut gov, &names));
         // Trust erosion seeds Random(S) as well: a third copy.
         let dynamic_toxicity = sc
             .dynamic_toxicity
             .as_ref()
             .filter(|c| c.any())
             .map(|c| Box::new(DynamicToxicity::new(c, &rngs[ORCH], n)));
+        let market = sc
+            .marketplace
+            .as_ref()
+            .map(|cfg| Marketplace::new(cfg, &sc.rate_limits, n));
+        // The contract market seeds its own Random(S): one more copy.
+        let contracts = sc
+            .contracts
+            .as_ref()
+            .map(|cfg| ContractMarket::new(cfg, rngs[ORCH].clone(), &archetypes));
         let mut feed = if sc.semantics.enforce_vote_normalization
             && sc.governance.vote_normalization_enabled
         {
@@ -160,7 +224,7 @@ impl<'s, 'k> World<'s, 'k> {
             epoch: 0,
             step: 0,
             names,
-            archetypes: kinds.iter().map(|k| k.archetype()).collect(),
+            archetypes,
             kinds,
             reputation: vec![0.0; n],
             resources: vec![100.0; n],
@@ -174,17 +238,24 @@ impl<'s, 'k> World<'s, 'k> {
             ],
             frozen: vec![false; n],
             rate: vec![RateState::default(); n],
+            anonymous_rate: RateState::default(),
             feed,
             pending: Vec::with_capacity(16),
             kept: Vec::with_capacity(16),
             next_interaction: 0,
             rngs,
             minds,
+            hooks,
+            global,
             gov,
             network,
+            market,
+            contracts,
+            perturb,
             acc: SoftAccumulator::with_capacity(64),
             sigmoid_k: observables::SIGMOID_K,
             dynamic_toxicity,
+            scholar: sc.scholar.as_ref().map(|c| Box::new(Scholar::new(c))),
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
@@ -192,6 +263,7 @@ impl<'s, 'k> World<'s, 'k> {
             seen_resources: Vec::new(),
             order: Vec::new(),
             eligible: Vec::new(),
+            samples: Vec::new(),
             sink,
         }
     }
@@ -233,15 +305,66 @@ impl<'s, 'k> World<'s, 'k> {
                 self.gov.on_epoch_start(&view)
             };
             self.apply_effect(&effect);
+            // Middleware after governance, in the reference's pipeline
+            // order: the contract signing stage, then perturbation triggers;
+            // then the agents' own epoch-start hooks (self-modification).
+            if let Some(c) = self.contracts.as_mut() {
+                c.on_epoch_start(&self.resources);
+            }
+            if let Some(p) = self.perturb.as_mut() {
+                let net = self.network.as_mut();
+                p.on_epoch_start(
+                    self.epoch,
+                    &mut self.gov,
+                    &mut self.resources,
+                    net,
+                    &self.archetypes,
+                );
+            }
+            // Handler lifecycle middleware (after governance), then the
+            // agents' own epoch-start hooks.
+            if let Some(s) = self.scholar.as_mut() {
+                s.on_epoch_start();
+            }
+            if self.hooks.epoch_start {
+                let epoch = self.epoch;
+                self.minds.iter_mut().for_each(|m| m.on_epoch_start(epoch));
+            }
             for _ in 0..self.sc.simulation.steps_per_epoch {
                 self.run_step();
                 self.step += 1;
                 self.rate.iter_mut().for_each(|r| r.interactions_used = 0);
             }
-            // Epoch-end middleware in the reference's pipeline order
-            // (network edge decay, then dynamic toxicity), before the
-            // metrics. Neither touches the epoch's interactions, so their
-            // soft metrics can be taken first and shared.
+            // Epoch-end middleware in the reference's pipeline order: contract
+            // beliefs and figures, condition-triggered shocks, the marketplace
+            // handler (expiry, refunds, disputes), network edge decay, the
+            // agents' memory decay and work-regime adaptation, then dynamic
+            // toxicity; then the metrics. None of them touches the
+            // epoch's interactions, so their soft metrics can be taken first
+            // and shared.
+            let contract = self.contracts.as_mut().map(|c| c.on_epoch_end());
+            let soft = self.acc.epoch_metrics(&self.sc.payoff);
+            if let Some(p) = self.perturb.as_mut() {
+                if p.checks_conditions() {
+                    let (tox, gap) = if self.acc.epoch_is_empty() {
+                        (0.0, 0.0)
+                    } else {
+                        (soft.toxicity_rate, soft.quality_gap)
+                    };
+                    p.on_epoch_end(self.epoch, tox, gap, &mut self.gov);
+                }
+            }
+            // Handler hooks in registration order: the marketplace's, then
+            // the scholar handler's (its own epoch_completed event).
+            if let Some(m) = self.market.as_mut() {
+                m.on_epoch_end(self.epoch, &mut self.resources);
+            }
+            if let Some(s) = self.scholar.as_mut() {
+                let e = s.on_epoch_end(self.epoch, self.step);
+                if let Some(sink) = self.sink.as_deref_mut() {
+                    sink.event(&e);
+                }
+            }
             if let Some(net) = self.network.as_mut() {
                 let pruned = net.decay_edges();
                 if pruned > 0 {
@@ -249,9 +372,11 @@ impl<'s, 'k> World<'s, 'k> {
                     self.emit(|_| Event::NetworkEdgesPruned { pruned, epoch });
                 }
             }
-            let soft = self.acc.epoch_metrics(&self.sc.payoff);
+            if self.hooks.epoch_end {
+                self.agents_epoch_end();
+            }
             self.dynamic_toxicity_epoch_end(soft.toxicity_rate);
-            let m = self.epoch_metrics(soft);
+            let m = self.epoch_metrics(soft, contract);
             if let Some(s) = self.sink.as_deref_mut() {
                 s.event(&Event::EpochCompleted(&m));
             }
@@ -259,6 +384,7 @@ impl<'s, 'k> World<'s, 'k> {
             self.epoch += 1;
             self.step = 0;
             self.rate.iter_mut().for_each(|r| *r = RateState::default());
+            self.anonymous_rate = RateState::default();
             self.acc.start_epoch();
         }
         if let Some(s) = self.sink.as_deref_mut() {
@@ -283,8 +409,14 @@ impl<'s, 'k> World<'s, 'k> {
                 quarantined: self.gov.security.is_quarantined(i),
             })
             .collect();
+        let unreproducible = self
+            .minds
+            .iter()
+            .find_map(|m| m.unreproducible())
+            .map(str::to_string);
         RunResult {
             seed,
+            unreproducible,
             run: self.acc.metrics(&self.sc.payoff),
             n_frozen: self.frozen.iter().filter(|&&f| f).count() as u64,
             n_quarantined: self.gov.security.n_quarantined() as u64,
@@ -292,6 +424,34 @@ impl<'s, 'k> World<'s, 'k> {
             epochs,
             agents,
         }
+    }
+
+    /// The agents' epoch-end hooks, registration order. The work-regime
+    /// peer average is every agent's cumulative credited payoff, summed as
+    /// Python does, over the number of agents.
+    fn agents_epoch_end(&mut self) {
+        let mut total = PySum::default();
+        self.stats.iter().for_each(|s| total.add(s.total_payoff));
+        let end = AgentsEpochEnd {
+            epoch: self.epoch,
+            peer_avg_payoff: total.mean().unwrap_or(0.0),
+        };
+        self.minds.iter_mut().for_each(|m| m.on_epoch_end(&end));
+    }
+
+    /// The capability envelope of the self-modifying agents (each
+    /// demonstrates four capability types, five when its ungoverned proxy
+    /// weight exceeds 0.6, of which two are governed), when there are any.
+    fn capability_envelope(&self) -> Option<CapabilityEnvelope> {
+        if !self.hooks.capability_profile {
+            return None;
+        }
+        let profiles = self
+            .minds
+            .iter()
+            .filter_map(|m| m.capability_profile())
+            .map(|p| (p.ungoverned_weight, p.modification_depth));
+        CapabilityEnvelope::of(profiles)
     }
 
     /// Run the dynamic-toxicity hooks, if the scenario builds any, at the
@@ -315,7 +475,7 @@ impl<'s, 'k> World<'s, 'k> {
         }
     }
 
-    fn epoch_metrics(&self, soft: SoftMetrics) -> EpochMetrics {
+    fn epoch_metrics(&self, soft: SoftMetrics, contract: Option<ContractFigures>) -> EpochMetrics {
         let any = !self.acc.epoch_is_empty();
         EpochMetrics {
             epoch: self.epoch,
@@ -339,6 +499,8 @@ impl<'s, 'k> World<'s, 'k> {
                     ecosystem_collusion_risk: r.ecosystem_collusion_risk,
                     n_flagged_pairs: r.n_flagged_pairs,
                 }),
+            contract,
+            capability_envelope: self.capability_envelope(),
         }
     }
 
@@ -373,6 +535,9 @@ impl<'s, 'k> World<'s, 'k> {
     }
 
     fn run_step(&mut self) {
+        if let Some(p) = self.perturb.as_mut() {
+            p.on_step_start();
+        }
         let n = self.names.len();
         self.order.clear();
         self.order.extend(0..n);
@@ -395,9 +560,14 @@ impl<'s, 'k> World<'s, 'k> {
             reputation: &self.reputation,
             resources: &self.resources,
         };
+        // Dropped agents sit the step out (checked before the freezes).
+        let dropped = self.perturb.as_ref().and_then(|p| p.dropped());
         for &a in &self.order {
             if self.eligible.len() >= max {
                 break;
+            }
+            if dropped.is_some_and(|d| d[a]) {
+                continue;
             }
             if self.frozen[a] || !self.gov.can_agent_act(a, &view) {
                 continue;
@@ -406,14 +576,15 @@ impl<'s, 'k> World<'s, 'k> {
         }
         for i in 0..self.eligible.len() {
             let agent = self.eligible[i];
-            let action = self.take_turn(agent);
-            self.execute(agent, action);
+            let (action, note) = self.take_turn(agent);
+            self.execute(agent, action, note);
         }
         self.resolve_pending();
     }
 
-    /// Build the live observation of `agent` and let it act.
-    fn take_turn(&mut self, agent: usize) -> Action {
+    /// Build the live observation of `agent` and let it act (again, when
+    /// the resample lever finds the turn suspicious).
+    fn take_turn(&mut self, agent: usize) -> (Action, Option<ResampleNote>) {
         self.fill_neighbours(agent);
         if self.noise {
             self.draw_observation_noise(agent);
@@ -428,16 +599,23 @@ impl<'s, 'k> World<'s, 'k> {
             });
         let limits = &self.sc.rate_limits;
         let r = self.rate[agent];
+        let can_interact =
+            r.interactions_used < limits.interactions_per_step && self.within_bandwidth(agent);
+        let epoch = self.epoch;
+        let market = match self.market.as_mut() {
+            Some(m) => Some(m.observe(agent, self.reputation[agent], epoch)),
+            None => None,
+        };
         let (reputation, resources_of) = if self.noise {
             (&self.seen_reputation[..], &self.seen_resources[..])
         } else {
             (&self.reputation[..], &self.resources[..])
         };
         let obs = Observation {
+            epoch: self.epoch,
             resources: self.resources[agent],
             can_post: r.posts_used < limits.posts_per_epoch,
-            can_interact: r.interactions_used < limits.interactions_per_step
-                && self.within_bandwidth(agent),
+            can_interact,
             can_vote: r.votes_used < limits.votes_per_epoch,
             feed: &self.feed,
             first_pending,
@@ -450,8 +628,26 @@ impl<'s, 'k> World<'s, 'k> {
             archetypes: &self.archetypes,
             reputation,
             resources_of,
+            market,
+            scholar: self.scholar.as_deref(),
         };
-        self.minds[agent].act(&mut self.rngs[agent + 1], &obs)
+        let (mind, rng) = (&mut self.minds[agent], &mut self.rngs[agent + 1]);
+        let mut global = self.global.as_mut();
+        let action = mind.act(rng, global.as_deref_mut(), &obs);
+        match &self.gov.resample {
+            None => (action, None),
+            Some(lever) => {
+                let rep = self.reputation[agent];
+                lever.select(
+                    agent,
+                    rep,
+                    action,
+                    &mut self.samples,
+                    Action::signature,
+                    || mind.act(rng, global.as_deref_mut(), &obs),
+                )
+            }
+        }
     }
 
     /// The `enforce_bandwidth_cap` fix: at most `bandwidth_cap` proposals
@@ -517,26 +713,52 @@ impl<'s, 'k> World<'s, 'k> {
         }
     }
 
-    fn execute(&mut self, agent: usize, action: Action) {
+    fn execute(&mut self, agent: usize, action: Action, resample: Option<ResampleNote>) {
         let limits = &self.sc.rate_limits;
         match action {
-            Action::Noop | Action::PostBounty => {}
-            Action::Post => {
-                if self.rate[agent].posts_used < limits.posts_per_epoch {
-                    self.feed.create_post(agent);
-                    self.rate[agent].posts_used += 1;
+            Action::Noop => {}
+            Action::PostBounty {
+                reward,
+                min_reputation,
+                deadline,
+            } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.post_bounty(agent, reward, min_reputation, deadline, &mut self.resources);
                 }
             }
-            Action::Vote { post, up } => {
-                if self.rate[agent].votes_used < limits.votes_per_epoch
-                    && self.feed.vote(post, agent, up)
-                {
-                    self.rate[agent].votes_used += 1;
+            Action::PlaceBid { bounty, amount } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.place_bid(agent, bounty, amount);
                 }
             }
+            Action::AcceptBid { bounty, bid } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.accept_bid(agent, bounty, bid, &self.reputation);
+                }
+            }
+            Action::FileDispute { escrow } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.file_dispute(agent, escrow, self.epoch);
+                }
+            }
+            Action::ClaimTask(task) => {
+                if let Some(m) = self.market.as_mut() {
+                    m.claim_task(agent, task, self.reputation[agent]);
+                }
+            }
+            Action::SubmitOutput { task, .. } => {
+                if let Some(m) = self.market.as_mut() {
+                    m.submit_output(agent, task);
+                }
+            }
+            Action::Post(_) => self.post(Some(agent)),
+            Action::AnonymousPost(_) => self.post(None),
+            Action::Vote { post, up } => self.vote(Some(agent), post, up),
+            Action::AnonymousVote { post, up } => self.vote(None, post, up),
             Action::Propose {
                 counterparty,
                 itype,
+                ..
             } => {
                 // A proposal needs an edge when there is a network; a
                 // refused one uses no counter.
@@ -552,6 +774,7 @@ impl<'s, 'k> World<'s, 'k> {
                         initiator: agent,
                         counterparty,
                         itype,
+                        resample,
                     });
                     self.rate[agent].interactions_used += 1;
                     self.rate[agent].proposals_epoch += 1;
@@ -569,9 +792,69 @@ impl<'s, 'k> World<'s, 'k> {
             Action::Accept(id) | Action::Reject(id) => {
                 if let Some(pos) = self.pending.iter().position(|p| p.id == id) {
                     let p = self.pending.remove(pos);
-                    self.complete(p, matches!(action, Action::Accept(_)));
+                    // Decided in the counterparty's turn: not routed
+                    // through the contract market.
+                    self.complete(p, matches!(action, Action::Accept(_)), false);
                 }
             }
+            Action::Scholar(a) => self.scholar_action(agent, a),
+        }
+    }
+
+    /// A scholar action (docs/model/scholar.md §4): the handler's
+    /// observables become an accepted collaboration with its pseudo
+    /// counterparty, finalized at once. It is no proposal: no rate limit,
+    /// no counter, no draw for observables. Without a handler it fails.
+    fn scholar_action(&mut self, agent: usize, action: ScholarAction) {
+        let (epoch, step) = (self.epoch, self.step);
+        let Some(handled) = self
+            .scholar
+            .as_mut()
+            .and_then(|s| s.handle(agent, action, epoch, step))
+        else {
+            return;
+        };
+        if let Some(sink) = self.sink.as_deref_mut() {
+            sink.event(&handled.event);
+        }
+        let id = self.next_interaction;
+        self.next_interaction += 1;
+        // The loader refuses scholar agents with a contract market or the
+        // resample lever.
+        let ix = Completed {
+            id,
+            initiator: agent,
+            counterparty: handled.counterparty.party(self.names.len()),
+            itype: InteractionType::Collaboration,
+            accepted: true,
+            routed: false,
+            resample: None,
+        };
+        self.finalize(ix, handled.observables);
+    }
+
+    /// The feed actor's rate-limit bucket: an agent's own, or the
+    /// anonymous actor's.
+    fn bucket(&mut self, actor: Option<usize>) -> &mut RateState {
+        match actor {
+            Some(a) => &mut self.rate[a],
+            None => &mut self.anonymous_rate,
+        }
+    }
+
+    fn post(&mut self, author: Option<usize>) {
+        let limit = self.sc.rate_limits.posts_per_epoch;
+        if self.bucket(author).posts_used < limit {
+            self.feed.create_post(author);
+            self.bucket(author).posts_used += 1;
+        }
+    }
+
+    /// A failed vote (no such post) uses no budget; a repeated one does.
+    fn vote(&mut self, voter: Option<usize>, post: usize, up: bool) {
+        let limit = self.sc.rate_limits.votes_per_epoch;
+        if self.bucket(voter).votes_used < limit && self.feed.vote(post, voter, up) {
+            self.bucket(voter).votes_used += 1;
         }
     }
 
@@ -590,33 +873,83 @@ impl<'s, 'k> World<'s, 'k> {
                 self.draw_observation_noise(p.counterparty);
             }
             let cp = p.counterparty;
-            let accepted = self.minds[cp].accept(&mut self.rngs[cp + 1], p.initiator, p.itype);
-            self.complete(p, accepted);
+            let accepted = self.minds[cp].accept(
+                &mut self.rngs[cp + 1],
+                self.global.as_mut(),
+                p.initiator,
+                p.itype,
+            );
+            self.complete(p, accepted, true);
         }
         debug_assert!(self.pending.is_empty());
         self.pending = std::mem::replace(&mut self.kept, snapshot);
     }
 
-    /// Complete and finalize one interaction (§9).
-    fn complete(&mut self, prop: Proposal, accepted: bool) {
-        let (init, cp) = (prop.initiator, prop.counterparty);
+    /// Complete a proposal: draw its observables, then finalize it (§9);
+    /// `routed`: resolved at step end, so a contract market (if any) routes
+    /// it.
+    fn complete(&mut self, prop: Proposal, accepted: bool, routed: bool) {
         let obs = observables::generate(
             &mut self.rngs[ORCH],
-            self.archetypes[init],
-            self.reputation[init],
+            self.archetypes[prop.initiator],
+            self.reputation[prop.initiator],
             accepted,
         );
+        let ix = Completed {
+            id: prop.id,
+            initiator: prop.initiator,
+            counterparty: prop.counterparty,
+            itype: prop.itype,
+            accepted,
+            routed,
+            resample: prop.resample,
+        };
+        self.finalize(ix, obs);
+    }
+
+    /// Finalize one interaction (§9): governance, payoffs, reputation,
+    /// memories, metrics. The counterparty may be a handler's pseudo party
+    /// (party number ≥ the number of agents): its payoff counts, but it has
+    /// no state to credit and no memory to update.
+    fn finalize(&mut self, ix: Completed, obs: Observables) {
+        let Completed {
+            id,
+            initiator: init,
+            counterparty: cp,
+            itype,
+            accepted,
+            routed,
+            resample,
+        } = ix;
+        let cp_agent = cp < self.names.len();
         let v_hat = observables::v_hat(&obs);
         let p = observables::soft_label(v_hat, self.sigmoid_k);
-        let tau = 0.0;
+        // offered_transfer is always 0 for core proposals (§14.32).
+        let raw_tau = 0.0;
+        let terms = match self.contracts.as_mut() {
+            Some(c) if routed => Some(c.route(init, cp, p, raw_tau)),
+            _ => None,
+        };
+        let Terms {
+            tau,
+            c_a: contract_c_a,
+            c_b: contract_c_b,
+            r_a,
+            r_b,
+            ..
+        } = terms.unwrap_or(Terms::NONE);
         let gi = GovInteraction {
             initiator: init,
             counterparty: cp,
             accepted,
             p,
             tau,
+            c_a: contract_c_a,
+            c_b: contract_c_b,
+            r_a,
             verifier_rejections: obs.verifier_rejections,
             tool_misuse_flags: obs.tool_misuse_flags,
+            resample,
         };
         let effect = {
             let view = GovView {
@@ -626,13 +959,13 @@ impl<'s, 'k> World<'s, 'k> {
             };
             self.gov.on_interaction(&gi, &view)
         };
-        let c_a = 0.0 + effect.cost_a;
-        let c_b = 0.0 + effect.cost_b;
+        let c_a = contract_c_a + effect.cost_a;
+        let c_b = contract_c_b + effect.cost_b;
         self.apply_effect(&effect);
         let (epoch, step) = (self.epoch, self.step);
         if effect.cost_a > 0.0 || effect.cost_b > 0.0 {
             self.emit(|_| Event::GovernanceCostApplied {
-                interaction: prop.id,
+                interaction: id,
                 initiator: init,
                 counterparty: cp,
                 cost_a: effect.cost_a,
@@ -642,7 +975,6 @@ impl<'s, 'k> World<'s, 'k> {
             });
         }
         let pay = &self.sc.payoff;
-        let (r_a, r_b) = (0.0, 0.0); // never set in the reference (§14.1)
         let surplus = p * pay.s_plus - (1.0 - p) * pay.s_minus;
         let harm = (1.0 - p) * pay.h;
         let payoff_a = pay.theta * surplus - tau - c_a - pay.rho_a * harm + pay.w_rep * r_a;
@@ -666,31 +998,42 @@ impl<'s, 'k> World<'s, 'k> {
                 epoch,
                 step,
             });
-            let s = &mut self.stats[cp];
-            s.interactions_received += 1;
-            let n = s.interactions_received as f64;
-            s.average_p_received = (s.average_p_received * (n - 1.0) + p) / n;
-            s.total_payoff += payoff_b;
+            if cp_agent {
+                let s = &mut self.stats[cp];
+                s.interactions_received += 1;
+                let n = s.interactions_received as f64;
+                s.average_p_received = (s.average_p_received * (n - 1.0) + p) / n;
+                s.total_payoff += payoff_b;
+            }
         }
-        self.minds[init].record_outcome(Outcome {
-            other: cp,
-            accepted,
-            p,
-            payoff: payoff_a,
-        });
-        self.minds[cp].record_outcome(Outcome {
-            other: init,
-            accepted,
-            p,
-            payoff: payoff_b,
-        });
+        // The initiator's memory of a pseudo party is never read (only
+        // scholar agents act with handlers, and they read no trust).
+        if cp_agent {
+            self.minds[init].record_outcome(Outcome {
+                other: cp,
+                accepted,
+                p,
+                payoff: payoff_a,
+                itype,
+            });
+            self.minds[cp].record_outcome(Outcome {
+                other: init,
+                accepted,
+                p,
+                payoff: payoff_b,
+                itype,
+            });
+        }
         self.acc
             .push((init, cp), p, accepted, payoff_a, payoff_b, pay);
+        if let (Some(c), Some(t)) = (self.contracts.as_mut(), terms) {
+            c.record(t.pool, p, accepted, payoff_a + payoff_b);
+        }
         self.emit(|_| Event::InteractionCompleted {
-            interaction: prop.id,
+            interaction: id,
             initiator: init,
             counterparty: cp,
-            interaction_type: prop.itype.as_str(),
+            interaction_type: itype.as_str(),
             accepted,
             p,
             v_hat,
@@ -702,7 +1045,7 @@ impl<'s, 'k> World<'s, 'k> {
             epoch,
             step,
         });
-        if accepted {
+        if accepted && cp_agent {
             if let Some(net) = self.network.as_mut() {
                 net.strengthen_edge(init, cp);
             }

@@ -28,7 +28,7 @@ pub type SimFn = dyn Fn(&Scenario, i64, Option<&Path>) -> std::io::Result<RunRes
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Ok(RunResult),
+    Ok(Box<RunResult>),
     Failed(String),
 }
 
@@ -195,7 +195,11 @@ fn run_one(plan: &SweepPlan, run: RunSpec, opts: &ExecOptions, sim: &SimFn) -> R
     let result = catch_panic(|| run_with_files(files, &run.run_key, scenario, run.seed, sim));
     let wall = started.elapsed().as_secs_f64();
     let outcome = match result {
-        Ok(Ok(r)) => Outcome::Ok(r),
+        // A run the reference's result cannot be reproduced for fails.
+        Ok(Ok(r)) => match &r.unreproducible {
+            Some(why) => Outcome::Failed(format!("not reproducible: {why}")),
+            None => Outcome::Ok(Box::new(r)),
+        },
         Ok(Err(e)) if is_storage_error(&e) => return Err(e),
         Ok(Err(e)) => Outcome::Failed(format!("{e:#}")),
         Err(msg) => Outcome::Failed(msg),

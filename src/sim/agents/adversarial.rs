@@ -1,9 +1,10 @@
-//! Adversarial agents (simulation-model.md §7.4).
+//! Adversarial agents (simulation-model.md §7.4; marketplace branches:
+//! docs/model/markets.md §A.4.4).
 
-use super::{Action, AgentType, Base, InteractionType, Observation};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, UNIT};
-use crate::scenario::schema::{modelled, Field};
+use crate::scenario::schema::{inert, modelled, Field, Inert};
 use crate::scenario::Archetype;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,9 +30,15 @@ impl Default for Config {
     }
 }
 
+/// Why `aggression_level` and `coordination_enabled` do nothing.
+const UNUSED: &str = "the reference's adversarial agent stores it and never reads it";
+
 static FIELDS: &[Field<Config>] = &[
-    modelled!(aggression_level, Float, Rule::Any),
-    modelled!(coordination_enabled, Bool),
+    inert(
+        modelled!(aggression_level, Float, Rule::Any),
+        Inert::never(UNUSED),
+    ),
+    inert(modelled!(coordination_enabled, Bool), Inert::never(UNUSED)),
     modelled!(target_honest, Bool),
     modelled!(post_probability, Float, UNIT),
     modelled!(attack_probability, Float, UNIT),
@@ -81,8 +88,22 @@ impl AgentType for Adversarial {
             }
         }
         if obs.resources > 10.0 && rng.random() < 0.2 {
-            rng.uniform(1.0, 5.0);
-            return Action::PostBounty;
+            // A bait bounty with a one-epoch deadline (fails without a
+            // marketplace, §14.3).
+            let reward = rng.uniform(1.0, 5.0);
+            return Action::PostBounty {
+                reward,
+                min_reputation: 0.0,
+                deadline: Some(obs.epoch + 1),
+            };
+        }
+        // Never in practice: adversaries neither bid nor accept bids, so
+        // they are party to no escrow.
+        if let Some(m) = obs.market.filter(|m| !m.escrows.is_empty()) {
+            if rng.random() < 0.4 {
+                let escrow = m.escrows[rng.choice_index(m.escrows.len())];
+                return Action::FileDispute { escrow };
+            }
         }
         if let Some(p) = obs.first_pending {
             return if self.is_friendly_or_target(p.initiator) || rng.random() < 0.4 {
@@ -99,13 +120,15 @@ impl AgentType for Adversarial {
             }
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            rng.choice_index(5);
-            return Action::Post;
+            // One of five disruptive texts.
+            return Action::Post(Content(rng.choice_index(5) as u8));
         }
         if obs.can_vote && obs.has_posts() {
-            let targeted = obs
-                .visible_posts()
-                .find(|&p| self.target_list[obs.feed.posts[p].author]);
+            let targeted = obs.visible_posts().find(|&p| {
+                obs.feed.posts[p]
+                    .author
+                    .is_some_and(|a| self.target_list[a])
+            });
             // Sorting by the unseen net_votes (all 0) keeps rank order.
             if let Some(post) = targeted.or_else(|| obs.top_post()) {
                 return Action::Vote { post, up: false };
@@ -113,13 +136,17 @@ impl AgentType for Adversarial {
         }
         if obs.can_interact && obs.has_visible() {
             self.collect_targets(obs);
+            // The targets' offer, else any visible agent's (another text).
+            let mut content = Content(1);
             if self.scratch.is_empty() {
                 self.scratch.extend(obs.visible().map(|a| a.idx));
+                content = Content(2);
             }
             let counterparty = self.scratch[rng.choice_index(self.scratch.len())];
             return Action::Propose {
                 counterparty,
                 itype: InteractionType::Trade,
+                content,
             };
         }
         Action::Noop
@@ -160,13 +187,80 @@ impl Adversarial {
                 return Action::Propose {
                     counterparty,
                     itype: InteractionType::Trade,
+                    content: Content(0),
                 };
             }
         }
+        // Claim the highest-bounty task to waste it (never submitted).
+        if let Some(task) = obs
+            .market
+            .filter(|m| m.can_claim_task)
+            .and_then(|m| m.best_task())
+        {
+            return Action::ClaimTask(task);
+        }
         if obs.can_post {
-            rng.choice_index(4);
-            return Action::Post;
+            // One of four attack texts (none shared with the disruptive five).
+            return Action::Post(Content(5 + rng.choice_index(4) as u8));
         }
         Action::Noop
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::agents::testing::{base, market_obs};
+    use crate::sim::feed::Feed;
+    use crate::sim::marketplace::{MarketView, TaskView};
+
+    /// marketplace_economy seed 1, step 0/1 (traced): adversarial_1 draws
+    /// 0.1263… < 0.2 and posts a bounty of uniform(1, 5) =
+    /// 3.8192676914864316 with deadline epoch + 1.
+    #[test]
+    fn posts_bait_bounties_else_attacks_by_claiming_the_best_task() {
+        let view = MarketView {
+            tasks: vec![TaskView {
+                id: 9,
+                bounty: 12.0,
+            }],
+            can_claim_task: true,
+            ..MarketView::default()
+        };
+        let feed = Feed::default();
+        for seed in 0..20 {
+            let mut a = Adversarial::new(&Config::default(), 2, &mut PyRandom::new(0));
+            let (mut rng, mut twin) = (PyRandom::new(seed), PyRandom::new(seed));
+            let want = if twin.random() < 0.2 {
+                Action::PostBounty {
+                    reward: twin.uniform(1.0, 5.0),
+                    min_reputation: 0.0,
+                    deadline: Some(1),
+                }
+            } else if twin.random() < 0.6 {
+                // The attack has no target to trade with: it claims.
+                Action::ClaimTask(9)
+            } else {
+                Action::Noop
+            };
+            assert_eq!(
+                a.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0)),
+                want
+            );
+            assert_eq!(rng.random(), twin.random(), "seed {seed}");
+            if want == Action::ClaimTask(9) {
+                assert_eq!(a.attack_cooldown, 2);
+            }
+        }
+        // At 10 or less, no bounty gate draw.
+        let mut a = Adversarial::new(&Config::default(), 2, &mut PyRandom::new(0));
+        let (mut rng, mut twin) = (PyRandom::new(3), PyRandom::new(3));
+        let got = a.act(&mut rng, &base(), &market_obs(&feed, &view, 10.0));
+        let want = if twin.random() < 0.6 {
+            Action::ClaimTask(9)
+        } else {
+            Action::Noop
+        };
+        assert_eq!(got, want);
     }
 }

@@ -6,7 +6,7 @@
 //! type, which draws the adversarial observable profile
 //! (simulation-model.md §14.18).
 
-use super::{Action, AgentType, Base, InteractionType, Observation};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -73,11 +73,12 @@ impl AgentType for Cautious {
                 return Action::Propose {
                     counterparty,
                     itype: InteractionType::Collaboration,
+                    content: Content(0),
                 };
             }
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            return Action::Post;
+            return Action::Post(Content(0));
         }
         if obs.can_vote && obs.has_posts() {
             let i = rng.choice_index(obs.n_visible_posts());
@@ -119,7 +120,7 @@ mod tests {
         // gate 0.4523795535098186 (no post), then choice over 3 posts: index 2.
         let mut feed = Feed::default();
         for author in [1, 2, 1] {
-            feed.create_post(author);
+            feed.create_post(Some(author));
         }
         let obs = Observation::for_test(&feed, &[0, 1, 2], &ARCHETYPES, &[0.0; 3]);
         let base = Base::for_test(0, 3);
@@ -157,6 +158,7 @@ mod tests {
         let propose = Action::Propose {
             counterparty: 1,
             itype: InteractionType::Collaboration,
+            content: Content(0),
         };
         assert_eq!(action, propose);
     }

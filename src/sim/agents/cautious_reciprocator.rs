@@ -10,7 +10,7 @@
 //! runs never have: their observation lists are empty, so those branches
 //! (and the bounty gate's draw) never happen.
 
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -95,12 +95,13 @@ impl AgentType for CautiousReciprocator {
                     return Action::Propose {
                         counterparty,
                         itype: InteractionType::Collaboration,
+                        content: Content(0),
                     };
                 }
             }
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            return Action::Post;
+            return Action::Post(Content(0));
         }
         if obs.can_vote && obs.has_posts() {
             let i = rng.choice_index(obs.n_visible_posts());
@@ -161,6 +162,7 @@ mod tests {
             accepted: false,
             p: 0.5,
             payoff,
+            itype: crate::sim::agents::InteractionType::Collaboration,
         }
     }
 
@@ -184,8 +186,8 @@ mod tests {
     fn frequent_partners_with_a_negative_average_are_refused() {
         let mut rng = PyRandom::new(2);
         let mut base = Base::for_test(0, 3);
-        base.trust[1] = Some(0.9);
-        base.trust[2] = Some(0.9);
+        base.trust[1] = Some(0.9).into();
+        base.trust[2] = Some(0.9).into();
         let mut agent = CautiousReciprocator::new(&Config::default(), 3, &mut rng);
         for _ in 0..7 {
             agent.record_outcome(outcome(1, -0.05));

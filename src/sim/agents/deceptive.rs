@@ -1,7 +1,8 @@
 //! Deceptive agents (simulation-model.md §7.3): a trust-building facade with
-//! an (in practice unreachable) exploitation mode.
+//! an (in practice unreachable) exploitation mode (marketplace branches:
+//! docs/model/markets.md §A.4.3).
 
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -79,6 +80,26 @@ impl AgentType for Deceptive {
     }
 
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
+        if let Some(m) = obs.market {
+            // Deceptive agents never post bounties: no bids to decide on.
+            if !m.bid_decisions.is_empty() && rng.random() < 0.7 {
+                if let Some(b) = m.cheapest_bid() {
+                    return Action::AcceptBid {
+                        bounty: b.bounty,
+                        bid: b.bid,
+                    };
+                }
+            }
+            if !m.bounties.is_empty() && rng.random() < 0.4 {
+                if let Some(best) = m.richest_bounty() {
+                    let amount = best.reward * rng.uniform(0.7, 0.9);
+                    return Action::PlaceBid {
+                        bounty: best.id,
+                        amount: if 1.0 > amount { 1.0 } else { amount },
+                    };
+                }
+            }
+        }
         if let Some(p) = obs.first_pending {
             let c = self.interactions_with[p.initiator];
             let limit = if c < self.cfg.trust_building_phase {
@@ -92,20 +113,31 @@ impl AgentType for Deceptive {
                 Action::Reject(p.proposal_id)
             };
         }
-        if self.should_exploit() && obs.can_interact {
-            let thr = self.cfg.exploitation_threshold;
-            let mut best: Option<(usize, f64)> = None;
-            for a in obs.visible() {
-                let t = self.trust_or(a.idx, 0.0);
-                // First of the highest (stable descending sort).
-                if t > thr && a.resources > 50.0 && best.is_none_or(|(_, bt)| t > bt) {
-                    best = Some((a.idx, t));
+        if self.should_exploit() {
+            if obs.can_interact {
+                let thr = self.cfg.exploitation_threshold;
+                let mut best: Option<(usize, f64)> = None;
+                for a in obs.visible() {
+                    let t = self.trust_or(a.idx, 0.0);
+                    // First of the highest (stable descending sort).
+                    if t > thr && a.resources > 50.0 && best.is_none_or(|(_, bt)| t > bt) {
+                        best = Some((a.idx, t));
+                    }
+                }
+                if let Some((counterparty, _)) = best {
+                    return Action::Propose {
+                        counterparty,
+                        itype: InteractionType::Trade,
+                        content: Content(0),
+                    };
                 }
             }
-            if let Some((counterparty, _)) = best {
-                return Action::Propose {
-                    counterparty,
-                    itype: InteractionType::Trade,
+            if let Some(task) = obs.market.and_then(|m| m.active_task) {
+                // Subtly poor (0) or careful (1) work.
+                let careful = rng.random() >= 0.4;
+                return Action::SubmitOutput {
+                    task,
+                    content: Content(u8::from(careful)),
                 };
             }
         }
@@ -149,9 +181,22 @@ impl Deceptive {
     }
 
     fn facade(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
+        if let Some(m) = obs.market {
+            if let Some(task) = m.active_task {
+                // Careful work, the facade's one text.
+                return Action::SubmitOutput {
+                    task,
+                    content: Content(1),
+                };
+            }
+            // The first easy-or-medium task: all are medium.
+            if let Some(task) = m.best_task().filter(|_| m.can_claim_task) {
+                return Action::ClaimTask(task);
+            }
+        }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            rng.choice_index(5);
-            return Action::Post;
+            // One of five trust-building texts.
+            return Action::Post(Content(rng.choice_index(5) as u8));
         }
         if obs.can_vote && obs.has_posts() {
             let k = rng.choice_index(obs.n_visible_posts());
@@ -172,8 +217,71 @@ impl Deceptive {
             return Action::Propose {
                 counterparty,
                 itype: InteractionType::Collaboration,
+                content: Content(1),
             };
         }
         Action::Noop
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::agents::testing::{base, market_obs};
+    use crate::sim::feed::Feed;
+    use crate::sim::marketplace::{BountyView, MarketView, TaskView};
+
+    /// marketplace_economy seed 1, step 0/1 (traced): deceptive_1 draws
+    /// 0.3948… < 0.4 and uniform(0.7, 0.9) = 0.7096572847253624, and bids
+    /// 9.477465076071129 on the 13.354988781294496 bounty.
+    #[test]
+    fn bids_competitively_else_its_facade_claims_or_submits() {
+        let reward = 13.354988781294496;
+        assert_eq!(reward * 0.7096572847253624, 9.477465076071129);
+        let view = MarketView {
+            bounties: vec![BountyView { id: 0, reward }],
+            tasks: vec![TaskView {
+                id: 2,
+                bounty: reward,
+            }],
+            can_claim_task: true,
+            ..MarketView::default()
+        };
+        let feed = Feed::default();
+        let mut d = Deceptive::new(&Config::default(), 2, &mut PyRandom::new(0));
+        for seed in 0..20 {
+            let (mut rng, mut twin) = (PyRandom::new(seed), PyRandom::new(seed));
+            let want = if twin.random() < 0.4 {
+                let amount = reward * twin.uniform(0.7, 0.9);
+                Action::PlaceBid {
+                    bounty: 0,
+                    amount: if 1.0 > amount { 1.0 } else { amount },
+                }
+            } else {
+                Action::ClaimTask(2)
+            };
+            assert_eq!(
+                d.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0)),
+                want
+            );
+            assert_eq!(rng.random(), twin.random(), "seed {seed}");
+        }
+        // The facade submits an active task first, without a draw.
+        let working = MarketView {
+            active_task: Some(5),
+            tasks: view.tasks.clone(),
+            can_claim_task: true,
+            ..MarketView::default()
+        };
+        let mut rng = PyRandom::new(1);
+        let a = d.act(&mut rng, &base(), &market_obs(&feed, &working, 100.0));
+        assert_eq!(
+            a,
+            Action::SubmitOutput {
+                task: 5,
+                content: Content(1)
+            }
+        );
+        assert_eq!(rng.random(), PyRandom::new(1).random());
     }
 }

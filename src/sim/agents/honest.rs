@@ -1,6 +1,7 @@
-//! Honest agents (simulation-model.md §7.1).
+//! Honest agents (simulation-model.md §7.1; marketplace branches:
+//! docs/model/markets.md §A.4.1).
 
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome, VoteMemory};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome, VoteMemory};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -69,14 +70,46 @@ impl AgentType for Honest {
                 Action::Reject(p.proposal_id)
             };
         }
-        // POST_BOUNTY without a marketplace: the turn is lost (§14.3).
-        if obs.resources > 20.0 && rng.random() < 0.15 {
-            rng.uniform(5.0, 15.0);
-            return Action::PostBounty;
+        if let Some(m) = obs.market {
+            // Accept the cheapest bid on an own bounty, else maybe bid
+            // 80–95 % of a randomly chosen visible bounty's reward.
+            if let Some(b) = m.cheapest_bid() {
+                return Action::AcceptBid {
+                    bounty: b.bounty,
+                    bid: b.bid,
+                };
+            }
+            if !m.bounties.is_empty() && rng.random() < 0.3 {
+                let b = m.bounties[rng.choice_index(m.bounties.len())];
+                let amount = b.reward * rng.uniform(0.8, 0.95);
+                return Action::PlaceBid {
+                    bounty: b.id,
+                    amount,
+                };
+            }
+        }
+        // The gate draw happens even when bounties are visible; without a
+        // marketplace the post fails and the turn is lost (§14.3).
+        if obs.resources > 20.0 && rng.random() < 0.15 && !obs.sees_bounties() {
+            let reward = rng.uniform(5.0, 15.0);
+            return Action::PostBounty {
+                reward,
+                min_reputation: 0.0,
+                deadline: None,
+            };
+        }
+        // Nothing moves a task to "in progress", so honest agents never
+        // submit; they claim the best visible task.
+        if let Some(task) = obs
+            .market
+            .filter(|m| m.can_claim_task)
+            .and_then(|m| m.best_task())
+        {
+            return Action::ClaimTask(task);
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            rng.choice_index(4);
-            return Action::Post;
+            // One of four helpful texts.
+            return Action::Post(Content(rng.choice_index(4) as u8));
         }
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
             // The visible posts not voted on yet, in rank order (written
@@ -111,6 +144,7 @@ impl AgentType for Honest {
             return Action::Propose {
                 counterparty: self.ranked[0].0,
                 itype: InteractionType::Collaboration,
+                content: Content(0),
             };
         }
         Action::Noop
@@ -135,5 +169,86 @@ impl AgentType for Honest {
 
     fn record_outcome(&mut self, _o: Outcome) {
         self.memory.push_outcome();
+    }
+}
+
+impl Honest {
+    /// The settings, for types built on honest whose settings drift
+    /// (`ralph_loop`'s learning boosts).
+    pub(super) fn config_mut(&mut self) -> &mut Config {
+        &mut self.cfg
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::agents::testing::{base, market_obs};
+    use crate::sim::feed::Feed;
+    use crate::sim::marketplace::{BidView, BountyView, MarketView, TaskView};
+
+    #[test]
+    fn accepts_the_cheapest_pending_bid_without_drawing() {
+        let bid = |bid, amount| BidView {
+            bid,
+            bounty: 0,
+            amount,
+        };
+        let view = MarketView {
+            bid_decisions: vec![
+                bid(0, 11.425103089860329),
+                bid(1, 9.477465076071129),
+                bid(2, 9.477465076071129),
+            ],
+            ..MarketView::default()
+        };
+        let feed = Feed::default();
+        let mut h = Honest::new(&Config::default(), 2, &mut PyRandom::new(0));
+        let mut rng = PyRandom::new(5);
+        let a = h.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0));
+        assert_eq!(a, Action::AcceptBid { bounty: 0, bid: 1 });
+        assert_eq!(rng.random(), PyRandom::new(5).random());
+    }
+
+    /// marketplace_economy seed 1, step 0/1 (traced): honest_2 draws
+    /// 0.2379… < 0.3, choice(1) and uniform(0.8, 0.95) = 0.855493274982212,
+    /// and bids 11.425103089860329 on honest_1's 13.354988781294496.
+    #[test]
+    fn bids_on_a_random_visible_bounty_else_draws_the_post_gate_and_claims() {
+        let reward = 13.354988781294496;
+        assert_eq!(reward * 0.855493274982212, 11.425103089860329);
+        let view = MarketView {
+            bounties: vec![
+                BountyView { id: 4, reward },
+                BountyView { id: 6, reward: 3.5 },
+            ],
+            tasks: vec![TaskView {
+                id: 7,
+                bounty: reward,
+            }],
+            can_claim_task: true,
+            ..MarketView::default()
+        };
+        let feed = Feed::default();
+        let mut h = Honest::new(&Config::default(), 2, &mut PyRandom::new(0));
+        for seed in 0..20 {
+            let (mut rng, mut twin) = (PyRandom::new(seed), PyRandom::new(seed));
+            let want = if twin.random() < 0.3 {
+                let b = view.bounties[twin.choice_index(2)];
+                Action::PlaceBid {
+                    bounty: b.id,
+                    amount: b.reward * twin.uniform(0.8, 0.95),
+                }
+            } else {
+                // The bounty gate draws even though bounties are visible.
+                twin.random();
+                Action::ClaimTask(7)
+            };
+            assert_eq!(
+                h.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0)),
+                want
+            );
+            assert_eq!(rng.random(), twin.random(), "seed {seed}");
+        }
     }
 }

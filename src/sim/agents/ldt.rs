@@ -7,11 +7,11 @@
 //! stream at construction (docs/model/ldt.md §3-§4.5).
 
 use super::profile::{self, clamp01, max0, Entry};
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome, VoteMemory};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome, VoteMemory};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, Ty, COUNT, POSITIVE_COUNT, UNIT};
 use crate::scenario::params::ParamValue;
-use crate::scenario::schema::{modelled, Field, Role};
+use crate::scenario::schema::{inert, modelled, Field, Inert, Role};
 use crate::scenario::Archetype;
 
 /// `decision_theory`: how level 1 tells a twin.
@@ -125,7 +125,10 @@ static FIELDS: &[Field<Config>] = &[
     modelled!(similarity_threshold, Float, UNIT),
     modelled!(welfare_weight, Float, Rule::NonNegative),
     modelled!(updateless_commitment, Float, UNIT),
-    modelled!(defection_memory_weight, Float, Rule::Any),
+    inert(
+        modelled!(defection_memory_weight, Float, Rule::Any),
+        Inert::never("the reference's LDT agent stores it and never reads it"),
+    ),
     modelled!(counterfactual_horizon, Int, POSITIVE_COUNT),
     modelled!(post_probability, Float, UNIT),
     modelled!(vote_probability, Float, UNIT),
@@ -153,6 +156,7 @@ static FIELDS: &[Field<Config>] = &[
                 }
             },
         },
+        inert: None,
     },
     modelled!(subjunctive_weight, Float, UNIT),
     Field {
@@ -163,6 +167,7 @@ static FIELDS: &[Field<Config>] = &[
             get: |c| ParamValue::Float(c.precommitment()),
             set: |c, v| c.precommitment_strength = Some(v.to_f64()),
         },
+        inert: None,
     },
     modelled!(proof_threshold, Float, UNIT),
 ];
@@ -267,8 +272,7 @@ impl AgentType for Ldt {
             };
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            rng.choice_index(4);
-            return Action::Post;
+            return Action::Post(Content(rng.choice_index(4) as u8));
         }
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
             let mut unvoted = [0usize; crate::sim::feed::VISIBLE_POSTS];
@@ -303,6 +307,7 @@ impl AgentType for Ldt {
             return Action::Propose {
                 counterparty,
                 itype: InteractionType::Collaboration,
+                content: Content(0),
             };
         }
         Action::Noop
@@ -831,6 +836,7 @@ mod tests {
                 accepted,
                 p,
                 payoff: 0.0,
+                itype: crate::sim::agents::InteractionType::Collaboration,
             });
         }
         a.fill_own_vector();

@@ -5,28 +5,46 @@
 //! lists the types; docs/extending.md shows how to add one. Every draw
 //! happens exactly where the reference draws, on the agent's own stream.
 
+mod adaptive_adversary;
 mod adversarial;
+mod adversarial_retriever;
+mod adversarial_synthesizer;
 mod cautious;
 mod cautious_reciprocator;
+mod coding_agent;
+mod collusive_verifier;
 mod deceptive;
 mod honest;
+mod hyperagent_self_mod;
 mod ldt;
 mod modeling_adversary;
 mod obfuscating;
 mod opportunistic;
 mod profile;
+mod rain;
+mod ralph_loop;
 mod registry;
+mod retriever;
+mod river;
+mod rlm;
 mod self_optimizer;
+mod skillrl;
+mod synthesizer;
 mod threshold_dancer;
 #[cfg(test)]
 mod toy;
+mod verifier;
+mod work_regime;
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 
 pub use registry::{AgentConfig, AgentKind};
 pub(crate) use registry::{ConfigVisitor, ConfigVisitorMut, Policy};
 
 use super::feed::{Feed, VisiblePosts};
+pub use super::marketplace::MarketView;
+use super::scholar::{Scholar, ScholarAction};
 use crate::rng::PyRandom;
 use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
@@ -59,6 +77,108 @@ pub trait AgentType: Sized + Clone + std::fmt::Debug {
     ) -> bool;
     /// After the shared trust update of `update_from_outcome`.
     fn record_outcome(&mut self, _o: Outcome) {}
+
+    /// The hooks beyond `act`/`accept`/`record_outcome` this type uses. The
+    /// run loop takes the union over a scenario's types once and skips every
+    /// hook no agent uses, so the defaults cost other types nothing.
+    const HOOKS: Hooks = Hooks::NONE;
+    /// The archetype of an agent with these settings (a few types report a
+    /// type that depends on their `config:`).
+    fn archetype(_config: &Self::Config) -> Archetype {
+        Self::ARCHETYPE
+    }
+    /// [`act`](AgentType::act) for types with [`Hooks::global_stream`]:
+    /// `global` is the reference's module-level `random` (seeded
+    /// `random.seed(S)`), one stream shared by every agent of the run.
+    fn act_global(
+        &mut self,
+        rng: &mut PyRandom,
+        _global: &mut PyRandom,
+        base: &Base,
+        obs: &Observation,
+    ) -> Action {
+        self.act(rng, base, obs)
+    }
+    /// [`accept`](AgentType::accept) with the module-level stream.
+    fn accept_global(
+        &mut self,
+        rng: &mut PyRandom,
+        _global: &mut PyRandom,
+        base: &Base,
+        initiator: usize,
+        itype: InteractionType,
+    ) -> bool {
+        self.accept(rng, base, initiator, itype)
+    }
+    /// [`Hooks::epoch_start`]: after the governance epoch-start effect and
+    /// before step 0 (the reference's `self_modify` pass).
+    fn on_epoch_start(&mut self, _epoch: u32) {}
+    /// [`Hooks::epoch_end`]: the reference's epoch-end middleware after
+    /// network edge decay and before dynamic toxicity (memory decay, then
+    /// work-regime adaptation: no type needs both, so one pass in
+    /// registration order keeps their order).
+    fn on_epoch_end(&mut self, _base: &mut Base, _end: &EpochEnd) {}
+    /// [`Hooks::capability_profile`]: what the epoch's capability-envelope
+    /// metrics read from a self-modifying agent.
+    fn capability_profile(&self) -> Option<CapabilityProfile> {
+        None
+    }
+    /// Why the reference's results can no longer be reproduced from this
+    /// point of the run, if they cannot (asked once, at the end of a run).
+    fn unreproducible(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+/// The hooks an agent type uses beyond `act`, `accept` and `record_outcome`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Hooks {
+    /// Draws from the module-level `random` (`act_global`/`accept_global`).
+    pub global_stream: bool,
+    pub epoch_start: bool,
+    pub epoch_end: bool,
+    /// Clears its trust memory (epoch end), so reads must rebuild trust from
+    /// the interaction history (see [`Base::trust`]).
+    pub trust_rebuild: bool,
+    pub capability_profile: bool,
+}
+
+impl Hooks {
+    pub const NONE: Hooks = Hooks {
+        global_stream: false,
+        epoch_start: false,
+        epoch_end: false,
+        trust_rebuild: false,
+        capability_profile: false,
+    };
+
+    pub const fn union(self, o: Hooks) -> Hooks {
+        Hooks {
+            global_stream: self.global_stream || o.global_stream,
+            epoch_start: self.epoch_start || o.epoch_start,
+            epoch_end: self.epoch_end || o.epoch_end,
+            trust_rebuild: self.trust_rebuild || o.trust_rebuild,
+            capability_profile: self.capability_profile || o.capability_profile,
+        }
+    }
+}
+
+/// What the epoch-end hook sees.
+#[derive(Debug, Clone, Copy)]
+pub struct EpochEnd {
+    pub epoch: u32,
+    /// The work-regime middleware's peer average: every registered agent's
+    /// cumulative credited payoff, summed in registration order, over the
+    /// number of agents.
+    pub peer_avg_payoff: f64,
+}
+
+/// A self-modifying agent's figures for the capability envelope.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CapabilityProfile {
+    /// `engagement_signal + task_progress` proxy weight.
+    pub ungoverned_weight: f64,
+    pub modification_depth: u32,
 }
 
 /// Interaction types the core agents propose (they never propose the
@@ -96,6 +216,8 @@ pub struct VisibleAgent {
 
 /// What an agent sees on its turn (simulation-model.md §4, the fields core agents read).
 pub struct Observation<'a> {
+    /// The current epoch (`current_epoch`).
+    pub epoch: u32,
     pub resources: f64,
     pub can_post: bool,
     pub can_interact: bool,
@@ -115,6 +237,12 @@ pub struct Observation<'a> {
     /// reference's copies.
     pub reputation: &'a [f64],
     pub resources_of: &'a [f64],
+    /// The marketplace and task fields; `None` without a marketplace, where
+    /// every one of them is empty.
+    pub market: Option<&'a MarketView>,
+    /// The scholar handler's fields (`scholar_query`, the passage pool,
+    /// ...), when the scenario builds one.
+    pub scholar: Option<&'a Scholar>,
 }
 
 impl<'a> Observation<'a> {
@@ -165,6 +293,7 @@ impl<'a> Observation<'a> {
         values: &'a [f64],
     ) -> Observation<'a> {
         Observation {
+            epoch: 0,
             resources: 100.0,
             can_post: true,
             can_interact: true,
@@ -176,17 +305,58 @@ impl<'a> Observation<'a> {
             archetypes,
             reputation: values,
             resources_of: values,
+            market: None,
+            scholar: None,
         }
+    }
+
+    /// Whether `available_bounties` is non-empty.
+    pub fn sees_bounties(&self) -> bool {
+        self.market.is_some_and(|m| !m.bounties.is_empty())
     }
 }
 
-/// What an agent decided to do.
+/// An observation with an empty world but for the scholar handler (unit
+/// tests of the scholar types).
+#[cfg(test)]
+pub(crate) fn scholar_observation<'a>(feed: &'a Feed, scholar: &'a Scholar) -> Observation<'a> {
+    Observation {
+        scholar: Some(scholar),
+        ..Observation::for_test(feed, &[], &[], &[])
+    }
+}
+
+/// What an agent decided to do. Two actions are equal exactly when the
+/// reference's action signatures are (type, target, counterparty,
+/// interaction type, vote direction, content): the resample lever's majority
+/// vote compares them (docs/model/adaptive-adversary-rlm.md §4.2).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Action {
     Noop,
-    /// Fails silently without a marketplace (§14.3), but its draws happened.
-    PostBounty,
-    Post,
+    /// Post a bounty (it creates a task). Fails silently without a
+    /// marketplace (§14.3), but its draws happened.
+    PostBounty {
+        reward: f64,
+        min_reputation: f64,
+        deadline: Option<u32>,
+    },
+    PlaceBid {
+        bounty: usize,
+        amount: f64,
+    },
+    AcceptBid {
+        bounty: usize,
+        bid: usize,
+    },
+    FileDispute {
+        escrow: usize,
+    },
+    ClaimTask(usize),
+    SubmitOutput {
+        task: usize,
+        content: Content,
+    },
+    Post(Content),
     Vote {
         post: usize,
         up: bool,
@@ -194,9 +364,150 @@ pub enum Action {
     Propose {
         counterparty: usize,
         itype: InteractionType,
+        content: Content,
     },
     Accept(u64),
     Reject(u64),
+    /// A post built without an agent id (the adaptive adversary's): the
+    /// feed and the rate limits see the anonymous actor `""`, one author and
+    /// one bucket shared by every agent that acts so (docs/model/adaptive-adversary-rlm.md §3.3).
+    AnonymousPost(Content),
+    /// A vote built without an agent id: cast by the anonymous voter `""`.
+    AnonymousVote {
+        post: usize,
+        up: bool,
+    },
+    /// An action for the scholar handler (fails without one).
+    Scholar(ScholarAction),
+}
+
+/// Which of its type's fixed texts a post or proposal carries (numbered per
+/// type and branch). Nothing reads the text, but the reference tells
+/// actions apart by it, so two posts with different texts differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Content(pub u8);
+
+/// The reference's action signature: type, target, counterparty,
+/// interaction type, vote direction and content. The resample lever's
+/// majority vote groups actions by it; amounts and rewards (metadata in the
+/// reference) are not part of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Signature {
+    kind: u8,
+    target: Option<u64>,
+    counterparty: Option<usize>,
+    itype: Option<InteractionType>,
+    up: Option<bool>,
+    content: Option<Content>,
+}
+
+impl Action {
+    pub fn signature(&self) -> Signature {
+        let sig = |kind| Signature {
+            kind,
+            target: None,
+            counterparty: None,
+            itype: None,
+            up: None,
+            content: None,
+        };
+        match *self {
+            Action::Noop => sig(0),
+            // Each type posts bounties and bids with one fixed text.
+            Action::PostBounty { .. } => sig(1),
+            Action::PlaceBid { bounty, .. } => Signature {
+                target: Some(bounty as u64),
+                ..sig(2)
+            },
+            Action::AcceptBid { bounty, .. } => Signature {
+                target: Some(bounty as u64),
+                ..sig(3)
+            },
+            Action::FileDispute { escrow } => Signature {
+                target: Some(escrow as u64),
+                ..sig(4)
+            },
+            Action::ClaimTask(task) => Signature {
+                target: Some(task as u64),
+                ..sig(5)
+            },
+            Action::SubmitOutput { task, content } => Signature {
+                target: Some(task as u64),
+                content: Some(content),
+                ..sig(6)
+            },
+            Action::Post(content) | Action::AnonymousPost(content) => Signature {
+                content: Some(content),
+                ..sig(7)
+            },
+            Action::Vote { post, up } | Action::AnonymousVote { post, up } => Signature {
+                target: Some(post as u64),
+                up: Some(up),
+                ..sig(8)
+            },
+            Action::Propose {
+                counterparty,
+                itype,
+                content,
+            } => Signature {
+                counterparty: Some(counterparty),
+                itype: Some(itype),
+                content: Some(content),
+                ..sig(9)
+            },
+            Action::Accept(id) => Signature {
+                target: Some(id),
+                ..sig(10)
+            },
+            Action::Reject(id) => Signature {
+                target: Some(id),
+                ..sig(11)
+            },
+            // Apart by kind and target only: the loader refuses the resample
+            // lever with agents that act through the scholar handler.
+            Action::Scholar(ScholarAction::Retrieve) => sig(12),
+            Action::Scholar(ScholarAction::Synthesize(_)) => sig(13),
+            Action::Scholar(ScholarAction::Verify { citation, .. }) => Signature {
+                target: Some(u64::from(citation)),
+                ..sig(14)
+            },
+        }
+    }
+}
+
+/// Observations for unit tests of the marketplace branches.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Base, Feed, MarketView, Observation};
+
+    /// What agent 0 sees in epoch 0 when nothing but the marketplace (and
+    /// its own resources) is there: no feed, no other agents, no limits left.
+    pub fn market_obs<'a>(
+        feed: &'a Feed,
+        market: &'a MarketView,
+        resources: f64,
+    ) -> Observation<'a> {
+        Observation {
+            epoch: 0,
+            resources,
+            can_post: false,
+            can_interact: false,
+            can_vote: false,
+            feed,
+            first_pending: None,
+            me: 0,
+            unfrozen: &[],
+            archetypes: &[],
+            reputation: &[],
+            resources_of: &[],
+            market: Some(market),
+            scholar: None,
+        }
+    }
+
+    pub fn base() -> Base {
+        Base::for_test(0, 2)
+    }
 }
 
 const MAX_MEMORY: usize = 1000;
@@ -215,26 +526,77 @@ pub struct Mind {
 #[derive(Debug, Clone)]
 pub struct Base {
     pub idx: usize,
-    /// Trust per agent, absent = 0.5.
-    trust: Vec<Option<f64>>,
+    /// Trust per agent, absent = 0.5. A cell: a read may store the value it
+    /// rebuilds (`compute_counterparty_trust`).
+    trust: Vec<Cell<Option<f64>>>,
+    /// The interaction history the rebuild reads; kept only by types whose
+    /// trust memory is ever cleared ([`Hooks::trust_rebuild`]).
+    recall: Option<Box<Recall>>,
 }
 
 impl Base {
-    /// `compute_counterparty_trust`: the live EMA value or 0.5. The
-    /// reference's history bootstrap is unreachable (any outcome creates
-    /// the memory entry).
+    fn new(idx: usize, n_agents: usize, rebuild: bool) -> Base {
+        Base {
+            idx,
+            trust: vec![Cell::new(None); n_agents],
+            recall: rebuild.then(Box::default),
+        }
+    }
+
+    /// `compute_counterparty_trust`: the live EMA value; without one, the
+    /// EMA over the accepted interactions with `other` still in the history
+    /// (stored), or 0.5 when there are none (not stored). Only a cleared
+    /// memory lacks an entry for an agent met before, so for the types that
+    /// never clear it the rebuild is 0.5 (docs/model/work-regime-coding-skillrl-ralph.md §4.5.3).
     pub fn trust(&self, other: usize) -> f64 {
-        self.trust[other].unwrap_or(0.5)
+        match self.trust[other].get() {
+            Some(t) => t,
+            None => self.rebuild(other),
+        }
+    }
+
+    #[cold]
+    fn rebuild(&self, other: usize) -> f64 {
+        let Some(recall) = self.recall.as_deref() else {
+            return 0.5;
+        };
+        let mut t = None;
+        for &(o, accepted, p) in &recall.items {
+            if accepted && o as usize == other {
+                t = Some(t.unwrap_or(0.5) * (1.0 - 0.3) + p * 0.3);
+            }
+        }
+        if t.is_some() {
+            self.trust[other].set(t);
+        }
+        t.unwrap_or(0.5)
+    }
+
+    /// `apply_memory_decay` with epistemic persistence 0: every trust entry
+    /// is dropped (the history stays).
+    pub fn clear_trust(&mut self) {
+        self.trust.iter_mut().for_each(|t| *t.get_mut() = None);
     }
 
     /// Agent `idx` with no trust memory yet (for unit tests).
     #[cfg(test)]
     pub(crate) fn for_test(idx: usize, n_agents: usize) -> Base {
-        Base {
-            idx,
-            trust: vec![None; n_agents],
-        }
+        Base::new(idx, n_agents, false)
     }
+}
+
+/// `BaseScholarAgent.accept_interaction`, the passive rule of the scholar
+/// types (docs/model/scholar.md §5.6): collaborations always, anything else
+/// while trust in the initiator is at least 0.4. No draw.
+pub(super) fn scholar_accepts(base: &Base, initiator: usize, itype: InteractionType) -> bool {
+    itype == InteractionType::Collaboration || base.trust(initiator) >= 0.4
+}
+
+/// The reference's `_interaction_history` (the last 500 outcomes) as the
+/// trust rebuild reads it: (other party, accepted, p).
+#[derive(Debug, Clone, Default)]
+struct Recall {
+    items: VecDeque<(u32, bool, f64)>,
 }
 
 /// A finalized interaction as an agent's memory sees it
@@ -247,45 +609,90 @@ pub struct Outcome {
     /// This agent's payoff from it, computed for rejected interactions too
     /// (where it is never credited).
     pub payoff: f64,
+    pub itype: InteractionType,
 }
 
 impl Mind {
     pub fn new(idx: usize, n_agents: usize, config: &AgentConfig, rng: &mut PyRandom) -> Mind {
         Mind {
-            base: Base {
-                idx,
-                trust: vec![None; n_agents],
-            },
+            base: Base::new(idx, n_agents, config.kind().hooks().trust_rebuild),
             policy: Policy::new(config, n_agents, rng),
         }
     }
 
-    /// The active decision on this agent's turn; `rng` is the agent's stream.
-    pub fn act(&mut self, rng: &mut PyRandom, obs: &Observation) -> Action {
-        self.policy.act(rng, &self.base, obs)
+    /// The active decision on this agent's turn; `rng` is the agent's
+    /// stream, `global` the module-level one (when a type of the run uses it).
+    pub fn act(
+        &mut self,
+        rng: &mut PyRandom,
+        global: Option<&mut PyRandom>,
+        obs: &Observation,
+    ) -> Action {
+        self.policy.act(rng, global, &self.base, obs)
     }
 
     /// The passive decision on a proposal still pending at step end.
-    pub fn accept(&mut self, rng: &mut PyRandom, initiator: usize, itype: InteractionType) -> bool {
-        self.policy.accept(rng, &self.base, initiator, itype)
+    pub fn accept(
+        &mut self,
+        rng: &mut PyRandom,
+        global: Option<&mut PyRandom>,
+        initiator: usize,
+        itype: InteractionType,
+    ) -> bool {
+        self.policy
+            .accept(rng, global, &self.base, initiator, itype)
     }
 
-    /// `update_from_outcome`, for both parties of every finalized interaction.
+    /// `update_from_outcome`, for both parties of every finalized
+    /// interaction. The update reads the stored value or 0.5: it never
+    /// rebuilds a cleared entry.
     pub fn record_outcome(&mut self, o: Outcome) {
-        let current = self.base.trust(o.other);
-        self.base.trust[o.other] = Some(if o.accepted {
+        let slot = self.base.trust[o.other].get_mut();
+        let current = slot.unwrap_or(0.5);
+        *slot = Some(if o.accepted {
             current * (1.0 - 0.3) + o.p * 0.3
         } else {
             current * (1.0 - 0.1) + 0.5 * 0.1
         });
+        if let Some(recall) = self.base.recall.as_deref_mut() {
+            if recall.items.len() == MAX_HISTORY {
+                recall.items.pop_front();
+            }
+            recall.items.push_back((o.other as u32, o.accepted, o.p));
+        }
         self.policy.record_outcome(o);
+    }
+
+    /// [`AgentType::on_epoch_start`].
+    pub fn on_epoch_start(&mut self, epoch: u32) {
+        self.policy.on_epoch_start(epoch);
+    }
+
+    /// [`AgentType::on_epoch_end`].
+    pub fn on_epoch_end(&mut self, end: &EpochEnd) {
+        self.policy.on_epoch_end(&mut self.base, end);
+    }
+
+    /// [`AgentType::capability_profile`].
+    pub fn capability_profile(&self) -> Option<CapabilityProfile> {
+        self.policy.capability_profile()
+    }
+
+    /// [`AgentType::unreproducible`].
+    pub fn unreproducible(&self) -> Option<&'static str> {
+        self.policy.unreproducible()
     }
 
     /// Shift every trust entry the agent has (absent ones stay at the
     /// implicit 0.5) by `delta`, clamped to [0, 1] as Python's
     /// `max(0.0, min(1.0, t + delta))` (dynamic toxicity's contagion).
     pub fn shift_trust(&mut self, delta: f64) {
-        for t in self.base.trust.iter_mut().flatten() {
+        for t in self
+            .base
+            .trust
+            .iter_mut()
+            .filter_map(|t| t.get_mut().as_mut())
+        {
             let x = *t + delta;
             let capped = if x < 1.0 { x } else { 1.0 };
             *t = if capped > 0.0 { capped } else { 0.0 };

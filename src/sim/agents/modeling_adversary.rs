@@ -7,10 +7,10 @@
 //! trust building (docs/model/ldt.md §4.6).
 
 use super::profile::{self, Entry};
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{COUNT, UNIT};
-use crate::scenario::schema::{modelled, Field};
+use crate::scenario::schema::{inert, modelled, Field, Inert};
 use crate::scenario::Archetype;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +38,10 @@ impl Default for Config {
 }
 
 static FIELDS: &[Field<Config>] = &[
-    modelled!(modeling_horizon, Int, COUNT),
+    inert(
+        modelled!(modeling_horizon, Int, COUNT),
+        Inert::never("the reference stores it; its models read an agent's whole record"),
+    ),
     modelled!(mimicry_probability, Float, UNIT),
     modelled!(exploitation_threshold, Int, COUNT),
     modelled!(ldt_detection_sensitivity, Float, UNIT),
@@ -144,13 +147,17 @@ impl AgentType for ModelingAdversary {
             };
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            // Constructive or disruptive content: only the draw matters.
-            rng.random();
-            return Action::Post;
+            // Constructive (mimicry) or disruptive text.
+            let disruptive = rng.random() >= self.cfg.mimicry_probability;
+            return Action::Post(Content(u8::from(disruptive)));
         }
         if obs.can_vote && obs.has_posts() {
             for post in obs.visible_posts() {
-                let author = obs.feed.posts[post].author;
+                // The anonymous author "" is never an ally, and its model
+                // (no history) is never LDT-like.
+                let Some(author) = obs.feed.posts[post].author else {
+                    continue;
+                };
                 if self.allies[author] {
                     return Action::Vote { post, up: true };
                 }
@@ -188,6 +195,7 @@ impl AgentType for ModelingAdversary {
             return Action::Propose {
                 counterparty,
                 itype,
+                content: Content(0),
             };
         }
         Action::Noop
@@ -275,6 +283,7 @@ mod tests {
                 accepted,
                 p,
                 payoff: 0.0,
+                itype: crate::sim::agents::InteractionType::Collaboration,
             });
         }
         m
@@ -307,6 +316,7 @@ mod tests {
                 accepted,
                 p,
                 payoff: 0.0,
+                itype: crate::sim::agents::InteractionType::Collaboration,
             });
         }
         assert!(m.cooperate(&mut rng, 1));

@@ -10,11 +10,11 @@
 //! inert: interactions carry plain deceptive-profile observables and no
 //! offset is drawn.
 
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, Ty};
 use crate::scenario::params::ParamValue;
-use crate::scenario::schema::{modelled, Field, Role};
+use crate::scenario::schema::{inert, modelled, Field, Inert, Role};
 use crate::scenario::Archetype;
 
 /// `obfuscation_strategy`: validated by the reference (an unknown value
@@ -77,6 +77,9 @@ impl Default for Config {
     }
 }
 
+const DORMANT: Inert =
+    Inert::never("only the reference's dormant decorator and unused helpers read it");
+
 static FIELDS: &[Field<Config>] = &[
     Field {
         key: "obfuscation_strategy",
@@ -90,12 +93,16 @@ static FIELDS: &[Field<Config>] = &[
                 }
             },
         },
+        inert: None,
     },
     modelled!(trust_building_phase, Int, at_least(0)),
-    modelled!(rationalization_strength, Float, Rule::Any),
-    modelled!(signal_inflation_cap, Float, Rule::Any),
-    modelled!(drift_rate, Float, Rule::Any),
-    modelled!(activation_noise_scale, Float, Rule::Any),
+    inert(
+        modelled!(rationalization_strength, Float, Rule::Any),
+        DORMANT,
+    ),
+    inert(modelled!(signal_inflation_cap, Float, Rule::Any), DORMANT),
+    inert(modelled!(drift_rate, Float, Rule::Any), DORMANT),
+    inert(modelled!(activation_noise_scale, Float, Rule::Any), DORMANT),
 ];
 
 #[derive(Debug, Clone)]
@@ -132,7 +139,7 @@ impl AgentType for Obfuscating {
         }
         if self.in_trust_building() {
             if obs.can_post && rng.random() < 0.3 {
-                return Action::Post;
+                return Action::Post(Content(0));
             }
             return propose(rng, obs, InteractionType::Collaboration).unwrap_or(Action::Noop);
         }
@@ -140,7 +147,7 @@ impl AgentType for Obfuscating {
             return action;
         }
         if obs.can_post && rng.random() < 0.2 {
-            return Action::Post;
+            return Action::Post(Content(1));
         }
         Action::Noop
     }
@@ -173,9 +180,11 @@ fn propose(rng: &mut PyRandom, obs: &Observation, itype: InteractionType) -> Opt
         return None;
     }
     let i = rng.choice_index(obs.visible().count());
+    // Each proposal type has one fixed text.
     obs.visible().nth(i).map(|a| Action::Propose {
         counterparty: a.idx,
         itype,
+        content: Content(0),
     })
 }
 
@@ -190,6 +199,7 @@ mod tests {
             accepted: false,
             p: 0.5,
             payoff: -1.0,
+            itype: crate::sim::agents::InteractionType::Collaboration,
         }
     }
 
@@ -213,10 +223,11 @@ mod tests {
         let collaborate = |counterparty| Action::Propose {
             counterparty,
             itype: InteractionType::Collaboration,
+            content: Content(0),
         };
         assert_eq!(agent.act(&mut rng, &base, &obs), collaborate(1));
         assert_eq!(agent.act(&mut rng, &base, &obs), collaborate(3));
-        assert_eq!(agent.act(&mut rng, &base, &obs), Action::Post);
+        assert_eq!(agent.act(&mut rng, &base, &obs), Action::Post(Content(0)));
         // Rejected interactions count too: after three, it trades.
         for _ in 0..3 {
             agent.record_outcome(outcome());

@@ -1,9 +1,10 @@
-//! Opportunistic agents (simulation-model.md §7.2).
+//! Opportunistic agents (simulation-model.md §7.2; marketplace branches:
+//! docs/model/markets.md §A.4.2).
 
-use super::{Action, AgentType, Base, History, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, Content, History, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, UNIT};
-use crate::scenario::schema::{modelled, Field};
+use crate::scenario::schema::{inert, modelled, Field, Inert, NEEDS_MARKETPLACE};
 use crate::scenario::Archetype;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,11 +30,17 @@ impl Default for Config {
 }
 
 static FIELDS: &[Field<Config>] = &[
-    modelled!(payoff_threshold, Float, Rule::Any),
+    inert(
+        modelled!(payoff_threshold, Float, Rule::Any),
+        Inert::never("the reference's opportunistic agent stores it and never reads it"),
+    ),
     modelled!(risk_tolerance, Float, UNIT),
     modelled!(post_probability, Float, UNIT),
     modelled!(vote_probability, Float, UNIT),
-    modelled!(free_ride_probability, Float, UNIT),
+    inert(
+        modelled!(free_ride_probability, Float, UNIT),
+        NEEDS_MARKETPLACE,
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -41,6 +48,15 @@ pub struct Opportunistic {
     cfg: Config,
     history: History,
     scratch: Vec<usize>,
+}
+
+/// Python's `max(x, y)`: the first argument unless the second is larger.
+fn py_max(x: f64, y: f64) -> f64 {
+    if y > x {
+        y
+    } else {
+        x
+    }
 }
 
 impl AgentType for Opportunistic {
@@ -65,6 +81,24 @@ impl AgentType for Opportunistic {
     }
 
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
+        if let Some(m) = obs.market {
+            // Opportunists never post bounties: no bids to decide on.
+            if let Some(b) = m.cheapest_bid() {
+                return Action::AcceptBid {
+                    bounty: b.bounty,
+                    bid: b.bid,
+                };
+            }
+            if !m.bounties.is_empty() && rng.random() < 0.5 {
+                if let Some(best) = m.richest_bounty() {
+                    let amount = best.reward * rng.uniform(0.5, 0.7);
+                    return Action::PlaceBid {
+                        bounty: best.id,
+                        amount: py_max(amount, 1.0),
+                    };
+                }
+            }
+        }
         if let Some(p) = obs.first_pending {
             // offered_transfer is always 0 for core proposals (§14.32).
             let known_good = obs
@@ -76,9 +110,22 @@ impl AgentType for Opportunistic {
                 Action::Reject(p.proposal_id)
             };
         }
+        if let Some(m) = obs.market {
+            if let Some(task) = m.best_task().filter(|_| m.can_claim_task) {
+                return Action::ClaimTask(task);
+            }
+            if let Some(task) = m.active_task {
+                // Minimal (0) or standard (1) work.
+                let standard = rng.random() >= self.cfg.free_ride_probability;
+                return Action::SubmitOutput {
+                    task,
+                    content: Content(u8::from(standard)),
+                };
+            }
+        }
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            rng.choice_index(5);
-            return Action::Post;
+            // One of five engagement-bait texts.
+            return Action::Post(Content(rng.choice_index(5) as u8));
         }
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
             // net_votes reads as 0 (§14.2): always up-vote the top post.
@@ -100,6 +147,7 @@ impl AgentType for Opportunistic {
             return Action::Propose {
                 counterparty,
                 itype: InteractionType::Trade,
+                content: Content(0),
             };
         }
         Action::Noop
@@ -116,5 +164,71 @@ impl AgentType for Opportunistic {
             Some(mean_p) => mean_p > 0.5,
             None => rng.random() < self.cfg.risk_tolerance,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::agents::testing::{base, market_obs};
+    use crate::sim::feed::Feed;
+    use crate::sim::marketplace::{BountyView, MarketView, TaskView};
+
+    /// marketplace_economy seed 1, step 0/2 (traced): opportunistic_1 bids
+    /// max(3.8192676914864316 · 0.6886713433996627, 1) = 2.6302202118988895
+    /// on the richest visible bounty.
+    #[test]
+    fn undercuts_the_richest_bounty_else_claims_else_submits_after_one_draw() {
+        let richest = 3.8192676914864316;
+        assert_eq!(
+            py_max(richest * 0.6886713433996627, 1.0),
+            2.6302202118988895
+        );
+        let bounty = |id, reward| BountyView { id, reward };
+        let view = MarketView {
+            bounties: vec![bounty(0, 1.2), bounty(1, richest), bounty(2, richest)],
+            tasks: vec![TaskView {
+                id: 3,
+                bounty: richest,
+            }],
+            can_claim_task: true,
+            ..MarketView::default()
+        };
+        let feed = Feed::default();
+        let mut o = Opportunistic::new(&Config::default(), 2, &mut PyRandom::new(0));
+        for seed in 0..20 {
+            let (mut rng, mut twin) = (PyRandom::new(seed), PyRandom::new(seed));
+            let want = if twin.random() < 0.5 {
+                Action::PlaceBid {
+                    bounty: 1,
+                    amount: py_max(richest * twin.uniform(0.5, 0.7), 1.0),
+                }
+            } else {
+                Action::ClaimTask(3)
+            };
+            assert_eq!(
+                o.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0)),
+                want
+            );
+            assert_eq!(rng.random(), twin.random(), "seed {seed}");
+        }
+        // Nothing to claim, a task in hand: one draw, a submission.
+        let working = MarketView {
+            active_task: Some(3),
+            ..MarketView::default()
+        };
+        let mut rng = PyRandom::new(1);
+        let a = o.act(&mut rng, &base(), &market_obs(&feed, &working, 100.0));
+        // Random(1)'s first draw 0.134… < free_ride_probability 0.3: minimal work.
+        assert_eq!(
+            a,
+            Action::SubmitOutput {
+                task: 3,
+                content: Content(0)
+            }
+        );
+        let mut twin = PyRandom::new(1);
+        twin.random();
+        assert_eq!(rng.random(), twin.random());
     }
 }

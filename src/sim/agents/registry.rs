@@ -4,7 +4,10 @@
 //! policy enum the run loop dispatches on — so adding a type is one file
 //! plus one line here, and the compiler checks the rest.
 
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
+use super::{
+    Action, AgentType, Base, CapabilityProfile, EpochEnd, Hooks, InteractionType, Observation,
+    Outcome,
+};
 use crate::rng::PyRandom;
 use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
@@ -48,6 +51,13 @@ macro_rules! agent_types {
                 }
             }
 
+            /// The hooks agents of this type use beyond act/accept/outcome.
+            pub fn hooks(self) -> Hooks {
+                match self {
+                    $($(#[$attr])* AgentKind::$variant => <$ty as AgentType>::HOOKS),*
+                }
+            }
+
             pub fn parse(s: &str) -> Option<AgentKind> {
                 AgentKind::ALL.iter().copied().find(|k| k.as_str() == s)
             }
@@ -82,6 +92,13 @@ macro_rules! agent_types {
                 }
             }
 
+            /// The reference's `AgentType` value of an agent with these settings.
+            pub fn archetype(&self) -> Archetype {
+                match self {
+                    $($(#[$attr])* AgentConfig::$variant(c) => <$ty as AgentType>::archetype(c)),*
+                }
+            }
+
             pub(crate) fn visit<V: ConfigVisitor>(&self, v: V) -> V::Out {
                 match self {
                     $($(#[$attr])* AgentConfig::$variant(c) => v.visit(<$ty as AgentType>::fields(), c)),*
@@ -108,27 +125,60 @@ macro_rules! agent_types {
                 }
             }
 
-            pub fn act(&mut self, rng: &mut PyRandom, base: &Base, obs: &Observation) -> Action {
-                match self {
-                    $($(#[$attr])* Policy::$variant(p) => p.act(rng, base, obs)),*
+            pub fn act(
+                &mut self,
+                rng: &mut PyRandom,
+                global: Option<&mut PyRandom>,
+                base: &Base,
+                obs: &Observation,
+            ) -> Action {
+                match (self, global) {
+                    $($(#[$attr])* (Policy::$variant(p), Some(g)) => p.act_global(rng, g, base, obs),)*
+                    $($(#[$attr])* (Policy::$variant(p), None) => p.act(rng, base, obs)),*
                 }
             }
 
             pub fn accept(
                 &mut self,
                 rng: &mut PyRandom,
+                global: Option<&mut PyRandom>,
                 base: &Base,
                 initiator: usize,
                 itype: InteractionType,
             ) -> bool {
-                match self {
-                    $($(#[$attr])* Policy::$variant(p) => p.accept(rng, base, initiator, itype)),*
+                match (self, global) {
+                    $($(#[$attr])* (Policy::$variant(p), Some(g)) => p.accept_global(rng, g, base, initiator, itype),)*
+                    $($(#[$attr])* (Policy::$variant(p), None) => p.accept(rng, base, initiator, itype)),*
                 }
             }
 
             pub fn record_outcome(&mut self, o: Outcome) {
                 match self {
                     $($(#[$attr])* Policy::$variant(p) => p.record_outcome(o)),*
+                }
+            }
+
+            pub fn on_epoch_start(&mut self, epoch: u32) {
+                match self {
+                    $($(#[$attr])* Policy::$variant(p) => p.on_epoch_start(epoch)),*
+                }
+            }
+
+            pub fn on_epoch_end(&mut self, base: &mut Base, end: &EpochEnd) {
+                match self {
+                    $($(#[$attr])* Policy::$variant(p) => p.on_epoch_end(base, end)),*
+                }
+            }
+
+            pub fn capability_profile(&self) -> Option<CapabilityProfile> {
+                match self {
+                    $($(#[$attr])* Policy::$variant(p) => p.capability_profile()),*
+                }
+            }
+
+            pub fn unreproducible(&self) -> Option<&'static str> {
+                match self {
+                    $($(#[$attr])* Policy::$variant(p) => p.unreproducible()),*
                 }
             }
         }
@@ -147,6 +197,21 @@ agent_types! {
     Cautious => super::cautious::Cautious,
     CautiousReciprocator => super::cautious_reciprocator::CautiousReciprocator,
     ThresholdDancer => super::threshold_dancer::ThresholdDancer,
+    AdaptiveAdversary => super::adaptive_adversary::AdaptiveAdversary,
+    Rlm => super::rlm::Rlm,
+    WorkRegime => super::work_regime::WorkRegime,
+    CodingAgent => super::coding_agent::CodingAgent,
+    Skillrl => super::skillrl::Skillrl,
+    HyperagentSelfMod => super::hyperagent_self_mod::HyperagentSelfMod,
+    Rain => super::rain::Rain,
+    River => super::river::River,
+    RalphLoop => super::ralph_loop::RalphLoop,
+    Retriever => super::retriever::Retriever,
+    Synthesizer => super::synthesizer::Synthesizer,
+    Verifier => super::verifier::Verifier,
+    AdversarialRetriever => super::adversarial_retriever::AdversarialRetriever,
+    AdversarialSynthesizer => super::adversarial_synthesizer::AdversarialSynthesizer,
+    CollusiveVerifier => super::collusive_verifier::CollusiveVerifier,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,

@@ -6,7 +6,7 @@
 //! one with the most room above the partner's blacklist floor. Reports the
 //! `adversarial` type.
 
-use super::{Action, AgentType, Base, InteractionType, Observation, Outcome};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -119,7 +119,7 @@ impl AgentType for ThresholdDancer {
         }
         // The post gate comes before proposing: a post costs the proposal.
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            return Action::Post;
+            return Action::Post(Content(0));
         }
         if obs.can_interact {
             // A stable descending sort by score: the first of the best.
@@ -136,6 +136,7 @@ impl AgentType for ThresholdDancer {
                 return Action::Propose {
                     counterparty,
                     itype: InteractionType::Collaboration,
+                    content: Content(0),
                 };
             }
         }
@@ -236,6 +237,7 @@ mod tests {
             accepted: true,
             p: 0.5,
             payoff,
+            itype: crate::sim::agents::InteractionType::Collaboration,
         }
     }
 
@@ -342,6 +344,7 @@ mod tests {
         let propose = |counterparty| Action::Propose {
             counterparty,
             itype: InteractionType::Collaboration,
+            content: Content(0),
         };
         // All unseen (score 2.5 each): the first visible one.
         assert_eq!(d.act(&mut rng, &base, &obs), propose(1));

@@ -3,7 +3,7 @@
 //! every proposal. Everything a type needs is in this file; the registry
 //! line in registry.rs is the only other change.
 
-use super::{Action, AgentType, Base, InteractionType, Observation};
+use super::{Action, AgentType, Base, Content, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::UNIT;
 use crate::scenario::schema::{modelled, Field};
@@ -47,7 +47,7 @@ impl AgentType for Toy {
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
         // One draw per turn on the agent's own stream.
         if obs.can_post && rng.random() < self.cfg.post_probability {
-            return Action::Post;
+            return Action::Post(Content(0));
         }
         Action::Noop
     }

@@ -1,0 +1,244 @@
+//! Readers for the two market sections this engine models: `marketplace:`
+//! (bounties, bids, escrow) and `contracts:` (the contract market), with the
+//! reference's rules for when it builds them and which values fail
+//! (docs/model/markets.md §A.1, §B.1).
+
+use super::coerce::{coerce, did_you_mean, Ty};
+use super::load::Report;
+use super::schema::{self, Field};
+use super::sections::apply_field;
+use super::yaml::{Entry, Node, Value};
+use super::{ContractsConfig, MarketplaceConfig};
+
+/// Python's truthiness of a section value.
+fn truthy(node: &Node) -> bool {
+    match &node.value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Int(i) => *i != 0,
+        Value::Float(x) => *x != 0.0,
+        Value::Str(s) => !s.is_empty(),
+        Value::Seq(items) => !items.is_empty(),
+        Value::Map(entries) => !entries.is_empty(),
+    }
+}
+
+/// The entries of a section the reference reads with `data.get`: `None`
+/// when it is falsy (nothing is built), an error when it is truthy but not
+/// a mapping (the reference fails on it).
+fn section_entries<'a>(e: &'a Entry, report: &mut Report) -> Option<&'a [Entry]> {
+    if !truthy(&e.value) {
+        return None;
+    }
+    let entries = e.value.entries();
+    if entries.is_none() {
+        let got = e.value.describe();
+        let why = format!("must be a mapping (the reference fails on {got})");
+        report.error(e.value.line, &e.key, why);
+    }
+    entries
+}
+
+fn unknown_key(key: &str, candidates: impl IntoIterator<Item = &'static str>) -> String {
+    format!(
+        "unknown key, ignored by the reference{}",
+        did_you_mean(key, candidates)
+    )
+}
+
+/// `marketplace:`: built unless falsy or `enabled` is the boolean false.
+pub(super) fn marketplace(e: &Entry, report: &mut Report) -> Option<MarketplaceConfig> {
+    let entries = section_entries(e, report)?;
+    if let Some(enabled) = entries.iter().find(|x| x.key == "enabled") {
+        if enabled.value.value == Value::Bool(false) {
+            let why = "switched off: the reference builds nothing from it; ignored";
+            report.warn(e.key_line, "marketplace", why);
+            return None;
+        }
+        // Anything else builds it; pydantic still checks the value (its
+        // own `enabled` is never read again).
+        if let Err(m) = coerce(Ty::Bool, &enabled.value) {
+            report.error(enabled.value.line, "marketplace.enabled", m);
+        }
+    }
+    let mut cfg = MarketplaceConfig::default();
+    for x in entries.iter().filter(|x| x.key != "enabled") {
+        let path = format!("marketplace.{}", x.key);
+        if !apply_field(report, schema::MARKETPLACE, &mut cfg, &x.key, &path, x) {
+            let candidates = schema::keys(schema::MARKETPLACE).chain(["enabled"]);
+            report.warn(x.key_line, &path, unknown_key(&x.key, candidates));
+        }
+    }
+    Some(cfg)
+}
+
+/// `contracts:`: any truthy mapping builds the market (`enabled` is not
+/// read). The contracts are built with the sub-sections as keyword
+/// arguments, so a sub-section that is not a mapping, an unknown key in a
+/// contract, or a value that is not a number fails in the reference.
+pub(super) fn contracts(e: &Entry, report: &mut Report) -> Option<ContractsConfig> {
+    let entries = section_entries(e, report)?;
+    let mut cfg = ContractsConfig::default();
+    for sub in entries {
+        let path = format!("contracts.{}", sub.key);
+        match sub.key.as_str() {
+            "truthful_auction" => {
+                if let Some(m) = kwargs(sub, &path, report) {
+                    contract(
+                        m,
+                        &path,
+                        schema::TRUTHFUL_AUCTION,
+                        &mut cfg.truthful_auction,
+                        report,
+                    );
+                }
+            }
+            "fair_division" => {
+                if let Some(m) = kwargs(sub, &path, report) {
+                    contract(
+                        m,
+                        &path,
+                        schema::FAIR_DIVISION,
+                        &mut cfg.fair_division,
+                        report,
+                    );
+                }
+            }
+            "market" => {
+                if let Some(m) = kwargs(sub, &path, report) {
+                    for x in m {
+                        let key_path = format!("{path}.{}", x.key);
+                        let table = schema::CONTRACT_MARKET;
+                        if !apply_field(report, table, &mut cfg.market, &x.key, &key_path, x) {
+                            let why = unknown_key(&x.key, schema::keys(table));
+                            report.warn(x.key_line, &key_path, why);
+                        }
+                    }
+                }
+            }
+            "enabled" => {
+                let why = "not read by the reference: any non-empty 'contracts' mapping builds the contract market; ignored";
+                report.warn(sub.key_line, &path, why);
+            }
+            "default_market" => {
+                let why = "parsed but never used by the reference (its default market always adds a friction of 0.05); ignored";
+                report.warn(sub.key_line, &path, why);
+            }
+            key => {
+                let candidates = schema::CONTRACT_SUBSECTIONS.iter().copied();
+                report.warn(sub.key_line, &path, unknown_key(key, candidates));
+            }
+        }
+    }
+    Some(cfg)
+}
+
+/// A sub-section passed as `**kwargs`: it must be a mapping (an empty one
+/// means the defaults).
+fn kwargs<'a>(sub: &'a Entry, path: &str, report: &mut Report) -> Option<&'a [Entry]> {
+    match &sub.value.value {
+        Value::Map(entries) => Some(entries),
+        _ => {
+            let got = sub.value.describe();
+            let why = format!("must be a mapping (the reference fails on {got})");
+            report.error(sub.value.line, path, why);
+            None
+        }
+    }
+}
+
+/// A contract's keyword arguments: plain Python, so an unknown key fails
+/// and a string is not taken for a number.
+fn contract<T>(
+    entries: &[Entry],
+    path: &str,
+    table: &'static [Field<T>],
+    target: &mut T,
+    report: &mut Report,
+) {
+    for x in entries {
+        let key_path = format!("{path}.{}", x.key);
+        if schema::find(table, &x.key).is_none() {
+            let why = format!(
+                "not a setting of this contract (the reference fails on it){}",
+                did_you_mean(&x.key, schema::keys(table))
+            );
+            report.error(x.key_line, &key_path, why);
+            continue;
+        }
+        if let Value::Str(_) = x.value.value {
+            let why = format!(
+                "expected a number, got {} (the reference compares it as a number and fails)",
+                x.value.describe()
+            );
+            report.error(x.value.line, &key_path, why);
+            continue;
+        }
+        apply_field(report, table, target, &x.key, &key_path, x);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::{load_str, LoadOptions, Scenario};
+
+    fn load(body: &str) -> Result<Scenario, String> {
+        let text = format!("agents:\n  - type: honest\n{body}");
+        load_str(&text, "t.yaml", LoadOptions::default())
+            .map(|l| l.scenario)
+            .map_err(|e| e.message)
+    }
+
+    #[test]
+    fn marketplace_is_built_unless_falsy_or_switched_off() {
+        assert!(load("marketplace: {}\n").unwrap().marketplace.is_none());
+        assert!(load("marketplace:\n  enabled: false\n")
+            .unwrap()
+            .marketplace
+            .is_none());
+        let m = load("marketplace:\n  enabled: 0\n  min_bounty_amount: 2\n")
+            .unwrap()
+            .marketplace
+            .unwrap();
+        assert_eq!(m.min_bounty_amount, 2.0);
+        assert_eq!(m.max_bids_per_bounty, 10);
+        let e = load("marketplace:\n  max_bids_per_bounty: 0\n").unwrap_err();
+        assert!(
+            e.contains("t.yaml:4: marketplace.max_bids_per_bounty: must be >= 1"),
+            "{e}"
+        );
+        let e = load("marketplace: yes\n").unwrap_err();
+        assert!(e.contains("marketplace: must be a mapping"), "{e}");
+    }
+
+    #[test]
+    fn contracts_are_built_from_any_mapping_and_checked_like_the_reference() {
+        let c = load("contracts:\n  enabled: false\n")
+            .unwrap()
+            .contracts
+            .unwrap();
+        assert_eq!(c, Default::default());
+        let c = load("contracts:\n  fair_division:\n    entry_fee: 3\n  market:\n    belief_update_rate: 5.0\n    shiny: 1\n")
+            .unwrap()
+            .contracts
+            .unwrap();
+        assert_eq!(c.fair_division.entry_fee, 3.0);
+        assert_eq!(c.market.belief_update_rate, 5.0);
+        let e = load("contracts:\n  truthful_auction:\n    stake: 0.1\n").unwrap_err();
+        assert!(
+            e.contains("t.yaml:5: contracts.truthful_auction.stake: not a setting"),
+            "{e}"
+        );
+        let e = load("contracts:\n  fair_division:\n    entry_fee: '2'\n").unwrap_err();
+        assert!(
+            e.contains("contracts.fair_division.entry_fee: expected a number"),
+            "{e}"
+        );
+        let e = load("contracts:\n  fair_division:\n    redistribution_rate: 1.5\n").unwrap_err();
+        assert!(e.contains("must be in [0, 1]"), "{e}");
+        let e = load("contracts:\n  market: null\n").unwrap_err();
+        assert!(e.contains("contracts.market: must be a mapping"), "{e}");
+        let e = load("contracts: yes\n").unwrap_err();
+        assert!(e.contains("contracts: must be a mapping"), "{e}");
+    }
+}
