@@ -410,10 +410,10 @@ fn risks(s: &mut String, input: &ReportInput) {
             "- {} of {} {} worse than the baseline on at least one metric{}:",
             worse.len(),
             f.outcomes.len(),
-            if worse.len() == 1 {
-                "configuration is"
-            } else {
-                "configurations are"
+            match (worse.len(), f.outcomes.len()) {
+                (1, 1) => "configuration is",
+                (1, _) => "configurations is",
+                _ => "configurations are",
             },
             if worse.len() > NAMED {
                 format!("; the {NAMED} with the most regressions")
@@ -761,12 +761,19 @@ fn adverse_selection(s: &mut String, input: &ReportInput) {
                 some_of(&up, NAMED)
             );
         }
-        let _ = writeln!(
-            s,
-            "  - No change under {}; inconclusive under {}.",
-            n(Verdict::NoChange),
-            n(Verdict::Inconclusive)
-        );
+        let rest: Vec<String> = [
+            (Verdict::NoChange, "no change"),
+            (Verdict::Inconclusive, "inconclusive"),
+        ]
+        .into_iter()
+        .filter(|&(v, _)| n(v) > 0)
+        .map(|(v, what)| format!("{what} under {}", n(v)))
+        .collect();
+        if !rest.is_empty() {
+            let mut line = rest.join("; ");
+            line[..1].make_ascii_uppercase();
+            let _ = writeln!(s, "  - {line}.");
+        }
         let flips: Vec<String> = f
             .variants(sc)
             .into_iter()
@@ -815,9 +822,14 @@ fn amplification(s: &mut String, input: &ReportInput) {
         if f.baseline(sc).is_none() {
             continue;
         }
+        let mut quiet: Vec<String> = Vec::new();
         for m in &metrics {
             let worse = f.with_verdict(sc, m, Verdict::Worse);
             let better = f.with_verdict(sc, m, Verdict::Better);
+            if worse.is_empty() && better.is_empty() {
+                quiet.push(format!("`{m}`"));
+                continue;
+            }
             let mut line = format!(
                 "- {}`{m}`: {} amplif{} it",
                 input.prefix(sc),
@@ -837,6 +849,15 @@ fn amplification(s: &mut String, input: &ReportInput) {
                 let _ = write!(line, " (most: {} {})", input.name(c.config), moves(c));
             }
             let _ = writeln!(s, "{line}.");
+        }
+        if !quiet.is_empty() {
+            let prefix = input.prefix(sc);
+            let _ = writeln!(
+                s,
+                "- {prefix}{} configuration is better or worse on {}.",
+                if prefix.is_empty() { "No" } else { "no" },
+                list(&quiet).replace(" and ", " or ")
+            );
         }
     }
     let _ = writeln!(s);
