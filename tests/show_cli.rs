@@ -133,3 +133,17 @@ fn bad_uses_say_what_to_do() {
         .code(2)
         .stderr(predicates::str::contains("did you mean 'toxicity_rate'?"));
 }
+
+#[test]
+fn config_is_a_view_of_its_own() {
+    // --config prints a scenario (tests/sweep_configs.rs); the comparisons'
+    // options make no sense with it.
+    let dir = analysed();
+    sweep_bin()
+        .arg("show")
+        .arg(dir.path())
+        .args(["--config", "1", "--metric", "toxicity_rate"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot be used with"));
+}

@@ -1140,7 +1140,7 @@ mod tests {
             text.contains("| `quality_gap` | `toxicity=0.5, violations=2` | 0.2045 → 0.1326 |"),
             "{text}"
         );
-        assert!(section(&text, "**Is adverse selection").contains("inconclusive under 2"));
+        assert!(section(&text, "**Is adverse selection").contains("Inconclusive under 2"));
     }
 
     #[test]
