@@ -114,13 +114,13 @@ pub(crate) struct World<'s, 'k> {
     hooks: Hooks,
     /// Python's module-level `random` (`random.seed(S)`), when a type of
     /// the run draws from it.
-    global: Option<PyRandom>,
+    global: Option<Box<PyRandom>>,
     gov: Governance,
-    network: Option<AgentNetwork>,
-    market: Option<Marketplace>,
-    contracts: Option<ContractMarket>,
+    network: Option<Box<AgentNetwork>>,
+    market: Option<Box<Marketplace>>,
+    contracts: Option<Box<ContractMarket>>,
     /// The perturbation engine, when the scenario has the section.
-    perturb: Option<Perturbations<'s>>,
+    perturb: Option<Box<Perturbations<'s>>>,
     /// The run's finalized interactions (the current epoch's are the tail).
     acc: SoftAccumulator,
     /// The proxy's sigmoid sharpness (2 unless proxy drift moves it).
@@ -268,12 +268,12 @@ impl<'s, 'k> World<'s, 'k> {
             rngs,
             minds,
             hooks,
-            global,
+            global: global.map(Box::new),
             gov,
-            network,
-            market,
-            contracts,
-            perturb,
+            network: network.map(Box::new),
+            market: market.map(Box::new),
+            contracts: contracts.map(Box::new),
+            perturb: perturb.map(Box::new),
             acc: SoftAccumulator::with_capacity(64),
             sigmoid_k: observables::SIGMOID_K,
             dynamic_toxicity,
@@ -340,7 +340,7 @@ impl<'s, 'k> World<'s, 'k> {
                 c.on_epoch_start(&self.resources);
             }
             if let Some(p) = self.perturb.as_mut() {
-                let net = self.network.as_mut();
+                let net = self.network.as_deref_mut();
                 p.on_epoch_start(
                     self.epoch,
                     &mut self.gov,
@@ -683,7 +683,7 @@ impl<'s, 'k> World<'s, 'k> {
             rivals: self.rivals.as_deref(),
         };
         let (mind, rng) = (&mut self.minds[agent], &mut self.rngs[agent + 1]);
-        let mut global = self.global.as_mut();
+        let mut global = self.global.as_deref_mut();
         let action = mind.act(rng, global.as_deref_mut(), &obs);
         match &self.gov.resample {
             None => (action, None),
@@ -1004,7 +1004,7 @@ impl<'s, 'k> World<'s, 'k> {
             let cp = p.counterparty;
             let accepted = self.minds[cp].accept(
                 &mut self.rngs[cp + 1],
-                self.global.as_mut(),
+                self.global.as_deref_mut(),
                 p.initiator,
                 p.itype,
             );
