@@ -16,12 +16,12 @@ use anyhow::Context;
 use super::exit::{self, CliError};
 use super::results::target_error;
 use super::sweep::load_plan;
-use crate::analysis::error::nearest;
 use crate::analysis::runs::RunsTable;
 use crate::check::criteria;
 use crate::check::junit::{self, Suite};
 use crate::check::{compare, ConfigCheck, Tolerances};
 use crate::output::target::Target;
+use crate::suggest::did_you_mean;
 use crate::sweep::key::sha256_hex;
 use crate::sweep::plan::SweepPlan;
 use crate::sweep::progress::{Mode, Progress};
@@ -108,8 +108,7 @@ fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
     }
     for m in tolerances.metrics() {
         if !stored.metrics.iter().any(|s| s == m) {
-            let hint = nearest(m, stored.metrics.iter().map(String::as_str))
-                .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
+            let hint = did_you_mean(m, stored.metrics.iter().map(String::as_str));
             return Err(format!(
                 "--tolerance {m}=...: {} has no metric '{m}'{hint}",
                 path.display()

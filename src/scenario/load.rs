@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::coerce::{coerce, did_you_mean, Ty};
+use super::coerce::{coerce, Ty};
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
@@ -15,6 +15,7 @@ use super::{
     SimulationConfig,
 };
 use crate::input::{self, InputError};
+use crate::suggest::did_you_mean;
 
 /// Options for loading a scenario file.
 #[derive(Debug, Clone, Copy, Default)]

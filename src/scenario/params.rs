@@ -10,12 +10,13 @@
 
 use std::fmt;
 
-use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
+use super::coerce::{coerce_checked, node_of, Rule, Ty, COUNT};
 use super::schema::{self, Field, Inert, Role};
 use super::yaml::format_float;
 use super::{scholar, AgentConfig, AgentKind, Scenario, ScholarConfig};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
+use crate::suggest::did_you_mean;
 
 /// A value a sweep assigns to a parameter path.
 #[derive(Debug, Clone, PartialEq)]

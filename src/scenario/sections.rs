@@ -3,7 +3,7 @@
 //! `rate_limits`, `network` (§3.6's precedence between `params` and flat
 //! keys), `success_criteria` and `outputs` (governance-metrics-io.md §3).
 
-use super::coerce::{at_least, check_choice, coerce, coerce_checked, did_you_mean, Rule, Ty, UNIT};
+use super::coerce::{at_least, check_choice, coerce, coerce_checked, Rule, Ty, UNIT};
 use super::load::Report;
 use super::params::ParamValue;
 use super::schema::{self, BuiltWhen, Field, LeverEffect, Role, SectionEffect};
@@ -11,6 +11,7 @@ use super::yaml::{Entry, Node, Value};
 use super::{
     AgentSpec, GovernanceConfig, NetworkConfig, OutputsConfig, Semantics, SimulationConfig,
 };
+use crate::suggest::did_you_mean;
 
 /// Validates and stores one key through its table row. Returns false when
 /// the table has no such key, leaving the message to the caller.
