@@ -1,6 +1,6 @@
 //! The `agents:` list: one [`AgentSpec`] per entry with the per-type config
-//! defaults filled in (governance-metrics-io.md §3.2, simulation-model.md §1.2
-//! and §7). The types this engine models are listed in
+//! defaults filled in (docs/model/scenario.md §1.1, docs/model/simulation.md §1.1
+//! and §6). The types this engine models are listed in
 //! `sim/agents/registry.rs`.
 
 use super::coerce::{coerce, coerce_checked, Ty, COUNT};

@@ -1,6 +1,6 @@
 //! Types, value coercion and range rules shared by the loader and sweep
 //! parameters, so a value is judged (and worded) the same wherever it comes
-//! from. Coercion follows pydantic's lax mode (governance-metrics-io.md §1.2):
+//! from. Coercion follows pydantic's lax mode (docs/model/scenario.md §3):
 //! `"0.1"` → 0.1, `"yes"` → true, `3.0` → 3, but `2.5` is not an integer.
 
 use super::params::{ParamKind, ParamValue};

@@ -1,7 +1,7 @@
 //! The scenario loader: a YAML file → a validated [`Scenario`]. Every problem
 //! is reported as `file:line: key.path: message`; keys the reference ignores
-//! become warnings (errors with `strict`). Implements governance-metrics-io.md
-//! §3 with the error outcomes of §3.9, reported instead of crashing.
+//! become warnings (errors with `strict`). Implements docs/model/scenario.md
+//! §1 with the error outcomes of §2, reported instead of crashing.
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Readers for the mapping sections of a scenario: `governance` (with its
 //! aliases and unmodelled levers), `simulation`, the table-driven `payoff` and
-//! `rate_limits`, `network` (§3.6's precedence between `params` and flat
-//! keys), `success_criteria` and `outputs` (governance-metrics-io.md §3).
+//! `rate_limits`, `network` (docs/model/scenario.md §1.2's precedence between `params` and flat
+//! keys), `success_criteria` and `outputs` (docs/model/scenario.md §1).
 
 use super::coerce::{at_least, check_choice, coerce, coerce_checked, Rule, Ty, UNIT};
 use super::load::Report;

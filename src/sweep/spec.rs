@@ -3,7 +3,7 @@
 //! Parameter paths and value types are checked against the scenarios in
 //! `plan.rs`. Read with the scenario loader's YAML tree, so values resolve as
 //! in scenario files and every key keeps its line. Format: docs/sweep.md;
-//! background governance-metrics-io.md §5.4.
+//! background docs/model/outputs.md §6.
 
 use std::fmt;
 
