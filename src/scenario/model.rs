@@ -1,6 +1,7 @@
 //! The validated, typed scenario: what the simulation consumes.
-//! Field names and defaults follow the reference loader (docs/model/simulation.md §1,
-//! docs/model/governance.md §2 and docs/model/scenario.md §1). Parsing and validation live in `load.rs`.
+//! Field names and defaults follow the reference loader
+//! (docs/model/simulation.md §1, docs/model/governance.md §2 and
+//! docs/model/scenario.md §1). Parsing and validation live in `load.rs`.
 
 use std::fmt;
 
@@ -217,9 +218,9 @@ impl Default for PayoffConfig {
 }
 
 /// The governance levers this engine models (docs/model/governance.md §2:
-/// the core rows 1–40, Sybil detection, RBAC (docs/model/perturbations-rbac-spawn.md
-/// §2.2) and the resample lever). Other reference levers are recognised by
-/// the loader but not modelled.
+/// the core levers, Sybil detection, RBAC
+/// (docs/model/perturbations-rbac-spawn.md §2.2) and the resample lever).
+/// Other reference levers are recognised by the loader but not modelled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GovernanceConfig {
     pub transaction_tax_rate: f64,

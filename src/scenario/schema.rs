@@ -1,7 +1,8 @@
 //! One table per section of every key the reference knows: its type, its
 //! constraint, and whether the reference reads it and this engine models it
-//! (docs/model/governance.md §2, docs/model/scenario.md §1; docs/model/simulation.md §6). The loader and
-//! the sweep parameters both validate through these tables.
+//! (docs/model/governance.md §2, docs/model/scenario.md §1;
+//! docs/model/simulation.md §6). The loader and the sweep parameters both
+//! validate through these tables.
 
 use super::coerce::{at_least, str_list, Rule, Ty, POSITIVE_COUNT, UNIT};
 use super::params::ParamValue;

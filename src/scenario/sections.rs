@@ -1,7 +1,8 @@
 //! Readers for the mapping sections of a scenario: `governance` (with its
 //! aliases and unmodelled levers), `simulation`, the table-driven `payoff` and
-//! `rate_limits`, `network` (docs/model/scenario.md §1.2's precedence between `params` and flat
-//! keys), `success_criteria` and `outputs` (docs/model/scenario.md §1).
+//! `rate_limits`, `network` (with the precedence between `params` and flat
+//! keys of docs/model/scenario.md §1.2), `success_criteria` and `outputs`
+//! (§1).
 
 use super::coerce::{at_least, check_choice, coerce, coerce_checked, Rule, Ty, UNIT};
 use super::load::Report;

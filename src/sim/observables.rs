@@ -108,7 +108,8 @@ fn signal(signals: &[[f64; TABULATED]; 3], which: usize, count: i64) -> f64 {
     }
 }
 
-/// v_hat in [−1, 1] (docs/model/simulation.md §7.2), summed left to right in the reference's term order.
+/// v_hat in [−1, 1] (docs/model/simulation.md §7.2), summed left to right in
+/// the reference's term order.
 pub fn v_hat(o: &Observables) -> f64 {
     let signals = &*SIGNALS;
     let progress = clamp_unit(o.task_progress);

@@ -231,7 +231,8 @@ impl WorkRegime {
 mod tests {
     use super::*;
 
-    /// work_regime_drift/baseline.yaml seed 1, end of epoch 0 (docs/model/work-regime-coding-skillrl-ralph.md §4.1.5).
+    /// work_regime_drift/baseline.yaml seed 1, end of epoch 0
+    /// (docs/model/work-regime-coding-skillrl-ralph.md §4.1.5).
     #[test]
     fn the_first_drift_matches_the_reference() {
         let mut rng = PyRandom::new(1);
