@@ -11,8 +11,11 @@ pub mod governance;
 pub mod input;
 pub mod limits;
 pub mod metrics;
+#[cfg(test)]
+mod model_citations;
 pub mod output;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod suggest;
 pub mod sweep;

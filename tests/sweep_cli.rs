@@ -95,10 +95,10 @@ fn help_documents_the_exit_codes() {
     assert!(out.status.success());
     for want in [
         "Exit codes:",
-        "0    every run succeeded",
+        "0    success",
         "2    bad input",
-        "3    the sweep completed but some runs failed",
-        "4    --fail-fast",
+        "3    `swarm-sweep SPEC`: the sweep completed but some runs failed",
+        "4    `swarm-sweep SPEC --fail-fast`",
         "130  interrupted",
     ] {
         assert!(help.contains(want), "--help lacks {want:?}:\n{help}");

@@ -4,7 +4,8 @@
 # under one directory. Debian/Ubuntu (apt) and root only: CI runs as root.
 #
 #   source scripts/ci/slurm-local.sh
-#   slurm_up                 # apt-get install if needed, start, wait for an idle node;
+#   slurm_up                 # apt-get install if needed (the packages' own services
+#                            # kept off), start, wait for an idle node;
 #                            # exports SLURM_CONF (every client command needs it)
 #   sbatch --wait --array=0-3 job.sh
 #   slurm_down               # cancel jobs, stop the daemons by PID, remove the directory
@@ -68,10 +69,23 @@ slurm_install() {
         _slurm_log "missing ${missing[*]} and no apt-get: install slurm-wlm and munge"
         return 1
     }
-    _slurm_log "apt-get install slurm-wlm munge (missing: ${missing[*]})"
+    _slurm_log "installing slurm-wlm and munge with apt-get (missing: ${missing[*]});" \
+        "their system services are neither started nor enabled"
+    # Debian's packages start and enable their daemons on install; this test
+    # runs private ones instead and stops them at the end, so keep the
+    # packages' own from starting (policy-rc.d) and from starting at boot.
+    local policy=/usr/sbin/policy-rc.d added=0 rc=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 0755 "$policy" && added=1
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-            slurm-wlm munge >&2
+            slurm-wlm munge >&2 || rc=$?
+    [ "$added" -eq 1 ] && rm -f "$policy"
+    if [ "$rc" -eq 0 ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+        systemctl disable munge slurmctld slurmd >/dev/null 2>&1 || true
+    fi
+    return "$rc"
 }
 
 _slurm_config() {

@@ -82,7 +82,7 @@ class FeedClockPin:
     Feed.get_ranked_posts sorts posts by net_votes + 0.5 * replies -
     0.01 * age_hours, where each post's age comes from its own datetime.now()
     call. The age term is only meant to break ties between equal vote counts
-    (newest post first: spec, simulation-model.md section 2.7). But if the
+    (newest post first: spec, docs/model/simulation.md §2.4). But if the
     process stalls while the keys are computed, two now() calls can be further
     apart than the two posts' creation times. Stalls of a few milliseconds
     happen within one key loop on the machine the goldens came from. Equal-vote
@@ -318,7 +318,7 @@ def write_if_changed(path, text):
 
 def console_numbers(records):
     """The lines with numbers that `swarm run` prints (per-epoch table and run
-    summary; see governance-metrics-io.md section 4.1), rebuilt from our records."""
+    summary; see docs/model/outputs.md §1), rebuilt from our records."""
     lines = [f"{r['epoch']:<6} {r['total_interactions']:<13} {r['accepted_interactions']:<10} "
              f"{r['toxicity_rate']:<10.4f} {r['total_welfare']:<10.2f} "
              f"{r['net_social_welfare']:<10.2f}" for r in records]

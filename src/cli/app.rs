@@ -29,7 +29,7 @@ struct ToolsCli {
 enum Tool {
     /// Rerun a sweep and compare each configuration with stored results
     /// (and the scenarios' success criteria): a regression test for CI.
-    #[command(after_help = check::AFTER_HELP)]
+    #[command(after_help = check::after_help())]
     Check(CheckArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),

@@ -16,12 +16,12 @@ use anyhow::Context;
 use super::exit::{self, CliError};
 use super::results::target_error;
 use super::sweep::load_plan;
-use crate::analysis::error::nearest;
 use crate::analysis::runs::RunsTable;
 use crate::check::criteria;
 use crate::check::junit::{self, Suite};
 use crate::check::{compare, ConfigCheck, Tolerances};
 use crate::output::target::Target;
+use crate::suggest::did_you_mean;
 use crate::sweep::key::sha256_hex;
 use crate::sweep::plan::SweepPlan;
 use crate::sweep::progress::{Mode, Progress};
@@ -30,7 +30,11 @@ use crate::sweep::run_list::RunList;
 use crate::sweep::runner::{self, ExecOptions, RunRecord, RunSink, SimFn};
 use crate::sweep::table::{Table, TableSink};
 
-pub const AFTER_HELP: &str = "\
+/// `check --help`'s tail: the pass rule, --tolerance, exit codes (from
+/// `exit::CODES`) and examples.
+pub fn after_help() -> String {
+    exit::after_help(
+        "\
 A configuration passes when, for every metric of the stored runs.parquet,
 the mean over its successful runs agrees with the rerun's:
 |rerun − stored| ≤ atol + rtol·|stored| (default atol 1e-12, rtol 1e-9;
@@ -42,13 +46,20 @@ meets the scenario's success_criteria.
 METRIC=REL% for one metric; repeat it or separate items with commas:
   --tolerance 1e-6 --tolerance toxicity_rate=2%,quality_gap=0.01
 
-Exit codes: 0 every configuration passed; 2 bad input (spec, results
-directory, tolerance, or seeds that differ from the stored results);
-1 an output could not be written; 5 a regression (a configuration failed).
-
+Seeds that differ from the stored results' are bad input.",
+        &[
+            exit::SUCCESS,
+            exit::RUNTIME_ERROR,
+            exit::BAD_INPUT,
+            exit::REGRESSION,
+            exit::INTERNAL_ERROR,
+        ],
+        "\
 Examples:
   swarm-sweep check sweeps/circuit_breaker.yaml --against results/circuit_breaker
-  swarm-sweep check tests/data/sweeps/notebook_grid.yaml --against baseline/ --criteria --junit check.xml";
+  swarm-sweep check tests/data/sweeps/notebook_grid.yaml --against baseline/ --criteria --junit check.xml",
+    )
+}
 
 /// Rerun a sweep and compare it with stored results.
 #[derive(Debug, Clone, clap::Args)]
@@ -108,8 +119,7 @@ fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
     }
     for m in tolerances.metrics() {
         if !stored.metrics.iter().any(|s| s == m) {
-            let hint = nearest(m, stored.metrics.iter().map(String::as_str))
-                .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
+            let hint = did_you_mean(m, stored.metrics.iter().map(String::as_str));
             return Err(format!(
                 "--tolerance {m}=...: {} has no metric '{m}'{hint}",
                 path.display()

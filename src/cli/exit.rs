@@ -66,9 +66,52 @@ pub fn guard(main: impl FnOnce() -> i32) -> i32 {
 
 /// The table as plain text (for `--help` and the man page).
 pub fn table_text() -> String {
+    let all: Vec<i32> = CODES.iter().map(|(code, _)| *code).collect();
+    codes_text(&all)
+}
+
+/// "Exit codes:" and the meaning of each of `codes` from `CODES`, wrapped for
+/// a terminal: the one source of every command's exit-code help.
+pub fn codes_text(codes: &[i32]) -> String {
+    const WIDTH: usize = 78;
+    const INDENT: &str = "       ";
     let mut s = String::from("Exit codes:\n");
-    for (code, meaning) in CODES {
-        s.push_str(&format!("  {code:<3}  {meaning}\n"));
+    for code in codes {
+        let meaning = CODES
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, m)| *m)
+            .unwrap_or_else(|| panic!("exit code {code} is not in CODES"));
+        let mut line = format!("  {code:<3}  ");
+        for word in meaning.split_whitespace() {
+            if line.len() + 1 + word.len() > WIDTH && line.len() > INDENT.len() {
+                s.push_str(line.trim_end());
+                s.push('\n');
+                line = INDENT.to_string();
+            }
+            if !line.ends_with(' ') {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        s.push_str(&line);
+        s.push('\n');
+    }
+    s
+}
+
+/// A command's `after_help`: `before` (if any), its exit codes from `CODES`,
+/// then `after` (examples).
+pub fn after_help(before: &str, codes: &[i32], after: &str) -> String {
+    let mut s = String::new();
+    if !before.is_empty() {
+        s.push_str(before.trim_end());
+        s.push_str("\n\n");
+    }
+    s.push_str(&codes_text(codes));
+    if !after.is_empty() {
+        s.push('\n');
+        s.push_str(after.trim_end());
     }
     s
 }
@@ -130,6 +173,25 @@ mod tests {
         std::panic::set_hook(hook);
         assert_eq!(code, INTERNAL_ERROR);
         assert_eq!(guard(|| REGRESSION), REGRESSION);
+    }
+
+    #[test]
+    fn help_text_comes_from_the_table() {
+        let text = codes_text(&[SUCCESS, REGRESSION]);
+        assert!(text.starts_with("Exit codes:\n  0    success"), "{text}");
+        assert!(
+            text.contains("\n  5    `swarm-sweep check`: a regression"),
+            "{text}"
+        );
+        assert!(!text.contains("\n  1 "), "{text}");
+        assert!(text.lines().all(|l| l.len() <= 78), "{text}");
+        let all = table_text();
+        assert_eq!(
+            all.lines()
+                .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+                .count(),
+            CODES.len()
+        );
     }
 
     /// docs/cli.md holds the same table, row for row.

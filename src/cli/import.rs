@@ -5,18 +5,21 @@
 
 use std::path::PathBuf;
 
-use super::exit::CliError;
+use super::exit::{self, CliError};
 use super::spec_args;
 
 /// Print a SWARM sweep file as a native spec.
 #[derive(Debug, Clone, clap::Args)]
-#[command(after_help = "\
+#[command(after_help = exit::after_help(
+    "\
 `swarm-sweep FILE` runs such a file directly; import shows what it runs.
-Exit codes: 0 printed, 2 not a SWARM sweep file, or a key that cannot be
-mapped (each is listed with its line).
-
+Not a SWARM sweep file, or a key that cannot be mapped, is bad input (each
+such key is listed with its line).",
+    &[exit::SUCCESS, exit::BAD_INPUT, exit::INTERNAL_ERROR],
+    "\
 Example:
-  swarm-sweep import ../swarm/scenarios/kernel_market/sweeps/audit_rate.yaml > audit_rate.yaml")]
+  swarm-sweep import ../swarm/scenarios/kernel_market/sweeps/audit_rate.yaml > audit_rate.yaml",
+))]
 pub struct ImportArgs {
     /// The SWARM sweep file (sweep_id, base_scenario, sweep, ...).
     pub file: PathBuf,

@@ -8,21 +8,24 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use super::exit::CliError;
+use super::exit::{self, CliError};
 use super::run::{run, RunOptions};
 use crate::sweep::configs;
 
 /// Rerun one run of a sweep, with its events.
 #[derive(Debug, Clone, clap::Args)]
-#[command(after_help = "\
+#[command(after_help = exit::after_help(
+    "\
 Writes <out>/scenario.yaml (the run's resolved scenario) and what
 `swarm run <out>/scenario.yaml --seed SEED` writes: <scenario_id>_metrics.csv
-and <scenario_id>_events.jsonl. Exit codes: 0 done (and, when the sweep
-kept runs/<run_key>/metrics.csv, identical to it), 1 an output could not be
-written or the numbers differ, 2 no such sweep or run.
-
+and <scenario_id>_events.jsonl. When the sweep kept runs/<run_key>/metrics.csv,
+the new one must be identical to it: numbers that differ exit 1. No such sweep
+or run is bad input.",
+    &[exit::SUCCESS, exit::RUNTIME_ERROR, exit::BAD_INPUT, exit::INTERNAL_ERROR],
+    "\
 Example:
-  swarm-sweep rerun results/circuit_breaker --run 2c5583c8f7dc68a5")]
+  swarm-sweep rerun results/circuit_breaker --run 2c5583c8f7dc68a5",
+))]
 pub struct RerunArgs {
     /// A sweep's output directory.
     pub results_dir: PathBuf,

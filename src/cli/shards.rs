@@ -12,22 +12,34 @@ use super::results::{analyze_results, check_notes, jobs_or_cpus, AnalyzeResults}
 use crate::sweep::merge::{self, MergeError};
 use crate::sweep::status;
 
-const AFTER_HELP: &str = "\
-Exit codes: 0 success; 1 an output (tables, analysis) could not be written;
-2 bad input (no sweep in RESULTS_DIR; for merge: parts missing, of different
-sweeps or shardings, or changed since written); 3 merged, but some runs failed.
-
+/// `merge`/`status --help`'s tail: exit codes (from `exit::CODES`), examples.
+fn after_help() -> String {
+    exit::after_help(
+        "\
+Bad input here: no sweep in RESULTS_DIR; for merge, parts missing, of
+different sweeps or shardings, or changed since written. A merge whose runs
+include failed ones exits 3.",
+        &[
+            exit::SUCCESS,
+            exit::RUNTIME_ERROR,
+            exit::BAD_INPUT,
+            exit::RUNS_FAILED,
+            exit::INTERNAL_ERROR,
+        ],
+        "\
 Examples:
   swarm-sweep status results/circuit_breaker
   swarm-sweep merge results/circuit_breaker
-  swarm-sweep merge --wait 86400 /results/circuit_breaker   # a Kubernetes merge Job";
+  swarm-sweep merge --wait 86400 /results/circuit_breaker   # a Kubernetes merge Job",
+    )
+}
 
 /// How often `merge --wait` looks for the parts.
 const POLL: Duration = Duration::from_secs(2);
 
 /// Merge a sharded sweep's parts, or show where a sweep stands.
 #[derive(Debug, Parser)]
-#[command(name = "swarm-sweep", version, after_help = AFTER_HELP)]
+#[command(name = "swarm-sweep", version, after_help = after_help())]
 pub struct ShardsCli {
     #[command(subcommand)]
     pub command: ShardsCommand,

@@ -9,23 +9,30 @@ use super::exit::{self, CliError};
 use super::run::{run, RunOptions};
 use crate::analysis::export::Format;
 
-const AFTER_HELP: &str = "\
-Exit codes: 0 success (failed success criteria are reported, not an error),
-1 runtime error (an output could not be written), 2 bad input (invalid
-scenario, unreadable or malformed file to analyse, unknown metric, bad
-arguments, a size over its limit: see SWARM_MAX_* in docs/cli.md), 70 an
-internal error (a bug).
-
+/// `swarm --help`'s tail: exit codes (from `exit::CODES`) and examples.
+fn after_help() -> String {
+    exit::after_help(
+        "A size over its limit is bad input too: see SWARM_MAX_* in docs/cli.md.",
+        &[
+            exit::SUCCESS,
+            exit::RUNTIME_ERROR,
+            exit::BAD_INPUT,
+            exit::INTERNAL_ERROR,
+            exit::INTERRUPTED,
+        ],
+        "\
 Examples:
   swarm run scenarios/baseline.yaml
   swarm run scenarios/alignment_waltz_targeted_feedback.yaml --seed 7 --out logs/
   swarm run scenarios/baseline.yaml governance.audit_probability=0.3 simulation.n_epochs=50
   swarm run scenarios/baseline.yaml --seeds 1-10      # baseline_s1_metrics.csv, ...
-  swarm analyze logs/baseline_metrics.csv --metrics toxicity_rate,quality_gap,spread";
+  swarm analyze logs/baseline_metrics.csv --metrics toxicity_rate,quality_gap,spread",
+    )
+}
 
 /// SWARM multi-agent safety simulations, bit-for-bit with swarm-safety 1.9.0.
 #[derive(Debug, Parser)]
-#[command(name = "swarm", version = super::VERSION, about, after_help = AFTER_HELP)]
+#[command(name = "swarm", version = super::VERSION, about, after_help = after_help())]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -22,7 +22,11 @@ use crate::sweep::shard::{self, Shard, Strategy};
 use crate::sweep::spec_yaml;
 use crate::sweep::summary;
 
-const EXIT_CODES: &str = "\
+/// `swarm-sweep --help`'s tail: the other commands, the exit codes (from
+/// `exit::CODES`) and what follows a sweep.
+fn after_help() -> String {
+    exit::after_help(
+        "\
 Other commands (each has --help):
   swarm-sweep analyze RESULTS_DIR      summary, comparisons, report, plots
   swarm-sweep plot RESULTS_DIR         the plots only
@@ -30,31 +34,31 @@ Other commands (each has --help):
   swarm-sweep merge RESULTS_DIR        join a sharded sweep's parts (docs/scale-out.md)
   swarm-sweep status RESULTS_DIR       runs done, missing, failed; shards to resubmit
   swarm-sweep check SPEC --against DIR rerun and compare with stored results (CI)
-  swarm-sweep completions SHELL        shell completions; `swarm-sweep man`: man page
-
-Exit codes:
-  0    every run succeeded; runs.parquet and epochs.parquet written
-       (with --shard: this shard's part files)
-  1    runtime error: an output could not be written (I/O, full disk,
-       read-only or forbidden directory); finished runs stay in the journal
-  2    bad input: usage error, unreadable or invalid spec or base scenario,
-       unknown parameter or bad value, a journal of another sweep; nothing
-       was run or written
-  3    the sweep completed but some runs failed (status = failed in runs.parquet)
-  4    --fail-fast stopped the sweep at a failed run; no tables were written
-  70   internal error: a bug (please report it); outputs are never half-written
-  130  interrupted (Ctrl-C, SIGTERM): finished runs are in the journal; rerun
-       the same command to resume
+  swarm-sweep completions SHELL        shell completions; `swarm-sweep man`: man page",
+        &[
+            exit::SUCCESS,
+            exit::RUNTIME_ERROR,
+            exit::BAD_INPUT,
+            exit::RUNS_FAILED,
+            exit::SWEEP_STOPPED,
+            exit::INTERNAL_ERROR,
+            exit::INTERRUPTED,
+        ],
+        "\
+Finished runs stay in the journal whatever the exit: rerun the same command
+to resume. With --shard, success means this shard's part files are written.
 Unless --no-analyze, the analysis step (summary.parquet, comparisons.parquet,
 report.md, plots/; see `swarm-sweep analyze --help`) follows the sweep (for a
 shard: follows `swarm-sweep merge`); if it cannot write its outputs the exit
-code is 1.";
+code is 1.",
+    )
+}
 
 /// Run a governance sweep: every configuration × every seed, in parallel,
 /// into runs.parquet and epochs.parquet. Rerunning the same command resumes
 /// an interrupted sweep from its journal.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "swarm-sweep", version = super::VERSION, after_help = EXIT_CODES)]
+#[command(name = "swarm-sweep", version = super::VERSION, after_help = after_help())]
 pub struct Cli {
     /// The sweep spec (YAML); see docs/sweep.md. Or, without one, --base
     /// with --grid, --baseline, --set and --seeds.

@@ -1,4 +1,4 @@
-//! Circuit breaker (simulation-model.md §10.4): per-initiator toxicity window
+//! Circuit breaker (docs/model/governance.md §3.5): per-initiator toxicity window
 //! of the last 10 values of 1 − p; a violation each time the window mean
 //! reaches the threshold; freeze after enough violations.
 

@@ -1,4 +1,4 @@
-//! Collusion detection lever (governance-metrics-io.md §1.4 "Collusion
+//! Collusion detection lever (docs/model/governance.md §3.7 "Collusion
 //! detection"): every finalized interaction goes into an unbounded history;
 //! at epoch start the detector scores agent pairs and groups over the whole
 //! history and the lever penalises agents whose risk reaches the threshold.

@@ -1,4 +1,4 @@
-//! Governance levers (simulation-model.md §10, governance-metrics-io.md §1):
+//! Governance levers (docs/model/governance.md §1):
 //! the engine asks every lever in the reference's order, sums the effects
 //! (costs in lever order, one summed delta per agent) and hands back one
 //! [`Effect`] that the caller applies: freezes, then unfreezes, then
@@ -231,7 +231,7 @@ impl Governance {
     pub fn on_interaction(&mut self, ix: &GovInteraction, view: &GovView) -> Effect {
         let mut effect = Effect::default();
         if self.cfg.transaction_tax_rate != 0.0 && ix.accepted {
-            // The reference's tax base hard-codes s+ = 2, s− = 1 (§14.6).
+            // The reference's tax base hard-codes s+ = 2, s− = 1 (docs/model/quirks.md §2.5).
             let surplus = ix.p * self.tax_s_plus - (1.0 - ix.p) * self.tax_s_minus;
             let base = surplus.max(0.0) + ix.tau.abs();
             let tax = self.cfg.transaction_tax_rate * base;
@@ -282,8 +282,8 @@ impl Governance {
         }
         // The memory levers come after the Moltipedia ones. Of the four,
         // only the write-rate limit ever sees its metadata (no promotion,
-        // verification or revert ever happens, docs/model/
-        // tierra-awm-memory-negotiation-rivals.md §M.6).
+        // verification or revert ever happens,
+        // docs/model/tierra-awm-memory-negotiation-rivals.md §M.6).
         if ix.memory_write && self.cfg.memory_write_rate_limit_enabled {
             effect.cost_a += self.memory_write_cost(ix.initiator);
         }

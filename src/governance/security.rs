@@ -1,5 +1,5 @@
-//! Security lever and threat analysis (simulation-model.md §10.4 "Security",
-//! governance-metrics-io.md §1.4): prompt-injection, manipulation,
+//! Security lever and threat analysis (docs/model/governance.md §3.8):
+//! prompt-injection, manipulation,
 //! information-laundering and contagion indicators over the whole history,
 //! per-agent threat scores, penalties and permanent quarantine.
 
@@ -283,7 +283,7 @@ impl Security {
         for i in &self.history {
             let mut score = 0.0;
             if i.accepted && i.p < 0.3 {
-                // Not the same double as 0.3 − p (§14.22).
+                // Not the same double as 0.3 − p (docs/model/quirks.md §2.19).
                 score += 0.3 * (0.3 - i.p) / 0.3;
             }
             if i.tool_misuse_flags > 0 {
@@ -427,7 +427,7 @@ impl Security {
         n
     }
 
-    /// Contagion chains; wall-clock velocity always passes (§14.24).
+    /// Contagion chains; wall-clock velocity always passes (§2.15).
     /// Returns the deepest chain's depth.
     fn contagion_indicators(&self, out: &mut Vec<Indicator>) -> usize {
         let h = &self.history;

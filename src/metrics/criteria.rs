@@ -1,4 +1,4 @@
-//! Success criteria (governance-metrics-io.md §3.8): the ones the reference
+//! Success criteria (docs/model/metrics.md §4): the ones the reference
 //! evaluates, in its order, on one run's epochs. `swarm run` prints them
 //! (output/console.rs); `swarm-sweep check --criteria` enforces them.
 

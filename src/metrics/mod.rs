@@ -1,4 +1,4 @@
-//! Soft-label metrics (governance-metrics-io.md §2): per epoch and per run.
+//! Soft-label metrics (docs/model/metrics.md §1): per epoch and per run.
 
 mod capability;
 pub mod criteria;

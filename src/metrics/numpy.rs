@@ -1,6 +1,6 @@
 //! numpy's float64 reductions, reproduced to the last bit for the collusion
-//! detector (governance-metrics-io.md §1.4 bit-exactness notes,
-//! simulation-model.md §12.3 item 9): `np.sum`/`np.mean`/`np.std` with
+//! detector (docs/model/governance.md §3.7 bit-exactness notes,
+//! docs/model/simulation.md §9.3): `np.sum`/`np.mean`/`np.std` with
 //! numpy's pairwise summation, and `np.corrcoef` of two series, whose
 //! covariance numpy takes from OpenBLAS `dsyrk`.
 

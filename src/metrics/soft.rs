@@ -1,6 +1,6 @@
 //! Soft metrics over a set of finalized interactions. Sums are plain
 //! left-to-right additions in completion order, as CPython 3.11's `sum()`
-//! (simulation-model.md §12.3), so parity-mode values match bit for bit.
+//! (docs/model/simulation.md §9.3), so parity-mode values match bit for bit.
 
 use crate::scenario::PayoffConfig;
 
@@ -145,7 +145,7 @@ impl Sums {
     }
 }
 
-/// The soft metrics of governance-metrics-io.md §2.2 over one set of interactions.
+/// The soft metrics of docs/model/metrics.md §1 over one set of interactions.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct SoftMetrics {
     pub total_interactions: u64,
@@ -234,7 +234,7 @@ fn soft_metrics(recs: &[Record], cfg: &PayoffConfig) -> SoftMetrics {
     m
 }
 
-/// The security report figures of one epoch (one-epoch lag, §2.4).
+/// The security report figures of one epoch (one-epoch lag, §2).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct SecurityFigures {
     pub ecosystem_threat_level: f64,
@@ -242,7 +242,7 @@ pub struct SecurityFigures {
     pub contagion_depth: u64,
 }
 
-/// The collusion report figures of one epoch (one-epoch lag, §2.4).
+/// The collusion report figures of one epoch (one-epoch lag, §2).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct CollusionFigures {
     pub ecosystem_collusion_risk: f64,
@@ -260,7 +260,7 @@ pub struct ContractFigures {
 }
 
 /// One epoch's metrics: the `EPOCH_COMPLETED` payload plus the extra columns
-/// of governance-metrics-io.md §4.5.
+/// of docs/model/outputs.md §3.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EpochMetrics {
     pub epoch: u32,
@@ -278,7 +278,7 @@ pub struct EpochMetrics {
     pub capability_envelope: Option<super::CapabilityEnvelope>,
 }
 
-/// The per-epoch metrics columns (governance-metrics-io.md §4.5), in order.
+/// The per-epoch metrics columns (docs/model/outputs.md §3), in order.
 pub const EPOCH_COLUMNS: &[&str] = &[
     "epoch",
     "total_interactions",

@@ -1,6 +1,6 @@
 //! The `swarm run` console report, laid out exactly as the reference prints
-//! it (governance-metrics-io.md §4.1): header, agent list, the epoch table,
-//! the summary, and the success criteria (§3.8).
+//! it (docs/model/outputs.md §1): header, agent list, the epoch table,
+//! the summary, and the success criteria (docs/model/metrics.md §4).
 
 use std::io::{self, Write};
 

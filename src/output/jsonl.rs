@@ -1,5 +1,5 @@
 //! The event log: one JSON object per line with the reference's 19 keys in
-//! its order (governance-metrics-io.md §4.2). Differences, on purpose: ids
+//! its order (docs/model/outputs.md §2). Differences, on purpose: ids
 //! derive from the run (no random UUIDs), `timestamp` is null (no wall
 //! clock), and interaction records carry the real p and v_hat.
 

@@ -2,7 +2,7 @@
 //! entropy mixing, the PCG64 (XSL-RR) bit generator and the few `Generator`
 //! methods the reference's network calls: `random()`, `integers(0, n)`
 //! (Lemire's bounded method on buffered 32-bit draws) and weighted `choice`
-//! without replacement (simulation-model.md §12.2, "Network" stream).
+//! without replacement (docs/model/simulation.md §9.2, "Network" stream).
 
 const INIT_A: u32 = 0x43b0_d7e5;
 const MULT_A: u32 = 0x931e_8875;

@@ -403,7 +403,7 @@ fn init_by_array<const L: usize>(mts: [&mut [u32; N]; L], keys: [&[u32]; L]) {
 mod tests {
     use super::*;
 
-    // Test vectors from simulation-model.md §12.1 (CPython 3.11.7).
+    // Test vectors from docs/model/simulation.md §9.1 (CPython 3.11.7).
     #[test]
     fn random_matches_cpython() {
         let mut r = PyRandom::new(42);

@@ -1,15 +1,16 @@
 //! The `agents:` list: one [`AgentSpec`] per entry with the per-type config
-//! defaults filled in (governance-metrics-io.md §3.2, simulation-model.md §1.2
-//! and §7). The types this engine models are listed in
+//! defaults filled in (docs/model/scenario.md §1.1, docs/model/simulation.md §1.1
+//! and §6). The types this engine models are listed in
 //! `sim/agents/registry.rs`.
 
-use super::coerce::{coerce, coerce_checked, did_you_mean, nearest, Ty, COUNT};
+use super::coerce::{coerce, coerce_checked, Ty, COUNT};
 use super::load::Report;
 use super::schema::{self, Field, AGENT_SPEC_KEYS, REFERENCE_AGENT_TYPES, SPECIAL_AGENT_SPEC_KEYS};
 use super::sections::apply_field;
 use super::yaml::{Entry, Node, Value};
 use super::{AgentConfig, AgentKind, AgentSpec};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
+use crate::suggest::{did_you_mean, nearest};
 
 pub(super) fn read(e: &Entry, report: &mut Report) -> Vec<AgentSpec> {
     let items = match &e.value.value {

@@ -6,11 +6,12 @@
 //! reference's pipeline swallows, so the mode is switched off here with a
 //! warning. Numbers are never range-checked: every one is reproduced.
 
-use super::coerce::{coerce_checked, did_you_mean};
+use super::coerce::coerce_checked;
 use super::load::Report;
 use super::schema::{self, Field, Role};
 use super::yaml::{Entry, Node, Value};
 use crate::sim::dynamic_toxicity::{contagion, drift, erosion, Config, MODES};
+use crate::suggest::did_you_mean;
 
 const SECTION: &str = "dynamic_toxicity";
 

@@ -5,7 +5,7 @@
 //! differ from the reference, or the reference irreproducible, is refused
 //! by name.
 
-use super::coerce::{at_least, coerce, coerce_checked, did_you_mean, Rule, Ty, UNIT};
+use super::coerce::{at_least, coerce, coerce_checked, Rule, Ty, UNIT};
 use super::load::Report;
 use super::params::ParamValue;
 use super::schema::{self, inert, modelled, read, Field, Inert, Role};
@@ -13,6 +13,7 @@ use super::yaml::{Entry, Value};
 use super::{AgentConfig, AgentKind, AwmConfig, RivalsConfig, Scenario};
 use crate::sim::awm::MAX_RECORDED_CALLS;
 use crate::sim::rivals::{roles, Mode};
+use crate::suggest::did_you_mean;
 
 pub(super) const AWM: &str = "awm";
 pub(super) const RIVALS: &str = "rivals";

@@ -1,11 +1,11 @@
 //! The scenario loader: a YAML file → a validated [`Scenario`]. Every problem
 //! is reported as `file:line: key.path: message`; keys the reference ignores
-//! become warnings (errors with `strict`). Implements governance-metrics-io.md
-//! §3 with the error outcomes of §3.9, reported instead of crashing.
+//! become warnings (errors with `strict`). Implements docs/model/scenario.md
+//! §1 with the error outcomes of §2, reported instead of crashing.
 
 use std::path::Path;
 
-use super::coerce::{coerce, did_you_mean, Ty};
+use super::coerce::{coerce, Ty};
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
@@ -17,6 +17,7 @@ use super::{
     SimulationConfig,
 };
 use crate::input::{self, InputError};
+use crate::suggest::did_you_mean;
 
 /// Options for loading a scenario file.
 #[derive(Debug, Clone, Copy, Default)]

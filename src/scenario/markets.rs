@@ -3,12 +3,13 @@
 //! reference's rules for when it builds them and which values fail
 //! (docs/model/markets.md §A.1, §B.1).
 
-use super::coerce::{coerce, did_you_mean, Ty};
+use super::coerce::{coerce, Ty};
 use super::load::Report;
 use super::schema::{self, Field};
 use super::sections::apply_field;
 use super::yaml::{Entry, Node, Value};
 use super::{ContractsConfig, MarketplaceConfig};
+use crate::suggest::did_you_mean;
 
 /// Python's truthiness of a section value.
 fn truthy(node: &Node) -> bool {

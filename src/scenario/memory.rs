@@ -4,12 +4,13 @@
 //! (lax coercion; other keys are not read). Also what the handler's writes
 //! would meet that is not modelled.
 
-use super::coerce::{at_least, coerce, coerce_checked, did_you_mean, Ty, UNIT};
+use super::coerce::{at_least, coerce, coerce_checked, Ty, UNIT};
 use super::load::Report;
 use super::schema::{self, modelled, Field, Role};
 use super::scholar::truthy;
 use super::yaml::{Entry, Value};
 use super::{AgentKind, MemoryTiersConfig, Scenario};
+use crate::suggest::did_you_mean;
 
 pub(super) const SECTION: &str = "memory_tiers";
 

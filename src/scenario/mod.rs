@@ -21,5 +21,3 @@ pub(crate) mod yaml;
 
 pub use load::{load_file, load_str, LoadOptions, Loaded, ScenarioError, Warning};
 pub use model::*;
-
-pub(crate) use coerce::nearest;

@@ -1,6 +1,7 @@
 //! The validated, typed scenario: what the simulation consumes.
-//! Field names and defaults follow the reference loader (simulation-model.md §1,
-//! governance-metrics-io.md §1.2 and §3). Parsing and validation live in `load.rs`.
+//! Field names and defaults follow the reference loader
+//! (docs/model/simulation.md §1, docs/model/governance.md §2 and
+//! docs/model/scenario.md §1). Parsing and validation live in `load.rs`.
 
 use std::fmt;
 
@@ -74,7 +75,7 @@ pub use crate::sim::scholar::Config as ScholarConfig;
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural
 /// archetype an agent reports. It selects the observable profile of the
-/// interactions it initiates (simulation-model.md §8.1), is what other agents
+/// interactions it initiates (docs/model/simulation.md §7.1), is what other agents
 /// see as its type, and is the `agent_type` of the event log and console.
 /// Several YAML types share one archetype (an `ldt` agent reports `honest`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -228,10 +229,10 @@ impl Default for PayoffConfig {
     }
 }
 
-/// The governance levers this engine models (governance-metrics-io.md §1.2:
-/// the core rows 1–40, Sybil detection, RBAC (docs/model/perturbations-rbac-spawn.md
-/// §2.2) and the resample lever). Other reference levers are recognised by
-/// the loader but not modelled.
+/// The governance levers this engine models (docs/model/governance.md §2:
+/// the core levers, Sybil detection, RBAC
+/// (docs/model/perturbations-rbac-spawn.md §2.2) and the resample lever).
+/// Other reference levers are recognised by the loader but not modelled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GovernanceConfig {
     pub transaction_tax_rate: f64,
@@ -509,7 +510,7 @@ pub struct OutputsConfig {
 
 /// Which behaviour to use where the reference has a known bug.
 /// `Parity` (the default) reproduces the reference bit for bit.
-/// Corrections for reference bugs (governance-metrics-io.md §7). All off =
+/// Corrections for reference bugs (docs/model/quirks.md §1). All off =
 /// parity mode, which reproduces swarm-safety 1.9.0 bit for bit. Set in a
 /// scenario's `semantics:` section or with `--fix NAME` on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

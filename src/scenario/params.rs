@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
+use super::coerce::{coerce_checked, node_of, Rule, Ty, COUNT};
 use super::handlers::{self, AWM, AWM_FIELDS, RIVALS, RIVALS_FIELDS};
 use super::schema::{self, Field, Inert, Role};
 use super::yaml::format_float;
@@ -18,6 +18,7 @@ use super::{memory, scholar, AgentConfig, AgentKind, AwmConfig, MemoryTiersConfi
 use super::{RivalsConfig, Scenario, ScholarConfig};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
+use crate::suggest::did_you_mean;
 
 /// A value a sweep assigns to a parameter path.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,12 +5,13 @@
 //! governance parameters it does not model, or of values the reference
 //! would store unconverted). The engine is sim/perturbation.rs.
 
-use super::coerce::{coerce, did_you_mean, str_list, Ty};
+use super::coerce::{coerce, str_list, Ty};
 use super::load::Report;
 use super::params::ParamValue;
 use super::schema::{self, Role};
 use super::yaml::{Entry, Node, Value};
 use super::AgentSpec;
+use crate::suggest::did_you_mean;
 
 /// The whole section. The reference builds its engine for any non-empty
 /// mapping; `signal_corruption` is validated but never acts (§4.7), so it

@@ -1,7 +1,8 @@
 //! One table per section of every key the reference knows: its type, its
 //! constraint, and whether the reference reads it and this engine models it
-//! (governance-metrics-io.md §1.2, §3; simulation-model.md §7). The loader and
-//! the sweep parameters both validate through these tables.
+//! (docs/model/governance.md §2, docs/model/scenario.md §1;
+//! docs/model/simulation.md §6). The loader and the sweep parameters both
+//! validate through these tables.
 
 use super::coerce::{at_least, str_list, Rule, Ty, POSITIVE_COUNT, UNIT};
 use super::params::ParamValue;
@@ -942,7 +943,7 @@ pub(crate) const NETWORK_PARAMS_KEYS: &[&str] = &[
     "m_edges",
 ];
 
-/// The criteria the reference evaluates (governance-metrics-io.md §3.8).
+/// The criteria the reference evaluates (docs/model/metrics.md §4).
 pub(crate) const SUCCESS_CRITERIA: &[&str] = &[
     "min_epochs",
     "min_agents",

@@ -9,12 +9,13 @@ use std::path::Path;
 
 use serde_json::Value as Json;
 
-use super::coerce::{at_least, coerce, coerce_checked, did_you_mean, Ty, UNIT};
+use super::coerce::{at_least, coerce, coerce_checked, Ty, UNIT};
 use super::load::Report;
 use super::schema::{self, modelled, Field, Role};
 use super::yaml::{Entry, Node, Value};
 use super::{AgentKind, Scenario, ScholarConfig};
 use crate::sim::scholar::{Passage, PassageId, Query};
+use crate::suggest::did_you_mean;
 
 pub(super) const SECTION: &str = "scholar";
 

@@ -1,14 +1,16 @@
 //! Readers for the mapping sections of a scenario: `governance` (with its
 //! aliases and unmodelled levers), `simulation`, the table-driven `payoff` and
-//! `rate_limits`, `network` (§3.6's precedence between `params` and flat
-//! keys), `success_criteria` and `outputs` (governance-metrics-io.md §3).
+//! `rate_limits`, `network` (with the precedence between `params` and flat
+//! keys of docs/model/scenario.md §1.2), `success_criteria` and `outputs`
+//! (§1).
 
-use super::coerce::{at_least, check_choice, coerce, coerce_checked, did_you_mean, Rule, Ty, UNIT};
+use super::coerce::{at_least, check_choice, coerce, coerce_checked, Rule, Ty, UNIT};
 use super::load::Report;
 use super::params::ParamValue;
 use super::schema::{self, BuiltWhen, Field, LeverEffect, Role, SectionEffect};
 use super::yaml::{Entry, Node, Value};
 use super::{GovernanceConfig, NetworkConfig, OutputsConfig, Semantics, SimulationConfig};
+use crate::suggest::did_you_mean;
 
 /// Validates and stores one key through its table row. Returns false when
 /// the table has no such key, leaving the message to the caller.

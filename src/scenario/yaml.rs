@@ -2,7 +2,7 @@
 //! built from the `saphyr-parser` event stream. Plain scalars resolve the way
 //! PyYAML's `safe_load` resolves them (YAML 1.1 nulls, booleans, ints and
 //! floats), so a file means here what it means to the reference loader
-//! (governance-metrics-io.md §3).
+//! (docs/model/scenario.md §1).
 
 use std::collections::HashMap;
 

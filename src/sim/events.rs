@@ -1,4 +1,4 @@
-//! The event stream (simulation-model.md §13, governance-metrics-io.md §4.2).
+//! The event stream (docs/model/outputs.md §2).
 //! The simulation hands events to an [`EventSink`]; with no sink nothing is
 //! built, so the hot path pays nothing when nobody listens.
 

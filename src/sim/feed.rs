@@ -1,4 +1,4 @@
-//! The feed (simulation-model.md §2.7): top-level posts and one vote record
+//! The feed (docs/model/simulation.md §2.4): top-level posts and one vote record
 //! per (voter, post). Core agents never reply, so the ranking key reduces to
 //! net votes, with ties broken newest first (the wall-clock age term).
 //! An actor is an agent index, or `None` for the reference's anonymous actor

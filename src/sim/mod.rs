@@ -1,4 +1,4 @@
-//! The SWARM simulation core (simulation-model.md §2–§13): a pure function of
+//! The SWARM simulation core (docs/model/simulation.md §2–§9): a pure function of
 //! (scenario, seed). No I/O, no globals, no clocks.
 
 pub(crate) mod agents;

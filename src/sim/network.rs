@@ -1,5 +1,5 @@
-//! The agent network (simulation-model.md §3.2, §4, §5, §9.5;
-//! governance-metrics-io.md §3.6): a weighted graph over the agents that
+//! The agent network (docs/model/simulation.md §3.1, §4, §5, §8.4;
+//! docs/model/scenario.md §1.2): a weighted graph over the agents that
 //! limits who sees whom and who may propose to whom. Topologies are built
 //! with numpy's `default_rng(seed)` exactly as the reference builds them;
 //! dynamic networks strengthen edges on accepted interactions and decay and

@@ -1,4 +1,4 @@
-//! Observables, proxy and soft label (simulation-model.md §8): the draws on
+//! Observables, proxy and soft label (docs/model/simulation.md §7): the draws on
 //! the orchestrator stream per completed interaction, v_hat, and p = σ(k·v_hat)
 //! (k = 2 unless dynamic toxicity's proxy drift moves it).
 //! Formulas keep the reference's evaluation order for bit-exact results.
@@ -17,8 +17,8 @@ pub struct Observables {
 }
 
 /// Draw the base signals for an initiator of archetype `archetype` and
-/// scale them by its live reputation (§8.1). Archetypes without a profile
-/// of their own draw the adversarial one (§14.18).
+/// scale them by its live reputation (§7.1). Archetypes without a profile
+/// of their own draw the adversarial one (docs/model/quirks.md §2.17).
 pub fn generate(
     rng: &mut PyRandom,
     archetype: Archetype,
@@ -108,7 +108,8 @@ fn signal(signals: &[[f64; TABULATED]; 3], which: usize, count: i64) -> f64 {
     }
 }
 
-/// v_hat in [−1, 1] (§8.2), summed left to right in the reference's term order.
+/// v_hat in [−1, 1] (docs/model/simulation.md §7.2), summed left to right in
+/// the reference's term order.
 pub fn v_hat(o: &Observables) -> f64 {
     let signals = &*SIGNALS;
     let progress = clamp_unit(o.task_progress);
@@ -122,7 +123,7 @@ pub fn v_hat(o: &Observables) -> f64 {
 }
 
 /// Proxy sharpness at the start of a run; the reference ignores
-/// `payoff.sigmoid_k` (§14.5).
+/// `payoff.sigmoid_k` (docs/model/quirks.md §2.3).
 pub const SIGMOID_K: f64 = 2.0;
 
 /// p = 1 / (1 + exp(−k·v_hat)), with `−k·v_hat` as `(−k)·v_hat` (the same
@@ -155,7 +156,7 @@ mod tests {
 
     #[test]
     fn first_baseline_interaction_seed1() {
-        // simulation-model.md §12.1: the first honest-initiated observables.
+        // docs/model/simulation.md §9.1: the first honest-initiated observables.
         let mut rng = PyRandom::new(1);
         let o = generate(&mut rng, Archetype::Honest, 0.0, true);
         assert_eq!(o.task_progress, 0.3671821220562006 * 0.75);

@@ -1,7 +1,7 @@
-//! The run loop (simulation-model.md §3): epochs of steps; each step builds
+//! The run loop (docs/model/simulation.md §3): epochs of steps; each step builds
 //! the eligible list, gives every eligible agent one turn on live state, then
 //! resolves the proposals still pending. Completing an interaction draws its
-//! observables, applies governance, pays out and updates memories (§9). The
+//! observables, applies governance, pays out and updates memories (§8). The
 //! optional marketplace and contract market (docs/model/markets.md) hook in
 //! where the reference's handler and middleware do.
 
@@ -62,7 +62,7 @@ struct Proposal {
     resample: Option<ResampleNote>,
 }
 
-/// Public per-agent state (`AgentState`, §2.2).
+/// Public per-agent state (`AgentState`, docs/model/simulation.md §2.1).
 #[derive(Debug, Clone, Default)]
 struct AgentStats {
     interactions_initiated: u64,
@@ -72,7 +72,7 @@ struct AgentStats {
     average_p_received: f64,
 }
 
-/// Per-agent rate-limit counters (§2.4).
+/// Per-agent rate-limit counters (§2.3).
 #[derive(Debug, Clone, Copy, Default)]
 struct RateState {
     posts_used: i64,
@@ -937,8 +937,8 @@ impl<'s, 'k> World<'s, 'k> {
         self.handler_interaction(agent, counterparty, handled.observables);
     }
 
-    /// Finalize a handler's interaction at once (SVK C; docs/model/
-    /// tierra-awm-memory-negotiation-rivals.md §2.3): an accepted
+    /// Finalize a handler's interaction at once (SVK C;
+    /// docs/model/tierra-awm-memory-negotiation-rivals.md §2.3): an accepted
     /// collaboration of `agent` with `counterparty` (an agent, itself, or
     /// a pseudo party) with the handler's observables. It is no proposal:
     /// no rate limit, no counter, no draw for observables. The loaders
@@ -1055,7 +1055,7 @@ impl<'s, 'k> World<'s, 'k> {
         let cp_agent = cp < self.names.len();
         let v_hat = observables::v_hat(&obs);
         let p = observables::soft_label(v_hat, self.sigmoid_k);
-        // offered_transfer is always 0 for core proposals (§14.32).
+        // offered_transfer is always 0 for core proposals (docs/model/quirks.md §2.21).
         let raw_tau = 0.0;
         let terms = match self.contracts.as_mut() {
             Some(c) if routed => Some(c.route(init, cp, p, raw_tau)),

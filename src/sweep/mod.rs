@@ -1,4 +1,4 @@
-//! Sweeps (governance-metrics-io.md §5.4): a spec (base scenarios, seeds,
+//! Sweeps (docs/model/outputs.md §6): a spec (base scenarios, seeds,
 //! baseline, grid, variants) → a validated plan → runs in parallel → the
 //! journal → rows in run order → runs.parquet and epochs.parquet, or a
 //! shard's part files that `merge` joins. Format and outputs: docs/sweep.md;

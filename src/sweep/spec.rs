@@ -3,11 +3,10 @@
 //! Parameter paths and value types are checked against the scenarios in
 //! `plan.rs`. Read with the scenario loader's YAML tree, so values resolve as
 //! in scenario files and every key keeps its line. Format: docs/sweep.md;
-//! background governance-metrics-io.md §5.4.
+//! background docs/model/outputs.md §6.
 
 use std::fmt;
 
-use crate::scenario;
 use crate::scenario::params::ParamValue;
 use crate::scenario::yaml::{self, Entry, Node, Value};
 
@@ -408,7 +407,7 @@ impl Parser<'_> {
             if !allowed.contains(&e.key.as_str()) {
                 let k = e.key.as_str();
                 // A truncated key (`metrics` for `metrics_csv`) is a typo too.
-                let near = scenario::nearest(k, allowed.iter().copied()).or_else(|| {
+                let near = crate::suggest::nearest(k, allowed.iter().copied()).or_else(|| {
                     allowed
                         .iter()
                         .copied()
@@ -862,7 +861,7 @@ impl Parser<'_> {
             if known.contains(&name) {
                 return Ok(());
             }
-            let hint = match scenario::nearest(name, known.iter().copied()) {
+            let hint = match crate::suggest::nearest(name, known.iter().copied()) {
                 Some(s) => format!("did you mean '{s}'?"),
                 None => "docs/sweep.md lists the tables' metric columns".into(),
             };

@@ -507,7 +507,7 @@ impl Builder<'_> {
                         self.metrics.push(yaml::string(m));
                     }
                     Value::Str(m) => {
-                        let hint = match crate::scenario::nearest(m, known.iter().copied()) {
+                        let hint = match crate::suggest::nearest(m, known.iter().copied()) {
                             Some(s) => format!("did you mean '{s}'?"),
                             None => "docs/sweep.md lists the tables' metric columns".into(),
                         };

@@ -87,7 +87,7 @@ pub const EPOCH_MEANS: &[(&str, &str)] = &[
 pub const RUN_COUNTS: &[&str] = &["n_frozen", "n_quarantined"];
 
 /// Every `EpochMetrics` field, flattened: the metrics-CSV columns
-/// (governance-metrics-io.md §4.5), then the one soft metric they omit.
+/// (docs/model/outputs.md §3), then the one soft metric they omit.
 fn epoch_fields() -> impl Iterator<Item = &'static str> {
     EPOCH_COLUMNS.iter().copied().chain(["toxicity_rate_all"])
 }

@@ -1,4 +1,4 @@
-//! Adversarial agents (simulation-model.md §7.4; marketplace branches:
+//! Adversarial agents (docs/model/simulation.md §6.4; marketplace branches:
 //! docs/model/markets.md §A.4.4).
 
 use super::{Action, AgentType, Base, Content, InteractionType, Observation};
@@ -9,9 +9,9 @@ use crate::scenario::Archetype;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// Parsed and ignored, as in the reference (§14.21).
+    /// Parsed and ignored, as in the reference (docs/model/quirks.md §2.18).
     pub aggression_level: f64,
-    /// Parsed and ignored, as in the reference (§14.21).
+    /// Parsed and ignored, as in the reference (§2.18).
     pub coordination_enabled: bool,
     pub target_honest: bool,
     pub post_probability: f64,
@@ -89,7 +89,7 @@ impl AgentType for Adversarial {
         }
         if obs.resources > 10.0 && rng.random() < 0.2 {
             // A bait bounty with a one-epoch deadline (fails without a
-            // marketplace, §14.3).
+            // marketplace, §2.2).
             let reward = rng.uniform(1.0, 5.0);
             return Action::PostBounty {
                 reward,

@@ -4,7 +4,7 @@
 //! only accepted interactions move it, so with the default threshold 0.7 the
 //! agent rejects everything and never proposes. It reports the `cautious`
 //! type, which draws the adversarial observable profile
-//! (simulation-model.md §14.18).
+//! (docs/model/quirks.md §2.17).
 
 use super::{Action, AgentType, Base, Content, InteractionType, Observation};
 use crate::rng::PyRandom;
@@ -83,7 +83,7 @@ impl AgentType for Cautious {
         if obs.can_vote && obs.has_posts() {
             let i = rng.choice_index(obs.n_visible_posts());
             if let Some(post) = obs.visible_posts().nth(i) {
-                // Agents never see net_votes (§14.2): always an up-vote.
+                // Agents never see net_votes (§2.1): always an up-vote.
                 return Action::Vote { post, up: true };
             }
         }

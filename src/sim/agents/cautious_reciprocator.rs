@@ -106,7 +106,7 @@ impl AgentType for CautiousReciprocator {
         if obs.can_vote && obs.has_posts() {
             let i = rng.choice_index(obs.n_visible_posts());
             if let Some(post) = obs.visible_posts().nth(i) {
-                // Agents never see net_votes (§14.2): always an up-vote.
+                // Agents never see net_votes (docs/model/quirks.md §2.1): always an up-vote.
                 return Action::Vote { post, up: true };
             }
         }

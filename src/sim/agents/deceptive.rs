@@ -1,4 +1,4 @@
-//! Deceptive agents (simulation-model.md §7.3): a trust-building facade with
+//! Deceptive agents (docs/model/simulation.md §6.3): a trust-building facade with
 //! an (in practice unreachable) exploitation mode (marketplace branches:
 //! docs/model/markets.md §A.4.3).
 

@@ -1,4 +1,4 @@
-//! Honest agents (simulation-model.md §7.1; marketplace branches:
+//! Honest agents (docs/model/simulation.md §6.1; marketplace branches:
 //! docs/model/markets.md §A.4.1).
 
 use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome, VoteMemory};
@@ -89,7 +89,7 @@ impl AgentType for Honest {
             }
         }
         // The gate draw happens even when bounties are visible; without a
-        // marketplace the post fails and the turn is lost (§14.3).
+        // marketplace the post fails and the turn is lost (docs/model/quirks.md §2.2).
         if obs.resources > 20.0 && rng.random() < 0.15 && !obs.sees_bounties() {
             let reward = rng.uniform(5.0, 15.0);
             return Action::PostBounty {
@@ -124,7 +124,7 @@ impl AgentType for Honest {
                 return Action::Noop;
             }
             let post = unvoted[rng.choice_index(n)];
-            // Agents never see net_votes (§14.2): honest always up-votes.
+            // Agents never see net_votes (§2.1): honest always up-votes.
             self.memory.push_vote(post);
             return Action::Vote { post, up: true };
         }

@@ -1,7 +1,7 @@
 //! Agent types: what an agent sees ([`Observation`]), what it may do
 //! ([`Action`]), the state every agent shares (the reference's `BaseAgent`:
 //! trust memory), and the [`AgentType`] trait that each type implements in
-//! one file of this folder (simulation-model.md §2.3 and §7). `registry.rs`
+//! one file of this folder (docs/model/simulation.md §2.2 and §6). `registry.rs`
 //! lists the types; docs/extending.md shows how to add one. Every draw
 //! happens exactly where the reference draws, on the agent's own stream.
 
@@ -222,7 +222,7 @@ pub struct VisibleAgent {
     pub resources: f64,
 }
 
-/// What an agent sees on its turn (simulation-model.md §4, the fields core agents read).
+/// What an agent sees on its turn (docs/model/simulation.md §4, the fields core agents read).
 pub struct Observation<'a> {
     /// The current epoch (`current_epoch`).
     pub epoch: u32,
@@ -365,7 +365,7 @@ pub(crate) fn awm_observation<'a>(feed: &'a Feed, awm: &'a Awm, me: usize) -> Ob
 pub enum Action {
     Noop,
     /// Post a bounty (it creates a task). Fails silently without a
-    /// marketplace (§14.3), but its draws happened.
+    /// marketplace (docs/model/quirks.md §2.2), but its draws happened.
     PostBounty {
         reward: f64,
         min_reputation: f64,
@@ -767,7 +767,7 @@ impl Mind {
 }
 
 /// The bounded (1000-item) general memory; only vote items are ever read,
-/// so outcome items are kept as placeholders that age votes out (§14.29).
+/// so outcome items are kept as placeholders that age votes out (docs/model/quirks.md §2.20).
 #[derive(Debug, Clone)]
 pub(crate) struct VoteMemory {
     items: VecDeque<Option<u32>>,

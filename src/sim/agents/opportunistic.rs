@@ -1,4 +1,4 @@
-//! Opportunistic agents (simulation-model.md §7.2; marketplace branches:
+//! Opportunistic agents (docs/model/simulation.md §6.2; marketplace branches:
 //! docs/model/markets.md §A.4.2).
 
 use super::{Action, AgentType, Base, Content, History, InteractionType, Observation, Outcome};
@@ -9,7 +9,7 @@ use crate::scenario::Archetype;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// Parsed and ignored, as in the reference (§14.21).
+    /// Parsed and ignored, as in the reference (docs/model/quirks.md §2.18).
     pub payoff_threshold: f64,
     pub risk_tolerance: f64,
     pub post_probability: f64,
@@ -100,7 +100,7 @@ impl AgentType for Opportunistic {
             }
         }
         if let Some(p) = obs.first_pending {
-            // offered_transfer is always 0 for core proposals (§14.32).
+            // offered_transfer is always 0 for core proposals (§2.21).
             let known_good = obs
                 .visible()
                 .any(|a| a.idx == p.initiator && a.reputation > 0.0);
@@ -128,7 +128,7 @@ impl AgentType for Opportunistic {
             return Action::Post(Content(rng.choice_index(5) as u8));
         }
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
-            // net_votes reads as 0 (§14.2): always up-vote the top post.
+            // net_votes reads as 0 (§2.1): always up-vote the top post.
             if let Some(post) = obs.top_post() {
                 return Action::Vote { post, up: true };
             }

@@ -129,7 +129,7 @@ impl AgentType for WorkRegime {
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
             let i = rng.choice_index(obs.n_visible_posts());
             if let Some(post) = obs.visible_posts().nth(i) {
-                // Agents never see net_votes (simulation-model.md §14.2).
+                // Agents never see net_votes (docs/model/quirks.md §2.1).
                 return Action::Vote { post, up: true };
             }
         }
@@ -231,7 +231,8 @@ impl WorkRegime {
 mod tests {
     use super::*;
 
-    /// work_regime_drift/baseline.yaml seed 1, end of epoch 0 (§4.1.5).
+    /// work_regime_drift/baseline.yaml seed 1, end of epoch 0
+    /// (docs/model/work-regime-coding-skillrl-ralph.md §4.1.5).
     #[test]
     fn the_first_drift_matches_the_reference() {
         let mut rng = PyRandom::new(1);
