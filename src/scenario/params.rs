@@ -13,7 +13,7 @@ use std::fmt;
 use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
 use super::schema::{self, Field, Inert, Role};
 use super::yaml::format_float;
-use super::{scholar, AgentConfig, AgentKind, Scenario, ScholarConfig};
+use super::{markets, scholar, AgentConfig, AgentKind, Scenario, ScholarConfig};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
 
@@ -182,6 +182,7 @@ pub fn set_param(
     })?;
     // A value the loader's fidelity guard would refuse in this scenario.
     let refused_before = scholar::unmodelled_with(scenario).len();
+    let market_refused_before = markets::unmodelled_with(scenario).len();
     match target {
         Target::Governance(f) => set_field(f, &mut scenario.governance, &value),
         Target::Payoff(f) => set_field(f, &mut scenario.payoff, &value),
@@ -254,6 +255,13 @@ pub fn set_param(
         }
     }
     if let Some(what) = scholar::unmodelled_with(scenario).get(refused_before) {
+        return Err(ParamError {
+            message: format!("{path}: not modelled here: {what}"),
+        });
+    }
+    // A count raised from 0 brings agents whose marketplace branches are
+    // not modelled.
+    if let Some(what) = markets::unmodelled_with(scenario).get(market_refused_before) {
         return Err(ParamError {
             message: format!("{path}: not modelled here: {what}"),
         });
@@ -580,6 +588,23 @@ mod tests {
             ParamKind::Int
         );
         assert_eq!(kind("agents.honest.config.trust_weight"), ParamKind::Float);
+    }
+
+    #[test]
+    fn a_count_that_brings_unmodelled_marketplace_agents_is_refused() {
+        let text = "agents:\n  - type: honest\n  - type: ldt\n    count: 0\nmarketplace:\n  enabled: true\n";
+        let mut s = load_str(text, "t.yaml", LoadOptions::default())
+            .unwrap()
+            .scenario;
+        let e = error(&mut s, "agents.ldt.count", ParamValue::Int(2));
+        assert!(
+            e.starts_with(
+                "agents.ldt.count: not modelled here: agents of type 'ldt': with a marketplace"
+            ),
+            "{e}"
+        );
+        set_param(&mut s, "agents.ldt.count", &ParamValue::Int(0)).unwrap();
+        set_param(&mut s, "agents.honest.count", &ParamValue::Int(4)).unwrap();
     }
 
     #[test]
