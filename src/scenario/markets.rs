@@ -251,6 +251,12 @@ mod tests {
         "adversarial_retriever",
         "adversarial_synthesizer",
         "collusive_verifier",
+        "diligent_recorder",
+        "memory_poisoner",
+        "cache_gamer",
+        "awm_agent",
+        "rivals_producer",
+        "rivals_critic",
         "toy",
     ];
     /// Measured: beside marketplace_economy's agents each of these changes
