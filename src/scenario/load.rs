@@ -256,6 +256,7 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
         s.agents = agents::read(e, report);
     }
     let mut scholar_line = None;
+    let mut marketplace_line = None;
     let mut memory_line = None;
     for e in entries {
         let key = e.key.as_str();
@@ -300,7 +301,10 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                     s.network = sections::network(m, report);
                 }
             }
-            "marketplace" => s.marketplace = markets::marketplace(e, report),
+            "marketplace" => {
+                s.marketplace = markets::marketplace(e, report);
+                marketplace_line = Some(e.key_line);
+            }
             "contracts" => s.contracts = markets::contracts(e, report),
             "success_criteria" => {
                 if let Some(m) = section(e, report, true) {
@@ -350,6 +354,9 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
     }
     if let Some(line) = scholar_line {
         scholar::check_combination(&s, line, report);
+    }
+    if let Some(line) = marketplace_line {
+        markets::check_combination(&s, line, report);
     }
     if let Some(line) = memory_line {
         memory::check_combination(&s, line, report);

@@ -8,7 +8,7 @@ use super::load::Report;
 use super::schema::{self, Field};
 use super::sections::apply_field;
 use super::yaml::{Entry, Node, Value};
-use super::{ContractsConfig, MarketplaceConfig};
+use super::{ContractsConfig, MarketplaceConfig, Scenario};
 use crate::suggest::did_you_mean;
 
 /// Python's truthiness of a section value.
@@ -179,6 +179,40 @@ fn contract<T>(
     }
 }
 
+/// What agents of this scenario would do with its marketplace in the
+/// reference that they do not do here: one line per agent type (with agents)
+/// whose reference `act` reads bounties, bids or tasks in branches this
+/// engine does not model. Empty without a marketplace (those fields are
+/// then empty in the reference too).
+pub(super) fn unmodelled_with(s: &Scenario) -> Vec<String> {
+    if s.marketplace.is_none() {
+        return Vec::new();
+    }
+    let mut kinds: Vec<_> = s
+        .agents
+        .iter()
+        .filter(|a| a.count > 0)
+        .map(|a| a.kind)
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+        .into_iter()
+        .filter_map(|k| {
+            let what = k.marketplace_unmodelled()?;
+            Some(format!("agents of type '{}': {what}", k.as_str()))
+        })
+        .collect()
+}
+
+/// The fidelity guard for [`unmodelled_with`], reported at the
+/// `marketplace:` key.
+pub(super) fn check_combination(s: &Scenario, line: usize, report: &mut Report) {
+    for what in unmodelled_with(s) {
+        report.unmodelled(line, "marketplace", what);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::scenario::{load_str, LoadOptions, Scenario};
@@ -188,6 +222,122 @@ mod tests {
         load_str(&text, "t.yaml", LoadOptions::default())
             .map(|l| l.scenario)
             .map_err(|e| e.message)
+    }
+
+    /// Every agent type, by what its reference `act` does when the scenario
+    /// builds a marketplace (bounties, bids and the tasks they create are
+    /// only ever non-empty then). A new type must be placed here.
+    const MARKET_MODELLED: &[&str] = &[
+        "honest",
+        "opportunistic",
+        "deceptive",
+        "adversarial",
+        "cautious_reciprocator",
+        // Honest agents underneath: the honest marketplace branches.
+        "rain",
+        "river",
+        "ralph_loop",
+    ];
+    /// They read bounties, bids or tasks only in branches 1.9.0 cannot reach:
+    /// bids only reach bounty posters (honest, adversarial), claimed tasks
+    /// never become "in_progress", and bounty tasks are all "medium" (the
+    /// cautious agent claims only trivial or easy ones).
+    const MARKET_UNREACHABLE: &[&str] = &["cautious", "modeling_adversary", "threshold_dancer"];
+    const MARKET_NEVER_READ: &[&str] = &[
+        "adaptive_adversary",
+        "skillrl",
+        "retriever",
+        "synthesizer",
+        "verifier",
+        "adversarial_retriever",
+        "adversarial_synthesizer",
+        "collusive_verifier",
+        "diligent_recorder",
+        "memory_poisoner",
+        "cache_gamer",
+        "awm_agent",
+        "rivals_producer",
+        "rivals_critic",
+        "toy",
+    ];
+    /// Measured: beside marketplace_economy's agents each of these changes
+    /// the reference's numbers, and this engine's did not follow.
+    const MARKET_REFUSED: &[&str] = &[
+        "ldt",
+        "self_optimizer",
+        "obfuscating",
+        "rlm",
+        "work_regime",
+        "coding_agent",
+        "hyperagent_self_mod",
+    ];
+
+    fn with_market(kind: &str, count: u32) -> Result<Scenario, String> {
+        let text = format!(
+            "agents:\n  - type: honest\n  - type: {kind}\n    count: {count}\nmarketplace:\n  enabled: true\n"
+        );
+        load_str(&text, "t.yaml", LoadOptions::default())
+            .map(|l| l.scenario)
+            .map_err(|e| e.message)
+    }
+
+    #[test]
+    fn every_agent_type_is_classified_for_the_marketplace() {
+        use crate::sim::agents::AgentKind;
+        let lists = [
+            MARKET_MODELLED,
+            MARKET_UNREACHABLE,
+            MARKET_NEVER_READ,
+            MARKET_REFUSED,
+        ];
+        for kind in AgentKind::ALL {
+            let name = kind.as_str();
+            let n = lists.iter().filter(|l| l.contains(&name)).count();
+            assert_eq!(n, 1, "{name}: in {n} of the marketplace lists");
+            let refused = MARKET_REFUSED.contains(&name);
+            assert_eq!(kind.marketplace_unmodelled().is_some(), refused, "{name}");
+        }
+        let known = lists.iter().flat_map(|l| l.iter());
+        for name in known {
+            assert!(AgentKind::parse(name).is_some(), "{name}: not a type");
+        }
+    }
+
+    #[test]
+    fn a_marketplace_beside_a_type_whose_branches_are_unmodelled_is_refused() {
+        for name in MARKET_REFUSED {
+            let e = with_market(name, 2).unwrap_err();
+            let want = format!(
+                "t.yaml:5: marketplace: read by the reference but not modelled here: agents of type '{name}': with a marketplace the reference's"
+            );
+            assert!(e.contains(&want), "{e}");
+            assert!(e.contains("--allow-unmodelled"), "{e}");
+            // No agents of the type, no divergence.
+            assert!(with_market(name, 0).is_ok(), "{name}");
+            // Without a marketplace its fields stay empty in the reference too.
+            let text = format!("agents:\n  - type: {name}\nmarketplace:\n  enabled: false\n");
+            assert!(load_str(&text, "t.yaml", LoadOptions::default()).is_ok());
+            // Run anyway, marked partial.
+            let opts = LoadOptions {
+                allow_unmodelled: true,
+                ..LoadOptions::default()
+            };
+            let text = format!("agents:\n  - type: {name}\nmarketplace:\n  enabled: true\n");
+            let loaded = load_str(&text, "t.yaml", opts).unwrap();
+            assert_eq!(loaded.scenario.unmodelled, vec!["marketplace".to_string()]);
+        }
+        for name in MARKET_MODELLED
+            .iter()
+            .chain(MARKET_UNREACHABLE)
+            .chain(MARKET_NEVER_READ)
+        {
+            if *name == "toy" {
+                continue;
+            }
+            if let Err(e) = with_market(name, 2) {
+                assert!(!e.contains("marketplace:"), "{name}: {e}");
+            }
+        }
     }
 
     #[test]

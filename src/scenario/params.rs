@@ -14,7 +14,7 @@ use super::coerce::{coerce_checked, node_of, Rule, Ty, COUNT};
 use super::handlers::{self, AWM, AWM_FIELDS, RIVALS, RIVALS_FIELDS};
 use super::schema::{self, Field, Inert, Role};
 use super::yaml::format_float;
-use super::{memory, scholar, AgentConfig, AgentKind, AwmConfig, MemoryTiersConfig};
+use super::{markets, memory, scholar, AgentConfig, AgentKind, AwmConfig, MemoryTiersConfig};
 use super::{RivalsConfig, Scenario, ScholarConfig};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
@@ -195,6 +195,7 @@ pub fn set_param(
     // A value the loader's fidelity guard would refuse in this scenario.
     let refused_before = unmodelled_with(scenario).len();
     let handlers_refused_before = handlers::unmodelled_with(scenario).len();
+    let market_refused_before = markets::unmodelled_with(scenario).len();
     match target {
         Target::Governance(f) => set_field(f, &mut scenario.governance, &value),
         Target::Payoff(f) => set_field(f, &mut scenario.payoff, &value),
@@ -287,6 +288,13 @@ pub fn set_param(
         });
     }
     if let Some((_, what)) = handlers::unmodelled_with(scenario).get(handlers_refused_before) {
+        return Err(ParamError {
+            message: format!("{path}: not modelled here: {what}"),
+        });
+    }
+    // A count raised from 0 brings agents whose marketplace branches are
+    // not modelled.
+    if let Some(what) = markets::unmodelled_with(scenario).get(market_refused_before) {
         return Err(ParamError {
             message: format!("{path}: not modelled here: {what}"),
         });
@@ -645,6 +653,23 @@ mod tests {
             ParamKind::Int
         );
         assert_eq!(kind("agents.honest.config.trust_weight"), ParamKind::Float);
+    }
+
+    #[test]
+    fn a_count_that_brings_unmodelled_marketplace_agents_is_refused() {
+        let text = "agents:\n  - type: honest\n  - type: ldt\n    count: 0\nmarketplace:\n  enabled: true\n";
+        let mut s = load_str(text, "t.yaml", LoadOptions::default())
+            .unwrap()
+            .scenario;
+        let e = error(&mut s, "agents.ldt.count", ParamValue::Int(2));
+        assert!(
+            e.starts_with(
+                "agents.ldt.count: not modelled here: agents of type 'ldt': with a marketplace"
+            ),
+            "{e}"
+        );
+        set_param(&mut s, "agents.ldt.count", &ParamValue::Int(0)).unwrap();
+        set_param(&mut s, "agents.honest.count", &ParamValue::Int(4)).unwrap();
     }
 
     #[test]

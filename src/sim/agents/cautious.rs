@@ -42,6 +42,9 @@ impl AgentType for Cautious {
     type Config = Config;
     const NAME: &'static str = "cautious";
     const ARCHETYPE: Archetype = Archetype::Cautious;
+    // The reference's act reads, of the marketplace, only pending bids (it posts no bounties), "in_progress" tasks (claimed tasks never are) and trivial or easy tasks (bounty tasks are medium):
+    // none can occur in 1.9.0, so a marketplace changes nothing here
+    // (`MARKETPLACE_UNMODELLED` stays `None`; fidelity-classification.md §2.5).
 
     fn fields() -> &'static [Field<Config>] {
         FIELDS

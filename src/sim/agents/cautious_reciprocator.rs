@@ -6,9 +6,12 @@
 //! rejected interactions (computed, never credited), which is how strangers
 //! (trust 0.5 < 0.55) become acceptable. Reports the `honest` type.
 //!
-//! Bounties, bids and tasks need the marketplace, which scenarios this engine
-//! runs never have: their observation lists are empty, so those branches
-//! (and the bounty gate's draw) never happen.
+//!
+//! With a marketplace it first accepts the cheapest pending bid on its own
+//! bounties, else (a draw) bids 85–95 % of a random visible bounty's reward,
+//! else claims the first claimable task (its active tasks are never in
+//! progress, so it never submits); without one those lists are empty and the
+//! bounty gate's draw never happens.
 
 use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
@@ -79,6 +82,27 @@ impl AgentType for CautiousReciprocator {
             } else {
                 Action::Reject(p.proposal_id)
             };
+        }
+        if let Some(m) = obs.market {
+            if let Some(b) = m.cheapest_bid() {
+                return Action::AcceptBid {
+                    bounty: b.bounty,
+                    bid: b.bid,
+                };
+            }
+            if !m.bounties.is_empty() && rng.random() < 0.25 {
+                let b = m.bounties[rng.choice_index(m.bounties.len())];
+                let amount = b.reward * rng.uniform(0.85, 0.95);
+                return Action::PlaceBid {
+                    bounty: b.id,
+                    amount,
+                };
+            }
+            // Nothing moves a claimed task to "in progress", so the submit
+            // branch never fires; the first claimable task is claimed.
+            if let Some(task) = m.best_task().filter(|_| m.can_claim_task) {
+                return Action::ClaimTask(task);
+            }
         }
         if obs.can_interact {
             // Only the best partner (ledger, then trust; the first of equals,
@@ -155,6 +179,90 @@ impl CautiousReciprocator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::agents::testing::{base, market_obs};
+    use crate::sim::feed::Feed;
+    use crate::sim::marketplace::{BidView, BountyView, MarketView, TaskView};
+
+    #[test]
+    fn accepts_the_cheapest_pending_bid_without_drawing() {
+        let bid = |bid, amount| BidView {
+            bid,
+            bounty: 3,
+            amount,
+        };
+        let view = MarketView {
+            bid_decisions: vec![bid(0, 4.0), bid(1, 2.5), bid(2, 2.5)],
+            bounties: vec![BountyView { id: 9, reward: 8.0 }],
+            ..MarketView::default()
+        };
+        let feed = Feed::default();
+        let mut agent = CautiousReciprocator::new(&Config::default(), 2, &mut PyRandom::new(0));
+        let mut rng = PyRandom::new(5);
+        let a = agent.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0));
+        assert_eq!(a, Action::AcceptBid { bounty: 3, bid: 1 });
+        assert_eq!(rng.random(), PyRandom::new(5).random());
+    }
+
+    /// casestudy_disproportionate_response seed 1, epoch 0 step 2 (traced):
+    /// cautious_reciprocator_1 (stream Random(2)) draws 0.0915… < 0.25,
+    /// choice index 1 of the two visible bounties (adversarial_1's bait of
+    /// 2.8503220323717966) and uniform(0.85, 0.95) = 0.9335498878129449.
+    #[test]
+    fn bids_on_a_random_visible_bounty_else_claims_the_first_task() {
+        let reward = 2.8503220323717966;
+        assert_eq!(reward * 0.9335498878129449, 2.660917813551456);
+        let view = MarketView {
+            bounties: vec![
+                BountyView {
+                    id: 0,
+                    reward: 10.358820043066892,
+                },
+                BountyView { id: 1, reward },
+            ],
+            tasks: vec![
+                TaskView {
+                    id: 5,
+                    bounty: 10.0,
+                },
+                TaskView { id: 2, bounty: 3.0 },
+            ],
+            can_claim_task: true,
+            ..MarketView::default()
+        };
+        let feed = Feed::default();
+        let mut agent = CautiousReciprocator::new(&Config::default(), 2, &mut PyRandom::new(0));
+        let (mut bids, mut claims) = (0, 0);
+        for seed in 0..20 {
+            let (mut rng, mut twin) = (PyRandom::new(seed), PyRandom::new(seed));
+            let want = if twin.random() < 0.25 {
+                bids += 1;
+                let b = view.bounties[twin.choice_index(2)];
+                Action::PlaceBid {
+                    bounty: b.id,
+                    amount: b.reward * twin.uniform(0.85, 0.95),
+                }
+            } else {
+                claims += 1;
+                Action::ClaimTask(5)
+            };
+            let a = agent.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0));
+            assert_eq!(a, want, "seed {seed}");
+            assert_eq!(rng.random(), twin.random(), "seed {seed}");
+        }
+        assert!(bids > 0 && claims > 0);
+        // Without a claimable task nothing else of the marketplace applies.
+        let idle = MarketView {
+            can_claim_task: false,
+            ..view
+        };
+        assert!(PyRandom::new(0).random() >= 0.25);
+        let a = agent.act(
+            &mut PyRandom::new(0),
+            &base(),
+            &market_obs(&feed, &idle, 100.0),
+        );
+        assert_eq!(a, Action::Noop);
+    }
 
     fn outcome(other: usize, payoff: f64) -> Outcome {
         Outcome {

@@ -46,6 +46,9 @@ impl AgentType for CodingAgent {
     type Config = Config;
     const NAME: &'static str = "coding_agent";
     const ARCHETYPE: Archetype = Archetype::Honest;
+    const MARKETPLACE_UNMODELLED: Option<&'static str> = Some(
+        "with a marketplace the reference's coding agent claims the first claimable task (coding_agent.py act, _pick_task)",
+    );
 
     fn fields() -> &'static [Field<Config>] {
         FIELDS

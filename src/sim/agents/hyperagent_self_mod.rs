@@ -83,6 +83,9 @@ impl AgentType for HyperagentSelfMod {
     type Config = Config;
     const NAME: &'static str = "hyperagent_self_mod";
     const ARCHETYPE: Archetype = Archetype::SelfModifying;
+    const MARKETPLACE_UNMODELLED: Option<&'static str> = Some(
+        "with a marketplace the reference's hyperagent claims the first claimable task, then submits output on it every turn (hyperagent_self_mod.py act)",
+    );
     const HOOKS: Hooks = Hooks {
         epoch_start: true,
         capability_profile: true,

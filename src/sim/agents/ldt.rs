@@ -231,6 +231,9 @@ impl AgentType for Ldt {
     type Config = Config;
     const NAME: &'static str = "ldt";
     const ARCHETYPE: Archetype = Archetype::Honest;
+    const MARKETPLACE_UNMODELLED: Option<&'static str> = Some(
+        "with a marketplace the reference's LDT agent bids on a visible bounty (a 0.25 draw on its stream, then a choice and a uniform) and claims the task it ranks best (ldt_agent.py act, steps 3 and 5)",
+    );
 
     fn fields() -> &'static [Field<Config>] {
         FIELDS

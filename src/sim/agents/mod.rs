@@ -131,6 +131,14 @@ pub trait AgentType: Sized + Clone + std::fmt::Debug {
     fn capability_profile(&self) -> Option<CapabilityProfile> {
         None
     }
+    /// What this type's reference `act` does with the marketplace and task
+    /// fields of its observation (bounties, bids, tasks) that this engine
+    /// does not model, if it can do something: those fields are only
+    /// non-empty when the scenario builds a marketplace, and the loader
+    /// refuses a marketplace beside agents of such a type. `None` for types
+    /// that model those branches, never read them, or read them only in
+    /// branches 1.9.0 cannot reach (docs/model/fidelity-classification.md).
+    const MARKETPLACE_UNMODELLED: Option<&'static str> = None;
     /// Why the reference's results can no longer be reproduced from this
     /// point of the run, if they cannot (asked once, at the end of a run).
     fn unreproducible(&self) -> Option<&'static str> {

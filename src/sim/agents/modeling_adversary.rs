@@ -118,6 +118,11 @@ impl AgentType for ModelingAdversary {
     type Config = Config;
     const NAME: &'static str = "modeling_adversary";
     const ARCHETYPE: Archetype = Archetype::Adversarial;
+    // The reference's act reads, of the marketplace, only pending bids (it
+    // posts no bounties) and "in_progress" tasks (claimed tasks never are):
+    // none can occur in 1.9.0, so a marketplace changes nothing here
+    // (`MARKETPLACE_UNMODELLED` stays `None`;
+    // docs/model/fidelity-classification.md §2.5).
 
     fn fields() -> &'static [Field<Config>] {
         FIELDS

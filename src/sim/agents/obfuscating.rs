@@ -117,6 +117,9 @@ impl AgentType for Obfuscating {
     type Config = Config;
     const NAME: &'static str = "obfuscating";
     const ARCHETYPE: Archetype = Archetype::Deceptive;
+    const MARKETPLACE_UNMODELLED: Option<&'static str> = Some(
+        "with a marketplace the reference's obfuscating agent claims the first claimable task and submits output on its claimed tasks (obfuscating.py _act_honest and _act_strategic)",
+    );
 
     fn fields() -> &'static [Field<Config>] {
         FIELDS

@@ -58,6 +58,14 @@ macro_rules! agent_types {
                 }
             }
 
+            /// What the reference does with a marketplace that agents of
+            /// this type would not do here (`AgentType::MARKETPLACE_UNMODELLED`).
+            pub fn marketplace_unmodelled(self) -> Option<&'static str> {
+                match self {
+                    $($(#[$attr])* AgentKind::$variant => <$ty as AgentType>::MARKETPLACE_UNMODELLED),*
+                }
+            }
+
             pub fn parse(s: &str) -> Option<AgentKind> {
                 AgentKind::ALL.iter().copied().find(|k| k.as_str() == s)
             }

@@ -166,6 +166,9 @@ impl AgentType for Rlm {
     type Config = Config;
     const NAME: &'static str = "rlm";
     const ARCHETYPE: Archetype = Archetype::Rlm;
+    const MARKETPLACE_UNMODELLED: Option<&'static str> = Some(
+        "with a marketplace the reference's RLM agent claims the first claimable task when it would otherwise idle, and counts claiming the first two tasks among its candidate actions (rlm_agent.py act, _generate_candidates)",
+    );
 
     fn fields() -> &'static [Field<Config>] {
         FIELDS

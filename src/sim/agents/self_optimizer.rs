@@ -53,6 +53,9 @@ impl AgentType for SelfOptimizer {
     type Config = Config;
     const NAME: &'static str = "self_optimizer";
     const ARCHETYPE: Archetype = Archetype::Opportunistic;
+    const MARKETPLACE_UNMODELLED: Option<&'static str> = Some(
+        "with a marketplace the reference's self-optimizer claims the first claimable task, then submits output on it every turn (self_optimizer.py act)",
+    );
 
     fn fields() -> &'static [Field<Config>] {
         FIELDS

@@ -97,6 +97,9 @@ impl AgentType for ThresholdDancer {
     type Config = Config;
     const NAME: &'static str = "threshold_dancer";
     const ARCHETYPE: Archetype = Archetype::Adversarial;
+    // The reference's act reads, of the marketplace, only pending bids (it posts no bounties) and "in_progress" tasks (claimed tasks never are):
+    // none can occur in 1.9.0, so a marketplace changes nothing here
+    // (`MARKETPLACE_UNMODELLED` stays `None`; fidelity-classification.md §2.5).
 
     fn fields() -> &'static [Field<Config>] {
         FIELDS

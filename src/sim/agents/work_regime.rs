@@ -77,6 +77,9 @@ impl AgentType for WorkRegime {
     type Config = Config;
     const NAME: &'static str = "work_regime";
     const ARCHETYPE: Archetype = Archetype::WorkRegime;
+    const MARKETPLACE_UNMODELLED: Option<&'static str> = Some(
+        "with a marketplace the reference's work-regime agent claims a task chosen by a draw on its stream (rng.choice over the claimable tasks; work_regime_agent.py act, _select_task)",
+    );
     const HOOKS: Hooks = Hooks {
         epoch_end: true,
         ..Hooks::NONE
