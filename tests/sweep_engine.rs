@@ -43,6 +43,7 @@ fn scenario(n_epochs: u32) -> Scenario {
         payoff: PayoffConfig::default(),
         rate_limits: RateLimits::default(),
         network: None,
+        resource_negotiation: None,
         dynamic_toxicity: None,
         marketplace: None,
         contracts: None,

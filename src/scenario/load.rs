@@ -9,7 +9,7 @@ use super::coerce::{coerce, did_you_mean, Ty};
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
-use super::{agents, dynamic_toxicity, markets, perturbations, sections};
+use super::{agents, dynamic_toxicity, handlers, markets, perturbations, sections};
 use super::{
     GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits, Scenario, Semantics,
     SimulationConfig,
@@ -225,6 +225,7 @@ fn default_scenario() -> Scenario {
         marketplace: None,
         contracts: None,
         perturbations: None,
+        resource_negotiation: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),
@@ -300,6 +301,9 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
             }
             "dynamic_toxicity" => s.dynamic_toxicity = dynamic_toxicity::read(e, report),
             "perturbations" => {}
+            "resource_negotiation" => {
+                s.resource_negotiation = handlers::resource_negotiation(e, report)
+            }
             "semantics" => {
                 if let Some(m) = section(e, report, true) {
                     sections::semantics(m, &mut s.semantics, report);

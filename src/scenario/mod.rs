@@ -4,6 +4,7 @@
 mod agents;
 pub(crate) mod coerce;
 mod dynamic_toxicity;
+mod handlers;
 mod load;
 mod markets;
 mod model;

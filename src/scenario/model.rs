@@ -25,6 +25,9 @@ pub struct Scenario {
     pub contracts: Option<ContractsConfig>,
     /// The `perturbations` section; `None` when absent or empty.
     pub perturbations: Option<PerturbationConfig>,
+    /// The resource-negotiation handler (`resource_negotiation:`), when the
+    /// reference builds one.
+    pub resource_negotiation: Option<ResourceNegotiationConfig>,
     /// Success criteria in file order (key, numeric value). Keys the
     /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
@@ -55,6 +58,7 @@ pub use super::perturbations::{
 };
 pub use crate::sim::agents::{AgentConfig, AgentKind};
 pub use crate::sim::dynamic_toxicity::Config as DynamicToxicityConfig;
+pub use crate::sim::negotiation::Config as ResourceNegotiationConfig;
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural
 /// archetype an agent reports. It selects the observable profile of the

@@ -681,6 +681,7 @@ pub(crate) const SECTIONS: &[&str] = &[
     "outputs",
     "success_criteria",
     "perturbations",
+    "resource_negotiation",
 ];
 
 /// When the reference builds something from a domain section (its
@@ -728,11 +729,6 @@ const fn own_agents_only(key: &'static str, what: &'static str) -> DomainSection
 /// Sections the reference hands to domain modules this engine does not
 /// model (A/B-checked with core agents: which of them change results).
 pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
-    changes(
-        "resource_negotiation",
-        BuiltWhen::EnabledMapping,
-        "builds the resource-negotiation handler, which shuffles the agents on the orchestrator's stream when it creates its games",
-    ),
     changes(
         "evo_game",
         BuiltWhen::EnabledMapping,

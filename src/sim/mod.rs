@@ -8,6 +8,7 @@ pub mod events;
 mod feed;
 pub mod footprint;
 mod marketplace;
+pub mod negotiation;
 pub mod network;
 pub mod observables;
 mod perturbation;

@@ -14,6 +14,7 @@ use super::dynamic_toxicity::{DynamicToxicity, EpochEnd};
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
 use super::marketplace::Marketplace;
+use super::negotiation;
 use super::network::AgentNetwork;
 use super::observables;
 use super::perturbation::Perturbations;
@@ -119,6 +120,9 @@ pub(crate) struct World<'s, 'k> {
     /// A resampled turn's actions (original first).
     samples: Vec<Action>,
     sink: Option<&'k mut dyn EventSink>,
+    /// Why the reference fails on this scenario where this engine does not
+    /// (settings a sweep combined); the run is then refused.
+    fails: Option<String>,
 }
 
 /// Agent ids in registration order: `<type>_<n>`, a 1-based counter per type.
@@ -192,6 +196,14 @@ impl<'s, 'k> World<'s, 'k> {
             .contracts
             .as_ref()
             .map(|cfg| ContractMarket::new(cfg, rngs[ORCH].clone(), &archetypes));
+        // The negotiation handler creates its games on the orchestrator's
+        // stream once every other Random(S) copy above has been taken.
+        let mut fails = None;
+        if let Some(cfg) = &sc.resource_negotiation {
+            if let Err(why) = negotiation::create_games(cfg, n, &mut rngs[ORCH]) {
+                fails = Some(format!("resource_negotiation: {why}"));
+            }
+        }
         let mut feed = if sc.semantics.enforce_vote_normalization
             && sc.governance.vote_normalization_enabled
         {
@@ -246,6 +258,7 @@ impl<'s, 'k> World<'s, 'k> {
             eligible: Vec::new(),
             samples: Vec::new(),
             sink,
+            fails,
         }
     }
 
@@ -377,11 +390,12 @@ impl<'s, 'k> World<'s, 'k> {
                 quarantined: self.gov.security.is_quarantined(i),
             })
             .collect();
-        let unreproducible = self
-            .minds
-            .iter()
-            .find_map(|m| m.unreproducible())
-            .map(str::to_string);
+        let unreproducible = self.fails.take().or_else(|| {
+            self.minds
+                .iter()
+                .find_map(|m| m.unreproducible())
+                .map(str::to_string)
+        });
         RunResult {
             seed,
             unreproducible,

@@ -11,6 +11,8 @@ mod cautious;
 mod cautious_reciprocator;
 mod coding_agent;
 mod deceptive;
+mod fair_negotiator;
+mod greedy_negotiator;
 mod honest;
 mod hyperagent_self_mod;
 mod ldt;
@@ -25,6 +27,7 @@ mod river;
 mod rlm;
 mod self_optimizer;
 mod skillrl;
+mod strategic_negotiator;
 mod threshold_dancer;
 #[cfg(test)]
 mod toy;

@@ -206,6 +206,9 @@ agent_types! {
     Rain => super::rain::Rain,
     River => super::river::River,
     RalphLoop => super::ralph_loop::RalphLoop,
+    FairNegotiator => super::fair_negotiator::FairNegotiator,
+    GreedyNegotiator => super::greedy_negotiator::GreedyNegotiator,
+    StrategicNegotiator => super::strategic_negotiator::StrategicNegotiator,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,
