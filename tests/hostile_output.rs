@@ -154,6 +154,7 @@ fn a_folder_is_guarded_by_its_tables_and_force_new_removes_exactly_the_engines_f
     assert_eq!(code, Some(0), "{err}");
     let left = common::files_under(&out);
     let want = [
+        "configs.parquet",
         "epochs.parquet",
         "journal.jsonl",
         "notes.md",
@@ -213,7 +214,9 @@ fn journal_damage_that_leaves_valid_json_is_caught_by_the_checksums() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tiny_spec(tmp.path(), "a");
     let out = tmp.path().join("out");
-    let no_analyze = ["--no-analyze", "--no-metrics-csv"];
+    // The journal as a crashed sweep leaves it: every run's rows (a
+    // complete sweep keeps only a line a run, its rows in the tables).
+    let no_analyze = ["--no-analyze", "--no-metrics-csv", "--keep-journal"];
     assert_eq!(run_sweep(&a, &out, &no_analyze).0, Some(0));
     let journal = out.join("journal.jsonl");
     let clean = std::fs::read_to_string(&journal).unwrap();

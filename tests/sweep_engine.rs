@@ -48,6 +48,7 @@ fn scenario(n_epochs: u32) -> Scenario {
         marketplace: None,
         contracts: None,
         perturbations: None,
+        scholar: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),
@@ -139,8 +140,10 @@ fn fixture_plan(n_seeds: usize, n_epochs: u32) -> SweepPlan {
             arm: format!("{path}={p}"),
             label: format!("{path}={p}"),
             params: vec![Some(value.clone())],
+            fingerprint: key::fingerprint(&s),
             scenario: s,
-            fingerprint: key::fingerprint(&sha, [(path, &value)]),
+            first: i + 1,
+            copied: false,
         });
     }
     plan.security = true;
@@ -164,6 +167,7 @@ fn sweep_with(plan: &SweepPlan, dir: &Path, exec: ExecOptions, sim: &SimFn) -> S
         shard: None,
         exec: exec.clone(),
         force_new: false,
+        keep_journal: false,
     };
     let prepared = session::prepare(plan, &opts).unwrap();
     let progress = Progress::new(prepared.todo.len(), Mode::Quiet);
@@ -197,7 +201,12 @@ fn tables_are_byte_identical_across_job_counts() {
     }
     assert_eq!(
         files_under(a.path()),
-        vec!["epochs.parquet", "journal.jsonl", "runs.parquet"],
+        vec![
+            "configs.parquet",
+            "epochs.parquet",
+            "journal.jsonl",
+            "runs.parquet"
+        ],
         "no temporary files left"
     );
 }
@@ -478,25 +487,68 @@ fn per_run_files_land_under_the_run_key() {
     }
 }
 
+/// Run `plan` into `dir` until `n` runs have started (one worker), then
+/// interrupt: the journal holds those runs' rows and no tables are written.
+fn interrupted_sweep(plan: &SweepPlan, dir: &Path, n: usize) {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let exec = ExecOptions {
+        jobs: 1,
+        fail_fast: false,
+        deterministic_timing: true,
+        run_files: None,
+    };
+    let opts = SweepOptions {
+        out_dir: dir.to_path_buf(),
+        shard: None,
+        exec: exec.clone(),
+        force_new: false,
+        keep_journal: false,
+    };
+    let prepared = session::prepare(plan, &opts).unwrap();
+    let progress = Progress::new(prepared.todo.len(), Mode::Quiet);
+    // `SimFn` closures are 'static.
+    let stop: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
+    let started: &'static AtomicUsize = Box::leak(Box::new(AtomicUsize::new(0)));
+    let sim = move |s: &Scenario, seed: i64, _: Option<&Path>| {
+        if started.fetch_add(1, Ordering::SeqCst) + 1 == n {
+            stop.store(true, Ordering::SeqCst);
+        }
+        Ok(fake_run(s, seed))
+    };
+    let report = prepared.run(plan, &exec, &sim, &progress, stop).unwrap();
+    assert_eq!(report.end, session::End::Interrupted);
+}
+
 #[test]
 fn the_journal_skips_bad_lines_and_cuts_a_torn_tail() {
     let plan = fixture_plan(4, 2);
+    let whole = tempfile::tempdir().unwrap();
+    run_sweep(&plan, whole.path(), 2, false);
+    let before = std::fs::read(whole.path().join("runs.parquet")).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    run_sweep(&plan, dir.path(), 2, false);
+    interrupted_sweep(&plan, dir.path(), 11);
     let journal = dir.path().join("journal.jsonl");
     let text = std::fs::read_to_string(&journal).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 1 + 12);
-    // Drop run 5's line, add a line that is not JSON, and end mid-line.
-    let five = lines
+    assert_eq!(lines.len(), 1 + 11, "the header and 11 runs");
+    let key = |i: usize| format!("{{\"key\":\"{}\",", plan.run(i).run_key);
+    // Drop run 5's line, change a digit in run 4's (still JSON: only its
+    // checksum tells), add a line that is not JSON, and end mid-line.
+    let mut damaged: Vec<String> = lines
         .iter()
-        .position(|l| l.starts_with("{\"i\":5,"))
-        .unwrap();
-    let mut damaged: Vec<&str> = lines.clone();
-    damaged.remove(five);
-    damaged.push("not json");
+        .filter(|l| !l.starts_with(&key(5)))
+        .map(|l| {
+            if l.starts_with(&key(4)) {
+                l.replacen("\"run\":[", "\"run\":[1", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert_eq!(damaged.len(), lines.len() - 1);
+    damaged.push("not json".into());
     let mut damaged = damaged.join("\n") + "\n";
-    damaged.push_str("{\"i\":7,\"key\":\"");
+    damaged.push_str(&key(7)[..12]);
     std::fs::write(&journal, &damaged).unwrap();
 
     let opts = SweepOptions {
@@ -509,44 +561,22 @@ fn the_journal_skips_bad_lines_and_cuts_a_torn_tail() {
             run_files: None,
         },
         force_new: false,
+        keep_journal: false,
     };
     let prepared = session::prepare(&plan, &opts).unwrap();
-    assert_eq!(prepared.todo.to_vec(), vec![3, 5, 7, 11]); // run 5, and the failed runs (seed 3)
+    // Runs 4 (changed) and 5 (dropped), the failed runs (seed 3) and run 11,
+    // which never ran.
+    assert_eq!(prepared.todo.to_vec(), vec![3, 4, 5, 7, 11]);
     let w = prepared.warnings.join("\n");
     assert!(w.contains("ignoring a bad line"), "{w}");
+    assert!(w.contains("checksum mismatch"), "{w}");
     assert!(w.contains("ignoring a truncated last line"), "{w}");
     // The torn tail was cut before anything is appended.
     assert!(std::fs::read_to_string(&journal)
         .unwrap()
         .ends_with("not json\n"));
     drop(prepared);
-    let before = std::fs::read(dir.path().join("runs.parquet")).unwrap();
     let report = run_sweep(&plan, dir.path(), 2, false);
-    assert_eq!(report.ran.runs, 4);
-    assert!(std::fs::read(dir.path().join("runs.parquet")).unwrap() == before);
-
-    // A line that is still JSON but was changed after it was written (a
-    // changed digit, swapped cells) fails its checksum: it is reported and
-    // its run redone, so the tables are those of an undamaged journal.
-    let text = std::fs::read_to_string(&journal).unwrap();
-    let changed = text
-        .lines()
-        .skip(1)
-        .find(|l| l.contains("\"error\":null"))
-        .unwrap();
-    let index: usize = changed["{\"i\":".len()..changed.find(',').unwrap()]
-        .parse()
-        .unwrap();
-    let bad = text.replacen(changed, &changed.replacen("\"run\":[", "\"run\":[1", 1), 1);
-    std::fs::write(&journal, bad).unwrap();
-    let prepared = session::prepare(&plan, &opts).unwrap();
-    let w = prepared.warnings.join("\n");
-    assert!(w.contains("checksum mismatch"), "{w}");
-    assert!(
-        prepared.todo.to_vec().contains(&index),
-        "run {index} is redone"
-    );
-    drop(prepared);
-    run_sweep(&plan, dir.path(), 2, false);
+    assert_eq!(report.ran.runs, 5);
     assert!(std::fs::read(dir.path().join("runs.parquet")).unwrap() == before);
 }

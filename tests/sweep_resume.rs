@@ -57,7 +57,9 @@ fn reference() -> &'static Path {
     DIR.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sweep_resume_reference");
         let _ = std::fs::remove_dir_all(&dir);
-        let (code, err) = output(sweep(&dir, &["--jobs", "2"]));
+        // With every run's rows kept in the journal (as a crashed sweep
+        // leaves it), for the tests that start from part of it.
+        let (code, err) = output(sweep(&dir, &["--jobs", "2", "--keep-journal"]));
         assert_eq!(code, 0, "{err}");
         dir
     })
@@ -99,7 +101,11 @@ fn assert_matches_reference(dir: &Path) {
     assert_same_tables(dir, reference);
     let files = files_under(&dir.join("runs"));
     assert_eq!(files, files_under(&reference.join("runs")));
-    assert_eq!(files.len(), RUNS * 2, "a folder and a metrics.csv per run");
+    assert_eq!(
+        files.len(),
+        RUNS * 2 + 1,
+        "a folder and a metrics.csv per run, and index.tsv"
+    );
     for f in files.iter().filter(|f| f.ends_with(".csv")) {
         assert!(
             std::fs::read(dir.join("runs").join(f)).unwrap()
@@ -185,8 +191,8 @@ fn ctrl_c_keeps_the_finished_runs_and_exits_130() {
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains(&format!(
-            "resuming from {}: {finished} of {RUNS} runs already finished; {} to run",
-            journal.display(),
+            "{}: {finished} reused, {} to run (of {RUNS}: {finished} from the journal)",
+            dir.display(),
             RUNS - finished
         )),
         "{err}"
@@ -344,7 +350,7 @@ fn tables_that_do_not_fit_leave_no_partial_file_and_lose_no_run() {
     let (code, err) = output(sweep_verbose(&dir, &["--no-metrics-csv"]));
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("200 of 200 runs already finished; 0 to run"),
+        err.contains("200 reused, 0 to run (of 200: 200 from the journal)"),
         "{err}"
     );
     assert_same_tables(&dir, reference);

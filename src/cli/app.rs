@@ -12,6 +12,9 @@ use clap::{CommandFactory, Parser, Subcommand};
 use super::check::{self, CheckArgs};
 use super::docs::{self, CompletionsArgs, ManArgs};
 use super::exit::{self, CliError};
+use super::import::{self, ImportArgs};
+use super::rerun::{self, RerunArgs};
+use super::show::{self, ShowArgs};
 use super::{results, shards, sweep, VERSION};
 use crate::sweep::run_files;
 
@@ -32,6 +35,14 @@ enum Tool {
     Completions(CompletionsArgs),
     /// Print the man page, or write all of them with --out DIR.
     Man(ManArgs),
+    /// Look into a finished sweep: --config ID prints a configuration's
+    /// resolved scenario.
+    Show(ShowArgs),
+    /// Rerun one run of a finished sweep through `swarm run` (the same
+    /// numbers, with its events).
+    Rerun(RerunArgs),
+    /// Print one of SWARM's own sweep files as the native spec it stands for.
+    Import(ImportArgs),
 }
 
 /// Subcommands, by the first argument; anything else is a sweep spec.
@@ -43,6 +54,9 @@ pub const SUBCOMMANDS: &[&str] = &[
     "check",
     "completions",
     "man",
+    "show",
+    "rerun",
+    "import",
 ];
 
 /// The whole `swarm-sweep` tree (for completions and man pages).
@@ -107,6 +121,9 @@ fn tools(args: Vec<OsString>) -> i32 {
         Tool::Check(args) => return check::run(args, &run_files::simulate),
         Tool::Completions(args) => docs::completions(args),
         Tool::Man(args) => docs::man(args),
+        Tool::Show(args) => show::show(args),
+        Tool::Rerun(args) => rerun::rerun(args),
+        Tool::Import(args) => import::import(args),
     };
     match result {
         Ok(()) => exit::SUCCESS,

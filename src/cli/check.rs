@@ -267,7 +267,7 @@ fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {
         TableSink::create(&p.plan, Table::Runs, &runs_path).map_err(CliError::runtime)?;
     for rec in &records {
         table
-            .write(&p.plan, &rec.run, &RunRows::from_record(&p.plan, rec))
+            .write(&p.plan, &rec.run, &RunRows::from_record(rec))
             .map_err(CliError::runtime)?;
     }
     table.finish().map_err(CliError::runtime)?;

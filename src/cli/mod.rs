@@ -3,13 +3,19 @@
 
 pub mod analyze;
 pub mod app;
+pub mod assign;
 pub mod bench;
 pub mod check;
 pub mod docs;
 pub mod exit;
+pub mod import;
+pub mod rerun;
 pub mod results;
 pub mod run;
 pub mod shards;
+pub mod show;
+pub mod show_config;
+pub mod spec_args;
 pub mod swarm;
 pub mod sweep;
 

@@ -8,17 +8,23 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use super::assign;
 use super::exit::CliError;
 use crate::output::atomic::{self, AtomicFile};
 use crate::output::{console, csv, jsonl};
-use crate::scenario::{load_file, LoadOptions, Scenario, Semantics};
+use crate::scenario::{load_file, params, LoadOptions, Scenario, Semantics};
 use crate::sim;
 
 /// Validated settings of one `swarm run`.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     pub scenario: PathBuf,
+    /// `PATH=VALUE` settings over the file's (`cli::assign`).
+    pub settings: Vec<String>,
     pub seed: Option<i64>,
+    /// Several seeds (`cli::assign::seeds`): one run each, files named
+    /// `<scenario_id>_s<seed>_*`.
+    pub seeds: Option<String>,
     pub epochs: Option<u32>,
     pub steps: Option<u32>,
     pub out: PathBuf,
@@ -59,6 +65,7 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
             )));
         }
     }
+    apply_settings(&mut scenario, &opts.settings, opts.strict)?;
     if let Some(n) = opts.epochs {
         if n == 0 {
             return Err(CliError::bad_input(anyhow::anyhow!(
@@ -75,6 +82,19 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
         }
         scenario.simulation.steps_per_epoch = n;
     }
+    // Before any file exists: a run that cannot fit is refused, not aborted.
+    crate::sim::footprint::check(&scenario).map_err(CliError::bad_input)?;
+    if let Some(list) = &opts.seeds {
+        let seeds = assign::seeds(list)
+            .map_err(|e| CliError::bad_input(anyhow::anyhow!("--seeds: {e}")))?;
+        for seed in seeds {
+            let mut s = scenario.clone();
+            s.simulation.seed = Some(seed);
+            let stem = format!("{}_s{seed}", s.scenario_id);
+            run_seed(opts, &s, seed, &stem)?;
+        }
+        return Ok(());
+    }
     let seed = match opts.seed.or(scenario.simulation.seed) {
         Some(s) => s,
         None => {
@@ -86,18 +106,48 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
         }
     };
     scenario.simulation.seed = Some(seed);
-    // Before any file exists: a run that cannot fit is refused, not aborted.
-    crate::sim::footprint::check(&scenario).map_err(CliError::bad_input)?;
+    let stem = scenario.scenario_id.clone();
+    run_seed(opts, &scenario, seed, &stem)
+}
 
+/// `PATH=VALUE` settings, checked like sweep parameters (path, type,
+/// range; the nearest valid path suggested).
+pub fn apply_settings(
+    scenario: &mut Scenario,
+    settings: &[String],
+    strict: bool,
+) -> Result<(), CliError> {
+    let bad = |m: String| CliError::bad_input(anyhow::anyhow!(m));
+    let mut paths = Vec::with_capacity(settings.len());
+    for arg in settings {
+        let (path, value) = assign::assignment(arg).map_err(bad)?;
+        if path == "simulation.seed" {
+            return Err(bad("simulation.seed: use --seed N (or --seeds)".into()));
+        }
+        params::set_param(scenario, &path, &value).map_err(|e| bad(e.message))?;
+        paths.push(path);
+    }
+    // Once all are set: one may be what makes another act.
+    for path in paths {
+        if let Some(why) = params::inert(scenario, &path) {
+            let msg = format!("{path}: changes nothing in this run: {why}");
+            if strict {
+                return Err(bad(msg));
+            }
+            eprintln!("warning: {msg}");
+        }
+    }
+    Ok(())
+}
+
+/// One run of `scenario` with `seed`: the console report and the files
+/// `<out>/<stem>_metrics.csv` and `<out>/<stem>_events.jsonl`.
+fn run_seed(opts: &RunOptions, scenario: &Scenario, seed: i64, stem: &str) -> Result<(), CliError> {
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create output directory '{}'", opts.out.display()))
         .map_err(CliError::runtime)?;
-    let csv_path = opts
-        .out
-        .join(format!("{}_metrics.csv", scenario.scenario_id));
-    let events_path = opts
-        .out
-        .join(format!("{}_events.jsonl", scenario.scenario_id));
+    let csv_path = opts.out.join(format!("{stem}_metrics.csv"));
+    let events_path = opts.out.join(format!("{stem}_events.jsonl"));
     // What a killed earlier run of this scenario left (its PID is gone).
     for p in [&csv_path, &events_path] {
         if let Some(name) = p.file_name().and_then(|n| n.to_str()) {
@@ -105,11 +155,11 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
         }
     }
 
-    let ids = sim::agent_ids(&scenario);
+    let ids = sim::agent_ids(scenario);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if !opts.quiet {
-        console::header(&mut out, &scenario, Some(seed), &ids).map_err(CliError::runtime)?;
+        console::header(&mut out, scenario, Some(seed), &ids).map_err(CliError::runtime)?;
         out.flush().ok();
     }
 
@@ -129,13 +179,13 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
         Some(f) => {
             let mut sink =
                 jsonl::JsonlEvents::new(f.writer(), &scenario.scenario_id, seed, ids.clone());
-            let r = sim::run_with_events(&scenario, seed, &mut sink);
+            let r = sim::run_with_events(scenario, seed, &mut sink);
             sink.finish()
                 .with_context(|| format!("cannot write '{}'", events_path.display()))
                 .map_err(CliError::runtime)?;
             r
         }
-        None => sim::run(&scenario, seed),
+        None => sim::run(scenario, seed),
     };
     // Refused before anything is committed: the numbers are not the reference's.
     if let Some(why) = &result.unreproducible {
@@ -144,7 +194,7 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
             opts.scenario.display()
         )));
     }
-    csv::write_metrics(csv_file.writer(), &csv::columns(&scenario), &result.epochs)
+    csv::write_metrics(csv_file.writer(), &csv::columns(scenario), &result.epochs)
         .with_context(|| format!("cannot write '{}'", csv_path.display()))
         .map_err(CliError::runtime)?;
     if let Some(f) = events_file {

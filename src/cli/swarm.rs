@@ -19,6 +19,8 @@ internal error (a bug).
 Examples:
   swarm run scenarios/baseline.yaml
   swarm run scenarios/alignment_waltz_targeted_feedback.yaml --seed 7 --out logs/
+  swarm run scenarios/baseline.yaml governance.audit_probability=0.3 simulation.n_epochs=50
+  swarm run scenarios/baseline.yaml --seeds 1-10      # baseline_s1_metrics.csv, ...
   swarm analyze logs/baseline_metrics.csv --metrics toxicity_rate,quality_gap,spread";
 
 /// SWARM multi-agent safety simulations, bit-for-bit with swarm-safety 1.9.0.
@@ -37,9 +39,20 @@ pub enum Command {
     Run {
         /// Scenario YAML file (see scenarios/).
         scenario: PathBuf,
+        /// Settings over the file's, as dotted parameter paths:
+        /// governance.audit_probability=0.3 simulation.n_epochs=50
+        /// semantics.tax_uses_payoff=true (the paths a sweep takes; values
+        /// read as in a scenario file, checked by the same schema).
+        #[arg(value_name = "PATH=VALUE")]
+        settings: Vec<String>,
         /// Seed for every random stream; replaces simulation.seed.
-        #[arg(long, allow_negative_numbers = true)]
+        #[arg(long, allow_negative_numbers = true, conflicts_with = "seeds")]
         seed: Option<i64>,
+        /// Run several seeds, one after the other: N (0 to N-1), A-B, or a
+        /// list (1-3,7). Writes <scenario_id>_s<seed>_metrics.csv (and
+        /// _events.jsonl) per seed.
+        #[arg(long, value_name = "SEEDS")]
+        seeds: Option<String>,
         /// Replace simulation.n_epochs.
         #[arg(long)]
         epochs: Option<u32>,
@@ -115,7 +128,9 @@ pub fn main() -> i32 {
     let result: Result<(), CliError> = match cli.command {
         Command::Run {
             scenario,
+            settings,
             seed,
+            seeds,
             epochs,
             steps,
             out,
@@ -126,7 +141,9 @@ pub fn main() -> i32 {
             fixes,
         } => run(&RunOptions {
             scenario,
+            settings,
             seed,
+            seeds,
             epochs,
             steps,
             out,

@@ -10,18 +10,17 @@ use clap::Parser;
 
 use super::exit::{self, CliError};
 use super::results::{analyze_results, check_notes, AnalyzeResults};
+use super::spec_args::{self, SpecFlags};
 use crate::analysis::compare::BootstrapOptions;
-use crate::input;
-use crate::scenario::LoadOptions;
 use crate::sweep::interrupt;
 use crate::sweep::journal::JournalError;
-use crate::sweep::plan::{self, SweepPlan};
+use crate::sweep::plan::SweepPlan;
 use crate::sweep::progress::{Mode, Progress};
 use crate::sweep::run_files::{self, RunFiles};
 use crate::sweep::runner::{ExecOptions, SimFn};
 use crate::sweep::session::{self, End, Prepared, SweepOptions, SweepReport};
 use crate::sweep::shard::{self, Shard, Strategy};
-use crate::sweep::spec;
+use crate::sweep::spec_yaml;
 use crate::sweep::summary;
 
 const EXIT_CODES: &str = "\
@@ -57,8 +56,39 @@ code is 1.";
 #[derive(Debug, Clone, Parser)]
 #[command(name = "swarm-sweep", version = super::VERSION, after_help = EXIT_CODES)]
 pub struct Cli {
-    /// The sweep spec (YAML); see docs/sweep.md.
-    pub spec: PathBuf,
+    /// The sweep spec (YAML); see docs/sweep.md. Or, without one, --base
+    /// with --grid, --baseline, --set and --seeds.
+    #[arg(required_unless_present = "base")]
+    pub spec: Option<PathBuf>,
+    /// Sweep this base scenario without a spec file (repeatable: several
+    /// bases); with --seeds and any of --grid, --baseline, --set, --name.
+    #[arg(long, value_name = "SCENARIO", conflicts_with = "spec")]
+    pub base: Vec<PathBuf>,
+    /// A grid axis: PATH=V1,V2,... or PATH=START:STOP:STEP (repeatable; the
+    /// last varies fastest). Values are read as in a scenario file.
+    #[arg(long, value_name = "PATH=VALUES", requires = "base")]
+    pub grid: Vec<String>,
+    /// A setting of the baseline arm: PATH=VALUE (repeatable).
+    #[arg(long, value_name = "PATH=VALUE", requires = "base")]
+    pub baseline: Vec<String>,
+    /// A setting of every configuration: PATH=VALUE (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE", requires = "base")]
+    pub set: Vec<String>,
+    /// The seeds of a sweep without a spec file: N (0 to N-1), A-B, or a
+    /// list (1-3,7).
+    #[arg(long, value_name = "SEEDS", requires = "base")]
+    pub seeds: Option<String>,
+    /// The name of a sweep without a spec file [default: the base's file name].
+    #[arg(long, requires = "base")]
+    pub name: Option<String>,
+    /// Print the spec file this sweep stands for (--base and its flags, or a
+    /// SWARM sweep file) and exit.
+    #[arg(long)]
+    pub print_spec: bool,
+    /// Where a SWARM sweep file's base_scenario is looked up [default: the
+    /// scenarios folder of the repository layout around the file].
+    #[arg(long, value_name = "DIR")]
+    pub scenarios_dir: Option<PathBuf>,
     /// Worker threads [default: the number of CPUs; at most SWARM_MAX_JOBS].
     #[arg(short, long, value_parser = parse_jobs)]
     pub jobs: Option<u32>,
@@ -125,9 +155,17 @@ pub struct Cli {
     /// marked `fidelity = partial` in runs.parquet and the tables' metadata.
     #[arg(long)]
     pub allow_unmodelled: bool,
+    /// Refuse (exit 2) a sweep over a parameter that changes nothing in any
+    /// of its configurations (the schema marks it inert), rather than warn.
+    #[arg(long)]
+    pub strict: bool,
     /// Record wall_time_s as 0, so reruns are byte-identical (for tests).
     #[arg(long, hide = true)]
     pub deterministic_timing: bool,
+    /// Keep every run's rows in the journal after the tables are written,
+    /// as a crashed sweep leaves it (for tests).
+    #[arg(long, hide = true)]
+    pub keep_journal: bool,
     /// Seed every run's streams afresh instead of copying states this
     /// worker seeded before (for timing; results are the same either way).
     #[arg(long)]
@@ -156,7 +194,25 @@ pub fn main() -> i32 {
 
 /// Run the command with `sim` as the simulation; print messages; return the exit code.
 pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
-    let plan = match load_plan(&cli.spec, cli.allow_unmodelled) {
+    let input = match &cli.spec {
+        Some(path) => {
+            spec_args::from_file(path, cli.scenarios_dir.as_deref(), cli.allow_unmodelled)
+        }
+        None => spec_args::from_flags(&spec_flags(cli)),
+    };
+    let input = match input {
+        Ok(i) => i,
+        Err(msg) => {
+            eprintln!("Error: {msg}");
+            return exit::BAD_INPUT;
+        }
+    };
+    if cli.print_spec {
+        let header = print_spec_header(cli);
+        print!("{}", spec_yaml::to_yaml(&input.spec, &header));
+        return exit::SUCCESS;
+    }
+    let plan = match spec_args::resolve(input, cli.allow_unmodelled) {
         Ok(p) => p,
         Err(msg) => {
             eprintln!("Error: {msg}");
@@ -165,6 +221,23 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
     };
     for w in &plan.warnings {
         eprintln!("warning: {w}");
+    }
+    if !plan.inert.is_empty() {
+        let command_line = plan.spec.source.origin == spec_args::COMMAND_LINE;
+        for e in &plan.inert {
+            let e = if command_line {
+                spec_args::flag_error(e.clone())
+            } else {
+                e.clone()
+            };
+            match cli.strict {
+                true => eprintln!("Error: {e}"),
+                false => eprintln!("warning: {e} (--strict refuses this)"),
+            }
+        }
+        if cli.strict {
+            return exit::BAD_INPUT;
+        }
     }
     let shard = match resolve_shard(cli) {
         Ok(s) => s,
@@ -201,16 +274,31 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
 /// `allow_unmodelled` lets base scenarios set keys the reference reads but
 /// this engine does not model (refused otherwise).
 pub fn load_plan(path: &Path, allow_unmodelled: bool) -> Result<SweepPlan, String> {
-    let origin = path.display().to_string();
-    let text = input::read_text(path, "the sweep spec", "SWARM_MAX_SPEC_BYTES")
-        .map_err(|e| format!("cannot read sweep spec {origin}: {e}"))?;
-    let spec = spec::parse(&text, &origin).map_err(|e| e.to_string())?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let load = LoadOptions {
-        strict: false,
-        allow_unmodelled,
-    };
-    plan::resolve(spec, dir, load).map_err(|e| e.to_string())
+    let input = spec_args::from_file(path, None, allow_unmodelled)?;
+    spec_args::resolve(input, allow_unmodelled)
+}
+
+fn spec_flags(cli: &Cli) -> SpecFlags {
+    SpecFlags {
+        base: cli.base.clone(),
+        grid: cli.grid.clone(),
+        baseline: cli.baseline.clone(),
+        set: cli.set.clone(),
+        seeds: cli.seeds.clone(),
+        name: cli.name.clone(),
+    }
+}
+
+/// The comment `--print-spec` starts with: what it stands for.
+fn print_spec_header(cli: &Cli) -> Vec<String> {
+    match &cli.spec {
+        Some(p) => vec![format!("The sweep of {}, as a spec file.", p.display())],
+        None => vec![
+            "The sweep given on the command line, as a spec file. Its paths are as".into(),
+            "given there: relative to the directory it ran in (a spec file's paths are".into(),
+            "relative to the file).".into(),
+        ],
+    }
 }
 
 /// Configurations whose runs are over SWARM_MAX_RUN_MEMORY: they will be
@@ -263,9 +351,10 @@ fn sweep(
     let assigned = session::assigned_runs(plan, shard.as_ref().map(|(s, _)| s));
     if !cli.quiet {
         let (r, e, c) = summary::estimate_bytes(plan, &files);
+        let (j, peak) = summary::estimate_journal_bytes(plan);
         let share =
             |b: u64| (u128::from(b) * assigned.len() as u128 / plan.n_runs().max(1) as u128) as u64;
-        let (r, e, c) = (share(r), share(e), share(c));
+        let (r, e, c, j, peak) = (share(r), share(e), share(c), share(j), share(peak));
         eprintln!("{}", summary::header(plan));
         if let Some((s, source)) = &shard {
             eprintln!(
@@ -274,13 +363,17 @@ fn sweep(
                 plan.n_runs()
             );
         }
+        let h = summary::human_bytes;
         eprintln!(
-            "outputs: {}/ ≈ {} (runs {}, epochs {}, per-run files {})",
+            "outputs: {}/ ≈ {} (runs {}, epochs {}, per-run files {}, journal {}; \
+             the journal holds up to {} while the sweep runs)",
             out_dir.display(),
-            summary::human_bytes(r.saturating_add(e).saturating_add(c)),
-            summary::human_bytes(r),
-            summary::human_bytes(e),
-            summary::human_bytes(c)
+            h(r.saturating_add(e).saturating_add(c).saturating_add(j)),
+            h(r),
+            h(e),
+            h(c),
+            h(j),
+            h(peak)
         );
     }
     if cli.dry_run {
@@ -309,9 +402,11 @@ fn sweep(
             run_files: files.any().then_some(files),
         },
         force_new: cli.force_new,
+        keep_journal: cli.keep_journal,
     };
     let prepared = session::prepare(plan, &opts).map_err(|e| match e {
         JournalError::Mismatch { .. }
+        | JournalError::OldFormat { .. }
         | JournalError::Foreign { .. }
         | JournalError::Damaged { .. }
         | JournalError::Folder(_) => CliError::bad_input(e),
@@ -321,18 +416,8 @@ fn sweep(
     for w in &prepared.warnings {
         eprintln!("warning: {w}");
     }
-    if !cli.quiet && prepared.resumed_ok + prepared.resumed_failed > 0 {
-        let retry = match prepared.resumed_failed {
-            0 => String::new(),
-            n => format!(" ({n} failed, retried)"),
-        };
-        eprintln!(
-            "resuming from {}: {} of {} runs already finished{retry}; {} to run",
-            prepared.journal.path().display(),
-            prepared.resumed_ok + prepared.resumed_failed,
-            prepared.assigned.len(),
-            prepared.todo.len()
-        );
+    if !cli.quiet && prepared.reused() + prepared.resumed_failed > 0 {
+        eprintln!("{}", reuse_line(&prepared, &out_dir));
     }
     let flag = interrupt::install();
     let progress = Progress::new(prepared.todo.len(), Mode::detect(cli.quiet));
@@ -365,6 +450,35 @@ fn sweep(
     })
 }
 
+/// `results/x: 57 reused, 143 to run (of 200: 57 from the journal)`.
+fn reuse_line(p: &Prepared, out_dir: &Path) -> String {
+    let mut from = Vec::new();
+    let journal = p.resumed_ok - p.from_tables;
+    if journal > 0 {
+        from.push(format!("{journal} from the journal"));
+    }
+    if p.from_tables > 0 {
+        from.push(format!("{} from the tables", p.from_tables));
+    }
+    if p.copies > 0 {
+        from.push(format!(
+            "{} the same as another run (identical configurations)",
+            p.copies
+        ));
+    }
+    if p.resumed_failed > 0 {
+        from.push(format!("{} failed before, retried", p.resumed_failed));
+    }
+    format!(
+        "{}: {} reused, {} to run (of {}: {})",
+        out_dir.display(),
+        p.reused(),
+        p.todo.len(),
+        p.assigned.len(),
+        from.join("; ")
+    )
+}
+
 fn report_end(
     cli: &Cli,
     plan: &SweepPlan,
@@ -373,6 +487,9 @@ fn report_end(
     out_dir: &Path,
     started: Instant,
 ) -> i32 {
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some((run, msg)) = &r.first_failure {
         let c = &plan.configs[run.config];
         eprintln!(
@@ -403,9 +520,9 @@ fn report_end(
     }
     if !cli.quiet {
         let secs = started.elapsed().as_secs_f64();
-        let from_journal = match prepared.resumed_ok {
+        let from_journal = match prepared.reused() {
             0 => String::new(),
-            n => format!(", {n} from the journal"),
+            n => format!(", {n} reused"),
         };
         let rate = match r.ran.runs {
             0 => String::new(),

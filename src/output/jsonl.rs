@@ -9,6 +9,7 @@ use std::path::Path;
 use super::atomic::AtomicFile;
 use super::format::py_float;
 use crate::metrics::{EpochMetrics, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS};
+use crate::sim::party::party_id;
 use crate::sim::{Event, EventSink};
 
 /// A JSON object written key by key, in insertion order, with Python's
@@ -139,7 +140,7 @@ impl<W: Write> JsonlEvents<W> {
         epoch: Option<u32>,
         step: Option<u32>,
     ) {
-        let id = |a: Option<usize>| a.map(|i| self.agent_ids[i].as_str());
+        let id = |a: Option<usize>| a.map(|i| party_id(&self.agent_ids, i));
         let mut o = Obj::default();
         o.str(
             "event_id",
@@ -181,6 +182,33 @@ impl<W: Write> JsonlEvents<W> {
 }
 
 impl<W: Write> JsonlEvents<W> {
+    /// The id of a scholar query, synthesis or citation (uuid4s in the
+    /// reference), from the run and its number.
+    fn scholar_id(&self, what: &str, n: u64) -> String {
+        format!("{}-s{}-{what}{n}", self.scenario_id, self.seed)
+    }
+
+    /// A record about one agent's action, with no interaction.
+    fn agent_event(
+        &mut self,
+        event_type: &str,
+        agent: usize,
+        payload: &str,
+        epoch: u32,
+        step: u32,
+    ) {
+        self.record(
+            event_type,
+            None,
+            Some(agent),
+            None,
+            None,
+            payload,
+            Some(epoch),
+            Some(step),
+        );
+    }
+
     /// An `epoch_completed` record with no ids and no step.
     fn epoch_event(&mut self, payload: &str, epoch: u32) {
         self.record(
@@ -443,6 +471,78 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .f("bias_mean", bias_mean)
                     .finish();
                 self.epoch_event(&payload, epoch);
+            }
+            Event::ScholarRetrieval {
+                agent,
+                query,
+                passages_retrieved,
+                epoch,
+                step,
+            } => {
+                let payload = Obj::default()
+                    .str("query_id", &self.scholar_id("query", query as u64))
+                    .int("passages_retrieved", passages_retrieved as u64)
+                    .finish();
+                self.agent_event("scholar_retrieval", agent, &payload, epoch, step);
+            }
+            Event::ScholarSynthesis {
+                agent,
+                query,
+                synthesis,
+                citations,
+                coverage,
+                epoch,
+                step,
+            } => {
+                let payload = Obj::default()
+                    .str("query_id", &self.scholar_id("query", query as u64))
+                    .str("synthesis_id", &self.scholar_id("synthesis", synthesis))
+                    .int("citations_count", citations as u64)
+                    .f("coverage", coverage)
+                    .finish();
+                self.agent_event("scholar_synthesis", agent, &payload, epoch, step);
+            }
+            Event::ScholarVerification {
+                agent,
+                citation,
+                verdict,
+                actual_valid,
+                entailment_score,
+                is_adversarial,
+                epoch,
+                step,
+            } => {
+                let payload = Obj::default()
+                    .str("citation_id", &self.scholar_id("citation", citation))
+                    .bool("verdict", verdict)
+                    .bool("actual_valid", actual_valid)
+                    .f("entailment_score", entailment_score)
+                    .bool("is_adversarial", is_adversarial)
+                    .finish();
+                self.agent_event("scholar_verification", agent, &payload, epoch, step);
+            }
+            Event::ScholarEpochCompleted {
+                passages_retrieved,
+                citations_verified,
+                syntheses_completed,
+                epoch,
+                step,
+            } => {
+                let payload = Obj::default()
+                    .int("scholar_passages_retrieved", passages_retrieved as u64)
+                    .int("scholar_citations_verified", citations_verified as u64)
+                    .int("scholar_syntheses_completed", syntheses_completed)
+                    .finish();
+                self.record(
+                    "epoch_completed",
+                    None,
+                    None,
+                    None,
+                    None,
+                    &payload,
+                    Some(epoch),
+                    Some(step),
+                );
             }
             Event::EpochCompleted(m) => {
                 let payload = epoch_payload(m);

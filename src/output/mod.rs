@@ -1,5 +1,5 @@
 //! Writers: per-epoch metrics CSV, events JSONL, the console report, the
-//! sweep's Parquet tables, and atomic file creation (temporary name, then
+//! sweep's Parquet tables, YAML (specs and resolved scenarios), and atomic file creation (temporary name, then
 //! rename) shared by all outputs.
 
 pub mod atomic;
@@ -9,3 +9,4 @@ pub mod format;
 pub mod jsonl;
 pub mod parquet;
 pub mod target;
+pub mod yaml;

@@ -192,7 +192,7 @@ fn unknown_config_key(kind: AgentKind, key: &str) -> String {
     match owner {
         Some(owner) => format!("a setting of {owner} agents, which {kind} agents ignore"),
         None => format!(
-            "not a {kind} agent setting; ignored by the reference{}",
+            "not a setting of {kind} agents; ignored by the reference{}",
             did_you_mean(key, config_keys(kind))
         ),
     }

@@ -9,7 +9,7 @@ use super::coerce::{coerce, did_you_mean, Ty};
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
-use super::{agents, dynamic_toxicity, handlers, markets, perturbations, sections};
+use super::{agents, dynamic_toxicity, handlers, markets, perturbations, scholar, sections};
 use super::{
     GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits, Scenario, Semantics,
     SimulationConfig,
@@ -226,6 +226,7 @@ fn default_scenario() -> Scenario {
         contracts: None,
         perturbations: None,
         resource_negotiation: None,
+        scholar: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),
@@ -244,6 +245,12 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
         );
         return s;
     };
+    // The agents first: what some sections do depends on them. (Messages
+    // are sorted by line in the end.)
+    if let Some(e) = entries.iter().find(|e| e.key == "agents") {
+        s.agents = agents::read(e, report);
+    }
+    let mut scholar_line = None;
     for e in entries {
         let key = e.key.as_str();
         match key {
@@ -255,7 +262,7 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
             }
             "description" => text_field(e, report, &mut s.description),
             "motif" => text_field(e, report, &mut s.motif),
-            "agents" => s.agents = agents::read(e, report),
+            "agents" => {}
             "simulation" => {
                 if let Some(m) = section(e, report, false) {
                     sections::simulation(m, &mut s.simulation, report);
@@ -300,6 +307,10 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                 }
             }
             "dynamic_toxicity" => s.dynamic_toxicity = dynamic_toxicity::read(e, report),
+            scholar::SECTION => {
+                s.scholar = scholar::read(e, report);
+                scholar_line = Some(e.key_line);
+            }
             "perturbations" => {}
             "resource_negotiation" => {
                 s.resource_negotiation = handlers::resource_negotiation(e, report)
@@ -309,7 +320,7 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                     sections::semantics(m, &mut s.semantics, report);
                 }
             }
-            _ if schema::domain_section(key).is_some() => sections::domain(e, report),
+            _ if schema::domain_section(key).is_some() => sections::domain(e, &s.agents, report),
             _ if IGNORED_SECTIONS.contains(&key) => {
                 report.warn(
                     e.key_line,
@@ -327,6 +338,9 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
             has_network: s.network.is_some(),
         };
         s.perturbations = perturbations::read(e, &ctx, report);
+    }
+    if let Some(line) = scholar_line {
+        scholar::check_combination(&s, line, report);
     }
     if !entries.iter().any(|e| e.key == "agents") {
         report.error(

@@ -2,8 +2,10 @@
 //! diagnostics, and dotted-path parameters for sweeps.
 
 mod agents;
+pub mod canonical;
 pub(crate) mod coerce;
 mod dynamic_toxicity;
+pub mod emit;
 mod handlers;
 mod load;
 mod markets;
@@ -11,6 +13,7 @@ mod model;
 pub mod params;
 mod perturbations;
 pub(crate) mod schema;
+mod scholar;
 mod sections;
 /// The YAML tree with lines, shared with the sweep spec reader.
 pub(crate) mod yaml;

@@ -28,6 +28,9 @@ pub struct Scenario {
     /// The resource-negotiation handler (`resource_negotiation:`), when the
     /// reference builds one.
     pub resource_negotiation: Option<ResourceNegotiationConfig>,
+    /// The scholar handler's settings and data; `None` when the reference
+    /// builds no scholar handler.
+    pub scholar: Option<ScholarConfig>,
     /// Success criteria in file order (key, numeric value). Keys the
     /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
@@ -59,6 +62,7 @@ pub use super::perturbations::{
 pub use crate::sim::agents::{AgentConfig, AgentKind};
 pub use crate::sim::dynamic_toxicity::Config as DynamicToxicityConfig;
 pub use crate::sim::negotiation::Config as ResourceNegotiationConfig;
+pub use crate::sim::scholar::Config as ScholarConfig;
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural
 /// archetype an agent reports. It selects the observable profile of the
@@ -560,6 +564,12 @@ impl Semantics {
         };
         *flag = on;
         true
+    }
+
+    /// Whether the option called `name` is on; `None` if there is none.
+    pub fn get(&self, name: &str) -> Option<bool> {
+        let mut probe = *self;
+        probe.set(name, false).then(|| probe != *self)
     }
 
     /// True when no fix is on (exact reference behaviour).

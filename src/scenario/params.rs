@@ -1,18 +1,22 @@
 //! Dotted-path parameters for sweeps: `governance.*`, `payoff.*`,
 //! `simulation.*`, `rate_limits.*`, `agents.<type>.count`,
 //! `agents.<type>.config.<key>`, `dynamic_toxicity.<mode>.<key>` (for the
-//! modes the scenario enables), and, for a scenario that has them,
-//! `marketplace.*` and `contracts.{truthful_auction,fair_division,market}.*`.
-//! Paths resolve through the loader's schema
+//! modes the scenario enables), for a scenario that has them
+//! `marketplace.*`, `contracts.{truthful_auction,fair_division,market}.*`
+//! `scholar.*` and `resource_negotiation.*`, and `semantics.<fix option>` (true or false: the
+//! reference's behaviour or the fix). Paths resolve through the loader's schema
 //! tables, so a swept value passes the same type and range checks, with the
 //! same messages, as the same value written in a scenario file.
 
 use std::fmt;
 
 use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
-use super::schema::{self, Field, Role};
+use super::schema::{self, Field, Inert, Role};
 use super::yaml::format_float;
-use super::{AgentConfig, AgentKind, Scenario};
+use super::{scholar, AgentConfig, AgentKind, Scenario, ScholarConfig};
+use crate::sim::negotiation;
+
+const NEGOTIATION: &str = "resource_negotiation";
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
 
@@ -107,6 +111,10 @@ enum Target {
     ProxyDrift(&'static Field<drift::Config>),
     TrustErosion(&'static Field<erosion::Config>),
     QualityContagion(&'static Field<contagion::Config>),
+    /// A fix option (`Semantics::OPTIONS`).
+    Semantics(&'static str),
+    Scholar(&'static Field<ScholarConfig>),
+    ResourceNegotiation(&'static Field<negotiation::Config>),
 }
 
 impl Target {
@@ -125,8 +133,40 @@ impl Target {
             Target::ProxyDrift(f) => (f.ty, f.rule),
             Target::TrustErosion(f) => (f.ty, f.rule),
             Target::QualityContagion(f) => (f.ty, f.rule),
+            Target::Semantics(_) => (Ty::Bool, Rule::Any),
+            Target::Scholar(f) => (f.ty, f.rule),
+            Target::ResourceNegotiation(f) => (f.ty, f.rule),
         }
     }
+
+    /// The schema's inert marker of the key.
+    fn inert(&self) -> Option<Inert> {
+        match self {
+            Target::Governance(f) => f.inert,
+            Target::Payoff(f) => f.inert,
+            Target::Simulation(f) => f.inert,
+            Target::RateLimits(f) => f.inert,
+            Target::Marketplace(f) => f.inert,
+            Target::TruthfulAuction(f) => f.inert,
+            Target::FairDivision(f) => f.inert,
+            Target::ContractMarket(f) => f.inert,
+            Target::AgentConfig(kind, key, ..) => agent_config_inert(*kind, key),
+            Target::ProxyDrift(f) => f.inert,
+            Target::TrustErosion(f) => f.inert,
+            Target::QualityContagion(f) => f.inert,
+            Target::Scholar(f) => f.inert,
+            Target::ResourceNegotiation(f) => f.inert,
+            Target::AgentCount(_) | Target::Semantics(_) => None,
+        }
+    }
+}
+
+/// Why setting `path` changes nothing in a run of `scenario`, when the
+/// schema says it does not (`schema::Inert`): the key is read nowhere, or
+/// only where this scenario does not go (a fix option off, no marketplace).
+pub fn inert(scenario: &Scenario, path: &str) -> Option<&'static str> {
+    let marker = resolve(scenario, path).ok()?.inert()?;
+    marker.applies(scenario).then_some(marker.why)
 }
 
 /// The kind of a valid path for this scenario, or an error naming the path
@@ -146,6 +186,8 @@ pub fn set_param(
     let value = coerce_checked(ty, rule, &node_of(value)).map_err(|m| ParamError {
         message: format!("{path}: {m}"),
     })?;
+    // A value the loader's fidelity guard would refuse in this scenario.
+    let refused_before = scholar::unmodelled_with(scenario).len();
     match target {
         Target::Governance(f) => set_field(f, &mut scenario.governance, &value),
         Target::Payoff(f) => set_field(f, &mut scenario.payoff, &value),
@@ -208,6 +250,24 @@ pub fn set_param(
                 set_field(f, cfg, &value);
             }
         }
+        Target::Semantics(name) => {
+            scenario.semantics.set(name, value.to_bool());
+        }
+        Target::Scholar(f) => {
+            if let Some(cfg) = scenario.scholar.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
+        Target::ResourceNegotiation(f) => {
+            if let Some(cfg) = scenario.resource_negotiation.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
+    }
+    if let Some(what) = scholar::unmodelled_with(scenario).get(refused_before) {
+        return Err(ParamError {
+            message: format!("{path}: not modelled here: {what}"),
+        });
     }
     Ok(())
 }
@@ -246,6 +306,9 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
                 .quality_contagion
                 .as_ref()?,
         ),
+        Target::Semantics(name) => scenario.semantics.get(name).map(ParamValue::Bool),
+        Target::Scholar(f) => get_field(f, scenario.scholar.as_ref()?),
+        Target::ResourceNegotiation(f) => get_field(f, scenario.resource_negotiation.as_ref()?),
     }
 }
 
@@ -280,6 +343,9 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
             }
         }
     }
+    for (name, _) in super::Semantics::OPTIONS {
+        out.push(format!("semantics.{name}"));
+    }
     if let Some(dt) = &scenario.dynamic_toxicity {
         let [d, e, c] = MODES.map(|m| format!("dynamic_toxicity.{m}"));
         if dt.proxy_drift.is_some() {
@@ -291,6 +357,12 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
         if dt.quality_contagion.is_some() {
             modelled(&mut out, &c, contagion::FIELDS);
         }
+    }
+    if scenario.scholar.is_some() {
+        modelled(&mut out, scholar::SECTION, scholar::FIELDS);
+    }
+    if scenario.resource_negotiation.is_some() {
+        modelled(&mut out, NEGOTIATION, negotiation::FIELDS);
     }
     out
 }
@@ -325,6 +397,23 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
         }
         "agents" => resolve_agent(scenario, key),
         "dynamic_toxicity" => resolve_dynamic_toxicity(scenario, key),
+        "semantics" => super::Semantics::OPTIONS
+            .iter()
+            .find(|(n, _)| *n == key)
+            .map(|(n, _)| Target::Semantics(n))
+            .ok_or(None),
+        scholar::SECTION if scenario.scholar.is_none() => Err(Some(
+            "the scenario builds no scholar handler (no enabled 'scholar' section)".into(),
+        )),
+        scholar::SECTION => table_param(scholar::FIELDS, key).map(Target::Scholar),
+        NEGOTIATION => {
+            let found = table_param(negotiation::FIELDS, key).map(Target::ResourceNegotiation);
+            present(
+                found,
+                scenario.resource_negotiation.is_some(),
+                "resource negotiation handler",
+            )
+        }
         _ => Err(None),
     };
     found.map_err(|why| {
@@ -440,6 +529,17 @@ fn agent_config_field(kind: AgentKind, key: &str) -> Option<(&'static str, Ty, R
         type Out = Option<(&'static str, Ty, Rule)>;
         fn visit<T: 'static>(self, fields: &'static [Field<T>], _: &T) -> Self::Out {
             schema::find(fields, self.0).map(|f| (f.key, f.ty, f.rule))
+        }
+    }
+    kind.visit_fields(Row(key))
+}
+
+fn agent_config_inert(kind: AgentKind, key: &str) -> Option<Inert> {
+    struct Row<'a>(&'a str);
+    impl ConfigVisitor for Row<'_> {
+        type Out = Option<Inert>;
+        fn visit<T: 'static>(self, fields: &'static [Field<T>], _: &T) -> Self::Out {
+            schema::find(fields, self.0).and_then(|f| f.inert)
         }
     }
     kind.visit_fields(Row(key))
@@ -740,12 +840,86 @@ mod tests {
     }
 
     #[test]
+    fn inert_keys_say_why_and_come_alive_with_their_condition() {
+        let mut s = scenario();
+        let why = |s: &Scenario, p: &str| inert(s, p);
+        assert!(why(&s, "governance.stake_slash_rate")
+            .unwrap()
+            .contains("nothing calls it"));
+        assert!(why(&s, "agents.deceptive.config.post_probability").is_none());
+        assert!(why(&s, "governance.audit_probability").is_none());
+        assert!(why(&s, "governance.bandwidth_cap").is_some());
+        s.semantics.enforce_bandwidth_cap = true;
+        assert_eq!(why(&s, "governance.bandwidth_cap"), None);
+        assert!(why(&s, "rate_limits.bounties_per_epoch")
+            .unwrap()
+            .contains("marketplace"));
+        assert!(why(&s, "payoff.w_rep").is_some());
+        s.contracts = Some(Default::default());
+        assert_eq!(why(&s, "payoff.w_rep"), None);
+        assert_eq!(why(&s, "nonsense.path"), None);
+        let opp = load_str(
+            "agents:\n  - type: opportunistic\n  - type: adversarial\n",
+            "t.yaml",
+            LoadOptions::default(),
+        )
+        .unwrap()
+        .scenario;
+        for p in [
+            "agents.opportunistic.config.payoff_threshold",
+            "agents.opportunistic.config.free_ride_probability",
+            "agents.adversarial.config.aggression_level",
+            "agents.adversarial.config.coordination_enabled",
+        ] {
+            assert!(why(&opp, p).is_some(), "{p}");
+        }
+    }
+
+    #[test]
+    fn a_key_read_only_by_an_unmodelled_module_comes_alive_with_it() {
+        use crate::scenario::schema::{Inert, Live};
+        let s = scenario();
+        // moltipedia is not modelled (a DOMAIN_SECTIONS entry); the
+        // marketplace is.
+        let waiting = Inert {
+            why: "x",
+            live: Live::WithModule("moltipedia"),
+        };
+        let modelled = Inert {
+            why: "x",
+            live: Live::WithModule("marketplace"),
+        };
+        assert!(waiting.applies(&s));
+        assert!(!modelled.applies(&s));
+    }
+
+    #[test]
+    fn fix_options_are_boolean_parameters() {
+        let mut s = scenario();
+        let path = "semantics.tax_uses_payoff";
+        assert_eq!(param_kind(&s, path).unwrap(), ParamKind::Bool);
+        assert_eq!(get_param(&s, path), Some(ParamValue::Bool(false)));
+        set_param(&mut s, path, &ParamValue::Bool(true)).unwrap();
+        assert!(s.semantics.tax_uses_payoff);
+        assert_eq!(get_param(&s, path), Some(ParamValue::Bool(true)));
+        assert_eq!(
+            error(&mut s, "semantics.tax_uses_payof", ParamValue::Bool(true)),
+            "semantics.tax_uses_payof: unknown parameter; did you mean 'semantics.tax_uses_payoff'?"
+        );
+        assert_eq!(
+            error(&mut s, path, ParamValue::Float(0.5)),
+            "semantics.tax_uses_payoff: expected true or false, got 0.5"
+        );
+    }
+
+    #[test]
     fn every_listed_path_reads_and_accepts_its_own_value() {
         let mut s = scenario();
         let paths = param_paths(&s);
         // governance (40 core, 6 Sybil, 5 RBAC, 9 resample), payoff,
-        // simulation, rate limits, two counts, honest and deceptive configs
-        assert_eq!(paths.len(), 40 + 6 + 5 + 9 + 7 + 6 + 6 + 2 + 5 + 4);
+        // simulation, rate limits, two counts, honest and deceptive
+        // configs, fix options
+        assert_eq!(paths.len(), 40 + 6 + 5 + 9 + 7 + 6 + 6 + 2 + 5 + 4 + 6);
         for path in paths {
             let value = get_param(&s, &path).unwrap_or_else(|| panic!("{path}"));
             assert_eq!(param_kind(&s, &path).unwrap(), value.kind(), "{path}");

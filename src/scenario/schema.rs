@@ -17,6 +17,59 @@ pub struct Field<T: 'static> {
     pub ty: Ty,
     pub rule: Rule,
     pub role: Role<T>,
+    /// A modelled key that changes nothing in a run (always, or unless a
+    /// condition holds), and why: a sweep over it is warned about
+    /// (`params::inert`). Set with [`inert`].
+    pub inert: Option<Inert>,
+}
+
+/// Why a modelled key changes nothing in a run, and when it does after all
+/// (docs/model/fidelity-classification.md §1.4; the agent files).
+#[derive(Clone, Copy)]
+pub struct Inert {
+    pub why: &'static str,
+    pub live: Live,
+}
+
+/// When an inert key acts after all.
+#[derive(Clone, Copy)]
+pub enum Live {
+    /// Never: nothing in a run reads it.
+    Never,
+    /// When this holds of the scenario (a fix option is on, the section that
+    /// reads it is built).
+    When(fn(&super::Scenario) -> bool),
+    /// Only the reference's module of this top-level section reads it, and
+    /// this engine does not model that module yet (it is in
+    /// `DOMAIN_SECTIONS`): the key is live once the module is modelled.
+    WithModule(&'static str),
+}
+
+impl Inert {
+    /// Inert whatever the scenario.
+    pub const fn never(why: &'static str) -> Inert {
+        Inert {
+            why,
+            live: Live::Never,
+        }
+    }
+
+    /// Inert unless `live` holds of the scenario.
+    pub const fn unless(live: fn(&super::Scenario) -> bool, why: &'static str) -> Inert {
+        Inert {
+            why,
+            live: Live::When(live),
+        }
+    }
+
+    /// Whether the key changes nothing in a run of `scenario`.
+    pub fn applies(&self, scenario: &super::Scenario) -> bool {
+        match self.live {
+            Live::Never => true,
+            Live::When(live) => !live(scenario),
+            Live::WithModule(section) => domain_section(section).is_some(),
+        }
+    }
 }
 
 // The schema module is crate-private; `Node` only looks more private.
@@ -30,7 +83,12 @@ pub enum Role<T: 'static> {
     },
     /// Read by the reference and modelled here, list- or map-valued: stored
     /// from a YAML value that already passed `ty` (not a sweep parameter).
-    ModelledList { store: fn(&mut T, &Node) },
+    ModelledList {
+        store: fn(&mut T, &Node),
+        /// The stored list (for a run's identity and its resolved YAML);
+        /// `None` when nothing is stored (the key is inert).
+        get: fn(&T) -> Option<Vec<String>>,
+    },
     /// Read and validated by the reference, but not modelled here. `lever`
     /// describes the lever this flag switches on, if it is such a flag.
     Read { lever: Option<Lever> },
@@ -66,6 +124,14 @@ pub enum LeverEffect {
     Inert(&'static str),
 }
 
+/// `field`, marked inert (see [`Inert`]): `inert(modelled!(...), why)`.
+pub const fn inert<T>(field: Field<T>, inert: Inert) -> Field<T> {
+    Field {
+        inert: Some(inert),
+        ..field
+    }
+}
+
 impl<T> Field<T> {
     pub fn is_modelled(&self) -> bool {
         matches!(self.role, Role::Modelled { .. } | Role::ModelledList { .. })
@@ -95,6 +161,7 @@ macro_rules! modelled {
                 get: |c| $crate::scenario::params::ParamValue::Bool(c.$name),
                 set: |c, v| c.$name = v.to_bool(),
             },
+            inert: None,
         }
     };
     ($name:ident, Float, $rule:expr) => {
@@ -106,6 +173,7 @@ macro_rules! modelled {
                 get: |c| $crate::scenario::params::ParamValue::Float(c.$name),
                 set: |c, v| c.$name = v.to_f64(),
             },
+            inert: None,
         }
     };
     ($name:ident, Number, $rule:expr) => {
@@ -117,6 +185,7 @@ macro_rules! modelled {
                 get: |c| $crate::scenario::params::ParamValue::Float(c.$name),
                 set: |c, v| c.$name = v.to_f64(),
             },
+            inert: None,
         }
     };
     ($name:ident, Integer, $rule:expr) => {
@@ -130,6 +199,7 @@ macro_rules! modelled {
                 },
                 set: |c, v| c.$name = v.int_into(),
             },
+            inert: None,
         }
     };
     ($name:ident, Int, $rule:expr) => {
@@ -143,6 +213,7 @@ macro_rules! modelled {
                 },
                 set: |c, v| c.$name = v.int_into(),
             },
+            inert: None,
         }
     };
 }
@@ -154,6 +225,7 @@ macro_rules! read {
             ty: $crate::scenario::coerce::Ty::$ty,
             rule: $rule,
             role: $crate::scenario::schema::Role::Read { lever: None },
+            inert: None,
         }
     };
 }
@@ -170,6 +242,7 @@ macro_rules! lever {
                     effect: $effect,
                 }),
             },
+            inert: None,
         }
     };
 }
@@ -187,12 +260,19 @@ macro_rules! dropped {
             ty: $crate::scenario::coerce::Ty::Str,
             rule: $crate::scenario::coerce::Rule::Any,
             role: $crate::scenario::schema::Role::Dropped($why),
+            inert: None,
         }
     };
 }
 
 pub(crate) use modelled;
 pub(crate) use read;
+
+/// Read only by the marketplace (its rate limits, its tasks).
+pub(crate) const NEEDS_MARKETPLACE: Inert = Inert::unless(
+    |s| s.marketplace.is_some(),
+    "only the marketplace reads it, and this scenario builds none",
+);
 
 const MOLTIPEDIA_ONLY: &str =
     "it acts only on the metadata of the Moltipedia handler's own actions, which agent types this engine models never take";
@@ -208,12 +288,23 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     modelled!(transaction_tax_rate, Float, UNIT),
     modelled!(transaction_tax_split, Float, UNIT),
     modelled!(reputation_decay_rate, Float, UNIT),
-    modelled!(vote_normalization_enabled, Bool),
-    modelled!(max_vote_weight_per_agent, Float, Rule::Positive),
-    modelled!(bandwidth_cap, Int, at_least(0)),
+    inert(modelled!(vote_normalization_enabled, Bool), Inert::unless(
+        |s| s.semantics.enforce_vote_normalization,
+        "the reference computes vote weights in a function nothing calls; live with the fix semantics.enforce_vote_normalization",
+    )),
+    inert(modelled!(max_vote_weight_per_agent, Float, Rule::Positive), Inert::unless(
+        |s| s.semantics.enforce_vote_normalization && s.governance.vote_normalization_enabled,
+        "it weights votes only under vote normalisation, which the reference never applies; live with the fix semantics.enforce_vote_normalization and vote_normalization_enabled",
+    )),
+    inert(modelled!(bandwidth_cap, Int, at_least(0)), Inert::unless(
+        |s| s.semantics.enforce_bandwidth_cap,
+        "no part of a reference run reads it (one middleware looks for it on the wrong object); live with the fix semantics.enforce_bandwidth_cap",
+    )),
     modelled!(staking_enabled, Bool),
     modelled!(min_stake_to_participate, Float, Rule::NonNegative),
-    modelled!(stake_slash_rate, Float, UNIT),
+    inert(modelled!(stake_slash_rate, Float, UNIT), Inert::never(
+        "only the reference's stake slashing reads it, and nothing calls it",
+    )),
     modelled!(circuit_breaker_enabled, Bool),
     modelled!(freeze_threshold_toxicity, Float, UNIT),
     modelled!(freeze_threshold_violations, Int, at_least(1)),
@@ -224,7 +315,9 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     modelled!(audit_threshold_p, Float, UNIT),
     modelled!(collusion_detection_enabled, Bool),
     modelled!(collusion_frequency_threshold, Float, Rule::Positive),
-    modelled!(collusion_correlation_threshold, Float, UNIT),
+    inert(modelled!(collusion_correlation_threshold, Float, UNIT), Inert::never(
+        "the reference's collusion detector stores it and never reads it",
+    )),
     modelled!(collusion_min_interactions, Int, at_least(1)),
     modelled!(collusion_score_threshold, Float, UNIT),
     modelled!(collusion_penalty_multiplier, Float, Rule::NonNegative),
@@ -430,9 +523,13 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
         rule: Rule::Any,
         role: Role::ModelledList {
             store: |c, node| c.rbac_high_stakes_actions = str_list(node).unwrap_or_default(),
+            get: |c| Some(c.rbac_high_stakes_actions.clone()),
         },
+        inert: None,
     },
-    modelled!(rbac_security_clearance_required, Int, at_least(0)),
+    inert(modelled!(rbac_security_clearance_required, Int, at_least(0)), Inert::never(
+        "the RBAC lever consults it only for agents with a role, which no agent has",
+    )),
     modelled!(
         rbac_high_stakes_penalty_multiplier,
         Float,
@@ -444,7 +541,11 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
         rule: Rule::Any,
         // Copied by the lever at construction and consulted only for
         // agents with a role, which no agent ever has: validated, inert.
-        role: Role::ModelledList { store: |_, _| {} },
+        role: Role::ModelledList {
+            store: |_, _| {},
+            get: |_| None,
+        },
+        inert: None,
     },
     dropped!(attestation_heartbeat_enabled),
     dropped!(attestation_heartbeat_interval),
@@ -497,7 +598,10 @@ pub(crate) static PAYOFF: &[Field<PayoffConfig>] = &[
     modelled!(theta, Float, UNIT),
     modelled!(rho_a, Float, UNIT),
     modelled!(rho_b, Float, UNIT),
-    modelled!(w_rep, Float, Rule::Range(0.0, 100.0)),
+    inert(modelled!(w_rep, Float, Rule::Range(0.0, 100.0)), Inert::unless(
+        |s| s.contracts.is_some(),
+        "it multiplies the interactions' reputation terms, which only a contract market makes non-zero",
+    )),
     dropped!(
         sigmoid_k,
         "not read by the reference's YAML loader (its proxy always uses k = 2)"
@@ -508,9 +612,18 @@ pub(crate) static RATE_LIMITS: &[Field<RateLimits>] = &[
     modelled!(posts_per_epoch, Int, at_least(0)),
     modelled!(interactions_per_step, Int, at_least(0)),
     modelled!(votes_per_epoch, Int, at_least(0)),
-    modelled!(tasks_per_epoch, Int, at_least(0)),
-    modelled!(bounties_per_epoch, Int, at_least(0)),
-    modelled!(bids_per_epoch, Int, at_least(0)),
+    inert(
+        modelled!(tasks_per_epoch, Int, at_least(0)),
+        NEEDS_MARKETPLACE,
+    ),
+    inert(
+        modelled!(bounties_per_epoch, Int, at_least(0)),
+        NEEDS_MARKETPLACE,
+    ),
+    inert(
+        modelled!(bids_per_epoch, Int, at_least(0)),
+        NEEDS_MARKETPLACE,
+    ),
 ];
 
 /// `marketplace:` keys besides `enabled` (which only decides whether the
@@ -520,7 +633,10 @@ pub(crate) static MARKETPLACE: &[Field<MarketplaceConfig>] = &[
     modelled!(escrow_fee_rate, Float, UNIT),
     modelled!(min_bounty_amount, Float, Rule::NonNegative),
     modelled!(max_bids_per_bounty, Int, at_least(1)),
-    modelled!(bid_deadline_epochs, Int, Rule::Any),
+    inert(
+        modelled!(bid_deadline_epochs, Int, Rule::Any),
+        Inert::never("the reference validates it and reads it nowhere"),
+    ),
     modelled!(dispute_resolution_epochs, Int, Rule::Any),
     modelled!(auto_expire_bounties, Bool),
     modelled!(dispute_default_split, Float, UNIT),
@@ -595,6 +711,7 @@ pub(crate) static SIMULATION: &[Field<SimulationConfig>] = &[
                 }
             },
         },
+        inert: None,
     },
     modelled!(observation_noise_probability, Float, UNIT),
     modelled!(observation_noise_std, Float, Rule::NonNegative),
@@ -678,6 +795,7 @@ pub(crate) const SECTIONS: &[&str] = &[
     "dynamic_toxicity",
     "marketplace",
     "contracts",
+    "scholar",
     "outputs",
     "success_criteria",
     "perturbations",
@@ -701,6 +819,13 @@ pub(crate) enum SectionEffect {
     /// It never changes the results of agents of the types this engine
     /// models (it acts on its own agent types' actions): what it is.
     OwnAgentsOnly(&'static str),
+    /// As `OwnAgentsOnly`, except that agents of one of these modelled
+    /// types act on what it builds: then it changes results (`changes`).
+    OwnAgentsUnless {
+        what: &'static str,
+        agents: &'static [&'static str],
+        changes: &'static str,
+    },
 }
 
 /// A top-level section the reference hands to a domain module.
@@ -736,8 +861,15 @@ pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
     ),
     own_agents_only("moltipedia", "the Moltipedia wiki handler"),
     own_agents_only("moltbook", "the Moltbook social-network handler"),
-    own_agents_only("memory_tiers", "the tiered shared-memory handler"),
-    own_agents_only("scholar", "the scholar (retrieval and synthesis) handler"),
+    DomainSection {
+        key: "memory_tiers",
+        built_when: BuiltWhen::EnabledMapping,
+        effect: SectionEffect::OwnAgentsUnless {
+            what: "the tiered shared-memory handler",
+            agents: &["collusive_verifier"],
+            changes: "gives collusive_verifier agents pending promotions and a write budget, on which they act and draw",
+        },
+    },
     own_agents_only("kernel_oracle", "the kernel-oracle handler"),
     own_agents_only("spawn", "the spawn tree (core agents never spawn)"),
     own_agents_only("rivals", "the team-of-rivals handler"),

@@ -8,7 +8,9 @@ use super::load::Report;
 use super::params::ParamValue;
 use super::schema::{self, BuiltWhen, Field, LeverEffect, Role, SectionEffect};
 use super::yaml::{Entry, Node, Value};
-use super::{GovernanceConfig, NetworkConfig, OutputsConfig, Semantics, SimulationConfig};
+use super::{
+    AgentSpec, GovernanceConfig, NetworkConfig, OutputsConfig, Semantics, SimulationConfig,
+};
 
 /// Validates and stores one key through its table row. Returns false when
 /// the table has no such key, leaving the message to the caller.
@@ -30,10 +32,12 @@ pub(super) fn apply_field<T>(
             Ok(value) => set(target, &value),
             Err(m) => report.error(entry.value.line, path, m),
         },
-        Role::ModelledList { store } => match coerce_checked(field.ty, field.rule, &entry.value) {
-            Ok(_) => store(target, &entry.value),
-            Err(m) => report.error(entry.value.line, path, m),
-        },
+        Role::ModelledList { store, .. } => {
+            match coerce_checked(field.ty, field.rule, &entry.value) {
+                Ok(_) => store(target, &entry.value),
+                Err(m) => report.error(entry.value.line, path, m),
+            }
+        }
         // The reference validates these, so a bad value is still an error;
         // levers are judged with their siblings (`governance_levers`).
         Role::Read { .. } => {
@@ -417,7 +421,7 @@ pub(super) fn outputs(entries: &[Entry], out: &mut OutputsConfig, report: &mut R
 
 /// A domain section: refused (the fidelity guard) when the reference would
 /// build its module from this value, otherwise ignored with a note.
-pub(super) fn domain(e: &Entry, report: &mut Report) {
+pub(super) fn domain(e: &Entry, agents: &[AgentSpec], report: &mut Report) {
     let Some(section) = schema::domain_section(&e.key) else {
         return;
     };
@@ -445,14 +449,29 @@ pub(super) fn domain(e: &Entry, report: &mut Report) {
         report.warn(e.key_line, key, why);
         return;
     }
+    let own_agents_only = |report: &mut Report, what: &str| {
+        let why = format!(
+            "the reference builds {what}, which acts only on its own agent types' actions and never changes the results of the agent types this engine models; ignored"
+        );
+        report.warn(e.key_line, key, why);
+    };
     match section.effect {
         SectionEffect::Changes(what) => report.unmodelled(e.key_line, key, what),
-        SectionEffect::OwnAgentsOnly(what) => {
-            let why = format!(
-                "the reference builds {what}, which acts only on its own agent types' actions and never changes the results of the agent types this engine models; ignored"
-            );
-            report.warn(e.key_line, key, why);
-        }
+        SectionEffect::OwnAgentsOnly(what) => own_agents_only(report, what),
+        SectionEffect::OwnAgentsUnless {
+            what,
+            agents: kinds,
+            changes,
+        } => match agents.iter().find(|a| kinds.contains(&a.kind.as_str())) {
+            Some(a) => {
+                let why = format!(
+                    "the reference builds {what}, which {changes} ({} agents here)",
+                    a.kind
+                );
+                report.unmodelled(e.key_line, key, why);
+            }
+            None => own_agents_only(report, what),
+        },
     }
 }
 

@@ -110,6 +110,44 @@ pub enum Event<'a> {
         bias_max: f64,
         bias_mean: f64,
     },
+    /// The scholar handler retrieved passages for `agent` (query index).
+    ScholarRetrieval {
+        agent: usize,
+        query: usize,
+        passages_retrieved: usize,
+        epoch: u32,
+        step: u32,
+    },
+    /// The scholar handler recorded `agent`'s synthesis (run-wide number).
+    ScholarSynthesis {
+        agent: usize,
+        query: usize,
+        synthesis: u64,
+        citations: usize,
+        coverage: f64,
+        epoch: u32,
+        step: u32,
+    },
+    /// The scholar handler checked `agent`'s verdict on a citation.
+    ScholarVerification {
+        agent: usize,
+        citation: u64,
+        verdict: bool,
+        actual_valid: bool,
+        entailment_score: f64,
+        is_adversarial: bool,
+        epoch: u32,
+        step: u32,
+    },
+    /// The scholar handler's epoch summary: an `epoch_completed` event of
+    /// its own, before the other epoch-end events.
+    ScholarEpochCompleted {
+        passages_retrieved: usize,
+        citations_verified: usize,
+        syntheses_completed: u64,
+        epoch: u32,
+        step: u32,
+    },
     EpochCompleted(&'a EpochMetrics),
     SimulationEnded {
         total_epochs: u32,

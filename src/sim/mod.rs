@@ -11,13 +11,24 @@ mod marketplace;
 pub mod negotiation;
 pub mod network;
 pub mod observables;
+pub mod party;
 mod perturbation;
+pub mod scholar;
 mod world;
 
 pub use events::{Event, EventSink, ReputationReason};
 
 use crate::metrics::{EpochMetrics, SoftMetrics};
 use crate::scenario::{AgentKind, Scenario};
+
+/// The version of what a run computes. Part of every run's identity in a
+/// sweep's store (docs/scale-out.md, "Reuse"): bump it with any change that
+/// changes a number a run reports for a scenario it already ran (a fixed bug,
+/// a changed default), so that stored runs are run again.
+/// Modelling something new needs no bump: scenarios that use it had no
+/// stored runs (the fidelity guard refused them), and `scenario::canonical`
+/// leaves settings at their defaults out.
+pub const RESULTS_VERSION: u32 = 1;
 
 /// Final state of one agent at the end of a run.
 #[derive(Debug, Clone, PartialEq)]

@@ -55,7 +55,9 @@ pub static FIELDS: &[Field<Config>] = &[
             store: |c, node| {
                 c.resource_names = crate::scenario::coerce::str_list(node).unwrap_or_default()
             },
+            get: |c| Some(c.resource_names.clone()),
         },
+        inert: None,
     },
     read!(guaranteed_rounds, Number, Rule::Any),
     read!(termination_probability, Number, Rule::Any),

@@ -16,8 +16,9 @@ use super::feed::Feed;
 use super::marketplace::Marketplace;
 use super::negotiation;
 use super::network::AgentNetwork;
-use super::observables;
+use super::observables::{self, Observables};
 use super::perturbation::Perturbations;
+use super::scholar::{Scholar, ScholarAction};
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance, ResampleNote};
 use crate::metrics::{
@@ -29,6 +30,21 @@ use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
 
 /// The orchestrator's stream in `World::rngs`.
 const ORCH: usize = 0;
+
+/// An interaction to finalize: a completed proposal, or a handler's.
+#[derive(Debug, Clone, Copy)]
+struct Completed {
+    id: u64,
+    initiator: usize,
+    /// An agent, or a handler's pseudo party (`sim::party`).
+    counterparty: usize,
+    itype: InteractionType,
+    accepted: bool,
+    /// Routed through the contract market, if any (proposals resolved at
+    /// step end).
+    routed: bool,
+    resample: Option<ResampleNote>,
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Proposal {
@@ -106,6 +122,8 @@ pub(crate) struct World<'s, 'k> {
     sigmoid_k: f64,
     /// The `dynamic_toxicity` epoch-end hooks, when the scenario builds any.
     dynamic_toxicity: Option<Box<DynamicToxicity>>,
+    /// The scholar handler, when the scenario builds one.
+    scholar: Option<Box<Scholar>>,
     noise: bool,
     // Reused buffers: no allocation per turn.
     /// State-unfrozen agents, registration order.
@@ -249,6 +267,7 @@ impl<'s, 'k> World<'s, 'k> {
             acc: SoftAccumulator::with_capacity(64),
             sigmoid_k: observables::SIGMOID_K,
             dynamic_toxicity,
+            scholar: sc.scholar.as_ref().map(|c| Box::new(Scholar::new(c))),
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
@@ -315,6 +334,11 @@ impl<'s, 'k> World<'s, 'k> {
                     &self.archetypes,
                 );
             }
+            // Handler lifecycle middleware (after governance), then the
+            // agents' own epoch-start hooks.
+            if let Some(s) = self.scholar.as_mut() {
+                s.on_epoch_start();
+            }
             if self.hooks.epoch_start {
                 let epoch = self.epoch;
                 self.minds.iter_mut().for_each(|m| m.on_epoch_start(epoch));
@@ -343,8 +367,16 @@ impl<'s, 'k> World<'s, 'k> {
                     p.on_epoch_end(self.epoch, tox, gap, &mut self.gov);
                 }
             }
+            // Handler hooks in registration order: the marketplace's, then
+            // the scholar handler's (its own epoch_completed event).
             if let Some(m) = self.market.as_mut() {
                 m.on_epoch_end(self.epoch, &mut self.resources);
+            }
+            if let Some(s) = self.scholar.as_mut() {
+                let e = s.on_epoch_end(self.epoch, self.step);
+                if let Some(sink) = self.sink.as_deref_mut() {
+                    sink.event(&e);
+                }
             }
             if let Some(net) = self.network.as_mut() {
                 let pruned = net.decay_edges();
@@ -611,6 +643,7 @@ impl<'s, 'k> World<'s, 'k> {
             reputation,
             resources_of,
             market,
+            scholar: self.scholar.as_deref(),
         };
         let (mind, rng) = (&mut self.minds[agent], &mut self.rngs[agent + 1]);
         let mut global = self.global.as_mut();
@@ -778,7 +811,40 @@ impl<'s, 'k> World<'s, 'k> {
                     self.complete(p, matches!(action, Action::Accept(_)), false);
                 }
             }
+            Action::Scholar(a) => self.scholar_action(agent, a),
         }
+    }
+
+    /// A scholar action (docs/model/scholar.md §4): the handler's
+    /// observables become an accepted collaboration with its pseudo
+    /// counterparty, finalized at once. It is no proposal: no rate limit,
+    /// no counter, no draw for observables. Without a handler it fails.
+    fn scholar_action(&mut self, agent: usize, action: ScholarAction) {
+        let (epoch, step) = (self.epoch, self.step);
+        let Some(handled) = self
+            .scholar
+            .as_mut()
+            .and_then(|s| s.handle(agent, action, epoch, step))
+        else {
+            return;
+        };
+        if let Some(sink) = self.sink.as_deref_mut() {
+            sink.event(&handled.event);
+        }
+        let id = self.next_interaction;
+        self.next_interaction += 1;
+        // The loader refuses scholar agents with a contract market or the
+        // resample lever.
+        let ix = Completed {
+            id,
+            initiator: agent,
+            counterparty: handled.counterparty.party(self.names.len()),
+            itype: InteractionType::Collaboration,
+            accepted: true,
+            routed: false,
+            resample: None,
+        };
+        self.finalize(ix, handled.observables);
     }
 
     /// The feed actor's rate-limit bucket: an agent's own, or the
@@ -833,16 +899,43 @@ impl<'s, 'k> World<'s, 'k> {
         self.pending = std::mem::replace(&mut self.kept, snapshot);
     }
 
-    /// Complete and finalize one interaction (§9); `routed`: resolved at
-    /// step end, so a contract market (if any) routes it.
+    /// Complete a proposal: draw its observables, then finalize it (§9);
+    /// `routed`: resolved at step end, so a contract market (if any) routes
+    /// it.
     fn complete(&mut self, prop: Proposal, accepted: bool, routed: bool) {
-        let (init, cp) = (prop.initiator, prop.counterparty);
         let obs = observables::generate(
             &mut self.rngs[ORCH],
-            self.archetypes[init],
-            self.reputation[init],
+            self.archetypes[prop.initiator],
+            self.reputation[prop.initiator],
             accepted,
         );
+        let ix = Completed {
+            id: prop.id,
+            initiator: prop.initiator,
+            counterparty: prop.counterparty,
+            itype: prop.itype,
+            accepted,
+            routed,
+            resample: prop.resample,
+        };
+        self.finalize(ix, obs);
+    }
+
+    /// Finalize one interaction (§9): governance, payoffs, reputation,
+    /// memories, metrics. The counterparty may be a handler's pseudo party
+    /// (party number ≥ the number of agents): its payoff counts, but it has
+    /// no state to credit and no memory to update.
+    fn finalize(&mut self, ix: Completed, obs: Observables) {
+        let Completed {
+            id,
+            initiator: init,
+            counterparty: cp,
+            itype,
+            accepted,
+            routed,
+            resample,
+        } = ix;
+        let cp_agent = cp < self.names.len();
         let v_hat = observables::v_hat(&obs);
         let p = observables::soft_label(v_hat, self.sigmoid_k);
         // offered_transfer is always 0 for core proposals (§14.32).
@@ -870,7 +963,7 @@ impl<'s, 'k> World<'s, 'k> {
             r_a,
             verifier_rejections: obs.verifier_rejections,
             tool_misuse_flags: obs.tool_misuse_flags,
-            resample: prop.resample,
+            resample,
         };
         let effect = {
             let view = GovView {
@@ -886,7 +979,7 @@ impl<'s, 'k> World<'s, 'k> {
         let (epoch, step) = (self.epoch, self.step);
         if effect.cost_a > 0.0 || effect.cost_b > 0.0 {
             self.emit(|_| Event::GovernanceCostApplied {
-                interaction: prop.id,
+                interaction: id,
                 initiator: init,
                 counterparty: cp,
                 cost_a: effect.cost_a,
@@ -919,36 +1012,42 @@ impl<'s, 'k> World<'s, 'k> {
                 epoch,
                 step,
             });
-            let s = &mut self.stats[cp];
-            s.interactions_received += 1;
-            let n = s.interactions_received as f64;
-            s.average_p_received = (s.average_p_received * (n - 1.0) + p) / n;
-            s.total_payoff += payoff_b;
+            if cp_agent {
+                let s = &mut self.stats[cp];
+                s.interactions_received += 1;
+                let n = s.interactions_received as f64;
+                s.average_p_received = (s.average_p_received * (n - 1.0) + p) / n;
+                s.total_payoff += payoff_b;
+            }
         }
-        self.minds[init].record_outcome(Outcome {
-            other: cp,
-            accepted,
-            p,
-            payoff: payoff_a,
-            itype: prop.itype,
-        });
-        self.minds[cp].record_outcome(Outcome {
-            other: init,
-            accepted,
-            p,
-            payoff: payoff_b,
-            itype: prop.itype,
-        });
+        // The initiator's memory of a pseudo party is never read (only
+        // scholar agents act with handlers, and they read no trust).
+        if cp_agent {
+            self.minds[init].record_outcome(Outcome {
+                other: cp,
+                accepted,
+                p,
+                payoff: payoff_a,
+                itype,
+            });
+            self.minds[cp].record_outcome(Outcome {
+                other: init,
+                accepted,
+                p,
+                payoff: payoff_b,
+                itype,
+            });
+        }
         self.acc
             .push((init, cp), p, accepted, payoff_a, payoff_b, pay);
         if let (Some(c), Some(t)) = (self.contracts.as_mut(), terms) {
             c.record(t.pool, p, accepted, payoff_a + payoff_b);
         }
         self.emit(|_| Event::InteractionCompleted {
-            interaction: prop.id,
+            interaction: id,
             initiator: init,
             counterparty: cp,
-            interaction_type: prop.itype.as_str(),
+            interaction_type: itype.as_str(),
             accepted,
             p,
             v_hat,
@@ -960,7 +1059,7 @@ impl<'s, 'k> World<'s, 'k> {
             epoch,
             step,
         });
-        if accepted {
+        if accepted && cp_agent {
             if let Some(net) = self.network.as_mut() {
                 net.strengthen_edge(init, cp);
             }

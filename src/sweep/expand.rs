@@ -46,7 +46,7 @@ pub fn configs(spec: &SweepSpec) -> Vec<ConfigSpec> {
             parts.extend(
                 point
                     .iter()
-                    .map(|a| format!("{}={}", a.path, render(&a.value))),
+                    .map(|a| format!("{}={}", spec.label_of(&a.path), render(&a.value))),
             );
             let label = parts.join(",");
             let arm = variant.map_or_else(|| label.clone(), |v| v.name.clone());

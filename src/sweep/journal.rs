@@ -1,11 +1,20 @@
 //! The append-only journal of finished runs (docs/scale-out.md): a header
-//! line naming the sweep (spec hash, run keys), then one JSON line per
-//! finished run holding its full row data, floats bit-exact; every line ends
-//! in its checksum (`checksum.rs`). A rerun skips the runs it holds and the
-//! tables are rebuilt from it in run order, so a resumed sweep ends with the
-//! tables of an uninterrupted one. A truncated last line (a crash mid-write)
-//! is ignored and cut off before appending; a line whose checksum fails is
-//! reported and its run redone; a damaged header is refused.
+//! line naming the sweep (its name, spec hash and run keys), then one JSON
+//! line per finished run, keyed by the run's key — a hash of its fully
+//! resolved scenario, seed and the engine's results version — holding its
+//! full row data, floats bit-exact; every line ends in its checksum
+//! (`checksum.rs`). A rerun of the same sweep (the same `name`), whatever
+//! was edited in its spec, uses every line whose key it still has: the
+//! tables are rebuilt from the journal in run order, so a resumed or
+//! extended sweep ends with the tables of an uninterrupted one. An edited
+//! spec appends its own header (the last one is the sweep's plan now).
+//!
+//! When the tables are complete the journal is compacted to the header and
+//! one short line per run saying its rows are in the tables
+//! (`"stored":"tables"`); a rerun takes such runs back from the tables
+//! (`reuse.rs`). A truncated last line (a crash mid-write) is ignored and cut
+//! off before appending; a line whose checksum fails is reported and its run
+//! redone; a damaged first header is refused.
 
 use std::fmt::Write as _;
 use std::fs::{File, OpenOptions};
@@ -19,18 +28,25 @@ use serde::{Deserialize, Serialize};
 use super::checksum;
 use super::plan::SweepPlan;
 use super::rows::{RunRows, Value};
-use super::table::{metric_columns, ColType, Table};
+use super::table::{stored_columns, ColType, Table};
 
-/// Bumped when the line format changes (2: lines end in a checksum).
-pub const FORMAT: u32 = 2;
+/// Bumped when the line format changes (2: lines end in a checksum; 3: runs
+/// are keyed by content, cells are the stored columns, no run index).
+pub const FORMAT: u32 = 3;
 
-/// The first line.
+/// What a stub line says: the run's rows are in the tables.
+const IN_TABLES: &str = "tables";
+
+/// A header line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Header {
     pub swarm_sweep_journal: u32,
     pub spec_hash: String,
     pub name: String,
     pub engine_version: String,
+    /// `sim::RESULTS_VERSION` of the process that wrote it.
+    #[serde(default)]
+    pub results_version: u32,
     pub n_runs: usize,
     /// `K/N` or `hash:K/N`; `None` for a one-process sweep.
     pub shard: Option<String>,
@@ -50,14 +66,31 @@ impl RunKeys {
         self.0.get(i).map(|k| format!("{k:016x}"))
     }
 
-    /// Whether run `i`'s key is `key`.
-    pub fn matches(&self, i: usize, key: &str) -> bool {
-        self.0.get(i).is_some_and(|&k| parse_key(key) == Some(k))
-    }
-
     pub fn to_strings(&self) -> Vec<String> {
         (0..self.0.len()).filter_map(|i| self.key(i)).collect()
     }
+
+    /// Every run index, sorted by key: what `indices_of` searches.
+    fn by_key(&self) -> Vec<(u64, u32)> {
+        let mut v: Vec<(u64, u32)> = self
+            .0
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| (k, i as u32))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// The run indices with key `key` in `by_key` (several when configurations
+/// resolve to the same scenario).
+fn indices_of(by_key: &[(u64, u32)], key: u64) -> impl Iterator<Item = usize> + '_ {
+    let start = by_key.partition_point(|&(k, _)| k < key);
+    by_key[start..]
+        .iter()
+        .take_while(move |&&(k, _)| k == key)
+        .map(|&(_, i)| i as usize)
 }
 
 impl FromIterator<String> for RunKeys {
@@ -72,7 +105,8 @@ impl FromIterator<String> for RunKeys {
     }
 }
 
-fn parse_key(key: &str) -> Option<u64> {
+/// A run key (16 hex digits) as a number.
+pub fn parse_key(key: &str) -> Option<u64> {
     (key.len() == 16 && key.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
         .then(|| u64::from_str_radix(key, 16).ok())
         .flatten()
@@ -122,10 +156,18 @@ impl Header {
             spec_hash: plan.spec_hash(),
             name: plan.spec.name.clone(),
             engine_version: env!("CARGO_PKG_VERSION").to_string(),
+            results_version: crate::sim::RESULTS_VERSION,
             n_runs: plan.n_runs(),
             shard,
             run_keys: (0..plan.n_runs()).map(|i| plan.run(i).run_key).collect(),
         }
+    }
+
+    /// One sealed line, with its newline.
+    fn line(&self) -> io::Result<Vec<u8>> {
+        let mut w = checksum::Summing::new(Vec::with_capacity(64 + 19 * self.n_runs));
+        serde_json::to_writer(&mut w, self).map_err(io::Error::from)?;
+        w.finish()
     }
 }
 
@@ -133,7 +175,7 @@ impl Header {
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error(
-        "{} belongs to another sweep ({found}); this spec's hash is {expected}. \
+        "{} belongs to another sweep ({found}); this spec is '{expected}'. \
          Choose another --out to keep it; --force-new deletes that sweep's journal, \
          tables, reports, plots and per-run files there before starting",
         path.display()
@@ -143,6 +185,14 @@ pub enum JournalError {
         found: String,
         expected: String,
     },
+    #[error(
+        "{} was written by an earlier swarm-sweep ({found}), whose runs cannot be \
+         matched to this one's by content. Choose another --out to keep it; --force-new \
+         deletes that sweep's journal, tables, reports, plots and per-run files there \
+         before starting",
+        path.display()
+    )]
+    OldFormat { path: PathBuf, found: String },
     #[error("{} is being written by another swarm-sweep process (it holds the lock)", path.display())]
     Locked { path: PathBuf },
     #[error(
@@ -171,10 +221,10 @@ struct Loc {
     ok: bool,
 }
 
-/// Every run's latest line as the journal held it when opened, 12 bytes a
-/// run once there is one (a new journal's index takes no memory): the offset
-/// with an ok bit on top (`u64::MAX`: no line) and the length. Runs appended
-/// afterwards are not indexed: their rows go to the tables from memory.
+/// Every run's latest line, 12 bytes a run once there is one (a new
+/// journal's index takes no memory): the offset with an ok bit on top
+/// (`u64::MAX`: no line) and the length. Lines appended by `append` are not
+/// indexed (their rows go to the tables from memory); imported ones are.
 struct Locs {
     n: usize,
     offset_ok: Vec<u64>,
@@ -213,10 +263,6 @@ impl Locs {
         self.len[i] = loc.len as u32;
     }
 
-    fn clear(&mut self) {
-        *self = Locs::new(self.n);
-    }
-
     fn count(&self) -> usize {
         self.offset_ok.iter().filter(|&&v| v != u64::MAX).count()
     }
@@ -225,20 +271,16 @@ impl Locs {
 struct Inner {
     file: File,
     latest: Locs,
+    /// The file's length: where the next line goes.
+    end: u64,
     /// A failed write may have left a partial line: no more appends.
     broken: bool,
-}
-
-/// The column types an entry's cells must have (from the plan).
-struct Columns {
-    run: Vec<ColType>,
-    epoch: Vec<ColType>,
 }
 
 /// An open journal, locked for this process.
 pub struct Journal {
     path: PathBuf,
-    columns: Columns,
+    header: Header,
     inner: Mutex<Inner>,
     reader: File,
     /// The same file for `sync`, so appends go on while it waits on the disk.
@@ -248,21 +290,66 @@ pub struct Journal {
 /// A journal just opened: how much it held, and what was wrong with it.
 pub struct Opened {
     pub journal: Journal,
-    /// Runs with a line already (ok or failed).
+    /// Runs of the plan with a data line already (ok or failed).
     pub finished: usize,
+    /// The spec changed since the journal's last header (a new one was appended).
+    pub respecified: bool,
     pub warnings: Vec<String>,
 }
 
+/// What the scan found in one line after the first.
+#[derive(Deserialize)]
+struct LineHead {
+    #[serde(default)]
+    swarm_sweep_journal: Option<u32>,
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    stored: Option<String>,
+}
+
+enum Line {
+    Header(Box<Header>),
+    /// A run's rows (ok when `error` is none).
+    Data {
+        key: u64,
+        ok: bool,
+    },
+    /// A run whose rows are in the tables (`error`: it failed).
+    Stub {
+        key: u64,
+        error: Option<String>,
+    },
+}
+
+fn read_line(json: &[u8]) -> Result<Line> {
+    let h: LineHead = serde_json::from_slice(json)?;
+    if h.swarm_sweep_journal.is_some() {
+        return Ok(Line::Header(Box::new(serde_json::from_slice(json)?)));
+    }
+    let key = h.key.ok_or_else(|| anyhow!("no run key"))?;
+    let key = parse_key(&key).ok_or_else(|| anyhow!("{key:?} is not a run key"))?;
+    Ok(match h.stored.as_deref() {
+        Some(IN_TABLES) => Line::Stub {
+            key,
+            error: h.error,
+        },
+        Some(other) => return Err(anyhow!("unknown store {other:?}")),
+        None => Line::Data {
+            key,
+            ok: h.error.is_none(),
+        },
+    })
+}
+
 impl Journal {
-    /// Open (or create) the journal at `path` for `plan`, keeping the runs
-    /// it holds. A journal of another sweep or shard is refused unless
-    /// `force_new`, which starts it over.
-    pub fn open(
-        path: &Path,
-        plan: &SweepPlan,
-        header: &Header,
-        force_new: bool,
-    ) -> Result<Opened, JournalError> {
+    /// Open (or create) the journal at `path` for the sweep `header`
+    /// describes, keeping the runs it holds: every line whose run key is
+    /// one of `header`'s. A journal of another sweep (another name) is
+    /// refused unless `force_new`, which starts it over.
+    pub fn open(path: &Path, header: &Header, force_new: bool) -> Result<Opened, JournalError> {
         let file = {
             use std::os::unix::fs::OpenOptionsExt;
             // Never through a link (`owned::guard` said so already; this
@@ -280,45 +367,44 @@ impl Journal {
                 path: path.to_path_buf(),
             });
         }
-        let columns = Columns {
-            run: types(plan, Table::Runs),
-            epoch: types(plan, Table::Epochs),
-        };
         let mut warnings = Vec::new();
-        let mut latest = Locs::new(header.n_runs);
-        let mut found: Option<Header> = None;
+        let mut first: Option<Header> = None;
+        let mut last: Option<Header> = None;
         let mut bad_header: Option<BadHeader> = None;
+        // (key, line) of every data line, in file order.
+        let mut lines: Vec<(u64, Loc)> = Vec::new();
         let mut valid_end = 0u64;
-        let scan = scan_lines(path, |offset, line, complete| {
-            if found.is_none() && bad_header.is_none() {
+        let file_len = scan_lines(path, |offset, line, complete| {
+            if first.is_none() && bad_header.is_none() {
                 if !complete {
                     return false; // a header cut short: start over
                 }
                 match read_header(line) {
-                    Ok(h) => found = Some(h),
+                    Ok(h) => first = Some(h),
                     Err(b) => bad_header = Some(b),
                 }
                 valid_end = offset + line.len() as u64 + 1;
                 // Another sweep's journal is refused below: no need to read on.
-                return found.as_ref() == Some(header);
+                return first.as_ref().is_some_and(|h| h.name == header.name);
             }
-            // Only the line's head is read here (the cells are decoded, and
-            // checked against the columns, when the tables are built).
-            let sealed = checksum::open(line).map_err(anyhow::Error::from);
-            match sealed.and_then(|json| head(json, header)) {
+            let read = checksum::open(line)
+                .map_err(anyhow::Error::from)
+                .and_then(read_line);
+            match read {
                 Ok(_) if complete && line.len() > u32::MAX as usize => warnings.push(format!(
                     "{}: ignoring a line of {} bytes at byte {offset} (over 4 GiB)",
                     path.display(),
                     line.len()
                 )),
-                Ok((index, ok)) if complete => latest.set(
-                    index,
+                Ok(Line::Header(h)) if complete => last = Some(*h),
+                Ok(Line::Data { key, ok }) if complete => lines.push((
+                    key,
                     Loc {
                         offset,
                         len: line.len(),
                         ok,
                     },
-                ),
+                )),
                 Ok(_) => {}
                 Err(e) if complete => warnings.push(format!(
                     "{}: ignoring a bad line at byte {offset} ({e}); a run without a good \
@@ -339,8 +425,8 @@ impl Journal {
             true
         })
         .with_context(|| format!("cannot read journal {}", path.display()))?;
-        let file_len = scan;
-        let start_over = match (&found, bad_header) {
+        let latest_header = last.or(first);
+        let start_over = match (&latest_header, bad_header) {
             (None, Some(_)) if force_new => true,
             (None, Some(BadHeader::Damaged)) => {
                 return Err(JournalError::Damaged {
@@ -349,10 +435,9 @@ impl Journal {
                 })
             }
             (None, Some(BadHeader::Old(h))) => {
-                return Err(JournalError::Mismatch {
+                return Err(JournalError::OldFormat {
                     path: path.to_path_buf(),
                     found: format!("{}, journal format {}", describe(&h), h.swarm_sweep_journal),
-                    expected: short(&header.spec_hash),
                 })
             }
             (None, Some(BadHeader::Foreign)) => {
@@ -361,37 +446,64 @@ impl Journal {
                 })
             }
             (None, None) => true,
-            (Some(h), _) if h != header && !force_new => {
+            (Some(h), _) if h.name != header.name && !force_new => {
                 return Err(JournalError::Mismatch {
                     path: path.to_path_buf(),
                     found: describe(h),
-                    expected: short(&header.spec_hash),
+                    expected: header.name.clone(),
                 })
             }
-            (Some(h), _) => h != header || force_new,
+            (Some(h), _) if h.shard != header.shard && !force_new => {
+                return Err(JournalError::Mismatch {
+                    path: path.to_path_buf(),
+                    found: describe(h),
+                    expected: format!("{}, {}", header.name, shard_name(&header.shard)),
+                })
+            }
+            (Some(h), _) => force_new || h.name != header.name,
         };
-        let finished = if start_over {
+        let mut latest = Locs::new(header.n_runs);
+        let mut respecified = false;
+        let end = if start_over {
             file.set_len(0)
                 .with_context(|| format!("cannot reset journal {}", path.display()))?;
-            // Streamed: a 100k-run header is 2 MB of keys. Synced with the
-            // first runs (a header lost to a crash just starts over).
-            let mut w = checksum::Summing::new(io::BufWriter::new(&file));
-            serde_json::to_writer(&mut w, header)
-                .map_err(io::Error::from)
-                .and_then(|()| w.finish())
-                .and_then(|mut w| w.flush())
+            // Synced with the first runs (a header lost to a crash just
+            // starts over).
+            let line = header.line().map_err(anyhow::Error::from)?;
+            (&file)
+                .write_all(&line)
                 .with_context(|| format!("cannot write journal {}", path.display()))?;
-            latest.clear();
             warnings.clear();
-            0
+            line.len() as u64
         } else {
+            let mut end = file_len;
             if valid_end < file_len {
                 file.set_len(valid_end)
                     .and_then(|()| file.sync_data())
                     .with_context(|| format!("cannot repair journal {}", path.display()))?;
+                end = valid_end;
             }
-            latest.count()
+            if latest_header.as_ref() != Some(header) {
+                let line = header.line().map_err(anyhow::Error::from)?;
+                (&file)
+                    .write_all(&line)
+                    .with_context(|| format!("cannot write journal {}", path.display()))?;
+                end += line.len() as u64;
+                respecified = true;
+            }
+            // The latest line of each key, for every run with that key.
+            lines.reverse();
+            lines.sort_by_key(|&(k, _)| k); // stable: the last line first
+            lines.dedup_by_key(|&mut (k, _)| k);
+            let by_key = header.run_keys.by_key();
+            for (key, loc) in lines {
+                for i in indices_of(&by_key, key) {
+                    latest.set(i, loc);
+                }
+            }
+            end
         };
+        let finished = latest.count();
         let reader =
             File::open(path).with_context(|| format!("cannot read journal {}", path.display()))?;
         let syncer = file
@@ -400,16 +512,18 @@ impl Journal {
         Ok(Opened {
             journal: Journal {
                 path: path.to_path_buf(),
-                columns,
+                header: header.clone(),
                 inner: Mutex::new(Inner {
                     file,
                     latest,
+                    end,
                     broken: false,
                 }),
                 reader,
                 syncer,
             },
             finished,
+            respecified,
             warnings,
         })
     }
@@ -418,8 +532,9 @@ impl Journal {
         &self.path
     }
 
-    /// `Some(true)` when run `index`'s latest line (when the journal was
-    /// opened) says ok, `Some(false)` when it failed, `None` when it had none.
+    /// `Some(true)` when run `index` has an ok line (as opened, or
+    /// imported), `Some(false)` when its line says it failed, `None` when it
+    /// has none.
     pub fn state(&self, index: usize) -> Option<bool> {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.latest.get(index).map(|l| l.ok)
@@ -427,6 +542,16 @@ impl Journal {
 
     /// Append a finished run (one write of one line; callable from workers).
     pub fn append(&self, rows: &RunRows) -> Result<()> {
+        self.write_line(rows, &[]).map(drop)
+    }
+
+    /// Append a run taken from elsewhere (the tables of an earlier sweep)
+    /// and index it as the line of runs `indices`.
+    pub fn import(&self, rows: &RunRows, indices: &[usize]) -> Result<()> {
+        self.write_line(rows, indices)
+    }
+
+    fn write_line(&self, rows: &RunRows, indices: &[usize]) -> Result<()> {
         let line = encode(rows);
         if line.len() > u32::MAX as usize {
             return Err(anyhow!(
@@ -446,6 +571,15 @@ impl Journal {
             inner.broken = true;
             return Err(e).with_context(|| format!("cannot write journal {}", self.path.display()));
         }
+        let loc = Loc {
+            offset: inner.end,
+            len: line.len() - 1,
+            ok: rows.ok(),
+        };
+        inner.end += line.len() as u64;
+        for &i in indices {
+            inner.latest.set(i, loc);
+        }
         Ok(())
     }
 
@@ -458,7 +592,7 @@ impl Journal {
             .with_context(|| format!("cannot sync journal {}", self.path.display()))
     }
 
-    /// Run `index`'s latest rows as the journal held them when opened.
+    /// Run `index`'s latest rows (as opened, or imported).
     pub fn read(&self, index: usize) -> Result<RunRows> {
         use std::os::unix::fs::FileExt;
         let loc = {
@@ -472,7 +606,7 @@ impl Journal {
             .with_context(|| format!("cannot read journal {}", self.path.display()))?;
         checksum::open(&buf)
             .map_err(anyhow::Error::from)
-            .and_then(|json| decode_unchecked_key(json, &self.columns))
+            .and_then(|json| decode(json, index))
             .with_context(|| {
                 format!(
                     "{}: the line of run {index} (at byte {}) is damaged; rerun the same \
@@ -482,31 +616,65 @@ impl Journal {
                 )
             })
     }
-}
 
-fn types(plan: &SweepPlan, table: Table) -> Vec<ColType> {
-    metric_columns(plan, table)
-        .into_iter()
-        .map(|(_, t)| t)
-        .collect()
+    /// Once the tables hold every run: rewrite the journal as its header and
+    /// one short line per run (`runs`: key and error, in run order) saying
+    /// its rows are in the tables — a few dozen bytes a run rather than a
+    /// few kilobytes. Written beside it and renamed over it, so a crash
+    /// leaves the old journal or the new one.
+    pub fn compact<'a>(
+        &self,
+        runs: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+    ) -> Result<()> {
+        use crate::output::atomic::AtomicFile;
+        let mut seen = std::collections::HashSet::new();
+        let mut f = AtomicFile::create(&self.path)
+            .with_context(|| format!("cannot write journal {}", self.path.display()))?;
+        let w = f.writer();
+        w.write_all(&self.header.line()?)?;
+        let mut line = String::with_capacity(128);
+        for (key, error) in runs {
+            if !seen.insert(key) {
+                continue;
+            }
+            line.clear();
+            line.push_str("{\"key\":");
+            line.push_str(&serde_json::to_string(key).expect("string"));
+            if let Some(e) = error {
+                line.push_str(",\"error\":");
+                line.push_str(&serde_json::to_string(e).expect("string"));
+            }
+            let _ = write!(line, ",\"stored\":\"{IN_TABLES}\"}}");
+            checksum::seal(&mut line);
+            line.push('\n');
+            w.write_all(line.as_bytes())?;
+        }
+        f.commit_durable()
+            .with_context(|| format!("cannot write journal {}", self.path.display()))
+    }
 }
 
 /// Why a journal's first line is not a header of this format.
 enum BadHeader {
     /// Its checksum fails.
     Damaged,
-    /// A header of an earlier format (no checksum).
+    /// A header of an earlier format.
     Old(Box<Header>),
     /// Not a journal header at all.
     Foreign,
 }
 
 fn read_header(line: &[u8]) -> Result<Header, BadHeader> {
+    let old = |h: Header| Err(BadHeader::Old(Box::new(h)));
     match checksum::open(line) {
-        Ok(json) => serde_json::from_slice(json).map_err(|_| BadHeader::Foreign),
+        Ok(json) => match serde_json::from_slice::<Header>(json) {
+            Ok(h) if h.swarm_sweep_journal == FORMAT => Ok(h),
+            Ok(h) => old(h),
+            Err(_) => Err(BadHeader::Foreign),
+        },
         Err(checksum::LineError::Mismatch) => Err(BadHeader::Damaged),
         Err(checksum::LineError::Missing) => match serde_json::from_slice::<Header>(line) {
-            Ok(h) => Err(BadHeader::Old(Box::new(h))),
+            Ok(h) => old(h),
             Err(_) => Err(BadHeader::Foreign),
         },
     }
@@ -514,6 +682,13 @@ fn read_header(line: &[u8]) -> Result<Header, BadHeader> {
 
 fn short(hash: &str) -> String {
     hash[..hash.len().min(12)].to_string()
+}
+
+fn shard_name(shard: &Option<String>) -> String {
+    match shard {
+        Some(s) => format!("shard {s}"),
+        None => "no shards".to_string(),
+    }
 }
 
 fn describe(h: &Header) -> String {
@@ -557,6 +732,7 @@ fn scan_lines(path: &Path, mut f: impl FnMut(u64, &[u8], bool) -> bool) -> io::R
 /// What `status` needs from a journal, without a plan.
 #[derive(Debug, Clone)]
 pub struct JournalSummary {
+    /// The latest header (the plan the sweep runs now).
     pub header: Header,
     /// Per run: `None` (no line), `Some(None)` ok, `Some(Some(error))` failed.
     pub latest: Vec<Option<Option<String>>>,
@@ -564,31 +740,25 @@ pub struct JournalSummary {
     pub running: bool,
 }
 
-#[derive(Deserialize)]
-struct EntryHead {
-    i: usize,
-    key: String,
-    #[serde(default)]
-    error: Option<String>,
-}
-
-/// Read a journal for `status`: its header and each run's latest state.
+/// Read a journal for `status`: its latest header and each run's latest
+/// state (a line of its rows, or a line saying they are in the tables).
 pub fn summarize(path: &Path) -> Result<JournalSummary> {
     let file = crate::input::open_regular(path)
         .with_context(|| format!("cannot open {}", path.display()))?;
     let running = !lock(&file, false);
-    let mut header: Option<Header> = None;
-    let mut latest = Vec::new();
+    let mut first: Option<Header> = None;
     let mut bad = None;
+    // (key, state) in file order; placed once the latest header is known.
+    let mut states: Vec<(u64, Option<String>)> = Vec::new();
+    let mut last: Option<Header> = None;
     scan_lines(path, |_, line, complete| {
         if !complete {
             return false;
         }
-        match &header {
-            None => match read_header(line) {
+        if first.is_none() {
+            return match read_header(line) {
                 Ok(h) => {
-                    latest = vec![None; h.n_runs];
-                    header = Some(h);
+                    first = Some(h);
                     true
                 }
                 Err(b) => {
@@ -599,40 +769,55 @@ pub fn summarize(path: &Path) -> Result<JournalSummary> {
                     });
                     false
                 }
-            },
-            Some(h) => {
-                let entry = checksum::open(line)
-                    .ok()
-                    .and_then(|json| serde_json::from_slice::<EntryHead>(json).ok());
-                if let Some(e) = entry {
-                    if h.run_keys.matches(e.i, &e.key) {
-                        latest[e.i] = Some(e.error);
-                    }
-                }
-                true
-            }
+            };
         }
+        match checksum::open(line)
+            .map_err(anyhow::Error::from)
+            .and_then(read_line)
+        {
+            Ok(Line::Header(h)) => last = Some(*h),
+            Ok(Line::Data { key, ok }) => {
+                let error = (!ok).then(|| error_of(line).unwrap_or_default());
+                states.push((key, error));
+            }
+            Ok(Line::Stub { key, error }) => states.push((key, error)),
+            Err(_) => {}
+        }
+        true
     })
     .with_context(|| format!("cannot read {}", path.display()))?;
-    match header {
-        Some(header) => Ok(JournalSummary {
-            header,
-            latest,
-            running,
-        }),
-        None => Err(anyhow!(
+    let Some(header) = last.or(first) else {
+        return Err(anyhow!(
             "{} is not a swarm-sweep journal{}",
             path.display(),
             bad.map(|e| format!(" ({e})")).unwrap_or_default()
-        )),
+        ));
+    };
+    let by_key = header.run_keys.by_key();
+    let mut latest = vec![None; header.n_runs];
+    for (key, state) in states {
+        for i in indices_of(&by_key, key) {
+            latest[i] = Some(state.clone());
+        }
     }
+    Ok(JournalSummary {
+        header,
+        latest,
+        running,
+    })
+}
+
+/// The error of a data line (for `status`).
+fn error_of(line: &[u8]) -> Option<String> {
+    let json = checksum::open(line).ok()?;
+    serde_json::from_slice::<LineHead>(json).ok()?.error
 }
 
 /// One line (with its newline):
-/// `{"i":12,"key":"…","wall":0.5,"error":null,"run":[…],"epochs":[[…],…]}`.
+/// `{"key":"…","wall":0.5,"error":null,"run":[…],"epochs":[[…],…]}`.
 pub fn encode(rows: &RunRows) -> String {
     let mut s = String::with_capacity(64 + 24 * (rows.run.len() * (1 + rows.epochs.len())));
-    let _ = write!(s, "{{\"i\":{},\"key\":", rows.index);
+    s.push_str("{\"key\":");
     s.push_str(&serde_json::to_string(&rows.run_key).expect("string"));
     s.push_str(",\"wall\":");
     push_value(&mut s, Value::Float(rows.wall_time_s));
@@ -725,7 +910,6 @@ impl<'de> Deserialize<'de> for Cell {
 
 #[derive(Deserialize)]
 struct Entry {
-    i: usize,
     key: String,
     wall: Cell,
     #[serde(default)]
@@ -757,7 +941,19 @@ fn cells(values: Vec<Cell>, types: &[ColType]) -> Result<Vec<Value>> {
         .collect()
 }
 
-fn decode_unchecked_key(line: &[u8], columns: &Columns) -> Result<RunRows> {
+/// A data line's rows, as those of run `index`; cells are checked against
+/// the stored columns.
+fn decode(line: &[u8], index: usize) -> Result<RunRows> {
+    let types = |t: Table| -> Vec<ColType> { stored_columns(t).iter().map(|(_, t)| *t).collect() };
+    decode_with(line, index, &types(Table::Runs), &types(Table::Epochs))
+}
+
+fn decode_with(
+    line: &[u8],
+    index: usize,
+    run_types: &[ColType],
+    epoch_types: &[ColType],
+) -> Result<RunRows> {
     let e: Entry = serde_json::from_slice(line)?;
     let wall = match e.wall.0 {
         Value::Float(x) => x,
@@ -765,37 +961,24 @@ fn decode_unchecked_key(line: &[u8], columns: &Columns) -> Result<RunRows> {
         Value::Null => return Err(anyhow!("no wall time")),
     };
     let (run, epochs) = if e.error.is_none() {
-        let run = cells(e.run, &columns.run)?;
+        let run = cells(e.run, run_types)?;
         let epochs = e
             .epochs
             .into_iter()
-            .map(|row| cells(row, &columns.epoch))
+            .map(|row| cells(row, epoch_types))
             .collect::<Result<_>>()?;
         (run, epochs)
     } else {
         (Vec::new(), Vec::new())
     };
     Ok(RunRows {
-        index: e.i,
+        index,
         run_key: e.key,
         error: e.error,
         run,
         epochs,
         wall_time_s: wall,
     })
-}
-
-/// A line's run index and whether it succeeded, checked against the
-/// header's run list.
-fn head(line: &[u8], header: &Header) -> Result<(usize, bool)> {
-    let e: EntryHead = serde_json::from_slice(line)?;
-    if header.run_keys.matches(e.i, &e.key) {
-        return Ok((e.i, e.error.is_none()));
-    }
-    match header.run_keys.key(e.i) {
-        Some(k) => Err(anyhow!("run {} has key {}, not {k}", e.i, e.key)),
-        None => Err(anyhow!("run {} is out of range", e.i)),
-    }
 }
 
 /// Take the journal's advisory lock without waiting: exclusive for the
@@ -828,11 +1011,11 @@ fn lock(file: &File, exclusive: bool) -> bool {
 mod tests {
     use super::*;
 
-    fn columns() -> Columns {
-        Columns {
-            run: vec![ColType::Float, ColType::Int, ColType::Float],
-            epoch: vec![ColType::Int, ColType::Float],
-        }
+    const RUN: &[ColType] = &[ColType::Float, ColType::Int, ColType::Float];
+    const EPOCH: &[ColType] = &[ColType::Int, ColType::Float];
+
+    fn decode_test(json: &[u8]) -> Result<RunRows> {
+        decode_with(json, 0, RUN, EPOCH)
     }
 
     #[test]
@@ -877,7 +1060,7 @@ mod tests {
             let line = encode(&rows);
             assert!(line.ends_with('\n') && !line[..line.len() - 1].contains('\n'));
             let json = checksum::open(line.trim_end().as_bytes()).unwrap();
-            let back = decode_unchecked_key(json, &columns()).unwrap();
+            let back = decode_test(json).unwrap();
             let bits = |r: &RunRows| match (r.run[0], r.epochs[0][1]) {
                 (Value::Float(a), Value::Float(b)) => {
                     (a.to_bits(), b.to_bits(), r.wall_time_s.to_bits())
@@ -893,7 +1076,7 @@ mod tests {
     #[test]
     fn failed_runs_keep_their_message_and_types_are_checked() {
         let rows = RunRows {
-            index: 4,
+            index: 0,
             run_key: "abc".into(),
             error: Some("panicked at x.rs:1: \"quoted\"\nsecond line".into()),
             run: Vec::new(),
@@ -903,11 +1086,11 @@ mod tests {
         let line = encode(&rows);
         assert_eq!(line.matches('\n').count(), 1);
         let json = checksum::open(line.trim_end().as_bytes()).unwrap();
-        assert_eq!(decode_unchecked_key(json, &columns()).unwrap(), rows);
-        let wrong = br#"{"i":0,"key":"k","wall":0.0,"error":null,"run":[1,2,3.0],"epochs":[]}"#;
-        let e = decode_unchecked_key(wrong, &columns()).unwrap_err();
+        assert_eq!(decode_test(json).unwrap(), rows);
+        let wrong = br#"{"key":"k","wall":0.0,"error":null,"run":[1,2,3.0],"epochs":[]}"#;
+        let e = decode_test(wrong).unwrap_err();
         assert!(e.to_string().contains("Float"), "{e}");
-        let short = br#"{"i":0,"key":"k","wall":0.0,"error":null,"run":[1.0],"epochs":[]}"#;
-        assert!(decode_unchecked_key(short, &columns()).is_err());
+        let short = br#"{"key":"k","wall":0.0,"error":null,"run":[1.0],"epochs":[]}"#;
+        assert!(decode_test(short).is_err());
     }
 }

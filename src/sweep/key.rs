@@ -1,13 +1,13 @@
 //! Stable identities: sha256 of files and specs, and the run key — a hash of
-//! the base scenario's bytes, the effective parameter overrides and the seed,
-//! so the same run has the same key in every sweep that contains it.
+//! the run's fully resolved scenario (its result-affecting content), the
+//! engine's results version and the seed, so the same run has the same key
+//! in every sweep that contains it, and a rerun of an edited spec finds it.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use sha2::{Digest, Sha256};
 
-use crate::scenario::params::ParamValue;
+use crate::scenario::Scenario;
 
 /// Lower-case hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -40,25 +40,17 @@ pub fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
-/// The seed-independent part of a run key: scenario hash plus the overrides
-/// as they finally apply (later assignments win), sorted by path, each value
-/// tagged with its type so `1` and `1.0` and `"1"` differ.
-pub fn fingerprint<'a>(
-    scenario_sha256: &str,
-    assignments: impl IntoIterator<Item = (&'a str, &'a ParamValue)>,
-) -> String {
-    let effective: BTreeMap<&str, &ParamValue> = assignments.into_iter().collect();
-    let mut s = format!("swarm-sweep/run/v1\nscenario={scenario_sha256}\n");
-    for (path, value) in effective {
-        let v = match value {
-            ParamValue::Bool(b) => format!("bool:{b}"),
-            ParamValue::Int(i) => format!("int:{i}"),
-            ParamValue::Float(f) => format!("float:{f:?}"),
-            ParamValue::Str(t) => format!("str:{t:?}"),
-        };
-        let _ = writeln!(s, "set {path}={v}");
-    }
-    s
+/// The seed-independent part of a run key: sha256 over the scenario's
+/// result-affecting content (`scenario::canonical`, overrides applied) and
+/// the engine's `RESULTS_VERSION`. The same configuration has the same
+/// fingerprint whatever spec, base file or override produced it.
+pub fn fingerprint(scenario: &Scenario) -> String {
+    let text = format!(
+        "swarm-sweep/run/v2\nresults={}\n{}",
+        crate::sim::RESULTS_VERSION,
+        crate::scenario::canonical::canonical(scenario)
+    );
+    sha256_hex(text.as_bytes())
 }
 
 /// 16 hex digits (64 bits) of sha256(fingerprint, seed).
@@ -71,6 +63,8 @@ pub fn run_key(fingerprint: &str, seed: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::params::{set_param, ParamValue};
+    use crate::scenario::{load_str, LoadOptions};
 
     #[test]
     fn sha256_of_empty_input() {
@@ -80,46 +74,40 @@ mod tests {
         );
     }
 
-    #[test]
-    fn last_assignment_wins_and_order_does_not_matter() {
-        let (a, b, c) = (
-            ParamValue::Float(0.5),
-            ParamValue::Float(0.6),
-            ParamValue::Int(2),
-        );
-        let f1 = fingerprint("abc", [("g.x", &a), ("g.y", &c), ("g.x", &b)]);
-        let f2 = fingerprint("abc", [("g.y", &c), ("g.x", &b)]);
-        assert_eq!(f1, f2);
-        assert_eq!(run_key(&f1, 0), run_key(&f2, 0));
-        assert_ne!(run_key(&f1, 0), run_key(&f1, 1));
-        assert_eq!(run_key(&f1, 0).len(), 16);
+    fn scenario(text: &str) -> Scenario {
+        load_str(text, "t.yaml", LoadOptions::default())
+            .unwrap()
+            .scenario
     }
 
     #[test]
-    fn types_and_scenarios_distinguish_keys() {
-        let (i, f) = (ParamValue::Int(1), ParamValue::Float(1.0));
-        assert_ne!(
-            fingerprint("abc", [("g.x", &i)]),
-            fingerprint("abc", [("g.x", &f)])
-        );
-        assert_ne!(
-            fingerprint("abc", [("g.x", &i)]),
-            fingerprint("abd", [("g.x", &i)])
-        );
+    fn the_key_follows_the_resolved_scenario_not_how_it_was_written() {
+        let a = scenario("scenario_id: a\nagents:\n  - type: honest\n");
+        // The same settings reached another way: a comment, a default written
+        // out, an override that sets what the file already says.
+        let mut b = scenario("# x\nscenario_id: a\ngovernance: {audit_probability: 0.1}\nagents:\n  - type: honest\n");
+        set_param(&mut b, "payoff.theta", &ParamValue::Float(0.5)).unwrap();
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        assert_eq!(run_key(&fingerprint(&a), 0), run_key(&fingerprint(&b), 0));
+        assert_ne!(run_key(&fingerprint(&a), 0), run_key(&fingerprint(&a), 1));
+        set_param(&mut b, "payoff.theta", &ParamValue::Float(0.6)).unwrap();
+        assert_ne!(fingerprint(&a), fingerprint(&b));
+        assert_eq!(run_key(&fingerprint(&a), 7).len(), 16);
     }
 
     #[test]
     fn run_key_is_pinned() {
-        // Changing the key scheme orphans every stored runs/<run_key>/ folder:
-        // bump the "v1" tag and this value together.
-        let f = fingerprint(
-            "abc",
-            [("governance.audit_probability", &ParamValue::Float(0.2))],
-        );
-        assert_eq!(run_key(&f, 7), run_key(&f.clone(), 7));
+        // Changing the key scheme orphans every stored run and runs/<run_key>/
+        // folder: bump the "v2" tag (or RESULTS_VERSION) and this value together.
+        let s = scenario("scenario_id: a\nagents:\n  - type: honest\n");
+        assert_eq!(crate::sim::RESULTS_VERSION, 1);
         assert_eq!(
-            f,
-            "swarm-sweep/run/v1\nscenario=abc\nset governance.audit_probability=float:0.2\n"
+            run_key(&fingerprint(&s), 7),
+            run_key(&fingerprint(&s.clone()), 7)
+        );
+        assert_eq!(
+            crate::scenario::canonical::canonical(&s),
+            "scenario_id=\"a\"\nagents[0]=honest*1\n"
         );
     }
 }

@@ -5,6 +5,7 @@
 //! shards, resume and merge: docs/scale-out.md.
 
 pub mod checksum;
+pub mod configs;
 pub mod expand;
 pub mod interrupt;
 pub mod journal;
@@ -14,6 +15,7 @@ pub mod owned;
 pub mod part;
 pub mod plan;
 pub mod progress;
+pub mod reuse;
 pub mod rows;
 pub mod run_files;
 pub mod run_list;
@@ -21,8 +23,10 @@ pub mod runner;
 pub mod session;
 pub mod shard;
 pub mod spec;
+pub mod spec_yaml;
 pub mod status;
 pub mod summary;
+pub mod swarm_file;
 pub mod table;
 
 pub use plan::{RunSpec, SweepPlan};

@@ -11,8 +11,14 @@ use anyhow::{Context, Result};
 use super::part::{self, Outputs};
 use crate::output::atomic::existing_kind;
 
-/// Files of the analysis step (`swarm-sweep analyze`).
-const ANALYSIS_FILES: &[&str] = &["summary.parquet", "comparisons.parquet", "report.md"];
+/// Files of the analysis step (`swarm-sweep analyze`), and the sweep's
+/// configurations (`configs.rs`).
+const ANALYSIS_FILES: &[&str] = &[
+    "summary.parquet",
+    "comparisons.parquet",
+    "report.md",
+    super::configs::FILE,
+];
 const PLOTS_DIR: &str = crate::analysis::plot::PLOTS_DIR;
 const RUNS_DIR: &str = "runs";
 /// What a run's folder `runs/<run_key>/` holds.
@@ -147,6 +153,7 @@ pub fn owned_files(dir: &Path) -> Vec<PathBuf> {
     for run in subdirs(&dir.join(RUNS_DIR), is_run_key) {
         v.extend(RUN_FILES.iter().map(|f| run.join(f)));
     }
+    v.push(dir.join(RUNS_DIR).join(super::configs::INDEX));
     v.retain(|p| std::fs::symlink_metadata(p).is_ok());
     v
 }
@@ -251,6 +258,8 @@ mod tests {
             "report.md",
             "plots/heatmap_x.svg",
             "runs/0123456789abcdef/metrics.csv",
+            "runs/index.tsv",
+            "configs.parquet",
         ];
         let theirs = [
             "notes.md",

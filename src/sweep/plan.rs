@@ -2,7 +2,6 @@
 //! checked against the scenario schema (`scenario::params`), every
 //! configuration's scenario built — all before any run starts.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::expand::{self, locate_run};
@@ -27,6 +26,10 @@ pub struct SweepPlan {
     pub collusion: bool,
     /// Loader warnings, already prefixed with the base file.
     pub warnings: Vec<String>,
+    /// Swept parameters that change nothing in any configuration (the
+    /// schema marks them inert), with why: warned about, or refused with
+    /// `--strict`.
+    pub inert: Vec<SpecError>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,8 +60,14 @@ pub struct Config {
     /// Effective value of each parameter column in this configuration.
     pub params: Vec<Option<ParamValue>>,
     pub scenario: Scenario,
-    /// The seed-independent part of the run key.
+    /// The seed-independent part of the run key (`key::fingerprint`).
     pub fingerprint: String,
+    /// The first configuration that resolves to the same scenario (its own
+    /// id when none before it does): their runs share keys, so each run is
+    /// run once and its rows written for both.
+    pub first: usize,
+    /// A later configuration resolves to the same scenario.
+    pub copied: bool,
 }
 
 /// One run: a configuration and a seed.
@@ -86,6 +95,19 @@ impl SweepPlan {
             seed,
             run_key: key::run_key(&self.configs[config].fingerprint, seed),
         }
+    }
+
+    /// The first run with run `index`'s key: `index` itself, unless its
+    /// configuration resolves to the same scenario as an earlier one.
+    pub fn original(&self, index: usize) -> usize {
+        let n = self.spec.seeds.len();
+        let (config, replicate) = locate_run(index, n);
+        self.configs[config].first * n + replicate
+    }
+
+    /// Later runs have run `index`'s key (see `original`).
+    pub fn has_copies(&self, index: usize) -> bool {
+        self.configs[locate_run(index, self.spec.seeds.len()).0].copied
     }
 
     /// `exact` when every base is modelled in full, else `partial`
@@ -245,8 +267,23 @@ pub fn build(
         .collect();
     let config_specs = expand::configs(&spec);
     let mut configs = Vec::with_capacity(config_specs.len() * loaded.len());
-    for (b, (base, scen)) in loaded.iter().enumerate() {
-        let mut seen: HashMap<String, &str> = HashMap::new();
+    // The same overrides twice (two variants alike) is a mistake in the spec;
+    // different overrides that resolve to the same scenario (a grid value
+    // equal to the base's) are fine: they share their runs.
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for cs in &config_specs {
+        if let Some(dup) = seen.insert(overrides_key(&cs.assignments), &cs.label) {
+            return Err(source.error(
+                None,
+                "",
+                format!(
+                    "configurations '{dup}' and '{}' are the same run (identical overrides)",
+                    cs.label
+                ),
+            ));
+        }
+    }
+    for (b, (_, scen)) in loaded.iter().enumerate() {
         for cs in &config_specs {
             let mut scenario = scen.clone();
             for a in &cs.assignments {
@@ -259,20 +296,9 @@ pub fn build(
                     params::get_param(&scenario, &c.path).and_then(|v| coerce(c.kind, &v).ok())
                 })
                 .collect();
-            let fingerprint = key::fingerprint(
-                &base.sha256,
-                cs.assignments.iter().map(|a| (a.path.as_str(), &a.value)),
-            );
-            if let Some(dup) = seen.insert(fingerprint.clone(), &cs.label) {
-                return Err(source.error(
-                    None,
-                    "",
-                    format!(
-                        "configurations '{dup}' and '{}' are the same run (identical overrides)",
-                        cs.label
-                    ),
-                ));
-            }
+            // Two configurations that resolve to the same scenario share
+            // their runs (the same key): each is run once.
+            let fingerprint = key::fingerprint(&scenario);
             configs.push(Config {
                 id: configs.len(),
                 base: b,
@@ -280,10 +306,24 @@ pub fn build(
                 label: cs.label.clone(),
                 params: values,
                 scenario,
+                first: configs.len(),
+                copied: false,
                 fingerprint,
             });
         }
     }
+    let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut firsts = Vec::with_capacity(configs.len());
+    for c in &configs {
+        firsts.push(*first_of.entry(c.fingerprint.as_str()).or_insert(c.id));
+    }
+    for (id, first) in firsts.into_iter().enumerate() {
+        configs[id].first = first;
+        if first != id {
+            configs[first].copied = true;
+        }
+    }
+    let inert = inert_params(&spec, &configs);
     let security = configs
         .iter()
         .any(|c| c.scenario.governance.security_enabled);
@@ -298,7 +338,43 @@ pub fn build(
         security,
         collusion,
         warnings,
+        inert,
     })
+}
+
+/// Every swept parameter (baseline, variants, grid, zip) that is inert in
+/// every configuration: its arms are runs of the same model.
+fn inert_params(spec: &SweepSpec, configs: &[Config]) -> Vec<SpecError> {
+    let mut out = Vec::new();
+    for path in spec.swept_paths() {
+        let why = configs
+            .iter()
+            .map(|c| params::inert(&c.scenario, &path))
+            .collect::<Option<Vec<_>>>();
+        let Some(why) = why.and_then(|w| w.first().copied()) else {
+            continue;
+        };
+        let axis = spec.grid.iter().chain(&spec.zip).find(|a| a.path == path);
+        let (line, key) = match axis {
+            Some(a) => (a.line, a.key()),
+            None => {
+                let a = spec
+                    .all_assignments()
+                    .find(|a| a.path == path)
+                    .expect("a swept path is assigned somewhere");
+                (a.line, a.key())
+            }
+        };
+        out.push(spec.source.error(
+            Some(line),
+            &key,
+            format!(
+                "changes nothing in this sweep: {why}. Configurations that differ only in \
+                 it give the same numbers"
+            ),
+        ));
+    }
+    out
 }
 
 /// Refuse a sweep of more configurations than SWARM_MAX_CONFIGS or more
@@ -320,6 +396,16 @@ fn check_run_count(spec: &SweepSpec, bases: usize) -> Result<(), SpecError> {
         )
     })
     .map_err(|e| spec.source.error(None, "", e.to_string()))
+}
+
+/// The overrides as they finally apply (later assignments win), sorted by
+/// path, each value typed.
+fn overrides_key(assignments: &[Assignment]) -> String {
+    let effective: std::collections::BTreeMap<&str, &ParamValue> = assignments
+        .iter()
+        .map(|a| (a.path.as_str(), &a.value))
+        .collect();
+    format!("{effective:?}")
 }
 
 /// A spec value as the parameter's kind: integers are accepted for floats.

@@ -1,11 +1,13 @@
 //! A finished run as the tables hold it: its metric cells for runs.parquet,
 //! one row of metric cells per epoch for epochs.parquet, its status and wall
 //! time — everything but the identity and parameter columns, which come from
-//! the plan. The journal stores this; the tables are built from it.
+//! the plan. Cells are those of `table::stored_columns` (every lever column,
+//! null where the run had the lever off), so the rows of a run do not depend
+//! on the spec it ran in. The journal stores this; the tables are built from
+//! it, each keeping the plan's columns.
 
-use super::plan::SweepPlan;
 use super::runner::{Outcome, RunRecord};
-use super::table::{epoch_metric_names, lever_columns, ColType, RUN_METRICS};
+use super::table::{stored_columns, ColType, Table, RUN_METRICS};
 use crate::metrics::{EpochMetrics, MetricValue};
 
 /// One metric cell.
@@ -28,13 +30,13 @@ impl Value {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRows {
-    /// Index in the run list.
+    /// Index in the run list (of the plan it is written for).
     pub index: usize,
     pub run_key: String,
     /// The failure message; `None` when the run succeeded.
     pub error: Option<String>,
-    /// The runs table's metric columns (`table::metric_columns`); empty when
-    /// the run failed (its metrics are null).
+    /// The runs table's stored metric columns (`table::stored_columns`);
+    /// empty when the run failed (its metrics are null).
     pub run: Vec<Value>,
     /// One row of the epochs table's metric columns per epoch.
     pub epochs: Vec<Vec<Value>>,
@@ -46,7 +48,7 @@ impl RunRows {
         self.error.is_none()
     }
 
-    pub fn from_record(plan: &SweepPlan, rec: &RunRecord) -> RunRows {
+    pub fn from_record(rec: &RunRecord) -> RunRows {
         let (error, run, epochs) = match &rec.outcome {
             Outcome::Ok(r) => {
                 // The run's soft metrics read through the epoch accessor.
@@ -63,11 +65,18 @@ impl RunRows {
                 run.push(Value::Int(r.n_frozen as i64));
                 run.push(Value::Int(r.n_quarantined as i64));
                 let last = r.epochs.last();
-                run.extend(lever_columns(plan).map(|n| cell(last.and_then(|e| e.get(n)))));
+                let stored = stored_columns(Table::Runs);
+                let levers = &stored[run.len()..];
+                run.extend(
+                    levers
+                        .iter()
+                        .map(|(n, _)| cell(last.and_then(|e| e.get(n)))),
+                );
+                let epoch_columns = stored_columns(Table::Epochs);
                 let epochs = r
                     .epochs
                     .iter()
-                    .map(|e| epoch_metric_names(plan).map(|n| cell(e.get(n))).collect())
+                    .map(|e| epoch_columns.iter().map(|(n, _)| cell(e.get(n))).collect())
                     .collect();
                 (None, run, epochs)
             }

@@ -11,11 +11,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use super::configs;
 use super::journal::{Header, Journal, JournalError};
 use super::owned;
 use super::part::{self, FailedRun, Outputs, PartManifest, PartTable};
 use super::plan::{RunSpec, SweepPlan};
 use super::progress::Progress;
+use super::reuse::{self, ImportError, Needed};
 use super::rows::RunRows;
 use super::run_list::RunList;
 use super::runner::{self, ExecOptions, RunRecord, RunSink, SimFn, Summary};
@@ -29,6 +31,9 @@ pub struct SweepOptions {
     pub exec: ExecOptions,
     /// Discard a journal of another sweep (and this process's old outputs).
     pub force_new: bool,
+    /// Keep every run's rows in the journal once the tables are written
+    /// (for tests: a journal as a crashed sweep leaves it).
+    pub keep_journal: bool,
 }
 
 /// The runs of `plan` that `shard` takes (all without a shard), ascending.
@@ -48,13 +53,43 @@ pub struct Prepared {
     pub journal: Journal,
     /// This process's runs, ascending.
     pub assigned: RunList,
-    /// Those without an ok line in the journal (failed ones are retried).
+    /// Those to run now: without an ok line in the journal (failed ones are
+    /// retried), each key once.
     pub todo: RunList,
-    /// Of `assigned`, runs the journal already holds: ok, failed.
+    /// Of `assigned`, runs with an ok line in the journal: from an earlier
+    /// process's journal, or taken from its tables.
     pub resumed_ok: usize,
+    /// Of those, taken from the tables of an earlier run of this sweep.
+    pub from_tables: usize,
+    /// Runs whose line in the journal says they failed (retried).
     pub resumed_failed: usize,
+    /// Runs whose configuration resolves to the same scenario as an earlier
+    /// one's: their rows are that run's (run once).
+    pub copies: usize,
+    /// The spec changed since the journal was last written.
+    pub respecified: bool,
+    /// Do not compact the journal at the end (`SweepOptions::keep_journal`).
+    pub keep_journal: bool,
     /// Problems found in the journal (a truncated last line, ...).
     pub warnings: Vec<String>,
+}
+
+impl Prepared {
+    /// Runs this process need not run: resumed, reused or copies.
+    pub fn reused(&self) -> usize {
+        self.assigned.len() - self.todo.len()
+    }
+
+    /// The run whose rows run `i` takes, when `i` is a copy: the first run
+    /// with its key (`SweepPlan::original`), when this process has it.
+    pub fn copy_of(&self, plan: &SweepPlan, i: usize) -> Option<usize> {
+        let o = plan.original(i);
+        let here = match &self.assigned {
+            RunList::All(n) => o < *n,
+            RunList::Some(v) => v.binary_search(&o).is_ok(),
+        };
+        (o != i && here).then_some(o)
+    }
 }
 
 /// How the sweep ended.
@@ -79,10 +114,13 @@ pub struct SweepReport {
     pub first_failure: Option<(RunSpec, String)>,
     /// Files written under final names.
     pub written: Vec<PathBuf>,
+    /// What went wrong after the tables were written (they are complete).
+    pub warnings: Vec<String>,
 }
 
-/// Open (or create) the journal of `opts`' output, and work out what is
-/// left. Creates the output directory.
+/// Open (or create) the journal of `opts`' output, take back what earlier
+/// runs of this sweep left in its tables, and work out what is left.
+/// Creates the output directory.
 pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, JournalError> {
     let outputs = Outputs {
         dir: opts.out_dir.clone(),
@@ -92,7 +130,7 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
         .with_context(|| format!("cannot create output directory {}", outputs.dir.display()))?;
     owned::guard(&outputs, &plan.spec.name, opts.force_new)?;
     let header = Header::new(plan, opts.shard.map(|s| s.to_string()));
-    let opened = Journal::open(&outputs.journal(), plan, &header, opts.force_new)?;
+    let opened = Journal::open(&outputs.journal(), &header, opts.force_new)?;
     let journal = opened.journal;
     // --force-new: the old sweep's files go (under the journal's lock).
     if opts.force_new {
@@ -117,32 +155,61 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
     }
     part::remove_stale_temporaries(&outputs.finals());
     let assigned = assigned_runs(plan, opts.shard.as_ref());
-    let (mut resumed_ok, mut resumed_failed) = (0, 0);
     let mut warnings = opened.warnings;
+    // A run whose original (the first run with its key) is ours is a copy.
+    let is_assigned = |i: usize| match &assigned {
+        RunList::All(n) => i < *n,
+        RunList::Some(v) => v.binary_search(&i).is_ok(),
+    };
+    let copy = |i: usize| {
+        let o = plan.original(i);
+        o != i && is_assigned(o)
+    };
+    // Runs the journal lacks, from the tables an earlier run left.
+    let from_tables = if opts.force_new {
+        0
+    } else {
+        let needed = assigned
+            .iter()
+            .filter(|&i| !copy(i) && journal.state(i) != Some(true))
+            .map(|i| (i, key_number(&plan.run(i).run_key)));
+        take_from_tables(
+            &outputs.dir,
+            &plan.spec.name,
+            Needed::new(needed),
+            &journal,
+            &mut warnings,
+        )?
+    };
+    let (mut resumed_ok, mut resumed_failed, mut copies) = (0, 0, 0);
     // Runs finished by an earlier process that wrote fewer per-run files
     // (--no-metrics-csv, no --events) run again to write them.
     let files = opts.exec.run_files.as_ref().filter(|f| f.any());
     let mut refill: (usize, Option<&str>) = (0, None);
-    let todo = if opened.finished == 0 {
-        assigned.clone()
-    } else {
-        let mut todo = Vec::with_capacity(assigned.len());
-        for i in assigned.iter() {
-            match journal.state(i) {
-                Some(true) => match files.and_then(|f| f.missing(&plan.run(i).run_key)) {
-                    Some(file) => {
-                        refill = (refill.0 + 1, Some(file));
-                        todo.push(i);
-                    }
-                    None => resumed_ok += 1,
-                },
-                Some(false) => {
-                    resumed_failed += 1;
+    let mut todo = Vec::new();
+    for i in assigned.iter() {
+        if copy(i) {
+            copies += 1;
+            continue;
+        }
+        match journal.state(i) {
+            Some(true) => match files.and_then(|f| f.missing(&plan.run(i).run_key)) {
+                Some(file) => {
+                    refill = (refill.0 + 1, Some(file));
                     todo.push(i);
                 }
-                None => todo.push(i),
+                None => resumed_ok += 1,
+            },
+            Some(false) => {
+                resumed_failed += 1;
+                todo.push(i);
             }
+            None => todo.push(i),
         }
+    }
+    let todo = if todo.len() == assigned.len() {
+        assigned.clone()
+    } else {
         todo.into()
     };
     if let (n, Some(file)) = refill {
@@ -157,9 +224,45 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
         assigned,
         todo,
         resumed_ok,
+        from_tables,
         resumed_failed,
+        copies,
+        respecified: opened.respecified,
+        keep_journal: opts.keep_journal,
         warnings,
     })
+}
+
+/// A run key (16 hex digits, from the plan) as a number.
+fn key_number(key: &str) -> u64 {
+    super::journal::parse_key(key).expect("plans make 16-hex-digit keys")
+}
+
+/// Import `needed` from the folder's tables into the journal; returns how
+/// many runs were taken. A table that cannot be read is a warning (its
+/// runs run again); a journal that cannot be written is an error.
+fn take_from_tables(
+    dir: &std::path::Path,
+    name: &str,
+    mut needed: Needed,
+    journal: &Journal,
+    warnings: &mut Vec<String>,
+) -> Result<usize, JournalError> {
+    let mut taken = 0;
+    for (runs, epochs) in reuse::sources(dir) {
+        if needed.is_empty() {
+            break;
+        }
+        match reuse::import(&runs, &epochs, name, &mut needed, journal) {
+            Ok(n) => taken += n,
+            Err(ImportError::Table(e)) => warnings.push(format!(
+                "cannot take finished runs from {}: {e:#}; they run again",
+                runs.display()
+            )),
+            Err(ImportError::Journal(e)) => return Err(JournalError::Io(e)),
+        }
+    }
+    Ok(taken)
 }
 
 /// How often finished runs are made durable while a sweep runs (and always
@@ -194,6 +297,8 @@ struct Writer {
     tables: Written,
     at: usize,
     todo_at: usize,
+    /// Rows of runs that later runs are copies of (`Prepared::copy_of`).
+    copies: std::collections::HashMap<usize, RunRows>,
     error: Option<anyhow::Error>,
 }
 
@@ -244,6 +349,7 @@ impl Ordered<'_> {
             tables: t,
             at,
             todo_at,
+            copies,
             ..
         } = w;
         let p = self.prepared;
@@ -258,9 +364,19 @@ impl Ordered<'_> {
                 self.consumed.store(*todo_at, Ordering::Release);
                 wrote = true;
                 rows
+            } else if let Some(o) = p.copy_of(self.plan, i) {
+                let mut rows = copies
+                    .get(&o)
+                    .cloned()
+                    .ok_or_else(|| anyhow::anyhow!("run {i}: the rows of run {o} are gone"))?;
+                rows.index = i;
+                rows
             } else {
                 p.journal.read(i)?
             };
+            if self.plan.has_copies(i) {
+                copies.insert(i, rows.clone());
+            }
             *at += 1;
             let due = p.assigned.get(*at).unwrap_or(usize::MAX);
             self.due.store(due, Ordering::Release);
@@ -297,7 +413,7 @@ impl Ordered<'_> {
 
 impl RunSink for Ordered<'_> {
     fn record(&self, rec: &RunRecord) -> Result<()> {
-        let rows = RunRows::from_record(self.plan, rec);
+        let rows = RunRows::from_record(rec);
         self.prepared.journal.append(&rows)?;
         self.lock_pending().insert(rows.index, rows);
         self.drain(false)
@@ -355,6 +471,7 @@ impl Prepared {
                 tables,
                 at: 0,
                 todo_at: 0,
+                copies: Default::default(),
                 error: None,
             }),
             consumed: AtomicUsize::new(0),
@@ -374,7 +491,8 @@ impl Prepared {
         // before anything is reported.
         std::thread::scope(|scope| {
             let synced = scope.spawn(|| self.journal.sync());
-            let report = self.report(plan, ran, drained, writer, progress);
+            let index = exec.run_files.as_ref().is_some_and(|f| f.any());
+            let report = self.report(plan, ran, drained, writer, progress, index);
             let synced = synced
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -392,6 +510,7 @@ impl Prepared {
         drained: Result<()>,
         writer: Writer,
         progress: &Progress,
+        index: bool,
     ) -> Result<SweepReport> {
         if let Some(e) = writer.error {
             return Err(e);
@@ -412,17 +531,58 @@ impl Prepared {
             first_failure: ran.first_failure.clone(),
             ran,
             written: Vec::new(),
+            warnings: Vec::new(),
         };
         let complete = writer.at == self.assigned.len();
         if end == End::Complete && complete {
-            self.finish_tables(plan, writer.tables, &mut report)?;
+            let failed = self.finish_tables(plan, writer.tables, &mut report)?;
+            // The configurations, and what each per-run folder is (the same
+            // for every shard: the first writes them).
+            if self.outputs.shard.is_none_or(|s| s.k == 1) {
+                let dir = &self.outputs.dir;
+                report.written.push(configs::write(plan, dir)?);
+                if index {
+                    report.written.push(configs::write_index(plan, dir)?);
+                }
+            }
+            if self.keep_journal {
+                return Ok(report);
+            }
+            if let Err(e) = self.compact(plan, &failed) {
+                report.warnings.push(format!(
+                    "the tables are complete, but {} could not be compacted: {e:#}",
+                    self.journal.path().display()
+                ));
+            }
         }
         Ok(report)
     }
 
+    /// The tables hold every run now: the journal keeps one short line a run.
+    fn compact(&self, plan: &SweepPlan, failed: &[FailedRun]) -> Result<()> {
+        let keys: Vec<(String, Option<&str>)> = self
+            .assigned
+            .iter()
+            .map(|i| {
+                let error = failed
+                    .binary_search_by_key(&i, |f| f.index)
+                    .ok()
+                    .map(|k| failed[k].error.as_str());
+                (plan.run(i).run_key, error)
+            })
+            .collect();
+        self.journal
+            .compact(keys.iter().map(|(k, e)| (k.as_str(), *e)))
+    }
+
     /// Close the tables under their names, then (for a shard) write the part
-    /// manifest that says they are complete.
-    fn finish_tables(&self, plan: &SweepPlan, w: Written, report: &mut SweepReport) -> Result<()> {
+    /// manifest that says they are complete. Returns the failed runs.
+    fn finish_tables(
+        &self,
+        plan: &SweepPlan,
+        w: Written,
+        report: &mut SweepReport,
+    ) -> Result<Vec<FailedRun>> {
         let o = &self.outputs;
         report.failed = w.failed.len();
         report.first_failure = w
@@ -445,7 +605,7 @@ impl Prepared {
         epochs?;
         report.written.push(o.table(Table::Epochs));
         let (Some(shard), Some(path)) = (&o.shard, o.manifest()) else {
-            return Ok(());
+            return Ok(failed);
         };
         let table = |t: Table, rows: usize| -> Result<PartTable> {
             let path = o.table(t);
@@ -474,11 +634,11 @@ impl Prepared {
             n_runs: plan.n_runs(),
             runs: self.assigned.to_vec(),
             run_keys: self.assigned.iter().map(|i| plan.run(i).run_key).collect(),
-            failed,
+            failed: failed.clone(),
             tables: vec![table(Table::Runs, n_runs)?, table(Table::Epochs, n_epochs)?],
         };
         part::write_manifest(&path, &manifest)?;
         report.written.push(path);
-        Ok(())
+        Ok(failed)
     }
 }

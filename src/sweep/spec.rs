@@ -22,8 +22,15 @@ const TOP_KEYS: &[&str] = &[
     "grid",
     "zip",
     "variants",
+    "labels",
+    "report",
     "outputs",
 ];
+const REPORT_KEYS: &[&str] = &["metrics", "plots"];
+const PLOT_KEYS: &[&str] = &["type", "x", "y", "z", "title"];
+/// The plots a spec may ask for: a metric over epochs or over a swept
+/// parameter (`line`), a metric over two swept parameters (`heatmap`).
+pub const PLOT_TYPES: &[&str] = &["line", "heatmap"];
 const OUTPUT_KEYS: &[&str] = &["dir", "metrics_csv", "events_jsonl"];
 const SEED_KEYS: &[&str] = &["start", "count"];
 const RANGE_KEYS: &[&str] = &["start", "stop", "step"];
@@ -50,8 +57,48 @@ pub struct SweepSpec {
     /// Axes varied together; one more axis after the grid's.
     pub zip: Vec<Axis>,
     pub variants: Vec<Variant>,
+    /// Short names for swept parameters in configuration labels
+    /// (`tax_rate=0.05` for `governance.transaction_tax_rate=0.05`):
+    /// (path, label), in file order.
+    pub labels: Vec<(String, String)>,
+    /// What the analysis step puts first.
+    pub report: ReportSpec,
     pub outputs: OutputsSpec,
     pub source: SpecSource,
+}
+
+/// `report:` — the metrics the report leads with and the plots to draw
+/// besides its own.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportSpec {
+    /// Metric columns (of runs.parquet or epochs.parquet), in order.
+    pub metrics: Vec<String>,
+    pub plots: Vec<PlotSpec>,
+}
+
+/// One plot: `line` (metrics `y` over `x`, a swept parameter or `epoch`)
+/// or `heatmap` (metric `z` over swept parameters `x` and `y`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlotSpec {
+    pub kind: String,
+    pub x: String,
+    pub y: Vec<String>,
+    pub z: Option<String>,
+    pub title: Option<String>,
+}
+
+/// Every metric a spec may name (the metric columns of both tables).
+pub fn metric_names() -> Vec<&'static str> {
+    use super::table::{stored_columns, Table};
+    let mut v: Vec<&'static str> = Vec::new();
+    for t in [Table::Runs, Table::Epochs] {
+        for (n, _) in stored_columns(t) {
+            if *n != "epoch" && !v.contains(n) {
+                v.push(n);
+            }
+        }
+    }
+    v
 }
 
 /// Where a spec came from, kept for diagnostics and the Parquet metadata.
@@ -189,6 +236,14 @@ impl SweepSpec {
         out
     }
 
+    /// How `path` reads in configuration labels: its label, else itself.
+    pub fn label_of<'a>(&'a self, path: &'a str) -> &'a str {
+        self.labels
+            .iter()
+            .find(|(p, _)| p == path)
+            .map_or(path, |(_, l)| l.as_str())
+    }
+
     /// An error about the base scenario(s).
     pub fn bases_error(&self, message: impl Into<String>) -> SpecError {
         self.source
@@ -269,6 +324,8 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         }
     }
     let variants = p.variants(get("variants"))?;
+    let labels = p.labels(get("labels"), &grid, &zip)?;
+    let report = p.report(get("report"), &grid, &zip, &labels)?;
     let outputs = p.outputs(get("outputs"))?;
 
     let spec = SweepSpec {
@@ -282,6 +339,8 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         grid,
         zip,
         variants,
+        labels,
+        report,
         outputs,
         source,
     };
@@ -736,6 +795,203 @@ impl Parser<'_> {
                 name: name.to_string(),
                 assignments,
             });
+        }
+        Ok(out)
+    }
+
+    /// `labels: {path: label}`: each path swept in grid or zip, each label
+    /// usable in a configuration label and used once.
+    fn labels(
+        &self,
+        e: Option<&Entry>,
+        grid: &[Axis],
+        zip: &[Axis],
+    ) -> Result<Vec<(String, String)>, SpecError> {
+        let Some(e) = e.filter(|e| !e.value.is_null()) else {
+            return Ok(Vec::new());
+        };
+        let entries = self.mapping(e, "labels", "a mapping of swept parameters to short names")?;
+        let mut out: Vec<(String, String)> = Vec::new();
+        for f in entries {
+            let path = self.param_path(f, "labels")?;
+            let key = join("labels", &path);
+            let label = self.string(f, &key)?;
+            let at = Some(f.key_line);
+            if !grid.iter().chain(zip).any(|a| a.path == path) {
+                return Err(self.err(at, &key, "labels name parameters swept in grid or zip"));
+            }
+            if label.is_empty() || label.contains([',', '=']) {
+                return Err(self.err(
+                    at,
+                    &key,
+                    format!("'{label}' cannot be a label (empty, or contains ',' or '=')"),
+                ));
+            }
+            if let Some((other, _)) = out.iter().find(|(_, l)| *l == label) {
+                return Err(self.err(at, &key, format!("label '{label}' is also {other}'s")));
+            }
+            out.push((path, label));
+        }
+        Ok(out)
+    }
+
+    fn string_list(&self, n: &Node, key: &str) -> Result<Vec<String>, SpecError> {
+        let one = |n: &Node| match &n.value {
+            Value::Str(s) => Ok(s.clone()),
+            _ => Err(self.err(
+                Some(n.line),
+                key,
+                format!("expected a name, found {}", n.describe()),
+            )),
+        };
+        match &n.value {
+            Value::Seq(items) => items.iter().map(one).collect(),
+            _ => Ok(vec![one(n)?]),
+        }
+    }
+
+    /// `report: {metrics: [...], plots: [{type, x, y, z, title}]}`.
+    fn report(
+        &self,
+        e: Option<&Entry>,
+        grid: &[Axis],
+        zip: &[Axis],
+        labels: &[(String, String)],
+    ) -> Result<ReportSpec, SpecError> {
+        let mut out = ReportSpec::default();
+        let Some(e) = e.filter(|e| !e.value.is_null()) else {
+            return Ok(out);
+        };
+        let entries = self.mapping(e, "report", "a mapping (metrics, plots)")?;
+        self.check_keys(entries, "report", REPORT_KEYS)?;
+        let known = metric_names();
+        let metric = |name: &str, line: usize, key: &str| -> Result<(), SpecError> {
+            if known.contains(&name) {
+                return Ok(());
+            }
+            let hint = match scenario::nearest(name, known.iter().copied()) {
+                Some(s) => format!("did you mean '{s}'?"),
+                None => "docs/sweep.md lists the tables' metric columns".into(),
+            };
+            Err(self.err(
+                Some(line),
+                key,
+                format!("'{name}' is not a metric swarm-sweep records; {hint}"),
+            ))
+        };
+        // A swept parameter, by path or label: its path.
+        let swept = |name: &str, line: usize, key: &str| -> Result<String, SpecError> {
+            let by_label = labels.iter().find(|(_, l)| l == name).map(|(p, _)| p);
+            let path = by_label.map_or(name, |p| p.as_str());
+            if grid.iter().chain(zip).any(|a| a.path == path) {
+                return Ok(path.to_string());
+            }
+            Err(self.err(
+                Some(line),
+                key,
+                format!("'{name}' is not a parameter swept in grid or zip (by path or label)"),
+            ))
+        };
+        for f in entries {
+            match f.key.as_str() {
+                "metrics" => {
+                    let names = self.string_list(&f.value, "report.metrics")?;
+                    for n in &names {
+                        metric(n, f.key_line, "report.metrics")?;
+                    }
+                    out.metrics = names;
+                }
+                _ => {
+                    let Value::Seq(items) = &f.value.value else {
+                        return Err(self.err(
+                            Some(f.key_line),
+                            "report.plots",
+                            format!("expected a list of plots, found {}", f.value.describe()),
+                        ));
+                    };
+                    for (i, item) in items.iter().enumerate() {
+                        let key = format!("report.plots[{i}]");
+                        let Some(m) = item.entries() else {
+                            return Err(self.err(
+                                Some(item.line),
+                                &key,
+                                format!(
+                                    "expected a mapping (type, x, y), found {}",
+                                    item.describe()
+                                ),
+                            ));
+                        };
+                        self.check_keys(m, &key, PLOT_KEYS)?;
+                        let get = |k: &str| m.iter().find(|x| x.key == k);
+                        let need = |k: &str| {
+                            get(k).ok_or_else(|| {
+                                self.err(Some(item.line), &key, format!("a plot needs '{k}'"))
+                            })
+                        };
+                        let t = need("type")?;
+                        let kind = self.string(t, &join(&key, "type"))?;
+                        if !PLOT_TYPES.contains(&kind.as_str()) {
+                            return Err(self.err(
+                                Some(t.key_line),
+                                &join(&key, "type"),
+                                format!(
+                                    "'{kind}' is not a plot swarm-sweep draws (it draws: {})",
+                                    PLOT_TYPES.join(", ")
+                                ),
+                            ));
+                        }
+                        let x = need("x")?;
+                        let xk = join(&key, "x");
+                        let x_name = self.string(x, &xk)?;
+                        let y = need("y")?;
+                        let yk = join(&key, "y");
+                        let title = get("title")
+                            .map(|t| self.string(t, &join(&key, "title")))
+                            .transpose()?;
+                        let plot = if kind == "line" {
+                            if get("z").is_some() {
+                                return Err(self.err(
+                                    Some(item.line),
+                                    &key,
+                                    "a line plot has no 'z'",
+                                ));
+                            }
+                            let x = if x_name == "epoch" {
+                                x_name
+                            } else {
+                                swept(&x_name, x.key_line, &xk)?
+                            };
+                            let ys = self.string_list(&y.value, &yk)?;
+                            for n in &ys {
+                                metric(n, y.key_line, &yk)?;
+                            }
+                            PlotSpec {
+                                kind,
+                                x,
+                                y: ys,
+                                z: None,
+                                title,
+                            }
+                        } else {
+                            let x = swept(&x_name, x.key_line, &xk)?;
+                            let y_name = self.string(y, &yk)?;
+                            let y = swept(&y_name, y.key_line, &yk)?;
+                            let z = need("z")?;
+                            let zk = join(&key, "z");
+                            let z_name = self.string(z, &zk)?;
+                            metric(&z_name, z.key_line, &zk)?;
+                            PlotSpec {
+                                kind,
+                                x,
+                                y: vec![y],
+                                z: Some(z_name),
+                                title,
+                            }
+                        };
+                        out.plots.push(plot);
+                    }
+                }
+            }
         }
         Ok(out)
     }

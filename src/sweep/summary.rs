@@ -51,6 +51,34 @@ pub fn estimate_bytes(plan: &SweepPlan, files: &RunFiles) -> (u64, u64, u64) {
     (runs_b, epochs_b, files_b)
 }
 
+/// Bytes a run takes in the journal: in its header (a key), and in its
+/// line once the tables hold its rows (`journal::Journal::compact`).
+const JOURNAL_RUN_BYTES: u64 = 19 + 48;
+/// Bytes a cell takes in a journal line of a run's rows, on average (floats
+/// in their shortest decimal, small integers, nulls; measured on baseline
+/// sweeps: 7.7).
+const JOURNAL_CELL_BYTES: u64 = 10;
+
+/// Estimated bytes of the journal: once the sweep is complete (it keeps a
+/// short line a run; the rows are in the tables), and at most while it
+/// runs (every finished run's rows, until the tables are written).
+pub fn estimate_journal_bytes(plan: &SweepPlan) -> (u64, u64) {
+    use super::table::stored_columns;
+    let runs = plan.n_runs() as u64;
+    let seeds = plan.spec.seeds.len() as u64;
+    let mul = |a: u64, b: u64| a.saturating_mul(b);
+    let epochs: u64 = plan
+        .configs
+        .iter()
+        .map(|c| mul(u64::from(c.scenario.simulation.n_epochs), seeds))
+        .fold(0, u64::saturating_add);
+    let at_rest = mul(runs, JOURNAL_RUN_BYTES).saturating_add(256);
+    let cells = mul(runs, stored_columns(Table::Runs).len() as u64)
+        .saturating_add(mul(epochs, stored_columns(Table::Epochs).len() as u64));
+    let peak = at_rest.saturating_add(mul(cells, JOURNAL_CELL_BYTES));
+    (at_rest, peak)
+}
+
 /// `name: 1 scenario × 21 configurations × 20 seeds = 420 runs`.
 pub fn header(plan: &SweepPlan) -> String {
     let plural = |n: usize, w: &str| {

@@ -160,12 +160,12 @@ impl Table {
 /// The security / collusion columns (nullable), when those levers are on
 /// in any configuration.
 pub fn lever_columns(plan: &SweepPlan) -> impl Iterator<Item = &'static str> {
-    let sec: &[&str] = if plan.security { SECURITY_COLUMNS } else { &[] };
-    let col: &[&str] = if plan.collusion {
-        COLLUSION_COLUMNS
-    } else {
-        &[]
-    };
+    levers(plan.security, plan.collusion)
+}
+
+fn levers(security: bool, collusion: bool) -> impl Iterator<Item = &'static str> {
+    let sec: &[&str] = if security { SECURITY_COLUMNS } else { &[] };
+    let col: &[&str] = if collusion { COLLUSION_COLUMNS } else { &[] };
     sec.iter().chain(col).copied()
 }
 
@@ -175,9 +175,11 @@ pub fn epoch_metric_names(plan: &SweepPlan) -> impl Iterator<Item = &'static str
     epoch_fields().chain(lever_columns(plan))
 }
 
-/// The metric columns of `table` (everything that is neither identity,
-/// parameter nor bookkeeping), in order.
-pub fn metric_columns(plan: &SweepPlan, table: Table) -> Vec<(&'static str, ColType)> {
+fn metric_columns_with(
+    table: Table,
+    security: bool,
+    collusion: bool,
+) -> Vec<(&'static str, ColType)> {
     let typed = |n: &'static str| (n, metric_type(n));
     let mut cols: Vec<(&'static str, ColType)> = Vec::new();
     match table {
@@ -188,8 +190,43 @@ pub fn metric_columns(plan: &SweepPlan, table: Table) -> Vec<(&'static str, ColT
         }
         Table::Epochs => cols.extend(epoch_fields().map(typed)),
     }
-    cols.extend(lever_columns(plan).map(typed));
+    cols.extend(levers(security, collusion).map(typed));
     cols
+}
+
+/// The metric columns of `table` (everything that is neither identity,
+/// parameter nor bookkeeping), in order.
+pub fn metric_columns(plan: &SweepPlan, table: Table) -> Vec<(&'static str, ColType)> {
+    metric_columns_with(table, plan.security, plan.collusion)
+}
+
+/// Every metric column `table` can have (the lever columns of both levers,
+/// null in a run without that lever): what the journal stores for each run,
+/// whatever the plan, so a stored run serves any later spec (`RunRows`).
+pub fn stored_columns(table: Table) -> &'static [(&'static str, ColType)] {
+    use std::sync::OnceLock;
+    static RUNS: OnceLock<Vec<(&'static str, ColType)>> = OnceLock::new();
+    static EPOCHS: OnceLock<Vec<(&'static str, ColType)>> = OnceLock::new();
+    let cell = match table {
+        Table::Runs => &RUNS,
+        Table::Epochs => &EPOCHS,
+    };
+    cell.get_or_init(|| metric_columns_with(table, true, true))
+}
+
+/// Where each of the plan's metric columns of `table` is among
+/// `stored_columns(table)`.
+pub fn projection(plan: &SweepPlan, table: Table) -> Vec<usize> {
+    let stored = stored_columns(table);
+    metric_columns(plan, table)
+        .iter()
+        .map(|(n, _)| {
+            stored
+                .iter()
+                .position(|(s, _)| s == n)
+                .expect("a plan's metric columns are stored columns")
+        })
+        .collect()
 }
 
 /// All columns of `table`, in order: identity, parameters, metrics, and
@@ -269,6 +306,7 @@ pub fn metadata(plan: &SweepPlan, table: Table) -> Vec<(String, String)> {
             ),
         ),
         ("seeds", json(plan.spec.seeds.clone().into())),
+        ("report", report_json(&plan.spec.report)),
         (
             "param_columns",
             json(plan.params.iter().map(|p| p.path.clone()).collect()),
@@ -286,6 +324,19 @@ pub fn metadata(plan: &SweepPlan, table: Table) -> Vec<(String, String)> {
     kv.into_iter()
         .map(|(k, v)| (format!("swarm_sweep.{k}"), v))
         .collect()
+}
+
+/// `report:` of the spec as JSON (`{"metrics": [...], "plots": [...]}`):
+/// what the analysis step leads with.
+fn report_json(r: &super::spec::ReportSpec) -> String {
+    let plots: Vec<serde_json::Value> = r
+        .plots
+        .iter()
+        .map(
+            |p| serde_json::json!({"type": p.kind, "x": p.x, "y": p.y, "z": p.z, "title": p.title}),
+        )
+        .collect();
+    serde_json::json!({"metrics": r.metrics, "plots": plots}).to_string()
 }
 
 enum Builder {
@@ -453,8 +504,8 @@ impl TableWriter {
 pub struct TableSink {
     table: Table,
     writer: TableWriter,
-    /// Metric columns, all null in a failed run's row.
-    n_metrics: usize,
+    /// The plan's metric columns, as positions among the stored cells.
+    projection: Vec<usize>,
 }
 
 impl TableSink {
@@ -469,7 +520,7 @@ impl TableSink {
         Ok(TableSink {
             table,
             writer,
-            n_metrics: metric_columns(plan, table).len(),
+            projection: projection(plan, table),
         })
     }
 
@@ -497,15 +548,15 @@ impl TableSink {
                 let w = &mut self.writer;
                 match &rows.error {
                     None => {
-                        for v in &rows.run {
-                            w.push(metric_cell(*v));
+                        for &c in &self.projection {
+                            w.push(metric_cell(rows.run[c]));
                         }
                         w.push(Cell::Str(fidelity));
                         w.push(Cell::Str("ok"));
                         w.push(Cell::Null);
                     }
                     Some(msg) => {
-                        for _ in 0..self.n_metrics {
+                        for _ in 0..self.projection.len() {
                             w.push(Cell::Null);
                         }
                         w.push(Cell::Str(fidelity));
@@ -519,8 +570,8 @@ impl TableSink {
             Table::Epochs => {
                 for epoch in &rows.epochs {
                     self.identity(plan, run);
-                    for v in epoch {
-                        self.writer.push(metric_cell(*v));
+                    for &c in &self.projection {
+                        self.writer.push(metric_cell(epoch[c]));
                     }
                     self.writer.end_row()?;
                 }

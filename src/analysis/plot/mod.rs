@@ -27,6 +27,44 @@ pub use render::Chart;
 
 /// Metrics drawn per epoch and as heatmaps (those present).
 pub const PLOT_METRICS: &[&str] = &["toxicity_rate", "quality_gap", "total_welfare"];
+/// The metrics drawn: `PLOT_METRICS`, then those the sweep's spec puts
+/// first (`report:` — its metrics and its plots' metrics, in the tables'
+/// `swarm_sweep.report` metadata; a SWARM sweep file's `metrics_focus` and
+/// `analysis.plots`).
+fn plot_metrics(runs: &RunsTable) -> Vec<String> {
+    let mut out: Vec<String> = PLOT_METRICS.iter().map(|m| m.to_string()).collect();
+    let report = runs
+        .frame
+        .metadata
+        .get("swarm_sweep.report")
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
+    if let Some(r) = report {
+        let names = |v: &serde_json::Value| -> Vec<String> {
+            match v {
+                serde_json::Value::String(s) => vec![s.clone()],
+                serde_json::Value::Array(a) => a
+                    .iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let mut wanted = names(&r["metrics"]);
+        for p in r["plots"].as_array().into_iter().flatten() {
+            match p["type"].as_str() {
+                Some("heatmap") => wanted.extend(names(&p["z"])),
+                _ => wanted.extend(names(&p["y"])),
+            }
+        }
+        for m in wanted {
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
 /// At most this many configurations per line chart (baseline included).
 const MAX_LINES: usize = 8;
 /// At most this many points get their own legend entry in the trade-off.
@@ -112,8 +150,9 @@ fn pick_configs(
 }
 
 fn epoch_charts(path: &Path, runs: &RunsTable) -> Result<Vec<(String, EpochLines)>> {
+    let metrics = plot_metrics(runs);
     let wanted = |n: &str| {
-        ["scenario", "config_id", "seed", "epoch"].contains(&n) || PLOT_METRICS.contains(&n)
+        ["scenario", "config_id", "seed", "epoch"].contains(&n) || metrics.iter().any(|m| m == n)
     };
     let frame = Frame::read_parquet(path, Some(&wanted))?;
     let id_of: HashMap<(String, i64), usize> = runs
@@ -128,7 +167,7 @@ fn epoch_charts(path: &Path, runs: &RunsTable) -> Result<Vec<(String, EpochLines
     let scen = frame.get("scenario");
     let many = runs.many_scenarios();
     let mut charts = Vec::new();
-    for metric in PLOT_METRICS.iter().filter(|m| frame.get(m).is_some()) {
+    for metric in metrics.iter().filter(|m| frame.get(m).is_some()) {
         let col = frame.get(metric).expect("filtered");
         // config → epoch → values across seeds
         let mut series: HashMap<usize, BTreeMap<i64, Vec<f64>>> = HashMap::new();
@@ -254,7 +293,7 @@ fn heatmaps(runs: &RunsTable) -> Vec<(String, Heatmap)> {
             .filter(|&&k| k != kx && k != ky)
             .map(|&k| runs.params[k].as_str())
             .collect();
-        for metric in PLOT_METRICS
+        for metric in plot_metrics(runs)
             .iter()
             .filter(|m| runs.metrics.iter().any(|x| x == *m))
         {

@@ -115,6 +115,7 @@ mod tests {
                 reputation: &[0.0, 0.0],
                 resources_of: &[100.0, 100.0],
                 market: None,
+                scholar: None,
             })
         };
         let mut got = Vec::new();

@@ -4,7 +4,7 @@
 use super::{Action, AgentType, Base, Content, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, UNIT};
-use crate::scenario::schema::{modelled, Field};
+use crate::scenario::schema::{inert, modelled, Field, Inert};
 use crate::scenario::Archetype;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,9 +30,15 @@ impl Default for Config {
     }
 }
 
+/// Why `aggression_level` and `coordination_enabled` do nothing.
+const UNUSED: &str = "the reference's adversarial agent stores it and never reads it";
+
 static FIELDS: &[Field<Config>] = &[
-    modelled!(aggression_level, Float, Rule::Any),
-    modelled!(coordination_enabled, Bool),
+    inert(
+        modelled!(aggression_level, Float, Rule::Any),
+        Inert::never(UNUSED),
+    ),
+    inert(modelled!(coordination_enabled, Bool), Inert::never(UNUSED)),
     modelled!(target_honest, Bool),
     modelled!(post_probability, Float, UNIT),
     modelled!(attack_probability, Float, UNIT),

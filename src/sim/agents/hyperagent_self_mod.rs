@@ -53,6 +53,7 @@ static FIELDS: &[Field<Config>] = &[
             get: |c| ParamValue::Str(c.weight_gaming_target.clone()),
             set: |c, v| c.weight_gaming_target = v.to_string(),
         },
+        inert: None,
     },
 ];
 

@@ -11,7 +11,7 @@ use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outc
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, Ty, COUNT, POSITIVE_COUNT, UNIT};
 use crate::scenario::params::ParamValue;
-use crate::scenario::schema::{modelled, Field, Role};
+use crate::scenario::schema::{inert, modelled, Field, Inert, Role};
 use crate::scenario::Archetype;
 
 /// `decision_theory`: how level 1 tells a twin.
@@ -125,7 +125,10 @@ static FIELDS: &[Field<Config>] = &[
     modelled!(similarity_threshold, Float, UNIT),
     modelled!(welfare_weight, Float, Rule::NonNegative),
     modelled!(updateless_commitment, Float, UNIT),
-    modelled!(defection_memory_weight, Float, Rule::Any),
+    inert(
+        modelled!(defection_memory_weight, Float, Rule::Any),
+        Inert::never("the reference's LDT agent stores it and never reads it"),
+    ),
     modelled!(counterfactual_horizon, Int, POSITIVE_COUNT),
     modelled!(post_probability, Float, UNIT),
     modelled!(vote_probability, Float, UNIT),
@@ -153,6 +156,7 @@ static FIELDS: &[Field<Config>] = &[
                 }
             },
         },
+        inert: None,
     },
     modelled!(subjunctive_weight, Float, UNIT),
     Field {
@@ -163,6 +167,7 @@ static FIELDS: &[Field<Config>] = &[
             get: |c| ParamValue::Float(c.precommitment()),
             set: |c, v| c.precommitment_strength = Some(v.to_f64()),
         },
+        inert: None,
     },
     modelled!(proof_threshold, Float, UNIT),
 ];

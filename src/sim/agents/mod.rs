@@ -7,9 +7,12 @@
 
 mod adaptive_adversary;
 mod adversarial;
+mod adversarial_retriever;
+mod adversarial_synthesizer;
 mod cautious;
 mod cautious_reciprocator;
 mod coding_agent;
+mod collusive_verifier;
 mod deceptive;
 mod fair_negotiator;
 mod greedy_negotiator;
@@ -23,14 +26,17 @@ mod profile;
 mod rain;
 mod ralph_loop;
 mod registry;
+mod retriever;
 mod river;
 mod rlm;
 mod self_optimizer;
 mod skillrl;
 mod strategic_negotiator;
+mod synthesizer;
 mod threshold_dancer;
 #[cfg(test)]
 mod toy;
+mod verifier;
 mod work_regime;
 
 use std::cell::Cell;
@@ -41,6 +47,7 @@ pub(crate) use registry::{ConfigVisitor, ConfigVisitorMut, Policy};
 
 use super::feed::{Feed, VisiblePosts};
 pub use super::marketplace::MarketView;
+use super::scholar::{Scholar, ScholarAction};
 use crate::rng::PyRandom;
 use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
@@ -236,6 +243,9 @@ pub struct Observation<'a> {
     /// The marketplace and task fields; `None` without a marketplace, where
     /// every one of them is empty.
     pub market: Option<&'a MarketView>,
+    /// The scholar handler's fields (`scholar_query`, the passage pool,
+    /// ...), when the scenario builds one.
+    pub scholar: Option<&'a Scholar>,
 }
 
 impl<'a> Observation<'a> {
@@ -299,12 +309,23 @@ impl<'a> Observation<'a> {
             reputation: values,
             resources_of: values,
             market: None,
+            scholar: None,
         }
     }
 
     /// Whether `available_bounties` is non-empty.
     pub fn sees_bounties(&self) -> bool {
         self.market.is_some_and(|m| !m.bounties.is_empty())
+    }
+}
+
+/// An observation with an empty world but for the scholar handler (unit
+/// tests of the scholar types).
+#[cfg(test)]
+pub(crate) fn scholar_observation<'a>(feed: &'a Feed, scholar: &'a Scholar) -> Observation<'a> {
+    Observation {
+        scholar: Some(scholar),
+        ..Observation::for_test(feed, &[], &[], &[])
     }
 }
 
@@ -359,6 +380,8 @@ pub enum Action {
         post: usize,
         up: bool,
     },
+    /// An action for the scholar handler (fails without one).
+    Scholar(ScholarAction),
 }
 
 /// Which of its type's fixed texts a post or proposal carries (numbered per
@@ -443,6 +466,14 @@ impl Action {
                 target: Some(id),
                 ..sig(11)
             },
+            // Apart by kind and target only: the loader refuses the resample
+            // lever with agents that act through the scholar handler.
+            Action::Scholar(ScholarAction::Retrieve) => sig(12),
+            Action::Scholar(ScholarAction::Synthesize(_)) => sig(13),
+            Action::Scholar(ScholarAction::Verify { citation, .. }) => Signature {
+                target: Some(u64::from(citation)),
+                ..sig(14)
+            },
         }
     }
 }
@@ -473,6 +504,7 @@ pub(crate) mod testing {
             reputation: &[],
             resources_of: &[],
             market: Some(market),
+            scholar: None,
         }
     }
 
@@ -554,6 +586,13 @@ impl Base {
     pub(crate) fn for_test(idx: usize, n_agents: usize) -> Base {
         Base::new(idx, n_agents, false)
     }
+}
+
+/// `BaseScholarAgent.accept_interaction`, the passive rule of the scholar
+/// types (docs/model/scholar.md §5.6): collaborations always, anything else
+/// while trust in the initiator is at least 0.4. No draw.
+pub(super) fn scholar_accepts(base: &Base, initiator: usize, itype: InteractionType) -> bool {
+    itype == InteractionType::Collaboration || base.trust(initiator) >= 0.4
 }
 
 /// The reference's `_interaction_history` (the last 500 outcomes) as the

@@ -10,7 +10,7 @@ use super::profile::{self, Entry};
 use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{COUNT, UNIT};
-use crate::scenario::schema::{modelled, Field};
+use crate::scenario::schema::{inert, modelled, Field, Inert};
 use crate::scenario::Archetype;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +38,10 @@ impl Default for Config {
 }
 
 static FIELDS: &[Field<Config>] = &[
-    modelled!(modeling_horizon, Int, COUNT),
+    inert(
+        modelled!(modeling_horizon, Int, COUNT),
+        Inert::never("the reference stores it; its models read an agent's whole record"),
+    ),
     modelled!(mimicry_probability, Float, UNIT),
     modelled!(exploitation_threshold, Int, COUNT),
     modelled!(ldt_detection_sensitivity, Float, UNIT),

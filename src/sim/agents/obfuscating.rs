@@ -14,7 +14,7 @@ use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outc
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, Ty};
 use crate::scenario::params::ParamValue;
-use crate::scenario::schema::{modelled, Field, Role};
+use crate::scenario::schema::{inert, modelled, Field, Inert, Role};
 use crate::scenario::Archetype;
 
 /// `obfuscation_strategy`: validated by the reference (an unknown value
@@ -77,6 +77,9 @@ impl Default for Config {
     }
 }
 
+const DORMANT: Inert =
+    Inert::never("only the reference's dormant decorator and unused helpers read it");
+
 static FIELDS: &[Field<Config>] = &[
     Field {
         key: "obfuscation_strategy",
@@ -90,12 +93,16 @@ static FIELDS: &[Field<Config>] = &[
                 }
             },
         },
+        inert: None,
     },
     modelled!(trust_building_phase, Int, at_least(0)),
-    modelled!(rationalization_strength, Float, Rule::Any),
-    modelled!(signal_inflation_cap, Float, Rule::Any),
-    modelled!(drift_rate, Float, Rule::Any),
-    modelled!(activation_noise_scale, Float, Rule::Any),
+    inert(
+        modelled!(rationalization_strength, Float, Rule::Any),
+        DORMANT,
+    ),
+    inert(modelled!(signal_inflation_cap, Float, Rule::Any), DORMANT),
+    inert(modelled!(drift_rate, Float, Rule::Any), DORMANT),
+    inert(modelled!(activation_noise_scale, Float, Rule::Any), DORMANT),
 ];
 
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 use super::{Action, AgentType, Base, Content, History, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, UNIT};
-use crate::scenario::schema::{modelled, Field};
+use crate::scenario::schema::{inert, modelled, Field, Inert, NEEDS_MARKETPLACE};
 use crate::scenario::Archetype;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,11 +30,17 @@ impl Default for Config {
 }
 
 static FIELDS: &[Field<Config>] = &[
-    modelled!(payoff_threshold, Float, Rule::Any),
+    inert(
+        modelled!(payoff_threshold, Float, Rule::Any),
+        Inert::never("the reference's opportunistic agent stores it and never reads it"),
+    ),
     modelled!(risk_tolerance, Float, UNIT),
     modelled!(post_probability, Float, UNIT),
     modelled!(vote_probability, Float, UNIT),
-    modelled!(free_ride_probability, Float, UNIT),
+    inert(
+        modelled!(free_ride_probability, Float, UNIT),
+        NEEDS_MARKETPLACE,
+    ),
 ];
 
 #[derive(Debug, Clone)]

@@ -69,6 +69,7 @@ static FIELDS: &[Field<Config>] = &[
         role: Role::Refused(
             "a custom task queue is not modelled by this engine (the reference's five default tasks are); refused",
         ),
+        inert: None,
     },
 ];
 

@@ -209,6 +209,12 @@ agent_types! {
     FairNegotiator => super::fair_negotiator::FairNegotiator,
     GreedyNegotiator => super::greedy_negotiator::GreedyNegotiator,
     StrategicNegotiator => super::strategic_negotiator::StrategicNegotiator,
+    Retriever => super::retriever::Retriever,
+    Synthesizer => super::synthesizer::Synthesizer,
+    Verifier => super::verifier::Verifier,
+    AdversarialRetriever => super::adversarial_retriever::AdversarialRetriever,
+    AdversarialSynthesizer => super::adversarial_synthesizer::AdversarialSynthesizer,
+    CollusiveVerifier => super::collusive_verifier::CollusiveVerifier,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,

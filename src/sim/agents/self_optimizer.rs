@@ -9,7 +9,7 @@
 use super::{Action, AgentType, Base, Content, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::Rule;
-use crate::scenario::schema::{modelled, Field};
+use crate::scenario::schema::{inert, modelled, Field, Inert};
 use crate::scenario::Archetype;
 
 /// All five settings only feed the reference's never-called `optimize_step`
@@ -35,12 +35,15 @@ impl Default for Config {
     }
 }
 
+const RATCHET: Inert =
+    Inert::never("only the reference's optimize_step reads it, and its run loop never calls it");
+
 static FIELDS: &[Field<Config>] = &[
-    modelled!(optimization_rate, Float, Rule::Any),
-    modelled!(quality_floor, Float, Rule::Any),
-    modelled!(benchmark_threshold, Float, Rule::Any),
-    modelled!(initial_quality, Float, Rule::Any),
-    modelled!(initial_cost, Float, Rule::Any),
+    inert(modelled!(optimization_rate, Float, Rule::Any), RATCHET),
+    inert(modelled!(quality_floor, Float, Rule::Any), RATCHET),
+    inert(modelled!(benchmark_threshold, Float, Rule::Any), RATCHET),
+    inert(modelled!(initial_quality, Float, Rule::Any), RATCHET),
+    inert(modelled!(initial_cost, Float, Rule::Any), RATCHET),
 ];
 
 #[derive(Debug, Clone)]

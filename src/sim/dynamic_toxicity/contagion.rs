@@ -47,11 +47,11 @@ pub(crate) struct Contagion {
 }
 
 impl Contagion {
-    pub fn new(cfg: &Config, n_agents: usize) -> Contagion {
+    pub fn new(cfg: &Config, n_parties: usize) -> Contagion {
         Contagion {
             cfg: cfg.clone(),
-            bias: vec![0.0; n_agents],
-            ps: vec![PySum::default(); n_agents],
+            bias: vec![0.0; n_parties],
+            ps: vec![PySum::default(); n_parties],
             order: Vec::new(),
         }
     }
@@ -78,7 +78,10 @@ impl Contagion {
             let delta = self.cfg.gamma * (avg - self.cfg.neutral);
             let bias = py_max(-0.5, py_min(0.5, self.bias[agent] + delta));
             self.bias[agent] = bias;
-            ctx.minds[agent].shift_trust(delta);
+            // A pseudo counterparty (no agent) has no memory to shift.
+            if let Some(mind) = ctx.minds.get_mut(agent) {
+                mind.shift_trust(delta);
+            }
             (lo, hi) = if n == 0 {
                 (bias, bias)
             } else {

@@ -74,7 +74,8 @@ impl DynamicToxicity {
             contagion: cfg
                 .quality_contagion
                 .as_ref()
-                .map(|c| contagion::Contagion::new(c, n_agents)),
+                // Handler interactions' pseudo counterparties get a bias too.
+                .map(|c| contagion::Contagion::new(c, crate::sim::party::n_parties(n_agents))),
         }
     }
 

@@ -1,0 +1,310 @@
+//! A scenario's result-affecting content as canonical text: what a run's
+//! identity is hashed from (docs/scale-out.md, "Reuse"). Two scenarios with
+//! the same text give the same numbers for the same seed, whatever file,
+//! comment, override or spec they came from. Settings at their defaults are
+//! left out, so modelling a new key (a new schema row, default off) changes
+//! no existing identity; a key that is set is in, typed (`1` and `1.0` and
+//! `"1"` differ).
+
+use std::fmt::Write;
+
+use super::params::ParamValue;
+use super::schema::{self, Field, Role};
+use super::{AgentKind, GovernanceConfig, PayoffConfig, RateLimits, Scenario, SimulationConfig};
+use crate::sim::agents::ConfigVisitor;
+use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
+
+/// The canonical text. `simulation.seed` is not in it: runs set their own.
+pub fn canonical(s: &Scenario) -> String {
+    // Every field named, so that a field added to `Scenario` must be placed
+    // here (in the text, or out of it with a reason) before this compiles.
+    let Scenario {
+        scenario_id,
+        description: _, // display only
+        motif: _,       // display only
+        agents,
+        simulation,
+        governance,
+        payoff,
+        rate_limits,
+        network,
+        dynamic_toxicity,
+        marketplace,
+        contracts,
+        perturbations,
+        resource_negotiation,
+        scholar,
+        success_criteria: _, // evaluated after the run, never by it
+        outputs: _,          // where the reference writes, not what
+        semantics,
+        // Keys the engine ignores (with --allow-unmodelled): they change
+        // nothing it computes.
+        unmodelled: _,
+    } = s;
+    let mut out = String::with_capacity(512);
+    // The event log names the scenario.
+    let _ = writeln!(out, "scenario_id={scenario_id:?}");
+    let sim_default = SimulationConfig::default();
+    section(
+        &mut out,
+        "simulation",
+        schema::SIMULATION,
+        simulation,
+        &sim_default,
+    );
+    let gov_default = GovernanceConfig::default();
+    section(
+        &mut out,
+        "governance",
+        schema::GOVERNANCE,
+        governance,
+        &gov_default,
+    );
+    section(
+        &mut out,
+        "payoff",
+        schema::PAYOFF,
+        payoff,
+        &PayoffConfig::default(),
+    );
+    let rate_default = RateLimits::default();
+    section(
+        &mut out,
+        "rate_limits",
+        schema::RATE_LIMITS,
+        rate_limits,
+        &rate_default,
+    );
+    for (i, a) in agents.iter().enumerate() {
+        let _ = writeln!(out, "agents[{i}]={}*{}", a.kind, a.count);
+        if let Some(name) = &a.name {
+            let _ = writeln!(out, "agents[{i}].name={name:?}");
+        }
+        a.config.visit(NonDefault {
+            out: &mut out,
+            prefix: format!("agents[{i}].config"),
+            kind: a.kind,
+        });
+    }
+    if let Some(n) = network {
+        // No schema table: every field, in declaration order.
+        let _ = writeln!(out, "network={n:?}");
+    }
+    if let Some(dt) = dynamic_toxicity {
+        let [d, e, c] = MODES.map(|m| format!("dynamic_toxicity.{m}"));
+        if let Some(cfg) = &dt.proxy_drift {
+            let _ = writeln!(out, "{d}");
+            section(&mut out, &d, drift::FIELDS, cfg, &drift::Config::default());
+        }
+        if let Some(cfg) = &dt.trust_erosion {
+            let _ = writeln!(out, "{e}");
+            section(
+                &mut out,
+                &e,
+                erosion::FIELDS,
+                cfg,
+                &erosion::Config::default(),
+            );
+        }
+        if let Some(cfg) = &dt.quality_contagion {
+            let _ = writeln!(out, "{c}");
+            section(
+                &mut out,
+                &c,
+                contagion::FIELDS,
+                cfg,
+                &contagion::Config::default(),
+            );
+        }
+    }
+    if let Some(m) = marketplace {
+        let _ = writeln!(out, "marketplace");
+        let d = super::MarketplaceConfig::default();
+        section(&mut out, "marketplace", schema::MARKETPLACE, m, &d);
+    }
+    if let Some(c) = contracts {
+        let _ = writeln!(out, "contracts");
+        let p = "contracts.truthful_auction";
+        let d = super::TruthfulAuctionConfig::default();
+        section(
+            &mut out,
+            p,
+            schema::TRUTHFUL_AUCTION,
+            &c.truthful_auction,
+            &d,
+        );
+        let p = "contracts.fair_division";
+        let d = super::FairDivisionConfig::default();
+        section(&mut out, p, schema::FAIR_DIVISION, &c.fair_division, &d);
+        let d = super::ContractMarketConfig::default();
+        section(
+            &mut out,
+            "contracts.market",
+            schema::CONTRACT_MARKET,
+            &c.market,
+            &d,
+        );
+    }
+    if let Some(p) = perturbations {
+        // No schema table: every field, in declaration order.
+        let _ = writeln!(out, "perturbations={p:?}");
+    }
+    if let Some(c) = resource_negotiation {
+        // Its build-time draws shift the orchestrator stream even at the
+        // defaults: the section's presence is part of the identity.
+        let p = "resource_negotiation";
+        let _ = writeln!(out, "{p}");
+        let d = crate::sim::negotiation::Config::default();
+        section(&mut out, p, crate::sim::negotiation::FIELDS, c, &d);
+    }
+    if let Some(c) = scholar {
+        // No schema table for its data: every field, passages and queries
+        // included (the files' content is what matters; their paths come
+        // along, so a moved file only costs a rerun). `enabled` is
+        // informational once the section builds the handler.
+        let c = super::ScholarConfig {
+            enabled: true,
+            ..c.clone()
+        };
+        let _ = writeln!(out, "scholar={c:?}");
+    }
+    for (name, _) in super::Semantics::OPTIONS {
+        if semantics.get(name) == Some(true) {
+            let _ = writeln!(out, "semantics.{name}=true");
+        }
+    }
+    out
+}
+
+/// `prefix.key=value` for every modelled field of `table` whose value in
+/// `value` differs from `default`.
+fn section<T>(out: &mut String, prefix: &str, table: &'static [Field<T>], value: &T, default: &T) {
+    for f in table {
+        match f.role {
+            Role::Modelled { get, .. } => {
+                let v = get(value);
+                if v != get(default) {
+                    let _ = writeln!(out, "{prefix}.{}={}", f.key, typed(&v));
+                }
+            }
+            Role::ModelledList { get, .. } => {
+                let v = get(value);
+                if v != get(default) {
+                    let _ = writeln!(out, "{prefix}.{}=list:{v:?}", f.key);
+                }
+            }
+            Role::Read { .. } | Role::Dropped(_) | Role::Refused(_) => {}
+        }
+    }
+}
+
+struct NonDefault<'a> {
+    out: &'a mut String,
+    prefix: String,
+    kind: AgentKind,
+}
+
+impl ConfigVisitor for NonDefault<'_> {
+    type Out = ();
+    fn visit<T: 'static>(self, fields: &'static [Field<T>], config: &T) {
+        // The type's defaults, read through the same visitor.
+        struct Defaults<'c>(&'c mut Vec<Option<ParamValue>>);
+        impl ConfigVisitor for Defaults<'_> {
+            type Out = ();
+            fn visit<U: 'static>(self, fields: &'static [Field<U>], config: &U) {
+                self.0.extend(fields.iter().map(|f| match f.role {
+                    Role::Modelled { get, .. } => Some(get(config)),
+                    _ => None,
+                }));
+            }
+        }
+        let mut defaults = Vec::with_capacity(fields.len());
+        self.kind.visit_fields(Defaults(&mut defaults));
+        for (i, f) in fields.iter().enumerate() {
+            if let Role::Modelled { get, .. } = f.role {
+                let v = get(config);
+                if defaults.get(i).cloned().flatten().as_ref() != Some(&v) {
+                    let _ = writeln!(self.out, "{}.{}={}", self.prefix, f.key, typed(&v));
+                }
+            }
+        }
+    }
+}
+
+/// A value with its type: `bool:true`, `int:3`, `float:0.1`, `str:"x"`.
+/// Floats in Rust's shortest round-trip form, so distinct bits differ.
+fn typed(v: &ParamValue) -> String {
+    match v {
+        ParamValue::Bool(b) => format!("bool:{b}"),
+        ParamValue::Int(i) => format!("int:{i}"),
+        ParamValue::Float(f) => format!("float:{f:?}"),
+        ParamValue::Str(s) => format!("str:{s:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::params::set_param;
+    use crate::scenario::{load_str, LoadOptions};
+
+    fn load(text: &str) -> Scenario {
+        load_str(text, "t.yaml", LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .scenario
+    }
+
+    const BASE: &str =
+        "scenario_id: t\nagents:\n  - type: honest\n    count: 2\n  - type: opportunistic\n";
+
+    #[test]
+    fn display_fields_comments_and_defaults_written_out_do_not_count() {
+        let a = load(BASE);
+        let b = load(&format!(
+            "# a comment\ndescription: other\nmotif: m\n{BASE}governance:\n  audit_probability: 0.1\nsuccess_criteria:\n  min_epochs: 3\n"
+        ));
+        assert_eq!(canonical(&a), canonical(&b));
+        let mut seeded = a.clone();
+        seeded.simulation.seed = Some(7);
+        assert_eq!(canonical(&a), canonical(&seeded));
+    }
+
+    #[test]
+    fn every_result_affecting_setting_counts() {
+        let a = load(BASE);
+        let base = canonical(&a);
+        let changed = |path: &str, v: ParamValue| {
+            let mut s = a.clone();
+            set_param(&mut s, path, &v).unwrap();
+            canonical(&s)
+        };
+        for (path, v) in [
+            ("governance.audit_probability", ParamValue::Float(0.2)),
+            ("payoff.theta", ParamValue::Float(0.6)),
+            ("simulation.n_epochs", ParamValue::Int(3)),
+            ("rate_limits.posts_per_epoch", ParamValue::Int(1)),
+            ("agents.honest.count", ParamValue::Int(3)),
+            (
+                "agents.opportunistic.config.post_probability",
+                ParamValue::Float(0.5),
+            ),
+        ] {
+            assert_ne!(changed(path, v), base, "{path}");
+        }
+        let mut fixed = a.clone();
+        fixed.semantics.set("tax_uses_payoff", true);
+        assert!(canonical(&fixed).contains("semantics.tax_uses_payoff=true"));
+        let mut renamed = a.clone();
+        renamed.scenario_id = "u".into();
+        assert_ne!(canonical(&renamed), base);
+        // List-valued settings count too.
+        let mut listed = a.clone();
+        listed.governance.rbac_high_stakes_actions = vec!["propose_interaction".into()];
+        assert_ne!(canonical(&listed), base);
+        // Agent order is the registration order: it counts.
+        let swapped = load(
+            "scenario_id: t\nagents:\n  - type: opportunistic\n  - type: honest\n    count: 2\n",
+        );
+        assert_ne!(canonical(&swapped), base);
+    }
+}
