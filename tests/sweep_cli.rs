@@ -423,9 +423,8 @@ fn sweeps_and_checks_over_an_unmodelled_base_are_refused_before_running() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains(
-            "unmodelled.yaml:15: evo_game: read by the reference but not modelled here"
-        ),
+        stderr
+            .contains("unmodelled.yaml:15: evo_game: read by the reference but not modelled here"),
         "{stderr}"
     );
     assert!(!out.exists(), "nothing may be written");

@@ -44,6 +44,8 @@ fn scenario(n_epochs: u32) -> Scenario {
         rate_limits: RateLimits::default(),
         network: None,
         resource_negotiation: None,
+        tierra: None,
+        spawn: None,
         dynamic_toxicity: None,
         marketplace: None,
         contracts: None,

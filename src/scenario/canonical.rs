@@ -33,6 +33,8 @@ pub fn canonical(s: &Scenario) -> String {
         contracts,
         perturbations,
         resource_negotiation,
+        tierra,
+        spawn,
         scholar,
         success_criteria: _, // evaluated after the run, never by it
         outputs: _,          // where the reference writes, not what
@@ -156,6 +158,17 @@ pub fn canonical(s: &Scenario) -> String {
         let _ = writeln!(out, "{p}");
         let d = crate::sim::negotiation::Config::default();
         section(&mut out, p, crate::sim::negotiation::FIELDS, c, &d);
+    }
+    if let Some(c) = tierra {
+        let _ = writeln!(out, "tierra");
+        let d = crate::sim::tierra::Config::default();
+        section(&mut out, "tierra", crate::sim::tierra::FIELDS, c, &d);
+    }
+    // Without a tree the section changes nothing.
+    if let Some(c) = spawn.as_ref().filter(|c| c.enabled) {
+        let _ = writeln!(out, "spawn");
+        let d = crate::sim::spawn::Config::default();
+        section(&mut out, "spawn", crate::sim::spawn::FIELDS, c, &d);
     }
     if let Some(c) = scholar {
         // No schema table for its data: every field, passages and queries

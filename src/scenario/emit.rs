@@ -99,6 +99,19 @@ pub fn to_yaml(s: &Scenario, header: &[String]) -> String {
         }
         doc.push("resource_negotiation", t);
     }
+    if let Some(c) = &s.tierra {
+        let mut t = Yaml::map();
+        t.push("enabled", yaml::bool(true));
+        if let Yaml::Map(rows) = table(crate::sim::tierra::FIELDS, c) {
+            for (k, v) in rows {
+                t.push(k, v);
+            }
+        }
+        doc.push("tierra", t);
+    }
+    if let Some(c) = &s.spawn {
+        doc.push("spawn", table(crate::sim::spawn::FIELDS, c));
+    }
     if let Some(c) = &s.scholar {
         // Built whenever the section is there (`enabled` is informational).
         let mut t = Yaml::map();

@@ -1,6 +1,7 @@
 //! Readers for the domain-handler sections this engine models:
-//! `resource_negotiation:` (docs/model/tierra-awm-memory-negotiation-rivals.md
-//! §2.1, §N.1). Each follows the reference's parser: when it builds the
+//! `resource_negotiation:`, `tierra:` and `spawn:`
+//! (docs/model/tierra-awm-memory-negotiation-rivals.md §2.1, §N.1, §T.1;
+//! docs/model/perturbations-rbac-spawn.md §2.3). Each follows the reference's parser: when it builds the
 //! handler, which values its config model takes as written, and which fail
 //! its load.
 
@@ -9,8 +10,10 @@ use super::load::Report;
 use super::markets::section_entries;
 use super::schema::{self, Field};
 use super::sections::apply_field;
+use super::sections::apply_field as apply;
 use super::yaml::{Entry, Value};
-use crate::sim::negotiation;
+use super::{AgentKind, Scenario};
+use crate::sim::{negotiation, spawn, tierra};
 
 /// The generic section predicate: a falsy section or one whose `enabled`
 /// is the boolean false builds nothing; a truthy non-mapping fails.
@@ -73,6 +76,134 @@ pub(super) fn resource_negotiation(e: &Entry, report: &mut Report) -> Option<neg
         report.error(e.key_line, &e.key, why);
     }
     Some(cfg)
+}
+
+/// `tierra:` (a plain dataclass; `enabled` is read only by the section
+/// predicate). The diversity-preserving reaper is not modelled.
+pub(super) fn tierra(e: &Entry, report: &mut Report) -> Option<tierra::Config> {
+    let entries = built(e, report)?;
+    let mut cfg = tierra::Config::default();
+    dataclass(
+        &e.key,
+        tierra::FIELDS,
+        &["enabled"],
+        entries,
+        &mut cfg,
+        report,
+    );
+    if cfg.reaper_mode == tierra::DIVERSITY_PRESERVING {
+        let line = entries
+            .iter()
+            .find(|x| x.key == "reaper_mode")
+            .map_or(e.key_line, |x| x.value.line);
+        report.unmodelled(
+            line,
+            "tierra.reaper_mode",
+            "the diversity-preserving reaper (it clusters genomes into species)",
+        );
+    }
+    Some(cfg)
+}
+
+/// `spawn:` (read key by key into a lax pydantic model: unknown keys are
+/// ignored; `attribution_mode` is lower-cased, then must name a mode).
+pub(super) fn spawn(e: &Entry, report: &mut Report) -> Option<spawn::Config> {
+    let entries = built(e, report)?;
+    let mut cfg = spawn::Config::default();
+    for x in entries {
+        let path = format!("{}.{}", e.key, x.key);
+        if x.key == "attribution_mode" {
+            let ok = match &x.value.value {
+                Value::Str(s) => spawn::ATTRIBUTION_MODES.contains(&s.to_lowercase().as_str()),
+                _ => false,
+            };
+            if !ok {
+                let why = format!(
+                    "must be one of {} (any case); the reference fails on {}",
+                    spawn::ATTRIBUTION_MODES.join(", "),
+                    x.value.describe()
+                );
+                report.error(x.value.line, &path, why);
+            }
+        } else if !apply(report, spawn::FIELDS, &mut cfg, &x.key, &path, x) {
+            let why = format!(
+                "unknown key, ignored by the reference{}",
+                did_you_mean(
+                    &x.key,
+                    schema::keys(spawn::FIELDS).chain(["attribution_mode"])
+                )
+            );
+            report.warn(x.key_line, &path, why);
+        }
+    }
+    Some(cfg)
+}
+
+/// What this engine does not model beside agents that spawn children
+/// mid-run (tierra agents with a spawn tree): the modules that size their
+/// per-agent state once, at the start of a run.
+pub(super) fn spawning_unmodelled_with(s: &Scenario) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let spawning = s.spawn.as_ref().is_some_and(|c| c.enabled)
+        && s.agents
+            .iter()
+            .any(|a| a.kind == AgentKind::Tierra && a.count > 0);
+    if !spawning {
+        return out;
+    }
+    let g = &s.governance;
+    let sim = &s.simulation;
+    for (on, what) in [
+        (
+            s.network.is_some(),
+            "a network beside spawning tierra agents (children join it mid-run)",
+        ),
+        (
+            s.marketplace.is_some(),
+            "a marketplace beside spawning tierra agents",
+        ),
+        (
+            s.contracts.is_some(),
+            "a contract market beside spawning tierra agents",
+        ),
+        (
+            s.perturbations.is_some(),
+            "perturbations beside spawning tierra agents",
+        ),
+        (
+            s.dynamic_toxicity.as_ref().is_some_and(|c| c.any()),
+            "dynamic toxicity beside spawning tierra agents",
+        ),
+        (
+            s.scholar.is_some(),
+            "a scholar handler beside spawning tierra agents",
+        ),
+        (
+            sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
+            "observation noise beside spawning tierra agents",
+        ),
+        (
+            g.collusion_detection_enabled,
+            "governance.collusion_detection_enabled beside spawning tierra agents",
+        ),
+        (
+            g.security_enabled,
+            "governance.security_enabled beside spawning tierra agents",
+        ),
+        (
+            g.sybil_detection_enabled,
+            "governance.sybil_detection_enabled beside spawning tierra agents",
+        ),
+        (
+            g.resample_enabled,
+            "governance.resample_enabled beside spawning tierra agents",
+        ),
+    ] {
+        if on {
+            out.push(what);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -226,6 +226,8 @@ fn default_scenario() -> Scenario {
         contracts: None,
         perturbations: None,
         resource_negotiation: None,
+        tierra: None,
+        spawn: None,
         scholar: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
@@ -251,6 +253,7 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
         s.agents = agents::read(e, report);
     }
     let mut scholar_line = None;
+    let mut spawn_line = None;
     for e in entries {
         let key = e.key.as_str();
         match key {
@@ -315,6 +318,11 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
             "resource_negotiation" => {
                 s.resource_negotiation = handlers::resource_negotiation(e, report)
             }
+            "tierra" => s.tierra = handlers::tierra(e, report),
+            "spawn" => {
+                s.spawn = handlers::spawn(e, report);
+                spawn_line = Some(e.key_line);
+            }
             "semantics" => {
                 if let Some(m) = section(e, report, true) {
                     sections::semantics(m, &mut s.semantics, report);
@@ -341,6 +349,11 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
     }
     if let Some(line) = scholar_line {
         scholar::check_combination(&s, line, report);
+    }
+    if let Some(line) = spawn_line {
+        for what in handlers::spawning_unmodelled_with(&s) {
+            report.error(line, "spawn", format!("not modelled here: {what}"));
+        }
     }
     if !entries.iter().any(|e| e.key == "agents") {
         report.error(

@@ -6,7 +6,7 @@ pub mod canonical;
 pub(crate) mod coerce;
 mod dynamic_toxicity;
 pub mod emit;
-mod handlers;
+pub(crate) mod handlers;
 mod load;
 mod markets;
 mod model;

@@ -14,7 +14,7 @@ use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
 use super::schema::{self, Field, Inert, Role};
 use super::yaml::format_float;
 use super::{scholar, AgentConfig, AgentKind, Scenario, ScholarConfig};
-use crate::sim::negotiation;
+use crate::sim::{negotiation, spawn, tierra};
 
 const NEGOTIATION: &str = "resource_negotiation";
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
@@ -115,6 +115,8 @@ enum Target {
     Semantics(&'static str),
     Scholar(&'static Field<ScholarConfig>),
     ResourceNegotiation(&'static Field<negotiation::Config>),
+    Tierra(&'static Field<tierra::Config>),
+    Spawn(&'static Field<spawn::Config>),
 }
 
 impl Target {
@@ -136,6 +138,8 @@ impl Target {
             Target::Semantics(_) => (Ty::Bool, Rule::Any),
             Target::Scholar(f) => (f.ty, f.rule),
             Target::ResourceNegotiation(f) => (f.ty, f.rule),
+            Target::Tierra(f) => (f.ty, f.rule),
+            Target::Spawn(f) => (f.ty, f.rule),
         }
     }
 
@@ -156,6 +160,8 @@ impl Target {
             Target::QualityContagion(f) => f.inert,
             Target::Scholar(f) => f.inert,
             Target::ResourceNegotiation(f) => f.inert,
+            Target::Tierra(f) => f.inert,
+            Target::Spawn(f) => f.inert,
             Target::AgentCount(_) | Target::Semantics(_) => None,
         }
     }
@@ -187,7 +193,7 @@ pub fn set_param(
         message: format!("{path}: {m}"),
     })?;
     // A value the loader's fidelity guard would refuse in this scenario.
-    let refused_before = scholar::unmodelled_with(scenario).len();
+    let refused_before = refused_combinations(scenario).len();
     match target {
         Target::Governance(f) => set_field(f, &mut scenario.governance, &value),
         Target::Payoff(f) => set_field(f, &mut scenario.payoff, &value),
@@ -263,8 +269,18 @@ pub fn set_param(
                 set_field(f, cfg, &value);
             }
         }
+        Target::Tierra(f) => {
+            if let Some(cfg) = scenario.tierra.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
+        Target::Spawn(f) => {
+            if let Some(cfg) = scenario.spawn.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
     }
-    if let Some(what) = scholar::unmodelled_with(scenario).get(refused_before) {
+    if let Some(what) = refused_combinations(scenario).get(refused_before) {
         return Err(ParamError {
             message: format!("{path}: not modelled here: {what}"),
         });
@@ -309,6 +325,8 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
         Target::Semantics(name) => scenario.semantics.get(name).map(ParamValue::Bool),
         Target::Scholar(f) => get_field(f, scenario.scholar.as_ref()?),
         Target::ResourceNegotiation(f) => get_field(f, scenario.resource_negotiation.as_ref()?),
+        Target::Tierra(f) => get_field(f, scenario.tierra.as_ref()?),
+        Target::Spawn(f) => get_field(f, scenario.spawn.as_ref()?),
     }
 }
 
@@ -364,6 +382,12 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
     if scenario.resource_negotiation.is_some() {
         modelled(&mut out, NEGOTIATION, negotiation::FIELDS);
     }
+    if scenario.tierra.is_some() {
+        modelled(&mut out, "tierra", tierra::FIELDS);
+    }
+    if scenario.spawn.is_some() {
+        modelled(&mut out, "spawn", spawn::FIELDS);
+    }
     out
 }
 
@@ -406,6 +430,14 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
             "the scenario builds no scholar handler (no enabled 'scholar' section)".into(),
         )),
         scholar::SECTION => table_param(scholar::FIELDS, key).map(Target::Scholar),
+        "tierra" => {
+            let found = table_param(tierra::FIELDS, key).map(Target::Tierra);
+            present(found, scenario.tierra.is_some(), "Tierra handler")
+        }
+        "spawn" => {
+            let found = table_param(spawn::FIELDS, key).map(Target::Spawn);
+            present(found, scenario.spawn.is_some(), "spawn section")
+        }
         NEGOTIATION => {
             let found = table_param(negotiation::FIELDS, key).map(Target::ResourceNegotiation);
             present(
@@ -428,6 +460,15 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
             message: format!("{path}: {message}"),
         }
     })
+}
+
+/// The combinations the loader refuses in `scenario` (scholar agents and
+/// spawning tierra agents beside modules this engine does not combine them
+/// with).
+fn refused_combinations(scenario: &Scenario) -> Vec<&'static str> {
+    let mut out = scholar::unmodelled_with(scenario);
+    out.extend(super::handlers::spawning_unmodelled_with(scenario));
+    out
 }
 
 /// A market setting resolves only when the scenario builds that market.

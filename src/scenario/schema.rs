@@ -800,6 +800,8 @@ pub(crate) const SECTIONS: &[&str] = &[
     "success_criteria",
     "perturbations",
     "resource_negotiation",
+    "tierra",
+    "spawn",
 ];
 
 /// When the reference builds something from a domain section (its
@@ -871,11 +873,9 @@ pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
         },
     },
     own_agents_only("kernel_oracle", "the kernel-oracle handler"),
-    own_agents_only("spawn", "the spawn tree (core agents never spawn)"),
     own_agents_only("rivals", "the team-of-rivals handler"),
     own_agents_only("awm", "the agent-world-model handler"),
     own_agents_only("letta", "the Letta lifecycle manager"),
-    own_agents_only("tierra", "the Tierra artificial-life handler"),
 ];
 
 pub(crate) fn domain_section(key: &str) -> Option<&'static DomainSection> {

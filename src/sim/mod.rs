@@ -14,6 +14,8 @@ pub mod observables;
 pub mod party;
 mod perturbation;
 pub mod scholar;
+pub mod spawn;
+pub mod tierra;
 mod world;
 
 pub use events::{Event, EventSink, ReputationReason};

@@ -5,6 +5,7 @@
 //! optional marketplace and contract market (docs/model/markets.md) hook in
 //! where the reference's handler and middleware do.
 
+use super::agents::tierra::{Genome, RESOURCE_SHARE_FRACTION};
 use super::agents::{
     Action, EpochEnd as AgentsEpochEnd, Hooks, InteractionType, Mind, Observation, Outcome,
     PendingView,
@@ -19,6 +20,8 @@ use super::network::AgentNetwork;
 use super::observables::{self, Observables};
 use super::perturbation::Perturbations;
 use super::scholar::{Scholar, ScholarAction};
+use super::spawn::Tree;
+use super::tierra::{StepState, Tierra};
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance, ResampleNote};
 use crate::metrics::{
@@ -124,6 +127,13 @@ pub(crate) struct World<'s, 'k> {
     dynamic_toxicity: Option<Box<DynamicToxicity>>,
     /// The scholar handler, when the scenario builds one.
     scholar: Option<Box<Scholar>>,
+    /// The Tierra handler and genome registry, with tierra agents or a
+    /// `tierra:` section.
+    tierra: Option<Box<Tierra>>,
+    /// The spawn tree, when the `spawn:` section builds one.
+    spawn: Option<Box<Tree>>,
+    /// The run's seed (spawned children's streams are `Random(S + c)`).
+    seed: i128,
     noise: bool,
     // Reused buffers: no allocation per turn.
     /// State-unfrozen agents, registration order.
@@ -222,6 +232,18 @@ impl<'s, 'k> World<'s, 'k> {
                 fails = Some(format!("resource_negotiation: {why}"));
             }
         }
+        let tierra = (sc.tierra.is_some() || kinds.contains(&AgentKind::Tierra)).then(|| {
+            let genomes = kinds
+                .iter()
+                .map(|&k| (k == AgentKind::Tierra).then_some(Genome::DEFAULT))
+                .collect();
+            Box::new(Tierra::new(sc.tierra.clone(), genomes))
+        });
+        let spawn = sc
+            .spawn
+            .as_ref()
+            .filter(|c| c.enabled)
+            .map(|c| Box::new(Tree::new(c, n)));
         let mut feed = if sc.semantics.enforce_vote_normalization
             && sc.governance.vote_normalization_enabled
         {
@@ -268,6 +290,9 @@ impl<'s, 'k> World<'s, 'k> {
             sigmoid_k: observables::SIGMOID_K,
             dynamic_toxicity,
             scholar: sc.scholar.as_ref().map(|c| Box::new(Scholar::new(c))),
+            tierra,
+            spawn,
+            seed,
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
@@ -338,6 +363,9 @@ impl<'s, 'k> World<'s, 'k> {
             // agents' own epoch-start hooks.
             if let Some(s) = self.scholar.as_mut() {
                 s.on_epoch_start();
+            }
+            if let Some(t) = self.tierra.as_mut() {
+                t.on_epoch_start();
             }
             if self.hooks.epoch_start {
                 let epoch = self.epoch;
@@ -552,6 +580,9 @@ impl<'s, 'k> World<'s, 'k> {
         if let Some(p) = self.perturb.as_mut() {
             p.on_step_start();
         }
+        if self.tierra.as_ref().is_some_and(|t| t.cfg.is_some()) {
+            self.tierra_step();
+        }
         let n = self.names.len();
         self.order.clear();
         self.order.extend(0..n);
@@ -596,6 +627,92 @@ impl<'s, 'k> World<'s, 'k> {
         self.resolve_pending();
     }
 
+    /// The Tierra handler's step hook (before the eligible list): its
+    /// deaths are permanent state freezes.
+    fn tierra_step(&mut self) {
+        let Some(t) = self.tierra.as_mut() else {
+            return;
+        };
+        let mut dead = Vec::new();
+        let mut st = StepState {
+            archetypes: &self.archetypes,
+            frozen: &mut self.frozen,
+            resources: &mut self.resources,
+            orch: &mut self.rngs[ORCH],
+        };
+        t.on_step(&mut st, &mut dead);
+        if !dead.is_empty() {
+            self.refresh_unfrozen();
+        }
+    }
+
+    /// The epoch-wide step number the spawn tree's cooldown counts in.
+    fn global_step(&self) -> i64 {
+        i64::from(self.epoch) * i64::from(self.sc.simulation.steps_per_epoch) + i64::from(self.step)
+    }
+
+    /// `SPAWN_SUBAGENT` (§T.4.5): if the tree allows it, pay the spawn
+    /// cost, mutate the parent's genome on the child's own stream
+    /// `Random(S + c)`, hand the child its share of the parent's
+    /// resources and register it after every existing agent.
+    fn spawn_child(&mut self, parent: usize) {
+        let global_step = self.global_step();
+        let (Some(tree), Some(t)) = (self.spawn.as_mut(), self.tierra.as_mut()) else {
+            return;
+        };
+        if !tree.can_spawn(parent, global_step, self.resources[parent]) {
+            return;
+        }
+        let Some(parent_genome) = t.genomes[parent] else {
+            return;
+        };
+        self.resources[parent] += -tree.config().spawn_cost;
+        tree.counter += 1;
+        let mut rng = PyRandom::new(self.seed + i128::from(tree.counter));
+        let genome = parent_genome.mutate(&mut rng, t.mutation_std());
+        let share = self.resources[parent] * parent_genome.0[RESOURCE_SHARE_FRACTION];
+        self.resources[parent] += -share;
+        t.genomes.push(Some(genome));
+        if t.cfg.is_some() {
+            t.births += 1;
+        }
+        let reputation = self.reputation[parent] * tree.config().reputation_inheritance_factor;
+        tree.register_spawn(parent, global_step);
+        let name = format!("{}_child{}", self.names[parent], tree.counter);
+        self.add_agent(name, genome, reputation, share, rng);
+    }
+
+    /// Register a spawned tierra agent after every existing one: every
+    /// per-agent vector grows by one, every memory makes room for it.
+    fn add_agent(
+        &mut self,
+        name: String,
+        genome: Genome,
+        reputation: f64,
+        resources: f64,
+        rng: PyRandom,
+    ) {
+        let idx = self.names.len();
+        let n = idx + 1;
+        self.names.push(name);
+        self.kinds.push(AgentKind::Tierra);
+        self.archetypes.push(Archetype::Tierra);
+        self.reputation.push(reputation);
+        self.resources.push(resources);
+        self.stats.push(AgentStats {
+            average_p_initiated: 0.5,
+            average_p_received: 0.5,
+            ..AgentStats::default()
+        });
+        self.frozen.push(false);
+        self.rate.push(RateState::default());
+        self.rngs.push(rng);
+        self.minds.iter_mut().for_each(|m| m.grow(n));
+        self.minds.push(Mind::tierra_child(idx, n, genome));
+        self.unfrozen.push(idx);
+        self.gov.add_agent();
+    }
+
     /// Build the live observation of `agent` and let it act (again, when
     /// the resample lever finds the turn suspicious).
     fn take_turn(&mut self, agent: usize) -> (Action, Option<ResampleNote>) {
@@ -615,6 +732,10 @@ impl<'s, 'k> World<'s, 'k> {
         let r = self.rate[agent];
         let can_interact =
             r.interactions_used < limits.interactions_per_step && self.within_bandwidth(agent);
+        let can_spawn = self
+            .spawn
+            .as_ref()
+            .is_some_and(|t| t.can_spawn(agent, self.global_step(), self.resources[agent]));
         let epoch = self.epoch;
         let market = match self.market.as_mut() {
             Some(m) => Some(m.observe(agent, self.reputation[agent], epoch)),
@@ -628,6 +749,7 @@ impl<'s, 'k> World<'s, 'k> {
         let obs = Observation {
             epoch: self.epoch,
             resources: self.resources[agent],
+            can_spawn,
             can_post: r.posts_used < limits.posts_per_epoch,
             can_interact,
             can_vote: r.votes_used < limits.votes_per_epoch,
@@ -812,6 +934,7 @@ impl<'s, 'k> World<'s, 'k> {
                 }
             }
             Action::Scholar(a) => self.scholar_action(agent, a),
+            Action::Spawn => self.spawn_child(agent),
         }
     }
 

@@ -209,6 +209,7 @@ agent_types! {
     FairNegotiator => super::fair_negotiator::FairNegotiator,
     GreedyNegotiator => super::greedy_negotiator::GreedyNegotiator,
     StrategicNegotiator => super::strategic_negotiator::StrategicNegotiator,
+    Tierra => super::tierra::Tierra,
     Retriever => super::retriever::Retriever,
     Synthesizer => super::synthesizer::Synthesizer,
     Verifier => super::verifier::Verifier,
