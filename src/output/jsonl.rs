@@ -544,6 +544,59 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     Some(step),
                 );
             }
+            Event::AgentSpawned {
+                agent,
+                parent,
+                name,
+                depth,
+                inherited_reputation,
+                initial_resources,
+                spawn_cost,
+                epoch,
+                step,
+            } => {
+                debug_assert_eq!(agent, self.agent_ids.len());
+                self.agent_ids.push(name.to_string());
+                let payload = Obj::default()
+                    .str("parent_id", &self.agent_ids[parent].clone())
+                    .str("child_type", "tierra")
+                    .raw("depth", &depth.to_string())
+                    .f("inherited_reputation", inherited_reputation)
+                    .f("initial_resources", initial_resources)
+                    .f("spawn_cost", spawn_cost)
+                    .finish();
+                self.record(
+                    "agent_spawned",
+                    None,
+                    Some(agent),
+                    None,
+                    None,
+                    &payload,
+                    Some(epoch),
+                    Some(step),
+                );
+            }
+            Event::AgentDied {
+                agent,
+                reason,
+                resources_returned,
+            } => {
+                let payload = Obj::default()
+                    .str("reason", reason)
+                    .f("resources_returned", resources_returned)
+                    .bool("frozen", true)
+                    .finish();
+                self.record(
+                    "agent_state_updated",
+                    None,
+                    Some(agent),
+                    None,
+                    None,
+                    &payload,
+                    None,
+                    None,
+                );
+            }
             Event::EpochCompleted(m) => {
                 let payload = epoch_payload(m);
                 self.record(

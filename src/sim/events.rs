@@ -148,6 +148,27 @@ pub enum Event<'a> {
         epoch: u32,
         step: u32,
     },
+    /// A tierra agent's child joined the run (`agent_spawned`): from now on
+    /// party `agent` is `name`. `initial_resources` is the spawn section's
+    /// setting, as the reference logs it (not the child's real share).
+    AgentSpawned {
+        agent: usize,
+        parent: usize,
+        name: &'a str,
+        depth: i64,
+        inherited_reputation: f64,
+        initial_resources: f64,
+        spawn_cost: f64,
+        epoch: u32,
+        step: u32,
+    },
+    /// The Tierra handler killed an agent (`agent_state_updated`, logged
+    /// without epoch and step): starved or reaped.
+    AgentDied {
+        agent: usize,
+        reason: &'static str,
+        resources_returned: f64,
+    },
     EpochCompleted(&'a EpochMetrics),
     SimulationEnded {
         total_epochs: u32,

@@ -115,6 +115,11 @@ impl Tree {
         !(node.last_spawn_step >= 0 && global_step - node.last_spawn_step < c.spawn_cooldown_steps)
     }
 
+    /// A node's depth (0 for the initial agents).
+    pub fn depth(&self, agent: usize) -> i64 {
+        self.nodes[agent].depth
+    }
+
     /// Register `parent`'s new child (the next node).
     pub fn register_spawn(&mut self, parent: usize, global_step: i64) {
         let depth = self.nodes[parent].depth + 1;

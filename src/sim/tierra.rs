@@ -81,6 +81,15 @@ pub(crate) enum Death {
     Reaped,
 }
 
+impl Death {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Death::Starvation => "starvation",
+            Death::Reaped => "reaped",
+        }
+    }
+}
+
 /// What the step hook sees of the world: the agents in registration
 /// order, whether each is a tierra agent, and their live state.
 pub(crate) struct StepState<'a> {
@@ -139,7 +148,8 @@ impl Tierra {
     /// The step-start hook (§T.3): replenish, pay out by efficiency, charge
     /// metabolism (starving the broke), then reap above the cap. Returns
     /// the dead, in order.
-    pub fn on_step(&mut self, st: &mut StepState, dead: &mut Vec<(usize, Death)>) {
+    /// `dead` gets (agent, why, resources returned).
+    pub fn on_step(&mut self, st: &mut StepState, dead: &mut Vec<(usize, Death, f64)>) {
         // Moved out for the hook (the kills need `self`), then back.
         let Some(cfg) = self.cfg.take() else {
             return;
@@ -148,7 +158,7 @@ impl Tierra {
         self.cfg = Some(cfg);
     }
 
-    fn hook(&mut self, cfg: &Config, st: &mut StepState, dead: &mut Vec<(usize, Death)>) {
+    fn hook(&mut self, cfg: &Config, st: &mut StepState, dead: &mut Vec<(usize, Death, f64)>) {
         self.pool += cfg.resource_replenishment_rate;
         self.collect_living(st);
         if !self.living.is_empty() && self.pool > 0.0 {
@@ -213,13 +223,19 @@ impl Tierra {
     }
 
     /// Return the agent's resources to the pool and freeze it for good.
-    fn kill(&mut self, a: usize, st: &mut StepState, why: Death, dead: &mut Vec<(usize, Death)>) {
+    fn kill(
+        &mut self,
+        a: usize,
+        st: &mut StepState,
+        why: Death,
+        dead: &mut Vec<(usize, Death, f64)>,
+    ) {
         let remaining = st.resources[a];
         st.resources[a] = 0.0;
         self.pool += remaining;
         st.frozen[a] = true;
         self.deaths += 1;
-        dead.push((a, why));
+        dead.push((a, why, remaining));
     }
 }
 

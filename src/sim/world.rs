@@ -644,6 +644,15 @@ impl<'s, 'k> World<'s, 'k> {
         if !dead.is_empty() {
             self.refresh_unfrozen();
         }
+        if let Some(sink) = self.sink.as_deref_mut() {
+            for &(agent, why, resources_returned) in &dead {
+                sink.event(&Event::AgentDied {
+                    agent,
+                    reason: why.as_str(),
+                    resources_returned,
+                });
+            }
+        }
     }
 
     /// The epoch-wide step number the spawn tree's cooldown counts in.
@@ -679,7 +688,26 @@ impl<'s, 'k> World<'s, 'k> {
         let reputation = self.reputation[parent] * tree.config().reputation_inheritance_factor;
         tree.register_spawn(parent, global_step);
         let name = format!("{}_child{}", self.names[parent], tree.counter);
+        let (depth, initial_resources, spawn_cost) = (
+            tree.depth(parent) + 1,
+            tree.config().initial_child_resources,
+            tree.config().spawn_cost,
+        );
         self.add_agent(name, genome, reputation, share, rng);
+        let (child, epoch, step) = (self.names.len() - 1, self.epoch, self.step);
+        if let Some(sink) = self.sink.as_deref_mut() {
+            sink.event(&Event::AgentSpawned {
+                agent: child,
+                parent,
+                name: &self.names[child],
+                depth,
+                inherited_reputation: reputation,
+                initial_resources,
+                spawn_cost,
+                epoch,
+                step,
+            });
+        }
     }
 
     /// Register a spawned tierra agent after every existing one: every
