@@ -246,4 +246,82 @@ mod tests {
         let e = load("resource_negotiation: yes\n").unwrap_err();
         assert!(e.contains("must be a mapping"), "{e}");
     }
+
+    fn load_tierra(body: &str) -> Result<crate::scenario::Loaded, String> {
+        let text = format!("agents:\n  - type: tierra\n    count: 2\n{body}");
+        load_str(&text, "t.yaml", LoadOptions::default()).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn tierra_follows_the_dataclass() {
+        let s = load_tierra("tierra:\n  population_cap: 7\n  reaper_mode: oldest\n")
+            .unwrap()
+            .scenario;
+        let cfg = s.tierra.unwrap();
+        assert_eq!(cfg.population_cap, 7);
+        assert_eq!(cfg.reaper_mode, "oldest");
+        assert_eq!(cfg.total_resource_pool, 10000.0);
+        assert!(load_tierra("tierra:\n  enabled: false\n")
+            .unwrap()
+            .scenario
+            .tierra
+            .is_none());
+        let e = load_tierra("tierra:\n  mutation_sd: 0.1\n").unwrap_err();
+        assert!(e.contains("tierra.mutation_sd: unknown key"), "{e}");
+        assert!(e.contains("did you mean 'mutation_std'"), "{e}");
+        let e = load_tierra("tierra:\n  reaper_mode: diversity_preserving\n").unwrap_err();
+        assert!(
+            e.contains("tierra.reaper_mode: read by the reference but not modelled"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn spawn_is_validated_as_the_reference_does() {
+        let s = load_tierra("spawn:\n  max_depth: 20\n  attribution_mode: LEAF_ONLY\n  extra: 1\n")
+            .unwrap();
+        let cfg = s.scenario.spawn.unwrap();
+        assert!(cfg.enabled);
+        assert_eq!(cfg.max_depth, 20);
+        assert_eq!(cfg.spawn_cost, 10.0);
+        assert!(load_tierra("spawn:\n  enabled: false\n")
+            .unwrap()
+            .scenario
+            .spawn
+            .is_none());
+        // Built, but no tree: a falsy value other than the boolean false.
+        let off = load_tierra("spawn:\n  enabled: 0\n")
+            .unwrap()
+            .scenario
+            .spawn;
+        assert!(!off.unwrap().enabled);
+        let e = load_tierra("spawn:\n  attribution_mode: everyone\n").unwrap_err();
+        assert!(e.contains("spawn.attribution_mode: must be one of"), "{e}");
+        let e = load_tierra("spawn:\n  reputation_inheritance_factor: 1.5\n").unwrap_err();
+        assert!(e.contains("spawn.reputation_inheritance_factor"), "{e}");
+        let e = load_tierra("spawn:\n  max_children: -1\n").unwrap_err();
+        assert!(e.contains("spawn.max_children"), "{e}");
+    }
+
+    /// Spawning tierra agents beside a module sized once per run.
+    #[test]
+    fn spawning_beside_per_agent_modules_is_refused() {
+        let e =
+            load_tierra("spawn:\n  enabled: true\nnetwork:\n  topology: complete\n").unwrap_err();
+        assert!(
+            e.contains("spawn: not modelled here: a network beside spawning"),
+            "{e}"
+        );
+        let e = load_tierra(
+            "spawn:\n  enabled: true\ngovernance:\n  collusion_detection_enabled: true\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("collusion_detection_enabled beside spawning"),
+            "{e}"
+        );
+        // Core agents never spawn: the same sections are fine beside them.
+        let text = "agents:\n  - type: honest\n    count: 2\nspawn:\n  enabled: true\nnetwork:\n  topology: complete\n";
+        assert!(load_str(text, "t.yaml", LoadOptions::default()).is_ok());
+    }
 }

@@ -171,4 +171,51 @@ mod tests {
         assert!(!child.accepts(0.5));
         assert!(Genome::DEFAULT.accepts(0.5));
     }
+
+    /// tierra.yaml seed 1, epoch 0 step 0 (§7.3): tierra_2 (stream
+    /// `Random(3)`) passes the gate (0.2379…), skips the sort (0.5442…)
+    /// and cooperates (0.3699…) with tierra_1; tierra_1 on `Random(2)`
+    /// fails the gate (0.9560…).
+    #[test]
+    fn first_turns_match_the_reference() {
+        let feed = crate::sim::feed::Feed::default();
+        let unfrozen: Vec<usize> = (0..20).collect();
+        let archetypes = vec![Archetype::Tierra; 20];
+        let mut reputation = vec![0.0; 20];
+        let mut obs = Observation::for_test(&feed, &unfrozen, &archetypes, &reputation);
+        let mut a = Tierra::with_genome(Genome::DEFAULT);
+        let base = Base::for_test(0, 20);
+        assert_eq!(a.act(&mut PyRandom::new(2), &base, &obs), Action::Noop);
+        obs.me = 1;
+        let propose = Action::Propose {
+            counterparty: 0,
+            itype: InteractionType::Collaboration,
+            content: Content(0),
+        };
+        assert_eq!(
+            a.act(&mut PyRandom::new(3), &Base::for_test(1, 20), &obs),
+            propose
+        );
+        // tierra_3 sorts (0.1031… < 0.5): the first of the most reputable.
+        reputation[5] = 0.2;
+        reputation[7] = 0.2;
+        let mut obs = Observation::for_test(&feed, &unfrozen, &archetypes, &reputation);
+        obs.me = 2;
+        let to_5 = Action::Propose {
+            counterparty: 5,
+            itype: InteractionType::Collaboration,
+            content: Content(0),
+        };
+        assert_eq!(
+            a.act(&mut PyRandom::new(4), &Base::for_test(2, 20), &obs),
+            to_5
+        );
+        // Rich, with the tree's leave: spawn before anything else.
+        obs.can_spawn = true;
+        obs.resources = 150.0;
+        assert_eq!(
+            a.act(&mut PyRandom::new(4), &Base::for_test(2, 20), &obs),
+            Action::Spawn
+        );
+    }
 }
