@@ -597,6 +597,33 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     None,
                 );
             }
+            Event::TierraEpochCompleted(t) => {
+                let mut means = Obj::default();
+                if let Some(m) = &t.genome_means {
+                    for (name, v) in crate::sim::agents::tierra::GENE_NAMES.iter().zip(m) {
+                        means.f(name, *v);
+                    }
+                }
+                let metrics = Obj::default()
+                    .int("population", t.population as u64)
+                    .f("resource_pool", t.resource_pool)
+                    .f("total_resources_held", t.total_resources_held)
+                    .int("births", u64::from(t.births))
+                    .int("deaths", u64::from(t.deaths))
+                    .raw("genome_means", &means.finish())
+                    .finish();
+                let payload = Obj::default().raw("tierra_metrics", &metrics).finish();
+                self.record(
+                    "epoch_completed",
+                    None,
+                    None,
+                    None,
+                    None,
+                    &payload,
+                    None,
+                    None,
+                );
+            }
             Event::EpochCompleted(m) => {
                 let payload = epoch_payload(m);
                 self.record(

@@ -169,6 +169,9 @@ pub enum Event<'a> {
         reason: &'static str,
         resources_returned: f64,
     },
+    /// The Tierra handler's epoch summary: an `epoch_completed` event of
+    /// its own (no epoch, no step), before the metrics one.
+    TierraEpochCompleted(&'a crate::sim::tierra::EpochSummary),
     EpochCompleted(&'a EpochMetrics),
     SimulationEnded {
         total_epochs: u32,

@@ -74,6 +74,20 @@ fn py_sum(xs: &[f64]) -> f64 {
     xs.iter().fold(0.0, |a, &b| a + b)
 }
 
+/// The handler's epoch summary (its own `epoch_completed` event's
+/// `tierra_metrics`, §T.4.6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpochSummary {
+    pub population: usize,
+    pub resource_pool: f64,
+    pub total_resources_held: f64,
+    pub births: u32,
+    pub deaths: u32,
+    /// Per gene, the mean over the living agents' genomes (none without
+    /// living agents).
+    pub genome_means: Option<[f64; 10]>,
+}
+
 /// Why an agent died (the `agent_state_updated` event's reason).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Death {
@@ -135,6 +149,36 @@ impl Tierra {
     pub fn on_epoch_start(&mut self) {
         self.births = 0;
         self.deaths = 0;
+    }
+
+    /// The epoch-end summary over the living tierra agents.
+    pub fn epoch_summary(
+        &self,
+        archetypes: &[Archetype],
+        frozen: &[bool],
+        resources: &[f64],
+    ) -> EpochSummary {
+        let living: Vec<usize> = (0..archetypes.len())
+            .filter(|&i| archetypes[i] == Archetype::Tierra && !frozen[i])
+            .collect();
+        let held: Vec<f64> = living.iter().map(|&a| resources[a]).collect();
+        let genomes: Vec<Genome> = living.iter().filter_map(|&a| self.genomes[a]).collect();
+        let genome_means = (!genomes.is_empty()).then(|| {
+            let mut means = [0.0; 10];
+            for (k, m) in means.iter_mut().enumerate() {
+                let vals: Vec<f64> = genomes.iter().map(|g| g.0[k]).collect();
+                *m = py_sum(&vals) / vals.len() as f64;
+            }
+            means
+        });
+        EpochSummary {
+            population: living.len(),
+            resource_pool: self.pool,
+            total_resources_held: py_sum(&held),
+            births: self.births,
+            deaths: self.deaths,
+            genome_means,
+        }
     }
 
     fn collect_living(&mut self, st: &StepState) {
@@ -268,5 +312,42 @@ mod tests {
         assert_eq!(st.resources[19], 193.825);
         assert_eq!(t.pool, 8223.5);
         assert!(dead.is_empty());
+    }
+
+    /// tierra.yaml at seed 1, epoch 0 (§T.4.6): the handler's summary as
+    /// the reference logs it, and the epoch's metrics (§7.1).
+    #[test]
+    fn tierra_yaml_epoch_0_matches_the_reference() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/reference-library/tierra.yaml"
+        );
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return; // the library is not beside this checkout
+        };
+        let text = text.replace("n_epochs: 50", "n_epochs: 1");
+        let opts = crate::scenario::LoadOptions::default();
+        let s = crate::scenario::load_str(&text, "tierra.yaml", opts)
+            .unwrap()
+            .scenario;
+        let mut events: Vec<String> = Vec::new();
+        let run = crate::sim::run_with_events(&s, 1, &mut events);
+        let m = &run.epochs[0];
+        assert_eq!(m.soft.toxicity_rate, 0.59660624837239);
+        assert_eq!(m.soft.total_welfare, 23.960663056642623);
+        let summary = events
+            .iter()
+            .find(|e| e.starts_with("TierraEpochCompleted"))
+            .unwrap();
+        for want in [
+            "population: 80",
+            "resource_pool: 2169.6574374556694",
+            "total_resources_held: 10830.342562544343",
+            "births: 60",
+            "deaths: 0",
+            "0.3941835224786659",
+        ] {
+            assert!(summary.contains(want), "{want} in {summary}");
+        }
     }
 }

@@ -406,6 +406,12 @@ impl<'s, 'k> World<'s, 'k> {
                     sink.event(&e);
                 }
             }
+            if let (Some(t), Some(sink)) = (self.tierra.as_ref(), self.sink.as_deref_mut()) {
+                if t.cfg.is_some() {
+                    let summary = t.epoch_summary(&self.archetypes, &self.frozen, &self.resources);
+                    sink.event(&Event::TierraEpochCompleted(&summary));
+                }
+            }
             if let Some(net) = self.network.as_mut() {
                 let pruned = net.decay_edges();
                 if pruned > 0 {

@@ -14,6 +14,20 @@ use crate::scenario::Archetype;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Genome(pub [f64; 10]);
 
+/// The genes' names, in order (the reference's genome dict keys).
+pub const GENE_NAMES: [&str; 10] = [
+    "acceptance_threshold",
+    "cooperation_bias",
+    "exploitation_tendency",
+    "selectivity",
+    "metabolism_rate",
+    "efficiency",
+    "replication_threshold",
+    "resource_share_fraction",
+    "interaction_aggression",
+    "trust_learning_rate",
+];
+
 pub const ACCEPTANCE_THRESHOLD: usize = 0;
 pub const COOPERATION_BIAS: usize = 1;
 pub const SELECTIVITY: usize = 3;
