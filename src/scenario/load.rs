@@ -9,7 +9,9 @@ use super::coerce::{coerce, did_you_mean, Ty};
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
-use super::{agents, dynamic_toxicity, handlers, markets, perturbations, scholar, sections};
+use super::{
+    agents, alife, dynamic_toxicity, handlers, markets, memory, perturbations, scholar, sections,
+};
 use super::{
     GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits, Scenario, Semantics,
     SimulationConfig,
@@ -229,6 +231,9 @@ fn default_scenario() -> Scenario {
         tierra: None,
         spawn: None,
         scholar: None,
+        memory_tiers: None,
+        awm: None,
+        rivals: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),
@@ -254,6 +259,7 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
     }
     let mut scholar_line = None;
     let mut spawn_line = None;
+    let mut memory_line = None;
     for e in entries {
         let key = e.key.as_str();
         match key {
@@ -314,13 +320,19 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                 s.scholar = scholar::read(e, report);
                 scholar_line = Some(e.key_line);
             }
+            memory::SECTION => {
+                s.memory_tiers = memory::read(e, report);
+                memory_line = Some(e.key_line);
+            }
+            handlers::AWM => s.awm = handlers::read_awm(e, report),
+            handlers::RIVALS => s.rivals = handlers::read_rivals(e, report),
             "perturbations" => {}
             "resource_negotiation" => {
-                s.resource_negotiation = handlers::resource_negotiation(e, report)
+                s.resource_negotiation = alife::resource_negotiation(e, report)
             }
-            "tierra" => s.tierra = handlers::tierra(e, report),
+            "tierra" => s.tierra = alife::tierra(e, report),
             "spawn" => {
-                s.spawn = handlers::spawn(e, report);
+                s.spawn = alife::spawn(e, report);
                 spawn_line = Some(e.key_line);
             }
             "semantics" => {
@@ -328,7 +340,7 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                     sections::semantics(m, &mut s.semantics, report);
                 }
             }
-            _ if schema::domain_section(key).is_some() => sections::domain(e, &s.agents, report),
+            _ if schema::domain_section(key).is_some() => sections::domain(e, report),
             _ if IGNORED_SECTIONS.contains(&key) => {
                 report.warn(
                     e.key_line,
@@ -351,10 +363,20 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
         scholar::check_combination(&s, line, report);
     }
     if let Some(line) = spawn_line {
-        for what in handlers::spawning_unmodelled_with(&s) {
+        for what in alife::spawning_unmodelled_with(&s) {
             report.error(line, "spawn", format!("not modelled here: {what}"));
         }
     }
+    if let Some(line) = memory_line {
+        memory::check_combination(&s, line, report);
+    }
+    let section_line = |key: &str| {
+        entries
+            .iter()
+            .find(|e| e.key == key)
+            .map_or(0, |e| e.key_line)
+    };
+    handlers::check_combination(&s, section_line, report);
     if !entries.iter().any(|e| e.key == "agents") {
         report.error(
             0,

@@ -2,13 +2,15 @@
 //! diagnostics, and dotted-path parameters for sweeps.
 
 mod agents;
+mod alife;
 pub mod canonical;
 pub(crate) mod coerce;
 mod dynamic_toxicity;
 pub mod emit;
-pub(crate) mod handlers;
+mod handlers;
 mod load;
 mod markets;
+mod memory;
 mod model;
 pub mod params;
 mod perturbations;

@@ -11,14 +11,16 @@
 use std::fmt;
 
 use super::coerce::{coerce_checked, did_you_mean, node_of, Rule, Ty, COUNT};
+use super::handlers::{self, AWM, AWM_FIELDS, RIVALS, RIVALS_FIELDS};
 use super::schema::{self, Field, Inert, Role};
 use super::yaml::format_float;
-use super::{scholar, AgentConfig, AgentKind, Scenario, ScholarConfig};
+use super::{memory, scholar, AgentConfig, AgentKind, AwmConfig, MemoryTiersConfig};
+use super::{RivalsConfig, Scenario, ScholarConfig};
+use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
+use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
 use crate::sim::{negotiation, spawn, tierra};
 
 const NEGOTIATION: &str = "resource_negotiation";
-use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
-use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
 
 /// A value a sweep assigns to a parameter path.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +119,9 @@ enum Target {
     ResourceNegotiation(&'static Field<negotiation::Config>),
     Tierra(&'static Field<tierra::Config>),
     Spawn(&'static Field<spawn::Config>),
+    MemoryTiers(&'static Field<MemoryTiersConfig>),
+    Awm(&'static Field<AwmConfig>),
+    Rivals(&'static Field<RivalsConfig>),
 }
 
 impl Target {
@@ -140,6 +145,9 @@ impl Target {
             Target::ResourceNegotiation(f) => (f.ty, f.rule),
             Target::Tierra(f) => (f.ty, f.rule),
             Target::Spawn(f) => (f.ty, f.rule),
+            Target::MemoryTiers(f) => (f.ty, f.rule),
+            Target::Awm(f) => (f.ty, f.rule),
+            Target::Rivals(f) => (f.ty, f.rule),
         }
     }
 
@@ -162,6 +170,9 @@ impl Target {
             Target::ResourceNegotiation(f) => f.inert,
             Target::Tierra(f) => f.inert,
             Target::Spawn(f) => f.inert,
+            Target::MemoryTiers(f) => f.inert,
+            Target::Awm(f) => f.inert,
+            Target::Rivals(f) => f.inert,
             Target::AgentCount(_) | Target::Semantics(_) => None,
         }
     }
@@ -193,7 +204,8 @@ pub fn set_param(
         message: format!("{path}: {m}"),
     })?;
     // A value the loader's fidelity guard would refuse in this scenario.
-    let refused_before = refused_combinations(scenario).len();
+    let refused_before = unmodelled_with(scenario).len();
+    let handlers_refused_before = handlers::unmodelled_with(scenario).len();
     match target {
         Target::Governance(f) => set_field(f, &mut scenario.governance, &value),
         Target::Payoff(f) => set_field(f, &mut scenario.payoff, &value),
@@ -279,13 +291,42 @@ pub fn set_param(
                 set_field(f, cfg, &value);
             }
         }
+        Target::MemoryTiers(f) => {
+            if let Some(cfg) = scenario.memory_tiers.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
+        Target::Awm(f) => {
+            if let Some(cfg) = scenario.awm.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
+        Target::Rivals(f) => {
+            if let Some(cfg) = scenario.rivals.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
     }
-    if let Some(what) = refused_combinations(scenario).get(refused_before) {
+    if let Some(what) = unmodelled_with(scenario).get(refused_before) {
+        return Err(ParamError {
+            message: format!("{path}: not modelled here: {what}"),
+        });
+    }
+    if let Some((_, what)) = handlers::unmodelled_with(scenario).get(handlers_refused_before) {
         return Err(ParamError {
             message: format!("{path}: not modelled here: {what}"),
         });
     }
     Ok(())
+}
+
+/// What the fidelity guard refuses in `scenario` for its handlers'
+/// interactions (scholar, then memory tiers, then spawning agents).
+fn unmodelled_with(scenario: &Scenario) -> Vec<&'static str> {
+    let mut out = scholar::unmodelled_with(scenario);
+    out.extend(memory::unmodelled_with(scenario));
+    out.extend(super::alife::spawning_unmodelled_with(scenario));
+    out
 }
 
 /// The current value at `path`.
@@ -327,6 +368,9 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
         Target::ResourceNegotiation(f) => get_field(f, scenario.resource_negotiation.as_ref()?),
         Target::Tierra(f) => get_field(f, scenario.tierra.as_ref()?),
         Target::Spawn(f) => get_field(f, scenario.spawn.as_ref()?),
+        Target::MemoryTiers(f) => get_field(f, scenario.memory_tiers.as_ref()?),
+        Target::Awm(f) => get_field(f, scenario.awm.as_ref()?),
+        Target::Rivals(f) => get_field(f, scenario.rivals.as_ref()?),
     }
 }
 
@@ -388,6 +432,15 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
     if scenario.spawn.is_some() {
         modelled(&mut out, "spawn", spawn::FIELDS);
     }
+    if scenario.memory_tiers.is_some() {
+        modelled(&mut out, memory::SECTION, memory::FIELDS);
+    }
+    if scenario.awm.is_some() {
+        modelled(&mut out, AWM, AWM_FIELDS);
+    }
+    if scenario.rivals.is_some() {
+        modelled(&mut out, RIVALS, RIVALS_FIELDS);
+    }
     out
 }
 
@@ -446,6 +499,18 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
                 "resource negotiation handler",
             )
         }
+        memory::SECTION if scenario.memory_tiers.is_none() => Err(Some(
+            "the scenario builds no memory-tier handler (no enabled 'memory_tiers' section)".into(),
+        )),
+        memory::SECTION => table_param(memory::FIELDS, key).map(Target::MemoryTiers),
+        AWM if scenario.awm.is_none() => Err(Some(
+            "the scenario builds no agent-world-model handler (no enabled 'awm' section)".into(),
+        )),
+        AWM => table_param(AWM_FIELDS, key).map(Target::Awm),
+        RIVALS if scenario.rivals.is_none() => Err(Some(
+            "the scenario builds no team-of-rivals handler (no enabled 'rivals' section)".into(),
+        )),
+        RIVALS => table_param(RIVALS_FIELDS, key).map(Target::Rivals),
         _ => Err(None),
     };
     found.map_err(|why| {
@@ -460,15 +525,6 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
             message: format!("{path}: {message}"),
         }
     })
-}
-
-/// The combinations the loader refuses in `scenario` (scholar agents and
-/// spawning tierra agents beside modules this engine does not combine them
-/// with).
-fn refused_combinations(scenario: &Scenario) -> Vec<&'static str> {
-    let mut out = scholar::unmodelled_with(scenario);
-    out.extend(super::handlers::spawning_unmodelled_with(scenario));
-    out
 }
 
 /// A market setting resolves only when the scenario builds that market.
@@ -957,10 +1013,10 @@ mod tests {
     fn every_listed_path_reads_and_accepts_its_own_value() {
         let mut s = scenario();
         let paths = param_paths(&s);
-        // governance (40 core, 6 Sybil, 5 RBAC, 9 resample), payoff,
-        // simulation, rate limits, two counts, honest and deceptive
-        // configs, fix options
-        assert_eq!(paths.len(), 40 + 6 + 5 + 9 + 7 + 6 + 6 + 2 + 5 + 4 + 6);
+        // governance (40 core, 6 Sybil, 5 RBAC, 2 memory write rate, 9
+        // resample), payoff, simulation, rate limits, two counts, honest
+        // and deceptive configs, fix options
+        assert_eq!(paths.len(), 40 + 6 + 5 + 2 + 9 + 7 + 6 + 6 + 2 + 5 + 4 + 6);
         for path in paths {
             let value = get_param(&s, &path).unwrap_or_else(|| panic!("{path}"));
             assert_eq!(param_kind(&s, &path).unwrap(), value.kind(), "{path}");
