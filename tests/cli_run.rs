@@ -251,7 +251,7 @@ fn unmodelled_keys_are_refused_with_their_lines_and_nothing_written() {
     );
     assert!(
         stderr.contains(
-            "unmodelled.yaml:15: resource_negotiation: read by the reference but not modelled here: "
+            "unmodelled.yaml:15: evo_game: read by the reference but not modelled here: "
         ),
         "{stderr}"
     );
@@ -273,7 +273,7 @@ fn allow_unmodelled_runs_and_marks_the_results_partial() {
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(
         stdout.contains(
-            "Fidelity:    PARTIAL, not modelled: governance.incoherence_breaker_enabled, resource_negotiation"
+            "Fidelity:    PARTIAL, not modelled: governance.incoherence_breaker_enabled, evo_game"
         ),
         "{stdout}"
     );

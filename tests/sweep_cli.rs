@@ -431,9 +431,8 @@ fn sweeps_and_checks_over_an_unmodelled_base_are_refused_before_running() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains(
-            "unmodelled.yaml:15: resource_negotiation: read by the reference but not modelled here"
-        ),
+        stderr
+            .contains("unmodelled.yaml:15: evo_game: read by the reference but not modelled here"),
         "{stderr}"
     );
     assert!(!out.exists(), "nothing may be written");
@@ -477,7 +476,7 @@ fn allow_unmodelled_sweeps_record_partial_fidelity_in_the_tables() {
         serde_json::from_str(&runs.metadata["swarm_sweep.unmodelled"]).unwrap();
     assert_eq!(
         unmodelled,
-        serde_json::json!({"unmodelled.yaml": ["governance.incoherence_breaker_enabled", "resource_negotiation"]})
+        serde_json::json!({"unmodelled.yaml": ["governance.incoherence_breaker_enabled", "evo_game"]})
     );
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(report.contains("**Partial fidelity.**"), "{report}");

@@ -50,6 +50,11 @@ impl CircuitBreaker {
         }
     }
 
+    /// Track an agent added mid-run (a spawned child).
+    pub fn add_agent(&mut self) {
+        self.trackers.push(Tracker::default());
+    }
+
     /// Unfreeze every agent whose freeze has run out at `epoch`.
     pub fn on_epoch_start(&mut self, epoch: u32, unfreeze: &mut Vec<usize>) {
         for (agent, t) in self.trackers.iter_mut().enumerate() {

@@ -182,6 +182,13 @@ impl Governance {
         true
     }
 
+    /// An agent added mid-run (a spawned child). Only the circuit breaker
+    /// keeps per-agent state among the levers the loader allows beside
+    /// spawning agents.
+    pub fn add_agent(&mut self) {
+        self.circuit_breaker.add_agent();
+    }
+
     /// `set_collusion_agent_ids`: the registered agents, registration order.
     /// (Only the collusion lever reads them: kept only when it is on.)
     pub fn set_collusion_agent_ids(&mut self, ids: &[String]) {

@@ -544,6 +544,86 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     Some(step),
                 );
             }
+            Event::AgentSpawned {
+                agent,
+                parent,
+                name,
+                depth,
+                inherited_reputation,
+                initial_resources,
+                spawn_cost,
+                epoch,
+                step,
+            } => {
+                debug_assert_eq!(agent, self.agent_ids.len());
+                self.agent_ids.push(name.to_string());
+                let payload = Obj::default()
+                    .str("parent_id", &self.agent_ids[parent].clone())
+                    .str("child_type", "tierra")
+                    .raw("depth", &depth.to_string())
+                    .f("inherited_reputation", inherited_reputation)
+                    .f("initial_resources", initial_resources)
+                    .f("spawn_cost", spawn_cost)
+                    .finish();
+                self.record(
+                    "agent_spawned",
+                    None,
+                    Some(agent),
+                    None,
+                    None,
+                    &payload,
+                    Some(epoch),
+                    Some(step),
+                );
+            }
+            Event::AgentDied {
+                agent,
+                reason,
+                resources_returned,
+            } => {
+                let payload = Obj::default()
+                    .str("reason", reason)
+                    .f("resources_returned", resources_returned)
+                    .bool("frozen", true)
+                    .finish();
+                self.record(
+                    "agent_state_updated",
+                    None,
+                    Some(agent),
+                    None,
+                    None,
+                    &payload,
+                    None,
+                    None,
+                );
+            }
+            Event::TierraEpochCompleted(t) => {
+                let mut means = Obj::default();
+                if let Some(m) = &t.genome_means {
+                    for (name, v) in crate::sim::agents::tierra::GENE_NAMES.iter().zip(m) {
+                        means.f(name, *v);
+                    }
+                }
+                let metrics = Obj::default()
+                    .int("population", t.population as u64)
+                    .f("resource_pool", t.resource_pool)
+                    .f("total_resources_held", t.total_resources_held)
+                    .int("births", u64::from(t.births))
+                    .int("deaths", u64::from(t.deaths))
+                    .raw("genome_means", &means.finish())
+                    .finish();
+                let payload = Obj::default().raw("tierra_metrics", &metrics).finish();
+                self.record(
+                    "epoch_completed",
+                    None,
+                    None,
+                    None,
+                    None,
+                    &payload,
+                    None,
+                    None,
+                );
+            }
             Event::MemoryCacheRebuilt {
                 cache_size,
                 epoch,

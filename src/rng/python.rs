@@ -186,6 +186,38 @@ impl PyRandom {
         }
     }
 
+    /// The indices `sample(population, k)` picks from a population of `n`
+    /// (0 ≤ k ≤ n), in pick order: CPython 3.11 partially shuffles a copy
+    /// of the population when it is small next to `k`, else it draws
+    /// indices from the whole population, redrawing repeats.
+    pub fn sample_indices(&mut self, n: usize, k: usize) -> Vec<usize> {
+        assert!(k <= n, "sample larger than population");
+        let mut setsize = 21usize;
+        if k > 5 {
+            // `4 ** ceil(log(k * 3, 4))`, with Python's float log.
+            let e = (((k * 3) as f64).ln() / 4f64.ln()).ceil() as u32;
+            setsize += 4usize.pow(e);
+        }
+        let mut picked = Vec::with_capacity(k);
+        if n <= setsize {
+            let mut pool: Vec<usize> = (0..n).collect();
+            for i in 0..k {
+                let j = self.randbelow(n - i);
+                picked.push(pool[j]);
+                pool[j] = pool[n - i - 1];
+            }
+        } else {
+            for _ in 0..k {
+                let mut j = self.randbelow(n);
+                while picked.contains(&j) {
+                    j = self.randbelow(n);
+                }
+                picked.push(j);
+            }
+        }
+        picked
+    }
+
     /// `gauss(mu, sigma)` with CPython's cached second value.
     pub fn gauss(&mut self, mu: f64, sigma: f64) -> f64 {
         let z = match self.gauss_next.take() {
@@ -416,6 +448,16 @@ mod tests {
             0.5043802970418443
         );
         assert_eq!(PyRandom::new(-42).random(), 0.6394267984578837);
+    }
+
+    /// `Random(7).sample(range(5), 3)`, then `sample(range(100), 7)` (the
+    /// set branch) and `sample(range(30), 4)`, from CPython 3.11.7.
+    #[test]
+    fn sample_matches_cpython() {
+        let mut r = PyRandom::new(7);
+        assert_eq!(r.sample_indices(5, 3), [2, 1, 3]);
+        assert_eq!(r.sample_indices(100, 7), [83, 6, 9, 68, 12, 46, 74]);
+        assert_eq!(r.sample_indices(30, 4), [1, 29, 16, 6]);
     }
 
     #[test]

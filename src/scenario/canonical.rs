@@ -32,6 +32,9 @@ pub fn canonical(s: &Scenario) -> String {
         marketplace,
         contracts,
         perturbations,
+        resource_negotiation,
+        tierra,
+        spawn,
         scholar,
         memory_tiers,
         awm,
@@ -150,6 +153,25 @@ pub fn canonical(s: &Scenario) -> String {
     if let Some(p) = perturbations {
         // No schema table: every field, in declaration order.
         let _ = writeln!(out, "perturbations={p:?}");
+    }
+    if let Some(c) = resource_negotiation {
+        // Its build-time draws shift the orchestrator stream even at the
+        // defaults: the section's presence is part of the identity.
+        let p = "resource_negotiation";
+        let _ = writeln!(out, "{p}");
+        let d = crate::sim::negotiation::Config::default();
+        section(&mut out, p, crate::sim::negotiation::FIELDS, c, &d);
+    }
+    if let Some(c) = tierra {
+        let _ = writeln!(out, "tierra");
+        let d = crate::sim::tierra::Config::default();
+        section(&mut out, "tierra", crate::sim::tierra::FIELDS, c, &d);
+    }
+    // Without a tree the section changes nothing.
+    if let Some(c) = spawn.as_ref().filter(|c| c.enabled) {
+        let _ = writeln!(out, "spawn");
+        let d = crate::sim::spawn::Config::default();
+        section(&mut out, "spawn", crate::sim::spawn::FIELDS, c, &d);
     }
     if let Some(c) = scholar {
         // No schema table for its data: every field, passages and queries

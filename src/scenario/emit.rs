@@ -89,6 +89,29 @@ pub fn to_yaml(s: &Scenario, header: &[String]) -> String {
     if let Some(p) = &s.perturbations {
         doc.push("perturbations", perturbations(p));
     }
+    if let Some(c) = &s.resource_negotiation {
+        let mut t = Yaml::map();
+        t.push("enabled", yaml::bool(true));
+        if let Yaml::Map(rows) = table(crate::sim::negotiation::FIELDS, c) {
+            for (k, v) in rows {
+                t.push(k, v);
+            }
+        }
+        doc.push("resource_negotiation", t);
+    }
+    if let Some(c) = &s.tierra {
+        let mut t = Yaml::map();
+        t.push("enabled", yaml::bool(true));
+        if let Yaml::Map(rows) = table(crate::sim::tierra::FIELDS, c) {
+            for (k, v) in rows {
+                t.push(k, v);
+            }
+        }
+        doc.push("tierra", t);
+    }
+    if let Some(c) = &s.spawn {
+        doc.push("spawn", table(crate::sim::spawn::FIELDS, c));
+    }
     if let Some(c) = &s.scholar {
         // Built whenever the section is there (`enabled` is informational).
         let mut t = Yaml::map();

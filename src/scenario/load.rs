@@ -10,7 +10,7 @@ use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
 use super::{
-    agents, dynamic_toxicity, handlers, markets, memory, perturbations, scholar, sections,
+    agents, alife, dynamic_toxicity, handlers, markets, memory, perturbations, scholar, sections,
 };
 use super::{
     GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits, Scenario, Semantics,
@@ -228,6 +228,9 @@ fn default_scenario() -> Scenario {
         marketplace: None,
         contracts: None,
         perturbations: None,
+        resource_negotiation: None,
+        tierra: None,
+        spawn: None,
         scholar: None,
         memory_tiers: None,
         awm: None,
@@ -257,6 +260,7 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
     }
     let mut scholar_line = None;
     let mut marketplace_line = None;
+    let mut spawn_line = None;
     let mut memory_line = None;
     for e in entries {
         let key = e.key.as_str();
@@ -328,6 +332,14 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
             handlers::AWM => s.awm = handlers::read_awm(e, report),
             handlers::RIVALS => s.rivals = handlers::read_rivals(e, report),
             "perturbations" => {}
+            "resource_negotiation" => {
+                s.resource_negotiation = alife::resource_negotiation(e, report)
+            }
+            "tierra" => s.tierra = alife::tierra(e, report),
+            "spawn" => {
+                s.spawn = alife::spawn(e, report);
+                spawn_line = Some(e.key_line);
+            }
             "semantics" => {
                 if let Some(m) = section(e, report, true) {
                     sections::semantics(m, &mut s.semantics, report);
@@ -357,6 +369,11 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
     }
     if let Some(line) = marketplace_line {
         markets::check_combination(&s, line, report);
+    }
+    if let Some(line) = spawn_line {
+        for what in alife::spawning_unmodelled_with(&s) {
+            report.error(line, "spawn", format!("not modelled here: {what}"));
+        }
     }
     if let Some(line) = memory_line {
         memory::check_combination(&s, line, report);

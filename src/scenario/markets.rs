@@ -27,7 +27,7 @@ fn truthy(node: &Node) -> bool {
 /// The entries of a section the reference reads with `data.get`: `None`
 /// when it is falsy (nothing is built), an error when it is truthy but not
 /// a mapping (the reference fails on it).
-fn section_entries<'a>(e: &'a Entry, report: &mut Report) -> Option<&'a [Entry]> {
+pub(super) fn section_entries<'a>(e: &'a Entry, report: &mut Report) -> Option<&'a [Entry]> {
     if !truthy(&e.value) {
         return None;
     }
@@ -258,6 +258,10 @@ mod tests {
         "awm_agent",
         "rivals_producer",
         "rivals_critic",
+        "tierra",
+        "fair_negotiator",
+        "greedy_negotiator",
+        "strategic_negotiator",
         "toy",
     ];
     /// Measured: beside marketplace_economy's agents each of these changes

@@ -2,6 +2,7 @@
 //! diagnostics, and dotted-path parameters for sweeps.
 
 mod agents;
+mod alife;
 pub mod canonical;
 pub(crate) mod coerce;
 mod dynamic_toxicity;

@@ -26,6 +26,14 @@ pub struct Scenario {
     pub contracts: Option<ContractsConfig>,
     /// The `perturbations` section; `None` when absent or empty.
     pub perturbations: Option<PerturbationConfig>,
+    /// The resource-negotiation handler (`resource_negotiation:`), when the
+    /// reference builds one.
+    pub resource_negotiation: Option<ResourceNegotiationConfig>,
+    /// The Tierra handler (`tierra:`), when the reference builds one.
+    pub tierra: Option<TierraConfig>,
+    /// The `spawn:` settings, when the reference reads them (the tree is
+    /// built only when `enabled`).
+    pub spawn: Option<SpawnConfig>,
     /// The scholar handler's settings and data; `None` when the reference
     /// builds no scholar handler.
     pub scholar: Option<ScholarConfig>,
@@ -70,8 +78,11 @@ pub use crate::sim::agents::{AgentConfig, AgentKind};
 pub use crate::sim::awm::Config as AwmConfig;
 pub use crate::sim::dynamic_toxicity::Config as DynamicToxicityConfig;
 pub use crate::sim::memory::Config as MemoryTiersConfig;
+pub use crate::sim::negotiation::Config as ResourceNegotiationConfig;
 pub use crate::sim::rivals::Config as RivalsConfig;
 pub use crate::sim::scholar::Config as ScholarConfig;
+pub use crate::sim::spawn::Config as SpawnConfig;
+pub use crate::sim::tierra::Config as TierraConfig;
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural
 /// archetype an agent reports. It selects the observable profile of the

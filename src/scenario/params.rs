@@ -3,7 +3,7 @@
 //! `agents.<type>.config.<key>`, `dynamic_toxicity.<mode>.<key>` (for the
 //! modes the scenario enables), for a scenario that has them
 //! `marketplace.*`, `contracts.{truthful_auction,fair_division,market}.*`
-//! and `scholar.*`, and `semantics.<fix option>` (true or false: the
+//! `scholar.*` and `resource_negotiation.*`, and `semantics.<fix option>` (true or false: the
 //! reference's behaviour or the fix). Paths resolve through the loader's schema
 //! tables, so a swept value passes the same type and range checks, with the
 //! same messages, as the same value written in a scenario file.
@@ -18,7 +18,10 @@ use super::{markets, memory, scholar, AgentConfig, AgentKind, AwmConfig, MemoryT
 use super::{RivalsConfig, Scenario, ScholarConfig};
 use crate::sim::agents::{ConfigVisitor, ConfigVisitorMut};
 use crate::sim::dynamic_toxicity::{contagion, drift, erosion, MODES};
+use crate::sim::{negotiation, spawn, tierra};
 use crate::suggest::did_you_mean;
+
+const NEGOTIATION: &str = "resource_negotiation";
 
 /// A value a sweep assigns to a parameter path.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +117,9 @@ enum Target {
     /// A fix option (`Semantics::OPTIONS`).
     Semantics(&'static str),
     Scholar(&'static Field<ScholarConfig>),
+    ResourceNegotiation(&'static Field<negotiation::Config>),
+    Tierra(&'static Field<tierra::Config>),
+    Spawn(&'static Field<spawn::Config>),
     MemoryTiers(&'static Field<MemoryTiersConfig>),
     Awm(&'static Field<AwmConfig>),
     Rivals(&'static Field<RivalsConfig>),
@@ -137,6 +143,9 @@ impl Target {
             Target::QualityContagion(f) => (f.ty, f.rule),
             Target::Semantics(_) => (Ty::Bool, Rule::Any),
             Target::Scholar(f) => (f.ty, f.rule),
+            Target::ResourceNegotiation(f) => (f.ty, f.rule),
+            Target::Tierra(f) => (f.ty, f.rule),
+            Target::Spawn(f) => (f.ty, f.rule),
             Target::MemoryTiers(f) => (f.ty, f.rule),
             Target::Awm(f) => (f.ty, f.rule),
             Target::Rivals(f) => (f.ty, f.rule),
@@ -159,6 +168,9 @@ impl Target {
             Target::TrustErosion(f) => f.inert,
             Target::QualityContagion(f) => f.inert,
             Target::Scholar(f) => f.inert,
+            Target::ResourceNegotiation(f) => f.inert,
+            Target::Tierra(f) => f.inert,
+            Target::Spawn(f) => f.inert,
             Target::MemoryTiers(f) => f.inert,
             Target::Awm(f) => f.inert,
             Target::Rivals(f) => f.inert,
@@ -266,6 +278,21 @@ pub fn set_param(
                 set_field(f, cfg, &value);
             }
         }
+        Target::ResourceNegotiation(f) => {
+            if let Some(cfg) = scenario.resource_negotiation.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
+        Target::Tierra(f) => {
+            if let Some(cfg) = scenario.tierra.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
+        Target::Spawn(f) => {
+            if let Some(cfg) = scenario.spawn.as_mut() {
+                set_field(f, cfg, &value);
+            }
+        }
         Target::MemoryTiers(f) => {
             if let Some(cfg) = scenario.memory_tiers.as_mut() {
                 set_field(f, cfg, &value);
@@ -303,10 +330,11 @@ pub fn set_param(
 }
 
 /// What the fidelity guard refuses in `scenario` for its handlers'
-/// interactions (scholar, then memory tiers).
+/// interactions (scholar, then memory tiers, then spawning agents).
 fn unmodelled_with(scenario: &Scenario) -> Vec<&'static str> {
     let mut out = scholar::unmodelled_with(scenario);
     out.extend(memory::unmodelled_with(scenario));
+    out.extend(super::alife::spawning_unmodelled_with(scenario));
     out
 }
 
@@ -346,6 +374,9 @@ pub fn get_param(scenario: &Scenario, path: &str) -> Option<ParamValue> {
         ),
         Target::Semantics(name) => scenario.semantics.get(name).map(ParamValue::Bool),
         Target::Scholar(f) => get_field(f, scenario.scholar.as_ref()?),
+        Target::ResourceNegotiation(f) => get_field(f, scenario.resource_negotiation.as_ref()?),
+        Target::Tierra(f) => get_field(f, scenario.tierra.as_ref()?),
+        Target::Spawn(f) => get_field(f, scenario.spawn.as_ref()?),
         Target::MemoryTiers(f) => get_field(f, scenario.memory_tiers.as_ref()?),
         Target::Awm(f) => get_field(f, scenario.awm.as_ref()?),
         Target::Rivals(f) => get_field(f, scenario.rivals.as_ref()?),
@@ -401,6 +432,15 @@ pub fn param_paths(scenario: &Scenario) -> Vec<String> {
     if scenario.scholar.is_some() {
         modelled(&mut out, scholar::SECTION, scholar::FIELDS);
     }
+    if scenario.resource_negotiation.is_some() {
+        modelled(&mut out, NEGOTIATION, negotiation::FIELDS);
+    }
+    if scenario.tierra.is_some() {
+        modelled(&mut out, "tierra", tierra::FIELDS);
+    }
+    if scenario.spawn.is_some() {
+        modelled(&mut out, "spawn", spawn::FIELDS);
+    }
     if scenario.memory_tiers.is_some() {
         modelled(&mut out, memory::SECTION, memory::FIELDS);
     }
@@ -452,6 +492,22 @@ fn resolve(scenario: &Scenario, path: &str) -> Result<Target, ParamError> {
             "the scenario builds no scholar handler (no enabled 'scholar' section)".into(),
         )),
         scholar::SECTION => table_param(scholar::FIELDS, key).map(Target::Scholar),
+        "tierra" => {
+            let found = table_param(tierra::FIELDS, key).map(Target::Tierra);
+            present(found, scenario.tierra.is_some(), "Tierra handler")
+        }
+        "spawn" => {
+            let found = table_param(spawn::FIELDS, key).map(Target::Spawn);
+            present(found, scenario.spawn.is_some(), "spawn section")
+        }
+        NEGOTIATION => {
+            let found = table_param(negotiation::FIELDS, key).map(Target::ResourceNegotiation);
+            present(
+                found,
+                scenario.resource_negotiation.is_some(),
+                "resource negotiation handler",
+            )
+        }
         memory::SECTION if scenario.memory_tiers.is_none() => Err(Some(
             "the scenario builds no memory-tier handler (no enabled 'memory_tiers' section)".into(),
         )),

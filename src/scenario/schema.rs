@@ -808,6 +808,9 @@ pub(crate) const SECTIONS: &[&str] = &[
     "outputs",
     "success_criteria",
     "perturbations",
+    "resource_negotiation",
+    "tierra",
+    "spawn",
 ];
 
 /// When the reference builds something from a domain section (its
@@ -856,11 +859,6 @@ const fn own_agents_only(key: &'static str, what: &'static str) -> DomainSection
 /// model (A/B-checked with core agents: which of them change results).
 pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
     changes(
-        "resource_negotiation",
-        BuiltWhen::EnabledMapping,
-        "builds the resource-negotiation handler, which shuffles the agents on the orchestrator's stream when it creates its games",
-    ),
-    changes(
         "evo_game",
         BuiltWhen::EnabledMapping,
         "builds the evolutionary-game handler (it needs the optional gamescape package)",
@@ -868,9 +866,7 @@ pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
     own_agents_only("moltipedia", "the Moltipedia wiki handler"),
     own_agents_only("moltbook", "the Moltbook social-network handler"),
     own_agents_only("kernel_oracle", "the kernel-oracle handler"),
-    own_agents_only("spawn", "the spawn tree (core agents never spawn)"),
     own_agents_only("letta", "the Letta lifecycle manager"),
-    own_agents_only("tierra", "the Tierra artificial-life handler"),
 ];
 
 pub(crate) fn domain_section(key: &str) -> Option<&'static DomainSection> {

@@ -148,6 +148,30 @@ pub enum Event<'a> {
         epoch: u32,
         step: u32,
     },
+    /// A tierra agent's child joined the run (`agent_spawned`): from now on
+    /// party `agent` is `name`. `initial_resources` is the spawn section's
+    /// setting, as the reference logs it (not the child's real share).
+    AgentSpawned {
+        agent: usize,
+        parent: usize,
+        name: &'a str,
+        depth: i64,
+        inherited_reputation: f64,
+        initial_resources: f64,
+        spawn_cost: f64,
+        epoch: u32,
+        step: u32,
+    },
+    /// The Tierra handler killed an agent (`agent_state_updated`, logged
+    /// without epoch and step): starved or reaped.
+    AgentDied {
+        agent: usize,
+        reason: &'static str,
+        resources_returned: f64,
+    },
+    /// The Tierra handler's epoch summary: an `epoch_completed` event of
+    /// its own (no epoch, no step), before the metrics one.
+    TierraEpochCompleted(&'a crate::sim::tierra::EpochSummary),
     /// The memory-tier handler rebuilt its hot cache (every epoch start).
     MemoryCacheRebuilt {
         cache_size: usize,

@@ -10,12 +10,15 @@ mod feed;
 pub mod footprint;
 mod marketplace;
 pub mod memory;
+pub mod negotiation;
 pub mod network;
 pub mod observables;
 pub mod party;
 mod perturbation;
 pub mod rivals;
 pub mod scholar;
+pub mod spawn;
+pub mod tierra;
 mod world;
 
 pub use events::{Event, EventSink, ReputationReason};

@@ -5,6 +5,7 @@
 //! optional marketplace and contract market (docs/model/markets.md) hook in
 //! where the reference's handler and middleware do.
 
+use super::agents::tierra::{Genome, RESOURCE_SHARE_FRACTION};
 use super::agents::{
     Action, EpochEnd as AgentsEpochEnd, Hooks, InteractionType, Mind, Observation, Outcome,
     PendingView,
@@ -16,12 +17,15 @@ use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
 use super::marketplace::Marketplace;
 use super::memory::Memory;
+use super::negotiation;
 use super::network::AgentNetwork;
 use super::observables::{self, Observables};
 use super::party::Pseudo;
 use super::perturbation::Perturbations;
 use super::rivals::Rivals;
 use super::scholar::{Scholar, ScholarAction};
+use super::spawn::Tree;
+use super::tierra::{StepState, Tierra};
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance, ResampleNote};
 use crate::metrics::{
@@ -135,6 +139,13 @@ pub(crate) struct World<'s, 'k> {
     awm: Option<Box<Awm>>,
     /// The team-of-rivals handler, when the scenario builds one.
     rivals: Option<Box<Rivals>>,
+    /// The Tierra handler and genome registry, with tierra agents or a
+    /// `tierra:` section.
+    tierra: Option<Box<Tierra>>,
+    /// The spawn tree, when the `spawn:` section builds one.
+    spawn: Option<Box<Tree>>,
+    /// The run's seed (spawned children's streams are `Random(S + c)`).
+    seed: i128,
     noise: bool,
     // Reused buffers: no allocation per turn.
     /// State-unfrozen agents, registration order.
@@ -149,6 +160,9 @@ pub(crate) struct World<'s, 'k> {
     /// A resampled turn's actions (original first).
     samples: Vec<Action>,
     sink: Option<&'k mut dyn EventSink>,
+    /// Why the reference fails on this scenario where this engine does not
+    /// (settings a sweep combined); the run is then refused.
+    fails: Option<String>,
 }
 
 /// Agent ids in registration order: `<type>_<n>`, a 1-based counter per type.
@@ -232,6 +246,26 @@ impl<'s, 'k> World<'s, 'k> {
             .rivals
             .as_ref()
             .map(|cfg| Box::new(Rivals::new(cfg, &super::rivals::members(&configs))));
+        // The negotiation handler creates its games on the orchestrator's
+        // stream once every other Random(S) copy above has been taken.
+        let mut fails = None;
+        if let Some(cfg) = &sc.resource_negotiation {
+            if let Err(why) = negotiation::create_games(cfg, n, &mut rngs[ORCH]) {
+                fails = Some(format!("resource_negotiation: {why}"));
+            }
+        }
+        let tierra = (sc.tierra.is_some() || kinds.contains(&AgentKind::Tierra)).then(|| {
+            let genomes = kinds
+                .iter()
+                .map(|&k| (k == AgentKind::Tierra).then_some(Genome::DEFAULT))
+                .collect();
+            Box::new(Tierra::new(sc.tierra.clone(), genomes))
+        });
+        let spawn = sc
+            .spawn
+            .as_ref()
+            .filter(|c| c.enabled)
+            .map(|c| Box::new(Tree::new(c, n)));
         let mut feed = if sc.semantics.enforce_vote_normalization
             && sc.governance.vote_normalization_enabled
         {
@@ -284,6 +318,9 @@ impl<'s, 'k> World<'s, 'k> {
                 .map(|c| Box::new(Memory::new(c, n))),
             awm,
             rivals,
+            tierra,
+            spawn,
+            seed,
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
@@ -293,6 +330,7 @@ impl<'s, 'k> World<'s, 'k> {
             eligible: Vec::new(),
             samples: Vec::new(),
             sink,
+            fails,
         }
     }
 
@@ -350,7 +388,7 @@ impl<'s, 'k> World<'s, 'k> {
                 );
             }
             // Handler lifecycle middleware (after governance), handlers in
-            // registration order (memory tiers, scholar, rivals, AWM), then
+            // registration order (memory tiers, scholar, rivals, AWM, Tierra), then
             // the agents' own epoch-start hooks.
             if let Some(m) = self.memory.as_mut() {
                 let e = m.on_epoch_start(self.epoch, self.step);
@@ -366,6 +404,9 @@ impl<'s, 'k> World<'s, 'k> {
             }
             if let Some(a) = self.awm.as_mut() {
                 a.on_epoch_start();
+            }
+            if let Some(t) = self.tierra.as_mut() {
+                t.on_epoch_start();
             }
             if self.hooks.epoch_start {
                 let epoch = self.epoch;
@@ -395,8 +436,9 @@ impl<'s, 'k> World<'s, 'k> {
                     p.on_epoch_end(self.epoch, tox, gap, &mut self.gov);
                 }
             }
-            // Handler hooks in registration order: the marketplace's, then
-            // the scholar handler's (its own epoch_completed event).
+            // Handler hooks in registration order: the marketplace's, the
+            // scholar handler's (its own epoch_completed event), rivals',
+            // AWM's, then the Tierra handler's (its summary event).
             if let Some(m) = self.market.as_mut() {
                 m.on_epoch_end(self.epoch, &mut self.resources);
             }
@@ -411,6 +453,12 @@ impl<'s, 'k> World<'s, 'k> {
             }
             if let Some(a) = self.awm.as_mut() {
                 a.on_epoch_end();
+            }
+            if let (Some(t), Some(sink)) = (self.tierra.as_ref(), self.sink.as_deref_mut()) {
+                if t.cfg.is_some() {
+                    let summary = t.epoch_summary(&self.archetypes, &self.frozen, &self.resources);
+                    sink.event(&Event::TierraEpochCompleted(&summary));
+                }
             }
             if let Some(net) = self.network.as_mut() {
                 let pruned = net.decay_edges();
@@ -456,11 +504,12 @@ impl<'s, 'k> World<'s, 'k> {
                 quarantined: self.gov.security.is_quarantined(i),
             })
             .collect();
-        let unreproducible = self
-            .minds
-            .iter()
-            .find_map(|m| m.unreproducible())
-            .map(str::to_string);
+        let unreproducible = self.fails.take().or_else(|| {
+            self.minds
+                .iter()
+                .find_map(|m| m.unreproducible())
+                .map(str::to_string)
+        });
         RunResult {
             seed,
             unreproducible,
@@ -585,6 +634,9 @@ impl<'s, 'k> World<'s, 'k> {
         if let Some(p) = self.perturb.as_mut() {
             p.on_step_start();
         }
+        if self.tierra.as_ref().is_some_and(|t| t.cfg.is_some()) {
+            self.tierra_step();
+        }
         let n = self.names.len();
         self.order.clear();
         self.order.extend(0..n);
@@ -629,6 +681,121 @@ impl<'s, 'k> World<'s, 'k> {
         self.resolve_pending();
     }
 
+    /// The Tierra handler's step hook (before the eligible list): its
+    /// deaths are permanent state freezes.
+    fn tierra_step(&mut self) {
+        let Some(t) = self.tierra.as_mut() else {
+            return;
+        };
+        let mut dead = Vec::new();
+        let mut st = StepState {
+            archetypes: &self.archetypes,
+            frozen: &mut self.frozen,
+            resources: &mut self.resources,
+            orch: &mut self.rngs[ORCH],
+        };
+        t.on_step(&mut st, &mut dead);
+        if !dead.is_empty() {
+            self.refresh_unfrozen();
+        }
+        if let Some(sink) = self.sink.as_deref_mut() {
+            for &(agent, why, resources_returned) in &dead {
+                sink.event(&Event::AgentDied {
+                    agent,
+                    reason: why.as_str(),
+                    resources_returned,
+                });
+            }
+        }
+    }
+
+    /// The epoch-wide step number the spawn tree's cooldown counts in.
+    fn global_step(&self) -> i64 {
+        i64::from(self.epoch) * i64::from(self.sc.simulation.steps_per_epoch) + i64::from(self.step)
+    }
+
+    /// `SPAWN_SUBAGENT` (docs/model/tierra-awm-memory-negotiation-rivals.md
+    /// §T.4.5): if the tree allows it, pay the spawn
+    /// cost, mutate the parent's genome on the child's own stream
+    /// `Random(S + c)`, hand the child its share of the parent's
+    /// resources and register it after every existing agent.
+    fn spawn_child(&mut self, parent: usize) {
+        let global_step = self.global_step();
+        let (Some(tree), Some(t)) = (self.spawn.as_mut(), self.tierra.as_mut()) else {
+            return;
+        };
+        if !tree.can_spawn(parent, global_step, self.resources[parent]) {
+            return;
+        }
+        let Some(parent_genome) = t.genomes[parent] else {
+            return;
+        };
+        self.resources[parent] += -tree.config().spawn_cost;
+        tree.counter += 1;
+        let mut rng = PyRandom::new(self.seed + i128::from(tree.counter));
+        let genome = parent_genome.mutate(&mut rng, t.mutation_std());
+        let share = self.resources[parent] * parent_genome.0[RESOURCE_SHARE_FRACTION];
+        self.resources[parent] += -share;
+        t.genomes.push(Some(genome));
+        if t.cfg.is_some() {
+            t.births += 1;
+        }
+        let reputation = self.reputation[parent] * tree.config().reputation_inheritance_factor;
+        tree.register_spawn(parent, global_step);
+        let name = format!("{}_child{}", self.names[parent], tree.counter);
+        let (depth, initial_resources, spawn_cost) = (
+            tree.depth(parent) + 1,
+            tree.config().initial_child_resources,
+            tree.config().spawn_cost,
+        );
+        self.add_agent(name, genome, reputation, share, rng);
+        let (child, epoch, step) = (self.names.len() - 1, self.epoch, self.step);
+        if let Some(sink) = self.sink.as_deref_mut() {
+            sink.event(&Event::AgentSpawned {
+                agent: child,
+                parent,
+                name: &self.names[child],
+                depth,
+                inherited_reputation: reputation,
+                initial_resources,
+                spawn_cost,
+                epoch,
+                step,
+            });
+        }
+    }
+
+    /// Register a spawned tierra agent after every existing one: every
+    /// per-agent vector grows by one, every memory makes room for it.
+    fn add_agent(
+        &mut self,
+        name: String,
+        genome: Genome,
+        reputation: f64,
+        resources: f64,
+        rng: PyRandom,
+    ) {
+        let idx = self.names.len();
+        let n = idx + 1;
+        self.names.push(name);
+        self.kinds.push(AgentKind::Tierra);
+        self.archetypes.push(Archetype::Tierra);
+        self.reputation.push(reputation);
+        self.resources.push(resources);
+        self.stats.push(AgentStats {
+            average_p_initiated: 0.5,
+            average_p_received: 0.5,
+            ..AgentStats::default()
+        });
+        self.frozen.push(false);
+        self.rate.push(RateState::default());
+        self.rngs.push(rng);
+        self.minds.iter_mut().for_each(|m| m.grow(n));
+        self.minds.push(Mind::tierra_child(idx, n, genome));
+        self.unfrozen.push(idx);
+        self.gov.add_agent();
+    }
+
     /// Build the live observation of `agent` and let it act (again, when
     /// the resample lever finds the turn suspicious).
     fn take_turn(&mut self, agent: usize) -> (Action, Option<ResampleNote>) {
@@ -648,6 +815,10 @@ impl<'s, 'k> World<'s, 'k> {
         let r = self.rate[agent];
         let can_interact =
             r.interactions_used < limits.interactions_per_step && self.within_bandwidth(agent);
+        let can_spawn = self
+            .spawn
+            .as_ref()
+            .is_some_and(|t| t.can_spawn(agent, self.global_step(), self.resources[agent]));
         let memory_writes_remaining = self.memory_pre_observation(agent);
         let epoch = self.epoch;
         let market = match self.market.as_mut() {
@@ -662,6 +833,7 @@ impl<'s, 'k> World<'s, 'k> {
         let obs = Observation {
             epoch: self.epoch,
             resources: self.resources[agent],
+            can_spawn,
             can_post: r.posts_used < limits.posts_per_epoch,
             can_interact,
             can_vote: r.votes_used < limits.votes_per_epoch,
@@ -731,7 +903,8 @@ impl<'s, 'k> World<'s, 'k> {
             .extend((0..self.frozen.len()).filter(|&i| !self.frozen[i]));
     }
 
-    /// Observation noise (§4) for an observation built for `agent`: gate
+    /// Observation noise (docs/model/adaptive-adversary-rlm.md §4) for an
+    /// observation built for `agent`: gate
     /// draws on the orchestrator stream for every numeric field of every
     /// visible agent (noising the observer's copies), then for the ecosystem
     /// snapshot (whose values core agents never read).
@@ -862,6 +1035,7 @@ impl<'s, 'k> World<'s, 'k> {
                     self.handler_interaction(agent, agent, obs);
                 }
             }
+            Action::Spawn => self.spawn_child(agent),
         }
     }
 

@@ -109,6 +109,7 @@ mod tests {
                 can_vote: false,
                 feed,
                 first_pending: None,
+                can_spawn: false,
                 me: 0,
                 unfrozen: &[0, 1],
                 archetypes: &[Archetype::Adversarial, Archetype::Honest],

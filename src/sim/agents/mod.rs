@@ -17,6 +17,8 @@ mod coding_agent;
 mod collusive_verifier;
 mod deceptive;
 mod diligent_recorder;
+mod fair_negotiator;
+mod greedy_negotiator;
 mod honest;
 mod hyperagent_self_mod;
 mod ldt;
@@ -35,8 +37,10 @@ mod river;
 mod rlm;
 mod self_optimizer;
 mod skillrl;
+mod strategic_negotiator;
 mod synthesizer;
 mod threshold_dancer;
+pub(crate) mod tierra;
 #[cfg(test)]
 mod toy;
 mod verifier;
@@ -240,6 +244,9 @@ pub struct Observation<'a> {
     pub can_vote: bool,
     pub feed: &'a Feed,
     pub first_pending: Option<PendingView>,
+    /// Whether the spawn tree would let this agent spawn now (false
+    /// without a tree).
+    pub can_spawn: bool,
     /// The observing agent.
     pub me: usize,
     /// State-unfrozen agents in registration order (self included;
@@ -325,6 +332,7 @@ impl<'a> Observation<'a> {
             can_vote: true,
             feed,
             first_pending: None,
+            can_spawn: false,
             me: 0,
             unfrozen,
             archetypes,
@@ -418,6 +426,9 @@ pub enum Action {
     },
     /// An action for the scholar handler (fails without one).
     Scholar(ScholarAction),
+    /// `SPAWN_SUBAGENT`: a tierra agent asks for a mutated child (the run
+    /// loop builds it from the agent's registered genome).
+    Spawn,
     /// WRITE_MEMORY for the memory-tier handler (fails without one), with
     /// which of its type's texts.
     WriteMemory(Content),
@@ -527,6 +538,7 @@ impl Action {
             Action::Awm(AwmAction::Finish) => sig(16),
             Action::Rivals(RivalsAction::Produce) => sig(17),
             Action::Rivals(RivalsAction::Review) => sig(18),
+            Action::Spawn => sig(19),
         }
     }
 }
@@ -551,6 +563,7 @@ pub(crate) mod testing {
             can_vote: false,
             feed,
             first_pending: None,
+            can_spawn: false,
             me: 0,
             unfrozen: &[],
             archetypes: &[],
@@ -686,6 +699,21 @@ impl Mind {
             base: Base::new(idx, n_agents, config.kind().hooks().trust_rebuild),
             policy: Policy::new(config, n_agents, rng),
         }
+    }
+
+    /// A spawned tierra child: agent `idx` of `n_agents` (itself
+    /// included), with its mutated genome and no memory yet.
+    pub fn tierra_child(idx: usize, n_agents: usize, genome: tierra::Genome) -> Mind {
+        Mind {
+            base: Base::new(idx, n_agents, AgentKind::Tierra.hooks().trust_rebuild),
+            policy: Policy::Tierra(tierra::Tierra::with_genome(genome)),
+        }
+    }
+
+    /// Make room in the trust memory for agents added mid-run (absent
+    /// entries read 0.5, as for any agent never met).
+    pub fn grow(&mut self, n_agents: usize) {
+        self.base.trust.resize(n_agents, Cell::new(None));
     }
 
     /// The active decision on this agent's turn; `rng` is the agent's
