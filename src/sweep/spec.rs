@@ -22,6 +22,7 @@ const TOP_KEYS: &[&str] = &[
     "grid",
     "zip",
     "variants",
+    "sample",
     "labels",
     "report",
     "outputs",
@@ -57,6 +58,9 @@ pub struct SweepSpec {
     /// Axes varied together; one more axis after the grid's.
     pub zip: Vec<Axis>,
     pub variants: Vec<Variant>,
+    /// `sample:` — a design (docs/design.md): each of its points is one
+    /// more configuration, the fastest axis after grid and zip.
+    pub sample: Option<super::design::Sample>,
     /// Short names for swept parameters in configuration labels
     /// (`tax_rate=0.05` for `governance.transaction_tax_rate=0.05`):
     /// (path, label), in file order.
@@ -227,10 +231,11 @@ impl SweepSpec {
             .baseline
             .iter()
             .chain(self.variants.iter().flat_map(|v| &v.assignments));
-        let axes = self.grid.iter().chain(&self.zip).map(|a| &a.path);
-        for p in arms.map(|a| &a.path).chain(axes) {
-            if !out.contains(p) {
-                out.push(p.clone());
+        let axes = self.grid.iter().chain(&self.zip).map(|a| a.path.as_str());
+        let sampled = self.sample.iter().flat_map(|s| s.paths());
+        for p in arms.map(|a| a.path.as_str()).chain(axes).chain(sampled) {
+            if !out.iter().any(|o| o == p) {
+                out.push(p.to_string());
             }
         }
         out
@@ -324,6 +329,10 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         }
     }
     let variants = p.variants(get("variants"))?;
+    let sample = get("sample")
+        .filter(|e| !e.value.is_null())
+        .map(|e| super::design::parse(&source, e))
+        .transpose()?;
     let labels = p.labels(get("labels"), &grid, &zip)?;
     let report = p.report(get("report"), &grid, &zip, &labels)?;
     let outputs = p.outputs(get("outputs"))?;
@@ -339,6 +348,7 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         grid,
         zip,
         variants,
+        sample,
         labels,
         report,
         outputs,
@@ -367,6 +377,9 @@ fn check_overlaps(spec: &SweepSpec) -> Result<(), SpecError> {
             ));
         }
     }
+    if let Some(sample) = &spec.sample {
+        check_sample_overlaps(spec, sample, &axes)?;
+    }
     let arms = spec
         .baseline
         .iter()
@@ -381,6 +394,46 @@ fn check_overlaps(spec: &SweepSpec) -> Result<(), SpecError> {
                 ),
             ));
         }
+    }
+    Ok(())
+}
+
+/// A sampled path is sampled once and set by no grid, zip or arm; a
+/// design the sensitivity analysis reads (saltelli, morris) stands alone:
+/// its rows must be the sweep's configurations, in order.
+fn check_sample_overlaps(
+    spec: &SweepSpec,
+    sample: &super::design::Sample,
+    axes: &[&Axis],
+) -> Result<(), SpecError> {
+    let src = &spec.source;
+    for (i, f) in sample.factors.iter().enumerate() {
+        let again = sample.factors[..i].iter().any(|g| g.path == f.path);
+        let axis = axes.iter().find(|a| a.path == f.path).map(|a| a.section);
+        let arm = spec
+            .baseline
+            .iter()
+            .chain(spec.variants.iter().flat_map(|v| &v.assignments))
+            .find(|a| a.path == f.path)
+            .map(|a| a.section.as_str());
+        if let Some(other) = again.then_some("sample").or(axis).or(arm) {
+            return Err(src.error(
+                Some(f.line),
+                &f.key(),
+                format!("'{}' is sampled and also set in {other}", f.path),
+            ));
+        }
+    }
+    if sample.method.is_sensitivity() && !(axes.is_empty() && spec.variants.is_empty()) {
+        return Err(src.error(
+            Some(sample.line),
+            "sample.method",
+            format!(
+                "a {} design cannot be crossed with grid, zip or variants (its points are \
+                 read back in order by the sensitivity analysis); use one sweep per arm",
+                sample.method.name()
+            ),
+        ));
     }
     Ok(())
 }
