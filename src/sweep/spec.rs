@@ -34,7 +34,7 @@ const PLOT_KEYS: &[&str] = &["type", "x", "y", "z", "title"];
 pub const PLOT_TYPES: &[&str] = &["line", "heatmap"];
 const OUTPUT_KEYS: &[&str] = &["dir", "metrics_csv", "events_jsonl"];
 const SEED_KEYS: &[&str] = &["start", "count"];
-const RANGE_KEYS: &[&str] = &["start", "stop", "step"];
+const RANGE_KEYS: &[&str] = &["start", "stop", "step", "num", "log"];
 /// A range longer than this is almost certainly a mistake in `step`.
 const MAX_RANGE_LEN: usize = 100_000;
 
@@ -726,7 +726,7 @@ impl Parser<'_> {
                 Value::Map(m) if section == "grid" => self.range(m, &key, f.key_line)?,
                 _ => {
                     let want = if section == "grid" {
-                        "a list of values or {start, stop, step}"
+                        "a list of values, {start, stop, step} or {start, stop, num, log}"
                     } else {
                         "a list of values"
                     };
@@ -774,6 +774,29 @@ impl Parser<'_> {
                 )),
             }
         };
+        let field = |k: &str| m.iter().find(|f| f.key == k);
+        if let Some(num) = field("num") {
+            if let Some(step) = field("step") {
+                return Err(self.err(
+                    Some(step.key_line),
+                    &join(key, "step"),
+                    "give either 'step' or 'num', not both",
+                ));
+            }
+            let log = match field("log") {
+                Some(f) => self.bool(f, &join(key, "log"))?,
+                None => false,
+            };
+            let num = self.int(&num.value, &join(key, "num"))?;
+            return self.spaced(get("start")?, get("stop")?, num, log, key, line);
+        }
+        if let Some(f) = field("log") {
+            return Err(self.err(
+                Some(f.key_line),
+                &join(key, "log"),
+                "'log' spaces a range of 'num' values: {start, stop, num, log: true}",
+            ));
+        }
         let (start, stop, step) = (get("start")?, get("stop")?, get("step")?);
         let at = Some(line);
         if let (ParamValue::Int(a), ParamValue::Int(b), ParamValue::Int(s)) = (&start, &stop, &step)
@@ -816,6 +839,78 @@ impl Parser<'_> {
                 ParamValue::Float(format!("{v:.12}").parse().unwrap_or(v))
             })
             .collect())
+    }
+
+    /// `{start, stop, num, log}`: `num` values from start to stop, both
+    /// included, evenly spaced (geometrically with `log: true`). Integers
+    /// when start and stop are and the steps are whole (not log).
+    fn spaced(
+        &self,
+        start: ParamValue,
+        stop: ParamValue,
+        num: i64,
+        log: bool,
+        key: &str,
+        line: usize,
+    ) -> Result<Vec<ParamValue>, SpecError> {
+        let at = Some(line);
+        if num < 1 || num as usize > MAX_RANGE_LEN {
+            return Err(self.err(
+                at,
+                &join(key, "num"),
+                format!("num must be from 1 to {MAX_RANGE_LEN}, got {num}"),
+            ));
+        }
+        let n = num as usize;
+        if let (ParamValue::Int(a), ParamValue::Int(b), false) = (&start, &stop, log) {
+            let (a, b) = (i128::from(*a), i128::from(*b));
+            let gaps = (n as i128 - 1).max(1);
+            if (b - a) % gaps == 0 && (n > 1 || a == b) {
+                let s = (b - a) / gaps;
+                return Ok((0..n as i128)
+                    .map(|i| ParamValue::Int((a + i * s) as i64))
+                    .collect());
+            }
+        }
+        let (a, b) = (as_f64(&start), as_f64(&stop));
+        if n == 1 && a != b {
+            return Err(self.err(
+                at,
+                key,
+                "a range from start to stop needs num of at least 2",
+            ));
+        }
+        if log && (a <= 0.0 || b <= 0.0) {
+            return Err(self.err(
+                at,
+                key,
+                format!("a log range needs positive start and stop, got {a} and {b}"),
+            ));
+        }
+        let t = |i: usize| {
+            if n == 1 {
+                0.0
+            } else {
+                i as f64 / (n - 1) as f64
+            }
+        };
+        let values: Vec<ParamValue> = (0..n)
+            .map(|i| {
+                let v = if log {
+                    (a.ln() + t(i) * (b.ln() - a.ln())).exp()
+                } else {
+                    a + t(i) * (b - a)
+                };
+                // 12 significant digits (log) or decimals: 0.1, not 0.10000000000000002.
+                let text = if log {
+                    format!("{v:.11e}")
+                } else {
+                    format!("{v:.12}")
+                };
+                ParamValue::Float(text.parse().unwrap_or(v))
+            })
+            .collect();
+        Ok(values)
     }
 
     fn variants(&self, e: Option<&Entry>) -> Result<Vec<Variant>, SpecError> {
@@ -1160,6 +1255,38 @@ mod tests {
         assert_eq!(s.grid[0].values, want);
         assert_eq!(s.seeds, vec![5, 0]);
         assert_eq!(s.name, "t");
+    }
+
+    #[test]
+    fn num_ranges_space_linearly_or_geometrically() {
+        let grid = |body: &str| {
+            ok(&format!("base: a.yaml\nseeds: [1]\ngrid:\n  g.x: {body}\n")).grid[0]
+                .values
+                .clone()
+        };
+        let f = |v: &[f64]| v.iter().copied().map(ParamValue::Float).collect::<Vec<_>>();
+        assert_eq!(
+            grid("{start: 0, stop: 1, num: 5}"),
+            f(&[0.0, 0.25, 0.5, 0.75, 1.0])
+        );
+        assert_eq!(
+            grid("{start: 0.001, stop: 1, num: 4, log: true}"),
+            f(&[0.001, 0.01, 0.1, 1.0])
+        );
+        assert_eq!(
+            grid("{start: 1, stop: 7, num: 4}"),
+            [1, 3, 5, 7].map(ParamValue::Int)
+        );
+        assert_eq!(grid("{start: 2, stop: 2, num: 1}"), [ParamValue::Int(2)]);
+        for bad in [
+            "{start: 0, stop: 1, num: 3, step: 0.5}",
+            "{start: 0, stop: 1, num: 0}",
+            "{start: 0, stop: 1, num: 3, log: true}",
+            "{start: 0, stop: 1, step: 0.5, log: true}",
+        ] {
+            let text = format!("base: a.yaml\nseeds: [1]\ngrid:\n  g.x: {bad}\n");
+            assert!(parse(&text, "t").is_err(), "{bad}");
+        }
     }
 
     #[test]

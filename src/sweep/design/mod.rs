@@ -722,6 +722,39 @@ mod tests {
     }
 
     #[test]
+    fn a_design_is_configurations_after_the_baseline() {
+        use crate::sweep::{expand, spec};
+        let text = format!("base: a\nseeds: [1, 2]\nbaseline: {{g.on: false}}\nsample:\n  method: saltelli\n  n: 4\n{THREE}");
+        let s = spec::parse(&text, "t.yaml").unwrap();
+        assert_eq!(s.swept_paths(), ["g.on", "g.a", "g.b", "g.c"]);
+        let cs = expand::configs(&s);
+        assert_eq!(cs.len(), 1 + 4 * 5);
+        assert_eq!(cs.len() as u64, expand::config_count(&s));
+        assert_eq!(
+            (cs[3].arm.as_str(), cs[3].label.as_str()),
+            ("point=2", "point=2")
+        );
+        let sample = s.sample.as_ref().unwrap();
+        let got: Vec<&ParamValue> = cs[3].assignments.iter().map(|a| &a.value).collect();
+        assert_eq!(got, sample.values(2).iter().collect::<Vec<_>>());
+        // Lhs points cross a grid (design fastest); saltelli may not.
+        let crossed = format!(
+            "base: a\nseeds: [1]\ngrid: {{g.z: [1, 2]}}\nsample:\n  method: lhs\n  n: 3\n{THREE}"
+        );
+        let s = spec::parse(&crossed, "t.yaml").unwrap();
+        let labels: Vec<String> = expand::configs(&s).into_iter().map(|c| c.label).collect();
+        assert_eq!(labels[1..3], ["g.z=1,point=0", "g.z=1,point=1"]);
+        assert_eq!(labels.len(), 7);
+        let e = spec::parse(&crossed.replace("lhs", "morris"), "t.yaml").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("sample.method"));
+        let twice = format!(
+            "base: a\nseeds: [1]\ngrid: {{g.a: [1, 2]}}\nsample:\n  method: lhs\n  n: 3\n{THREE}"
+        );
+        let e = spec::parse(&twice, "t.yaml").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("sample.parameters.g.a"), "{e}");
+    }
+
+    #[test]
     fn bad_sections_are_refused_with_their_key() {
         let cases = [
             ("sample:\n  method: grid\n  n: 4\n", "sample.method"),
