@@ -531,12 +531,73 @@ pub fn analyze_dir(dir: &Path, asked: &[String], boot: Bootstrap) -> Result<Outc
     write_outputs(dir, &sample, &values, boot)
 }
 
+/// What the analysis step adds for a sweep on a saltelli or morris
+/// design: the files written and a section for report.md.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub files: Vec<String>,
+    pub section: String,
+}
+
+/// Run by `analyze`: the sensitivity outputs when `runs` come from a
+/// saltelli or morris design (default metrics and bootstrap), else
+/// nothing. A failure is a warning: the rest of the analysis stands.
+pub fn after_analysis(dir: &Path, runs: &RunsTable, plots: bool) -> Option<Section> {
+    let sample = match design_of(runs) {
+        Ok(Some(s)) if s.method.is_sensitivity() => s,
+        _ => return None,
+    };
+    let boot = Bootstrap::default();
+    let result = metrics(runs, &[])
+        .and_then(|ms| {
+            ms.iter()
+                .map(|m| point_values(runs, &sample, m))
+                .collect::<Result<Vec<_>>>()
+        })
+        .and_then(|v| write_all(dir, &sample, &v.concat(), boot, plots));
+    match result {
+        Ok(outcome) => {
+            let md = std::fs::read_to_string(dir.join(REPORT_FILE)).unwrap_or_default();
+            // One level down: a section of report.md.
+            let section = md
+                .lines()
+                .map(|l| {
+                    if l.starts_with('#') {
+                        format!("#{l}")
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Some(Section {
+                files: outcome.files,
+                section: format!("\n{section}\n"),
+            })
+        }
+        Err(e) => {
+            eprintln!("warning: no sensitivity indices: {e:#}");
+            None
+        }
+    }
+}
+
 /// Every output of an analysis of `values` into `dir`.
 pub fn write_outputs(
     dir: &Path,
     sample: &Sample,
     values: &[PointValues],
     boot: Bootstrap,
+) -> Result<Outcome> {
+    write_all(dir, sample, values, boot, true)
+}
+
+fn write_all(
+    dir: &Path,
+    sample: &Sample,
+    values: &[PointValues],
+    boot: Bootstrap,
+    draw: bool,
 ) -> Result<Outcome> {
     let rows: Vec<IndexRow> = values
         .iter()
@@ -557,7 +618,7 @@ pub fn write_outputs(
             .push(r);
     }
     let mut plots = Vec::new();
-    for v in values {
+    for v in values.iter().filter(|_| draw) {
         let g = &by_group[&(v.scenario.clone(), v.metric.clone())];
         let stem = plot_stem(&v.scenario, &v.metric, single);
         super::plot::bars::write_indices(&plots_dir.join(&stem), sample.method, &v.metric, g)?;
