@@ -18,6 +18,10 @@ const ANALYSIS_FILES: &[&str] = &[
     "comparisons.parquet",
     "report.md",
     super::configs::FILE,
+    // A design's sensitivity analysis (analysis/sensitivity).
+    "design.parquet",
+    "sensitivity.parquet",
+    "sensitivity.md",
 ];
 const PLOTS_DIR: &str = crate::analysis::plot::PLOTS_DIR;
 const RUNS_DIR: &str = "runs";
