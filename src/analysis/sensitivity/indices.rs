@@ -75,13 +75,13 @@ fn sd1(x: &[f64]) -> f64 {
 pub fn sobol(y: &[f64], k: usize, second_order: bool, boot: Bootstrap) -> Option<SobolIndices> {
     let step = if second_order { 2 * k + 2 } else { k + 2 };
     assert!(
-        y.len() % step == 0,
+        y.len().is_multiple_of(step),
         "a Saltelli design has rows in blocks of {step}"
     );
     let n = y.len() / step;
     let m = mean(y.iter().copied());
     let sd = var(y).sqrt();
-    if !(sd > 0.0) {
+    if sd.is_nan() || sd <= 0.0 {
         return None;
     }
     let y: Vec<f64> = y.iter().map(|v| (v - m) / sd).collect();
@@ -92,7 +92,7 @@ pub fn sobol(y: &[f64], k: usize, second_order: bool, boot: Bootstrap) -> Option
     let estimate = |abj: &[f64], idx: &[usize]| -> (f64, f64) {
         let ab_ab: Vec<f64> = idx.iter().flat_map(|&i| [a[i], b[i]]).collect();
         let v = var(&ab_ab);
-        if !(v > f64::EPSILON) {
+        if v.is_nan() || v <= f64::EPSILON {
             return (0.0, 0.0);
         }
         let s1 = mean(idx.iter().map(|&i| b[i] * (abj[i] - a[i]))) / v;
@@ -138,6 +138,7 @@ pub fn morris(
     let r = y.len() / (k + 1);
     // ee[j][t]: factor j's elementary effect in trajectory t.
     let mut ee = vec![vec![f64::NAN; r]; k];
+    #[allow(clippy::needless_range_loop)] // t indexes rows and columns alike
     for t in 0..r {
         let rows = t * (k + 1)..(t + 1) * (k + 1);
         let (xs, ys) = (&x[rows.clone()], &y[rows]);
