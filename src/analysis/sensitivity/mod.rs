@@ -631,3 +631,21 @@ fn write_all(
     files.extend(plots);
     Ok(Outcome { files, rows })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_shares_split_the_variance() {
+        // Points 0 and 10, seeds ±1 around them.
+        let v = summarise("s", "m", &[vec![-1.0, 1.0], vec![9.0, 11.0]]);
+        assert_eq!(v.means, [0.0, 10.0]);
+        // Total SS = 1+1+1+1 around 0/10 plus 4·25 between = 104; within 4.
+        assert!((v.seed_share - 4.0 / 104.0).abs() < 1e-12);
+        // Noise of a mean: var 2 / 2 seeds = 1, over the means' variance 25.
+        assert!((v.noise_share - 1.0 / 25.0).abs() < 1e-12);
+        let flat = summarise("s", "m", &[vec![1.0, 3.0], vec![1.0, 3.0]]);
+        assert_eq!((flat.seed_share, flat.noise_share), (1.0, 1.0));
+    }
+}
