@@ -29,14 +29,18 @@ fn analyze_writes_tables_report_and_plots() {
     let dir = tempfile::tempdir().unwrap();
     // config 1 replicate 3 and baseline replicate 5 fail
     fixture::write_sweep(dir.path(), 10, 6, &[(1, 3), (0, 5)]);
+    // -q: nothing at all on the terminal
     sweep_bin()
         .args(["analyze", "-q"])
         .arg(dir.path())
         .assert()
-        .success();
+        .success()
+        .stdout("")
+        .stderr("");
     for f in [
         "summary.parquet",
         "comparisons.parquet",
+        "comparisons.csv",
         "report.md",
         "plots/epochs_toxicity_rate.png",
         "plots/epochs_toxicity_rate.svg",
@@ -105,9 +109,18 @@ fn analyze_writes_tables_report_and_plots() {
         "d_z",
         "hedges_g",
         "p_improve",
+        "bootstrap_resamples",
+        "verdict",
     ] {
         assert!(c.get(col).is_some(), "comparisons lacks {col}");
     }
+    assert_eq!(
+        c.get("verdict").unwrap().cell(ctox_first(&c)),
+        Cell::Str("better".into())
+    );
+    let csv = std::fs::read_to_string(dir.path().join("comparisons.csv")).unwrap();
+    assert_eq!(csv.lines().count(), c.rows + 1);
+    assert!(csv.lines().next().unwrap().ends_with(",p_improve,verdict"));
     assert_eq!(c.rows, 6 * fixture::RUN_METRICS.len());
     let ctox = rows_where(&c, "metric", "toxicity_rate");
     // variant 1 lost replicate 3, the baseline lost replicate 5: 8 pairs
@@ -149,19 +162,23 @@ fn analyze_writes_tables_report_and_plots() {
     }
     assert!(report.contains("2 runs failed"), "{report}");
     assert!(
-        report.contains("reduce harm at a cost in quality"),
+        report.contains("**Lower harm at a cost in quality or welfare**"),
         "{report}"
     );
     assert!(report.contains("plots/tradeoff_toxicity_vs_quality_gap.png"));
+}
+
+fn ctox_first(c: &Frame) -> usize {
+    rows_where(c, "metric", "toxicity_rate")[0]
 }
 
 #[test]
 fn analysis_is_reproducible() {
     let dir = tempfile::tempdir().unwrap();
     fixture::write_sweep(dir.path(), 6, 3, &[]);
-    let run = || {
+    let run = |jobs: &str| {
         sweep_bin()
-            .args(["analyze", "-q", "--no-plots"])
+            .args(["analyze", "-q", "--no-plots", "--jobs", jobs])
             .arg(dir.path())
             .assert()
             .success();
@@ -169,9 +186,12 @@ fn analysis_is_reproducible() {
             std::fs::read(dir.path().join("comparisons.parquet")).unwrap(),
             std::fs::read(dir.path().join("summary.parquet")).unwrap(),
             std::fs::read(dir.path().join("report.md")).unwrap(),
+            std::fs::read(dir.path().join("comparisons.csv")).unwrap(),
         )
     };
-    assert_eq!(run(), run());
+    // the same bytes again, and on any number of threads
+    assert_eq!(run("1"), run("1"));
+    assert_eq!(run("1"), run("3"));
     assert!(!dir.path().join("plots").exists());
 }
 

@@ -172,6 +172,13 @@ fn run_small(out: &Path, jobs: &str) {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // -q: no progress, no summary, no "Wrote" lines of the analysis step
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.stdout.is_empty());
 }
 
 #[test]
@@ -199,6 +206,7 @@ fn tables_are_byte_identical_at_jobs_1_and_2() {
         "epochs.parquet",
         "summary.parquet",
         "comparisons.parquet",
+        "comparisons.csv",
         "report.md",
     ] {
         assert!(files.iter().any(|x| x == f), "{f} missing: {files:?}");

@@ -8,16 +8,20 @@
 
 use std::collections::HashMap;
 
-use super::direction::{direction, Direction};
+use rayon::prelude::*;
+
+use super::direction::{direction, role, Direction, Role};
 use super::runs::RunsTable;
-use super::stats::bootstrap;
+use super::stats::bootstrap::{self, Scratch};
 use super::stats::describe::mean;
 use super::stats::paired::{d_z, hedges_g, holm, paired_t};
 use super::stats::wilcoxon::{wilcoxon, Method};
+use super::verdict::{Rule, Verdict};
 
 /// Bootstrap settings (reproducible: same settings, same intervals).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BootstrapOptions {
+    /// Resamples per interval at most (fewer once the interval is settled).
     pub resamples: usize,
     pub seed: u64,
 }
@@ -45,6 +49,8 @@ pub struct ComparisonRow {
     pub mean_variant: Option<f64>,
     pub diff: Option<f64>,
     pub diff_ci: Option<(f64, f64)>,
+    /// Resamples behind `diff_ci` (0 when every difference is the same).
+    pub bootstrap_resamples: usize,
     /// diff / |mean_baseline|; `None` when the baseline mean is 0.
     pub rel_change: Option<f64>,
     pub t_stat: Option<f64>,
@@ -57,24 +63,76 @@ pub struct ComparisonRow {
     /// Share of pairs where the variant is strictly better; `None` for
     /// neutral metrics.
     pub p_improve: Option<f64>,
+    /// The rule's verdict (verdict.rs), set with `p_holm`.
+    pub verdict: Verdict,
 }
 
 impl ComparisonRow {
-    /// Significant at `alpha` after Holm's adjustment.
-    pub fn significant(&self, alpha: f64) -> bool {
-        self.p_holm.is_some_and(|p| p < alpha)
+    pub fn role(&self) -> Role {
+        role(&self.metric)
     }
 
-    /// Significantly better / worse than the baseline (neutral metrics never are).
-    pub fn improved(&self, alpha: f64) -> bool {
-        self.significant(alpha) && self.diff.and_then(|d| self.direction.improved(d)) == Some(true)
+    /// Every pair has the same value on both sides (at least two pairs):
+    /// the variant's runs are the baseline's on this metric.
+    pub fn identical(&self) -> bool {
+        self.n_pairs >= 2 && self.diff == Some(0.0) && self.p_ttest.is_none()
     }
+}
 
-    pub fn worsened(&self, alpha: f64) -> bool {
-        self.significant(alpha)
-            && self.direction != Direction::Neutral
-            && self.diff.and_then(|d| self.direction.improved(-d)) == Some(true)
+/// The baseline's successful runs by seed, in file order (a seed listed
+/// twice keeps both; the last with a value pairs).
+fn baseline_by_seed(runs: &RunsTable, baseline: usize) -> HashMap<i64, Vec<usize>> {
+    let mut by_seed: HashMap<i64, Vec<usize>> = HashMap::new();
+    for &r in &runs.configs[baseline].rows {
+        if let (true, Some(seed)) = (runs.ok(r), runs.seed(r)) {
+            by_seed.entry(seed).or_default().push(r);
+        }
     }
+    by_seed
+}
+
+/// For each successful run of `variant` (in run order), the baseline runs
+/// of its seed.
+fn pair_rows<'a>(
+    runs: &RunsTable,
+    by_seed: &'a HashMap<i64, Vec<usize>>,
+    variant: usize,
+) -> Vec<(usize, &'a [usize])> {
+    runs.configs[variant]
+        .rows
+        .iter()
+        .filter(|&&r| runs.ok(r))
+        .filter_map(|&r| Some((r, by_seed.get(&runs.seed(r)?)?.as_slice())))
+        .collect()
+}
+
+/// (baseline, variant) values of `metric`, paired by seed, in the variant's
+/// run order; and how many pairs were left out for a non-finite value.
+fn metric_pairs(
+    runs: &RunsTable,
+    rows: &[(usize, &[usize])],
+    metric: &str,
+    out: &mut Vec<(f64, f64)>,
+) -> usize {
+    out.clear();
+    let Some(col) = runs.column(metric) else {
+        return 0;
+    };
+    let mut left_out = 0;
+    for &(v_row, b_rows) in rows {
+        let Some(v) = col.raw_f64(v_row) else {
+            continue;
+        };
+        let Some(b) = b_rows.iter().rev().find_map(|&r| col.raw_f64(r)) else {
+            continue;
+        };
+        if b.is_finite() && v.is_finite() {
+            out.push((b, v));
+        } else {
+            left_out += 1;
+        }
+    }
+    left_out
 }
 
 /// (baseline, variant) values of `metric`, paired by seed, in the variant's
@@ -85,54 +143,45 @@ pub fn pairs(
     variant: usize,
     metric: &str,
 ) -> (Vec<(f64, f64)>, usize) {
-    // Raw cells: NaN is a value here (to be counted), null is none.
-    let value = |r: usize| {
-        runs.ok(r)
-            .then(|| runs.frame.get(metric)?.cell(r).as_f64())
-            .flatten()
-    };
-    let by_seed: HashMap<i64, f64> = runs.configs[baseline]
-        .rows
-        .iter()
-        .filter_map(|&r| Some((runs.seed(r)?, value(r)?)))
-        .collect();
-    let all: Vec<(f64, f64)> = runs.configs[variant]
-        .rows
-        .iter()
-        .filter_map(|&r| {
-            let v = value(r)?;
-            Some((*by_seed.get(&runs.seed(r)?)?, v))
-        })
-        .collect();
-    let n = all.len();
-    let finite: Vec<(f64, f64)> = all
-        .into_iter()
-        .filter(|(b, v)| b.is_finite() && v.is_finite())
-        .collect();
-    let left_out = n - finite.len();
-    (finite, left_out)
+    let by_seed = baseline_by_seed(runs, baseline);
+    let rows = pair_rows(runs, &by_seed, variant);
+    let mut out = Vec::new();
+    let left_out = metric_pairs(runs, &rows, metric, &mut out);
+    (out, left_out)
 }
 
+/// Buffers one worker reuses from comparison to comparison.
+#[derive(Default)]
+struct Work {
+    pairs: Vec<(f64, f64)>,
+    b: Vec<f64>,
+    v: Vec<f64>,
+    boot: Scratch,
+}
+
+/// Everything but the bootstrap interval; and the paired differences.
 fn compare_one(
     runs: &RunsTable,
     baseline: usize,
     variant: usize,
     metric: &str,
-    boot: BootstrapOptions,
-) -> ComparisonRow {
-    let (p, n_nonfinite) = pairs(runs, baseline, variant, metric);
-    let b: Vec<f64> = p.iter().map(|x| x.0).collect();
-    let v: Vec<f64> = p.iter().map(|x| x.1).collect();
-    let d: Vec<f64> = p.iter().map(|(b, v)| v - b).collect();
+    rows: &[(usize, &[usize])],
+    w: &mut Work,
+) -> (ComparisonRow, Vec<f64>) {
+    let n_nonfinite = metric_pairs(runs, rows, metric, &mut w.pairs);
+    let Work { pairs, b, v, .. } = w;
+    b.clear();
+    v.clear();
+    b.extend(pairs.iter().map(|x| x.0));
+    v.extend(pairs.iter().map(|x| x.1));
+    let d: Vec<f64> = pairs.iter().map(|(b, v)| v - b).collect();
     let dir = direction(metric);
     let n = d.len();
     let some = |x: f64| (n > 0).then_some(x);
-    let (mb, mv, md) = (some(mean(&b)), some(mean(&v)), some(mean(&d)));
-    let cfg = &runs.configs[variant];
-    let key = format!("{}\u{1f}{}\u{1f}{}", cfg.scenario, cfg.label, metric);
+    let (mb, mv, md) = (some(mean(b)), some(mean(v)), some(mean(&d)));
     let t = paired_t(&d);
-    let w = wilcoxon(&d);
-    ComparisonRow {
+    let wx = wilcoxon(&d);
+    let row = ComparisonRow {
         config: variant,
         baseline,
         metric: metric.to_string(),
@@ -142,24 +191,19 @@ fn compare_one(
         mean_baseline: mb,
         mean_variant: mv,
         diff: md,
-        diff_ci: bootstrap::mean_ci(
-            &d,
-            0.95,
-            boot.resamples,
-            boot.seed,
-            bootstrap::stream_id(&key),
-        ),
+        diff_ci: None,
+        bootstrap_resamples: 0,
         rel_change: match (md, mb) {
             (Some(d), Some(b)) if b != 0.0 => Some(d / b.abs()),
             _ => None,
         },
         t_stat: t.map(|t| t.t),
         p_ttest: t.map(|t| t.p),
-        p_wilcoxon: w.map(|w| w.p).filter(|p| !p.is_nan()),
-        wilcoxon_method: w.map(|w| w.method),
+        p_wilcoxon: wx.map(|w| w.p).filter(|p| !p.is_nan()),
+        wilcoxon_method: wx.map(|w| w.method),
         p_holm: None,
         d_z: d_z(&d),
-        hedges_g: hedges_g(&b, &v),
+        hedges_g: hedges_g(b, v),
         p_improve: match dir {
             Direction::Neutral => None,
             _ if n == 0 => None,
@@ -167,13 +211,87 @@ fn compare_one(
                 Some(d.iter().filter(|x| dir.improved(**x) == Some(true)).count() as f64 / n as f64)
             }
         },
+        verdict: Verdict::Inconclusive,
+    };
+    (row, d)
+}
+
+/// One variant against its baseline on every metric. The bootstrap
+/// intervals of the metrics with every pair present share the variant's
+/// stream (FNV-1a of `scenario␟variant`); a metric that lost pairs (a
+/// failed run's missing value, an overflow) resamples alone on its own
+/// (`scenario␟variant␟metric`).
+fn compare_variant(
+    runs: &RunsTable,
+    base: usize,
+    variant: usize,
+    by_seed: &HashMap<i64, Vec<usize>>,
+    metrics: &[String],
+    boot: BootstrapOptions,
+    w: &mut Work,
+) -> Vec<ComparisonRow> {
+    let pr = pair_rows(runs, by_seed, variant);
+    let (mut rows, diffs): (Vec<ComparisonRow>, Vec<Vec<f64>>) = metrics
+        .iter()
+        .map(|m| compare_one(runs, base, variant, m, &pr, w))
+        .unzip();
+    let cfg = &runs.configs[variant];
+    let key = format!("{}\u{1f}{}", cfg.scenario, cfg.label);
+    let complete: Vec<usize> = (0..rows.len())
+        .filter(|&k| !pr.is_empty() && diffs[k].len() == pr.len())
+        .collect();
+    let cols: Vec<&[f64]> = complete.iter().map(|&k| diffs[k].as_slice()).collect();
+    let cis = bootstrap::mean_cis(
+        &cols,
+        0.95,
+        boot.resamples,
+        boot.seed,
+        bootstrap::stream_id(&key),
+        &mut w.boot,
+    );
+    for (&k, ci) in complete.iter().zip(cis) {
+        rows[k].diff_ci = ci.map(|c| (c.lo, c.hi));
+        rows[k].bootstrap_resamples = ci.map_or(0, |c| c.resamples);
     }
+    for k in (0..rows.len()).filter(|k| !complete.contains(k)) {
+        let stream = bootstrap::stream_id(&format!("{key}\u{1f}{}", rows[k].metric));
+        let ci = bootstrap::mean_ci(
+            &diffs[k],
+            0.95,
+            boot.resamples,
+            boot.seed,
+            stream,
+            &mut w.boot,
+        );
+        rows[k].diff_ci = ci.map(|c| (c.lo, c.hi));
+        rows[k].bootstrap_resamples = ci.map_or(0, |c| c.resamples);
+    }
+    rows
 }
 
 /// All comparisons, scenario by scenario, variant-major then metric, with
-/// Holm's adjustment applied per (scenario, metric) family. Scenarios
-/// without a baseline arm have no comparisons.
-pub fn compare(runs: &RunsTable, metrics: &[String], boot: BootstrapOptions) -> Vec<ComparisonRow> {
+/// Holm's adjustment applied per (scenario, metric) family and the verdict
+/// of `rule` on each. Scenarios without a baseline arm have no comparisons.
+/// Variants are compared in parallel on the current rayon pool; the result
+/// does not depend on the number of threads.
+pub fn compare(
+    runs: &RunsTable,
+    metrics: &[String],
+    boot: BootstrapOptions,
+    rule: Rule,
+) -> Vec<ComparisonRow> {
+    compare_with_progress(runs, metrics, boot, rule, &|_| {})
+}
+
+/// As [`compare`], calling `tick(k)` after each variant (k variants done).
+pub fn compare_with_progress(
+    runs: &RunsTable,
+    metrics: &[String],
+    boot: BootstrapOptions,
+    rule: Rule,
+    tick: &(dyn Fn(usize) + Sync),
+) -> Vec<ComparisonRow> {
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let mut rows = Vec::new();
     for scenario in runs.scenarios() {
         let Some(base) = runs
@@ -183,15 +301,20 @@ pub fn compare(runs: &RunsTable, metrics: &[String], boot: BootstrapOptions) -> 
         else {
             continue;
         };
+        let by_seed = baseline_by_seed(runs, base);
+        let variants: Vec<usize> = (0..runs.configs.len())
+            .filter(|&i| i != base && runs.configs[i].scenario == scenario)
+            .collect();
         let start = rows.len();
-        for (i, cfg) in runs.configs.iter().enumerate() {
-            if cfg.scenario != scenario || i == base {
-                continue;
-            }
-            for m in metrics {
-                rows.push(compare_one(runs, base, i, m, boot));
-            }
-        }
+        let per_variant: Vec<Vec<ComparisonRow>> = variants
+            .par_iter()
+            .map_init(Work::default, |w, &i| {
+                let out = compare_variant(runs, base, i, &by_seed, metrics, boot, w);
+                tick(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+                out
+            })
+            .collect();
+        rows.extend(per_variant.into_iter().flatten());
         for m in metrics {
             let family: Vec<usize> = (start..rows.len())
                 .filter(|&i| &rows[i].metric == m)
@@ -201,6 +324,9 @@ pub fn compare(runs: &RunsTable, metrics: &[String], boot: BootstrapOptions) -> 
                 rows[i].p_holm = p;
             }
         }
+    }
+    for r in &mut rows {
+        r.verdict = rule.verdict(r);
     }
     rows
 }

@@ -69,7 +69,32 @@ impl Values {
 
     /// A number (booleans as 0/1); `None` for nulls, NaN and text.
     pub fn f64(&self, row: usize) -> Option<f64> {
-        self.cell(row).as_f64().filter(|v| !v.is_nan())
+        self.raw_f64(row).filter(|v| !v.is_nan())
+    }
+
+    /// A number as stored (NaN kept, booleans as 0/1); `None` for nulls
+    /// and text. No allocation: for the analysis's inner loops.
+    #[inline]
+    pub fn raw_f64(&self, row: usize) -> Option<f64> {
+        match self {
+            Values::Float(v) => v[row],
+            Values::Int(v) => v[row].map(|i| i as f64),
+            Values::Bool(v) => v[row].map(|b| f64::from(u8::from(b))),
+            Values::Str(_) => None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Str(v) => v.len(),
+            Values::Int(v) => v.len(),
+            Values::Float(v) => v.len(),
+            Values::Bool(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     pub fn is_numeric(&self) -> bool {
@@ -243,6 +268,30 @@ impl Frame {
         Ok(frame)
     }
 
+    /// The key-value metadata of a Parquet file, without reading its rows.
+    pub fn read_metadata(path: &Path) -> Result<BTreeMap<String, String>, AnalysisError> {
+        let file = crate::input::open_regular(path).map_err(|e| AnalysisError::Read {
+            path: path.to_path_buf(),
+            source: e.into(),
+        })?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
+            AnalysisError::BadTable {
+                path: path.to_path_buf(),
+                message: format!("not a readable Parquet file: {e}"),
+            }
+        })?;
+        Ok(builder
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .map(|kv| {
+                kv.iter()
+                    .filter_map(|k| Some((k.key.clone(), k.value.clone()?)))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
     pub fn index(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)
     }
@@ -329,6 +378,67 @@ impl Frame {
         writer.write(&batch)?;
         let file = writer.into_inner().context("closing the Parquet file")?;
         file.commit()
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Write the frame atomically as CSV: a header of the column names,
+    /// floats as Python's `repr` (full precision), booleans `True`/`False`
+    /// (as pandas writes them), nulls empty, text quoted when it must be
+    /// (RFC 4180).
+    pub fn write_csv(&self, path: &Path) -> anyhow::Result<()> {
+        use anyhow::Context;
+        use std::io::Write;
+        fn text(out: &mut String, s: &str) {
+            if s.contains([',', '"', '\n', '\r']) {
+                out.push('"');
+                out.push_str(&s.replace('"', "\"\""));
+                out.push('"');
+            } else {
+                out.push_str(s);
+            }
+        }
+        let mut out = String::with_capacity(64 * (self.rows + 1) * self.cols.len().max(1));
+        for (i, n) in self.names.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            text(&mut out, n);
+        }
+        out.push('\n');
+        let rows = self.cols.first().map_or(0, Values::len);
+        for r in 0..rows {
+            for (i, c) in self.cols.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                match c {
+                    Values::Str(v) => text(&mut out, v[r].as_deref().unwrap_or("")),
+                    Values::Int(v) => {
+                        if let Some(x) = v[r] {
+                            use std::fmt::Write;
+                            let _ = write!(out, "{x}");
+                        }
+                    }
+                    Values::Float(v) => {
+                        if let Some(x) = v[r] {
+                            crate::output::format::push_py_float(&mut out, x);
+                        }
+                    }
+                    Values::Bool(v) => {
+                        out.push_str(match v[r] {
+                            Some(true) => "True",
+                            Some(false) => "False",
+                            None => "",
+                        });
+                    }
+                }
+            }
+            out.push('\n');
+        }
+        let mut f = crate::output::atomic::AtomicFile::create(path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        f.write_all(out.as_bytes())
+            .and_then(|()| f.commit())
             .with_context(|| format!("cannot write {}", path.display()))
     }
 

@@ -1,130 +1,39 @@
 //! report.md: the research note's analysis template (Summary, Metrics,
-//! Interpretation, Next iteration) filled from the sweep's summary and
-//! comparisons with plain, rule-based wording. Every sentence comes from a
-//! rule below; "significant" always means Holm-adjusted paired t p < ALPHA.
+//! Interpretation, Next iteration) worded from [`Findings`] — the verdicts
+//! computed once per configuration and metric — so no two sections can
+//! disagree. Its length does not grow with the sweep: every list is the
+//! top few with a count of the rest, and the full tables stay in
+//! comparisons.parquet / comparisons.csv (`swarm-sweep show`).
 
 use std::fmt::Write;
 
 use super::compare::ComparisonRow;
-use super::direction::Direction;
+use super::direction::Role;
 use super::export::human_sig;
+use super::findings::{Findings, PARETO_GOODS, PARETO_HARM};
+use super::verdict::{Class, Outcome, Verdict};
 
-/// Numbers in the report: four significant digits.
-fn human(v: Option<f64>) -> String {
-    human_sig(v, 4)
-}
-use super::runs::RunsTable;
-use super::summary::SummaryRow;
-
-/// Significance level for every statement in the report.
-pub const ALPHA: f64 = 0.05;
-/// Smallest change, relative to the baseline mean, that the report calls a
-/// change: a significant shift of 0.03% is real but not worth a sentence.
-pub const MIN_REL: f64 = 0.01;
-
-/// A change the report speaks of: significant after Holm and at least
-/// MIN_REL of the baseline mean (when that is defined).
-fn counts(c: &ComparisonRow) -> bool {
-    c.significant(ALPHA) && c.rel_change.is_none_or(|r| r.abs() >= MIN_REL)
-}
-
-fn better(c: &ComparisonRow) -> bool {
-    counts(c) && c.improved(ALPHA)
-}
-
-fn worse(c: &ComparisonRow) -> bool {
-    counts(c) && c.worsened(ALPHA)
-}
-
-/// The metrics of the template's Metrics section, in order.
-pub const REPORT_METRICS: &[&str] = &[
-    "toxicity_rate",
-    "toxicity_rate_all",
-    "quality_gap",
-    "spread",
-    "conditional_loss_initiator",
-    "conditional_loss_counterparty",
-];
-
-/// What "harm" and "quality" mean in the Interpretation.
-const HARM: &[&str] = &["toxicity_rate", "toxicity_rate_all"];
-const QUALITY: &[&str] = &[
-    "quality_gap",
-    "average_quality",
-    "total_welfare",
-    "net_social_welfare",
-];
-const AMPLIFICATION: &[&str] = &[
-    "ecosystem_collusion_risk",
-    "n_flagged_pairs",
-    "ecosystem_threat_level",
-    "active_threat_count",
-    "contagion_depth",
-];
+/// Rows per headline metric in the Metrics table (one scenario; fewer
+/// each when there are several).
+const TOP_ROWS: usize = 5;
+/// Configurations named in one sentence before "and N more".
+const NAMED: usize = 5;
+/// Rows of the Pareto table per scenario.
+const PARETO_ROWS: usize = 10;
+/// Metrics named per configuration in a list of regressions.
+const METRICS_NAMED: usize = 4;
 
 /// Everything the report is built from.
 pub struct ReportInput<'a> {
     pub title: &'a str,
-    pub runs: &'a RunsTable,
-    pub summary: &'a [SummaryRow],
-    pub comparisons: &'a [ComparisonRow],
+    pub findings: &'a Findings<'a>,
     /// Plot files to link, relative to the report.
     pub plots: &'a [String],
 }
 
-impl ReportInput<'_> {
-    fn stat(&self, config: usize, metric: &str) -> Option<&SummaryRow> {
-        self.summary
-            .iter()
-            .find(|r| r.config == config && r.metric == metric)
-    }
-
-    fn cmp(&self, config: usize, metric: &str) -> Option<&ComparisonRow> {
-        self.comparisons
-            .iter()
-            .find(|r| r.config == config && r.metric == metric)
-    }
-
-    fn name(&self, config: usize) -> String {
-        format!("`{}`", self.runs.short_label(config))
-    }
-
-    /// Variants of `scenario` (configurations compared with its baseline).
-    fn variants(&self, scenario: &str) -> Vec<usize> {
-        let mut v: Vec<usize> = self
-            .comparisons
-            .iter()
-            .filter(|r| self.runs.configs[r.config].scenario == scenario)
-            .map(|r| r.config)
-            .collect();
-        v.dedup();
-        v
-    }
-
-    /// The configuration as the report names it (scenario first when several).
-    fn display(&self, config: usize) -> String {
-        format!("`{}`", self.runs.display(config))
-    }
-
-    fn has_metric(&self, metric: &str) -> bool {
-        self.runs.metrics.iter().any(|m| m == metric)
-    }
-}
-
-/// `0.306 [0.299, 0.313]`: a mean with its 95% t-interval.
-fn mean_ci(r: Option<&SummaryRow>) -> String {
-    let Some(s) = r.and_then(|r| r.stats) else {
-        return "n/a".into();
-    };
-    match s.ci95 {
-        Some((lo, hi)) => format!(
-            "{} [{}, {}]",
-            human(Some(s.mean)),
-            human(Some(lo)),
-            human(Some(hi))
-        ),
-        None => human(Some(s.mean)),
-    }
+/// Numbers in the report: four significant digits.
+fn human(v: Option<f64>) -> String {
+    human_sig(v, 4)
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -147,37 +56,6 @@ fn p(x: Option<f64>) -> String {
     }
 }
 
-/// "lowers toxicity_rate 0.31 → 0.29 (−6.2%, p_holm 0.003)".
-fn change(c: &ComparisonRow) -> String {
-    let verb = match c.diff {
-        Some(d) if d < 0.0 => "lowers",
-        Some(d) if d > 0.0 => "raises",
-        _ => "leaves",
-    };
-    format!(
-        "{verb} `{}` {} → {} ({}, p_holm {})",
-        c.metric,
-        human(c.mean_baseline),
-        human(c.mean_variant),
-        pct(c.rel_change),
-        p(c.p_holm)
-    )
-}
-
-/// Rows grouped by configuration, in first-seen order.
-fn by_config<'a>(
-    rows: impl Iterator<Item = &'a ComparisonRow>,
-) -> Vec<(usize, Vec<&'a ComparisonRow>)> {
-    let mut out: Vec<(usize, Vec<&ComparisonRow>)> = Vec::new();
-    for r in rows {
-        match out.iter_mut().find(|(c, _)| *c == r.config) {
-            Some((_, v)) => v.push(r),
-            None => out.push((r.config, vec![r])),
-        }
-    }
-    out
-}
-
 fn list(items: &[String]) -> String {
     match items.len() {
         0 => String::new(),
@@ -186,20 +64,95 @@ fn list(items: &[String]) -> String {
     }
 }
 
+/// At most `k` items, then "and N more".
+fn some_of(items: &[String], k: usize) -> String {
+    if items.len() <= k {
+        return list(items);
+    }
+    format!("{}, and {} more", items[..k].join(", "), items.len() - k)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "`toxicity_rate` 0.31 → 0.29 (−6.2%, p_holm 0.003)".
+fn change(c: &ComparisonRow) -> String {
+    format!(
+        "`{}` {} → {} ({}, p_holm {})",
+        c.metric,
+        human(c.mean_baseline),
+        human(c.mean_variant),
+        pct(c.rel_change),
+        p(c.p_holm)
+    )
+}
+
+/// "lowers `toxicity_rate` 0.31 → 0.29 (−6.2%, p_holm 0.003)".
+fn moves(c: &ComparisonRow) -> String {
+    let verb = match c.diff {
+        Some(d) if d < 0.0 => "lowers",
+        Some(d) if d > 0.0 => "raises",
+        _ => "leaves",
+    };
+    format!("{verb} {}", change(c))
+}
+
+impl ReportInput<'_> {
+    fn name(&self, config: usize) -> String {
+        format!("`{}`", self.findings.runs.display(config))
+    }
+
+    fn names(&self, outcomes: &[&Outcome]) -> Vec<String> {
+        outcomes.iter().map(|o| self.name(o.config)).collect()
+    }
+
+    fn rows(&self, idx: &[usize]) -> Vec<&ComparisonRow> {
+        idx.iter().map(|&i| &self.findings.comparisons[i]).collect()
+    }
+
+    /// "`quality_gap` −68.3%, `spread` +97.8% and 2 more".
+    fn metric_changes(&self, idx: &[usize]) -> String {
+        let items: Vec<String> = self
+            .rows(idx)
+            .iter()
+            .map(|c| format!("`{}` {}", c.metric, pct(c.rel_change)))
+            .collect();
+        some_of(&items, METRICS_NAMED)
+    }
+
+    fn scenarios(&self) -> Vec<&str> {
+        self.findings.runs.scenarios()
+    }
+
+    fn prefix(&self, sc: &str) -> String {
+        if self.scenarios().len() > 1 {
+            format!("`{sc}`: ")
+        } else {
+            String::new()
+        }
+    }
+}
+
 pub fn render(input: &ReportInput) -> String {
+    let f = input.findings;
+    let runs = f.runs;
     let mut s = String::new();
-    let runs = input.runs;
-    let scenarios = runs.scenarios();
     let _ = writeln!(s, "# Results: {}\n", input.title);
     let _ = writeln!(
         s,
         "_Generated by `swarm-sweep analyze` from runs.parquet ({} runs, {} configurations). \
-         Every statement below follows a fixed rule: a variant changes a metric when the paired \
-         t-test against the baseline, Holm-adjusted per scenario and metric, gives p < {ALPHA} \
-         and the change is at least {}% of the baseline mean._\n",
+         Each configuration is compared with its scenario's baseline, paired by seed, on every \
+         metric; each comparison gets one verdict, and every sentence below is built from \
+         those verdicts: **better** or **worse** when the paired t-test, Holm-adjusted per \
+         scenario and metric, gives p < {} and the change is at least {}% of the baseline \
+         mean; **no change** when the change is smaller than that; **inconclusive** when it \
+         is that large but not significant. All of them: comparisons.csv (or \
+         `swarm-sweep show DIR`)._\n",
         runs.frame.rows,
         runs.configs.len(),
-        100.0 * MIN_REL
+        f.rule.alpha,
+        100.0 * f.rule.min_effect
     );
     if runs
         .frame
@@ -220,10 +173,10 @@ pub fn render(input: &ReportInput) -> String {
              The numbers differ from what swarm-safety 1.9.0 gives for the same seeds.\n"
         );
     }
-    summary_section(&mut s, input, &scenarios);
-    metrics_section(&mut s, input, &scenarios);
-    interpretation_section(&mut s, input, &scenarios);
-    next_section(&mut s, input, &scenarios);
+    summary_section(&mut s, input);
+    metrics_section(&mut s, input);
+    interpretation_section(&mut s, input);
+    next_section(&mut s, input);
     if !input.plots.is_empty() {
         let _ = writeln!(s, "## Plots\n");
         for p in input.plots {
@@ -234,23 +187,43 @@ pub fn render(input: &ReportInput) -> String {
     s
 }
 
-fn n_seeds(input: &ReportInput, scenario: &str) -> usize {
-    input.runs.baseline(scenario).map_or(0, |b| b.rows.len())
+fn n_seeds(f: &Findings, scenario: &str) -> usize {
+    f.runs.baseline(scenario).map_or(0, |b| b.rows.len())
 }
 
-fn summary_section(s: &mut String, input: &ReportInput, scenarios: &[&str]) {
-    let runs = input.runs;
+fn summary_section(s: &mut String, input: &ReportInput) {
+    let f = input.findings;
+    let runs = f.runs;
+    let scenarios = input.scenarios();
     let _ = writeln!(s, "## Summary\n");
     let n_variants = runs.configs.iter().filter(|c| !c.is_baseline()).count();
-    let _ =
-        writeln!(
+    let harm: Vec<String> = ["toxicity_rate", "toxicity_rate_all"]
+        .iter()
+        .filter(|m| f.has_metric(m))
+        .map(|m| format!("`{m}`"))
+        .collect();
+    let _ = writeln!(
         s,
-        "**Goal.** Compare the baseline arm with {n_variants} governance configuration{} on {} \
-         ({} seeds per configuration, paired by seed): do the interventions reduce harm \
-         (toxicity) without harming quality (quality gap, welfare)?\n",
-        if n_variants == 1 { "" } else { "s" },
-        list(&scenarios.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>()),
-        scenarios.first().map_or(0, |sc| n_seeds(input, sc)),
+        "**Goal.** Compare the baseline arm with {} on {} ({} seeds per configuration, paired \
+         by seed): do the interventions reduce harm ({}) without a cost in selection quality \
+         (`quality_gap`, `spread`, the conditional losses) or welfare?\n",
+        plural(
+            n_variants,
+            "governance configuration",
+            "governance configurations"
+        ),
+        list(
+            &scenarios
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+        ),
+        scenarios.first().map_or(0, |sc| n_seeds(f, sc)),
+        if harm.is_empty() {
+            "toxicity".to_string()
+        } else {
+            list(&harm)
+        },
     );
     let short = runs.short_params();
     let named_by_params = runs.configs.iter().any(|c| c.label.contains('='));
@@ -273,97 +246,190 @@ fn summary_section(s: &mut String, input: &ReportInput, scenarios: &[&str]) {
         );
     }
     let _ = writeln!(s, "**Key observation.**\n");
-    for sc in scenarios {
-        let prefix = if scenarios.len() > 1 {
-            format!("`{sc}`: ")
-        } else {
-            String::new()
+    for sc in &scenarios {
+        let _ = writeln!(s, "- {}{}", input.prefix(sc), key_observation(input, sc));
+    }
+    verdict_table(s, input);
+    risks(s, input);
+}
+
+/// One sentence per scenario, from the outcomes: the best harm reduction
+/// with no cost, else the one with the smallest cost, else what happened
+/// to harm.
+fn key_observation(input: &ReportInput, sc: &str) -> String {
+    let f = input.findings;
+    if f.baseline(sc).is_none() {
+        return "no baseline arm, so nothing was compared.".into();
+    }
+    let clean = f.of_class(sc, Class::ReducesHarm);
+    let costly = f.of_class(sc, Class::ReducesHarmAtCost);
+    let best = |os: &[&Outcome]| -> Option<(usize, &ComparisonRow)> {
+        os.iter()
+            .filter_map(|o| Some((o.config, f.harm_gain(o).1?)))
+            .max_by(|a, b| {
+                let g = |c: &ComparisonRow| super::verdict::improvement(c).unwrap_or(0.0);
+                g(a.1).total_cmp(&g(b.1)).then(b.0.cmp(&a.0))
+            })
+    };
+    if let Some((c, row)) = best(&clean) {
+        let others = match clean.len() {
+            1 => "it is the only configuration that lowers harm without a cost".to_string(),
+            n => format!("{n} configurations lower harm without a cost"),
         };
-        if runs.baseline(sc).is_none() {
-            let _ = writeln!(s, "- {prefix}no baseline arm, so nothing was compared.");
-            continue;
-        }
-        let best = input
-            .variants(sc)
-            .into_iter()
-            .filter_map(|v| input.cmp(v, "toxicity_rate"))
-            .filter(|c| better(c))
-            .min_by(|a, b| a.diff.unwrap_or(0.0).total_cmp(&b.diff.unwrap_or(0.0)));
-        match best {
-            Some(c) => {
-                let q = input
-                    .cmp(c.config, "quality_gap")
-                    .map(|q| format!("; it {}", change(q)))
-                    .unwrap_or_default();
-                let _ = writeln!(s, "- {prefix}{} {}{q}.", input.name(c.config), change(c));
-            }
-            None => {
-                // The clearest change on any metric the template cares about.
-                let clearest = input
-                    .comparisons
-                    .iter()
-                    .filter(|c| runs.configs[c.config].scenario == *sc && counts(c))
-                    .filter(|c| {
-                        let m = c.metric.as_str();
-                        REPORT_METRICS.contains(&m)
-                            || QUALITY.contains(&m)
-                            || AMPLIFICATION.contains(&m)
-                    })
-                    .min_by(|a, b| {
-                        let rank = |c: &ComparisonRow| {
-                            REPORT_METRICS
-                                .iter()
-                                .position(|m| *m == c.metric)
-                                .unwrap_or(REPORT_METRICS.len())
-                        };
-                        let (pa, pb) = (a.p_holm.unwrap_or(1.0), b.p_holm.unwrap_or(1.0));
-                        // equal p-values (e.g. toxicity_rate_all = 1 − average_quality):
-                        // the template's own metrics first
-                        if (pa - pb).abs() <= 1e-9 * pa.max(pb) {
-                            rank(a).cmp(&rank(b))
-                        } else {
-                            pa.total_cmp(&pb)
-                        }
-                    });
-                let tail = clearest
-                    .map(|c| {
-                        format!(
-                            "; the clearest change: {} {}",
-                            input.name(c.config),
-                            change(c)
-                        )
-                    })
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    s,
-                    "- {prefix}no configuration changes `toxicity_rate`{tail}."
-                );
-            }
+        return format!(
+            "{} {} with no quality or welfare metric worse; {others}.",
+            input.name(c),
+            moves(row)
+        );
+    }
+    if !costly.is_empty() {
+        // The reduction with the smallest cost.
+        let o = costly
+            .iter()
+            .min_by(|a, b| {
+                f.worst_cost(a)
+                    .total_cmp(&f.worst_cost(b))
+                    .then(a.config.cmp(&b.config))
+            })
+            .expect("not empty");
+        let row = f.harm_gain(o).1.expect("a harm reduction");
+        return format!(
+            "every configuration that lowers harm ({}) is worse on quality or welfare; the \
+             smallest cost: {} {} but is worse on {}.",
+            costly.len(),
+            input.name(o.config),
+            moves(row),
+            input.metric_changes(&o.costs)
+        );
+    }
+    let raise = f.of_class(sc, Class::IncreasesHarm);
+    if let Some(o) = raise.first() {
+        let rows = input.rows(&o.harm_worse);
+        return format!(
+            "no configuration lowers harm; {} raise{} it, e.g. {} {}.",
+            raise.len(),
+            if raise.len() == 1 { "s" } else { "" },
+            input.name(o.config),
+            moves(rows[0])
+        );
+    }
+    let mixed = f.of_class(sc, Class::MixedHarm);
+    if let Some(o) = mixed.first() {
+        return format!(
+            "{} lower one harm metric and raise another, e.g. {} ({}, {}).",
+            plural(mixed.len(), "configuration", "configurations"),
+            input.name(o.config),
+            moves(input.rows(&o.harm_better)[0]),
+            moves(input.rows(&o.harm_worse)[0])
+        );
+    }
+    let unsure: Vec<&ComparisonRow> = ["toxicity_rate", "toxicity_rate_all"]
+        .iter()
+        .flat_map(|m| f.with_verdict(sc, m, Verdict::Inconclusive))
+        .collect();
+    match unsure.first() {
+        Some(c) => format!(
+            "no configuration changes harm detectably; {} of at least {}% {} inconclusive, the \
+             largest: {} {}.",
+            plural(unsure.len(), "harm estimate", "harm estimates"),
+            100.0 * f.rule.min_effect,
+            if unsure.len() == 1 { "is" } else { "are" },
+            input.name(c.config),
+            moves(c)
+        ),
+        None => format!(
+            "no configuration changes `toxicity_rate` or `toxicity_rate_all` by {}% or more.",
+            100.0 * f.rule.min_effect
+        ),
+    }
+}
+
+/// Verdict counts per headline metric (and scenario).
+fn verdict_table(s: &mut String, input: &ReportInput) {
+    let f = input.findings;
+    let scenarios: Vec<&str> = input
+        .scenarios()
+        .into_iter()
+        .filter(|sc| f.baseline(sc).is_some())
+        .collect();
+    if scenarios.is_empty() || f.comparisons.is_empty() {
+        return;
+    }
+    let many = scenarios.len() > 1;
+    let _ = writeln!(s, "\n**Verdicts** (configurations per verdict):\n");
+    let _ = writeln!(
+        s,
+        "|{} metric | better | worse | no change | inconclusive |",
+        if many { " scenario |" } else { "" }
+    );
+    let _ = writeln!(s, "|{}---|---|---|---|---|", if many { "---|" } else { "" });
+    for sc in &scenarios {
+        for m in f.headline() {
+            let n = |v: Verdict| f.with_verdict(sc, m, v).len();
+            let _ = writeln!(
+                s,
+                "|{} `{m}` | {} | {} | {} | {} |",
+                if many {
+                    format!(" `{sc}` |")
+                } else {
+                    String::new()
+                },
+                n(Verdict::Better),
+                n(Verdict::Worse),
+                n(Verdict::NoChange) + n(Verdict::Changed),
+                n(Verdict::Inconclusive)
+            );
         }
     }
+}
+
+fn risks(s: &mut String, input: &ReportInput) {
+    let f = input.findings;
+    let runs = f.runs;
     let _ = writeln!(s, "\n**Risks and regressions.**\n");
     let mut any = false;
-    for (config, worse) in by_config(input.comparisons.iter().filter(|c| worse(c))) {
+    let mut worse: Vec<&Outcome> = f.outcomes.iter().filter(|o| !o.worse.is_empty()).collect();
+    if !worse.is_empty() {
         any = true;
-        let items: Vec<String> = worse
-            .iter()
-            .map(|c| {
-                format!(
-                    "`{}` {} → {} ({}, p_holm {})",
-                    c.metric,
-                    human(c.mean_baseline),
-                    human(c.mean_variant),
-                    pct(c.rel_change),
-                    p(c.p_holm)
-                )
-            })
-            .collect();
+        // The most regressions first, then the largest.
+        let size = |o: &Outcome| {
+            o.worse
+                .iter()
+                .filter_map(|&i| super::verdict::improvement(&f.comparisons[i]))
+                .fold(0.0, |a: f64, b| a.max(-b))
+        };
+        worse.sort_by(|a, b| {
+            b.worse
+                .len()
+                .cmp(&a.worse.len())
+                .then(size(b).total_cmp(&size(a)))
+                .then(a.config.cmp(&b.config))
+        });
         let _ = writeln!(
             s,
-            "- {} is worse on {}.",
-            input.display(config),
-            list(&items)
+            "- {} of {} {} worse than the baseline on at least one metric{}:",
+            worse.len(),
+            f.outcomes.len(),
+            match (worse.len(), f.outcomes.len()) {
+                (1, 1) => "configuration is",
+                (1, _) => "configurations is",
+                _ => "configurations are",
+            },
+            if worse.len() > NAMED {
+                format!("; the {NAMED} with the most regressions")
+            } else {
+                String::new()
+            }
         );
+        for o in worse.iter().take(NAMED) {
+            let rows: Vec<String> = input.rows(&o.worse).iter().map(|c| change(c)).collect();
+            let _ = writeln!(
+                s,
+                "  - {} is worse on {}.",
+                input.name(o.config),
+                some_of(&rows, METRICS_NAMED)
+            );
+        }
     }
     let failed: usize = (0..runs.frame.rows).filter(|&r| !runs.ok(r)).count();
     if failed > 0 {
@@ -375,7 +441,7 @@ fn summary_section(s: &mut String, input: &ReportInput, scenarios: &[&str]) {
             if failed == 1 { "its" } else { "their" }
         );
     }
-    let nonfinite: usize = input.summary.iter().map(|r| r.n_nonfinite).sum();
+    let nonfinite: usize = f.summary.iter().map(|r| r.n_nonfinite).sum();
     if nonfinite > 0 {
         any = true;
         let _ = writeln!(
@@ -385,7 +451,7 @@ fn summary_section(s: &mut String, input: &ReportInput, scenarios: &[&str]) {
             if nonfinite == 1 { " was" } else { "s were" }
         );
     }
-    let small = input
+    let small = f
         .comparisons
         .iter()
         .map(|c| c.n_pairs)
@@ -401,320 +467,512 @@ fn summary_section(s: &mut String, input: &ReportInput, scenarios: &[&str]) {
     if !any {
         let _ = writeln!(
             s,
-            "- No metric is worse than the baseline in any configuration, and no run failed."
+            "- No configuration is worse than the baseline on any metric, and no run failed."
         );
     }
     let _ = writeln!(s);
 }
 
-fn metrics_section(s: &mut String, input: &ReportInput, scenarios: &[&str]) {
-    let runs = input.runs;
+fn metrics_section(s: &mut String, input: &ReportInput) {
+    let f = input.findings;
+    let scenarios: Vec<&str> = input
+        .scenarios()
+        .into_iter()
+        .filter(|sc| f.baseline(sc).is_some())
+        .collect();
     let _ = writeln!(s, "## Metrics\n");
+    let top = (TOP_ROWS / scenarios.len().max(1)).max(2);
     let _ = writeln!(
         s,
-        "Baseline → variant: arm means over successful runs with 95% t-intervals; Δ is the mean \
-         paired difference (variant − baseline) with its 95% bootstrap interval; \"better\" is the \
-         share of seed pairs in which the variant is better (lower for harm metrics, higher for \
-         quality_gap and the conditional losses); `*`: p_holm < {ALPHA}.\n"
+        "Per metric, the {top} configurations with the largest improvement over the baseline \
+         (best first; all of them in comparisons.csv). Means over successful runs; Δ is the \
+         mean paired difference (variant − baseline) with its 95% bootstrap interval.\n"
     );
-    for sc in scenarios {
-        let Some(base) = runs
-            .configs
-            .iter()
-            .position(|c| c.scenario == *sc && c.is_baseline())
-        else {
-            continue;
-        };
+    for sc in &scenarios {
         if scenarios.len() > 1 {
             let _ = writeln!(s, "### `{sc}`\n");
         }
         let _ = writeln!(
             s,
-            "| metric | variant | baseline | variant | Δ [95% CI] | p (Holm) | better |"
+            "| metric | configuration | baseline → variant | Δ [95% CI] | p_holm | verdict |"
         );
-        let _ = writeln!(s, "|---|---|---|---|---|---|---|");
-        for m in REPORT_METRICS.iter().filter(|m| input.has_metric(m)) {
-            for v in input.variants(sc) {
-                let Some(c) = input.cmp(v, m) else { continue };
-                let delta = match (c.diff, c.diff_ci) {
-                    (Some(d), Some((lo, hi))) => {
-                        format!(
-                            "{} [{}, {}]",
-                            human(Some(d)),
-                            human(Some(lo)),
-                            human(Some(hi))
-                        )
-                    }
-                    _ => "n/a".into(),
-                };
-                let better = c
-                    .p_improve
-                    .map_or_else(|| "n/a".into(), |x| format!("{:.0}%", 100.0 * x));
+        let _ = writeln!(s, "|---|---|---|---|---|---|");
+        for m in f.headline() {
+            let ranked = f.ranked(sc, m);
+            if ranked.is_empty() {
                 let _ = writeln!(
                     s,
-                    "| `{m}` | {} | {} | {} | {delta} | {}{} | {better} |",
-                    input.name(v),
-                    mean_ci(input.stat(base, m)),
-                    mean_ci(input.stat(v, m)),
+                    "| `{m}` | every configuration identical to the baseline | | | | |"
+                );
+            }
+            for c in ranked.into_iter().take(top) {
+                let delta = match (c.diff, c.diff_ci) {
+                    (Some(d), Some((lo, hi))) => format!(
+                        "{} [{}, {}]",
+                        human(Some(d)),
+                        human(Some(lo)),
+                        human(Some(hi))
+                    ),
+                    (Some(d), None) => human(Some(d)),
+                    _ => "n/a".into(),
+                };
+                let _ = writeln!(
+                    s,
+                    "| `{m}` | `{}` | {} → {} | {delta} | {} | {} |",
+                    f.runs.short_label(c.config),
+                    human(c.mean_baseline),
+                    human(c.mean_variant),
                     p(c.p_holm),
-                    if c.significant(ALPHA) { " *" } else { "" },
+                    c.verdict.name()
                 );
             }
         }
+        let same = f.identical(sc);
+        if !same.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nLeft out: {} identical to the baseline on every metric (see \
+                 Interpretation).",
+                plural(same.len(), "configuration", "configurations")
+            );
+        }
         let _ = writeln!(s);
+        pareto(s, input, sc);
     }
-    let missing: Vec<&str> = REPORT_METRICS
+    let missing: Vec<&str> = super::findings::HEADLINE_METRICS
         .iter()
         .copied()
-        .filter(|m| !input.has_metric(m))
+        .filter(|m| !f.has_metric(m))
         .collect();
     if !missing.is_empty() {
         let _ = writeln!(s, "Not in runs.parquet: {}.\n", missing.join(", "));
     }
 }
 
-fn interpretation_section(s: &mut String, input: &ReportInput, scenarios: &[&str]) {
-    let runs = input.runs;
-    let _ = writeln!(s, "## Interpretation\n");
-    let _ = writeln!(
-        s,
-        "**Do the interventions reduce harm without harming quality?**\n"
-    );
-    for sc in scenarios {
-        let prefix = if scenarios.len() > 1 {
-            format!("`{sc}`: ")
-        } else {
-            String::new()
-        };
-        let (mut clean, mut costly, mut none, mut harmful) = (vec![], vec![], vec![], vec![]);
-        for v in input.variants(sc) {
-            let harm_down = HARM.iter().filter_map(|m| input.cmp(v, m)).any(better);
-            let harm_up = HARM.iter().filter_map(|m| input.cmp(v, m)).any(worse);
-            let cost: Vec<String> = QUALITY
-                .iter()
-                .filter_map(|m| input.cmp(v, m))
-                .filter(|c| worse(c))
-                .map(|c| format!("`{}` {}", c.metric, pct(c.rel_change)))
-                .collect();
-            match (harm_down, harm_up, cost.is_empty()) {
-                (true, _, true) => clean.push(input.name(v)),
-                (true, _, false) => costly.push(format!("{} ({})", input.name(v), cost.join(", "))),
-                (false, true, _) => harmful.push(input.name(v)),
-                (false, false, _) => none.push(input.name(v)),
-            }
-        }
-        let mut parts = Vec::new();
-        if !clean.is_empty() {
-            parts.push(format!(
-                "reduce harm without a quality cost: {}",
-                list(&clean)
-            ));
-        }
-        if !costly.is_empty() {
-            parts.push(format!(
-                "reduce harm at a cost in quality: {}",
-                list(&costly)
-            ));
-        }
-        if !harmful.is_empty() {
-            parts.push(format!("increase harm: {}", list(&harmful)));
-        }
-        if !none.is_empty() {
-            parts.push(format!("do not change harm: {}", list(&none)));
-        }
-        if parts.is_empty() {
-            parts.push("nothing to compare (no baseline or no variants)".into());
-        }
-        let _ = writeln!(s, "- {prefix}{}.", parts.join("; "));
-    }
-
-    let _ = writeln!(s, "\n**Is adverse selection rising or falling?** (`quality_gap` = E[p | accepted] − E[p | rejected]; negative means the accepted interactions are worse than the rejected ones)\n");
-    for sc in scenarios {
-        let prefix = if scenarios.len() > 1 {
-            format!("`{sc}`: ")
-        } else {
-            String::new()
-        };
-        let Some(base) = runs
-            .configs
-            .iter()
-            .position(|c| c.scenario == *sc && c.is_baseline())
-        else {
-            continue;
-        };
-        let Some(bq) = input.stat(base, "quality_gap").and_then(|r| r.stats) else {
-            let _ = writeln!(s, "- {prefix}`quality_gap` is not in runs.parquet.");
-            continue;
-        };
-        let sign = if bq.mean < 0.0 {
-            "negative: adverse selection is present in the baseline"
-        } else if bq.mean > 0.0 {
-            "positive: no adverse selection in the baseline"
-        } else {
-            "zero: selection is neutral in the baseline"
-        };
-        let mut moves = Vec::new();
-        for v in input.variants(sc) {
-            let Some(c) = input.cmp(v, "quality_gap") else {
-                continue;
-            };
-            let Some(d) = c.diff else { continue };
-            let trend = match (counts(c), d > 0.0) {
-                (true, true) => "rises (adverse selection falls)",
-                (true, false) => "falls (adverse selection rises)",
-                (false, _) => "does not change",
-            };
-            let flip = match (bq.mean < 0.0, c.mean_variant.is_some_and(|m| m < 0.0)) {
-                (false, true) => ", and turns negative",
-                (true, false) => ", and turns non-negative",
-                _ => "",
-            };
-            moves.push(format!(
-                "under {} it {trend}: {} → {}{flip}",
-                input.name(v),
-                human(c.mean_baseline),
-                human(c.mean_variant)
-            ));
-        }
-        let _ = writeln!(
-            s,
-            "- {prefix}`quality_gap` is {} ({sign}).",
-            human(Some(bq.mean))
-        );
-        for m in moves {
-            let _ = writeln!(s, "  - {m}.");
-        }
-    }
-
-    let _ = writeln!(s, "\n**Any collusion or security amplification?**\n");
-    let present: Vec<&str> = AMPLIFICATION
+fn pareto(s: &mut String, input: &ReportInput, sc: &str) {
+    let f = input.findings;
+    let goods: Vec<&str> = PARETO_GOODS
         .iter()
         .copied()
-        .filter(|m| input.has_metric(m))
+        .filter(|g| f.has_metric(g))
         .collect();
-    if present.is_empty() {
-        let _ = writeln!(
-            s,
-            "- Not measured: no configuration of this sweep has collusion detection or the security lever on, so runs.parquet has no collusion or threat columns.\n"
-        );
+    let set = f.pareto(sc);
+    if set.is_empty() || goods.is_empty() {
         return;
     }
-    let up: Vec<String> = input
-        .comparisons
-        .iter()
-        .filter(|c| present.contains(&c.metric.as_str()) && worse(c))
-        .map(|c| format!("{} {}", input.display(c.config), change(c)))
-        .collect();
-    let down: Vec<String> = input
-        .comparisons
-        .iter()
-        .filter(|c| present.contains(&c.metric.as_str()) && better(c))
-        .map(|c| format!("{} {}", input.display(c.config), change(c)))
-        .collect();
-    if up.is_empty() {
+    let against = list(&goods.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>());
+    let _ = writeln!(
+        s,
+        "**Pareto set** ({} configurations): no other configuration has both a lower mean \
+         `{PARETO_HARM}` and a higher mean {} (each pair of axes on its own; baseline included{}). \
+         Means, with each verdict against the baseline:\n",
+        set.len(),
+        if goods.len() > 1 {
+            format!("of {against}")
+        } else {
+            against.clone()
+        },
+        if set.len() > PARETO_ROWS {
+            format!("; the {PARETO_ROWS} with the lowest `{PARETO_HARM}`")
+        } else {
+            String::new()
+        }
+    );
+    let mut header = format!("| configuration | `{PARETO_HARM}` |");
+    let mut rule = "|---|---|".to_string();
+    for g in &goods {
+        let _ = write!(header, " `{g}` |");
+        rule.push_str("---|");
+    }
+    let _ = writeln!(s, "{header}\n{rule}");
+    for pt in set.iter().take(PARETO_ROWS) {
+        let c = pt.config;
+        let cell = |m: &str| {
+            let mean = human(f.mean(c, m));
+            let front = if m != PARETO_HARM && pt.fronts.contains(&m) {
+                " ◆"
+            } else {
+                ""
+            };
+            match f.cmp(c, m) {
+                Some(r) => format!("{mean} ({}){front}", r.verdict.name()),
+                None => format!("{mean}{front}"),
+            }
+        };
+        let mut row = format!("| `{}` | {} |", f.runs.short_label(c), cell(PARETO_HARM));
+        for g in &goods {
+            let _ = write!(row, " {} |", cell(g));
+        }
+        let _ = writeln!(s, "{row}");
+    }
+    if goods.len() > 1 {
         let _ = writeln!(
             s,
-            "- No amplification: no configuration raises {}.",
-            list(&present.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>())
+            "\n◆: on the front of `{PARETO_HARM}` against that metric."
         );
-    } else {
-        for u in &up {
-            let _ = writeln!(s, "- Amplification: {u}.");
-        }
-    }
-    for d in &down {
-        let _ = writeln!(s, "- Dampening: {d}.");
     }
     let _ = writeln!(s);
 }
 
-fn next_section(s: &mut String, input: &ReportInput, scenarios: &[&str]) {
-    let _ = writeln!(s, "## Next iteration\n");
-    let mut items: Vec<String> = Vec::new();
-    let clean: Vec<usize> = input
-        .comparisons
-        .iter()
-        .filter(|c| HARM.contains(&c.metric.as_str()) && better(c))
-        .map(|c| c.config)
-        .filter(|&v| !QUALITY.iter().filter_map(|m| input.cmp(v, m)).any(worse))
-        .collect();
-    if let Some(&best) = clean.first() {
-        items.push(format!(
-            "Confirm {} on more seeds and on other base scenarios, and refine the grid around it.",
-            input.name(best)
-        ));
-    } else if input
-        .comparisons
-        .iter()
-        .any(|c| HARM.contains(&c.metric.as_str()) && better(c))
-    {
-        items.push("Every harm reduction costs quality: try settings between the baseline and the variants that reduce harm, looking for one that keeps most of the reduction at a smaller cost.".into());
-    }
-    let regress: Vec<String> = by_config(
-        input
-            .comparisons
-            .iter()
-            .filter(|c| worse(c) && !HARM.contains(&c.metric.as_str())),
-    )
-    .into_iter()
-    .map(|(config, rows)| {
-        let names: Vec<String> = rows.iter().map(|c| format!("`{}`", c.metric)).collect();
-        format!("{} under {}", list(&names), input.display(config))
-    })
-    .collect();
-    if !regress.is_empty() {
-        items.push(format!(
-            "Investigate the regressions: {}.",
-            regress.join("; ")
-        ));
-    }
-    for sc in scenarios {
-        let Some(base) = input
-            .runs
-            .configs
-            .iter()
-            .position(|c| c.scenario == *sc && c.is_baseline())
-        else {
+fn interpretation_section(s: &mut String, input: &ReportInput) {
+    let f = input.findings;
+    let _ = writeln!(s, "## Interpretation\n");
+    let _ = writeln!(
+        s,
+        "**Do the interventions reduce harm without harming quality?** (harm: `toxicity_rate`, \
+         `toxicity_rate_all`; a cost: a `worse` verdict on a selection-quality or welfare \
+         metric)\n"
+    );
+    for sc in input.scenarios() {
+        if f.baseline(sc).is_none() {
+            let _ = writeln!(
+                s,
+                "- {}no baseline arm, so nothing was compared.",
+                input.prefix(sc)
+            );
             continue;
-        };
-        if input
-            .stat(base, "quality_gap")
-            .and_then(|r| r.stats)
-            .is_some_and(|q| q.mean < 0.0)
-        {
-            items.push(format!("`{sc}` shows adverse selection (negative quality_gap): target the acceptance rule, e.g. audits or stricter thresholds."));
+        }
+        let same = f.identical(sc);
+        if !same.is_empty() {
+            let names: Vec<String> = same.iter().map(|&c| input.name(c)).collect();
+            let _ = writeln!(
+                s,
+                "- {}**Identical to the baseline** in every metric and seed (these settings \
+                 never made a difference) ({}): {}.",
+                input.prefix(sc),
+                same.len(),
+                some_of(&names, NAMED)
+            );
+        }
+        for class in Class::ALL {
+            let os: Vec<&Outcome> = f
+                .of_class(sc, class)
+                .into_iter()
+                .filter(|o| !o.identical)
+                .collect();
+            if os.is_empty() {
+                continue;
+            }
+            let head = match class {
+                Class::ReducesHarm => "Lower harm, no quality or welfare metric worse".to_string(),
+                Class::ReducesHarmAtCost => "Lower harm at a cost in quality or welfare".into(),
+                Class::MixedHarm => "Lower one harm metric, raise another".into(),
+                Class::IncreasesHarm => "Raise harm".into(),
+                Class::CostOnly => "No harm verdict, but worse on quality or welfare".into(),
+                Class::GainOnly => "No harm verdict, better on quality or welfare".into(),
+                Class::NoChange => format!(
+                    "No harm, quality or welfare metric changed by {}% or more",
+                    100.0 * f.rule.min_effect
+                ),
+                Class::Inconclusive => {
+                    "Inconclusive (changes the seeds do not confirm, nothing better or worse)"
+                        .into()
+                }
+            };
+            let items: Vec<String> = match class {
+                Class::ReducesHarmAtCost | Class::CostOnly => os
+                    .iter()
+                    .map(|o| {
+                        format!(
+                            "{} (worse: {})",
+                            input.name(o.config),
+                            input.metric_changes(&o.costs)
+                        )
+                    })
+                    .collect(),
+                Class::ReducesHarm => {
+                    let mut os = os.clone();
+                    os.sort_by(|a, b| f.harm_gain(b).0.total_cmp(&f.harm_gain(a).0));
+                    os.iter()
+                        .map(|o| {
+                            format!(
+                                "{} ({})",
+                                input.name(o.config),
+                                input.metric_changes(&o.harm_better)
+                            )
+                        })
+                        .collect()
+                }
+                _ => input.names(&os),
+            };
+            let _ = writeln!(
+                s,
+                "- {}**{head}** ({}): {}.",
+                input.prefix(sc),
+                os.len(),
+                some_of(&items, NAMED)
+            );
         }
     }
-    let insignificant: Vec<&ComparisonRow> = input
-        .comparisons
-        .iter()
-        .filter(|c| c.metric == "toxicity_rate" && !counts(c))
-        .collect();
-    if let Some(c) = insignificant.first() {
-        // Smallest difference a paired test detects with 80% power at α = 0.05:
-        // (z_0.975 + z_0.8) · sd(d) / √n ≈ 2.8 · sd(d) / √n, with sd(d) = diff / d_z.
-        let mde = c
-            .d_z
-            .zip(c.diff)
-            .filter(|(dz, _)| *dz != 0.0)
-            .map(|(dz, d)| 2.8 * (d / dz).abs() / (c.n_pairs as f64).sqrt());
-        items.push(format!(
-            "Some toxicity differences are too small or too uncertain to count with {} seed pairs{}: add seeds to resolve smaller effects.",
-            c.n_pairs,
-            mde.map(|m| format!(" (the smallest change this design detects with 80% power is about {})", human(Some(m))))
-                .unwrap_or_default()
-        ));
-    }
-    if input
-        .comparisons
-        .iter()
-        .all(|c| c.direction == Direction::Neutral || !counts(c))
-        && insignificant.is_empty()
-    {
-        items.push(
-            "No configuration changes any metric: widen the grid (stronger settings) or add seeds."
-                .into(),
+    adverse_selection(s, input);
+    amplification(s, input);
+}
+
+fn adverse_selection(s: &mut String, input: &ReportInput) {
+    let f = input.findings;
+    let _ = writeln!(
+        s,
+        "\n**Is adverse selection rising or falling?** (`quality_gap` = E[p | accepted] − \
+         E[p | rejected]; negative means the accepted interactions are worse than the rejected \
+         ones)\n"
+    );
+    for sc in input.scenarios() {
+        let prefix = input.prefix(sc);
+        let Some(base) = f.baseline(sc) else {
+            continue;
+        };
+        let Some(bq) = f.mean(base, "quality_gap") else {
+            let _ = writeln!(s, "- {prefix}`quality_gap` is not in runs.parquet.");
+            continue;
+        };
+        let sign = if bq < 0.0 {
+            "negative: adverse selection is present in the baseline"
+        } else if bq > 0.0 {
+            "positive: no adverse selection in the baseline"
+        } else {
+            "zero: selection is neutral in the baseline"
+        };
+        let _ = writeln!(
+            s,
+            "- {prefix}`quality_gap` is {} ({sign}).",
+            human(Some(bq))
         );
+        let named = |v: Verdict| -> Vec<String> {
+            f.with_verdict(sc, "quality_gap", v)
+                .iter()
+                .map(|c| format!("{} {}", input.name(c.config), pct(c.rel_change)))
+                .collect()
+        };
+        let (up, down) = (named(Verdict::Better), named(Verdict::Worse));
+        let n = |v: Verdict| f.with_verdict(sc, "quality_gap", v).len();
+        if !down.is_empty() {
+            let _ = writeln!(
+                s,
+                "  - It falls (adverse selection rises) under {}: {}.",
+                plural(down.len(), "configuration", "configurations"),
+                some_of(&down, NAMED)
+            );
+        }
+        if !up.is_empty() {
+            let _ = writeln!(
+                s,
+                "  - It rises (adverse selection falls) under {}: {}.",
+                plural(up.len(), "configuration", "configurations"),
+                some_of(&up, NAMED)
+            );
+        }
+        let rest: Vec<String> = [
+            (Verdict::NoChange, "no change"),
+            (Verdict::Inconclusive, "inconclusive"),
+        ]
+        .into_iter()
+        .filter(|&(v, _)| n(v) > 0)
+        .map(|(v, what)| format!("{what} under {}", n(v)))
+        .collect();
+        if !rest.is_empty() {
+            let mut line = rest.join("; ");
+            line[..1].make_ascii_uppercase();
+            let _ = writeln!(s, "  - {line}.");
+        }
+        let flips: Vec<String> = f
+            .variants(sc)
+            .into_iter()
+            .filter_map(|v| f.cmp(v, "quality_gap"))
+            .filter(|c| matches!(c.verdict, Verdict::Better | Verdict::Worse))
+            .filter(|c| (bq < 0.0) != c.mean_variant.is_some_and(|m| m < 0.0))
+            .map(|c| input.name(c.config))
+            .collect();
+        if !flips.is_empty() {
+            let _ = writeln!(
+                s,
+                "  - Its sign flips ({}) under {}: {}.",
+                if bq < 0.0 {
+                    "to non-negative"
+                } else {
+                    "to negative"
+                },
+                plural(flips.len(), "configuration", "configurations"),
+                some_of(&flips, NAMED)
+            );
+        }
+    }
+}
+
+fn amplification(s: &mut String, input: &ReportInput) {
+    let f = input.findings;
+    let _ = writeln!(s, "\n**Any collusion or security amplification?**\n");
+    if !f.has_role(Role::Security) {
+        let _ = writeln!(
+            s,
+            "- Not measured: no configuration of this sweep has collusion detection or the \
+             security lever on, so runs.parquet has no collusion or threat columns.\n"
+        );
+        return;
+    }
+    let metrics: Vec<&str> = {
+        let mut m: Vec<&str> = Vec::new();
+        for c in f.comparisons {
+            if c.role() == Role::Security && !m.contains(&c.metric.as_str()) {
+                m.push(&c.metric);
+            }
+        }
+        m
+    };
+    for sc in input.scenarios() {
+        if f.baseline(sc).is_none() {
+            continue;
+        }
+        let mut quiet: Vec<String> = Vec::new();
+        for m in &metrics {
+            let worse = f.with_verdict(sc, m, Verdict::Worse);
+            let better = f.with_verdict(sc, m, Verdict::Better);
+            if worse.is_empty() && better.is_empty() {
+                quiet.push(format!("`{m}`"));
+                continue;
+            }
+            let mut line = format!(
+                "- {}`{m}`: {} amplif{} it",
+                input.prefix(sc),
+                plural(worse.len(), "configuration", "configurations"),
+                if worse.len() == 1 { "ies" } else { "y" }
+            );
+            if let Some(c) = worse.first() {
+                let _ = write!(line, " (most: {} {})", input.name(c.config), moves(c));
+            }
+            let _ = write!(
+                line,
+                ", {} dampen{} it",
+                plural(better.len(), "configuration", "configurations"),
+                if better.len() == 1 { "s" } else { "" }
+            );
+            if let Some(c) = better.first() {
+                let _ = write!(line, " (most: {} {})", input.name(c.config), moves(c));
+            }
+            let _ = writeln!(s, "{line}.");
+        }
+        if !quiet.is_empty() {
+            let prefix = input.prefix(sc);
+            let _ = writeln!(
+                s,
+                "- {prefix}{} configuration is better or worse on {}.",
+                if prefix.is_empty() { "No" } else { "no" },
+                list(&quiet).replace(" and ", " or ")
+            );
+        }
+    }
+    let _ = writeln!(s);
+}
+
+fn next_section(s: &mut String, input: &ReportInput) {
+    let f = input.findings;
+    let _ = writeln!(s, "## Next iteration\n");
+    let mut items: Vec<String> = Vec::new();
+    for sc in input.scenarios() {
+        let prefix = input.prefix(sc);
+        let clean = f.of_class(sc, Class::ReducesHarm);
+        let costly = f.of_class(sc, Class::ReducesHarmAtCost);
+        if let Some(best) = clean.iter().max_by(|a, b| {
+            f.harm_gain(a)
+                .0
+                .total_cmp(&f.harm_gain(b).0)
+                .then(b.config.cmp(&a.config))
+        }) {
+            let row = f.harm_gain(best).1.expect("a harm reduction");
+            let caveat = if best.worse.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", though it is worse on {}",
+                    input.metric_changes(&best.worse)
+                )
+            };
+            items.push(format!(
+                "{prefix}Confirm {} (it {} with no quality or welfare metric worse{caveat}) on \
+                 more seeds and other base scenarios, and refine the grid around it.",
+                input.name(best.config),
+                moves(row)
+            ));
+        } else if let Some(o) = costly.iter().min_by(|a, b| {
+            f.worst_cost(a)
+                .total_cmp(&f.worst_cost(b))
+                .then(a.config.cmp(&b.config))
+        }) {
+            items.push(format!(
+                "{prefix}No configuration lowers harm without a cost: the smallest cost comes \
+                 with {} (worse: {}). Try settings between the baseline and the {} that lower \
+                 harm, looking for one that keeps most of the reduction at a smaller cost.",
+                input.name(o.config),
+                input.metric_changes(&o.costs),
+                plural(costly.len(), "configuration", "configurations")
+            ));
+        }
+        let regress: Vec<&Outcome> = f
+            .outcomes
+            .iter()
+            .filter(|o| f.runs.configs[o.config].scenario == sc && !o.worse.is_empty())
+            .collect();
+        if !regress.is_empty() {
+            let mut metrics: Vec<&str> = Vec::new();
+            for o in &regress {
+                for &i in &o.worse {
+                    let m = f.comparisons[i].metric.as_str();
+                    if !metrics.contains(&m) {
+                        metrics.push(m);
+                    }
+                }
+            }
+            let named: Vec<String> = metrics.iter().map(|m| format!("`{m}`")).collect();
+            items.push(format!(
+                "{prefix}Investigate the regressions of {} (listed under Risks; every one in \
+                 comparisons.csv): {} {} worse somewhere.",
+                plural(regress.len(), "configuration", "configurations"),
+                some_of(&named, 6),
+                if named.len() == 1 { "is" } else { "are" }
+            ));
+        }
+        if let Some(base) = f.baseline(sc) {
+            if f.mean(base, "quality_gap").is_some_and(|q| q < 0.0) {
+                items.push(format!(
+                    "{prefix}The baseline shows adverse selection (negative `quality_gap`): \
+                     target the acceptance rule, e.g. audits or stricter thresholds."
+                ));
+            }
+        }
+        let unsure = f.with_verdict(sc, "toxicity_rate", Verdict::Inconclusive);
+        if let Some(c) = unsure.first() {
+            // Smallest difference a paired test detects with 80% power at
+            // α = 0.05: (z_0.975 + z_0.8) · sd(d) / √n ≈ 2.8 · sd(d) / √n.
+            let mde = c
+                .d_z
+                .zip(c.diff)
+                .filter(|(dz, _)| *dz != 0.0)
+                .map(|(dz, d)| 2.8 * (d / dz).abs() / (c.n_pairs as f64).sqrt());
+            items.push(format!(
+                "{prefix}{} of `toxicity_rate` {} at least {}% but inconclusive with {} seed \
+                 pairs{}: add seeds to settle {}.",
+                plural(unsure.len(), "change", "changes"),
+                if unsure.len() == 1 { "is" } else { "are" },
+                100.0 * f.rule.min_effect,
+                c.n_pairs,
+                mde.map(|m| format!(
+                    " (the smallest change this design detects with 80% power is about {})",
+                    human(Some(m))
+                ))
+                .unwrap_or_default(),
+                if unsure.len() == 1 { "it" } else { "them" }
+            ));
+        }
+        let variants = f.variants(sc);
+        if !variants.is_empty()
+            && variants
+                .iter()
+                .all(|&v| f.outcome(v).is_some_and(|o| o.class == Class::NoChange))
+        {
+            items.push(format!(
+                "{prefix}No configuration changes harm, quality or welfare: widen the grid \
+                 (stronger settings)."
+            ));
+        }
     }
     if items.is_empty() {
         items.push("Keep the current baseline; no configuration is clearly better.".into());
@@ -723,4 +981,239 @@ fn next_section(s: &mut String, input: &ReportInput, scenarios: &[&str]) {
         let _ = writeln!(s, "- {i}");
     }
     let _ = writeln!(s);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::compare::ComparisonRow;
+    use crate::analysis::findings::testing::{row, runs, summary};
+    use crate::analysis::runs::RunsTable;
+    use crate::analysis::verdict::Rule;
+
+    fn report(runs: &RunsTable, rows: &[ComparisonRow], base: &dyn Fn(&str) -> f64) -> String {
+        let summary = summary(runs, rows, base);
+        let f = Findings::new(runs, &summary, rows, Rule::default());
+        render(&ReportInput {
+            title: "t",
+            findings: &f,
+            plots: &[],
+        })
+    }
+
+    fn section<'a>(text: &'a str, head: &str) -> &'a str {
+        let start = text.find(head).unwrap_or_else(|| panic!("no {head}"));
+        let rest = &text[start + head.len()..];
+        &rest[..rest.find("\n## ").unwrap_or(rest.len())]
+    }
+
+    const TAX: &str = "governance.transaction_tax_rate";
+
+    #[test]
+    fn a_significant_rise_in_toxicity_is_never_no_change() {
+        // A 3-value tax sweep: tax=0.2 raises toxicity_rate by 2%,
+        // significantly; the report once said "no configuration changes
+        // toxicity_rate" and then named that very change.
+        let r = runs(
+            &[
+                &format!("{TAX}=0.1"),
+                &format!("{TAX}=0.2"),
+                &format!("{TAX}=0.3"),
+            ],
+            &[TAX],
+            &["toxicity_rate", "quality_gap"],
+        );
+        let rows = vec![
+            row(1, "toxicity_rate", 0.3046, 0.0002, Some(0.9)),
+            row(1, "quality_gap", 0.2, 0.0001, Some(0.9)),
+            row(2, "toxicity_rate", 0.3046, 0.0059, Some(0.00001)),
+            row(2, "quality_gap", 0.2, 0.0001, Some(0.9)),
+            row(3, "toxicity_rate", 0.3046, 0.0, None),
+            row(3, "quality_gap", 0.2, 0.0, None),
+        ];
+        let text = report(&r, &rows, &|m| {
+            if m == "toxicity_rate" {
+                0.3046
+            } else {
+                0.2
+            }
+        });
+        assert!(!text.contains("changes `toxicity_rate`"), "{text}");
+        let key = section(&text, "**Key observation.**");
+        assert!(
+            key.contains(
+                "`transaction_tax_rate=0.2` raises `toxicity_rate` 0.3046 → 0.3105 (+1.9%"
+            ),
+            "{key}"
+        );
+        assert!(
+            text.contains("| `toxicity_rate` | 0 | 1 | 2 | 0 |"),
+            "{text}"
+        );
+        assert!(section(&text, "**Risks and regressions.**").contains("`transaction_tax_rate=0.2`"));
+        assert!(section(&text, "## Interpretation")
+            .contains("**Raise harm** (1): `transaction_tax_rate=0.2`"));
+    }
+
+    /// The circuit-breaker contradictions: a configuration that lowers
+    /// `toxicity_rate_all` but is significantly worse on selection quality.
+    fn breaker() -> (RunsTable, Vec<ComparisonRow>) {
+        let labels = [
+            "governance.freeze_threshold_toxicity=0.4,governance.freeze_threshold_violations=2",
+            "governance.freeze_threshold_toxicity=0.5,governance.freeze_threshold_violations=2",
+        ];
+        let r = runs(
+            &labels,
+            &[
+                "governance.freeze_threshold_toxicity",
+                "governance.freeze_threshold_violations",
+            ],
+            &[
+                "toxicity_rate",
+                "toxicity_rate_all",
+                "quality_gap",
+                "spread",
+                "conditional_loss_initiator",
+                "mean_epoch_quality_gap",
+            ],
+        );
+        let rows = vec![
+            row(1, "toxicity_rate", 0.3108, -0.0084, Some(1.0)),
+            row(1, "toxicity_rate_all", 0.375, -0.0596, Some(0.001)),
+            row(1, "quality_gap", 0.2045, -0.0343, Some(1.0)),
+            row(1, "spread", -0.2566, 0.2046, Some(0.02)),
+            row(1, "conditional_loss_initiator", 0.1437, -0.114, Some(0.019)),
+            row(1, "mean_epoch_quality_gap", 0.1375, -0.107, Some(0.025)),
+            row(2, "toxicity_rate", 0.3108, 0.009, Some(1.0)),
+            row(2, "toxicity_rate_all", 0.375, -0.0441, Some(0.013)),
+            // −35%, not significant: inconclusive, never "does not change"
+            row(2, "quality_gap", 0.2045, -0.0719, Some(0.252)),
+            row(2, "spread", -0.2566, 0.2125, Some(0.014)),
+            row(2, "conditional_loss_initiator", 0.1437, -0.118, Some(0.014)),
+            row(2, "mean_epoch_quality_gap", 0.1375, -0.099, Some(0.025)),
+        ];
+        (r, rows)
+    }
+
+    fn breaker_base(m: &str) -> f64 {
+        match m {
+            "toxicity_rate" => 0.3108,
+            "toxicity_rate_all" => 0.375,
+            "quality_gap" => 0.2045,
+            "spread" => -0.2566,
+            "conditional_loss_initiator" => 0.1437,
+            _ => 0.1375,
+        }
+    }
+
+    #[test]
+    fn a_quality_regression_is_never_without_a_cost() {
+        let (r, rows) = breaker();
+        let text = report(&r, &rows, &breaker_base);
+        assert!(
+            !text.contains("no quality or welfare metric worse**"),
+            "{text}"
+        );
+        assert!(!text.contains("does not change"), "{text}");
+        let interp = section(&text, "## Interpretation");
+        assert!(
+            interp.contains("**Lower harm at a cost in quality or welfare** (2)"),
+            "{interp}"
+        );
+        assert!(
+            interp.contains("`mean_epoch_quality_gap` -77.8%"),
+            "{interp}"
+        );
+        // the harm that fell is named exactly
+        let key = section(&text, "**Key observation.**");
+        assert!(key.contains("lowers `toxicity_rate_all`"), "{key}");
+        assert!(key.contains("is worse on quality or welfare"), "{key}");
+        // no recommendation to confirm a configuration with a cost
+        let next = section(&text, "## Next iteration");
+        assert!(!next.contains("Confirm"), "{next}");
+        assert!(
+            next.contains("No configuration lowers harm without a cost"),
+            "{next}"
+        );
+        // the −35% quality_gap change is inconclusive, in the table and the text
+        assert!(
+            text.contains("| `quality_gap` | `toxicity=0.5, violations=2` | 0.2045 → 0.1326 |"),
+            "{text}"
+        );
+        assert!(section(&text, "**Is adverse selection").contains("Inconclusive under 2"));
+    }
+
+    #[test]
+    fn only_a_clean_configuration_is_recommended_and_caveats_are_said() {
+        let (r, mut rows) = breaker();
+        // configuration 2 now costs nothing
+        for x in rows
+            .iter_mut()
+            .filter(|x| x.config == 2 && x.metric != "toxicity_rate_all")
+        {
+            *x = row(2, &x.metric.clone(), x.mean_baseline.unwrap(), 0.0, None);
+        }
+        let text = report(&r, &rows, &breaker_base);
+        let next = section(&text, "## Next iteration");
+        assert!(
+            next.contains("Confirm `toxicity=0.5, violations=2` (it lowers `toxicity_rate_all`"),
+            "{next}"
+        );
+        assert!(section(&text, "## Interpretation").contains(
+            "**Lower harm, no quality or welfare metric worse** (1): `toxicity=0.5, violations=2`"
+        ));
+        // a security regression is said with the recommendation
+        let r2 = runs(
+            &["x=1"],
+            &["x"],
+            &["toxicity_rate", "ecosystem_threat_level"],
+        );
+        let rows2 = vec![
+            row(1, "toxicity_rate", 0.3, -0.03, Some(0.001)),
+            row(1, "ecosystem_threat_level", 0.3, 0.1, Some(0.001)),
+        ];
+        let text2 = report(&r2, &rows2, &|_| 0.3);
+        assert!(
+            section(&text2, "## Next iteration")
+                .contains("though it is worse on `ecosystem_threat_level` +33.3%"),
+            "{text2}"
+        );
+    }
+
+    #[test]
+    fn the_report_does_not_grow_with_the_sweep() {
+        let labels: Vec<String> = (0..1000)
+            .map(|i| format!("g.a={},g.b={}", i / 40, i % 40))
+            .collect();
+        let refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let metrics = [
+            "toxicity_rate",
+            "toxicity_rate_all",
+            "quality_gap",
+            "spread",
+            "conditional_loss_initiator",
+            "conditional_loss_counterparty",
+            "total_welfare",
+            "ecosystem_threat_level",
+            "acceptance_rate",
+        ];
+        let r = runs(&refs, &["g.a", "g.b"], &metrics);
+        let mut rows = Vec::new();
+        for c in 1..=1000usize {
+            for (k, m) in metrics.iter().enumerate() {
+                // every verdict, spread over the configurations
+                let (diff, p) = match (c + k) % 5 {
+                    0 => (-0.05, Some(0.001)),
+                    1 => (0.05, Some(0.001)),
+                    2 => (0.0001, Some(0.5)),
+                    3 => (0.05, Some(0.5)),
+                    _ => (c as f64 * 1e-4, Some(0.01)),
+                };
+                rows.push(row(c, m, 0.5, diff, p));
+            }
+        }
+        let text = report(&r, &rows, &|_| 0.5);
+        let lines = text.lines().count();
+        assert!(lines <= 150, "{lines} lines:\n{text}");
+    }
 }

@@ -50,6 +50,10 @@ pub struct RunsTable {
     pub params: Vec<String>,
     pub metrics: Vec<String>,
     pub configs: Vec<Config>,
+    /// Per row: the run succeeded (`status = "ok"`, or no status column).
+    ok: Vec<bool>,
+    /// Per row: the seed, when it is an integer.
+    seeds: Vec<Option<i64>>,
 }
 
 fn require<'a>(frame: &'a Frame, name: &str, path: &Path) -> Result<&'a Values, AnalysisError> {
@@ -62,6 +66,31 @@ fn require<'a>(frame: &'a Frame, name: &str, path: &Path) -> Result<&'a Values, 
 impl RunsTable {
     pub fn load(path: &Path) -> Result<RunsTable, AnalysisError> {
         RunsTable::from_frame(Frame::read_parquet(path, None)?, path)
+    }
+
+    /// As [`load`](Self::load), reading only the columns the analysis uses
+    /// (identity, status, seed, parameters, metrics) when the file's
+    /// metadata lists its parameters and metrics.
+    pub fn load_for_analysis(path: &Path) -> Result<RunsTable, AnalysisError> {
+        let meta = Frame::read_metadata(path)?;
+        let list = |k: &str| -> Option<Vec<String>> { serde_json::from_str(meta.get(k)?).ok() };
+        let (Some(params), Some(metrics)) = (list(PARAM_KEY), list(METRIC_KEY)) else {
+            return RunsTable::load(path);
+        };
+        let wanted = |name: &str| {
+            [
+                "scenario",
+                "config_id",
+                "config_label",
+                "arm",
+                "seed",
+                "status",
+            ]
+            .contains(&name)
+                || params.iter().any(|p| p == name)
+                || metrics.iter().any(|m| m == name)
+        };
+        RunsTable::from_frame(Frame::read_parquet(path, Some(&wanted))?, path)
     }
 
     pub fn from_frame(frame: Frame, path: &Path) -> Result<RunsTable, AnalysisError> {
@@ -118,26 +147,39 @@ impl RunsTable {
                 rows: vec![row],
             });
         }
+        let ok = match frame.get("status") {
+            Some(Values::Str(s)) => s.iter().map(|v| v.as_deref() == Some("ok")).collect(),
+            Some(_) => vec![false; frame.rows],
+            None => vec![true; frame.rows],
+        };
+        let seeds = match frame.get("seed") {
+            Some(Values::Int(s)) => s.clone(),
+            _ => vec![None; frame.rows],
+        };
         Ok(RunsTable {
             frame,
             params,
             metrics,
             configs,
+            ok,
+            seeds,
         })
     }
 
     /// Whether the run in `row` succeeded (no status column: all did).
+    #[inline]
     pub fn ok(&self, row: usize) -> bool {
-        self.frame
-            .get("status")
-            .is_none_or(|s| s.cell(row) == Cell::Str("ok".into()))
+        self.ok[row]
     }
 
+    #[inline]
     pub fn seed(&self, row: usize) -> Option<i64> {
-        match self.frame.get("seed")?.cell(row) {
-            Cell::Int(s) => Some(s),
-            _ => None,
-        }
+        self.seeds[row]
+    }
+
+    /// A metric's column.
+    pub fn column(&self, metric: &str) -> Option<&Values> {
+        self.frame.get(metric)
     }
 
     /// A metric of a successful run; `None` for failed runs and missing values.
@@ -170,62 +212,15 @@ impl RunsTable {
             .find(|c| c.scenario == scenario && c.is_baseline())
     }
 
-    /// Short names for the parameter paths: the last path segment, less the
-    /// `_`-separated prefix they all share (`freeze_threshold_toxicity`,
-    /// `freeze_threshold_violations` → `toxicity`, `violations`); the full
-    /// paths when shortening would make two the same.
+    /// Short names for the parameter paths (see [`short_params`]).
     pub fn short_params(&self) -> Vec<(String, String)> {
-        let last: Vec<&str> = self
-            .params
-            .iter()
-            .map(|p| p.rsplit('.').next().unwrap_or(p))
-            .collect();
-        let mut prefix = String::new();
-        if last.len() > 1 {
-            let first: Vec<&str> = last[0].split_inclusive('_').collect();
-            for part in &first[..first.len().saturating_sub(1)] {
-                let cand = format!("{prefix}{part}");
-                if last
-                    .iter()
-                    .all(|l| l.starts_with(&cand) && l.len() > cand.len())
-                {
-                    prefix = cand;
-                } else {
-                    break;
-                }
-            }
-        }
-        let short: Vec<String> = last.iter().map(|l| l[prefix.len()..].to_string()).collect();
-        let unique = short
-            .iter()
-            .enumerate()
-            .all(|(i, a)| short[..i].iter().all(|b| b != a));
-        self.params
-            .iter()
-            .zip(short)
-            .map(|(p, s)| (p.clone(), if unique { s } else { p.clone() }))
-            .collect()
+        let labels: Vec<&str> = self.configs.iter().map(|c| c.label.as_str()).collect();
+        short_params(&self.params, &labels)
     }
 
-    /// The configuration's label for people: each `path=value` part with
-    /// its short parameter name, parts separated by `, `.
+    /// The configuration's label for people (see [`short_label`]).
     pub fn short_label(&self, config: usize) -> String {
-        let short = self.short_params();
-        self.configs[config]
-            .label
-            .split(',')
-            .map(|part| match part.split_once('=') {
-                Some((path, value)) => {
-                    let name = short.iter().find(|(p, _)| p == path).map_or_else(
-                        || path.rsplit('.').next().unwrap_or(path).to_string(),
-                        |(_, s)| s.clone(),
-                    );
-                    format!("{name}={value}")
-                }
-                None => part.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+        short_label(&self.configs[config].label, &self.short_params())
     }
 
     /// The short label, prefixed by the scenario when the sweep has several.
@@ -247,4 +242,80 @@ impl RunsTable {
             .get("swarm_sweep.name")
             .map(String::as_str)
     }
+}
+
+/// Short names for parameter paths: the last path segment, less the
+/// `_`-separated prefix shared by those that name configurations (appear as
+/// `path=` in one of `labels`; all of them when none does):
+/// `freeze_threshold_toxicity`, `freeze_threshold_violations` →
+/// `toxicity`, `violations`. The full paths when shortening would make two
+/// the same.
+pub fn short_params(params: &[String], labels: &[&str]) -> Vec<(String, String)> {
+    let last: Vec<&str> = params
+        .iter()
+        .map(|p| p.rsplit('.').next().unwrap_or(p))
+        .collect();
+    let naming: Vec<&str> = params
+        .iter()
+        .zip(&last)
+        .filter(|(p, _)| {
+            labels
+                .iter()
+                .any(|l| l.split(',').any(|part| part.starts_with(&format!("{p}="))))
+        })
+        .map(|(_, l)| *l)
+        .collect();
+    let shared: &[&str] = if naming.is_empty() { &last } else { &naming };
+    let mut prefix = String::new();
+    if shared.len() > 1 {
+        let first: Vec<&str> = shared[0].split_inclusive('_').collect();
+        for part in &first[..first.len().saturating_sub(1)] {
+            let cand = format!("{prefix}{part}");
+            if shared
+                .iter()
+                .all(|l| l.starts_with(&cand) && l.len() > cand.len())
+            {
+                prefix = cand;
+            } else {
+                break;
+            }
+        }
+    }
+    let short: Vec<String> = last
+        .iter()
+        .map(|l| {
+            l.strip_prefix(prefix.as_str())
+                .filter(|s| !s.is_empty())
+                .unwrap_or(l)
+                .to_string()
+        })
+        .collect();
+    let unique = short
+        .iter()
+        .enumerate()
+        .all(|(i, a)| short[..i].iter().all(|b| b != a));
+    params
+        .iter()
+        .zip(short)
+        .map(|(p, s)| (p.clone(), if unique { s } else { p.clone() }))
+        .collect()
+}
+
+/// A configuration label for people: each `path=value` part with its short
+/// parameter name (`short`, from [`short_params`]), parts separated by `, `.
+pub fn short_label(label: &str, short: &[(String, String)]) -> String {
+    label
+        .split(',')
+        .map(|part| match part.split_once('=') {
+            Some((path, value)) => {
+                let name = short.iter().find(|(p, _)| p == path).map_or_else(
+                    || path.rsplit('.').next().unwrap_or(path).to_string(),
+                    |(_, s)| s.clone(),
+                );
+                format!("{name}={value}")
+            }
+            None => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

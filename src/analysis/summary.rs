@@ -3,6 +3,8 @@
 //! Non-finite values (±inf, NaN) are left out and counted (`n_nonfinite`):
 //! a mean or interval over them says nothing.
 
+use rayon::prelude::*;
+
 use super::runs::RunsTable;
 use super::stats::Describe;
 
@@ -24,43 +26,50 @@ pub struct SummaryRow {
 /// The finite values of `metric` over the successful runs of configuration
 /// `config`.
 pub fn values(runs: &RunsTable, config: usize, metric: &str) -> Vec<f64> {
+    let Some(col) = runs.column(metric) else {
+        return Vec::new();
+    };
     runs.configs[config]
         .rows
         .iter()
-        .filter_map(|&r| runs.value(metric, r))
+        .filter(|&&r| runs.ok(r))
+        .filter_map(|&r| col.f64(r))
         .filter(|v| v.is_finite())
         .collect()
 }
 
 /// Successful runs of `config` whose `metric` is ±inf or NaN.
 pub fn nonfinite(runs: &RunsTable, config: usize, metric: &str) -> usize {
-    let Some(col) = runs.frame.get(metric) else {
+    let Some(col) = runs.column(metric) else {
         return 0;
     };
     runs.configs[config]
         .rows
         .iter()
         .filter(|&&r| runs.ok(r))
-        .filter(|&&r| col.cell(r).as_f64().is_some_and(|v| !v.is_finite()))
+        .filter(|&&r| col.raw_f64(r).is_some_and(|v| !v.is_finite()))
         .count()
 }
 
-/// Every configuration × every metric of `metrics`, configuration-major.
+/// Every configuration × every metric of `metrics`, configuration-major
+/// (configurations in parallel on the current rayon pool).
 pub fn summarize(runs: &RunsTable, metrics: &[String]) -> Vec<SummaryRow> {
-    let mut out = Vec::with_capacity(runs.configs.len() * metrics.len());
-    for (i, cfg) in runs.configs.iter().enumerate() {
-        let n_failed = cfg.rows.iter().filter(|&&r| !runs.ok(r)).count();
-        for m in metrics {
-            let x = values(runs, i, m);
-            out.push(SummaryRow {
-                config: i,
-                metric: m.clone(),
-                n: x.len(),
-                n_nonfinite: nonfinite(runs, i, m),
-                n_failed,
-                stats: Describe::of(&x),
-            });
-        }
-    }
-    out
+    (0..runs.configs.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let cfg = &runs.configs[i];
+            let n_failed = cfg.rows.iter().filter(|&&r| !runs.ok(r)).count();
+            metrics.iter().map(move |m| {
+                let x = values(runs, i, m);
+                SummaryRow {
+                    config: i,
+                    metric: m.clone(),
+                    n: x.len(),
+                    n_nonfinite: nonfinite(runs, i, m),
+                    n_failed,
+                    stats: Describe::of(&x),
+                }
+            })
+        })
+        .collect()
 }

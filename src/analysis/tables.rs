@@ -9,12 +9,17 @@ use super::compare::{BootstrapOptions, ComparisonRow};
 use super::direction::direction;
 use super::frame::{Frame, Values};
 use super::runs::RunsTable;
+use super::stats::bootstrap;
 use super::summary::SummaryRow;
+use super::verdict::Rule;
 
-/// Bump when a column is added, removed, renamed or retyped (2: n_nonfinite).
-pub const SCHEMA_VERSION: &str = "2";
+/// Bump when a column is added, removed, renamed or retyped (2: n_nonfinite;
+/// 3: comparisons' `bootstrap_resamples` and `verdict`).
+pub const SCHEMA_VERSION: &str = "3";
 pub const SUMMARY_FILE: &str = "summary.parquet";
 pub const COMPARISONS_FILE: &str = "comparisons.parquet";
+/// The comparisons again, as CSV (full precision, Python `repr` floats).
+pub const COMPARISONS_CSV: &str = "comparisons.csv";
 
 fn floats(rows: usize) -> Values {
     Values::Float(Vec::with_capacity(rows))
@@ -151,6 +156,14 @@ pub fn comparisons_frame(runs: &RunsTable, rows: &[ComparisonRow]) -> Frame {
     f.push("diff", fl(&|r| r.diff));
     f.push("diff_ci_lo", fl(&|r| r.diff_ci.map(|c| c.0)));
     f.push("diff_ci_hi", fl(&|r| r.diff_ci.map(|c| c.1)));
+    f.push(
+        "bootstrap_resamples",
+        Values::Int(
+            rows.iter()
+                .map(|r| Some(r.bootstrap_resamples as i64))
+                .collect(),
+        ),
+    );
     f.push("rel_change", fl(&|r| r.rel_change));
     f.push("t_stat", fl(&|r| r.t_stat));
     f.push("p_ttest", fl(&|r| r.p_ttest));
@@ -163,6 +176,7 @@ pub fn comparisons_frame(runs: &RunsTable, rows: &[ComparisonRow]) -> Frame {
     f.push("d_z", fl(&|r| r.d_z));
     f.push("hedges_g", fl(&|r| r.hedges_g));
     f.push("p_improve", fl(&|r| r.p_improve));
+    f.push("verdict", strs(&|r| Some(r.verdict.name().to_string())));
     f
 }
 
@@ -179,12 +193,14 @@ pub fn write_summary(
     summary_frame(runs, rows).write_parquet(&dir.join(SUMMARY_FILE), &kv)
 }
 
+/// comparisons.parquet and comparisons.csv (the same rows and columns).
 pub fn write_comparisons(
     dir: &Path,
     runs: &RunsTable,
     metrics: &[String],
     rows: &[ComparisonRow],
     boot: BootstrapOptions,
+    rule: Rule,
 ) -> anyhow::Result<()> {
     let directions: serde_json::Map<String, serde_json::Value> = metrics
         .iter()
@@ -192,10 +208,24 @@ pub fn write_comparisons(
         .collect();
     let kv = metadata(runs, "comparisons", metrics, vec![
         ("pairing", "by seed within scenario, against the scenario's arm = baseline configuration; pairs with a failed run or a missing value are dropped; pairs with ±inf or NaN are dropped and counted in n_nonfinite".into()),
-        ("bootstrap", json!({"method": "percentile", "level": 0.95, "resamples": boot.resamples, "seed": boot.seed, "rng": "ChaCha8, stream = FNV-1a(scenario␟variant␟metric)"}).to_string()),
+        ("bootstrap", json!({
+            "method": "percentile",
+            "level": 0.95,
+            "max_resamples": boot.resamples,
+            "seed": boot.seed,
+            "stopping": format!("checked at {} resamples, then at twice as many: an interval is settled when each endpoint's Monte Carlo standard error (half the spread of the resample means at ranks B*q +- sqrt(B*q*(1-q))) is at most {} of its width; bootstrap_resamples says how many it took", bootstrap::FIRST_CHECK, bootstrap::SETTLED),
+            "rng": "xoshiro256++ seeded by SplitMix64(seed * 0x9e3779b97f4a7c15 ^ stream); Lemire's unbiased 32-bit index draws",
+            "streams": "metrics with every pair present share stream FNV-1a(scenario␟variant) (one set of indices per resample); a metric with pairs left out uses FNV-1a(scenario␟variant␟metric)",
+        }).to_string()),
         ("wilcoxon", "scipy.stats.wilcoxon defaults: zeros dropped; exact if n ≤ 50 without ties/zeros; all 2^n sign flips if n ≤ 13 with ties/zeros; else normal approximation, tie-corrected, no continuity correction".into()),
         ("holm_family", "scenario × metric (all variants of a scenario against its baseline); adjusts p_ttest".into()),
         ("directions", serde_json::Value::Object(directions).to_string()),
+        ("verdict_rule", json!({"alpha": rule.alpha, "min_effect": rule.min_effect, "rule": rule.describe()}).to_string()),
     ]);
-    comparisons_frame(runs, rows).write_parquet(&dir.join(COMPARISONS_FILE), &kv)
+    let frame = comparisons_frame(runs, rows);
+    let (parquet, csv) = rayon::join(
+        || frame.write_parquet(&dir.join(COMPARISONS_FILE), &kv),
+        || frame.write_csv(&dir.join(COMPARISONS_CSV)),
+    );
+    parquet.and(csv)
 }

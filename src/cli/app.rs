@@ -1,7 +1,8 @@
 //! The `swarm-sweep` command line as one tree: the sweep itself
-//! (`swarm-sweep SPEC`, cli/sweep.rs) and its subcommands — analyze and plot
-//! (cli/results.rs), merge and status (cli/shards.rs), check (cli/check.rs),
-//! completions and man (cli/docs.rs).
+//! (`swarm-sweep SPEC`, cli/sweep.rs) and its subcommands — analyze, plot
+//! and show (cli/results.rs, cli/show.rs), merge and status
+//! (cli/shards.rs), check (cli/check.rs), rerun and import, completions and
+//! man (cli/docs.rs).
 //! Dispatch is by the first argument, so `swarm-sweep SPEC` keeps its flat
 //! flags; `command()` assembles the whole tree for completions and man pages.
 
@@ -15,7 +16,6 @@ use super::exit::{self, CliError};
 use super::import::{self, ImportArgs};
 use super::rerun::{self, RerunArgs};
 use super::sensitivity::{self, SensitivityArgs};
-use super::show::{self, ShowArgs};
 use super::{results, shards, sweep, VERSION};
 use crate::sweep::run_files;
 
@@ -36,9 +36,6 @@ enum Tool {
     Completions(CompletionsArgs),
     /// Print the man page, or write all of them with --out DIR.
     Man(ManArgs),
-    /// Look into a finished sweep: --config ID prints a configuration's
-    /// resolved scenario.
-    Show(ShowArgs),
     /// Rerun one run of a finished sweep through `swarm run` (the same
     /// numbers, with its events).
     Rerun(RerunArgs),
@@ -53,12 +50,12 @@ enum Tool {
 pub const SUBCOMMANDS: &[&str] = &[
     "analyze",
     "plot",
+    "show",
     "merge",
     "status",
     "check",
     "completions",
     "man",
-    "show",
     "rerun",
     "import",
     "sensitivity",
@@ -126,7 +123,6 @@ fn tools(args: Vec<OsString>) -> i32 {
         Tool::Check(args) => return check::run(args, &run_files::simulate),
         Tool::Completions(args) => docs::completions(args),
         Tool::Man(args) => docs::man(args),
-        Tool::Show(args) => show::show(args),
         Tool::Rerun(args) => rerun::rerun(args),
         Tool::Import(args) => import::import(args),
         Tool::Sensitivity(args) => sensitivity::sensitivity(args),
@@ -147,7 +143,7 @@ mod tests {
         let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
         assert_eq!(names, SUBCOMMANDS);
         cmd.debug_assert();
-        for name in ["analyze", "plot"] {
+        for name in ["analyze", "plot", "show"] {
             assert!(results::is_results_command(Some(name.as_ref())));
         }
     }

@@ -17,6 +17,7 @@ pub mod shards;
 pub mod show;
 pub mod show_config;
 pub mod spec_args;
+pub mod step_progress;
 pub mod swarm;
 pub mod sweep;
 

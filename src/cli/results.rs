@@ -1,7 +1,8 @@
 //! `swarm-sweep analyze RESULTS_DIR` and `swarm-sweep plot RESULTS_DIR`:
 //! from runs.parquet (and epochs.parquet) to summary.parquet,
-//! comparisons.parquet, report.md and plots/. The sweep command runs the
-//! same `analyze_results` when it finishes, unless `--no-analyze`.
+//! comparisons.parquet (and .csv), report.md and plots/; and `swarm-sweep
+//! show` (show.rs). The sweep command runs the same `analyze_results` when
+//! it finishes, unless `--no-analyze`.
 
 use std::path::{Path, PathBuf};
 
@@ -9,14 +10,19 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use super::exit::{self, CliError};
-use crate::analysis::compare::{compare, BootstrapOptions};
-use crate::analysis::plot::plot_all;
+use super::step_progress::StepProgress;
+use crate::analysis::compare::{compare_with_progress, BootstrapOptions};
+use crate::analysis::error::unknown_metric;
+use crate::analysis::findings::Findings;
+use crate::analysis::plot::{plot_all, plot_files, plot_links, PlotFormat};
 use crate::analysis::report::{self, ReportInput};
 use crate::analysis::runs::RunsTable;
 use crate::analysis::summary::summarize;
 use crate::analysis::tables;
+use crate::analysis::verdict::{self, Rule};
 use crate::output::atomic::write_file;
 use crate::output::target::{Target, TargetError};
+use crate::sweep::progress::Mode;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success, 1 an output could not be written, 2 bad input
@@ -24,8 +30,10 @@ Exit codes: 0 success, 1 an output could not be written, 2 bad input
 
 Examples:
   swarm-sweep analyze results/circuit_breaker
+  swarm-sweep analyze results/circuit_breaker --metrics toxicity_rate,quality_gap --min-effect 0.05
   swarm-sweep analyze results/alignment_waltz_vs_macpo --notes research/notes/alignment_waltz_vs_macpo_results.md
-  swarm-sweep plot results/circuit_breaker";
+  swarm-sweep plot results/circuit_breaker --plots png
+  swarm-sweep show results/circuit_breaker --metric toxicity_rate --top 5";
 
 /// Analyse or plot the results of a sweep.
 #[derive(Debug, Parser)]
@@ -37,35 +45,98 @@ pub struct ResultsCli {
 
 #[derive(Debug, Subcommand)]
 pub enum ResultsCommand {
-    /// Write summary.parquet, comparisons.parquet, report.md and plots/
-    /// into RESULTS_DIR (which holds runs.parquet and epochs.parquet).
-    Analyze {
-        /// A sweep's output directory.
-        results_dir: PathBuf,
-        /// Also write the report here (e.g. research/notes/<name>_results.md;
-        /// - for standard output).
-        #[arg(long)]
-        notes: Option<PathBuf>,
-        /// Skip the plots.
-        #[arg(long)]
-        no_plots: bool,
-        /// Bootstrap resamples per comparison.
-        #[arg(long, default_value_t = crate::analysis::stats::bootstrap::DEFAULT_RESAMPLES)]
-        bootstrap_resamples: usize,
-        /// Seed of the bootstrap's ChaCha8 streams.
-        #[arg(long, default_value_t = crate::analysis::stats::bootstrap::DEFAULT_SEED)]
-        bootstrap_seed: u64,
-        /// Print nothing but errors.
-        #[arg(short, long)]
-        quiet: bool,
-    },
+    /// Write summary.parquet, comparisons.parquet, comparisons.csv,
+    /// report.md and plots/ into RESULTS_DIR (which holds runs.parquet and
+    /// epochs.parquet).
+    Analyze(AnalyzeArgs),
     /// Write the plots (SVG and PNG) into RESULTS_DIR/plots/.
     Plot {
         /// A sweep's output directory.
         results_dir: PathBuf,
+        /// Which files to write.
+        #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
+        plots: PlotFormat,
+        /// Worker threads [default: the number of CPUs].
+        #[arg(short, long, value_parser = super::sweep::parse_jobs)]
+        jobs: Option<u32>,
+        /// Print nothing but errors and warnings.
         #[arg(short, long)]
         quiet: bool,
     },
+    /// Print the comparisons of an analysed sweep (verdict, difference with
+    /// its interval, p_holm), sorted by effect.
+    #[command(after_help = super::show::AFTER_HELP)]
+    Show(super::show::ShowArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct AnalyzeArgs {
+    /// A sweep's output directory.
+    pub results_dir: PathBuf,
+    /// Also write the report here (e.g. research/notes/<name>_results.md;
+    /// - for standard output).
+    #[arg(long)]
+    pub notes: Option<PathBuf>,
+    /// Analyse only these metrics (comma-separated) [default: every metric
+    /// of runs.parquet].
+    #[arg(long, value_delimiter = ',', value_name = "M1,M2,...")]
+    pub metrics: Vec<String>,
+    /// Significance level of the verdicts (Holm-adjusted paired t-test).
+    #[arg(long, default_value_t = verdict::DEFAULT_ALPHA, value_parser = parse_alpha)]
+    pub alpha: f64,
+    /// Smallest change a verdict calls better or worse, as a share of the
+    /// baseline mean (0.01 = 1%).
+    #[arg(long, default_value_t = verdict::DEFAULT_MIN_EFFECT, value_parser = parse_min_effect)]
+    pub min_effect: f64,
+    /// Bootstrap resamples per interval, at most (fewer once the interval
+    /// is settled; 0: no bootstrap intervals).
+    #[arg(long = "bootstrap", visible_alias = "bootstrap-resamples", value_name = "N",
+          default_value_t = crate::analysis::stats::bootstrap::DEFAULT_RESAMPLES)]
+    pub bootstrap_resamples: usize,
+    /// Seed of the bootstrap's streams.
+    #[arg(long, default_value_t = crate::analysis::stats::bootstrap::DEFAULT_SEED)]
+    pub bootstrap_seed: u64,
+    /// Which plot files to write.
+    #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
+    pub plots: PlotFormat,
+    /// Skip the plots (the same as --plots none).
+    #[arg(long, conflicts_with = "plots")]
+    pub no_plots: bool,
+    /// Worker threads [default: the number of CPUs]; the results do not
+    /// depend on it.
+    #[arg(short, long, value_parser = super::sweep::parse_jobs)]
+    pub jobs: Option<u32>,
+    /// Print nothing but errors and warnings.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn parse_alpha(s: &str) -> Result<f64, String> {
+    let a: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+    if a > 0.0 && a < 1.0 {
+        Ok(a)
+    } else {
+        Err(format!("{s} is not between 0 and 1"))
+    }
+}
+
+fn parse_min_effect(s: &str) -> Result<f64, String> {
+    let m: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+    if m.is_finite() && m >= 0.0 {
+        Ok(m)
+    } else {
+        Err(format!(
+            "{s} is not a share of the baseline mean (0 or more)"
+        ))
+    }
+}
+
+/// Threads for `--jobs` (default: the CPUs).
+pub fn jobs_or_cpus(jobs: Option<u32>) -> usize {
+    jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |j| j as usize,
+    )
 }
 
 /// Options of the analysis step (also run at the end of a sweep).
@@ -73,12 +144,57 @@ pub enum ResultsCommand {
 pub struct AnalyzeResults {
     pub dir: PathBuf,
     pub notes: Option<PathBuf>,
-    pub plots: bool,
+    pub plots: PlotFormat,
     pub bootstrap: BootstrapOptions,
+    pub rule: Rule,
+    /// Empty: every metric of runs.parquet.
+    pub metrics: Vec<String>,
+    pub jobs: usize,
     pub quiet: bool,
 }
 
-fn load(dir: &Path) -> Result<RunsTable, CliError> {
+impl AnalyzeResults {
+    /// The defaults, for `dir` (what a sweep runs when it ends).
+    pub fn new(dir: PathBuf, jobs: usize, quiet: bool) -> AnalyzeResults {
+        AnalyzeResults {
+            dir,
+            notes: None,
+            plots: PlotFormat::Both,
+            bootstrap: BootstrapOptions::default(),
+            rule: Rule::default(),
+            metrics: Vec::new(),
+            jobs,
+            quiet,
+        }
+    }
+}
+
+impl From<&AnalyzeArgs> for AnalyzeResults {
+    fn from(a: &AnalyzeArgs) -> AnalyzeResults {
+        AnalyzeResults {
+            dir: a.results_dir.clone(),
+            notes: a.notes.clone(),
+            plots: if a.no_plots {
+                PlotFormat::None
+            } else {
+                a.plots
+            },
+            bootstrap: BootstrapOptions {
+                resamples: a.bootstrap_resamples,
+                seed: a.bootstrap_seed,
+            },
+            rule: Rule {
+                alpha: a.alpha,
+                min_effect: a.min_effect,
+            },
+            metrics: a.metrics.clone(),
+            jobs: jobs_or_cpus(a.jobs),
+            quiet: a.quiet,
+        }
+    }
+}
+
+pub(crate) fn load(dir: &Path) -> Result<RunsTable, CliError> {
     let path = dir.join("runs.parquet");
     if !path.exists() {
         return Err(CliError::bad_input(anyhow::anyhow!(
@@ -86,7 +202,7 @@ fn load(dir: &Path) -> Result<RunsTable, CliError> {
             path.display()
         )));
     }
-    RunsTable::load(&path).map_err(CliError::bad_input)
+    RunsTable::load_for_analysis(&path).map_err(CliError::bad_input)
 }
 
 /// A user-named output (`--notes`, `--junit`) that cannot be written: a
@@ -104,38 +220,105 @@ pub fn check_notes(notes: Option<&Path>) -> Result<(), CliError> {
     notes.map_or(Ok(()), |n| Target::new(n).check().map_err(target_error))
 }
 
+/// The metrics to analyse: `wanted` (checked against runs.parquet, with a
+/// suggestion for a typo), or all of them.
+fn pick_metrics(runs: &RunsTable, wanted: &[String]) -> Result<Vec<String>, CliError> {
+    let wanted: Vec<&str> = wanted
+        .iter()
+        .map(|m| m.trim())
+        .filter(|m| !m.is_empty())
+        .collect();
+    if wanted.is_empty() {
+        return Ok(runs.metrics.clone());
+    }
+    let mut out: Vec<String> = Vec::new();
+    for m in wanted {
+        if !runs.metrics.iter().any(|x| x == m) {
+            return Err(CliError::bad_input(unknown_metric(m, &runs.metrics)));
+        }
+        if !out.iter().any(|x| x == m) {
+            out.push(m.to_string());
+        }
+    }
+    Ok(out)
+}
+
 /// The whole analysis of one results directory; returns the files written.
+/// Runs on a pool of `opts.jobs` threads; the outputs do not depend on it.
 pub fn analyze_results(opts: &AnalyzeResults) -> Result<Vec<PathBuf>, CliError> {
     check_notes(opts.notes.as_deref())?;
+    let progress = StepProgress::new("analysis", Mode::detect(opts.quiet));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .thread_name(|i| format!("analysis-{i}"))
+        .build()
+        .context("cannot start worker threads")
+        .map_err(CliError::runtime)?;
+    let written = progress.run(|| pool.install(|| analyze_in_pool(opts, &progress)))?;
+    if !opts.quiet {
+        for w in &written {
+            eprintln!("Wrote {}", w.display());
+        }
+    }
+    Ok(written)
+}
+
+fn analyze_in_pool(
+    opts: &AnalyzeResults,
+    progress: &StepProgress,
+) -> Result<Vec<PathBuf>, CliError> {
+    progress.stage("reading runs.parquet", 0);
     let runs = load(&opts.dir)?;
-    let metrics = runs.metrics.clone();
+    let metrics = pick_metrics(&runs, &opts.metrics)?;
+    progress.stage("summarising configurations", 0);
     let summary = summarize(&runs, &metrics);
-    let comparisons = compare(&runs, &metrics, opts.bootstrap);
+    let n_variants = runs.configs.iter().filter(|c| !c.is_baseline()).count();
+    progress.stage("comparing configurations with their baseline", n_variants);
+    let comparisons = compare_with_progress(&runs, &metrics, opts.bootstrap, opts.rule, &|k| {
+        progress.set(k)
+    });
     let rt = CliError::runtime;
-    tables::write_summary(&opts.dir, &runs, &metrics, &summary).map_err(rt)?;
-    tables::write_comparisons(&opts.dir, &runs, &metrics, &comparisons, opts.bootstrap)
-        .map_err(rt)?;
+    progress.stage("writing tables and plots", 0);
+    // The tables and the plots are independent: all of them at once.
+    let (tables, plots) = rayon::join(
+        || -> anyhow::Result<()> {
+            let (summary_file, comparisons_files) = rayon::join(
+                || tables::write_summary(&opts.dir, &runs, &metrics, &summary),
+                || {
+                    tables::write_comparisons(
+                        &opts.dir,
+                        &runs,
+                        &metrics,
+                        &comparisons,
+                        opts.bootstrap,
+                        opts.rule,
+                    )
+                },
+            );
+            summary_file.and(comparisons_files)
+        },
+        || plot_all(&opts.dir, &runs, &summary, opts.plots),
+    );
+    tables.map_err(rt)?;
+    let plots = plots.map_err(rt)?;
     let mut written = vec![
         opts.dir.join(tables::SUMMARY_FILE),
         opts.dir.join(tables::COMPARISONS_FILE),
+        opts.dir.join(tables::COMPARISONS_CSV),
     ];
-    let plots = if opts.plots {
-        plot_all(&opts.dir, &runs, &summary).map_err(rt)?
-    } else {
-        vec![]
-    };
-    written.extend(plots.iter().map(|p| opts.dir.join(p)));
+    written.extend(plot_files(&plots, opts.plots).map(|p| opts.dir.join(p)));
     let title = runs.name().map(str::to_string).unwrap_or_else(|| {
         opts.dir
             .file_name()
             .map_or_else(|| "sweep".into(), |n| n.to_string_lossy().into_owned())
     });
+    progress.stage("writing the report", 0);
+    let findings = Findings::new(&runs, &summary, &comparisons, opts.rule);
+    let links = plot_links(&plots, opts.plots);
     let input = ReportInput {
         title: &title,
-        runs: &runs,
-        summary: &summary,
-        comparisons: &comparisons,
-        plots: &plots,
+        findings: &findings,
+        plots: &links,
     };
     let mut text = report::render(&input);
     // A saltelli or morris design: its indices too, here and in sensitivity.md.
@@ -154,11 +337,6 @@ pub fn analyze_results(opts: &AnalyzeResults) -> Result<Vec<PathBuf>, CliError> 
         target.write(text.as_bytes()).map_err(target_error)?;
         if !target.is_stdout() {
             written.push(notes.clone());
-        }
-    }
-    if !opts.quiet {
-        for w in &written {
-            eprintln!("Wrote {}", w.display());
         }
     }
     Ok(written)
@@ -196,44 +374,47 @@ fn relative(to: &Path, from: &Path) -> String {
     out.to_string_lossy().replace('\\', "/")
 }
 
-pub fn plot_results(dir: &Path, quiet: bool) -> Result<(), CliError> {
+pub fn plot_results(
+    dir: &Path,
+    formats: PlotFormat,
+    jobs: usize,
+    quiet: bool,
+) -> Result<(), CliError> {
     let runs = load(dir)?;
-    let summary = summarize(&runs, &runs.metrics);
-    let plots = plot_all(dir, &runs, &summary).map_err(CliError::runtime)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .context("cannot start worker threads")
+        .map_err(CliError::runtime)?;
+    let plots = pool
+        .install(|| {
+            let summary = summarize(&runs, &runs.metrics);
+            plot_all(dir, &runs, &summary, formats)
+        })
+        .map_err(CliError::runtime)?;
     if !quiet {
-        for p in plots {
+        for p in plot_files(&plots, formats) {
             eprintln!("Wrote {}", dir.join(p).display());
         }
     }
     Ok(())
 }
 
-/// `swarm-sweep analyze|plot …`; returns the exit code.
+/// `swarm-sweep analyze|plot|show …`; returns the exit code.
 pub fn main_from<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> i32 {
     let cli = match exit::parse_or_exit::<ResultsCli, _>(args) {
         Ok(c) => c,
         Err(code) => return code,
     };
     let result = match cli.command {
-        ResultsCommand::Analyze {
+        ResultsCommand::Analyze(a) => analyze_results(&AnalyzeResults::from(&a)).map(|_| ()),
+        ResultsCommand::Plot {
             results_dir,
-            notes,
-            no_plots,
-            bootstrap_resamples,
-            bootstrap_seed,
+            plots,
+            jobs,
             quiet,
-        } => analyze_results(&AnalyzeResults {
-            dir: results_dir,
-            notes,
-            plots: !no_plots,
-            bootstrap: BootstrapOptions {
-                resamples: bootstrap_resamples,
-                seed: bootstrap_seed,
-            },
-            quiet,
-        })
-        .map(|_| ()),
-        ResultsCommand::Plot { results_dir, quiet } => plot_results(&results_dir, quiet),
+        } => plot_results(&results_dir, plots, jobs_or_cpus(jobs), quiet),
+        ResultsCommand::Show(args) => super::show::show(&args),
     };
     match result {
         Ok(()) => exit::SUCCESS,
@@ -243,5 +424,8 @@ pub fn main_from<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> i32 {
 
 /// Whether `swarm-sweep`'s first argument names one of these subcommands.
 pub fn is_results_command(first: Option<&std::ffi::OsStr>) -> bool {
-    matches!(first.and_then(|a| a.to_str()), Some("analyze" | "plot"))
+    matches!(
+        first.and_then(|a| a.to_str()),
+        Some("analyze" | "plot" | "show")
+    )
 }

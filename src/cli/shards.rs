@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 
 use super::exit::{self, CliError};
-use super::results::{analyze_results, check_notes, AnalyzeResults};
-use crate::analysis::compare::BootstrapOptions;
+use super::results::{analyze_results, check_notes, jobs_or_cpus, AnalyzeResults};
 use crate::sweep::merge::{self, MergeError};
 use crate::sweep::status;
 
@@ -89,11 +88,8 @@ pub fn main_from<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> i32 {
             quiet,
         } => {
             let analysis = (!no_analyze).then(|| AnalyzeResults {
-                dir: results_dir.clone(),
                 notes,
-                plots: true,
-                bootstrap: BootstrapOptions::default(),
-                quiet,
+                ..AnalyzeResults::new(results_dir.clone(), jobs_or_cpus(None), quiet)
             });
             merge_cmd(&results_dir, wait.map(Duration::from_secs), quiet, analysis)
         }

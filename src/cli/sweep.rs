@@ -11,7 +11,6 @@ use clap::Parser;
 use super::exit::{self, CliError};
 use super::results::{analyze_results, check_notes, AnalyzeResults};
 use super::spec_args::{self, SpecFlags};
-use crate::analysis::compare::BootstrapOptions;
 use crate::sweep::interrupt;
 use crate::sweep::journal::JournalError;
 use crate::sweep::plan::SweepPlan;
@@ -27,6 +26,7 @@ const EXIT_CODES: &str = "\
 Other commands (each has --help):
   swarm-sweep analyze RESULTS_DIR      summary, comparisons, report, plots
   swarm-sweep plot RESULTS_DIR         the plots only
+  swarm-sweep show RESULTS_DIR         the comparisons on the terminal
   swarm-sweep merge RESULTS_DIR        join a sharded sweep's parts (docs/scale-out.md)
   swarm-sweep status RESULTS_DIR       runs done, missing, failed; shards to resubmit
   swarm-sweep check SPEC --against DIR rerun and compare with stored results (CI)
@@ -438,11 +438,8 @@ fn sweep(
         return Ok(code);
     }
     let analysis = AnalyzeResults {
-        dir: out_dir,
         notes: cli.notes.clone(),
-        plots: true,
-        bootstrap: BootstrapOptions::default(),
-        quiet: cli.quiet,
+        ..AnalyzeResults::new(out_dir, jobs, cli.quiet)
     };
     Ok(match analyze_results(&analysis) {
         Ok(_) => code,

@@ -79,12 +79,14 @@ pub struct GovInteraction {
     pub tool_misuse_flags: i64,
     /// Set when the initiator's proposing turn was resampled.
     pub resample: Option<ResampleNote>,
+    /// A memory-tier write (its metadata's `memory_write`).
+    pub memory_write: bool,
 }
 
 /// The governance engine with the modelled levers in reference order:
 /// transaction tax, reputation decay, staking, circuit breaker, random
-/// audit, collusion, security, Sybil detection, RBAC (registered when on
-/// at construction), resample.
+/// audit, collusion, security, memory write rate limit, Sybil detection,
+/// RBAC (registered when on at construction), resample.
 #[derive(Debug, Clone)]
 pub struct Governance {
     cfg: GovernanceConfig,
@@ -103,6 +105,9 @@ pub struct Governance {
     pub resample: Option<Resample>,
     /// Present iff `rbac_enabled` was on at construction.
     rbac: Option<Rbac>,
+    /// The memory write-rate lever's writes per agent this epoch (counted
+    /// only while the lever is on; empty until the first).
+    memory_writes: Vec<u32>,
 }
 
 impl Governance {
@@ -142,6 +147,7 @@ impl Governance {
             ),
             resample: Resample::new(cfg, n_agents),
             rbac: cfg.rbac_enabled.then_some(Rbac),
+            memory_writes: Vec::new(),
         }
     }
 
@@ -213,6 +219,8 @@ impl Governance {
         if let Some(resample) = self.resample.as_mut() {
             resample.on_epoch_start();
         }
+        // The write-rate lever clears its counts whether it is on or not.
+        self.memory_writes.clear();
         effect
     }
 
@@ -272,6 +280,13 @@ impl Governance {
                 effect.cost_b += cost_b;
             }
         }
+        // The memory levers come after the Moltipedia ones. Of the four,
+        // only the write-rate limit ever sees its metadata (no promotion,
+        // verification or revert ever happens, docs/model/
+        // tierra-awm-memory-negotiation-rivals.md §M.6).
+        if ix.memory_write && self.cfg.memory_write_rate_limit_enabled {
+            effect.cost_a += self.memory_write_cost(ix.initiator);
+        }
         if self.cfg.sybil_detection_enabled {
             if let Some((cost_a, cost_b)) = self.sybil.on_interaction(ix.initiator, ix.counterparty)
             {
@@ -293,6 +308,20 @@ impl Governance {
                 .settle_costs(ix.c_a + effect.cost_a, ix.c_b + effect.cost_b);
         }
         effect
+    }
+
+    /// The write-rate lever on a memory write by `agent`: one more write
+    /// this epoch, and a sentinel cost of 1.0 beyond the cap.
+    fn memory_write_cost(&mut self, agent: usize) -> f64 {
+        if self.memory_writes.len() <= agent {
+            self.memory_writes.resize(agent + 1, 0);
+        }
+        self.memory_writes[agent] += 1;
+        if i64::from(self.memory_writes[agent]) > self.cfg.memory_write_rate_limit_per_epoch {
+            1.0
+        } else {
+            0.0
+        }
     }
 
     /// The conjunction of the levers' admission checks (staking, circuit
@@ -336,6 +365,7 @@ mod tests {
             verifier_rejections: 0,
             tool_misuse_flags: 0,
             resample: None,
+            memory_write: false,
         }
     }
 
@@ -374,6 +404,35 @@ mod tests {
         let tax = 0.1 * (0.75 * 2.0 - (1.0 - 0.75) * 1.0);
         assert_eq!(e.cost_a, tax * 0.6);
         assert_eq!(e.cost_b, tax * (1.0 - 0.6));
+    }
+
+    #[test]
+    fn memory_write_rate_limit_charges_writes_beyond_the_cap_per_epoch() {
+        let cfg = GovernanceConfig {
+            memory_write_rate_limit_enabled: true,
+            memory_write_rate_limit_per_epoch: 2,
+            ..GovernanceConfig::default()
+        };
+        let mut g = Governance::new(
+            &cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            2,
+        );
+        let v = view(&[0.0; 2], &[100.0; 2]);
+        let write = GovInteraction {
+            memory_write: true,
+            ..ix(0.6)
+        };
+        let costs: Vec<f64> = (0..3)
+            .map(|_| g.on_interaction(&write, &v).cost_a)
+            .collect();
+        assert_eq!(costs, [0.0, 0.0, 1.0]);
+        // Other interactions are not counted.
+        assert_eq!(g.on_interaction(&ix(0.6), &v).cost_a, 0.0);
+        g.on_epoch_start(&v);
+        assert_eq!(g.on_interaction(&write, &v).cost_a, 0.0);
     }
 
     #[test]

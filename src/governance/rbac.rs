@@ -53,6 +53,7 @@ mod tests {
             verifier_rejections: 0,
             tool_misuse_flags: 0,
             resample: None,
+            memory_write: false,
         }
     }
 

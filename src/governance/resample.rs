@@ -233,6 +233,7 @@ mod tests {
             verifier_rejections: 0,
             tool_misuse_flags: 0,
             resample,
+            memory_write: false,
         }
     }
 

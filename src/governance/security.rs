@@ -509,6 +509,7 @@ mod tests {
                 verifier_rejections: 2,
                 tool_misuse_flags: 1,
                 resample: None,
+                memory_write: false,
             });
         }
     }

@@ -34,12 +34,24 @@ impl AtomicFile {
                 ),
             ));
         }
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
+        let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), pid()));
         let file = create_new(&tmp)?;
+        Ok(AtomicFile {
+            tmp,
+            dest: dest.to_path_buf(),
+            writer: Some(BufWriter::new(file)),
+        })
+    }
+
+    /// As [`create`](Self::create) for a `dest` in a folder the caller has
+    /// just created (so nothing can be there): no check of what `dest` is.
+    pub fn create_fresh(dest: &Path) -> io::Result<AtomicFile> {
+        let dir = dest.parent().unwrap_or(Path::new("."));
+        let name = dest.file_name().ok_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "output path has no file name")
+        })?;
+        let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), pid()));
+        let file = File::options().write(true).create_new(true).open(&tmp)?;
         Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
@@ -97,6 +109,12 @@ impl Drop for AtomicFile {
             let _ = fs::remove_file(&self.tmp);
         }
     }
+}
+
+/// This process's id, asked of the kernel once.
+fn pid() -> u32 {
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *PID.get_or_init(std::process::id)
 }
 
 /// A new file at `path`, never through a symbolic link or into an existing

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::atomic::AtomicFile;
-use super::format::py_float;
+use super::format::push_py_float;
 use crate::metrics::{
     EpochMetrics, MetricValue, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
 };
@@ -25,12 +25,35 @@ pub fn columns(scenario: &Scenario) -> Vec<&'static str> {
     cols
 }
 
-fn cell(v: MetricValue) -> String {
+fn push_cell(out: &mut String, v: MetricValue) {
+    use std::fmt::Write;
     match v {
-        MetricValue::Int(i) => i.to_string(),
-        MetricValue::Float(x) => py_float(x),
-        MetricValue::Missing => String::new(),
+        MetricValue::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        MetricValue::Float(x) => push_py_float(out, x),
+        MetricValue::Missing => {}
     }
+}
+
+/// The CSV text for `epochs`, built in one buffer (one write per file).
+pub fn metrics_text(cols: &[&str], epochs: &[EpochMetrics]) -> String {
+    let mut out = String::with_capacity(16 * cols.len() * (epochs.len() + 1));
+    out.push_str(&cols.join(","));
+    out.push('\n');
+    for e in epochs {
+        for (i, c) in cols.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_cell(
+                &mut out,
+                e.get(c).expect("column names come from the metric tables"),
+            );
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Write the CSV text for `epochs` to `w`.
@@ -39,15 +62,7 @@ pub fn write_metrics<W: Write>(
     cols: &[&str],
     epochs: &[EpochMetrics],
 ) -> io::Result<()> {
-    writeln!(w, "{}", cols.join(","))?;
-    for e in epochs {
-        let row: Vec<String> = cols
-            .iter()
-            .map(|c| cell(e.get(c).expect("column names come from the metric tables")))
-            .collect();
-        writeln!(w, "{}", row.join(","))?;
-    }
-    Ok(())
+    w.write_all(metrics_text(cols, epochs).as_bytes())
 }
 
 /// Write `<path>` atomically.

@@ -182,8 +182,8 @@ impl<W: Write> JsonlEvents<W> {
 }
 
 impl<W: Write> JsonlEvents<W> {
-    /// The id of a scholar query, synthesis or citation (uuid4s in the
-    /// reference), from the run and its number.
+    /// The id of a scholar query, synthesis or citation, or of a memory
+    /// entry (uuid4s in the reference), from the run and its number.
     fn scholar_id(&self, what: &str, n: u64) -> String {
         format!("{}-s{}-{what}{n}", self.scenario_id, self.seed)
     }
@@ -543,6 +543,49 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     Some(epoch),
                     Some(step),
                 );
+            }
+            Event::MemoryCacheRebuilt {
+                cache_size,
+                epoch,
+                step,
+            } => {
+                let payload = Obj::default().int("cache_size", cache_size as u64).finish();
+                self.record(
+                    "memory_cache_rebuilt",
+                    None,
+                    None,
+                    None,
+                    None,
+                    &payload,
+                    Some(epoch),
+                    Some(step),
+                );
+            }
+            Event::MemoryWritten {
+                agent,
+                entry,
+                tier,
+                quality,
+                epoch,
+                step,
+            } => {
+                let payload = Obj::default()
+                    .str("entry_id", &self.scholar_id("entry", entry))
+                    .str("tier", tier)
+                    .f("quality", quality)
+                    .finish();
+                self.agent_event("memory_written", agent, &payload, epoch, step);
+            }
+            Event::MemoryCompaction {
+                agent,
+                entries_lost,
+                epoch,
+                step,
+            } => {
+                let payload = Obj::default()
+                    .int("entries_lost", entries_lost as u64)
+                    .finish();
+                self.agent_event("memory_compaction", agent, &payload, epoch, step);
             }
             Event::EpochCompleted(m) => {
                 let payload = epoch_payload(m);

@@ -33,6 +33,9 @@ pub fn canonical(s: &Scenario) -> String {
         contracts,
         perturbations,
         scholar,
+        memory_tiers,
+        awm,
+        rivals,
         success_criteria: _, // evaluated after the run, never by it
         outputs: _,          // where the reference writes, not what
         semantics,
@@ -158,6 +161,32 @@ pub fn canonical(s: &Scenario) -> String {
             ..c.clone()
         };
         let _ = writeln!(out, "scholar={c:?}");
+    }
+    if let Some(c) = memory_tiers {
+        // Every field (the seed included: it seeds the handler's streams);
+        // `enabled` is informational once the section builds the handler.
+        let c = super::MemoryTiersConfig {
+            enabled: true,
+            ..c.clone()
+        };
+        let _ = writeln!(out, "memory_tiers={c:?}");
+    }
+    // Every field, in declaration order (`enabled` is informational once
+    // the section builds the handler; AWM's seed is never read).
+    if let Some(c) = awm {
+        let c = super::AwmConfig {
+            enabled: true,
+            seed: None,
+            ..c.clone()
+        };
+        let _ = writeln!(out, "awm={c:?}");
+    }
+    if let Some(c) = rivals {
+        let c = super::RivalsConfig {
+            enabled: true,
+            ..c.clone()
+        };
+        let _ = writeln!(out, "rivals={c:?}");
     }
     for (name, _) in super::Semantics::OPTIONS {
         if semantics.get(name) == Some(true) {

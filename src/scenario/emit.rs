@@ -109,6 +109,44 @@ pub fn to_yaml(s: &Scenario, header: &[String]) -> String {
         }
         doc.push("scholar", t);
     }
+    if let Some(c) = &s.memory_tiers {
+        // Built whenever the section is there (`enabled` is informational).
+        let mut t = Yaml::map();
+        t.push("enabled", yaml::bool(true));
+        if let Yaml::Map(rows) = table(super::memory::FIELDS, c) {
+            for (k, v) in rows {
+                t.push(k, v);
+            }
+        }
+        if let Some(seed) = c.seed {
+            t.push("seed", yaml::int(seed));
+        }
+        doc.push("memory_tiers", t);
+    }
+    // Built whenever the section is there (`enabled` is informational).
+    if let Some(c) = &s.awm {
+        let mut t = Yaml::map();
+        t.push("enabled", yaml::bool(true));
+        if let Yaml::Map(rows) = table(super::handlers::AWM_FIELDS, c) {
+            for (k, v) in rows {
+                t.push(k, v);
+            }
+        }
+        doc.push("awm", t);
+    }
+    if let Some(c) = &s.rivals {
+        let mut t = Yaml::map();
+        t.push("enabled", yaml::bool(true));
+        if let Yaml::Map(rows) = table(super::handlers::RIVALS_FIELDS, c) {
+            for (k, v) in rows {
+                t.push(k, v);
+            }
+        }
+        if let Some(seed) = c.seed {
+            t.push("seed", yaml::int(seed));
+        }
+        doc.push("rivals", t);
+    }
     let fixes: Vec<(String, Yaml)> = super::Semantics::OPTIONS
         .iter()
         .filter(|(n, _)| s.semantics.get(n) == Some(true))

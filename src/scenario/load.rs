@@ -9,7 +9,9 @@ use super::coerce::{coerce, did_you_mean, Ty};
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
-use super::{agents, dynamic_toxicity, markets, perturbations, scholar, sections};
+use super::{
+    agents, dynamic_toxicity, handlers, markets, memory, perturbations, scholar, sections,
+};
 use super::{
     GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits, Scenario, Semantics,
     SimulationConfig,
@@ -226,6 +228,9 @@ fn default_scenario() -> Scenario {
         contracts: None,
         perturbations: None,
         scholar: None,
+        memory_tiers: None,
+        awm: None,
+        rivals: None,
         success_criteria: Vec::new(),
         outputs: OutputsConfig::default(),
         semantics: Semantics::default(),
@@ -250,6 +255,7 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
         s.agents = agents::read(e, report);
     }
     let mut scholar_line = None;
+    let mut memory_line = None;
     for e in entries {
         let key = e.key.as_str();
         match key {
@@ -310,13 +316,19 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
                 s.scholar = scholar::read(e, report);
                 scholar_line = Some(e.key_line);
             }
+            memory::SECTION => {
+                s.memory_tiers = memory::read(e, report);
+                memory_line = Some(e.key_line);
+            }
+            handlers::AWM => s.awm = handlers::read_awm(e, report),
+            handlers::RIVALS => s.rivals = handlers::read_rivals(e, report),
             "perturbations" => {}
             "semantics" => {
                 if let Some(m) = section(e, report, true) {
                     sections::semantics(m, &mut s.semantics, report);
                 }
             }
-            _ if schema::domain_section(key).is_some() => sections::domain(e, &s.agents, report),
+            _ if schema::domain_section(key).is_some() => sections::domain(e, report),
             _ if IGNORED_SECTIONS.contains(&key) => {
                 report.warn(
                     e.key_line,
@@ -338,6 +350,16 @@ fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
     if let Some(line) = scholar_line {
         scholar::check_combination(&s, line, report);
     }
+    if let Some(line) = memory_line {
+        memory::check_combination(&s, line, report);
+    }
+    let section_line = |key: &str| {
+        entries
+            .iter()
+            .find(|e| e.key == key)
+            .map_or(0, |e| e.key_line)
+    };
+    handlers::check_combination(&s, section_line, report);
     if !entries.iter().any(|e| e.key == "agents") {
         report.error(
             0,

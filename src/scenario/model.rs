@@ -28,6 +28,15 @@ pub struct Scenario {
     /// The scholar handler's settings and data; `None` when the reference
     /// builds no scholar handler.
     pub scholar: Option<ScholarConfig>,
+    /// The memory-tier handler's settings; `None` when the reference
+    /// builds no memory-tier handler.
+    pub memory_tiers: Option<MemoryTiersConfig>,
+    /// The agent-world-model handler's settings; `None` when the reference
+    /// builds none.
+    pub awm: Option<AwmConfig>,
+    /// The team-of-rivals handler's settings; `None` when the reference
+    /// builds none.
+    pub rivals: Option<RivalsConfig>,
     /// Success criteria in file order (key, numeric value). Keys the
     /// reference does not evaluate are kept too (the loader warns about them).
     pub success_criteria: Vec<(String, f64)>,
@@ -57,7 +66,10 @@ pub use super::perturbations::{
     PartitionMode, PerturbationConfig, ResourceShock, ResourceShockMode, Trigger,
 };
 pub use crate::sim::agents::{AgentConfig, AgentKind};
+pub use crate::sim::awm::Config as AwmConfig;
 pub use crate::sim::dynamic_toxicity::Config as DynamicToxicityConfig;
+pub use crate::sim::memory::Config as MemoryTiersConfig;
+pub use crate::sim::rivals::Config as RivalsConfig;
 pub use crate::sim::scholar::Config as ScholarConfig;
 
 /// The reference's `AgentType` enum (swarm/models/agent.py): the behavioural
@@ -274,6 +286,8 @@ pub struct GovernanceConfig {
     pub rbac_high_stakes_actions: Vec<String>,
     pub rbac_security_clearance_required: i64,
     pub rbac_high_stakes_penalty_multiplier: f64,
+    pub memory_write_rate_limit_enabled: bool,
+    pub memory_write_rate_limit_per_epoch: i64,
     pub resample_enabled: bool,
     pub resample_suspicion_threshold: f64,
     pub resample_n_samples: i64,
@@ -349,6 +363,8 @@ impl Default for GovernanceConfig {
             rbac_high_stakes_actions: Vec::new(),
             rbac_security_clearance_required: 2,
             rbac_high_stakes_penalty_multiplier: 2.0,
+            memory_write_rate_limit_enabled: false,
+            memory_write_rate_limit_per_epoch: 20,
         }
     }
 }

@@ -278,8 +278,14 @@ const MOLTIPEDIA_ONLY: &str =
     "it acts only on the metadata of the Moltipedia handler's own actions, which agent types this engine models never take";
 const MOLTBOOK_ONLY: &str =
     "it reads Moltbook state that only the Moltbook handler and its agent types produce";
-const MEMORY_ONLY: &str =
-    "it acts only on the memory-tier handler's own actions, which agent types this engine models never take";
+const MEMORY_UNREACHED: &str =
+    "it acts only on memory-tier promotions, verifications or reverts, and none ever happens (entries are offered for them only once verified or challenged)";
+
+/// Read only on memory-tier writes.
+const MEMORY_WRITES: Inert = Inert::unless(
+    super::memory::has_writes,
+    "it acts only on memory-tier writes, and this scenario has no memory-tier handler or no agent that writes",
+);
 
 /// The 165 `GovernanceConfig` fields in reference order: rows 1–40 are the
 /// core levers this engine models, rows 61–66 the Sybil detection lever;
@@ -454,26 +460,25 @@ pub(crate) static GOVERNANCE: &[Field<GovernanceConfig>] = &[
     lever!(
         memory_promotion_gate_enabled,
         "memory promotion gate",
-        LeverEffect::Inert(MEMORY_ONLY)
+        LeverEffect::Inert(MEMORY_UNREACHED)
     ),
     read!(memory_promotion_min_quality, Float, UNIT),
     read!(memory_promotion_min_verifications, Int, at_least(0)),
-    lever!(
-        memory_write_rate_limit_enabled,
-        "memory write rate limit",
-        LeverEffect::Inert(MEMORY_ONLY)
+    inert(modelled!(memory_write_rate_limit_enabled, Bool), MEMORY_WRITES),
+    inert(
+        modelled!(memory_write_rate_limit_per_epoch, Int, at_least(0)),
+        MEMORY_WRITES,
     ),
-    read!(memory_write_rate_limit_per_epoch, Int, at_least(0)),
     lever!(
         memory_cross_verification_enabled,
         "memory cross-verification",
-        LeverEffect::Inert(MEMORY_ONLY)
+        LeverEffect::Inert(MEMORY_UNREACHED)
     ),
     read!(memory_cross_verification_k, Int, at_least(1)),
     lever!(
         memory_provenance_enabled,
         "memory provenance",
-        LeverEffect::Inert(MEMORY_ONLY)
+        LeverEffect::Inert(MEMORY_UNREACHED)
     ),
     read!(memory_provenance_revert_penalty, Float, Rule::NonNegative),
     lever!(
@@ -796,6 +801,9 @@ pub(crate) const SECTIONS: &[&str] = &[
     "marketplace",
     "contracts",
     "scholar",
+    "memory_tiers",
+    "awm",
+    "rivals",
     "outputs",
     "success_criteria",
     "perturbations",
@@ -818,13 +826,6 @@ pub(crate) enum SectionEffect {
     /// It never changes the results of agents of the types this engine
     /// models (it acts on its own agent types' actions): what it is.
     OwnAgentsOnly(&'static str),
-    /// As `OwnAgentsOnly`, except that agents of one of these modelled
-    /// types act on what it builds: then it changes results (`changes`).
-    OwnAgentsUnless {
-        what: &'static str,
-        agents: &'static [&'static str],
-        changes: &'static str,
-    },
 }
 
 /// A top-level section the reference hands to a domain module.
@@ -865,19 +866,8 @@ pub(crate) static DOMAIN_SECTIONS: &[DomainSection] = &[
     ),
     own_agents_only("moltipedia", "the Moltipedia wiki handler"),
     own_agents_only("moltbook", "the Moltbook social-network handler"),
-    DomainSection {
-        key: "memory_tiers",
-        built_when: BuiltWhen::EnabledMapping,
-        effect: SectionEffect::OwnAgentsUnless {
-            what: "the tiered shared-memory handler",
-            agents: &["collusive_verifier"],
-            changes: "gives collusive_verifier agents pending promotions and a write budget, on which they act and draw",
-        },
-    },
     own_agents_only("kernel_oracle", "the kernel-oracle handler"),
     own_agents_only("spawn", "the spawn tree (core agents never spawn)"),
-    own_agents_only("rivals", "the team-of-rivals handler"),
-    own_agents_only("awm", "the agent-world-model handler"),
     own_agents_only("letta", "the Letta lifecycle manager"),
     own_agents_only("tierra", "the Tierra artificial-life handler"),
 ];
@@ -978,8 +968,8 @@ mod tests {
             .filter(|f| matches!(f.role, Role::Dropped(_)))
             .count();
         assert_eq!(dropped, 46);
-        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 62);
-        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_sweepable()).count(), 60);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_modelled()).count(), 64);
+        assert_eq!(GOVERNANCE.iter().filter(|f| f.is_sweepable()).count(), 62);
         assert!(GOVERNANCE[..40].iter().all(|f| f.is_modelled()));
         let sybil: Vec<_> = keys(&GOVERNANCE[60..66]).collect();
         assert!(GOVERNANCE[60..66].iter().all(|f| f.is_modelled()));

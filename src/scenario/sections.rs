@@ -8,9 +8,7 @@ use super::load::Report;
 use super::params::ParamValue;
 use super::schema::{self, BuiltWhen, Field, LeverEffect, Role, SectionEffect};
 use super::yaml::{Entry, Node, Value};
-use super::{
-    AgentSpec, GovernanceConfig, NetworkConfig, OutputsConfig, Semantics, SimulationConfig,
-};
+use super::{GovernanceConfig, NetworkConfig, OutputsConfig, Semantics, SimulationConfig};
 
 /// Validates and stores one key through its table row. Returns false when
 /// the table has no such key, leaving the message to the caller.
@@ -421,7 +419,7 @@ pub(super) fn outputs(entries: &[Entry], out: &mut OutputsConfig, report: &mut R
 
 /// A domain section: refused (the fidelity guard) when the reference would
 /// build its module from this value, otherwise ignored with a note.
-pub(super) fn domain(e: &Entry, agents: &[AgentSpec], report: &mut Report) {
+pub(super) fn domain(e: &Entry, report: &mut Report) {
     let Some(section) = schema::domain_section(&e.key) else {
         return;
     };
@@ -458,20 +456,6 @@ pub(super) fn domain(e: &Entry, agents: &[AgentSpec], report: &mut Report) {
     match section.effect {
         SectionEffect::Changes(what) => report.unmodelled(e.key_line, key, what),
         SectionEffect::OwnAgentsOnly(what) => own_agents_only(report, what),
-        SectionEffect::OwnAgentsUnless {
-            what,
-            agents: kinds,
-            changes,
-        } => match agents.iter().find(|a| kinds.contains(&a.kind.as_str())) {
-            Some(a) => {
-                let why = format!(
-                    "the reference builds {what}, which {changes} ({} agents here)",
-                    a.kind
-                );
-                report.unmodelled(e.key_line, key, why);
-            }
-            None => own_agents_only(report, what),
-        },
     }
 }
 

@@ -148,6 +148,29 @@ pub enum Event<'a> {
         epoch: u32,
         step: u32,
     },
+    /// The memory-tier handler rebuilt its hot cache (every epoch start).
+    MemoryCacheRebuilt {
+        cache_size: usize,
+        epoch: u32,
+        step: u32,
+    },
+    /// The memory-tier handler stored `agent`'s write as entry `entry`
+    /// (a run-wide number).
+    MemoryWritten {
+        agent: usize,
+        entry: u64,
+        tier: &'static str,
+        quality: f64,
+        epoch: u32,
+        step: u32,
+    },
+    /// A compaction lost `agent`'s unverified ephemeral entries.
+    MemoryCompaction {
+        agent: usize,
+        entries_lost: usize,
+        epoch: u32,
+        step: u32,
+    },
     EpochCompleted(&'a EpochMetrics),
     SimulationEnded {
         total_epochs: u32,

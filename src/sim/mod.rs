@@ -2,16 +2,19 @@
 //! (scenario, seed). No I/O, no globals, no clocks.
 
 pub(crate) mod agents;
+pub mod awm;
 mod contracts;
 pub mod dynamic_toxicity;
 pub mod events;
 mod feed;
 pub mod footprint;
 mod marketplace;
+pub mod memory;
 pub mod network;
 pub mod observables;
 pub mod party;
 mod perturbation;
+pub mod rivals;
 pub mod scholar;
 mod world;
 

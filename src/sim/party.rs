@@ -1,6 +1,7 @@
 //! The parties of an interaction. Agents are numbered 0..n in registration
 //! order; after them come the pseudo counterparties that domain handlers
-//! name in the interactions they finalize (docs/model/scholar.md §4): party
+//! name in the interactions they finalize (docs/model/scholar.md §4, and
+//! docs/model/tierra-awm-memory-negotiation-rivals.md §2.3): party
 //! `n + k` is `Pseudo::ALL[k]`. A pseudo party is no agent: it has no
 //! state, no memory and no reputation, but its payoff counts in welfare.
 
@@ -13,13 +14,16 @@ pub enum Pseudo {
     SynthesisEngine,
     /// The scholar handler's citation verifications.
     VerificationOracle,
+    /// The memory-tier handler's writes.
+    MemorySystem,
 }
 
 impl Pseudo {
-    pub const ALL: [Pseudo; 3] = [
+    pub const ALL: [Pseudo; 4] = [
         Pseudo::Corpus,
         Pseudo::SynthesisEngine,
         Pseudo::VerificationOracle,
+        Pseudo::MemorySystem,
     ];
 
     /// The reference's counterparty id.
@@ -28,6 +32,7 @@ impl Pseudo {
             Pseudo::Corpus => "corpus",
             Pseudo::SynthesisEngine => "synthesis_engine",
             Pseudo::VerificationOracle => "verification_oracle",
+            Pseudo::MemorySystem => "memory_system",
         }
     }
 

@@ -9,14 +9,18 @@ use super::agents::{
     Action, EpochEnd as AgentsEpochEnd, Hooks, InteractionType, Mind, Observation, Outcome,
     PendingView,
 };
+use super::awm::Awm;
 use super::contracts::{ContractMarket, Terms};
 use super::dynamic_toxicity::{DynamicToxicity, EpochEnd};
 use super::events::{Event, EventSink, ReputationReason};
 use super::feed::Feed;
 use super::marketplace::Marketplace;
+use super::memory::Memory;
 use super::network::AgentNetwork;
 use super::observables::{self, Observables};
+use super::party::Pseudo;
 use super::perturbation::Perturbations;
+use super::rivals::Rivals;
 use super::scholar::{Scholar, ScholarAction};
 use super::{AgentFinal, RunResult};
 use crate::governance::{Effect, GovInteraction, GovView, Governance, ResampleNote};
@@ -43,6 +47,8 @@ struct Completed {
     /// step end).
     routed: bool,
     resample: Option<ResampleNote>,
+    /// A memory-tier write (the write-rate lever counts it).
+    memory_write: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -123,6 +129,12 @@ pub(crate) struct World<'s, 'k> {
     dynamic_toxicity: Option<Box<DynamicToxicity>>,
     /// The scholar handler, when the scenario builds one.
     scholar: Option<Box<Scholar>>,
+    /// The memory-tier handler, when the scenario builds one.
+    memory: Option<Box<Memory>>,
+    /// The agent-world-model handler, when the scenario builds one.
+    awm: Option<Box<Awm>>,
+    /// The team-of-rivals handler, when the scenario builds one.
+    rivals: Option<Box<Rivals>>,
     noise: bool,
     // Reused buffers: no allocation per turn.
     /// State-unfrozen agents, registration order.
@@ -210,6 +222,16 @@ impl<'s, 'k> World<'s, 'k> {
             .contracts
             .as_ref()
             .map(|cfg| ContractMarket::new(cfg, rngs[ORCH].clone(), &archetypes));
+        // The agent-world-model handler draws on the simulation seed's own
+        // Random(S): one more copy.
+        let awm = sc
+            .awm
+            .as_ref()
+            .map(|cfg| Box::new(Awm::new(cfg, n, rngs[ORCH].clone())));
+        let rivals = sc
+            .rivals
+            .as_ref()
+            .map(|cfg| Box::new(Rivals::new(cfg, &super::rivals::members(&configs))));
         let mut feed = if sc.semantics.enforce_vote_normalization
             && sc.governance.vote_normalization_enabled
         {
@@ -256,6 +278,12 @@ impl<'s, 'k> World<'s, 'k> {
             sigmoid_k: observables::SIGMOID_K,
             dynamic_toxicity,
             scholar: sc.scholar.as_ref().map(|c| Box::new(Scholar::new(c))),
+            memory: sc
+                .memory_tiers
+                .as_ref()
+                .map(|c| Box::new(Memory::new(c, n))),
+            awm,
+            rivals,
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
@@ -321,10 +349,23 @@ impl<'s, 'k> World<'s, 'k> {
                     &self.archetypes,
                 );
             }
-            // Handler lifecycle middleware (after governance), then the
-            // agents' own epoch-start hooks.
+            // Handler lifecycle middleware (after governance), handlers in
+            // registration order (memory tiers, scholar, rivals, AWM), then
+            // the agents' own epoch-start hooks.
+            if let Some(m) = self.memory.as_mut() {
+                let e = m.on_epoch_start(self.epoch, self.step);
+                if let Some(sink) = self.sink.as_deref_mut() {
+                    sink.event(&e);
+                }
+            }
             if let Some(s) = self.scholar.as_mut() {
                 s.on_epoch_start();
+            }
+            if let Some(r) = self.rivals.as_mut() {
+                r.on_epoch_start();
+            }
+            if let Some(a) = self.awm.as_mut() {
+                a.on_epoch_start();
             }
             if self.hooks.epoch_start {
                 let epoch = self.epoch;
@@ -364,6 +405,12 @@ impl<'s, 'k> World<'s, 'k> {
                 if let Some(sink) = self.sink.as_deref_mut() {
                     sink.event(&e);
                 }
+            }
+            if let Some(r) = self.rivals.as_mut() {
+                r.on_epoch_end();
+            }
+            if let Some(a) = self.awm.as_mut() {
+                a.on_epoch_end();
             }
             if let Some(net) = self.network.as_mut() {
                 let pruned = net.decay_edges();
@@ -601,6 +648,7 @@ impl<'s, 'k> World<'s, 'k> {
         let r = self.rate[agent];
         let can_interact =
             r.interactions_used < limits.interactions_per_step && self.within_bandwidth(agent);
+        let memory_writes_remaining = self.memory_pre_observation(agent);
         let epoch = self.epoch;
         let market = match self.market.as_mut() {
             Some(m) => Some(m.observe(agent, self.reputation[agent], epoch)),
@@ -630,6 +678,9 @@ impl<'s, 'k> World<'s, 'k> {
             resources_of,
             market,
             scholar: self.scholar.as_deref(),
+            memory_writes_remaining,
+            awm: self.awm.as_deref(),
+            rivals: self.rivals.as_deref(),
         };
         let (mind, rng) = (&mut self.minds[agent], &mut self.rngs[agent + 1]);
         let mut global = self.global.as_mut();
@@ -798,7 +849,72 @@ impl<'s, 'k> World<'s, 'k> {
                 }
             }
             Action::Scholar(a) => self.scholar_action(agent, a),
+            Action::WriteMemory(_) => self.memory_write(agent),
+            Action::Awm(a) => {
+                let episode = self.awm.as_mut().and_then(|h| h.handle(agent, a));
+                if let Some(e) = episode {
+                    self.handler_interaction(agent, agent, e.observables);
+                }
+            }
+            Action::Rivals(a) => {
+                let observables = self.rivals.as_mut().and_then(|h| h.handle(agent, a));
+                if let Some(obs) = observables {
+                    self.handler_interaction(agent, agent, obs);
+                }
+            }
         }
+    }
+
+    /// The memory-tier handler's hook in every observation build for
+    /// `agent` (a compaction gate draw); its write budget for the
+    /// observation (0 without a handler).
+    fn memory_pre_observation(&mut self, agent: usize) -> u32 {
+        let Some(m) = self.memory.as_mut() else {
+            return 0;
+        };
+        if let Some(entries_lost) = m.pre_observation(agent) {
+            let (epoch, step) = (self.epoch, self.step);
+            self.emit(|_| Event::MemoryCompaction {
+                agent,
+                entries_lost,
+                epoch,
+                step,
+            });
+        }
+        self.memory
+            .as_ref()
+            .map_or(0, |m| m.writes_remaining(agent))
+    }
+
+    /// WRITE_MEMORY (docs/model/tierra-awm-memory-negotiation-rivals.md
+    /// §M.5, §2.3): the handler's observables become an accepted
+    /// collaboration with the pseudo counterparty `memory_system`,
+    /// finalized at once, like a scholar action. Without a handler it fails.
+    fn memory_write(&mut self, agent: usize) {
+        let (epoch, step) = (self.epoch, self.step);
+        let archetype = self.archetypes[agent];
+        let Some(m) = self.memory.as_mut() else {
+            return;
+        };
+        let written = m.write(agent, archetype, epoch, step);
+        if let Some(sink) = self.sink.as_deref_mut() {
+            sink.event(&written.event);
+        }
+        let id = self.next_interaction;
+        self.next_interaction += 1;
+        // The loader refuses memory writers with a contract market or the
+        // resample lever.
+        let ix = Completed {
+            id,
+            initiator: agent,
+            counterparty: Pseudo::MemorySystem.party(self.names.len()),
+            itype: InteractionType::Collaboration,
+            accepted: true,
+            routed: false,
+            resample: None,
+            memory_write: true,
+        };
+        self.finalize(ix, written.observables);
     }
 
     /// A scholar action (docs/model/scholar.md §4): the handler's
@@ -817,20 +933,31 @@ impl<'s, 'k> World<'s, 'k> {
         if let Some(sink) = self.sink.as_deref_mut() {
             sink.event(&handled.event);
         }
+        let counterparty = handled.counterparty.party(self.names.len());
+        self.handler_interaction(agent, counterparty, handled.observables);
+    }
+
+    /// Finalize a handler's interaction at once (SVK C; docs/model/
+    /// tierra-awm-memory-negotiation-rivals.md §2.3): an accepted
+    /// collaboration of `agent` with `counterparty` (an agent, itself, or
+    /// a pseudo party) with the handler's observables. It is no proposal:
+    /// no rate limit, no counter, no draw for observables. The loaders
+    /// refuse handler agents with a contract market or the resample lever,
+    /// so it is neither routed nor resampled.
+    fn handler_interaction(&mut self, agent: usize, counterparty: usize, obs: Observables) {
         let id = self.next_interaction;
         self.next_interaction += 1;
-        // The loader refuses scholar agents with a contract market or the
-        // resample lever.
         let ix = Completed {
             id,
             initiator: agent,
-            counterparty: handled.counterparty.party(self.names.len()),
+            counterparty,
             itype: InteractionType::Collaboration,
             accepted: true,
             routed: false,
             resample: None,
+            memory_write: false,
         };
-        self.finalize(ix, handled.observables);
+        self.finalize(ix, obs);
     }
 
     /// The feed actor's rate-limit bucket: an agent's own, or the
@@ -872,6 +999,8 @@ impl<'s, 'k> World<'s, 'k> {
                 self.fill_neighbours(p.counterparty);
                 self.draw_observation_noise(p.counterparty);
             }
+            // The counterparty's observation is built, handler hooks included.
+            self.memory_pre_observation(p.counterparty);
             let cp = p.counterparty;
             let accepted = self.minds[cp].accept(
                 &mut self.rngs[cp + 1],
@@ -903,6 +1032,7 @@ impl<'s, 'k> World<'s, 'k> {
             accepted,
             routed,
             resample: prop.resample,
+            memory_write: false,
         };
         self.finalize(ix, obs);
     }
@@ -920,6 +1050,7 @@ impl<'s, 'k> World<'s, 'k> {
             accepted,
             routed,
             resample,
+            memory_write,
         } = ix;
         let cp_agent = cp < self.names.len();
         let v_hat = observables::v_hat(&obs);
@@ -950,6 +1081,7 @@ impl<'s, 'k> World<'s, 'k> {
             verifier_rejections: obs.verifier_rejections,
             tool_misuse_flags: obs.tool_misuse_flags,
             resample,
+            memory_write,
         };
         let effect = {
             let view = GovView {

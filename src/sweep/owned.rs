@@ -16,6 +16,7 @@ use crate::output::atomic::existing_kind;
 const ANALYSIS_FILES: &[&str] = &[
     "summary.parquet",
     "comparisons.parquet",
+    "comparisons.csv",
     "report.md",
     super::configs::FILE,
     // A design's sensitivity analysis (analysis/sensitivity).

@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::runner::SimFn;
+use crate::output::atomic::{write_file, AtomicFile};
 use crate::output::{csv, jsonl};
 use crate::scenario::Scenario;
 use crate::sim::{self, RunResult};
+use std::io::Write;
 
 /// Which per-run files to write, and where.
 #[derive(Debug, Clone)]
@@ -59,24 +61,57 @@ pub fn run_with_files(
         return Ok(sim(scenario, seed, None)?);
     };
     let dir = files.dir.join("runs").join(run_key);
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    // A run's folder is the engine's: never written through a link.
-    if std::fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
-        anyhow::bail!(
-            "{} is a symbolic link; swarm-sweep never writes through it",
-            dir.display()
-        );
+    let fresh = make_run_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    if !fresh {
+        // A run's folder is the engine's: never written through a link.
+        if std::fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
+            anyhow::bail!(
+                "{} is a symbolic link; swarm-sweep never writes through it",
+                dir.display()
+            );
+        }
+        remove_temporaries(&dir);
     }
-    remove_temporaries(&dir);
     let events = files.events_jsonl.then(|| dir.join("events.jsonl"));
     let result = sim(scenario, seed, events.as_deref())
         .with_context(|| format!("cannot write {}", dir.join("events.jsonl").display()))?;
     if files.metrics_csv {
         let path = dir.join("metrics.csv");
-        csv::write_metrics_csv(&path, scenario, &result)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let text = csv::metrics_text(&csv::columns(scenario), &result.epochs);
+        // A folder this call made holds nothing to check or replace.
+        let written = if fresh {
+            AtomicFile::create_fresh(&path).and_then(|mut f| {
+                f.write_all(text.as_bytes())?;
+                f.commit()
+            })
+        } else {
+            write_file(&path, text.as_bytes())
+        };
+        written.with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(result)
+}
+
+/// Create the run's folder; `true` when this call made it (so it is empty
+/// and no link), `false` when it was there (an earlier attempt at the run).
+/// The fewest system calls: per-run files are written once per run, and on
+/// a busy disk a folder or file creation costs more than the run itself.
+fn make_run_dir(dir: &Path) -> io::Result<bool> {
+    match std::fs::create_dir(dir) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(parent) = dir.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            match std::fs::create_dir(dir) {
+                Ok(()) => Ok(true),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Remove the temporary files (`.NAME.tmp-PID`) a killed attempt at this run

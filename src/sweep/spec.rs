@@ -754,7 +754,8 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    /// `{start, stop, step}`: `stop` is included when the steps land on it.
+    /// `{start, stop, step}`: `stop` is included when the steps land on it
+    /// (see [`float_range`] for floats).
     fn range(&self, m: &[Entry], key: &str, line: usize) -> Result<Vec<ParamValue>, SpecError> {
         self.check_keys(m, key, RANGE_KEYS)?;
         let get = |k: &str| -> Result<ParamValue, SpecError> {
@@ -823,22 +824,14 @@ impl Parser<'_> {
         if s == 0.0 || (b - a) * s < 0.0 {
             return Err(self.err(at, key, format!("step {s} never gets from {a} to {b}")));
         }
-        // Tolerate float error at the end (0.1 to 0.5 step 0.1 has 5 values).
-        let n = ((b - a) / s + 1e-9).floor() as usize + 1;
-        if n > MAX_RANGE_LEN {
-            return Err(self.err(
+        match float_range(a, b, s) {
+            Ok(values) => Ok(values.into_iter().map(ParamValue::Float).collect()),
+            Err(n) => Err(self.err(
                 at,
                 key,
                 format!("range has {n} values (more than {MAX_RANGE_LEN})"),
-            ));
+            )),
         }
-        // start + i*step, rounded to 12 decimals so 0.1*3 reads 0.3.
-        Ok((0..n)
-            .map(|i| {
-                let v = a + i as f64 * s;
-                ParamValue::Float(format!("{v:.12}").parse().unwrap_or(v))
-            })
-            .collect())
     }
 
     /// `{start, stop, num, log}`: `num` values from start to stop, both
@@ -1194,6 +1187,59 @@ impl ValueKey {
     }
 }
 
+/// Digits after the decimal point in `x` as written (its shortest
+/// round-trip decimal), at most 15.
+fn decimals(x: f64) -> usize {
+    let s = format!("{x}");
+    s.split_once('.').map_or(0, |(_, f)| f.len()).min(15)
+}
+
+/// The relative slack within which the steps are taken to land on `stop`.
+pub const RANGE_LANDS: f64 = 1e-4;
+
+/// The values of a float range, each rounded to the decimals of start, step
+/// (and stop, when it is reached) so they read as written: `0.1 + 2·0.1` is
+/// 0.3, never 0.30000000000000004.
+///
+/// When n whole steps cover `stop − start` to within [`RANGE_LANDS`] of
+/// the span, the range ends exactly on `stop` with n equal steps of
+/// `(stop − start)/n`: a step written as a rounded fraction (0.0333333 for
+/// 1/30 from 0.1 to 0.9) gives 0.1, 0.1333333, …, 0.9, not 0.8999992.
+/// Otherwise it is `start + i·step` while that does not pass `stop`.
+/// `Err(n)`: the range would have n values, more than `MAX_RANGE_LEN`.
+pub fn float_range(a: f64, b: f64, s: f64) -> Result<Vec<f64>, u64> {
+    let round = |v: f64, d: usize| format!("{v:.d$}").parse().unwrap_or(v);
+    let span = b - a;
+    let steps = span / s;
+    let too_many = |n: f64| n + 1.0 > MAX_RANGE_LEN as f64;
+    let n = steps.round();
+    let d = decimals(a).max(decimals(s));
+    if n >= 1.0 && (n * s - span).abs() <= RANGE_LANDS * span.abs() {
+        if too_many(n) {
+            return Err((n + 1.0).min(u64::MAX as f64) as u64);
+        }
+        let d = d.max(decimals(b));
+        let n = n as usize;
+        return Ok((0..=n)
+            .map(|i| {
+                if i == n {
+                    b
+                } else {
+                    round(a + i as f64 * (span / n as f64), d)
+                }
+            })
+            .collect());
+    }
+    // Tolerate float error at the end (0.1 to 0.5 step 0.1 has 5 values).
+    let n = (steps + 1e-9).floor();
+    if too_many(n) {
+        return Err((n + 1.0).min(u64::MAX as f64) as u64);
+    }
+    Ok((0..=n as usize)
+        .map(|i| round(a + i as f64 * s, d))
+        .collect())
+}
+
 /// How a value reads in labels and messages: floats always with a decimal
 /// point (0.6, 1.0), as SWARM's Python prints them.
 pub fn render(v: &ParamValue) -> String {
@@ -1287,6 +1333,33 @@ mod tests {
             let text = format!("base: a.yaml\nseeds: [1]\ngrid:\n  g.x: {bad}\n");
             assert!(parse(&text, "t").is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn float_ranges_land_on_stop_when_the_step_is_a_rounded_fraction() {
+        let f = |a, b, s| float_range(a, b, s).unwrap();
+        let v = f(0.1, 0.9, 0.0333333);
+        assert_eq!(v.len(), 25);
+        assert_eq!(v[1], 0.1333333);
+        assert_eq!(v[2], 0.1666667);
+        assert_eq!(v[3], 0.2);
+        assert_eq!(v[24], 0.9);
+        // a step that misses stop by more than the slack keeps its own size
+        assert_eq!(
+            f(0.1, 0.95, 0.1),
+            vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+        );
+        assert_eq!(f(0.0, 1.0, 0.333), vec![0.0, 0.333, 0.666, 0.999]);
+        // the bundled sweeps' ranges read as before
+        assert_eq!(
+            f(0.05, 0.5, 0.05),
+            vec![0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5]
+        );
+        assert_eq!(f(0.5, 0.1, -0.1), vec![0.5, 0.4, 0.3, 0.2, 0.1]);
+        assert_eq!(f(1.0, 2.0, 0.25), vec![1.0, 1.25, 1.5, 1.75, 2.0]);
+        assert_eq!(f(0.15, 0.35, 0.1), vec![0.15, 0.25, 0.35]);
+        assert_eq!(f(3.0, 3.0, 0.5), vec![3.0]);
+        assert_eq!(float_range(0.0, 1.0, 1e-7), Err(10_000_001));
     }
 
     #[test]

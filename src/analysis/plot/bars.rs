@@ -8,7 +8,7 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::render::{write_chart, Chart, OrDraw, FONT_FAMILY, PALETTE};
+use super::render::{write_chart, Chart, OrDraw, PlotFormat, FONT_FAMILY, PALETTE};
 use crate::analysis::sensitivity::IndexRow;
 use crate::sweep::design::Method;
 
@@ -21,8 +21,14 @@ struct Bars {
     groups: Vec<(String, Vec<(f64, f64)>)>,
 }
 
-/// Write `<stem>.svg` and `<stem>.png` for one metric's rows.
-pub fn write_indices(stem: &Path, method: Method, metric: &str, rows: &[&IndexRow]) -> Result<()> {
+/// Write `<stem>.svg` and/or `<stem>.png` for one metric's rows.
+pub fn write_indices(
+    stem: &Path,
+    method: Method,
+    metric: &str,
+    rows: &[&IndexRow],
+    formats: PlotFormat,
+) -> Result<()> {
     let mut rows: Vec<&IndexRow> = rows.to_vec();
     rows.sort_by_key(|r| r.rank);
     let val = |x: Option<f64>| x.filter(|v| v.is_finite()).unwrap_or(0.0);
@@ -65,7 +71,7 @@ pub fn write_indices(stem: &Path, method: Method, metric: &str, rows: &[&IndexRo
         series,
         groups,
     };
-    write_chart(&chart, stem)
+    write_chart(&chart, stem, formats)
 }
 
 impl Chart for Bars {

@@ -1,12 +1,14 @@
 //! A metric's mean over two swept parameters: one cell per value pair,
-//! coloured on a viridis scale and labelled with its value.
+//! coloured on a viridis scale; each cell is labelled with its value only
+//! while the grid is small enough for the numbers to fit, and tick labels
+//! are thinned to every k-th value so they never overlap.
 
 use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::render::{padded, viridis, Chart, OrDraw, FONT_FAMILY};
+use super::render::{padded, text_width, viridis, Chart, OrDraw, FONT_FAMILY};
 use crate::analysis::export::{human, human_sig};
 
 pub struct Heatmap {
@@ -18,6 +20,46 @@ pub struct Heatmap {
     pub y_labels: Vec<String>,
     /// `cells[y][x]`.
     pub cells: Vec<Vec<Option<f64>>>,
+}
+
+/// Cells are annotated only up to this many.
+pub const MAX_ANNOTATED: usize = 144;
+const TICK_SIZE: f64 = 16.0;
+const CELL_SIZE: f64 = 17.0;
+
+/// Show every `step`-th of `n` tick labels so that labels `width` pixels
+/// wide (plus a gap) fit in cells `cell` pixels wide.
+pub fn tick_step(width: f64, cell: f64) -> usize {
+    if cell <= 0.0 {
+        return 1;
+    }
+    (((width + 12.0) / cell).ceil() as usize).max(1)
+}
+
+impl Heatmap {
+    fn widest(labels: &[String]) -> f64 {
+        labels
+            .iter()
+            .map(|l| text_width(l, TICK_SIZE))
+            .fold(0.0, f64::max)
+    }
+
+    fn y_area(&self) -> u32 {
+        (Self::widest(&self.y_labels).ceil() as u32 + 45).clamp(80, 220)
+    }
+
+    /// Whether every cell's number fits in its cell.
+    fn annotate(&self, cell_w: f64, cell_h: f64) -> bool {
+        let cells = self.x_labels.len() * self.y_labels.len();
+        let widest = self
+            .cells
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|v| text_width(&human_sig(Some(*v), 4), CELL_SIZE))
+            .fold(0.0, f64::max);
+        cells <= MAX_ANNOTATED && widest + 6.0 <= cell_w && CELL_SIZE + 4.0 <= cell_h
+    }
 }
 
 impl Chart for Heatmap {
@@ -33,17 +75,31 @@ impl Chart for Heatmap {
         let scale = |v: f64| if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
         let (plot, bar) = root.split_horizontally(850);
         let (nx, ny) = (self.x_labels.len(), self.y_labels.len());
+        let y_area = self.y_area();
         let mut chart = ChartBuilder::on(&plot)
             .caption(&self.title, (FONT_FAMILY, 22))
             .margin(15)
             .x_label_area_size(60)
-            .y_label_area_size(110)
+            .y_label_area_size(y_area)
             .build_cartesian_2d(0.0..nx as f64, 0.0..ny as f64)
             .or_draw()?;
+        let (pw, ph) = chart.plotting_area().dim_in_pixel();
+        let (cell_w, cell_h) = (
+            f64::from(pw) / nx.max(1) as f64,
+            f64::from(ph) / ny.max(1) as f64,
+        );
+        let step_x = tick_step(Self::widest(&self.x_labels), cell_w);
+        let step_y = ((TICK_SIZE + 6.0) / cell_h).ceil().max(1.0) as usize;
         let xl = &self.x_labels;
         let yl = &self.y_labels;
-        let fmt_x = |v: &f64| xl.get(v.floor() as usize).cloned().unwrap_or_default();
-        let fmt_y = |v: &f64| yl.get(v.floor() as usize).cloned().unwrap_or_default();
+        let tick = |labels: &[String], step: usize, v: &f64| {
+            let i = v.floor() as usize;
+            if (v.fract() - 0.5).abs() < 1e-9 && i.is_multiple_of(step) {
+                labels.get(i).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
         chart
             .configure_mesh()
             .disable_mesh()
@@ -51,24 +107,13 @@ impl Chart for Heatmap {
             .y_desc(self.y_name.as_str())
             .x_labels(nx * 2 + 1)
             .y_labels(ny * 2 + 1)
-            .x_label_formatter(&|v| {
-                if (v.fract() - 0.5).abs() < 1e-9 {
-                    fmt_x(v)
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|v| {
-                if (v.fract() - 0.5).abs() < 1e-9 {
-                    fmt_y(v)
-                } else {
-                    String::new()
-                }
-            })
-            .label_style((FONT_FAMILY, 16))
+            .x_label_formatter(&|v| tick(xl, step_x, v))
+            .y_label_formatter(&|v| tick(yl, step_y, v))
+            .label_style((FONT_FAMILY, TICK_SIZE))
             .axis_desc_style((FONT_FAMILY, 19))
             .draw()
             .or_draw()?;
+        let annotate = self.annotate(cell_w, cell_h);
         let centered = Pos::new(HPos::Center, VPos::Center);
         for (j, row) in self.cells.iter().enumerate() {
             for (i, cell) in row.iter().enumerate() {
@@ -89,8 +134,14 @@ impl Chart for Heatmap {
                         viridis(t).filled(),
                     )))
                     .or_draw()?;
+                if !annotate {
+                    continue;
+                }
                 let ink = if t > 0.6 { BLACK } else { WHITE };
-                let style = (FONT_FAMILY, 17).into_font().color(&ink).pos(centered);
+                let style = (FONT_FAMILY, CELL_SIZE)
+                    .into_font()
+                    .color(&ink)
+                    .pos(centered);
                 chart
                     .draw_series(std::iter::once(Text::new(
                         human_sig(Some(*v), 4),
@@ -129,5 +180,17 @@ impl Chart for Heatmap {
         }))
         .or_draw()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_thin_out_to_fit() {
+        assert_eq!(tick_step(30.0, 100.0), 1);
+        assert_eq!(tick_step(60.0, 18.0), 4);
+        assert_eq!(tick_step(10.0, 0.0), 1);
     }
 }

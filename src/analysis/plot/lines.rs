@@ -1,16 +1,21 @@
 //! Per-epoch lines of one metric: the mean across seeds for the baseline and
-//! each variant, with a shaded band (95% t-interval of the mean).
+//! each variant, with a shaded band (95% t-interval of the mean). The
+//! baseline is drawn last, black and dashed, so a variant identical to it
+//! still shows between the dashes; the legend panel is as wide and tall as
+//! its labels need.
 
 use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::legend::{Item, Legend, Swatch};
 use super::render::{padded, Chart, OrDraw, FONT_FAMILY};
 
 /// One configuration's series: (epoch, mean, band low, band high).
 pub struct Band {
     pub label: String,
     pub color: RGBColor,
+    pub baseline: bool,
     pub points: Vec<(f64, f64, f64, f64)>,
 }
 
@@ -20,9 +25,57 @@ pub struct EpochLines {
     pub bands: Vec<Band>,
 }
 
+const PLOT_W: u32 = 830;
+const MIN_H: u32 = 650;
+
+impl EpochLines {
+    fn legend(&self) -> Legend {
+        let base = self.bands.iter().find(|b| b.baseline);
+        let mut items: Vec<Item> = self
+            .bands
+            .iter()
+            .filter(|b| !b.baseline)
+            .map(|b| {
+                let same = base.is_some_and(|x| x.points == b.points);
+                let label = if same {
+                    format!("{} (= baseline)", b.label)
+                } else {
+                    b.label.clone()
+                };
+                Item::line(label, b.color)
+            })
+            .collect();
+        if let Some(b) = base {
+            items.insert(
+                0,
+                Item {
+                    label: b.label.clone(),
+                    swatch: Swatch::Line {
+                        color: b.color,
+                        width: 3,
+                        dashed: true,
+                    },
+                },
+            );
+        }
+        Legend {
+            items,
+            notes: vec![
+                "dashed black: the baseline, drawn on top; band: 95% CI of the mean across seeds"
+                    .into(),
+            ],
+        }
+    }
+
+    fn legend_width(&self) -> u32 {
+        self.legend().width(220, 560)
+    }
+}
+
 impl Chart for EpochLines {
     fn size(&self) -> (u32, u32) {
-        (1100, 650)
+        let w = self.legend_width();
+        (PLOT_W + w, MIN_H.max(self.legend().height(w)))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
@@ -42,7 +95,7 @@ impl Chart for EpochLines {
         } else {
             (x0 - 0.5, x0 + 0.5)
         };
-        let (plot, legend) = root.split_horizontally(830);
+        let (plot, legend) = root.split_horizontally(PLOT_W);
         let mut chart = ChartBuilder::on(&plot)
             .caption(&self.title, (FONT_FAMILY, 24))
             .margin(15)
@@ -61,103 +114,36 @@ impl Chart for EpochLines {
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()
             .or_draw()?;
-        for b in &self.bands {
+        // Variants first, the baseline last (on top).
+        let order: Vec<&Band> = self
+            .bands
+            .iter()
+            .filter(|b| !b.baseline)
+            .chain(self.bands.iter().filter(|b| b.baseline))
+            .collect();
+        for b in &order {
             let mut poly: Vec<(f64, f64)> = b.points.iter().map(|p| (p.0, p.3)).collect();
             poly.extend(b.points.iter().rev().map(|p| (p.0, p.2)));
+            let alpha = if b.baseline { 0.10 } else { 0.15 };
             chart
                 .draw_series(std::iter::once(Polygon::new(
                     poly,
-                    b.color.mix(0.15).filled(),
+                    b.color.mix(alpha).filled(),
                 )))
                 .or_draw()?;
         }
-        for b in &self.bands {
-            chart
-                .draw_series(LineSeries::new(
-                    b.points.iter().map(|p| (p.0, p.1)),
-                    b.color.stroke_width(3),
-                ))
-                .or_draw()?;
-        }
-        draw_legend(
-            &legend,
-            &self
-                .bands
-                .iter()
-                .map(|b| (b.label.as_str(), b.color))
-                .collect::<Vec<_>>(),
-            "band: 95% CI across seeds",
-        )
-    }
-}
-
-/// A legend panel: a coloured line and a (wrapped) label per series, then a note.
-pub fn draw_legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    items: &[(&str, RGBColor)],
-    note: &str,
-) -> Result<()> {
-    let font = (FONT_FAMILY, 16).into_font();
-    let mut y = 70;
-    for (label, color) in items {
-        area.draw(&PathElement::new(
-            vec![(5, y), (35, y)],
-            color.stroke_width(4),
-        ))
-        .or_draw()?;
-        let lines = wrap(label, 26);
-        for (k, line) in lines.iter().enumerate() {
-            area.draw(&Text::new(
-                line.clone(),
-                (42, y - 9 + 20 * k as i32),
-                font.clone(),
-            ))
-            .or_draw()?;
-        }
-        y += 20 * lines.len() as i32 + 14;
-    }
-    let grey = (FONT_FAMILY, 14).into_font().color(&RGBColor(90, 90, 90));
-    area.draw(&Text::new(note.to_string(), (5, y + 5), grey))
-        .or_draw()?;
-    Ok(())
-}
-
-/// Break a label into lines of at most `width` characters, at commas when possible.
-pub fn wrap(s: &str, width: usize) -> Vec<String> {
-    let mut pieces: Vec<String> = Vec::new();
-    for part in s.split_inclusive(',') {
-        let chars: Vec<char> = part.trim_start().chars().collect();
-        pieces.extend(
-            chars
-                .chunks(width.max(1))
-                .map(|c| c.iter().collect::<String>()),
-        );
-    }
-    let mut lines: Vec<String> = Vec::new();
-    for p in pieces {
-        match lines.last_mut() {
-            Some(cur) if cur.chars().count() + 1 + p.chars().count() <= width => {
-                cur.push(' ');
-                cur.push_str(&p);
+        for b in &order {
+            let pts = b.points.iter().map(|p| (p.0, p.1));
+            if b.baseline {
+                chart
+                    .draw_series(DashedLineSeries::new(pts, 12, 7, b.color.stroke_width(3)))
+                    .or_draw()?;
+            } else {
+                chart
+                    .draw_series(LineSeries::new(pts, b.color.stroke_width(3)))
+                    .or_draw()?;
             }
-            _ => lines.push(p),
         }
-    }
-    if lines.is_empty() {
-        lines.push(String::new());
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wraps_at_commas() {
-        assert_eq!(wrap("a=1, b=2", 4), vec!["a=1,", "b=2"]);
-        assert_eq!(wrap("a=1, b=2", 9), vec!["a=1, b=2"]);
-        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
-        assert_eq!(wrap("baseline", 24), vec!["baseline"]);
+        self.legend().draw(&legend)
     }
 }

@@ -5,6 +5,7 @@
 pub mod bars;
 mod glyphs;
 pub mod heatmap;
+pub mod legend;
 pub mod lines;
 mod render;
 pub mod tradeoff;
@@ -13,13 +14,17 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use plotters::style::RGBColor;
+use rayon::prelude::*;
 
 use self::heatmap::Heatmap;
+use self::legend::{Item, Legend, Shape, Swatch};
 use self::lines::{Band, EpochLines};
+pub use self::render::PlotFormat;
 use self::render::{write_chart, BASELINE_COLOR, PALETTE};
 use self::tradeoff::{Tradeoff, TradeoffPoint};
 use super::direction::{direction, Direction};
-use super::frame::{Cell, Frame};
+use super::frame::{Cell, Frame, Values};
 use super::runs::RunsTable;
 use super::stats::Describe;
 use super::summary::SummaryRow;
@@ -68,8 +73,6 @@ fn plot_metrics(runs: &RunsTable) -> Vec<String> {
 
 /// At most this many configurations per line chart (baseline included).
 const MAX_LINES: usize = 8;
-/// At most this many points get their own legend entry in the trade-off.
-const MAX_LEGEND: usize = 10;
 
 pub const PLOTS_DIR: &str = "plots";
 
@@ -93,30 +96,90 @@ fn better(metric: &str) -> &'static str {
     }
 }
 
-/// Write every plot the data allows under `<dir>/plots/`; returns the PNG
-/// paths relative to `dir`.
-pub fn plot_all(dir: &Path, runs: &RunsTable, summary: &[SummaryRow]) -> Result<Vec<String>> {
-    let out = dir.join(PLOTS_DIR);
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut written = Vec::new();
-    let mut emit = |name: String, chart: &dyn Fn(&Path) -> Result<()>| -> Result<()> {
-        chart(&out.join(&name))?;
-        written.push(format!("{PLOTS_DIR}/{name}.png"));
-        Ok(())
-    };
-    let epochs_path = dir.join("epochs.parquet");
-    if epochs_path.exists() {
-        for (name, chart) in epoch_charts(&epochs_path, runs)? {
-            emit(name, &|p| write_chart(&chart, p))?;
+/// One chart of any kind (the kinds draw on generic backends, so a list of
+/// charts needs an enum rather than trait objects).
+enum AnyChart {
+    Lines(EpochLines),
+    Heat(Heatmap),
+    Trade(Tradeoff),
+}
+
+impl AnyChart {
+    fn write(&self, stem: &Path, formats: PlotFormat) -> Result<()> {
+        match self {
+            AnyChart::Lines(c) => write_chart(c, stem, formats),
+            AnyChart::Heat(c) => write_chart(c, stem, formats),
+            AnyChart::Trade(c) => write_chart(c, stem, formats),
         }
     }
-    for (name, chart) in heatmaps(runs) {
-        emit(name, &|p| write_chart(&chart, p))?;
+}
+
+/// Write every plot the data allows under `<dir>/plots/` in `formats`,
+/// the charts in parallel on the current rayon pool; returns the plot
+/// names (`plots/NAME`, no extension) in a fixed order.
+pub fn plot_all(
+    dir: &Path,
+    runs: &RunsTable,
+    summary: &[SummaryRow],
+    formats: PlotFormat,
+) -> Result<Vec<String>> {
+    if formats == PlotFormat::None {
+        return Ok(Vec::new());
     }
-    for (name, chart) in tradeoffs(runs, summary) {
-        emit(name, &|p| write_chart(&chart, p))?;
-    }
-    Ok(written)
+    let out = dir.join(PLOTS_DIR);
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let epochs_path = dir.join("epochs.parquet");
+    let (lines, others) = rayon::join(
+        || -> Result<Vec<(String, AnyChart)>> {
+            if !epochs_path.exists() {
+                return Ok(Vec::new());
+            }
+            Ok(epoch_charts(&epochs_path, runs)?
+                .into_iter()
+                .map(|(n, c)| (n, AnyChart::Lines(c)))
+                .collect())
+        },
+        || {
+            let mut v: Vec<(String, AnyChart)> = heatmaps(runs)
+                .into_iter()
+                .map(|(n, c)| (n, AnyChart::Heat(c)))
+                .collect();
+            v.extend(
+                tradeoffs(runs, summary)
+                    .into_iter()
+                    .map(|(n, c)| (n, AnyChart::Trade(c))),
+            );
+            v
+        },
+    );
+    let mut charts = lines?;
+    charts.extend(others);
+    charts
+        .par_iter()
+        .map(|(name, chart)| chart.write(&out.join(name), formats))
+        .collect::<Result<Vec<()>>>()?;
+    Ok(charts
+        .into_iter()
+        .map(|(name, _)| format!("{PLOTS_DIR}/{name}"))
+        .collect())
+}
+
+/// The files `plot_all` wrote for `names`.
+pub fn plot_files(names: &[String], formats: PlotFormat) -> impl Iterator<Item = String> + '_ {
+    names.iter().flat_map(move |n| {
+        [
+            formats.svg().then(|| format!("{n}.svg")),
+            formats.png().then(|| format!("{n}.png")),
+        ]
+        .into_iter()
+        .flatten()
+    })
+}
+
+/// The file of each plot a report links to: the PNG, else the SVG.
+pub fn plot_links(names: &[String], formats: PlotFormat) -> Vec<String> {
+    let ext = if formats.png() { "png" } else { "svg" };
+    names.iter().map(|n| format!("{n}.{ext}")).collect()
 }
 
 /// Per scenario, the configurations to draw: the baseline, then at most
@@ -156,40 +219,55 @@ fn epoch_charts(path: &Path, runs: &RunsTable) -> Result<Vec<(String, EpochLines
         ["scenario", "config_id", "seed", "epoch"].contains(&n) || metrics.iter().any(|m| m == n)
     };
     let frame = Frame::read_parquet(path, Some(&wanted))?;
-    let id_of: HashMap<(String, i64), usize> = runs
+    let id_of: HashMap<(&str, i64), usize> = runs
         .configs
         .iter()
         .enumerate()
-        .map(|(i, c)| ((c.scenario.clone(), c.config_id), i))
+        .map(|(i, c)| ((c.scenario.as_str(), c.config_id), i))
         .collect();
-    let (Some(cid), Some(ep)) = (frame.get("config_id"), frame.get("epoch")) else {
+    let (Some(Values::Int(cid)), Some(Values::Int(ep))) =
+        (frame.get("config_id"), frame.get("epoch"))
+    else {
         return Ok(vec![]);
     };
-    let scen = frame.get("scenario");
+    // Each row's configuration, once.
+    let row_cfg: Vec<Option<usize>> = (0..frame.rows)
+        .map(|r| {
+            let sc = match frame.get("scenario") {
+                Some(Values::Str(v)) => v[r].as_deref().unwrap_or(""),
+                _ => "",
+            };
+            id_of.get(&(sc, cid[r]?)).copied()
+        })
+        .collect();
     let many = runs.many_scenarios();
     let mut charts = Vec::new();
     for metric in metrics.iter().filter(|m| frame.get(m).is_some()) {
         let col = frame.get(metric).expect("filtered");
-        // config → epoch → values across seeds
-        let mut series: HashMap<usize, BTreeMap<i64, Vec<f64>>> = HashMap::new();
-        for r in 0..frame.rows {
-            let sc = scen.map_or_else(String::new, |s| s.cell(r).render());
-            // ±inf is left out, as in summary.parquet.
-            let v = col.f64(r).filter(|v| v.is_finite());
-            let (Cell::Int(id), Cell::Int(e), Some(v)) = (cid.cell(r), ep.cell(r), v) else {
-                continue;
-            };
-            if let Some(&c) = id_of.get(&(sc, id)) {
-                series.entry(c).or_default().entry(e).or_default().push(v);
+        // ±inf is left out, as in summary.parquet.
+        let value = |r: usize| col.f64(r).filter(|v| v.is_finite());
+        // Each configuration's mean over all its epochs and seeds (to pick
+        // the configurations to draw), then the picked ones' series.
+        let mut sum = vec![(0.0f64, 0usize); runs.configs.len()];
+        for (r, c) in row_cfg.iter().enumerate() {
+            if let (Some(c), Some(v), Some(_)) = (c, value(r), ep[r]) {
+                sum[*c].0 += v;
+                sum[*c].1 += 1;
             }
         }
         for sc in runs.scenarios() {
-            let mean_of = |c: usize| {
-                let s = series.get(&c)?;
-                let all: Vec<f64> = s.values().flatten().copied().collect();
-                Describe::of(&all).map(|d| d.mean)
-            };
+            let mean_of = |c: usize| (sum[c].1 > 0).then(|| sum[c].0 / sum[c].1 as f64);
             let configs = pick_configs(runs, sc, &mean_of);
+            // config → epoch → values across seeds
+            let mut series: HashMap<usize, BTreeMap<i64, Vec<f64>>> = HashMap::new();
+            for (r, c) in row_cfg.iter().enumerate() {
+                let (Some(c), Some(v), Some(e)) = (c, value(r), ep[r]) else {
+                    continue;
+                };
+                if configs.contains(c) {
+                    series.entry(*c).or_default().entry(e).or_default().push(v);
+                }
+            }
             let n_all = runs.configs.iter().filter(|c| c.scenario == sc).count();
             let mut bands = Vec::new();
             let mut colors = PALETTE.iter().cycle();
@@ -212,6 +290,7 @@ fn epoch_charts(path: &Path, runs: &RunsTable) -> Result<Vec<(String, EpochLines
                 bands.push(Band {
                     label: runs.short_label(c),
                     color,
+                    baseline: cfg.is_baseline(),
                     points,
                 });
             }
@@ -246,78 +325,134 @@ fn epoch_charts(path: &Path, runs: &RunsTable) -> Result<Vec<(String, EpochLines
     Ok(charts)
 }
 
-fn heatmaps(runs: &RunsTable) -> Vec<(String, Heatmap)> {
-    let many = runs.many_scenarios();
-    let mut out = Vec::new();
-    for sc in runs.scenarios() {
-        let cfgs: Vec<usize> = (0..runs.configs.len())
-            .filter(|&i| runs.configs[i].scenario == sc && !runs.configs[i].is_baseline())
-            .collect();
-        let distinct = |k: usize| {
+/// The swept parameters of a scenario's variants: for each parameter with
+/// more than one value, its distinct values in ascending order.
+fn swept(runs: &RunsTable, cfgs: &[usize]) -> Vec<(usize, Vec<Cell>)> {
+    (0..runs.params.len())
+        .filter_map(|k| {
             let mut v: Vec<Cell> = Vec::new();
-            for &c in &cfgs {
+            for &c in cfgs {
                 let cell = &runs.configs[c].params[k];
                 if !v.contains(cell) {
                     v.push(cell.clone());
                 }
             }
             v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-            v
-        };
-        let swept: Vec<usize> = (0..runs.params.len())
-            .filter(|&k| distinct(k).len() > 1)
-            .collect();
-        // Two parameters are a grid when their value pairs outnumber the
-        // values of either (variants that move several levers together are
-        // not: their pairs lie on a diagonal).
-        let crossed = |a: usize, b: usize| {
-            let mut pairs: Vec<(&Cell, &Cell)> = Vec::new();
-            for &c in &cfgs {
-                let p = (&runs.configs[c].params[a], &runs.configs[c].params[b]);
-                if !pairs.contains(&p) {
-                    pairs.push(p);
-                }
-            }
-            pairs.len() > distinct(a).len().max(distinct(b).len())
-        };
-        let Some((kx, ky)) = swept
+            (v.len() > 1).then_some((k, v))
+        })
+        .collect()
+}
+
+/// The first two swept parameters that form a grid: their value pairs
+/// outnumber the values of either (variants that move several levers
+/// together are not a grid: their pairs lie on a diagonal).
+fn grid_axes(
+    runs: &RunsTable,
+    cfgs: &[usize],
+    swept: &[(usize, Vec<Cell>)],
+) -> Option<(usize, usize)> {
+    let crossed = |a: usize, b: usize| {
+        let mut pairs: Vec<(String, String)> = cfgs
             .iter()
-            .enumerate()
-            .flat_map(|(i, &a)| swept[i + 1..].iter().map(move |&b| (a, b)))
-            .find(|&(a, b)| crossed(a, b))
-        else {
+            .map(|&c| {
+                (
+                    runs.configs[c].params[swept[a].0].render(),
+                    runs.configs[c].params[swept[b].0].render(),
+                )
+            })
+            .collect();
+        pairs.sort();
+        pairs.dedup();
+        pairs.len() > swept[a].1.len().max(swept[b].1.len())
+    };
+    (0..swept.len())
+        .flat_map(|a| (a + 1..swept.len()).map(move |b| (a, b)))
+        .find(|&(a, b)| crossed(a, b))
+}
+
+/// Axis tick texts: each value with at most four significant digits when
+/// that keeps the values apart, else as written.
+fn tick_texts(values: &[Cell]) -> Vec<String> {
+    let short: Vec<String> = values
+        .iter()
+        .map(|v| match v {
+            Cell::Float(f) => crate::analysis::export::human_sig(Some(*f), 4),
+            other => other.render(),
+        })
+        .collect();
+    let mut sorted = short.clone();
+    sorted.sort();
+    sorted.dedup();
+    if sorted.len() == short.len() {
+        short
+    } else {
+        values.iter().map(Cell::render).collect()
+    }
+}
+
+fn heatmaps(runs: &RunsTable) -> Vec<(String, Heatmap)> {
+    let many = runs.many_scenarios();
+    let short = runs.short_params();
+    let mut out = Vec::new();
+    for sc in runs.scenarios() {
+        let cfgs: Vec<usize> = (0..runs.configs.len())
+            .filter(|&i| runs.configs[i].scenario == sc && !runs.configs[i].is_baseline())
+            .collect();
+        let swept = swept(runs, &cfgs);
+        let Some((a, b)) = grid_axes(runs, &cfgs, &swept) else {
             continue;
         };
-        let (xs, ys) = (distinct(kx), distinct(ky));
+        let ((kx, xs), (ky, ys)) = (&swept[a], &swept[b]);
+        let (kx, ky) = (*kx, *ky);
         let rest: Vec<&str> = swept
             .iter()
-            .filter(|&&k| k != kx && k != ky)
-            .map(|&k| runs.params[k].as_str())
+            .map(|(k, _)| *k)
+            .filter(|&k| k != kx && k != ky)
+            .map(|k| runs.params[k].as_str())
+            .collect();
+        // Each configuration's cell, once.
+        let x_of: std::collections::HashMap<String, usize> = xs
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.render(), i))
+            .collect();
+        let y_of: std::collections::HashMap<String, usize> = ys
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.render(), i))
+            .collect();
+        let cell_of: Vec<(usize, (usize, usize))> = cfgs
+            .iter()
+            .filter_map(|&c| {
+                let p = &runs.configs[c].params;
+                Some((
+                    c,
+                    (*x_of.get(&p[kx].render())?, *y_of.get(&p[ky].render())?),
+                ))
+            })
             .collect();
         for metric in plot_metrics(runs)
             .iter()
             .filter(|m| runs.metrics.iter().any(|x| x == *m))
         {
-            let cells: Vec<Vec<Option<f64>>> = ys
+            let Some(col) = runs.column(metric) else {
+                continue;
+            };
+            let mut acc: Vec<Vec<Vec<f64>>> = vec![vec![Vec::new(); xs.len()]; ys.len()];
+            for &(c, (i, j)) in &cell_of {
+                acc[j][i].extend(
+                    runs.configs[c]
+                        .rows
+                        .iter()
+                        .filter(|&&r| runs.ok(r))
+                        .filter_map(|&r| col.f64(r)),
+                );
+            }
+            let cells: Vec<Vec<Option<f64>>> = acc
                 .iter()
-                .map(|y| {
-                    xs.iter()
-                        .map(|x| {
-                            let v: Vec<f64> = cfgs
-                                .iter()
-                                .filter(|&&c| {
-                                    &runs.configs[c].params[kx] == x
-                                        && &runs.configs[c].params[ky] == y
-                                })
-                                .flat_map(|&c| {
-                                    runs.configs[c]
-                                        .rows
-                                        .iter()
-                                        .filter_map(|&r| runs.value(metric, r))
-                                })
-                                .collect();
-                            Describe::of(&v).map(|d| d.mean)
-                        })
+                .map(|row| {
+                    row.iter()
+                        .map(|v| Describe::of(v).map(|d| d.mean))
                         .collect()
                 })
                 .collect();
@@ -340,7 +475,16 @@ fn heatmaps(runs: &RunsTable) -> Vec<(String, Heatmap)> {
                 title.push_str(&format!(": {sc}"));
             }
             if !rest.is_empty() {
-                title.push_str(&format!(" (averaged over {})", rest.join(", ")));
+                let names: Vec<&str> = rest
+                    .iter()
+                    .map(|p| {
+                        short
+                            .iter()
+                            .find(|(q, _)| q == p)
+                            .map_or(*p, |(_, s)| s.as_str())
+                    })
+                    .collect();
+                title.push_str(&format!(" (averaged over {})", names.join(", ")));
             }
             let name = if many {
                 format!("heatmap_{metric}_{}", slug(sc))
@@ -354,8 +498,8 @@ fn heatmaps(runs: &RunsTable) -> Vec<(String, Heatmap)> {
                     metric: metric.to_string(),
                     x_name: runs.params[kx].clone(),
                     y_name: runs.params[ky].clone(),
-                    x_labels: xs.iter().map(Cell::render).collect(),
-                    y_labels: ys.iter().map(Cell::render).collect(),
+                    x_labels: tick_texts(xs),
+                    y_labels: tick_texts(ys),
                     cells,
                 },
             ));
@@ -365,86 +509,173 @@ fn heatmaps(runs: &RunsTable) -> Vec<(String, Heatmap)> {
 }
 
 /// One trade-off chart per scenario (their scales differ too much to share
-/// axes): the baseline as a black triangle, each configuration a circle.
+/// axes). A grid of two parameters: colour keys the first, marker shape
+/// (up to seven values) or size (more) the second. Otherwise, up to ten
+/// variants get a colour each; more are coloured by their first swept
+/// parameter.
 fn tradeoffs(runs: &RunsTable, summary: &[SummaryRow]) -> Vec<(String, Tradeoff)> {
     let (xm, ym) = ("quality_gap", "toxicity_rate");
-    let stat = |c: usize, m: &str| -> Option<(f64, f64, f64)> {
-        let d = summary
-            .iter()
-            .find(|r| r.config == c && r.metric == m)?
-            .stats?;
-        let (lo, hi) = d.ci95.unwrap_or((d.mean, d.mean));
-        Some((d.mean, lo, hi))
-    };
+    let mut stats: std::collections::HashMap<(usize, &str), (f64, f64, f64)> =
+        std::collections::HashMap::new();
+    for r in summary.iter().filter(|r| r.metric == xm || r.metric == ym) {
+        if let Some(d) = r.stats {
+            let (lo, hi) = d.ci95.unwrap_or((d.mean, d.mean));
+            let key = if r.metric == xm { xm } else { ym };
+            stats.insert((r.config, key), (d.mean, lo, hi));
+        }
+    }
     let many = runs.many_scenarios();
+    let short = runs.short_params();
     let mut out = Vec::new();
     for sc in runs.scenarios() {
-        let configs: Vec<usize> = (0..runs.configs.len())
-            .filter(|&i| runs.configs[i].scenario == sc)
+        let variants: Vec<usize> = (0..runs.configs.len())
+            .filter(|&i| runs.configs[i].scenario == sc && !runs.configs[i].is_baseline())
             .collect();
-        let per_config = configs.len() <= MAX_LEGEND;
-        // Too many for a legend entry each: colour by the first parameter
-        // that varies (with at most 10 values), else one colour.
-        let short = runs.short_params();
-        let mut by_param: Option<(usize, Vec<Cell>)> = None;
-        if !per_config {
-            for k in 0..runs.params.len() {
-                let mut vals: Vec<Cell> = Vec::new();
-                for &c in configs.iter().filter(|&&c| !runs.configs[c].is_baseline()) {
-                    if !vals.contains(&runs.configs[c].params[k]) {
-                        vals.push(runs.configs[c].params[k].clone());
+        let swept = swept(runs, &variants);
+        let grid = grid_axes(runs, &variants, &swept);
+        let name_of = |k: usize| short[k].1.clone();
+        // (colour of a variant, its shape, its size)
+        let mut legend = Legend::default();
+        type Style = Box<dyn Fn(usize) -> (RGBColor, Shape, i32)>;
+        let style: Style = match grid {
+            Some((a, b)) => {
+                let (ka, va) = swept[a].clone();
+                let (kb, vb) = swept[b].clone();
+                let colors = value_colors(&va);
+                legend
+                    .items
+                    .push(Item::heading(format!("colour: {}", name_of(ka))));
+                legend.items.extend(
+                    sample(&va)
+                        .into_iter()
+                        .map(|i| Item::marker(va[i].render(), Shape::Circle, colors[i])),
+                );
+                let by_shape = vb.len() <= Shape::ALL.len();
+                if by_shape {
+                    legend
+                        .items
+                        .push(Item::heading(format!("shape: {}", name_of(kb))));
+                    legend.items.extend(vb.iter().enumerate().map(|(i, v)| {
+                        Item::marker(v.render(), Shape::ALL[i], RGBColor(110, 110, 110))
+                    }));
+                } else {
+                    legend.items.push(Item::heading(format!(
+                        "size: {} ({} to {})",
+                        name_of(kb),
+                        vb[0].render(),
+                        vb[vb.len() - 1].render()
+                    )));
+                    for i in [0, vb.len() - 1] {
+                        legend.items.push(Item {
+                            label: vb[i].render(),
+                            swatch: Swatch::Marker {
+                                shape: Shape::Circle,
+                                color: RGBColor(110, 110, 110),
+                                size: grade(i, vb.len()),
+                            },
+                        });
                     }
                 }
-                if (2..=PALETTE.len()).contains(&vals.len()) {
-                    vals.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-                    by_param = Some((k, vals));
-                    break;
-                }
+                let params: Vec<(Cell, Cell)> = runs
+                    .configs
+                    .iter()
+                    .map(|c| (c.params[ka].clone(), c.params[kb].clone()))
+                    .collect();
+                Box::new(move |c| {
+                    let i = va.iter().position(|v| *v == params[c].0).unwrap_or(0);
+                    let j = vb.iter().position(|v| *v == params[c].1).unwrap_or(0);
+                    if by_shape {
+                        (colors[i], Shape::ALL[j], 6)
+                    } else {
+                        (colors[i], Shape::Circle, grade(j, vb.len()))
+                    }
+                })
             }
-        }
-        let mut palette = PALETTE.iter().cycle();
+            None if variants.len() <= PALETTE.len() => {
+                let order = variants.clone();
+                for (i, &c) in variants.iter().enumerate() {
+                    legend
+                        .items
+                        .push(Item::marker(runs.short_label(c), Shape::Circle, PALETTE[i]));
+                }
+                Box::new(move |c| {
+                    let i = order.iter().position(|&v| v == c).unwrap_or(0);
+                    (PALETTE[i % PALETTE.len()], Shape::Circle, 6)
+                })
+            }
+            None => match swept.first() {
+                Some((k, vals)) => {
+                    let (k, vals) = (*k, vals.clone());
+                    let colors = value_colors(&vals);
+                    legend
+                        .items
+                        .push(Item::heading(format!("colour: {}", name_of(k))));
+                    legend.items.extend(
+                        sample(&vals)
+                            .into_iter()
+                            .map(|i| Item::marker(vals[i].render(), Shape::Circle, colors[i])),
+                    );
+                    let params: Vec<Cell> =
+                        runs.configs.iter().map(|c| c.params[k].clone()).collect();
+                    Box::new(move |c| {
+                        let i = vals.iter().position(|v| *v == params[c]).unwrap_or(0);
+                        (colors[i], Shape::Circle, 6)
+                    })
+                }
+                None => Box::new(|_| (PALETTE[0], Shape::Circle, 6)),
+            },
+        };
         let mut points = Vec::new();
-        let mut legend = Vec::new();
+        let configs = (0..runs.configs.len()).filter(|&i| runs.configs[i].scenario == sc);
         for i in configs {
-            let cfg = &runs.configs[i];
-            let (Some(x), Some(y)) = (stat(i, xm), stat(i, ym)) else {
+            let (Some(&x), Some(&y)) = (stats.get(&(i, xm)), stats.get(&(i, ym))) else {
                 continue;
             };
-            let color = match (cfg.is_baseline(), per_config, &by_param) {
-                (true, _, _) => BASELINE_COLOR,
-                (false, true, _) => *palette.next().expect("cycle"),
-                (false, false, Some((k, vals))) => {
-                    let j = vals.iter().position(|v| *v == cfg.params[*k]).unwrap_or(0);
-                    PALETTE[j % PALETTE.len()]
-                }
-                (false, false, None) => PALETTE[0],
+            let baseline = runs.configs[i].is_baseline();
+            let (color, shape, size) = if baseline {
+                (BASELINE_COLOR, Shape::Circle, 6)
+            } else {
+                style(i)
             };
-            if per_config || cfg.is_baseline() {
-                legend.push((runs.short_label(i), color));
-            }
             points.push(TradeoffPoint {
-                label: runs.short_label(i),
                 color,
-                baseline: cfg.is_baseline(),
+                shape,
+                size,
+                baseline,
                 x,
                 y,
             });
         }
-        match (&by_param, per_config) {
-            (_, true) => {}
-            (Some((k, vals)), false) => {
-                for (j, v) in vals.iter().enumerate() {
-                    legend.push((
-                        format!("{}={}", short[*k].1, v.render()),
-                        PALETTE[j % PALETTE.len()],
-                    ));
-                }
-            }
-            (None, false) => legend.push(("other configurations".into(), PALETTE[0])),
-        }
         if points.is_empty() {
             continue;
         }
+        if let Some(b) = points.iter().find(|p| p.baseline) {
+            legend
+                .items
+                .push(Item::marker("baseline", Shape::Star, BASELINE_COLOR));
+            let hidden = points
+                .iter()
+                .filter(|p| !p.baseline && p.x.0 == b.x.0 && p.y.0 == b.y.0)
+                .count();
+            legend.notes.push(match hidden {
+                0 => "the baseline is drawn on top".to_string(),
+                1 => "the baseline is drawn on top; 1 configuration with the same means is \
+                      under it"
+                    .to_string(),
+                n => format!(
+                    "the baseline is drawn on top; {n} configurations with the same means \
+                     are under it"
+                ),
+            });
+        }
+        legend.notes.push(if points.len() <= tradeoff::MAX_BARS {
+            "bars: 95% CI of each mean".into()
+        } else {
+            format!(
+                "error bars left out ({} points; summary.parquet has every interval)",
+                points.len()
+            )
+        });
         let (title, name) = if many {
             (
                 format!("toxicity vs quality gap: {sc}"),
@@ -468,4 +699,32 @@ fn tradeoffs(runs: &RunsTable, summary: &[SummaryRow]) -> Vec<(String, Tradeoff)
         ));
     }
     out
+}
+
+/// A colour per value: the palette for up to ten values, viridis (in
+/// value order) for more.
+fn value_colors(values: &[Cell]) -> Vec<RGBColor> {
+    let n = values.len();
+    if n <= PALETTE.len() {
+        PALETTE[..n].to_vec()
+    } else {
+        (0..n)
+            .map(|i| render::viridis(i as f64 / (n - 1) as f64 * 0.92))
+            .collect()
+    }
+}
+
+/// Which values get a legend entry: all up to ten, else five spread out.
+fn sample(values: &[Cell]) -> Vec<usize> {
+    let n = values.len();
+    if n <= PALETTE.len() {
+        (0..n).collect()
+    } else {
+        (0..5).map(|k| k * (n - 1) / 4).collect()
+    }
+}
+
+/// Marker half-size for the `i`-th of `n` ordered values: 3 to 9 pixels.
+fn grade(i: usize, n: usize) -> i32 {
+    3 + (6.0 * i as f64 / (n.max(2) - 1) as f64).round() as i32
 }

@@ -1,16 +1,21 @@
 //! The toxicity-versus-quality_gap trade-off: one point per configuration
-//! at its means, with 95% t-interval error bars on both axes.
+//! at its means, with 95% t-interval error bars on both axes (left out
+//! when there are too many points to read them). Colour keys the first
+//! swept parameter, marker shape (or, with many values, marker size) the
+//! second; the baseline is a black star drawn last.
 
 use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::lines::draw_legend;
-use super::render::{padded, Chart, OrDraw, FONT_FAMILY};
+use super::legend::{star, Legend, Shape};
+use super::render::{padded, Chart, OrDraw, BASELINE_COLOR, FONT_FAMILY};
 
 pub struct TradeoffPoint {
-    pub label: String,
     pub color: RGBColor,
+    pub shape: Shape,
+    /// Marker half-size in pixels.
+    pub size: i32,
     pub baseline: bool,
     /// (mean, ci low, ci high) on each axis.
     pub x: (f64, f64, f64),
@@ -22,30 +27,51 @@ pub struct Tradeoff {
     pub x_name: String,
     pub y_name: String,
     pub points: Vec<TradeoffPoint>,
-    /// Legend entries (one per point, or one per scenario for big sweeps).
-    pub legend: Vec<(String, RGBColor)>,
+    pub legend: Legend,
+}
+
+/// Above this many points the error bars are left out (they would hide
+/// the points); the legend says so.
+pub const MAX_BARS: usize = 60;
+const PLOT_W: u32 = 830;
+const MIN_H: u32 = 700;
+
+impl Tradeoff {
+    fn bars(&self) -> bool {
+        self.points.len() <= MAX_BARS
+    }
+
+    fn legend_width(&self) -> u32 {
+        self.legend.width(220, 560)
+    }
 }
 
 impl Chart for Tradeoff {
     fn size(&self) -> (u32, u32) {
-        (1100, 700)
+        let w = self.legend_width();
+        (PLOT_W + w, MIN_H.max(self.legend.height(w)))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         root.fill(&WHITE).or_draw()?;
+        let bars = self.bars();
         let span = |f: &dyn Fn(&TradeoffPoint) -> (f64, f64, f64)| {
-            self.points
-                .iter()
-                .map(f)
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (m, lo, hi)| {
-                    (a.min(lo.min(m)), b.max(hi.max(m)))
-                })
+            self.points.iter().map(f).fold(
+                (f64::INFINITY, f64::NEG_INFINITY),
+                |(a, b), (m, lo, hi)| {
+                    if bars {
+                        (a.min(lo.min(m)), b.max(hi.max(m)))
+                    } else {
+                        (a.min(m), b.max(m))
+                    }
+                },
+            )
         };
         let (x0, x1) = span(&|p| p.x);
         let (y0, y1) = span(&|p| p.y);
         let (x0, x1) = padded(x0, x1, 0.08);
         let (y0, y1) = padded(y0, y1, 0.08);
-        let (plot, legend) = root.split_horizontally(830);
+        let (plot, legend) = root.split_horizontally(PLOT_W);
         let mut chart = ChartBuilder::on(&plot)
             .caption(&self.title, (FONT_FAMILY, 24))
             .margin(15)
@@ -64,34 +90,40 @@ impl Chart for Tradeoff {
             .draw()
             .or_draw()?;
         // The baseline last, so it stays visible on top.
-        let mut order: Vec<&TradeoffPoint> = self.points.iter().filter(|p| !p.baseline).collect();
-        order.extend(self.points.iter().filter(|p| p.baseline));
-        for p in order {
-            let (xm, xl, xh) = p.x;
-            let (ym, yl, yh) = p.y;
-            let style = p.color.stroke_width(2);
-            chart
-                .draw_series([
-                    PathElement::new(vec![(xl, ym), (xh, ym)], style),
-                    PathElement::new(vec![(xm, yl), (xm, yh)], style),
-                ])
-                .or_draw()?;
-            if p.baseline {
+        let order: Vec<&TradeoffPoint> = self
+            .points
+            .iter()
+            .filter(|p| !p.baseline)
+            .chain(self.points.iter().filter(|p| p.baseline))
+            .collect();
+        if bars {
+            for p in &order {
+                let (xm, xl, xh) = p.x;
+                let (ym, yl, yh) = p.y;
+                let style = p.color.mix(0.6).stroke_width(2);
                 chart
-                    .draw_series(std::iter::once(TriangleMarker::new(
-                        (xm, ym),
-                        11,
-                        p.color.filled(),
-                    )))
-                    .or_draw()?;
-            } else {
-                chart
-                    .draw_series(std::iter::once(Circle::new((xm, ym), 7, p.color.filled())))
+                    .draw_series([
+                        PathElement::new(vec![(xl, ym), (xh, ym)], style),
+                        PathElement::new(vec![(xm, yl), (xm, yh)], style),
+                    ])
                     .or_draw()?;
             }
         }
-        let items: Vec<(&str, RGBColor)> =
-            self.legend.iter().map(|(l, c)| (l.as_str(), *c)).collect();
-        draw_legend(&legend, &items, "triangle: baseline; bars: 95% CI")
+        let base = plot.get_base_pixel();
+        for p in &order {
+            let (px, py) = chart.backend_coord(&(p.x.0, p.y.0));
+            let at = (px - base.0, py - base.1);
+            if p.baseline {
+                plot.draw(&Polygon::new(star(at, 14.0), WHITE.filled()))
+                    .or_draw()?;
+                plot.draw(&Polygon::new(star(at, 12.0), BASELINE_COLOR.filled()))
+                    .or_draw()?;
+            } else {
+                // A thin white edge keeps overlapping markers apart.
+                p.shape.draw(&plot, at, p.size + 1, WHITE.filled())?;
+                p.shape.draw(&plot, at, p.size, p.color.filled())?;
+            }
+        }
+        self.legend.draw(&legend)
     }
 }

@@ -16,6 +16,7 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use self::indices::{Bootstrap, MorrisIndices, SobolIndices};
 use super::frame::{Frame, Values};
+use super::plot::PlotFormat;
 use super::runs::RunsTable;
 use crate::scenario::params::ParamValue;
 use crate::sweep::design::{Method, Sample};
@@ -542,7 +543,7 @@ pub struct Section {
 /// Run by `analyze`: the sensitivity outputs when `runs` come from a
 /// saltelli or morris design (default metrics and bootstrap), else
 /// nothing. A failure is a warning: the rest of the analysis stands.
-pub fn after_analysis(dir: &Path, runs: &RunsTable, plots: bool) -> Option<Section> {
+pub fn after_analysis(dir: &Path, runs: &RunsTable, plots: PlotFormat) -> Option<Section> {
     let sample = match design_of(runs) {
         Ok(Some(s)) if s.method.is_sensitivity() => s,
         _ => return None,
@@ -589,7 +590,7 @@ pub fn write_outputs(
     values: &[PointValues],
     boot: Bootstrap,
 ) -> Result<Outcome> {
-    write_all(dir, sample, values, boot, true)
+    write_all(dir, sample, values, boot, PlotFormat::Both)
 }
 
 fn write_all(
@@ -597,7 +598,7 @@ fn write_all(
     sample: &Sample,
     values: &[PointValues],
     boot: Bootstrap,
-    draw: bool,
+    draw: PlotFormat,
 ) -> Result<Outcome> {
     let rows: Vec<IndexRow> = values
         .iter()
@@ -618,11 +619,18 @@ fn write_all(
             .push(r);
     }
     let mut plots = Vec::new();
-    for v in values.iter().filter(|_| draw) {
+    for v in values.iter().filter(|_| draw.png() || draw.svg()) {
         let g = &by_group[&(v.scenario.clone(), v.metric.clone())];
         let stem = plot_stem(&v.scenario, &v.metric, single);
-        super::plot::bars::write_indices(&plots_dir.join(&stem), sample.method, &v.metric, g)?;
-        plots.push(format!("{}/{stem}.png", super::plot::PLOTS_DIR));
+        super::plot::bars::write_indices(
+            &plots_dir.join(&stem),
+            sample.method,
+            &v.metric,
+            g,
+            draw,
+        )?;
+        let ext = if draw.png() { "png" } else { "svg" };
+        plots.push(format!("{}/{stem}.{ext}", super::plot::PLOTS_DIR));
     }
     let md = report(sample, &rows, boot, &plots);
     crate::output::atomic::write_file(&dir.join(REPORT_FILE), md.as_bytes())

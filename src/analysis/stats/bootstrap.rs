@@ -1,18 +1,42 @@
-//! Percentile bootstrap CI of a mean, resampling with a seeded ChaCha8
-//! stream so every number in comparisons.parquet is reproducible. Each
-//! comparison row draws from its own stream (chosen by a stable hash of the
-//! row's identity), so a row's interval does not depend on which other rows
-//! were computed or in what order.
+//! Percentile bootstrap CIs of means, reproducible and cheap.
+//!
+//! * Resamples come from a stream chosen by a stable hash of what is
+//!   resampled, so an interval does not depend on which other intervals
+//!   were computed, in what order or on how many threads.
+//! * Several samples of the same length (one variant's paired differences
+//!   on every metric with no pair missing) share one stream: each resample
+//!   draws the n indices once, counts how often each value was drawn, and
+//!   every sample's resample mean is the count-weighted mean of its values.
+//!   Each sample's interval is still the percentile interval of its own
+//!   resample means; sharing only saves drawing the same indices again.
+//! * The generator is xoshiro256++ (seeded through SplitMix64 from the seed
+//!   and the stream); indices are drawn with Lemire's unbiased
+//!   multiply-shift method, two 32-bit draws per 64-bit output.
+//! * Resampling stops once the interval is settled: at 1 000 resamples,
+//!   then 2 000, 4 000, … up to `max_resamples`, each endpoint's Monte Carlo
+//!   standard error is estimated from the order statistics around it (a
+//!   quarter of the distance between the resample means at ranks
+//!   B·q ± 2√(B·q(1−q)), two binomial standard errors of the rank), and a
+//!   sample whose two errors are both at most [`SETTLED`] of its
+//!   interval's width is done.
+//!   A sample whose values are all equal needs no resampling at all.
+//!
+//! docs/analysis.md ("Bootstrap") states the same.
 
-use rand_chacha::rand_core::{RngCore, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-
+#[cfg(test)]
 use super::describe::quantile_sorted;
 
-/// Resamples per interval.
+/// Resamples per interval at most (`--bootstrap N`).
 pub const DEFAULT_RESAMPLES: usize = 10_000;
 /// Seed of every stream unless `--bootstrap-seed` says otherwise.
 pub const DEFAULT_SEED: u64 = 20_240_601;
+/// The first check, after this many resamples (the usual minimum for a
+/// percentile interval); then at twice as many.
+pub const FIRST_CHECK: usize = 1_000;
+/// Settled: each endpoint's Monte Carlo standard error is at most this
+/// share of the interval's width (an interval 0.02 wide: endpoints known
+/// to ±0.0005).
+pub const SETTLED: f64 = 0.03;
 
 /// FNV-1a of `key`: a stable stream number (Rust's `Hash` is not stable).
 pub fn stream_id(key: &str) -> u64 {
@@ -21,62 +45,496 @@ pub fn stream_id(key: &str) -> u64 {
     })
 }
 
-/// Uniform integer in [0, n) without modulo bias (Lemire's method).
-fn below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
-    let threshold = n.wrapping_neg() % n;
-    loop {
-        let m = u128::from(rng.next_u64()) * u128::from(n);
-        if (m as u64) >= threshold {
-            return (m >> 64) as u64;
+fn splitmix64(x: &mut u64) -> u64 {
+    *x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *x;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// xoshiro256++ (Blackman & Vigna), 32-bit outputs taken two per step.
+pub struct Rng {
+    s: [u64; 4],
+    spare: Option<u32>,
+}
+
+impl Rng {
+    /// The stream `stream` of seed `seed`: SplitMix64 started from
+    /// `seed · φ64 ⊕ stream` fills the state.
+    pub fn new(seed: u64, stream: u64) -> Rng {
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ stream;
+        let s = [
+            splitmix64(&mut x),
+            splitmix64(&mut x),
+            splitmix64(&mut x),
+            splitmix64(&mut x),
+        ];
+        Rng { s, spare: None }
+    }
+
+    #[inline]
+    pub fn next_u64(&mut self) -> u64 {
+        let s = &mut self.s;
+        let out = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        out
+    }
+
+    #[inline]
+    fn next_u32(&mut self) -> u32 {
+        if let Some(x) = self.spare.take() {
+            return x;
+        }
+        let x = self.next_u64();
+        self.spare = Some(x as u32);
+        (x >> 32) as u32
+    }
+
+    /// Uniform in [0, n) without bias (Lemire's method), n ≥ 1.
+    #[inline]
+    pub fn below(&mut self, n: u32) -> u32 {
+        let mut m = u64::from(self.next_u32()) * u64::from(n);
+        if (m as u32) < n {
+            let threshold = n.wrapping_neg() % n;
+            while (m as u32) < threshold {
+                m = u64::from(self.next_u32()) * u64::from(n);
+            }
+        }
+        (m >> 32) as u32
+    }
+}
+
+/// A percentile interval and how many resamples made it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    pub lo: f64,
+    pub hi: f64,
+    pub resamples: usize,
+}
+
+/// The ranks an endpoint needs: (first, last) of the window around rank
+/// (B − 1)·q reaching two binomial standard errors of the rank either
+/// side (and at least the two ranks the linear quantile interpolates).
+fn window(b: usize, q: f64) -> (usize, usize) {
+    let h = (b - 1) as f64 * q;
+    let s = 2.0 * (b as f64 * q * (1.0 - q)).sqrt();
+    let lo = ((h - s).floor().max(0.0) as usize).min(b - 1);
+    let hi = ((h + s).ceil() as usize)
+        .max(h.floor() as usize + 1)
+        .min(b - 1);
+    (lo, hi)
+}
+
+/// The `q` endpoint (numpy's linear quantile) of B values and its Monte
+/// Carlo standard error (a quarter of the spread of the order statistics
+/// of its window, two binomial standard errors of the rank either side: a
+/// steadier estimate than one either side), given `at(r)`, the value of
+/// rank r for the ranks of the window.
+fn endpoint(b: usize, q: f64, at: impl Fn(usize) -> f64) -> (f64, f64) {
+    let (lo, hi) = window(b, q);
+    let h = (b - 1) as f64 * q;
+    let f = h.floor() as usize;
+    let frac = h - f as f64;
+    let value = if f + 1 >= b || frac == 0.0 {
+        at(f)
+    } else {
+        at(f) + frac * (at(f + 1) - at(f))
+    };
+    (value, (at(hi) - at(lo)) / 4.0)
+}
+
+/// Make `tail` (the values of `x` beyond a threshold, in any order) the
+/// ascending `k` smallest values of `x` (`largest`: the `k` largest): when
+/// it caught at least `k` values they hold the answer and only they are
+/// sorted; else a selection over all of `x` finds them. The result is the
+/// same either way; the threshold only saves work.
+fn settle_tail(x: &[f64], k: usize, largest: bool, tail: &mut Vec<f64>) {
+    if tail.len() < k {
+        tail.clear();
+        tail.extend_from_slice(x);
+    }
+    if tail.len() > k {
+        if largest {
+            let cut = tail.len() - k;
+            tail.select_nth_unstable_by(cut, f64::total_cmp);
+            tail.drain(..cut);
+        } else {
+            tail.select_nth_unstable_by(k - 1, f64::total_cmp);
+            tail.truncate(k);
+        }
+    }
+    tail.sort_unstable_by(f64::total_cmp);
+}
+
+/// Standard normal quantile of `p` (0 < p < 1), by bisection on the tail
+/// function: only needed once per resample count.
+fn norm_quantile(p: f64) -> f64 {
+    let (mut lo, mut hi) = (-40.0f64, 40.0f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if 1.0 - super::dist::norm_sf(mid) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// The thresholds' standard scores for B values: a little past the last
+/// rank of each window (by four binomial standard errors of that rank, and
+/// ten ranks, for the rough mean and spread they are applied with).
+fn thresholds(b: usize, (qlo, qhi): (f64, f64)) -> (f64, f64) {
+    use std::cell::RefCell;
+    /// (B, qlo bits, qhi bits) and its scores.
+    type Known = Vec<((usize, u64, u64), (f64, f64))>;
+    thread_local! {
+        // (B, qlo, qhi) → scores: a sweep asks for a handful of B.
+        static KNOWN: RefCell<Known> = const { RefCell::new(Vec::new()) };
+    }
+    let key = (b, qlo.to_bits(), qhi.to_bits());
+    if let Some(z) = KNOWN.with(|k| k.borrow().iter().find(|e| e.0 == key).map(|e| e.1)) {
+        return z;
+    }
+    let bf = b as f64;
+    let past = |k: f64| ((k + 4.0 * k.sqrt() + 10.0) / bf).clamp(1e-12, 1.0 - 1e-12);
+    let k_low = (window(b, qlo).1 + 1) as f64;
+    let k_high = (b - window(b, qhi).0) as f64;
+    let z = (
+        norm_quantile(past(k_low)),
+        norm_quantile(1.0 - past(k_high)),
+    );
+    KNOWN.with(|k| {
+        let mut k = k.borrow_mut();
+        if k.len() >= 64 {
+            k.clear();
+        }
+        k.push((key, z));
+    });
+    z
+}
+
+/// Both endpoints of the `(qlo, qhi)` interval of `x` (B ≥ 2 values) and
+/// their standard errors, from the two short sorted tails their windows
+/// fall in (a few dozen values each). One pass collects the values beyond
+/// thresholds that the normal approximation (with the mean and spread of
+/// the first 256 values: the resample means are exchangeable) puts a
+/// little past each window.
+fn endpoints(
+    x: &[f64],
+    q: (f64, f64),
+    low: &mut Vec<f64>,
+    high: &mut Vec<f64>,
+) -> ((f64, f64), (f64, f64)) {
+    let b = x.len();
+    let k_low = window(b, q.0).1 + 1;
+    let first_high = window(b, q.1).0;
+    let (z_low, z_high) = thresholds(b, q);
+    let head = &x[..b.min(256)];
+    let mean = head.iter().sum::<f64>() / head.len() as f64;
+    let sd = (head.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / head.len() as f64).sqrt();
+    let (t_low, t_high) = (mean + z_low * sd, mean + z_high * sd);
+    low.clear();
+    high.clear();
+    if t_low.is_finite() && t_high.is_finite() {
+        for &v in x {
+            if v <= t_low {
+                low.push(v);
+            }
+            if v >= t_high {
+                high.push(v);
+            }
+        }
+    }
+    settle_tail(x, k_low, false, low);
+    settle_tail(x, b - first_high, true, high);
+    (
+        endpoint(b, q.0, |r| low[r]),
+        endpoint(b, q.1, |r| high[r - first_high]),
+    )
+}
+
+/// Samples are resampled in blocks of this many (their sums stay in
+/// registers while the n pairs go by).
+const BLOCK: usize = 8;
+
+/// Lay the values of the samples `open` out pair by pair, `BLOCK` samples
+/// side by side (zeros pad the last block): `rows[(b·n + j)·BLOCK + k]` is
+/// pair j of the k-th sample of block b.
+// `j` indexes a different column for each k: no single iterator to walk.
+#[allow(clippy::needless_range_loop)]
+fn lay_out(rows: &mut Vec<f64>, cols: &[&[f64]], open: &[usize], n: usize) {
+    rows.clear();
+    for block in open.chunks(BLOCK) {
+        for j in 0..n {
+            for k in 0..BLOCK {
+                rows.push(block.get(k).map_or(0.0, |&m| cols[m][j]));
+            }
         }
     }
 }
 
-/// The `level` percentile interval of the mean of `x`: `resamples` means of
-/// n values drawn with replacement, then their `(1−level)/2` and
-/// `(1+level)/2` quantiles (numpy's linear rule). `None` for an empty sample.
+/// Σ_j counts[j]·value[j] for the samples of one block, in pair order.
+#[inline]
+fn block_sums(counts: &[f64], block: &[f64]) -> [f64; BLOCK] {
+    let mut acc = [0.0f64; BLOCK];
+    for (c, row) in counts.iter().zip(block.chunks_exact(BLOCK)) {
+        for (a, x) in acc.iter_mut().zip(row) {
+            *a += c * x;
+        }
+    }
+    acc
+}
+
+/// Scratch space reused across calls (one per worker thread).
+#[derive(Default)]
+pub struct Scratch {
+    counts: Vec<f64>,
+    rows: Vec<f64>,
+    means: Vec<Vec<f64>>,
+    low: Vec<f64>,
+    high: Vec<f64>,
+}
+
+/// The `level` percentile intervals of the means of the samples `cols`
+/// (all of the same length), resampled together on one stream (see the
+/// module documentation for the stopping rule). `None` for an empty sample
+/// or `max_resamples` = 0.
+pub fn mean_cis(
+    cols: &[&[f64]],
+    level: f64,
+    max_resamples: usize,
+    seed: u64,
+    stream: u64,
+    scratch: &mut Scratch,
+) -> Vec<Option<Interval>> {
+    let k = cols.len();
+    let n = cols.first().map_or(0, |c| c.len());
+    let mut out: Vec<Option<Interval>> = vec![None; k];
+    if n == 0 || max_resamples == 0 {
+        return out;
+    }
+    debug_assert!(cols.iter().all(|c| c.len() == n));
+    // Constant samples: the interval is the value.
+    let mut active: Vec<usize> = Vec::with_capacity(k);
+    for (m, c) in cols.iter().enumerate() {
+        if c.iter().all(|v| *v == c[0]) {
+            out[m] = Some(Interval {
+                lo: c[0],
+                hi: c[0],
+                resamples: 0,
+            });
+        } else {
+            active.push(m);
+        }
+    }
+    if active.is_empty() {
+        return out;
+    }
+    let (qlo, qhi) = ((1.0 - level) / 2.0, (1.0 + level) / 2.0);
+    let nn = u32::try_from(n).expect("a sample fits in u32");
+    let inv = 1.0 / n as f64;
+    let a = active.len();
+    let Scratch {
+        counts,
+        rows,
+        means,
+        low,
+        high,
+    } = scratch;
+    if means.len() < a {
+        means.resize_with(a, Vec::new);
+    }
+    for m in means.iter_mut().take(a) {
+        m.clear();
+    }
+    // `open`: the samples still being resampled (indices into `active`);
+    // settled samples cost nothing more.
+    let mut open: Vec<usize> = (0..a).collect();
+    let mut rng = Rng::new(seed, stream);
+    let mut drawn = 0;
+    let mut check = FIRST_CHECK.min(max_resamples);
+    counts.clear();
+    counts.resize(n, 0.0);
+    // The samples still open, as (cols index, means index).
+    let mut live: Vec<usize> = open.iter().map(|&i| active[i]).collect();
+    lay_out(rows, cols, &live, n);
+    while !open.is_empty() {
+        while drawn < check {
+            // How often each pair is drawn (n draws); a resample's mean is
+            // then the count-weighted sum, the same for every sample.
+            counts.iter_mut().for_each(|c| *c = 0.0);
+            for _ in 0..n {
+                counts[rng.below(nn) as usize] += 1.0;
+            }
+            for (b, block) in open.chunks(BLOCK).enumerate() {
+                let sums = block_sums(counts, &rows[b * n * BLOCK..(b + 1) * n * BLOCK]);
+                for (&i, s) in block.iter().zip(sums) {
+                    means[i].push(s * inv);
+                }
+            }
+            drawn += 1;
+        }
+        let last = drawn >= max_resamples;
+        open.retain(|&i| {
+            let ((lo, se_lo), (hi, se_hi)) = if drawn < 2 {
+                let v = means[i][0];
+                ((v, 0.0), (v, 0.0))
+            } else {
+                endpoints(&means[i], (qlo, qhi), low, high)
+            };
+            let width = hi - lo;
+            if last || (se_lo <= SETTLED * width && se_hi <= SETTLED * width) {
+                out[active[i]] = Some(Interval {
+                    lo,
+                    hi,
+                    resamples: drawn,
+                });
+                return false;
+            }
+            true
+        });
+        let still: Vec<usize> = open.iter().map(|&i| active[i]).collect();
+        if still != live {
+            live = still;
+            lay_out(rows, cols, &live, n);
+        }
+        check = (check * 2).min(max_resamples);
+    }
+    out
+}
+
+/// The interval of one sample's mean on its own stream.
 pub fn mean_ci(
     x: &[f64],
     level: f64,
-    resamples: usize,
+    max_resamples: usize,
     seed: u64,
     stream: u64,
-) -> Option<(f64, f64)> {
-    if x.is_empty() || resamples == 0 {
-        return None;
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(stream);
-    let n = x.len() as u64;
-    let mut means: Vec<f64> = (0..resamples)
-        .map(|_| {
-            let s: f64 = (0..n).map(|_| x[below(&mut rng, n) as usize]).sum();
-            s / n as f64
-        })
-        .collect();
-    means.sort_by(f64::total_cmp);
-    let alpha = (1.0 - level) / 2.0;
-    Some((
-        quantile_sorted(&means, alpha),
-        quantile_sorted(&means, 1.0 - alpha),
-    ))
+    scratch: &mut Scratch,
+) -> Option<Interval> {
+    mean_cis(&[x], level, max_resamples, seed, stream, scratch)[0]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn ci(x: &[f64], max: usize, stream: u64) -> Interval {
+        mean_ci(x, 0.95, max, 1, stream, &mut Scratch::default()).unwrap()
+    }
+
     #[test]
     fn reproducible_and_sensible() {
         let x: Vec<f64> = (0..20).map(|i| f64::from(i % 7) - 3.0 + 0.5).collect();
-        let a = mean_ci(&x, 0.95, 2000, 1, 7).unwrap();
-        let b = mean_ci(&x, 0.95, 2000, 1, 7).unwrap();
-        assert_eq!(a, b);
-        let c = mean_ci(&x, 0.95, 2000, 1, 8).unwrap();
-        assert_ne!(a, c);
+        let a = ci(&x, 10_000, 7);
+        assert_eq!(a, ci(&x, 10_000, 7));
+        // scratch left over from another sample changes nothing
+        let mut s = Scratch::default();
+        mean_ci(&[1.0, 5.0, 2.0], 0.95, 3000, 3, 3, &mut s);
+        assert_eq!(Some(a), mean_ci(&x, 0.95, 10_000, 1, 7, &mut s));
+        assert_ne!(a, ci(&x, 10_000, 8));
         let m = x.iter().sum::<f64>() / 20.0;
-        assert!(a.0 < m && m < a.1, "{a:?} around {m}");
-        assert_eq!(mean_ci(&[2.0, 2.0], 0.95, 100, 0, 0), Some((2.0, 2.0)));
+        assert!(a.lo < m && m < a.hi, "{a:?} around {m}");
+        assert!(
+            [1_000, 2_000, 4_000, 8_000, 10_000].contains(&a.resamples),
+            "{a:?}"
+        );
+        let same = ci(&[2.0, 2.0], 100, 0);
+        assert_eq!((same.lo, same.hi, same.resamples), (2.0, 2.0, 0));
+        assert_eq!(ci(&x, 700, 7).resamples, 700);
+        assert_eq!(mean_ci(&[], 0.95, 100, 0, 0, &mut s), None);
+    }
+
+    #[test]
+    fn close_to_the_normal_interval() {
+        // Mean of 200 values of a known spread: the percentile interval is
+        // near mean ± 1.96·sd/√n, and stopping early keeps it there.
+        let mut r = Rng::new(5, 5);
+        let x: Vec<f64> = (0..200)
+            .map(|_| f64::from(r.below(1000)) / 1000.0)
+            .collect();
+        let n = x.len() as f64;
+        let m = x.iter().sum::<f64>() / n;
+        let sd = (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / n).sqrt();
+        let half = 1.96 * sd / n.sqrt();
+        let a = ci(&x, 10_000, 1);
+        assert!(
+            (a.lo - (m - half)).abs() < 0.1 * half,
+            "{a:?} vs {m} ± {half}"
+        );
+        assert!(
+            (a.hi - (m + half)).abs() < 0.1 * half,
+            "{a:?} vs {m} ± {half}"
+        );
+    }
+
+    #[test]
+    fn draws_are_uniform_and_unbiased() {
+        let mut r = Rng::new(1, 2);
+        let mut counts = [0usize; 7];
+        for _ in 0..70_000 {
+            counts[r.below(7) as usize] += 1;
+        }
+        assert!(
+            counts.iter().all(|&c| (9_500..10_500).contains(&c)),
+            "{counts:?}"
+        );
+        assert_eq!(Rng::new(3, 4).next_u64(), Rng::new(3, 4).next_u64());
+        assert_ne!(Rng::new(3, 4).next_u64(), Rng::new(3, 5).next_u64());
+    }
+
+    #[test]
+    fn endpoints_match_sorting() {
+        let mut r = Rng::new(9, 9);
+        let (mut low, mut high) = (Vec::new(), Vec::new());
+        for n in [2usize, 3, 10, 1001, 2000] {
+            let x: Vec<f64> = (0..n).map(|_| f64::from(r.below(1000))).collect();
+            let mut sorted = x.clone();
+            sorted.sort_by(f64::total_cmp);
+            for (qlo, qhi) in [(0.025, 0.975), (0.0, 1.0), (0.4, 0.6)] {
+                let ((lo, se_lo), (hi, se_hi)) = endpoints(&x, (qlo, qhi), &mut low, &mut high);
+                assert_eq!(lo, quantile_sorted(&sorted, qlo), "n {n} q {qlo}");
+                assert_eq!(hi, quantile_sorted(&sorted, qhi), "n {n} q {qhi}");
+                assert!(se_lo >= 0.0 && se_hi >= 0.0);
+            }
+        }
+        // the error of the 2.5% point of 2000 values spread 0..1000: the
+        // ranks 49 ± 14 are 7 apart in value per 14 ranks
+        let x: Vec<f64> = (0..2000).map(|i| f64::from(i) / 2.0).collect();
+        let ((v, se), _) = endpoints(&x, (0.025, 0.975), &mut low, &mut high);
+        assert!(
+            (v - 24.9875).abs() < 1e-9 && (3.0..4.5).contains(&se),
+            "{v} {se}"
+        );
+    }
+
+    #[test]
+    fn shared_streams_give_each_sample_its_own_interval() {
+        let a: Vec<f64> = (0..20).map(|i| f64::from(i % 5)).collect();
+        let b: Vec<f64> = (0..20).map(|i| f64::from((i * 7) % 11) - 4.0).collect();
+        let c = vec![1.5; 20];
+        let mut s = Scratch::default();
+        let joint = mean_cis(&[&a, &c, &b], 0.95, 10_000, 4, 4, &mut s);
+        assert_eq!(
+            joint[1],
+            Some(Interval {
+                lo: 1.5,
+                hi: 1.5,
+                resamples: 0
+            })
+        );
+        // each sample's interval depends on its own values only: alone on
+        // the same stream, the same interval
+        assert_eq!(joint[0], mean_ci(&a, 0.95, 10_000, 4, 4, &mut s));
+        assert_eq!(joint[2], mean_ci(&b, 0.95, 10_000, 4, 4, &mut s));
     }
 
     #[test]

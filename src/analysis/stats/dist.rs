@@ -27,8 +27,25 @@ pub fn t_two_sided(t: f64, df: f64) -> f64 {
     (2.0 * t_sf(t.abs(), df)).min(1.0)
 }
 
-/// The `p`-quantile of Student's t (0 < p < 1).
+/// The `p`-quantile of Student's t (0 < p < 1). Each (p, df) is worked out
+/// once per thread: a sweep's summary asks for t(0.975, n − 1) of the same
+/// n for every configuration and metric, and each costs an inverse CDF.
 pub fn t_quantile(p: f64, df: f64) -> f64 {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static KNOWN: RefCell<HashMap<(u64, u64), f64>> = RefCell::new(HashMap::new());
+    }
+    let key = (p.to_bits(), df.to_bits());
+    if let Some(x) = KNOWN.with(|k| k.borrow().get(&key).copied()) {
+        return x;
+    }
+    let x = t_quantile_uncached(p, df);
+    KNOWN.with(|k| k.borrow_mut().insert(key, x));
+    x
+}
+
+fn t_quantile_uncached(p: f64, df: f64) -> f64 {
     let d = student(df);
     let mut x = d.inverse_cdf(p);
     for _ in 0..3 {

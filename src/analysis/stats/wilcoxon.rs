@@ -61,8 +61,24 @@ fn average_ranks(v: &[f64]) -> (Vec<f64>, Vec<usize>) {
     (ranks, ties)
 }
 
-/// Number of subsets of {1..n} with each rank sum 0..=n(n+1)/2.
-fn exact_counts(n: usize) -> Vec<u64> {
+/// Number of subsets of {1..n} with each rank sum 0..=n(n+1)/2 (worked
+/// out once per n and thread: a sweep tests thousands of samples of one n).
+fn exact_counts(n: usize) -> std::rc::Rc<Vec<u64>> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+    thread_local! {
+        static KNOWN: RefCell<HashMap<usize, Rc<Vec<u64>>>> = RefCell::new(HashMap::new());
+    }
+    KNOWN.with(|k| {
+        k.borrow_mut()
+            .entry(n)
+            .or_insert_with(|| Rc::new(count_subsets(n)))
+            .clone()
+    })
+}
+
+fn count_subsets(n: usize) -> Vec<u64> {
     let mut c = vec![1u64];
     for k in 1..=n {
         let mut next = vec![0u64; k * (k + 1) / 2 + 1];

@@ -116,6 +116,9 @@ mod tests {
                 resources_of: &[100.0, 100.0],
                 market: None,
                 scholar: None,
+                memory_writes_remaining: 0,
+                awm: None,
+                rivals: None,
             })
         };
         let mut got = Vec::new();

@@ -9,14 +9,18 @@ mod adaptive_adversary;
 mod adversarial;
 mod adversarial_retriever;
 mod adversarial_synthesizer;
+mod awm_agent;
+mod cache_gamer;
 mod cautious;
 mod cautious_reciprocator;
 mod coding_agent;
 mod collusive_verifier;
 mod deceptive;
+mod diligent_recorder;
 mod honest;
 mod hyperagent_self_mod;
 mod ldt;
+mod memory_poisoner;
 mod modeling_adversary;
 mod obfuscating;
 mod opportunistic;
@@ -25,6 +29,8 @@ mod rain;
 mod ralph_loop;
 mod registry;
 mod retriever;
+mod rivals_critic;
+mod rivals_producer;
 mod river;
 mod rlm;
 mod self_optimizer;
@@ -42,8 +48,10 @@ use std::collections::VecDeque;
 pub use registry::{AgentConfig, AgentKind};
 pub(crate) use registry::{ConfigVisitor, ConfigVisitorMut, Policy};
 
+use super::awm::{Awm, AwmAction};
 use super::feed::{Feed, VisiblePosts};
 pub use super::marketplace::MarketView;
+use super::rivals::{Rivals, RivalsAction};
 use super::scholar::{Scholar, ScholarAction};
 use crate::rng::PyRandom;
 use crate::scenario::schema::Field;
@@ -243,6 +251,15 @@ pub struct Observation<'a> {
     /// The scholar handler's fields (`scholar_query`, the passage pool,
     /// ...), when the scenario builds one.
     pub scholar: Option<&'a Scholar>,
+    /// `memory_writes_remaining`: the memory-tier handler's write budget
+    /// (0 without one).
+    pub memory_writes_remaining: u32,
+    /// The agent-world-model handler (`awm_task`), when the scenario
+    /// builds one.
+    pub awm: Option<&'a Awm>,
+    /// The team-of-rivals handler (`rivals_assignments`), when the
+    /// scenario builds one.
+    pub rivals: Option<&'a Rivals>,
 }
 
 impl<'a> Observation<'a> {
@@ -307,6 +324,9 @@ impl<'a> Observation<'a> {
             resources_of: values,
             market: None,
             scholar: None,
+            memory_writes_remaining: 0,
+            awm: None,
+            rivals: None,
         }
     }
 
@@ -322,6 +342,17 @@ impl<'a> Observation<'a> {
 pub(crate) fn scholar_observation<'a>(feed: &'a Feed, scholar: &'a Scholar) -> Observation<'a> {
     Observation {
         scholar: Some(scholar),
+        ..Observation::for_test(feed, &[], &[], &[])
+    }
+}
+
+/// Agent `me`'s observation with an empty world but for the
+/// agent-world-model handler (unit tests of `awm_agent`).
+#[cfg(test)]
+pub(crate) fn awm_observation<'a>(feed: &'a Feed, awm: &'a Awm, me: usize) -> Observation<'a> {
+    Observation {
+        awm: Some(awm),
+        me,
         ..Observation::for_test(feed, &[], &[], &[])
     }
 }
@@ -379,6 +410,13 @@ pub enum Action {
     },
     /// An action for the scholar handler (fails without one).
     Scholar(ScholarAction),
+    /// WRITE_MEMORY for the memory-tier handler (fails without one), with
+    /// which of its type's texts.
+    WriteMemory(Content),
+    /// An action for the agent-world-model handler (fails without one).
+    Awm(AwmAction),
+    /// An action for the team-of-rivals handler (fails without one).
+    Rivals(RivalsAction),
 }
 
 /// Which of its type's fixed texts a post or proposal carries (numbered per
@@ -471,6 +509,16 @@ impl Action {
                 target: Some(u64::from(citation)),
                 ..sig(14)
             },
+            // The loader refuses the resample lever with memory writers too.
+            Action::WriteMemory(content) => Signature {
+                content: Some(content),
+                ..sig(15)
+            },
+            // The loader refuses the resample lever with these agents too.
+            Action::Awm(AwmAction::Execute { .. }) => sig(15),
+            Action::Awm(AwmAction::Finish) => sig(16),
+            Action::Rivals(RivalsAction::Produce) => sig(17),
+            Action::Rivals(RivalsAction::Review) => sig(18),
         }
     }
 }
@@ -502,6 +550,18 @@ pub(crate) mod testing {
             resources_of: &[],
             market: Some(market),
             scholar: None,
+            memory_writes_remaining: 0,
+            awm: None,
+            rivals: None,
+        }
+    }
+
+    /// What agent 0 sees with a memory-tier write budget of `writes` and
+    /// nothing else.
+    pub fn memory_obs(feed: &Feed, writes: u32) -> Observation<'_> {
+        Observation {
+            memory_writes_remaining: writes,
+            ..Observation::for_test(feed, &[], &[], &[])
         }
     }
 

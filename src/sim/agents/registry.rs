@@ -212,6 +212,12 @@ agent_types! {
     AdversarialRetriever => super::adversarial_retriever::AdversarialRetriever,
     AdversarialSynthesizer => super::adversarial_synthesizer::AdversarialSynthesizer,
     CollusiveVerifier => super::collusive_verifier::CollusiveVerifier,
+    DiligentRecorder => super::diligent_recorder::DiligentRecorder,
+    MemoryPoisoner => super::memory_poisoner::MemoryPoisoner,
+    CacheGamer => super::cache_gamer::CacheGamer,
+    AwmAgent => super::awm_agent::AwmAgent,
+    RivalsProducer => super::rivals_producer::RivalsProducer,
+    RivalsCritic => super::rivals_critic::RivalsCritic,
     // docs/extending.md's example: a type that exists only in unit tests.
     #[cfg(test)]
     Toy => super::toy::Toy,
