@@ -11,6 +11,7 @@ pub mod frame;
 pub mod plot;
 pub mod report;
 pub mod runs;
+pub mod sensitivity;
 pub mod series;
 pub mod stats;
 pub mod summary;

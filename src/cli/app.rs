@@ -15,6 +15,7 @@ use super::docs::{self, CompletionsArgs, ManArgs};
 use super::exit::{self, CliError};
 use super::import::{self, ImportArgs};
 use super::rerun::{self, RerunArgs};
+use super::sensitivity::{self, SensitivityArgs};
 use super::{results, shards, sweep, VERSION};
 use crate::sweep::run_files;
 
@@ -40,6 +41,9 @@ enum Tool {
     Rerun(RerunArgs),
     /// Print one of SWARM's own sweep files as the native spec it stands for.
     Import(ImportArgs),
+    /// Sobol' (saltelli) or Morris indices of a sweep run on a design.
+    #[command(after_help = "See docs/design.md.")]
+    Sensitivity(SensitivityArgs),
 }
 
 /// Subcommands, by the first argument; anything else is a sweep spec.
@@ -54,6 +58,7 @@ pub const SUBCOMMANDS: &[&str] = &[
     "man",
     "rerun",
     "import",
+    "sensitivity",
 ];
 
 /// The whole `swarm-sweep` tree (for completions and man pages).
@@ -120,6 +125,7 @@ fn tools(args: Vec<OsString>) -> i32 {
         Tool::Man(args) => docs::man(args),
         Tool::Rerun(args) => rerun::rerun(args),
         Tool::Import(args) => import::import(args),
+        Tool::Sensitivity(args) => sensitivity::sensitivity(args),
     };
     match result {
         Ok(()) => exit::SUCCESS,

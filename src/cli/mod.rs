@@ -12,6 +12,7 @@ pub mod import;
 pub mod rerun;
 pub mod results;
 pub mod run;
+pub mod sensitivity;
 pub mod shards;
 pub mod show;
 pub mod show_config;

@@ -320,7 +320,12 @@ fn analyze_in_pool(
         findings: &findings,
         plots: &links,
     };
-    let text = report::render(&input);
+    let mut text = report::render(&input);
+    // A saltelli or morris design: its indices too, here and in sensitivity.md.
+    if let Some(s) = crate::analysis::sensitivity::after_analysis(&opts.dir, &runs, opts.plots) {
+        text.push_str(&s.section);
+        written.extend(s.files.iter().map(|f| opts.dir.join(f)));
+    }
     let report_path = opts.dir.join("report.md");
     write_file(&report_path, text.as_bytes())
         .with_context(|| format!("cannot write {}", report_path.display()))

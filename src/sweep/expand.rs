@@ -2,6 +2,7 @@
 //! points) → runs (configuration × seed). Pure and deterministic; runs are
 //! computed from their index, so no list of runs is ever held.
 
+use super::design::Sample;
 use super::spec::{render, Assignment, SweepSpec};
 
 /// One configuration before it meets a scenario: its arm, label and the
@@ -32,9 +33,18 @@ pub fn configs(spec: &SweepSpec) -> Vec<ConfigSpec> {
             .collect(),
     }];
     let points = grid_points(spec);
-    if spec.variants.is_empty() && points.len() == 1 && points[0].is_empty() {
+    if spec.variants.is_empty()
+        && points.len() == 1
+        && points[0].is_empty()
+        && spec.sample.is_none()
+    {
         return out; // a baseline-only sweep
     }
+    // Design rows are the fastest axis; without a design, one empty row.
+    let rows: Vec<Option<usize>> = match &spec.sample {
+        Some(s) => (0..s.unit.len()).map(Some).collect(),
+        None => vec![None],
+    };
     let variants: Vec<Option<&super::spec::Variant>> = if spec.variants.is_empty() {
         vec![None]
     } else {
@@ -42,29 +52,52 @@ pub fn configs(spec: &SweepSpec) -> Vec<ConfigSpec> {
     };
     for variant in variants {
         for point in &points {
-            let mut parts: Vec<String> = variant.iter().map(|v| v.name.clone()).collect();
-            parts.extend(
-                point
+            for &row in &rows {
+                let mut parts: Vec<String> = variant.iter().map(|v| v.name.clone()).collect();
+                parts.extend(
+                    point
+                        .iter()
+                        .map(|a| format!("{}={}", spec.label_of(&a.path), render(&a.value))),
+                );
+                let design = design_row(spec, row);
+                parts.extend(row.map(Sample::label));
+                let label = parts.join(",");
+                let arm = variant.map_or_else(|| label.clone(), |v| v.name.clone());
+                let assignments = spec
+                    .overrides
                     .iter()
-                    .map(|a| format!("{}={}", spec.label_of(&a.path), render(&a.value))),
-            );
-            let label = parts.join(",");
-            let arm = variant.map_or_else(|| label.clone(), |v| v.name.clone());
-            let assignments = spec
-                .overrides
-                .iter()
-                .chain(variant.iter().flat_map(|v| &v.assignments))
-                .chain(point)
-                .cloned()
-                .collect();
-            out.push(ConfigSpec {
-                arm,
-                label,
-                assignments,
-            });
+                    .chain(variant.iter().flat_map(|v| &v.assignments))
+                    .chain(point)
+                    .cloned()
+                    .chain(design)
+                    .collect();
+                out.push(ConfigSpec {
+                    arm,
+                    label,
+                    assignments,
+                });
+            }
         }
     }
     out
+}
+
+/// Design row `row`'s values as assignments (section `sample`).
+fn design_row(spec: &SweepSpec, row: Option<usize>) -> Vec<Assignment> {
+    let (Some(sample), Some(row)) = (&spec.sample, row) else {
+        return Vec::new();
+    };
+    sample
+        .factors
+        .iter()
+        .zip(sample.values(row))
+        .map(|(f, value)| Assignment {
+            path: f.path.clone(),
+            value,
+            section: "sample".to_string(),
+            line: f.line,
+        })
+        .collect()
 }
 
 /// The number of configurations `configs` yields, without building them
@@ -75,8 +108,13 @@ pub fn config_count(spec: &SweepSpec) -> u64 {
         .iter()
         .fold(1u64, |n, a| n.saturating_mul(a.values.len() as u64));
     let zip = spec.zip.first().map_or(1, |a| a.values.len() as u64);
-    let points = grid.saturating_mul(zip);
-    let treated = if spec.variants.is_empty() && spec.grid.is_empty() && spec.zip.is_empty() {
+    let rows = spec.sample.as_ref().map_or(1, |s| s.unit.len() as u64);
+    let points = grid.saturating_mul(zip).saturating_mul(rows);
+    let treated = if spec.variants.is_empty()
+        && spec.grid.is_empty()
+        && spec.zip.is_empty()
+        && spec.sample.is_none()
+    {
         0
     } else {
         points.saturating_mul(spec.variants.len().max(1) as u64)

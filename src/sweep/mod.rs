@@ -6,6 +6,7 @@
 
 pub mod checksum;
 pub mod configs;
+pub mod design;
 pub mod expand;
 pub mod interrupt;
 pub mod journal;

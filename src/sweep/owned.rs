@@ -19,6 +19,10 @@ const ANALYSIS_FILES: &[&str] = &[
     "comparisons.csv",
     "report.md",
     super::configs::FILE,
+    // A design's sensitivity analysis (analysis/sensitivity).
+    "design.parquet",
+    "sensitivity.parquet",
+    "sensitivity.md",
 ];
 const PLOTS_DIR: &str = crate::analysis::plot::PLOTS_DIR;
 const RUNS_DIR: &str = "runs";

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::design::Dist;
 use super::expand::{self, locate_run};
 use super::key;
 use super::spec::{render, Assignment, SpecError, SweepSpec};
@@ -209,6 +210,12 @@ pub fn build(
                 .iter()
                 .chain(&spec.zip)
                 .map(|a| (a.path.as_str(), a.line, a.key())),
+        )
+        .chain(
+            spec.sample
+                .iter()
+                .flat_map(|s| &s.factors)
+                .map(|f| (f.path.as_str(), f.line, f.key())),
         );
     for (path, line, at) in everything {
         let error = |m: String| spec.source.error(Some(line), &at, m);
@@ -257,6 +264,13 @@ pub fn build(
         axis.values = values.map_err(|m| axis.error(&source, m))?;
     }
 
+    if let Some(sample) = &spec.sample {
+        for f in &sample.factors {
+            check_dist(kind_of(&f.path), &f.dist)
+                .map_err(|m| source.error(Some(f.line), &f.key(), m))?;
+        }
+    }
+
     let params: Vec<ParamColumn> = spec
         .swept_paths()
         .into_iter()
@@ -265,13 +279,21 @@ pub fn build(
             path,
         })
         .collect();
-    let config_specs = expand::configs(&spec);
+    let mut config_specs = expand::configs(&spec);
+    for a in config_specs
+        .iter_mut()
+        .flat_map(|c| &mut c.assignments)
+        .filter(|a| a.section == "sample")
+    {
+        a.value = coerce(kind_of(&a.path), &a.value).map_err(|m| a.error(&source, m))?;
+    }
     let mut configs = Vec::with_capacity(config_specs.len() * loaded.len());
     // The same overrides twice (two variants alike) is a mistake in the spec;
     // different overrides that resolve to the same scenario (a grid value
     // equal to the base's) are fine: they share their runs.
     let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
-    for cs in &config_specs {
+    // Design points may repeat (discrete distributions): they share runs.
+    for cs in config_specs.iter().filter(|_| spec.sample.is_none()) {
         if let Some(dup) = seen.insert(overrides_key(&cs.assignments), &cs.label) {
             return Err(source.error(
                 None,
@@ -355,9 +377,15 @@ fn inert_params(spec: &SweepSpec, configs: &[Config]) -> Vec<SpecError> {
             continue;
         };
         let axis = spec.grid.iter().chain(&spec.zip).find(|a| a.path == path);
-        let (line, key) = match axis {
-            Some(a) => (a.line, a.key()),
-            None => {
+        let factor = spec
+            .sample
+            .iter()
+            .flat_map(|s| &s.factors)
+            .find(|f| f.path == path);
+        let (line, key) = match (axis, factor) {
+            (Some(a), _) => (a.line, a.key()),
+            (None, Some(f)) => (f.line, f.key()),
+            (None, None) => {
                 let a = spec
                     .all_assignments()
                     .find(|a| a.path == path)
@@ -420,6 +448,26 @@ fn coerce(kind: ParamKind, v: &ParamValue) -> Result<ParamValue, String> {
             "expected {}, found {}",
             kind_name(k),
             describe(other)
+        )),
+    }
+}
+
+/// A distribution fits the parameter's kind: continuous ones need a
+/// number, `integer` an integer or a number; categorical values are
+/// coerced one by one.
+fn check_dist(kind: ParamKind, dist: &Dist) -> Result<(), String> {
+    match (kind, dist) {
+        (ParamKind::Float, Dist::Uniform { .. } | Dist::LogUniform { .. })
+        | (ParamKind::Int | ParamKind::Float, Dist::Integer { .. }) => Ok(()),
+        (ParamKind::Int, Dist::Uniform { .. } | Dist::LogUniform { .. }) => {
+            Err("an integer parameter: sample it with dist: integer (min, max)".to_string())
+        }
+        (_, Dist::Categorical { values, .. }) => {
+            values.iter().try_for_each(|v| coerce(kind, v).map(|_| ()))
+        }
+        (k, _) => Err(format!(
+            "expected {}; sample it with dist: categorical (values)",
+            kind_name(k)
         )),
     }
 }

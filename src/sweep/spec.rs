@@ -21,6 +21,7 @@ const TOP_KEYS: &[&str] = &[
     "grid",
     "zip",
     "variants",
+    "sample",
     "labels",
     "report",
     "outputs",
@@ -32,7 +33,7 @@ const PLOT_KEYS: &[&str] = &["type", "x", "y", "z", "title"];
 pub const PLOT_TYPES: &[&str] = &["line", "heatmap"];
 const OUTPUT_KEYS: &[&str] = &["dir", "metrics_csv", "events_jsonl"];
 const SEED_KEYS: &[&str] = &["start", "count"];
-const RANGE_KEYS: &[&str] = &["start", "stop", "step"];
+const RANGE_KEYS: &[&str] = &["start", "stop", "step", "num", "log"];
 /// A range longer than this is almost certainly a mistake in `step`.
 const MAX_RANGE_LEN: usize = 100_000;
 
@@ -56,6 +57,9 @@ pub struct SweepSpec {
     /// Axes varied together; one more axis after the grid's.
     pub zip: Vec<Axis>,
     pub variants: Vec<Variant>,
+    /// `sample:` — a design (docs/design.md): each of its points is one
+    /// more configuration, the fastest axis after grid and zip.
+    pub sample: Option<super::design::Sample>,
     /// Short names for swept parameters in configuration labels
     /// (`tax_rate=0.05` for `governance.transaction_tax_rate=0.05`):
     /// (path, label), in file order.
@@ -226,10 +230,11 @@ impl SweepSpec {
             .baseline
             .iter()
             .chain(self.variants.iter().flat_map(|v| &v.assignments));
-        let axes = self.grid.iter().chain(&self.zip).map(|a| &a.path);
-        for p in arms.map(|a| &a.path).chain(axes) {
-            if !out.contains(p) {
-                out.push(p.clone());
+        let axes = self.grid.iter().chain(&self.zip).map(|a| a.path.as_str());
+        let sampled = self.sample.iter().flat_map(|s| s.paths());
+        for p in arms.map(|a| a.path.as_str()).chain(axes).chain(sampled) {
+            if !out.iter().any(|o| o == p) {
+                out.push(p.to_string());
             }
         }
         out
@@ -323,6 +328,10 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         }
     }
     let variants = p.variants(get("variants"))?;
+    let sample = get("sample")
+        .filter(|e| !e.value.is_null())
+        .map(|e| super::design::parse(&source, e))
+        .transpose()?;
     let labels = p.labels(get("labels"), &grid, &zip)?;
     let report = p.report(get("report"), &grid, &zip, &labels)?;
     let outputs = p.outputs(get("outputs"))?;
@@ -338,6 +347,7 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         grid,
         zip,
         variants,
+        sample,
         labels,
         report,
         outputs,
@@ -366,6 +376,9 @@ fn check_overlaps(spec: &SweepSpec) -> Result<(), SpecError> {
             ));
         }
     }
+    if let Some(sample) = &spec.sample {
+        check_sample_overlaps(spec, sample, &axes)?;
+    }
     let arms = spec
         .baseline
         .iter()
@@ -380,6 +393,46 @@ fn check_overlaps(spec: &SweepSpec) -> Result<(), SpecError> {
                 ),
             ));
         }
+    }
+    Ok(())
+}
+
+/// A sampled path is sampled once and set by no grid, zip or arm; a
+/// design the sensitivity analysis reads (saltelli, morris) stands alone:
+/// its rows must be the sweep's configurations, in order.
+fn check_sample_overlaps(
+    spec: &SweepSpec,
+    sample: &super::design::Sample,
+    axes: &[&Axis],
+) -> Result<(), SpecError> {
+    let src = &spec.source;
+    for (i, f) in sample.factors.iter().enumerate() {
+        let again = sample.factors[..i].iter().any(|g| g.path == f.path);
+        let axis = axes.iter().find(|a| a.path == f.path).map(|a| a.section);
+        let arm = spec
+            .baseline
+            .iter()
+            .chain(spec.variants.iter().flat_map(|v| &v.assignments))
+            .find(|a| a.path == f.path)
+            .map(|a| a.section.as_str());
+        if let Some(other) = again.then_some("sample").or(axis).or(arm) {
+            return Err(src.error(
+                Some(f.line),
+                &f.key(),
+                format!("'{}' is sampled and also set in {other}", f.path),
+            ));
+        }
+    }
+    if sample.method.is_sensitivity() && !(axes.is_empty() && spec.variants.is_empty()) {
+        return Err(src.error(
+            Some(sample.line),
+            "sample.method",
+            format!(
+                "a {} design cannot be crossed with grid, zip or variants (its points are \
+                 read back in order by the sensitivity analysis); use one sweep per arm",
+                sample.method.name()
+            ),
+        ));
     }
     Ok(())
 }
@@ -672,7 +725,7 @@ impl Parser<'_> {
                 Value::Map(m) if section == "grid" => self.range(m, &key, f.key_line)?,
                 _ => {
                     let want = if section == "grid" {
-                        "a list of values or {start, stop, step}"
+                        "a list of values, {start, stop, step} or {start, stop, num, log}"
                     } else {
                         "a list of values"
                     };
@@ -721,6 +774,29 @@ impl Parser<'_> {
                 )),
             }
         };
+        let field = |k: &str| m.iter().find(|f| f.key == k);
+        if let Some(num) = field("num") {
+            if let Some(step) = field("step") {
+                return Err(self.err(
+                    Some(step.key_line),
+                    &join(key, "step"),
+                    "give either 'step' or 'num', not both",
+                ));
+            }
+            let log = match field("log") {
+                Some(f) => self.bool(f, &join(key, "log"))?,
+                None => false,
+            };
+            let num = self.int(&num.value, &join(key, "num"))?;
+            return self.spaced(get("start")?, get("stop")?, num, log, key, line);
+        }
+        if let Some(f) = field("log") {
+            return Err(self.err(
+                Some(f.key_line),
+                &join(key, "log"),
+                "'log' spaces a range of 'num' values: {start, stop, num, log: true}",
+            ));
+        }
         let (start, stop, step) = (get("start")?, get("stop")?, get("step")?);
         let at = Some(line);
         if let (ParamValue::Int(a), ParamValue::Int(b), ParamValue::Int(s)) = (&start, &stop, &step)
@@ -755,6 +831,78 @@ impl Parser<'_> {
                 format!("range has {n} values (more than {MAX_RANGE_LEN})"),
             )),
         }
+    }
+
+    /// `{start, stop, num, log}`: `num` values from start to stop, both
+    /// included, evenly spaced (geometrically with `log: true`). Integers
+    /// when start and stop are and the steps are whole (not log).
+    fn spaced(
+        &self,
+        start: ParamValue,
+        stop: ParamValue,
+        num: i64,
+        log: bool,
+        key: &str,
+        line: usize,
+    ) -> Result<Vec<ParamValue>, SpecError> {
+        let at = Some(line);
+        if num < 1 || num as usize > MAX_RANGE_LEN {
+            return Err(self.err(
+                at,
+                &join(key, "num"),
+                format!("num must be from 1 to {MAX_RANGE_LEN}, got {num}"),
+            ));
+        }
+        let n = num as usize;
+        if let (ParamValue::Int(a), ParamValue::Int(b), false) = (&start, &stop, log) {
+            let (a, b) = (i128::from(*a), i128::from(*b));
+            let gaps = (n as i128 - 1).max(1);
+            if (b - a) % gaps == 0 && (n > 1 || a == b) {
+                let s = (b - a) / gaps;
+                return Ok((0..n as i128)
+                    .map(|i| ParamValue::Int((a + i * s) as i64))
+                    .collect());
+            }
+        }
+        let (a, b) = (as_f64(&start), as_f64(&stop));
+        if n == 1 && a != b {
+            return Err(self.err(
+                at,
+                key,
+                "a range from start to stop needs num of at least 2",
+            ));
+        }
+        if log && (a <= 0.0 || b <= 0.0) {
+            return Err(self.err(
+                at,
+                key,
+                format!("a log range needs positive start and stop, got {a} and {b}"),
+            ));
+        }
+        let t = |i: usize| {
+            if n == 1 {
+                0.0
+            } else {
+                i as f64 / (n - 1) as f64
+            }
+        };
+        let values: Vec<ParamValue> = (0..n)
+            .map(|i| {
+                let v = if log {
+                    (a.ln() + t(i) * (b.ln() - a.ln())).exp()
+                } else {
+                    a + t(i) * (b - a)
+                };
+                // 12 significant digits (log) or decimals: 0.1, not 0.10000000000000002.
+                let text = if log {
+                    format!("{v:.11e}")
+                } else {
+                    format!("{v:.12}")
+                };
+                ParamValue::Float(text.parse().unwrap_or(v))
+            })
+            .collect();
+        Ok(values)
     }
 
     fn variants(&self, e: Option<&Entry>) -> Result<Vec<Variant>, SpecError> {
@@ -1152,6 +1300,38 @@ mod tests {
         assert_eq!(s.grid[0].values, want);
         assert_eq!(s.seeds, vec![5, 0]);
         assert_eq!(s.name, "t");
+    }
+
+    #[test]
+    fn num_ranges_space_linearly_or_geometrically() {
+        let grid = |body: &str| {
+            ok(&format!("base: a.yaml\nseeds: [1]\ngrid:\n  g.x: {body}\n")).grid[0]
+                .values
+                .clone()
+        };
+        let f = |v: &[f64]| v.iter().copied().map(ParamValue::Float).collect::<Vec<_>>();
+        assert_eq!(
+            grid("{start: 0, stop: 1, num: 5}"),
+            f(&[0.0, 0.25, 0.5, 0.75, 1.0])
+        );
+        assert_eq!(
+            grid("{start: 0.001, stop: 1, num: 4, log: true}"),
+            f(&[0.001, 0.01, 0.1, 1.0])
+        );
+        assert_eq!(
+            grid("{start: 1, stop: 7, num: 4}"),
+            [1, 3, 5, 7].map(ParamValue::Int)
+        );
+        assert_eq!(grid("{start: 2, stop: 2, num: 1}"), [ParamValue::Int(2)]);
+        for bad in [
+            "{start: 0, stop: 1, num: 3, step: 0.5}",
+            "{start: 0, stop: 1, num: 0}",
+            "{start: 0, stop: 1, num: 3, log: true}",
+            "{start: 0, stop: 1, step: 0.5, log: true}",
+        ] {
+            let text = format!("base: a.yaml\nseeds: [1]\ngrid:\n  g.x: {bad}\n");
+            assert!(parse(&text, "t").is_err(), "{bad}");
+        }
     }
 
     #[test]

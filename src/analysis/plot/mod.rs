@@ -2,6 +2,7 @@
 //! across seeds (from epochs.parquet), heatmaps of a metric's mean over two
 //! swept parameters, and the toxicity-versus-quality_gap trade-off.
 
+pub mod bars;
 mod glyphs;
 pub mod heatmap;
 pub mod legend;
