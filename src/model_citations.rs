@@ -6,29 +6,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Citations in files that another change is rewriting (issue 16), as
-/// they stand there, and what they point to: (file, text, replacement).
-/// Remove each row once its file cites docs/model/ itself.
-const PENDING: &[(&str, &str, &str)] = &[
-    (
-        "src/output/csv.rs",
-        "governance-metrics-io.md §4.5",
-        "docs/model/outputs.md §3",
-    ),
-    (
-        "src/analysis/series/mod.rs",
-        "governance-metrics-io.md §4.5",
-        "docs/model/outputs.md §3",
-    ),
-    ("src/analysis/series/mod.rs", "(§4.3)", "(§4.1)"),
-    ("src/analysis/series/mod.rs", "(§4.4)", "(§4.2)"),
-    (
-        "src/analysis/trend.rs",
-        "governance-metrics-io.md §4.6",
-        "docs/model/outputs.md §5",
-    ),
-];
-
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -137,14 +114,7 @@ fn every_section_cited_in_src_is_a_heading_of_docs_model() {
         if rel == "src/model_citations.rs" {
             continue;
         }
-        let mut text = std::fs::read_to_string(file).unwrap();
-        for (path, from, to) in PENDING.iter().filter(|(path, _, _)| *path == rel) {
-            assert!(
-                text.contains(from),
-                "{path} no longer cites {from}: drop it from PENDING"
-            );
-            text = text.replacen(from, to, 1);
-        }
+        let text = std::fs::read_to_string(file).unwrap();
         match citations(&text) {
             Err(e) => problems.push(format!("{rel}: {e}")),
             Ok(cites) => {

@@ -34,35 +34,12 @@ pub enum AnalysisError {
     NoMetrics { path: PathBuf },
 }
 
-/// Levenshtein distance, for "did you mean" suggestions.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// The closest of `candidates` to `name`, if it is close enough to be a typo.
-pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let (best, d) = candidates
-        .into_iter()
-        .map(|c| (c, edit_distance(name, c)))
-        .min_by_key(|(_, d)| *d)?;
-    (d <= (name.chars().count() / 3).max(2)).then(|| best.to_string())
-}
-
 /// `UnknownMetric` for `name` among `available`.
 pub fn unknown_metric(name: &str, available: &[String]) -> AnalysisError {
     AnalysisError::UnknownMetric {
         name: name.to_string(),
-        suggestion: nearest(name, available.iter().map(String::as_str)),
+        suggestion: crate::suggest::nearest(name, available.iter().map(String::as_str))
+            .map(str::to_string),
         available: available.to_vec(),
     }
 }
@@ -72,13 +49,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn suggests_near_names_only() {
-        let names = ["toxicity_rate", "quality_gap", "spread"];
-        assert_eq!(
-            nearest("toxicty_rate", names).as_deref(),
-            Some("toxicity_rate")
-        );
-        assert_eq!(nearest("welfare", names), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    fn unknown_metrics_suggest_near_names_only() {
+        let names = ["toxicity_rate".to_string(), "quality_gap".to_string()];
+        let AnalysisError::UnknownMetric { suggestion, .. } =
+            unknown_metric("toxicty_rate", &names)
+        else {
+            panic!("not UnknownMetric")
+        };
+        assert_eq!(suggestion.as_deref(), Some("toxicity_rate"));
+        let AnalysisError::UnknownMetric { suggestion, .. } = unknown_metric("welfare", &names)
+        else {
+            panic!("not UnknownMetric")
+        };
+        assert_eq!(suggestion, None);
     }
 }

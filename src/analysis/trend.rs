@@ -1,6 +1,6 @@
 //! What `swarm analyze` reports per metric of one run: n, mean, std, min,
 //! max, first, last and the least-squares slope over epochs
-//! (governance-metrics-io.md §4.6).
+//! (docs/model/outputs.md §5).
 
 use super::series::{Column, EpochTable};
 use super::stats::describe::{mean, sd, slope};

@@ -24,20 +24,24 @@ use crate::output::atomic::write_file;
 use crate::output::target::{Target, TargetError};
 use crate::sweep::progress::Mode;
 
-const AFTER_HELP: &str = "\
-Exit codes: 0 success, 1 an output could not be written, 2 bad input
-(no or unreadable runs.parquet, bad arguments).
-
+fn after_help() -> String {
+    use super::exit::{BAD_INPUT, INTERNAL_ERROR, RUNTIME_ERROR, SUCCESS};
+    super::exit::after_help(
+        "",
+        &[SUCCESS, RUNTIME_ERROR, BAD_INPUT, INTERNAL_ERROR],
+        "\
 Examples:
   swarm-sweep analyze results/circuit_breaker
   swarm-sweep analyze results/circuit_breaker --metrics toxicity_rate,quality_gap --min-effect 0.05
-  swarm-sweep analyze results/alignment_waltz_vs_macpo --notes research/notes/alignment_waltz_vs_macpo_results.md
+  swarm-sweep analyze results/alignment_waltz_vs_macpo --notes notes/alignment_waltz_vs_macpo_results.md
   swarm-sweep plot results/circuit_breaker --plots png
-  swarm-sweep show results/circuit_breaker --metric toxicity_rate --top 5";
+  swarm-sweep show results/circuit_breaker --metric toxicity_rate --top 5",
+    )
+}
 
 /// Analyse or plot the results of a sweep.
 #[derive(Debug, Parser)]
-#[command(name = "swarm-sweep", version = super::VERSION, after_help = AFTER_HELP)]
+#[command(name = "swarm-sweep", version = super::VERSION, after_help = after_help())]
 pub struct ResultsCli {
     #[command(subcommand)]
     pub command: ResultsCommand,
@@ -73,7 +77,7 @@ pub enum ResultsCommand {
 pub struct AnalyzeArgs {
     /// A sweep's output directory.
     pub results_dir: PathBuf,
-    /// Also write the report here (e.g. research/notes/<name>_results.md;
+    /// Also write the report here (e.g. notes/<name>_results.md;
     /// - for standard output).
     #[arg(long)]
     pub notes: Option<PathBuf>,

@@ -1,5 +1,5 @@
 //! The per-epoch metrics CSV: one row per epoch, the columns of
-//! governance-metrics-io.md §4.5 in order, plus the security / collusion
+//! docs/model/outputs.md §3 in order, plus the security / collusion
 //! columns when those levers are on. Floats are written as Python's repr.
 
 use std::io::{self, Write};

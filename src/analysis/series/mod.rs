@@ -1,6 +1,6 @@
 //! Per-epoch series from one run's files, for `swarm analyze`: our metrics
-//! CSV (governance-metrics-io.md §4.5), the reference's `--export-csv`
-//! epochs CSV (§4.3) or its `--export-json` history (§4.4). Every format
+//! CSV (docs/model/outputs.md §3), the reference's `--export-csv`
+//! epochs CSV (§4.1) or its `--export-json` history (§4.2). Every format
 //! becomes the same thing: named numeric columns, one value per epoch.
 
 mod csv;
