@@ -43,11 +43,11 @@ def test_check_passes_on_its_own_results_and_fails_on_edited_ones(grid):
     p = check(stored, junit)
     assert p.returncode == 5, p.stdout + p.stderr
     fails = [line for line in p.stdout.splitlines() if line.startswith("FAIL")]
-    assert fails == ["FAIL  freeze_threshold_toxicity=0.5, freeze_threshold_violations=2  (22 metrics, 4 runs)"], p.stdout
+    assert fails == ["FAIL  toxicity=0.5, violations=2  (22 metrics, 4 runs)"], p.stdout
     assert "quality_gap: " in p.stdout and " now, " in p.stdout and "(Δ -1.000e-2" in p.stdout, p.stdout
     assert "check failed: 9 of 10 configurations passed" in p.stdout
     suite = ET.parse(junit).getroot()
     assert suite.get("failures") == "1"
     failed = [c for c in suite.iter("testcase") if c.find("failure") is not None]
-    assert [c.get("name") for c in failed] == ["freeze_threshold_toxicity=0.5, freeze_threshold_violations=2"]
+    assert [c.get("name") for c in failed] == ["toxicity=0.5, violations=2"]
     assert failed[0].find("failure").get("message").startswith("quality_gap: ")
