@@ -84,19 +84,11 @@ impl AgentType for CautiousReciprocator {
             };
         }
         if let Some(m) = obs.market {
-            if let Some(b) = m.cheapest_bid() {
-                return Action::AcceptBid {
-                    bounty: b.bounty,
-                    bid: b.bid,
-                };
+            if let Some(a) = super::accept_cheapest_bid(m) {
+                return a;
             }
-            if !m.bounties.is_empty() && rng.random() < 0.25 {
-                let b = m.bounties[rng.choice_index(m.bounties.len())];
-                let amount = b.reward * rng.uniform(0.85, 0.95);
-                return Action::PlaceBid {
-                    bounty: b.id,
-                    amount,
-                };
+            if let Some(a) = super::bid_on_random_bounty(rng, m, 0.25, (0.85, 0.95)) {
+                return a;
             }
             // Nothing moves a claimed task to "in progress", so the submit
             // branch never fires; the first claimable task is claimed.

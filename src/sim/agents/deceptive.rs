@@ -83,11 +83,8 @@ impl AgentType for Deceptive {
         if let Some(m) = obs.market {
             // Deceptive agents never post bounties: no bids to decide on.
             if !m.bid_decisions.is_empty() && rng.random() < 0.7 {
-                if let Some(b) = m.cheapest_bid() {
-                    return Action::AcceptBid {
-                        bounty: b.bounty,
-                        bid: b.bid,
-                    };
+                if let Some(a) = super::accept_cheapest_bid(m) {
+                    return a;
                 }
             }
             if !m.bounties.is_empty() && rng.random() < 0.4 {

@@ -73,19 +73,11 @@ impl AgentType for Honest {
         if let Some(m) = obs.market {
             // Accept the cheapest bid on an own bounty, else maybe bid
             // 80–95 % of a randomly chosen visible bounty's reward.
-            if let Some(b) = m.cheapest_bid() {
-                return Action::AcceptBid {
-                    bounty: b.bounty,
-                    bid: b.bid,
-                };
+            if let Some(a) = super::accept_cheapest_bid(m) {
+                return a;
             }
-            if !m.bounties.is_empty() && rng.random() < 0.3 {
-                let b = m.bounties[rng.choice_index(m.bounties.len())];
-                let amount = b.reward * rng.uniform(0.8, 0.95);
-                return Action::PlaceBid {
-                    bounty: b.id,
-                    amount,
-                };
+            if let Some(a) = super::bid_on_random_bounty(rng, m, 0.3, (0.8, 0.95)) {
+                return a;
             }
         }
         // The gate draw happens even when bounties are visible; without a

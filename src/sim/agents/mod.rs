@@ -666,6 +666,35 @@ impl Base {
     }
 }
 
+/// The marketplace's first choice of every type that trades: accept the
+/// cheapest pending bid on an own bounty (`AcceptBid`), if there is one.
+pub(super) fn accept_cheapest_bid(m: &MarketView) -> Option<Action> {
+    m.cheapest_bid().map(|b| Action::AcceptBid {
+        bounty: b.bounty,
+        bid: b.bid,
+    })
+}
+
+/// Behind a `gate` draw (made only when bounties are visible), bid a
+/// `uniform(lo, hi)` share of a randomly chosen visible bounty's reward:
+/// the draws `random`, `choice`, `uniform`, in the reference's order.
+pub(super) fn bid_on_random_bounty(
+    rng: &mut PyRandom,
+    m: &MarketView,
+    gate: f64,
+    (lo, hi): (f64, f64),
+) -> Option<Action> {
+    if m.bounties.is_empty() || rng.random() >= gate {
+        return None;
+    }
+    let b = m.bounties[rng.choice_index(m.bounties.len())];
+    let amount = b.reward * rng.uniform(lo, hi);
+    Some(Action::PlaceBid {
+        bounty: b.id,
+        amount,
+    })
+}
+
 /// `BaseScholarAgent.accept_interaction`, the passive rule of the scholar
 /// types (docs/model/scholar.md §5.6): collaborations always, anything else
 /// while trust in the initiator is at least 0.4. No draw.

@@ -83,11 +83,8 @@ impl AgentType for Opportunistic {
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
         if let Some(m) = obs.market {
             // Opportunists never post bounties: no bids to decide on.
-            if let Some(b) = m.cheapest_bid() {
-                return Action::AcceptBid {
-                    bounty: b.bounty,
-                    bid: b.bid,
-                };
+            if let Some(a) = super::accept_cheapest_bid(m) {
+                return a;
             }
             if !m.bounties.is_empty() && rng.random() < 0.5 {
                 if let Some(best) = m.richest_bounty() {
