@@ -333,6 +333,7 @@ impl Governance {
 
     /// The conjunction of the levers' admission checks (staking, circuit
     /// breaker, security quarantine, Sybil clusters), in lever order.
+    #[inline]
     pub fn can_agent_act(&self, agent: usize, view: &GovView) -> bool {
         if self.cfg.staking_enabled && view.resources[agent] < self.cfg.min_stake_to_participate {
             return false;
