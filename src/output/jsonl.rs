@@ -244,38 +244,10 @@ impl<W: Write> JsonlEvents<W> {
     fn scholar_id(&self, what: &str, n: u64) -> String {
         format!("{}-s{}-{what}{n}", self.scenario_id, self.seed)
     }
-}
 
-impl<W: Write> EventSink for JsonlEvents<W> {
-    fn event(&mut self, event: &Event<'_>) {
+    /// Records of interactions between agents and what follows from them.
+    fn interaction_event(&mut self, event: &Event<'_>) {
         match *event {
-            Event::AgentCreated {
-                agent,
-                archetype,
-                name,
-            } => {
-                let payload = Obj::default()
-                    .str("agent_type", archetype.as_str())
-                    .str("name", name)
-                    .raw("roles", "[]")
-                    .finish();
-                self.record(Record::of_agent("agent_created", agent, payload).at(0, 0));
-            }
-            Event::SimulationStarted {
-                n_epochs,
-                steps_per_epoch,
-                n_agents,
-            } => {
-                let payload = Obj::default()
-                    .int("n_epochs", n_epochs as u64)
-                    .int("steps_per_epoch", steps_per_epoch as u64)
-                    .int("n_agents", n_agents as u64)
-                    .raw("seed", &self.seed.to_string())
-                    .str("scenario_id", &self.scenario_id.clone())
-                    .int("replay_k", 0)
-                    .finish();
-                self.record(Record::of_run("simulation_started", payload));
-            }
             Event::InteractionProposed {
                 interaction,
                 initiator,
@@ -397,12 +369,13 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .at(epoch, step),
                 );
             }
-            Event::NetworkEdgesPruned { pruned, epoch } => {
-                let payload = Obj::default()
-                    .int("network_edges_pruned", pruned as u64)
-                    .finish();
-                self.record(Record::of_run("epoch_completed", payload).in_epoch(epoch));
-            }
+            _ => unreachable!("event() sends only these here"),
+        }
+    }
+
+    /// Records of the dynamic-toxicity modes' epoch reports.
+    fn dynamic_toxicity_event(&mut self, event: &Event<'_>) {
+        match *event {
             Event::ProxyDrift {
                 epoch,
                 epoch_toxicity,
@@ -458,6 +431,13 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .finish();
                 self.record(Record::of_run("epoch_completed", payload).in_epoch(epoch));
             }
+            _ => unreachable!("event() sends only these here"),
+        }
+    }
+
+    /// Records of the scholar module's retrievals, syntheses, verifications and epoch counts.
+    fn scholar_event(&mut self, event: &Event<'_>) {
+        match *event {
             Event::ScholarRetrieval {
                 agent,
                 query,
@@ -523,6 +503,13 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .finish();
                 self.record(Record::of_run("epoch_completed", payload).at(epoch, step));
             }
+            _ => unreachable!("event() sends only these here"),
+        }
+    }
+
+    /// Records of spawned and dead agents and the Tierra epoch report.
+    fn alife_event(&mut self, event: &Event<'_>) {
+        match *event {
             Event::AgentSpawned {
                 agent,
                 parent,
@@ -576,6 +563,13 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                 let payload = Obj::default().raw("tierra_metrics", &metrics).finish();
                 self.record(Record::of_run("epoch_completed", payload));
             }
+            _ => unreachable!("event() sends only these here"),
+        }
+    }
+
+    /// Records of the memory tiers' writes, compactions and cache rebuilds.
+    fn memory_event(&mut self, event: &Event<'_>) {
+        match *event {
             Event::MemoryCacheRebuilt {
                 cache_size,
                 epoch,
@@ -610,6 +604,47 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .finish();
                 self.record(Record::of_agent("memory_compaction", agent, payload).at(epoch, step));
             }
+            _ => unreachable!("event() sends only these here"),
+        }
+    }
+}
+
+impl<W: Write> EventSink for JsonlEvents<W> {
+    fn event(&mut self, event: &Event<'_>) {
+        match *event {
+            Event::AgentCreated {
+                agent,
+                archetype,
+                name,
+            } => {
+                let payload = Obj::default()
+                    .str("agent_type", archetype.as_str())
+                    .str("name", name)
+                    .raw("roles", "[]")
+                    .finish();
+                self.record(Record::of_agent("agent_created", agent, payload).at(0, 0));
+            }
+            Event::SimulationStarted {
+                n_epochs,
+                steps_per_epoch,
+                n_agents,
+            } => {
+                let payload = Obj::default()
+                    .int("n_epochs", n_epochs as u64)
+                    .int("steps_per_epoch", steps_per_epoch as u64)
+                    .int("n_agents", n_agents as u64)
+                    .raw("seed", &self.seed.to_string())
+                    .str("scenario_id", &self.scenario_id.clone())
+                    .int("replay_k", 0)
+                    .finish();
+                self.record(Record::of_run("simulation_started", payload));
+            }
+            Event::NetworkEdgesPruned { pruned, epoch } => {
+                let payload = Obj::default()
+                    .int("network_edges_pruned", pruned as u64)
+                    .finish();
+                self.record(Record::of_run("epoch_completed", payload).in_epoch(epoch));
+            }
             Event::EpochCompleted(m) => {
                 let payload = epoch_payload(m);
                 self.record(Record::of_run("epoch_completed", payload).in_epoch(m.epoch));
@@ -625,6 +660,23 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .finish();
                 self.record(Record::of_run("simulation_ended", payload));
             }
+            Event::InteractionProposed { .. }
+            | Event::ReputationUpdated { .. }
+            | Event::GovernanceCostApplied { .. }
+            | Event::InteractionCompleted { .. } => self.interaction_event(event),
+            Event::ProxyDrift { .. }
+            | Event::TrustErosion { .. }
+            | Event::QualityContagion { .. } => self.dynamic_toxicity_event(event),
+            Event::ScholarRetrieval { .. }
+            | Event::ScholarSynthesis { .. }
+            | Event::ScholarVerification { .. }
+            | Event::ScholarEpochCompleted { .. } => self.scholar_event(event),
+            Event::AgentSpawned { .. }
+            | Event::AgentDied { .. }
+            | Event::TierraEpochCompleted(_) => self.alife_event(event),
+            Event::MemoryCacheRebuilt { .. }
+            | Event::MemoryWritten { .. }
+            | Event::MemoryCompaction { .. } => self.memory_event(event),
         }
     }
 }
