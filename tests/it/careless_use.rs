@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 
-use crate::common::{self, bundled_scenario, read_table, stderr};
+use crate::common::{
+    self, assert_contains, assert_exit, bundled_scenario, read_table, stderr, sweep_spec,
+};
 
 fn sweep() -> Command {
     let mut c = common::sweep();
@@ -33,11 +35,9 @@ fn spec(dir: &Path, name: &str, body: &str) -> PathBuf {
 }
 
 fn run(spec: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    sweep()
-        .arg(spec)
-        .args(["-q", "--no-analyze", "--deterministic-timing", "--out"])
-        .arg(out)
-        .args(extra)
+    sweep_spec(spec, out, extra)
+        .args(["-q", "--no-analyze"])
+        .timeout(Duration::from_secs(120))
         .output()
         .unwrap()
 }
@@ -58,7 +58,7 @@ fn swarm_run_removes_the_temporaries_of_dead_processes_only() {
         .arg(base())
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     assert!(!dead.exists(), "a dead process's temporary is removed");
     assert!(alive.exists(), "a live process's temporary is kept");
 }
@@ -71,12 +71,8 @@ fn a_resume_with_metrics_csv_writes_the_files_an_earlier_run_skipped() {
     assert_eq!(run(&s, &out, &["--no-metrics-csv"]).status.code(), Some(0));
     assert!(!out.join("runs").exists());
     let o = run(&s, &out, &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("2 finished runs have no metrics.csv"),
-        "{}",
-        stderr(&o)
-    );
+    assert_exit(&o, 0);
+    assert_contains(&stderr(&o), "2 finished runs have no metrics.csv");
     let csvs = common::files_under(&out.join("runs"))
         .into_iter()
         .filter(|f| f.ends_with("metrics.csv"))
@@ -91,7 +87,7 @@ fn a_merge_with_a_corrupt_part_writes_nothing() {
     let out = tmp.path().join("out");
     for k in ["1/2", "2/2"] {
         let o = run(&s, &out, &["--no-metrics-csv", "--shard", k]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_exit(&o, 0);
     }
     // The epochs part is not Parquet, yet its manifest vouches for it: only
     // reading it finds out, after the runs table was merged.
@@ -108,12 +104,8 @@ fn a_merge_with_a_corrupt_part_writes_nothing() {
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("not a readable Parquet file"),
-        "{}",
-        stderr(&o)
-    );
+    assert_exit(&o, 2);
+    assert_contains(&stderr(&o), "not a readable Parquet file");
     assert!(!out.join("runs.parquet").exists(), "nothing is written");
     assert!(!out.join("epochs.parquet").exists());
     let temporaries = common::files_under(&out)
@@ -135,12 +127,8 @@ fn a_long_seed_list_is_checked_for_duplicates_in_one_pass() {
     );
     let started = Instant::now();
     let o = sweep().arg(&s).arg("--dry-run").output().unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("seed 0 is listed twice"),
-        "{}",
-        stderr(&o)
-    );
+    assert_exit(&o, 2);
+    assert_contains(&stderr(&o), "seed 0 is listed twice");
     // Pairwise, this took minutes in a debug build.
     assert!(
         started.elapsed() < Duration::from_secs(30),
@@ -152,7 +140,7 @@ fn a_long_seed_list_is_checked_for_duplicates_in_one_pass() {
 /// The --dry-run list of `spec`: its lines, each split at tabs.
 fn dry_run(spec: &Path) -> Vec<Vec<String>> {
     let o = sweep().arg(spec).arg("--dry-run").output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     String::from_utf8(o.stdout)
         .unwrap()
         .lines()
@@ -202,7 +190,7 @@ fn the_spec_text_is_stored_once_and_its_size_is_bounded() {
     let spec_len = std::fs::metadata(&s).unwrap().len();
     let out = tmp.path().join("out");
     let o = run(&s, &out, &["--no-metrics-csv"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     let runs = std::fs::metadata(out.join("runs.parquet")).unwrap().len();
     assert!(
         runs < spec_len * 3 / 2,
@@ -220,12 +208,8 @@ fn the_spec_text_is_stored_once_and_its_size_is_bounded() {
         .arg("--dry-run")
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("over the limit of 64.0 KiB"),
-        "{}",
-        stderr(&o)
-    );
+    assert_exit(&o, 2);
+    assert_contains(&stderr(&o), "over the limit of 64.0 KiB");
 }
 
 #[test]
@@ -234,7 +218,7 @@ fn negative_seeds_run_in_the_sweep_as_in_swarm_run() {
     let s = spec(tmp.path(), "neg", "seeds: [-3, 2]\n");
     let out = tmp.path().join("out");
     let o = run(&s, &out, &["--no-metrics-csv"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     let runs = read_table(&out.join("runs.parquet"));
     assert_eq!(runs.rows[0]["seed"].int(), -3);
     let o = common::swarm()
@@ -243,7 +227,7 @@ fn negative_seeds_run_in_the_sweep_as_in_swarm_run() {
         .arg(base())
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     // The same run: the same run-level counts.
     let csv = std::fs::read_to_string(tmp.path().join("run/baseline_metrics.csv")).unwrap();
     let total: i64 = csv

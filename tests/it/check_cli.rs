@@ -13,7 +13,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
 
-use crate::common::{self, repo_root, stderr, stdout, sweep};
+use crate::common::{self, assert_contains, assert_exit, repo_root, stderr, stdout, sweep};
 
 const SPEC: &str = "tests/data/sweeps/small_grid.yaml";
 
@@ -91,12 +91,8 @@ fn stored_infinities_fail_the_check_whatever_the_tolerance() {
         .arg(&stored)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains("toxicity_rate: non-finite values differ"),
-        "{}",
-        stdout(&o)
-    );
+    assert_exit(&o, 5);
+    assert_contains(&stdout(&o), "toxicity_rate: non-finite values differ");
 }
 
 #[test]
@@ -106,20 +102,20 @@ fn a_sweep_passes_against_its_own_results_and_fails_against_perturbed_ones() {
     sweep_into(&stored);
 
     let junit = tmp.path().join("ci/check.xml");
-    let o = cmd()
-        .args(["check", SPEC, "--against"])
-        .arg(&stored)
-        .arg("--junit")
-        .arg(&junit)
-        .output()
-        .unwrap();
+    let check = || {
+        cmd()
+            .args(["check", SPEC, "--against"])
+            .arg(&stored)
+            .arg("--junit")
+            .arg(&junit)
+            .output()
+            .unwrap()
+    };
+    let o = check();
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
     assert_eq!(out.matches("PASS  ").count(), 5, "{out}");
-    assert!(
-        out.contains("check passed: 5 of 5 configurations passed"),
-        "{out}"
-    );
+    assert_contains(&out, "check passed: 5 of 5 configurations passed");
     assert!(
         !out.contains('\x1b'),
         "no colour when stdout is not a terminal: {out:?}"
@@ -130,13 +126,7 @@ fn a_sweep_passes_against_its_own_results_and_fails_against_perturbed_ones() {
 
     // 2 % more toxicity in configuration 2, far beyond the default tolerance
     perturb(&stored, 2, 1.02);
-    let o = cmd()
-        .args(["check", SPEC, "--against"])
-        .arg(&stored)
-        .arg("--junit")
-        .arg(&junit)
-        .output()
-        .unwrap();
+    let o = check();
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(5), "{out}{}", stderr(&o));
     assert_eq!(out.matches("PASS  ").count(), 4, "{out}");
@@ -152,11 +142,8 @@ fn a_sweep_passes_against_its_own_results_and_fails_against_perturbed_ones() {
         why.contains(" now, ") && why.contains(" stored (Δ -"),
         "{why}"
     );
-    assert!(why.contains("-1.96%"), "{why}");
-    assert!(
-        out.contains("check failed: 4 of 5 configurations passed"),
-        "{out}"
-    );
+    assert_contains(why, "-1.96%");
+    assert_contains(&out, "check failed: 4 of 5 configurations passed");
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(xml.contains(r#"tests="5" failures="1""#), "{xml}");
     assert!(
@@ -180,9 +167,9 @@ fn a_sweep_passes_against_its_own_results_and_fails_against_perturbed_ones() {
         .arg(&stored)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     assert!(stdout(&o).starts_with("<?xml"), "{}", stdout(&o));
-    assert!(stderr(&o).contains("check passed"), "{}", stderr(&o));
+    assert_contains(&stderr(&o), "check passed");
     assert!(
         !stderr(&o).contains("PASS"),
         "-q prints only failures and the verdict"
@@ -199,11 +186,7 @@ fn bad_input_is_exit_2_with_the_reason() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("runs.parquet not found"),
-        "{}",
-        stderr(&o)
-    );
+    assert_contains(&stderr(&o), "runs.parquet not found");
 
     let stored = tmp.path().join("stored");
     sweep_into(&stored);
@@ -213,11 +196,7 @@ fn bad_input_is_exit_2_with_the_reason() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("did you mean 'toxicity_rate'?"),
-        "{}",
-        stderr(&o)
-    );
+    assert_contains(&stderr(&o), "did you mean 'toxicity_rate'?");
 
     // Other seeds: not the same sweep.
     let o = cmd()
@@ -230,10 +209,9 @@ fn bad_input_is_exit_2_with_the_reason() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("was made with seeds [0, 1, 2], the spec has [4, 9]"),
-        "{}",
-        stderr(&o)
+    assert_contains(
+        &stderr(&o),
+        "was made with seeds [0, 1, 2], the spec has [4, 9]",
     );
 }
 

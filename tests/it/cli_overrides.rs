@@ -7,7 +7,9 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{self, bundled_scenario, read_table, stderr, swarm, sweep};
+use crate::common::{
+    self, assert_contains, assert_exit, bundled_scenario, read_table, stderr, swarm, sweep,
+};
 
 fn baseline() -> std::path::PathBuf {
     bundled_scenario("baseline.yaml")
@@ -156,9 +158,9 @@ fn a_sweep_from_the_command_line_is_the_sweep_of_its_printed_spec() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let printed = String::from_utf8(o.stdout).unwrap();
-    assert!(
-        printed.contains("grid:\n  governance.audit_probability: [0.2, 0.4]\n"),
-        "{printed}"
+    assert_contains(
+        &printed,
+        "grid:\n  governance.audit_probability: [0.2, 0.4]\n",
     );
     let spec = tmp.path().join("cli_sweep.yaml");
     fs::write(&spec, &printed).unwrap();
@@ -301,16 +303,13 @@ fn a_sweep_over_an_inert_key_is_warned_about_and_refused_with_strict() {
     let o = run(&plain, false);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(
-        err.contains("inert.yaml:7: grid.governance.bandwidth_cap: changes nothing in this sweep: no part of a reference run reads it"),
-        "{err}"
-    );
+    assert_contains(&err, "inert.yaml:7: grid.governance.bandwidth_cap: changes nothing in this sweep: no part of a reference run reads it");
     assert!(
         err.contains("semantics.enforce_bandwidth_cap"),
         "the way to make it act: {err}"
     );
     let o = run(&plain, true);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_exit(&o, 2);
     // With the fix on, the cap acts: no warning.
     let fixed = spec("  semantics.enforce_bandwidth_cap: true\n");
     let o = run(&fixed, true);
@@ -330,12 +329,8 @@ fn a_sweep_over_an_inert_key_is_warned_about_and_refused_with_strict() {
         ])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("--baseline agents.opportunistic.config.payoff_threshold: changes nothing in this sweep: the reference's opportunistic agent stores it and never reads it"),
-        "{}",
-        stderr(&o)
-    );
+    assert_exit(&o, 2);
+    assert_contains(&stderr(&o), "--baseline agents.opportunistic.config.payoff_threshold: changes nothing in this sweep: the reference's opportunistic agent stores it and never reads it");
 
     // swarm run warns too, and refuses with --strict.
     let out = tmp.path().join("run");

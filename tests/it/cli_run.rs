@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::common::{assert_golden, repo_root as root, swarm, test_data};
+use crate::common::{assert_contains, assert_golden, repo_root as root, swarm, test_data};
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {
     match fs::read_dir(dir) {
@@ -190,7 +190,7 @@ fn strict_mode_turns_a_misspelled_key_into_an_error_with_a_suggestion() {
         .assert()
         .success();
     let warn = String::from_utf8(ok.get_output().stderr.clone()).unwrap();
-    assert!(warn.contains("did you mean"), "{warn}");
+    assert_contains(&warn, "did you mean");
     let out = tempfile::tempdir().unwrap();
     let err = swarm()
         .args(["run", "--strict", "--out"])
@@ -199,7 +199,7 @@ fn strict_mode_turns_a_misspelled_key_into_an_error_with_a_suggestion() {
         .assert()
         .code(2);
     let msg = String::from_utf8(err.get_output().stderr.clone()).unwrap();
-    assert!(msg.contains("did you mean"), "{msg}");
+    assert_contains(&msg, "did you mean");
     assert!(files_in(&out.path().join("x")).is_empty());
 }
 
@@ -214,7 +214,7 @@ fn missing_file_directory_and_unknown_fix_are_bad_input() {
             .assert()
             .code(2);
         let msg = String::from_utf8(a.get_output().stderr.clone()).unwrap();
-        assert!(msg.contains(arg), "{msg}");
+        assert_contains(&msg, arg);
     }
     let a = swarm()
         .args(["run", "--fix", "audit_acepted_only", "--out"])
@@ -240,7 +240,7 @@ fn unwritable_output_directory_is_a_clear_runtime_error() {
         .assert()
         .code(1);
     let msg = String::from_utf8(a.get_output().stderr.clone()).unwrap();
-    assert!(msg.contains("cannot create output directory"), "{msg}");
+    assert_contains(&msg, "cannot create output directory");
 }
 
 /// The fidelity guard: keys the reference reads but this engine does not
@@ -258,17 +258,14 @@ fn unmodelled_keys_are_refused_with_their_lines_and_nothing_written() {
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(
-        stderr.contains("unmodelled.yaml:14: governance.incoherence_breaker_enabled: read by the reference but not modelled here: "),
-        "{stderr}"
-    );
+    assert_contains(&stderr, "unmodelled.yaml:14: governance.incoherence_breaker_enabled: read by the reference but not modelled here: ");
     assert!(
         stderr.contains(
             "unmodelled.yaml:15: evo_game: read by the reference but not modelled here: "
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("--allow-unmodelled"), "{stderr}");
+    assert_contains(&stderr, "--allow-unmodelled");
     assert!(run.stdout.is_empty());
     assert!(!target.exists(), "nothing may be written");
 }
@@ -291,7 +288,7 @@ fn allow_unmodelled_runs_and_marks_the_results_partial() {
         "{stdout}"
     );
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("warning: fidelity partial"), "{stderr}");
+    assert_contains(&stderr, "warning: fidelity partial");
     assert!(out.path().join("fidelity_unmodelled_metrics.csv").exists());
 }
 
@@ -307,10 +304,7 @@ fn switched_off_sections_and_keys_the_reference_ignores_only_warn() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("not modelled"), "{stderr}");
-    assert!(
-        stderr.contains("switched_off.yaml:13: marketplace: switched off"),
-        "{stderr}"
-    );
+    assert_contains(&stderr, "switched_off.yaml:13: marketplace: switched off");
     assert!(
         stderr.contains(
             "switched_off.yaml:20: domain: section not read by the reference loader; ignored"

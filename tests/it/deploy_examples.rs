@@ -6,7 +6,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{assert_same_tables, one_process, repo_root, stderr, sweep_binary as bin};
+use crate::common::{
+    assert_contains, assert_same_tables, one_process, repo_root, stderr, sweep_binary as bin,
+};
 
 const SMALL: &str = "tests/data/sweeps/small_grid.yaml";
 
@@ -103,7 +105,7 @@ fn the_kubernetes_indexed_job_and_merge_job_work_as_written() {
     let o = merge.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(err.contains("waiting for the shards"), "{err}");
+    assert_contains(&err, "waiting for the shards");
     let single = tmp.path().join("single");
     one_process(Path::new(SMALL), &single, &["--no-analyze"]);
     assert_same_tables(&volume, &single);

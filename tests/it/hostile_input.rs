@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
-use crate::common::{self, bundled_scenario, memory_limited, mkfifo, stderr, QUICK};
+use crate::common::{
+    self, assert_contains, assert_exit, bundled_scenario, memory_limited, mkfifo, stderr, QUICK,
+};
 
 /// A 100 KB string anchor aliased 100 × 100 × 50 times: 50 GB expanded.
 fn alias_bomb() -> String {
@@ -63,11 +65,7 @@ fn an_alias_bomb_is_refused_in_run_and_sweep() {
             .output()
             .unwrap();
         assert_eq!(o.status.code(), Some(2), "{bin}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains("SWARM_MAX_YAML_BYTES"),
-            "{}",
-            stderr(&o)
-        );
+        assert_contains(&stderr(&o), "SWARM_MAX_YAML_BYTES");
         assert!(!tmp.path().join("out").exists());
     }
 }
@@ -94,7 +92,7 @@ fn a_scenario_id_cannot_leave_the_output_directory() {
             .output()
             .unwrap();
         assert_eq!(o.status.code(), Some(2), "{id:?}: {}", stderr(&o));
-        assert!(stderr(&o).contains("scenario_id"), "{}", stderr(&o));
+        assert_contains(&stderr(&o), "scenario_id");
     }
     assert!(!tmp.path().join("escaped_metrics.csv").exists());
     assert!(!Path::new("/tmp/absolute_escape_metrics.csv").exists());
@@ -113,15 +111,15 @@ fn an_infinite_setting_is_refused_by_run_and_sweep_alike() {
         .arg(&scenario)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("payoff.s_plus"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("finite"), "{}", stderr(&o));
+    assert_exit(&o, 2);
+    assert_contains(&stderr(&o), "payoff.s_plus");
+    assert_contains(&stderr(&o), "finite");
     let spec = tmp.path().join("spec.yaml");
     let base = bundled_scenario("baseline.yaml");
     std::fs::write(&spec, spec_for(&base, "baseline: {payoff.s_plus: .inf}\n")).unwrap();
     let o = common::sweep().arg(&spec).output().unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("payoff.s_plus"), "{}", stderr(&o));
+    assert_exit(&o, 2);
+    assert_contains(&stderr(&o), "payoff.s_plus");
 }
 
 #[test]
@@ -192,14 +190,14 @@ fn an_overflowing_metric_is_left_out_of_the_analysis_and_counted() {
         "--out".as_ref(),
         out.as_os_str(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     let o = sweep(&[
         "analyze".as_ref(),
         "-q".as_ref(),
         "--no-plots".as_ref(),
         out.as_os_str(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     let nonfinite = |table: &str, metric: &str| -> i64 {
         let t = common::read_table(&out.join(table));
         t.rows
@@ -212,5 +210,5 @@ fn an_overflowing_metric_is_left_out_of_the_analysis_and_counted() {
     assert!(nonfinite("comparisons.parquet", "total_welfare") > 0);
     assert_eq!(nonfinite("summary.parquet", "toxicity_rate"), 0);
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(report.contains("±inf or NaN"), "{report}");
+    assert_contains(&report, "±inf or NaN");
 }

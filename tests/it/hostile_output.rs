@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 
-use crate::common::{self, bundled_scenario, fixture, mkfifo, repo_root, stderr, QUICK};
+use crate::common::{
+    self, assert_contains, assert_exit, bundled_scenario, fixture, mkfifo, repo_root, stderr,
+    sweep_spec, QUICK,
+};
 
 fn sweep() -> Command {
     let mut c = common::sweep();
@@ -43,8 +46,8 @@ fn notes_and_junit_never_replace_special_files_and_dash_is_stdout() {
             .timeout(QUICK)
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-        assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+        assert_exit(&o, 2);
+        assert_contains(&stderr(&o), "not a regular file");
         // The sweep refuses before it runs anything; check before it reruns.
         let o = sweep()
             .args(["tests/data/sweeps/small_grid.yaml", "--notes"])
@@ -54,7 +57,7 @@ fn notes_and_junit_never_replace_special_files_and_dash_is_stdout() {
             .timeout(QUICK)
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert_exit(&o, 2);
         let o = sweep()
             .args(["check", "tests/data/sweeps/small_grid.yaml", "--against"])
             .arg(&results)
@@ -63,8 +66,8 @@ fn notes_and_junit_never_replace_special_files_and_dash_is_stdout() {
             .timeout(QUICK)
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-        assert!(stderr(&o).contains("--junit"), "{}", stderr(&o));
+        assert_exit(&o, 2);
+        assert_contains(&stderr(&o), "--junit");
     }
     assert!(is_fifo(&fifo));
     assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
@@ -77,7 +80,7 @@ fn notes_and_junit_never_replace_special_files_and_dash_is_stdout() {
         .args(["--notes", "-"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("# "));
     assert!(!results.join("-").exists());
 }
@@ -96,11 +99,9 @@ fn tiny_spec(dir: &Path, name: &str) -> std::path::PathBuf {
 }
 
 fn run_sweep(spec: &Path, out: &Path, extra: &[&str]) -> (Option<i32>, String) {
-    let o = sweep()
-        .arg(spec)
-        .args(["-q", "--deterministic-timing", "--out"])
-        .arg(out)
-        .args(extra)
+    let o = sweep_spec(spec, out, extra)
+        .arg("-q")
+        .timeout(Duration::from_secs(300))
         .output()
         .unwrap();
     (o.status.code(), stderr(&o))
@@ -120,10 +121,7 @@ fn a_folder_is_guarded_by_its_tables_and_force_new_removes_exactly_the_engines_f
     std::fs::remove_file(out.join("journal.jsonl")).unwrap();
     let (code, err) = run_sweep(&b, &out, &[]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(
-        err.contains("holds the results of another sweep ('a'"),
-        "{err}"
-    );
+    assert_contains(&err, "holds the results of another sweep ('a'");
     assert!(std::fs::read(out.join("runs.parquet")).unwrap() == runs);
 
     // Parts of sweep 'b' copied in are not merged over 'a''s tables.
@@ -137,8 +135,8 @@ fn a_folder_is_guarded_by_its_tables_and_force_new_removes_exactly_the_engines_f
         std::fs::copy(parts.join(f), out.join(f)).unwrap();
     }
     let o = sweep().arg("merge").arg(&out).output().unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("another sweep ('a'"), "{}", stderr(&o));
+    assert_exit(&o, 2);
+    assert_contains(&stderr(&o), "another sweep ('a'");
     assert!(std::fs::read(out.join("runs.parquet")).unwrap() == runs);
 
     // --force-new: every file the engine owns goes, the user's stay.
@@ -173,7 +171,7 @@ fn owned_files_are_never_followed_through_links() {
     for extra in [&[][..], &["--force-new"][..]] {
         let (code, err) = run_sweep(&a, &out, extra);
         assert_eq!(code, Some(2), "{err}");
-        assert!(err.contains("journal.jsonl is a symbolic link"), "{err}");
+        assert_contains(&err, "journal.jsonl is a symbolic link");
         assert!(
             !err.contains("--force-new"),
             "suggests a destructive flag: {err}"
@@ -188,7 +186,7 @@ fn owned_files_are_never_followed_through_links() {
     std::fs::write(out.join("journal.jsonl"), "my notes\n").unwrap();
     let (code, err) = run_sweep(&a, &out, &[]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("is not a swarm-sweep journal"), "{err}");
+    assert_contains(&err, "is not a swarm-sweep journal");
     assert!(
         !err.contains("--force-new"),
         "suggests a destructive flag: {err}"
@@ -202,7 +200,7 @@ fn owned_files_are_never_followed_through_links() {
     std::os::unix::fs::symlink(tmp.path(), out.join("runs")).unwrap();
     let (code, err) = run_sweep(&a, &out, &[]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("runs is a symbolic link"), "{err}");
+    assert_contains(&err, "runs is a symbolic link");
 }
 
 #[test]
@@ -218,7 +216,7 @@ fn journal_damage_that_leaves_valid_json_is_caught_by_the_checksums() {
     let clean = std::fs::read_to_string(&journal).unwrap();
     let runs = std::fs::read(out.join("runs.parquet")).unwrap();
     let first_run = clean.lines().nth(1).unwrap();
-    assert!(first_run.contains("\"wall\":0.0"), "{first_run}");
+    assert_contains(first_run, "\"wall\":0.0");
 
     // A changed digit, and a duplicate of a line with other values.
     let changed = first_run.replacen("\"wall\":0.0", "\"wall\":1.0", 1);
@@ -243,7 +241,7 @@ fn journal_damage_that_leaves_valid_json_is_caught_by_the_checksums() {
     std::fs::write(&journal, &bad).unwrap();
     let (code, err) = run_sweep(&a, &out, &no_analyze);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("header line is damaged"), "{err}");
+    assert_contains(&err, "header line is damaged");
     assert!(!err.contains("--force-new"), "{err}");
     assert_eq!(std::fs::read_to_string(&journal).unwrap(), bad);
 }

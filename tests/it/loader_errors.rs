@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use swarm_sweep::scenario::{load_file, AgentKind, LoadOptions, Loaded};
 
-use crate::common::test_data;
+use crate::common::{assert_contains, test_data};
 
 const DEFAULT: LoadOptions = LoadOptions {
     strict: false,
@@ -50,7 +50,7 @@ fn bad_yaml_syntax_gives_line_and_column() {
     let m = error("bad_syntax.yaml", DEFAULT);
     let file = data("bad_syntax.yaml").display().to_string();
     assert!(m.starts_with(&format!("{file}:7:")), "{m}");
-    assert!(m.contains("invalid YAML"), "{m}");
+    assert_contains(&m, "invalid YAML");
 }
 
 #[test]
@@ -123,7 +123,7 @@ fn reference_only_agent_type() {
         "agents[0].type",
         text,
     );
-    assert!(m.contains("the reference has it"), "{m}");
+    assert_contains(&m, "the reference has it");
 }
 
 #[test]
@@ -265,7 +265,7 @@ fn bad_network_topology() {
         "network.topology",
         "got 'hexagonal'",
     );
-    assert!(m.contains("'small_world'"), "{m}");
+    assert_contains(&m, "'small_world'");
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! allocation of the old code would abort instead; a sweep records a run
 //! too large to hold as a failed run and goes on.
 
-use crate::common::{bundled_scenario, memory_limited, read_table, stderr, QUICK};
+use crate::common::{
+    assert_contains, assert_exit, bundled_scenario, memory_limited, read_table, stderr, QUICK,
+};
 use std::path::{Path, PathBuf};
 
 fn base() -> PathBuf {
@@ -35,19 +37,25 @@ fn out_dir() -> (tempfile::TempDir, PathBuf) {
     (tmp, out)
 }
 
-#[test]
-fn swarm_run_refuses_a_billion_epochs_and_leaves_nothing() {
-    let (_tmp, out) = out_dir();
+/// `swarm run` of the baseline for `epochs` epochs into `out` is refused,
+/// saying `want`.
+fn epochs_refused(epochs: &str, out: &Path, want: &str) {
     let base = base();
     let args = [
         "run".as_ref(),
         base.as_os_str(),
         "--epochs".as_ref(),
-        "1000000000".as_ref(),
+        epochs.as_ref(),
         "--out".as_ref(),
         out.as_os_str(),
     ];
-    refused("swarm", &args, "1000000000 epochs of 10 steps");
+    refused("swarm", &args, want);
+}
+
+#[test]
+fn swarm_run_refuses_a_billion_epochs_and_leaves_nothing() {
+    let (_tmp, out) = out_dir();
+    epochs_refused("1000000000", &out, "1000000000 epochs of 10 steps");
     assert!(!out.exists(), "no output directory, no temporary files");
 }
 
@@ -61,7 +69,7 @@ fn a_long_run_within_the_limit_grows_its_epoch_list_as_it_goes() {
         .timeout(QUICK)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     let csv = std::fs::read_to_string(out.join("baseline_metrics.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 3000);
 }
@@ -85,16 +93,7 @@ fn swarm_run_refuses_a_million_agents() {
 #[test]
 fn swarm_run_refuses_ten_million_epochs() {
     let (_tmp, out) = out_dir();
-    let base = base();
-    let args = [
-        "run".as_ref(),
-        base.as_os_str(),
-        "--epochs".as_ref(),
-        "10000000".as_ref(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ];
-    refused("swarm", &args, "SWARM_MAX_RUN_MEMORY");
+    epochs_refused("10000000", &out, "SWARM_MAX_RUN_MEMORY");
 }
 
 #[test]
@@ -166,7 +165,7 @@ fn more_shards_than_runs_are_refused_and_status_never_sizes_by_a_file_name() {
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     std::fs::rename(
         out.join("journal.part-1-of-1.jsonl"),
         out.join("journal.part-1-of-100000000000.jsonl"),
@@ -227,8 +226,8 @@ fn in_a_sweep_a_run_too_large_to_hold_is_a_failed_run() {
         .timeout(QUICK)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    assert!(stderr(&o).contains("too large to run"), "{}", stderr(&o));
+    assert_exit(&o, 3);
+    assert_contains(&stderr(&o), "too large to run");
     let runs = read_table(&out.join("runs.parquet"));
     let status: Vec<&str> = runs.rows.iter().map(|r| r["status"].str()).collect();
     assert_eq!(status, ["ok", "ok", "failed"]);

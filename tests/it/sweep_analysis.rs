@@ -6,7 +6,7 @@ use std::path::Path;
 
 use swarm_sweep::analysis::frame::{Cell, Frame};
 
-use crate::common::{fixture, sweep};
+use crate::common::{assert_contains, fixture, sweep};
 
 fn read(path: &Path) -> Frame {
     Frame::read_parquet(path, None).unwrap()
@@ -155,11 +155,8 @@ fn analyze_writes_tables_report_and_plots() {
     ] {
         assert!(report.contains(m), "report lacks {m}");
     }
-    assert!(report.contains("2 runs failed"), "{report}");
-    assert!(
-        report.contains("**Lower harm at a cost in quality or welfare**"),
-        "{report}"
-    );
+    assert_contains(&report, "2 runs failed");
+    assert_contains(&report, "**Lower harm at a cost in quality or welfare**");
     assert!(report.contains("plots/tradeoff_toxicity_vs_quality_gap.png"));
 }
 
@@ -208,9 +205,9 @@ fn notes_go_where_asked_with_working_links() {
         .assert()
         .success();
     let text = std::fs::read_to_string(notes).unwrap();
-    assert!(
-        text.contains("(../../results/x/plots/tradeoff_toxicity_vs_quality_gap.png)"),
-        "{text}"
+    assert_contains(
+        &text,
+        "(../../results/x/plots/tradeoff_toxicity_vs_quality_gap.png)",
     );
 }
 

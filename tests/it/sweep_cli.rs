@@ -8,8 +8,8 @@ use swarm_sweep::scenario::params::{set_param, ParamValue};
 use swarm_sweep::scenario::{load_file, LoadOptions};
 
 use crate::common::{
-    bundled_scenario, files_under, read_table, repo_root, sim_failing_on_seed_1,
-    sweep as sweep_cmd, Val,
+    assert_contains, assert_exit, bundled_scenario, files_under, read_table, repo_root,
+    sim_failing_on_seed_1, sweep as sweep_cmd, Val,
 };
 
 fn bad_specs() -> Vec<PathBuf> {
@@ -163,12 +163,7 @@ fn run_small(out: &Path, jobs: &str) {
         .arg(out)
         .output()
         .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     // -q: no progress, no summary, no "Wrote" lines of the analysis step
     assert!(
         o.stderr.is_empty(),
@@ -220,12 +215,7 @@ fn no_analyze_writes_only_the_tables() {
         .arg(tmp.path())
         .output()
         .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     assert_eq!(
         files_under(tmp.path()),
         vec![
@@ -331,12 +321,7 @@ fn events_do_not_change_the_tables_and_land_per_run() {
         .arg(&with_events)
         .output()
         .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     for f in ["runs.parquet", "epochs.parquet"] {
         assert!(
             std::fs::read(plain.join(f)).unwrap() == std::fs::read(with_events.join(f)).unwrap(),
@@ -432,7 +417,7 @@ fn sweeps_and_checks_over_an_unmodelled_base_are_refused_before_running() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert_eq!(check.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("not modelled here"), "{stderr}");
+    assert_contains(&stderr, "not modelled here");
 }
 
 #[test]
@@ -447,7 +432,7 @@ fn allow_unmodelled_sweeps_record_partial_fidelity_in_the_tables() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("fidelity partial"), "{stderr}");
+    assert_contains(&stderr, "fidelity partial");
     let runs = read_table(&dir.path().join("runs.parquet"));
     assert_eq!(
         runs.rows.len(),
@@ -466,5 +451,5 @@ fn allow_unmodelled_sweeps_record_partial_fidelity_in_the_tables() {
         serde_json::json!({"unmodelled.yaml": ["governance.incoherence_breaker_enabled", "evo_game"]})
     );
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
-    assert!(report.contains("**Partial fidelity.**"), "{report}");
+    assert_contains(&report, "**Partial fidelity.**");
 }

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{bundled_scenario, read_table, sweep, texts, Val};
+use crate::common::{assert_contains, bundled_scenario, read_table, sweep, texts, Val};
 
 /// A small finished sweep: the breaker off as baseline, two thresholds,
 /// two seeds (6 runs), with per-run files.
@@ -54,11 +54,8 @@ fn configs_index_show_and_rerun() {
         r#"{"governance.freeze_threshold_toxicity":0.7,"simulation.n_epochs":4}"#
     );
     let yaml = row["scenario_yaml"].str();
-    assert!(
-        yaml.contains("  freeze_threshold_toxicity: 0.7\n"),
-        "{yaml}"
-    );
-    assert!(yaml.contains("  n_epochs: 4\n"), "{yaml}");
+    assert_contains(yaml, "  freeze_threshold_toxicity: 0.7\n");
+    assert_contains(yaml, "  n_epochs: 4\n");
 
     // show --config prints it.
     let o = sweep()

@@ -6,7 +6,8 @@
 use std::path::Path;
 
 use crate::common::{
-    assert_same_tables, bundled_scenario, code_and_stderr, read_table, stderr, sweep as command,
+    assert_contains, assert_same_tables, bundled_scenario, code_and_stderr, read_table, stderr,
+    sweep as command, sweep_spec,
 };
 
 fn spec(method: &str, n: usize, seeds: usize) -> String {
@@ -24,11 +25,8 @@ fn spec(method: &str, n: usize, seeds: usize) -> String {
 }
 
 fn sweep(spec: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
-    let o = command()
-        .arg(spec)
-        .args(["--deterministic-timing", "--no-analyze", "-q", "--out"])
-        .arg(out)
-        .args(extra)
+    let o = sweep_spec(spec, out, extra)
+        .args(["--no-analyze", "-q"])
         .output()
         .unwrap();
     code_and_stderr(&o)
@@ -86,7 +84,7 @@ fn a_design_runs_its_points_and_shards_merge_to_the_same_tables() {
         .unwrap();
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("14 reused, 7 to run"), "{err}");
+    assert_contains(&err, "14 reused, 7 to run");
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::common::{files_under, read_table, Val};
+use crate::common::{assert_contains, files_under, read_table, Val};
 use swarm_sweep::metrics::{EpochMetrics, SecurityFigures, SoftMetrics};
 use swarm_sweep::scenario::params::{ParamKind, ParamValue};
 use swarm_sweep::scenario::{
@@ -153,18 +153,22 @@ fn fixture_plan(n_seeds: usize, n_epochs: u32) -> SweepPlan {
     plan
 }
 
-fn run_sweep(plan: &SweepPlan, dir: &Path, jobs: usize, fail_fast: bool) -> SweepReport {
-    let exec = ExecOptions {
+/// `jobs` workers, deterministic timing, no per-run files.
+fn exec(jobs: usize, fail_fast: bool) -> ExecOptions {
+    ExecOptions {
         jobs,
         fail_fast,
         deterministic_timing: true,
         run_files: None,
-    };
-    sweep_with(plan, dir, exec, &fake_sim)
+    }
 }
 
-/// Prepare and run a one-process sweep into `dir`.
-fn sweep_with(plan: &SweepPlan, dir: &Path, exec: ExecOptions, sim: &SimFn) -> SweepReport {
+fn run_sweep(plan: &SweepPlan, dir: &Path, jobs: usize, fail_fast: bool) -> SweepReport {
+    sweep_with(plan, dir, exec(jobs, fail_fast), &fake_sim)
+}
+
+/// A one-process sweep of `plan` into `dir`, prepared to run.
+fn prepare(plan: &SweepPlan, dir: &Path, exec: &ExecOptions) -> session::Prepared {
     let opts = SweepOptions {
         out_dir: dir.to_path_buf(),
         shard: None,
@@ -172,7 +176,12 @@ fn sweep_with(plan: &SweepPlan, dir: &Path, exec: ExecOptions, sim: &SimFn) -> S
         force_new: false,
         keep_journal: false,
     };
-    let prepared = session::prepare(plan, &opts).unwrap();
+    session::prepare(plan, &opts).unwrap()
+}
+
+/// Prepare and run a one-process sweep into `dir`.
+fn sweep_with(plan: &SweepPlan, dir: &Path, exec: ExecOptions, sim: &SimFn) -> SweepReport {
+    let prepared = prepare(plan, dir, &exec);
     let progress = Progress::new(prepared.todo.len(), Mode::Quiet);
     let never = std::sync::atomic::AtomicBool::new(false);
     prepared.run(plan, &exec, sim, &progress, &never).unwrap()
@@ -494,20 +503,8 @@ fn per_run_files_land_under_the_run_key() {
 /// interrupt: the journal holds those runs' rows and no tables are written.
 fn interrupted_sweep(plan: &SweepPlan, dir: &Path, n: usize) {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let exec = ExecOptions {
-        jobs: 1,
-        fail_fast: false,
-        deterministic_timing: true,
-        run_files: None,
-    };
-    let opts = SweepOptions {
-        out_dir: dir.to_path_buf(),
-        shard: None,
-        exec: exec.clone(),
-        force_new: false,
-        keep_journal: false,
-    };
-    let prepared = session::prepare(plan, &opts).unwrap();
+    let exec = exec(1, false);
+    let prepared = prepare(plan, dir, &exec);
     let progress = Progress::new(prepared.todo.len(), Mode::Quiet);
     // `SimFn` closures are 'static.
     let stop: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
@@ -554,26 +551,14 @@ fn the_journal_skips_bad_lines_and_cuts_a_torn_tail() {
     damaged.push_str(&key(7)[..12]);
     std::fs::write(&journal, &damaged).unwrap();
 
-    let opts = SweepOptions {
-        out_dir: dir.path().to_path_buf(),
-        shard: None,
-        exec: ExecOptions {
-            jobs: 1,
-            fail_fast: false,
-            deterministic_timing: true,
-            run_files: None,
-        },
-        force_new: false,
-        keep_journal: false,
-    };
-    let prepared = session::prepare(&plan, &opts).unwrap();
+    let prepared = prepare(&plan, dir.path(), &exec(1, false));
     // Runs 4 (changed) and 5 (dropped), the failed runs (seed 3) and run 11,
     // which never ran.
     assert_eq!(prepared.todo.to_vec(), vec![3, 4, 5, 7, 11]);
     let w = prepared.warnings.join("\n");
-    assert!(w.contains("ignoring a bad line"), "{w}");
-    assert!(w.contains("checksum mismatch"), "{w}");
-    assert!(w.contains("ignoring a truncated last line"), "{w}");
+    assert_contains(&w, "ignoring a bad line");
+    assert_contains(&w, "checksum mismatch");
+    assert_contains(&w, "ignoring a truncated last line");
     // The torn tail was cut before anything is appended.
     assert!(std::fs::read_to_string(&journal)
         .unwrap()

@@ -13,7 +13,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::common::{
-    assert_same_tables, code_and_stderr, files_under, read_table, sweep_binary as bin, test_data,
+    assert_contains, assert_same_tables, code_and_stderr, files_under, read_table,
+    sweep_binary as bin, test_data,
 };
 
 const RUNS: usize = 200;
@@ -134,7 +135,7 @@ fn a_sweep_killed_with_sigkill_resumes_into_identical_outputs() {
 
     let (code, err) = output(sweep(&dir, &["--jobs", "2"]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("ignoring a truncated last line"), "{err}");
+    assert_contains(&err, "ignoring a truncated last line");
     assert_matches_reference(&dir);
     no_temporaries(&dir);
     assert_eq!(lines(&journal), 1 + RUNS);
@@ -161,8 +162,8 @@ fn ctrl_c_keeps_the_finished_runs_and_exits_130() {
     let o = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(130), "{err}");
-    assert!(err.contains("interrupted after"), "{err}");
-    assert!(err.contains("rerun the same command to resume"), "{err}");
+    assert_contains(&err, "interrupted after");
+    assert_contains(&err, "rerun the same command to resume");
     let text = std::fs::read_to_string(&journal).unwrap();
     assert!(text.ends_with('\n'), "every finished run is flushed whole");
     let finished = text.lines().count() - 1;
@@ -172,13 +173,13 @@ fn ctrl_c_keeps_the_finished_runs_and_exits_130() {
 
     let (code, err) = output(sweep_verbose(&dir, &["--jobs", "2"]));
     assert_eq!(code, 0, "{err}");
-    assert!(
-        err.contains(&format!(
+    assert_contains(
+        &err,
+        &format!(
             "{}: {finished} reused, {} to run (of {RUNS}: {finished} from the journal)",
             dir.display(),
             RUNS - finished
-        )),
-        "{err}"
+        ),
     );
     assert_matches_reference(&dir);
 }
@@ -202,11 +203,11 @@ fn a_journal_of_another_spec_is_refused_unless_force_new() {
 
     let (code, err) = run(&spec(), &dir, &[]);
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("belongs to another sweep (sweep 'small_grid', spec hash"),
-        "{err}"
+    assert_contains(
+        &err,
+        "belongs to another sweep (sweep 'small_grid', spec hash",
     );
-    assert!(err.contains("Choose another --out to keep it"), "{err}");
+    assert_contains(&err, "Choose another --out to keep it");
     assert!(std::fs::read(dir.join("journal.jsonl")).unwrap() == journal);
     assert!(std::fs::read(dir.join("runs.parquet")).unwrap() == runs);
     assert!(!dir.join("runs").exists(), "nothing ran");
@@ -291,8 +292,8 @@ fn a_full_disk_stops_cleanly_and_the_rerun_completes() {
     };
     let (code, err) = output(sweep(&dir, &["--jobs", "2"]));
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("No space left on device"), "{err}");
-    assert!(err.contains("rerun the same command to resume"), "{err}");
+    assert_contains(&err, "No space left on device");
+    assert_contains(&err, "rerun the same command to resume");
     no_partial_tables(&dir);
     no_temporaries(&dir);
     let journaled = lines(&dir.join("journal.jsonl"));
@@ -319,7 +320,7 @@ fn tables_that_do_not_fit_leave_no_partial_file_and_lose_no_run() {
     };
     let (code, err) = output(sweep(&dir, &["--no-metrics-csv"]));
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("No space left on device"), "{err}");
+    assert_contains(&err, "No space left on device");
     assert!(!dir.join("epochs.parquet").exists());
     no_partial_tables(&dir);
     no_temporaries(&dir);
@@ -332,10 +333,7 @@ fn tables_that_do_not_fit_leave_no_partial_file_and_lose_no_run() {
     fs.remount("size=64m");
     let (code, err) = output(sweep_verbose(&dir, &["--no-metrics-csv"]));
     assert_eq!(code, 0, "{err}");
-    assert!(
-        err.contains("200 reused, 0 to run (of 200: 200 from the journal)"),
-        "{err}"
-    );
+    assert_contains(&err, "200 reused, 0 to run (of 200: 200 from the journal)");
     assert_same_tables(&dir, reference);
 }
 
@@ -357,7 +355,7 @@ fn a_read_only_directory_fails_clearly_and_loses_nothing() {
     fs.remount("ro");
     let (code, err) = output(sweep(&dir, &[]));
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("Read-only file system"), "{err}");
+    assert_contains(&err, "Read-only file system");
     assert_eq!(files_under(&dir), Vec::<String>::new());
 
     fs.remount("rw");
@@ -410,7 +408,7 @@ fn a_permission_error_fails_clearly_and_loses_nothing() {
         return;
     }
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("Permission denied"), "{err}");
+    assert_contains(&err, "Permission denied");
     assert!(std::fs::read(dir.join("journal.jsonl")).unwrap() == journal);
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     let (code, err) = output(sweep(&dir, &["--no-metrics-csv"]));

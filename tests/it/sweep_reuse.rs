@@ -10,8 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::{
-    assert_same_tables, bundled_scenario, code_and_stderr, files_under, read_table,
-    sweep_binary as bin,
+    assert_contains, assert_same_tables, bundled_scenario, code_and_stderr, files_under,
+    read_table, sweep_binary as bin,
 };
 
 /// A spec over the alignment-waltz scenario: the breaker off as the
@@ -172,7 +172,7 @@ fn runs_are_taken_back_from_merged_shard_tables() {
     let (code, err) = run(sweep(&second, &dir, &[]));
     assert_eq!(code, 0, "{err}");
     assert_eq!(counts(&err, 18), (12, 6), "{err}");
-    assert!(err.contains("12 from the tables"), "{err}");
+    assert_contains(&err, "12 from the tables");
     same_tables(&dir, &fresh(&second, t, "fresh"));
 }
 
@@ -198,7 +198,7 @@ fn configurations_that_resolve_to_the_same_scenario_share_their_runs() {
     let dir = t.join("out");
     let (code, err) = run(sweep(&spec, &dir, &[]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("3 the same as another run"), "{err}");
+    assert_contains(&err, "3 the same as another run");
     assert_eq!(counts(&err, 9), (3, 6));
     let rows = read_table(&dir.join("runs.parquet")).rows;
     assert_eq!(rows.len(), 9);
@@ -224,8 +224,5 @@ fn another_sweep_name_is_still_refused() {
     );
     let (code, err) = run(sweep(&other, &dir, &["-q"]));
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("belongs to another sweep (sweep 'loop'"),
-        "{err}"
-    );
+    assert_contains(&err, "belongs to another sweep (sweep 'loop'");
 }

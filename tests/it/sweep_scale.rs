@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::{
-    self, assert_same_tables, bundled_scenario, code_and_stderr, one_process, read_table,
-    sim_failing_on_seed_1, sweep as sweep_cmd, test_data,
+    self, assert_contains, assert_same_tables, bundled_scenario, code_and_stderr, one_process,
+    read_table, sim_failing_on_seed_1, sweep as sweep_cmd, test_data,
 };
 
 fn small_grid() -> PathBuf {
@@ -88,7 +88,7 @@ fn shards_from_every_launcher_merge_into_the_one_process_tables() {
 
     let (code, err) = run(&["merge", out_str(&parts)], &[]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("merged 4 parts, 15 runs (0 failed)"), "{err}");
+    assert_contains(&err, "merged 4 parts, 15 runs (0 failed)");
     assert_same_tables(&single, &parts);
     // Merge ran the analysis step, as the one-process sweep did.
     for f in ["summary.parquet", "comparisons.parquet", "report.md"] {
@@ -187,6 +187,13 @@ fn merge_refuses_missing_foreign_duplicated_or_changed_parts() {
     let spec = small_grid();
     let dir = tmp.path().join("parts");
     let merge = |d: &Path| run(&["merge", "--no-analyze", out_str(d)], &[]);
+    // Merge refuses, saying `why`; the whole message.
+    let merge_refused = |why: &str| {
+        let (code, err) = merge(&dir);
+        assert_eq!(code, 2, "{err}");
+        assert_contains(&err, why);
+        err
+    };
 
     let (code, err) = merge(&dir);
     assert_eq!(code, 2, "{err}");
@@ -194,18 +201,13 @@ fn merge_refuses_missing_foreign_duplicated_or_changed_parts() {
     std::fs::create_dir(&empty).unwrap();
     let (code, err) = merge(&empty);
     assert_eq!(code, 2);
-    assert!(err.contains("there is no part manifest"), "{err}");
+    assert_contains(&err, "there is no part manifest");
 
     for k in 1..=3 {
         let (code, err) = shard(&spec, &dir, &["--shard", &format!("{k}/4")], &[]);
         assert_eq!(code, 0, "{err}");
     }
-    let (code, err) = merge(&dir);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("1 of 4 parts are missing (shards 4/4)"),
-        "{err}"
-    );
+    merge_refused("1 of 4 parts are missing (shards 4/4)");
     assert!(!dir.join("runs.parquet").exists());
 
     // merge --wait gives up after its time, with the same message.
@@ -214,18 +216,13 @@ fn merge_refuses_missing_foreign_duplicated_or_changed_parts() {
         &[],
     );
     assert_eq!(code, 2);
-    assert!(err.contains("waiting for the shards"), "{err}");
+    assert_contains(&err, "waiting for the shards");
 
     // Shard 4 of another spec: refused as another sweep.
     let foreign = other_spec(tmp.path());
     let (code, err) = shard(&foreign, &dir, &["--shard", "4/4"], &[]);
     assert_eq!(code, 0, "{err}");
-    let (code, err) = merge(&dir);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("the parts come from different sweeps"),
-        "{err}"
-    );
+    merge_refused("the parts come from different sweeps");
 
     // The right shard 4: merge works.
     std::fs::remove_file(dir.join("journal.part-4-of-4.jsonl")).unwrap();
@@ -237,9 +234,7 @@ fn merge_refuses_missing_foreign_duplicated_or_changed_parts() {
     // A part of another sharding beside them.
     let (code, err) = shard(&spec, &dir, &["--shard", "1/3"], &[]);
     assert_eq!(code, 0, "{err}");
-    let (code, err) = merge(&dir);
-    assert_eq!(code, 2);
-    assert!(err.contains("different shardings"), "{err}");
+    merge_refused("different shardings");
     std::fs::remove_file(dir.join("part-1-of-3.json")).unwrap();
 
     // A run claimed by two parts.
@@ -248,12 +243,7 @@ fn merge_refuses_missing_foreign_duplicated_or_changed_parts() {
     let mut doctored: serde_json::Value = serde_json::from_str(&original).unwrap();
     doctored["runs"][0] = serde_json::json!(0);
     std::fs::write(&m2, doctored.to_string()).unwrap();
-    let (code, err) = merge(&dir);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("run 0 is in two parts: part-1-of-4.json and part-2-of-4.json"),
-        "{err}"
-    );
+    merge_refused("run 0 is in two parts: part-1-of-4.json and part-2-of-4.json");
     std::fs::write(&m2, &original).unwrap();
 
     // A part file changed after its manifest was written.
@@ -261,13 +251,8 @@ fn merge_refuses_missing_foreign_duplicated_or_changed_parts() {
     let mut bytes = std::fs::read(&p3).unwrap();
     bytes[100] ^= 0xff;
     std::fs::write(&p3, &bytes).unwrap();
-    let (code, err) = merge(&dir);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("epochs.part-3-of-4.parquet is not the file"),
-        "{err}"
-    );
-    assert!(err.contains("rerun shard 3/4"), "{err}");
+    let err = merge_refused("epochs.part-3-of-4.parquet is not the file");
+    assert_contains(&err, "rerun shard 3/4");
 }
 
 #[test]
@@ -341,14 +326,11 @@ fn status_names_done_failed_and_missing_runs_and_the_shards_to_resubmit() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        text.contains("total                      15      15       0       0"),
-        "{text}"
+    assert_contains(
+        &text,
+        "total                      15      15       0       0",
     );
-    assert!(
-        text.contains("every shard is complete: swarm-sweep merge"),
-        "{text}"
-    );
+    assert_contains(&text, "every shard is complete: swarm-sweep merge");
     assert!(!text.contains("resubmit"), "{text}");
     let runs: Vec<&str> = text
         .lines()
@@ -402,8 +384,8 @@ fn merge_with_failed_runs_writes_the_tables_and_exits_3() {
     assert_eq!(sweep(&cli(&single, &[]), &sim_failing_on_seed_1), 3);
     let (code, err) = run(&["merge", "--no-analyze", out_str(&dir)], &[]);
     assert_eq!(code, 3, "{err}");
-    assert!(err.contains("merged 2 parts, 15 runs (5 failed)"), "{err}");
-    assert!(err.contains("injected failure"), "{err}");
+    assert_contains(&err, "merged 2 parts, 15 runs (5 failed)");
+    assert_contains(&err, "injected failure");
     assert_same_tables(&single, &dir);
 }
 

@@ -67,23 +67,40 @@ pub fn texts(o: &Output) -> (String, String) {
     (stdout(o), stderr(o))
 }
 
+/// `o` ended with exit code `code`; else its standard error says why.
+#[track_caller]
+pub fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(o.status.code(), Some(code), "{}", stderr(o));
+}
+
+/// `text` (what a command printed) contains `part`; else all of it shows.
+#[track_caller]
+pub fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "no {part:?} in:\n{text}");
+}
+
 /// A finished command's exit code (-1 when a signal ended it) and standard
 /// error.
 pub fn code_and_stderr(o: &Output) -> (i32, String) {
     (o.status.code().unwrap_or(-1), stderr(o))
 }
 
-/// A one-process sweep of `spec` (relative to the repository's root) into
-/// `out` (quiet, deterministic timing, plus `extra`), which must succeed.
-pub fn one_process(spec: &Path, out: &Path, extra: &[&str]) {
-    let o = sweep()
-        .current_dir(super::repo_root())
+/// `swarm-sweep SPEC --deterministic-timing --out OUT EXTRA…` from the
+/// repository's root (`spec` may be relative to it): the tables of two such
+/// runs compare byte for byte.
+pub fn sweep_spec(spec: &Path, out: &Path, extra: &[&str]) -> Command {
+    let mut c = sweep();
+    c.current_dir(super::repo_root())
         .arg(spec)
-        .args(["-q", "--deterministic-timing", "--out"])
+        .args(["--deterministic-timing", "--out"])
         .arg(out)
-        .args(extra)
-        .output()
-        .unwrap();
+        .args(extra);
+    c
+}
+
+/// A quiet one-process sweep of `spec` into `out`, which must succeed.
+pub fn one_process(spec: &Path, out: &Path, extra: &[&str]) {
+    let o = sweep_spec(spec, out, extra).arg("-q").output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
