@@ -83,6 +83,28 @@ pub struct GovInteraction {
     pub memory_write: bool,
 }
 
+#[cfg(test)]
+impl GovInteraction {
+    /// What lever tests start from: agent 0 with agent 1 at `p`, accepted,
+    /// with no costs, flags, notes or memory write.
+    pub(crate) fn of_p(p: f64) -> GovInteraction {
+        GovInteraction {
+            initiator: 0,
+            counterparty: 1,
+            accepted: true,
+            p,
+            tau: 0.0,
+            c_a: 0.0,
+            c_b: 0.0,
+            r_a: 0.0,
+            verifier_rejections: 0,
+            tool_misuse_flags: 0,
+            resample: None,
+            memory_write: false,
+        }
+    }
+}
+
 /// The governance engine with the modelled levers in reference order:
 /// transaction tax, reputation decay, staking, circuit breaker, random
 /// audit, collusion, security, memory write rate limit, Sybil detection,
@@ -360,20 +382,7 @@ mod tests {
     }
 
     fn ix(p: f64) -> GovInteraction {
-        GovInteraction {
-            initiator: 0,
-            counterparty: 1,
-            accepted: true,
-            p,
-            tau: 0.0,
-            c_a: 0.0,
-            c_b: 0.0,
-            r_a: 0.0,
-            verifier_rejections: 0,
-            tool_misuse_flags: 0,
-            resample: None,
-            memory_write: false,
-        }
+        GovInteraction::of_p(p)
     }
 
     #[test]
