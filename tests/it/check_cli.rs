@@ -315,26 +315,22 @@ fn no_color_wins_over_clicolor_force() {
     let tmp = tempfile::tempdir().unwrap();
     sweep_into(tmp.path());
     let run = |no_color: bool| {
-        let mut c = cmd();
-        c.env("CLICOLOR_FORCE", "1");
-        if no_color {
-            c.env("NO_COLOR", "1");
-        } else {
-            c.env_remove("NO_COLOR");
-        }
-        let check = c
+        let forced = || {
+            let mut c = cmd();
+            c.env("CLICOLOR_FORCE", "1");
+            if no_color {
+                c.env("NO_COLOR", "1");
+            } else {
+                c.env_remove("NO_COLOR");
+            }
+            c
+        };
+        let check = forced()
             .args(["check", SPEC, "-q", "--against"])
             .arg(tmp.path())
             .output()
             .unwrap();
-        let mut c = cmd();
-        c.env("CLICOLOR_FORCE", "1");
-        if no_color {
-            c.env("NO_COLOR", "1");
-        } else {
-            c.env_remove("NO_COLOR");
-        }
-        let help = c.args(["check", "--help"]).output().unwrap();
+        let help = forced().args(["check", "--help"]).output().unwrap();
         (stdout(&check), stdout(&help))
     };
     let (check, help) = run(false);

@@ -9,7 +9,7 @@ use swarm_sweep::scenario::{load_file, LoadOptions};
 
 use crate::common::{
     assert_contains, assert_exit, bundled_scenario, files_under, read_table, repo_root,
-    sim_failing_on_seed_1, sweep as sweep_cmd, Val,
+    sim_failing_on_seed_1, sweep as sweep_cmd, sweep_in_process, test_data, Val,
 };
 
 fn bad_specs() -> Vec<PathBuf> {
@@ -342,23 +342,12 @@ fn events_do_not_change_the_tables_and_land_per_run() {
 
 #[test]
 fn failed_runs_exit_3_with_tables_and_fail_fast_exits_4_without() {
-    use clap::Parser;
-    use swarm_sweep::cli::sweep::{run, Cli};
     let tmp = tempfile::tempdir().unwrap();
-    let spec = repo_root().join("tests/data/sweeps/small_grid.yaml");
-    let cli = |out: &str, extra: &[&str]| {
-        let out = tmp.path().join(out);
-        let mut args = vec![
-            "swarm-sweep",
-            spec.to_str().unwrap(),
-            "-q",
-            "--out",
-            out.to_str().unwrap(),
-        ];
-        args.extend_from_slice(extra);
-        Cli::parse_from(args)
+    let spec = test_data("sweeps/small_grid.yaml");
+    let run = |out: &str, extra: &[&str]| {
+        sweep_in_process(&spec, &tmp.path().join(out), extra, &sim_failing_on_seed_1)
     };
-    assert_eq!(run(&cli("all", &[]), &sim_failing_on_seed_1), 3);
+    assert_eq!(run("all", &[]), 3);
     let runs = read_table(&tmp.path().join("all/runs.parquet"));
     assert_eq!(runs.rows.len(), 15);
     for row in &runs.rows {
@@ -373,13 +362,7 @@ fn failed_runs_exit_3_with_tables_and_fail_fast_exits_4_without() {
             assert_eq!(row["toxicity_rate"], Val::Null);
         }
     }
-    assert_eq!(
-        run(
-            &cli("stopped", &["--fail-fast", "--jobs", "1"]),
-            &sim_failing_on_seed_1
-        ),
-        4
-    );
+    assert_eq!(run("stopped", &["--fail-fast", "--jobs", "1"]), 4);
     // No tables; the finished runs (the failed one included) are journaled.
     assert_eq!(
         files_under(&tmp.path().join("stopped")),

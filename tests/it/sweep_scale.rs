@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::common::{
     self, assert_contains, assert_same_tables, bundled_scenario, code_and_stderr, one_process,
-    read_table, sim_failing_on_seed_1, sweep as sweep_cmd, test_data,
+    read_table, sim_failing_on_seed_1, sweep as sweep_cmd, sweep_in_process, test_data,
 };
+use swarm_sweep::sweep::runner::SimFn;
 
 fn small_grid() -> PathBuf {
     test_data("sweeps/small_grid.yaml")
@@ -257,35 +258,18 @@ fn merge_refuses_missing_foreign_duplicated_or_changed_parts() {
 
 #[test]
 fn status_names_done_failed_and_missing_runs_and_the_shards_to_resubmit() {
-    use clap::Parser;
-    use swarm_sweep::cli::sweep::{run as sweep, Cli};
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out");
     let spec = small_grid();
-    let cli = |extra: &[&str]| {
-        let mut args = vec![
-            "swarm-sweep",
-            out_str(&spec),
-            "-q",
-            "--deterministic-timing",
-            "--no-analyze",
-            "--out",
-            out_str(&dir),
-        ];
-        args.extend_from_slice(extra);
-        Cli::parse_from(args)
+    let in_process = |extra: &[&str], sim: &SimFn| {
+        sweep_in_process(&spec, &dir, &[&["--no-analyze"], extra].concat(), sim)
     };
     // Shard 1 complete; shard 2 complete with a failed run (seed 1);
     // shard 3 stopped by --fail-fast (a journal, no part); shard 4 not started.
-    assert_eq!(sweep(&cli(&["--shard", "1/4"]), &sim_failing_on_seed_1), 3);
-    assert_eq!(sweep(&cli(&["--shard", "2/4"]), &sim_failing_on_seed_1), 3);
-    assert_eq!(
-        sweep(
-            &cli(&["--shard", "3/4", "--fail-fast", "--jobs", "1"]),
-            &sim_failing_on_seed_1
-        ),
-        4
-    );
+    assert_eq!(in_process(&["--shard", "1/4"], &sim_failing_on_seed_1), 3);
+    assert_eq!(in_process(&["--shard", "2/4"], &sim_failing_on_seed_1), 3);
+    let stop = ["--shard", "3/4", "--fail-fast", "--jobs", "1"];
+    assert_eq!(in_process(&stop, &sim_failing_on_seed_1), 4);
     let o = sweep_cmd().args(["status"]).arg(&dir).output().unwrap();
     assert_eq!(o.status.code(), Some(0));
     let text = String::from_utf8_lossy(&o.stdout);
@@ -312,10 +296,7 @@ fn status_names_done_failed_and_missing_runs_and_the_shards_to_resubmit() {
     for k in 1..=4 {
         let s = format!("{k}/4");
         assert_eq!(
-            sweep(
-                &cli(&["--shard", &s]),
-                &swarm_sweep::sweep::run_files::simulate
-            ),
+            in_process(&["--shard", &s], &swarm_sweep::sweep::run_files::simulate),
             0,
             "shard {s}"
         );
@@ -356,32 +337,18 @@ fn status_names_done_failed_and_missing_runs_and_the_shards_to_resubmit() {
 
 #[test]
 fn merge_with_failed_runs_writes_the_tables_and_exits_3() {
-    use clap::Parser;
-    use swarm_sweep::cli::sweep::{run as sweep, Cli};
     let tmp = tempfile::tempdir().unwrap();
     let (dir, single) = (tmp.path().join("parts"), tmp.path().join("single"));
     let spec = small_grid();
-    let cli = |out: &Path, extra: &[&str]| {
-        let mut args = vec![
-            "swarm-sweep",
-            out_str(&spec),
-            "-q",
-            "--deterministic-timing",
-            "--no-analyze",
-            "--out",
-            out_str(out),
-        ];
-        args.extend_from_slice(extra);
-        Cli::parse_from(args)
+    let failing = |out: &Path, extra: &[&str]| {
+        let extra = [&["--no-analyze"], extra].concat();
+        sweep_in_process(&spec, out, &extra, &sim_failing_on_seed_1)
     };
     for k in 1..=2 {
         let s = format!("{k}/2");
-        assert_eq!(
-            sweep(&cli(&dir, &["--shard", &s]), &sim_failing_on_seed_1),
-            3
-        );
+        assert_eq!(failing(&dir, &["--shard", &s]), 3);
     }
-    assert_eq!(sweep(&cli(&single, &[]), &sim_failing_on_seed_1), 3);
+    assert_eq!(failing(&single, &[]), 3);
     let (code, err) = run(&["merge", "--no-analyze", out_str(&dir)], &[]);
     assert_eq!(code, 3, "{err}");
     assert_contains(&err, "merged 2 parts, 15 runs (5 failed)");

@@ -1,11 +1,14 @@
 //! The crate's binaries as commands, what they print, and a simulation that
 //! fails on purpose for the in-process sweep tests.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
 use assert_cmd::Command;
+use swarm_sweep::cli::sweep::Cli;
+use swarm_sweep::sweep::runner::SimFn;
 
 /// How long a command that must be refused up front may take.
 pub const QUICK: Duration = Duration::from_secs(30);
@@ -102,6 +105,22 @@ pub fn sweep_spec(spec: &Path, out: &Path, extra: &[&str]) -> Command {
 pub fn one_process(spec: &Path, out: &Path, extra: &[&str]) {
     let o = sweep_spec(spec, out, extra).arg("-q").output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `swarm-sweep SPEC -q --deterministic-timing --out OUT EXTRA…` run in
+/// this process with `sim` for the simulation: its exit code.
+pub fn sweep_in_process(spec: &Path, out: &Path, extra: &[&str], sim: &SimFn) -> i32 {
+    use clap::Parser;
+    let mut args: Vec<&OsStr> = vec![
+        "swarm-sweep".as_ref(),
+        spec.as_os_str(),
+        "-q".as_ref(),
+        "--deterministic-timing".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    args.extend(extra.iter().map(OsStr::new));
+    swarm_sweep::cli::sweep::run(&Cli::parse_from(args), sim)
 }
 
 /// The real simulation, except that seed 1 panics.
