@@ -2,6 +2,12 @@
 //! its own, and the helpers they share live in `common`. One binary links
 //! arrow, parquet and plotters once instead of once per file.
 //!
+//! A new test file is a module here (`mod name;` below, the file beside
+//! this one) that takes its commands, paths, table readers and assertions
+//! from `crate::common` rather than copying them. Tests of one binary share
+//! a process: a test must not set environment variables, change the working
+//! directory or leave threads running after it ends.
+//!
 //! Run one module with a filter: `cargo test --test it sweep_resume::`.
 
 mod common;
