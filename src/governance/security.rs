@@ -46,31 +46,30 @@ pub struct Security {
     pub latest: Option<SecurityReport>,
 }
 
-struct Indicator {
-    severity: f64,
-    confidence: f64,
-    source: usize,
-    targets: Targets,
+/// The threat scores as the detectors find indicators: an indicator's risk
+/// is severity × confidence; an agent's score is the highest risk of the
+/// indicators it is the source of, or 0.3 × the risk of one naming it as a
+/// target, counted only for agents in the history. A maximum does not
+/// depend on the order it is taken in, so each indicator is folded in as
+/// it is found rather than collected first; only their number is kept.
+struct Threats<'a> {
+    present: &'a [bool],
+    scores: Vec<f64>,
+    count: usize,
 }
 
-/// An indicator's targets: most name one agent (no allocation for those).
-enum Targets {
-    One(usize),
-    Many(Vec<usize>),
-}
-
-impl Targets {
-    fn as_slice(&self) -> &[usize] {
-        match self {
-            Targets::One(t) => std::slice::from_ref(t),
-            Targets::Many(v) => v,
+impl Threats<'_> {
+    fn add(&mut self, severity: f64, confidence: f64, source: usize, targets: &[usize]) {
+        let risk = severity * confidence;
+        if self.present[source] {
+            self.scores[source] = self.scores[source].max(risk);
         }
-    }
-}
-
-impl Indicator {
-    fn risk(&self) -> f64 {
-        self.severity * self.confidence
+        for &t in targets {
+            if self.present[t] {
+                self.scores[t] = self.scores[t].max(risk * 0.3);
+            }
+        }
+        self.count += 1;
     }
 }
 
@@ -233,24 +232,16 @@ impl Security {
         }
         let agents: Vec<usize> = (0..n_slots).filter(|&a| present[a]).collect();
 
-        let mut indicators = self.injection_indicators();
-        let n_injection = indicators.len();
-        let n_manipulation = self.manipulation_patterns(&mut indicators);
-        let n_laundering = self.laundering_indicators(&agents, &mut indicators);
-        let contagion_depth = self.contagion_indicators(&mut indicators);
-        let _ = (n_injection, n_laundering);
-
-        let mut scores = vec![0.0f64; n_slots];
-        for ind in &indicators {
-            if present[ind.source] {
-                scores[ind.source] = scores[ind.source].max(ind.risk());
-            }
-            for &t in ind.targets.as_slice() {
-                if present[t] {
-                    scores[t] = scores[t].max(ind.risk() * 0.3);
-                }
-            }
-        }
+        let mut threats = Threats {
+            present: &present,
+            scores: vec![0.0f64; n_slots],
+            count: 0,
+        };
+        self.injection_indicators(&mut threats);
+        let n_manipulation = self.manipulation_patterns(&mut threats);
+        self.laundering_indicators(&agents, &mut threats);
+        let contagion_depth = self.contagion_indicators(&mut threats);
+        let (scores, n_indicators) = (threats.scores, threats.count);
         let agent_threat_scores: Vec<(usize, f64)> =
             agents.iter().map(|&a| (a, scores[a])).collect();
         let n_agents = agents.len();
@@ -261,7 +252,7 @@ impl Security {
         let level = if n_agents == 0 {
             0.0
         } else {
-            let density = indicators.len() as f64 / (n_agents * 5).max(1) as f64;
+            let density = n_indicators as f64 / (n_agents * 5).max(1) as f64;
             let flagged_fraction = flagged as f64 / n_agents as f64;
             let contagion = f64::min(1.0, contagion_depth as f64 / 5.0);
             let manipulation = n_manipulation as f64 / n_agents.max(1) as f64;
@@ -272,14 +263,13 @@ impl Security {
         };
         SecurityReport {
             ecosystem_threat_level: level,
-            active_threat_count: indicators.len() as u64,
+            active_threat_count: n_indicators as u64,
             contagion_depth: contagion_depth as u64,
             agent_threat_scores,
         }
     }
 
-    fn injection_indicators(&self) -> Vec<Indicator> {
-        let mut out = Vec::new();
+    fn injection_indicators(&self, out: &mut Threats) {
         for i in &self.history {
             let mut score = 0.0;
             if i.accepted && i.p < 0.3 {
@@ -294,30 +284,25 @@ impl Security {
             }
             let score = f64::min(1.0, score);
             if score >= self.injection_threshold {
-                out.push(Indicator {
-                    severity: score,
-                    confidence: f64::min(0.9, score + 0.2),
-                    source: i.initiator,
-                    targets: Targets::One(i.counterparty),
-                });
+                out.add(
+                    score,
+                    f64::min(0.9, score + 0.2),
+                    i.initiator,
+                    &[i.counterparty],
+                );
             }
             // Exfiltration needs ≥ 2 misuse flags (never with core generators).
             if i.tool_misuse_flags >= 2 {
-                out.push(Indicator {
-                    severity: f64::min(1.0, 0.3 * i.tool_misuse_flags as f64),
-                    confidence: 0.6,
-                    source: i.initiator,
-                    targets: Targets::One(i.counterparty),
-                });
+                let severity = f64::min(1.0, 0.3 * i.tool_misuse_flags as f64);
+                out.add(severity, 0.6, i.initiator, &[i.counterparty]);
             }
         }
-        out
     }
 
     /// Manipulation patterns; with core agents τ = 0, and r_a > 0 only when
     /// a contract routed the interaction, so success is usually 0 and a
     /// pattern counts only when the threshold is 0.
-    fn manipulation_patterns(&self, out: &mut Vec<Indicator>) -> usize {
+    fn manipulation_patterns(&self, out: &mut Threats) -> usize {
         // Success needs an accepted interaction with τ < −1 or with a
         // reputation bonus; without one every success rate is 0 and no
         // pattern can reach a positive threshold.
@@ -372,27 +357,61 @@ impl Security {
             let success_rate = successful as f64 / mine.len() as f64;
             if success_rate >= self.manipulation_threshold {
                 n += 1;
-                out.push(Indicator {
-                    severity: success_rate,
-                    confidence: f64::min(0.9, 0.5 + success_rate * 0.4),
-                    source: init,
-                    targets: Targets::Many(victims),
-                });
+                let confidence = f64::min(0.9, 0.5 + success_rate * 0.4);
+                out.add(success_rate, confidence, init, &victims);
             }
         }
         n
     }
 
-    /// Breadth-first walks over accepted initiator → counterparty edges.
-    fn laundering_indicators(&self, agents: &[usize], out: &mut Vec<Indicator>) -> usize {
+    /// Breadth-first walks over accepted initiator → counterparty edges:
+    /// from each agent, every agent reached that is more trusted by the
+    /// gap, at a path length (in agents, the source included) of at least
+    /// the minimum chain length. A walk reaches each agent once, at its
+    /// shortest distance, so the indicators do not depend on the order the
+    /// walk visits them in; up to 64 agents the walk goes level by level
+    /// over bit sets.
+    fn laundering_indicators(&self, agents: &[usize], out: &mut Threats) {
         let n_slots = self.trust.len().max(agents.last().map_or(0, |a| a + 1));
+        if n_slots <= 64 {
+            self.laundering_by_levels(agents, n_slots, out);
+        } else {
+            self.laundering_by_queue(agents, n_slots, out);
+        }
+    }
+
+    fn laundering_by_levels(&self, agents: &[usize], n_slots: usize, out: &mut Threats) {
+        let mut edges = [0u64; 64];
+        for i in self.history.iter().filter(|i| i.accepted) {
+            edges[i.initiator] |= 1 << i.counterparty;
+        }
+        let edges = &edges[..n_slots];
+        for &source in agents {
+            let start = self.trust_of(source);
+            let mut visited = 1u64 << source;
+            let mut level = visited;
+            let mut path_len = 1;
+            while level != 0 {
+                let mut next = 0;
+                for_each_bit(level, |c| next |= edges[c]);
+                level = next & !visited;
+                visited |= level;
+                path_len += 1;
+                if path_len >= self.min_chain_length {
+                    for_each_bit(level, |t| self.laundering_gain(start, source, t, out));
+                }
+            }
+        }
+    }
+
+    /// The same walk with a queue, for more than 64 agents.
+    fn laundering_by_queue(&self, agents: &[usize], n_slots: usize, out: &mut Threats) {
         let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n_slots];
         for i in self.history.iter().filter(|i| i.accepted) {
             if !edges[i.initiator].contains(&i.counterparty) {
                 edges[i.initiator].push(i.counterparty);
             }
         }
-        let mut n = 0;
         let mut visited = vec![false; n_slots];
         let mut queue: VecDeque<(usize, usize)> = VecDeque::new();
         for &source in agents {
@@ -406,30 +425,30 @@ impl Security {
                     if visited[next] {
                         continue;
                     }
-                    let next_trust = self.trust_of(next);
-                    if next_trust > start + self.laundering_trust_gap
-                        && path_len + 1 >= self.min_chain_length
-                    {
-                        let gain = next_trust - start;
-                        n += 1;
-                        out.push(Indicator {
-                            severity: f64::min(1.0, gain / 0.5),
-                            confidence: f64::min(0.8, 0.4 + gain),
-                            source,
-                            targets: Targets::One(next),
-                        });
+                    if path_len + 1 >= self.min_chain_length {
+                        self.laundering_gain(start, source, next, out);
                     }
                     visited[next] = true;
                     queue.push_back((next, path_len + 1));
                 }
             }
         }
-        n
+    }
+
+    /// A laundering indicator when `target` is more trusted than the
+    /// source (trust `start`) by more than the gap.
+    fn laundering_gain(&self, start: f64, source: usize, target: usize, out: &mut Threats) {
+        let next_trust = self.trust_of(target);
+        if next_trust > start + self.laundering_trust_gap {
+            let gain = next_trust - start;
+            let severity = f64::min(1.0, gain / 0.5);
+            out.add(severity, f64::min(0.8, 0.4 + gain), source, &[target]);
+        }
     }
 
     /// Contagion chains; wall-clock velocity always passes (§2.15).
     /// Returns the deepest chain's depth.
-    fn contagion_indicators(&self, out: &mut Vec<Indicator>) -> usize {
+    fn contagion_indicators(&self, out: &mut Threats) -> usize {
         let h = &self.history;
         if h.len() < self.min_chain_length {
             return 0;
@@ -478,14 +497,17 @@ impl Security {
         for c in &kept {
             let d = c.len() - 1;
             depth = depth.max(d);
-            out.push(Indicator {
-                severity: f64::min(1.0, d as f64 / 5.0),
-                confidence: 0.9,
-                source: c[0],
-                targets: Targets::Many(c[1..].to_vec()),
-            });
+            out.add(f64::min(1.0, d as f64 / 5.0), 0.9, c[0], &c[1..]);
         }
         depth
+    }
+}
+
+/// Call `f` with the index of every set bit of `bits`, lowest first.
+fn for_each_bit(mut bits: u64, mut f: impl FnMut(usize)) {
+    while bits != 0 {
+        f(bits.trailing_zeros() as usize);
+        bits &= bits - 1;
     }
 }
 
@@ -507,6 +529,56 @@ mod tests {
     }
 
     const RISK: f64 = 0.5 * (0.5 + 0.2);
+
+    /// The level-by-level walk over bit sets finds what the queue walk
+    /// finds: the same scores (bit for bit) and the same indicator count,
+    /// on random histories with self-loops, repeats and cycles.
+    #[test]
+    fn laundering_walks_agree() {
+        let mut rng = crate::rng::PyRandom::new(11);
+        let mut found = 0;
+        for round in 0..300 {
+            let n = 2 + rng.choice_index(if round % 3 == 0 { 62 } else { 9 });
+            let cfg = GovernanceConfig {
+                security_enabled: true,
+                security_laundering_trust_gap: [0.0, 0.1, 0.3][rng.choice_index(3)],
+                security_min_chain_length: 1 + rng.choice_index(4) as i64,
+                ..GovernanceConfig::default()
+            };
+            let mut sec = Security::new(&cfg, None);
+            for _ in 0..rng.choice_index(4 * n) {
+                sec.history.push(GovInteraction {
+                    initiator: rng.choice_index(n),
+                    counterparty: rng.choice_index(n),
+                    accepted: rng.random() < 0.7,
+                    ..GovInteraction::of_p(0.5)
+                });
+            }
+            sec.trust = (0..n).map(|_| rng.random()).collect();
+            let agents: Vec<usize> = (0..n).collect();
+            let present = vec![true; n];
+            let walk = |by_levels: bool| {
+                let mut t = Threats {
+                    present: &present,
+                    scores: vec![0.0; n],
+                    count: 0,
+                };
+                if by_levels {
+                    sec.laundering_by_levels(&agents, n, &mut t);
+                } else {
+                    sec.laundering_by_queue(&agents, n, &mut t);
+                }
+                (
+                    t.scores.iter().map(|s| s.to_bits()).collect::<Vec<_>>(),
+                    t.count,
+                )
+            };
+            let by_levels = walk(true);
+            found += by_levels.1;
+            assert_eq!(by_levels, walk(false), "round {round}");
+        }
+        assert!(found > 1000, "the histories make indicators: {found}");
+    }
 
     fn epoch_start(quarantine: f64, penalty: f64) -> (Effect, Security) {
         let cfg = GovernanceConfig {

@@ -104,6 +104,16 @@ impl PyRandom {
         self.mti = 0;
     }
 
+    /// Generate the first block of outputs now rather than at the first
+    /// draw (a just-seeded state is due for its twist). Every later draw is
+    /// the same either way; the seed cache keeps its states primed, so a
+    /// run that copies one skips the twist.
+    pub fn prime(&mut self) {
+        if self.mti >= N {
+            self.twist();
+        }
+    }
+
     /// One raw 32-bit MT19937 output.
     #[inline]
     pub fn next_u32(&mut self) -> u32 {

@@ -11,7 +11,9 @@
 //! vector lanes `PyRandom::new_many` seeds side by side at no extra cost,
 //! so a sweep over consecutive seeds seeds about one stream in eight.
 //! Each thread keeps at most `CAPACITY` states (2.5 KiB each), oldest
-//! replaced first; no lock, and the same answer on any thread.
+//! replaced first; no lock, and the same answer on any thread. The states
+//! are kept primed (their first 624 outputs generated): a run that copies
+//! one starts drawing without the twist a fresh state needs first.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -81,7 +83,10 @@ impl SeedCache {
                 }
             }
         }
-        let fresh = PyRandom::new_many(&batch);
+        let mut fresh = PyRandom::new_many(&batch);
+        // Each state's first twist is done once here, not once per run
+        // that copies it (most streams draw in every run).
+        fresh.iter_mut().for_each(PyRandom::prime);
         // Copy every state once, before inserting evicts any.
         let mut out = Vec::with_capacity(seeds.len());
         for &s in seeds {

@@ -264,13 +264,15 @@ impl Feed {
         }
         if net < self.min_net {
             let extra = (self.min_net - net) as usize;
-            self.buckets
-                .splice(0..0, std::iter::repeat_with(Vec::new).take(extra));
+            self.buckets.splice(
+                0..0,
+                std::iter::repeat_with(|| Vec::with_capacity(8)).take(extra),
+            );
             self.min_net = net;
         }
         let i = (net - self.min_net) as usize;
         if i >= self.buckets.len() {
-            self.buckets.resize_with(i + 1, Vec::new);
+            self.buckets.resize_with(i + 1, || Vec::with_capacity(8));
         }
         &mut self.buckets[i]
     }

@@ -99,9 +99,10 @@ pub trait AgentType: Sized + Clone + std::fmt::Debug {
     fn archetype(_config: &Self::Config) -> Archetype {
         Self::ARCHETYPE
     }
-    /// [`act`](AgentType::act) for types with [`Hooks::global_stream`]:
-    /// `global` is the reference's module-level `random` (seeded
-    /// `random.seed(S)`), one stream shared by every agent of the run.
+    /// [`act`](AgentType::act) for types with [`Hooks::global_stream`]
+    /// (called only for those): `global` is the reference's module-level
+    /// `random` (seeded `random.seed(S)`), one stream shared by every agent
+    /// of the run.
     fn act_global(
         &mut self,
         rng: &mut PyRandom,

@@ -140,9 +140,13 @@ macro_rules! agent_types {
                 base: &Base,
                 obs: &Observation,
             ) -> Action {
-                match (self, global) {
-                    $($(#[$attr])* (Policy::$variant(p), Some(g)) => p.act_global(rng, g, base, obs),)*
-                    $($(#[$attr])* (Policy::$variant(p), None) => p.act(rng, base, obs)),*
+                // One dispatch on the type; the module-level stream is
+                // passed only to the types that draw from it.
+                match self {
+                    $($(#[$attr])* Policy::$variant(p) => match global {
+                        Some(g) if <$ty as AgentType>::HOOKS.global_stream => p.act_global(rng, g, base, obs),
+                        _ => p.act(rng, base, obs),
+                    }),*
                 }
             }
 
@@ -154,9 +158,11 @@ macro_rules! agent_types {
                 initiator: usize,
                 itype: InteractionType,
             ) -> bool {
-                match (self, global) {
-                    $($(#[$attr])* (Policy::$variant(p), Some(g)) => p.accept_global(rng, g, base, initiator, itype),)*
-                    $($(#[$attr])* (Policy::$variant(p), None) => p.accept(rng, base, initiator, itype)),*
+                match self {
+                    $($(#[$attr])* Policy::$variant(p) => match global {
+                        Some(g) if <$ty as AgentType>::HOOKS.global_stream => p.accept_global(rng, g, base, initiator, itype),
+                        _ => p.accept(rng, base, initiator, itype),
+                    }),*
                 }
             }
 
