@@ -20,15 +20,17 @@ use crate::analysis::runs::RunsTable;
 use crate::check::criteria;
 use crate::check::junit::{self, Suite};
 use crate::check::{compare, ConfigCheck, Tolerances};
+use crate::contract::{file, key};
 use crate::output::target::Target;
 use crate::suggest::did_you_mean;
+use crate::sweep::columns::Table;
 use crate::sweep::key::sha256_hex;
 use crate::sweep::plan::SweepPlan;
 use crate::sweep::progress::{Mode, Progress};
 use crate::sweep::rows::RunRows;
 use crate::sweep::run_list::RunList;
 use crate::sweep::runner::{self, ExecOptions, RunRecord, RunSink, SimFn};
-use crate::sweep::table::{Table, TableSink};
+use crate::sweep::table::TableSink;
 
 /// `check --help`'s tail: the pass rule, --tolerance, exit codes (from
 /// `exit::CODES`) and examples.
@@ -103,7 +105,7 @@ struct Prepared {
 
 fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
     let plan = load_plan(&args.spec, args.allow_unmodelled)?;
-    let path = args.against.join("runs.parquet");
+    let path = args.against.join(file::RUNS);
     if !path.exists() {
         return Err(format!(
             "{} not found: --against must be the output directory of a sweep",
@@ -176,7 +178,7 @@ fn provenance(plan: &SweepPlan, stored: &RunsTable, against: &Path) -> Vec<Strin
     let mut out = Vec::new();
     let spec_sha = sha256_hex(plan.spec.source.text.as_bytes());
     if meta
-        .get("swarm_sweep.spec_sha256")
+        .get(key::sweep::SPEC_SHA256)
         .is_some_and(|s| *s != spec_sha)
     {
         out.push(format!(
@@ -185,7 +187,7 @@ fn provenance(plan: &SweepPlan, stored: &RunsTable, against: &Path) -> Vec<Strin
         ));
     }
     let bases: Vec<String> = plan.bases.iter().map(|b| b.sha256.clone()).collect();
-    if let Some(stored_bases) = meta.get("swarm_sweep.base_sha256") {
+    if let Some(stored_bases) = meta.get(key::sweep::BASE_SHA256) {
         if serde_json::from_str::<Vec<String>>(stored_bases).is_ok_and(|s| s != bases) {
             out.push(format!(
                 "a base scenario has changed since {} was written (base_sha256 differs)",
@@ -272,7 +274,7 @@ fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {
     progress.finish();
     let mut records = collected.0.into_inner().unwrap_or_else(|e| e.into_inner());
     records.sort_by_key(|r| r.run.index);
-    let runs_path = dir.join("runs.parquet");
+    let runs_path = dir.join(file::RUNS);
     let mut table =
         TableSink::create(&p.plan, Table::Runs, &runs_path).map_err(CliError::runtime)?;
     for rec in &records {

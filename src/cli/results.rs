@@ -20,6 +20,7 @@ use crate::analysis::runs::RunsTable;
 use crate::analysis::summary::summarize;
 use crate::analysis::tables;
 use crate::analysis::verdict::{self, Rule};
+use crate::contract::file;
 use crate::output::atomic::write_file;
 use crate::output::target::{Target, TargetError};
 use crate::sweep::progress::Mode;
@@ -199,7 +200,7 @@ impl From<&AnalyzeArgs> for AnalyzeResults {
 }
 
 pub(crate) fn load(dir: &Path) -> Result<RunsTable, CliError> {
-    let path = dir.join("runs.parquet");
+    let path = dir.join(file::RUNS);
     if !path.exists() {
         return Err(CliError::bad_input(anyhow::anyhow!(
             "{} not found: RESULTS_DIR must be the output directory of a sweep",
@@ -306,9 +307,9 @@ fn analyze_in_pool(
     tables.map_err(rt)?;
     let plots = plots.map_err(rt)?;
     let mut written = vec![
-        opts.dir.join(tables::SUMMARY_FILE),
-        opts.dir.join(tables::COMPARISONS_FILE),
-        opts.dir.join(tables::COMPARISONS_CSV),
+        opts.dir.join(file::SUMMARY),
+        opts.dir.join(file::COMPARISONS),
+        opts.dir.join(file::COMPARISONS_CSV),
     ];
     written.extend(plot_files(&plots, opts.plots).map(|p| opts.dir.join(p)));
     let title = runs.name().map(str::to_string).unwrap_or_else(|| {
@@ -330,7 +331,7 @@ fn analyze_in_pool(
         text.push_str(&s.section);
         written.extend(s.files.iter().map(|f| opts.dir.join(f)));
     }
-    let report_path = opts.dir.join("report.md");
+    let report_path = opts.dir.join(file::REPORT);
     write_file(&report_path, text.as_bytes())
         .with_context(|| format!("cannot write {}", report_path.display()))
         .map_err(rt)?;

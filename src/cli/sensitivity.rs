@@ -89,7 +89,7 @@ fn hook(
         .ok_or_else(|| CliError::bad_input(anyhow!("the spec has no sample: section")))?;
     std::fs::create_dir_all(out).map_err(CliError::runtime)?;
     let Some(y) = y else {
-        return sensitivity::write_design(&sample, &out.join(sensitivity::DESIGN_FILE))
+        return sensitivity::write_design(&sample, &out.join(crate::contract::file::DESIGN))
             .map_err(CliError::runtime);
     };
     let values: Vec<f64> = std::fs::read_to_string(y)

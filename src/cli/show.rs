@@ -18,7 +18,7 @@ use crate::analysis::export::{human_sig, Format};
 use crate::analysis::findings::HEADLINE_METRICS;
 use crate::analysis::frame::{Cell, Frame};
 use crate::analysis::runs::{short_label, short_params};
-use crate::analysis::tables::COMPARISONS_FILE;
+use crate::contract::{file, key};
 use crate::output::format::py_float;
 
 pub const AFTER_HELP: &str = "\
@@ -109,7 +109,7 @@ fn bad(path: &Path, msg: impl std::fmt::Display) -> CliError {
 
 /// Read comparisons.parquet and pick, sort and cut the rows.
 pub fn select(dir: &Path, view: &ComparisonsView) -> Result<Vec<Group>, CliError> {
-    let path = dir.join(COMPARISONS_FILE);
+    let path = dir.join(file::COMPARISONS);
     if !path.is_file() {
         return Err(CliError::bad_input(anyhow::anyhow!(
             "{} not found: run `swarm-sweep analyze {}` first",
@@ -125,10 +125,10 @@ pub fn select(dir: &Path, view: &ComparisonsView) -> Result<Vec<Group>, CliError
         ));
     }
     let metrics = frame
-        .metadata_list("swarm_analysis.metrics")
+        .metadata_list(key::analysis::METRICS)
         .unwrap_or_default();
     let params = frame
-        .metadata_list("swarm_analysis.param_columns")
+        .metadata_list(key::analysis::PARAM_COLUMNS)
         .unwrap_or_default();
     let wanted: Vec<String> = view
         .metric

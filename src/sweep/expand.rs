@@ -16,7 +16,7 @@ pub struct ConfigSpec {
     pub assignments: Vec<Assignment>,
 }
 
-pub const BASELINE: &str = "baseline";
+pub const BASELINE: &str = crate::contract::column::BASELINE_ARM;
 
 /// All configurations for one base scenario: the baseline first, then each
 /// variant (or none) crossed with each grid point. Grid axes vary in file

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::columns::Shape;
 use super::design::Dist;
 use super::expand::{self, locate_run};
 use super::key;
@@ -111,6 +112,19 @@ impl SweepPlan {
         self.configs[locate_run(index, self.spec.seeds.len()).0].copied
     }
 
+    /// What the plan decides about its tables' columns.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            params: self
+                .params
+                .iter()
+                .map(|p| (p.path.clone(), p.kind.into()))
+                .collect(),
+            security: self.security,
+            collusion: self.collusion,
+        }
+    }
+
     /// `exact` when every base is modelled in full, else `partial`
     /// (bases loaded with `allow_unmodelled` that set unmodelled keys).
     pub fn fidelity(&self) -> &'static str {
@@ -140,8 +154,8 @@ impl SweepPlan {
         }
         s.push_str(&format!(
             "schema={}\nengine={}\n",
-            super::table::SCHEMA_VERSION,
-            env!("CARGO_PKG_VERSION")
+            crate::contract::schema_version::SWEEP,
+            crate::contract::ENGINE_VERSION
         ));
         key::sha256_hex(s.as_bytes())
     }

@@ -81,7 +81,7 @@ impl Shard {
 
     /// `part-K-of-N`: the part files' common stem (both strategies).
     pub fn tag(&self) -> String {
-        format!("part-{}-of-{}", self.k, self.n)
+        crate::contract::part_tag(self.k, self.n)
     }
 }
 

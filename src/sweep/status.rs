@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Result};
 
+use super::columns::Table;
 use super::journal::{self, JournalSummary};
 use super::part::{self, PartManifest};
 use super::shard::{Shard, Strategy};
-use super::table::Table;
+use crate::contract::{file, key, PartFiles};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -95,15 +96,15 @@ impl SweepStatus {
 
 /// The spec hash stored in `path`'s Parquet metadata, if readable.
 fn table_spec_hash(path: &Path) -> Option<String> {
-    super::owned::table_metadata(path, "swarm_sweep.spec_hash")
+    super::owned::table_metadata(path, key::sweep::SPEC_HASH)
 }
 
 /// Read what `dir` holds.
 pub fn status(dir: &Path) -> Result<SweepStatus> {
     let mut warnings = Vec::new();
-    let manifests: Vec<(usize, usize, PathBuf)> = part::list_parts(dir, "", ".json")?;
-    let journals = part::list_parts(dir, "journal.", ".jsonl")?;
-    let whole = dir.join("journal.jsonl");
+    let manifests: Vec<(usize, usize, PathBuf)> = part::list_parts(dir, PartFiles::MANIFEST)?;
+    let journals = part::list_parts(dir, PartFiles::JOURNAL)?;
+    let whole = dir.join(file::JOURNAL);
     let sharded = !manifests.is_empty() || !journals.is_empty();
     if !sharded && !whole.exists() {
         return Err(anyhow!(
@@ -234,8 +235,8 @@ pub fn status(dir: &Path) -> Result<SweepStatus> {
     for (k, m) in parts.iter_mut().enumerate() {
         if m.as_ref().is_some_and(|m| m.spec_hash != spec_hash) {
             warnings.push(format!(
-                "part-{}-of-{n}.json belongs to another sweep (spec hash differs): shard {}/{n} must be rerun",
-                k + 1,
+                "{} belongs to another sweep (spec hash differs): shard {}/{n} must be rerun",
+                PartFiles::MANIFEST.name(k + 1, n),
                 k + 1
             ));
             *m = None;
@@ -244,8 +245,8 @@ pub fn status(dir: &Path) -> Result<SweepStatus> {
     for (k, j) in logs.iter_mut().enumerate() {
         if j.as_ref().is_some_and(|j| j.header.spec_hash != spec_hash) {
             warnings.push(format!(
-                "journal.part-{}-of-{n}.jsonl belongs to another sweep (spec hash differs)",
-                k + 1
+                "{} belongs to another sweep (spec hash differs)",
+                PartFiles::JOURNAL.name(k + 1, n)
             ));
             *j = None;
         }
