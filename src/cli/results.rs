@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use super::exit::{self, CliError};
 use super::step_progress::StepProgress;
+use super::values;
 use crate::analysis::compare::{compare_with_progress, BootstrapOptions};
 use crate::analysis::error::unknown_metric;
 use crate::analysis::findings::Findings;
@@ -62,7 +63,7 @@ pub enum ResultsCommand {
         #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
         plots: PlotFormat,
         /// Worker threads [default: the number of CPUs].
-        #[arg(short, long, value_parser = super::sweep::parse_jobs)]
+        #[arg(short, long, value_parser = values::jobs)]
         jobs: Option<u32>,
         /// Print nothing but errors and warnings.
         #[arg(short, long)]
@@ -87,11 +88,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_delimiter = ',', value_name = "M1,M2,...")]
     pub metrics: Vec<String>,
     /// Significance level of the verdicts (Holm-adjusted paired t-test).
-    #[arg(long, default_value_t = verdict::DEFAULT_ALPHA, value_parser = parse_alpha)]
+    #[arg(long, default_value_t = verdict::DEFAULT_ALPHA, value_parser = values::alpha)]
     pub alpha: f64,
     /// Smallest change a verdict calls better or worse, as a share of the
     /// baseline mean (0.01 = 1%).
-    #[arg(long, default_value_t = verdict::DEFAULT_MIN_EFFECT, value_parser = parse_min_effect)]
+    #[arg(long, default_value_t = verdict::DEFAULT_MIN_EFFECT, value_parser = values::min_effect)]
     pub min_effect: f64,
     /// Bootstrap resamples per interval, at most (fewer once the interval
     /// is settled; 0: no bootstrap intervals).
@@ -109,31 +110,11 @@ pub struct AnalyzeArgs {
     pub no_plots: bool,
     /// Worker threads [default: the number of CPUs]; the results do not
     /// depend on it.
-    #[arg(short, long, value_parser = super::sweep::parse_jobs)]
+    #[arg(short, long, value_parser = values::jobs)]
     pub jobs: Option<u32>,
     /// Print nothing but errors and warnings.
     #[arg(short, long)]
     pub quiet: bool,
-}
-
-fn parse_alpha(s: &str) -> Result<f64, String> {
-    let a: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
-    if a > 0.0 && a < 1.0 {
-        Ok(a)
-    } else {
-        Err(format!("{s} is not between 0 and 1"))
-    }
-}
-
-fn parse_min_effect(s: &str) -> Result<f64, String> {
-    let m: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
-    if m.is_finite() && m >= 0.0 {
-        Ok(m)
-    } else {
-        Err(format!(
-            "{s} is not a share of the baseline mean (0 or more)"
-        ))
-    }
 }
 
 /// Threads for `--jobs` (default: the CPUs).

@@ -10,9 +10,10 @@ use anyhow::Context;
 
 use super::assign;
 use super::exit::CliError;
+use super::values::Fix;
 use crate::output::atomic::{self, AtomicFile};
 use crate::output::{console, csv, jsonl};
-use crate::scenario::{load_file, params, LoadOptions, Scenario, Semantics};
+use crate::scenario::{load_file, params, LoadOptions, Scenario};
 use crate::sim;
 
 /// Validated settings of one `swarm run`.
@@ -34,8 +35,8 @@ pub struct RunOptions {
     /// does not model; the results are marked partial.
     pub allow_unmodelled: bool,
     pub events: bool,
-    /// Fix options (see `Semantics::OPTIONS`).
-    pub fixes: Vec<String>,
+    /// Fix options (`Semantics::OPTIONS`).
+    pub fixes: Vec<Fix>,
 }
 
 /// Load `path` (printing warnings to stderr) with `opts`.
@@ -57,29 +58,15 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
     };
     let mut scenario = load_scenario(&opts.scenario, load)?;
     for fix in &opts.fixes {
-        if !scenario.semantics.set(fix, true) {
-            let names: Vec<&str> = Semantics::OPTIONS.iter().map(|(n, _)| *n).collect();
-            return Err(CliError::bad_input(anyhow::anyhow!(
-                "--fix: unknown option '{fix}' (valid: {})",
-                names.join(", ")
-            )));
-        }
+        let known = scenario.semantics.set(fix.name(), true);
+        debug_assert!(known, "every `Fix` is one of Semantics::OPTIONS");
     }
     apply_settings(&mut scenario, &opts.settings, opts.strict)?;
+    // At least 1 each: clap checked them.
     if let Some(n) = opts.epochs {
-        if n == 0 {
-            return Err(CliError::bad_input(anyhow::anyhow!(
-                "--epochs must be at least 1"
-            )));
-        }
         scenario.simulation.n_epochs = n;
     }
     if let Some(n) = opts.steps {
-        if n == 0 {
-            return Err(CliError::bad_input(anyhow::anyhow!(
-                "--steps must be at least 1"
-            )));
-        }
         scenario.simulation.steps_per_epoch = n;
     }
     // Before any file exists: a run that cannot fit is refused, not aborted.
@@ -120,7 +107,7 @@ pub fn apply_settings(
     let bad = |m: String| CliError::bad_input(anyhow::anyhow!(m));
     let mut paths = Vec::with_capacity(settings.len());
     for arg in settings {
-        let (path, value) = assign::assignment(arg).map_err(bad)?;
+        let (path, value) = assign::assignment(arg).map_err(CliError::bad_input)?;
         if path == "simulation.seed" {
             return Err(bad("simulation.seed: use --seed N (or --seeds)".into()));
         }

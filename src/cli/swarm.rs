@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use super::analyze::{analyze, AnalyzeOptions};
 use super::exit::{self, CliError};
 use super::run::{run, RunOptions};
+use super::values::Fix;
 use crate::analysis::export::Format;
 
 /// `swarm --help`'s tail: exit codes (from `exit::CODES`) and examples.
@@ -61,10 +62,10 @@ pub enum Command {
         #[arg(long, value_name = "SEEDS")]
         seeds: Option<String>,
         /// Replace simulation.n_epochs.
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         epochs: Option<u32>,
         /// Replace simulation.steps_per_epoch.
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         steps: Option<u32>,
         /// Output directory (created if missing).
         #[arg(long, default_value = "logs")]
@@ -84,12 +85,10 @@ pub enum Command {
         /// warning mark the results as partial.
         #[arg(long)]
         allow_unmodelled: bool,
-        /// Turn on a fix for a reference bug (repeatable or comma-separated):
-        /// audit_accepted_only, audit_single_penalty, quarantine_release,
-        /// tax_uses_payoff, enforce_bandwidth_cap, enforce_vote_normalization.
+        /// Turn on a fix for a reference bug (repeatable or comma-separated).
         /// Without it the run reproduces the reference exactly (parity mode).
-        #[arg(long = "fix", value_name = "NAME", value_delimiter = ',')]
-        fixes: Vec<String>,
+        #[arg(long = "fix", value_name = "NAME", value_delimiter = ',', value_enum)]
+        fixes: Vec<Fix>,
     },
     /// Summarise one run's per-epoch metrics: n, mean, std, min, max, first,
     /// last and the least-squares slope over epochs, per metric. Reads our
@@ -129,7 +128,7 @@ pub enum Command {
 /// Parse arguments, run, and return the process exit code.
 pub fn main() -> i32 {
     if let Err(e) = crate::limits::init() {
-        return exit::report(&CliError::bad_input(anyhow::anyhow!(e)));
+        return exit::report(&CliError::bad_input(e));
     }
     let cli = Cli::parse();
     let result: Result<(), CliError> = match cli.command {

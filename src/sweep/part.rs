@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::columns::Table;
-use super::shard::{Shard, Strategy};
+use super::shard::Shard;
 use crate::contract::{file, schema_version, PartFiles};
 
 /// Bumped when the manifest's fields change.
@@ -91,10 +91,6 @@ pub struct PartManifest {
 }
 
 impl PartManifest {
-    pub fn shard(&self) -> Result<Shard, String> {
-        Shard::new(Strategy::parse(&self.strategy)?, self.k, self.n)
-    }
-
     pub fn table(&self, t: Table) -> Option<&PartTable> {
         self.tables.iter().find(|p| p.table == t.name())
     }
