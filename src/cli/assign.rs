@@ -87,6 +87,28 @@ pub fn scalar(text: &str) -> Result<ParamValue, AssignError> {
     }
 }
 
+/// A `PATH=VALUE` setting (`swarm run`'s arguments).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    pub path: String,
+    pub value: ParamValue,
+}
+
+/// `PATH=VALUE` as a setting (clap's value parser).
+pub fn setting(arg: &str) -> Result<Setting, AssignError> {
+    let (path, value) = assignment(arg)?;
+    Ok(Setting { path, value })
+}
+
+/// Distinct seeds (`--seeds`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedList(pub Vec<i64>);
+
+/// `--seeds` as clap's value parser (`seeds`).
+pub fn seed_list(arg: &str) -> Result<SeedList, AssignError> {
+    seeds(arg).map(SeedList)
+}
+
 /// `PATH=VALUE`.
 pub fn assignment(arg: &str) -> Result<(String, ParamValue), AssignError> {
     let (path, value) = split(arg)?;

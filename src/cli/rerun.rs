@@ -80,7 +80,7 @@ pub fn rerun(args: &RerunArgs) -> Result<(), CliError> {
         // What the sweep let through, its rerun does too (the file holds
         // only what the engine runs).
         allow_unmodelled: true,
-        events: !args.no_events,
+        no_events: args.no_events,
         fixes: Vec::new(),
     })?;
     let kept = file::run_dir(dir, &args.run).join(file::RUN_METRICS);
