@@ -6,17 +6,12 @@ use std::path::Path;
 
 use super::error::AnalysisError;
 use super::frame::{Cell, Frame, Values};
-
 use crate::contract::{column, key};
 
 /// Identity and bookkeeping columns of runs.parquet (docs/sweep.md).
 fn is_identity(name: &str) -> bool {
     column::IDENTITY.contains(&name) || column::BOOKKEEPING.contains(&name)
 }
-
-pub const BASELINE_ARM: &str = column::BASELINE_ARM;
-pub const PARAM_KEY: &str = key::sweep::PARAM_COLUMNS;
-pub const METRIC_KEY: &str = key::sweep::METRIC_COLUMNS;
 
 /// One configuration (a scenario × one set of parameter values).
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +28,7 @@ pub struct Config {
 
 impl Config {
     pub fn is_baseline(&self) -> bool {
-        self.arm == BASELINE_ARM
+        self.arm == column::BASELINE_ARM
     }
 }
 
@@ -67,7 +62,10 @@ impl RunsTable {
     pub fn load_for_analysis(path: &Path) -> Result<RunsTable, AnalysisError> {
         let meta = Frame::read_metadata(path)?;
         let list = |k: &str| -> Option<Vec<String>> { serde_json::from_str(meta.get(k)?).ok() };
-        let (Some(params), Some(metrics)) = (list(PARAM_KEY), list(METRIC_KEY)) else {
+        let (Some(params), Some(metrics)) = (
+            list(key::sweep::PARAM_COLUMNS),
+            list(key::sweep::METRIC_COLUMNS),
+        ) else {
             return RunsTable::load(path);
         };
         let wanted = |name: &str| {
@@ -87,15 +85,17 @@ impl RunsTable {
     }
 
     pub fn from_frame(frame: Frame, path: &Path) -> Result<RunsTable, AnalysisError> {
-        let params = frame.metadata_list(PARAM_KEY).unwrap_or_else(|| {
-            frame
-                .names
-                .iter()
-                .filter(|n| n.contains('.'))
-                .cloned()
-                .collect()
-        });
-        let metrics = match frame.metadata_list(METRIC_KEY) {
+        let params = frame
+            .metadata_list(key::sweep::PARAM_COLUMNS)
+            .unwrap_or_else(|| {
+                frame
+                    .names
+                    .iter()
+                    .filter(|n| n.contains('.'))
+                    .cloned()
+                    .collect()
+            });
+        let metrics = match frame.metadata_list(key::sweep::METRIC_COLUMNS) {
             Some(m) => m,
             None => frame
                 .names
