@@ -180,13 +180,22 @@ impl From<&AnalyzeArgs> for AnalyzeResults {
     }
 }
 
+/// A results folder that is not one (bad input, exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsError {
+    #[error("{} not found: RESULTS_DIR must be the output directory of a sweep", .0.display())]
+    NoRuns(PathBuf),
+    #[error("{} not found: run `swarm-sweep analyze {}` first", path.display(), dir.display())]
+    NotAnalysed { path: PathBuf, dir: PathBuf },
+    /// A file of the folder that is not what its name says.
+    #[error("{}: {why}", path.display())]
+    Malformed { path: PathBuf, why: String },
+}
+
 pub(crate) fn load(dir: &Path) -> Result<RunsTable, CliError> {
     let path = dir.join(file::RUNS);
     if !path.exists() {
-        return Err(CliError::bad_input(anyhow::anyhow!(
-            "{} not found: RESULTS_DIR must be the output directory of a sweep",
-            path.display()
-        )));
+        return Err(CliError::bad_input(ResultsError::NoRuns(path)));
     }
     RunsTable::load_for_analysis(&path).map_err(CliError::bad_input)
 }

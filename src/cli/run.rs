@@ -66,6 +66,16 @@ pub struct RunOptions {
     pub fixes: Vec<Fix>,
 }
 
+/// A run whose reference result cannot be reproduced (the reference
+/// itself fails on it): refused as bad input before any file is written.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: seed {seed}: the reference's result cannot be reproduced: {why}", scenario.display())]
+pub struct Unreproducible {
+    pub scenario: PathBuf,
+    pub seed: i64,
+    pub why: String,
+}
+
 /// Load `path` (printing warnings to stderr) with `opts`.
 pub fn load_scenario(path: &Path, opts: LoadOptions) -> Result<Scenario, CliError> {
     let loaded = load_file(path, opts).map_err(CliError::bad_input)?;
@@ -200,10 +210,11 @@ fn run_seed(opts: &RunOptions, scenario: &Scenario, seed: i64, stem: &str) -> Re
     };
     // Refused before anything is committed: the numbers are not the reference's.
     if let Some(why) = &result.unreproducible {
-        return Err(CliError::bad_input(anyhow::anyhow!(
-            "{}: seed {seed}: the reference's result cannot be reproduced: {why}",
-            opts.scenario.display()
-        )));
+        return Err(CliError::bad_input(Unreproducible {
+            scenario: opts.scenario.clone(),
+            seed,
+            why: why.to_string(),
+        }));
     }
     csv::write_metrics(csv_file.writer(), &csv::columns(scenario), &result.epochs)
         .with_context(|| format!("cannot write '{}'", csv_path.display()))

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Map, Value};
 
 use super::exit::CliError;
+use super::results::ResultsError;
 use crate::analysis::direction::{direction, Direction};
 use crate::analysis::error::unknown_metric;
 use crate::analysis::export::{human_sig, Format};
@@ -104,18 +105,20 @@ pub struct Group {
 }
 
 fn bad(path: &Path, msg: impl std::fmt::Display) -> CliError {
-    CliError::bad_input(anyhow::anyhow!("{}: {msg}", path.display()))
+    CliError::bad_input(ResultsError::Malformed {
+        path: path.to_path_buf(),
+        why: msg.to_string(),
+    })
 }
 
 /// Read comparisons.parquet and pick, sort and cut the rows.
 pub fn select(dir: &Path, view: &ComparisonsView) -> Result<Vec<Group>, CliError> {
     let path = dir.join(file::COMPARISONS);
     if !path.is_file() {
-        return Err(CliError::bad_input(anyhow::anyhow!(
-            "{} not found: run `swarm-sweep analyze {}` first",
-            path.display(),
-            dir.display()
-        )));
+        return Err(CliError::bad_input(ResultsError::NotAnalysed {
+            path,
+            dir: dir.to_path_buf(),
+        }));
     }
     let frame = Frame::read_parquet(&path, None).map_err(CliError::bad_input)?;
     if frame.get("verdict").is_none() {

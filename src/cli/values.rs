@@ -52,6 +52,11 @@ pub fn alpha(s: &str) -> Result<f64, ValueError> {
     }
 }
 
+/// `--conf-level`: a confidence level, strictly between 0 and 1.
+pub fn conf_level(s: &str) -> Result<f64, ValueError> {
+    alpha(s)
+}
+
 /// `--min-effect`: a share of the baseline mean, finite and not negative.
 pub fn min_effect(s: &str) -> Result<f64, ValueError> {
     let m = number(s)?;
@@ -117,6 +122,8 @@ mod tests {
             alpha("1").unwrap_err().to_string(),
             "1 is not between 0 and 1"
         );
+        assert_eq!(conf_level("0.95"), Ok(0.95));
+        assert!(conf_level("0").is_err() && conf_level("NaN").is_err());
         assert_eq!(min_effect("0"), Ok(0.0));
         assert!(min_effect("-0.1").is_err() && min_effect("inf").is_err());
     }
