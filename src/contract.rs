@@ -371,7 +371,7 @@ mod tests {
     use crate::analysis::runs::RunsTable;
     use crate::cli::{check, exit, rerun, show, sweep as sweep_cli};
     use crate::sweep::run_files::simulate;
-    use crate::sweep::{merge, session, status};
+    use crate::sweep::{merge, part, session, status};
 
     fn repo() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -533,7 +533,12 @@ mod tests {
             "a row per design point"
         );
         assert!(show::select(&out, &view(&["no_such_metric"])).is_err());
-        // status: the journal.
+        // status: the journal, whose header carries the versions.
+        let journal = std::fs::read_to_string(out.join(file::JOURNAL)).unwrap();
+        let header = journal.lines().next().unwrap();
+        let version = format!("\"swarm_sweep_journal\":{}", schema_version::JOURNAL);
+        assert!(header.contains(&version), "{header}");
+        assert!(header.contains(&format!("\"engine_version\":\"{ENGINE_VERSION}\"")));
         let st = status::status(&out).unwrap();
         assert_eq!((st.done(), st.n_runs, st.tables), (n_runs, n_runs, true));
         // reuse: a rerun takes every run from the tables.
@@ -593,6 +598,14 @@ mod tests {
                 assert_eq!(pattern.parse(&name), Some((k, 2)));
                 assert!(parts.join(&name).is_file(), "{name} was not written");
             }
+        }
+        for k in 1..=2 {
+            let m = part::read_manifest(&parts.join(PartFiles::MANIFEST.name(k, 2))).unwrap();
+            assert_eq!(m.swarm_sweep_part, schema_version::PART_MANIFEST);
+            assert_eq!((m.engine_version.as_str(), m.k), (ENGINE_VERSION, k));
+            let names: Vec<&str> = m.tables.iter().map(|t| t.file.as_str()).collect();
+            let want = Table::ALL.map(|t| t.parts().name(k, 2));
+            assert_eq!(names, want, "the manifest names the part tables");
         }
         let merged = merge::merge(&parts).unwrap();
         assert_eq!((merged.n_runs, merged.n_parts), (n_runs, 2));
