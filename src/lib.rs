@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod check;
 pub mod cli;
+pub mod contract;
 pub mod governance;
 pub mod input;
 pub mod limits;

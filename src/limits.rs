@@ -111,23 +111,44 @@ impl Default for Limits {
     }
 }
 
+/// Why a limit variable's value is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadValue {
+    #[error("expected a whole number")]
+    NotWhole,
+    #[error("unknown unit '{0}' (K, M, G or T)")]
+    UnknownUnit(String),
+    #[error("too large")]
+    TooLarge,
+    #[error("must be at least 1")]
+    Zero,
+}
+
+/// A malformed limit variable: a usage error (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{env}={text:?}: {why} (docs/cli.md, \"Size limits\")")]
+pub struct BadLimit {
+    pub env: &'static str,
+    pub text: String,
+    pub why: BadValue,
+}
+
 impl Limits {
     /// The defaults, with each variable that is set (and not empty) applied.
-    pub fn from_env() -> Result<Limits, String> {
+    pub fn from_env() -> Result<Limits, BadLimit> {
         Limits::from_lookup(&|k| std::env::var(k).ok())
     }
 
-    pub fn from_lookup(env: &dyn Fn(&str) -> Option<String>) -> Result<Limits, String> {
+    pub fn from_lookup(env: &dyn Fn(&str) -> Option<String>) -> Result<Limits, BadLimit> {
         let mut l = Limits::default();
         for spec in LIMITS {
             let Some(text) = env(spec.env).filter(|v| !v.trim().is_empty()) else {
                 continue;
             };
-            let v = parse(&text, spec.unit).map_err(|why| {
-                format!(
-                    "{}={text:?}: {why} (docs/cli.md, \"Size limits\")",
-                    spec.env
-                )
+            let v = parse(&text, spec.unit).map_err(|why| BadLimit {
+                env: spec.env,
+                text: text.clone(),
+                why,
             })?;
             *l.slot(spec.env) = v;
         }
@@ -155,30 +176,26 @@ impl Limits {
 }
 
 /// A count (`_` allowed between digits) or, for bytes, also `64M`, `4GiB`.
-fn parse(text: &str, unit: Unit) -> Result<u64, String> {
+fn parse(text: &str, unit: Unit) -> Result<u64, BadValue> {
     let t = text.trim();
     let digits_end = t
         .find(|c: char| !(c.is_ascii_digit() || c == '_'))
         .unwrap_or(t.len());
     let (num, suffix) = t.split_at(digits_end);
     let num: String = num.chars().filter(|&c| c != '_').collect();
-    let n: u64 = num
-        .parse()
-        .map_err(|_| "expected a whole number".to_string())?;
+    let n: u64 = num.parse().map_err(|_| BadValue::NotWhole)?;
     let scale = match (unit, suffix.trim().to_ascii_uppercase().as_str()) {
         (_, "") => 1,
         (Unit::Bytes, "K" | "KB" | "KIB") => KIB,
         (Unit::Bytes, "M" | "MB" | "MIB") => MIB,
         (Unit::Bytes, "G" | "GB" | "GIB") => GIB,
         (Unit::Bytes, "T" | "TB" | "TIB") => 1024 * GIB,
-        (Unit::Bytes, s) => return Err(format!("unknown unit '{s}' (K, M, G or T)")),
-        (Unit::Count, _) => return Err("expected a whole number".to_string()),
+        (Unit::Bytes, s) => return Err(BadValue::UnknownUnit(s.to_string())),
+        (Unit::Count, _) => return Err(BadValue::NotWhole),
     };
-    let v = n
-        .checked_mul(scale)
-        .ok_or_else(|| "too large".to_string())?;
+    let v = n.checked_mul(scale).ok_or(BadValue::TooLarge)?;
     if v == 0 {
-        return Err("must be at least 1".to_string());
+        return Err(BadValue::Zero);
     }
     Ok(v)
 }
@@ -187,7 +204,7 @@ static CURRENT: OnceLock<Limits> = OnceLock::new();
 
 /// Read the variables now; the programs call this first, so a malformed
 /// value is a usage error (exit 2) rather than a silent default.
-pub fn init() -> Result<&'static Limits, String> {
+pub fn init() -> Result<&'static Limits, BadLimit> {
     let l = Limits::from_env()?;
     Ok(CURRENT.get_or_init(|| l))
 }
@@ -284,7 +301,11 @@ mod tests {
         assert_eq!(l.max_runs, Limits::default().max_runs);
         let bad = |k: &str| (k == "SWARM_MAX_RUNS").then(|| "lots".to_string());
         let e = Limits::from_lookup(&bad).unwrap_err();
-        assert!(e.starts_with("SWARM_MAX_RUNS=\"lots\""), "{e}");
+        assert_eq!(
+            (e.env, e.why.clone()),
+            ("SWARM_MAX_RUNS", BadValue::NotWhole)
+        );
+        assert!(e.to_string().starts_with("SWARM_MAX_RUNS=\"lots\""), "{e}");
     }
 
     #[test]

@@ -157,14 +157,14 @@ pub fn render(input: &ReportInput) -> String {
     if runs
         .frame
         .metadata
-        .get("swarm_sweep.fidelity")
+        .get(crate::contract::key::sweep::FIDELITY)
         .map(String::as_str)
         == Some("partial")
     {
         let keys = runs
             .frame
             .metadata
-            .get("swarm_sweep.unmodelled")
+            .get(crate::contract::key::sweep::UNMODELLED)
             .map_or("", String::as_str);
         let _ = writeln!(
             s,

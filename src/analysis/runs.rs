@@ -6,24 +6,12 @@ use std::path::Path;
 
 use super::error::AnalysisError;
 use super::frame::{Cell, Frame, Values};
+use crate::contract::{column, key};
 
 /// Identity and bookkeeping columns of runs.parquet (docs/sweep.md).
-const IDENTITY: &[&str] = &[
-    "run_key",
-    "scenario",
-    "config_id",
-    "config_label",
-    "arm",
-    "replicate",
-    "seed",
-    "status",
-    "error",
-    "wall_time_s",
-];
-
-pub const BASELINE_ARM: &str = "baseline";
-pub const PARAM_KEY: &str = "swarm_sweep.param_columns";
-pub const METRIC_KEY: &str = "swarm_sweep.metric_columns";
+fn is_identity(name: &str) -> bool {
+    column::IDENTITY.contains(&name) || column::BOOKKEEPING.contains(&name)
+}
 
 /// One configuration (a scenario × one set of parameter values).
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +28,7 @@ pub struct Config {
 
 impl Config {
     pub fn is_baseline(&self) -> bool {
-        self.arm == BASELINE_ARM
+        self.arm == column::BASELINE_ARM
     }
 }
 
@@ -74,17 +62,20 @@ impl RunsTable {
     pub fn load_for_analysis(path: &Path) -> Result<RunsTable, AnalysisError> {
         let meta = Frame::read_metadata(path)?;
         let list = |k: &str| -> Option<Vec<String>> { serde_json::from_str(meta.get(k)?).ok() };
-        let (Some(params), Some(metrics)) = (list(PARAM_KEY), list(METRIC_KEY)) else {
+        let (Some(params), Some(metrics)) = (
+            list(key::sweep::PARAM_COLUMNS),
+            list(key::sweep::METRIC_COLUMNS),
+        ) else {
             return RunsTable::load(path);
         };
         let wanted = |name: &str| {
             [
-                "scenario",
-                "config_id",
-                "config_label",
-                "arm",
-                "seed",
-                "status",
+                column::SCENARIO,
+                column::CONFIG_ID,
+                column::CONFIG_LABEL,
+                column::ARM,
+                column::SEED,
+                column::STATUS,
             ]
             .contains(&name)
                 || params.iter().any(|p| p == name)
@@ -94,34 +85,34 @@ impl RunsTable {
     }
 
     pub fn from_frame(frame: Frame, path: &Path) -> Result<RunsTable, AnalysisError> {
-        let params = frame.metadata_list(PARAM_KEY).unwrap_or_else(|| {
-            frame
-                .names
-                .iter()
-                .filter(|n| n.contains('.'))
-                .cloned()
-                .collect()
-        });
-        let metrics = match frame.metadata_list(METRIC_KEY) {
+        let params = frame
+            .metadata_list(key::sweep::PARAM_COLUMNS)
+            .unwrap_or_else(|| {
+                frame
+                    .names
+                    .iter()
+                    .filter(|n| n.contains('.'))
+                    .cloned()
+                    .collect()
+            });
+        let metrics = match frame.metadata_list(key::sweep::METRIC_COLUMNS) {
             Some(m) => m,
             None => frame
                 .names
                 .iter()
                 .zip(&frame.cols)
-                .filter(|(n, c)| {
-                    c.is_numeric() && !IDENTITY.contains(&n.as_str()) && !params.contains(n)
-                })
+                .filter(|(n, c)| c.is_numeric() && !is_identity(n) && !params.contains(n))
                 .map(|(n, _)| n.clone())
                 .collect(),
         };
         for name in params.iter().chain(&metrics) {
             require(&frame, name, path)?;
         }
-        let cfg_id = require(&frame, "config_id", path)?;
-        let label = require(&frame, "config_label", path)?;
-        let arm = require(&frame, "arm", path)?;
-        require(&frame, "seed", path)?;
-        let scenario = frame.get("scenario");
+        let cfg_id = require(&frame, column::CONFIG_ID, path)?;
+        let label = require(&frame, column::CONFIG_LABEL, path)?;
+        let arm = require(&frame, column::ARM, path)?;
+        require(&frame, column::SEED, path)?;
+        let scenario = frame.get(column::SCENARIO);
         let mut configs: Vec<Config> = Vec::new();
         let mut index: std::collections::HashMap<(String, i64), usize> = Default::default();
         for row in 0..frame.rows {
@@ -147,12 +138,15 @@ impl RunsTable {
                 rows: vec![row],
             });
         }
-        let ok = match frame.get("status") {
-            Some(Values::Str(s)) => s.iter().map(|v| v.as_deref() == Some("ok")).collect(),
+        let ok = match frame.get(column::STATUS) {
+            Some(Values::Str(s)) => s
+                .iter()
+                .map(|v| v.as_deref() == Some(column::STATUS_OK))
+                .collect(),
             Some(_) => vec![false; frame.rows],
             None => vec![true; frame.rows],
         };
-        let seeds = match frame.get("seed") {
+        let seeds = match frame.get(column::SEED) {
             Some(Values::Int(s)) => s.clone(),
             _ => vec![None; frame.rows],
         };
@@ -239,7 +233,7 @@ impl RunsTable {
     pub fn name(&self) -> Option<&str> {
         self.frame
             .metadata
-            .get("swarm_sweep.name")
+            .get(key::sweep::NAME)
             .map(String::as_str)
     }
 }

@@ -1,5 +1,5 @@
 //! summary.parquet and comparisons.parquet: their columns (docs/analysis.md
-//! is the contract), metadata under `swarm_analysis.`, atomic writes.
+//! is the contract), metadata `contract::key::analysis`, atomic writes.
 
 use std::path::Path;
 
@@ -12,14 +12,8 @@ use super::runs::RunsTable;
 use super::stats::bootstrap;
 use super::summary::SummaryRow;
 use super::verdict::Rule;
-
-/// Bump when a column is added, removed, renamed or retyped (2: n_nonfinite;
-/// 3: comparisons' `bootstrap_resamples` and `verdict`).
-pub const SCHEMA_VERSION: &str = "3";
-pub const SUMMARY_FILE: &str = "summary.parquet";
-pub const COMPARISONS_FILE: &str = "comparisons.parquet";
-/// The comparisons again, as CSV (full precision, Python `repr` floats).
-pub const COMPARISONS_CSV: &str = "comparisons.csv";
+use crate::contract::key::{analysis as k, sweep as sweep_key};
+use crate::contract::{file, schema_version, table_name, ENGINE_VERSION};
 
 fn floats(rows: usize) -> Values {
     Values::Float(Vec::with_capacity(rows))
@@ -60,6 +54,8 @@ fn identity(runs: &RunsTable, configs: &[usize], label_name: &str) -> Frame {
     f
 }
 
+/// `key::analysis::COMMON` (the sweep's name and spec hash when runs.parquet
+/// has them), then `extra`.
 fn metadata(
     runs: &RunsTable,
     table: &str,
@@ -67,23 +63,21 @@ fn metadata(
     extra: Vec<(&str, String)>,
 ) -> Vec<(String, String)> {
     let mut kv = vec![
-        ("schema_version", SCHEMA_VERSION.to_string()),
-        ("table", table.to_string()),
-        ("engine_version", env!("CARGO_PKG_VERSION").to_string()),
-        ("source", "runs.parquet".to_string()),
-        ("param_columns", json!(runs.params).to_string()),
-        ("metrics", json!(metrics).to_string()),
+        (k::SCHEMA_VERSION, schema_version::ANALYSIS.to_string()),
+        (k::TABLE, table.to_string()),
+        (k::ENGINE_VERSION, ENGINE_VERSION.to_string()),
+        (k::SOURCE, file::RUNS.to_string()),
+        (k::PARAM_COLUMNS, json!(runs.params).to_string()),
+        (k::METRICS, json!(metrics).to_string()),
     ];
     if let Some(n) = runs.name() {
-        kv.push(("sweep_name", n.to_string()));
+        kv.push((k::SWEEP_NAME, n.to_string()));
     }
-    if let Some(s) = runs.frame.metadata.get("swarm_sweep.spec_sha256") {
-        kv.push(("spec_sha256", s.clone()));
+    if let Some(s) = runs.frame.metadata.get(sweep_key::SPEC_SHA256) {
+        kv.push((k::SPEC_SHA256, s.clone()));
     }
     kv.extend(extra);
-    kv.into_iter()
-        .map(|(k, v)| (format!("swarm_analysis.{k}"), v))
-        .collect()
+    kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 pub fn summary_frame(runs: &RunsTable, rows: &[SummaryRow]) -> Frame {
@@ -186,11 +180,11 @@ pub fn write_summary(
     metrics: &[String],
     rows: &[SummaryRow],
 ) -> anyhow::Result<()> {
-    let kv = metadata(runs, "summary", metrics, vec![(
-        "ci95",
+    let kv = metadata(runs, table_name::SUMMARY, metrics, vec![(
+        k::CI95,
         "t-interval: mean ± t(0.975, n−1)·sd/√n; sd with ddof=1; quantiles numpy linear; iqm = scipy.stats.trim_mean(x, 0.25)".into(),
     )]);
-    summary_frame(runs, rows).write_parquet(&dir.join(SUMMARY_FILE), &kv)
+    summary_frame(runs, rows).write_parquet(&dir.join(file::SUMMARY), &kv)
 }
 
 /// comparisons.parquet and comparisons.csv (the same rows and columns).
@@ -206,9 +200,9 @@ pub fn write_comparisons(
         .iter()
         .map(|m| (m.clone(), json!(direction(m).name())))
         .collect();
-    let kv = metadata(runs, "comparisons", metrics, vec![
-        ("pairing", "by seed within scenario, against the scenario's arm = baseline configuration; pairs with a failed run or a missing value are dropped; pairs with ±inf or NaN are dropped and counted in n_nonfinite".into()),
-        ("bootstrap", json!({
+    let kv = metadata(runs, table_name::COMPARISONS, metrics, vec![
+        (k::PAIRING, "by seed within scenario, against the scenario's arm = baseline configuration; pairs with a failed run or a missing value are dropped; pairs with ±inf or NaN are dropped and counted in n_nonfinite".into()),
+        (k::BOOTSTRAP, json!({
             "method": "percentile",
             "level": 0.95,
             "max_resamples": boot.resamples,
@@ -217,15 +211,15 @@ pub fn write_comparisons(
             "rng": "xoshiro256++ seeded by SplitMix64(seed * 0x9e3779b97f4a7c15 ^ stream); Lemire's unbiased 32-bit index draws",
             "streams": "metrics with every pair present share stream FNV-1a(scenario␟variant) (one set of indices per resample); a metric with pairs left out uses FNV-1a(scenario␟variant␟metric)",
         }).to_string()),
-        ("wilcoxon", "scipy.stats.wilcoxon defaults: zeros dropped; exact if n ≤ 50 without ties/zeros; all 2^n sign flips if n ≤ 13 with ties/zeros; else normal approximation, tie-corrected, no continuity correction".into()),
-        ("holm_family", "scenario × metric (all variants of a scenario against its baseline); adjusts p_ttest".into()),
-        ("directions", serde_json::Value::Object(directions).to_string()),
-        ("verdict_rule", json!({"alpha": rule.alpha, "min_effect": rule.min_effect, "rule": rule.describe()}).to_string()),
+        (k::WILCOXON, "scipy.stats.wilcoxon defaults: zeros dropped; exact if n ≤ 50 without ties/zeros; all 2^n sign flips if n ≤ 13 with ties/zeros; else normal approximation, tie-corrected, no continuity correction".into()),
+        (k::HOLM_FAMILY, "scenario × metric (all variants of a scenario against its baseline); adjusts p_ttest".into()),
+        (k::DIRECTIONS, serde_json::Value::Object(directions).to_string()),
+        (k::VERDICT_RULE, json!({"alpha": rule.alpha, "min_effect": rule.min_effect, "rule": rule.describe()}).to_string()),
     ]);
     let frame = comparisons_frame(runs, rows);
     let (parquet, csv) = rayon::join(
-        || frame.write_parquet(&dir.join(COMPARISONS_FILE), &kv),
-        || frame.write_csv(&dir.join(COMPARISONS_CSV)),
+        || frame.write_parquet(&dir.join(file::COMPARISONS), &kv),
+        || frame.write_csv(&dir.join(file::COMPARISONS_CSV)),
     );
     parquet.and(csv)
 }

@@ -9,4 +9,4 @@ pub mod junit;
 pub mod tolerance;
 
 pub use compare::{compare, ConfigCheck, Problem};
-pub use tolerance::{Tol, Tolerances};
+pub use tolerance::{Tol, ToleranceError, ToleranceItem, Tolerances};

@@ -59,8 +59,17 @@ pub struct Tolerances {
     per_metric: BTreeMap<String, Override>,
 }
 
+/// A `--tolerance` value that is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ToleranceError {
+    #[error("'{0}' is not a number (like 1e-6) or a percentage (like 0.5%)")]
+    NotANumber(String),
+    #[error("'{0}' must be a finite, non-negative tolerance")]
+    Negative(String),
+}
+
 /// `0.01` → (Some(0.01), None); `2%` → (None, Some(0.02)).
-fn value(text: &str) -> Result<Override, String> {
+fn value(text: &str) -> Result<Override, ToleranceError> {
     let (num, relative) = match text.strip_suffix('%') {
         Some(n) => (n, true),
         None => (text, false),
@@ -68,9 +77,9 @@ fn value(text: &str) -> Result<Override, String> {
     let x: f64 = num
         .trim()
         .parse()
-        .map_err(|_| format!("'{text}' is not a number (like 1e-6) or a percentage (like 0.5%)"))?;
+        .map_err(|_| ToleranceError::NotANumber(text.to_string()))?;
     if !x.is_finite() || x < 0.0 {
-        return Err(format!("'{text}' must be a finite, non-negative tolerance"));
+        return Err(ToleranceError::Negative(text.to_string()));
     }
     Ok(if relative {
         Override {
@@ -90,30 +99,56 @@ fn merge(into: &mut Override, new: Override) {
     into.rtol = new.rtol.or(into.rtol);
 }
 
+/// One `--tolerance` item: `ABS`, `REL%`, `METRIC=ABS` or `METRIC=REL%`
+/// (clap's value parser for the flag, so a bad one is a usage error).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ToleranceItem {
+    /// `None`: for every metric without its own.
+    metric: Option<String>,
+    value: Override,
+}
+
+impl ToleranceItem {
+    /// An empty item (`--tolerance 1e-6,`) sets nothing.
+    pub fn parse(item: &str) -> Result<ToleranceItem, ToleranceError> {
+        let item = item.trim();
+        if item.is_empty() {
+            return Ok(ToleranceItem::default());
+        }
+        Ok(match item.split_once('=') {
+            Some((metric, v)) => ToleranceItem {
+                metric: Some(metric.trim().to_string()),
+                value: value(v)?,
+            },
+            None => ToleranceItem {
+                metric: None,
+                value: value(item)?,
+            },
+        })
+    }
+}
+
 impl Tolerances {
-    /// Parse `--tolerance` items: `ABS`, `REL%`, `METRIC=ABS`, `METRIC=REL%`.
-    pub fn parse<S: AsRef<str>>(items: &[S]) -> Result<Tolerances, String> {
+    /// The tolerances `items` set, later items over earlier ones.
+    pub fn new(items: &[ToleranceItem]) -> Tolerances {
         let mut t = Tolerances::default();
         for item in items {
-            let item = item.as_ref().trim();
-            if item.is_empty() {
-                continue;
-            }
-            match item.split_once('=') {
-                Some((metric, v)) => {
-                    let o = value(v).map_err(|e| format!("--tolerance {item}: {e}"))?;
-                    merge(
-                        t.per_metric.entry(metric.trim().to_string()).or_default(),
-                        o,
-                    );
-                }
-                None => {
-                    let o = value(item).map_err(|e| format!("--tolerance {item}: {e}"))?;
-                    merge(&mut t.default, o);
-                }
-            }
+            let into = match &item.metric {
+                Some(m) => t.per_metric.entry(m.clone()).or_default(),
+                None => &mut t.default,
+            };
+            merge(into, item.value);
         }
-        Ok(t)
+        t
+    }
+
+    /// Parse `--tolerance` items: `ABS`, `REL%`, `METRIC=ABS`, `METRIC=REL%`.
+    pub fn parse<S: AsRef<str>>(items: &[S]) -> Result<Tolerances, ToleranceError> {
+        let items = items
+            .iter()
+            .map(|i| ToleranceItem::parse(i.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Tolerances::new(&items))
     }
 
     /// The metrics named in per-metric tolerances.
@@ -182,9 +217,10 @@ mod tests {
     #[test]
     fn bad_values_are_named() {
         let e = Tolerances::parse(&["toxicity_rate=lots"]).unwrap_err();
-        assert!(e.contains("--tolerance toxicity_rate=lots") && e.contains("not a number"));
-        assert!(Tolerances::parse(&["-1"])
-            .unwrap_err()
-            .contains("non-negative"));
+        assert_eq!(e, ToleranceError::NotANumber("lots".into()));
+        assert!(e.to_string().contains("'lots' is not a number"));
+        let e = ToleranceItem::parse("-1").unwrap_err();
+        assert!(e.to_string().contains("non-negative"), "{e}");
+        assert_eq!(ToleranceItem::parse(" "), Ok(ToleranceItem::default()));
     }
 }

@@ -10,11 +10,15 @@ use crate::analysis::export::Format;
 use crate::analysis::series::EpochTable;
 use crate::analysis::trend::trends;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct AnalyzeOptions {
+    /// Metrics CSV, reference epochs CSV, or history JSON.
     pub file: PathBuf,
-    /// Empty: every metric of the file.
+    /// Comma-separated metric names [default: every numeric column].
+    #[arg(long, value_delimiter = ',')]
     pub metrics: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
 

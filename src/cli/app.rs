@@ -85,7 +85,7 @@ pub fn command() -> clap::Command {
 pub fn main() -> i32 {
     tune_allocator();
     if let Err(e) = crate::limits::init() {
-        return exit::report(&CliError::bad_input(anyhow::anyhow!(e)));
+        return exit::report(&CliError::bad_input(e));
     }
     let args: Vec<OsString> = std::env::args_os().collect();
     let first = args.get(1).and_then(|a| a.to_str());

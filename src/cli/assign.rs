@@ -5,53 +5,120 @@
 //! `round_robin`), so a value means what it means in a file; paths and
 //! values are then checked by the scenario schema like any other.
 
+use crate::limits::OverLimit;
 use crate::output::yaml::{self, Yaml};
 use crate::scenario::params::ParamValue;
 use crate::scenario::yaml::{parse, Value};
 
+/// A setting or seed list that cannot be read: bad input (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssignError {
+    #[error("'{0}' is not PATH=VALUE (e.g. governance.audit_probability=0.3)")]
+    NotAssignment(String),
+    #[error("'{0}' has no parameter path before '='")]
+    NoPath(String),
+    #[error("no value after '='")]
+    NoValue,
+    #[error("'{0}' is not a value")]
+    NotAValue(String),
+    #[error("'{0}' is not a usable number")]
+    NotFinite(String),
+    #[error("'{0}' is null; give a value")]
+    Null(String),
+    #[error("'{0}' is not a single value")]
+    NotSingle(String),
+    /// The value of parameter `path` is bad.
+    #[error("{path}: {error}")]
+    At {
+        path: String,
+        error: Box<AssignError>,
+    },
+    #[error("'{0}' is not a seed list (N, A-B, or a list like 1-3,7)")]
+    NotSeeds(String),
+    #[error("'{0}': the range runs backwards")]
+    Backwards(String),
+    #[error("at least 1 seed")]
+    NoSeeds,
+    #[error("seed {0} is listed twice")]
+    SeedTwice(i64),
+    #[error(transparent)]
+    OverLimit(#[from] OverLimit),
+}
+
+impl AssignError {
+    fn at(path: &str) -> impl FnOnce(AssignError) -> AssignError + '_ {
+        move |e| AssignError::At {
+            path: path.to_string(),
+            error: Box::new(e),
+        }
+    }
+}
+
 /// `PATH=VALUE` → the path and the value's text.
-fn split(arg: &str) -> Result<(&str, &str), String> {
-    let (path, value) = arg.split_once('=').ok_or_else(|| {
-        format!("'{arg}' is not PATH=VALUE (e.g. governance.audit_probability=0.3)")
-    })?;
+fn split(arg: &str) -> Result<(&str, &str), AssignError> {
+    let (path, value) = arg
+        .split_once('=')
+        .ok_or_else(|| AssignError::NotAssignment(arg.to_string()))?;
     let path = path.trim();
     if path.is_empty() {
-        return Err(format!("'{arg}' has no parameter path before '='"));
+        return Err(AssignError::NoPath(arg.to_string()));
     }
     Ok((path, value.trim()))
 }
 
 /// One value as a scenario file would read it.
-pub fn scalar(text: &str) -> Result<ParamValue, String> {
+pub fn scalar(text: &str) -> Result<ParamValue, AssignError> {
     if text.is_empty() {
-        return Err("no value after '='".into());
+        return Err(AssignError::NoValue);
     }
     let node = parse(&format!("v: {text}\n"))
         .ok()
         .flatten()
         .and_then(|n| n.entries().map(|e| e[0].value.value.clone()))
-        .ok_or_else(|| format!("'{text}' is not a value"))?;
+        .ok_or_else(|| AssignError::NotAValue(text.to_string()))?;
     match node {
         Value::Bool(b) => Ok(ParamValue::Bool(b)),
         Value::Int(i) => Ok(ParamValue::Int(i)),
         Value::Float(f) if f.is_finite() => Ok(ParamValue::Float(f)),
-        Value::Float(_) => Err(format!("'{text}' is not a usable number")),
+        Value::Float(_) => Err(AssignError::NotFinite(text.to_string())),
         Value::Str(s) => Ok(ParamValue::Str(s)),
-        Value::Null => Err(format!("'{text}' is null; give a value")),
-        Value::Seq(_) | Value::Map(_) => Err(format!("'{text}' is not a single value")),
+        Value::Null => Err(AssignError::Null(text.to_string())),
+        Value::Seq(_) | Value::Map(_) => Err(AssignError::NotSingle(text.to_string())),
     }
 }
 
+/// A `PATH=VALUE` setting (`swarm run`'s arguments).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    pub path: String,
+    pub value: ParamValue,
+}
+
+/// `PATH=VALUE` as a setting (clap's value parser).
+pub fn setting(arg: &str) -> Result<Setting, AssignError> {
+    let (path, value) = assignment(arg)?;
+    Ok(Setting { path, value })
+}
+
+/// Distinct seeds (`--seeds`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedList(pub Vec<i64>);
+
+/// `--seeds` as clap's value parser (`seeds`).
+pub fn seed_list(arg: &str) -> Result<SeedList, AssignError> {
+    seeds(arg).map(SeedList)
+}
+
 /// `PATH=VALUE`.
-pub fn assignment(arg: &str) -> Result<(String, ParamValue), String> {
+pub fn assignment(arg: &str) -> Result<(String, ParamValue), AssignError> {
     let (path, value) = split(arg)?;
-    let value = scalar(value).map_err(|e| format!("{path}: {e}"))?;
+    let value = scalar(value).map_err(AssignError::at(path))?;
     Ok((path.to_string(), value))
 }
 
 /// `PATH=V1,V2,...` or `PATH=START:STOP:STEP`, as the YAML of a grid axis
 /// (a list, or a `{start, stop, step}` range the spec reader expands).
-pub fn axis(arg: &str) -> Result<(String, Yaml), String> {
+pub fn axis(arg: &str) -> Result<(String, Yaml), AssignError> {
     let (path, values) = split(arg)?;
     let number = |t: &str| match scalar(t) {
         Ok(v @ (ParamValue::Int(_) | ParamValue::Float(_))) => Some(v),
@@ -71,14 +138,14 @@ pub fn axis(arg: &str) -> Result<(String, Yaml), String> {
         .split(',')
         .map(|v| scalar(v.trim()).map(|v| yaml::value(&v)))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("{path}: {e}"))?;
+        .map_err(AssignError::at(path))?;
     Ok((path.to_string(), Yaml::Flow(values)))
 }
 
 /// Seeds: `N` (N seeds, 0 to N-1), `A-B` (A to B), or a comma-separated
 /// list of either (`1-3,7`). Distinct.
-pub fn seeds(arg: &str) -> Result<Vec<i64>, String> {
-    let bad = || format!("'{arg}' is not a seed list (N, A-B, or a list like 1-3,7)");
+pub fn seeds(arg: &str) -> Result<Vec<i64>, AssignError> {
+    let bad = || AssignError::NotSeeds(arg.to_string());
     let mut out: Vec<i64> = Vec::new();
     let items: Vec<&str> = arg.split(',').map(str::trim).collect();
     for item in &items {
@@ -88,18 +155,16 @@ pub fn seeds(arg: &str) -> Result<Vec<i64>, String> {
                 b.trim().parse().map_err(|_| bad())?,
             );
             if b < a {
-                return Err(format!("'{item}': the range runs backwards"));
+                return Err(AssignError::Backwards(item.to_string()));
             }
-            crate::limits::check("the seed range", (b - a) as u64 + 1, "SWARM_MAX_RUNS")
-                .map_err(|e| e.to_string())?;
+            crate::limits::check("the seed range", (b - a) as u64 + 1, "SWARM_MAX_RUNS")?;
             out.extend(a..=b);
         } else if items.len() == 1 {
             let n: u64 = item.parse().map_err(|_| bad())?;
             if n == 0 {
-                return Err("at least 1 seed".into());
+                return Err(AssignError::NoSeeds);
             }
-            crate::limits::check("the seed count", n, "SWARM_MAX_RUNS")
-                .map_err(|e| e.to_string())?;
+            crate::limits::check("the seed count", n, "SWARM_MAX_RUNS")?;
             out.extend(0..n as i64);
         } else {
             out.push(item.parse().map_err(|_| bad())?);
@@ -107,7 +172,7 @@ pub fn seeds(arg: &str) -> Result<Vec<i64>, String> {
     }
     let mut seen = std::collections::HashSet::new();
     if let Some(dup) = out.iter().find(|s| !seen.insert(**s)) {
-        return Err(format!("seed {dup} is listed twice"));
+        return Err(AssignError::SeedTwice(*dup));
     }
     Ok(out)
 }
@@ -131,7 +196,10 @@ mod tests {
         assert!(assignment("governance.audit_probability").is_err());
         assert!(assignment("=1").is_err());
         assert!(assignment("a.b=").is_err());
-        assert!(assignment("a.b=~").unwrap_err().contains("null"));
+        assert!(assignment("a.b=~")
+            .unwrap_err()
+            .to_string()
+            .contains("null"));
     }
 
     #[test]
@@ -153,7 +221,7 @@ mod tests {
         assert_eq!(seeds("5,0").unwrap(), vec![5, 0]);
         assert!(seeds("0").is_err());
         assert!(seeds("3-1").is_err());
-        assert!(seeds("1,1").unwrap_err().contains("twice"));
+        assert_eq!(seeds("1,1"), Err(AssignError::SeedTwice(1)));
         assert!(seeds("x").is_err());
     }
 }

@@ -2,7 +2,7 @@
 //! without I/O, and print the median — the figure the performance
 //! comparison with the Python reference uses (scripts/bench/compare_python.sh).
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use super::exit::CliError;
@@ -10,17 +10,34 @@ use super::run::load_scenario;
 use crate::scenario::LoadOptions;
 use crate::sim;
 
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchOptions {
+    /// Scenario YAML file.
+    pub scenario: PathBuf,
+    /// Timed runs (seeds seed_start, seed_start+1, ...).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
+    pub runs: u64,
+    /// Untimed runs first.
+    #[arg(long, default_value_t = 20)]
+    pub warmup: u64,
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+    pub seed_start: i64,
+    /// Seed every stream afresh: no per-thread cache of seeded states
+    /// (runs of consecutive seeds share all but one stream; sweeps reuse
+    /// their seeds for every configuration).
+    #[arg(long)]
+    pub no_seed_cache: bool,
+}
+
 /// Time `runs` runs with seeds `seed_start..`, after `warmup` untimed runs.
 /// Prints one line: `<scenario_id> runs=<n> median_s=<x> mean_s=<y> min_s=<z>`.
-pub fn bench(path: &Path, runs: usize, warmup: usize, seed_start: i64) -> Result<(), CliError> {
-    if runs == 0 {
-        return Err(CliError::bad_input(anyhow::anyhow!(
-            "--runs must be at least 1"
-        )));
-    }
-    let total = (runs as u64).saturating_add(warmup as u64);
+pub fn bench(opts: &BenchOptions) -> Result<(), CliError> {
+    let (path, seed_start) = (&opts.scenario, opts.seed_start);
+    let total = opts.runs.saturating_add(opts.warmup);
     crate::limits::check("--runs plus --warmup", total, "SWARM_MAX_RUNS")
         .map_err(CliError::bad_input)?;
+    // Both within SWARM_MAX_RUNS now.
+    let (runs, warmup) = (opts.runs as usize, opts.warmup as usize);
     let scenario = load_scenario(path, LoadOptions::default())?;
     crate::sim::footprint::check(&scenario).map_err(CliError::bad_input)?;
     let mut sink = 0u64;

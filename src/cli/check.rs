@@ -15,20 +15,24 @@ use anyhow::Context;
 
 use super::exit::{self, CliError};
 use super::results::target_error;
+use super::spec_args::SpecInputError;
 use super::sweep::load_plan;
+use crate::analysis::error::AnalysisError;
 use crate::analysis::runs::RunsTable;
 use crate::check::criteria;
 use crate::check::junit::{self, Suite};
-use crate::check::{compare, ConfigCheck, Tolerances};
-use crate::output::target::Target;
+use crate::check::{compare, ConfigCheck, ToleranceItem, Tolerances};
+use crate::contract::{file, key};
+use crate::output::target::{Target, TargetError};
 use crate::suggest::did_you_mean;
+use crate::sweep::columns::Table;
 use crate::sweep::key::sha256_hex;
 use crate::sweep::plan::SweepPlan;
 use crate::sweep::progress::{Mode, Progress};
 use crate::sweep::rows::RunRows;
 use crate::sweep::run_list::RunList;
 use crate::sweep::runner::{self, ExecOptions, RunRecord, RunSink, SimFn};
-use crate::sweep::table::{Table, TableSink};
+use crate::sweep::table::TableSink;
 
 /// `check --help`'s tail: the pass rule, --tolerance, exit codes (from
 /// `exit::CODES`) and examples.
@@ -73,14 +77,14 @@ pub struct CheckArgs {
     #[arg(long)]
     pub criteria: bool,
     /// Tolerance: ABS, REL%, METRIC=ABS or METRIC=REL% (repeatable).
-    #[arg(long, value_name = "TOL", value_delimiter = ',')]
-    pub tolerance: Vec<String>,
+    #[arg(long, value_name = "TOL", value_delimiter = ',', value_parser = ToleranceItem::parse)]
+    pub tolerance: Vec<ToleranceItem>,
     /// Write JUnit XML here: one test case per configuration (- for
     /// standard output; the report then goes to standard error).
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
     /// Worker threads [default: the number of CPUs; at most SWARM_MAX_JOBS].
-    #[arg(short, long, value_parser = super::sweep::parse_jobs)]
+    #[arg(short, long, value_parser = super::values::jobs)]
     pub jobs: Option<u32>,
     /// Keep the rerun's runs.parquet here [default: a temporary directory].
     #[arg(short, long, value_name = "DIR")]
@@ -94,6 +98,37 @@ pub struct CheckArgs {
     pub allow_unmodelled: bool,
 }
 
+/// Why a check cannot start: bad input (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Spec(#[from] SpecInputError),
+    #[error("{} not found: --against must be the output directory of a sweep", .0.display())]
+    NoResults(PathBuf),
+    #[error(transparent)]
+    Results(#[from] AnalysisError),
+    #[error("--junit: {0}")]
+    Junit(TargetError),
+    #[error("--tolerance {metric}=...: {} has no metric '{metric}'{hint}", path.display())]
+    UnknownMetric {
+        metric: String,
+        path: PathBuf,
+        hint: String,
+    },
+    #[error(
+        "{} was made with seeds {stored}, the spec has {spec}: configurations would not \
+         compare like for like (rerun the sweep to store new results)",
+        against.display()
+    )]
+    OtherSeeds {
+        against: PathBuf,
+        stored: String,
+        spec: String,
+    },
+    #[error("--out must not be the --against directory")]
+    OutIsAgainst,
+}
+
 /// Everything checked before the rerun starts.
 struct Prepared {
     plan: SweepPlan,
@@ -101,29 +136,24 @@ struct Prepared {
     tolerances: Tolerances,
 }
 
-fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
+fn prepare(args: &CheckArgs) -> Result<Prepared, CheckError> {
     let plan = load_plan(&args.spec, args.allow_unmodelled)?;
-    let path = args.against.join("runs.parquet");
+    let path = args.against.join(file::RUNS);
     if !path.exists() {
-        return Err(format!(
-            "{} not found: --against must be the output directory of a sweep",
-            path.display()
-        ));
+        return Err(CheckError::NoResults(path));
     }
-    let stored = RunsTable::load(&path).map_err(|e| e.to_string())?;
-    let tolerances = Tolerances::parse(&args.tolerance)?;
+    let stored = RunsTable::load(&path)?;
+    let tolerances = Tolerances::new(&args.tolerance);
     if let Some(junit) = &args.junit {
-        Target::new(junit)
-            .check()
-            .map_err(|e| format!("--junit: {e}"))?;
+        Target::new(junit).check().map_err(CheckError::Junit)?;
     }
     for m in tolerances.metrics() {
         if !stored.metrics.iter().any(|s| s == m) {
-            let hint = did_you_mean(m, stored.metrics.iter().map(String::as_str));
-            return Err(format!(
-                "--tolerance {m}=...: {} has no metric '{m}'{hint}",
-                path.display()
-            ));
+            return Err(CheckError::UnknownMetric {
+                metric: m.to_string(),
+                hint: did_you_mean(m, stored.metrics.iter().map(String::as_str)),
+                path,
+            });
         }
     }
     let mut stored_seeds: Vec<i64> = (0..stored.frame.rows)
@@ -134,17 +164,15 @@ fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
     let mut seeds = plan.spec.seeds.clone();
     seeds.sort_unstable();
     if seeds != stored_seeds {
-        return Err(format!(
-            "{} was made with seeds {}, the spec has {}: configurations would \
-             not compare like for like (rerun the sweep to store new results)",
-            args.against.display(),
-            seed_list(&stored_seeds),
-            seed_list(&seeds)
-        ));
+        return Err(CheckError::OtherSeeds {
+            against: args.against.clone(),
+            stored: seed_list(&stored_seeds),
+            spec: seed_list(&seeds),
+        });
     }
     if let Some(out) = &args.out {
         if same_dir(out, &args.against) {
-            return Err("--out must not be the --against directory".into());
+            return Err(CheckError::OutIsAgainst);
         }
     }
     Ok(Prepared {
@@ -176,7 +204,7 @@ fn provenance(plan: &SweepPlan, stored: &RunsTable, against: &Path) -> Vec<Strin
     let mut out = Vec::new();
     let spec_sha = sha256_hex(plan.spec.source.text.as_bytes());
     if meta
-        .get("swarm_sweep.spec_sha256")
+        .get(key::sweep::SPEC_SHA256)
         .is_some_and(|s| *s != spec_sha)
     {
         out.push(format!(
@@ -185,7 +213,7 @@ fn provenance(plan: &SweepPlan, stored: &RunsTable, against: &Path) -> Vec<Strin
         ));
     }
     let bases: Vec<String> = plan.bases.iter().map(|b| b.sha256.clone()).collect();
-    if let Some(stored_bases) = meta.get("swarm_sweep.base_sha256") {
+    if let Some(stored_bases) = meta.get(key::sweep::BASE_SHA256) {
         if serde_json::from_str::<Vec<String>>(stored_bases).is_ok_and(|s| s != bases) {
             out.push(format!(
                 "a base scenario has changed since {} was written (base_sha256 differs)",
@@ -200,10 +228,7 @@ fn provenance(plan: &SweepPlan, stored: &RunsTable, against: &Path) -> Vec<Strin
 pub fn run(args: &CheckArgs, sim: &SimFn) -> i32 {
     let p = match prepare(args) {
         Ok(p) => p,
-        Err(msg) => {
-            eprintln!("Error: {msg}");
-            return exit::BAD_INPUT;
-        }
+        Err(e) => return exit::report(&CliError::bad_input(e)),
     };
     for w in p
         .plan
@@ -272,7 +297,7 @@ fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {
     progress.finish();
     let mut records = collected.0.into_inner().unwrap_or_else(|e| e.into_inner());
     records.sort_by_key(|r| r.run.index);
-    let runs_path = dir.join("runs.parquet");
+    let runs_path = dir.join(file::RUNS);
     let mut table =
         TableSink::create(&p.plan, Table::Runs, &runs_path).map_err(CliError::runtime)?;
     for rec in &records {

@@ -31,7 +31,7 @@ pub struct ImportArgs {
 
 pub fn import(args: &ImportArgs) -> Result<(), CliError> {
     let text = spec_args::import_file(&args.file, args.scenarios_dir.as_deref())
-        .map_err(|e| CliError::bad_input(anyhow::anyhow!(e)))?;
+        .map_err(CliError::bad_input)?;
     print!("{text}");
     Ok(())
 }

@@ -20,6 +20,7 @@ pub mod spec_args;
 pub mod step_progress;
 pub mod swarm;
 pub mod sweep;
+pub mod values;
 
 /// `--version`: the crate version and, when built from a git checkout, the
 /// commit (`0.1.0 (a1b2c3d)`; build.rs).

@@ -10,6 +10,7 @@ use anyhow::Context;
 
 use super::exit::{self, CliError};
 use super::run::{run, RunOptions};
+use crate::contract::file;
 use crate::sweep::configs;
 
 /// Rerun one run of a sweep, with its events.
@@ -50,11 +51,11 @@ pub fn rerun(args: &RerunArgs) -> Result<(), CliError> {
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| dir.join("reruns").join(&args.run));
+        .unwrap_or_else(|| file::rerun_dir(dir, &args.run));
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create {}", out.display()))
         .map_err(CliError::runtime)?;
-    let scenario = out.join("scenario.yaml");
+    let scenario = out.join(file::RERUN_SCENARIO);
     crate::output::atomic::write_file(&scenario, config.scenario_yaml.as_bytes())
         .with_context(|| format!("cannot write {}", scenario.display()))
         .map_err(CliError::runtime)?;
@@ -79,10 +80,10 @@ pub fn rerun(args: &RerunArgs) -> Result<(), CliError> {
         // What the sweep let through, its rerun does too (the file holds
         // only what the engine runs).
         allow_unmodelled: true,
-        events: !args.no_events,
+        no_events: args.no_events,
         fixes: Vec::new(),
     })?;
-    let kept = dir.join("runs").join(&args.run).join("metrics.csv");
+    let kept = file::run_dir(dir, &args.run).join(file::RUN_METRICS);
     let written = out.join(format!("{}_metrics.csv", config.scenario));
     if kept.is_file() && written.is_file() {
         let same = std::fs::read(&kept).ok() == std::fs::read(&written).ok();

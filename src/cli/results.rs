@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use super::exit::{self, CliError};
 use super::step_progress::StepProgress;
+use super::values;
 use crate::analysis::compare::{compare_with_progress, BootstrapOptions};
 use crate::analysis::error::unknown_metric;
 use crate::analysis::findings::Findings;
@@ -20,6 +21,7 @@ use crate::analysis::runs::RunsTable;
 use crate::analysis::summary::summarize;
 use crate::analysis::tables;
 use crate::analysis::verdict::{self, Rule};
+use crate::contract::file;
 use crate::output::atomic::write_file;
 use crate::output::target::{Target, TargetError};
 use crate::sweep::progress::Mode;
@@ -61,7 +63,7 @@ pub enum ResultsCommand {
         #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
         plots: PlotFormat,
         /// Worker threads [default: the number of CPUs].
-        #[arg(short, long, value_parser = super::sweep::parse_jobs)]
+        #[arg(short, long, value_parser = values::jobs)]
         jobs: Option<u32>,
         /// Print nothing but errors and warnings.
         #[arg(short, long)]
@@ -86,11 +88,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_delimiter = ',', value_name = "M1,M2,...")]
     pub metrics: Vec<String>,
     /// Significance level of the verdicts (Holm-adjusted paired t-test).
-    #[arg(long, default_value_t = verdict::DEFAULT_ALPHA, value_parser = parse_alpha)]
+    #[arg(long, default_value_t = verdict::DEFAULT_ALPHA, value_parser = values::alpha)]
     pub alpha: f64,
     /// Smallest change a verdict calls better or worse, as a share of the
     /// baseline mean (0.01 = 1%).
-    #[arg(long, default_value_t = verdict::DEFAULT_MIN_EFFECT, value_parser = parse_min_effect)]
+    #[arg(long, default_value_t = verdict::DEFAULT_MIN_EFFECT, value_parser = values::min_effect)]
     pub min_effect: f64,
     /// Bootstrap resamples per interval, at most (fewer once the interval
     /// is settled; 0: no bootstrap intervals).
@@ -108,31 +110,11 @@ pub struct AnalyzeArgs {
     pub no_plots: bool,
     /// Worker threads [default: the number of CPUs]; the results do not
     /// depend on it.
-    #[arg(short, long, value_parser = super::sweep::parse_jobs)]
+    #[arg(short, long, value_parser = values::jobs)]
     pub jobs: Option<u32>,
     /// Print nothing but errors and warnings.
     #[arg(short, long)]
     pub quiet: bool,
-}
-
-fn parse_alpha(s: &str) -> Result<f64, String> {
-    let a: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
-    if a > 0.0 && a < 1.0 {
-        Ok(a)
-    } else {
-        Err(format!("{s} is not between 0 and 1"))
-    }
-}
-
-fn parse_min_effect(s: &str) -> Result<f64, String> {
-    let m: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
-    if m.is_finite() && m >= 0.0 {
-        Ok(m)
-    } else {
-        Err(format!(
-            "{s} is not a share of the baseline mean (0 or more)"
-        ))
-    }
 }
 
 /// Threads for `--jobs` (default: the CPUs).
@@ -198,13 +180,22 @@ impl From<&AnalyzeArgs> for AnalyzeResults {
     }
 }
 
+/// A results folder that is not one (bad input, exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsError {
+    #[error("{} not found: RESULTS_DIR must be the output directory of a sweep", .0.display())]
+    NoRuns(PathBuf),
+    #[error("{} not found: run `swarm-sweep analyze {}` first", path.display(), dir.display())]
+    NotAnalysed { path: PathBuf, dir: PathBuf },
+    /// A file of the folder that is not what its name says.
+    #[error("{}: {why}", path.display())]
+    Malformed { path: PathBuf, why: String },
+}
+
 pub(crate) fn load(dir: &Path) -> Result<RunsTable, CliError> {
-    let path = dir.join("runs.parquet");
+    let path = dir.join(file::RUNS);
     if !path.exists() {
-        return Err(CliError::bad_input(anyhow::anyhow!(
-            "{} not found: RESULTS_DIR must be the output directory of a sweep",
-            path.display()
-        )));
+        return Err(CliError::bad_input(ResultsError::NoRuns(path)));
     }
     RunsTable::load_for_analysis(&path).map_err(CliError::bad_input)
 }
@@ -306,9 +297,9 @@ fn analyze_in_pool(
     tables.map_err(rt)?;
     let plots = plots.map_err(rt)?;
     let mut written = vec![
-        opts.dir.join(tables::SUMMARY_FILE),
-        opts.dir.join(tables::COMPARISONS_FILE),
-        opts.dir.join(tables::COMPARISONS_CSV),
+        opts.dir.join(file::SUMMARY),
+        opts.dir.join(file::COMPARISONS),
+        opts.dir.join(file::COMPARISONS_CSV),
     ];
     written.extend(plot_files(&plots, opts.plots).map(|p| opts.dir.join(p)));
     let title = runs.name().map(str::to_string).unwrap_or_else(|| {
@@ -330,7 +321,7 @@ fn analyze_in_pool(
         text.push_str(&s.section);
         written.extend(s.files.iter().map(|f| opts.dir.join(f)));
     }
-    let report_path = opts.dir.join("report.md");
+    let report_path = opts.dir.join(file::REPORT);
     write_file(&report_path, text.as_bytes())
         .with_context(|| format!("cannot write {}", report_path.display()))
         .map_err(rt)?;

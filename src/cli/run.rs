@@ -8,34 +8,72 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::assign;
+use super::assign::{self, SeedList, Setting};
 use super::exit::CliError;
+use super::values::Fix;
 use crate::output::atomic::{self, AtomicFile};
 use crate::output::{console, csv, jsonl};
-use crate::scenario::{load_file, params, LoadOptions, Scenario, Semantics};
+use crate::scenario::{load_file, params, LoadOptions, Scenario};
 use crate::sim;
 
-/// Validated settings of one `swarm run`.
-#[derive(Debug, Clone)]
+/// `swarm run`'s options, checked by clap as they are parsed (settings,
+/// seed lists, counts and fix names), so `run` receives valid values.
+#[derive(Debug, Clone, clap::Args)]
 pub struct RunOptions {
+    /// Scenario YAML file (see scenarios/).
     pub scenario: PathBuf,
-    /// `PATH=VALUE` settings over the file's (`cli::assign`).
-    pub settings: Vec<String>,
+    /// Settings over the file's, as dotted parameter paths:
+    /// governance.audit_probability=0.3 simulation.n_epochs=50
+    /// semantics.tax_uses_payoff=true (the paths a sweep takes; values
+    /// read as in a scenario file, checked by the same schema).
+    #[arg(value_name = "PATH=VALUE", value_parser = assign::setting)]
+    pub settings: Vec<Setting>,
+    /// Seed for every random stream; replaces simulation.seed.
+    #[arg(long, allow_negative_numbers = true, conflicts_with = "seeds")]
     pub seed: Option<i64>,
-    /// Several seeds (`cli::assign::seeds`): one run each, files named
-    /// `<scenario_id>_s<seed>_*`.
-    pub seeds: Option<String>,
+    /// Run several seeds, one after the other: N (0 to N-1), A-B, or a
+    /// list (1-3,7). Writes <scenario_id>_s<seed>_metrics.csv (and
+    /// _events.jsonl) per seed.
+    #[arg(long, value_name = "SEEDS", value_parser = assign::seed_list)]
+    pub seeds: Option<SeedList>,
+    /// Replace simulation.n_epochs.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub epochs: Option<u32>,
+    /// Replace simulation.steps_per_epoch.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub steps: Option<u32>,
+    /// Output directory (created if missing).
+    #[arg(long, default_value = "logs")]
     pub out: PathBuf,
+    /// Print nothing but errors and warnings.
+    #[arg(short, long)]
     pub quiet: bool,
+    /// Treat warnings (keys the reference ignores, misspelled keys) as errors.
+    #[arg(long)]
     pub strict: bool,
-    /// Run a scenario that sets keys the reference reads but this engine
-    /// does not model; the results are marked partial.
+    /// Skip the events JSONL (faster for long runs).
+    #[arg(long)]
+    pub no_events: bool,
+    /// Run even if the scenario sets keys the reference reads but this
+    /// engine does not model (refused otherwise, exit 2: the numbers
+    /// would differ from the reference). The console report and a
+    /// warning mark the results as partial.
+    #[arg(long)]
     pub allow_unmodelled: bool,
-    pub events: bool,
-    /// Fix options (see `Semantics::OPTIONS`).
-    pub fixes: Vec<String>,
+    /// Turn on a fix for a reference bug (repeatable or comma-separated).
+    /// Without it the run reproduces the reference exactly (parity mode).
+    #[arg(long = "fix", value_name = "NAME", value_delimiter = ',', value_enum)]
+    pub fixes: Vec<Fix>,
+}
+
+/// A run whose reference result cannot be reproduced (the reference
+/// itself fails on it): refused as bad input before any file is written.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: seed {seed}: the reference's result cannot be reproduced: {why}", scenario.display())]
+pub struct Unreproducible {
+    pub scenario: PathBuf,
+    pub seed: i64,
+    pub why: String,
 }
 
 /// Load `path` (printing warnings to stderr) with `opts`.
@@ -57,37 +95,21 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
     };
     let mut scenario = load_scenario(&opts.scenario, load)?;
     for fix in &opts.fixes {
-        if !scenario.semantics.set(fix, true) {
-            let names: Vec<&str> = Semantics::OPTIONS.iter().map(|(n, _)| *n).collect();
-            return Err(CliError::bad_input(anyhow::anyhow!(
-                "--fix: unknown option '{fix}' (valid: {})",
-                names.join(", ")
-            )));
-        }
+        let known = scenario.semantics.set(fix.name(), true);
+        debug_assert!(known, "every `Fix` is one of Semantics::OPTIONS");
     }
     apply_settings(&mut scenario, &opts.settings, opts.strict)?;
+    // At least 1 each: clap checked them.
     if let Some(n) = opts.epochs {
-        if n == 0 {
-            return Err(CliError::bad_input(anyhow::anyhow!(
-                "--epochs must be at least 1"
-            )));
-        }
         scenario.simulation.n_epochs = n;
     }
     if let Some(n) = opts.steps {
-        if n == 0 {
-            return Err(CliError::bad_input(anyhow::anyhow!(
-                "--steps must be at least 1"
-            )));
-        }
         scenario.simulation.steps_per_epoch = n;
     }
     // Before any file exists: a run that cannot fit is refused, not aborted.
     crate::sim::footprint::check(&scenario).map_err(CliError::bad_input)?;
-    if let Some(list) = &opts.seeds {
-        let seeds = assign::seeds(list)
-            .map_err(|e| CliError::bad_input(anyhow::anyhow!("--seeds: {e}")))?;
-        for seed in seeds {
+    if let Some(SeedList(seeds)) = &opts.seeds {
+        for &seed in seeds {
             let mut s = scenario.clone();
             s.simulation.seed = Some(seed);
             let stem = format!("{}_s{seed}", s.scenario_id);
@@ -114,22 +136,21 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
 /// range; the nearest valid path suggested).
 pub fn apply_settings(
     scenario: &mut Scenario,
-    settings: &[String],
+    settings: &[Setting],
     strict: bool,
 ) -> Result<(), CliError> {
     let bad = |m: String| CliError::bad_input(anyhow::anyhow!(m));
     let mut paths = Vec::with_capacity(settings.len());
-    for arg in settings {
-        let (path, value) = assign::assignment(arg).map_err(bad)?;
+    for Setting { path, value } in settings {
         if path == "simulation.seed" {
             return Err(bad("simulation.seed: use --seed N (or --seeds)".into()));
         }
-        params::set_param(scenario, &path, &value).map_err(|e| bad(e.message))?;
+        params::set_param(scenario, path, value).map_err(|e| bad(e.message))?;
         paths.push(path);
     }
     // Once all are set: one may be what makes another act.
     for path in paths {
-        if let Some(why) = params::inert(scenario, &path) {
+        if let Some(why) = params::inert(scenario, path) {
             let msg = format!("{path}: changes nothing in this run: {why}");
             if strict {
                 return Err(bad(msg));
@@ -169,7 +190,7 @@ fn run_seed(opts: &RunOptions, scenario: &Scenario, seed: i64, stem: &str) -> Re
             .map_err(CliError::runtime)
     };
     let mut csv_file = create(&csv_path)?;
-    let mut events_file = if opts.events {
+    let mut events_file = if !opts.no_events {
         Some(create(&events_path)?)
     } else {
         None
@@ -189,10 +210,11 @@ fn run_seed(opts: &RunOptions, scenario: &Scenario, seed: i64, stem: &str) -> Re
     };
     // Refused before anything is committed: the numbers are not the reference's.
     if let Some(why) = &result.unreproducible {
-        return Err(CliError::bad_input(anyhow::anyhow!(
-            "{}: seed {seed}: the reference's result cannot be reproduced: {why}",
-            opts.scenario.display()
-        )));
+        return Err(CliError::bad_input(Unreproducible {
+            scenario: opts.scenario.clone(),
+            seed,
+            why: why.to_string(),
+        }));
     }
     csv::write_metrics(csv_file.writer(), &csv::columns(scenario), &result.epochs)
         .with_context(|| format!("cannot write '{}'", csv_path.display()))
@@ -212,7 +234,7 @@ fn run_seed(opts: &RunOptions, scenario: &Scenario, seed: i64, stem: &str) -> Re
         console::criteria(&mut out, &scenario.success_criteria, &result.epochs)
             .map_err(CliError::runtime)?;
         eprintln!("Wrote {}", csv_path.display());
-        if opts.events {
+        if !opts.no_events {
             eprintln!("Wrote {}", events_path.display());
         }
     }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Context};
 
 use super::exit::CliError;
+use super::values;
 use crate::analysis::sensitivity::{self, indices::Bootstrap};
 
 /// Global sensitivity indices of a sweep on a saltelli or morris design.
@@ -30,10 +31,11 @@ pub struct SensitivityArgs {
     #[arg(long, value_delimiter = ',')]
     pub metrics: Vec<String>,
     /// Bootstrap resamples per interval.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub resamples: usize,
-    /// Confidence level of the intervals.
-    #[arg(long, default_value_t = 0.95)]
+    /// Confidence level of the intervals (between 0 and 1).
+    #[arg(long, default_value_t = 0.95, value_parser = values::conf_level)]
     pub conf_level: f64,
     /// Seed of the bootstrap's ChaCha8 stream.
     #[arg(long, default_value_t = 20_240_601)]
@@ -51,11 +53,6 @@ pub struct SensitivityArgs {
 }
 
 pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
-    if !(args.conf_level > 0.0 && args.conf_level < 1.0) {
-        return Err(CliError::bad_input(anyhow!(
-            "--conf-level must be between 0 and 1"
-        )));
-    }
     let boot = Bootstrap {
         resamples: args.resamples,
         level: args.conf_level,
@@ -89,7 +86,7 @@ fn hook(
         .ok_or_else(|| CliError::bad_input(anyhow!("the spec has no sample: section")))?;
     std::fs::create_dir_all(out).map_err(CliError::runtime)?;
     let Some(y) = y else {
-        return sensitivity::write_design(&sample, &out.join(sensitivity::DESIGN_FILE))
+        return sensitivity::write_design(&sample, &out.join(crate::contract::file::DESIGN))
             .map_err(CliError::runtime);
     };
     let values: Vec<f64> = std::fs::read_to_string(y)

@@ -12,13 +12,14 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Map, Value};
 
 use super::exit::CliError;
+use super::results::ResultsError;
 use crate::analysis::direction::{direction, Direction};
 use crate::analysis::error::unknown_metric;
 use crate::analysis::export::{human_sig, Format};
 use crate::analysis::findings::HEADLINE_METRICS;
 use crate::analysis::frame::{Cell, Frame};
 use crate::analysis::runs::{short_label, short_params};
-use crate::analysis::tables::COMPARISONS_FILE;
+use crate::contract::{file, key};
 use crate::output::format::py_float;
 
 pub const AFTER_HELP: &str = "\
@@ -104,18 +105,20 @@ pub struct Group {
 }
 
 fn bad(path: &Path, msg: impl std::fmt::Display) -> CliError {
-    CliError::bad_input(anyhow::anyhow!("{}: {msg}", path.display()))
+    CliError::bad_input(ResultsError::Malformed {
+        path: path.to_path_buf(),
+        why: msg.to_string(),
+    })
 }
 
 /// Read comparisons.parquet and pick, sort and cut the rows.
 pub fn select(dir: &Path, view: &ComparisonsView) -> Result<Vec<Group>, CliError> {
-    let path = dir.join(COMPARISONS_FILE);
+    let path = dir.join(file::COMPARISONS);
     if !path.is_file() {
-        return Err(CliError::bad_input(anyhow::anyhow!(
-            "{} not found: run `swarm-sweep analyze {}` first",
-            path.display(),
-            dir.display()
-        )));
+        return Err(CliError::bad_input(ResultsError::NotAnalysed {
+            path,
+            dir: dir.to_path_buf(),
+        }));
     }
     let frame = Frame::read_parquet(&path, None).map_err(CliError::bad_input)?;
     if frame.get("verdict").is_none() {
@@ -125,10 +128,10 @@ pub fn select(dir: &Path, view: &ComparisonsView) -> Result<Vec<Group>, CliError
         ));
     }
     let metrics = frame
-        .metadata_list("swarm_analysis.metrics")
+        .metadata_list(key::analysis::METRICS)
         .unwrap_or_default();
     let params = frame
-        .metadata_list("swarm_analysis.param_columns")
+        .metadata_list(key::analysis::PARAM_COLUMNS)
         .unwrap_or_default();
     let wanted: Vec<String> = view
         .metric

@@ -6,13 +6,43 @@
 
 use std::path::{Path, PathBuf};
 
-use super::assign;
-use crate::input;
+use super::assign::{self, AssignError};
+use crate::input::{self, InputError};
 use crate::output::yaml::{self, Yaml};
 use crate::scenario::LoadOptions;
 use crate::sweep::plan::{self, SweepPlan};
 use crate::sweep::spec::{self, SpecError, SweepSpec};
 use crate::sweep::{spec_yaml, swarm_file};
+
+/// A sweep spec that cannot be read or does not hold: bad input (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum SpecInputError {
+    #[error("cannot read sweep spec {origin}: {error}")]
+    ReadSpec { origin: String, error: InputError },
+    #[error("cannot read {origin}: {error}")]
+    Read { origin: String, error: InputError },
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// A SWARM sweep file that cannot run as it is (its keys, its base).
+    #[error("{0}")]
+    Refused(String),
+    #[error(
+        "{0} is not one of SWARM's sweep files (no sweep_id or base_scenario): a native spec \
+         runs as it is"
+    )]
+    NotSwarmFile(String),
+    #[error("--base: no base scenario")]
+    NoBase,
+    #[error("--seeds is needed with --base (N for seeds 0 to N-1, A-B, or a list)")]
+    NoSeeds,
+    #[error("{flag}: {error}")]
+    Flag {
+        flag: &'static str,
+        error: AssignError,
+    },
+    #[error("{flag} {path}: given twice")]
+    Twice { flag: &'static str, path: String },
+}
 
 /// What names a command-line spec in messages.
 pub const COMMAND_LINE: &str = "command line";
@@ -41,10 +71,15 @@ pub fn from_file(
     path: &Path,
     scenarios_dir: Option<&Path>,
     allow_unmodelled: bool,
-) -> Result<SpecInput, String> {
+) -> Result<SpecInput, SpecInputError> {
     let origin = path.display().to_string();
-    let text = input::read_text(path, "the sweep spec", "SWARM_MAX_SPEC_BYTES")
-        .map_err(|e| format!("cannot read sweep spec {origin}: {e}"))?;
+    let text =
+        input::read_text(path, "the sweep spec", "SWARM_MAX_SPEC_BYTES").map_err(|error| {
+            SpecInputError::ReadSpec {
+                origin: origin.clone(),
+                error,
+            }
+        })?;
     if swarm_file::is_swarm_file(&text) {
         return match swarm_file::import(&text, &origin, path, scenarios_dir) {
             Ok(i) => Ok(SpecInput {
@@ -54,7 +89,7 @@ pub fn from_file(
             Err(r) => Err(refusal(&origin, r, allow_unmodelled)),
         };
     }
-    let spec = spec::parse(&text, &origin).map_err(|e| e.to_string())?;
+    let spec = spec::parse(&text, &origin)?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     Ok(SpecInput { spec, dir })
 }
@@ -62,7 +97,7 @@ pub fn from_file(
 /// Why a SWARM sweep file cannot run. When its base scenario is one the
 /// engine refuses (agent types or modules it does not model yet), that is
 /// what is said first: fixing the file's keys would not make it run.
-fn refusal(origin: &str, r: swarm_file::Refused, allow_unmodelled: bool) -> String {
+fn refusal(origin: &str, r: swarm_file::Refused, allow_unmodelled: bool) -> SpecInputError {
     let keys = r
         .errors
         .iter()
@@ -74,33 +109,35 @@ fn refusal(origin: &str, r: swarm_file::Refused, allow_unmodelled: bool) -> Stri
             allow_unmodelled,
         };
         if let Err(e) = crate::scenario::load_file(base, load) {
-            return format!(
+            return SpecInputError::Refused(format!(
                 "{origin}: its base scenario cannot run here: {e}\n(and {} of its keys cannot \
                  be mapped: `swarm-sweep import {origin}` lists them)",
                 keys.len()
-            );
+            ));
         }
     }
-    match keys.as_slice() {
+    SpecInputError::Refused(match keys.as_slice() {
         [one] => one.trim_start().to_string(),
         _ => format!(
             "{origin}: a SWARM sweep file that swarm-sweep cannot run as it is ({} keys cannot be mapped):\n{}",
             keys.len(),
             keys.join("\n")
         ),
-    }
+    })
 }
 
 /// The native spec of the SWARM sweep file at `path` (`swarm-sweep import`).
-pub fn import_file(path: &Path, scenarios_dir: Option<&Path>) -> Result<String, String> {
+pub fn import_file(path: &Path, scenarios_dir: Option<&Path>) -> Result<String, SpecInputError> {
     let origin = path.display().to_string();
-    let text = input::read_text(path, "the sweep file", "SWARM_MAX_SPEC_BYTES")
-        .map_err(|e| format!("cannot read {origin}: {e}"))?;
+    let text =
+        input::read_text(path, "the sweep file", "SWARM_MAX_SPEC_BYTES").map_err(|error| {
+            SpecInputError::Read {
+                origin: origin.clone(),
+                error,
+            }
+        })?;
     if !swarm_file::is_swarm_file(&text) {
-        return Err(format!(
-            "{origin} is not one of SWARM's sweep files (no sweep_id or base_scenario): \
-             a native spec runs as it is"
-        ));
+        return Err(SpecInputError::NotSwarmFile(origin));
     }
     match swarm_file::import(&text, &origin, path, scenarios_dir) {
         Ok(i) => Ok(spec_yaml::to_yaml(
@@ -123,9 +160,9 @@ pub fn import_file(path: &Path, scenarios_dir: Option<&Path>) -> Result<String, 
 }
 
 /// The spec the flags stand for (paths relative to the current directory).
-pub fn from_flags(f: &SpecFlags) -> Result<SpecInput, String> {
+pub fn from_flags(f: &SpecFlags) -> Result<SpecInput, SpecInputError> {
     let text = spec_text(f)?;
-    let spec = spec::parse(&text, COMMAND_LINE).map_err(|e| flag_error(e).to_string())?;
+    let spec = spec::parse(&text, COMMAND_LINE).map_err(flag_error)?;
     Ok(SpecInput {
         spec,
         dir: PathBuf::from("."),
@@ -133,9 +170,9 @@ pub fn from_flags(f: &SpecFlags) -> Result<SpecInput, String> {
 }
 
 /// The spec file's text for `f`.
-pub fn spec_text(f: &SpecFlags) -> Result<String, String> {
+pub fn spec_text(f: &SpecFlags) -> Result<String, SpecInputError> {
     let mut doc = Yaml::map();
-    let first = f.base.first().ok_or("--base: no base scenario")?;
+    let first = f.base.first().ok_or(SpecInputError::NoBase)?;
     let name = match &f.name {
         Some(n) => n.clone(),
         None => first
@@ -150,23 +187,21 @@ pub fn spec_text(f: &SpecFlags) -> Result<String, String> {
     } else {
         doc.push("bases", Yaml::Seq(f.base.iter().map(path).collect()));
     }
-    let seeds = f
-        .seeds
-        .as_deref()
-        .ok_or("--seeds is needed with --base (N for seeds 0 to N-1, A-B, or a list)")?;
-    let seeds = assign::seeds(seeds).map_err(|e| format!("--seeds: {e}"))?;
+    let flag = |flag: &'static str| move |error| SpecInputError::Flag { flag, error };
+    let seeds = f.seeds.as_deref().ok_or(SpecInputError::NoSeeds)?;
+    let seeds = assign::seeds(seeds).map_err(flag("--seeds"))?;
     doc.push(
         "seeds",
         Yaml::Flow(seeds.into_iter().map(yaml::int).collect()),
     );
-    let twice = |flag: &str, p: &str| format!("{flag} {p}: given twice");
-    let settings = |flag: &str, args: &[String]| -> Result<Yaml, String> {
+    let twice = |flag: &'static str, path: String| SpecInputError::Twice { flag, path };
+    let settings = |name: &'static str, args: &[String]| -> Result<Yaml, SpecInputError> {
         let mut m = Yaml::map();
         let mut seen = Vec::new();
         for a in args {
-            let (p, v) = assign::assignment(a).map_err(|e| format!("{flag}: {e}"))?;
+            let (p, v) = assign::assignment(a).map_err(flag(name))?;
             if seen.contains(&p) {
-                return Err(twice(flag, &p));
+                return Err(twice(name, p));
             }
             seen.push(p.clone());
             m.push(p, yaml::value(&v));
@@ -183,9 +218,9 @@ pub fn spec_text(f: &SpecFlags) -> Result<String, String> {
         let mut grid = Yaml::map();
         let mut seen = Vec::new();
         for a in &f.grid {
-            let (p, v) = assign::axis(a).map_err(|e| format!("--grid: {e}"))?;
+            let (p, v) = assign::axis(a).map_err(flag("--grid"))?;
             if seen.contains(&p) {
-                return Err(twice("--grid", &p));
+                return Err(twice("--grid", p));
             }
             seen.push(p.clone());
             grid.push(p, v);
@@ -197,7 +232,7 @@ pub fn spec_text(f: &SpecFlags) -> Result<String, String> {
 
 /// Load the bases and build the plan; a command-line spec's messages name
 /// the flag rather than a line.
-pub fn resolve(input: SpecInput, allow_unmodelled: bool) -> Result<SweepPlan, String> {
+pub fn resolve(input: SpecInput, allow_unmodelled: bool) -> Result<SweepPlan, SpecError> {
     let load = LoadOptions {
         strict: false,
         allow_unmodelled,
@@ -205,9 +240,9 @@ pub fn resolve(input: SpecInput, allow_unmodelled: bool) -> Result<SweepPlan, St
     let command_line = input.spec.source.origin == COMMAND_LINE;
     plan::resolve(input.spec, &input.dir, load).map_err(|e| {
         if command_line {
-            flag_error(e).to_string()
+            flag_error(e)
         } else {
-            e.to_string()
+            e
         }
     })
 }
@@ -275,20 +310,17 @@ mod tests {
         let mut f = flags();
         f.grid.push("governance.audit_probability=0.3".into());
         assert_eq!(
-            from_flags(&f).err().unwrap(),
+            from_flags(&f).err().unwrap().to_string(),
             "--grid governance.audit_probability: given twice"
         );
         let mut f = flags();
         f.baseline = vec!["governance.audit_probability=0.3".into()];
         assert_eq!(
-            from_flags(&f).err().unwrap(),
+            from_flags(&f).err().unwrap().to_string(),
             "command line: --baseline governance.audit_probability: 'governance.audit_probability' is also swept in grid; an arm may not set a swept parameter"
         );
         let mut f = flags();
         f.seeds = None;
-        assert!(from_flags(&f)
-            .err()
-            .unwrap()
-            .starts_with("--seeds is needed"));
+        assert!(matches!(from_flags(&f), Err(SpecInputError::NoSeeds)));
     }
 }

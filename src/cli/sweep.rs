@@ -10,7 +10,8 @@ use clap::Parser;
 
 use super::exit::{self, CliError};
 use super::results::{analyze_results, check_notes, AnalyzeResults};
-use super::spec_args::{self, SpecFlags};
+use super::spec_args::{self, SpecFlags, SpecInputError};
+use super::values;
 use crate::sweep::interrupt;
 use crate::sweep::journal::JournalError;
 use crate::sweep::plan::SweepPlan;
@@ -18,7 +19,7 @@ use crate::sweep::progress::{Mode, Progress};
 use crate::sweep::run_files::{self, RunFiles};
 use crate::sweep::runner::{ExecOptions, SimFn};
 use crate::sweep::session::{self, End, Prepared, SweepOptions, SweepReport};
-use crate::sweep::shard::{self, Shard, Strategy};
+use crate::sweep::shard::{self, Shard, ShardError, Strategy};
 use crate::sweep::spec_yaml;
 use crate::sweep::summary;
 
@@ -94,7 +95,7 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub scenarios_dir: Option<PathBuf>,
     /// Worker threads [default: the number of CPUs; at most SWARM_MAX_JOBS].
-    #[arg(short, long, value_parser = parse_jobs)]
+    #[arg(short, long, value_parser = values::jobs)]
     pub jobs: Option<u32>,
     /// Output directory [default: outputs.dir of the spec, else results/<name>].
     #[arg(short, long)]
@@ -176,19 +177,6 @@ pub struct Cli {
     pub no_seed_cache: bool,
 }
 
-/// `--jobs N`: at least 1, at most SWARM_MAX_JOBS (spawning 100000 threads
-/// takes longer than most sweeps).
-pub fn parse_jobs(s: &str) -> Result<u32, String> {
-    let n: u32 = s
-        .parse()
-        .map_err(|_| format!("'{s}' is not a number of threads"))?;
-    if n == 0 {
-        return Err("at least 1 thread".into());
-    }
-    crate::limits::check("--jobs", u64::from(n), "SWARM_MAX_JOBS").map_err(|e| e.to_string())?;
-    Ok(n)
-}
-
 /// Parse arguments, run, and return the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
@@ -206,10 +194,7 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
     };
     let input = match input {
         Ok(i) => i,
-        Err(msg) => {
-            eprintln!("Error: {msg}");
-            return exit::BAD_INPUT;
-        }
+        Err(e) => return exit::report(&CliError::bad_input(e)),
     };
     if cli.print_spec {
         let header = print_spec_header(cli);
@@ -218,10 +203,7 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
     }
     let plan = match spec_args::resolve(input, cli.allow_unmodelled) {
         Ok(p) => p,
-        Err(msg) => {
-            eprintln!("Error: {msg}");
-            return exit::BAD_INPUT;
-        }
+        Err(e) => return exit::report(&CliError::bad_input(e)),
     };
     for w in &plan.warnings {
         eprintln!("warning: {w}");
@@ -245,10 +227,7 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
     }
     let shard = match resolve_shard(cli) {
         Ok(s) => s,
-        Err(msg) => {
-            eprintln!("Error: {msg}");
-            return exit::BAD_INPUT;
-        }
+        Err(e) => return exit::report(&CliError::bad_input(e)),
     };
     if let Err(e) = check_notes(cli.notes.as_deref()) {
         return exit::report(&e);
@@ -277,9 +256,9 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
 /// Read, parse and resolve the spec: every check that needs no output.
 /// `allow_unmodelled` lets base scenarios set keys the reference reads but
 /// this engine does not model (refused otherwise).
-pub fn load_plan(path: &Path, allow_unmodelled: bool) -> Result<SweepPlan, String> {
+pub fn load_plan(path: &Path, allow_unmodelled: bool) -> Result<SweepPlan, SpecInputError> {
     let input = spec_args::from_file(path, None, allow_unmodelled)?;
-    spec_args::resolve(input, allow_unmodelled)
+    Ok(spec_args::resolve(input, allow_unmodelled)?)
 }
 
 fn spec_flags(cli: &Cli) -> SpecFlags {
@@ -324,7 +303,7 @@ fn too_large(plan: &SweepPlan) -> Option<String> {
 }
 
 /// The shard to run, and where it came from.
-fn resolve_shard(cli: &Cli) -> Result<Option<(Shard, String)>, String> {
+fn resolve_shard(cli: &Cli) -> Result<Option<(Shard, String)>, ShardError> {
     if let Some(s) = cli.shard {
         return Ok(Some((s, "--shard".into())));
     }

@@ -21,7 +21,7 @@ use super::atomic::AtomicFile;
 /// would hold it twice (once base64-encoded). pyarrow reads it with
 /// `pq.read_metadata(path).metadata`; polars, duckdb and parquet-rs see
 /// every key in the one list.
-pub const KEY_VALUE_ONLY: &[&str] = &["swarm_sweep.spec_yaml"];
+pub use crate::contract::key::sweep::KEY_VALUE_ONLY;
 
 /// A Parquet file being written; it appears under its name on `finish`.
 pub struct ParquetFile {

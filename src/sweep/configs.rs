@@ -15,17 +15,15 @@ use arrow_array::{Array, ArrayRef};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
+use super::columns::Table;
 use super::expand;
 use super::plan::SweepPlan;
 use super::run_list::RunList;
-use super::table::{Cell, TableWriter, SCHEMA_VERSION};
+use super::table::{Cell, TableWriter};
+use crate::contract::{column, file, key, schema_version, table_name};
 use crate::output::atomic::AtomicFile;
 use crate::output::yaml;
 use crate::scenario::emit;
-
-pub const FILE: &str = "configs.parquet";
-/// Under `runs/`, beside the per-run folders.
-pub const INDEX: &str = "index.tsv";
 
 /// One configuration as configs.parquet holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,22 +40,22 @@ pub struct ConfigRow {
 
 /// Write `dir/configs.parquet` for `plan`.
 pub fn write(plan: &SweepPlan, dir: &Path) -> Result<PathBuf> {
-    let path = dir.join(FILE);
+    let path = dir.join(file::CONFIGS);
     let str_col = || DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
-    let schema = Arc::new(Schema::new(vec![
-        Field::new("config_id", DataType::Int64, true),
-        Field::new("scenario", str_col(), true),
-        Field::new("config_label", str_col(), true),
-        Field::new("arm", str_col(), true),
-        Field::new("overrides", str_col(), true),
-        Field::new("scenario_yaml", str_col(), true),
-    ]));
-    let metadata = vec![
-        ("swarm_sweep.schema_version".into(), SCHEMA_VERSION.into()),
-        ("swarm_sweep.table".into(), "configs".into()),
-        ("swarm_sweep.name".into(), plan.spec.name.clone()),
-        ("swarm_sweep.spec_hash".into(), plan.spec_hash()),
-    ];
+    let fields = column::CONFIGS.iter().map(|&name| match name {
+        column::CONFIG_ID => Field::new(name, DataType::Int64, true),
+        _ => Field::new(name, str_col(), true),
+    });
+    let schema = Arc::new(Schema::new(fields.collect::<Vec<_>>()));
+    use key::sweep as k;
+    let metadata = [
+        (k::SCHEMA_VERSION, schema_version::SWEEP.to_string()),
+        (k::TABLE, table_name::CONFIGS.to_string()),
+        (k::NAME, plan.spec.name.clone()),
+        (k::SPEC_HASH, plan.spec_hash()),
+    ]
+    .map(|(k, v)| (k.to_string(), v))
+    .to_vec();
     let mut w = TableWriter::create(&path, schema, metadata, 1024)?;
     let specs = expand::configs(&plan.spec);
     let seeds = plan
@@ -113,9 +111,10 @@ fn param_json(v: &crate::scenario::params::ParamValue) -> serde_json::Value {
 /// them: run, run_key, scenario, config_id, arm, replicate, seed,
 /// config_label).
 pub fn write_index(plan: &SweepPlan, dir: &Path) -> Result<PathBuf> {
-    let path = dir.join("runs").join(INDEX);
-    std::fs::create_dir_all(dir.join("runs"))
-        .with_context(|| format!("cannot create {}", dir.join("runs").display()))?;
+    let runs_dir = dir.join(file::RUNS_DIR);
+    let path = runs_dir.join(file::RUN_INDEX);
+    std::fs::create_dir_all(&runs_dir)
+        .with_context(|| format!("cannot create {}", runs_dir.display()))?;
     let mut f =
         AtomicFile::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
     super::summary::run_list(plan, &RunList::All(plan.n_runs()), f.writer())
@@ -173,25 +172,16 @@ fn text(a: &ArrayRef, r: usize) -> Result<String> {
 
 /// Configuration `id` of the sweep in `dir`.
 pub fn read(dir: &Path, id: i64) -> Result<ConfigRow> {
-    let path = dir.join(FILE);
+    let path = dir.join(file::CONFIGS);
     if !path.exists() {
         bail!(
-            "{} has no {FILE} (a sweep writes it when it completes; one run with an \
+            "{} has no {} (a sweep writes it when it completes; one run with an \
              earlier swarm-sweep lacks it: rerun the sweep, which reuses its runs)",
-            dir.display()
+            dir.display(),
+            file::CONFIGS
         );
     }
-    let rows = read_columns(
-        &path,
-        &[
-            "config_id",
-            "scenario",
-            "config_label",
-            "arm",
-            "overrides",
-            "scenario_yaml",
-        ],
-    )?;
+    let rows = read_columns(&path, column::CONFIGS)?;
     let n = rows.len();
     let row = rows
         .into_iter()
@@ -218,20 +208,19 @@ pub fn read(dir: &Path, id: i64) -> Result<ConfigRow> {
 /// A run of the sweep in `dir`, by its key: its configuration and seed
 /// (from runs.parquet).
 pub fn find_run(dir: &Path, run_key: &str) -> Result<(i64, i64)> {
-    let path = dir.join(super::table::Table::Runs.file_name());
+    let runs = Table::Runs.file_name();
+    let path = dir.join(runs);
     if !path.exists() {
         bail!(
-            "{} has no runs.parquet (the sweep has not completed)",
+            "{} has no {runs} (the sweep has not completed)",
             dir.display()
         );
     }
-    let rows = read_columns(&path, &["run_key", "config_id", "seed"])?;
-    let row = rows.iter().find(|r| r[0] == run_key).ok_or_else(|| {
-        anyhow!(
-            "{}: no run with key {run_key} in runs.parquet",
-            dir.display()
-        )
-    })?;
+    let rows = read_columns(&path, &[column::RUN_KEY, column::CONFIG_ID, column::SEED])?;
+    let row = rows
+        .iter()
+        .find(|r| r[0] == run_key)
+        .ok_or_else(|| anyhow!("{}: no run with key {run_key} in {runs}", dir.display()))?;
     let int = |s: &str| {
         s.parse::<i64>()
             .map_err(|_| anyhow!("{}: a bad row", path.display()))

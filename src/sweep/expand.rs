@@ -4,6 +4,7 @@
 
 use super::design::Sample;
 use super::spec::{render, Assignment, SweepSpec};
+use crate::contract::column::BASELINE_ARM;
 
 /// One configuration before it meets a scenario: its arm, label and the
 /// overrides to apply, in precedence order (overrides, arm, grid/zip).
@@ -16,15 +17,13 @@ pub struct ConfigSpec {
     pub assignments: Vec<Assignment>,
 }
 
-pub const BASELINE: &str = "baseline";
-
 /// All configurations for one base scenario: the baseline first, then each
 /// variant (or none) crossed with each grid point. Grid axes vary in file
 /// order with the last fastest; the zip group is one more, fastest axis.
 pub fn configs(spec: &SweepSpec) -> Vec<ConfigSpec> {
     let mut out = vec![ConfigSpec {
-        arm: BASELINE.to_string(),
-        label: BASELINE.to_string(),
+        arm: BASELINE_ARM.to_string(),
+        label: BASELINE_ARM.to_string(),
         assignments: spec
             .overrides
             .iter()

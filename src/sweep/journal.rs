@@ -26,13 +26,13 @@ use anyhow::{anyhow, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::checksum;
+use super::columns::{stored_columns, ColType, Table};
 use super::plan::SweepPlan;
 use super::rows::{RunRows, Value};
-use super::table::{stored_columns, ColType, Table};
 
 /// Bumped when the line format changes (2: lines end in a checksum; 3: runs
 /// are keyed by content, cells are the stored columns, no run index).
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = crate::contract::schema_version::JOURNAL;
 
 /// What a stub line says: the run's rows are in the tables.
 const IN_TABLES: &str = "tables";
@@ -155,7 +155,7 @@ impl Header {
             swarm_sweep_journal: FORMAT,
             spec_hash: plan.spec_hash(),
             name: plan.spec.name.clone(),
-            engine_version: env!("CARGO_PKG_VERSION").to_string(),
+            engine_version: crate::contract::ENGINE_VERSION.to_string(),
             results_version: crate::sim::RESULTS_VERSION,
             n_runs: plan.n_runs(),
             shard,

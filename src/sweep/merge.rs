@@ -16,8 +16,10 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 
+use super::columns::Table;
 use super::part::{self, FailedRun, PartManifest};
-use super::table::{Cell, Table, TableWriter};
+use super::table::{Cell, TableWriter};
+use crate::contract::{column, key, PartFiles};
 use crate::output::atomic::AtomicFile;
 
 /// Why the parts cannot be merged.
@@ -60,7 +62,7 @@ pub fn check_parts(dir: &Path) -> Result<Parts, MergeError> {
             dir.display()
         )));
     }
-    let found = part::list_parts(dir, "", ".json")?;
+    let found = part::list_parts(dir, PartFiles::MANIFEST)?;
     if found.is_empty() {
         return Err(MergeError::Incomplete(format!(
             "no shard has finished: there is no part manifest (part-K-of-N.json) in {} yet \
@@ -263,7 +265,7 @@ fn merge_table(parts: &Parts, t: Table) -> Result<(PathBuf, AtomicFile), MergeEr
     }
     let (schema, kv) = layout.expect("at least one part");
     let meta: BTreeMap<&str, &str> = kv.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    if meta.get("swarm_sweep.table") != Some(&t.name()) {
+    if meta.get(key::sweep::TABLE) != Some(&t.name()) {
         return Err(MergeError::Inconsistent(format!(
             "{} is not a {} table",
             readers[0].path.display(),
@@ -271,11 +273,13 @@ fn merge_table(parts: &Parts, t: Table) -> Result<(PathBuf, AtomicFile), MergeEr
         )));
     }
     let n_seeds = meta
-        .get("swarm_sweep.seeds")
+        .get(key::sweep::SEEDS)
         .and_then(|s| serde_json::from_str::<Vec<i64>>(s).ok())
         .map(|s| s.len())
         .filter(|&n| n > 0)
-        .ok_or_else(|| MergeError::Inconsistent("part files lack swarm_sweep.seeds".into()))?;
+        .ok_or_else(|| {
+            MergeError::Inconsistent(format!("part files lack {}", key::sweep::SEEDS))
+        })?;
     let dest = parts.dir.join(t.file_name());
     let mut out = TableWriter::create(&dest, schema, kv, t.row_group())?;
     for (i, &p) in parts.owner.iter().enumerate() {
@@ -374,8 +378,11 @@ impl PartRows {
                 MergeError::Inconsistent(format!("{} has no {name} column", path.display()))
             })
         };
-        let (config_col, replicate_col, key_col) =
-            (col("config_id")?, col("replicate")?, col("run_key")?);
+        let (config_col, replicate_col, key_col) = (
+            col(column::CONFIG_ID)?,
+            col(column::REPLICATE)?,
+            col(column::RUN_KEY)?,
+        );
         let reader = builder
             .with_batch_size(1024)
             .build()

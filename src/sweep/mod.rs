@@ -5,6 +5,7 @@
 //! shards, resume and merge: docs/scale-out.md.
 
 pub mod checksum;
+pub mod columns;
 pub mod configs;
 pub mod design;
 pub mod expand;

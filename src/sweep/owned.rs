@@ -9,25 +9,18 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::part::{self, Outputs};
+use crate::contract::{file, key, PartFiles};
 use crate::output::atomic::existing_kind;
 
-/// Files of the analysis step (`swarm-sweep analyze`), and the sweep's
-/// configurations (`configs.rs`).
-const ANALYSIS_FILES: &[&str] = &[
-    "summary.parquet",
-    "comparisons.parquet",
-    "comparisons.csv",
-    "report.md",
-    super::configs::FILE,
-    // A design's sensitivity analysis (analysis/sensitivity).
-    "design.parquet",
-    "sensitivity.parquet",
-    "sensitivity.md",
-];
-const PLOTS_DIR: &str = crate::analysis::plot::PLOTS_DIR;
-const RUNS_DIR: &str = "runs";
+use file::{PLOTS_DIR, RUNS_DIR};
 /// What a run's folder `runs/<run_key>/` holds.
-const RUN_FILES: &[&str] = &["metrics.csv", "events.jsonl"];
+const RUN_FILES: &[&str] = &[file::RUN_METRICS, file::RUN_EVENTS];
+
+/// Files of the analysis step (`swarm-sweep analyze`, a design's
+/// sensitivity analysis), and the sweep's configurations (`configs.rs`).
+fn analysis_files() -> impl Iterator<Item = &'static str> {
+    file::ANALYSIS.iter().copied().chain([file::CONFIGS])
+}
 
 /// Why a sweep may not use its output folder.
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +55,7 @@ pub fn recorded_name(path: &Path) -> Option<String> {
     let name = if path.extension().is_some_and(|e| e == "json") {
         part::read_manifest(path).ok().map(|m| m.name)
     } else {
-        table_metadata(path, "swarm_sweep.name")
+        table_metadata(path, key::sweep::NAME)
     };
     Some(name.unwrap_or_else(|| "not a swarm-sweep table".to_string()))
 }
@@ -141,24 +134,17 @@ pub fn owned_files(dir: &Path) -> Vec<PathBuf> {
     };
     v.push(whole.journal());
     v.extend(whole.finals());
-    v.extend(ANALYSIS_FILES.iter().map(|f| dir.join(f)));
-    for (prefix, suffix) in [
-        ("journal.", ".jsonl"),
-        ("", ".json"),
-        ("runs.", ".parquet"),
-        ("epochs.", ".parquet"),
-    ] {
-        if let Ok(parts) = part::list_parts(dir, prefix, suffix) {
+    v.extend(analysis_files().map(|f| dir.join(f)));
+    for pattern in PartFiles::ALL {
+        if let Ok(parts) = part::list_parts(dir, pattern) {
             v.extend(parts.into_iter().map(|(_, _, p)| p));
         }
     }
-    v.extend(files_in(&dir.join(PLOTS_DIR), |n| {
-        n.ends_with(".svg") || n.ends_with(".png")
-    }));
+    v.extend(files_in(&dir.join(PLOTS_DIR), file::is_plot));
     for run in subdirs(&dir.join(RUNS_DIR), is_run_key) {
         v.extend(RUN_FILES.iter().map(|f| run.join(f)));
     }
-    v.push(dir.join(RUNS_DIR).join(super::configs::INDEX));
+    v.push(dir.join(RUNS_DIR).join(file::RUN_INDEX));
     v.retain(|p| std::fs::symlink_metadata(p).is_ok());
     v
 }
@@ -204,7 +190,7 @@ pub fn remove_shard_files(out: &Outputs, name: &str) -> Result<()> {
         .any(|t| recorded_name(t).is_some_and(|n| n != name));
     if other_sweep {
         stale.extend(whole.finals());
-        stale.extend(ANALYSIS_FILES.iter().map(|f| out.dir.join(f)));
+        stale.extend(analysis_files().map(|f| out.dir.join(f)));
     }
     for f in stale {
         match std::fs::remove_file(&f) {

@@ -9,11 +9,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::shard::{Shard, Strategy};
-use super::table::Table;
+use super::columns::Table;
+use super::shard::Shard;
+use crate::contract::{file, schema_version, PartFiles};
 
 /// Bumped when the manifest's fields change.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = schema_version::PART_MANIFEST;
 
 /// The files of one process's share of a sweep.
 #[derive(Debug, Clone)]
@@ -25,14 +26,14 @@ pub struct Outputs {
 impl Outputs {
     pub fn journal(&self) -> PathBuf {
         self.dir.join(match &self.shard {
-            Some(s) => format!("journal.{}.jsonl", s.tag()),
-            None => "journal.jsonl".into(),
+            Some(s) => PartFiles::JOURNAL.name(s.k, s.n),
+            None => file::JOURNAL.into(),
         })
     }
 
     pub fn table(&self, t: Table) -> PathBuf {
         match &self.shard {
-            Some(s) => self.dir.join(part_table_name(t, s.k, s.n)),
+            Some(s) => self.dir.join(t.parts().name(s.k, s.n)),
             None => self.dir.join(t.file_name()),
         }
     }
@@ -40,7 +41,7 @@ impl Outputs {
     pub fn manifest(&self) -> Option<PathBuf> {
         self.shard
             .as_ref()
-            .map(|s| self.dir.join(format!("{}.json", s.tag())))
+            .map(|s| self.dir.join(PartFiles::MANIFEST.name(s.k, s.n)))
     }
 
     /// Every file this process writes under a final name.
@@ -49,11 +50,6 @@ impl Outputs {
         v.extend(self.manifest());
         v
     }
-}
-
-/// `runs.part-K-of-N.parquet` / `epochs.part-K-of-N.parquet`.
-pub fn part_table_name(t: Table, k: usize, n: usize) -> String {
-    format!("{}.part-{k}-of-{n}.parquet", t.name())
 }
 
 /// A failed run, as the manifest lists it.
@@ -95,32 +91,20 @@ pub struct PartManifest {
 }
 
 impl PartManifest {
-    pub fn shard(&self) -> Result<Shard, String> {
-        Shard::new(Strategy::parse(&self.strategy)?, self.k, self.n)
-    }
-
     pub fn table(&self, t: Table) -> Option<&PartTable> {
         self.tables.iter().find(|p| p.table == t.name())
     }
 }
 
-/// `(k, n)` of a file named `{prefix}part-K-of-N{suffix}`.
-pub fn parse_part_name(name: &str, prefix: &str, suffix: &str) -> Option<(usize, usize)> {
-    let mid = name.strip_prefix(prefix)?.strip_suffix(suffix)?;
-    let (k, n) = mid.strip_prefix("part-")?.split_once("-of-")?;
-    let (k, n) = (k.parse().ok()?, n.parse().ok()?);
-    (k >= 1 && k <= n).then_some((k, n))
-}
-
-/// Every file in `dir` named `{prefix}part-K-of-N{suffix}`, as (k, n, path),
-/// sorted by n then k.
-pub fn list_parts(dir: &Path, prefix: &str, suffix: &str) -> Result<Vec<(usize, usize, PathBuf)>> {
+/// Every file in `dir` named by `pattern` (`{prefix}part-K-of-N{suffix}`),
+/// as (k, n, path), sorted by n then k.
+pub fn list_parts(dir: &Path, pattern: PartFiles) -> Result<Vec<(usize, usize, PathBuf)>> {
     let mut v = Vec::new();
     let rd = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     for e in rd {
         let e = e.with_context(|| format!("cannot read {}", dir.display()))?;
         let name = e.file_name();
-        if let Some((k, n)) = parse_part_name(&name.to_string_lossy(), prefix, suffix) {
+        if let Some((k, n)) = pattern.parse(&name.to_string_lossy()) {
             v.push((k, n, e.path()));
         }
     }
@@ -186,14 +170,15 @@ mod tests {
         assert_eq!(whole.table(Table::Runs), PathBuf::from("out/runs.parquet"));
         assert_eq!(whole.manifest(), None);
         assert_eq!(
-            parse_part_name("part-3-of-12.json", "", ".json"),
+            PartFiles::MANIFEST.parse("part-3-of-12.json"),
             Some((3, 12))
         );
         assert_eq!(
-            parse_part_name("journal.part-1-of-2.jsonl", "journal.", ".jsonl"),
+            PartFiles::JOURNAL.parse("journal.part-1-of-2.jsonl"),
             Some((1, 2))
         );
-        assert_eq!(parse_part_name("part-5-of-4.json", "", ".json"), None);
-        assert_eq!(parse_part_name("part-x-of-4.json", "", ".json"), None);
+        assert_eq!(PartFiles::MANIFEST.parse("part-5-of-4.json"), None);
+        assert_eq!(PartFiles::MANIFEST.parse("part-x-of-4.json"), None);
+        assert_eq!(PartFiles::RUNS.parse("epochs.part-1-of-2.parquet"), None);
     }
 }

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::columns::Shape;
 use super::design::Dist;
 use super::expand::{self, locate_run};
 use super::key;
@@ -111,6 +112,19 @@ impl SweepPlan {
         self.configs[locate_run(index, self.spec.seeds.len()).0].copied
     }
 
+    /// What the plan decides about its tables' columns.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            params: self
+                .params
+                .iter()
+                .map(|p| (p.path.clone(), p.kind.into()))
+                .collect(),
+            security: self.security,
+            collusion: self.collusion,
+        }
+    }
+
     /// `exact` when every base is modelled in full, else `partial`
     /// (bases loaded with `allow_unmodelled` that set unmodelled keys).
     pub fn fidelity(&self) -> &'static str {
@@ -140,8 +154,8 @@ impl SweepPlan {
         }
         s.push_str(&format!(
             "schema={}\nengine={}\n",
-            super::table::SCHEMA_VERSION,
-            env!("CARGO_PKG_VERSION")
+            crate::contract::schema_version::SWEEP,
+            crate::contract::ENGINE_VERSION
         ));
         key::sha256_hex(s.as_bytes())
     }
@@ -249,7 +263,8 @@ pub fn build(
     let source = spec.source.clone();
     let coerce_all = |list: &mut [Assignment]| -> Result<(), SpecError> {
         for a in list {
-            a.value = coerce(kind_of(&a.path), &a.value).map_err(|m| a.error(&source, m))?;
+            a.value =
+                coerce(kind_of(&a.path), &a.value).map_err(|e| a.error(&source, e.to_string()))?;
         }
         Ok(())
     };
@@ -261,13 +276,13 @@ pub fn build(
     for axis in spec.grid.iter_mut().chain(spec.zip.iter_mut()) {
         let kind = kind_of(&axis.path);
         let values: Result<Vec<_>, _> = axis.values.iter().map(|v| coerce(kind, v)).collect();
-        axis.values = values.map_err(|m| axis.error(&source, m))?;
+        axis.values = values.map_err(|e| axis.error(&source, e.to_string()))?;
     }
 
     if let Some(sample) = &spec.sample {
         for f in &sample.factors {
             check_dist(kind_of(&f.path), &f.dist)
-                .map_err(|m| source.error(Some(f.line), &f.key(), m))?;
+                .map_err(|e| source.error(Some(f.line), &f.key(), e.to_string()))?;
         }
     }
 
@@ -285,7 +300,8 @@ pub fn build(
         .flat_map(|c| &mut c.assignments)
         .filter(|a| a.section == "sample")
     {
-        a.value = coerce(kind_of(&a.path), &a.value).map_err(|m| a.error(&source, m))?;
+        a.value =
+            coerce(kind_of(&a.path), &a.value).map_err(|e| a.error(&source, e.to_string()))?;
     }
     let mut configs = Vec::with_capacity(config_specs.len() * loaded.len());
     // The same overrides twice (two variants alike) is a mistake in the spec;
@@ -436,39 +452,49 @@ fn overrides_key(assignments: &[Assignment]) -> String {
     format!("{effective:?}")
 }
 
+/// A spec value or distribution that does not fit its parameter.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+enum KindError {
+    #[error("expected {}, found {}", kind_name(*expected), describe(found))]
+    Mismatch {
+        expected: ParamKind,
+        found: ParamValue,
+    },
+    #[error("an integer parameter: sample it with dist: integer (min, max)")]
+    ContinuousInteger,
+    #[error("expected {}; sample it with dist: categorical (values)", kind_name(*.0))]
+    NeedsCategorical(ParamKind),
+}
+
 /// A spec value as the parameter's kind: integers are accepted for floats.
-fn coerce(kind: ParamKind, v: &ParamValue) -> Result<ParamValue, String> {
+fn coerce(kind: ParamKind, v: &ParamValue) -> Result<ParamValue, KindError> {
     match (kind, v) {
         (ParamKind::Float, ParamValue::Int(i)) => Ok(ParamValue::Float(*i as f64)),
         (ParamKind::Bool, ParamValue::Bool(_))
         | (ParamKind::Int, ParamValue::Int(_))
         | (ParamKind::Float, ParamValue::Float(_))
         | (ParamKind::Str, ParamValue::Str(_)) => Ok(v.clone()),
-        (k, other) => Err(format!(
-            "expected {}, found {}",
-            kind_name(k),
-            describe(other)
-        )),
+        (expected, found) => Err(KindError::Mismatch {
+            expected,
+            found: found.clone(),
+        }),
     }
 }
 
 /// A distribution fits the parameter's kind: continuous ones need a
 /// number, `integer` an integer or a number; categorical values are
 /// coerced one by one.
-fn check_dist(kind: ParamKind, dist: &Dist) -> Result<(), String> {
+fn check_dist(kind: ParamKind, dist: &Dist) -> Result<(), KindError> {
     match (kind, dist) {
         (ParamKind::Float, Dist::Uniform { .. } | Dist::LogUniform { .. })
         | (ParamKind::Int | ParamKind::Float, Dist::Integer { .. }) => Ok(()),
         (ParamKind::Int, Dist::Uniform { .. } | Dist::LogUniform { .. }) => {
-            Err("an integer parameter: sample it with dist: integer (min, max)".to_string())
+            Err(KindError::ContinuousInteger)
         }
         (_, Dist::Categorical { values, .. }) => {
             values.iter().try_for_each(|v| coerce(kind, v).map(|_| ()))
         }
-        (k, _) => Err(format!(
-            "expected {}; sample it with dist: categorical (values)",
-            kind_name(k)
-        )),
+        (k, _) => Err(KindError::NeedsCategorical(k)),
     }
 }
 
@@ -501,6 +527,7 @@ mod tests {
         assert!(coerce(ParamKind::Int, &ParamValue::Float(2.0)).is_err());
         assert!(coerce(ParamKind::Bool, &ParamValue::Str("yes".into()))
             .unwrap_err()
+            .to_string()
             .contains("true or false"));
     }
 }

@@ -16,10 +16,11 @@ use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 
+use super::columns::{stored_columns, ColType, Table};
 use super::journal::{parse_key, Journal};
 use super::part;
 use super::rows::{RunRows, Value};
-use super::table::{stored_columns, ColType, Table};
+use crate::contract::{column, key};
 
 /// The runs of a plan still without rows, by key.
 pub struct Needed {
@@ -73,9 +74,9 @@ pub fn sources(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
         dir.join(Table::Runs.file_name()),
         dir.join(Table::Epochs.file_name()),
     )];
-    if let Ok(parts) = part::list_parts(dir, "runs.", ".parquet") {
+    if let Ok(parts) = part::list_parts(dir, Table::Runs.parts()) {
         for (k, n, runs) in parts {
-            out.push((runs, dir.join(part::part_table_name(Table::Epochs, k, n))));
+            out.push((runs, dir.join(Table::Epochs.parts().name(k, n))));
         }
     }
     out.retain(|(r, e)| r.is_file() && e.is_file());
@@ -133,10 +134,10 @@ fn read_into(
     ) else {
         return Ok(());
     };
-    let (status, wall) = (r.column("status")?, r.column("wall_time_s")?);
+    let (status, wall) = (r.column(column::STATUS)?, r.column(column::WALL_TIME_S)?);
     while !needed.is_empty() {
         let Some(key) = r.key()? else { break };
-        let ok = r.string(status)?.as_deref() == Some("ok");
+        let ok = r.string(status)?.as_deref() == Some(column::STATUS_OK);
         let indices = if ok { needed.take(key) } else { Vec::new() };
         let mut rows = RunRows {
             index: indices.first().copied().unwrap_or(0),
@@ -207,8 +208,8 @@ impl TableReader {
                 .key_value_metadata()
                 .and_then(|kv| kv.iter().find(|x| x.key == k).and_then(|x| x.value.clone()))
         };
-        if meta("swarm_sweep.name").as_deref() != Some(name)
-            || meta("swarm_sweep.table").as_deref() != Some(table.name())
+        if meta(key::sweep::NAME).as_deref() != Some(name)
+            || meta(key::sweep::TABLE).as_deref() != Some(table.name())
         {
             return Ok(None);
         }
@@ -221,10 +222,10 @@ impl TableReader {
                 wanted.push(i);
             }
         };
-        let key =
-            position("run_key").ok_or_else(|| anyhow!("{}: no run_key column", path.display()))?;
+        let key = position(column::RUN_KEY)
+            .ok_or_else(|| anyhow!("{}: no {} column", path.display(), column::RUN_KEY))?;
         want(key);
-        for extra in ["status", "wall_time_s", "error"] {
+        for extra in [column::STATUS, column::WALL_TIME_S, column::ERROR] {
             if table == Table::Runs {
                 if let Some(i) = position(extra) {
                     want(i);

@@ -1,13 +1,13 @@
 //! A finished run as the tables hold it: its metric cells for runs.parquet,
 //! one row of metric cells per epoch for epochs.parquet, its status and wall
 //! time — everything but the identity and parameter columns, which come from
-//! the plan. Cells are those of `table::stored_columns` (every lever column,
+//! the plan. Cells are those of `schema::stored_columns` (every lever column,
 //! null where the run had the lever off), so the rows of a run do not depend
 //! on the spec it ran in. The journal stores this; the tables are built from
 //! it, each keeping the plan's columns.
 
+use super::columns::{stored_columns, ColType, Table, RUN_METRICS};
 use super::runner::{Outcome, RunRecord};
-use super::table::{stored_columns, ColType, Table, RUN_METRICS};
 use crate::metrics::{EpochMetrics, MetricValue};
 
 /// One metric cell.
@@ -35,7 +35,7 @@ pub struct RunRows {
     pub run_key: String,
     /// The failure message; `None` when the run succeeded.
     pub error: Option<String>,
-    /// The runs table's stored metric columns (`table::stored_columns`);
+    /// The runs table's stored metric columns (`schema::stored_columns`);
     /// empty when the run failed (its metrics are null).
     pub run: Vec<Value>,
     /// One row of the epochs table's metric columns per epoch.
@@ -58,7 +58,7 @@ impl RunRows {
                 };
                 let mut run: Vec<Value> = RUN_METRICS.iter().map(|n| cell(whole.get(n))).collect();
                 run.extend(
-                    super::table::EPOCH_MEANS
+                    super::columns::EPOCH_MEANS
                         .iter()
                         .map(|(_, m)| epoch_mean(&r.epochs, m)),
                 );

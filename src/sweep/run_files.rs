@@ -7,12 +7,17 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::runner::SimFn;
+use crate::contract::file;
 use crate::output::atomic::{write_file, AtomicFile};
 use crate::output::{csv, jsonl};
 use crate::scenario::Scenario;
 use crate::sim::{self, RunResult};
 use std::io::Write;
+
+/// The simulation as the runner sees it: a pure function of scenario and
+/// seed that streams its events to the given path when there is one
+/// (`simulate` in the binary; fakes in tests).
+pub type SimFn = dyn Fn(&Scenario, i64, Option<&Path>) -> io::Result<RunResult> + Sync;
 
 /// Which per-run files to write, and where.
 #[derive(Debug, Clone)]
@@ -30,10 +35,10 @@ impl RunFiles {
 
     /// The first of this run's files that should be there and is not.
     pub fn missing(&self, run_key: &str) -> Option<&'static str> {
-        let dir = self.dir.join("runs").join(run_key);
+        let dir = file::run_dir(&self.dir, run_key);
         [
-            (self.metrics_csv, "metrics.csv"),
-            (self.events_jsonl, "events.jsonl"),
+            (self.metrics_csv, file::RUN_METRICS),
+            (self.events_jsonl, file::RUN_EVENTS),
         ]
         .into_iter()
         .find(|(on, name)| *on && !dir.join(name).is_file())
@@ -60,7 +65,7 @@ pub fn run_with_files(
     let Some(files) = files.filter(|f| f.any()) else {
         return Ok(sim(scenario, seed, None)?);
     };
-    let dir = files.dir.join("runs").join(run_key);
+    let dir = file::run_dir(&files.dir, run_key);
     let fresh = make_run_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     if !fresh {
         // A run's folder is the engine's: never written through a link.
@@ -72,11 +77,11 @@ pub fn run_with_files(
         }
         remove_temporaries(&dir);
     }
-    let events = files.events_jsonl.then(|| dir.join("events.jsonl"));
+    let events = files.events_jsonl.then(|| dir.join(file::RUN_EVENTS));
     let result = sim(scenario, seed, events.as_deref())
-        .with_context(|| format!("cannot write {}", dir.join("events.jsonl").display()))?;
+        .with_context(|| format!("cannot write {}", dir.join(file::RUN_EVENTS).display()))?;
     if files.metrics_csv {
-        let path = dir.join("metrics.csv");
+        let path = dir.join(file::RUN_METRICS);
         let text = csv::metrics_text(&csv::columns(scenario), &result.epochs);
         // A folder this call made holds nothing to check or replace.
         let written = if fresh {

@@ -7,7 +7,6 @@
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, Once};
 use std::time::Instant;
@@ -18,13 +17,9 @@ use super::plan::{RunSpec, SweepPlan};
 use super::progress::Progress;
 use super::run_files::{run_with_files, RunFiles};
 use super::run_list::RunList;
-use crate::scenario::Scenario;
 use crate::sim::RunResult;
 
-/// The simulation as the runner sees it: a pure function of scenario and
-/// seed that streams its events to the given path when there is one
-/// (`run_files::simulate` in the binary; fakes in tests).
-pub type SimFn = dyn Fn(&Scenario, i64, Option<&Path>) -> std::io::Result<RunResult> + Sync;
+pub use super::run_files::SimFn;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {

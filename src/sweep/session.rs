@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use super::columns::Table;
 use super::configs;
 use super::journal::{Header, Journal, JournalError};
 use super::owned;
@@ -22,7 +23,7 @@ use super::rows::RunRows;
 use super::run_list::RunList;
 use super::runner::{self, ExecOptions, RunRecord, RunSink, SimFn, Summary};
 use super::shard::Shard;
-use super::table::{Table, TableSink};
+use super::table::TableSink;
 
 #[derive(Debug, Clone)]
 pub struct SweepOptions {
@@ -626,7 +627,7 @@ impl Prepared {
             swarm_sweep_part: part::FORMAT,
             spec_hash: plan.spec_hash(),
             name: plan.spec.name.clone(),
-            engine_version: env!("CARGO_PKG_VERSION").into(),
+            engine_version: crate::contract::ENGINE_VERSION.into(),
             shard: shard.to_string(),
             strategy: shard.strategy.name().into(),
             k: shard.k,

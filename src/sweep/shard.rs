@@ -5,6 +5,41 @@
 
 use std::fmt;
 
+/// A shard the user named that cannot be: bad input (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShardError {
+    #[error("unknown shard strategy '{0}' (expected round-robin or hash)")]
+    UnknownStrategy(String),
+    #[error("the shard count must be at least 1")]
+    NoShards,
+    #[error("shard {k}/{n} is out of range (shards are numbered 1 to {n})")]
+    OutOfRange { k: usize, n: usize },
+    #[error("'{0}' is not a shard: expected K/N or hash:K/N, e.g. 2/4")]
+    NotAShard(String),
+    #[error("{name}={value:?} is not a non-negative integer")]
+    NotAnIndex { name: &'static str, value: String },
+    #[error("{0} is not set")]
+    Unset(&'static str),
+    #[error(
+        "SLURM_ARRAY_TASK_ID={id} is not in MIN..MIN+COUNT ({min}..{end}): the array is not \
+         contiguous; pass --shards N and use task ids 0..N-1"
+    )]
+    NotContiguous { id: usize, min: usize, end: usize },
+    #[error("JOB_COMPLETION_INDEX is set: pass --shards N (the Job's completions)")]
+    CompletionsUnknown,
+    #[error("--shard-from-env: none of {ENV_SOURCES} is set (use --shard K/N outside a launcher)")]
+    NoLauncher,
+    #[error(
+        "task index {index} ({from}) is out of range for {n} shards (indices are 0 to {last})",
+        last = n.saturating_sub(1)
+    )]
+    IndexOutOfRange {
+        index: usize,
+        from: String,
+        n: usize,
+    },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strategy {
     /// Run `i` belongs to shard `i mod N + 1`.
@@ -21,13 +56,11 @@ impl Strategy {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Strategy, String> {
+    pub fn parse(s: &str) -> Result<Strategy, ShardError> {
         match s {
             "round-robin" | "rr" => Ok(Strategy::RoundRobin),
             "hash" => Ok(Strategy::Hash),
-            _ => Err(format!(
-                "unknown shard strategy '{s}' (expected round-robin or hash)"
-            )),
+            _ => Err(ShardError::UnknownStrategy(s.to_string())),
         }
     }
 }
@@ -41,25 +74,23 @@ pub struct Shard {
 }
 
 impl Shard {
-    pub fn new(strategy: Strategy, k: usize, n: usize) -> Result<Shard, String> {
+    pub fn new(strategy: Strategy, k: usize, n: usize) -> Result<Shard, ShardError> {
         if n == 0 {
-            return Err("the shard count must be at least 1".into());
+            return Err(ShardError::NoShards);
         }
         if k == 0 || k > n {
-            return Err(format!(
-                "shard {k}/{n} is out of range (shards are numbered 1 to {n})"
-            ));
+            return Err(ShardError::OutOfRange { k, n });
         }
         Ok(Shard { strategy, k, n })
     }
 
     /// `K/N` (round-robin) or `hash:K/N`, as `--shard` takes it.
-    pub fn parse(s: &str) -> Result<Shard, String> {
+    pub fn parse(s: &str) -> Result<Shard, ShardError> {
         let (strategy, rest) = match s.split_once(':') {
             Some((name, rest)) => (Strategy::parse(name)?, rest),
             None => (Strategy::RoundRobin, s),
         };
-        let bad = || format!("'{s}' is not a shard: expected K/N or hash:K/N, e.g. 2/4");
+        let bad = || ShardError::NotAShard(s.to_string());
         let (k, n) = rest.split_once('/').ok_or_else(bad)?;
         let k: usize = k.trim().parse().map_err(|_| bad())?;
         let n: usize = n.trim().parse().map_err(|_| bad())?;
@@ -81,7 +112,7 @@ impl Shard {
 
     /// `part-K-of-N`: the part files' common stem (both strategies).
     pub fn tag(&self) -> String {
-        format!("part-{}-of-{}", self.k, self.n)
+        crate::contract::part_tag(self.k, self.n)
     }
 }
 
@@ -122,19 +153,19 @@ pub fn from_env(
     env: &dyn Fn(&str) -> Option<String>,
     strategy: Strategy,
     shards: Option<usize>,
-) -> Result<(Shard, String), String> {
-    let num = |name: &str| -> Result<Option<usize>, String> {
+) -> Result<(Shard, String), ShardError> {
+    let num = |name: &'static str| -> Result<Option<usize>, ShardError> {
         match env(name) {
             None => Ok(None),
             Some(v) => v
                 .trim()
                 .parse()
                 .map(Some)
-                .map_err(|_| format!("{name}={v:?} is not a non-negative integer")),
+                .map_err(|_| ShardError::NotAnIndex { name, value: v }),
         }
     };
-    let need = |name: &str| -> Result<usize, String> {
-        num(name)?.ok_or_else(|| format!("{name} is not set"))
+    let need = |name: &'static str| -> Result<usize, ShardError> {
+        num(name)?.ok_or(ShardError::Unset(name))
     };
     let (index, n, source) = if let Some(id) = num("SLURM_ARRAY_TASK_ID")? {
         match shards {
@@ -143,11 +174,11 @@ pub fn from_env(
                 let min = need("SLURM_ARRAY_TASK_MIN")?;
                 let count = need("SLURM_ARRAY_TASK_COUNT")?;
                 if id < min || id - min >= count {
-                    return Err(format!(
-                        "SLURM_ARRAY_TASK_ID={id} is not in MIN..MIN+COUNT ({min}..{}): \
-                         the array is not contiguous; pass --shards N and use task ids 0..N-1",
-                        min + count
-                    ));
+                    return Err(ShardError::NotContiguous {
+                        id,
+                        min,
+                        end: min + count,
+                    });
                 }
                 let src = format!(
                     "SLURM_ARRAY_TASK_ID={id}, SLURM_ARRAY_TASK_MIN={min}, SLURM_ARRAY_TASK_COUNT={count}"
@@ -156,9 +187,7 @@ pub fn from_env(
             }
         }
     } else if let Some(i) = num("JOB_COMPLETION_INDEX")? {
-        let n = shards.ok_or_else(|| {
-            "JOB_COMPLETION_INDEX is set: pass --shards N (the Job's completions)".to_string()
-        })?;
+        let n = shards.ok_or(ShardError::CompletionsUnknown)?;
         (i, n, format!("JOB_COMPLETION_INDEX={i}, --shards {n}"))
     } else if let Some((rank, size_var)) = num("OMPI_COMM_WORLD_RANK")?
         .map(|r| (r, "OMPI_COMM_WORLD_SIZE"))
@@ -177,15 +206,14 @@ pub fn from_env(
             }
         }
     } else {
-        return Err(format!(
-            "--shard-from-env: none of {ENV_SOURCES} is set (use --shard K/N outside a launcher)"
-        ));
+        return Err(ShardError::NoLauncher);
     };
     if index >= n {
-        return Err(format!(
-            "task index {index} ({source}) is out of range for {n} shards (indices are 0 to {})",
-            n.saturating_sub(1)
-        ));
+        return Err(ShardError::IndexOutOfRange {
+            index,
+            from: source,
+            n,
+        });
     }
     Ok((Shard::new(strategy, index + 1, n)?, source))
 }
@@ -256,9 +284,13 @@ mod tests {
             ("SLURM_ARRAY_TASK_MIN", "1"),
             ("SLURM_ARRAY_TASK_COUNT", "2"),
         ]);
-        let err = from_env(&sparse, Strategy::RoundRobin, None).unwrap_err();
+        let err = from_env(&sparse, Strategy::RoundRobin, None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--shards"), "{err}");
-        let err = from_env(&e, Strategy::RoundRobin, Some(4)).unwrap_err();
+        let err = from_env(&e, Strategy::RoundRobin, Some(4))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("out of range"), "{err}");
     }
 
@@ -267,6 +299,7 @@ mod tests {
         let k8s = env(&[("JOB_COMPLETION_INDEX", "0")]);
         assert!(from_env(&k8s, Strategy::RoundRobin, None)
             .unwrap_err()
+            .to_string()
             .contains("--shards"));
         let (s, _) = from_env(&k8s, Strategy::RoundRobin, Some(4)).unwrap();
         assert_eq!((s.k, s.n), (1, 4));
@@ -279,14 +312,17 @@ mod tests {
         assert!(
             from_env(&env(&[("PMI_RANK", "1")]), Strategy::RoundRobin, None)
                 .unwrap_err()
+                .to_string()
                 .contains("PMI_SIZE is not set")
         );
         assert!(from_env(&env(&[]), Strategy::RoundRobin, None)
             .unwrap_err()
+            .to_string()
             .contains("none of"));
         assert!(
             from_env(&env(&[("PMI_RANK", "x")]), Strategy::RoundRobin, None)
                 .unwrap_err()
+                .to_string()
                 .contains("not a non-negative integer")
         );
     }

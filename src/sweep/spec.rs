@@ -92,7 +92,7 @@ pub struct PlotSpec {
 
 /// Every metric a spec may name (the metric columns of both tables).
 pub fn metric_names() -> Vec<&'static str> {
-    use super::table::{stored_columns, Table};
+    use super::columns::{stored_columns, Table};
     let mut v: Vec<&'static str> = Vec::new();
     for t in [Table::Runs, Table::Epochs] {
         for (n, _) in stored_columns(t) {

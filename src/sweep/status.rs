@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Result};
 
+use super::columns::Table;
 use super::journal::{self, JournalSummary};
 use super::part::{self, PartManifest};
 use super::shard::{Shard, Strategy};
-use super::table::Table;
+use crate::contract::{file, key, PartFiles};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -95,14 +96,14 @@ impl SweepStatus {
 
 /// The spec hash stored in `path`'s Parquet metadata, if readable.
 fn table_spec_hash(path: &Path) -> Option<String> {
-    super::owned::table_metadata(path, "swarm_sweep.spec_hash")
+    super::owned::table_metadata(path, key::sweep::SPEC_HASH)
 }
 
 /// Read what `dir` holds.
 pub fn status(dir: &Path) -> Result<SweepStatus> {
-    let manifests: Vec<(usize, usize, PathBuf)> = part::list_parts(dir, "", ".json")?;
-    let journals = part::list_parts(dir, "journal.", ".jsonl")?;
-    let whole = dir.join("journal.jsonl");
+    let manifests: Vec<(usize, usize, PathBuf)> = part::list_parts(dir, PartFiles::MANIFEST)?;
+    let journals = part::list_parts(dir, PartFiles::JOURNAL)?;
+    let whole = dir.join(file::JOURNAL);
     if !manifests.is_empty() || !journals.is_empty() {
         return sharded_status(dir, &manifests, &journals);
     }
@@ -154,7 +155,7 @@ fn one_process_status(dir: &Path, whole: &Path) -> Result<SweepStatus> {
 }
 
 /// Part files as `part::list_parts` lists them: `(K, N, path)`.
-type PartFiles = [(usize, usize, PathBuf)];
+type PartList = [(usize, usize, PathBuf)];
 
 /// The manifests and journal summaries of one sharding, by shard (`k - 1`).
 struct Parts {
@@ -164,7 +165,7 @@ struct Parts {
 }
 
 /// A sharded sweep, from its part manifests and shard journals.
-fn sharded_status(dir: &Path, manifests: &PartFiles, journals: &PartFiles) -> Result<SweepStatus> {
+fn sharded_status(dir: &Path, manifests: &PartList, journals: &PartList) -> Result<SweepStatus> {
     let mut warnings = Vec::new();
     let n = newest_sharding(dir, manifests, journals, &mut warnings);
     let mut parts = read_parts(dir, n, manifests, journals, &mut warnings)?;
@@ -226,8 +227,8 @@ fn sharded_status(dir: &Path, manifests: &PartFiles, journals: &PartFiles) -> Re
 /// warned about and left out.
 fn newest_sharding(
     dir: &Path,
-    manifests: &PartFiles,
-    journals: &PartFiles,
+    manifests: &PartList,
+    journals: &PartList,
     warnings: &mut Vec<String>,
 ) -> usize {
     let newest = manifests
@@ -263,8 +264,8 @@ fn newest_sharding(
 fn read_parts(
     dir: &Path,
     n: usize,
-    manifests: &PartFiles,
-    journals: &PartFiles,
+    manifests: &PartList,
+    journals: &PartList,
     warnings: &mut Vec<String>,
 ) -> Result<Parts> {
     // Read what is there before anything is sized by N: a file name can
@@ -317,8 +318,8 @@ impl Parts {
         for (k, m) in self.manifests.iter_mut().enumerate() {
             if m.as_ref().is_some_and(|m| m.spec_hash != spec_hash) {
                 warnings.push(format!(
-                    "part-{}-of-{n}.json belongs to another sweep (spec hash differs): shard {}/{n} must be rerun",
-                    k + 1,
+                    "{} belongs to another sweep (spec hash differs): shard {}/{n} must be rerun",
+                    PartFiles::MANIFEST.name(k + 1, n),
                     k + 1
                 ));
                 *m = None;
@@ -327,8 +328,8 @@ impl Parts {
         for (k, j) in self.logs.iter_mut().enumerate() {
             if j.as_ref().is_some_and(|j| j.header.spec_hash != spec_hash) {
                 warnings.push(format!(
-                    "journal.part-{}-of-{n}.jsonl belongs to another sweep (spec hash differs)",
-                    k + 1
+                    "{} belongs to another sweep (spec hash differs)",
+                    PartFiles::JOURNAL.name(k + 1, n)
                 ));
                 *j = None;
             }

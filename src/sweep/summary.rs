@@ -3,10 +3,10 @@
 
 use std::fmt::Write;
 
+use super::columns::Table;
 use super::plan::SweepPlan;
 use super::run_files::RunFiles;
 use super::run_list::RunList;
-use super::table::{columns, Table};
 pub use crate::limits::human_bytes;
 
 /// Rough compressed bytes per Parquet cell and per CSV epoch row, for the
@@ -31,11 +31,11 @@ pub fn estimate_bytes(plan: &SweepPlan, files: &RunFiles) -> (u64, u64, u64) {
         .fold(0, u64::saturating_add);
     let runs_b = mul(
         runs,
-        columns(plan, Table::Runs).len() as u64 * RUNS_CELL_BYTES,
+        plan.shape().columns(Table::Runs).len() as u64 * RUNS_CELL_BYTES,
     );
     let epochs_b = mul(
         epochs,
-        columns(plan, Table::Epochs).len() as u64 * EPOCHS_CELL_BYTES,
+        plan.shape().columns(Table::Epochs).len() as u64 * EPOCHS_CELL_BYTES,
     );
     let mut files_b = 0u64;
     if files.metrics_csv {
@@ -63,7 +63,7 @@ const JOURNAL_CELL_BYTES: u64 = 10;
 /// short line a run; the rows are in the tables), and at most while it
 /// runs (every finished run's rows, until the tables are written).
 pub fn estimate_journal_bytes(plan: &SweepPlan) -> (u64, u64) {
-    use super::table::stored_columns;
+    use super::columns::stored_columns;
     let runs = plan.n_runs() as u64;
     let seeds = plan.spec.seeds.len() as u64;
     let mul = |a: u64, b: u64| a.saturating_mul(b);

@@ -122,7 +122,7 @@ fn import_inner(
     };
     let base_path = match b.string(base) {
         Some(name) => resolve_base(&name, file, scenarios_dir)
-            .map_err(|m| vec![err(base.key_line, "base_scenario", m)])?,
+            .map_err(|e| vec![err(base.key_line, "base_scenario", e.to_string())])?,
         None => return Err(b.refused),
     };
     *found_base = Some(base_path.clone());
@@ -180,10 +180,22 @@ fn import_inner(
     Ok(Imported { spec, native })
 }
 
+/// A SWARM sweep file's base scenario that is not where it should be.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "no scenario '{name}' (looked for {}); the base is resolved from the repository's \
+     scenarios folder — give it with --scenarios-dir DIR",
+    tried.join(" and ")
+)]
+struct NoBase {
+    name: String,
+    tried: Vec<String>,
+}
+
 /// The scenario `name` (`kernel_market/baseline`, `scenarios/x/y.yaml`) in
 /// the reference repository's layout: relative to its scenarios folder,
 /// which holds `<group>/sweeps/<file>`; `.yaml` may be left off.
-fn resolve_base(name: &str, file: &Path, scenarios_dir: Option<&Path>) -> Result<PathBuf, String> {
+fn resolve_base(name: &str, file: &Path, scenarios_dir: Option<&Path>) -> Result<PathBuf, NoBase> {
     let dir = match scenarios_dir {
         Some(d) => d.to_path_buf(),
         None => {
@@ -204,11 +216,10 @@ fn resolve_base(name: &str, file: &Path, scenarios_dir: Option<&Path>) -> Result
         }
         tried.push(p.display().to_string());
     }
-    Err(format!(
-        "no scenario '{name}' (looked for {}); the base is resolved from the repository's \
-         scenarios folder — give it with --scenarios-dir DIR",
-        tried.join(" and ")
-    ))
+    Err(NoBase {
+        name: name.to_string(),
+        tried,
+    })
 }
 
 /// Put the SWARM file's lines (and text) on the parsed native spec.

@@ -1,7 +1,8 @@
-//! The sweep's two tables, runs.parquet and epochs.parquet: their columns
-//! (derived from the plan, never from a result), and the writers that stream
-//! rows into fixed-size row groups so memory stays bounded and the bytes do
-//! not depend on how runs were scheduled, sharded or resumed.
+//! Writing the sweep's two tables, runs.parquet and epochs.parquet (their
+//! columns: `columns`; their metadata: here, under `contract::key::sweep`):
+//! rows are streamed into fixed-size row groups so
+//! memory stays bounded and the bytes do not depend on how runs were
+//! scheduled, sharded or resumed.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,41 +11,15 @@ use anyhow::{Context, Result};
 use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringDictionaryBuilder};
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use arrow_schema::{DataType, SchemaRef};
 
+use super::columns::Table;
 use super::plan::{RunSpec, SweepPlan};
 use super::rows::{RunRows, Value};
-use crate::metrics::{
-    EpochMetrics, MetricValue, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
-};
+use crate::contract::{column, key, schema_version, ENGINE_VERSION};
 use crate::output::atomic::AtomicFile;
 use crate::output::parquet::ParquetFile;
-use crate::scenario::params::{ParamKind, ParamValue};
-
-/// Bump when a column is added, removed, renamed or retyped.
-pub const SCHEMA_VERSION: &str = "2";
-/// Rows per row group (the unit that is held in memory before writing).
-pub const RUNS_ROW_GROUP: usize = 1024;
-pub const EPOCHS_ROW_GROUP: usize = 8192;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColType {
-    Str,
-    Int,
-    Float,
-    Bool,
-}
-
-impl From<ParamKind> for ColType {
-    fn from(k: ParamKind) -> ColType {
-        match k {
-            ParamKind::Bool => ColType::Bool,
-            ParamKind::Int => ColType::Int,
-            ParamKind::Float => ColType::Float,
-            ParamKind::Str => ColType::Str,
-        }
-    }
-}
+use crate::scenario::params::ParamValue;
 
 /// One value of a row.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,219 +31,9 @@ pub enum Cell<'a> {
     Bool(bool),
 }
 
-/// Run-level metrics over all of a run's interactions (`RunResult.run`),
-/// under SWARM's names.
-pub const RUN_METRICS: &[&str] = &[
-    "toxicity_rate",
-    "toxicity_rate_all",
-    "quality_gap",
-    "spread",
-    "conditional_loss_initiator",
-    "conditional_loss_counterparty",
-    "total_welfare",
-    "net_social_welfare",
-    "avg_payoff",
-    "average_quality",
-    "acceptance_rate",
-    "total_interactions",
-    "accepted_interactions",
-];
-
-/// (column, epoch metric): unweighted means over epochs, as SWARM's run
-/// summary reports them.
-pub const EPOCH_MEANS: &[(&str, &str)] = &[
-    ("mean_epoch_toxicity_rate", "toxicity_rate"),
-    ("mean_epoch_total_welfare", "total_welfare"),
-    ("mean_epoch_net_social_welfare", "net_social_welfare"),
-    ("mean_epoch_quality_gap", "quality_gap"),
-];
-
-/// Final agent-state counts (RunResult.n_frozen, n_quarantined).
-pub const RUN_COUNTS: &[&str] = &["n_frozen", "n_quarantined"];
-
-/// Every `EpochMetrics` field, flattened: the metrics-CSV columns
-/// (docs/model/outputs.md §3), then the one soft metric they omit.
-fn epoch_fields() -> impl Iterator<Item = &'static str> {
-    EPOCH_COLUMNS.iter().copied().chain(["toxicity_rate_all"])
-}
-
-/// The column type of an epoch metric, from the metric's own definition
-/// (probing a default value with every report present), not from a result.
-fn metric_type(name: &str) -> ColType {
-    let probe = EpochMetrics {
-        security: Some(Default::default()),
-        collusion: Some(Default::default()),
-        ..EpochMetrics::default()
-    };
-    match probe.get(name) {
-        Some(MetricValue::Int(_)) => ColType::Int,
-        Some(_) => ColType::Float,
-        None => panic!("'{name}' is not an epoch metric"),
-    }
-}
-
-/// Identity columns at the front of both tables.
-const IDENTITY: &[(&str, ColType)] = &[
-    ("run_key", ColType::Str),
-    ("scenario", ColType::Str),
-    ("config_id", ColType::Int),
-    ("config_label", ColType::Str),
-    ("arm", ColType::Str),
-    ("replicate", ColType::Int),
-    ("seed", ColType::Int),
-];
-
-/// Which table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Table {
-    Runs,
-    Epochs,
-}
-
-impl Table {
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Table::Runs => "runs.parquet",
-            Table::Epochs => "epochs.parquet",
-        }
-    }
-
-    /// The table a file's `swarm_sweep.table` metadata names.
-    pub fn from_name(name: &str) -> Option<Table> {
-        match name {
-            "runs" => Some(Table::Runs),
-            "epochs" => Some(Table::Epochs),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Table::Runs => "runs",
-            Table::Epochs => "epochs",
-        }
-    }
-
-    pub fn row_group(self) -> usize {
-        match self {
-            Table::Runs => RUNS_ROW_GROUP,
-            Table::Epochs => EPOCHS_ROW_GROUP,
-        }
-    }
-}
-
-/// The security / collusion columns (nullable), when those levers are on
-/// in any configuration.
-pub fn lever_columns(plan: &SweepPlan) -> impl Iterator<Item = &'static str> {
-    levers(plan.security, plan.collusion)
-}
-
-fn levers(security: bool, collusion: bool) -> impl Iterator<Item = &'static str> {
-    let sec: &[&str] = if security { SECURITY_COLUMNS } else { &[] };
-    let col: &[&str] = if collusion { COLLUSION_COLUMNS } else { &[] };
-    sec.iter().chain(col).copied()
-}
-
-/// The epochs table's metric columns, in order: every `EpochMetrics` field,
-/// then the lever columns.
-pub fn epoch_metric_names(plan: &SweepPlan) -> impl Iterator<Item = &'static str> + '_ {
-    epoch_fields().chain(lever_columns(plan))
-}
-
-fn metric_columns_with(
-    table: Table,
-    security: bool,
-    collusion: bool,
-) -> Vec<(&'static str, ColType)> {
-    let typed = |n: &'static str| (n, metric_type(n));
-    let mut cols: Vec<(&'static str, ColType)> = Vec::new();
-    match table {
-        Table::Runs => {
-            cols.extend(RUN_METRICS.iter().map(|n| typed(n)));
-            cols.extend(EPOCH_MEANS.iter().map(|(n, _)| (*n, ColType::Float)));
-            cols.extend(RUN_COUNTS.iter().map(|n| (*n, ColType::Int)));
-        }
-        Table::Epochs => cols.extend(epoch_fields().map(typed)),
-    }
-    cols.extend(levers(security, collusion).map(typed));
-    cols
-}
-
-/// The metric columns of `table` (everything that is neither identity,
-/// parameter nor bookkeeping), in order.
-pub fn metric_columns(plan: &SweepPlan, table: Table) -> Vec<(&'static str, ColType)> {
-    metric_columns_with(table, plan.security, plan.collusion)
-}
-
-/// Every metric column `table` can have (the lever columns of both levers,
-/// null in a run without that lever): what the journal stores for each run,
-/// whatever the plan, so a stored run serves any later spec (`RunRows`).
-pub fn stored_columns(table: Table) -> &'static [(&'static str, ColType)] {
-    use std::sync::OnceLock;
-    static RUNS: OnceLock<Vec<(&'static str, ColType)>> = OnceLock::new();
-    static EPOCHS: OnceLock<Vec<(&'static str, ColType)>> = OnceLock::new();
-    let cell = match table {
-        Table::Runs => &RUNS,
-        Table::Epochs => &EPOCHS,
-    };
-    cell.get_or_init(|| metric_columns_with(table, true, true))
-}
-
-/// Where each of the plan's metric columns of `table` is among
-/// `stored_columns(table)`.
-pub fn projection(plan: &SweepPlan, table: Table) -> Vec<usize> {
-    let stored = stored_columns(table);
-    metric_columns(plan, table)
-        .iter()
-        .map(|(n, _)| {
-            stored
-                .iter()
-                .position(|(s, _)| s == n)
-                .expect("a plan's metric columns are stored columns")
-        })
-        .collect()
-}
-
-/// All columns of `table`, in order: identity, parameters, metrics, and
-/// (runs only) fidelity, status, error, wall_time_s.
-pub fn columns(plan: &SweepPlan, table: Table) -> Vec<(String, ColType)> {
-    let mut cols: Vec<(String, ColType)> =
-        IDENTITY.iter().map(|(n, t)| (n.to_string(), *t)).collect();
-    cols.extend(plan.params.iter().map(|p| (p.path.clone(), p.kind.into())));
-    cols.extend(
-        metric_columns(plan, table)
-            .into_iter()
-            .map(|(n, t)| (n.to_string(), t)),
-    );
-    if table == Table::Runs {
-        cols.push(("fidelity".into(), ColType::Str));
-        cols.push(("status".into(), ColType::Str));
-        cols.push(("error".into(), ColType::Str));
-        cols.push(("wall_time_s".into(), ColType::Float));
-    }
-    cols
-}
-
-pub fn schema(plan: &SweepPlan, table: Table) -> SchemaRef {
-    let fields: Vec<Field> = columns(plan, table)
-        .into_iter()
-        .map(|(name, t)| {
-            let dt = match t {
-                ColType::Str => {
-                    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
-                }
-                ColType::Int => DataType::Int64,
-                ColType::Float => DataType::Float64,
-                ColType::Bool => DataType::Boolean,
-            };
-            Field::new(name, dt, true)
-        })
-        .collect();
-    Arc::new(Schema::new(fields))
-}
-
-/// The file-level key-value metadata (keys under `swarm_sweep.`).
+/// The file-level key-value metadata (`key::sweep::TABLES`, in order).
 pub fn metadata(plan: &SweepPlan, table: Table) -> Vec<(String, String)> {
+    use key::sweep as k;
     let json = |v: serde_json::Value| v.to_string();
     let bases: Vec<serde_json::Value> = plan
         .bases
@@ -276,24 +41,24 @@ pub fn metadata(plan: &SweepPlan, table: Table) -> Vec<(String, String)> {
         .map(|b| serde_json::json!({"path": b.path, "scenario": b.scenario_id, "sha256": b.sha256}))
         .collect();
     let kv = [
-        ("schema_version", SCHEMA_VERSION.to_string()),
-        ("table", table.name().to_string()),
-        ("engine_version", env!("CARGO_PKG_VERSION").to_string()),
-        ("name", plan.spec.name.clone()),
-        ("spec_hash", plan.spec_hash()),
-        ("spec_yaml", plan.spec.source.text.clone()),
+        (k::SCHEMA_VERSION, schema_version::SWEEP.to_string()),
+        (k::TABLE, table.name().to_string()),
+        (k::ENGINE_VERSION, ENGINE_VERSION.to_string()),
+        (k::NAME, plan.spec.name.clone()),
+        (k::SPEC_HASH, plan.spec_hash()),
+        (k::SPEC_YAML, plan.spec.source.text.clone()),
         (
-            "spec_sha256",
+            k::SPEC_SHA256,
             super::key::sha256_hex(plan.spec.source.text.as_bytes()),
         ),
         (
-            "base_sha256",
+            k::BASE_SHA256,
             json(plan.bases.iter().map(|b| b.sha256.clone()).collect()),
         ),
-        ("bases", json(bases.into())),
-        ("fidelity", plan.fidelity().to_string()),
+        (k::BASES, json(bases.into())),
+        (k::FIDELITY, plan.fidelity().to_string()),
         (
-            "unmodelled",
+            k::UNMODELLED,
             json(
                 plan.bases
                     .iter()
@@ -305,25 +70,24 @@ pub fn metadata(plan: &SweepPlan, table: Table) -> Vec<(String, String)> {
                     .into(),
             ),
         ),
-        ("seeds", json(plan.spec.seeds.clone().into())),
-        ("report", report_json(&plan.spec.report)),
+        (k::SEEDS, json(plan.spec.seeds.clone().into())),
+        (k::REPORT, report_json(&plan.spec.report)),
         (
-            "param_columns",
+            k::PARAM_COLUMNS,
             json(plan.params.iter().map(|p| p.path.clone()).collect()),
         ),
         (
-            "metric_columns",
+            k::METRIC_COLUMNS,
             json(
-                metric_columns(plan, table)
+                plan.shape()
+                    .metric_columns(table)
                     .into_iter()
                     .map(|(n, _)| n)
                     .collect(),
             ),
         ),
     ];
-    kv.into_iter()
-        .map(|(k, v)| (format!("swarm_sweep.{k}"), v))
-        .collect()
+    kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 /// `report:` of the spec as JSON (`{"metrics": [...], "plots": [...]}`):
@@ -511,16 +275,17 @@ pub struct TableSink {
 impl TableSink {
     /// Start `table` at `path` (runs.parquet, a part file, ...).
     pub fn create(plan: &SweepPlan, table: Table, path: &Path) -> Result<TableSink> {
+        let shape = plan.shape();
         let writer = TableWriter::create(
             path,
-            schema(plan, table),
+            shape.arrow_schema(table),
             metadata(plan, table),
             table.row_group(),
         )?;
         Ok(TableSink {
             table,
             writer,
-            projection: projection(plan, table),
+            projection: shape.projection(table),
         })
     }
 
@@ -552,7 +317,7 @@ impl TableSink {
                             w.push(metric_cell(rows.run[c]));
                         }
                         w.push(Cell::Str(fidelity));
-                        w.push(Cell::Str("ok"));
+                        w.push(Cell::Str(column::STATUS_OK));
                         w.push(Cell::Null);
                     }
                     Some(msg) => {
@@ -560,7 +325,7 @@ impl TableSink {
                             w.push(Cell::Null);
                         }
                         w.push(Cell::Str(fidelity));
-                        w.push(Cell::Str("failed"));
+                        w.push(Cell::Str(column::STATUS_FAILED));
                         w.push(Cell::Str(msg));
                     }
                 }
@@ -596,28 +361,5 @@ fn release_free_memory() {
     // SAFETY: malloc_trim only returns free pages to the kernel.
     unsafe {
         libc::malloc_trim(0);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_metric_column_resolves_with_its_type() {
-        let names = RUN_METRICS
-            .iter()
-            .chain(EPOCH_MEANS.iter().map(|(_, m)| m))
-            .copied()
-            .chain(epoch_fields())
-            .chain(SECURITY_COLUMNS.iter().copied())
-            .chain(COLLUSION_COLUMNS.iter().copied());
-        for n in names {
-            metric_type(n); // panics on a name EpochMetrics::get does not know
-        }
-        assert_eq!(metric_type("total_interactions"), ColType::Int);
-        assert_eq!(metric_type("active_threat_count"), ColType::Int);
-        assert_eq!(metric_type("toxicity_rate_all"), ColType::Float);
-        assert_eq!(metric_type("ecosystem_collusion_risk"), ColType::Float);
     }
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::common::{assert_contains, files_under, read_table, Val};
+use swarm_sweep::contract::{schema_version, Table};
 use swarm_sweep::metrics::{EpochMetrics, SecurityFigures, SoftMetrics};
 use swarm_sweep::scenario::params::{ParamKind, ParamValue};
 use swarm_sweep::scenario::{
@@ -20,7 +21,6 @@ use swarm_sweep::sweep::progress::{Mode, Progress};
 use swarm_sweep::sweep::runner::{ExecOptions, SimFn};
 use swarm_sweep::sweep::session::{self, End, SweepOptions, SweepReport};
 use swarm_sweep::sweep::spec;
-use swarm_sweep::sweep::table::{self, Table};
 
 fn scenario(n_epochs: u32) -> Scenario {
     Scenario {
@@ -240,11 +240,11 @@ fn row_groups_have_fixed_sizes_independent_of_jobs() {
     }
     let runs = read_table(&a.path().join("runs.parquet"));
     assert_eq!(runs.rows.len(), 4203);
-    assert_eq!(runs.row_groups, 4203usize.div_ceil(table::RUNS_ROW_GROUP));
+    assert_eq!(runs.row_groups, 4203usize.div_ceil(Table::Runs.row_group()));
     let epochs = read_table(&a.path().join("epochs.parquet"));
     assert_eq!(
         epochs.row_groups,
-        epochs.rows.len().div_ceil(table::EPOCHS_ROW_GROUP)
+        epochs.rows.len().div_ceil(Table::Epochs.row_group())
     );
 }
 
@@ -418,7 +418,7 @@ fn schema_and_metadata_come_from_the_plan() {
         }
     }
     let md = &runs.metadata;
-    assert_eq!(md["swarm_sweep.schema_version"], table::SCHEMA_VERSION);
+    assert_eq!(md["swarm_sweep.schema_version"], schema_version::SWEEP);
     assert_eq!(md["swarm_sweep.table"], "runs");
     assert_eq!(md["swarm_sweep.name"], "fixture");
     assert_eq!(md["swarm_sweep.engine_version"], env!("CARGO_PKG_VERSION"));

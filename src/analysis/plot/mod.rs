@@ -42,7 +42,7 @@ fn plot_metrics(runs: &RunsTable) -> Vec<String> {
     let report = runs
         .frame
         .metadata
-        .get("swarm_sweep.report")
+        .get(crate::contract::key::sweep::REPORT)
         .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
     if let Some(r) = report {
         let names = |v: &serde_json::Value| -> Vec<String> {
@@ -74,7 +74,7 @@ fn plot_metrics(runs: &RunsTable) -> Vec<String> {
 /// At most this many configurations per line chart (baseline included).
 const MAX_LINES: usize = 8;
 
-pub const PLOTS_DIR: &str = "plots";
+pub use crate::contract::file::PLOTS_DIR;
 
 fn slug(s: &str) -> String {
     s.chars()
@@ -128,7 +128,7 @@ pub fn plot_all(
     }
     let out = dir.join(PLOTS_DIR);
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    let epochs_path = dir.join("epochs.parquet");
+    let epochs_path = dir.join(crate::contract::file::EPOCHS);
     let (lines, others) = rayon::join(
         || -> Result<Vec<(String, AnyChart)>> {
             if !epochs_path.exists() {

@@ -18,15 +18,12 @@ use self::indices::{Bootstrap, MorrisIndices, SobolIndices};
 use super::frame::{Frame, Values};
 use super::plot::PlotFormat;
 use super::runs::RunsTable;
+use crate::contract::file::{self, DESIGN as DESIGN_FILE, PLOTS_DIR};
+use crate::contract::file::{SENSITIVITY as SENSITIVITY_FILE, SENSITIVITY_REPORT as REPORT_FILE};
+use crate::contract::{key, schema_version};
 use crate::scenario::params::ParamValue;
 use crate::sweep::design::{Method, Sample};
 use crate::sweep::spec;
-
-pub const SENSITIVITY_FILE: &str = "sensitivity.parquet";
-pub const DESIGN_FILE: &str = "design.parquet";
-pub const REPORT_FILE: &str = "sensitivity.md";
-/// Bump when a column of sensitivity.parquet changes.
-pub const SCHEMA_VERSION: &str = "1";
 /// Metrics analysed when neither --metrics nor the spec's report names any.
 pub const DEFAULT_METRICS: &[&str] = &["toxicity_rate", "quality_gap", "total_welfare"];
 
@@ -72,13 +69,13 @@ pub struct IndexRow {
 
 /// The design a sweep's tables were made from, from their spec metadata.
 pub fn design_of(runs: &RunsTable) -> Result<Option<Sample>> {
-    let Some(text) = runs.frame.metadata.get("swarm_sweep.spec_yaml") else {
+    let Some(text) = runs.frame.metadata.get(key::sweep::SPEC_YAML) else {
         return Ok(None);
     };
     let origin = runs
         .frame
         .metadata
-        .get("swarm_sweep.name")
+        .get(key::sweep::NAME)
         .map_or("spec", |s| s.as_str());
     let spec = spec::parse(text, origin).map_err(|e| anyhow!("the tables' spec: {e}"))?;
     Ok(spec.sample)
@@ -231,7 +228,7 @@ pub fn metrics(runs: &RunsTable, asked: &[String]) -> Result<Vec<String>> {
     let from_report = || -> Vec<String> {
         runs.frame
             .metadata
-            .get("swarm_sweep.report")
+            .get(key::sweep::REPORT)
             .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
             .and_then(|r| {
                 r["metrics"].as_array().map(|a| {
@@ -296,23 +293,17 @@ pub fn write_design(sample: &Sample, path: &Path) -> Result<()> {
         );
     }
     f.rows = rows;
-    let meta = vec![
-        (
-            "swarm_design.method".to_string(),
-            sample.method.name().to_string(),
-        ),
-        ("swarm_design.n".to_string(), sample.n.to_string()),
-        ("swarm_design.seed".to_string(), sample.seed.to_string()),
-        ("swarm_design.levels".to_string(), sample.levels.to_string()),
-        (
-            "swarm_design.second_order".to_string(),
-            sample.second_order.to_string(),
-        ),
-        (
-            "swarm_design.scramble".to_string(),
-            sample.scramble.to_string(),
-        ),
-    ];
+    use key::design as k;
+    let meta = [
+        (k::METHOD, sample.method.name().to_string()),
+        (k::N, sample.n.to_string()),
+        (k::SEED, sample.seed.to_string()),
+        (k::LEVELS, sample.levels.to_string()),
+        (k::SECOND_ORDER, sample.second_order.to_string()),
+        (k::SCRAMBLE, sample.scramble.to_string()),
+    ]
+    .map(|(k, v)| (k.to_string(), v))
+    .to_vec();
     f.write_parquet(path, &meta)
 }
 
@@ -362,24 +353,15 @@ pub fn write_indices(rows: &[IndexRow], path: &Path, boot: Bootstrap) -> Result<
     f.push("seed_variance_share", x(&|r| Some(r.seed_share)));
     f.push("seed_noise_share", x(&|r| Some(r.noise_share)));
     f.rows = rows.len();
-    let meta = vec![
-        (
-            "swarm_sensitivity.schema_version".to_string(),
-            SCHEMA_VERSION.to_string(),
-        ),
-        (
-            "swarm_sensitivity.resamples".to_string(),
-            boot.resamples.to_string(),
-        ),
-        (
-            "swarm_sensitivity.conf_level".to_string(),
-            boot.level.to_string(),
-        ),
-        (
-            "swarm_sensitivity.bootstrap_seed".to_string(),
-            boot.seed.to_string(),
-        ),
-    ];
+    use key::sensitivity as k;
+    let meta = [
+        (k::SCHEMA_VERSION, schema_version::SENSITIVITY.to_string()),
+        (k::RESAMPLES, boot.resamples.to_string()),
+        (k::CONF_LEVEL, boot.level.to_string()),
+        (k::BOOTSTRAP_SEED, boot.seed.to_string()),
+    ]
+    .map(|(k, v)| (k.to_string(), v))
+    .to_vec();
     f.write_parquet(path, &meta)
 }
 
@@ -510,7 +492,7 @@ pub struct Outcome {
 
 /// Analyse `dir` (a finished sweep on a saltelli or morris design).
 pub fn analyze_dir(dir: &Path, asked: &[String], boot: Bootstrap) -> Result<Outcome> {
-    let runs_path = dir.join("runs.parquet");
+    let runs_path = dir.join(file::RUNS);
     let runs =
         RunsTable::load(&runs_path).with_context(|| format!("reading {}", runs_path.display()))?;
     let Some(sample) = design_of(&runs)? else {
@@ -607,7 +589,7 @@ fn write_all(
     write_design(sample, &dir.join(DESIGN_FILE))?;
     write_indices(&rows, &dir.join(SENSITIVITY_FILE), boot)?;
     let mut files = vec![DESIGN_FILE.to_string(), SENSITIVITY_FILE.to_string()];
-    let plots_dir = dir.join(super::plot::PLOTS_DIR);
+    let plots_dir = dir.join(PLOTS_DIR);
     std::fs::create_dir_all(&plots_dir)
         .with_context(|| format!("cannot create {}", plots_dir.display()))?;
     let single = groups_single(&rows);
@@ -630,7 +612,7 @@ fn write_all(
             draw,
         )?;
         let ext = if draw.png() { "png" } else { "svg" };
-        plots.push(format!("{}/{stem}.{ext}", super::plot::PLOTS_DIR));
+        plots.push(format!("{PLOTS_DIR}/{stem}.{ext}"));
     }
     let md = report(sample, &rows, boot, &plots);
     crate::output::atomic::write_file(&dir.join(REPORT_FILE), md.as_bytes())
