@@ -9,6 +9,7 @@ pub mod export;
 pub mod findings;
 pub mod frame;
 pub mod plot;
+pub mod replication;
 pub mod report;
 pub mod runs;
 pub mod sensitivity;

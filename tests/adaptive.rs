@@ -1,0 +1,295 @@
+//! Adaptive replication end to end (docs/design.md, "Adaptive
+//! replication"): the binary stops adding seeds by the rule — checked
+//! against seed counts worked out by hand on the `--test-sim` hook, whose
+//! paired differences have a known spread — gives the same tables at
+//! --jobs 1 and 2 and after a kill -9 mid-round, and runs a real small spec.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{read_table, repo_root};
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("swarm-sweep")
+}
+
+fn spec(name: &str) -> PathBuf {
+    repo_root().join("tests/data/sweeps").join(name)
+}
+
+fn sweep(spec: &Path, out: &Path, extra: &[&str]) -> Command {
+    let mut c = Command::new(bin());
+    c.arg(spec)
+        .args(["--deterministic-timing", "--no-metrics-csv", "-q", "--out"])
+        .arg(out)
+        .args(extra);
+    c
+}
+
+fn ok(mut c: Command) -> String {
+    let o = c.output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    err
+}
+
+/// Runs per configuration label, and the seeds each ran, from runs.parquet.
+fn seeds_by_config(dir: &Path) -> BTreeMap<String, Vec<i64>> {
+    let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for row in read_table(&dir.join("runs.parquet")).rows {
+        out.entry(row["config_label"].str().to_string())
+            .or_default()
+            .push(row["seed"].int());
+    }
+    out
+}
+
+/// `--test-sim`: toxicity_rate = tax + audit · (−1)^seed, the baseline at
+/// audit 0, so a configuration's n paired differences (n even) are its tax
+/// ± its audit probability a: sd = a·√(n/(n−1)), and the 95% half-width is
+/// t(0.975, n−1) · a / √(n−1). With the target 0.005, batches of 10, max 100:
+/// - a = 0: half-width 0 after the first batch → 10 seeds;
+/// - a = 0.01: n = 10 gives 2.2622·0.01/3 = 0.00754, n = 20 gives
+///   2.0930·0.01/√19 = 0.00480 → 20 seeds;
+/// - a = 0.02: n = 60 gives 2.0010·0.02/√59 = 0.00521, n = 70 gives
+///   1.9949·0.02/√69 = 0.00480 → 70 seeds;
+/// - a = 0.05: n = 100 still gives 1.9842·0.05/√99 = 0.00997 → the max, 100;
+/// - the baseline runs as many as the most: 100.
+#[test]
+fn seeds_stop_by_the_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    ok(sweep(
+        &spec("adaptive_fake.yaml"),
+        &dir,
+        &["--test-sim", "0"],
+    ));
+    let counts: BTreeMap<String, usize> = seeds_by_config(&dir)
+        .into_iter()
+        .map(|(k, v)| (k, v.len()))
+        .collect();
+    let expected: BTreeMap<String, usize> = [
+        ("baseline", 100),
+        (
+            "governance.audit_probability=0.0,governance.transaction_tax_rate=0.1",
+            10,
+        ),
+        (
+            "governance.audit_probability=0.01,governance.transaction_tax_rate=0.0",
+            20,
+        ),
+        (
+            "governance.audit_probability=0.02,governance.transaction_tax_rate=0.2",
+            70,
+        ),
+        (
+            "governance.audit_probability=0.05,governance.transaction_tax_rate=0.3",
+            100,
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(counts, expected);
+    // Every configuration runs the first seeds: the same seeds as its baseline.
+    for (label, seeds) in seeds_by_config(&dir) {
+        let want: Vec<i64> = (0..seeds.len() as i64).collect();
+        assert_eq!(seeds, want, "{label}");
+    }
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(report.contains("## Adaptive replication"), "{report}");
+    assert!(
+        report.contains("3 of 4 configurations met the target; 1 reached the maximum of 100"),
+        "{report}"
+    );
+    assert!(
+        report.contains("10 to 100 seeds per configuration"),
+        "{report}"
+    );
+    assert!(
+        report.contains("| `audit_probability=0.05, transaction_tax_rate=0.3` | 100 | 0.00997 | **reached max** |"),
+        "{report}"
+    );
+}
+
+#[test]
+fn tables_are_identical_at_jobs_1_and_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let s = spec("adaptive_fake.yaml");
+    ok(sweep(
+        &s,
+        &a,
+        &["--test-sim", "0", "--jobs", "1", "--no-analyze"],
+    ));
+    ok(sweep(
+        &s,
+        &b,
+        &["--test-sim", "1", "--jobs", "2", "--no-analyze"],
+    ));
+    for f in ["runs.parquet", "epochs.parquet", "configs.parquet"] {
+        assert!(
+            std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
+            "{f} differs between --jobs 1 and 2"
+        );
+    }
+}
+
+fn journal_lines(path: &Path) -> usize {
+    std::fs::read(path)
+        .map(|b| b.iter().filter(|&&c| c == b'\n').count())
+        .unwrap_or(0)
+}
+
+/// Killed with SIGKILL in round `k` (after `lines` journal lines), the
+/// rerun replays the decisions from the journal and ends with the tables of
+/// an uninterrupted sweep.
+fn killed_after(lines: usize) {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = spec("adaptive_fake.yaml");
+    let reference = tmp.path().join("reference");
+    ok(sweep(&s, &reference, &["--test-sim", "0", "--no-analyze"]));
+    let dir = tmp.path().join("out");
+    let journal = dir.join("journal.jsonl");
+    let mut child = sweep(
+        &s,
+        &dir,
+        &["--test-sim", "3", "--jobs", "2", "--no-analyze"],
+    )
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let start = Instant::now();
+    while journal_lines(&journal) < lines {
+        assert!(child.try_wait().unwrap().is_none(), "ended before the kill");
+        assert!(start.elapsed() < Duration::from_secs(60), "no progress");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let finished = journal_lines(&journal) - 1;
+    assert!(finished < 300, "{finished} runs before the kill");
+    assert!(!dir.join("runs.parquet").exists());
+    ok(sweep(
+        &s,
+        &dir,
+        &["--test-sim", "0", "--jobs", "1", "--no-analyze"],
+    ));
+    for f in ["runs.parquet", "epochs.parquet"] {
+        assert!(
+            std::fs::read(dir.join(f)).unwrap() == std::fs::read(reference.join(f)).unwrap(),
+            "{f} differs from an uninterrupted sweep"
+        );
+    }
+}
+
+#[test]
+fn a_kill_in_the_first_round_resumes_into_identical_tables() {
+    killed_after(20);
+}
+
+#[test]
+fn a_kill_in_a_later_round_resumes_into_identical_tables() {
+    // Round 1 is 50 runs, round 2 40 more.
+    killed_after(70);
+}
+
+/// The real simulation: every configuration stops where the rule says,
+/// worked out again from runs.parquet (the half-width after its last batch
+/// is within the target or it is at max; after the batch before, it was not).
+#[test]
+fn a_real_spec_stops_by_the_rule() {
+    use swarm_sweep::sweep::adaptive::half_width;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let mut c = Command::new(bin());
+    c.arg(spec("adaptive_baseline.yaml"))
+        .args(["--deterministic-timing", "-q", "--out"])
+        .arg(&dir);
+    ok(c);
+    let (batch, max, target) = (5usize, 30usize, 0.0002);
+    let table = read_table(&dir.join("runs.parquet"));
+    let mut tox: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for row in &table.rows {
+        tox.entry(row["config_label"].str().to_string())
+            .or_default()
+            .push(row["toxicity_rate"].float());
+    }
+    let base = tox["baseline"].clone();
+    let mut most = 0;
+    for (label, v) in tox.iter().filter(|(l, _)| *l != "baseline") {
+        let n = v.len();
+        assert!(n % batch == 0 && n <= max, "{label}: {n} seeds");
+        let hw = |k: usize| {
+            let d: Vec<f64> = (0..k).map(|r| v[r] - base[r]).collect();
+            half_width(&d, 0.95).unwrap()
+        };
+        assert!(
+            hw(n) <= target || n == max,
+            "{label}: stopped too early at {n}"
+        );
+        if n > batch {
+            assert!(
+                hw(n - batch) > target,
+                "{label}: went on past the target at {n}"
+            );
+        }
+        most = most.max(n);
+    }
+    assert_eq!(
+        base.len(),
+        most,
+        "the baseline runs as many seeds as the most"
+    );
+    // This spec needs more than one round for some configuration and not for all.
+    let counts: Vec<usize> = tox.values().map(Vec::len).collect();
+    assert!(
+        counts.contains(&batch) && counts.iter().any(|&n| n > batch),
+        "{counts:?}"
+    );
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(report.contains("## Adaptive replication"), "{report}");
+    // runs/index.tsv lists the runs made, not every run the maximum allows.
+    let index = std::fs::read_to_string(dir.join("runs/index.tsv")).unwrap();
+    assert_eq!(index.lines().count(), 1 + table.rows.len());
+}
+
+#[test]
+fn bad_rules_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        ("seeds: {start: 0, batch: 10, max: 100}", "batch, max and until together"),
+        ("seeds: {count: 5, batch: 10, max: 100, until: {metric: toxicity_rate, ci_half_width: 0.01}}", "not both"),
+        ("seeds: {batch: 10, max: 5, until: {metric: toxicity_rate, ci_half_width: 0.01}}", "at least batch"),
+        ("seeds: {batch: 1, max: 5, until: {metric: toxicity_rate, ci_half_width: 0.01}}", "at least 2"),
+        ("seeds: {batch: 5, max: 50, until: {metric: toxicty_rate, ci_half_width: 0.01}}", "did you mean 'toxicity_rate'"),
+        ("seeds: {batch: 5, max: 50, until: {metric: toxicity_rate, ci_half_width: -1}}", "positive"),
+        ("seeds: {batch: 5, max: 50, until: {metric: toxicity_rate}}", "missing 'ci_half_width'"),
+    ];
+    for (seeds, message) in cases {
+        let path = tmp.path().join("s.yaml");
+        let base = repo_root().join("scenarios/baseline.yaml");
+        std::fs::write(&path, format!("base: {}\n{seeds}\n", base.display())).unwrap();
+        let o = Command::new(bin())
+            .arg(&path)
+            .arg("--dry-run")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{seeds}: {err}");
+        assert!(err.contains(message), "{seeds}: {err}");
+    }
+    // Sharding needs the run list up front.
+    let o = Command::new(bin())
+        .arg(spec("adaptive_fake.yaml"))
+        .args(["--shard", "1/2", "--out"])
+        .arg(tmp.path().join("x"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot be sharded"));
+}
