@@ -114,6 +114,16 @@ fn seeds_stop_by_the_rule() {
         report.contains("| `audit_probability=0.05, transaction_tax_rate=0.3` | 100 | 0.00997 | **reached max** |"),
         "{report}"
     );
+    // `show` says it too, after the comparisons.
+    let o = Command::new(bin()).arg("show").arg(&dir).output().unwrap();
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert!(shown.contains("3 of 4 configurations met it"), "{shown}");
+    for line in [
+        "audit_probability=0.05, transaction_tax_rate=0.3    100 seeds  ±0.00997    reached max",
+        "audit_probability=0.02, transaction_tax_rate=0.2     70 seeds  ±0.0048     met the target",
+    ] {
+        assert!(shown.contains(line), "{shown}");
+    }
 }
 
 #[test]

@@ -177,3 +177,53 @@ pub fn section(runs: &RunsTable, rule: &Replication, rows: &[Replicated]) -> Str
     let _ = writeln!(s);
     s
 }
+
+/// The same for the terminal (`swarm-sweep show`): a line on the rule, then
+/// one per configuration, most seeds first (at most `top`; 0: all).
+pub fn terminal(runs: &RunsTable, rule: &Replication, rows: &[Replicated], top: usize) -> String {
+    let mut s = String::new();
+    let met = rows.iter().filter(|r| r.stop == Some(Stop::Target)).count();
+    let _ = writeln!(
+        s,
+        "adaptive replication: seeds added {} at a time (at most {}) until the {:.0}% \
+         interval of the paired difference in {} is within ±{}: {met} of {} configurations \
+         met it",
+        rule.batch,
+        rule.max,
+        100.0 * rule.level,
+        rule.metric,
+        rule.ci_half_width,
+        rows.len()
+    );
+    let mut listed: Vec<&Replicated> = rows.iter().collect();
+    listed.sort_by_key(|r| std::cmp::Reverse(r.n_seeds));
+    let shown = if top == 0 {
+        listed.len()
+    } else {
+        top.min(listed.len())
+    };
+    let names: Vec<String> = listed.iter().map(|r| runs.display(r.config)).collect();
+    let width = names
+        .iter()
+        .take(shown)
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (r, name) in listed.iter().zip(&names).take(shown) {
+        let _ = writeln!(
+            s,
+            "  {name:<width$}  {:>5} seeds  ±{:<9}  {}",
+            r.n_seeds,
+            super::export::human_sig(r.half_width, 3),
+            match r.stop {
+                Some(Stop::Target) => "met the target",
+                Some(Stop::Max) => "reached max",
+                _ => "unfinished",
+            }
+        );
+    }
+    if shown < listed.len() {
+        let _ = writeln!(s, "  … {} more (--top 0 for all)", listed.len() - shown);
+    }
+    s
+}

@@ -103,6 +103,15 @@ struct Prepared {
 
 fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
     let plan = load_plan(&args.spec, args.allow_unmodelled)?;
+    if plan.spec.replication.is_some() {
+        // Rerunning every seed the maximum allows would compare other seeds.
+        return Err(format!(
+            "{}: an adaptive sweep (seeds: {{batch, max, until}}) cannot be checked yet: \
+             check reruns every run of a spec, and an adaptive sweep makes only those its \
+             results called for (give the spec fixed seeds: {{start, count}})",
+            args.spec.display()
+        ));
+    }
     let path = args.against.join("runs.parquet");
     if !path.exists() {
         return Err(format!(
