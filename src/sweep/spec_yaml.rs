@@ -224,4 +224,23 @@ mod tests {
         );
         assert!(same(&consecutive, &parse(&written, "c.yaml").unwrap()));
     }
+
+    #[test]
+    fn an_adaptive_rule_reads_back_the_same() {
+        let text = "base: a
+seeds: {start: 2, batch: 5, max: 40, until: {metric: quality_gap, \
+                    ci_half_width: 0.01, conf_level: 0.9}}
+";
+        let spec = parse(text, "a.yaml").unwrap();
+        assert_eq!(spec.seeds, (2..42).collect::<Vec<i64>>());
+        let rule = spec.replication.clone().unwrap();
+        assert_eq!((rule.batch, rule.max, rule.level), (5, 40, 0.9));
+        assert_eq!(
+            (rule.metric.as_str(), rule.ci_half_width),
+            ("quality_gap", 0.01)
+        );
+        let written = to_yaml(&spec, &[]);
+        let back = parse(&written, "b.yaml").unwrap_or_else(|e| panic!("{e}\n{written}"));
+        assert!(same(&spec, &back), "{written}");
+    }
 }
