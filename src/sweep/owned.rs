@@ -22,6 +22,7 @@ const ANALYSIS_FILES: &[&str] = &[
     // A design's sensitivity analysis (analysis/sensitivity).
     "design.parquet",
     "sensitivity.parquet",
+    "sensitivity_s2.parquet",
     "sensitivity.md",
 ];
 const PLOTS_DIR: &str = crate::analysis::plot::PLOTS_DIR;
