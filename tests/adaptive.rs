@@ -303,3 +303,56 @@ fn bad_rules_are_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot be sharded"));
 }
+
+/// report.md of a sobol design stays the same size however many points it
+/// has, and ranks its levers: under `--test-sim` the seed-averaged
+/// toxicity_rate is the tax rate (0 to 0.3) plus a third of the audit
+/// probability (0 to 0.1), so the tax comes first with ρ near 1.
+#[test]
+fn a_large_design_gets_a_compact_report_that_ranks_its_levers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = repo_root().join("scenarios/baseline.yaml");
+    let report = |n: usize| -> String {
+        let spec = tmp.path().join(format!("design{n}.yaml"));
+        std::fs::write(
+            &spec,
+            format!(
+                "name: design\nbase: {}\nseeds: {{start: 0, count: 3}}\nsample:\n  method: sobol\n  \
+                 n: {n}\n  seed: 1\n  parameters:\n    governance.audit_probability: {{dist: uniform, \
+                 min: 0.0, max: 0.1}}\n    governance.transaction_tax_rate: {{dist: uniform, min: 0.0, \
+                 max: 0.3}}\n",
+                base.display()
+            ),
+        )
+        .unwrap();
+        let dir = tmp.path().join(format!("out{n}"));
+        ok(sweep(&spec, &dir, &["--test-sim", "0"]));
+        std::fs::read_to_string(dir.join("report.md")).unwrap()
+    };
+    let (small, large) = (report(16), report(256));
+    let lines = |s: &str| s.lines().count();
+    assert!(
+        lines(&large) <= lines(&small) + 5,
+        "{} lines for 256 points, {} for 16",
+        lines(&large),
+        lines(&small)
+    );
+    let levers = large
+        .split("## Levers of the design")
+        .nth(1)
+        .expect("the section");
+    let rows: Vec<&str> = levers
+        .lines()
+        .filter(|l| l.starts_with("| `toxicity_rate` |"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{levers}");
+    assert!(
+        rows[0].starts_with("| `toxicity_rate` | 1 | `governance.transaction_tax_rate` | 0.99"),
+        "{levers}"
+    );
+    assert!(
+        rows[1].contains("| 2 | `governance.audit_probability` |"),
+        "{levers}"
+    );
+    assert!(!large.contains("named by their parameters: ."), "{large}");
+}

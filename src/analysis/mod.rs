@@ -8,6 +8,7 @@ pub mod error;
 pub mod export;
 pub mod findings;
 pub mod frame;
+pub mod levers;
 pub mod plot;
 pub mod replication;
 pub mod report;

@@ -247,11 +247,13 @@ fn summary_section(s: &mut String, input: &ReportInput) {
             })
             .map(|(p, sh)| format!("`{sh}` = `{p}`"))
             .collect();
-        let _ = writeln!(
-            s,
-            "Configurations are named by their parameters: {}.\n",
-            names.join(", ")
-        );
+        if !names.is_empty() {
+            let _ = writeln!(
+                s,
+                "Configurations are named by their parameters: {}.\n",
+                names.join(", ")
+            );
+        }
     }
     let _ = writeln!(s, "**Key observation.**\n");
     for sc in &scenarios {

@@ -326,6 +326,10 @@ fn analyze_in_pool(
         plots: &links,
     };
     let mut text = report::render(&input);
+    // A random, lhs or sobol design: its levers ranked.
+    if let Some(section) = crate::analysis::levers::section(&runs) {
+        text.push_str(&section);
+    }
     // An adaptive sweep: the seeds each configuration needed.
     if let Some(rule) = replication::rule_of(&runs) {
         let rows = replication::replicated(&runs, &rule);
