@@ -195,6 +195,25 @@ fn killed_after(lines: usize) {
             "{f} differs from an uninterrupted sweep"
         );
     }
+    // Once finished, a rerun runs nothing (the runs come back from the
+    // tables, round by round) and writes the same tables.
+    let mut again = Command::new(bin());
+    again
+        .arg(&s)
+        .args([
+            "--test-sim",
+            "0",
+            "--deterministic-timing",
+            "--no-metrics-csv",
+        ])
+        .args(["--no-analyze", "--out"])
+        .arg(&dir);
+    let err = ok(again);
+    assert!(err.contains("300 runs (0 failed, 300 reused)"), "{err}");
+    assert!(
+        std::fs::read(dir.join("runs.parquet")).unwrap()
+            == std::fs::read(reference.join("runs.parquet")).unwrap()
+    );
 }
 
 #[test]

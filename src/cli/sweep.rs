@@ -223,6 +223,12 @@ fn test_sim(
             ..Default::default()
         };
         r.run.toxicity_rate = g.transaction_tax_rate + g.audit_probability * sign;
+        // One epoch, as every run has (a later sweep takes runs back from
+        // the tables only with their epochs).
+        r.epochs = vec![crate::metrics::EpochMetrics {
+            soft: r.run,
+            ..Default::default()
+        }];
         Ok(r)
     }
 }
@@ -576,10 +582,9 @@ fn adaptive_rounds(
     sim: &SimFn,
     flag: &std::sync::atomic::AtomicBool,
 ) -> Result<Summary, CliError> {
-    for w in &prepared.warnings {
-        eprintln!("warning: {w}");
-    }
     let quiet = cli.quiet;
+    // Warnings as they come: opening the journal, then each round's.
+    let mut warned = 0;
     let rounds = adaptive::run_rounds(
         plan,
         prepared,
@@ -588,11 +593,18 @@ fn adaptive_rounds(
         Mode::detect(quiet),
         flag,
         |s, p| {
+            for w in &p.warnings[warned..] {
+                eprintln!("warning: {w}");
+            }
+            warned = p.warnings.len();
             if !quiet {
                 eprintln!("{}", adaptive_line(plan, s, p));
             }
         },
     );
+    for w in &prepared.warnings[warned..] {
+        eprintln!("warning: {w}");
+    }
     match rounds {
         Ok(r) => Ok(r.ran),
         Err(adaptive::RoundError::Journal(e)) => Err(journal_error(e)),
