@@ -282,6 +282,25 @@ fn a_real_spec_stops_by_the_rule() {
     );
     let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(report.contains("## Adaptive replication"), "{report}");
+    // `check` reruns the runs the sweep made and finds them the same.
+    let o = Command::new(bin())
+        .arg("check")
+        .arg(spec("adaptive_baseline.yaml"))
+        .arg("--against")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    let made = format!("the {} runs the adaptive sweep made", table.rows.len());
+    assert!(err.contains(&made), "{err}");
+    assert!(
+        format!("{out}{err}").contains("5 of 5 configurations passed"),
+        "{out}{err}"
+    );
     // runs/index.tsv lists the runs made, not every run the maximum allows.
     let index = std::fs::read_to_string(dir.join("runs/index.tsv")).unwrap();
     assert_eq!(index.lines().count(), 1 + table.rows.len());

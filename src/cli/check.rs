@@ -99,19 +99,13 @@ struct Prepared {
     plan: SweepPlan,
     stored: RunsTable,
     tolerances: Tolerances,
+    /// The runs to rerun: all of the plan's, or (adaptive replication)
+    /// those the stored sweep made.
+    runs: RunList,
 }
 
 fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
     let plan = load_plan(&args.spec, args.allow_unmodelled)?;
-    if plan.spec.replication.is_some() {
-        // Rerunning every seed the maximum allows would compare other seeds.
-        return Err(format!(
-            "{}: an adaptive sweep (seeds: {{batch, max, until}}) cannot be checked yet: \
-             check reruns every run of a spec, and an adaptive sweep makes only those its \
-             results called for (give the spec fixed seeds: {{start, count}})",
-            args.spec.display()
-        ));
-    }
     let path = args.against.join("runs.parquet");
     if !path.exists() {
         return Err(format!(
@@ -142,6 +136,22 @@ fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
     stored_seeds.dedup();
     let mut seeds = plan.spec.seeds.clone();
     seeds.sort_unstable();
+    if plan.spec.replication.is_some() {
+        // Adaptive replication made some of the seeds the spec allows:
+        // those are rerun, each configuration's own.
+        let runs = adaptive_runs(&plan, &stored).map_err(|m| {
+            format!(
+                "{}: {m}: not a sweep of this spec (rerun the sweep to store new results)",
+                args.against.display()
+            )
+        })?;
+        return Ok(Prepared {
+            plan,
+            stored,
+            tolerances,
+            runs,
+        });
+    }
     if seeds != stored_seeds {
         return Err(format!(
             "{} was made with seeds {}, the spec has {}: configurations would \
@@ -156,11 +166,38 @@ fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
             return Err("--out must not be the --against directory".into());
         }
     }
+    let runs = RunList::All(plan.n_runs());
     Ok(Prepared {
         plan,
         stored,
         tolerances,
+        runs,
     })
+}
+
+/// The plan's runs that `stored` holds (by configuration id and seed).
+fn adaptive_runs(plan: &SweepPlan, stored: &RunsTable) -> Result<RunList, String> {
+    let n = plan.spec.seeds.len();
+    let mut runs = Vec::new();
+    for c in &stored.configs {
+        let config = usize::try_from(c.config_id)
+            .ok()
+            .filter(|&i| i < plan.configs.len())
+            .ok_or_else(|| format!("it has configuration {}", c.config_id))?;
+        for &r in &c.rows {
+            let seed = stored.seed(r).ok_or("a run has no seed")?;
+            let replicate = plan
+                .spec
+                .seeds
+                .iter()
+                .position(|&s| s == seed)
+                .ok_or_else(|| format!("it has seed {seed}"))?;
+            runs.push(config * n + replicate);
+        }
+    }
+    runs.sort_unstable();
+    runs.dedup();
+    Ok(runs.into())
 }
 
 fn seed_list(s: &[i64]) -> String {
@@ -248,11 +285,21 @@ fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {
         }
     };
     if !args.quiet {
+        let size = match p.plan.spec.replication {
+            Some(_) => format!(
+                "{}, the {} the adaptive sweep made",
+                plural(p.plan.configs.len(), "configuration"),
+                plural(p.runs.len(), "run")
+            ),
+            None => format!(
+                "{} × {}",
+                plural(p.plan.configs.len(), "configuration"),
+                plural(p.plan.spec.seeds.len(), "seed")
+            ),
+        };
         eprintln!(
-            "check: rerunning {} ({} × {}) against {}",
+            "check: rerunning {} ({size}) against {}",
             args.spec.display(),
-            plural(p.plan.configs.len(), "configuration"),
-            plural(p.plan.spec.seeds.len(), "seed"),
             args.against.display()
         );
     }
@@ -265,8 +312,8 @@ fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {
         deterministic_timing: false,
         run_files: None,
     };
-    let progress = Progress::new(p.plan.n_runs(), Mode::detect(args.quiet));
-    let todo = RunList::All(p.plan.n_runs());
+    let progress = Progress::new(p.runs.len(), Mode::detect(args.quiet));
+    let todo = p.runs.clone();
     let collected = Collect(Mutex::new(Vec::new()));
     runner::execute(
         &p.plan,
