@@ -394,3 +394,47 @@ fn a_large_design_gets_a_compact_report_that_ranks_its_levers() {
     );
     assert!(!large.contains("named by their parameters: ."), "{large}");
 }
+
+/// The rule on its own (`sweep::adaptive::Schedule`), on the fake spec's
+/// plan with outputs given by hand: a failed run leaves its pair out, a
+/// settled configuration stays settled, and the baseline follows the most
+/// replicated configuration.
+#[test]
+fn the_schedule_leaves_failed_pairs_out_and_the_baseline_follows() {
+    use swarm_sweep::sweep::adaptive::{Schedule, Stop};
+    let plan = swarm_sweep::cli::sweep::load_plan(&spec("adaptive_fake.yaml"), false).unwrap();
+    let rule = plan.spec.replication.clone().unwrap();
+    let n = plan.spec.seeds.len();
+    // Configurations 1..=4 (after the baseline): amplitudes 0, 0.01, 0.02,
+    // 0.05, as --test-sim gives them; run 3 of configuration 2 failed.
+    let amplitude = [0.0, 0.0, 0.01, 0.02, 0.05];
+    let value = |i: usize| -> Option<f64> {
+        let (c, r) = (i / n, i % n);
+        if (c, r) == (2, 3) {
+            return None;
+        }
+        let sign = if r % 2 == 0 { 1.0 } else { -1.0 };
+        Some(0.1 * c as f64 + amplitude[c] * sign)
+    };
+    let mut s = Schedule::new(&plan, &rule);
+    assert_eq!(s.runs(&plan).len(), 5 * 10);
+    let mut rounds = 1;
+    while s.advance(&plan, value) {
+        rounds += 1;
+        // The baseline runs every seed any configuration runs.
+        let most = (1..5).map(|c| s.seeds(c)).max().unwrap();
+        assert_eq!(s.seeds(0), most);
+    }
+    assert_eq!(rounds, 10);
+    let seeds: Vec<usize> = (0..5).map(|c| s.seeds(c)).collect();
+    assert_eq!(seeds, [100, 10, 20, 70, 100]);
+    let c = &s.configs[2];
+    assert_eq!((c.n_pairs, c.stop), (19, Some(Stop::Target)));
+    assert!(c.half_width.unwrap() <= 0.005);
+    assert_eq!(s.configs[4].stop, Some(Stop::Max));
+    assert_eq!(s.configs[0].stop, Some(Stop::Baseline));
+    assert_eq!(s.open(), 0);
+    // Nothing more to decide: a settled schedule stays as it is.
+    assert!(!s.advance(&plan, value));
+    assert_eq!((0..5).map(|c| s.seeds(c)).collect::<Vec<_>>(), seeds);
+}
