@@ -36,7 +36,7 @@ SCIPY_CASES := $(TARGET_DIR)/py-tests/scipy-cases.json
 test-python: ## The tables in pyarrow/pandas/polars/duckdb, the docs' examples, the notebook run headless, our statistics against scipy (makes target/py from PyPI on first use)
 	$(CARGO) build --quiet --bin swarm-sweep
 	PY_VENV=$(PY_VENV) scripts/ci/python-env.sh >/dev/null
-	SWARM_SCIPY_CASES=$(SCIPY_CASES) $(CARGO) test --quiet --test scipy_stats
+	SWARM_SCIPY_CASES=$(SCIPY_CASES) $(CARGO) test --quiet --test it scipy_stats::
 	SWARM_SWEEP_BIN=$(TARGET_DIR)/debug/swarm-sweep PY_TESTS_DIR=$(TARGET_DIR)/py-tests \
 	  SWARM_SCIPY_CASES=$(SCIPY_CASES) \
 	  $(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider --durations=5 tests/python
@@ -100,5 +100,5 @@ example: build ## Regenerate docs/examples/<sweep>/ (report and plots) for the r
 
 check-scipy: ## Our statistics against scipy alone (makes target/py from PyPI on first use; part of test-python)
 	PY_VENV=$(PY_VENV) scripts/ci/python-env.sh >/dev/null
-	SWARM_SCIPY_CASES=$(SCIPY_CASES) $(CARGO) test --quiet --test scipy_stats
+	SWARM_SCIPY_CASES=$(SCIPY_CASES) $(CARGO) test --quiet --test it scipy_stats::
 	SWARM_SCIPY_CASES=$(SCIPY_CASES) $(PY_VENV)/bin/python -m pytest -q -s -p no:cacheprovider tests/python/test_scipy_stats.py

@@ -1,10 +1,10 @@
 //! libFuzzer target: arbitrary bytes through the scenario loader, the
 //! sweep spec parser and (for small specs) the plan — the same harness as
-//! the bounded test (tests/fuzz_harness). Errors are fine; a panic, an
-//! abort, a timeout or memory past -rss_limit_mb is a finding.
+//! the bounded test (tests/it/common/fuzz_harness.rs). Errors are fine; a
+//! panic, an abort, a timeout or memory past -rss_limit_mb is a finding.
 #![no_main]
 
-#[path = "../../tests/fuzz_harness/mod.rs"]
+#[path = "../../tests/it/common/fuzz_harness.rs"]
 mod fuzz_harness;
 
 use std::path::Path;

@@ -208,7 +208,7 @@ pub fn main() -> i32 {
 /// The `--test-sim` hook: a stand-in for the simulation whose
 /// toxicity_rate has a known mean (the tax rate) and a known spread (±
 /// the audit probability, by the seed's parity), so adaptive replication's
-/// stopping seed counts can be worked out by hand (tests/adaptive.rs).
+/// stopping seed counts can be worked out by hand (tests/it/adaptive.rs).
 /// Runs take `ms` milliseconds, so a test can kill a sweep mid-round.
 fn test_sim(
     ms: u64,

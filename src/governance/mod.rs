@@ -83,6 +83,28 @@ pub struct GovInteraction {
     pub memory_write: bool,
 }
 
+#[cfg(test)]
+impl GovInteraction {
+    /// What lever tests start from: agent 0 with agent 1 at `p`, accepted,
+    /// with no costs, flags, notes or memory write.
+    pub(crate) fn of_p(p: f64) -> GovInteraction {
+        GovInteraction {
+            initiator: 0,
+            counterparty: 1,
+            accepted: true,
+            p,
+            tau: 0.0,
+            c_a: 0.0,
+            c_b: 0.0,
+            r_a: 0.0,
+            verifier_rejections: 0,
+            tool_misuse_flags: 0,
+            resample: None,
+            memory_write: false,
+        }
+    }
+}
+
 /// The governance engine with the modelled levers in reference order:
 /// transaction tax, reputation decay, staking, circuit breaker, random
 /// audit, collusion, security, memory write rate limit, Sybil detection,
@@ -333,6 +355,7 @@ impl Governance {
 
     /// The conjunction of the levers' admission checks (staking, circuit
     /// breaker, security quarantine, Sybil clusters), in lever order.
+    #[inline]
     pub fn can_agent_act(&self, agent: usize, view: &GovView) -> bool {
         if self.cfg.staking_enabled && view.resources[agent] < self.cfg.min_stake_to_participate {
             return false;
@@ -360,20 +383,19 @@ mod tests {
     }
 
     fn ix(p: f64) -> GovInteraction {
-        GovInteraction {
-            initiator: 0,
-            counterparty: 1,
-            accepted: true,
-            p,
-            tau: 0.0,
-            c_a: 0.0,
-            c_b: 0.0,
-            r_a: 0.0,
-            verifier_rejections: 0,
-            tool_misuse_flags: 0,
-            resample: None,
-            memory_write: false,
-        }
+        GovInteraction::of_p(p)
+    }
+
+    /// The levers of `cfg` over `n` agents, with the default payoff and
+    /// semantics.
+    fn governance(cfg: &GovernanceConfig, n: usize) -> Governance {
+        Governance::new(
+            cfg,
+            &PayoffConfig::default(),
+            Semantics::default(),
+            &PyRandom::new(1),
+            n,
+        )
     }
 
     #[test]
@@ -382,13 +404,7 @@ mod tests {
             reputation_decay_rate: 0.9,
             ..GovernanceConfig::default()
         };
-        let mut g = Governance::new(
-            &cfg,
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &PyRandom::new(1),
-            2,
-        );
+        let mut g = governance(&cfg, 2);
         let e = g.on_epoch_start(&view(&[1.7, 0.0], &[100.0, 100.0]));
         assert_eq!(e.reputation, vec![(0, 1.7 * (0.9 - 1.0))]);
     }
@@ -400,13 +416,7 @@ mod tests {
             transaction_tax_split: 0.6,
             ..GovernanceConfig::default()
         };
-        let mut g = Governance::new(
-            &cfg,
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &PyRandom::new(1),
-            2,
-        );
+        let mut g = governance(&cfg, 2);
         let e = g.on_interaction(&ix(0.75), &view(&[0.0; 2], &[100.0; 2]));
         let tax = 0.1 * (0.75 * 2.0 - (1.0 - 0.75) * 1.0);
         assert_eq!(e.cost_a, tax * 0.6);
@@ -420,13 +430,7 @@ mod tests {
             memory_write_rate_limit_per_epoch: 2,
             ..GovernanceConfig::default()
         };
-        let mut g = Governance::new(
-            &cfg,
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &PyRandom::new(1),
-            2,
-        );
+        let mut g = governance(&cfg, 2);
         let v = view(&[0.0; 2], &[100.0; 2]);
         let write = GovInteraction {
             memory_write: true,
@@ -449,13 +453,7 @@ mod tests {
             min_stake_to_participate: 25.0,
             ..GovernanceConfig::default()
         };
-        let g = Governance::new(
-            &cfg,
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &PyRandom::new(1),
-            3,
-        );
+        let g = governance(&cfg, 3);
         let res = [25.0, 24.999999, 25.000001];
         let v = view(&[0.0; 3], &res);
         assert!(g.can_agent_act(0, &v));
@@ -472,13 +470,7 @@ mod tests {
             audit_penalty_multiplier: 2.0,
             ..GovernanceConfig::default()
         };
-        let mut g = Governance::new(
-            &cfg,
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &PyRandom::new(1),
-            2,
-        );
+        let mut g = governance(&cfg, 2);
         let v = view(&[0.0; 2], &[100.0; 2]);
         let e = g.on_interaction(&ix(0.5), &v);
         let pen = (0.6 - 0.5) * 2.0;
@@ -499,22 +491,10 @@ mod tests {
         let reps = [2.0, -1.0, 0.0];
         let res = [100.0; 3];
         let mut cfg = GovernanceConfig::default();
-        let mut g = Governance::new(
-            &cfg,
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &PyRandom::new(1),
-            3,
-        );
+        let mut g = governance(&cfg, 3);
         assert!(g.on_epoch_start(&view(&reps, &res)).is_empty());
         cfg.reputation_decay_rate = 1.0f64.next_down();
-        let mut g = Governance::new(
-            &cfg,
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &PyRandom::new(1),
-            3,
-        );
+        let mut g = governance(&cfg, 3);
         let e = g.on_epoch_start(&view(&reps, &res));
         // Zero reputations are skipped; negative ones are pulled toward 0.
         assert_eq!(
@@ -527,13 +507,7 @@ mod tests {
     #[test]
     fn shocks_set_modelled_parameters_and_rbac_registration_is_fixed() {
         let v = view(&[0.0; 2], &[100.0; 2]);
-        let mut g = Governance::new(
-            &GovernanceConfig::default(),
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &PyRandom::new(1),
-            2,
-        );
+        let mut g = governance(&GovernanceConfig::default(), 2);
         assert!(g.set_param("transaction_tax_rate", &ParamValue::Float(0.1)));
         assert_eq!(
             g.param("transaction_tax_rate"),
@@ -553,13 +527,7 @@ mod tests {
             rbac_enabled: true,
             ..GovernanceConfig::default()
         };
-        let mut g = Governance::new(
-            &cfg,
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &PyRandom::new(1),
-            2,
-        );
+        let mut g = governance(&cfg, 2);
         assert_eq!(g.on_interaction(&ix(0.9), &v).cost_a, 0.5);
         g.set_param("rbac_violation_penalty", &ParamValue::Float(1.0));
         assert_eq!(g.on_interaction(&ix(0.9), &v).cost_a, 1.0);
@@ -571,25 +539,13 @@ mod tests {
     fn tax_is_off_at_rate_zero_and_skips_rejected_interactions() {
         let v = view(&[0.0; 2], &[100.0; 2]);
         let cfg = GovernanceConfig::default();
-        let mut g = Governance::new(
-            &cfg,
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &PyRandom::new(1),
-            2,
-        );
+        let mut g = governance(&cfg, 2);
         assert!(g.on_interaction(&ix(0.9), &v).is_empty());
         let cfg = GovernanceConfig {
             transaction_tax_rate: f64::MIN_POSITIVE,
             ..GovernanceConfig::default()
         };
-        let mut g = Governance::new(
-            &cfg,
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &PyRandom::new(1),
-            2,
-        );
+        let mut g = governance(&cfg, 2);
         assert!(g.on_interaction(&ix(0.9), &v).cost_a > 0.0);
         let rejected = GovInteraction {
             accepted: false,

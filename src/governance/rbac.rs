@@ -45,15 +45,7 @@ mod tests {
             initiator: 1,
             counterparty: 0,
             accepted,
-            p: 0.75,
-            tau: 0.0,
-            c_a: 0.0,
-            c_b: 0.0,
-            r_a: 0.0,
-            verifier_rejections: 0,
-            tool_misuse_flags: 0,
-            resample: None,
-            memory_write: false,
+            ..GovInteraction::of_p(0.75)
         }
     }
 

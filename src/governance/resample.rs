@@ -222,18 +222,9 @@ mod tests {
 
     fn ix(p: f64, accepted: bool, resample: Option<ResampleNote>) -> GovInteraction {
         GovInteraction {
-            initiator: 0,
-            counterparty: 1,
             accepted,
-            p,
-            tau: 0.0,
-            c_a: 0.0,
-            c_b: 0.0,
-            r_a: 0.0,
-            verifier_rejections: 0,
-            tool_misuse_flags: 0,
             resample,
-            memory_write: false,
+            ..GovInteraction::of_p(p)
         }
     }
 

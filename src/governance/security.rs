@@ -498,18 +498,10 @@ mod tests {
     fn flagged_history(sec: &mut Security) {
         for _ in 0..5 {
             sec.on_interaction(&GovInteraction {
-                initiator: 0,
-                counterparty: 1,
                 accepted: false,
-                p: 0.45,
-                tau: 0.0,
-                c_a: 0.0,
-                c_b: 0.0,
-                r_a: 0.0,
                 verifier_rejections: 2,
                 tool_misuse_flags: 1,
-                resample: None,
-                memory_write: false,
+                ..GovInteraction::of_p(0.45)
             });
         }
     }

@@ -94,6 +94,74 @@ pub fn epoch_payload(m: &EpochMetrics) -> String {
     o.finish()
 }
 
+/// One event record, but for its id and what every record of the run
+/// shares: a field left at its default is written as null.
+#[derive(Default)]
+struct Record {
+    event_type: &'static str,
+    /// The interaction's number in the run (its id derives from it).
+    interaction: Option<u64>,
+    agent: Option<usize>,
+    initiator: Option<usize>,
+    counterparty: Option<usize>,
+    /// A JSON object.
+    payload: String,
+    epoch: Option<u32>,
+    step: Option<u32>,
+}
+
+impl Record {
+    /// A record of the run as a whole: no agent, no interaction.
+    fn of_run(event_type: &'static str, payload: String) -> Record {
+        Record {
+            event_type,
+            payload,
+            ..Record::default()
+        }
+    }
+
+    /// A record of one agent's doing, outside any interaction.
+    fn of_agent(event_type: &'static str, agent: usize, payload: String) -> Record {
+        Record {
+            agent: Some(agent),
+            ..Record::of_run(event_type, payload)
+        }
+    }
+
+    /// A record of interaction number `interaction` between two parties.
+    fn of_interaction(
+        event_type: &'static str,
+        interaction: u64,
+        initiator: usize,
+        counterparty: usize,
+        payload: String,
+    ) -> Record {
+        Record {
+            interaction: Some(interaction),
+            initiator: Some(initiator),
+            counterparty: Some(counterparty),
+            ..Record::of_run(event_type, payload)
+        }
+    }
+
+    /// At `step` of `epoch`.
+    fn at(self, epoch: u32, step: u32) -> Record {
+        Record {
+            epoch: Some(epoch),
+            step: Some(step),
+            ..self
+        }
+    }
+
+    /// In `epoch`, at no particular step.
+    fn in_epoch(self, epoch: u32) -> Record {
+        Record {
+            epoch: Some(epoch),
+            ..self
+        }
+    }
+}
+
 /// Writes events as JSONL; I/O errors are kept and reported by `finish`.
 pub struct JsonlEvents<W: Write> {
     out: W,
@@ -128,18 +196,7 @@ impl<W: Write> JsonlEvents<W> {
         format!("{}-s{}-ix{}", self.scenario_id, self.seed, n)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn record(
-        &mut self,
-        event_type: &str,
-        interaction: Option<u64>,
-        agent: Option<usize>,
-        initiator: Option<usize>,
-        counterparty: Option<usize>,
-        payload: &str,
-        epoch: Option<u32>,
-        step: Option<u32>,
-    ) {
+    fn record(&mut self, r: Record) {
         let id = |a: Option<usize>| a.map(|i| party_id(&self.agent_ids, i));
         let mut o = Obj::default();
         o.str(
@@ -147,17 +204,17 @@ impl<W: Write> JsonlEvents<W> {
             &format!("{}-s{}-ev{}", self.scenario_id, self.seed, self.n),
         )
         .raw("timestamp", "null")
-        .str("event_type", event_type)
+        .str("event_type", r.event_type)
         .opt_str(
             "interaction_id",
-            interaction.map(|n| self.interaction_id(n)).as_deref(),
+            r.interaction.map(|n| self.interaction_id(n)).as_deref(),
         )
-        .opt_str("agent_id", id(agent))
-        .opt_str("initiator_id", id(initiator))
-        .opt_str("counterparty_id", id(counterparty))
-        .raw("payload", payload)
-        .opt_int("epoch", epoch)
-        .opt_int("step", step)
+        .opt_str("agent_id", id(r.agent))
+        .opt_str("initiator_id", id(r.initiator))
+        .opt_str("counterparty_id", id(r.counterparty))
+        .raw("payload", &r.payload)
+        .opt_int("epoch", r.epoch)
+        .opt_int("step", r.step)
         .str("scenario_id", &self.scenario_id)
         .int("replay_k", 0)
         .raw("seed", &self.seed.to_string());
@@ -188,90 +245,9 @@ impl<W: Write> JsonlEvents<W> {
         format!("{}-s{}-{what}{n}", self.scenario_id, self.seed)
     }
 
-    /// A record about one agent's action, with no interaction.
-    fn agent_event(
-        &mut self,
-        event_type: &str,
-        agent: usize,
-        payload: &str,
-        epoch: u32,
-        step: u32,
-    ) {
-        self.record(
-            event_type,
-            None,
-            Some(agent),
-            None,
-            None,
-            payload,
-            Some(epoch),
-            Some(step),
-        );
-    }
-
-    /// An `epoch_completed` record with no ids and no step.
-    fn epoch_event(&mut self, payload: &str, epoch: u32) {
-        self.record(
-            "epoch_completed",
-            None,
-            None,
-            None,
-            None,
-            payload,
-            Some(epoch),
-            None,
-        );
-    }
-}
-
-impl<W: Write> EventSink for JsonlEvents<W> {
-    fn event(&mut self, event: &Event<'_>) {
+    /// Records of interactions between agents and what follows from them.
+    fn interaction_event(&mut self, event: &Event<'_>) {
         match *event {
-            Event::AgentCreated {
-                agent,
-                archetype,
-                name,
-            } => {
-                let payload = Obj::default()
-                    .str("agent_type", archetype.as_str())
-                    .str("name", name)
-                    .raw("roles", "[]")
-                    .finish();
-                self.record(
-                    "agent_created",
-                    None,
-                    Some(agent),
-                    None,
-                    None,
-                    &payload,
-                    Some(0),
-                    Some(0),
-                );
-            }
-            Event::SimulationStarted {
-                n_epochs,
-                steps_per_epoch,
-                n_agents,
-            } => {
-                let payload = Obj::default()
-                    .int("n_epochs", n_epochs as u64)
-                    .int("steps_per_epoch", steps_per_epoch as u64)
-                    .int("n_agents", n_agents as u64)
-                    .raw("seed", &self.seed.to_string())
-                    .str("scenario_id", &self.scenario_id.clone())
-                    .int("replay_k", 0)
-                    .finish();
-                self.record(
-                    "simulation_started",
-                    None,
-                    None,
-                    None,
-                    None,
-                    &payload,
-                    None,
-                    None,
-                );
-            }
             Event::InteractionProposed {
                 interaction,
                 initiator,
@@ -284,14 +260,14 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .str("interaction_type", interaction_type)
                     .finish();
                 self.record(
-                    "interaction_proposed",
-                    Some(interaction),
-                    None,
-                    Some(initiator),
-                    Some(counterparty),
-                    &payload,
-                    Some(epoch),
-                    Some(step),
+                    Record::of_interaction(
+                        "interaction_proposed",
+                        interaction,
+                        initiator,
+                        counterparty,
+                        payload,
+                    )
+                    .at(epoch, step),
                 );
             }
             Event::ReputationUpdated {
@@ -309,16 +285,7 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .f("delta", delta)
                     .str("reason", reason.as_str())
                     .finish();
-                self.record(
-                    "reputation_updated",
-                    None,
-                    Some(agent),
-                    None,
-                    None,
-                    &payload,
-                    Some(epoch),
-                    Some(step),
-                );
+                self.record(Record::of_agent("reputation_updated", agent, payload).at(epoch, step));
             }
             Event::GovernanceCostApplied {
                 interaction,
@@ -334,14 +301,14 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .f("cost_b", cost_b)
                     .finish();
                 self.record(
-                    "governance_cost_applied",
-                    Some(interaction),
-                    None,
-                    Some(initiator),
-                    Some(counterparty),
-                    &payload,
-                    Some(epoch),
-                    Some(step),
+                    Record::of_interaction(
+                        "governance_cost_applied",
+                        interaction,
+                        initiator,
+                        counterparty,
+                        payload,
+                    )
+                    .at(epoch, step),
                 );
             }
             Event::InteractionCompleted {
@@ -371,14 +338,14 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .f("c_b", c_b)
                     .finish();
                 self.record(
-                    "interaction_completed",
-                    Some(interaction),
-                    None,
-                    Some(initiator),
-                    Some(counterparty),
-                    &payload,
-                    Some(epoch),
-                    Some(step),
+                    Record::of_interaction(
+                        "interaction_completed",
+                        interaction,
+                        initiator,
+                        counterparty,
+                        payload,
+                    )
+                    .at(epoch, step),
                 );
                 let components = Obj::default()
                     .f("p", p)
@@ -392,31 +359,23 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .raw("components", &components)
                     .finish();
                 self.record(
-                    "payoff_computed",
-                    Some(interaction),
-                    None,
-                    Some(initiator),
-                    Some(counterparty),
-                    &payload,
-                    Some(epoch),
-                    Some(step),
+                    Record::of_interaction(
+                        "payoff_computed",
+                        interaction,
+                        initiator,
+                        counterparty,
+                        payload,
+                    )
+                    .at(epoch, step),
                 );
             }
-            Event::NetworkEdgesPruned { pruned, epoch } => {
-                let payload = Obj::default()
-                    .int("network_edges_pruned", pruned as u64)
-                    .finish();
-                self.record(
-                    "epoch_completed",
-                    None,
-                    None,
-                    None,
-                    None,
-                    &payload,
-                    Some(epoch),
-                    None,
-                );
-            }
+            _ => unreachable!("event() sends only these here"),
+        }
+    }
+
+    /// Records of the dynamic-toxicity modes' epoch reports.
+    fn dynamic_toxicity_event(&mut self, event: &Event<'_>) {
+        match *event {
             Event::ProxyDrift {
                 epoch,
                 epoch_toxicity,
@@ -431,7 +390,7 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .f("sigmoid_k_old", sigmoid_k_old)
                     .f("sigmoid_k_new", sigmoid_k_new)
                     .finish();
-                self.epoch_event(&payload, epoch);
+                self.record(Record::of_run("epoch_completed", payload).in_epoch(epoch));
             }
             Event::TrustErosion {
                 epoch,
@@ -454,7 +413,7 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .raw("agents_exited", &ids.replace("\",\"", "\", \""))
                     .int("remaining_honest", remaining_honest as u64)
                     .finish();
-                self.epoch_event(&payload, epoch);
+                self.record(Record::of_run("epoch_completed", payload).in_epoch(epoch));
             }
             Event::QualityContagion {
                 epoch,
@@ -470,8 +429,15 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .f("bias_max", bias_max)
                     .f("bias_mean", bias_mean)
                     .finish();
-                self.epoch_event(&payload, epoch);
+                self.record(Record::of_run("epoch_completed", payload).in_epoch(epoch));
             }
+            _ => unreachable!("event() sends only these here"),
+        }
+    }
+
+    /// Records of the scholar module's retrievals, syntheses, verifications and epoch counts.
+    fn scholar_event(&mut self, event: &Event<'_>) {
+        match *event {
             Event::ScholarRetrieval {
                 agent,
                 query,
@@ -483,7 +449,7 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .str("query_id", &self.scholar_id("query", query as u64))
                     .int("passages_retrieved", passages_retrieved as u64)
                     .finish();
-                self.agent_event("scholar_retrieval", agent, &payload, epoch, step);
+                self.record(Record::of_agent("scholar_retrieval", agent, payload).at(epoch, step));
             }
             Event::ScholarSynthesis {
                 agent,
@@ -500,7 +466,7 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .int("citations_count", citations as u64)
                     .f("coverage", coverage)
                     .finish();
-                self.agent_event("scholar_synthesis", agent, &payload, epoch, step);
+                self.record(Record::of_agent("scholar_synthesis", agent, payload).at(epoch, step));
             }
             Event::ScholarVerification {
                 agent,
@@ -519,7 +485,9 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .f("entailment_score", entailment_score)
                     .bool("is_adversarial", is_adversarial)
                     .finish();
-                self.agent_event("scholar_verification", agent, &payload, epoch, step);
+                self.record(
+                    Record::of_agent("scholar_verification", agent, payload).at(epoch, step),
+                );
             }
             Event::ScholarEpochCompleted {
                 passages_retrieved,
@@ -533,17 +501,15 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .int("scholar_citations_verified", citations_verified as u64)
                     .int("scholar_syntheses_completed", syntheses_completed)
                     .finish();
-                self.record(
-                    "epoch_completed",
-                    None,
-                    None,
-                    None,
-                    None,
-                    &payload,
-                    Some(epoch),
-                    Some(step),
-                );
+                self.record(Record::of_run("epoch_completed", payload).at(epoch, step));
             }
+            _ => unreachable!("event() sends only these here"),
+        }
+    }
+
+    /// Records of spawned and dead agents and the Tierra epoch report.
+    fn alife_event(&mut self, event: &Event<'_>) {
+        match *event {
             Event::AgentSpawned {
                 agent,
                 parent,
@@ -565,16 +531,7 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .f("initial_resources", initial_resources)
                     .f("spawn_cost", spawn_cost)
                     .finish();
-                self.record(
-                    "agent_spawned",
-                    None,
-                    Some(agent),
-                    None,
-                    None,
-                    &payload,
-                    Some(epoch),
-                    Some(step),
-                );
+                self.record(Record::of_agent("agent_spawned", agent, payload).at(epoch, step));
             }
             Event::AgentDied {
                 agent,
@@ -586,16 +543,7 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .f("resources_returned", resources_returned)
                     .bool("frozen", true)
                     .finish();
-                self.record(
-                    "agent_state_updated",
-                    None,
-                    Some(agent),
-                    None,
-                    None,
-                    &payload,
-                    None,
-                    None,
-                );
+                self.record(Record::of_agent("agent_state_updated", agent, payload));
             }
             Event::TierraEpochCompleted(t) => {
                 let mut means = Obj::default();
@@ -613,33 +561,22 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .raw("genome_means", &means.finish())
                     .finish();
                 let payload = Obj::default().raw("tierra_metrics", &metrics).finish();
-                self.record(
-                    "epoch_completed",
-                    None,
-                    None,
-                    None,
-                    None,
-                    &payload,
-                    None,
-                    None,
-                );
+                self.record(Record::of_run("epoch_completed", payload));
             }
+            _ => unreachable!("event() sends only these here"),
+        }
+    }
+
+    /// Records of the memory tiers' writes, compactions and cache rebuilds.
+    fn memory_event(&mut self, event: &Event<'_>) {
+        match *event {
             Event::MemoryCacheRebuilt {
                 cache_size,
                 epoch,
                 step,
             } => {
                 let payload = Obj::default().int("cache_size", cache_size as u64).finish();
-                self.record(
-                    "memory_cache_rebuilt",
-                    None,
-                    None,
-                    None,
-                    None,
-                    &payload,
-                    Some(epoch),
-                    Some(step),
-                );
+                self.record(Record::of_run("memory_cache_rebuilt", payload).at(epoch, step));
             }
             Event::MemoryWritten {
                 agent,
@@ -654,7 +591,7 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .str("tier", tier)
                     .f("quality", quality)
                     .finish();
-                self.agent_event("memory_written", agent, &payload, epoch, step);
+                self.record(Record::of_agent("memory_written", agent, payload).at(epoch, step));
             }
             Event::MemoryCompaction {
                 agent,
@@ -665,20 +602,52 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                 let payload = Obj::default()
                     .int("entries_lost", entries_lost as u64)
                     .finish();
-                self.agent_event("memory_compaction", agent, &payload, epoch, step);
+                self.record(Record::of_agent("memory_compaction", agent, payload).at(epoch, step));
+            }
+            _ => unreachable!("event() sends only these here"),
+        }
+    }
+}
+
+impl<W: Write> EventSink for JsonlEvents<W> {
+    fn event(&mut self, event: &Event<'_>) {
+        match *event {
+            Event::AgentCreated {
+                agent,
+                archetype,
+                name,
+            } => {
+                let payload = Obj::default()
+                    .str("agent_type", archetype.as_str())
+                    .str("name", name)
+                    .raw("roles", "[]")
+                    .finish();
+                self.record(Record::of_agent("agent_created", agent, payload).at(0, 0));
+            }
+            Event::SimulationStarted {
+                n_epochs,
+                steps_per_epoch,
+                n_agents,
+            } => {
+                let payload = Obj::default()
+                    .int("n_epochs", n_epochs as u64)
+                    .int("steps_per_epoch", steps_per_epoch as u64)
+                    .int("n_agents", n_agents as u64)
+                    .raw("seed", &self.seed.to_string())
+                    .str("scenario_id", &self.scenario_id.clone())
+                    .int("replay_k", 0)
+                    .finish();
+                self.record(Record::of_run("simulation_started", payload));
+            }
+            Event::NetworkEdgesPruned { pruned, epoch } => {
+                let payload = Obj::default()
+                    .int("network_edges_pruned", pruned as u64)
+                    .finish();
+                self.record(Record::of_run("epoch_completed", payload).in_epoch(epoch));
             }
             Event::EpochCompleted(m) => {
                 let payload = epoch_payload(m);
-                self.record(
-                    "epoch_completed",
-                    None,
-                    None,
-                    None,
-                    None,
-                    &payload,
-                    Some(m.epoch),
-                    None,
-                );
+                self.record(Record::of_run("epoch_completed", payload).in_epoch(m.epoch));
             }
             Event::SimulationEnded {
                 total_epochs,
@@ -689,17 +658,25 @@ impl<W: Write> EventSink for JsonlEvents<W> {
                     .int("total_epochs", total_epochs as u64)
                     .raw("final_metrics", &fm)
                     .finish();
-                self.record(
-                    "simulation_ended",
-                    None,
-                    None,
-                    None,
-                    None,
-                    &payload,
-                    None,
-                    None,
-                );
+                self.record(Record::of_run("simulation_ended", payload));
             }
+            Event::InteractionProposed { .. }
+            | Event::ReputationUpdated { .. }
+            | Event::GovernanceCostApplied { .. }
+            | Event::InteractionCompleted { .. } => self.interaction_event(event),
+            Event::ProxyDrift { .. }
+            | Event::TrustErosion { .. }
+            | Event::QualityContagion { .. } => self.dynamic_toxicity_event(event),
+            Event::ScholarRetrieval { .. }
+            | Event::ScholarSynthesis { .. }
+            | Event::ScholarVerification { .. }
+            | Event::ScholarEpochCompleted { .. } => self.scholar_event(event),
+            Event::AgentSpawned { .. }
+            | Event::AgentDied { .. }
+            | Event::TierraEpochCompleted(_) => self.alife_event(event),
+            Event::MemoryCacheRebuilt { .. }
+            | Event::MemoryWritten { .. }
+            | Event::MemoryCompaction { .. } => self.memory_event(event),
         }
     }
 }

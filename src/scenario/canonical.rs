@@ -49,78 +49,14 @@ pub fn canonical(s: &Scenario) -> String {
     let mut out = String::with_capacity(512);
     // The event log names the scenario.
     let _ = writeln!(out, "scenario_id={scenario_id:?}");
-    let sim_default = SimulationConfig::default();
-    section(
-        &mut out,
-        "simulation",
-        schema::SIMULATION,
-        simulation,
-        &sim_default,
-    );
-    let gov_default = GovernanceConfig::default();
-    section(
-        &mut out,
-        "governance",
-        schema::GOVERNANCE,
-        governance,
-        &gov_default,
-    );
-    section(
-        &mut out,
-        "payoff",
-        schema::PAYOFF,
-        payoff,
-        &PayoffConfig::default(),
-    );
-    let rate_default = RateLimits::default();
-    section(
-        &mut out,
-        "rate_limits",
-        schema::RATE_LIMITS,
-        rate_limits,
-        &rate_default,
-    );
-    for (i, a) in agents.iter().enumerate() {
-        let _ = writeln!(out, "agents[{i}]={}*{}", a.kind, a.count);
-        if let Some(name) = &a.name {
-            let _ = writeln!(out, "agents[{i}].name={name:?}");
-        }
-        a.config.visit(NonDefault {
-            out: &mut out,
-            prefix: format!("agents[{i}].config"),
-            kind: a.kind,
-        });
-    }
+    core_sections(&mut out, simulation, governance, payoff, rate_limits);
+    agents_text(&mut out, agents);
     if let Some(n) = network {
         // No schema table: every field, in declaration order.
         let _ = writeln!(out, "network={n:?}");
     }
     if let Some(dt) = dynamic_toxicity {
-        let [d, e, c] = MODES.map(|m| format!("dynamic_toxicity.{m}"));
-        if let Some(cfg) = &dt.proxy_drift {
-            let _ = writeln!(out, "{d}");
-            section(&mut out, &d, drift::FIELDS, cfg, &drift::Config::default());
-        }
-        if let Some(cfg) = &dt.trust_erosion {
-            let _ = writeln!(out, "{e}");
-            section(
-                &mut out,
-                &e,
-                erosion::FIELDS,
-                cfg,
-                &erosion::Config::default(),
-            );
-        }
-        if let Some(cfg) = &dt.quality_contagion {
-            let _ = writeln!(out, "{c}");
-            section(
-                &mut out,
-                &c,
-                contagion::FIELDS,
-                cfg,
-                &contagion::Config::default(),
-            );
-        }
+        dynamic_toxicity_text(&mut out, dt);
     }
     if let Some(m) = marketplace {
         let _ = writeln!(out, "marketplace");
@@ -128,56 +64,163 @@ pub fn canonical(s: &Scenario) -> String {
         section(&mut out, "marketplace", schema::MARKETPLACE, m, &d);
     }
     if let Some(c) = contracts {
-        let _ = writeln!(out, "contracts");
-        let p = "contracts.truthful_auction";
-        let d = super::TruthfulAuctionConfig::default();
-        section(
-            &mut out,
-            p,
-            schema::TRUTHFUL_AUCTION,
-            &c.truthful_auction,
-            &d,
-        );
-        let p = "contracts.fair_division";
-        let d = super::FairDivisionConfig::default();
-        section(&mut out, p, schema::FAIR_DIVISION, &c.fair_division, &d);
-        let d = super::ContractMarketConfig::default();
-        section(
-            &mut out,
-            "contracts.market",
-            schema::CONTRACT_MARKET,
-            &c.market,
-            &d,
-        );
+        contracts_text(&mut out, c);
     }
     if let Some(p) = perturbations {
         // No schema table: every field, in declaration order.
         let _ = writeln!(out, "perturbations={p:?}");
     }
+    alife_text(&mut out, resource_negotiation, tierra, spawn);
+    handlers_text(&mut out, scholar, memory_tiers, awm, rivals);
+    for (name, _) in super::Semantics::OPTIONS {
+        if semantics.get(name) == Some(true) {
+            let _ = writeln!(out, "semantics.{name}=true");
+        }
+    }
+    out
+}
+
+/// The four sections every scenario has, by their schema tables.
+fn core_sections(
+    out: &mut String,
+    simulation: &SimulationConfig,
+    governance: &GovernanceConfig,
+    payoff: &PayoffConfig,
+    rate_limits: &RateLimits,
+) {
+    let sim_default = SimulationConfig::default();
+    section(
+        out,
+        "simulation",
+        schema::SIMULATION,
+        simulation,
+        &sim_default,
+    );
+    let gov_default = GovernanceConfig::default();
+    section(
+        out,
+        "governance",
+        schema::GOVERNANCE,
+        governance,
+        &gov_default,
+    );
+    section(
+        out,
+        "payoff",
+        schema::PAYOFF,
+        payoff,
+        &PayoffConfig::default(),
+    );
+    let rate_default = RateLimits::default();
+    section(
+        out,
+        "rate_limits",
+        schema::RATE_LIMITS,
+        rate_limits,
+        &rate_default,
+    );
+}
+
+/// Each agent group: its type and count, its name, and its config's
+/// settings away from the type's defaults.
+fn agents_text(out: &mut String, agents: &[super::AgentSpec]) {
+    for (i, a) in agents.iter().enumerate() {
+        let _ = writeln!(out, "agents[{i}]={}*{}", a.kind, a.count);
+        if let Some(name) = &a.name {
+            let _ = writeln!(out, "agents[{i}].name={name:?}");
+        }
+        a.config.visit(NonDefault {
+            out,
+            prefix: format!("agents[{i}].config"),
+            kind: a.kind,
+        });
+    }
+}
+
+/// The dynamic-toxicity modes that are on, each with its settings.
+fn dynamic_toxicity_text(out: &mut String, dt: &super::DynamicToxicityConfig) {
+    let [d, e, c] = MODES.map(|m| format!("dynamic_toxicity.{m}"));
+    if let Some(cfg) = &dt.proxy_drift {
+        let _ = writeln!(out, "{d}");
+        section(out, &d, drift::FIELDS, cfg, &drift::Config::default());
+    }
+    if let Some(cfg) = &dt.trust_erosion {
+        let _ = writeln!(out, "{e}");
+        section(out, &e, erosion::FIELDS, cfg, &erosion::Config::default());
+    }
+    if let Some(cfg) = &dt.quality_contagion {
+        let _ = writeln!(out, "{c}");
+        section(
+            out,
+            &c,
+            contagion::FIELDS,
+            cfg,
+            &contagion::Config::default(),
+        );
+    }
+}
+
+/// The contract market: its three tables.
+fn contracts_text(out: &mut String, c: &super::ContractsConfig) {
+    let _ = writeln!(out, "contracts");
+    let p = "contracts.truthful_auction";
+    let d = super::TruthfulAuctionConfig::default();
+    section(out, p, schema::TRUTHFUL_AUCTION, &c.truthful_auction, &d);
+    let p = "contracts.fair_division";
+    let d = super::FairDivisionConfig::default();
+    section(out, p, schema::FAIR_DIVISION, &c.fair_division, &d);
+    let d = super::ContractMarketConfig::default();
+    section(
+        out,
+        "contracts.market",
+        schema::CONTRACT_MARKET,
+        &c.market,
+        &d,
+    );
+}
+
+/// Resource negotiation, Tierra and spawning.
+fn alife_text(
+    out: &mut String,
+    resource_negotiation: &Option<crate::sim::negotiation::Config>,
+    tierra: &Option<crate::sim::tierra::Config>,
+    spawn: &Option<crate::sim::spawn::Config>,
+) {
     if let Some(c) = resource_negotiation {
         // Its build-time draws shift the orchestrator stream even at the
         // defaults: the section's presence is part of the identity.
         let p = "resource_negotiation";
         let _ = writeln!(out, "{p}");
         let d = crate::sim::negotiation::Config::default();
-        section(&mut out, p, crate::sim::negotiation::FIELDS, c, &d);
+        section(out, p, crate::sim::negotiation::FIELDS, c, &d);
     }
     if let Some(c) = tierra {
         let _ = writeln!(out, "tierra");
         let d = crate::sim::tierra::Config::default();
-        section(&mut out, "tierra", crate::sim::tierra::FIELDS, c, &d);
+        section(out, "tierra", crate::sim::tierra::FIELDS, c, &d);
     }
     // Without a tree the section changes nothing.
     if let Some(c) = spawn.as_ref().filter(|c| c.enabled) {
         let _ = writeln!(out, "spawn");
         let d = crate::sim::spawn::Config::default();
-        section(&mut out, "spawn", crate::sim::spawn::FIELDS, c, &d);
+        section(out, "spawn", crate::sim::spawn::FIELDS, c, &d);
     }
+}
+
+/// The handler modules, with no schema tables: every field, in
+/// declaration order. `enabled` is informational once the section builds
+/// the handler.
+fn handlers_text(
+    out: &mut String,
+    scholar: &Option<super::ScholarConfig>,
+    memory_tiers: &Option<super::MemoryTiersConfig>,
+    awm: &Option<super::AwmConfig>,
+    rivals: &Option<super::RivalsConfig>,
+) {
     if let Some(c) = scholar {
-        // No schema table for its data: every field, passages and queries
-        // included (the files' content is what matters; their paths come
-        // along, so a moved file only costs a rerun). `enabled` is
-        // informational once the section builds the handler.
+        // Passages and queries included (the files' content is what
+        // matters; their paths come along, so a moved file only costs a
+        // rerun).
         let c = super::ScholarConfig {
             enabled: true,
             ..c.clone()
@@ -185,17 +228,15 @@ pub fn canonical(s: &Scenario) -> String {
         let _ = writeln!(out, "scholar={c:?}");
     }
     if let Some(c) = memory_tiers {
-        // Every field (the seed included: it seeds the handler's streams);
-        // `enabled` is informational once the section builds the handler.
+        // The seed included: it seeds the handler's streams.
         let c = super::MemoryTiersConfig {
             enabled: true,
             ..c.clone()
         };
         let _ = writeln!(out, "memory_tiers={c:?}");
     }
-    // Every field, in declaration order (`enabled` is informational once
-    // the section builds the handler; AWM's seed is never read).
     if let Some(c) = awm {
+        // AWM's seed is never read.
         let c = super::AwmConfig {
             enabled: true,
             seed: None,
@@ -210,12 +251,6 @@ pub fn canonical(s: &Scenario) -> String {
         };
         let _ = writeln!(out, "rivals={c:?}");
     }
-    for (name, _) in super::Semantics::OPTIONS {
-        if semantics.get(name) == Some(true) {
-            let _ = writeln!(out, "semantics.{name}=true");
-        }
-    }
-    out
 }
 
 /// `prefix.key=value` for every modelled field of `table` whose value in

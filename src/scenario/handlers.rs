@@ -119,16 +119,7 @@ pub(crate) static RIVALS_FIELDS: &[Field<RivalsConfig>] = &[
 /// The section's entries when the reference builds its handler: a truthy
 /// value whose `enabled` is not the boolean false.
 fn built<'a>(e: &'a Entry, section: &str, report: &mut Report) -> Option<&'a [Entry]> {
-    let truthy = match &e.value.value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Int(i) => *i != 0,
-        Value::Float(x) => *x != 0.0,
-        Value::Str(s) => !s.is_empty(),
-        Value::Seq(items) => !items.is_empty(),
-        Value::Map(entries) => !entries.is_empty(),
-    };
-    if !truthy {
+    if !e.value.truthy() {
         return None;
     }
     let Some(entries) = e.value.entries() else {

@@ -7,28 +7,15 @@ use super::coerce::{coerce, Ty};
 use super::load::Report;
 use super::schema::{self, Field};
 use super::sections::apply_field;
-use super::yaml::{Entry, Node, Value};
+use super::yaml::{Entry, Value};
 use super::{ContractsConfig, MarketplaceConfig, Scenario};
 use crate::suggest::did_you_mean;
-
-/// Python's truthiness of a section value.
-fn truthy(node: &Node) -> bool {
-    match &node.value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Int(i) => *i != 0,
-        Value::Float(x) => *x != 0.0,
-        Value::Str(s) => !s.is_empty(),
-        Value::Seq(items) => !items.is_empty(),
-        Value::Map(entries) => !entries.is_empty(),
-    }
-}
 
 /// The entries of a section the reference reads with `data.get`: `None`
 /// when it is falsy (nothing is built), an error when it is truthy but not
 /// a mapping (the reference fails on it).
 pub(super) fn section_entries<'a>(e: &'a Entry, report: &mut Report) -> Option<&'a [Entry]> {
-    if !truthy(&e.value) {
+    if !e.value.truthy() {
         return None;
     }
     let entries = e.value.entries();

@@ -7,7 +7,6 @@
 use super::coerce::{at_least, coerce, coerce_checked, Ty, UNIT};
 use super::load::Report;
 use super::schema::{self, modelled, Field, Role};
-use super::scholar::truthy;
 use super::yaml::{Entry, Value};
 use super::{AgentKind, MemoryTiersConfig, Scenario};
 use crate::suggest::did_you_mean;
@@ -41,7 +40,7 @@ pub(crate) fn has_writes(s: &Scenario) -> bool {
 /// The handler's settings, or `None` when the reference builds no
 /// memory-tier handler (a false value, or `enabled: false`).
 pub(super) fn read(e: &Entry, report: &mut Report) -> Option<MemoryTiersConfig> {
-    if !truthy(&e.value) {
+    if !e.value.truthy() {
         return None;
     }
     let Some(entries) = e.value.entries() else {

@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 use super::coerce::{at_least, coerce, coerce_checked, Ty, UNIT};
 use super::load::Report;
 use super::schema::{self, modelled, Field, Role};
-use super::yaml::{Entry, Node, Value};
+use super::yaml::{Entry, Value};
 use super::{AgentKind, Scenario, ScholarConfig};
 use crate::sim::scholar::{Passage, PassageId, Query};
 use crate::suggest::did_you_mean;
@@ -28,23 +28,10 @@ pub(crate) static FIELDS: &[Field<ScholarConfig>] = &[
 /// Keys read by the reference besides [`FIELDS`].
 const OTHER_KEYS: [&str; 4] = ["enabled", "seed", "corpus_path", "dataset_path"];
 
-/// Python's truth value of a YAML value.
-pub(super) fn truthy(node: &Node) -> bool {
-    match &node.value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Int(i) => *i != 0,
-        Value::Float(x) => *x != 0.0,
-        Value::Str(s) => !s.is_empty(),
-        Value::Seq(items) => !items.is_empty(),
-        Value::Map(entries) => !entries.is_empty(),
-    }
-}
-
 /// The handler's settings and data, or `None` when the reference builds no
 /// scholar handler (a false value, or `enabled: false`).
 pub(super) fn read(e: &Entry, report: &mut Report) -> Option<ScholarConfig> {
-    if !truthy(&e.value) {
+    if !e.value.truthy() {
         return None;
     }
     let Some(entries) = e.value.entries() else {
@@ -109,7 +96,7 @@ pub(super) fn read(e: &Entry, report: &mut Report) -> Option<ScholarConfig> {
 
 /// `Path(value) if value else None`: a path needs a string.
 fn data_path(x: &Entry, report: &mut Report) -> Option<String> {
-    if !truthy(&x.value) {
+    if !x.value.truthy() {
         return None;
     }
     match &x.value.value {

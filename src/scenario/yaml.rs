@@ -61,6 +61,20 @@ impl Node {
         matches!(self.value, Value::Null)
     }
 
+    /// Python's truth value of the value: the reference builds a section
+    /// when it is truthy.
+    pub fn truthy(&self) -> bool {
+        match &self.value {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::Float(x) => *x != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::Seq(items) => !items.is_empty(),
+            Value::Map(entries) => !entries.is_empty(),
+        }
+    }
+
     /// Entries of a mapping; `None` for anything else.
     pub fn entries(&self) -> Option<&[Entry]> {
         match &self.value {

@@ -147,6 +147,14 @@ pub(crate) struct World<'s, 'k> {
     /// The run's seed (spawned children's streams are `Random(S + c)`).
     seed: i128,
     noise: bool,
+    /// Whether any module with a per-step or per-turn hook is on (the
+    /// marketplace, memory tiers, spawn, perturbations, Tierra): decided
+    /// once, so a run without them checks one flag per turn instead of
+    /// one option per module.
+    turn_modules: bool,
+    /// The resample lever's note on the current turn (set only with the
+    /// lever on), taken by the proposal the turn makes.
+    turn_note: Option<ResampleNote>,
     // Reused buffers: no allocation per turn.
     /// State-unfrozen agents, registration order.
     unfrozen: Vec<usize>,
@@ -275,6 +283,15 @@ impl<'s, 'k> World<'s, 'k> {
         };
         // A short run's worth; long runs grow from there.
         feed.reserve(64, 256);
+        let memory = sc
+            .memory_tiers
+            .as_ref()
+            .map(|c| Box::new(Memory::new(c, n)));
+        let turn_modules = market.is_some()
+            || memory.is_some()
+            || spawn.is_some()
+            || perturb.is_some()
+            || tierra.is_some();
         World {
             sc,
             epoch: 0,
@@ -312,16 +329,15 @@ impl<'s, 'k> World<'s, 'k> {
             sigmoid_k: observables::SIGMOID_K,
             dynamic_toxicity,
             scholar: sc.scholar.as_ref().map(|c| Box::new(Scholar::new(c))),
-            memory: sc
-                .memory_tiers
-                .as_ref()
-                .map(|c| Box::new(Memory::new(c, n))),
+            memory,
             awm,
             rivals,
             tierra,
             spawn,
             seed,
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
+            turn_modules,
+            turn_note: None,
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
             seen_reputation: Vec::new(),
@@ -631,11 +647,13 @@ impl<'s, 'k> World<'s, 'k> {
     }
 
     fn run_step(&mut self) {
-        if let Some(p) = self.perturb.as_mut() {
-            p.on_step_start();
-        }
-        if self.tierra.as_ref().is_some_and(|t| t.cfg.is_some()) {
-            self.tierra_step();
+        if self.turn_modules {
+            if let Some(p) = self.perturb.as_mut() {
+                p.on_step_start();
+            }
+            if self.tierra.as_ref().is_some_and(|t| t.cfg.is_some()) {
+                self.tierra_step();
+            }
         }
         let n = self.names.len();
         self.order.clear();
@@ -660,7 +678,11 @@ impl<'s, 'k> World<'s, 'k> {
             resources: &self.resources,
         };
         // Dropped agents sit the step out (checked before the freezes).
-        let dropped = self.perturb.as_ref().and_then(|p| p.dropped());
+        let dropped = if self.turn_modules {
+            self.perturb.as_ref().and_then(|p| p.dropped())
+        } else {
+            None
+        };
         for &a in &self.order {
             if self.eligible.len() >= max {
                 break;
@@ -675,8 +697,8 @@ impl<'s, 'k> World<'s, 'k> {
         }
         for i in 0..self.eligible.len() {
             let agent = self.eligible[i];
-            let (action, note) = self.take_turn(agent);
-            self.execute(agent, action, note);
+            let action = self.take_turn(agent);
+            self.execute(agent, action);
         }
         self.resolve_pending();
     }
@@ -798,7 +820,7 @@ impl<'s, 'k> World<'s, 'k> {
 
     /// Build the live observation of `agent` and let it act (again, when
     /// the resample lever finds the turn suspicious).
-    fn take_turn(&mut self, agent: usize) -> (Action, Option<ResampleNote>) {
+    fn take_turn(&mut self, agent: usize) -> Action {
         self.fill_neighbours(agent);
         if self.noise {
             self.draw_observation_noise(agent);
@@ -815,15 +837,21 @@ impl<'s, 'k> World<'s, 'k> {
         let r = self.rate[agent];
         let can_interact =
             r.interactions_used < limits.interactions_per_step && self.within_bandwidth(agent);
-        let can_spawn = self
-            .spawn
-            .as_ref()
-            .is_some_and(|t| t.can_spawn(agent, self.global_step(), self.resources[agent]));
-        let memory_writes_remaining = self.memory_pre_observation(agent);
+        let modules = self.turn_modules;
+        let can_spawn = modules
+            && self
+                .spawn
+                .as_ref()
+                .is_some_and(|t| t.can_spawn(agent, self.global_step(), self.resources[agent]));
+        let memory_writes_remaining = if modules {
+            self.memory_pre_observation(agent)
+        } else {
+            0
+        };
         let epoch = self.epoch;
         let market = match self.market.as_mut() {
-            Some(m) => Some(m.observe(agent, self.reputation[agent], epoch)),
-            None => None,
+            Some(m) if modules => Some(m.observe(agent, self.reputation[agent], epoch)),
+            _ => None,
         };
         let (reputation, resources_of) = if self.noise {
             (&self.seen_reputation[..], &self.seen_resources[..])
@@ -858,17 +886,19 @@ impl<'s, 'k> World<'s, 'k> {
         let mut global = self.global.as_deref_mut();
         let action = mind.act(rng, global.as_deref_mut(), &obs);
         match &self.gov.resample {
-            None => (action, None),
+            None => action,
             Some(lever) => {
                 let rep = self.reputation[agent];
-                lever.select(
+                let (action, note) = lever.select(
                     agent,
                     rep,
                     action,
                     &mut self.samples,
                     Action::signature,
                     || mind.act(rng, global.as_deref_mut(), &obs),
-                )
+                );
+                self.turn_note = note;
+                action
             }
         }
     }
@@ -937,7 +967,7 @@ impl<'s, 'k> World<'s, 'k> {
         }
     }
 
-    fn execute(&mut self, agent: usize, action: Action, resample: Option<ResampleNote>) {
+    fn execute(&mut self, agent: usize, action: Action) {
         let limits = &self.sc.rate_limits;
         match action {
             Action::Noop => {}
@@ -998,7 +1028,7 @@ impl<'s, 'k> World<'s, 'k> {
                         initiator: agent,
                         counterparty,
                         itype,
-                        resample,
+                        resample: self.turn_note.take(),
                     });
                     self.rate[agent].interactions_used += 1;
                     self.rate[agent].proposals_epoch += 1;

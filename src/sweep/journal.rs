@@ -355,160 +355,30 @@ impl Journal {
     /// one of `header`'s. A journal of another sweep (another name) is
     /// refused unless `force_new`, which starts it over.
     pub fn open(path: &Path, header: &Header, force_new: bool) -> Result<Opened, JournalError> {
-        let file = {
-            use std::os::unix::fs::OpenOptionsExt;
-            // Never through a link (`owned::guard` said so already; this
-            // closes the race).
-            OpenOptions::new()
-                .read(true)
-                .append(true)
-                .create(true)
-                .custom_flags(libc::O_NOFOLLOW)
-                .open(path)
-                .with_context(|| format!("cannot open journal {}", path.display()))?
-        };
-        if !lock(&file, true) {
-            return Err(JournalError::Locked {
-                path: path.to_path_buf(),
-            });
-        }
-        let mut warnings = Vec::new();
-        let mut first: Option<Header> = None;
-        let mut last: Option<Header> = None;
-        let mut bad_header: Option<BadHeader> = None;
-        // (key, line) of every data line, in file order.
-        let mut lines: Vec<(u64, Loc)> = Vec::new();
-        let mut valid_end = 0u64;
-        let file_len = scan_lines(path, |offset, line, complete| {
-            if first.is_none() && bad_header.is_none() {
-                if !complete {
-                    return false; // a header cut short: start over
-                }
-                match read_header(line) {
-                    Ok(h) => first = Some(h),
-                    Err(b) => bad_header = Some(b),
-                }
-                valid_end = offset + line.len() as u64 + 1;
-                // Another sweep's journal is refused below: no need to read on.
-                return first.as_ref().is_some_and(|h| h.name == header.name);
-            }
-            let read = checksum::open(line)
-                .map_err(anyhow::Error::from)
-                .and_then(read_line);
-            match read {
-                Ok(_) if complete && line.len() > u32::MAX as usize => warnings.push(format!(
-                    "{}: ignoring a line of {} bytes at byte {offset} (over 4 GiB)",
-                    path.display(),
-                    line.len()
-                )),
-                Ok(Line::Header(h)) if complete => last = Some(*h),
-                Ok(Line::Data { key, ok }) if complete => lines.push((
-                    key,
-                    Loc {
-                        offset,
-                        len: line.len(),
-                        ok,
-                    },
-                )),
-                Ok(_) => {}
-                Err(e) if complete => warnings.push(format!(
-                    "{}: ignoring a bad line at byte {offset} ({e}); a run without a good \
-                     line runs again",
-                    path.display()
-                )),
-                Err(_) => {}
-            }
-            if complete {
-                valid_end = offset + line.len() as u64 + 1;
-            } else {
-                warnings.push(format!(
-                    "{}: ignoring a truncated last line ({} bytes at byte {offset}; a crash mid-write)",
-                    path.display(),
-                    line.len()
-                ));
-            }
-            true
-        })
-        .with_context(|| format!("cannot read journal {}", path.display()))?;
-        let latest_header = last.or(first);
-        let start_over = match (&latest_header, bad_header) {
-            (None, Some(_)) if force_new => true,
-            (None, Some(BadHeader::Damaged)) => {
-                return Err(JournalError::Damaged {
-                    path: path.to_path_buf(),
-                    why: checksum::LineError::Mismatch.to_string(),
-                })
-            }
-            (None, Some(BadHeader::Old(h))) => {
-                return Err(JournalError::OldFormat {
-                    path: path.to_path_buf(),
-                    found: format!("{}, journal format {}", describe(&h), h.swarm_sweep_journal),
-                })
-            }
-            (None, Some(BadHeader::Foreign)) => {
-                return Err(JournalError::Foreign {
-                    path: path.to_path_buf(),
-                })
-            }
-            (None, None) => true,
-            (Some(h), _) if h.name != header.name && !force_new => {
-                return Err(JournalError::Mismatch {
-                    path: path.to_path_buf(),
-                    found: describe(h),
-                    expected: header.name.clone(),
-                })
-            }
-            (Some(h), _) if h.shard != header.shard && !force_new => {
-                return Err(JournalError::Mismatch {
-                    path: path.to_path_buf(),
-                    found: describe(h),
-                    expected: format!("{}, {}", header.name, shard_name(&header.shard)),
-                })
-            }
-            (Some(h), _) => force_new || h.name != header.name,
-        };
-        let mut latest = Locs::new(header.n_runs);
-        let mut respecified = false;
-        let end = if start_over {
-            file.set_len(0)
-                .with_context(|| format!("cannot reset journal {}", path.display()))?;
-            // Synced with the first runs (a header lost to a crash just
-            // starts over).
-            let line = header.line().map_err(anyhow::Error::from)?;
-            (&file)
-                .write_all(&line)
-                .with_context(|| format!("cannot write journal {}", path.display()))?;
-            warnings.clear();
-            line.len() as u64
+        let file = open_locked(path)?;
+        let mut scan = Scan::read(path, &header.name)?;
+        let found = scan.last.take().or(scan.first.take());
+        let kept = if starts_over(
+            path,
+            header,
+            found.as_ref(),
+            scan.bad_header.take(),
+            force_new,
+        )? {
+            scan.warnings.clear();
+            Kept::fresh(&file, path, header)?
         } else {
-            let mut end = file_len;
-            if valid_end < file_len {
-                file.set_len(valid_end)
-                    .and_then(|()| file.sync_data())
-                    .with_context(|| format!("cannot repair journal {}", path.display()))?;
-                end = valid_end;
-            }
-            if latest_header.as_ref() != Some(header) {
-                let line = header.line().map_err(anyhow::Error::from)?;
-                (&file)
-                    .write_all(&line)
-                    .with_context(|| format!("cannot write journal {}", path.display()))?;
-                end += line.len() as u64;
-                respecified = true;
-            }
-            // The latest line of each key, for every run with that key.
-            lines.reverse();
-            lines.sort_by_key(|&(k, _)| k); // stable: the last line first
-            lines.dedup_by_key(|&mut (k, _)| k);
-            let by_key = header.run_keys.by_key();
-            for (key, loc) in lines {
-                for i in indices_of(&by_key, key) {
-                    latest.set(i, loc);
-                }
-            }
-            end
+            Kept::resume(
+                &file,
+                path,
+                header,
+                found.as_ref(),
+                scan.lines,
+                scan.valid_end,
+                scan.file_len,
+            )?
         };
-        let finished = latest.count();
+        let finished = kept.latest.count();
         let reader =
             File::open(path).with_context(|| format!("cannot read journal {}", path.display()))?;
         let syncer = file
@@ -520,16 +390,16 @@ impl Journal {
                 header: header.clone(),
                 inner: Mutex::new(Inner {
                     file,
-                    latest,
-                    end,
+                    latest: kept.latest,
+                    end: kept.end,
                     broken: false,
                 }),
                 reader,
                 syncer,
             },
             finished,
-            respecified,
-            warnings,
+            respecified: kept.respecified,
+            warnings: scan.warnings,
         })
     }
 
@@ -656,6 +526,229 @@ impl Journal {
         }
         f.commit_durable()
             .with_context(|| format!("cannot write journal {}", self.path.display()))
+    }
+}
+
+/// The journal at `path`, opened for reading and appending (created if
+/// missing) and locked for this process.
+fn open_locked(path: &Path) -> Result<File, JournalError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // Never through a link (`owned::guard` said so already; this closes the
+    // race).
+    let file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .with_context(|| format!("cannot open journal {}", path.display()))?;
+    if !lock(&file, true) {
+        return Err(JournalError::Locked {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(file)
+}
+
+/// What a journal holds, read before it is appended to.
+#[derive(Default)]
+struct Scan {
+    /// The first line's header, or why it is not one.
+    first: Option<Header>,
+    bad_header: Option<BadHeader>,
+    /// The last header line after the first (the spec changed).
+    last: Option<Header>,
+    /// (key, line) of every data line, in file order.
+    lines: Vec<(u64, Loc)>,
+    /// Where the last complete line ends.
+    valid_end: u64,
+    file_len: u64,
+    warnings: Vec<String>,
+}
+
+impl Scan {
+    /// Read the journal at `path` for the sweep called `name`.
+    fn read(path: &Path, name: &str) -> Result<Scan, JournalError> {
+        let mut scan = Scan::default();
+        scan.file_len = scan_lines(path, |offset, line, complete| {
+            scan.line(path, name, offset, line, complete)
+        })
+        .with_context(|| format!("cannot read journal {}", path.display()))?;
+        Ok(scan)
+    }
+
+    /// Take in the line at `offset`; false: read no further.
+    fn line(&mut self, path: &Path, name: &str, offset: u64, line: &[u8], complete: bool) -> bool {
+        if self.first.is_none() && self.bad_header.is_none() {
+            if !complete {
+                return false; // a header cut short: start over
+            }
+            match read_header(line) {
+                Ok(h) => self.first = Some(h),
+                Err(b) => self.bad_header = Some(b),
+            }
+            self.valid_end = offset + line.len() as u64 + 1;
+            // Another sweep's journal is refused: no need to read on.
+            return self.first.as_ref().is_some_and(|h| h.name == name);
+        }
+        let read = checksum::open(line)
+            .map_err(anyhow::Error::from)
+            .and_then(read_line);
+        match read {
+            Ok(_) if complete && line.len() > u32::MAX as usize => self.warnings.push(format!(
+                "{}: ignoring a line of {} bytes at byte {offset} (over 4 GiB)",
+                path.display(),
+                line.len()
+            )),
+            Ok(Line::Header(h)) if complete => self.last = Some(*h),
+            Ok(Line::Data { key, ok }) if complete => self.lines.push((
+                key,
+                Loc {
+                    offset,
+                    len: line.len(),
+                    ok,
+                },
+            )),
+            Ok(_) => {}
+            Err(e) if complete => self.warnings.push(format!(
+                "{}: ignoring a bad line at byte {offset} ({e}); a run without a good \
+                 line runs again",
+                path.display()
+            )),
+            Err(_) => {}
+        }
+        if complete {
+            self.valid_end = offset + line.len() as u64 + 1;
+        } else {
+            self.warnings.push(format!(
+                "{}: ignoring a truncated last line ({} bytes at byte {offset}; a crash mid-write)",
+                path.display(),
+                line.len()
+            ));
+        }
+        true
+    }
+}
+
+/// Whether the journal starts over for the sweep `header` describes, given
+/// the header `found` in it (or why its first line is none): a journal of
+/// another sweep or shard, or of another format, is refused unless
+/// `force_new`.
+fn starts_over(
+    path: &Path,
+    header: &Header,
+    found: Option<&Header>,
+    bad_header: Option<BadHeader>,
+    force_new: bool,
+) -> Result<bool, JournalError> {
+    Ok(match (found, bad_header) {
+        (None, Some(_)) if force_new => true,
+        (None, Some(BadHeader::Damaged)) => {
+            return Err(JournalError::Damaged {
+                path: path.to_path_buf(),
+                why: checksum::LineError::Mismatch.to_string(),
+            })
+        }
+        (None, Some(BadHeader::Old(h))) => {
+            return Err(JournalError::OldFormat {
+                path: path.to_path_buf(),
+                found: format!("{}, journal format {}", describe(&h), h.swarm_sweep_journal),
+            })
+        }
+        (None, Some(BadHeader::Foreign)) => {
+            return Err(JournalError::Foreign {
+                path: path.to_path_buf(),
+            })
+        }
+        (None, None) => true,
+        (Some(h), _) if h.name != header.name && !force_new => {
+            return Err(JournalError::Mismatch {
+                path: path.to_path_buf(),
+                found: describe(h),
+                expected: header.name.clone(),
+            })
+        }
+        (Some(h), _) if h.shard != header.shard && !force_new => {
+            return Err(JournalError::Mismatch {
+                path: path.to_path_buf(),
+                found: describe(h),
+                expected: format!("{}, {}", header.name, shard_name(&header.shard)),
+            })
+        }
+        (Some(h), _) => force_new || h.name != header.name,
+    })
+}
+
+/// The runs a journal keeps as it is opened, and where appends go.
+struct Kept {
+    latest: Locs,
+    /// The file's length.
+    end: u64,
+    /// A header for a changed spec was appended.
+    respecified: bool,
+}
+
+impl Kept {
+    /// Empty `file` and write `header`: nothing kept.
+    fn fresh(file: &File, path: &Path, header: &Header) -> Result<Kept> {
+        file.set_len(0)
+            .with_context(|| format!("cannot reset journal {}", path.display()))?;
+        // Synced with the first runs (a header lost to a crash just starts
+        // over).
+        let line = header.line().map_err(anyhow::Error::from)?;
+        (&mut &*file)
+            .write_all(&line)
+            .with_context(|| format!("cannot write journal {}", path.display()))?;
+        Ok(Kept {
+            latest: Locs::new(header.n_runs),
+            end: line.len() as u64,
+            respecified: false,
+        })
+    }
+
+    /// Keep the data `lines` of runs of `header` (the latest line of each
+    /// run key): cut a torn tail after `valid_end` and append `header` if
+    /// the spec changed since `found`.
+    fn resume(
+        file: &File,
+        path: &Path,
+        header: &Header,
+        found: Option<&Header>,
+        mut lines: Vec<(u64, Loc)>,
+        valid_end: u64,
+        file_len: u64,
+    ) -> Result<Kept> {
+        let mut end = file_len;
+        if valid_end < file_len {
+            file.set_len(valid_end)
+                .and_then(|()| file.sync_data())
+                .with_context(|| format!("cannot repair journal {}", path.display()))?;
+            end = valid_end;
+        }
+        let respecified = found != Some(header);
+        if respecified {
+            let line = header.line().map_err(anyhow::Error::from)?;
+            (&mut &*file)
+                .write_all(&line)
+                .with_context(|| format!("cannot write journal {}", path.display()))?;
+            end += line.len() as u64;
+        }
+        // The latest line of each key, for every run with that key.
+        let mut latest = Locs::new(header.n_runs);
+        lines.reverse();
+        lines.sort_by_key(|&(k, _)| k); // stable: the last line first
+        lines.dedup_by_key(|&mut (k, _)| k);
+        let by_key = header.run_keys.by_key();
+        for (key, loc) in lines {
+            for i in indices_of(&by_key, key) {
+                latest.set(i, loc);
+            }
+        }
+        Ok(Kept {
+            latest,
+            end,
+            respecified,
+        })
     }
 }
 

@@ -103,65 +103,147 @@ fn table_spec_hash(path: &Path) -> Option<String> {
 
 /// Read what `dir` holds.
 pub fn status(dir: &Path) -> Result<SweepStatus> {
-    let mut warnings = Vec::new();
     let manifests: Vec<(usize, usize, PathBuf)> = part::list_parts(dir, "", ".json")?;
     let journals = part::list_parts(dir, "journal.", ".jsonl")?;
     let whole = dir.join("journal.jsonl");
-    let sharded = !manifests.is_empty() || !journals.is_empty();
-    if !sharded && !whole.exists() {
+    if !manifests.is_empty() || !journals.is_empty() {
+        return sharded_status(dir, &manifests, &journals);
+    }
+    if !whole.exists() {
         return Err(anyhow!(
             "{} holds no sweep journal (journal.jsonl, journal.part-K-of-N.jsonl) or part manifest (part-K-of-N.json)",
             dir.display()
         ));
     }
-    if !sharded {
-        let j = journal::summarize(&whole)?;
-        let h = &j.header;
-        let tables = table_spec_hash(&dir.join(Table::Runs.file_name())).as_deref()
-            == Some(h.spec_hash.as_str());
-        let mut s = SweepStatus {
-            dir: dir.to_path_buf(),
-            name: h.name.clone(),
-            spec_hash: h.spec_hash.clone(),
-            n_runs: h.n_runs,
-            sharding: None,
-            shards: Vec::new(),
-            runs: vec![RunState::Missing; h.n_runs],
-            keys: h.run_keys.to_strings(),
-            failed_runs: Vec::new(),
-            tables,
-            adaptive: h.adaptive,
-            warnings,
-        };
-        let all: Vec<usize> = (0..h.n_runs).collect();
-        let (done, failed) = tally(&j, &all, None, &mut s);
-        let state = if j.running {
-            State::Running
-        } else if tables && (done + failed == h.n_runs || h.adaptive) {
-            State::Complete
-        } else {
-            State::Stopped
-        };
-        s.shards.push(ShardStatus {
-            shard: None,
-            state,
-            runs: Some(h.n_runs),
-            done,
-            failed,
-        });
-        return Ok(s);
-    }
+    one_process_status(dir, &whole)
+}
 
-    // The sharding: that of the newest part file when several are present.
+/// A one-process sweep, from its journal `whole`.
+fn one_process_status(dir: &Path, whole: &Path) -> Result<SweepStatus> {
+    let j = journal::summarize(whole)?;
+    let h = &j.header;
+    let tables = table_spec_hash(&dir.join(Table::Runs.file_name())).as_deref()
+        == Some(h.spec_hash.as_str());
+    let mut s = SweepStatus {
+        dir: dir.to_path_buf(),
+        name: h.name.clone(),
+        spec_hash: h.spec_hash.clone(),
+        n_runs: h.n_runs,
+        sharding: None,
+        shards: Vec::new(),
+        runs: vec![RunState::Missing; h.n_runs],
+        keys: h.run_keys.to_strings(),
+        failed_runs: Vec::new(),
+        tables,
+        adaptive: h.adaptive,
+        warnings: Vec::new(),
+    };
+    let all: Vec<usize> = (0..h.n_runs).collect();
+    let (done, failed) = tally(&j, &all, None, &mut s);
+    let state = if j.running {
+        State::Running
+    } else if tables && (done + failed == h.n_runs || h.adaptive) {
+        State::Complete
+    } else {
+        State::Stopped
+    };
+    s.shards.push(ShardStatus {
+        shard: None,
+        state,
+        runs: Some(h.n_runs),
+        done,
+        failed,
+    });
+    Ok(s)
+}
+
+/// Part files as `part::list_parts` lists them: `(K, N, path)`.
+type PartFiles = [(usize, usize, PathBuf)];
+
+/// The manifests and journal summaries of one sharding, by shard (`k - 1`).
+struct Parts {
+    n: usize,
+    manifests: Vec<Option<PartManifest>>,
+    logs: Vec<Option<JournalSummary>>,
+}
+
+/// A sharded sweep, from its part manifests and shard journals.
+fn sharded_status(dir: &Path, manifests: &PartFiles, journals: &PartFiles) -> Result<SweepStatus> {
+    let mut warnings = Vec::new();
+    let n = newest_sharding(dir, manifests, journals, &mut warnings);
+    let mut parts = read_parts(dir, n, manifests, journals, &mut warnings)?;
+    // The sweep: the newest journal's or manifest's; parts of another spec
+    // hash are reported and counted as not started.
+    let (name, spec_hash, n_runs) = parts
+        .logs
+        .iter()
+        .flatten()
+        .map(|j| {
+            (
+                j.header.name.clone(),
+                j.header.spec_hash.clone(),
+                j.header.n_runs,
+            )
+        })
+        .chain(
+            parts
+                .manifests
+                .iter()
+                .flatten()
+                .map(|m| (m.name.clone(), m.spec_hash.clone(), m.n_runs)),
+        )
+        .next()
+        .ok_or_else(|| anyhow!("no readable journal or part manifest in {}", dir.display()))?;
+    parts.drop_other_sweeps(&spec_hash, &mut warnings);
+    let strategy = parts.strategy();
+    let keys: Option<Vec<String>> = parts
+        .logs
+        .iter()
+        .flatten()
+        .next()
+        .map(|j| j.header.run_keys.to_strings());
+    let tables =
+        table_spec_hash(&dir.join(Table::Runs.file_name())).as_deref() == Some(spec_hash.as_str());
+    let mut s = SweepStatus {
+        dir: dir.to_path_buf(),
+        name,
+        spec_hash,
+        n_runs,
+        sharding: Some((strategy, n)),
+        shards: Vec::new(),
+        runs: vec![RunState::Missing; n_runs],
+        keys: keys.clone().unwrap_or_else(|| vec![String::new(); n_runs]),
+        failed_runs: Vec::new(),
+        tables,
+        adaptive: false,
+        warnings,
+    };
+    for k in 1..=n {
+        let shard = Shard::new(strategy, k, n).expect("k in 1..=n");
+        let status = shard_status(shard, &parts, keys.as_deref(), &mut s);
+        s.shards.push(status);
+    }
+    s.failed_runs.sort_by_key(|f| f.0);
+    Ok(s)
+}
+
+/// N of the newest part file's sharding; parts of other shardings are
+/// warned about and left out.
+fn newest_sharding(
+    dir: &Path,
+    manifests: &PartFiles,
+    journals: &PartFiles,
+    warnings: &mut Vec<String>,
+) -> usize {
     let newest = manifests
         .iter()
-        .chain(&journals)
+        .chain(journals)
         .max_by_key(|(_, _, p)| std::fs::metadata(p).and_then(|m| m.modified()).ok())
         .expect("some part file");
     let n = newest.1;
     let mut others: Vec<usize> = manifests
         .iter()
-        .chain(&journals)
+        .chain(journals)
         .map(|(_, n, _)| *n)
         .filter(|&m| m != n)
         .collect();
@@ -178,6 +260,18 @@ pub fn status(dir: &Path) -> Result<SweepStatus> {
                 .join(", ")
         ));
     }
+    n
+}
+
+/// Read the manifests and journals of the `n`-shard sharding; unreadable
+/// ones are warned about.
+fn read_parts(
+    dir: &Path,
+    n: usize,
+    manifests: &PartFiles,
+    journals: &PartFiles,
+    warnings: &mut Vec<String>,
+) -> Result<Parts> {
     // Read what is there before anything is sized by N: a file name can
     // claim any number of shards.
     let mut found_parts = Vec::new();
@@ -207,146 +301,127 @@ pub fn status(dir: &Path) -> Result<SweepStatus> {
             dir.display()
         ));
     }
-    let mut parts: Vec<Option<PartManifest>> = vec![None; n];
-    for (k, m) in found_parts {
-        parts[k - 1] = Some(m);
-    }
-    let mut logs: Vec<Option<JournalSummary>> = vec![None; n];
-    for (k, j) in found_logs {
-        logs[k - 1] = Some(j);
-    }
-    // The sweep: the newest journal's or manifest's; parts of another spec
-    // hash are reported and counted as not started.
-    let (name, spec_hash, n_runs) = logs
-        .iter()
-        .flatten()
-        .map(|j| {
-            (
-                j.header.name.clone(),
-                j.header.spec_hash.clone(),
-                j.header.n_runs,
-            )
-        })
-        .chain(
-            parts
-                .iter()
-                .flatten()
-                .map(|m| (m.name.clone(), m.spec_hash.clone(), m.n_runs)),
-        )
-        .next()
-        .ok_or_else(|| anyhow!("no readable journal or part manifest in {}", dir.display()))?;
-    for (k, m) in parts.iter_mut().enumerate() {
-        if m.as_ref().is_some_and(|m| m.spec_hash != spec_hash) {
-            warnings.push(format!(
-                "part-{}-of-{n}.json belongs to another sweep (spec hash differs): shard {}/{n} must be rerun",
-                k + 1,
-                k + 1
-            ));
-            *m = None;
-        }
-    }
-    for (k, j) in logs.iter_mut().enumerate() {
-        if j.as_ref().is_some_and(|j| j.header.spec_hash != spec_hash) {
-            warnings.push(format!(
-                "journal.part-{}-of-{n}.jsonl belongs to another sweep (spec hash differs)",
-                k + 1
-            ));
-            *j = None;
-        }
-    }
-    let strategy = parts
-        .iter()
-        .flatten()
-        .find_map(|m| Strategy::parse(&m.strategy).ok())
-        .or_else(|| {
-            logs.iter()
-                .flatten()
-                .find_map(|j| j.header.shard.as_deref().and_then(|s| Shard::parse(s).ok()))
-                .map(|s| s.strategy)
-        })
-        .unwrap_or(Strategy::RoundRobin);
-    let keys: Option<Vec<String>> = logs
-        .iter()
-        .flatten()
-        .next()
-        .map(|j| j.header.run_keys.to_strings());
-    let tables =
-        table_spec_hash(&dir.join(Table::Runs.file_name())).as_deref() == Some(spec_hash.as_str());
-    let mut s = SweepStatus {
-        dir: dir.to_path_buf(),
-        name,
-        spec_hash,
-        n_runs,
-        sharding: Some((strategy, n)),
-        shards: Vec::new(),
-        runs: vec![RunState::Missing; n_runs],
-        keys: keys.clone().unwrap_or_else(|| vec![String::new(); n_runs]),
-        failed_runs: Vec::new(),
-        tables,
-        adaptive: false,
-        warnings,
+    let mut parts = Parts {
+        n,
+        manifests: vec![None; n],
+        logs: vec![None; n],
     };
-    for k in 1..=n {
-        let shard = Shard::new(strategy, k, n).expect("k in 1..=n");
-        let assigned: Option<Vec<usize>> = match (&parts[k - 1], strategy, &keys) {
-            (Some(m), _, _) => Some(m.runs.clone()),
-            (None, Strategy::RoundRobin, _) => Some((k - 1..n_runs).step_by(n).collect()),
-            (None, Strategy::Hash, Some(keys)) => Some(
-                (0..n_runs)
-                    .filter(|&i| shard.contains(i, &keys[i]))
-                    .collect(),
-            ),
-            (None, Strategy::Hash, None) => None,
-        };
-        let status = if let Some(m) = &parts[k - 1] {
-            for (i, key) in m.runs.iter().zip(&m.run_keys) {
-                s.keys[*i] = key.clone();
-                s.runs[*i] = RunState::Done;
-            }
-            for f in &m.failed {
-                s.failed_runs
-                    .push((f.index, f.run_key.clone(), Some(shard), f.error.clone()));
-                s.runs[f.index] = RunState::Failed(f.error.clone());
-            }
-            let running = logs[k - 1].as_ref().is_some_and(|j| j.running);
-            ShardStatus {
-                shard: Some(shard),
-                state: if running {
-                    State::Running
-                } else {
-                    State::Complete
-                },
-                runs: Some(m.runs.len()),
-                done: m.runs.len() - m.failed.len(),
-                failed: m.failed.len(),
-            }
-        } else if let Some(j) = &logs[k - 1] {
-            let mine = assigned.clone().unwrap_or_default();
-            let (done, failed) = tally(j, &mine, Some(shard), &mut s);
-            ShardStatus {
-                shard: Some(shard),
-                state: if j.running {
-                    State::Running
-                } else {
-                    State::Stopped
-                },
-                runs: assigned.as_ref().map(Vec::len),
-                done,
-                failed,
-            }
-        } else {
-            ShardStatus {
-                shard: Some(shard),
-                state: State::NotStarted,
-                runs: assigned.as_ref().map(Vec::len),
-                done: 0,
-                failed: 0,
-            }
-        };
-        s.shards.push(status);
+    for (k, m) in found_parts {
+        parts.manifests[k - 1] = Some(m);
     }
-    s.failed_runs.sort_by_key(|f| f.0);
-    Ok(s)
+    for (k, j) in found_logs {
+        parts.logs[k - 1] = Some(j);
+    }
+    Ok(parts)
+}
+
+impl Parts {
+    /// Forget (with a warning) the parts of a sweep other than `spec_hash`.
+    fn drop_other_sweeps(&mut self, spec_hash: &str, warnings: &mut Vec<String>) {
+        let n = self.n;
+        for (k, m) in self.manifests.iter_mut().enumerate() {
+            if m.as_ref().is_some_and(|m| m.spec_hash != spec_hash) {
+                warnings.push(format!(
+                    "part-{}-of-{n}.json belongs to another sweep (spec hash differs): shard {}/{n} must be rerun",
+                    k + 1,
+                    k + 1
+                ));
+                *m = None;
+            }
+        }
+        for (k, j) in self.logs.iter_mut().enumerate() {
+            if j.as_ref().is_some_and(|j| j.header.spec_hash != spec_hash) {
+                warnings.push(format!(
+                    "journal.part-{}-of-{n}.jsonl belongs to another sweep (spec hash differs)",
+                    k + 1
+                ));
+                *j = None;
+            }
+        }
+    }
+
+    /// The sharding strategy a manifest or a journal header names.
+    fn strategy(&self) -> Strategy {
+        self.manifests
+            .iter()
+            .flatten()
+            .find_map(|m| Strategy::parse(&m.strategy).ok())
+            .or_else(|| {
+                self.logs
+                    .iter()
+                    .flatten()
+                    .find_map(|j| j.header.shard.as_deref().and_then(|s| Shard::parse(s).ok()))
+                    .map(|s| s.strategy)
+            })
+            .unwrap_or(Strategy::RoundRobin)
+    }
+}
+
+/// Where `shard` stands: complete (its manifest), started (its journal) or
+/// not started; its runs' states go into `s`.
+fn shard_status(
+    shard: Shard,
+    parts: &Parts,
+    keys: Option<&[String]>,
+    s: &mut SweepStatus,
+) -> ShardStatus {
+    let (k, n, n_runs) = (shard.k, parts.n, s.n_runs);
+    if let Some(m) = &parts.manifests[k - 1] {
+        for (i, key) in m.runs.iter().zip(&m.run_keys) {
+            s.keys[*i] = key.clone();
+            s.runs[*i] = RunState::Done;
+        }
+        for f in &m.failed {
+            s.failed_runs
+                .push((f.index, f.run_key.clone(), Some(shard), f.error.clone()));
+            s.runs[f.index] = RunState::Failed(f.error.clone());
+        }
+        let running = parts.logs[k - 1].as_ref().is_some_and(|j| j.running);
+        return ShardStatus {
+            shard: Some(shard),
+            state: if running {
+                State::Running
+            } else {
+                State::Complete
+            },
+            runs: Some(m.runs.len()),
+            done: m.runs.len() - m.failed.len(),
+            failed: m.failed.len(),
+        };
+    }
+    // The runs it takes, where the run list and the keys tell.
+    let assigned: Option<Vec<usize>> = match (shard.strategy, keys) {
+        (Strategy::RoundRobin, _) => Some((k - 1..n_runs).step_by(n).collect()),
+        (Strategy::Hash, Some(keys)) => Some(
+            (0..n_runs)
+                .filter(|&i| shard.contains(i, &keys[i]))
+                .collect(),
+        ),
+        (Strategy::Hash, None) => None,
+    };
+    if let Some(j) = &parts.logs[k - 1] {
+        let mine = assigned.as_deref().unwrap_or_default();
+        let (done, failed) = tally(j, mine, Some(shard), s);
+        ShardStatus {
+            shard: Some(shard),
+            state: if j.running {
+                State::Running
+            } else {
+                State::Stopped
+            },
+            runs: assigned.as_ref().map(Vec::len),
+            done,
+            failed,
+        }
+    } else {
+        ShardStatus {
+            shard: Some(shard),
+            state: State::NotStarted,
+            runs: assigned.as_ref().map(Vec::len),
+            done: 0,
+            failed: 0,
+        }
+    }
 }
 
 /// Count `runs`' states in journal `j`, noting failed runs.

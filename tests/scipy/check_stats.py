@@ -3,7 +3,7 @@
 
 Usage: check_stats.py CASES_JSON
 
-CASES_JSON is written by tests/scipy_stats.rs: for each case the input data
+CASES_JSON is written by tests/it/scipy_stats.rs: for each case the input data
 and what our Rust code computed. Every number is recomputed here with
 numpy/scipy and must agree within TOL (absolute); the largest difference
 per quantity is printed. Exit status 0 when everything agrees, 1 if not.

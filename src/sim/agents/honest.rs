@@ -41,8 +41,6 @@ static FIELDS: &[Field<Config>] = &[
 pub struct Honest {
     cfg: Config,
     memory: VoteMemory,
-    /// Reused candidate buffer (no allocation per turn).
-    ranked: Vec<(usize, f64)>,
 }
 
 impl AgentType for Honest {
@@ -54,11 +52,10 @@ impl AgentType for Honest {
         FIELDS
     }
 
-    fn new(cfg: &Config, n_agents: usize, _rng: &mut PyRandom) -> Honest {
+    fn new(cfg: &Config, _n_agents: usize, _rng: &mut PyRandom) -> Honest {
         Honest {
             cfg: cfg.clone(),
             memory: VoteMemory::default(),
-            ranked: Vec::with_capacity(n_agents),
         }
     }
 
@@ -121,20 +118,13 @@ impl AgentType for Honest {
             return Action::Vote { post, up: true };
         }
         if obs.can_interact && rng.random() < self.cfg.interact_probability && obs.has_visible() {
-            self.ranked.clear();
-            self.ranked.extend(
-                obs.visible()
-                    .map(|a| (a.idx, base.trust(a.idx)))
-                    .filter(|&(_, t)| t >= 0.3),
-            );
-            if self.ranked.is_empty() {
+            let Some(counterparty) =
+                most_trusted(obs.visible().map(|a| (a.idx, base.trust(a.idx))))
+            else {
                 return Action::Noop;
-            }
-            // Stable sort, descending: ties keep registration order.
-            self.ranked
-                .sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+            };
             return Action::Propose {
-                counterparty: self.ranked[0].0,
+                counterparty,
                 itype: InteractionType::Collaboration,
                 content: Content(0),
             };
@@ -164,6 +154,20 @@ impl AgentType for Honest {
     }
 }
 
+/// The reference ranks the candidates with trust ≥ 0.3 by a stable sort,
+/// most trusted first, and proposes to the first. That is the first
+/// candidate (registration order) of the highest trust: one pass, no
+/// buffer. Trust is never NaN (a NaN would fail the ≥ 0.3 filter anyway).
+fn most_trusted(candidates: impl Iterator<Item = (usize, f64)>) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (idx, t) in candidates.filter(|&(_, t)| t >= 0.3) {
+        if best.is_none_or(|(_, b)| t > b) {
+            best = Some((idx, t));
+        }
+    }
+    best.map(|(idx, _)| idx)
+}
+
 impl Honest {
     /// The settings, for types built on honest whose settings drift
     /// (`ralph_loop`'s learning boosts).
@@ -178,6 +182,32 @@ mod tests {
     use crate::sim::agents::testing::{base, market_obs};
     use crate::sim::feed::Feed;
     use crate::sim::marketplace::{BidView, BountyView, MarketView, TaskView};
+
+    /// The reference's rule, literally: filter, stable sort descending, first.
+    fn first_after_stable_sort(c: &[(usize, f64)]) -> Option<usize> {
+        let mut ranked: Vec<(usize, f64)> = c.iter().copied().filter(|&(_, t)| t >= 0.3).collect();
+        ranked.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+        ranked.first().map(|&(i, _)| i)
+    }
+
+    #[test]
+    fn most_trusted_is_the_stable_sorts_first() {
+        // Ties, values at the 0.3 cut, NaN, empty: drawn from a small set so
+        // ties are common.
+        let values = [0.0, 0.29, 0.3, 0.3, 0.5, 0.5, 0.77, 1.0, f64::NAN];
+        let mut rng = PyRandom::new(7);
+        for _ in 0..2000 {
+            let n = rng.choice_index(7);
+            let c: Vec<(usize, f64)> = (0..n)
+                .map(|i| (i, values[rng.choice_index(values.len())]))
+                .collect();
+            assert_eq!(
+                most_trusted(c.iter().copied()),
+                first_after_stable_sort(&c),
+                "{c:?}"
+            );
+        }
+    }
 
     #[test]
     fn accepts_the_cheapest_pending_bid_without_drawing() {

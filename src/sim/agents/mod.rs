@@ -629,6 +629,7 @@ impl Base {
     /// (stored), or 0.5 when there are none (not stored). Only a cleared
     /// memory lacks an entry for an agent met before, so for the types that
     /// never clear it the rebuild is 0.5 (docs/model/work-regime-coding-skillrl-ralph.md §4.5.3).
+    #[inline]
     pub fn trust(&self, other: usize) -> f64 {
         match self.trust[other].get() {
             Some(t) => t,
