@@ -46,6 +46,9 @@ pub mod file {
     pub const DESIGN: &str = "design.parquet";
     pub const SENSITIVITY: &str = "sensitivity.parquet";
     pub const SENSITIVITY_REPORT: &str = "sensitivity.md";
+    /// Second-order indices, a row per pair of parameters (saltelli designs
+    /// with `second_order: true`).
+    pub const SENSITIVITY_S2: &str = "sensitivity_s2.parquet";
     /// Per-run folders `runs/<run_key>/`, and the index beside them.
     pub const RUNS_DIR: &str = "runs";
     /// Under RUNS_DIR: which run each per-run folder holds.
@@ -68,6 +71,7 @@ pub mod file {
         REPORT,
         DESIGN,
         SENSITIVITY,
+        SENSITIVITY_S2,
         SENSITIVITY_REPORT,
     ];
 
@@ -442,9 +446,14 @@ mod tests {
 
         // Every file and folder the contract names is there.
         let tables = [file::RUNS, file::EPOCHS, file::CONFIGS, file::JOURNAL];
-        for f in tables.iter().chain(file::ANALYSIS) {
+        // (A morris design: no second-order indices.)
+        let analysis = file::ANALYSIS
+            .iter()
+            .filter(|&&f| f != file::SENSITIVITY_S2);
+        for f in tables.iter().chain(analysis) {
             assert!(out.join(f).is_file(), "{f} was not written");
         }
+        assert!(!out.join(file::SENSITIVITY_S2).exists());
         assert!(out.join(file::RUNS_DIR).join(file::RUN_INDEX).is_file());
         let plots: Vec<String> = std::fs::read_dir(out.join(file::PLOTS_DIR))
             .unwrap()

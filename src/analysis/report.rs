@@ -187,8 +187,16 @@ pub fn render(input: &ReportInput) -> String {
     s
 }
 
-fn n_seeds(f: &Findings, scenario: &str) -> usize {
-    f.runs.baseline(scenario).map_or(0, |b| b.rows.len())
+/// "20 seeds per configuration", or the range when configurations ran
+/// different numbers of seeds (adaptive replication).
+fn n_seeds(f: &Findings) -> String {
+    let counts = f.runs.configs.iter().map(|c| c.rows.len());
+    let (lo, hi) = counts.fold((usize::MAX, 0), |(lo, hi), n| (lo.min(n), hi.max(n)));
+    match (lo, hi) {
+        (usize::MAX, _) => "0 seeds per configuration".into(),
+        (lo, hi) if lo == hi => format!("{hi} seeds per configuration"),
+        (lo, hi) => format!("{lo} to {hi} seeds per configuration"),
+    }
 }
 
 fn summary_section(s: &mut String, input: &ReportInput) {
@@ -204,8 +212,8 @@ fn summary_section(s: &mut String, input: &ReportInput) {
         .collect();
     let _ = writeln!(
         s,
-        "**Goal.** Compare the baseline arm with {} on {} ({} seeds per configuration, paired \
-         by seed): do the interventions reduce harm ({}) without a cost in selection quality \
+        "**Goal.** Compare the baseline arm with {} on {} ({}, paired by \
+         seed): do the interventions reduce harm ({}) without a cost in selection quality \
          (`quality_gap`, `spread`, the conditional losses) or welfare?\n",
         plural(
             n_variants,
@@ -218,7 +226,7 @@ fn summary_section(s: &mut String, input: &ReportInput) {
                 .map(|s| format!("`{s}`"))
                 .collect::<Vec<_>>()
         ),
-        scenarios.first().map_or(0, |sc| n_seeds(f, sc)),
+        n_seeds(f),
         if harm.is_empty() {
             "toxicity".to_string()
         } else {
@@ -239,11 +247,13 @@ fn summary_section(s: &mut String, input: &ReportInput) {
             })
             .map(|(p, sh)| format!("`{sh}` = `{p}`"))
             .collect();
-        let _ = writeln!(
-            s,
-            "Configurations are named by their parameters: {}.\n",
-            names.join(", ")
-        );
+        if !names.is_empty() {
+            let _ = writeln!(
+                s,
+                "Configurations are named by their parameters: {}.\n",
+                names.join(", ")
+            );
+        }
     }
     let _ = writeln!(s, "**Key observation.**\n");
     for sc in &scenarios {

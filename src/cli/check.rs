@@ -125,6 +125,8 @@ pub enum CheckError {
         stored: String,
         spec: String,
     },
+    #[error("{}: {why}: not a sweep of this spec (rerun the sweep to store new results)", against.display())]
+    NotThisSpec { against: PathBuf, why: String },
     #[error("--out must not be the --against directory")]
     OutIsAgainst,
 }
@@ -134,6 +136,9 @@ struct Prepared {
     plan: SweepPlan,
     stored: RunsTable,
     tolerances: Tolerances,
+    /// The runs to rerun: all of the plan's, or (adaptive replication)
+    /// those the stored sweep made.
+    runs: RunList,
 }
 
 fn prepare(args: &CheckArgs) -> Result<Prepared, CheckError> {
@@ -163,6 +168,25 @@ fn prepare(args: &CheckArgs) -> Result<Prepared, CheckError> {
     stored_seeds.dedup();
     let mut seeds = plan.spec.seeds.clone();
     seeds.sort_unstable();
+    if plan.spec.replication.is_some() {
+        // Adaptive replication made some of the seeds the spec allows:
+        // those are rerun, each configuration's own.
+        if let Some(out) = &args.out {
+            if same_dir(out, &args.against) {
+                return Err(CheckError::OutIsAgainst);
+            }
+        }
+        let runs = adaptive_runs(&plan, &stored).map_err(|why| CheckError::NotThisSpec {
+            against: args.against.clone(),
+            why,
+        })?;
+        return Ok(Prepared {
+            plan,
+            stored,
+            tolerances,
+            runs,
+        });
+    }
     if seeds != stored_seeds {
         return Err(CheckError::OtherSeeds {
             against: args.against.clone(),
@@ -175,11 +199,38 @@ fn prepare(args: &CheckArgs) -> Result<Prepared, CheckError> {
             return Err(CheckError::OutIsAgainst);
         }
     }
+    let runs = RunList::All(plan.n_runs());
     Ok(Prepared {
         plan,
         stored,
         tolerances,
+        runs,
     })
+}
+
+/// The plan's runs that `stored` holds (by configuration id and seed).
+fn adaptive_runs(plan: &SweepPlan, stored: &RunsTable) -> Result<RunList, String> {
+    let n = plan.spec.seeds.len();
+    let mut runs = Vec::new();
+    for c in &stored.configs {
+        let config = usize::try_from(c.config_id)
+            .ok()
+            .filter(|&i| i < plan.configs.len())
+            .ok_or_else(|| format!("it has configuration {}", c.config_id))?;
+        for &r in &c.rows {
+            let seed = stored.seed(r).ok_or("a run has no seed")?;
+            let replicate = plan
+                .spec
+                .seeds
+                .iter()
+                .position(|&s| s == seed)
+                .ok_or_else(|| format!("it has seed {seed}"))?;
+            runs.push(config * n + replicate);
+        }
+    }
+    runs.sort_unstable();
+    runs.dedup();
+    Ok(runs.into())
 }
 
 fn seed_list(s: &[i64]) -> String {
@@ -264,11 +315,21 @@ fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {
         }
     };
     if !args.quiet {
+        let size = match p.plan.spec.replication {
+            Some(_) => format!(
+                "{}, the {} the adaptive sweep made",
+                plural(p.plan.configs.len(), "configuration"),
+                plural(p.runs.len(), "run")
+            ),
+            None => format!(
+                "{} × {}",
+                plural(p.plan.configs.len(), "configuration"),
+                plural(p.plan.spec.seeds.len(), "seed")
+            ),
+        };
         eprintln!(
-            "check: rerunning {} ({} × {}) against {}",
+            "check: rerunning {} ({size}) against {}",
             args.spec.display(),
-            plural(p.plan.configs.len(), "configuration"),
-            plural(p.plan.spec.seeds.len(), "seed"),
             args.against.display()
         );
     }
@@ -281,8 +342,8 @@ fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {
         deterministic_timing: false,
         run_files: None,
     };
-    let progress = Progress::new(p.plan.n_runs(), Mode::detect(args.quiet));
-    let todo = RunList::All(p.plan.n_runs());
+    let progress = Progress::new(p.runs.len(), Mode::detect(args.quiet));
+    let todo = p.runs.clone();
     let collected = Collect(Mutex::new(Vec::new()));
     runner::execute(
         &p.plan,

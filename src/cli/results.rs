@@ -16,6 +16,7 @@ use crate::analysis::compare::{compare_with_progress, BootstrapOptions};
 use crate::analysis::error::unknown_metric;
 use crate::analysis::findings::Findings;
 use crate::analysis::plot::{plot_all, plot_files, plot_links, PlotFormat};
+use crate::analysis::replication;
 use crate::analysis::report::{self, ReportInput};
 use crate::analysis::runs::RunsTable;
 use crate::analysis::summary::summarize;
@@ -316,6 +317,15 @@ fn analyze_in_pool(
         plots: &links,
     };
     let mut text = report::render(&input);
+    // A random, lhs or sobol design: its levers ranked.
+    if let Some(section) = crate::analysis::levers::section(&runs) {
+        text.push_str(&section);
+    }
+    // An adaptive sweep: the seeds each configuration needed.
+    if let Some(rule) = replication::rule_of(&runs) {
+        let rows = replication::replicated(&runs, &rule);
+        text.push_str(&replication::section(&runs, &rule, &rows));
+    }
     // A saltelli or morris design: its indices too, here and in sensitivity.md.
     if let Some(s) = crate::analysis::sensitivity::after_analysis(&opts.dir, &runs, opts.plots) {
         text.push_str(&s.section);

@@ -15,7 +15,8 @@ use crate::analysis::sensitivity::{self, indices::Bootstrap};
 /// Global sensitivity indices of a sweep on a saltelli or morris design.
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "\
-Writes design.parquet, sensitivity.parquet, sensitivity.md and
+Writes design.parquet, sensitivity.parquet (and sensitivity_s2.parquet for a
+saltelli design with second_order: true), sensitivity.md and
 plots/sensitivity_<metric>.{png,svg} into DIR. docs/design.md.
 
 Examples:

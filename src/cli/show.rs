@@ -71,10 +71,36 @@ pub fn show(args: &ShowArgs) -> Result<(), CliError> {
     let rows = select(&args.results_dir, &args.comparisons)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match write(&mut out, args.format, &rows).and_then(|()| out.flush()) {
+    let written = write(&mut out, args.format, &rows)
+        .and_then(|()| replication(&mut out, args))
+        .and_then(|()| out.flush());
+    match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => r.map_err(CliError::runtime),
     }
+}
+
+/// After the table of an adaptive sweep: the seeds each configuration
+/// needed, and whether it met the target (analysis/replication.rs).
+fn replication(out: &mut dyn Write, args: &ShowArgs) -> std::io::Result<()> {
+    use crate::analysis::replication;
+    if !matches!(args.format, Format::Table | Format::Markdown) {
+        return Ok(());
+    }
+    let Ok(runs) = crate::analysis::runs::RunsTable::load(&args.results_dir.join(file::RUNS))
+    else {
+        return Ok(());
+    };
+    let Some(rule) = replication::rule_of(&runs) else {
+        return Ok(());
+    };
+    let rows = replication::replicated(&runs, &rule);
+    writeln!(out)?;
+    write!(
+        out,
+        "{}",
+        replication::terminal(&runs, &rule, &rows, args.comparisons.top)
+    )
 }
 
 /// One comparison as printed.

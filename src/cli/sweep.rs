@@ -12,12 +12,13 @@ use super::exit::{self, CliError};
 use super::results::{analyze_results, check_notes, AnalyzeResults};
 use super::spec_args::{self, SpecFlags, SpecInputError};
 use super::values;
+use crate::sweep::adaptive;
 use crate::sweep::interrupt;
 use crate::sweep::journal::JournalError;
 use crate::sweep::plan::SweepPlan;
 use crate::sweep::progress::{Mode, Progress};
 use crate::sweep::run_files::{self, RunFiles};
-use crate::sweep::runner::{ExecOptions, SimFn};
+use crate::sweep::runner::{ExecOptions, SimFn, Summary};
 use crate::sweep::session::{self, End, Prepared, SweepOptions, SweepReport};
 use crate::sweep::shard::{self, Shard, ShardError, Strategy};
 use crate::sweep::spec_yaml;
@@ -171,6 +172,11 @@ pub struct Cli {
     /// as a crashed sweep leaves it (for tests).
     #[arg(long, hide = true)]
     pub keep_journal: bool,
+    /// Test hook: instead of the simulation, runs whose toxicity_rate is
+    /// governance.transaction_tax_rate + governance.audit_probability ·
+    /// (−1)^seed, each after this many milliseconds (`test_sim`).
+    #[arg(long, hide = true, value_name = "MS")]
+    pub test_sim: Option<u64>,
     /// Seed every run's streams afresh instead of copying states this
     /// worker seeded before (for timing; results are the same either way).
     #[arg(long)]
@@ -181,7 +187,38 @@ pub struct Cli {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     crate::rng::seed_cache::set_enabled(!cli.no_seed_cache);
-    run(&cli, &run_files::simulate)
+    match cli.test_sim {
+        Some(ms) => run(&cli, &test_sim(ms)),
+        None => run(&cli, &run_files::simulate),
+    }
+}
+
+/// The `--test-sim` hook: a stand-in for the simulation whose
+/// toxicity_rate has a known mean (the tax rate) and a known spread (±
+/// the audit probability, by the seed's parity), so adaptive replication's
+/// stopping seed counts can be worked out by hand (tests/it/adaptive.rs).
+/// Runs take `ms` milliseconds, so a test can kill a sweep mid-round.
+fn test_sim(
+    ms: u64,
+) -> impl Fn(&crate::scenario::Scenario, i64, Option<&Path>) -> std::io::Result<crate::sim::RunResult>
+       + Sync {
+    move |s, seed, _events| {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let g = &s.governance;
+        let sign = if seed % 2 == 0 { 1.0 } else { -1.0 };
+        let mut r = crate::sim::RunResult {
+            seed,
+            ..Default::default()
+        };
+        r.run.toxicity_rate = g.transaction_tax_rate + g.audit_probability * sign;
+        // One epoch, as every run has (a later sweep takes runs back from
+        // the tables only with their epochs).
+        r.epochs = vec![crate::metrics::EpochMetrics {
+            soft: r.run,
+            ..Default::default()
+        }];
+        Ok(r)
+    }
 }
 
 /// Run the command with `sim` as the simulation; print messages; return the exit code.
@@ -205,6 +242,15 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
         Ok(p) => p,
         Err(e) => return exit::report(&CliError::bad_input(e)),
     };
+    let mut plan = plan;
+    if cli.test_sim.is_some() {
+        // Its runs are not the simulation's: never under their keys.
+        for c in &mut plan.configs {
+            c.fingerprint =
+                crate::sweep::key::sha256_hex(format!("test-sim\n{}", c.fingerprint).as_bytes());
+        }
+    }
+    let plan = plan;
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }
@@ -231,6 +277,13 @@ pub fn run(cli: &Cli, sim: &SimFn) -> i32 {
     };
     if let Err(e) = check_notes(cli.notes.as_deref()) {
         return exit::report(&e);
+    }
+    if let (Some((s, _)), Some(_)) = (&shard, &plan.spec.replication) {
+        eprintln!(
+            "Error: shard {s}: an adaptive sweep (seeds: {{batch, max, until}}) cannot be \
+             sharded: which seeds run next depends on every configuration's results so far"
+        );
+        return exit::BAD_INPUT;
     }
     if let Some((s, source)) = &shard {
         if s.n > plan.n_runs() {
@@ -331,7 +384,11 @@ fn sweep(
         metrics_csv: outputs.metrics_csv && !cli.no_metrics_csv,
         events_jsonl: outputs.events_jsonl || cli.events,
     };
-    let assigned = session::assigned_runs(plan, shard.as_ref().map(|(s, _)| s));
+    let assigned = match &plan.spec.replication {
+        // An adaptive sweep starts with the first batch.
+        Some(rule) => adaptive::Schedule::new(plan, rule).runs(plan),
+        None => session::assigned_runs(plan, shard.as_ref().map(|(s, _)| s)),
+    };
     if !cli.quiet {
         let (r, e, c) = summary::estimate_bytes(plan, &files);
         let (j, peak) = summary::estimate_journal_bytes(plan);
@@ -339,6 +396,20 @@ fn sweep(
             |b: u64| (u128::from(b) * assigned.len() as u128 / plan.n_runs().max(1) as u128) as u64;
         let (r, e, c, j, peak) = (share(r), share(e), share(c), share(j), share(peak));
         eprintln!("{}", summary::header(plan));
+        if let Some(rule) = &plan.spec.replication {
+            eprintln!(
+                "adaptive replication: {} seeds a round, at most {}, until the {:.0}% \
+                 interval of the paired difference in {} from the baseline is within ±{}: \
+                 {} runs in the first round, at most {}",
+                rule.batch,
+                rule.max,
+                rule.level * 100.0,
+                rule.metric,
+                rule.ci_half_width,
+                assigned.len(),
+                plan.n_runs()
+            );
+        }
         if let Some((s, source)) = &shard {
             eprintln!(
                 "shard {s}: {} of {} runs (from {source})",
@@ -387,34 +458,46 @@ fn sweep(
         force_new: cli.force_new,
         keep_journal: cli.keep_journal,
     };
-    let prepared = session::prepare(plan, &opts).map_err(|e| match e {
-        JournalError::Mismatch { .. }
-        | JournalError::OldFormat { .. }
-        | JournalError::Foreign { .. }
-        | JournalError::Damaged { .. }
-        | JournalError::Folder(_) => CliError::bad_input(e),
-        JournalError::Locked { .. } => CliError::runtime(e),
-        JournalError::Io(e) => CliError::runtime(e),
-    })?;
-    for w in &prepared.warnings {
-        eprintln!("warning: {w}");
-    }
-    if !cli.quiet && prepared.reused() + prepared.resumed_failed > 0 {
-        eprintln!("{}", reuse_line(&prepared, &out_dir));
-    }
     let flag = interrupt::install();
-    let progress = Progress::new(prepared.todo.len(), Mode::detect(cli.quiet));
     let started = Instant::now();
-    let report = prepared
-        .run(plan, &opts.exec, sim, &progress, flag)
-        .map_err(|e| {
-            progress.finish();
-            let journal = prepared.journal.path().display();
-            CliError::runtime(anyhow::anyhow!(
-                "{e:#}\n  the sweep stopped; its finished runs are kept in {journal}: \
-                 rerun the same command to resume"
-            ))
-        })?;
+    let (prepared, report) = match &plan.spec.replication {
+        Some(_) => {
+            let mut prepared = session::open(plan, &opts).map_err(journal_error)?;
+            let ran = adaptive_rounds(cli, plan, &mut prepared, &opts, sim, flag)?;
+            let report = match (ran.stopped, ran.interrupted) {
+                (false, false) => {
+                    // Every run is in the journal now: the tables.
+                    let mut report = write_tables(plan, &prepared, &opts, sim, Mode::Quiet, flag)?;
+                    report.ran = ran;
+                    report
+                }
+                (stopped, _) => SweepReport {
+                    end: if stopped {
+                        End::Stopped
+                    } else {
+                        End::Interrupted
+                    },
+                    failed: ran.failed,
+                    first_failure: ran.first_failure.clone(),
+                    ran,
+                    written: Vec::new(),
+                    warnings: Vec::new(),
+                },
+            };
+            (prepared, report)
+        }
+        None => {
+            let prepared = session::prepare(plan, &opts).map_err(journal_error)?;
+            for w in &prepared.warnings {
+                eprintln!("warning: {w}");
+            }
+            if !cli.quiet && prepared.reused() + prepared.resumed_failed > 0 {
+                eprintln!("{}", reuse_line(&prepared, &out_dir));
+            }
+            let report = write_tables(plan, &prepared, &opts, sim, Mode::detect(cli.quiet), flag)?;
+            (prepared, report)
+        }
+    };
     let code = report_end(cli, plan, &prepared, &report, &out_dir, started);
     // A shard's part is not the sweep: merge runs the analysis.
     if report.end != End::Complete || cli.no_analyze || prepared.outputs.shard.is_some() {
@@ -428,6 +511,109 @@ fn sweep(
         Ok(_) => code,
         Err(e) => exit::report(&e),
     })
+}
+
+fn journal_error(e: JournalError) -> CliError {
+    match e {
+        JournalError::Mismatch { .. }
+        | JournalError::OldFormat { .. }
+        | JournalError::Foreign { .. }
+        | JournalError::Damaged { .. }
+        | JournalError::Folder(_) => CliError::bad_input(e),
+        JournalError::Locked { .. } => CliError::runtime(e),
+        JournalError::Io(e) => CliError::runtime(e),
+    }
+}
+
+/// Run what `prepared` has left and write the tables.
+fn write_tables(
+    plan: &SweepPlan,
+    prepared: &Prepared,
+    opts: &SweepOptions,
+    sim: &SimFn,
+    mode: Mode,
+    flag: &std::sync::atomic::AtomicBool,
+) -> Result<SweepReport, CliError> {
+    let progress = Progress::new(prepared.todo.len(), mode);
+    prepared
+        .run(plan, &opts.exec, sim, &progress, flag)
+        .map_err(|e| {
+            progress.finish();
+            stopped(prepared, e)
+        })
+}
+
+fn stopped(prepared: &Prepared, e: anyhow::Error) -> CliError {
+    let journal = prepared.journal.path().display();
+    CliError::runtime(anyhow::anyhow!(
+        "{e:#}\n  the sweep stopped; its finished runs are kept in {journal}: \
+         rerun the same command to resume"
+    ))
+}
+
+/// The rounds of an adaptive sweep (sweep/adaptive.rs), a line each: what
+/// they ran (stopped or interrupted when a round stopped early).
+fn adaptive_rounds(
+    cli: &Cli,
+    plan: &SweepPlan,
+    prepared: &mut Prepared,
+    opts: &SweepOptions,
+    sim: &SimFn,
+    flag: &std::sync::atomic::AtomicBool,
+) -> Result<Summary, CliError> {
+    let quiet = cli.quiet;
+    // Warnings as they come: opening the journal, then each round's.
+    let mut warned = 0;
+    let rounds = adaptive::run_rounds(
+        plan,
+        prepared,
+        opts,
+        sim,
+        Mode::detect(quiet),
+        flag,
+        |s, p| {
+            for w in &p.warnings[warned..] {
+                eprintln!("warning: {w}");
+            }
+            warned = p.warnings.len();
+            if !quiet {
+                eprintln!("{}", adaptive_line(plan, s, p));
+            }
+        },
+    );
+    for w in &prepared.warnings[warned..] {
+        eprintln!("warning: {w}");
+    }
+    match rounds {
+        Ok(r) => Ok(r.ran),
+        Err(adaptive::RoundError::Journal(e)) => Err(journal_error(e)),
+        Err(adaptive::RoundError::Run(e)) => Err(stopped(prepared, e)),
+    }
+}
+
+/// `round 3: 412 runs (120 reused); 5 of 12 configurations need more seeds`.
+fn adaptive_line(plan: &SweepPlan, s: &adaptive::Schedule, p: &Prepared) -> String {
+    let open = s.open();
+    let n_configs = plan.configs.len() - plan.bases.len();
+    let status = if open == 0 {
+        let (met, max) = s.configs.iter().fold((0, 0), |(m, x), c| match c.stop {
+            Some(adaptive::Stop::Target) => (m + 1, x),
+            Some(adaptive::Stop::Max) => (m, x + 1),
+            _ => (m, x),
+        });
+        format!(
+            "done: {met} of {n_configs} configurations within ±{} on {}, {max} at max ({} seeds)",
+            s.rule.ci_half_width, s.rule.metric, s.rule.max
+        )
+    } else {
+        format!("{open} of {n_configs} configurations need more seeds")
+    };
+    format!(
+        "round {}: {} runs ({} reused); {status}",
+        if open == 0 { s.round } else { s.round - 1 },
+        p.assigned.len(),
+        p.reused()
+    )
 }
 
 /// `results/x: 57 reused, 143 to run (of 200: 57 from the journal)`.

@@ -107,17 +107,17 @@ fn param_json(v: &crate::scenario::params::ParamValue) -> serde_json::Value {
     }
 }
 
-/// Write `dir/runs/index.tsv`: every run of the plan (as `--dry-run` lists
+/// Write `dir/runs/index.tsv`: the runs `runs` of the plan (as `--dry-run` lists
 /// them: run, run_key, scenario, config_id, arm, replicate, seed,
 /// config_label).
-pub fn write_index(plan: &SweepPlan, dir: &Path) -> Result<PathBuf> {
+pub fn write_index(plan: &SweepPlan, runs: &RunList, dir: &Path) -> Result<PathBuf> {
     let runs_dir = dir.join(file::RUNS_DIR);
     let path = runs_dir.join(file::RUN_INDEX);
     std::fs::create_dir_all(&runs_dir)
         .with_context(|| format!("cannot create {}", runs_dir.display()))?;
     let mut f =
         AtomicFile::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-    super::summary::run_list(plan, &RunList::All(plan.n_runs()), f.writer())
+    super::summary::run_list(plan, runs, f.writer())
         .and_then(|()| f.commit())
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path)

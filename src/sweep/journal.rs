@@ -50,6 +50,10 @@ pub struct Header {
     pub n_runs: usize,
     /// `K/N` or `hash:K/N`; `None` for a one-process sweep.
     pub shard: Option<String>,
+    /// Adaptive replication (`seeds: {batch, max, until}`): `run_keys` are
+    /// the runs its maximum allows, of which it makes those it needs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub adaptive: bool,
     /// Every run's key, in run order (so `status` can place each run).
     pub run_keys: RunKeys,
 }
@@ -159,6 +163,7 @@ impl Header {
             results_version: crate::sim::RESULTS_VERSION,
             n_runs: plan.n_runs(),
             shard,
+            adaptive: plan.spec.replication.is_some(),
             run_keys: (0..plan.n_runs()).map(|i| plan.run(i).run_key).collect(),
         }
     }

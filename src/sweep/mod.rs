@@ -4,6 +4,7 @@
 //! shard's part files that `merge` joins. Format and outputs: docs/sweep.md;
 //! shards, resume and merge: docs/scale-out.md.
 
+pub mod adaptive;
 pub mod checksum;
 pub mod columns;
 pub mod configs;

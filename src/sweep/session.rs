@@ -78,7 +78,7 @@ pub struct Prepared {
 impl Prepared {
     /// Runs this process need not run: resumed, reused or copies.
     pub fn reused(&self) -> usize {
-        self.assigned.len() - self.todo.len()
+        self.resumed_ok + self.copies
     }
 
     /// The run whose rows run `i` takes, when `i` is a copy: the first run
@@ -123,6 +123,14 @@ pub struct SweepReport {
 /// runs of this sweep left in its tables, and work out what is left.
 /// Creates the output directory.
 pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, JournalError> {
+    let mut prepared = open(plan, opts)?;
+    prepared.extend(plan, opts, assigned_runs(plan, opts.shard.as_ref()))?;
+    Ok(prepared)
+}
+
+/// Open (or create) the journal of `opts`' output, with no runs assigned
+/// yet (`Prepared::extend` assigns them). Creates the output directory.
+pub fn open(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, JournalError> {
     let outputs = Outputs {
         dir: opts.out_dir.clone(),
         shard: opts.shard,
@@ -155,83 +163,114 @@ pub fn prepare(plan: &SweepPlan, opts: &SweepOptions) -> Result<Prepared, Journa
         }
     }
     part::remove_stale_temporaries(&outputs.finals());
-    let assigned = assigned_runs(plan, opts.shard.as_ref());
-    let mut warnings = opened.warnings;
-    // A run whose original (the first run with its key) is ours is a copy.
-    let is_assigned = |i: usize| match &assigned {
-        RunList::All(n) => i < *n,
-        RunList::Some(v) => v.binary_search(&i).is_ok(),
-    };
-    let copy = |i: usize| {
-        let o = plan.original(i);
-        o != i && is_assigned(o)
-    };
-    // Runs the journal lacks, from the tables an earlier run left.
-    let from_tables = if opts.force_new {
-        0
-    } else {
-        let needed = assigned
-            .iter()
-            .filter(|&i| !copy(i) && journal.state(i) != Some(true))
-            .map(|i| (i, key_number(&plan.run(i).run_key)));
-        take_from_tables(
-            &outputs.dir,
-            &plan.spec.name,
-            Needed::new(needed),
-            &journal,
-            &mut warnings,
-        )?
-    };
-    let (mut resumed_ok, mut resumed_failed, mut copies) = (0, 0, 0);
-    // Runs finished by an earlier process that wrote fewer per-run files
-    // (--no-metrics-csv, no --events) run again to write them.
-    let files = opts.exec.run_files.as_ref().filter(|f| f.any());
-    let mut refill: (usize, Option<&str>) = (0, None);
-    let mut todo = Vec::new();
-    for i in assigned.iter() {
-        if copy(i) {
-            copies += 1;
-            continue;
-        }
-        match journal.state(i) {
-            Some(true) => match files.and_then(|f| f.missing(&plan.run(i).run_key)) {
-                Some(file) => {
-                    refill = (refill.0 + 1, Some(file));
-                    todo.push(i);
-                }
-                None => resumed_ok += 1,
-            },
-            Some(false) => {
-                resumed_failed += 1;
-                todo.push(i);
-            }
-            None => todo.push(i),
-        }
-    }
-    let todo = if todo.len() == assigned.len() {
-        assigned.clone()
-    } else {
-        todo.into()
-    };
-    if let (n, Some(file)) = refill {
-        warnings.push(format!(
-            "{n} finished runs have no {file} (an earlier run did not write it): \
-             running them again to write it"
-        ));
-    }
     Ok(Prepared {
         outputs,
         journal,
-        assigned,
-        todo,
-        resumed_ok,
-        from_tables,
-        resumed_failed,
-        copies,
+        assigned: RunList::Some(Vec::new()),
+        todo: RunList::Some(Vec::new()),
+        resumed_ok: 0,
+        from_tables: 0,
+        resumed_failed: 0,
+        copies: 0,
         respecified: opened.respecified,
         keep_journal: opts.keep_journal,
-        warnings,
+        warnings: opened.warnings,
     })
+}
+
+impl Prepared {
+    /// Assign `more` runs (ascending, none assigned yet) besides those
+    /// assigned before, and make `todo` the ones among them to run: those
+    /// without an ok line in the journal (after taking back what the
+    /// folder's tables hold), each key once. The counts add up.
+    pub fn extend(
+        &mut self,
+        plan: &SweepPlan,
+        opts: &SweepOptions,
+        more: RunList,
+    ) -> Result<(), JournalError> {
+        let assigned = match (&self.assigned, &more) {
+            (RunList::Some(old), _) if old.is_empty() => more.clone(),
+            (old, _) => {
+                let mut all = old.to_vec();
+                all.extend(more.iter());
+                all.sort_unstable();
+                all.dedup();
+                all.into()
+            }
+        };
+        let journal = &self.journal;
+        let warnings = &mut self.warnings;
+        // A run whose original (the first run with its key) is ours is a copy.
+        let is_assigned = |i: usize| match &assigned {
+            RunList::All(n) => i < *n,
+            RunList::Some(v) => v.binary_search(&i).is_ok(),
+        };
+        let copy = |i: usize| {
+            let o = plan.original(i);
+            o != i && is_assigned(o)
+        };
+        // Runs the journal lacks, from the tables an earlier run left.
+        let from_tables = if opts.force_new {
+            0
+        } else {
+            let needed = more
+                .iter()
+                .filter(|&i| !copy(i) && journal.state(i) != Some(true))
+                .map(|i| (i, key_number(&plan.run(i).run_key)));
+            take_from_tables(
+                &self.outputs.dir,
+                &plan.spec.name,
+                Needed::new(needed),
+                journal,
+                warnings,
+            )?
+        };
+        let (mut resumed_ok, mut resumed_failed, mut copies) = (0, 0, 0);
+        // Runs finished by an earlier process that wrote fewer per-run files
+        // (--no-metrics-csv, no --events) run again to write them.
+        let files = opts.exec.run_files.as_ref().filter(|f| f.any());
+        let mut refill: (usize, Option<&str>) = (0, None);
+        let mut todo = Vec::new();
+        for i in more.iter() {
+            if copy(i) {
+                copies += 1;
+                continue;
+            }
+            match journal.state(i) {
+                Some(true) => match files.and_then(|f| f.missing(&plan.run(i).run_key)) {
+                    Some(file) => {
+                        refill = (refill.0 + 1, Some(file));
+                        todo.push(i);
+                    }
+                    None => resumed_ok += 1,
+                },
+                Some(false) => {
+                    resumed_failed += 1;
+                    todo.push(i);
+                }
+                None => todo.push(i),
+            }
+        }
+        let todo = if todo.len() == more.len() {
+            more
+        } else {
+            todo.into()
+        };
+        if let (n, Some(file)) = refill {
+            warnings.push(format!(
+                "{n} finished runs have no {file} (an earlier run did not write it): \
+                 running them again to write it"
+            ));
+        }
+        self.assigned = assigned;
+        self.todo = todo;
+        self.resumed_ok += resumed_ok;
+        self.from_tables += from_tables;
+        self.resumed_failed += resumed_failed;
+        self.copies += copies;
+        Ok(())
+    }
 }
 
 /// A run key (16 hex digits, from the plan) as a number.
@@ -543,7 +582,13 @@ impl Prepared {
                 let dir = &self.outputs.dir;
                 report.written.push(configs::write(plan, dir)?);
                 if index {
-                    report.written.push(configs::write_index(plan, dir)?);
+                    // Every run of the sweep: a shard's, or those an adaptive
+                    // sweep made.
+                    let runs = match self.outputs.shard {
+                        Some(_) => RunList::All(plan.n_runs()),
+                        None => self.assigned.clone(),
+                    };
+                    report.written.push(configs::write_index(plan, &runs, dir)?);
                 }
             }
             if self.keep_journal {

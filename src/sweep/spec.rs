@@ -32,7 +32,8 @@ const PLOT_KEYS: &[&str] = &["type", "x", "y", "z", "title"];
 /// parameter (`line`), a metric over two swept parameters (`heatmap`).
 pub const PLOT_TYPES: &[&str] = &["line", "heatmap"];
 const OUTPUT_KEYS: &[&str] = &["dir", "metrics_csv", "events_jsonl"];
-const SEED_KEYS: &[&str] = &["start", "count"];
+const SEED_KEYS: &[&str] = &["start", "count", "batch", "max", "until"];
+const UNTIL_KEYS: &[&str] = &["metric", "ci_half_width", "conf_level"];
 const RANGE_KEYS: &[&str] = &["start", "stop", "step", "num", "log"];
 /// A range longer than this is almost certainly a mistake in `step`.
 const MAX_RANGE_LEN: usize = 100_000;
@@ -46,8 +47,12 @@ pub struct SweepSpec {
     pub bases: Vec<String>,
     /// The key they were given under (`base` or `bases`) and its line.
     pub bases_at: (&'static str, usize),
-    /// The seeds every configuration runs (common random numbers).
+    /// The seeds every configuration runs (common random numbers); with
+    /// `replication`, the seeds any configuration may run.
     pub seeds: Vec<i64>,
+    /// `seeds: {batch, max, until}`: seeds added in batches until the
+    /// paired-difference interval is narrow enough (sweep/adaptive.rs).
+    pub replication: Option<super::adaptive::Replication>,
     /// Applied to every configuration, baseline included, first.
     pub overrides: Vec<Assignment>,
     /// The baseline arm's overrides.
@@ -299,7 +304,7 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         .map(|e| p.string(e, "description"))
         .transpose()?;
     let (bases_at, bases) = p.bases(get("base"), get("bases"))?;
-    let seeds = match get("seeds") {
+    let (seeds, replication) = match get("seeds") {
         Some(e) => p.seeds(e)?,
         None => {
             return Err(p.err(
@@ -332,6 +337,19 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         .filter(|e| !e.value.is_null())
         .map(|e| super::design::parse(&source, e))
         .transpose()?;
+    if let (Some(s), Some(_)) = (&sample, &replication) {
+        if s.method.is_sensitivity() {
+            return Err(p.err(
+                get("seeds").map(|e| e.key_line),
+                "seeds",
+                format!(
+                    "adaptive replication cannot be used with a {} design: its indices need \
+                     the same seeds at every point (give seeds: {{start, count}})",
+                    s.method.name()
+                ),
+            ));
+        }
+    }
     let labels = p.labels(get("labels"), &grid, &zip)?;
     let report = p.report(get("report"), &grid, &zip, &labels)?;
     let outputs = p.outputs(get("outputs"))?;
@@ -342,6 +360,7 @@ pub fn parse(text: &str, origin: &str) -> Result<SweepSpec, SpecError> {
         bases,
         bases_at,
         seeds,
+        replication,
         overrides,
         baseline,
         grid,
@@ -585,8 +604,12 @@ impl Parser<'_> {
         Ok(((key, e.key_line), list))
     }
 
-    fn seeds(&self, e: &Entry) -> Result<Vec<i64>, SpecError> {
+    fn seeds(
+        &self,
+        e: &Entry,
+    ) -> Result<(Vec<i64>, Option<super::adaptive::Replication>), SpecError> {
         let at = Some(e.key_line);
+        let mut replication = None;
         let seeds: Vec<i64> = match &e.value.value {
             Value::Map(m) => {
                 self.check_keys(m, "seeds", SEED_KEYS)?;
@@ -595,9 +618,19 @@ impl Parser<'_> {
                     Some(f) => self.int(&f.value, "seeds.start")?,
                     None => 0,
                 };
-                let count = match field("count") {
-                    Some(f) => self.int(&f.value, "seeds.count")?,
-                    None => {
+                replication = self.replication(m, at)?;
+                let count = match (field("count"), &replication) {
+                    (Some(f), Some(_)) => {
+                        return Err(self.err(
+                            Some(f.key_line),
+                            "seeds.count",
+                            "give either count, or batch, max and until (adaptive \
+                             replication), not both",
+                        ))
+                    }
+                    (None, Some(r)) => r.max as i64,
+                    (Some(f), None) => self.int(&f.value, "seeds.count")?,
+                    (None, None) => {
                         return Err(self.err(
                             at,
                             "seeds",
@@ -655,7 +688,111 @@ impl Parser<'_> {
         };
         // Negative seeds are fine: the reference takes them, and so does
         // `swarm run --seed`.
-        Ok(seeds)
+        Ok((seeds, replication))
+    }
+
+    /// `batch`, `max` and `until` of `seeds:` (all three, or none).
+    fn replication(
+        &self,
+        m: &[Entry],
+        at: Option<usize>,
+    ) -> Result<Option<super::adaptive::Replication>, SpecError> {
+        let field = |k: &str| m.iter().find(|f| f.key == k);
+        let (batch, max, until) = match (field("batch"), field("max"), field("until")) {
+            (None, None, None) => return Ok(None),
+            (Some(b), Some(m), Some(u)) => (b, m, u),
+            _ => {
+                return Err(self.err(
+                    at,
+                    "seeds",
+                    "adaptive replication needs batch, max and until together (seeds: \
+                     {start: 0, batch: 10, max: 500, until: {metric: toxicity_rate, \
+                     ci_half_width: 0.005}})",
+                ))
+            }
+        };
+        let count = |f: &Entry, key: &str, least: i64| -> Result<usize, SpecError> {
+            let n = self.int(&f.value, key)?;
+            if n < least {
+                return Err(self.err(
+                    Some(f.key_line),
+                    key,
+                    format!("must be at least {least}, got {n}"),
+                ));
+            }
+            crate::limits::check(key, n as u64, "SWARM_MAX_RUNS")
+                .map_err(|e| self.err(Some(f.key_line), key, e.to_string()))?;
+            Ok(n as usize)
+        };
+        // A t-interval needs two pairs.
+        let batch_n = count(batch, "seeds.batch", 2)?;
+        let max_n = count(max, "seeds.max", 2)?;
+        if max_n < batch_n {
+            return Err(self.err(
+                Some(max.key_line),
+                "seeds.max",
+                format!("max ({max_n}) must be at least batch ({batch_n})"),
+            ));
+        }
+        let entries = self.mapping(until, "seeds.until", "a mapping (metric, ci_half_width)")?;
+        self.check_keys(entries, "seeds.until", UNTIL_KEYS)?;
+        let get = |k: &str| entries.iter().find(|f| f.key == k);
+        let need = |k: &str| {
+            get(k).ok_or_else(|| {
+                self.err(
+                    Some(until.key_line),
+                    "seeds.until",
+                    format!(
+                        "missing '{k}' (until: {{metric: toxicity_rate, ci_half_width: 0.005}})"
+                    ),
+                )
+            })
+        };
+        let metric_at = need("metric")?;
+        let metric = self.string(metric_at, "seeds.until.metric")?;
+        let runs_metrics = super::columns::stored_columns(crate::contract::Table::Runs);
+        if !runs_metrics.iter().any(|(n, _)| *n == metric) {
+            let near = crate::suggest::nearest(&metric, runs_metrics.iter().map(|(n, _)| *n))
+                .map(|s| format!("; did you mean '{s}'?"))
+                .unwrap_or_default();
+            return Err(self.err(
+                Some(metric_at.key_line),
+                "seeds.until.metric",
+                format!("'{metric}' is not a metric of runs.parquet{near}"),
+            ));
+        }
+        let positive = |e: &Entry, key: &str, below_one: bool| -> Result<f64, SpecError> {
+            let x = match e.value.value {
+                Value::Int(i) => i as f64,
+                Value::Float(x) => x,
+                _ => f64::NAN,
+            };
+            if !(x > 0.0 && x.is_finite() && (!below_one || x < 1.0)) {
+                let want = if below_one {
+                    "a number between 0 and 1"
+                } else {
+                    "a positive number"
+                };
+                return Err(self.err(
+                    Some(e.key_line),
+                    key,
+                    format!("expected {want}, found {}", e.value.describe()),
+                ));
+            }
+            Ok(x)
+        };
+        let ci_half_width = positive(need("ci_half_width")?, "seeds.until.ci_half_width", false)?;
+        let level = match get("conf_level") {
+            Some(e) => positive(e, "seeds.until.conf_level", true)?,
+            None => 0.95,
+        };
+        Ok(Some(super::adaptive::Replication {
+            batch: batch_n,
+            max: max_n,
+            metric,
+            ci_half_width,
+            level,
+        }))
     }
 
     fn assignments(&self, e: Option<&Entry>, section: &str) -> Result<Vec<Assignment>, SpecError> {

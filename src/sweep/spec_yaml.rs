@@ -20,7 +20,13 @@ pub fn to_yaml(spec: &SweepSpec, header: &[String]) -> String {
             Yaml::Seq(many.iter().map(|b| yaml::string(b)).collect()),
         ),
     }
-    doc.push("seeds", seeds(&spec.seeds));
+    doc.push(
+        "seeds",
+        match &spec.replication {
+            Some(r) => replication(spec.seeds[0], r),
+            None => seeds(&spec.seeds),
+        },
+    );
     let assignments = |list: &[Assignment]| {
         Yaml::Map(
             list.iter()
@@ -130,6 +136,23 @@ pub fn to_yaml(spec: &SweepSpec, header: &[String]) -> String {
     text
 }
 
+/// `{start, batch, max, until}` of adaptive replication.
+fn replication(start: i64, r: &super::adaptive::Replication) -> Yaml {
+    Yaml::Map(vec![
+        ("start".into(), yaml::int(start)),
+        ("batch".into(), yaml::int(r.batch as i64)),
+        ("max".into(), yaml::int(r.max as i64)),
+        (
+            "until".into(),
+            Yaml::Map(vec![
+                ("metric".into(), yaml::string(&r.metric)),
+                ("ci_half_width".into(), yaml::float_scalar(r.ci_half_width)),
+                ("conf_level".into(), yaml::float_scalar(r.level)),
+            ]),
+        ),
+    ])
+}
+
 /// `{start, count}` for consecutive ascending seeds, else the list.
 fn seeds(seeds: &[i64]) -> Yaml {
     let consecutive = seeds.windows(2).all(|w| w[1] == w[0] + 1);
@@ -159,6 +182,7 @@ pub fn same(a: &SweepSpec, b: &SweepSpec) -> bool {
         && a.description == b.description
         && a.bases == b.bases
         && a.seeds == b.seeds
+        && a.replication == b.replication
         && assignments(&a.overrides) == assignments(&b.overrides)
         && assignments(&a.baseline) == assignments(&b.baseline)
         && axes(&a.grid) == axes(&b.grid)
@@ -199,5 +223,24 @@ mod tests {
             "{written}"
         );
         assert!(same(&consecutive, &parse(&written, "c.yaml").unwrap()));
+    }
+
+    #[test]
+    fn an_adaptive_rule_reads_back_the_same() {
+        let text = "base: a
+seeds: {start: 2, batch: 5, max: 40, until: {metric: quality_gap, \
+                    ci_half_width: 0.01, conf_level: 0.9}}
+";
+        let spec = parse(text, "a.yaml").unwrap();
+        assert_eq!(spec.seeds, (2..42).collect::<Vec<i64>>());
+        let rule = spec.replication.clone().unwrap();
+        assert_eq!((rule.batch, rule.max, rule.level), (5, 40, 0.9));
+        assert_eq!(
+            (rule.metric.as_str(), rule.ci_half_width),
+            ("quality_gap", 0.01)
+        );
+        let written = to_yaml(&spec, &[]);
+        let back = parse(&written, "b.yaml").unwrap_or_else(|e| panic!("{e}\n{written}"));
+        assert!(same(&spec, &back), "{written}");
     }
 }

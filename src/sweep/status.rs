@@ -56,6 +56,9 @@ pub struct ShardStatus {
 
 #[derive(Debug, Clone)]
 pub struct SweepStatus {
+    /// Adaptive replication: `n_runs` is the most it may make, and runs it
+    /// did not need stay missing.
+    pub adaptive: bool,
     pub dir: PathBuf,
     pub name: String,
     pub spec_hash: String,
@@ -133,13 +136,14 @@ fn one_process_status(dir: &Path, whole: &Path) -> Result<SweepStatus> {
         keys: h.run_keys.to_strings(),
         failed_runs: Vec::new(),
         tables,
+        adaptive: h.adaptive,
         warnings: Vec::new(),
     };
     let all: Vec<usize> = (0..h.n_runs).collect();
     let (done, failed) = tally(&j, &all, None, &mut s);
     let state = if j.running {
         State::Running
-    } else if tables && done + failed == h.n_runs {
+    } else if tables && (done + failed == h.n_runs || h.adaptive) {
         State::Complete
     } else {
         State::Stopped
@@ -212,6 +216,7 @@ fn sharded_status(dir: &Path, manifests: &PartList, journals: &PartList) -> Resu
         keys: keys.clone().unwrap_or_else(|| vec![String::new(); n_runs]),
         failed_runs: Vec::new(),
         tables,
+        adaptive: false,
         warnings,
     };
     for k in 1..=n {
@@ -490,6 +495,14 @@ pub fn render(s: &SweepStatus) -> String {
                 s.name, s.n_runs
             );
         }
+    }
+    if s.adaptive {
+        let _ = writeln!(
+            o,
+            "adaptive replication: {} runs at most; it makes those its rule needs, so runs \
+             it did not need stay missing",
+            s.n_runs
+        );
     }
     let _ = writeln!(
         o,

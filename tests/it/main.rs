@@ -12,6 +12,7 @@
 
 mod common;
 
+mod adaptive;
 mod analyze_cli;
 mod careless_use;
 mod check_cli;

@@ -67,6 +67,18 @@ pub struct IndexRow {
     pub noise_share: f64,
 }
 
+/// One row of sensitivity_s2.parquet: a metric's second-order index of a
+/// pair of parameters (in design order).
+#[derive(Debug, Clone)]
+pub struct PairRow {
+    pub scenario: String,
+    pub metric: String,
+    pub parameter_1: String,
+    pub parameter_2: String,
+    pub s2: f64,
+    pub s2_conf: f64,
+}
+
 /// The design a sweep's tables were made from, from their spec metadata.
 pub fn design_of(runs: &RunsTable) -> Result<Option<Sample>> {
     let Some(text) = runs.frame.metadata.get(key::sweep::SPEC_YAML) else {
@@ -167,8 +179,13 @@ pub fn summarise(scenario: &str, metric: &str, per_row: &[Vec<f64>]) -> PointVal
     }
 }
 
-/// The indices of one metric, a row per parameter, ranked.
-pub fn index_rows(sample: &Sample, v: &PointValues, boot: Bootstrap) -> Vec<IndexRow> {
+/// The indices of one metric, a row per parameter, ranked; and the
+/// second-order indices of each pair, when the design has them.
+pub fn index_rows(
+    sample: &Sample,
+    v: &PointValues,
+    boot: Bootstrap,
+) -> (Vec<IndexRow>, Vec<PairRow>) {
     let k = sample.factors.len();
     let base = |parameter: &str| IndexRow {
         scenario: v.scenario.clone(),
@@ -190,19 +207,43 @@ pub fn index_rows(sample: &Sample, v: &PointValues, boot: Bootstrap) -> Vec<Inde
         noise_share: v.noise_share,
     };
     let mut rows: Vec<IndexRow> = sample.factors.iter().map(|f| base(&f.path)).collect();
+    let mut pairs = Vec::new();
     let key: Vec<f64> = match sample.method {
         Method::Saltelli => {
-            let s =
-                indices::sobol(&v.means, k, sample.second_order, boot).unwrap_or(SobolIndices {
+            // An output that does not vary: every index 0.
+            let s = indices::sobol(&v.means, k, sample.second_order, boot).unwrap_or_else(|| {
+                SobolIndices {
                     s1: vec![0.0; k],
                     s1_conf: vec![0.0; k],
                     st: vec![0.0; k],
                     st_conf: vec![0.0; k],
-                });
+                    s2: (0..k)
+                        .flat_map(|j| (j + 1..k).map(move |l| (j, l)))
+                        .filter(|_| sample.second_order)
+                        .map(|(j, l)| indices::PairIndex {
+                            j,
+                            l,
+                            s2: 0.0,
+                            s2_conf: 0.0,
+                        })
+                        .collect(),
+                }
+            });
             for (j, r) in rows.iter_mut().enumerate() {
                 (r.s1, r.s1_conf) = (Some(s.s1[j]), Some(s.s1_conf[j]));
                 (r.st, r.st_conf) = (Some(s.st[j]), Some(s.st_conf[j]));
             }
+            pairs =
+                s.s2.iter()
+                    .map(|p| PairRow {
+                        scenario: v.scenario.clone(),
+                        metric: v.metric.clone(),
+                        parameter_1: sample.factors[p.j].path.clone(),
+                        parameter_2: sample.factors[p.l].path.clone(),
+                        s2: p.s2,
+                        s2_conf: p.s2_conf,
+                    })
+                    .collect();
             s.st
         }
         _ => {
@@ -219,7 +260,7 @@ pub fn index_rows(sample: &Sample, v: &PointValues, boot: Bootstrap) -> Vec<Inde
     for (rank, j) in order.into_iter().enumerate() {
         rows[j].rank = rank as i64 + 1;
     }
-    rows
+    (rows, pairs)
 }
 
 /// The metrics to analyse: those asked for, else the spec's report
@@ -365,11 +406,53 @@ pub fn write_indices(rows: &[IndexRow], path: &Path, boot: Bootstrap) -> Result<
     f.write_parquet(path, &meta)
 }
 
+/// sensitivity_s2.parquet.
+pub fn write_pairs(rows: &[PairRow], path: &Path, boot: Bootstrap) -> Result<()> {
+    let mut f = Frame::default();
+    let s = |g: &dyn Fn(&PairRow) -> &str| {
+        Values::Str(rows.iter().map(|r| Some(g(r).to_string())).collect())
+    };
+    let x = |g: &dyn Fn(&PairRow) -> f64| Values::Float(rows.iter().map(|r| Some(g(r))).collect());
+    f.push("scenario", s(&|r| &r.scenario));
+    f.push("metric", s(&|r| &r.metric));
+    f.push("parameter_1", s(&|r| &r.parameter_1));
+    f.push("parameter_2", s(&|r| &r.parameter_2));
+    f.push("S2", x(&|r| r.s2));
+    f.push("S2_conf", x(&|r| r.s2_conf));
+    f.rows = rows.len();
+    use key::sensitivity as k;
+    let meta = [
+        (k::SCHEMA_VERSION, schema_version::SENSITIVITY.to_string()),
+        (k::RESAMPLES, boot.resamples.to_string()),
+        (k::CONF_LEVEL, boot.level.to_string()),
+        (k::BOOTSTRAP_SEED, boot.seed.to_string()),
+    ]
+    .map(|(k, v)| (k.to_string(), v))
+    .to_vec();
+    f.write_parquet(path, &meta)
+}
+
+/// Pairs listed per metric in sensitivity.md (the largest |S2| first); all
+/// of them are in sensitivity_s2.parquet.
+const PAIRS_LISTED: usize = 5;
+
 /// sensitivity.md: per scenario and metric, the parameters ranked.
-pub fn report(sample: &Sample, rows: &[IndexRow], boot: Bootstrap, plots: &[String]) -> String {
+pub fn report(
+    sample: &Sample,
+    rows: &[IndexRow],
+    pairs: &[PairRow],
+    boot: Bootstrap,
+    plots: &[String],
+) -> String {
     let mut s = String::new();
     let k = sample.factors.len();
     let runs_note = match sample.method {
+        Method::Saltelli if sample.second_order => format!(
+            "{} base samples × (2 × {} parameters + 2) = {} design points",
+            sample.n,
+            k,
+            sample.unit.len()
+        ),
         Method::Saltelli => format!(
             "{} base samples × ({} parameters + 2) = {} design points",
             sample.n,
@@ -463,6 +546,31 @@ pub fn report(sample: &Sample, rows: &[IndexRow], boot: Bootstrap, plots: &[Stri
             }
         }
         let _ = writeln!(s);
+        let mut p: Vec<&PairRow> = pairs
+            .iter()
+            .filter(|r| r.scenario == scenario && r.metric == metric)
+            .collect();
+        if !p.is_empty() {
+            p.sort_by(|a, b| b.s2.abs().total_cmp(&a.s2.abs()));
+            let _ = writeln!(
+                s,
+                "Second-order indices (Saltelli 2002: the share of variance due to a pair \
+                 acting together, beyond each alone), the largest {} of {}:\n",
+                p.len().min(PAIRS_LISTED),
+                p.len()
+            );
+            let _ = writeln!(s, "| parameters | S2 |\n|---|---|");
+            for r in p.iter().take(PAIRS_LISTED) {
+                let _ = writeln!(
+                    s,
+                    "| {} × {} | {} |",
+                    r.parameter_1,
+                    r.parameter_2,
+                    fmt(Some(r.s2), Some(r.s2_conf))
+                );
+            }
+            let _ = writeln!(s);
+        }
         let stem = plot_stem(scenario, metric, groups_single(rows));
         if let Some(p) = plots.iter().find(|p| p.contains(&stem)) {
             let _ = writeln!(s, "![{metric}]({p})\n");
@@ -582,13 +690,19 @@ fn write_all(
     boot: Bootstrap,
     draw: PlotFormat,
 ) -> Result<Outcome> {
-    let rows: Vec<IndexRow> = values
-        .iter()
-        .flat_map(|v| index_rows(sample, v, boot))
-        .collect();
+    let (mut rows, mut pairs) = (Vec::new(), Vec::new());
+    for v in values {
+        let (r, p) = index_rows(sample, v, boot);
+        rows.extend(r);
+        pairs.extend(p);
+    }
     write_design(sample, &dir.join(DESIGN_FILE))?;
     write_indices(&rows, &dir.join(SENSITIVITY_FILE), boot)?;
     let mut files = vec![DESIGN_FILE.to_string(), SENSITIVITY_FILE.to_string()];
+    if sample.method == Method::Saltelli && sample.second_order {
+        write_pairs(&pairs, &dir.join(file::SENSITIVITY_S2), boot)?;
+        files.push(file::SENSITIVITY_S2.to_string());
+    }
     let plots_dir = dir.join(PLOTS_DIR);
     std::fs::create_dir_all(&plots_dir)
         .with_context(|| format!("cannot create {}", plots_dir.display()))?;
@@ -614,7 +728,7 @@ fn write_all(
         let ext = if draw.png() { "png" } else { "svg" };
         plots.push(format!("{PLOTS_DIR}/{stem}.{ext}"));
     }
-    let md = report(sample, &rows, boot, &plots);
+    let md = report(sample, &rows, &pairs, boot, &plots);
     crate::output::atomic::write_file(&dir.join(REPORT_FILE), md.as_bytes())
         .with_context(|| format!("cannot write {}", dir.join(REPORT_FILE).display()))?;
     files.push(REPORT_FILE.to_string());
