@@ -671,8 +671,12 @@ impl<'s, 'k> World<'s, 'k> {
             }
         }
         let n = self.names.len();
-        self.order.clear();
-        self.order.extend(0..n);
+        // Round robin is registration order: no order list to build.
+        let round_robin = self.sc.simulation.schedule_mode == ScheduleMode::RoundRobin;
+        if !round_robin {
+            self.order.clear();
+            self.order.extend(0..n);
+        }
         match self.sc.simulation.schedule_mode {
             ScheduleMode::RoundRobin => {}
             ScheduleMode::Random => self.rngs[ORCH].shuffle(&mut self.order),
@@ -698,7 +702,8 @@ impl<'s, 'k> World<'s, 'k> {
         } else {
             None
         };
-        for &a in &self.order {
+        for i in 0..n {
+            let a = if round_robin { i } else { self.order[i] };
             if self.eligible.len() >= max {
                 break;
             }
