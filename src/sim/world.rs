@@ -732,7 +732,11 @@ impl<'s, 'k> World<'s, 'k> {
         };
         self.resources[parent] += -tree.config().spawn_cost;
         tree.counter += 1;
-        let mut rng = PyRandom::new(self.seed + i128::from(tree.counter));
+        // Children's seeds run consecutively: the per-thread cache seeds
+        // the next several with this one, side by side.
+        let mut rng = seed_cache::seeded(&[self.seed + i128::from(tree.counter)])
+            .pop()
+            .expect("one stream per seed");
         let genome = parent_genome.mutate(&mut rng, t.mutation_std());
         let share = self.resources[parent] * parent_genome.0[RESOURCE_SHARE_FRACTION];
         self.resources[parent] += -share;
