@@ -4,6 +4,9 @@
 //! history and the lever penalises agents whose risk reaches the threshold.
 //! Means and deviations are numpy's (pairwise sums, BLAS correlation).
 
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
 use super::Effect;
 use crate::metrics::numpy;
 use crate::scenario::GovernanceConfig;
@@ -60,10 +63,29 @@ pub struct Collusion {
     realtime_penalty: bool,
     realtime_rate: f64,
     clear_history_on_epoch: bool,
-    /// Registered agent ids, registration order (the orchestrator's list).
-    agent_ids: Vec<String>,
+    /// Each registered agent's place in the sorted order of the agent ids
+    /// (equal ids share one): pairs are keyed by id order, and comparing
+    /// ranks spares comparing strings for every interaction of every
+    /// analysis.
+    id_rank: Vec<usize>,
     history: Vec<CollusionRecord>,
+    /// The analysed part of `history`, indexed as each analysis finds it
+    /// (between clears the history only grows, so an analysis indexes only
+    /// the interactions since the last one): the listed interactions, and
+    /// the unordered pairs in first-seen order with their interactions.
+    index: PairIndex,
     pub latest: Option<CollusionReport>,
+}
+
+/// Positions in `history` of its first `indexed` entries, by pair.
+#[derive(Debug, Clone, Default)]
+struct PairIndex {
+    indexed: usize,
+    /// The interactions between listed agents, in order.
+    listed: Vec<u32>,
+    /// (a, b, the pair's interactions): `a` the smaller id.
+    pairs: Vec<(usize, usize, Vec<u32>)>,
+    pair_at: HashMap<(usize, usize), usize>,
 }
 
 /// Python's `max(x, y)`: the first argument unless the second is larger.
@@ -94,8 +116,9 @@ impl Collusion {
             realtime_penalty: cfg.collusion_realtime_penalty,
             realtime_rate: cfg.collusion_realtime_rate,
             clear_history_on_epoch: cfg.collusion_clear_history_on_epoch,
-            agent_ids: Vec::new(),
+            id_rank: Vec::new(),
             history: Vec::new(),
+            index: PairIndex::default(),
             latest: None,
         }
     }
@@ -112,7 +135,17 @@ impl Collusion {
 
     /// `set_agent_ids`: the analysis covers these agents (index = position).
     pub fn set_agent_ids(&mut self, ids: &[String]) {
-        self.agent_ids = ids.to_vec();
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by(|&x, &y| ids[x].cmp(&ids[y]));
+        self.id_rank = vec![0; ids.len()];
+        let mut rank = 0;
+        for (k, &i) in order.iter().enumerate() {
+            if k > 0 && ids[order[k - 1]] != ids[i] {
+                rank += 1;
+            }
+            self.id_rank[i] = rank;
+        }
+        self.index = PairIndex::default();
     }
 
     /// Record the interaction (costs still zero); with the real-time
@@ -162,8 +195,8 @@ impl Collusion {
 
     /// The agent list: the registered ids, or (none set) every agent seen.
     fn agents(&self) -> Vec<usize> {
-        if !self.agent_ids.is_empty() {
-            return (0..self.agent_ids.len()).collect();
+        if !self.id_rank.is_empty() {
+            return (0..self.id_rank.len()).collect();
         }
         let mut seen: Vec<usize> = self
             .history
@@ -177,37 +210,62 @@ impl Collusion {
 
     /// Pair keys order agents by their id strings, as the reference sorts them.
     fn id_less(&self, x: usize, y: usize) -> bool {
-        match (self.agent_ids.get(x), self.agent_ids.get(y)) {
+        match (self.id_rank.get(x), self.id_rank.get(y)) {
             (Some(a), Some(b)) => a < b,
             _ => x < y,
         }
     }
 
-    fn analyze(&self) -> CollusionReport {
-        let agents = self.agents();
-        let listed = |i: usize| agents.contains(&i);
-        let interactions: Vec<&CollusionRecord> = self
-            .history
-            .iter()
-            .filter(|r| listed(r.initiator) && listed(r.counterparty))
-            .collect();
-        if interactions.is_empty() {
-            return CollusionReport::default();
+    /// Bring the pair index up to date with `history` (rebuilt from the
+    /// start if the history was cleared or cut since).
+    fn index_history(&mut self) {
+        if self.history.len() < self.index.indexed {
+            self.index = PairIndex::default();
         }
-
-        // Unordered pairs in first-seen order, each with its interactions.
-        let mut pairs: Vec<(usize, usize, Vec<&CollusionRecord>)> = Vec::new();
-        for &r in &interactions {
+        // Registered agents, or (none registered) every agent seen: an
+        // interaction's own agents are always seen.
+        let n_listed = self.id_rank.len();
+        let listed = |i: usize| n_listed == 0 || i < n_listed;
+        for k in self.index.indexed..self.history.len() {
+            let r = &self.history[k];
+            if !(listed(r.initiator) && listed(r.counterparty)) {
+                continue;
+            }
             let (a, b) = if self.id_less(r.counterparty, r.initiator) {
                 (r.counterparty, r.initiator)
             } else {
                 (r.initiator, r.counterparty)
             };
-            match pairs.iter_mut().find(|(x, y, _)| *x == a && *y == b) {
-                Some((_, _, list)) => list.push(r),
-                None => pairs.push((a, b, vec![r])),
+            let k = u32::try_from(k).expect("fewer than 2^32 interactions");
+            let index = &mut self.index;
+            index.listed.push(k);
+            match index.pair_at.entry((a, b)) {
+                Entry::Occupied(at) => index.pairs[*at.get()].2.push(k),
+                Entry::Vacant(at) => {
+                    at.insert(index.pairs.len());
+                    index.pairs.push((a, b, vec![k]));
+                }
             }
         }
+        self.index.indexed = self.history.len();
+    }
+
+    fn analyze(&mut self) -> CollusionReport {
+        self.index_history();
+        // Ascending either way.
+        let agents = self.agents();
+        if self.index.listed.is_empty() {
+            return CollusionReport::default();
+        }
+        let interactions: Vec<&CollusionRecord> = self
+            .index
+            .listed
+            .iter()
+            .map(|&k| &self.history[k as usize])
+            .collect();
+
+        // Unordered pairs in first-seen order, each with its interactions.
+        let pairs = &self.index.pairs;
         let counts: Vec<f64> = pairs.iter().map(|(_, _, l)| l.len() as f64).collect();
         let count_mean = numpy::mean(&counts).unwrap_or(0.0);
         let count_std = numpy::std(&counts).unwrap_or(0.0);
@@ -236,7 +294,8 @@ impl Collusion {
 
         let mut risk: Vec<(usize, f64)> = agents.iter().map(|&a| (a, 0.0)).collect();
         let raise = |risk: &mut Vec<(usize, f64)>, agent: usize, score: f64| {
-            if let Some((_, r)) = risk.iter_mut().find(|(a, _)| *a == agent) {
+            if let Ok(at) = agents.binary_search(&agent) {
+                let r = &mut risk[at].1;
                 *r = py_max(*r, score);
             }
         };
@@ -299,20 +358,21 @@ impl Collusion {
     fn pair_score(
         &self,
         a: usize,
-        list: &[&CollusionRecord],
+        list: &[u32],
         n_pairs: usize,
         count_mean: f64,
         count_std: f64,
     ) -> f64 {
-        let n = list.len();
-        let accepted = list.iter().filter(|r| r.accepted).count();
+        let list = || list.iter().map(|&k| &self.history[k as usize]);
+        let n = list().count();
+        let accepted = list().filter(|r| r.accepted).count();
         let mutual_acceptance = accepted as f64 / n as f64;
 
         let mut benefits_a = Vec::with_capacity(n);
         let mut benefits_b = Vec::with_capacity(n);
-        let mut p_by_a = Vec::new();
-        let mut p_by_b = Vec::new();
-        for r in list {
+        let mut p_by_a = Vec::with_capacity(n);
+        let mut p_by_b = Vec::with_capacity(n);
+        for r in list() {
             if r.initiator == a {
                 benefits_a.push(-r.tau - r.c_a);
                 benefits_b.push(r.tau - r.c_b);
@@ -514,7 +574,7 @@ mod tests {
         let mut h: Vec<CollusionRecord> =
             (0..12).map(|_| rec(0, 1, false, 0.5, 0.0, 0.0)).collect();
         h.extend((2..6).map(|j| rec(0, j, false, 0.5, 0.0, 0.0)));
-        let c = lever(0.1, &["a", "b", "c", "d", "e", "f"], &h);
+        let mut c = lever(0.1, &["a", "b", "c", "d", "e", "f"], &h);
         let r = c.analyze();
         // counts [12, 1, 1, 1, 1]: mean 3.2, std 4.4 → z = 2, z / 2.0 = 1.
         assert_eq!(r.risk_of(1), 0.25);
@@ -604,6 +664,27 @@ mod tests {
         c.on_epoch_start(&mut e);
         assert!(e.is_empty());
         assert_eq!(c.latest, before);
+    }
+
+    /// An analysis that indexes only the interactions since the last one
+    /// reports what an analysis of the whole history does, and a cut
+    /// history is indexed afresh.
+    #[test]
+    fn incremental_analysis_is_the_whole_analysis() {
+        let (ids, h) = synthetic();
+        for threshold in [0.075, 0.2, 0.3] {
+            let mut c = lever(threshold, &ids, &h[..h.len() / 2]);
+            c.analyze();
+            for r in &h[h.len() / 2..] {
+                c.on_interaction(*r);
+            }
+            assert_eq!(c.analyze(), lever(threshold, &ids, &h).analyze());
+            c.history.truncate(h.len() / 3);
+            assert_eq!(
+                c.analyze(),
+                lever(threshold, &ids, &h[..h.len() / 3]).analyze()
+            );
+        }
     }
 
     #[test]

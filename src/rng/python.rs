@@ -9,11 +9,34 @@ const UPPER_MASK: u32 = 0x8000_0000;
 const LOWER_MASK: u32 = 0x7fff_ffff;
 
 /// A `random.Random(seed)` twin.
+///
+/// Each regeneration of the state (`twist`) also tempers the 624 outputs
+/// it makes, in one pass the compiler vectorizes, into `out`: a draw is
+/// then one load, where tempering word by word at the draw site cost
+/// several times more (most of the runs with observation noise).
 #[derive(Clone)]
 pub struct PyRandom {
+    /// The MT19937 state (untempered), as CPython holds it.
     mt: [u32; N],
+    /// The tempered outputs of the current state; `out[mti..]` are next.
+    out: [u32; N],
     mti: usize,
-    gauss_next: Option<f64>,
+    gauss_next: GaussNext,
+}
+
+/// CPython's `gauss_next`: the second value of the last Box-Muller pair,
+/// if not used yet. A pair whose first value was thrown away
+/// ([`PyRandom::skip_gauss`]) keeps its two inputs and computes the
+/// second value only if it is asked for, with the same operations.
+#[derive(Clone, Copy)]
+enum GaussNext {
+    None,
+    Value(f64),
+    /// `x2pi = random() * 2π` and the second `random()` of the pair.
+    Pending {
+        x2pi: f64,
+        u: f64,
+    },
 }
 
 impl std::fmt::Debug for PyRandom {
@@ -78,29 +101,18 @@ impl PyRandom {
     fn genrand_19650218() -> PyRandom {
         PyRandom {
             mt: GENRAND_19650218,
+            out: [0; N],
             mti: N,
-            gauss_next: None,
+            gauss_next: GaussNext::None,
         }
     }
 
-    /// Regenerate all 624 words: once per 624 outputs, so kept out of line
-    /// (the draw sites stay small).
+    /// Regenerate all 624 words and temper them into `out`: once per 624
+    /// outputs, so kept out of line (the draw sites stay small).
     #[cold]
     #[inline(never)]
     fn twist(&mut self) {
-        #[inline(always)]
-        fn mix(upper: u32, lower: u32, far: u32) -> u32 {
-            let y = (upper & UPPER_MASK) | (lower & LOWER_MASK);
-            far ^ (y >> 1) ^ ((y & 1).wrapping_neg() & MATRIX_A)
-        }
-        let mt = &mut self.mt;
-        for kk in 0..N - M {
-            mt[kk] = mix(mt[kk], mt[kk + 1], mt[kk + M]);
-        }
-        for kk in N - M..N - 1 {
-            mt[kk] = mix(mt[kk], mt[kk + 1], mt[kk + M - N]);
-        }
-        mt[N - 1] = mix(mt[N - 1], mt[0], mt[M - 1]);
+        twist_and_temper(&mut self.mt, &mut self.out);
         self.mti = 0;
     }
 
@@ -120,20 +132,22 @@ impl PyRandom {
         if self.mti >= N {
             self.twist();
         }
-        let mut y = self.mt[self.mti];
+        let y = self.out[self.mti];
         self.mti += 1;
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c_5680;
-        y ^= (y << 15) & 0xefc6_0000;
-        y ^= y >> 18;
         y
     }
 
     /// `random()`: a double in [0, 1) from two outputs.
     #[inline]
     pub fn random(&mut self) -> f64 {
-        let a = (self.next_u32() >> 5) as f64;
-        let b = (self.next_u32() >> 6) as f64;
+        let (a, b) = match self.out.get(self.mti..self.mti + 2) {
+            Some(&[a, b]) => {
+                self.mti += 2;
+                (a, b)
+            }
+            _ => (self.next_u32(), self.next_u32()),
+        };
+        let (a, b) = ((a >> 5) as f64, (b >> 6) as f64);
         (a * 67_108_864.0 + b) * (1.0 / 9_007_199_254_740_992.0)
     }
 
@@ -230,17 +244,102 @@ impl PyRandom {
 
     /// `gauss(mu, sigma)` with CPython's cached second value.
     pub fn gauss(&mut self, mu: f64, sigma: f64) -> f64 {
-        let z = match self.gauss_next.take() {
-            Some(z) => z,
-            None => {
+        let z = match std::mem::replace(&mut self.gauss_next, GaussNext::None) {
+            GaussNext::Value(z) => z,
+            GaussNext::Pending { x2pi, u } => x2pi.sin() * g2rad(u),
+            GaussNext::None => {
                 let x2pi = self.random() * std::f64::consts::TAU;
-                let g2rad = (-2.0 * (1.0 - self.random()).ln()).sqrt();
-                self.gauss_next = Some(x2pi.sin() * g2rad);
+                let g2rad = g2rad(self.random());
+                self.gauss_next = GaussNext::Value(x2pi.sin() * g2rad);
                 x2pi.cos() * g2rad
             }
         };
         mu + z * sigma
     }
+
+    /// `gauss(..)` whose value the caller throws away: the same draws and
+    /// the same state after, without the sine, cosine and logarithm the
+    /// value needs (the second value of a fresh pair is computed later, if
+    /// some `gauss` asks for it).
+    #[inline]
+    pub fn skip_gauss(&mut self) {
+        match self.gauss_next {
+            GaussNext::None => {
+                let x2pi = self.random() * std::f64::consts::TAU;
+                let u = self.random();
+                self.gauss_next = GaussNext::Pending { x2pi, u };
+            }
+            _ => self.gauss_next = GaussNext::None,
+        }
+    }
+}
+
+/// Box-Muller's radius from the pair's second `random()`.
+#[inline]
+fn g2rad(u: f64) -> f64 {
+    (-2.0 * (1.0 - u).ln()).sqrt()
+}
+
+/// MT19937's regeneration of the state, in CPython's order, with the
+/// tempered outputs. The new words are built in `out` (from the old words
+/// in `mt` and, for word `k` ≥ 227, the new word `k - 227`), in three runs
+/// of independent words the compiler turns into vector operations; then
+/// they move to `mt` and are tempered in place in `out`.
+#[inline(always)]
+fn twist_body(mt: &mut [u32; N], out: &mut [u32; N]) {
+    #[inline(always)]
+    fn mix(upper: u32, lower: u32, far: u32) -> u32 {
+        let y = (upper & UPPER_MASK) | (lower & LOWER_MASK);
+        far ^ (y >> 1) ^ ((y & 1).wrapping_neg() & MATRIX_A)
+    }
+    #[inline(always)]
+    fn mix_run(new: &mut [u32], upper: &[u32], lower: &[u32], far: &[u32]) {
+        for (((w, &u), &l), &f) in new.iter_mut().zip(upper).zip(lower).zip(far) {
+            *w = mix(u, l, f);
+        }
+    }
+    const D: usize = N - M; // 227: how far back a far word is, once new
+                            // Words 0..227: their far words are old.
+    mix_run(&mut out[..D], &mt[..D], &mt[1..=D], &mt[M..]);
+    // Words 227..454: far words are the new 0..227.
+    let (done, rest) = out.split_at_mut(D);
+    mix_run(&mut rest[..D], &mt[D..2 * D], &mt[D + 1..=2 * D], done);
+    // Words 454..623: far words are the new 227..396.
+    let (done, rest) = out.split_at_mut(2 * D);
+    mix_run(
+        &mut rest[..N - 1 - 2 * D],
+        &mt[2 * D..N - 1],
+        &mt[2 * D + 1..],
+        &done[D..M - 1],
+    );
+    out[N - 1] = mix(mt[N - 1], out[0], out[M - 1]);
+    for (m, o) in mt.iter_mut().zip(out.iter_mut()) {
+        *m = *o;
+        let mut y = *o;
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c_5680;
+        y ^= (y << 15) & 0xefc6_0000;
+        y ^= y >> 18;
+        *o = y;
+    }
+}
+
+/// [`twist_body`] with AVX2 where the CPU has it, else with the baseline
+/// vectors.
+fn twist_and_temper(mt: &mut [u32; N], out: &mut [u32; N]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2 (checked just above).
+        unsafe { twist_avx2(mt, out) };
+        return;
+    }
+    twist_body(mt, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn twist_avx2(mt: &mut [u32; N], out: &mut [u32; N]) {
+    twist_body(mt, out);
 }
 
 const LANES: usize = 6;
@@ -500,6 +599,79 @@ mod tests {
         let run: Vec<i128> = (1000..1019).collect();
         for (a, &s) in PyRandom::new_many(&run).iter().zip(&run) {
             assert_eq!(a.mt, PyRandom::new(s).mt, "seed {s}");
+        }
+    }
+
+    /// MT19937 as the textbook writes it: one word at a time, tempered at
+    /// the draw.
+    struct Textbook {
+        mt: [u32; N],
+        mti: usize,
+    }
+
+    impl Textbook {
+        fn next_u32(&mut self) -> u32 {
+            if self.mti >= N {
+                for kk in 0..N {
+                    let y = (self.mt[kk] & UPPER_MASK) | (self.mt[(kk + 1) % N] & LOWER_MASK);
+                    let mag = if y & 1 == 1 { MATRIX_A } else { 0 };
+                    self.mt[kk] = self.mt[(kk + M) % N] ^ (y >> 1) ^ mag;
+                }
+                self.mti = 0;
+            }
+            let mut y = self.mt[self.mti];
+            self.mti += 1;
+            y ^= y >> 11;
+            y ^= (y << 7) & 0x9d2c_5680;
+            y ^= (y << 15) & 0xefc6_0000;
+            y ^ (y >> 18)
+        }
+    }
+
+    #[test]
+    fn chunked_twist_and_tempered_outputs_are_the_textbook_stream() {
+        for seed in [0i128, 1, 42, (1 << 40) + 5] {
+            let mut r = PyRandom::new(seed);
+            let mut t = Textbook {
+                mt: r.mt,
+                mti: r.mti,
+            };
+            // Several regenerations, mixing one-word and two-word draws.
+            for i in 0..5 * N {
+                if i % 3 == 0 {
+                    let a = t.next_u32() >> 5;
+                    let b = t.next_u32() >> 6;
+                    let want = (a as f64 * 67_108_864.0 + b as f64) / 9_007_199_254_740_992.0;
+                    assert_eq!(r.random(), want, "seed {seed}, draw {i}");
+                } else {
+                    assert_eq!(r.next_u32(), t.next_u32(), "seed {seed}, draw {i}");
+                }
+            }
+            assert_eq!(r.mt, t.mt, "seed {seed}");
+        }
+    }
+
+    /// Skipping a gauss leaves the stream, and every later value, as
+    /// drawing it would: whether the skipped one opens a pair or closes it.
+    #[test]
+    fn skip_gauss_is_gauss_without_its_value() {
+        let patterns: [&[bool]; 4] = [
+            &[true, false, false, true, true, false, false, false, true],
+            &[false, true, false, true],
+            &[true, true, false, false, true],
+            &[false, false, false, true, false, true, true],
+        ];
+        for skips in patterns {
+            let (mut a, mut b) = (PyRandom::new(7), PyRandom::new(7));
+            for (i, &skip) in skips.iter().enumerate() {
+                let want = a.gauss(0.5, 2.0);
+                if skip {
+                    b.skip_gauss();
+                } else {
+                    assert_eq!(b.gauss(0.5, 2.0).to_bits(), want.to_bits(), "gauss {i}");
+                }
+                assert_eq!(a.random(), b.random(), "after gauss {i}");
+            }
         }
     }
 

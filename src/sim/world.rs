@@ -774,7 +774,11 @@ impl<'s, 'k> World<'s, 'k> {
         };
         self.resources[parent] += -tree.config().spawn_cost;
         tree.counter += 1;
-        let mut rng = PyRandom::new(self.seed + i128::from(tree.counter));
+        // Children's seeds run consecutively: the per-thread cache seeds
+        // the next several with this one, side by side.
+        let mut rng = seed_cache::seeded(&[self.seed + i128::from(tree.counter)])
+            .pop()
+            .expect("one stream per seed");
         let genome = parent_genome.mutate(&mut rng, t.mutation_std());
         let share = self.resources[parent] * parent_genome.0[RESOURCE_SHARE_FRACTION];
         self.resources[parent] += -share;
@@ -843,7 +847,7 @@ impl<'s, 'k> World<'s, 'k> {
     fn take_turn(&mut self, agent: usize) -> Action {
         self.fill_neighbours(agent);
         if self.noise {
-            self.draw_observation_noise(agent);
+            self.draw_observation_noise(agent, true);
         }
         let first_pending = self
             .pending
@@ -957,12 +961,16 @@ impl<'s, 'k> World<'s, 'k> {
     /// observation built for `agent`: gate
     /// draws on the orchestrator stream for every numeric field of every
     /// visible agent (noising the observer's copies), then for the ecosystem
-    /// snapshot (whose values core agents never read).
-    fn draw_observation_noise(&mut self, agent: usize) {
+    /// snapshot (whose values core agents never read). `keep`: the observer
+    /// reads the noised copies (its turn); a counterparty deciding a
+    /// proposal reads none of them, so only the draws are made.
+    fn draw_observation_noise(&mut self, agent: usize, keep: bool) {
         let prob = self.sc.simulation.observation_noise_probability;
         let std = self.sc.simulation.observation_noise_std;
-        self.seen_reputation.clone_from(&self.reputation);
-        self.seen_resources.clone_from(&self.resources);
+        if keep {
+            self.seen_reputation.clone_from(&self.reputation);
+            self.seen_resources.clone_from(&self.resources);
+        }
         let rng = &mut self.rngs[ORCH];
         let visible = if self.network.is_some() {
             &self.neighbours
@@ -971,18 +979,26 @@ impl<'s, 'k> World<'s, 'k> {
         };
         for &i in visible.iter().filter(|&&i| i != agent) {
             if rng.random() < prob {
-                self.seen_reputation[i] += rng.gauss(0.0, std);
+                if keep {
+                    self.seen_reputation[i] += rng.gauss(0.0, std);
+                } else {
+                    rng.skip_gauss();
+                }
             }
             if rng.random() < prob {
-                self.seen_resources[i] += rng.gauss(0.0, std);
+                if keep {
+                    self.seen_resources[i] += rng.gauss(0.0, std);
+                } else {
+                    rng.skip_gauss();
+                }
             }
             if rng.random() < prob {
-                rng.gauss(0.0, std); // edge_weight: never read by core agents
+                rng.skip_gauss(); // edge_weight: never read by core agents
             }
         }
         for _ in 0..9 {
             if rng.random() < prob {
-                rng.gauss(0.0, std);
+                rng.skip_gauss();
             }
         }
     }
@@ -1221,7 +1237,7 @@ impl<'s, 'k> World<'s, 'k> {
             }
             if self.noise {
                 self.fill_neighbours(p.counterparty);
-                self.draw_observation_noise(p.counterparty);
+                self.draw_observation_noise(p.counterparty, false);
             }
             // The counterparty's observation is built, handler hooks included.
             self.memory_pre_observation(p.counterparty);

@@ -11,6 +11,9 @@ mod text;
 
 pub use data::{Config, Passage, PassageId, Query};
 
+use std::cell::RefCell;
+use std::sync::Arc;
+
 use super::events::Event;
 use super::observables::Observables;
 use super::party::Pseudo;
@@ -98,16 +101,51 @@ pub struct Handled {
     pub event: Event<'static>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Scholar {
-    top_k: i64,
-    entailment_threshold: f64,
+/// The section's data with its word sets, built once per thread for a
+/// configuration (tokenizing it was about a quarter of a small run).
+#[derive(Debug)]
+struct Prepared {
     corpus: Vec<Passage>,
     /// Each corpus passage's term set (its text's words and keywords).
     terms: Vec<WordSet>,
     queries: Vec<Query>,
     /// Each query's word set, the retrieval terms of its full text.
     query_terms: Vec<WordSet>,
+}
+
+impl Prepared {
+    fn of(cfg: &Config) -> Arc<Prepared> {
+        thread_local! {
+            static LAST: RefCell<Option<(Config, Arc<Prepared>)>> = const { RefCell::new(None) };
+        }
+        LAST.with_borrow_mut(|last| {
+            if let Some((c, data)) = last.as_ref() {
+                if c == cfg {
+                    return Arc::clone(data);
+                }
+            }
+            let corpus = cfg.corpus.clone().unwrap_or_else(data::mini_corpus);
+            let queries = cfg.queries.clone().unwrap_or_else(data::sample_queries);
+            let data = Arc::new(Prepared {
+                terms: corpus.iter().map(Passage::terms).collect(),
+                query_terms: queries.iter().map(|q| WordSet::words(&q.text)).collect(),
+                corpus,
+                queries,
+            });
+            *last = Some((cfg.clone(), Arc::clone(&data)));
+            data
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Scholar {
+    top_k: i64,
+    entailment_threshold: f64,
+    /// The run's copy of the corpus (retrievals write their scores in it).
+    corpus: Vec<Passage>,
+    /// What the section's data gives every run alike.
+    data: Arc<Prepared>,
     current_query: usize,
     /// The epoch's retrieved passages: corpus indices, first-retrieval order.
     pool: Vec<usize>,
@@ -120,15 +158,12 @@ pub struct Scholar {
 
 impl Scholar {
     pub fn new(cfg: &Config) -> Scholar {
-        let corpus = cfg.corpus.clone().unwrap_or_else(data::mini_corpus);
-        let queries = cfg.queries.clone().unwrap_or_else(data::sample_queries);
+        let data = Prepared::of(cfg);
         Scholar {
             top_k: cfg.top_k,
             entailment_threshold: cfg.entailment_threshold,
-            terms: corpus.iter().map(Passage::terms).collect(),
-            query_terms: queries.iter().map(|q| WordSet::words(&q.text)).collect(),
-            corpus,
-            queries,
+            corpus: data.corpus.clone(),
+            data,
             current_query: 0,
             pool: Vec::new(),
             drafts: Vec::new(),
@@ -151,7 +186,7 @@ impl Scholar {
 
     /// `scholar_query`: the current query, if there is any.
     pub fn query(&self) -> Option<&Query> {
-        self.queries.get(self.current_query)
+        self.data.queries.get(self.current_query)
     }
 
     /// `scholar_passage_pool`, in pool order.
@@ -184,7 +219,7 @@ impl Scholar {
 
     /// Move to the next query; the handler's own `epoch_completed` event.
     pub fn on_epoch_end(&mut self, epoch: u32, step: u32) -> Event<'static> {
-        self.current_query = (self.current_query + 1) % self.queries.len().max(1);
+        self.current_query = (self.current_query + 1) % self.data.queries.len().max(1);
         Event::ScholarEpochCompleted {
             passages_retrieved: self.pool.len(),
             citations_verified: self.drafts.iter().filter(|c| c.verified).count(),
@@ -213,10 +248,10 @@ impl Scholar {
 
     fn retrieve(&mut self, agent: usize, epoch: u32, step: u32) -> Option<Handled> {
         self.query()?;
-        let query = &self.query_terms[self.current_query];
+        let query = &self.data.query_terms[self.current_query];
         let mut scored: Vec<(f64, usize)> = Vec::new();
         if !query.is_empty() {
-            for (i, terms) in self.terms.iter().enumerate() {
+            for (i, terms) in self.data.terms.iter().enumerate() {
                 let score = query.overlap(terms) as f64 / query.len() as f64;
                 let score = if score > 1.0 { 1.0 } else { score };
                 if score > 0.0 {
