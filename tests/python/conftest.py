@@ -49,4 +49,9 @@ def checkout():
     sweeps/circuit_breaker.yaml, as `make sweep` leaves them."""
     d = WORK / "checkout"
     sweep(ROOT / "sweeps/circuit_breaker.yaml", d / "results/circuit_breaker")
+    # The repository's scenarios and specs, for the examples that run them.
+    for name in ("scenarios", "sweeps"):
+        link = d / name
+        if not link.is_symlink():
+            link.symlink_to(ROOT / name)
     return d
