@@ -185,7 +185,8 @@ def sweep(
         fail_fast: stop at the first failed run (SweepStoppedError).
 
     Ctrl-C (KeyboardInterrupt) stops starting runs; the runs under way finish
-    into the journal and the same call later resumes from it.
+    into the journal and the same call (the same ``out``) later resumes from
+    it. Without ``out`` nothing is kept.
 
     Raises:
         BadInputError: an invalid spec (file:line: key path).
