@@ -267,3 +267,31 @@ def test_the_package_notebook_runs(monkeypatch):
     html = [o.data["text/html"] for o in outputs if o.output_type == "execute_result" and "text/html" in o.data]
     assert len(html) == 2 and "mean_variant" in html[1] and html[1].count("<tr") == 1 + 2
     assert len([o for o in outputs if "image/png" in o.get("data", {})]) == 1
+
+
+FAILING = """
+import sys, swarm_sweep
+try:
+    swarm_sweep.sweep(sys.argv[1], progress=False, analyze=False)
+except swarm_sweep.RunsFailedError as e:
+    r = e.result
+    print("failed", e.exit_code, r.failed, r.n_runs, r.runs.num_rows, r.runs.column("status")[0])
+try:
+    swarm_sweep.sweep(sys.argv[1], progress=False, fail_fast=True)
+except swarm_sweep.SweepStoppedError as e:
+    print("stopped", e.exit_code, "fail_fast" in str(e))
+"""
+
+
+def test_failed_runs_and_fail_fast_raise_their_classes():
+    # Every run over a tiny memory limit is recorded as failed (docs/cli.md).
+    env = dict(os.environ, SWARM_MAX_RUN_MEMORY="1K")
+    p = subprocess.run([sys.executable, "-c", FAILING, str(GRID_SPEC)], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["failed 3 40 40 40 failed", "stopped 4 True"], p.stdout
+
+
+def test_analyze_raises_on_a_folder_without_results(tmp_path):
+    with pytest.raises(swarm_sweep.BadInputError, match="runs.parquet not found"):
+        swarm_sweep.analyze(tmp_path)
