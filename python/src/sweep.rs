@@ -263,7 +263,6 @@ pub fn analyze(
 
 /// `swarm-sweep check SPEC --against DIR --junit JUNIT`: returns the exit
 /// code (0 passed, 5 a regression); the verdicts are in the JUnit file.
-/// Bad input found before the rerun is raised with its message.
 #[pyfunction]
 #[pyo3(signature = (spec, against, junit, tolerance=Vec::new(), criteria=false, jobs=None,
     allow_unmodelled=false))]
@@ -278,8 +277,6 @@ pub fn check(
     jobs: Option<usize>,
     allow_unmodelled: bool,
 ) -> PyResult<i32> {
-    // The spec's own errors, with their messages, before the rerun.
-    swarm_sweep::cli::sweep::load_plan(&spec, allow_unmodelled).map_err(|m| bad_input(py, m))?;
     let args = CheckArgs {
         spec,
         against,
@@ -291,13 +288,6 @@ pub fn check(
         quiet: true,
         allow_unmodelled,
     };
-    let code = py.detach(|| swarm_sweep::cli::check::run(&args, &run_files::simulate));
-    match code {
-        exit::SUCCESS | exit::REGRESSION => Ok(code),
-        c => Err(error(
-            py,
-            c,
-            "swarm-sweep check failed (its message is on standard error)",
-        )),
-    }
+    py.detach(|| swarm_sweep::cli::check::try_run(&args, &run_files::simulate))
+        .map_err(|e| cli_error(py, e))
 }

@@ -149,9 +149,20 @@ def test_a_bad_spec_raises_with_its_key_path(tmp_path):
     assert p.returncode == 2 and f"Error: {e.value}" in p.stderr
 
 
-def test_check_passes_against_the_clis_results(grid):
+def test_check_passes_against_the_clis_results_and_finds_a_regression(grid, tmp_path):
     c = swarm_sweep.check(GRID_SPEC, grid, jobs=2)
     assert c.passed and len(c.configs) == 10 and all(x.passed for x in c.configs)
+    # The same sweep with one epoch less: every configuration moves.
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(GRID_SPEC.read_text().replace("../../../scenarios", str(ROOT / "scenarios"))
+                       .replace("simulation.n_epochs: 10", "simulation.n_epochs: 9"))
+    c = swarm_sweep.check(changed, grid)
+    assert not c.passed and not any(x.passed for x in c.configs) and c.configs[0].problems
+    with pytest.raises(swarm_sweep.RegressionError) as e:
+        swarm_sweep.check(changed, grid, raise_on_regression=True)
+    assert e.value.exit_code == 5
+    with pytest.raises(swarm_sweep.BadInputError, match="runs.parquet not found"):
+        swarm_sweep.check(GRID_SPEC, tmp_path)
 
 
 INTERRUPTED = """
