@@ -11,15 +11,16 @@ use arrow_schema::{DataType, Field, Schema};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+use swarm_sweep::cli::assign;
 use swarm_sweep::cli::run::apply_settings;
 use swarm_sweep::metrics::{EpochMetrics, MetricValue};
 use swarm_sweep::output::{csv, jsonl};
 use swarm_sweep::scenario::{load_file, load_str, LoadOptions, Loaded, Semantics};
 use swarm_sweep::sim::{self, RunResult};
+use swarm_sweep::sweep::columns::{stored_columns, ColType, Table};
 use swarm_sweep::sweep::plan::RunSpec;
 use swarm_sweep::sweep::rows::{RunRows, Value};
 use swarm_sweep::sweep::runner::{Outcome, RunRecord};
-use swarm_sweep::sweep::table::{stored_columns, ColType, Table};
 
 use crate::{bad_input, cli_error};
 
@@ -88,6 +89,10 @@ pub fn run(
             ));
         }
     }
+    let settings = settings
+        .iter()
+        .map(|a| assign::setting(a).map_err(|e| bad_input(py, e.to_string())))
+        .collect::<PyResult<Vec<_>>>()?;
     apply_settings(&mut scenario, &settings, strict).map_err(|e| cli_error(py, e))?;
     for (name, value, target) in [
         ("epochs", epochs, &mut scenario.simulation.n_epochs),

@@ -14,6 +14,7 @@ use std::time::Duration;
 use pyo3::prelude::*;
 
 use swarm_sweep::analysis::plot::PlotFormat;
+use swarm_sweep::check::tolerance::ToleranceItem;
 use swarm_sweep::cli::check::CheckArgs;
 use swarm_sweep::cli::exit::{self, CliError};
 use swarm_sweep::cli::results::{analyze_results, AnalyzeResults};
@@ -83,10 +84,11 @@ pub fn sweep(
                 spec: s,
                 dir: PathBuf::from(&spec_dir),
             })
-            .map_err(|e| e.to_string())
+            .map_err(Into::into)
     }
-    .map_err(|m| bad_input(py, m))?;
-    let plan = spec_args::resolve(input, allow_unmodelled).map_err(|m| bad_input(py, m))?;
+    .map_err(|e| bad_input(py, e.to_string()))?;
+    let plan =
+        spec_args::resolve(input, allow_unmodelled).map_err(|e| bad_input(py, e.to_string()))?;
     let mut warnings = plan.warnings.clone();
     for e in &plan.inert {
         if strict {
@@ -277,6 +279,10 @@ pub fn check(
     jobs: Option<usize>,
     allow_unmodelled: bool,
 ) -> PyResult<i32> {
+    let tolerance = tolerance
+        .iter()
+        .map(|t| ToleranceItem::parse(t).map_err(|e| bad_input(py, format!("tolerance: {e}"))))
+        .collect::<PyResult<Vec<_>>>()?;
     let args = CheckArgs {
         spec,
         against,
