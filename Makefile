@@ -6,7 +6,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # seconds or nothing).
 BIN := $(TARGET_DIR)/release
 
-.PHONY: help sweep test test-plan test-rust test-python test-slurm build lint goldens man run-alignment-scenarios run-alignment-analyze \
+.PHONY: help sweep test test-plan test-rust test-python python-package test-slurm build lint goldens man run-alignment-scenarios run-alignment-analyze \
 	run-alignment-all sweep-alignment report analyze-results example check-scipy
 
 help:
@@ -20,7 +20,8 @@ test: test-plan test-rust test-python test-slurm ## Everything CI runs (the READ
 test-plan:
 	@echo "make test: 1. fmt, clippy, cargo test (offline once the crates are fetched);"
 	@echo "  2. the Python checks: the first time, installs the pinned packages of"
-	@echo "     scripts/ci/requirements.txt from PyPI into $(PY_VENV) (Python >= 3.11);"
+	@echo "     scripts/ci/requirements.txt from PyPI into $(PY_VENV) (Python >= 3.11),"
+	@echo "     then builds the Python package with maturin into it (a release build);"
 	@echo "  3. the Slurm test: as root; installs slurm-wlm and munge with apt-get if"
 	@echo "     missing (their system services are not started), runs a private one-node"
 	@echo "     cluster under /tmp and stops every daemon it started."
@@ -33,13 +34,17 @@ test-rust: ## Format, lints, unit/integration/parity tests
 PY_VENV ?= $(TARGET_DIR)/py
 SCIPY_CASES := $(TARGET_DIR)/py-tests/scipy-cases.json
 
-test-python: ## The tables in pyarrow/pandas/polars/duckdb, the docs' examples, the notebook run headless, our statistics against scipy (makes target/py from PyPI on first use)
-	$(CARGO) build --quiet --bin swarm-sweep
-	PY_VENV=$(PY_VENV) scripts/ci/python-env.sh >/dev/null
+test-python: python-package ## The tables in pyarrow/pandas/polars/duckdb, the docs' examples, the notebooks run headless, our statistics against scipy, the Python package against the binaries and swarm-safety (makes target/py from PyPI on first use)
+	$(CARGO) build --quiet --bin swarm-sweep --bin swarm
 	SWARM_SCIPY_CASES=$(SCIPY_CASES) $(CARGO) test --quiet --test it scipy_stats::
 	SWARM_SWEEP_BIN=$(TARGET_DIR)/debug/swarm-sweep PY_TESTS_DIR=$(TARGET_DIR)/py-tests \
 	  SWARM_SCIPY_CASES=$(SCIPY_CASES) \
 	  $(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider --durations=5 tests/python
+
+python-package: ## The Python package (pyproject.toml) built by maturin and installed into the test venv target/py
+	PY_VENV=$(PY_VENV) scripts/ci/python-env.sh >/dev/null
+	PATH="$(abspath $(PY_VENV))/bin:$$PATH" $(PY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  --no-build-isolation --no-deps --force-reinstall .
 
 man: ## Man pages of swarm-sweep and swarm (and their subcommands) into target/man/
 	$(CARGO) run --quiet --bin swarm-sweep -- man --out $(TARGET_DIR)/man

@@ -277,10 +277,17 @@ fn provenance(plan: &SweepPlan, stored: &RunsTable, against: &Path) -> Vec<Strin
 
 /// Parse arguments (after `swarm-sweep check`), run, return the exit code.
 pub fn run(args: &CheckArgs, sim: &SimFn) -> i32 {
-    let p = match prepare(args) {
-        Ok(p) => p,
-        Err(e) => return exit::report(&CliError::bad_input(e)),
-    };
+    match try_run(args, sim) {
+        Ok(code) => code,
+        Err(e) => exit::report(&e),
+    }
+}
+
+/// `run` that returns its error rather than printing it (the Python
+/// package raises it): the exit code of a check that ran (success or
+/// regression), or the error with its code.
+pub fn try_run(args: &CheckArgs, sim: &SimFn) -> Result<i32, CliError> {
+    let p = prepare(args).map_err(CliError::bad_input)?;
     for w in p
         .plan
         .warnings
@@ -289,10 +296,7 @@ pub fn run(args: &CheckArgs, sim: &SimFn) -> i32 {
     {
         eprintln!("warning: {w}");
     }
-    match check(args, &p, sim) {
-        Ok(code) => code,
-        Err(e) => exit::report(&e),
-    }
+    check(args, &p, sim)
 }
 
 fn check(args: &CheckArgs, p: &Prepared, sim: &SimFn) -> Result<i32, CliError> {

@@ -46,7 +46,14 @@ def grid():
 @pytest.fixture(scope="session")
 def checkout():
     """A directory whose results/circuit_breaker/ holds the tables of
-    sweeps/circuit_breaker.yaml, as `make sweep` leaves them."""
+    sweeps/circuit_breaker.yaml, as `make sweep` leaves them, with links to
+    the repository's scenarios/ and sweeps/ (the README's Python example
+    runs them)."""
     d = WORK / "checkout"
     sweep(ROOT / "sweeps/circuit_breaker.yaml", d / "results/circuit_breaker")
+    # The repository's scenarios and specs, for the examples that run them.
+    for name in ("scenarios", "sweeps"):
+        link = d / name
+        if not link.is_symlink():
+            link.symlink_to(ROOT / name)
     return d
