@@ -394,16 +394,7 @@ pub fn write_indices(rows: &[IndexRow], path: &Path, boot: Bootstrap) -> Result<
     f.push("seed_variance_share", x(&|r| Some(r.seed_share)));
     f.push("seed_noise_share", x(&|r| Some(r.noise_share)));
     f.rows = rows.len();
-    use key::sensitivity as k;
-    let meta = [
-        (k::SCHEMA_VERSION, schema_version::SENSITIVITY.to_string()),
-        (k::RESAMPLES, boot.resamples.to_string()),
-        (k::CONF_LEVEL, boot.level.to_string()),
-        (k::BOOTSTRAP_SEED, boot.seed.to_string()),
-    ]
-    .map(|(k, v)| (k.to_string(), v))
-    .to_vec();
-    f.write_parquet(path, &meta)
+    f.write_parquet(path, &table_metadata(boot))
 }
 
 /// sensitivity_s2.parquet.
@@ -420,16 +411,21 @@ pub fn write_pairs(rows: &[PairRow], path: &Path, boot: Bootstrap) -> Result<()>
     f.push("S2", x(&|r| r.s2));
     f.push("S2_conf", x(&|r| r.s2_conf));
     f.rows = rows.len();
+    f.write_parquet(path, &table_metadata(boot))
+}
+
+/// The metadata of sensitivity.parquet and sensitivity_s2.parquet: how the
+/// confidence intervals were drawn.
+fn table_metadata(boot: Bootstrap) -> Vec<(String, String)> {
     use key::sensitivity as k;
-    let meta = [
+    [
         (k::SCHEMA_VERSION, schema_version::SENSITIVITY.to_string()),
         (k::RESAMPLES, boot.resamples.to_string()),
         (k::CONF_LEVEL, boot.level.to_string()),
         (k::BOOTSTRAP_SEED, boot.seed.to_string()),
     ]
     .map(|(k, v)| (k.to_string(), v))
-    .to_vec();
-    f.write_parquet(path, &meta)
+    .to_vec()
 }
 
 /// Pairs listed per metric in sensitivity.md (the largest |S2| first); all
