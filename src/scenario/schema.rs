@@ -153,6 +153,18 @@ pub(crate) fn keys<T>(table: &'static [Field<T>]) -> impl Iterator<Item = &'stat
 }
 
 macro_rules! modelled {
+    ($name:ident, Str) => {
+        $crate::scenario::schema::Field {
+            key: stringify!($name),
+            ty: $crate::scenario::coerce::Ty::Str,
+            rule: $crate::scenario::coerce::Rule::Any,
+            role: $crate::scenario::schema::Role::Modelled {
+                get: |c| $crate::scenario::params::ParamValue::Str(c.$name.clone()),
+                set: |c, v| c.$name = v.to_string(),
+            },
+            inert: None,
+        }
+    };
     ($name:ident, Bool) => {
         $crate::scenario::schema::Field {
             key: stringify!($name),

@@ -7,9 +7,8 @@
 
 use super::agents::tierra::{Genome, EFFICIENCY, METABOLISM_RATE};
 use crate::rng::PyRandom;
-use crate::scenario::coerce::{Rule, Ty};
-use crate::scenario::params::ParamValue;
-use crate::scenario::schema::{modelled, read, Field, Role};
+use crate::scenario::coerce::Rule;
+use crate::scenario::schema::{modelled, read, Field};
 use crate::scenario::Archetype;
 
 /// The `tierra:` settings, with the reference's defaults. A plain
@@ -51,16 +50,7 @@ pub static FIELDS: &[Field<Config>] = &[
     modelled!(resource_replenishment_rate, Number, Rule::Any),
     modelled!(base_metabolism_cost, Number, Rule::Any),
     modelled!(population_cap, Integer, Rule::Any),
-    Field {
-        key: "reaper_mode",
-        ty: Ty::Str,
-        rule: Rule::Any,
-        role: Role::Modelled {
-            get: |c| ParamValue::Str(c.reaper_mode.clone()),
-            set: |c, v| c.reaper_mode = v.to_string(),
-        },
-        inert: None,
-    },
+    modelled!(reaper_mode, Str),
     // Read only by the diversity-preserving reaper.
     read!(reaper_diversity_min, Integer, Rule::Any),
     modelled!(mutation_std, Number, Rule::Any),

@@ -8,7 +8,6 @@
 use super::{Action, AgentType, Base, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, Ty};
-use crate::scenario::params::ParamValue;
 use crate::scenario::schema::{modelled, Field, Role};
 use crate::scenario::Archetype;
 use crate::sim::awm::{AwmAction, MAX_RECORDED_CALLS, N_TOOLS};
@@ -53,16 +52,7 @@ const LLM: &str =
     "LLM planning needs a language-model provider, which this engine does not model; refused";
 
 static FIELDS: &[Field<Config>] = &[
-    Field {
-        key: "mode",
-        ty: Ty::Str,
-        rule: Rule::Any,
-        role: Role::Modelled {
-            get: |c| ParamValue::Str(c.mode.clone()),
-            set: |c, v| c.mode = v.to_string(),
-        },
-        inert: None,
-    },
+    modelled!(mode, Str),
     modelled!(tool_call_count, Integer, Rule::Any),
     modelled!(malformed_rate, Number, Rule::Any),
     modelled!(step_mode, Bool),

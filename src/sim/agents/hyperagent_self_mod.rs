@@ -11,9 +11,8 @@ use super::{
     Action, AgentType, Base, CapabilityProfile, Content, Hooks, InteractionType, Observation,
 };
 use crate::rng::PyRandom;
-use crate::scenario::coerce::{Rule, Ty};
-use crate::scenario::params::ParamValue;
-use crate::scenario::schema::{modelled, read, Field, Role};
+use crate::scenario::coerce::Rule;
+use crate::scenario::schema::{modelled, read, Field};
 use crate::scenario::Archetype;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,16 +44,7 @@ static FIELDS: &[Field<Config>] = &[
     read!(initial_quality, Float, Rule::Any),
     read!(quality_decay_rate, Float, Rule::Any),
     read!(quality_floor, Float, Rule::Any),
-    Field {
-        key: "weight_gaming_target",
-        ty: Ty::Str,
-        rule: Rule::Any,
-        role: Role::Modelled {
-            get: |c| ParamValue::Str(c.weight_gaming_target.clone()),
-            set: |c, v| c.weight_gaming_target = v.to_string(),
-        },
-        inert: None,
-    },
+    modelled!(weight_gaming_target, Str),
 ];
 
 /// The proxy weights in the reference's dict order (the normalising sum

@@ -6,9 +6,8 @@
 
 use super::{Action, AgentType, Base, InteractionType, Observation};
 use crate::rng::PyRandom;
-use crate::scenario::coerce::{Rule, Ty};
-use crate::scenario::params::ParamValue;
-use crate::scenario::schema::{modelled, Field, Role};
+use crate::scenario::coerce::Rule;
+use crate::scenario::schema::{modelled, Field};
 use crate::scenario::Archetype;
 use crate::sim::rivals::RivalsAction;
 
@@ -34,16 +33,7 @@ impl Default for Config {
 static FIELDS: &[Field<Config>] = &[
     modelled!(detection_rate, Float, Rule::Any),
     modelled!(false_positive_rate, Float, Rule::Any),
-    Field {
-        key: "role",
-        ty: Ty::Str,
-        rule: Rule::Any,
-        role: Role::Modelled {
-            get: |c| ParamValue::Str(c.role.clone()),
-            set: |c, v| c.role = v.to_string(),
-        },
-        inert: None,
-    },
+    modelled!(role, Str),
 ];
 
 /// Its settings travel with the handler (`sim::rivals::Member`).
