@@ -6,7 +6,8 @@
 //! all adaptive adversaries share (§3.3). It never answers proposals on its
 //! turn and accepts every one passively, without a draw.
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation};
+use super::stock::accept_every_proposal;
+use super::{Action, AgentType, Base, Content, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::Rule;
 use crate::scenario::schema::{modelled, Field};
@@ -74,24 +75,17 @@ impl AgentType for AdaptiveAdversary {
         }
     }
 
-    /// Lay-low mode accepts everything.
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        _base: &Base,
-        _initiator: usize,
-        _itype: InteractionType,
-    ) -> bool {
-        true
-    }
+    // Lay-low mode accepts everything.
+    accept_every_proposal!();
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::feed::Feed;
     use super::*;
     use crate::scenario::{load_str, LoadOptions};
     use crate::sim;
+    use crate::sim::agents::InteractionType;
+    use crate::sim::feed::Feed;
 
     #[test]
     fn one_draw_a_turn_post_below_three_tenths_else_up_vote_the_top_post() {
@@ -101,25 +95,18 @@ mod tests {
         let base = Base::for_test(0, 2);
         let mut feed = Feed::default();
         let obs = |feed: &Feed, f: &mut dyn FnMut(&Observation)| {
+            // No action allowed: its post and vote ignore the agent's own
+            // rate limits.
             f(&Observation {
-                epoch: 0,
-                resources: 100.0,
                 can_post: false,
                 can_interact: false,
                 can_vote: false,
-                feed,
-                first_pending: None,
-                can_spawn: false,
-                me: 0,
-                unfrozen: &[0, 1],
-                archetypes: &[Archetype::Adversarial, Archetype::Honest],
-                reputation: &[0.0, 0.0],
-                resources_of: &[100.0, 100.0],
-                market: None,
-                scholar: None,
-                memory_writes_remaining: 0,
-                awm: None,
-                rivals: None,
+                ..Observation::for_test(
+                    feed,
+                    &[0, 1],
+                    &[Archetype::Adversarial, Archetype::Honest],
+                    &[0.0, 0.0],
+                )
             })
         };
         let mut got = Vec::new();

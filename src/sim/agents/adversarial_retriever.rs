@@ -11,9 +11,9 @@
 //! keys (`attack_strategy` and `attack_rate` are constructor arguments its
 //! loader never passes): always citation laundering at rate 0.3.
 
-use super::{scholar_accepts, Action, AgentType, Base, InteractionType, Observation};
+use super::stock::{accept_as_scholar, no_config, scholar_with_query};
+use super::{Action, AgentType, Base, Observation};
 use crate::rng::PyRandom;
-use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
 use crate::sim::scholar::{misleading_words, Claim, ScholarAction, Synthesis, NEGATIONS};
 
@@ -24,20 +24,13 @@ const ATTACK_RATE: f64 = 0.3;
 pub struct AdversarialRetriever;
 
 impl AgentType for AdversarialRetriever {
-    type Config = ();
     const NAME: &'static str = "adversarial_retriever";
     const ARCHETYPE: Archetype = Archetype::Adversarial;
 
-    fn fields() -> &'static [Field<()>] {
-        &[]
-    }
-
-    fn new(_: &(), _n_agents: usize, _rng: &mut PyRandom) -> AdversarialRetriever {
-        AdversarialRetriever
-    }
+    no_config!();
 
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
-        let Some(s) = obs.scholar.filter(|s| s.query().is_some()) else {
+        let Some(s) = scholar_with_query(obs) else {
             return Action::Noop;
         };
         if s.pool_is_empty() {
@@ -63,15 +56,7 @@ impl AgentType for AdversarialRetriever {
         Action::Scholar(ScholarAction::Synthesize(Synthesis::Laundering(claims)))
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        base: &Base,
-        initiator: usize,
-        itype: InteractionType,
-    ) -> bool {
-        scholar_accepts(base, initiator, itype)
-    }
+    accept_as_scholar!();
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@
 //! reads none of its `config:` keys: `hallucination_rate` is a constructor
 //! argument its loader never passes, so it is always 0.4.
 
-use super::{scholar_accepts, Action, AgentType, Base, InteractionType, Observation};
+use super::stock::{accept_as_scholar, no_config, scholar_with_query};
+use super::{Action, AgentType, Base, Observation};
 use crate::rng::PyRandom;
-use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
 use crate::sim::scholar::{Hallucination, ScholarAction, Synthesis, HALLUCINATION_TEMPLATES};
 
@@ -23,23 +23,16 @@ const HALLUCINATION_RATE: f64 = 0.4;
 pub struct AdversarialSynthesizer;
 
 impl AgentType for AdversarialSynthesizer {
-    type Config = ();
     const NAME: &'static str = "adversarial_synthesizer";
     const ARCHETYPE: Archetype = Archetype::Adversarial;
 
-    fn fields() -> &'static [Field<()>] {
-        &[]
-    }
-
-    fn new(_: &(), _n_agents: usize, _rng: &mut PyRandom) -> AdversarialSynthesizer {
-        AdversarialSynthesizer
-    }
+    no_config!();
 
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
-        let Some(s) = obs.scholar else {
+        let Some(s) = scholar_with_query(obs) else {
             return Action::Noop;
         };
-        if s.query().is_none() || s.pool_is_empty() || s.has_synthesis() {
+        if s.pool_is_empty() || s.has_synthesis() {
             return Action::Noop;
         }
         let pool = s.pool().len();
@@ -56,15 +49,7 @@ impl AgentType for AdversarialSynthesizer {
         )))
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        base: &Base,
-        initiator: usize,
-        itype: InteractionType,
-    ) -> bool {
-        scholar_accepts(base, initiator, itype)
-    }
+    accept_as_scholar!();
 }
 
 #[cfg(test)]

@@ -5,26 +5,19 @@
 //! branches need a pending promotion, and there never is one (see
 //! `sim::memory`). The note's counter only numbers its text.
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation};
+use super::stock::{accept_every_proposal, no_config};
+use super::{Action, AgentType, Base, Content, Observation};
 use crate::rng::PyRandom;
-use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
 
 #[derive(Debug, Clone)]
 pub struct CacheGamer;
 
 impl AgentType for CacheGamer {
-    type Config = ();
     const NAME: &'static str = "cache_gamer";
     const ARCHETYPE: Archetype = Archetype::Opportunistic;
 
-    fn fields() -> &'static [Field<()>] {
-        &[]
-    }
-
-    fn new(_: &(), _n_agents: usize, _rng: &mut PyRandom) -> CacheGamer {
-        CacheGamer
-    }
+    no_config!();
 
     fn act(&mut self, _rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
         if obs.memory_writes_remaining > 0 {
@@ -34,13 +27,5 @@ impl AgentType for CacheGamer {
         }
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        _base: &Base,
-        _initiator: usize,
-        _itype: InteractionType,
-    ) -> bool {
-        true
-    }
+    accept_every_proposal!();
 }

@@ -9,7 +9,8 @@
 //! the budget is 0: the agent then never draws and always does nothing on
 //! its turn (research_swarm.yaml).
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation};
+use super::stock::{accept_every_proposal, write_memory_below};
+use super::{Action, AgentType, Base, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, Ty};
 use crate::scenario::params::ParamValue;
@@ -56,52 +57,41 @@ impl AgentType for CollusiveVerifier {
     /// No pending promotions: the partner branches are skipped, and the
     /// write branch draws only while there is a write budget.
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
-        if obs.memory_writes_remaining > 0 && rng.random() < WRITE_PROBABILITY {
-            Action::WriteMemory(Content(0))
-        } else {
-            Action::Noop
-        }
+        write_memory_below(rng, obs, WRITE_PROBABILITY)
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        _base: &Base,
-        _initiator: usize,
-        _itype: InteractionType,
-    ) -> bool {
-        true
-    }
+    accept_every_proposal!();
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::agents::testing::{base, memory_obs};
+    use crate::sim::agents::{Content, InteractionType};
     use crate::sim::feed::Feed;
 
     /// memory_tiers.yaml, seed 1, epoch 0 step 0: verifier_1 (Random(8))
-    /// draws 0.226… (a write), verifier_2 (Random(9)) 0.463… (a write).
+    /// draws 0.226… (a write), verifier_2 (Random(9)) 0.463… (a write);
+    /// Random(6) draws 0.793… (no write). Without a budget it never draws
+    /// (`stock::write_memory_below`).
     #[test]
-    fn writes_below_one_half_with_a_budget_and_never_draws_without() {
+    fn writes_below_one_half_while_the_budget_lasts() {
         let feed = Feed::default();
-        let mut a = CollusiveVerifier;
         let obs = memory_obs(&feed, 20);
-        let mut rng = PyRandom::new(8);
+        let act = |seed| CollusiveVerifier.act(&mut PyRandom::new(seed), &base(), &obs);
+        assert_eq!(act(8), Action::WriteMemory(Content(0)));
+        assert_eq!(act(9), Action::WriteMemory(Content(0)));
+        assert_eq!(act(6), Action::Noop);
+        let spent = memory_obs(&feed, 0);
         assert_eq!(
-            a.act(&mut rng, &base(), &obs),
-            Action::WriteMemory(Content(0))
-        );
-        let before = rng.clone();
-        assert_eq!(
-            a.act(&mut rng, &base(), &memory_obs(&feed, 0)),
+            CollusiveVerifier.act(&mut PyRandom::new(8), &base(), &spent),
             Action::Noop
         );
-        assert_eq!(rng.random(), before.clone().random());
-        let mut rng = PyRandom::new(9);
-        assert_eq!(
-            a.act(&mut rng, &base(), &obs),
-            Action::WriteMemory(Content(0))
-        );
+        assert!(CollusiveVerifier.accept(
+            &mut PyRandom::new(6),
+            &base(),
+            1,
+            InteractionType::Trade
+        ));
     }
 }

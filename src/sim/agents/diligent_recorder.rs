@@ -9,7 +9,8 @@
 //! turn while the write budget lasts, none after it or without a memory
 //! handler (a budget of 0).
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation};
+use super::stock::{accept_every_proposal, write_memory_below};
+use super::{Action, AgentType, Base, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::Rule;
 use crate::scenario::schema::{inert, modelled, Field, Inert};
@@ -60,51 +61,38 @@ impl AgentType for DiligentRecorder {
     }
 
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
-        if obs.memory_writes_remaining > 0 && rng.random() < self.write_probability {
-            Action::WriteMemory(Content(0))
-        } else {
-            Action::Noop
-        }
+        write_memory_below(rng, obs, self.write_probability)
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        _base: &Base,
-        _initiator: usize,
-        _itype: InteractionType,
-    ) -> bool {
-        true
-    }
+    accept_every_proposal!();
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::agents::testing::{base, memory_obs};
+    use crate::sim::agents::{Content, InteractionType};
     use crate::sim::feed::Feed;
 
     /// memory_tiers.yaml, seed 1, epoch 0 step 0: recorder_1 (stream
     /// Random(2)) draws 0.956… (no write), recorder_2 (Random(3)) 0.237…
-    /// (a write).
+    /// (a write). Without a budget it never draws
+    /// (`stock::write_memory_below`).
     #[test]
-    fn writes_below_the_probability_and_only_with_a_budget() {
+    fn writes_below_the_write_probability_while_the_budget_lasts() {
         let feed = Feed::default();
         let mut a = DiligentRecorder::new(&Config::default(), 9, &mut PyRandom::new(2));
         let obs = memory_obs(&feed, 20);
         assert_eq!(a.act(&mut PyRandom::new(2), &base(), &obs), Action::Noop);
-        let mut rng = PyRandom::new(3);
         assert_eq!(
-            a.act(&mut rng, &base(), &obs),
+            a.act(&mut PyRandom::new(3), &base(), &obs),
             Action::WriteMemory(Content(0))
         );
-        // No budget: no draw.
-        let before = rng.clone();
-        assert_eq!(
-            a.act(&mut rng, &base(), &memory_obs(&feed, 0)),
-            Action::Noop
-        );
-        assert_eq!(rng.random(), before.clone().random());
-        assert!(a.accept(&mut rng, &base(), 1, InteractionType::Trade));
+        let spent = memory_obs(&feed, 0);
+        assert_eq!(a.act(&mut PyRandom::new(3), &base(), &spent), Action::Noop);
+        // A setting of 0.2 turns recorder_2's draw into no write.
+        a.write_probability = 0.2;
+        assert_eq!(a.act(&mut PyRandom::new(3), &base(), &obs), Action::Noop);
+        assert!(a.accept(&mut PyRandom::new(3), &base(), 1, InteractionType::Trade));
     }
 }

@@ -9,9 +9,9 @@
 //! `sim::memory`), it falls back to writing an "observation". One draw a
 //! turn while the budget lasts, none after it or without a memory handler.
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation};
+use super::stock::{no_config, reject_every_proposal};
+use super::{Action, AgentType, Base, Content, Observation};
 use crate::rng::PyRandom;
-use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
 
 /// Below this draw it writes its first text.
@@ -21,17 +21,10 @@ const WRITE_PROBABILITY: f64 = 0.7;
 pub struct MemoryPoisoner;
 
 impl AgentType for MemoryPoisoner {
-    type Config = ();
     const NAME: &'static str = "memory_poisoner";
     const ARCHETYPE: Archetype = Archetype::Adversarial;
 
-    fn fields() -> &'static [Field<()>] {
-        &[]
-    }
-
-    fn new(_: &(), _n_agents: usize, _rng: &mut PyRandom) -> MemoryPoisoner {
-        MemoryPoisoner
-    }
+    no_config!();
 
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
         if obs.memory_writes_remaining == 0 {
@@ -44,21 +37,14 @@ impl AgentType for MemoryPoisoner {
         }
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        _base: &Base,
-        _initiator: usize,
-        _itype: InteractionType,
-    ) -> bool {
-        false
-    }
+    reject_every_proposal!();
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::agents::testing::{base, memory_obs};
+    use crate::sim::agents::InteractionType;
     use crate::sim::feed::Feed;
 
     /// memory_tiers.yaml, seed 1, epoch 0 step 0: poisoner_1 (Random(6))

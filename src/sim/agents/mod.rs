@@ -37,6 +37,7 @@ mod river;
 mod rlm;
 mod self_optimizer;
 mod skillrl;
+mod stock;
 mod strategic_negotiator;
 mod synthesizer;
 mod threshold_dancer;

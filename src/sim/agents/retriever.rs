@@ -6,9 +6,9 @@
 //! argument its loader never passes, so every retriever uses "recall" (the
 //! full query text), and YAML `bias: precision` changes nothing.
 
-use super::{scholar_accepts, Action, AgentType, Base, InteractionType, Observation};
+use super::stock::{accept_as_scholar, no_config, scholar_with_query};
+use super::{Action, AgentType, Base, Observation};
 use crate::rng::PyRandom;
-use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
 use crate::sim::scholar::ScholarAction;
 
@@ -16,34 +16,17 @@ use crate::sim::scholar::ScholarAction;
 pub struct Retriever;
 
 impl AgentType for Retriever {
-    type Config = ();
     const NAME: &'static str = "retriever";
     const ARCHETYPE: Archetype = Archetype::Honest;
 
-    fn fields() -> &'static [Field<()>] {
-        &[]
-    }
-
-    fn new(_: &(), _n_agents: usize, _rng: &mut PyRandom) -> Retriever {
-        Retriever
-    }
+    no_config!();
 
     fn act(&mut self, _rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
-        match obs.scholar {
-            Some(s) if s.query().is_some() && s.pool_is_empty() => {
-                Action::Scholar(ScholarAction::Retrieve)
-            }
+        match scholar_with_query(obs) {
+            Some(s) if s.pool_is_empty() => Action::Scholar(ScholarAction::Retrieve),
             _ => Action::Noop,
         }
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        base: &Base,
-        initiator: usize,
-        itype: InteractionType,
-    ) -> bool {
-        scholar_accepts(base, initiator, itype)
-    }
+    accept_as_scholar!();
 }

@@ -7,9 +7,9 @@
 //! clears its syntheses (§6): after the run's first one, they do
 //! nothing. The reference reads none of their `config:` keys.
 
-use super::{scholar_accepts, Action, AgentType, Base, InteractionType, Observation};
+use super::stock::{accept_as_scholar, no_config, scholar_with_query};
+use super::{Action, AgentType, Base, Observation};
 use crate::rng::PyRandom;
-use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
 use crate::sim::scholar::{ScholarAction, Synthesis};
 
@@ -17,34 +17,19 @@ use crate::sim::scholar::{ScholarAction, Synthesis};
 pub struct Synthesizer;
 
 impl AgentType for Synthesizer {
-    type Config = ();
     const NAME: &'static str = "synthesizer";
     const ARCHETYPE: Archetype = Archetype::Honest;
 
-    fn fields() -> &'static [Field<()>] {
-        &[]
-    }
-
-    fn new(_: &(), _n_agents: usize, _rng: &mut PyRandom) -> Synthesizer {
-        Synthesizer
-    }
+    no_config!();
 
     fn act(&mut self, _rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
-        match obs.scholar {
-            Some(s) if s.query().is_some() && !s.pool_is_empty() && !s.has_synthesis() => {
+        match scholar_with_query(obs) {
+            Some(s) if !s.pool_is_empty() && !s.has_synthesis() => {
                 Action::Scholar(ScholarAction::Synthesize(Synthesis::Honest))
             }
             _ => Action::Noop,
         }
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        base: &Base,
-        initiator: usize,
-        itype: InteractionType,
-    ) -> bool {
-        scholar_accepts(base, initiator, itype)
-    }
+    accept_as_scholar!();
 }

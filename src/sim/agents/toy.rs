@@ -3,7 +3,8 @@
 //! every proposal. Everything a type needs is in this file; the registry
 //! line in registry.rs is the only other change.
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation};
+use super::stock::accept_every_proposal;
+use super::{Action, AgentType, Base, Content, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::UNIT;
 use crate::scenario::schema::{modelled, Field};
@@ -52,15 +53,7 @@ impl AgentType for Toy {
         Action::Noop
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        _base: &Base,
-        _initiator: usize,
-        _itype: InteractionType,
-    ) -> bool {
-        true
-    }
+    accept_every_proposal!();
 }
 
 #[cfg(test)]

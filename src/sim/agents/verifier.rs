@@ -10,9 +10,9 @@
 //! `config:` keys: `accuracy` is a constructor argument its loader never
 //! passes, so it is always 0.9.
 
-use super::{scholar_accepts, Action, AgentType, Base, InteractionType, Observation};
+use super::stock::{accept_as_scholar, no_config};
+use super::{Action, AgentType, Base, Observation};
 use crate::rng::PyRandom;
-use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
 use crate::sim::scholar::{verifier_entailment, ScholarAction};
 
@@ -23,17 +23,10 @@ const ACCURACY: f64 = 0.9;
 pub struct Verifier;
 
 impl AgentType for Verifier {
-    type Config = ();
     const NAME: &'static str = "verifier";
     const ARCHETYPE: Archetype = Archetype::Honest;
 
-    fn fields() -> &'static [Field<()>] {
-        &[]
-    }
-
-    fn new(_: &(), _n_agents: usize, _rng: &mut PyRandom) -> Verifier {
-        Verifier
-    }
+    no_config!();
 
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
         let Some(s) = obs.scholar else {
@@ -56,21 +49,13 @@ impl AgentType for Verifier {
         Action::Scholar(ScholarAction::Verify { citation, verdict })
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        base: &Base,
-        initiator: usize,
-        itype: InteractionType,
-    ) -> bool {
-        scholar_accepts(base, initiator, itype)
-    }
+    accept_as_scholar!();
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::agents::scholar_observation;
+    use crate::sim::agents::{scholar_observation, InteractionType};
     use crate::sim::feed::Feed;
     use crate::sim::scholar::{Config, Scholar};
 
