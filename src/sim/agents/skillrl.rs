@@ -305,9 +305,11 @@ impl Skillrl {
             self.pool[global.choice_index(self.pool.len())]
         } else {
             let mut best = self.pool[0];
+            let mut best_effectiveness = skills[best].effectiveness();
             for &i in &self.pool[1..] {
-                if skills[i].effectiveness() > skills[best].effectiveness() {
-                    best = i;
+                let e = skills[i].effectiveness();
+                if e > best_effectiveness {
+                    (best, best_effectiveness) = (i, e);
                 }
             }
             best
