@@ -151,6 +151,20 @@ impl PyRandom {
         (a * 67_108_864.0 + b) * (1.0 / 9_007_199_254_740_992.0)
     }
 
+    /// `random() < p`, for a `p` prepared as a [`Chance`]: the same draw,
+    /// compared as an integer.
+    #[inline]
+    pub fn chance(&mut self, p: Chance) -> bool {
+        let (a, b) = match self.out.get(self.mti..self.mti + 2) {
+            Some(&[a, b]) => {
+                self.mti += 2;
+                (a, b)
+            }
+            _ => (self.next_u32(), self.next_u32()),
+        };
+        (u64::from(a >> 5) << 26 | u64::from(b >> 6)) < p.0
+    }
+
     /// `getrandbits(k)` for 1 ≤ k ≤ 32.
     #[inline]
     pub fn getrandbits(&mut self, k: u32) -> u32 {
@@ -271,6 +285,82 @@ impl PyRandom {
             }
             _ => self.gauss_next = GaussNext::None,
         }
+    }
+
+    /// `gauss(mu, sigma)` called `out.len()` times in a row, the values
+    /// into `out` in order: the same values and state after. Both values
+    /// of each fresh pair are made in one place, so that their sine and
+    /// cosine are one `sincos` call.
+    pub fn gauss_fill(&mut self, out: &mut [f64], mu: f64, sigma: f64) {
+        let mut start = 0;
+        if !matches!(self.gauss_next, GaussNext::None) && !out.is_empty() {
+            out[0] = self.gauss(mu, sigma);
+            start = 1;
+        }
+        let (pairs, last) = out[start..].as_chunks_mut::<2>();
+        for pair in pairs {
+            let x2pi = self.random() * std::f64::consts::TAU;
+            let g2rad = g2rad(self.random());
+            *pair = [
+                mu + x2pi.cos() * g2rad * sigma,
+                mu + x2pi.sin() * g2rad * sigma,
+            ];
+        }
+        if let [last] = last {
+            *last = self.gauss(mu, sigma);
+        }
+    }
+
+    /// `n` calls of [`PyRandom::skip_gauss`]: whole pairs only move the
+    /// stream on by their four outputs (nothing of them is kept), so a
+    /// long run of thrown-away values costs about nothing per value.
+    pub fn skip_gausses(&mut self, mut n: usize) {
+        if n == 0 {
+            return;
+        }
+        if !matches!(self.gauss_next, GaussNext::None) {
+            self.gauss_next = GaussNext::None;
+            n -= 1;
+        }
+        // Two `random()` per pair, two outputs per `random()`.
+        self.skip_outputs(4 * (n / 2));
+        if n % 2 == 1 {
+            self.skip_gauss();
+        }
+    }
+
+    /// Move the stream on by `k` raw outputs, as `k` calls of
+    /// [`PyRandom::next_u32`] would.
+    fn skip_outputs(&mut self, mut k: usize) {
+        while k > 0 {
+            if self.mti >= N {
+                self.twist();
+            }
+            let take = k.min(N - self.mti);
+            self.mti += take;
+            k -= take;
+        }
+    }
+}
+
+/// A probability `p` ready for [`PyRandom::chance`]. `random()` is
+/// `k / 2^53` for the 53-bit integer `k` its two outputs make, so it is
+/// below `p` exactly when `k` is below `ceil(p * 2^53)` (a product by a
+/// power of two: exact).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chance(u64);
+
+impl Chance {
+    pub fn new(p: f64) -> Chance {
+        const TWO_53: f64 = 9_007_199_254_740_992.0;
+        // NaN: never below; p > 1: always.
+        if p.is_nan() || p <= 0.0 {
+            return Chance(0);
+        }
+        // The ceiling, without a libm call.
+        let x = p.min(1.0) * TWO_53;
+        let k = x as u64;
+        Chance(k + u64::from((k as f64) < x))
     }
 }
 
@@ -438,10 +528,12 @@ fn seed_x8(out: &mut [PyRandom], keys: &[Key]) {
             i = 1;
         }
     }
-    // SAFETY: an __m256i is 32 plain bytes, eight u32 lanes in order.
-    let rows: [[u32; X8_LANES]; N] = unsafe { std::mem::transmute(st) };
+    // Read in place (a moved copy cost a 20 KiB memcpy per batch).
+    // SAFETY: an __m256i is 32 plain bytes, eight u32 lanes in order, and
+    // more strictly aligned than u32.
+    let rows: &[[u32; X8_LANES]; N] = unsafe { &*st.as_ptr().cast::<[[u32; X8_LANES]; N]>() };
     for (l, rng) in out.iter_mut().enumerate() {
-        for (w, row) in rng.mt.iter_mut().zip(&rows) {
+        for (w, row) in rng.mt.iter_mut().zip(rows) {
             *w = row[l];
         }
         rng.mt[0] = 0x8000_0000;
@@ -672,6 +764,87 @@ mod tests {
                 }
                 assert_eq!(a.random(), b.random(), "after gauss {i}");
             }
+        }
+    }
+
+    /// Skipping `n` at once is `n` single skips, from either half of a
+    /// pair, across twists.
+    #[test]
+    fn skipping_many_gauss_is_skipping_each() {
+        for pending in [false, true] {
+            for n in [0, 1, 2, 3, 4, 7, 311, 312, 313, 1000, 2501] {
+                let (mut a, mut b) = (PyRandom::new(11), PyRandom::new(11));
+                // Off the start of the buffer, and half a pair in if `pending`.
+                a.random();
+                b.random();
+                if pending {
+                    a.gauss(0.0, 1.0);
+                    b.gauss(0.0, 1.0);
+                }
+                (0..n).for_each(|_| a.skip_gauss());
+                b.skip_gausses(n);
+                for i in 0..3 {
+                    let (x, y) = (a.gauss(0.0, 1.0), b.gauss(0.0, 1.0));
+                    assert_eq!(
+                        x.to_bits(),
+                        y.to_bits(),
+                        "n {n} pending {pending} gauss {i}"
+                    );
+                }
+                assert_eq!(a.random(), b.random(), "n {n} pending {pending}");
+            }
+        }
+    }
+
+    /// `gauss_fill` gives the values, and leaves the state, of `gauss`
+    /// called one by one.
+    #[test]
+    fn gauss_fill_is_gauss_in_a_row() {
+        for pending in [false, true] {
+            for n in [0, 1, 2, 3, 4, 5, 400, 401] {
+                let (mut a, mut b) = (PyRandom::new(13), PyRandom::new(13));
+                if pending {
+                    a.gauss(0.0, 1.0);
+                    b.gauss(0.0, 1.0);
+                }
+                let want: Vec<u64> = (0..n).map(|_| a.gauss(0.3, 0.1).to_bits()).collect();
+                let mut got = vec![0.0; n];
+                b.gauss_fill(&mut got, 0.3, 0.1);
+                let got: Vec<u64> = got.iter().map(|x| x.to_bits()).collect();
+                assert_eq!(got, want, "n {n} pending {pending}");
+                assert_eq!(a.gauss(0.0, 1.0).to_bits(), b.gauss(0.0, 1.0).to_bits());
+                assert_eq!(a.random(), b.random());
+            }
+        }
+    }
+
+    /// `chance(p)` is `random() < p`, draw for draw, at and around the
+    /// values `random()` takes.
+    #[test]
+    fn chance_is_random_below() {
+        let mut r = PyRandom::new(3);
+        let mut probe = PyRandom::new(3);
+        for i in 0..20_000 {
+            let x = probe.random();
+            // The drawn value itself, its neighbours, and plain probabilities.
+            let ps = [
+                x,
+                f64::from_bits(x.to_bits() + 1),
+                f64::from_bits(x.to_bits().saturating_sub(1)),
+                0.0,
+                1.0,
+                0.2,
+                1.5,
+                -0.5,
+                f64::NAN,
+            ];
+            let p = ps[i % ps.len()];
+            let mut twin = r.clone();
+            assert_eq!(
+                r.chance(Chance::new(p)),
+                twin.random() < p,
+                "draw {i}, p {p}"
+            );
         }
     }
 

@@ -32,7 +32,7 @@ use crate::metrics::{
     CapabilityEnvelope, CollusionFigures, ContractFigures, EpochMetrics, PySum, SecurityFigures,
     SoftAccumulator, SoftMetrics,
 };
-use crate::rng::{seed_cache, PyRandom};
+use crate::rng::{seed_cache, Chance, PyRandom};
 use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
 
 /// The orchestrator's stream in `World::rngs`.
@@ -846,8 +846,11 @@ impl<'s, 'k> World<'s, 'k> {
     /// the resample lever finds the turn suspicious).
     fn take_turn(&mut self, agent: usize) -> Action {
         self.fill_neighbours(agent);
+        // Noised copies only for a type that reads them; others see (and
+        // never read) the live values.
+        let noised = self.noise && self.kinds[agent].reads_visible_values();
         if self.noise {
-            self.draw_observation_noise(agent, true);
+            self.draw_observation_noise(agent, noised);
         }
         let first_pending = self
             .pending
@@ -877,7 +880,7 @@ impl<'s, 'k> World<'s, 'k> {
             Some(m) if modules => Some(m.observe(agent, self.reputation[agent], epoch)),
             _ => None,
         };
-        let (reputation, resources_of) = if self.noise {
+        let (reputation, resources_of) = if noised {
             (&self.seen_reputation[..], &self.seen_resources[..])
         } else {
             (&self.reputation[..], &self.resources[..])
@@ -962,10 +965,11 @@ impl<'s, 'k> World<'s, 'k> {
     /// draws on the orchestrator stream for every numeric field of every
     /// visible agent (noising the observer's copies), then for the ecosystem
     /// snapshot (whose values core agents never read). `keep`: the observer
-    /// reads the noised copies (its turn); a counterparty deciding a
-    /// proposal reads none of them, so only the draws are made.
+    /// reads the noised copies (its turn, if its type reads visible
+    /// agents' values); a counterparty deciding a proposal reads none of
+    /// them, so only the draws are made.
     fn draw_observation_noise(&mut self, agent: usize, keep: bool) {
-        let prob = self.sc.simulation.observation_noise_probability;
+        let prob = Chance::new(self.sc.simulation.observation_noise_probability);
         let std = self.sc.simulation.observation_noise_std;
         if keep {
             self.seen_reputation.clone_from(&self.reputation);
@@ -978,26 +982,26 @@ impl<'s, 'k> World<'s, 'k> {
             &self.unfrozen
         };
         for &i in visible.iter().filter(|&&i| i != agent) {
-            if rng.random() < prob {
+            if rng.chance(prob) {
                 if keep {
                     self.seen_reputation[i] += rng.gauss(0.0, std);
                 } else {
                     rng.skip_gauss();
                 }
             }
-            if rng.random() < prob {
+            if rng.chance(prob) {
                 if keep {
                     self.seen_resources[i] += rng.gauss(0.0, std);
                 } else {
                     rng.skip_gauss();
                 }
             }
-            if rng.random() < prob {
+            if rng.chance(prob) {
                 rng.skip_gauss(); // edge_weight: never read by core agents
             }
         }
         for _ in 0..9 {
-            if rng.random() < prob {
+            if rng.chance(prob) {
                 rng.skip_gauss();
             }
         }

@@ -47,6 +47,8 @@ impl AgentType for Honest {
     type Config = Config;
     const NAME: &'static str = "honest";
     const ARCHETYPE: Archetype = Archetype::Honest;
+    // Picks by its own trust in each visible agent, never their values.
+    const READS_VISIBLE_VALUES: bool = false;
 
     fn fields() -> &'static [Field<Config>] {
         FIELDS

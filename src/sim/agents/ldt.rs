@@ -204,8 +204,10 @@ pub struct Ldt {
 /// decision reuses.
 #[derive(Debug, Clone)]
 struct State {
-    /// The Monte Carlo stream (`agent:<id>.mc_rng`), seeded at construction.
-    mc: PyRandom,
+    /// The Monte Carlo stream (`agent:<id>.mc_rng`): its seed is drawn at
+    /// construction at every depth, the stream seeded only where Monte
+    /// Carlo runs (depth ≥ 5), the only level that draws from it.
+    mc: Option<PyRandom>,
     /// Counterparties in the order of their first outcome.
     order: Vec<usize>,
     /// Every outcome with each agent, oldest first (unbounded).
@@ -216,11 +218,21 @@ struct State {
     /// first-outcome order. The reference also links the agent itself, but
     /// its search starts with itself visited, so those edges never count.
     graph: Vec<Vec<(usize, f64)>>,
+    /// Outcomes came in since the graph was built: it is rebuilt when
+    /// next searched (a pure function of the records).
+    graph_stale: bool,
+    /// The own behaviour vector and its norm, valid while `own_fresh`.
     own_vec: Vec<f64>,
     own_norm: f64,
+    own_fresh: bool,
     vec: Vec<f64>,
+    /// Each counterparty's behaviour vector (`h` values from `c * h`,
+    /// allocated at the first read) and norm, valid where `fresh[c]`:
+    /// an outcome with `c` makes them stale, and they are rebuilt when
+    /// next read.
     vecs: Vec<f64>,
     norms: Vec<f64>,
+    fresh: Vec<bool>,
     visited: Vec<bool>,
     frontier: Vec<(usize, f64)>,
     next: Vec<(usize, f64)>,
@@ -248,16 +260,19 @@ impl AgentType for Ldt {
             h,
             memory: VoteMemory::default(),
             state: Box::new(State {
-                mc: PyRandom::new(i128::from(seed)),
+                mc: (cfg.acausality_depth >= 5).then(|| PyRandom::new(i128::from(seed))),
                 order: Vec::with_capacity(n_agents),
                 profiles: vec![Vec::new(); n_agents],
                 trace: Vec::new(),
                 graph: vec![Vec::new(); n_agents],
+                graph_stale: false,
                 own_vec: Vec::with_capacity(h),
                 own_norm: 0.0,
+                own_fresh: false,
                 vec: Vec::with_capacity(h),
                 vecs: Vec::new(),
-                norms: Vec::with_capacity(n_agents),
+                norms: vec![0.0; n_agents],
+                fresh: vec![false; n_agents],
                 visited: vec![false; n_agents],
                 frontier: Vec::with_capacity(n_agents),
                 next: Vec::with_capacity(n_agents),
@@ -327,8 +342,10 @@ impl AgentType for Ldt {
         }
         self.state.profiles[o.other].push((o.accepted, o.p));
         self.state.trace.push((o.accepted, o.p));
+        self.state.own_fresh = false;
+        self.state.fresh[o.other] = false;
         if self.cfg.acausality_depth >= 4 {
-            self.rebuild_graph();
+            self.state.graph_stale = true;
         }
     }
 }
@@ -403,6 +420,9 @@ impl Ldt {
 
     /// The own behaviour vector (padded with `cooperation_prior`) and its norm.
     fn fill_own_vector(&mut self) {
+        if self.state.own_fresh {
+            return;
+        }
         behaviour_vector(
             &self.state.trace,
             self.h,
@@ -410,15 +430,32 @@ impl Ldt {
             &mut self.state.own_vec,
         );
         self.state.own_norm = norm(&self.state.own_vec);
+        self.state.own_fresh = true;
+    }
+
+    /// `c`'s behaviour vector (padded with 0.5) and norm, rebuilt if stale.
+    fn refresh(&mut self, c: usize) {
+        let (st, h) = (&mut *self.state, self.h);
+        if st.fresh[c] {
+            return;
+        }
+        if st.vecs.is_empty() {
+            st.vecs.resize(st.fresh.len() * h, 0.0);
+        }
+        behaviour_vector(&st.profiles[c], h, 0.5, &mut st.vec);
+        st.norms[c] = norm(&st.vec);
+        st.vecs[c * h..(c + 1) * h].copy_from_slice(&st.vec);
+        st.fresh[c] = true;
     }
 
     /// The twin score of `c` (needs [`Ldt::fill_own_vector`]).
     fn twin(&mut self, c: usize) -> f64 {
-        behaviour_vector(&self.state.profiles[c], self.h, 0.5, &mut self.state.vec);
+        self.refresh(c);
+        let (st, h) = (&*self.state, self.h);
         clamp01(cosine_of(
-            dot(&self.state.own_vec, &self.state.vec),
-            self.state.own_norm,
-            norm(&self.state.vec),
+            dot(&st.own_vec, &st.vecs[c * h..(c + 1) * h]),
+            st.own_norm,
+            st.norms[c],
         ))
     }
 
@@ -622,21 +659,17 @@ impl Ldt {
             g.clear();
         }
         let h = self.h;
-        self.state.vecs.clear();
-        self.state.norms.clear();
-        for &a in &self.state.order {
-            behaviour_vector(&self.state.profiles[a], h, 0.5, &mut self.state.vec);
-            self.state.norms.push(norm(&self.state.vec));
-            self.state.vecs.extend_from_slice(&self.state.vec);
+        for i in 0..self.state.order.len() {
+            self.refresh(self.state.order[i]);
         }
         for (i, &a) in self.state.order.iter().enumerate() {
-            let va = &self.state.vecs[i * h..(i + 1) * h];
-            for (j, &b) in self.state.order.iter().enumerate().skip(i + 1) {
-                let vb = &self.state.vecs[j * h..(j + 1) * h];
+            let va = &self.state.vecs[a * h..(a + 1) * h];
+            for &b in &self.state.order[i + 1..] {
+                let vb = &self.state.vecs[b * h..(b + 1) * h];
                 let s = clamp01(cosine_of(
                     dot(va, vb),
-                    self.state.norms[i],
-                    self.state.norms[j],
+                    self.state.norms[a],
+                    self.state.norms[b],
                 ));
                 if s >= self.cfg.twin_graph_min_edge {
                     self.state.graph[a].push((b, s));
@@ -649,6 +682,10 @@ impl Ldt {
     /// Transitive twins of `c` into `self.state.twins`: a breadth-first search
     /// of the twin graph, scores decaying per hop, negligible paths pruned.
     fn find_twins(&mut self, c: usize) {
+        if self.state.graph_stale {
+            self.rebuild_graph();
+            self.state.graph_stale = false;
+        }
         self.state.twins.clear();
         self.state.frontier.clear();
         self.state.visited.fill(false);
@@ -731,22 +768,45 @@ impl Ldt {
         let first = profile_c.len().saturating_sub(h);
         self.state.vec.clear();
         self.state.vec.resize(h, 0.5);
+        // Every entry of every counterparty draws a noise value, in
+        // first-outcome order; only those of `c`'s last `h` entries are
+        // read: the others are skipped (same draws, no sine or logarithm).
+        let (mut before, mut after, mut seen) = (0, 0, false);
+        for &a in &self.state.order {
+            let n = self.state.profiles[a].len();
+            match (a == c, seen) {
+                (true, _) => seen = true,
+                (false, false) => before += n,
+                (false, true) => after += n,
+            }
+        }
+        let before = before + first;
+        let cfg = &*self.cfg;
+        let st = &mut *self.state;
+        let read = &st.profiles[c][first..];
+        let mc = st.mc.as_mut().expect("depth 5 seeds its stream");
         let mut sum = 0.0;
         for _ in 0..samples {
-            for &a in &self.state.order {
-                for (i, &(accepted, p)) in self.state.profiles[a].iter().enumerate() {
-                    let noise = self.state.mc.gauss(0.0, std);
-                    if a == c && i >= first {
-                        self.state.vec[i - first] = signal((accepted, clamp01(p + noise)));
-                    }
-                }
+            mc.skip_gausses(before);
+            let noised = &mut st.vec[..read.len()];
+            mc.gauss_fill(noised, 0.0, std);
+            for (slot, &(accepted, p)) in noised.iter_mut().zip(read) {
+                *slot = signal((accepted, clamp01(p + *slot)));
             }
+            mc.skip_gausses(after);
             let twin = clamp01(cosine_of(
-                dot(&self.state.own_vec, &self.state.vec),
-                self.state.own_norm,
-                norm(&self.state.vec),
+                dot(&st.own_vec, &st.vec),
+                st.own_norm,
+                norm(&st.vec),
             ));
-            let mine = self.own_best_response(opponent, twin);
+            let mine = Ldt::best_response(
+                opponent,
+                twin,
+                cfg.cooperation_prior,
+                cfg.similarity_threshold,
+                cfg.welfare_weight,
+                cfg.updateless_commitment,
+            );
             sum += match bonus {
                 None => mine,
                 Some(b) => clamp01((1.0 - beta) * mine + beta * b),
@@ -958,6 +1018,8 @@ mod tests {
     #[test]
     fn twin_graph_and_level_four_match_the_reference() {
         let mut a = agent(4, DecisionTheory::Fdt, 50, 14);
+        // Built at the first search.
+        a.find_twins(D);
         assert_eq!(a.state.graph[A], []);
         assert_eq!(a.state.graph[B], [(C, 0.3040666158309734)]);
         assert_eq!(a.state.graph[C], [(B, 0.3040666158309734)]);

@@ -145,6 +145,11 @@ pub trait AgentType: Sized + Clone + std::fmt::Debug {
     /// that model those branches, never read them, or read them only in
     /// branches 1.9.0 cannot reach (docs/model/fidelity-classification.md).
     const MARKETPLACE_UNMODELLED: Option<&'static str> = None;
+    /// Whether `act` reads the reputation or resources of the visible
+    /// agents ([`Observation::visible`]). With observation noise on, the
+    /// run loop makes the noise draws either way, and computes the noised
+    /// values (sine, cosine, logarithm) only for types that read them.
+    const READS_VISIBLE_VALUES: bool = true;
     /// Why the reference's results can no longer be reproduced from this
     /// point of the run, if they cannot (asked once, at the end of a run).
     fn unreproducible(&self) -> Option<&'static str> {

@@ -28,14 +28,65 @@ pub(crate) fn max0(x: f64) -> f64 {
 }
 
 /// Python's `x ** 2` for a float `x`: CPython calls C `pow(x, 2.0)`, which
-/// glibc does not always round like `x * x`. With a literal exponent LLVM
-/// folds `powf(2.0)` into `x * x`; hiding the exponent keeps the libm call.
+/// glibc does not always round like `x * x`. glibc's `pow` is within
+/// 0.54 ulp of the exact value (its e_pow.c), so where the exact square
+/// lies within 0.45 ulp of the rounded product `x * x`, no other double is
+/// close enough and `pow` returns that product; only squares near a
+/// rounding midpoint (about 1 in 10) call libm. With a literal exponent
+/// LLVM folds `powf(2.0)` into `x * x`; hiding the exponent keeps the call.
 #[inline]
 pub(crate) fn py_square(x: f64) -> f64 {
+    let p = x * x;
+    // The exact square is p + err (Dekker's product: exact for these magnitudes).
+    if (1e-250..1e250).contains(&p) && !is_power_of_two(p) {
+        let (hi, lo) = split(x);
+        let err = ((hi * hi - p) + 2.0 * hi * lo) + lo * lo;
+        if err.abs() < 0.45 * ulp(p) {
+            return p;
+        }
+    }
     x.powf(std::hint::black_box(2.0))
 }
 
-/// How many entries were accepted.
+/// Python's `x ** 0.5` for a float `x >= 0`: C `pow(x, 0.5)`, returned as
+/// the correctly rounded `sqrt(x)` where the exact root lies within 0.45 ulp
+/// of it (see [`py_square`]), else libm's `pow`.
+#[inline]
+pub(crate) fn py_pow_half(x: f64) -> f64 {
+    let s = x.sqrt();
+    if (1e-250..1e250).contains(&x) && !is_power_of_two(s) {
+        // x - s*s exactly (s*s = sq + e; x - sq is exact, Sterbenz), and
+        // root - s = (x - s*s) / (root + s), close to that over 2s.
+        let sq = s * s;
+        let (hi, lo) = split(s);
+        let e = ((hi * hi - sq) + 2.0 * hi * lo) + lo * lo;
+        let off = ((x - sq) - e) / (2.0 * s);
+        if off.abs() < 0.4 * ulp(s) {
+            return s;
+        }
+    }
+    x.powf(std::hint::black_box(0.5))
+}
+
+/// Veltkamp's split of `x` into two halves of 26 bits: `hi + lo == x`.
+#[inline]
+fn split(x: f64) -> (f64, f64) {
+    let c = 134_217_729.0 * x; // 2^27 + 1
+    let hi = c - (c - x);
+    (hi, x - hi)
+}
+
+/// The spacing of the doubles in `x`'s binade (`x` normal, positive).
+#[inline]
+fn ulp(x: f64) -> f64 {
+    f64::from_bits(x.to_bits() & 0x7ff0_0000_0000_0000) * f64::EPSILON
+}
+
+#[inline]
+fn is_power_of_two(x: f64) -> bool {
+    x.to_bits() & 0x000f_ffff_ffff_ffff == 0
+}
+
 pub(crate) fn n_accepted(entries: &[Entry]) -> usize {
     entries.iter().filter(|e| e.0).count()
 }
@@ -102,6 +153,43 @@ mod tests {
         ] {
             assert_eq!(py_square(x), pow, "{x}");
             assert_eq!(x * x, product, "{x}");
+        }
+    }
+
+    /// The shortcuts return libm's `pow` bit for bit: on values of many
+    /// magnitudes, and on squares next to a rounding midpoint.
+    #[test]
+    fn shortcuts_are_libm_pow() {
+        let mut rng = crate::rng::PyRandom::new(5);
+        let (mut squares_differ, mut roots_differ) = (0, 0);
+        for i in 0..300_000 {
+            let scale = 2f64.powi(rng.randint(-40, 40) as i32);
+            let x = rng.uniform(-3.0, 3.0) * scale;
+            let square = x.powf(std::hint::black_box(2.0));
+            assert_eq!(py_square(x).to_bits(), square.to_bits(), "{x}");
+            squares_differ += usize::from(square != x * x);
+            let v = x.abs() * if i % 2 == 0 { 1.0 } else { x.abs() };
+            let root = v.powf(std::hint::black_box(0.5));
+            assert_eq!(py_pow_half(v).to_bits(), root.to_bits(), "{v}");
+            roots_differ += usize::from(root != v.sqrt());
+        }
+        // glibc's pow does round differently now and then.
+        assert!(squares_differ > 0 && roots_differ > 0);
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            2.0,
+            0.5,
+            3.0,
+            1e-300,
+            1e300,
+            f64::MIN_POSITIVE,
+        ] {
+            let want = x.powf(std::hint::black_box(2.0));
+            assert_eq!(py_square(x).to_bits(), want.to_bits(), "{x}");
+            let want = x.powf(std::hint::black_box(0.5));
+            assert_eq!(py_pow_half(x).to_bits(), want.to_bits(), "{x}");
         }
     }
 

@@ -66,6 +66,13 @@ macro_rules! agent_types {
                 }
             }
 
+            /// `AgentType::READS_VISIBLE_VALUES`.
+            pub fn reads_visible_values(self) -> bool {
+                match self {
+                    $($(#[$attr])* AgentKind::$variant => <$ty as AgentType>::READS_VISIBLE_VALUES),*
+                }
+            }
+
             pub fn parse(s: &str) -> Option<AgentKind> {
                 AgentKind::ALL.iter().copied().find(|k| k.as_str() == s)
             }

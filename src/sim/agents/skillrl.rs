@@ -18,6 +18,7 @@
 
 use std::collections::VecDeque;
 
+use super::profile;
 use super::{Action, AgentType, Base, Content, Hooks, InteractionType, Observation, Outcome};
 use crate::metrics::PySum;
 use crate::rng::PyRandom;
@@ -304,9 +305,11 @@ impl Skillrl {
             self.pool[global.choice_index(self.pool.len())]
         } else {
             let mut best = self.pool[0];
+            let mut best_effectiveness = skills[best].effectiveness();
             for &i in &self.pool[1..] {
-                if skills[i].effectiveness() > skills[best].effectiveness() {
-                    best = i;
+                let e = skills[i].effectiveness();
+                if e > best_effectiveness {
+                    (best, best_effectiveness) = (i, e);
                 }
             }
             best
@@ -374,8 +377,8 @@ impl Skillrl {
     }
 
     /// `compute_grpo_advantage` (appends `payoff` to the window). The
-    /// reference squares and roots with `**`, i.e. libm `pow`: an opaque
-    /// exponent keeps LLVM from turning them into `x*x` and `sqrt`.
+    /// reference squares and roots with `**`, i.e. libm `pow`
+    /// ([`profile::py_square`], [`profile::py_pow_half`]).
     fn grpo_advantage(&mut self, payoff: f64) -> f64 {
         if !payoff.is_finite() {
             return 0.0;
@@ -391,12 +394,11 @@ impl Skillrl {
         self.grpo.iter().for_each(|&x| sum.add(x));
         let mean = sum.mean().unwrap_or(0.0);
         let mut squares = PySum::default();
-        let two = std::hint::black_box(2.0);
         self.grpo
             .iter()
-            .for_each(|&x| squares.add((x - mean).powf(two)));
+            .for_each(|&x| squares.add(profile::py_square(x - mean)));
         let variance = squares.mean().unwrap_or(0.0);
-        let std = variance.powf(std::hint::black_box(0.5));
+        let std = profile::py_pow_half(variance);
         let t = self.cfg.grpo_temperature;
         let denom = std + if t > 1e-8 { t } else { 1e-8 };
         (payoff - mean) / denom
