@@ -1,6 +1,8 @@
 //! Per-run files under `<out>/runs/<run_key>/`: metrics.csv (on by default)
 //! and events.jsonl (off by default), written by the `output/` writers, each
-//! atomically. Also the simulation entry point the sweep calls.
+//! atomically. events.jsonl streams while its run goes; metrics.csv is
+//! formatted on the run's thread and written later (by the runner's writer
+//! threads). Also the simulation entry point the sweep calls.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -54,47 +56,84 @@ pub fn simulate(scenario: &Scenario, seed: i64, events: Option<&Path>) -> io::Re
     }
 }
 
-/// Run one run through `sim`, writing its per-run files.
-pub fn run_with_files(
+/// Run one run through `sim`; its events stream to their file as it runs,
+/// and its metrics.csv comes back formatted, for [`PendingFiles::write`]
+/// (the runner writes it on another thread: on a busy disk the file system
+/// takes longer than the run, docs/performance.md "Per-run files").
+pub fn simulate_run(
     files: Option<&RunFiles>,
     run_key: &str,
     scenario: &Scenario,
     seed: i64,
     sim: &SimFn,
-) -> Result<RunResult> {
+) -> Result<(RunResult, Option<PendingFiles>)> {
     let Some(files) = files.filter(|f| f.any()) else {
-        return Ok(sim(scenario, seed, None)?);
+        return Ok((sim(scenario, seed, None)?, None));
     };
     let dir = file::run_dir(&files.dir, run_key);
-    let fresh = make_run_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // The events are written while the run goes: its folder first.
+    let made = if files.events_jsonl {
+        Some(prepare_run_dir(&dir)?)
+    } else {
+        None
+    };
+    let events = files.events_jsonl.then(|| dir.join(file::RUN_EVENTS));
+    let result = sim(scenario, seed, events.as_deref())
+        .with_context(|| format!("cannot write {}", dir.join(file::RUN_EVENTS).display()))?;
+    let pending = files.metrics_csv.then(|| PendingFiles {
+        metrics: csv::metrics_text(&csv::columns(scenario), &result.epochs),
+        dir,
+        made,
+    });
+    Ok((result, pending))
+}
+
+/// A finished run's metrics.csv, formatted and not yet written.
+#[derive(Debug)]
+pub struct PendingFiles {
+    dir: PathBuf,
+    /// Whether the run's folder was made by this attempt (`Some(true)`),
+    /// was there before (`Some(false)`), or is not made yet (`None`).
+    made: Option<bool>,
+    metrics: String,
+}
+
+impl PendingFiles {
+    /// Write the file (atomically) into the run's folder, made if need be.
+    pub fn write(self) -> Result<()> {
+        let fresh = match self.made {
+            Some(fresh) => fresh,
+            None => prepare_run_dir(&self.dir)?,
+        };
+        let path = self.dir.join(file::RUN_METRICS);
+        // A folder this attempt made holds nothing to check or replace.
+        let written = if fresh {
+            AtomicFile::create_fresh(&path).and_then(|mut f| {
+                f.write_all(self.metrics.as_bytes())?;
+                f.commit()
+            })
+        } else {
+            write_file(&path, self.metrics.as_bytes())
+        };
+        written.with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+/// Make the run's folder, or check the one an earlier attempt left and
+/// clear its temporaries; `true` when this call made it.
+fn prepare_run_dir(dir: &Path) -> Result<bool> {
+    let fresh = make_run_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     if !fresh {
         // A run's folder is the engine's: never written through a link.
-        if std::fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
+        if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
             anyhow::bail!(
                 "{} is a symbolic link; swarm-sweep never writes through it",
                 dir.display()
             );
         }
-        remove_temporaries(&dir);
+        remove_temporaries(dir);
     }
-    let events = files.events_jsonl.then(|| dir.join(file::RUN_EVENTS));
-    let result = sim(scenario, seed, events.as_deref())
-        .with_context(|| format!("cannot write {}", dir.join(file::RUN_EVENTS).display()))?;
-    if files.metrics_csv {
-        let path = dir.join(file::RUN_METRICS);
-        let text = csv::metrics_text(&csv::columns(scenario), &result.epochs);
-        // A folder this call made holds nothing to check or replace.
-        let written = if fresh {
-            AtomicFile::create_fresh(&path).and_then(|mut f| {
-                f.write_all(text.as_bytes())?;
-                f.commit()
-            })
-        } else {
-            write_file(&path, text.as_bytes())
-        };
-        written.with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(result)
+    Ok(fresh)
 }
 
 /// Create the run's folder; `true` when this call made it (so it is empty

@@ -1,6 +1,9 @@
 //! Runs a list of a plan's runs on a rayon pool, workers taking runs in list
 //! order (so a stop is quick and progress follows run order), handing each
-//! finished run to a sink as soon as it is done (the journal). A run that
+//! finished run to a sink as soon as it is done (the journal). A run's
+//! metrics.csv is written by writer threads beside the workers, so the
+//! file system's latency overlaps the next runs; the run reaches the sink
+//! only once its files are in place (docs/performance.md). A run that
 //! panics is recorded as failed and the sweep goes on (unless fail-fast); an
 //! output that cannot be written (full disk, read-only or forbidden
 //! directory) stops the sweep, since every later run would fail the same way.
@@ -8,6 +11,7 @@
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::sync::{Mutex, Once};
 use std::time::Instant;
 
@@ -15,7 +19,7 @@ use anyhow::{Context, Result};
 
 use super::plan::{RunSpec, SweepPlan};
 use super::progress::Progress;
-use super::run_files::{run_with_files, RunFiles};
+use super::run_files::{simulate_run, PendingFiles, RunFiles};
 use super::run_list::RunList;
 use crate::sim::RunResult;
 
@@ -109,20 +113,9 @@ pub fn execute(
     // (runs, failed, first failure by position in `todo`)
     type Tally = (usize, usize, Option<(usize, RunSpec, String)>);
     let tally: Mutex<Tally> = Mutex::new((0, 0, None));
-    let work = || loop {
-        if stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed) {
-            return;
-        }
-        let k = cursor.fetch_add(1, Ordering::Relaxed);
-        let Some(i) = todo.get(k) else { return };
-        sink.wait_turn(k);
-        if stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed) {
-            return;
-        }
-        let rec = match run_one(plan, plan.run(i), opts, sim) {
-            Ok(rec) => rec,
-            Err(e) => return give_up(e),
-        };
+    // A run is recorded once its files are written: the journal never
+    // holds a run whose files a crash lost.
+    let finish = |k: usize, rec: RunRecord| {
         if let Err(e) = sink.record(&rec) {
             return give_up(e);
         }
@@ -145,13 +138,75 @@ pub fn execute(
             }
         }
         if let Err(e) = sink.checkpoint() {
-            return give_up(e);
+            give_up(e);
         }
     };
-    pool.scope(|s| {
-        for _ in 0..jobs {
-            s.spawn(|_| work());
+    // Finished runs whose files are still to be written, for the writers
+    // (bounded: a slow disk holds the workers back, not the memory).
+    let (to_write, written) = mpsc::sync_channel::<Unwritten>(jobs * 4);
+    let written = Mutex::new(written);
+    let work = |to_write: &mpsc::SyncSender<Unwritten>| loop {
+        if stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed) {
+            return;
         }
+        let k = cursor.fetch_add(1, Ordering::Relaxed);
+        let Some(i) = todo.get(k) else { return };
+        sink.wait_turn(k);
+        if stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed) {
+            return;
+        }
+        match run_one(plan, plan.run(i), opts, sim) {
+            Ok((rec, None)) => finish(k, rec),
+            Ok((rec, Some(files))) => {
+                if to_write.send(Unwritten { k, rec, files }).is_err() {
+                    give_up(anyhow::anyhow!("the threads writing per-run files stopped"));
+                }
+            }
+            Err(e) => give_up(e),
+        }
+    };
+    let write = || loop {
+        let next = written.lock().unwrap_or_else(|p| p.into_inner()).recv();
+        let Ok(Unwritten { k, mut rec, files }) = next else {
+            return;
+        };
+        let started = Instant::now();
+        match catch_panic(|| files.write()) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) if is_storage_error(&e) => {
+                give_up(e);
+                continue;
+            }
+            Ok(Err(e)) => rec.outcome = Outcome::Failed(format!("{e:#}")),
+            Err(msg) => rec.outcome = Outcome::Failed(msg),
+        }
+        if !opts.deterministic_timing {
+            rec.wall_time_s += started.elapsed().as_secs_f64();
+        }
+        finish(k, rec);
+    };
+    let n_writers = match &opts.run_files {
+        Some(f) if f.metrics_csv => writers(jobs),
+        _ => 0,
+    };
+    std::thread::scope(|threads| {
+        for i in 0..n_writers {
+            let spawned = std::thread::Builder::new()
+                .name(format!("sweep-writer-{i}"))
+                .spawn_scoped(threads, write);
+            if let Err(e) = spawned {
+                // No run starts (`stop`), so nothing waits for a writer.
+                give_up(anyhow::Error::new(e).context("cannot start writer threads"));
+                break;
+            }
+        }
+        pool.scope(|s| {
+            for _ in 0..jobs {
+                s.spawn(|_| work(&to_write));
+            }
+        });
+        // No more runs: the writers finish what is queued, then stop.
+        drop(to_write);
     });
     // Whatever happened, what finished is made durable first.
     let synced = sink.checkpoint();
@@ -172,39 +227,62 @@ pub fn execute(
     })
 }
 
-/// Run one run. A failure to write one of its files for lack of space or
-/// permission is an error (the sweep stops); any other failure, a panic
-/// included, is the run's outcome.
-fn run_one(plan: &SweepPlan, run: RunSpec, opts: &ExecOptions, sim: &SimFn) -> Result<RunRecord> {
+/// A finished run and its files, on the way to a writer.
+struct Unwritten {
+    /// Its position in the runs to do.
+    k: usize,
+    rec: RunRecord,
+    files: PendingFiles,
+}
+
+/// How many threads write per-run files beside `jobs` simulating: writing a
+/// file is mostly waiting on the file system, so they overlap it with the
+/// next runs rather than compete for the CPUs.
+fn writers(jobs: usize) -> usize {
+    jobs.max(2)
+}
+
+/// Run one run, its per-run files formatted but not written (unless its
+/// events streamed to theirs). A failure to write one of its files for
+/// lack of space or permission is an error (the sweep stops); any other
+/// failure, a panic included, is the run's outcome.
+fn run_one(
+    plan: &SweepPlan,
+    run: RunSpec,
+    opts: &ExecOptions,
+    sim: &SimFn,
+) -> Result<(RunRecord, Option<PendingFiles>)> {
     let scenario = &plan.configs[run.config].scenario;
     let files = opts.run_files.as_ref();
     let started = Instant::now();
     // A run too large to hold is a failed run, not an aborted sweep.
     if let Err(e) = crate::sim::footprint::check(scenario) {
-        return Ok(RunRecord {
+        let rec = RunRecord {
             run,
             outcome: Outcome::Failed(e.to_string()),
             wall_time_s: 0.0,
-        });
+        };
+        return Ok((rec, None));
     }
-    let result = catch_panic(|| run_with_files(files, &run.run_key, scenario, run.seed, sim));
+    let result = catch_panic(|| simulate_run(files, &run.run_key, scenario, run.seed, sim));
     let wall = started.elapsed().as_secs_f64();
-    let outcome = match result {
+    let (outcome, pending) = match result {
         // A run the reference's result cannot be reproduced for fails.
-        Ok(Ok(r)) => match &r.unreproducible {
-            Some(why) => Outcome::Failed(format!("not reproducible: {why}")),
-            None => Outcome::Ok(Box::new(r)),
+        Ok(Ok((r, pending))) => match &r.unreproducible {
+            Some(why) => (Outcome::Failed(format!("not reproducible: {why}")), pending),
+            None => (Outcome::Ok(Box::new(r)), pending),
         },
         Ok(Err(e)) if is_storage_error(&e) => return Err(e),
-        Ok(Err(e)) => Outcome::Failed(format!("{e:#}")),
-        Err(msg) => Outcome::Failed(msg),
+        Ok(Err(e)) => (Outcome::Failed(format!("{e:#}")), None),
+        Err(msg) => (Outcome::Failed(msg), None),
     };
     let wall_time_s = if opts.deterministic_timing { 0.0 } else { wall };
-    Ok(RunRecord {
+    let rec = RunRecord {
         run,
         outcome,
         wall_time_s,
-    })
+    };
+    Ok((rec, pending))
 }
 
 /// Whether `e` comes from the file system refusing a write: no space, a

@@ -499,6 +499,102 @@ fn per_run_files_land_under_the_run_key() {
     }
 }
 
+/// metrics.csv is written by the runner's writer threads, after the run:
+/// a run reaches the journal only once its file is in place (a crash never
+/// leaves a journalled run without its file), the files are byte for byte
+/// the same at any --jobs, and a file that cannot be written fails its run
+/// with the file's path.
+#[test]
+fn a_run_is_recorded_only_once_its_metrics_csv_is_in_place() {
+    use std::sync::Mutex;
+    use swarm_sweep::sweep::run_files::RunFiles;
+    use swarm_sweep::sweep::run_list::RunList;
+    use swarm_sweep::sweep::runner::{execute, Outcome, RunRecord, RunSink};
+    struct Check {
+        dir: std::path::PathBuf,
+        recorded: Mutex<Vec<(String, bool)>>,
+    }
+    impl RunSink for Check {
+        fn record(&self, rec: &RunRecord) -> anyhow::Result<()> {
+            let run = self.dir.join("runs").join(&rec.run.run_key);
+            let there = run.join("metrics.csv").is_file();
+            // Never a temporary left beside it.
+            let names = std::fs::read_dir(&run).map_or(0, |d| d.count());
+            assert_eq!(names, usize::from(there), "{}", run.display());
+            let ok = matches!(rec.outcome, Outcome::Ok(_));
+            self.recorded
+                .lock()
+                .unwrap()
+                .push((rec.run.run_key.clone(), ok));
+            assert_eq!(there, ok, "{}: {:?}", rec.run.run_key, rec.outcome);
+            Ok(())
+        }
+        fn checkpoint(&self) -> anyhow::Result<()> {
+            Ok(())
+        }
+    }
+    let plan = fixture_plan(30, 2);
+    let files_at = |jobs: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = ExecOptions {
+            jobs,
+            fail_fast: false,
+            deterministic_timing: true,
+            run_files: Some(RunFiles {
+                dir: dir.path().to_path_buf(),
+                metrics_csv: true,
+                events_jsonl: false,
+            }),
+        };
+        let sink = Check {
+            dir: dir.path().to_path_buf(),
+            recorded: Mutex::new(Vec::new()),
+        };
+        let todo = RunList::from((0..plan.n_runs()).collect::<Vec<_>>());
+        let progress = Progress::new(plan.n_runs(), Mode::Quiet);
+        let never = std::sync::atomic::AtomicBool::new(false);
+        let sim = |s: &Scenario, seed: i64, _: Option<&Path>| Ok(fake_run(s, seed));
+        let s = execute(&plan, &todo, &opts, &sim, &sink, &progress, &never).unwrap();
+        assert_eq!(s.runs, plan.n_runs());
+        assert_eq!(sink.recorded.lock().unwrap().len(), plan.n_runs());
+        let mut texts = Vec::new();
+        for i in 0..plan.n_runs() {
+            let f = dir
+                .path()
+                .join("runs")
+                .join(plan.run(i).run_key)
+                .join("metrics.csv");
+            texts.push(std::fs::read(f).ok());
+        }
+        texts
+    };
+    let one = files_at(1);
+    // Seeds 3, 10, 17 and 24 fail in each of the three configurations.
+    assert_eq!(one.iter().filter(|t| t.is_some()).count(), 90 - 12);
+    assert_eq!(one, files_at(3));
+
+    // A metrics.csv that cannot be written (a folder stands in its place)
+    // fails its run, naming the file; the others are written.
+    let dir = tempfile::tempdir().unwrap();
+    let blocked = plan.run(0).run_key;
+    std::fs::create_dir_all(dir.path().join("runs").join(&blocked).join("metrics.csv")).unwrap();
+    let opts = ExecOptions {
+        jobs: 2,
+        fail_fast: false,
+        deterministic_timing: true,
+        run_files: Some(RunFiles {
+            dir: dir.path().to_path_buf(),
+            metrics_csv: true,
+            events_jsonl: false,
+        }),
+    };
+    let sim = |s: &Scenario, seed: i64, _: Option<&Path>| Ok(fake_run(s, seed));
+    let report = sweep_with(&plan, dir.path(), opts, &sim);
+    let (run, msg) = report.ran.first_failure.expect("the blocked run fails");
+    assert_eq!(run.run_key, blocked);
+    assert_contains(&msg, "metrics.csv");
+}
+
 /// Run `plan` into `dir` until `n` runs have started (one worker), then
 /// interrupt: the journal holds those runs' rows and no tables are written.
 fn interrupted_sweep(plan: &SweepPlan, dir: &Path, n: usize) {
