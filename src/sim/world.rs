@@ -375,6 +375,8 @@ impl<'s, 'k> World<'s, 'k> {
             return;
         };
         let extra = tree.config().max_total_spawned.clamp(0, 1024) as usize;
+        // Their streams too: most are the next run's (seed S + 1) as well.
+        seed_cache::reserve(self.rngs.len() + extra);
         t.reserve(extra);
         self.names.reserve(extra);
         self.kinds.reserve(extra);
