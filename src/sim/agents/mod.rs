@@ -322,8 +322,9 @@ impl<'a> Observation<'a> {
             }
             let r = self.reputation[i];
             match best {
-                Some((_, b)) if !(r > b) => {}
-                _ => best = Some((i, r)),
+                Some((_, b)) if r > b => best = Some((i, r)),
+                None => best = Some((i, r)),
+                Some(_) => {}
             }
         }
         best.map(|(i, _)| i)
