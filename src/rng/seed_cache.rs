@@ -10,18 +10,24 @@
 //! A miss is seeded together with the seeds that follow it, filling the
 //! vector lanes `PyRandom::new_many` seeds side by side at no extra cost,
 //! so a sweep over consecutive seeds seeds about one stream in eight.
-//! Each thread keeps at most `CAPACITY` states (2.5 KiB each), oldest
-//! replaced first; no lock, and the same answer on any thread. The states
+//! Each thread keeps at most `CAPACITY` states (5 KiB each), oldest
+//! replaced first, or as many as one run of a scenario with spawned
+//! children seeds ([`reserve`]); no lock, and the same answer on any
+//! thread. The states
 //! are kept primed (their first 624 outputs generated): a run that copies
 //! one starts drawing without the twist a fresh state needs first.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::PyRandom;
 
-/// States kept per thread (160 KiB).
+/// States kept per thread (320 KiB), unless a run asks for more.
 const CAPACITY: usize = 64;
+
+/// The most states a thread keeps however many a run asks for (5 MiB).
+const MAX_CAPACITY: usize = 1024;
 
 /// Seeds seeded per miss: the width of one vector of streams.
 const BATCH: usize = 8;
@@ -35,7 +41,15 @@ pub fn set_enabled(on: bool) {
 }
 
 thread_local! {
-    static CACHE: RefCell<SeedCache> = const { RefCell::new(SeedCache::new()) };
+    static CACHE: RefCell<SeedCache> = RefCell::new(SeedCache::new());
+}
+
+/// Keep at least `n` states on this thread (at most [`MAX_CAPACITY`]): a
+/// run that seeds a stream per spawned child (`Random(S + c)` for c = 1,
+/// 2, …) shares all but a few of them with the run of seed S + 1, which
+/// the default capacity would have evicted by then.
+pub fn reserve(n: usize) {
+    CACHE.with_borrow_mut(|cache| cache.capacity = cache.capacity.max(n.min(MAX_CAPACITY)));
 }
 
 /// `[Random(s) for s in seeds]`, from this thread's cache where it can.
@@ -49,21 +63,26 @@ pub fn seeded(seeds: &[i128]) -> Vec<PyRandom> {
 struct SeedCache {
     seeds: Vec<i128>,
     states: Vec<PyRandom>,
+    /// Each kept seed's slot.
+    slots: HashMap<i128, usize>,
     /// The slot replaced next once full.
     oldest: usize,
+    capacity: usize,
 }
 
 impl SeedCache {
-    const fn new() -> SeedCache {
+    fn new() -> SeedCache {
         SeedCache {
             seeds: Vec::new(),
             states: Vec::new(),
+            slots: HashMap::new(),
             oldest: 0,
+            capacity: CAPACITY,
         }
     }
 
     fn find(&self, seed: i128) -> Option<usize> {
-        self.seeds.iter().position(|&s| s == seed)
+        self.slots.get(&seed).copied()
     }
 
     fn seeded(&mut self, seeds: &[i128]) -> Vec<PyRandom> {
@@ -96,8 +115,8 @@ impl SeedCache {
             };
             out.push(state.clone());
         }
-        // Keep the newest `CAPACITY` of the batch.
-        let skip = batch.len().saturating_sub(CAPACITY);
+        // Keep the newest `capacity` of the batch.
+        let skip = batch.len().saturating_sub(self.capacity);
         for (s, state) in batch.into_iter().zip(fresh).skip(skip) {
             self.insert(s, state);
         }
@@ -105,14 +124,18 @@ impl SeedCache {
     }
 
     fn insert(&mut self, seed: i128, state: PyRandom) {
-        if self.seeds.len() < CAPACITY {
+        if self.seeds.len() < self.capacity {
+            self.slots.insert(seed, self.seeds.len());
             self.seeds.push(seed);
             self.states.push(state);
             return;
         }
-        self.seeds[self.oldest] = seed;
-        self.states[self.oldest] = state;
-        self.oldest = (self.oldest + 1) % CAPACITY;
+        let slot = self.oldest % self.seeds.len();
+        self.slots.remove(&self.seeds[slot]);
+        self.slots.insert(seed, slot);
+        self.seeds[slot] = seed;
+        self.states[slot] = state;
+        self.oldest = (slot + 1) % self.seeds.len();
     }
 }
 
@@ -146,6 +169,32 @@ mod tests {
             assert!(cache.seeds.len() <= CAPACITY);
             assert_eq!(cache.seeds.len(), cache.states.len());
         }
+    }
+
+    #[test]
+    fn a_reserved_cache_keeps_a_spawning_runs_streams() {
+        let mut cache = SeedCache::new();
+        cache.capacity = 300;
+        // Runs of seeds 1 and 2, each seeding 250 children one by one.
+        for run in 1..=2 {
+            for c in 1..=250 {
+                assert_fresh(&cache.seeded(&[run + c]), &[run + c]);
+            }
+        }
+        assert_eq!(cache.seeds.len(), 256, "the second run was all hits");
+        let mut cache = SeedCache::new();
+        cache.seeded(&(0..CAPACITY as i128).collect::<Vec<_>>());
+        cache.capacity = CAPACITY + 8;
+        // Past the old capacity, then replacing the oldest again.
+        for s in 100..120 {
+            assert_fresh(&cache.seeded(&[s]), &[s]);
+            assert_eq!(cache.slots.len(), cache.seeds.len());
+        }
+        assert_eq!(cache.seeds.len(), CAPACITY + 8);
+        assert!(cache
+            .seeds
+            .iter()
+            .all(|s| cache.slots[s] < cache.seeds.len()));
     }
 
     #[test]

@@ -98,6 +98,10 @@ impl Death {
 /// order, whether each is a tierra agent, and their live state.
 pub(crate) struct StepState<'a> {
     pub archetypes: &'a [Archetype],
+    /// The agents not frozen at the hook's start, in registration order
+    /// (the world's list, in step with `frozen`): the living are found
+    /// among them instead of among every agent ever born.
+    pub unfrozen: &'a [usize],
     pub frozen: &'a mut [bool],
     pub resources: &'a mut [f64],
     /// The orchestrator's stream (the `random` reaper shuffles on it).
@@ -111,7 +115,10 @@ pub(crate) struct Tierra {
     pub cfg: Option<Config>,
     pub pool: f64,
     /// Each agent's genome (`None` for agents of other types).
-    pub genomes: Vec<Option<Genome>>,
+    genomes: Vec<Option<Genome>>,
+    /// Each agent's metabolism cost per step, a function of its genome
+    /// alone (0 without a handler).
+    metabolism: Vec<f64>,
     pub births: u32,
     pub deaths: u32,
     living: Vec<usize>,
@@ -120,15 +127,41 @@ pub(crate) struct Tierra {
 
 impl Tierra {
     pub fn new(cfg: Option<Config>, genomes: Vec<Option<Genome>>) -> Tierra {
-        Tierra {
+        let mut t = Tierra {
             pool: cfg.as_ref().map_or(0.0, |c| c.total_resource_pool),
             cfg,
-            genomes,
+            genomes: Vec::with_capacity(genomes.len()),
+            metabolism: Vec::with_capacity(genomes.len()),
             births: 0,
             deaths: 0,
             living: Vec::new(),
             weights: Vec::new(),
-        }
+        };
+        genomes.into_iter().for_each(|g| t.add(g));
+        t
+    }
+
+    /// Agent `a`'s genome (`None` for agents of other types).
+    pub fn genome(&self, a: usize) -> Option<Genome> {
+        self.genomes[a]
+    }
+
+    /// Register the next agent's genome.
+    pub fn add(&mut self, genome: Option<Genome>) {
+        let cost = self.cfg.as_ref().map_or(0.0, |cfg| match genome {
+            Some(g) => {
+                g.0[METABOLISM_RATE] * cfg.base_metabolism_cost * (1.0 + 0.1 * g.complexity())
+            }
+            None => cfg.base_metabolism_cost * 0.5,
+        });
+        self.genomes.push(genome);
+        self.metabolism.push(cost);
+    }
+
+    /// Make room for `n` more agents.
+    pub fn reserve(&mut self, n: usize) {
+        self.genomes.reserve(n);
+        self.metabolism.reserve(n);
     }
 
     /// The spawn path's mutation spread (0.05 without a handler).
@@ -171,10 +204,15 @@ impl Tierra {
         }
     }
 
+    /// The living tierra agents, registration order: those of the agents
+    /// unfrozen at the hook's start that are tierra agents and not frozen
+    /// since (every agent frozen earlier is missing from `unfrozen`).
     fn collect_living(&mut self, st: &StepState) {
         self.living.clear();
         self.living.extend(
-            (0..st.archetypes.len())
+            st.unfrozen
+                .iter()
+                .copied()
                 .filter(|&i| st.archetypes[i] == Archetype::Tierra && !st.frozen[i]),
         );
     }
@@ -217,12 +255,7 @@ impl Tierra {
         }
         for k in 0..self.living.len() {
             let a = self.living[k];
-            let cost = match self.genomes[a] {
-                Some(g) => {
-                    g.0[METABOLISM_RATE] * cfg.base_metabolism_cost * (1.0 + 0.1 * g.complexity())
-                }
-                None => cfg.base_metabolism_cost * 0.5,
-            };
+            let cost = self.metabolism[a];
             let actual = if st.resources[a] < cost {
                 st.resources[a]
             } else {
@@ -289,8 +322,10 @@ mod tests {
         let mut resources = vec![100.0; n];
         let mut orch = PyRandom::new(1);
         let mut dead = Vec::new();
+        let unfrozen: Vec<usize> = (0..n).collect();
         let mut st = StepState {
             archetypes: &archetypes,
+            unfrozen: &unfrozen,
             frozen: &mut frozen,
             resources: &mut resources,
             orch: &mut orch,

@@ -307,7 +307,7 @@ impl<'s, 'k> World<'s, 'k> {
             || spawn.is_some()
             || perturb.is_some()
             || tierra.is_some();
-        World {
+        let mut world = World {
             sc,
             epoch: 0,
             step: 0,
@@ -362,7 +362,33 @@ impl<'s, 'k> World<'s, 'k> {
             samples: Vec::new(),
             sink,
             fails,
-        }
+        };
+        world.reserve_for_spawns();
+        world
+    }
+
+    /// Room for every child the spawn tree allows (up to a bound), so that
+    /// registering one grows no per-agent vector: each growth copied every
+    /// agent's state, the streams' 5 KiB each included.
+    fn reserve_for_spawns(&mut self) {
+        let (Some(tree), Some(t)) = (self.spawn.as_deref(), self.tierra.as_deref_mut()) else {
+            return;
+        };
+        let extra = tree.config().max_total_spawned.clamp(0, 1024) as usize;
+        // Their streams too: most are the next run's (seed S + 1) as well.
+        seed_cache::reserve(self.rngs.len() + extra);
+        t.reserve(extra);
+        self.names.reserve(extra);
+        self.kinds.reserve(extra);
+        self.archetypes.reserve(extra);
+        self.reputation.reserve(extra);
+        self.resources.reserve(extra);
+        self.stats.reserve(extra);
+        self.frozen.reserve(extra);
+        self.rate.reserve(extra);
+        self.rngs.reserve(extra);
+        self.minds.reserve(extra);
+        self.unfrozen.reserve(extra);
     }
 
     fn emit(&mut self, event: impl FnOnce(&World) -> Event<'static>) {
@@ -702,8 +728,14 @@ impl<'s, 'k> World<'s, 'k> {
         } else {
             None
         };
-        for i in 0..n {
-            let a = if round_robin { i } else { self.order[i] };
+        // In round robin only the state-unfrozen agents can be eligible:
+        // scan those (registration order too), not every agent ever born.
+        let candidates = if round_robin {
+            &self.unfrozen[..]
+        } else {
+            &self.order[..]
+        };
+        for &a in candidates {
             if self.eligible.len() >= max {
                 break;
             }
@@ -732,13 +764,17 @@ impl<'s, 'k> World<'s, 'k> {
         let mut dead = Vec::new();
         let mut st = StepState {
             archetypes: &self.archetypes,
+            unfrozen: &self.unfrozen,
             frozen: &mut self.frozen,
             resources: &mut self.resources,
             orch: &mut self.rngs[ORCH],
         };
         t.on_step(&mut st, &mut dead);
         if !dead.is_empty() {
-            self.refresh_unfrozen();
+            // Deaths only freeze: drop them (in order) rather than rescan
+            // every agent ever born.
+            let frozen = &self.frozen;
+            self.unfrozen.retain(|&i| !frozen[i]);
         }
         if let Some(sink) = self.sink.as_deref_mut() {
             for &(agent, why, resources_returned) in &dead {
@@ -769,7 +805,7 @@ impl<'s, 'k> World<'s, 'k> {
         if !tree.can_spawn(parent, global_step, self.resources[parent]) {
             return;
         }
-        let Some(parent_genome) = t.genomes[parent] else {
+        let Some(parent_genome) = t.genome(parent) else {
             return;
         };
         self.resources[parent] += -tree.config().spawn_cost;
@@ -782,7 +818,7 @@ impl<'s, 'k> World<'s, 'k> {
         let genome = parent_genome.mutate(&mut rng, t.mutation_std());
         let share = self.resources[parent] * parent_genome.0[RESOURCE_SHARE_FRACTION];
         self.resources[parent] += -share;
-        t.genomes.push(Some(genome));
+        t.add(Some(genome));
         if t.cfg.is_some() {
             t.births += 1;
         }
@@ -836,7 +872,6 @@ impl<'s, 'k> World<'s, 'k> {
         self.frozen.push(false);
         self.rate.push(RateState::default());
         self.rngs.push(rng);
-        self.minds.iter_mut().for_each(|m| m.grow(n));
         self.minds.push(Mind::tierra_child(idx, n, genome));
         self.unfrozen.push(idx);
         self.gov.add_agent();

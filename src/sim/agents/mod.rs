@@ -318,6 +318,24 @@ impl<'a> Observation<'a> {
             })
     }
 
+    /// The first of the visible agents with the highest reputation (a
+    /// stable descending sort's head), reading nothing else of them.
+    pub fn most_reputable(&self) -> Option<usize> {
+        let mut best: Option<(usize, f64)> = None;
+        for &i in self.unfrozen {
+            if i == self.me {
+                continue;
+            }
+            let r = self.reputation[i];
+            match best {
+                Some((_, b)) if r > b => best = Some((i, r)),
+                None => best = Some((i, r)),
+                Some(_) => {}
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
     pub fn has_visible(&self) -> bool {
         self.unfrozen.iter().any(|&i| i != self.me)
     }
@@ -615,7 +633,8 @@ pub struct Mind {
 pub struct Base {
     pub idx: usize,
     /// Trust per agent, absent = 0.5. A cell: a read may store the value it
-    /// rebuilds (`compute_counterparty_trust`).
+    /// rebuilds (`compute_counterparty_trust`). Agents registered mid-run
+    /// may lie past its end (absent too) until the first outcome with them.
     trust: Vec<Cell<Option<f64>>>,
     /// The interaction history the rebuild reads; kept only by types whose
     /// trust memory is ever cleared ([`Hooks::trust_rebuild`]).
@@ -638,7 +657,7 @@ impl Base {
     /// never clear it the rebuild is 0.5 (docs/model/work-regime-coding-skillrl-ralph.md §4.5.3).
     #[inline]
     pub fn trust(&self, other: usize) -> f64 {
-        match self.trust[other].get() {
+        match self.trust.get(other).and_then(Cell::get) {
             Some(t) => t,
             None => self.rebuild(other),
         }
@@ -656,6 +675,7 @@ impl Base {
             }
         }
         if t.is_some() {
+            // An agent in the history had an outcome: it has an entry.
             self.trust[other].set(t);
         }
         t.unwrap_or(0.5)
@@ -747,12 +767,6 @@ impl Mind {
         }
     }
 
-    /// Make room in the trust memory for agents added mid-run (absent
-    /// entries read 0.5, as for any agent never met).
-    pub fn grow(&mut self, n_agents: usize) {
-        self.base.trust.resize(n_agents, Cell::new(None));
-    }
-
     /// The active decision on this agent's turn; `rng` is the agent's
     /// stream, `global` the module-level one (when a type of the run uses it).
     pub fn act(
@@ -780,6 +794,10 @@ impl Mind {
     /// interaction. The update reads the stored value or 0.5: it never
     /// rebuilds a cleared entry.
     pub fn record_outcome(&mut self, o: Outcome) {
+        if o.other >= self.base.trust.len() {
+            // An agent registered after this one's memory was sized.
+            self.base.trust.resize(o.other + 1, Cell::new(None));
+        }
         let slot = self.base.trust[o.other].get_mut();
         let current = slot.unwrap_or(0.5);
         *slot = Some(if o.accepted {

@@ -55,10 +55,23 @@ const PAYOFF_DECAY: f64 = 0.7;
 /// The cooperation-rate EMA's weight of the newest outcome.
 const ALPHA: f64 = 0.3;
 
-/// `0.7 ** k` for every payoff age, as Python's float `**` (C `pow`).
-fn payoff_weights() -> &'static [f64; MAX_PAYOFFS] {
-    static WEIGHTS: OnceLock<[f64; MAX_PAYOFFS]> = OnceLock::new();
-    WEIGHTS.get_or_init(|| std::array::from_fn(|k| PAYOFF_DECAY.powf(k as f64)))
+/// The payoff weights: `0.7 ** k` for every payoff age, as Python's float
+/// `**` (C `pow`), and for every count `n` of payoffs the weights' total as
+/// `expected_payoff` sums it (oldest first, from 0), which depends on `n`
+/// alone.
+struct PayoffWeights {
+    by_age: [f64; MAX_PAYOFFS],
+    /// `totals[n - 1]`: the total over `n` payoffs.
+    totals: [f64; MAX_PAYOFFS],
+}
+
+fn payoff_weights() -> &'static PayoffWeights {
+    static WEIGHTS: OnceLock<PayoffWeights> = OnceLock::new();
+    WEIGHTS.get_or_init(|| {
+        let by_age = std::array::from_fn(|k| PAYOFF_DECAY.powf(k as f64));
+        let totals = std::array::from_fn(|m| (0..=m).rev().fold(0.0, |t, k| t + by_age[k]));
+        PayoffWeights { by_age, totals }
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -131,13 +144,11 @@ impl Model {
             return 0.0;
         }
         let w = payoff_weights();
-        let (mut total, mut weighted) = (0.0, 0.0);
+        let mut weighted = 0.0;
         for (j, &p) in self.payoffs.iter().enumerate() {
-            let wj = w[n - 1 - j];
-            total += wj;
-            weighted += wj * p;
+            weighted += w.by_age[n - 1 - j] * p;
         }
-        weighted / total
+        weighted / w.totals[n - 1]
     }
 }
 
@@ -427,6 +438,19 @@ mod tests {
         m.update(false, 0.0);
         m.update(false, 0.0);
         assert_eq!(m.estimated, Estimated::Adversarial);
+        // Past the memory's length, against the sum written out.
+        for k in 0..150 {
+            m.update(k % 3 == 0, f64::from(k) * 0.37 - 20.0);
+        }
+        let n = m.payoffs.len();
+        let (mut total, mut weighted) = (0.0, 0.0);
+        for (j, &p) in m.payoffs.iter().enumerate() {
+            let wj = PAYOFF_DECAY.powf((n - 1 - j) as f64);
+            total += wj;
+            weighted += wj * p;
+        }
+        assert_eq!(n, MAX_PAYOFFS);
+        assert_eq!(m.expected, weighted / total);
     }
 
     #[test]

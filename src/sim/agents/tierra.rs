@@ -130,15 +130,9 @@ impl AgentType for Tierra {
             let target = if rng.random() < g[SELECTIVITY] {
                 // A stable descending sort keeps ties in registration
                 // order: the first of the highest reputation.
-                obs.visible().reduce(|best, a| {
-                    if a.reputation > best.reputation {
-                        a
-                    } else {
-                        best
-                    }
-                })
+                obs.most_reputable()
             } else {
-                obs.visible().next()
+                obs.visible().next().map(|a| a.idx)
             };
             if let Some(t) = target {
                 let (itype, content) = if rng.random() < g[COOPERATION_BIAS] {
@@ -147,7 +141,7 @@ impl AgentType for Tierra {
                     (InteractionType::Trade, Content(1))
                 };
                 return Action::Propose {
-                    counterparty: t.idx,
+                    counterparty: t,
                     itype,
                     content,
                 };

@@ -27,6 +27,9 @@ pub struct Citation {
     pub claim: String,
     pub paper_id: String,
     pub passage_id: PassageId,
+    /// The corpus index of the first passage with `passage_id` (the one
+    /// verification scores against).
+    pub(crate) first_with_id: usize,
     pub is_adversarial: bool,
     pub verified: bool,
 }
@@ -102,15 +105,20 @@ pub struct Handled {
 }
 
 /// The section's data with its word sets, built once per thread for a
-/// configuration (tokenizing it was about a quarter of a small run).
+/// configuration (tokenizing it was about a quarter of a small run), and
+/// what every run computes alike from them.
 #[derive(Debug)]
 struct Prepared {
     corpus: Vec<Passage>,
-    /// Each corpus passage's term set (its text's words and keywords).
-    terms: Vec<WordSet>,
     queries: Vec<Query>,
-    /// Each query's word set, the retrieval terms of its full text.
-    query_terms: Vec<WordSet>,
+    /// Per query, what a retrieval finds: (score, corpus index), best
+    /// first, at most `top_k` (a pure function of the query and the data).
+    retrievals: Vec<Vec<(f64, usize)>>,
+    /// Per corpus passage, the first corpus index with its id.
+    first_with_id: Vec<usize>,
+    /// Per corpus passage, its text's words less the stop words (the
+    /// handler's entailment side of the passage).
+    entailment_words: Vec<WordSet>,
 }
 
 impl Prepared {
@@ -126,9 +134,24 @@ impl Prepared {
             }
             let corpus = cfg.corpus.clone().unwrap_or_else(data::mini_corpus);
             let queries = cfg.queries.clone().unwrap_or_else(data::sample_queries);
+            let terms: Vec<WordSet> = corpus.iter().map(Passage::terms).collect();
             let data = Arc::new(Prepared {
-                terms: corpus.iter().map(Passage::terms).collect(),
-                query_terms: queries.iter().map(|q| WordSet::words(&q.text)).collect(),
+                retrievals: queries
+                    .iter()
+                    .map(|q| retrieval(&WordSet::words(&q.text), &terms, cfg.top_k))
+                    .collect(),
+                first_with_id: (0..corpus.len())
+                    .map(|i| {
+                        corpus
+                            .iter()
+                            .position(|p| p.id == corpus[i].id)
+                            .unwrap_or(i)
+                    })
+                    .collect(),
+                entailment_words: corpus
+                    .iter()
+                    .map(|p| WordSet::words(&p.text).minus(STOP_WORDS))
+                    .collect(),
                 corpus,
                 queries,
             });
@@ -138,12 +161,33 @@ impl Prepared {
     }
 }
 
+/// The top `top_k` corpus passages for a query's words: each scored by the
+/// share of the query's words among its terms (at most 1), those above 0
+/// kept, best first, ties in corpus order.
+fn retrieval(query: &WordSet, terms: &[WordSet], top_k: i64) -> Vec<(f64, usize)> {
+    let mut scored: Vec<(f64, usize)> = Vec::new();
+    if !query.is_empty() {
+        for (i, terms) in terms.iter().enumerate() {
+            let score = query.overlap(terms) as f64 / query.len() as f64;
+            let score = if score > 1.0 { 1.0 } else { score };
+            if score > 0.0 {
+                scored.push((score, i));
+            }
+        }
+    }
+    // Stable and descending: ties keep corpus order.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.truncate(usize::try_from(top_k).unwrap_or(usize::MAX));
+    scored
+}
+
 #[derive(Debug, Clone)]
 pub struct Scholar {
     top_k: i64,
     entailment_threshold: f64,
-    /// The run's copy of the corpus (retrievals write their scores in it).
-    corpus: Vec<Passage>,
+    /// The run's relevance score of each corpus passage (each retrieval
+    /// that keeps a passage writes it; nothing in a run reads it).
+    relevance: Vec<f64>,
     /// What the section's data gives every run alike.
     data: Arc<Prepared>,
     current_query: usize,
@@ -162,7 +206,7 @@ impl Scholar {
         Scholar {
             top_k: cfg.top_k,
             entailment_threshold: cfg.entailment_threshold,
-            corpus: data.corpus.clone(),
+            relevance: data.corpus.iter().map(|p| p.relevance_score).collect(),
             data,
             current_query: 0,
             pool: Vec::new(),
@@ -191,7 +235,13 @@ impl Scholar {
 
     /// `scholar_passage_pool`, in pool order.
     pub fn pool(&self) -> impl ExactSizeIterator<Item = &Passage> + '_ {
-        self.pool.iter().map(|&i| &self.corpus[i])
+        self.pool.iter().map(|&i| &self.data.corpus[i])
+    }
+
+    /// The run's relevance scores of the pool passages, in pool order.
+    #[cfg(test)]
+    fn pool_relevance(&self) -> Vec<f64> {
+        self.pool.iter().map(|&i| self.relevance[i]).collect()
     }
 
     pub fn pool_is_empty(&self) -> bool {
@@ -248,22 +298,9 @@ impl Scholar {
 
     fn retrieve(&mut self, agent: usize, epoch: u32, step: u32) -> Option<Handled> {
         self.query()?;
-        let query = &self.data.query_terms[self.current_query];
-        let mut scored: Vec<(f64, usize)> = Vec::new();
-        if !query.is_empty() {
-            for (i, terms) in self.data.terms.iter().enumerate() {
-                let score = query.overlap(terms) as f64 / query.len() as f64;
-                let score = if score > 1.0 { 1.0 } else { score };
-                if score > 0.0 {
-                    scored.push((score, i));
-                }
-            }
-        }
-        // Stable and descending: ties keep corpus order.
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        scored.truncate(usize::try_from(self.top_k).unwrap_or(usize::MAX));
-        for &(score, i) in &scored {
-            self.corpus[i].relevance_score = score;
+        let scored = &self.data.retrievals[self.current_query];
+        for &(score, i) in scored {
+            self.relevance[i] = score;
             if !self.pool.contains(&i) {
                 self.pool.push(i);
             }
@@ -336,13 +373,16 @@ impl Scholar {
     fn compose(&self, query: &Query, how: Synthesis) -> (String, Vec<Citation>) {
         let pool: Vec<&Passage> = self.pool().collect();
         let mut next = self.next_citation;
-        let mut cite = |p: &Passage, claim: String, adversarial: bool| {
+        // A citation of pool passage `k`.
+        let mut cite = |k: usize, claim: String, adversarial: bool| {
             next += 1;
+            let p = pool[k];
             Citation {
                 id: next - 1,
                 claim,
                 paper_id: p.paper_id.clone(),
                 passage_id: p.id.clone(),
+                first_with_id: self.data.first_with_id[self.pool[k]],
                 is_adversarial: adversarial,
                 verified: false,
             }
@@ -352,9 +392,9 @@ impl Scholar {
         let answer = match how {
             Synthesis::Honest => {
                 let mut parts = vec![format!("Based on the literature, {}", query.text)];
-                for p in pool.iter().take(5) {
+                for (k, p) in pool.iter().enumerate().take(5) {
                     parts.push(honest(p));
-                    citations.push(cite(p, honest(p), false));
+                    citations.push(cite(k, honest(p), false));
                 }
                 let mut answer = parts.join("\n\n");
                 for point in &query.gold_key_points {
@@ -366,27 +406,27 @@ impl Scholar {
             }
             Synthesis::Laundering(claims) => {
                 let mut parts = vec![format!("According to the research, {}", query.text)];
-                for (p, claim) in pool.iter().zip(claims) {
+                for (k, (p, claim)) in pool.iter().zip(claims).enumerate() {
                     let (text, adversarial) = match claim {
                         Claim::Honest => (honest(p), false),
                         Claim::Planted { negation } => (misleading_claim(&p.text, negation), true),
                     };
                     parts.push(text.clone());
-                    citations.push(cite(p, text, adversarial));
+                    citations.push(cite(k, text, adversarial));
                 }
                 parts.join("\n\n")
             }
             Synthesis::Hallucinating(hallucination) => {
                 let mut parts = vec![format!("The literature shows that {}", query.text)];
-                for p in pool.iter().take(3) {
+                for (k, p) in pool.iter().enumerate().take(3) {
                     parts.push(honest(p));
-                    citations.push(cite(p, honest(p), false));
+                    citations.push(cite(k, honest(p), false));
                 }
                 if let Some(h) = hallucination {
                     let claim = HALLUCINATION_TEMPLATES[usize::from(h.template)]
                         .replace("{topic}", &hallucination_topic(&query.text));
                     parts.push(claim.clone());
-                    citations.push(cite(pool[h.passage as usize], claim, true));
+                    citations.push(cite(h.passage as usize, claim, true));
                 }
                 parts.join("\n\n")
             }
@@ -404,8 +444,12 @@ impl Scholar {
     ) -> Option<Handled> {
         let c = self.drafts.get_mut(citation as usize)?;
         c.verified = true;
-        let passage = self.corpus.iter().find(|p| p.id == c.passage_id);
-        let entailment = handler_entailment(&c.claim, passage.map_or("", |p| &p.text));
+        let passage = c.first_with_id;
+        let entailment = handler_entailment(
+            &c.claim,
+            &self.data.corpus[passage].text,
+            &self.data.entailment_words[passage],
+        );
         let valid = entailment >= self.entailment_threshold;
         let correct = verdict == valid;
         Some(Handled {
@@ -470,8 +514,9 @@ fn hallucination_topic(query: &str) -> String {
 }
 
 /// The handler's `_compute_entailment`: stop-word-free claim words found in
-/// the passage, as a fraction of the claim's.
-fn handler_entailment(claim: &str, passage: &str) -> f64 {
+/// the passage, as a fraction of the claim's. `passage_words`: the
+/// passage's words less the stop words.
+fn handler_entailment(claim: &str, passage: &str, passage_words: &WordSet) -> f64 {
     if claim.is_empty() || passage.is_empty() {
         return 0.0;
     }
@@ -480,11 +525,10 @@ fn handler_entailment(claim: &str, passage: &str) -> f64 {
         return 0.0;
     }
     let claim_words = claim_words.minus(STOP_WORDS);
-    let passage_words = WordSet::words(passage).minus(STOP_WORDS);
     if claim_words.is_empty() {
         return 0.5;
     }
-    let e = claim_words.overlap(&passage_words) as f64 / claim_words.len() as f64;
+    let e = claim_words.overlap(passage_words) as f64 / claim_words.len() as f64;
     py_min(1.0, e)
 }
 
@@ -564,9 +608,8 @@ mod tests {
         s.on_epoch_end(0, 10);
         s.handle(0, ScholarAction::Retrieve, 1, 0).unwrap();
         assert_eq!(pool_ids(&s), [1, 3, 4, 8, 9].map(given));
-        let scores: Vec<f64> = s.pool().map(|p| p.relevance_score).collect();
         assert_eq!(
-            scores,
+            s.pool_relevance(),
             [1.0 / 3.0, 1.0 / 9.0, 1.0 / 9.0, 1.0 / 9.0, 1.0 / 9.0]
         );
         // A smaller top_k cuts after the stable sort.
@@ -623,7 +666,10 @@ mod tests {
             c.claim,
             "Transformers hardly use self-attention to process sequences in parallel."
         );
-        assert_eq!(verifier_entailment(&c.claim, &s.corpus[2].text), 6.0 / 7.0);
+        assert_eq!(
+            verifier_entailment(&c.claim, &s.data.corpus[2].text),
+            6.0 / 7.0
+        );
         let h = s
             .handle(
                 6,
@@ -827,6 +873,8 @@ agents:
 
     #[test]
     fn entailment_edge_cases_differ_only_on_blank_claims() {
+        let handler_entailment =
+            |c: &str, p: &str| handler_entailment(c, p, &WordSet::words(p).minus(STOP_WORDS));
         assert_eq!(handler_entailment(" ", "text"), 0.0);
         assert_eq!(verifier_entailment(" ", "text"), 0.5);
         assert_eq!(handler_entailment("the of", "text"), 0.5);
