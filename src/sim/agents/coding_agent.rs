@@ -6,7 +6,7 @@
 //! never run. `adversarial: true` makes the agent report the adversarial
 //! type (and so draw the adversarial observable profile); otherwise honest.
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation};
+use super::{decide, Action, AgentType, Base, Content, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::Rule;
 use crate::scenario::schema::{modelled, read, Field};
@@ -73,10 +73,10 @@ impl AgentType for CodingAgent {
         if let Some(p) = obs.first_pending {
             return Action::Accept(p.proposal_id);
         }
-        if obs.can_interact && obs.has_visible() {
-            let n = obs.visible().count();
-            let i = rng.choice_index(n);
-            let counterparty = obs.visible().nth(i).map_or(obs.me, |a| a.idx);
+        if !obs.can_interact {
+            return Action::Noop;
+        }
+        if let Some(counterparty) = decide::random_visible(rng, obs) {
             // `_compute_submission_quality`: its value only shapes the
             // proposal's text, `quality={:.2}`.
             let noise = rng.gauss(0.0, 0.1);
