@@ -6,6 +6,7 @@
 //! never run. `adversarial: true` makes the agent report the adversarial
 //! type (and so draw the adversarial observable profile); otherwise honest.
 
+use super::stock::passive_rule;
 use super::{decide, Action, AgentType, Base, Content, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::Rule;
@@ -94,15 +95,9 @@ impl AgentType for CodingAgent {
         Action::Noop
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        base: &Base,
-        initiator: usize,
-        itype: InteractionType,
-    ) -> bool {
+    passive_rule!(|base, initiator, itype| {
         itype == InteractionType::Collaboration || base.trust(initiator) >= 0.3
-    }
+    });
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! are read and have no effect, here as there. Reports the `opportunistic`
 //! type.
 
+use super::stock::passive_rule;
 use super::{decide, Action, AgentType, Base, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::Rule;
@@ -72,17 +73,9 @@ impl AgentType for SelfOptimizer {
         decide::propose_to_random(rng, obs, InteractionType::Trade).unwrap_or(Action::Noop)
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        base: &Base,
-        initiator: usize,
-        _itype: InteractionType,
-    ) -> bool {
-        // The reference first accepts outright at a cost multiplier < 0.5,
-        // which never happens (it stays 1.0).
-        base.trust(initiator) > 0.3
-    }
+    // The reference first accepts outright at a cost multiplier < 0.5,
+    // which never happens (it stays 1.0).
+    passive_rule!(|base, initiator, _itype| base.trust(initiator) > 0.3);
 }
 
 #[cfg(test)]
