@@ -106,11 +106,7 @@ impl AgentType for Adversarial {
             }
         }
         if let Some(p) = obs.first_pending {
-            return if self.is_friendly_or_target(p.initiator) || rng.random() < 0.4 {
-                Action::Accept(p.proposal_id)
-            } else {
-                Action::Reject(p.proposal_id)
-            };
+            return p.answer(self.is_friendly_or_target(p.initiator) || rng.random() < 0.4);
         }
         if self.attack_cooldown == 0 && rng.random() < self.cfg.attack_probability {
             let attack = self.attack(rng, obs);
@@ -184,11 +180,7 @@ impl Adversarial {
             self.collect_targets(obs);
             if !self.scratch.is_empty() {
                 let counterparty = self.scratch[rng.choice_index(self.scratch.len())];
-                return Action::Propose {
-                    counterparty,
-                    itype: InteractionType::Trade,
-                    content: Content(0),
-                };
+                return Action::propose(counterparty, InteractionType::Trade);
             }
         }
         // Claim the highest-bounty task to waste it (never submitted).

@@ -6,7 +6,7 @@
 //! type, which draws the adversarial observable profile
 //! (docs/model/quirks.md §2.17).
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation};
+use super::{decide, Action, AgentType, Base, Content, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -57,40 +57,22 @@ impl AgentType for Cautious {
     fn act(&mut self, rng: &mut PyRandom, base: &Base, obs: &Observation) -> Action {
         // Proposals carry no `expected_p`, so trust decides.
         if let Some(p) = obs.first_pending {
-            return if self.acceptable(base, p.initiator) {
-                Action::Accept(p.proposal_id)
-            } else {
-                Action::Reject(p.proposal_id)
-            };
+            return p.answer(self.acceptable(base, p.initiator));
         }
         if obs.can_interact {
             // Python's `max` keeps the first of equally trusted agents.
-            let mut best: Option<(usize, f64)> = None;
-            for a in obs.visible() {
-                let t = base.trust(a.idx);
-                if t >= self.cfg.threshold && best.is_none_or(|(_, bt)| t > bt) {
-                    best = Some((a.idx, t));
-                }
-            }
-            if let Some((counterparty, _)) = best {
-                return Action::Propose {
-                    counterparty,
-                    itype: InteractionType::Collaboration,
-                    content: Content(0),
-                };
+            let trusted = obs
+                .visible()
+                .map(|a| (a.idx, base.trust(a.idx)))
+                .filter(|&(_, t)| t >= self.cfg.threshold);
+            if let Some(counterparty) = decide::first_best(trusted) {
+                return Action::propose(counterparty, InteractionType::Collaboration);
             }
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
             return Action::Post(Content(0));
         }
-        if obs.can_vote && obs.has_posts() {
-            let i = rng.choice_index(obs.n_visible_posts());
-            if let Some(post) = obs.visible_posts().nth(i) {
-                // Agents never see net_votes (§2.1): always an up-vote.
-                return Action::Vote { post, up: true };
-            }
-        }
-        Action::Noop
+        decide::upvote_random_post(rng, obs, None).unwrap_or(Action::Noop)
     }
 
     fn accept(
@@ -158,11 +140,6 @@ mod tests {
         let mut rng = PyRandom::new(1);
         let mut agent = Cautious::new(&cfg, 3, &mut rng);
         let action = agent.act(&mut rng, &base, &obs);
-        let propose = Action::Propose {
-            counterparty: 1,
-            itype: InteractionType::Collaboration,
-            content: Content(0),
-        };
-        assert_eq!(action, propose);
+        assert_eq!(action, Action::propose(1, InteractionType::Collaboration));
     }
 }

@@ -13,7 +13,7 @@
 //! progress, so it never submits); without one those lists are empty and the
 //! bounty gate's draw never happens.
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
+use super::{decide, Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -77,11 +77,7 @@ impl AgentType for CautiousReciprocator {
 
     fn act(&mut self, rng: &mut PyRandom, base: &Base, obs: &Observation) -> Action {
         if let Some(p) = obs.first_pending {
-            return if self.acceptable(base, p.initiator) {
-                Action::Accept(p.proposal_id)
-            } else {
-                Action::Reject(p.proposal_id)
-            };
+            return p.answer(self.acceptable(base, p.initiator));
         }
         if let Some(m) = obs.market {
             if let Some(a) = super::accept_cheapest_bid(m) {
@@ -108,25 +104,14 @@ impl AgentType for CautiousReciprocator {
             }
             if let Some((counterparty, _, _)) = best {
                 if self.acceptable(base, counterparty) {
-                    return Action::Propose {
-                        counterparty,
-                        itype: InteractionType::Collaboration,
-                        content: Content(0),
-                    };
+                    return Action::propose(counterparty, InteractionType::Collaboration);
                 }
             }
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
             return Action::Post(Content(0));
         }
-        if obs.can_vote && obs.has_posts() {
-            let i = rng.choice_index(obs.n_visible_posts());
-            if let Some(post) = obs.visible_posts().nth(i) {
-                // Agents never see net_votes (docs/model/quirks.md §2.1): always an up-vote.
-                return Action::Vote { post, up: true };
-            }
-        }
-        Action::Noop
+        decide::upvote_random_post(rng, obs, None).unwrap_or(Action::Noop)
     }
 
     fn accept(
@@ -171,28 +156,20 @@ impl CautiousReciprocator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::agents::testing::{base, market_obs};
-    use crate::sim::feed::Feed;
-    use crate::sim::marketplace::{BidView, BountyView, MarketView, TaskView};
+    use crate::sim::agents::decide::market_checks::{
+        assert_acts_as_twin, assert_turn, bids_on, fresh,
+    };
+    use crate::sim::marketplace::{BountyView, MarketView, TaskView};
 
     #[test]
     fn accepts_the_cheapest_pending_bid_without_drawing() {
-        let bid = |bid, amount| BidView {
-            bid,
-            bounty: 3,
-            amount,
-        };
         let view = MarketView {
-            bid_decisions: vec![bid(0, 4.0), bid(1, 2.5), bid(2, 2.5)],
+            bid_decisions: bids_on(3, &[4.0, 2.5, 2.5]),
             bounties: vec![BountyView { id: 9, reward: 8.0 }],
             ..MarketView::default()
         };
-        let feed = Feed::default();
-        let mut agent = CautiousReciprocator::new(&Config::default(), 2, &mut PyRandom::new(0));
-        let mut rng = PyRandom::new(5);
-        let a = agent.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0));
-        assert_eq!(a, Action::AcceptBid { bounty: 3, bid: 1 });
-        assert_eq!(rng.random(), PyRandom::new(5).random());
+        let want = Action::AcceptBid { bounty: 3, bid: 1 };
+        assert_turn(&mut fresh::<CautiousReciprocator>(), &view, 5, 0, want);
     }
 
     /// casestudy_disproportionate_response seed 1, epoch 0 step 2 (traced):
@@ -221,12 +198,9 @@ mod tests {
             can_claim_task: true,
             ..MarketView::default()
         };
-        let feed = Feed::default();
-        let mut agent = CautiousReciprocator::new(&Config::default(), 2, &mut PyRandom::new(0));
         let (mut bids, mut claims) = (0, 0);
-        for seed in 0..20 {
-            let (mut rng, mut twin) = (PyRandom::new(seed), PyRandom::new(seed));
-            let want = if twin.random() < 0.25 {
+        let mut agent = assert_acts_as_twin::<CautiousReciprocator>(&view, |twin| {
+            if twin.random() < 0.25 {
                 bids += 1;
                 let b = view.bounties[twin.choice_index(2)];
                 Action::PlaceBid {
@@ -236,11 +210,8 @@ mod tests {
             } else {
                 claims += 1;
                 Action::ClaimTask(5)
-            };
-            let a = agent.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0));
-            assert_eq!(a, want, "seed {seed}");
-            assert_eq!(rng.random(), twin.random(), "seed {seed}");
-        }
+            }
+        });
         assert!(bids > 0 && claims > 0);
         // Without a claimable task nothing else of the marketplace applies.
         let idle = MarketView {
@@ -248,12 +219,7 @@ mod tests {
             ..view
         };
         assert!(PyRandom::new(0).random() >= 0.25);
-        let a = agent.act(
-            &mut PyRandom::new(0),
-            &base(),
-            &market_obs(&feed, &idle, 100.0),
-        );
-        assert_eq!(a, Action::Noop);
+        assert_turn(&mut agent, &idle, 0, 1, Action::Noop);
     }
 
     fn outcome(other: usize, payoff: f64) -> Outcome {

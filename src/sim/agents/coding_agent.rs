@@ -6,7 +6,8 @@
 //! never run. `adversarial: true` makes the agent report the adversarial
 //! type (and so draw the adversarial observable profile); otherwise honest.
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation};
+use super::stock::passive_rule;
+use super::{decide, Action, AgentType, Base, Content, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::Rule;
 use crate::scenario::schema::{modelled, read, Field};
@@ -73,10 +74,10 @@ impl AgentType for CodingAgent {
         if let Some(p) = obs.first_pending {
             return Action::Accept(p.proposal_id);
         }
-        if obs.can_interact && obs.has_visible() {
-            let n = obs.visible().count();
-            let i = rng.choice_index(n);
-            let counterparty = obs.visible().nth(i).map_or(obs.me, |a| a.idx);
+        if !obs.can_interact {
+            return Action::Noop;
+        }
+        if let Some(counterparty) = decide::random_visible(rng, obs) {
             // `_compute_submission_quality`: its value only shapes the
             // proposal's text, `quality={:.2}`.
             let noise = rng.gauss(0.0, 0.1);
@@ -94,15 +95,9 @@ impl AgentType for CodingAgent {
         Action::Noop
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        base: &Base,
-        initiator: usize,
-        itype: InteractionType,
-    ) -> bool {
+    passive_rule!(|base, initiator, itype| {
         itype == InteractionType::Collaboration || base.trust(initiator) >= 0.3
-    }
+    });
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! an (in practice unreachable) exploitation mode (marketplace branches:
 //! docs/model/markets.md §A.4.3).
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
+use super::{decide, Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -104,29 +104,19 @@ impl AgentType for Deceptive {
             } else {
                 0.6
             };
-            return if rng.random() < limit {
-                Action::Accept(p.proposal_id)
-            } else {
-                Action::Reject(p.proposal_id)
-            };
+            return p.answer(rng.random() < limit);
         }
         if self.should_exploit() {
             if obs.can_interact {
                 let thr = self.cfg.exploitation_threshold;
-                let mut best: Option<(usize, f64)> = None;
-                for a in obs.visible() {
-                    let t = self.trust_or(a.idx, 0.0);
-                    // First of the highest (stable descending sort).
-                    if t > thr && a.resources > 50.0 && best.is_none_or(|(_, bt)| t > bt) {
-                        best = Some((a.idx, t));
-                    }
-                }
-                if let Some((counterparty, _)) = best {
-                    return Action::Propose {
-                        counterparty,
-                        itype: InteractionType::Trade,
-                        content: Content(0),
-                    };
+                // First of the highest (stable descending sort).
+                let marks = obs
+                    .visible()
+                    .filter(|a| a.resources > 50.0)
+                    .map(|a| (a.idx, self.trust_or(a.idx, 0.0)))
+                    .filter(|&(_, t)| t > thr);
+                if let Some(counterparty) = decide::first_best(marks) {
+                    return Action::propose(counterparty, InteractionType::Trade);
                 }
             }
             if let Some(task) = obs.market.and_then(|m| m.active_task) {
@@ -195,11 +185,8 @@ impl Deceptive {
             // One of five trust-building texts.
             return Action::Post(Content(rng.choice_index(5) as u8));
         }
-        if obs.can_vote && obs.has_posts() {
-            let k = rng.choice_index(obs.n_visible_posts());
-            if let Some(post) = obs.visible_posts().nth(k) {
-                return Action::Vote { post, up: true };
-            }
+        if let Some(vote) = decide::upvote_random_post(rng, obs, None) {
+            return vote;
         }
         if obs.can_interact && obs.has_visible() {
             self.scratch.clear();
@@ -224,8 +211,7 @@ impl Deceptive {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::agents::testing::{base, market_obs};
-    use crate::sim::feed::Feed;
+    use crate::sim::agents::decide::market_checks::{assert_acts_as_twin, assert_turn};
     use crate::sim::marketplace::{BountyView, MarketView, TaskView};
 
     /// marketplace_economy seed 1, step 0/1 (traced): deceptive_1 draws
@@ -244,11 +230,8 @@ mod tests {
             can_claim_task: true,
             ..MarketView::default()
         };
-        let feed = Feed::default();
-        let mut d = Deceptive::new(&Config::default(), 2, &mut PyRandom::new(0));
-        for seed in 0..20 {
-            let (mut rng, mut twin) = (PyRandom::new(seed), PyRandom::new(seed));
-            let want = if twin.random() < 0.4 {
+        let mut d = assert_acts_as_twin::<Deceptive>(&view, |twin| {
+            if twin.random() < 0.4 {
                 let amount = reward * twin.uniform(0.7, 0.9);
                 Action::PlaceBid {
                     bounty: 0,
@@ -256,13 +239,8 @@ mod tests {
                 }
             } else {
                 Action::ClaimTask(2)
-            };
-            assert_eq!(
-                d.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0)),
-                want
-            );
-            assert_eq!(rng.random(), twin.random(), "seed {seed}");
-        }
+            }
+        });
         // The facade submits an active task first, without a draw.
         let working = MarketView {
             active_task: Some(5),
@@ -270,15 +248,10 @@ mod tests {
             can_claim_task: true,
             ..MarketView::default()
         };
-        let mut rng = PyRandom::new(1);
-        let a = d.act(&mut rng, &base(), &market_obs(&feed, &working, 100.0));
-        assert_eq!(
-            a,
-            Action::SubmitOutput {
-                task: 5,
-                content: Content(1)
-            }
-        );
-        assert_eq!(rng.random(), PyRandom::new(1).random());
+        let careful = Action::SubmitOutput {
+            task: 5,
+            content: Content(1),
+        };
+        assert_turn(&mut d, &working, 1, 0, careful);
     }
 }

@@ -1,12 +1,12 @@
 //! Honest agents (docs/model/simulation.md §6.1; marketplace branches:
 //! docs/model/markets.md §A.4.1).
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome, VoteMemory};
+use super::{
+    decide, Action, AgentType, Base, Content, InteractionType, Observation, Outcome, VoteMemory,
+};
 use crate::rng::PyRandom;
-use crate::scenario::coerce::{Rule, UNIT};
-use crate::scenario::schema::{modelled, Field};
+use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
-use crate::sim::feed::VISIBLE_POSTS;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -29,13 +29,7 @@ impl Default for Config {
     }
 }
 
-static FIELDS: &[Field<Config>] = &[
-    modelled!(acceptance_threshold, Float, Rule::Any),
-    modelled!(trust_weight, Float, Rule::Any),
-    modelled!(post_probability, Float, UNIT),
-    modelled!(vote_probability, Float, UNIT),
-    modelled!(interact_probability, Float, UNIT),
-];
+static FIELDS: &[Field<Config>] = decide::honest_fields![];
 
 #[derive(Debug, Clone)]
 pub struct Honest {
@@ -63,11 +57,7 @@ impl AgentType for Honest {
 
     fn act(&mut self, rng: &mut PyRandom, base: &Base, obs: &Observation) -> Action {
         if let Some(p) = obs.first_pending {
-            return if base.trust(p.initiator) >= self.cfg.acceptance_threshold - 0.1 {
-                Action::Accept(p.proposal_id)
-            } else {
-                Action::Reject(p.proposal_id)
-            };
+            return p.answer(base.trust(p.initiator) >= self.cfg.acceptance_threshold - 0.1);
         }
         if let Some(m) = obs.market {
             // Accept the cheapest bid on an own bounty, else maybe bid
@@ -103,21 +93,8 @@ impl AgentType for Honest {
             return Action::Post(Content(rng.choice_index(4) as u8));
         }
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
-            // The visible posts not voted on yet, in rank order (written
-            // unconditionally, kept by advancing: no branch to mispredict).
-            let mut unvoted = [0usize; VISIBLE_POSTS];
-            let mut n = 0;
-            for p in obs.visible_posts() {
-                unvoted[n] = p;
-                n += usize::from(!self.memory.has_voted(p));
-            }
-            if n == 0 {
-                return Action::Noop;
-            }
-            let post = unvoted[rng.choice_index(n)];
             // Agents never see net_votes (§2.1): honest always up-votes.
-            self.memory.push_vote(post);
-            return Action::Vote { post, up: true };
+            return decide::upvote_unvoted_post(rng, obs, &mut self.memory);
         }
         if obs.can_interact && rng.random() < self.cfg.interact_probability && obs.has_visible() {
             let Some(counterparty) =
@@ -125,11 +102,7 @@ impl AgentType for Honest {
             else {
                 return Action::Noop;
             };
-            return Action::Propose {
-                counterparty,
-                itype: InteractionType::Collaboration,
-                content: Content(0),
-            };
+            return Action::propose(counterparty, InteractionType::Collaboration);
         }
         Action::Noop
     }
@@ -161,13 +134,7 @@ impl AgentType for Honest {
 /// candidate (registration order) of the highest trust: one pass, no
 /// buffer. Trust is never NaN (a NaN would fail the ≥ 0.3 filter anyway).
 fn most_trusted(candidates: impl Iterator<Item = (usize, f64)>) -> Option<usize> {
-    let mut best: Option<(usize, f64)> = None;
-    for (idx, t) in candidates.filter(|&(_, t)| t >= 0.3) {
-        if best.is_none_or(|(_, b)| t > b) {
-            best = Some((idx, t));
-        }
-    }
-    best.map(|(idx, _)| idx)
+    decide::first_best(candidates.filter(|&(_, t)| t >= 0.3))
 }
 
 impl Honest {
@@ -181,9 +148,10 @@ impl Honest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::agents::testing::{base, market_obs};
-    use crate::sim::feed::Feed;
-    use crate::sim::marketplace::{BidView, BountyView, MarketView, TaskView};
+    use crate::sim::agents::decide::market_checks::{
+        assert_acts_as_twin, assert_turn, bids_on, fresh,
+    };
+    use crate::sim::marketplace::{BountyView, MarketView, TaskView};
 
     /// The reference's rule, literally: filter, stable sort descending, first.
     fn first_after_stable_sort(c: &[(usize, f64)]) -> Option<usize> {
@@ -213,25 +181,15 @@ mod tests {
 
     #[test]
     fn accepts_the_cheapest_pending_bid_without_drawing() {
-        let bid = |bid, amount| BidView {
-            bid,
-            bounty: 0,
-            amount,
-        };
         let view = MarketView {
-            bid_decisions: vec![
-                bid(0, 11.425103089860329),
-                bid(1, 9.477465076071129),
-                bid(2, 9.477465076071129),
-            ],
+            bid_decisions: bids_on(
+                0,
+                &[11.425103089860329, 9.477465076071129, 9.477465076071129],
+            ),
             ..MarketView::default()
         };
-        let feed = Feed::default();
-        let mut h = Honest::new(&Config::default(), 2, &mut PyRandom::new(0));
-        let mut rng = PyRandom::new(5);
-        let a = h.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0));
-        assert_eq!(a, Action::AcceptBid { bounty: 0, bid: 1 });
-        assert_eq!(rng.random(), PyRandom::new(5).random());
+        let want = Action::AcceptBid { bounty: 0, bid: 1 };
+        assert_turn(&mut fresh::<Honest>(), &view, 5, 0, want);
     }
 
     /// marketplace_economy seed 1, step 0/1 (traced): honest_2 draws
@@ -253,11 +211,8 @@ mod tests {
             can_claim_task: true,
             ..MarketView::default()
         };
-        let feed = Feed::default();
-        let mut h = Honest::new(&Config::default(), 2, &mut PyRandom::new(0));
-        for seed in 0..20 {
-            let (mut rng, mut twin) = (PyRandom::new(seed), PyRandom::new(seed));
-            let want = if twin.random() < 0.3 {
+        assert_acts_as_twin::<Honest>(&view, |twin| {
+            if twin.random() < 0.3 {
                 let b = view.bounties[twin.choice_index(2)];
                 Action::PlaceBid {
                     bounty: b.id,
@@ -267,12 +222,7 @@ mod tests {
                 // The bounty gate draws even though bounties are visible.
                 twin.random();
                 Action::ClaimTask(7)
-            };
-            assert_eq!(
-                h.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0)),
-                want
-            );
-            assert_eq!(rng.random(), twin.random(), "seed {seed}");
-        }
+            }
+        });
     }
 }

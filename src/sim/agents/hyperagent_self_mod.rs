@@ -8,7 +8,7 @@
 //! `self_modifying` type, which draws the adversarial observable profile.
 
 use super::{
-    Action, AgentType, Base, CapabilityProfile, Content, Hooks, InteractionType, Observation,
+    decide, Action, AgentType, Base, CapabilityProfile, Hooks, InteractionType, Observation,
 };
 use crate::rng::PyRandom;
 use crate::scenario::coerce::Rule;
@@ -101,17 +101,7 @@ impl AgentType for HyperagentSelfMod {
         if let Some(p) = obs.first_pending {
             return Action::Accept(p.proposal_id);
         }
-        if obs.can_interact && obs.has_visible() {
-            let i = rng.choice_index(obs.visible().count());
-            if let Some(a) = obs.visible().nth(i) {
-                return Action::Propose {
-                    counterparty: a.idx,
-                    itype: InteractionType::Trade,
-                    content: Content(0),
-                };
-            }
-        }
-        Action::Noop
+        decide::propose_to_random(rng, obs, InteractionType::Trade).unwrap_or(Action::Noop)
     }
 
     fn accept(

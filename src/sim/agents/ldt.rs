@@ -7,7 +7,9 @@
 //! stream at construction (docs/model/ldt.md §3-§4.5).
 
 use super::profile::{self, clamp01, max0, Entry};
-use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome, VoteMemory};
+use super::{
+    decide, Action, AgentType, Base, Content, InteractionType, Observation, Outcome, VoteMemory,
+};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, Ty, COUNT, POSITIVE_COUNT, UNIT};
 use crate::scenario::params::ParamValue;
@@ -293,19 +295,8 @@ impl AgentType for Ldt {
             return Action::Post(Content(rng.choice_index(4) as u8));
         }
         if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
-            let mut unvoted = [0usize; crate::sim::feed::VISIBLE_POSTS];
-            let mut n = 0;
-            for p in obs.visible_posts() {
-                unvoted[n] = p;
-                n += usize::from(!self.memory.has_voted(p));
-            }
-            if n == 0 {
-                return Action::Noop;
-            }
-            let post = unvoted[rng.choice_index(n)];
             // Posts show no net votes and get no replies: always an up-vote.
-            self.memory.push_vote(post);
-            return Action::Vote { post, up: true };
+            return decide::upvote_unvoted_post(rng, obs, &mut self.memory);
         }
         // Unlike honest agents, no draw without visible agents.
         if obs.can_interact && obs.has_visible() && rng.random() < self.cfg.interact_probability {

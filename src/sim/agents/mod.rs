@@ -16,6 +16,7 @@ mod cautious_reciprocator;
 mod coding_agent;
 mod collusive_verifier;
 mod deceptive;
+mod decide;
 mod diligent_recorder;
 mod fair_negotiator;
 mod greedy_negotiator;

@@ -7,7 +7,7 @@
 //! trust building (docs/model/ldt.md §4.6).
 
 use super::profile::{self, Entry};
-use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
+use super::{decide, Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{COUNT, UNIT};
 use crate::scenario::schema::{inert, modelled, Field, Inert};
@@ -145,11 +145,7 @@ impl AgentType for ModelingAdversary {
             }
         }
         if let Some(p) = obs.first_pending {
-            return if self.cooperate(rng, p.initiator) {
-                Action::Accept(p.proposal_id)
-            } else {
-                Action::Reject(p.proposal_id)
-            };
+            return p.answer(self.cooperate(rng, p.initiator));
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
             // Constructive (mimicry) or disruptive text.
@@ -176,19 +172,16 @@ impl AgentType for ModelingAdversary {
         }
         if obs.can_interact && obs.has_visible() {
             // The first best score (a stable descending sort).
-            let mut best: Option<(usize, f64)> = None;
-            for a in obs.visible() {
+            let scored = obs.visible().map(|a| {
                 let score = match self.models[a.idx].estimate {
                     Estimate::Ldt => 1.0,
                     Estimate::Cooperative => 0.8,
                     Estimate::Selective => 0.5,
                     _ => 0.2,
                 };
-                if best.is_none_or(|(_, b)| score > b) {
-                    best = Some((a.idx, score));
-                }
-            }
-            let (counterparty, _) = best.expect("a visible agent");
+                (a.idx, score)
+            });
+            let counterparty = decide::first_best(scored).expect("a visible agent");
             if !self.cooperate(rng, counterparty) {
                 return Action::Noop;
             }
@@ -197,11 +190,7 @@ impl AgentType for ModelingAdversary {
             } else {
                 InteractionType::Trade
             };
-            return Action::Propose {
-                counterparty,
-                itype,
-                content: Content(0),
-            };
+            return Action::propose(counterparty, itype);
         }
         Action::Noop
     }
@@ -280,8 +269,7 @@ mod tests {
         (1, true, 0.375),
     ];
 
-    fn adversary() -> ModelingAdversary {
-        let mut m = ModelingAdversary::new(&Config::default(), 5, &mut PyRandom::new(3));
+    fn record_history(m: &mut ModelingAdversary) {
         for &(other, accepted, p) in &HISTORY {
             m.record_outcome(Outcome {
                 other,
@@ -291,6 +279,11 @@ mod tests {
                 itype: crate::sim::agents::InteractionType::Collaboration,
             });
         }
+    }
+
+    fn adversary() -> ModelingAdversary {
+        let mut m = ModelingAdversary::new(&Config::default(), 5, &mut PyRandom::new(3));
+        record_history(&mut m);
         m
     }
 
@@ -315,15 +308,7 @@ mod tests {
         let mut rng = PyRandom::new(3);
         // First consulted with no record: trust building, no draw, forever.
         assert!(m.cooperate(&mut rng, 1));
-        for &(other, accepted, p) in &HISTORY {
-            m.record_outcome(Outcome {
-                other,
-                accepted,
-                p,
-                payoff: 0.0,
-                itype: crate::sim::agents::InteractionType::Collaboration,
-            });
-        }
+        record_history(&mut m);
         assert!(m.cooperate(&mut rng, 1));
         assert_eq!(rng.random(), PyRandom::new(3).random());
         // First consulted after 6 outcomes (threshold 5): exploit, with draws.

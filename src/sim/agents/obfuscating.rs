@@ -10,7 +10,7 @@
 //! inert: interactions carry plain deceptive-profile observables and no
 //! offset is drawn.
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
+use super::{decide, Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, Ty};
 use crate::scenario::params::ParamValue;
@@ -134,19 +134,17 @@ impl AgentType for Obfuscating {
 
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
         if let Some(p) = obs.first_pending {
-            return if rng.random() < 0.8 {
-                Action::Accept(p.proposal_id)
-            } else {
-                Action::Reject(p.proposal_id)
-            };
+            return p.answer(rng.random() < 0.8);
         }
         if self.in_trust_building() {
             if obs.can_post && rng.random() < 0.3 {
                 return Action::Post(Content(0));
             }
-            return propose(rng, obs, InteractionType::Collaboration).unwrap_or(Action::Noop);
+            // Each proposal type has one fixed text.
+            return decide::propose_to_random(rng, obs, InteractionType::Collaboration)
+                .unwrap_or(Action::Noop);
         }
-        if let Some(action) = propose(rng, obs, InteractionType::Trade) {
+        if let Some(action) = decide::propose_to_random(rng, obs, InteractionType::Trade) {
             return action;
         }
         if obs.can_post && rng.random() < 0.2 {
@@ -175,20 +173,6 @@ impl Obfuscating {
     fn in_trust_building(&self) -> bool {
         self.interactions < self.trust_building_phase
     }
-}
-
-/// Propose `itype` to a uniformly chosen visible agent, if it may and can.
-fn propose(rng: &mut PyRandom, obs: &Observation, itype: InteractionType) -> Option<Action> {
-    if !obs.can_interact || !obs.has_visible() {
-        return None;
-    }
-    let i = rng.choice_index(obs.visible().count());
-    // Each proposal type has one fixed text.
-    obs.visible().nth(i).map(|a| Action::Propose {
-        counterparty: a.idx,
-        itype,
-        content: Content(0),
-    })
 }
 
 #[cfg(test)]
@@ -223,11 +207,8 @@ mod tests {
         };
         let mut rng = PyRandom::new(6);
         let mut agent = Obfuscating::new(&cfg, 5, &mut rng);
-        let collaborate = |counterparty| Action::Propose {
-            counterparty,
-            itype: InteractionType::Collaboration,
-            content: Content(0),
-        };
+        let collaborate =
+            |counterparty| Action::propose(counterparty, InteractionType::Collaboration);
         assert_eq!(agent.act(&mut rng, &base, &obs), collaborate(1));
         assert_eq!(agent.act(&mut rng, &base, &obs), collaborate(3));
         assert_eq!(agent.act(&mut rng, &base, &obs), Action::Post(Content(0)));

@@ -101,11 +101,7 @@ impl AgentType for Opportunistic {
             let known_good = obs
                 .visible()
                 .any(|a| a.idx == p.initiator && a.reputation > 0.0);
-            return if known_good || rng.random() < 0.4 {
-                Action::Accept(p.proposal_id)
-            } else {
-                Action::Reject(p.proposal_id)
-            };
+            return p.answer(known_good || rng.random() < 0.4);
         }
         if let Some(m) = obs.market {
             if let Some(task) = m.best_task().filter(|_| m.can_claim_task) {
@@ -141,11 +137,7 @@ impl AgentType for Opportunistic {
                 return Action::Noop;
             }
             let counterparty = self.scratch[rng.choice_index(self.scratch.len())];
-            return Action::Propose {
-                counterparty,
-                itype: InteractionType::Trade,
-                content: Content(0),
-            };
+            return Action::propose(counterparty, InteractionType::Trade);
         }
         Action::Noop
     }
@@ -167,8 +159,7 @@ impl AgentType for Opportunistic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::agents::testing::{base, market_obs};
-    use crate::sim::feed::Feed;
+    use crate::sim::agents::decide::market_checks::{assert_acts_as_twin, assert_turn};
     use crate::sim::marketplace::{BountyView, MarketView, TaskView};
 
     /// marketplace_economy seed 1, step 0/2 (traced): opportunistic_1 bids
@@ -191,41 +182,26 @@ mod tests {
             can_claim_task: true,
             ..MarketView::default()
         };
-        let feed = Feed::default();
-        let mut o = Opportunistic::new(&Config::default(), 2, &mut PyRandom::new(0));
-        for seed in 0..20 {
-            let (mut rng, mut twin) = (PyRandom::new(seed), PyRandom::new(seed));
-            let want = if twin.random() < 0.5 {
+        let mut o = assert_acts_as_twin::<Opportunistic>(&view, |twin| {
+            if twin.random() < 0.5 {
                 Action::PlaceBid {
                     bounty: 1,
                     amount: py_max(richest * twin.uniform(0.5, 0.7), 1.0),
                 }
             } else {
                 Action::ClaimTask(3)
-            };
-            assert_eq!(
-                o.act(&mut rng, &base(), &market_obs(&feed, &view, 100.0)),
-                want
-            );
-            assert_eq!(rng.random(), twin.random(), "seed {seed}");
-        }
+            }
+        });
         // Nothing to claim, a task in hand: one draw, a submission.
         let working = MarketView {
             active_task: Some(3),
             ..MarketView::default()
         };
-        let mut rng = PyRandom::new(1);
-        let a = o.act(&mut rng, &base(), &market_obs(&feed, &working, 100.0));
         // Random(1)'s first draw 0.134… < free_ride_probability 0.3: minimal work.
-        assert_eq!(
-            a,
-            Action::SubmitOutput {
-                task: 3,
-                content: Content(0)
-            }
-        );
-        let mut twin = PyRandom::new(1);
-        twin.random();
-        assert_eq!(rng.random(), twin.random());
+        let minimal = Action::SubmitOutput {
+            task: 3,
+            content: Content(0),
+        };
+        assert_turn(&mut o, &working, 1, 1, minimal);
     }
 }

@@ -5,10 +5,9 @@
 //! interactions with it still in the history (and stores it), while an
 //! outcome update without a stored value starts again from 0.5.
 
+use super::decide::behaves_as_honest;
 use super::honest::{Config, Honest};
-use super::{Action, AgentType, Base, EpochEnd, Hooks, InteractionType, Observation, Outcome};
-use crate::rng::PyRandom;
-use crate::scenario::schema::Field;
+use super::{AgentType, Base, EpochEnd, Hooks};
 use crate::scenario::Archetype;
 
 #[derive(Debug, Clone)]
@@ -23,32 +22,7 @@ impl AgentType for Rain {
         trust_rebuild: true,
         ..Hooks::NONE
     };
-
-    fn fields() -> &'static [Field<Config>] {
-        Honest::fields()
-    }
-
-    fn new(cfg: &Config, n_agents: usize, rng: &mut PyRandom) -> Rain {
-        Rain(Honest::new(cfg, n_agents, rng))
-    }
-
-    fn act(&mut self, rng: &mut PyRandom, base: &Base, obs: &Observation) -> Action {
-        self.0.act(rng, base, obs)
-    }
-
-    fn accept(
-        &mut self,
-        rng: &mut PyRandom,
-        base: &Base,
-        initiator: usize,
-        itype: InteractionType,
-    ) -> bool {
-        self.0.accept(rng, base, initiator, itype)
-    }
-
-    fn record_outcome(&mut self, o: Outcome) {
-        self.0.record_outcome(o);
-    }
+    behaves_as_honest!();
 
     /// `apply_memory_decay` with epistemic persistence 0.
     fn on_epoch_end(&mut self, base: &mut Base, _end: &EpochEnd) {
@@ -58,8 +32,9 @@ impl AgentType for Rain {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{AgentConfig, Mind};
+    use super::super::{AgentConfig, InteractionType, Mind, Outcome};
     use super::*;
+    use crate::rng::PyRandom;
 
     fn outcome(other: usize, accepted: bool, p: f64) -> Outcome {
         Outcome {

@@ -8,11 +8,12 @@
 //! awareness that drift its interact probability and acceptance threshold
 //! on each turn. Like rain, its trust memory is cleared at every epoch end.
 
+use super::decide::{self, py_clamp};
 use super::honest::{self, Honest};
 use super::{Action, AgentType, Base, EpochEnd, Hooks, InteractionType, Observation, Outcome};
 use crate::metrics::PySum;
 use crate::rng::PyRandom;
-use crate::scenario::coerce::{at_least, Rule, Ty, UNIT};
+use crate::scenario::coerce::{at_least, Rule, Ty};
 use crate::scenario::schema::{modelled, Field, Role};
 use crate::scenario::Archetype;
 
@@ -51,12 +52,7 @@ impl Default for Config {
     }
 }
 
-static FIELDS: &[Field<Config>] = &[
-    modelled!(acceptance_threshold, Float, Rule::Any),
-    modelled!(trust_weight, Float, Rule::Any),
-    modelled!(post_probability, Float, UNIT),
-    modelled!(vote_probability, Float, UNIT),
-    modelled!(interact_probability, Float, UNIT),
+static FIELDS: &[Field<Config>] = decide::honest_fields![
     modelled!(quality_gate_threshold, Float, Rule::Any),
     modelled!(consolidation_interval, Int, at_least(1)),
     modelled!(max_task_attempts, Float, Rule::Any),
@@ -204,23 +200,13 @@ impl AgentType for RalphLoop {
     }
 }
 
-/// Python's `max(lo, min(hi, x))`.
-fn clamp(lo: f64, hi: f64, x: f64) -> f64 {
-    let capped = if x < hi { x } else { hi };
-    if capped > lo {
-        capped
-    } else {
-        lo
-    }
-}
-
 impl RalphLoop {
     fn apply_learning_boosts(&mut self) {
         let boost = (self.success_rate - 0.5) * self.learning_boost;
         let qa_boost = (self.quality_awareness - 0.5) * self.learning_boost;
         let cfg = self.honest.config_mut();
-        cfg.interact_probability = clamp(0.1, 0.9, cfg.interact_probability + boost);
-        cfg.acceptance_threshold = clamp(0.2, 0.8, cfg.acceptance_threshold + qa_boost);
+        cfg.interact_probability = py_clamp(0.1, 0.9, cfg.interact_probability + boost);
+        cfg.acceptance_threshold = py_clamp(0.2, 0.8, cfg.acceptance_threshold + qa_boost);
     }
 }
 

@@ -6,7 +6,8 @@
 //! are read and have no effect, here as there. Reports the `opportunistic`
 //! type.
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation};
+use super::stock::passive_rule;
+use super::{decide, Action, AgentType, Base, InteractionType, Observation};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::Rule;
 use crate::scenario::schema::{inert, modelled, Field, Inert};
@@ -69,30 +70,12 @@ impl AgentType for SelfOptimizer {
         if let Some(p) = obs.first_pending {
             return Action::Accept(p.proposal_id);
         }
-        if obs.can_interact && obs.has_visible() {
-            let i = rng.choice_index(obs.visible().count());
-            if let Some(a) = obs.visible().nth(i) {
-                return Action::Propose {
-                    counterparty: a.idx,
-                    itype: InteractionType::Trade,
-                    content: Content(0),
-                };
-            }
-        }
-        Action::Noop
+        decide::propose_to_random(rng, obs, InteractionType::Trade).unwrap_or(Action::Noop)
     }
 
-    fn accept(
-        &mut self,
-        _rng: &mut PyRandom,
-        base: &Base,
-        initiator: usize,
-        _itype: InteractionType,
-    ) -> bool {
-        // The reference first accepts outright at a cost multiplier < 0.5,
-        // which never happens (it stays 1.0).
-        base.trust(initiator) > 0.3
-    }
+    // The reference first accepts outright at a cost multiplier < 0.5,
+    // which never happens (it stays 1.0).
+    passive_rule!(|base, initiator, _itype| base.trust(initiator) > 0.3);
 }
 
 #[cfg(test)]
@@ -113,18 +96,10 @@ mod tests {
         let base = Base::for_test(5, 8);
         let mut rng = PyRandom::new(7);
         let mut agent = SelfOptimizer::new(&Config::default(), 8, &mut rng);
-        let picked: Vec<usize> = (0..5)
-            .map(|_| match agent.act(&mut rng, &base, &obs) {
-                Action::Propose {
-                    counterparty,
-                    itype: InteractionType::Trade,
-                    content: Content(0),
-                } => counterparty,
-                other => panic!("{other:?}"),
-            })
-            .collect();
+        let picked: Vec<Action> = (0..5).map(|_| agent.act(&mut rng, &base, &obs)).collect();
         // Visible order skips self (index 5): 0..=4, 6, 7.
-        assert_eq!(picked, [2, 1, 3, 6, 0]);
+        let trade = |c| Action::propose(c, InteractionType::Trade);
+        assert_eq!(picked, [2, 1, 3, 6, 0].map(trade));
         assert!(agent.accept(&mut rng, &base, 1, InteractionType::Trade));
     }
 }

@@ -18,11 +18,12 @@
 
 use std::collections::VecDeque;
 
+use super::decide::{self, py_clamp};
 use super::profile;
 use super::{Action, AgentType, Base, Content, Hooks, InteractionType, Observation, Outcome};
 use crate::metrics::PySum;
 use crate::rng::PyRandom;
-use crate::scenario::coerce::{Rule, UNIT};
+use crate::scenario::coerce::Rule;
 use crate::scenario::schema::{modelled, Field};
 use crate::scenario::Archetype;
 
@@ -68,12 +69,7 @@ impl Default for Config {
     }
 }
 
-static FIELDS: &[Field<Config>] = &[
-    modelled!(acceptance_threshold, Float, Rule::Any),
-    modelled!(trust_weight, Float, Rule::Any),
-    modelled!(post_probability, Float, UNIT),
-    modelled!(vote_probability, Float, UNIT),
-    modelled!(interact_probability, Float, UNIT),
+static FIELDS: &[Field<Config>] = decide::honest_fields![
     modelled!(skill_exploration_rate, Float, Rule::Any),
     modelled!(refinement_interval, Int, Rule::Any),
     modelled!(promotion_interval, Int, Rule::Any),
@@ -128,7 +124,7 @@ impl Skill {
         if self.invocations < 2 {
             return 0.5;
         }
-        0.5 * self.success_rate() + 0.5 * clamp(0.0, 1.0, self.ema_payoff / 5.0)
+        0.5 * self.success_rate() + 0.5 * py_clamp(0.0, 1.0, self.ema_payoff / 5.0)
     }
 }
 
@@ -235,13 +231,8 @@ impl AgentType for Skillrl {
         if obs.can_post && rng.random() < self.cfg.post_probability {
             return Action::Post(Content(0));
         }
-        if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
-            let i = rng.choice_index(obs.n_visible_posts());
-            if let Some(post) = obs.visible_posts().nth(i) {
-                return Action::Vote { post, up: true };
-            }
-        }
-        Action::Noop
+        decide::upvote_random_post(rng, obs, Some(self.cfg.vote_probability))
+            .unwrap_or(Action::Noop)
     }
 
     fn accept_global(
@@ -270,16 +261,6 @@ impl AgentType for Skillrl {
 
     fn unreproducible(&self) -> Option<&'static str> {
         self.unreproducible
-    }
-}
-
-/// Python's `max(lo, min(hi, x))`.
-fn clamp(lo: f64, hi: f64, x: f64) -> f64 {
-    let capped = if x < hi { x } else { hi };
-    if capped > lo {
-        capped
-    } else {
-        lo
     }
 }
 
@@ -326,8 +307,8 @@ impl Skillrl {
             if e.avoid {
                 return false;
             }
-            threshold = clamp(0.0, 1.0, threshold + e.threshold_delta);
-            tw = clamp(0.0, 1.0, tw + e.trust_weight_delta);
+            threshold = py_clamp(0.0, 1.0, threshold + e.threshold_delta);
+            tw = py_clamp(0.0, 1.0, tw + e.trust_weight_delta);
         }
         trust * tw + 0.5 * (1.0 - tw) >= threshold
     }

@@ -6,7 +6,7 @@
 //! one with the most room above the partner's blacklist floor. Reports the
 //! `adversarial` type.
 
-use super::{Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
+use super::{decide, Action, AgentType, Base, Content, InteractionType, Observation, Outcome};
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};
@@ -114,11 +114,7 @@ impl AgentType for ThresholdDancer {
 
     fn act(&mut self, rng: &mut PyRandom, _base: &Base, obs: &Observation) -> Action {
         if let Some(p) = obs.first_pending {
-            return if self.cooperate(p.initiator) {
-                Action::Accept(p.proposal_id)
-            } else {
-                Action::Reject(p.proposal_id)
-            };
+            return p.answer(self.cooperate(p.initiator));
         }
         // The post gate comes before proposing: a post costs the proposal.
         if obs.can_post && rng.random() < self.cfg.post_probability {
@@ -126,21 +122,13 @@ impl AgentType for ThresholdDancer {
         }
         if obs.can_interact {
             // A stable descending sort by score: the first of the best.
-            let mut best: Option<(usize, f64)> = None;
-            for a in obs.visible() {
+            let scored = obs.visible().map(|a| {
                 let l = &self.ledgers[a.idx];
                 let novelty = if l.interactions == 0 { 1.0 } else { 0.0 };
-                let score = self.room(l) + novelty;
-                if best.is_none_or(|(_, s)| score > s) {
-                    best = Some((a.idx, score));
-                }
-            }
-            if let Some((counterparty, _)) = best {
-                return Action::Propose {
-                    counterparty,
-                    itype: InteractionType::Collaboration,
-                    content: Content(0),
-                };
+                (a.idx, self.room(l) + novelty)
+            });
+            if let Some(counterparty) = decide::first_best(scored) {
+                return Action::propose(counterparty, InteractionType::Collaboration);
             }
         }
         Action::Noop
@@ -344,11 +332,7 @@ mod tests {
         let base = Base::for_test(0, 4);
         let mut rng = PyRandom::new(7);
         let mut d = ThresholdDancer::new(&Config::default(), 4, &mut rng);
-        let propose = |counterparty| Action::Propose {
-            counterparty,
-            itype: InteractionType::Collaboration,
-            content: Content(0),
-        };
+        let propose = |counterparty| Action::propose(counterparty, InteractionType::Collaboration);
         // All unseen (score 2.5 each): the first visible one.
         assert_eq!(d.act(&mut rng, &base, &obs), propose(1));
         d.record_outcome(outcome(1, -0.1));

@@ -6,6 +6,7 @@
 //! draw opens every turn. It reports the `work_regime` type, which draws
 //! the adversarial observable profile.
 
+use super::decide::{self, py_clamp};
 use super::{
     Action, AgentType, Base, Content, EpochEnd, Hooks, InteractionType, Observation, Outcome,
 };
@@ -112,11 +113,7 @@ impl AgentType for WorkRegime {
             if self.compliance < 0.4 {
                 threshold += 0.15;
             }
-            return if base.trust(p.initiator) >= threshold {
-                Action::Accept(p.proposal_id)
-            } else {
-                Action::Reject(p.proposal_id)
-            };
+            return p.answer(base.trust(p.initiator) >= threshold);
         }
         if obs.can_post && rng.random() < self.cfg.post_probability {
             // Three text pools by policy state (reform, grievance, neutral).
@@ -129,12 +126,8 @@ impl AgentType for WorkRegime {
             };
             return Action::Post(Content(pool * 4 + rng.choice_index(size) as u8));
         }
-        if obs.can_vote && obs.has_posts() && rng.random() < self.cfg.vote_probability {
-            let i = rng.choice_index(obs.n_visible_posts());
-            if let Some(post) = obs.visible_posts().nth(i) {
-                // Agents never see net_votes (docs/model/quirks.md §2.1).
-                return Action::Vote { post, up: true };
-            }
+        if let Some(vote) = decide::upvote_random_post(rng, obs, Some(self.cfg.vote_probability)) {
+            return vote;
         }
         if obs.can_interact && obs.has_visible() && rng.random() < self.cfg.interact_probability {
             self.candidates.clear();
@@ -148,11 +141,7 @@ impl AgentType for WorkRegime {
                 return Action::Noop;
             }
             let counterparty = self.candidates[rng.choice_index(self.candidates.len())];
-            return Action::Propose {
-                counterparty,
-                itype: InteractionType::Collaboration,
-                content: Content(0),
-            };
+            return Action::propose(counterparty, InteractionType::Collaboration);
         }
         Action::Noop
     }
@@ -192,34 +181,25 @@ impl AgentType for WorkRegime {
     }
 }
 
-/// Python's `max(lo, min(hi, x))`.
-fn clamp(lo: f64, hi: f64, x: f64) -> f64 {
-    let capped = if x < hi { x } else { hi };
-    if capped > lo {
-        capped
-    } else {
-        lo
-    }
-}
-
 impl WorkRegime {
     /// `adapt_policy`: each line reads the values the lines above it set.
     fn adapt(&mut self, avg: f64, peer_avg: f64, eval_noise: f64, workload: f64) {
         let rate = self.cfg.adapt_rate;
         let pay_gap = avg - peer_avg;
-        let underpaid = clamp(0.0, f64::INFINITY, -pay_gap);
+        let underpaid = py_clamp(0.0, f64::INFINITY, -pay_gap);
         let unfairness = underpaid + eval_noise * 0.5;
         let g = self.grievance * self.cfg.grievance_decay + unfairness;
         self.grievance = if g < GRIEVANCE_CAP { g } else { GRIEVANCE_CAP };
         let pressure = workload * 0.3 + self.grievance * 0.2;
-        self.compliance = clamp(0.0, 1.0, self.compliance - rate * pressure);
-        self.cooperation_threshold = clamp(
+        self.compliance = py_clamp(0.0, 1.0, self.compliance - rate * pressure);
+        self.cooperation_threshold = py_clamp(
             0.0,
             1.0,
             self.cooperation_threshold + rate * self.grievance * 0.3,
         );
         let redistribution_signal = underpaid * 0.5 + self.grievance * 0.2;
-        self.redistribution = clamp(0.0, 1.0, self.redistribution + rate * redistribution_signal);
+        self.redistribution =
+            py_clamp(0.0, 1.0, self.redistribution + rate * redistribution_signal);
         if self.grievance > 1.0 {
             let x = self.exit + rate * 0.1;
             self.exit = if x < 0.8 { x } else { 0.8 };
