@@ -6,6 +6,7 @@
 //! by name.
 
 use super::coerce::{at_least, coerce, coerce_checked, Rule, Ty, UNIT};
+use super::handler_levers::{self, Counterparty, Handler};
 use super::load::Report;
 use super::params::ParamValue;
 use super::schema::{self, inert, modelled, read, Field, Inert, Role};
@@ -259,35 +260,16 @@ pub(super) fn read_rivals(e: &Entry, report: &mut Report) -> Option<RivalsConfig
     Some(cfg)
 }
 
-/// What the handlers' self-interactions would meet that is not modelled:
-/// levers and modules that analyse interaction pairs (a self pair is not
-/// traced), or that see handler interactions differently.
-fn self_pair_levers(s: &Scenario) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    let g = &s.governance;
-    if g.security_enabled {
-        out.push("with governance.security_enabled, the security lever analyses the handler's self-interactions as pairs (not traced here)");
-    }
-    if g.sybil_detection_enabled {
-        out.push("with governance.sybil_detection_enabled, Sybil detection clusters the handler's self-interactions (not traced here)");
-    }
-    if g.collusion_detection_enabled {
-        out.push("with governance.collusion_detection_enabled, collusion detection scores the handler's self-interactions as pairs (not traced here)");
-    }
-    if g.rbac_enabled {
-        out.push("with governance.rbac_enabled, RBAC skips handler interactions (they carry no action type)");
-    }
-    if g.resample_enabled {
-        out.push("with governance.resample_enabled, the resample lever samples handler agents' actions and its notes ride on their interactions");
-    }
-    if s.contracts.is_some() {
-        out.push("with a contract market, handler self-interactions are routed through contracts");
-    }
-    if s.network.is_some() {
-        out.push("with a network, handler self-interactions add self-edges to it");
-    }
-    out
-}
+/// The two handlers, as their guards name them: their interactions are
+/// self-interactions.
+const AWM_HANDLER: Handler = Handler {
+    name: "AWM",
+    counterparty: Counterparty::Itself,
+};
+const RIVALS_HANDLER: Handler = Handler {
+    name: "rivals",
+    counterparty: Counterparty::Itself,
+};
 
 /// Whether agents of these kinds act through a handler the scenario builds.
 fn acts(s: &Scenario, kinds: &[AgentKind]) -> bool {
@@ -304,9 +286,9 @@ pub(crate) fn unmodelled_with(s: &Scenario) -> Vec<(&'static str, String)> {
     if let Some(cfg) = &s.awm {
         if acts(s, &[AgentKind::AwmAgent]) {
             out.extend(
-                self_pair_levers(s)
+                handler_levers::unmodelled(s, AWM_HANDLER)
                     .into_iter()
-                    .map(|w| (AWM, w.to_string())),
+                    .map(|w| (AWM, w)),
             );
         }
         let long_plan = s.agents.iter().any(|a| match &a.config {
@@ -322,9 +304,9 @@ pub(crate) fn unmodelled_with(s: &Scenario) -> Vec<(&'static str, String)> {
     if let Some(cfg) = &s.rivals {
         if acts(s, &[AgentKind::RivalsProducer, AgentKind::RivalsCritic]) {
             out.extend(
-                self_pair_levers(s)
+                handler_levers::unmodelled(s, RIVALS_HANDLER)
                     .into_iter()
-                    .map(|w| (RIVALS, w.to_string())),
+                    .map(|w| (RIVALS, w)),
             );
         }
         if cfg.mode != Mode::SingleAgent {

@@ -5,6 +5,7 @@
 //! would meet that is not modelled.
 
 use super::coerce::{at_least, coerce, coerce_checked, Ty, UNIT};
+use super::handler_levers::{self, Counterparty, Handler};
 use super::load::Report;
 use super::schema::{self, modelled, Field, Role};
 use super::yaml::{Entry, Value};
@@ -95,39 +96,26 @@ pub(super) fn read(e: &Entry, report: &mut Report) -> Option<MemoryTiersConfig> 
     Some(cfg)
 }
 
-/// What memory-tier writes would meet that is not modelled: levers and
-/// modules that treat the pseudo counterparty `memory_system` as an agent
-/// or handle handler interactions in ways not traced here, and handler
-/// streams seeded from OS entropy.
-pub(super) fn unmodelled_with(s: &Scenario) -> Vec<&'static str> {
-    let mut out = Vec::new();
+/// What memory-tier writes would meet that is not modelled: handler
+/// streams seeded from OS entropy, and levers and modules that treat the
+/// pseudo counterparty `memory_system` as an agent.
+pub(super) fn unmodelled_with(s: &Scenario) -> Vec<String> {
     if !has_writes(s) {
-        return out;
+        return Vec::new();
     }
+    let mut out = Vec::new();
     if s.memory_tiers.as_ref().is_some_and(|c| c.seed.is_none()) {
-        out.push("without memory_tiers.seed, the reference seeds the memory handler's streams from OS entropy: its runs are not reproducible");
+        out.push("without memory_tiers.seed, the reference seeds the memory handler's streams from OS entropy: its runs are not reproducible".to_string());
     }
-    let g = &s.governance;
-    if g.security_enabled {
-        out.push("with governance.security_enabled, the security lever analyses the memory handler's pseudo counterparty as an agent");
-    }
-    if g.sybil_detection_enabled {
-        out.push("with governance.sybil_detection_enabled, Sybil detection clusters the memory handler's pseudo counterparty with the agents");
-    }
-    if g.rbac_enabled {
-        out.push("with governance.rbac_enabled, RBAC skips memory interactions (they carry no action type)");
-    }
-    if g.resample_enabled {
-        out.push("with governance.resample_enabled, the resample lever samples memory agents' actions and its notes ride on memory interactions");
-    }
-    if s.contracts.is_some() {
-        out.push("with a contract market, memory interactions (a pseudo counterparty) are routed through contracts");
-    }
-    if s.network.as_ref().is_some_and(|n| n.dynamic) {
-        out.push("with a dynamic network, memory interactions add the pseudo counterparty to the network as a node with decaying edges");
-    }
+    out.extend(handler_levers::unmodelled(s, HANDLER));
     out
 }
+
+/// The memory handler, as the guard names it.
+const HANDLER: Handler = Handler {
+    name: "memory",
+    counterparty: Counterparty::Pseudo("the pseudo counterparty 'memory_system'"),
+};
 
 /// The fidelity guard for [`unmodelled_with`].
 pub(super) fn check_combination(s: &Scenario, line: usize, report: &mut Report) {

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde_json::Value as Json;
 
 use super::coerce::{at_least, coerce, coerce_checked, Ty, UNIT};
+use super::handler_levers::{self, Counterparty, Handler};
 use super::load::Report;
 use super::schema::{self, modelled, Field, Role};
 use super::yaml::{Entry, Value};
@@ -122,35 +123,21 @@ const SCHOLAR_ACTORS: [AgentKind; 5] = [
 ];
 
 /// What scholar interactions would meet that is not modelled: levers and
-/// modules that treat the handler's pseudo counterparties ('corpus',
-/// 'synthesis_engine', 'verification_oracle') as agents, or that handle
-/// handler interactions in ways not traced here.
-pub(super) fn unmodelled_with(s: &Scenario) -> Vec<&'static str> {
-    let mut out = Vec::new();
+/// modules that treat the handler's pseudo counterparties as agents.
+pub(super) fn unmodelled_with(s: &Scenario) -> Vec<String> {
     if s.scholar.is_none() || !s.agents.iter().any(|a| SCHOLAR_ACTORS.contains(&a.kind)) {
-        return out;
+        return Vec::new();
     }
-    let g = &s.governance;
-    if g.security_enabled {
-        out.push("with governance.security_enabled, the security lever analyses the scholar handler's pseudo counterparties as agents");
-    }
-    if g.sybil_detection_enabled {
-        out.push("with governance.sybil_detection_enabled, Sybil detection clusters the scholar handler's pseudo counterparties with the agents");
-    }
-    if g.rbac_enabled {
-        out.push("with governance.rbac_enabled, RBAC skips scholar interactions (they carry no action type)");
-    }
-    if g.resample_enabled {
-        out.push("with governance.resample_enabled, the resample lever samples scholar agents' actions and its notes ride on scholar interactions");
-    }
-    if s.contracts.is_some() {
-        out.push("with a contract market, scholar interactions (pseudo counterparties) are routed through contracts");
-    }
-    if s.network.as_ref().is_some_and(|n| n.dynamic) {
-        out.push("with a dynamic network, scholar interactions add the handler's pseudo counterparties to the network as nodes with decaying edges");
-    }
-    out
+    handler_levers::unmodelled(s, HANDLER)
 }
+
+/// The scholar handler, as the guard names it.
+const HANDLER: Handler = Handler {
+    name: "scholar",
+    counterparty: Counterparty::Pseudo(
+        "the pseudo counterparties 'corpus', 'synthesis_engine' and 'verification_oracle'",
+    ),
+};
 
 /// The fidelity guard for [`unmodelled_with`].
 pub(super) fn check_combination(s: &Scenario, line: usize, report: &mut Report) {
