@@ -7,6 +7,7 @@ pub mod canonical;
 pub(crate) mod coerce;
 mod dynamic_toxicity;
 pub mod emit;
+mod error;
 mod handler_levers;
 mod handlers;
 mod load;

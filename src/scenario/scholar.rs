@@ -10,6 +10,7 @@ use std::path::Path;
 use serde_json::Value as Json;
 
 use super::coerce::{at_least, coerce, coerce_checked, Ty, UNIT};
+use super::error::RecordError;
 use super::handler_levers::{self, Counterparty, Handler};
 use super::load::Report;
 use super::schema::{self, modelled, Field, Role};
@@ -147,7 +148,7 @@ pub(super) fn check_combination(s: &Scenario, line: usize, report: &mut Report) 
 }
 
 /// A data file problem: the reference's handler build fails on it.
-fn data_error(report: &mut Report, line: usize, key: &str, why: String) {
+fn data_error(report: &mut Report, line: usize, key: &str, why: impl std::fmt::Display) {
     report.error(line, &format!("{SECTION}.{key}"), why);
 }
 
@@ -208,11 +209,11 @@ fn text_field(
     record: &serde_json::Map<String, Json>,
     name: &str,
     at: &str,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, RecordError> {
     match record.get(name) {
         None => Ok(None),
         Some(Json::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(format!("{at}: '{name}' must be a string, got {other}")),
+        Some(other) => Err(record_error(at, name, "a string", other)),
     }
 }
 
@@ -221,8 +222,8 @@ fn text_list(
     record: &serde_json::Map<String, Json>,
     name: &str,
     at: &str,
-) -> Result<Vec<String>, String> {
-    let bad = |other: &Json| format!("{at}: '{name}' must be a list of strings, got {other}");
+) -> Result<Vec<String>, RecordError> {
+    let bad = |other: &Json| record_error(at, name, "a list of strings", other);
     match record.get(name) {
         None => Ok(Vec::new()),
         Some(Json::Array(items)) => items
@@ -230,6 +231,16 @@ fn text_list(
             .map(|i| i.as_str().map(str::to_string).ok_or_else(|| bad(i)))
             .collect(),
         Some(other) => Err(bad(other)),
+    }
+}
+
+/// Field `name` of the record at `at` is not `want`, but `got`.
+fn record_error(at: &str, name: &str, want: &'static str, got: &Json) -> RecordError {
+    RecordError {
+        at: at.to_string(),
+        field: name.to_string(),
+        want,
+        got: got.to_string(),
     }
 }
 
@@ -251,7 +262,7 @@ fn read_corpus(dir: &str, line: usize, report: &mut Report) -> Option<Vec<Passag
         let mut fresh = 0;
         for (n, r) in records.iter().enumerate() {
             let at = format!("{}:{}", passages.display(), n + 1);
-            let passage = (|| -> Result<Passage, String> {
+            let passage = (|| -> Result<Passage, RecordError> {
                 let id = match text_field(r, "passage_id", &at)? {
                     Some(id) => PassageId::Given(id),
                     None => {
@@ -261,9 +272,9 @@ fn read_corpus(dir: &str, line: usize, report: &mut Report) -> Option<Vec<Passag
                 };
                 let relevance_score = match r.get("relevance_score") {
                     None => 0.0,
-                    Some(v) => v.as_f64().ok_or_else(|| {
-                        format!("{at}: 'relevance_score' must be a number, got {v}")
-                    })?,
+                    Some(v) => v
+                        .as_f64()
+                        .ok_or_else(|| record_error(&at, "relevance_score", "a number", v))?,
                 };
                 Ok(Passage {
                     id,
@@ -324,7 +335,7 @@ fn read_queries(file: &str, line: usize, report: &mut Report) -> Option<Vec<Quer
     let mut queries = Vec::with_capacity(records.len());
     for (n, r) in records.iter().enumerate() {
         let at = format!("{}:{}", path.display(), n + 1);
-        let query = (|| -> Result<Query, String> {
+        let query = (|| -> Result<Query, RecordError> {
             Ok(Query {
                 text: text_field(r, "query_text", &at)?.unwrap_or_default(),
                 gold_key_points: text_list(r, "gold_key_points", &at)?,
