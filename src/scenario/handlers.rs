@@ -5,16 +5,16 @@
 //! differ from the reference, or the reference irreproducible, is refused
 //! by name.
 
-use super::coerce::{at_least, coerce, coerce_checked, Rule, Ty, UNIT};
+use super::coerce::{at_least, coerce, Rule, Ty, UNIT};
 use super::handler_levers::{self, Counterparty, Handler};
+use super::handler_section::{built, enabled_and_seed, table_key};
 use super::load::Report;
 use super::params::ParamValue;
-use super::schema::{self, inert, modelled, read, Field, Inert, Role};
-use super::yaml::{Entry, Value};
+use super::schema::{inert, modelled, read, Field, Inert, Role};
+use super::yaml::Entry;
 use super::{AgentConfig, AgentKind, AwmConfig, RivalsConfig, Scenario};
 use crate::sim::awm::MAX_RECORDED_CALLS;
 use crate::sim::rivals::{roles, Mode};
-use crate::suggest::did_you_mean;
 
 pub(super) const AWM: &str = "awm";
 pub(super) const RIVALS: &str = "rivals";
@@ -117,85 +117,10 @@ pub(crate) static RIVALS_FIELDS: &[Field<RivalsConfig>] = &[
     ),
 ];
 
-/// The section's entries when the reference builds its handler: a truthy
-/// value whose `enabled` is not the boolean false.
-fn built<'a>(e: &'a Entry, section: &str, report: &mut Report) -> Option<&'a [Entry]> {
-    if !e.value.truthy() {
-        return None;
-    }
-    let Some(entries) = e.value.entries() else {
-        let why = format!(
-            "must be a mapping (the reference fails on {})",
-            e.value.describe()
-        );
-        report.error(e.value.line, section, why);
-        return None;
-    };
-    let enabled = entries.iter().find(|x| x.key == "enabled");
-    if enabled.is_some_and(|x| x.value.value == Value::Bool(false)) {
-        let why = "switched off: the reference builds nothing from it; ignored";
-        report.warn(e.key_line, section, why);
-        return None;
-    }
-    Some(entries)
-}
-
-/// One key of a table section: validated, stored if modelled; an unknown
-/// key is ignored by the reference (a warning).
-fn table_key<T>(
-    section: &str,
-    fields: &'static [Field<T>],
-    others: &[&'static str],
-    x: &Entry,
-    cfg: &mut T,
-    report: &mut Report,
-) {
-    let path = format!("{section}.{}", x.key);
-    match schema::find(fields, &x.key) {
-        Some(field) => match (coerce_checked(field.ty, field.rule, &x.value), &field.role) {
-            (Ok(v), Role::Modelled { set, .. }) => set(cfg, &v),
-            (Err(m), _) => report.error(x.value.line, &path, m),
-            _ => {}
-        },
-        None => {
-            let keys = schema::keys(fields).chain(others.iter().copied());
-            let why = format!(
-                "unknown key, ignored by the reference{}",
-                did_you_mean(&x.key, keys)
-            );
-            report.warn(x.key_line, &path, why);
-        }
-    }
-}
-
-/// `enabled` (a boolean) and `seed` (an integer or null).
-fn enabled_and_seed(
-    section: &str,
-    x: &Entry,
-    enabled: &mut bool,
-    seed: &mut Option<i64>,
-    report: &mut Report,
-) -> bool {
-    let path = format!("{section}.{}", x.key);
-    match x.key.as_str() {
-        "enabled" => match coerce(Ty::Bool, &x.value) {
-            Ok(v) => *enabled = v.to_bool(),
-            Err(m) => report.error(x.value.line, &path, m),
-        },
-        "seed" if x.value.is_null() => *seed = None,
-        "seed" => match coerce(Ty::Int, &x.value) {
-            Ok(v) => *seed = Some(v.int_into()),
-            Err(m) => report.error(x.value.line, &path, m),
-        },
-        _ => return false,
-    }
-    true
-}
-
 /// The agent-world-model handler's settings, or `None` when the reference
 /// builds none.
 pub(super) fn read_awm(e: &Entry, report: &mut Report) -> Option<AwmConfig> {
-    let entries = built(e, AWM, report)?;
+    let entries = built(e, report)?;
     let mut cfg = AwmConfig::default();
     for x in entries {
         let path = format!("{AWM}.{}", x.key);
@@ -235,7 +160,7 @@ pub(super) fn read_awm(e: &Entry, report: &mut Report) -> Option<AwmConfig> {
 /// The team-of-rivals handler's settings, or `None` when the reference
 /// builds none.
 pub(super) fn read_rivals(e: &Entry, report: &mut Report) -> Option<RivalsConfig> {
-    let entries = built(e, RIVALS, report)?;
+    let entries = built(e, report)?;
     let mut cfg = RivalsConfig::default();
     let mut seed_line = e.key_line;
     for x in entries {

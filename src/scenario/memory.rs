@@ -4,13 +4,13 @@
 //! (lax coercion; other keys are not read). Also what the handler's writes
 //! would meet that is not modelled.
 
-use super::coerce::{at_least, coerce, coerce_checked, Ty, UNIT};
+use super::coerce::{at_least, UNIT};
 use super::handler_levers::{self, Counterparty, Handler};
+use super::handler_section::{built, enabled_and_seed, table_key};
 use super::load::Report;
-use super::schema::{self, modelled, Field, Role};
-use super::yaml::{Entry, Value};
+use super::schema::{modelled, Field};
+use super::yaml::Entry;
 use super::{AgentKind, MemoryTiersConfig, Scenario};
-use crate::suggest::did_you_mean;
 
 pub(super) const SECTION: &str = "memory_tiers";
 
@@ -41,56 +41,13 @@ pub(crate) fn has_writes(s: &Scenario) -> bool {
 /// The handler's settings, or `None` when the reference builds no
 /// memory-tier handler (a false value, or `enabled: false`).
 pub(super) fn read(e: &Entry, report: &mut Report) -> Option<MemoryTiersConfig> {
-    if !e.value.truthy() {
-        return None;
-    }
-    let Some(entries) = e.value.entries() else {
-        let why = format!(
-            "must be a mapping (the reference fails on {})",
-            e.value.describe()
-        );
-        report.error(e.value.line, SECTION, why);
-        return None;
-    };
-    if entries
-        .iter()
-        .any(|x| x.key == "enabled" && x.value.value == Value::Bool(false))
-    {
-        let why = "switched off: the reference builds nothing from it; ignored";
-        report.warn(e.key_line, SECTION, why);
-        return None;
-    }
+    let entries = built(e, report)?;
     let mut cfg = MemoryTiersConfig::default();
     for x in entries {
-        let path = format!("{SECTION}.{}", x.key);
-        match x.key.as_str() {
-            // Read once to decide whether to build; the handler never looks again.
-            "enabled" => match coerce(Ty::Bool, &x.value) {
-                Ok(v) => cfg.enabled = v.to_bool(),
-                Err(m) => report.error(x.value.line, &path, m),
-            },
-            "seed" if x.value.is_null() => {}
-            "seed" => match coerce(Ty::Int, &x.value) {
-                Ok(v) => cfg.seed = Some(v.int_into()),
-                Err(m) => report.error(x.value.line, &path, m),
-            },
-            key => match schema::find(FIELDS, key) {
-                Some(field) => {
-                    match (coerce_checked(field.ty, field.rule, &x.value), &field.role) {
-                        (Ok(v), Role::Modelled { set, .. }) => set(&mut cfg, &v),
-                        (Err(m), _) => report.error(x.value.line, &path, m),
-                        _ => {}
-                    }
-                }
-                None => {
-                    let keys = schema::keys(FIELDS).chain(OTHER_KEYS);
-                    let why = format!(
-                        "unknown key, not read by the reference{}",
-                        did_you_mean(key, keys)
-                    );
-                    report.warn(x.key_line, &path, why);
-                }
-            },
+        // `enabled` is read once to decide whether to build; the handler
+        // never looks again.
+        if !enabled_and_seed(SECTION, x, &mut cfg.enabled, &mut cfg.seed, report) {
+            table_key(SECTION, FIELDS, &OTHER_KEYS, x, &mut cfg, report);
         }
     }
     Some(cfg)

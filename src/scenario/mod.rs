@@ -9,6 +9,7 @@ mod dynamic_toxicity;
 pub mod emit;
 mod error;
 mod handler_levers;
+mod handler_section;
 mod handlers;
 mod load;
 mod markets;
