@@ -295,12 +295,14 @@ pub(super) const RESOURCE_MODES: &[(&str, ResourceShockMode)] = &[
     ("inflate", ResourceShockMode::Inflate),
 ];
 
-/// The YAML name of `value` in one of the tables above.
+/// The YAML name of `value` in one of the tables above (every value the
+/// loader can produce has one).
 pub(super) fn name_of<T: PartialEq>(table: &[(&'static str, T)], value: &T) -> &'static str {
     table
         .iter()
         .find(|(_, v)| v == value)
-        .map_or(table[0].0, |(name, _)| name)
+        .map(|(name, _)| *name)
+        .expect("a perturbation value read from YAML has a YAML name")
 }
 
 /// What the rest of the scenario tells the guard.
