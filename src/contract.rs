@@ -374,6 +374,7 @@ mod tests {
     use crate::analysis::frame::Frame;
     use crate::analysis::runs::RunsTable;
     use crate::cli::{check, exit, rerun, show, sweep as sweep_cli};
+    use crate::model_citations::rust_files;
     use crate::sweep::run_files::simulate;
     use crate::sweep::{merge, part, session, status};
 
@@ -725,17 +726,6 @@ mod tests {
             at = start + 1;
         }
         text
-    }
-
-    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                rust_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
     }
 
     /// The string literals of Rust source, comments and char literals

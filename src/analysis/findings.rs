@@ -10,17 +10,11 @@ use super::direction::{direction, Direction, Role};
 use super::runs::RunsTable;
 use super::summary::SummaryRow;
 use super::verdict::{improvement, Class, Outcome, Rule, Verdict};
+use crate::sweep::columns::RUN_METRICS;
 
-/// The metrics of the report's tables, in order (those present).
-pub const HEADLINE_METRICS: &[&str] = &[
-    "toxicity_rate",
-    "toxicity_rate_all",
-    "quality_gap",
-    "spread",
-    "conditional_loss_initiator",
-    "conditional_loss_counterparty",
-    "total_welfare",
-];
+/// The metrics of the report's tables, in order (those present): the run
+/// metrics up to `total_welfare`, SWARM's headline ones.
+pub const HEADLINE_METRICS: &[&str] = RUN_METRICS.split_at(7).0;
 
 /// The Pareto set's axes: harm against each of these.
 pub const PARETO_HARM: &str = "toxicity_rate";

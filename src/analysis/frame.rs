@@ -3,6 +3,7 @@
 //! key-value metadata), with nothing else of Arrow leaking out.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::path::Path;
 
 use arrow_array::cast::AsArray;
@@ -186,6 +187,38 @@ fn convert(a: &ArrayRef) -> Option<Values> {
     })
 }
 
+/// A reader of the Parquet file `path`, and the file's key-value metadata.
+fn open_parquet(
+    path: &Path,
+) -> Result<
+    (
+        ParquetRecordBatchReaderBuilder<File>,
+        BTreeMap<String, String>,
+    ),
+    AnalysisError,
+> {
+    let file = crate::input::open_regular(path).map_err(|e| AnalysisError::Read {
+        path: path.to_path_buf(),
+        source: e.into(),
+    })?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| AnalysisError::BadTable {
+            path: path.to_path_buf(),
+            message: format!("not a readable Parquet file: {e}"),
+        })?;
+    let metadata = builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .map(|kv| {
+            kv.iter()
+                .filter_map(|k| Some((k.key.clone(), k.value.clone()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok((builder, metadata))
+}
+
 impl Frame {
     /// Read `path`, only the columns `wanted` selects (all when `None`);
     /// columns of types the analysis does not use are skipped.
@@ -197,22 +230,7 @@ impl Frame {
             path: path.to_path_buf(),
             message,
         };
-        let file = crate::input::open_regular(path).map_err(|e| AnalysisError::Read {
-            path: path.to_path_buf(),
-            source: e.into(),
-        })?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-            .map_err(|e| bad(format!("not a readable Parquet file: {e}")))?;
-        let metadata: BTreeMap<String, String> = builder
-            .metadata()
-            .file_metadata()
-            .key_value_metadata()
-            .map(|kv| {
-                kv.iter()
-                    .filter_map(|k| Some((k.key.clone(), k.value.clone()?)))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let (builder, metadata) = open_parquet(path)?;
         let schema = builder.schema().clone();
         let picked: Vec<usize> = (0..schema.fields().len())
             .filter(|&i| wanted.is_none_or(|w| w(schema.field(i).name())))
@@ -270,26 +288,7 @@ impl Frame {
 
     /// The key-value metadata of a Parquet file, without reading its rows.
     pub fn read_metadata(path: &Path) -> Result<BTreeMap<String, String>, AnalysisError> {
-        let file = crate::input::open_regular(path).map_err(|e| AnalysisError::Read {
-            path: path.to_path_buf(),
-            source: e.into(),
-        })?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
-            AnalysisError::BadTable {
-                path: path.to_path_buf(),
-                message: format!("not a readable Parquet file: {e}"),
-            }
-        })?;
-        Ok(builder
-            .metadata()
-            .file_metadata()
-            .key_value_metadata()
-            .map(|kv| {
-                kv.iter()
-                    .filter_map(|k| Some((k.key.clone(), k.value.clone()?)))
-                    .collect()
-            })
-            .unwrap_or_default())
+        Ok(open_parquet(path)?.1)
     }
 
     pub fn index(&self, name: &str) -> Option<usize> {

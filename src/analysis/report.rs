@@ -125,6 +125,14 @@ impl ReportInput<'_> {
         self.findings.runs.scenarios()
     }
 
+    /// The scenarios with a baseline (whose configurations are compared).
+    fn compared_scenarios(&self) -> Vec<&str> {
+        self.scenarios()
+            .into_iter()
+            .filter(|sc| self.findings.baseline(sc).is_some())
+            .collect()
+    }
+
     fn prefix(&self, sc: &str) -> String {
         if self.scenarios().len() > 1 {
             format!("`{sc}`: ")
@@ -357,11 +365,7 @@ fn key_observation(input: &ReportInput, sc: &str) -> String {
 /// Verdict counts per headline metric (and scenario).
 fn verdict_table(s: &mut String, input: &ReportInput) {
     let f = input.findings;
-    let scenarios: Vec<&str> = input
-        .scenarios()
-        .into_iter()
-        .filter(|sc| f.baseline(sc).is_some())
-        .collect();
+    let scenarios = input.compared_scenarios();
     if scenarios.is_empty() || f.comparisons.is_empty() {
         return;
     }
@@ -485,11 +489,7 @@ fn risks(s: &mut String, input: &ReportInput) {
 
 fn metrics_section(s: &mut String, input: &ReportInput) {
     let f = input.findings;
-    let scenarios: Vec<&str> = input
-        .scenarios()
-        .into_iter()
-        .filter(|sc| f.baseline(sc).is_some())
-        .collect();
+    let scenarios = input.compared_scenarios();
     let _ = writeln!(s, "## Metrics\n");
     let top = (TOP_ROWS / scenarios.len().max(1)).max(2);
     let _ = writeln!(
@@ -998,6 +998,7 @@ mod tests {
     use super::*;
     use crate::analysis::compare::ComparisonRow;
     use crate::analysis::findings::testing::{row, runs, summary};
+    use crate::analysis::findings::HEADLINE_METRICS;
     use crate::analysis::runs::RunsTable;
     use crate::analysis::verdict::Rule;
 
@@ -1196,17 +1197,11 @@ mod tests {
             .map(|i| format!("g.a={},g.b={}", i / 40, i % 40))
             .collect();
         let refs: Vec<&str> = labels.iter().map(String::as_str).collect();
-        let metrics = [
-            "toxicity_rate",
-            "toxicity_rate_all",
-            "quality_gap",
-            "spread",
-            "conditional_loss_initiator",
-            "conditional_loss_counterparty",
-            "total_welfare",
-            "ecosystem_threat_level",
-            "acceptance_rate",
-        ];
+        let metrics: Vec<&str> = HEADLINE_METRICS
+            .iter()
+            .copied()
+            .chain(["ecosystem_threat_level", "acceptance_rate"])
+            .collect();
         let r = runs(&refs, &["g.a", "g.b"], &metrics);
         let mut rows = Vec::new();
         for c in 1..=1000usize {

@@ -261,40 +261,7 @@ pub fn improvement(c: &ComparisonRow) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::direction::direction;
-
-    /// A comparison row with the numbers the rule reads.
-    pub fn row(
-        config: usize,
-        metric: &str,
-        base: f64,
-        diff: f64,
-        p_holm: Option<f64>,
-    ) -> ComparisonRow {
-        ComparisonRow {
-            config,
-            baseline: 0,
-            metric: metric.into(),
-            direction: direction(metric),
-            n_pairs: 20,
-            n_nonfinite: 0,
-            mean_baseline: Some(base),
-            mean_variant: Some(base + diff),
-            diff: Some(diff),
-            diff_ci: Some((diff - 0.01, diff + 0.01)),
-            bootstrap_resamples: 0,
-            rel_change: (base != 0.0).then(|| diff / base.abs()),
-            t_stat: None,
-            p_ttest: p_holm,
-            p_wilcoxon: None,
-            wilcoxon_method: None,
-            p_holm,
-            d_z: None,
-            hedges_g: None,
-            p_improve: None,
-            verdict: Verdict::Inconclusive,
-        }
-    }
+    use crate::analysis::findings::testing::row;
 
     fn v(metric: &str, base: f64, diff: f64, p: Option<f64>) -> Verdict {
         Rule::default().verdict(&row(1, metric, base, diff, p))

@@ -127,10 +127,7 @@ fn tools(args: Vec<OsString>) -> i32 {
         Tool::Import(args) => import::import(args),
         Tool::Sensitivity(args) => sensitivity::sensitivity(args),
     };
-    match result {
-        Ok(()) => exit::SUCCESS,
-        Err(e) => exit::report(&e),
-    }
+    exit::code(result)
 }
 
 #[cfg(test)]

@@ -144,6 +144,14 @@ pub fn report(e: &CliError) -> i32 {
     e.code
 }
 
+/// A subcommand's exit code: success, or its error reported.
+pub fn code(result: Result<(), CliError>) -> i32 {
+    match result {
+        Ok(()) => SUCCESS,
+        Err(e) => report(&e),
+    }
+}
+
 /// Parse `args` as `C`; on failure print clap's message and return the exit
 /// code (`--help`/`--version` → success, a usage error → bad input).
 pub fn parse_or_exit<C, I>(args: I) -> Result<C, i32>

@@ -66,10 +66,7 @@ pub fn main() -> i32 {
             super::bench::bench(opts)
         }
     };
-    match result {
-        Ok(()) => exit::SUCCESS,
-        Err(e) => exit::report(&e),
-    }
+    exit::code(result)
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 //! handler, which values its config model takes as written, and which fail
 //! its load; and what is refused beside agents that spawn mid-run.
 
+use super::handler_section::built;
 use super::load::Report;
-use super::markets::section_entries;
 use super::schema::{self, Field};
 use super::sections::apply_field;
 use super::sections::apply_field as apply;
@@ -15,21 +15,6 @@ use super::yaml::{Entry, Value};
 use super::{AgentKind, Scenario};
 use crate::sim::{negotiation, spawn, tierra};
 use crate::suggest::did_you_mean;
-
-/// The generic section predicate: a falsy section or one whose `enabled`
-/// is the boolean false builds nothing; a truthy non-mapping fails.
-fn built<'a>(e: &'a Entry, report: &mut Report) -> Option<&'a [Entry]> {
-    let entries = section_entries(e, report)?;
-    let off = entries
-        .iter()
-        .any(|x| x.key == "enabled" && x.value.value == Value::Bool(false));
-    if off {
-        let why = "switched off: the reference builds nothing from it; ignored";
-        report.warn(e.key_line, &e.key, why);
-        return None;
-    }
-    Some(entries)
-}
 
 /// A section read into a plain dataclass (`Config(**data)`): every key
 /// must be a field (`extra` lists the fields read elsewhere, whose values

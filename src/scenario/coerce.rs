@@ -3,6 +3,7 @@
 //! from. Coercion follows pydantic's lax mode (docs/model/scenario.md §3):
 //! `"0.1"` → 0.1, `"yes"` → true, `3.0` → 3, but `2.5` is not an integer.
 
+use super::error::ValueError;
 use super::params::{ParamKind, ParamValue};
 use super::yaml::{format_float, Node, Value};
 use crate::suggest::did_you_mean;
@@ -69,7 +70,7 @@ pub(crate) const fn at_least(lo: i64) -> Rule {
 }
 
 impl Rule {
-    pub fn check(self, value: &ParamValue) -> Result<(), String> {
+    pub fn check(self, value: &ParamValue) -> Result<(), ValueError> {
         let x = value.to_f64();
         let ok = match self {
             Rule::Any => true,
@@ -84,37 +85,37 @@ impl Rule {
         if ok {
             return Ok(());
         }
-        let need = match self {
-            Rule::Any => String::new(),
-            Rule::Range(lo, hi) => format!("must be in [{lo}, {hi}]"),
-            Rule::NonNegative => "must be non-negative".to_string(),
-            Rule::Positive => "must be positive".to_string(),
-            Rule::IntRange(lo, _) if x < lo as f64 => format!("must be >= {lo}"),
-            Rule::IntRange(_, hi) => format!("must be <= {hi}"),
-        };
-        Err(format!("{need}, got {value}"))
+        let got = value.clone();
+        Err(match self {
+            Rule::Any => unreachable!("every value passes Rule::Any"),
+            Rule::Range(lo, hi) => ValueError::OutOfRange { lo, hi, got },
+            Rule::NonNegative => ValueError::Negative(got),
+            Rule::Positive => ValueError::NotPositive(got),
+            Rule::IntRange(lo, _) if x < lo as f64 => ValueError::Below { lo, got },
+            Rule::IntRange(_, hi) => ValueError::Above { hi, got },
+        })
     }
 }
 
 /// Converts a YAML value to `ty` and checks `rule`: the one gate every
 /// scenario value and sweep parameter passes through.
-pub(crate) fn coerce_checked(ty: Ty, rule: Rule, node: &Node) -> Result<ParamValue, String> {
+pub(crate) fn coerce_checked(ty: Ty, rule: Rule, node: &Node) -> Result<ParamValue, ValueError> {
     let value = coerce(ty, node)?;
     rule.check(&value)?;
     Ok(value)
 }
 
-pub(crate) fn coerce(ty: Ty, node: &Node) -> Result<ParamValue, String> {
+pub(crate) fn coerce(ty: Ty, node: &Node) -> Result<ParamValue, ValueError> {
     match ty {
         Ty::Bool => to_bool(node).map(ParamValue::Bool),
         Ty::Int => to_int(node).map(ParamValue::Int),
         Ty::Float => to_float(node).map(ParamValue::Float),
         Ty::Number => python_number(node),
         Ty::Integer => match python_number(node) {
-            Ok(ParamValue::Float(_)) | Err(_) => Err(format!(
-                "expected an integer, got {} (agent settings are used unconverted)",
-                node.describe()
-            )),
+            Ok(ParamValue::Float(_)) | Err(_) => Err(ValueError::Unconverted {
+                want: "an integer",
+                got: node.describe(),
+            }),
             ok => ok,
         },
         Ty::Str => to_str(node).map(ParamValue::Str),
@@ -128,45 +129,49 @@ pub(crate) fn coerce(ty: Ty, node: &Node) -> Result<ParamValue, String> {
             Ok(ParamValue::Str(String::new()))
         }
         Ty::StrListMap => {
-            let entries = node
-                .entries()
-                .ok_or_else(|| format!("expected a mapping of lists, got {}", node.describe()))?;
+            let entries = node.entries().ok_or_else(|| ValueError::Type {
+                want: "a mapping of lists",
+                got: node.describe(),
+            })?;
             for entry in entries {
-                check_str_list(&entry.value).map_err(|m| format!("'{}': {m}", entry.key))?;
+                check_str_list(&entry.value).map_err(|e| ValueError::InEntry {
+                    key: entry.key.clone(),
+                    source: Box::new(e),
+                })?;
             }
             Ok(ParamValue::Str(String::new()))
         }
     }
 }
 
-pub(crate) fn check_choice(s: &str, options: &[&str]) -> Result<(), String> {
+pub(crate) fn check_choice(s: &str, options: &[&str]) -> Result<(), ValueError> {
     if options.contains(&s) {
         return Ok(());
     }
     let listed: Vec<String> = options.iter().map(|o| format!("'{o}'")).collect();
-    Err(format!(
-        "must be one of {}, got '{s}'{}",
-        listed.join(", "),
-        did_you_mean(s, options.iter().copied())
-    ))
+    Err(ValueError::NotAnOption {
+        options: listed.join(", "),
+        got: s.to_string(),
+        hint: did_you_mean(s, options.iter().copied()),
+    })
 }
 
-fn check_str_list(node: &Node) -> Result<(), String> {
+fn check_str_list(node: &Node) -> Result<(), ValueError> {
     str_list(node).map(drop)
 }
 
 /// The items of a list of strings.
-pub(crate) fn str_list(node: &Node) -> Result<Vec<String>, String> {
+pub(crate) fn str_list(node: &Node) -> Result<Vec<String>, ValueError> {
     match &node.value {
         Value::Seq(items) => items.iter().map(to_str).collect(),
-        _ => Err(format!(
-            "expected a list of strings, got {}",
-            node.describe()
-        )),
+        _ => Err(ValueError::Type {
+            want: "a list of strings",
+            got: node.describe(),
+        }),
     }
 }
 
-fn to_bool(node: &Node) -> Result<bool, String> {
+fn to_bool(node: &Node) -> Result<bool, ValueError> {
     let parsed = match &node.value {
         Value::Bool(b) => Some(*b),
         Value::Int(0) => Some(false),
@@ -180,12 +185,15 @@ fn to_bool(node: &Node) -> Result<bool, String> {
         },
         _ => None,
     };
-    parsed.ok_or_else(|| format!("expected true or false, got {}", node.describe()))
+    parsed.ok_or_else(|| ValueError::Type {
+        want: "true or false",
+        got: node.describe(),
+    })
 }
 
 /// Unlike pydantic, a boolean is not accepted as a number: `audit_probability:
 /// yes` is a mistake, not 1.0.
-fn to_float(node: &Node) -> Result<f64, String> {
+fn to_float(node: &Node) -> Result<f64, ValueError> {
     let x = match &node.value {
         Value::Float(x) => Some(*x),
         Value::Int(i) => Some(*i as f64),
@@ -193,32 +201,43 @@ fn to_float(node: &Node) -> Result<f64, String> {
         _ => None,
     };
     match x {
-        Some(x) if x.is_nan() => Err("expected a number, got NaN".to_string()),
+        Some(x) if x.is_nan() => Err(ValueError::Type {
+            want: "a number",
+            got: "NaN".to_string(),
+        }),
         // As the sweep spec: an infinite setting only makes infinite or NaN
         // metrics, so `swarm run` and a sweep refuse it alike.
-        Some(x) if x.is_infinite() => {
-            Err(format!("expected a finite number, got {}", format_float(x)))
-        }
+        Some(x) if x.is_infinite() => Err(ValueError::Type {
+            want: "a finite number",
+            got: format_float(x),
+        }),
         Some(x) => Ok(x),
-        None => Err(format!("expected a number, got {}", node.describe())),
+        None => Err(ValueError::Type {
+            want: "a number",
+            got: node.describe(),
+        }),
     }
 }
 
 /// A YAML int, float or boolean as the Python value it is (booleans are
 /// ints); NaN and everything else are refused.
-fn python_number(node: &Node) -> Result<ParamValue, String> {
+fn python_number(node: &Node) -> Result<ParamValue, ValueError> {
     match &node.value {
         Value::Int(i) => Ok(ParamValue::Int(*i)),
         Value::Bool(b) => Ok(ParamValue::Int(i64::from(*b))),
         Value::Float(x) if !x.is_nan() => Ok(ParamValue::Float(*x)),
-        _ => Err(format!(
-            "expected a number, got {} (agent settings are used unconverted)",
-            node.describe()
-        )),
+        _ => Err(ValueError::Unconverted {
+            want: "a number",
+            got: node.describe(),
+        }),
     }
 }
 
-fn to_int(node: &Node) -> Result<i64, String> {
+fn to_int(node: &Node) -> Result<i64, ValueError> {
+    let not_an_int = || ValueError::Type {
+        want: "an integer",
+        got: node.describe(),
+    };
     match &node.value {
         Value::Int(i) => Ok(*i),
         Value::Float(x) => int_from_float(*x),
@@ -228,25 +247,22 @@ fn to_int(node: &Node) -> Result<i64, String> {
                 Ok(i) => Ok(i),
                 Err(_) => match parse_number_text(s) {
                     Some(x) if x.fract() == 0.0 => int_from_float(x),
-                    _ => Err(format!("expected an integer, got {}", node.describe())),
+                    _ => Err(not_an_int()),
                 },
             }
         }
-        _ => Err(format!("expected an integer, got {}", node.describe())),
+        _ => Err(not_an_int()),
     }
 }
 
-fn int_from_float(x: f64) -> Result<i64, String> {
+fn int_from_float(x: f64) -> Result<i64, ValueError> {
     if !x.is_finite() || x.fract() != 0.0 {
-        return Err(format!(
-            "expected an integer, got {} (a number with a fractional part)",
-            format_float(x)
-        ));
+        return Err(ValueError::Fractional(format_float(x)));
     }
     // -2^63 and 2^63 are exact in f64; i64 holds [-2^63, 2^63).
     let limit = -(i64::MIN as f64);
     if !(-limit..limit).contains(&x) {
-        return Err(format!("integer {} is out of range", format_float(x)));
+        return Err(ValueError::IntOutOfRange(format_float(x)));
     }
     Ok(x as i64)
 }
@@ -256,11 +272,14 @@ fn parse_number_text(s: &str) -> Option<f64> {
     t.parse().ok().or_else(|| t.replace('_', "").parse().ok())
 }
 
-fn to_str(node: &Node) -> Result<String, String> {
+fn to_str(node: &Node) -> Result<String, ValueError> {
     match &node.value {
         Value::Str(s) => Ok(s.clone()),
         Value::Bool(_) | Value::Int(_) | Value::Float(_) => Ok(node.raw.clone()),
-        _ => Err(format!("expected a string, got {}", node.describe())),
+        _ => Err(ValueError::Type {
+            want: "a string",
+            got: node.describe(),
+        }),
     }
 }
 
@@ -322,7 +341,7 @@ mod tests {
         assert_eq!(coerce(Ty::Number, &yaml("3.0")), Ok(ParamValue::Float(3.0)));
         assert_eq!(coerce(Ty::Number, &yaml("true")), Ok(ParamValue::Int(1)));
         assert_eq!(
-            coerce(Ty::Number, &yaml("'3'")).unwrap_err(),
+            coerce(Ty::Number, &yaml("'3'")).unwrap_err().to_string(),
             "expected a number, got the string '3' (agent settings are used unconverted)"
         );
         assert!(coerce(Ty::Number, &yaml("")).is_err());
@@ -330,47 +349,49 @@ mod tests {
         assert_eq!(coerce(Ty::Integer, &yaml("false")), Ok(ParamValue::Int(0)));
         assert!(coerce(Ty::Integer, &yaml("6.0"))
             .unwrap_err()
+            .to_string()
             .starts_with("expected an integer, got 6.0"));
         assert_eq!(Ty::Integer.kind(), ParamKind::Int);
     }
 
     #[test]
     fn wrong_types_are_named() {
-        let err = coerce(Ty::Int, &yaml("2.5")).unwrap_err();
+        let err = coerce(Ty::Int, &yaml("2.5")).unwrap_err().to_string();
         assert_eq!(
             err,
             "expected an integer, got 2.5 (a number with a fractional part)"
         );
         assert_eq!(
-            coerce(Ty::Float, &yaml("abc")).unwrap_err(),
+            coerce(Ty::Float, &yaml("abc")).unwrap_err().to_string(),
             "expected a number, got the string 'abc'"
         );
         assert_eq!(
-            coerce(Ty::Float, &yaml("true")).unwrap_err(),
+            coerce(Ty::Float, &yaml("true")).unwrap_err().to_string(),
             "expected a number, got true"
         );
         assert_eq!(
-            coerce(Ty::Float, &yaml("")).unwrap_err(),
+            coerce(Ty::Float, &yaml("")).unwrap_err().to_string(),
             "expected a number, got null"
         );
         assert_eq!(
-            coerce(Ty::Float, &yaml(".nan")).unwrap_err(),
+            coerce(Ty::Float, &yaml(".nan")).unwrap_err().to_string(),
             "expected a number, got NaN"
         );
         assert_eq!(
-            coerce(Ty::Float, &yaml("-.inf")).unwrap_err(),
+            coerce(Ty::Float, &yaml("-.inf")).unwrap_err().to_string(),
             "expected a finite number, got -inf"
         );
         assert_eq!(
-            coerce(Ty::Bool, &yaml("2")).unwrap_err(),
+            coerce(Ty::Bool, &yaml("2")).unwrap_err().to_string(),
             "expected true or false, got 2"
         );
         assert_eq!(
-            coerce(Ty::Str, &yaml("[a]")).unwrap_err(),
+            coerce(Ty::Str, &yaml("[a]")).unwrap_err().to_string(),
             "expected a string, got a list"
         );
         assert!(coerce(Ty::Int, &yaml("1.0e+30"))
             .unwrap_err()
+            .to_string()
             .contains("out of range"));
         assert!(coerce(Ty::StrList, &yaml("[a, b]")).is_ok());
         assert!(coerce(Ty::StrList, &yaml("[a, [b]]")).is_err());
@@ -380,32 +401,43 @@ mod tests {
     #[test]
     fn rules_word_their_failures() {
         assert_eq!(
-            UNIT.check(&ParamValue::Float(1.5)),
+            UNIT.check(&ParamValue::Float(1.5))
+                .map_err(|e| e.to_string()),
             Err("must be in [0, 1], got 1.5".into())
         );
         assert_eq!(UNIT.check(&ParamValue::Int(1)), Ok(()));
         assert_eq!(
-            Rule::Range(0.0, 100.0).check(&ParamValue::Float(101.0)),
+            Rule::Range(0.0, 100.0)
+                .check(&ParamValue::Float(101.0))
+                .map_err(|e| e.to_string()),
             Err("must be in [0, 100], got 101.0".into())
         );
         assert_eq!(
-            Rule::NonNegative.check(&ParamValue::Float(-0.5)),
+            Rule::NonNegative
+                .check(&ParamValue::Float(-0.5))
+                .map_err(|e| e.to_string()),
             Err("must be non-negative, got -0.5".into())
         );
         assert_eq!(
-            Rule::Positive.check(&ParamValue::Float(0.0)),
+            Rule::Positive
+                .check(&ParamValue::Float(0.0))
+                .map_err(|e| e.to_string()),
             Err("must be positive, got 0.0".into())
         );
         assert_eq!(
-            POSITIVE_COUNT.check(&ParamValue::Int(0)),
+            POSITIVE_COUNT
+                .check(&ParamValue::Int(0))
+                .map_err(|e| e.to_string()),
             Err("must be >= 1, got 0".into())
         );
         assert_eq!(
-            COUNT.check(&ParamValue::Int(-2)),
+            COUNT.check(&ParamValue::Int(-2)).map_err(|e| e.to_string()),
             Err("must be >= 0, got -2".into())
         );
         assert_eq!(
-            COUNT.check(&ParamValue::Int(1 << 40)),
+            COUNT
+                .check(&ParamValue::Int(1 << 40))
+                .map_err(|e| e.to_string()),
             Err("must be <= 4294967295, got 1099511627776".into())
         );
     }
@@ -416,7 +448,8 @@ mod tests {
             Ty::Choice(&["round_robin", "random", "priority"]),
             &yaml("roundrobin"),
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert_eq!(
             err,
             "must be one of 'round_robin', 'random', 'priority', got 'roundrobin'; did you mean 'round_robin'?"

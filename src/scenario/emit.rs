@@ -8,7 +8,8 @@
 //! reference never reads) are not written.
 
 use super::perturbations::{
-    CmpOp, Condition, ConditionField, PartitionMode, PerturbationConfig, ResourceShockMode, Trigger,
+    name_of, CmpOp, Condition, ConditionField, PerturbationConfig, Trigger, PARTITION_MODES,
+    RESOURCE_MODES, TRIGGERS,
 };
 use super::schema::{self, Field, Role};
 use super::{AgentSpec, NetworkConfig, Scenario};
@@ -263,10 +264,7 @@ fn network(n: &NetworkConfig) -> Yaml {
 }
 
 fn trigger(t: Trigger) -> Yaml {
-    yaml::string(match t {
-        Trigger::Epoch => "epoch",
-        Trigger::Condition => "condition",
-    })
+    yaml::string(name_of(TRIGGERS, &t))
 }
 
 fn optional_int(m: &mut Yaml, key: &str, v: Option<i64>) {
@@ -343,14 +341,7 @@ fn perturbations(p: &PerturbationConfig) -> Yaml {
     part.push("enabled", yaml::bool(n.enabled));
     part.push("trigger", trigger(n.trigger));
     optional_int(&mut part, "at_epoch", n.at_epoch);
-    part.push(
-        "mode",
-        yaml::string(match n.mode {
-            PartitionMode::Bisect => "bisect",
-            PartitionMode::IsolateType => "isolate_type",
-            PartitionMode::RandomFragment => "random_fragment",
-        }),
-    );
+    part.push("mode", yaml::string(name_of(PARTITION_MODES, &n.mode)));
     if let Some(t) = &n.isolate_type {
         part.push("isolate_type", yaml::string(t));
     }
@@ -361,14 +352,7 @@ fn perturbations(p: &PerturbationConfig) -> Yaml {
     res.push("enabled", yaml::bool(r.enabled));
     res.push("trigger", trigger(r.trigger));
     optional_int(&mut res, "at_epoch", r.at_epoch);
-    res.push(
-        "mode",
-        yaml::string(match r.mode {
-            ResourceShockMode::DrainAll => "drain_all",
-            ResourceShockMode::Redistribute => "redistribute",
-            ResourceShockMode::Inflate => "inflate",
-        }),
-    );
+    res.push("mode", yaml::string(name_of(RESOURCE_MODES, &r.mode)));
     res.push("magnitude", yaml::float_scalar(r.magnitude));
     m.push("resource_shock", res);
     m

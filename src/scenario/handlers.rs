@@ -5,15 +5,16 @@
 //! differ from the reference, or the reference irreproducible, is refused
 //! by name.
 
-use super::coerce::{at_least, coerce, coerce_checked, Rule, Ty, UNIT};
+use super::coerce::{at_least, coerce, Rule, Ty, UNIT};
+use super::handler_levers::{self, Counterparty, Handler};
+use super::handler_section::{built, enabled_and_seed, table_key};
 use super::load::Report;
 use super::params::ParamValue;
-use super::schema::{self, inert, modelled, read, Field, Inert, Role};
-use super::yaml::{Entry, Value};
+use super::schema::{inert, modelled, read, Field, Inert, Role};
+use super::yaml::Entry;
 use super::{AgentConfig, AgentKind, AwmConfig, RivalsConfig, Scenario};
 use crate::sim::awm::MAX_RECORDED_CALLS;
 use crate::sim::rivals::{roles, Mode};
-use crate::suggest::did_you_mean;
 
 pub(super) const AWM: &str = "awm";
 pub(super) const RIVALS: &str = "rivals";
@@ -116,85 +117,10 @@ pub(crate) static RIVALS_FIELDS: &[Field<RivalsConfig>] = &[
     ),
 ];
 
-/// The section's entries when the reference builds its handler: a truthy
-/// value whose `enabled` is not the boolean false.
-fn built<'a>(e: &'a Entry, section: &str, report: &mut Report) -> Option<&'a [Entry]> {
-    if !e.value.truthy() {
-        return None;
-    }
-    let Some(entries) = e.value.entries() else {
-        let why = format!(
-            "must be a mapping (the reference fails on {})",
-            e.value.describe()
-        );
-        report.error(e.value.line, section, why);
-        return None;
-    };
-    let enabled = entries.iter().find(|x| x.key == "enabled");
-    if enabled.is_some_and(|x| x.value.value == Value::Bool(false)) {
-        let why = "switched off: the reference builds nothing from it; ignored";
-        report.warn(e.key_line, section, why);
-        return None;
-    }
-    Some(entries)
-}
-
-/// One key of a table section: validated, stored if modelled; an unknown
-/// key is ignored by the reference (a warning).
-fn table_key<T>(
-    section: &str,
-    fields: &'static [Field<T>],
-    others: &[&'static str],
-    x: &Entry,
-    cfg: &mut T,
-    report: &mut Report,
-) {
-    let path = format!("{section}.{}", x.key);
-    match schema::find(fields, &x.key) {
-        Some(field) => match (coerce_checked(field.ty, field.rule, &x.value), &field.role) {
-            (Ok(v), Role::Modelled { set, .. }) => set(cfg, &v),
-            (Err(m), _) => report.error(x.value.line, &path, m),
-            _ => {}
-        },
-        None => {
-            let keys = schema::keys(fields).chain(others.iter().copied());
-            let why = format!(
-                "unknown key, ignored by the reference{}",
-                did_you_mean(&x.key, keys)
-            );
-            report.warn(x.key_line, &path, why);
-        }
-    }
-}
-
-/// `enabled` (a boolean) and `seed` (an integer or null).
-fn enabled_and_seed(
-    section: &str,
-    x: &Entry,
-    enabled: &mut bool,
-    seed: &mut Option<i64>,
-    report: &mut Report,
-) -> bool {
-    let path = format!("{section}.{}", x.key);
-    match x.key.as_str() {
-        "enabled" => match coerce(Ty::Bool, &x.value) {
-            Ok(v) => *enabled = v.to_bool(),
-            Err(m) => report.error(x.value.line, &path, m),
-        },
-        "seed" if x.value.is_null() => *seed = None,
-        "seed" => match coerce(Ty::Int, &x.value) {
-            Ok(v) => *seed = Some(v.int_into()),
-            Err(m) => report.error(x.value.line, &path, m),
-        },
-        _ => return false,
-    }
-    true
-}
-
 /// The agent-world-model handler's settings, or `None` when the reference
 /// builds none.
 pub(super) fn read_awm(e: &Entry, report: &mut Report) -> Option<AwmConfig> {
-    let entries = built(e, AWM, report)?;
+    let entries = built(e, report)?;
     let mut cfg = AwmConfig::default();
     for x in entries {
         let path = format!("{AWM}.{}", x.key);
@@ -234,7 +160,7 @@ pub(super) fn read_awm(e: &Entry, report: &mut Report) -> Option<AwmConfig> {
 /// The team-of-rivals handler's settings, or `None` when the reference
 /// builds none.
 pub(super) fn read_rivals(e: &Entry, report: &mut Report) -> Option<RivalsConfig> {
-    let entries = built(e, RIVALS, report)?;
+    let entries = built(e, report)?;
     let mut cfg = RivalsConfig::default();
     let mut seed_line = e.key_line;
     for x in entries {
@@ -259,35 +185,16 @@ pub(super) fn read_rivals(e: &Entry, report: &mut Report) -> Option<RivalsConfig
     Some(cfg)
 }
 
-/// What the handlers' self-interactions would meet that is not modelled:
-/// levers and modules that analyse interaction pairs (a self pair is not
-/// traced), or that see handler interactions differently.
-fn self_pair_levers(s: &Scenario) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    let g = &s.governance;
-    if g.security_enabled {
-        out.push("with governance.security_enabled, the security lever analyses the handler's self-interactions as pairs (not traced here)");
-    }
-    if g.sybil_detection_enabled {
-        out.push("with governance.sybil_detection_enabled, Sybil detection clusters the handler's self-interactions (not traced here)");
-    }
-    if g.collusion_detection_enabled {
-        out.push("with governance.collusion_detection_enabled, collusion detection scores the handler's self-interactions as pairs (not traced here)");
-    }
-    if g.rbac_enabled {
-        out.push("with governance.rbac_enabled, RBAC skips handler interactions (they carry no action type)");
-    }
-    if g.resample_enabled {
-        out.push("with governance.resample_enabled, the resample lever samples handler agents' actions and its notes ride on their interactions");
-    }
-    if s.contracts.is_some() {
-        out.push("with a contract market, handler self-interactions are routed through contracts");
-    }
-    if s.network.is_some() {
-        out.push("with a network, handler self-interactions add self-edges to it");
-    }
-    out
-}
+/// The two handlers, as their guards name them: their interactions are
+/// self-interactions.
+const AWM_HANDLER: Handler = Handler {
+    name: "AWM",
+    counterparty: Counterparty::Itself,
+};
+const RIVALS_HANDLER: Handler = Handler {
+    name: "rivals",
+    counterparty: Counterparty::Itself,
+};
 
 /// Whether agents of these kinds act through a handler the scenario builds.
 fn acts(s: &Scenario, kinds: &[AgentKind]) -> bool {
@@ -304,9 +211,9 @@ pub(crate) fn unmodelled_with(s: &Scenario) -> Vec<(&'static str, String)> {
     if let Some(cfg) = &s.awm {
         if acts(s, &[AgentKind::AwmAgent]) {
             out.extend(
-                self_pair_levers(s)
+                handler_levers::unmodelled(s, AWM_HANDLER)
                     .into_iter()
-                    .map(|w| (AWM, w.to_string())),
+                    .map(|w| (AWM, w)),
             );
         }
         let long_plan = s.agents.iter().any(|a| match &a.config {
@@ -322,9 +229,9 @@ pub(crate) fn unmodelled_with(s: &Scenario) -> Vec<(&'static str, String)> {
     if let Some(cfg) = &s.rivals {
         if acts(s, &[AgentKind::RivalsProducer, AgentKind::RivalsCritic]) {
             out.extend(
-                self_pair_levers(s)
+                handler_levers::unmodelled(s, RIVALS_HANDLER)
                     .into_iter()
-                    .map(|w| (RIVALS, w.to_string())),
+                    .map(|w| (RIVALS, w)),
             );
         }
         if cfg.mode != Mode::SingleAgent {

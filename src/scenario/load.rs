@@ -3,9 +3,11 @@
 //! become warnings (errors with `strict`). Implements docs/model/scenario.md
 //! §1 with the error outcomes of §2, reported instead of crashing.
 
+use std::fmt::Display;
 use std::path::Path;
 
 use super::coerce::{coerce, Ty};
+use super::error::ScenarioIdError;
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
@@ -135,31 +137,28 @@ impl Report {
         out
     }
 
-    pub fn error(&mut self, line: usize, path: &str, message: impl AsRef<str>) {
-        let text = self.format(line, path, message.as_ref());
+    pub fn error(&mut self, line: usize, path: &str, message: impl Display) {
+        let text = self.format(line, path, &message.to_string());
         self.errors.push((line, text));
     }
 
-    pub fn warn(&mut self, line: usize, path: &str, message: impl AsRef<str>) {
-        let text = self.format(line, path, message.as_ref());
+    pub fn warn(&mut self, line: usize, path: &str, message: impl Display) {
+        let text = self.format(line, path, &message.to_string());
         self.warnings.push((line, text));
     }
 
     /// The fidelity guard: `path` is read by the reference, at a value that
     /// changes its results, and this engine does not model it. `what` says in
     /// one line what the reference does with it.
-    pub fn unmodelled(&mut self, line: usize, path: &str, what: impl AsRef<str>) {
-        let message = format!(
-            "read by the reference but not modelled here: {}",
-            what.as_ref()
-        );
+    pub fn unmodelled(&mut self, line: usize, path: &str, what: impl Display) {
+        let message = format!("read by the reference but not modelled here: {what}");
         self.refuse(line, path, message);
     }
 
     /// The fidelity guard, for a reason other than an unmodelled key
     /// (`message` says it in full).
-    pub fn refuse(&mut self, line: usize, path: &str, message: impl AsRef<str>) {
-        let text = self.format(line, path, message.as_ref());
+    pub fn refuse(&mut self, line: usize, path: &str, message: impl Display) {
+        let text = self.format(line, path, &message.to_string());
         self.unmodelled.push((line, path.to_string(), text));
     }
 
@@ -432,24 +431,20 @@ fn text_field(e: &Entry, report: &mut Report, target: &mut String) {
 /// `swarm run` names its output files after the scenario_id
 /// (`<out>/<scenario_id>_metrics.csv`), and the sweep uses it as a column
 /// value: one safe path component, so no id writes outside `--out`.
-pub fn check_scenario_id(id: &str) -> Result<(), String> {
+pub fn check_scenario_id(id: &str) -> Result<(), ScenarioIdError> {
     const MAX_LEN: usize = 200;
     let usable = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
     if id.is_empty() {
-        return Err("must not be empty".to_string());
+        return Err(ScenarioIdError::Empty);
     }
     if id.len() > MAX_LEN {
-        return Err(format!(
-            "is {} characters long; at most {MAX_LEN} (it names output files)",
-            id.len()
-        ));
+        return Err(ScenarioIdError::TooLong {
+            len: id.len(),
+            max: MAX_LEN,
+        });
     }
     if id.starts_with('.') || !id.chars().all(usable) {
-        return Err(format!(
-            "'{}' cannot name output files: use letters, digits, '_', '-' and '.' \
-             (not first), one path component",
-            id.escape_debug()
-        ));
+        return Err(ScenarioIdError::Unusable(id.escape_debug().to_string()));
     }
     Ok(())
 }

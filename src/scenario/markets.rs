@@ -4,6 +4,7 @@
 //! (docs/model/markets.md §A.1, §B.1).
 
 use super::coerce::{coerce, Ty};
+use super::handler_section::{built, section_entries, table_key, unknown_key};
 use super::load::Report;
 use super::schema::{self, Field};
 use super::sections::apply_field;
@@ -11,51 +12,26 @@ use super::yaml::{Entry, Value};
 use super::{ContractsConfig, MarketplaceConfig, Scenario};
 use crate::suggest::did_you_mean;
 
-/// The entries of a section the reference reads with `data.get`: `None`
-/// when it is falsy (nothing is built), an error when it is truthy but not
-/// a mapping (the reference fails on it).
-pub(super) fn section_entries<'a>(e: &'a Entry, report: &mut Report) -> Option<&'a [Entry]> {
-    if !e.value.truthy() {
-        return None;
-    }
-    let entries = e.value.entries();
-    if entries.is_none() {
-        let got = e.value.describe();
-        let why = format!("must be a mapping (the reference fails on {got})");
-        report.error(e.value.line, &e.key, why);
-    }
-    entries
-}
-
-fn unknown_key(key: &str, candidates: impl IntoIterator<Item = &'static str>) -> String {
-    format!(
-        "unknown key, ignored by the reference{}",
-        did_you_mean(key, candidates)
-    )
-}
-
 /// `marketplace:`: built unless falsy or `enabled` is the boolean false.
 pub(super) fn marketplace(e: &Entry, report: &mut Report) -> Option<MarketplaceConfig> {
-    let entries = section_entries(e, report)?;
+    let entries = built(e, report)?;
     if let Some(enabled) = entries.iter().find(|x| x.key == "enabled") {
-        if enabled.value.value == Value::Bool(false) {
-            let why = "switched off: the reference builds nothing from it; ignored";
-            report.warn(e.key_line, "marketplace", why);
-            return None;
-        }
-        // Anything else builds it; pydantic still checks the value (its
-        // own `enabled` is never read again).
+        // Anything but false builds it; pydantic still checks the value
+        // (its own `enabled` is never read again).
         if let Err(m) = coerce(Ty::Bool, &enabled.value) {
             report.error(enabled.value.line, "marketplace.enabled", m);
         }
     }
     let mut cfg = MarketplaceConfig::default();
     for x in entries.iter().filter(|x| x.key != "enabled") {
-        let path = format!("marketplace.{}", x.key);
-        if !apply_field(report, schema::MARKETPLACE, &mut cfg, &x.key, &path, x) {
-            let candidates = schema::keys(schema::MARKETPLACE).chain(["enabled"]);
-            report.warn(x.key_line, &path, unknown_key(&x.key, candidates));
-        }
+        table_key(
+            "marketplace",
+            schema::MARKETPLACE,
+            &["enabled"],
+            x,
+            &mut cfg,
+            report,
+        );
     }
     Some(cfg)
 }

@@ -4,12 +4,13 @@
 //! (lax coercion; other keys are not read). Also what the handler's writes
 //! would meet that is not modelled.
 
-use super::coerce::{at_least, coerce, coerce_checked, Ty, UNIT};
+use super::coerce::{at_least, UNIT};
+use super::handler_levers::{self, Counterparty, Handler};
+use super::handler_section::{built, enabled_and_seed, table_key};
 use super::load::Report;
-use super::schema::{self, modelled, Field, Role};
-use super::yaml::{Entry, Value};
+use super::schema::{modelled, Field};
+use super::yaml::Entry;
 use super::{AgentKind, MemoryTiersConfig, Scenario};
-use crate::suggest::did_you_mean;
 
 pub(super) const SECTION: &str = "memory_tiers";
 
@@ -40,94 +41,38 @@ pub(crate) fn has_writes(s: &Scenario) -> bool {
 /// The handler's settings, or `None` when the reference builds no
 /// memory-tier handler (a false value, or `enabled: false`).
 pub(super) fn read(e: &Entry, report: &mut Report) -> Option<MemoryTiersConfig> {
-    if !e.value.truthy() {
-        return None;
-    }
-    let Some(entries) = e.value.entries() else {
-        let why = format!(
-            "must be a mapping (the reference fails on {})",
-            e.value.describe()
-        );
-        report.error(e.value.line, SECTION, why);
-        return None;
-    };
-    if entries
-        .iter()
-        .any(|x| x.key == "enabled" && x.value.value == Value::Bool(false))
-    {
-        let why = "switched off: the reference builds nothing from it; ignored";
-        report.warn(e.key_line, SECTION, why);
-        return None;
-    }
+    let entries = built(e, report)?;
     let mut cfg = MemoryTiersConfig::default();
     for x in entries {
-        let path = format!("{SECTION}.{}", x.key);
-        match x.key.as_str() {
-            // Read once to decide whether to build; the handler never looks again.
-            "enabled" => match coerce(Ty::Bool, &x.value) {
-                Ok(v) => cfg.enabled = v.to_bool(),
-                Err(m) => report.error(x.value.line, &path, m),
-            },
-            "seed" if x.value.is_null() => {}
-            "seed" => match coerce(Ty::Int, &x.value) {
-                Ok(v) => cfg.seed = Some(v.int_into()),
-                Err(m) => report.error(x.value.line, &path, m),
-            },
-            key => match schema::find(FIELDS, key) {
-                Some(field) => {
-                    match (coerce_checked(field.ty, field.rule, &x.value), &field.role) {
-                        (Ok(v), Role::Modelled { set, .. }) => set(&mut cfg, &v),
-                        (Err(m), _) => report.error(x.value.line, &path, m),
-                        _ => {}
-                    }
-                }
-                None => {
-                    let keys = schema::keys(FIELDS).chain(OTHER_KEYS);
-                    let why = format!(
-                        "unknown key, not read by the reference{}",
-                        did_you_mean(key, keys)
-                    );
-                    report.warn(x.key_line, &path, why);
-                }
-            },
+        // `enabled` is read once to decide whether to build; the handler
+        // never looks again.
+        if !enabled_and_seed(SECTION, x, &mut cfg.enabled, &mut cfg.seed, report) {
+            table_key(SECTION, FIELDS, &OTHER_KEYS, x, &mut cfg, report);
         }
     }
     Some(cfg)
 }
 
-/// What memory-tier writes would meet that is not modelled: levers and
-/// modules that treat the pseudo counterparty `memory_system` as an agent
-/// or handle handler interactions in ways not traced here, and handler
-/// streams seeded from OS entropy.
-pub(super) fn unmodelled_with(s: &Scenario) -> Vec<&'static str> {
-    let mut out = Vec::new();
+/// What memory-tier writes would meet that is not modelled: handler
+/// streams seeded from OS entropy, and levers and modules that treat the
+/// pseudo counterparty `memory_system` as an agent.
+pub(super) fn unmodelled_with(s: &Scenario) -> Vec<String> {
     if !has_writes(s) {
-        return out;
+        return Vec::new();
     }
+    let mut out = Vec::new();
     if s.memory_tiers.as_ref().is_some_and(|c| c.seed.is_none()) {
-        out.push("without memory_tiers.seed, the reference seeds the memory handler's streams from OS entropy: its runs are not reproducible");
+        out.push("without memory_tiers.seed, the reference seeds the memory handler's streams from OS entropy: its runs are not reproducible".to_string());
     }
-    let g = &s.governance;
-    if g.security_enabled {
-        out.push("with governance.security_enabled, the security lever analyses the memory handler's pseudo counterparty as an agent");
-    }
-    if g.sybil_detection_enabled {
-        out.push("with governance.sybil_detection_enabled, Sybil detection clusters the memory handler's pseudo counterparty with the agents");
-    }
-    if g.rbac_enabled {
-        out.push("with governance.rbac_enabled, RBAC skips memory interactions (they carry no action type)");
-    }
-    if g.resample_enabled {
-        out.push("with governance.resample_enabled, the resample lever samples memory agents' actions and its notes ride on memory interactions");
-    }
-    if s.contracts.is_some() {
-        out.push("with a contract market, memory interactions (a pseudo counterparty) are routed through contracts");
-    }
-    if s.network.as_ref().is_some_and(|n| n.dynamic) {
-        out.push("with a dynamic network, memory interactions add the pseudo counterparty to the network as a node with decaying edges");
-    }
+    out.extend(handler_levers::unmodelled(s, HANDLER));
     out
 }
+
+/// The memory handler, as the guard names it.
+const HANDLER: Handler = Handler {
+    name: "memory",
+    counterparty: Counterparty::Pseudo("the pseudo counterparty 'memory_system'"),
+};
 
 /// The fidelity guard for [`unmodelled_with`].
 pub(super) fn check_combination(s: &Scenario, line: usize, report: &mut Report) {

@@ -331,10 +331,14 @@ pub fn set_param(
 
 /// What the fidelity guard refuses in `scenario` for its handlers'
 /// interactions (scholar, then memory tiers, then spawning agents).
-fn unmodelled_with(scenario: &Scenario) -> Vec<&'static str> {
+fn unmodelled_with(scenario: &Scenario) -> Vec<String> {
     let mut out = scholar::unmodelled_with(scenario);
     out.extend(memory::unmodelled_with(scenario));
-    out.extend(super::alife::spawning_unmodelled_with(scenario));
+    out.extend(
+        super::alife::spawning_unmodelled_with(scenario)
+            .into_iter()
+            .map(String::from),
+    );
     out
 }
 

@@ -273,10 +273,37 @@ const PARTITION_KEYS: &[&str] = &[
     "heal_after_epochs",
 ];
 const RESOURCE_KEYS: &[&str] = &["enabled", "trigger", "at_epoch", "mode", "magnitude"];
-const TRIGGERS: &[&str] = &["epoch", "condition"];
-const CORRUPTION_MODES: &[&str] = &["zero_out", "invert", "random", "sticky"];
-const PARTITION_MODES: &[&str] = &["bisect", "isolate_type", "random_fragment"];
-const RESOURCE_MODES: &[&str] = &["drain_all", "redistribute", "inflate"];
+// Each enum's values by their YAML names, the reference's default first:
+// the loader reads them and the emitter writes them with these tables.
+pub(super) const TRIGGERS: &[(&str, Trigger)] =
+    &[("epoch", Trigger::Epoch), ("condition", Trigger::Condition)];
+/// Validated, never applied (see `signal_corruption`).
+const CORRUPTION_MODES: &[(&str, ())] = &[
+    ("zero_out", ()),
+    ("invert", ()),
+    ("random", ()),
+    ("sticky", ()),
+];
+pub(super) const PARTITION_MODES: &[(&str, PartitionMode)] = &[
+    ("bisect", PartitionMode::Bisect),
+    ("isolate_type", PartitionMode::IsolateType),
+    ("random_fragment", PartitionMode::RandomFragment),
+];
+pub(super) const RESOURCE_MODES: &[(&str, ResourceShockMode)] = &[
+    ("drain_all", ResourceShockMode::DrainAll),
+    ("redistribute", ResourceShockMode::Redistribute),
+    ("inflate", ResourceShockMode::Inflate),
+];
+
+/// The YAML name of `value` in one of the tables above (every value the
+/// loader can produce has one).
+pub(super) fn name_of<T: PartialEq>(table: &[(&'static str, T)], value: &T) -> &'static str {
+    table
+        .iter()
+        .find(|(_, v)| v == value)
+        .map(|(name, _)| *name)
+        .expect("a perturbation value read from YAML has a YAML name")
+}
 
 /// What the rest of the scenario tells the guard.
 pub(super) struct Context<'a> {
@@ -376,26 +403,22 @@ impl<'a> Section<'a> {
         })
     }
 
-    /// An enum read with `Enum(value)`: anything but one of its values
-    /// (null included) fails the reference's load.
-    fn choice(
-        &self,
-        key: &str,
-        default: &'static str,
-        options: &[&'static str],
-        report: &mut Report,
-    ) -> &'static str {
+    /// An enum read with `Enum(value)`, defaulting to the first option:
+    /// anything but one of its values (null included) fails the
+    /// reference's load.
+    fn choice<T: Copy>(&self, key: &str, options: &[(&'static str, T)], report: &mut Report) -> T {
+        let default = options[0].1;
         let Some(e) = self.get(key) else {
             return default;
         };
         if let Value::Str(text) = &e.value.value {
-            if let Some(option) = options.iter().find(|o| **o == text) {
-                return option;
+            if let Some((_, value)) = options.iter().find(|(name, _)| name == text) {
+                return *value;
             }
         }
-        let listed: Vec<String> = options.iter().map(|o| format!("'{o}'")).collect();
+        let listed: Vec<String> = options.iter().map(|(o, _)| format!("'{o}'")).collect();
         let hint = match &e.value.value {
-            Value::Str(text) => did_you_mean(text, options.iter().copied()),
+            Value::Str(text) => did_you_mean(text, options.iter().map(|(o, _)| *o)),
             _ => String::new(),
         };
         let why = format!(
@@ -464,14 +487,6 @@ impl<'a> Section<'a> {
     }
 }
 
-fn trigger(name: &str) -> Trigger {
-    if name == "condition" {
-        Trigger::Condition
-    } else {
-        Trigger::Epoch
-    }
-}
-
 /// The section, or `None` when the reference builds nothing from it
 /// (absent, null, or another falsy value).
 pub(super) fn read(e: &Entry, ctx: &Context, report: &mut Report) -> Option<PerturbationConfig> {
@@ -530,14 +545,9 @@ pub(super) fn read(e: &Entry, ctx: &Context, report: &mut Report) -> Option<Pert
 
     let n = top.sub("network_partition", report);
     n.warn_unknown(PARTITION_KEYS, report);
-    let mode = match n.choice("mode", "bisect", PARTITION_MODES, report) {
-        "isolate_type" => PartitionMode::IsolateType,
-        "random_fragment" => PartitionMode::RandomFragment,
-        _ => PartitionMode::Bisect,
-    };
     let network_partition = NetworkPartition {
-        trigger: trigger(n.choice("trigger", "epoch", TRIGGERS, report)),
-        mode,
+        mode: n.choice("mode", PARTITION_MODES, report),
+        trigger: n.choice("trigger", TRIGGERS, report),
         enabled: n.bool("enabled", false, report),
         at_epoch: n.optional_int("at_epoch", report),
         isolate_type: n.optional_str("isolate_type", report),
@@ -546,14 +556,9 @@ pub(super) fn read(e: &Entry, ctx: &Context, report: &mut Report) -> Option<Pert
 
     let r = top.sub("resource_shock", report);
     r.warn_unknown(RESOURCE_KEYS, report);
-    let mode = match r.choice("mode", "drain_all", RESOURCE_MODES, report) {
-        "redistribute" => ResourceShockMode::Redistribute,
-        "inflate" => ResourceShockMode::Inflate,
-        _ => ResourceShockMode::DrainAll,
-    };
     let resource_shock = ResourceShock {
-        trigger: trigger(r.choice("trigger", "epoch", TRIGGERS, report)),
-        mode,
+        mode: r.choice("mode", RESOURCE_MODES, report),
+        trigger: r.choice("trigger", TRIGGERS, report),
         enabled: r.bool("enabled", false, report),
         at_epoch: r.optional_int("at_epoch", report),
         magnitude: r.float("magnitude", 0.5, report),
@@ -578,7 +583,7 @@ fn signal_corruption(s: &Section, report: &mut Report) {
         item.int("start_epoch", 0, report);
         item.optional_int("end_epoch", report);
     }
-    s.choice("mode", "zero_out", CORRUPTION_MODES, report);
+    s.choice("mode", CORRUPTION_MODES, report);
     s.str_list("targets", &[], report);
     if s.bool("enabled", false, report) {
         let line = s.get("enabled").map_or(0, |e| e.key_line);
@@ -589,7 +594,7 @@ fn signal_corruption(s: &Section, report: &mut Report) {
 
 fn shock(s: &Section, enabled: bool, report: &mut Report) -> ParameterShock {
     s.warn_unknown(SHOCK_KEYS, report);
-    let trigger = trigger(s.choice("trigger", "epoch", TRIGGERS, report));
+    let trigger = s.choice("trigger", TRIGGERS, report);
     let at_epoch = s.optional_int("at_epoch", report);
     let when_text = s.optional_str("when", report);
     let when = when_text.as_deref().and_then(Condition::parse);

@@ -154,77 +154,37 @@ pub(crate) fn keys<T>(table: &'static [Field<T>]) -> impl Iterator<Item = &'stat
 
 macro_rules! modelled {
     ($name:ident, Str) => {
-        $crate::scenario::schema::Field {
-            key: stringify!($name),
-            ty: $crate::scenario::coerce::Ty::Str,
-            rule: $crate::scenario::coerce::Rule::Any,
-            role: $crate::scenario::schema::Role::Modelled {
-                get: |c| $crate::scenario::params::ParamValue::Str(c.$name.clone()),
-                set: |c, v| c.$name = v.to_string(),
-            },
-            inert: None,
-        }
+        $crate::scenario::schema::modelled!(@field $name, Str, $crate::scenario::coerce::Rule::Any,
+            |c| Str(c.$name.clone()), to_string)
     };
     ($name:ident, Bool) => {
-        $crate::scenario::schema::Field {
-            key: stringify!($name),
-            ty: $crate::scenario::coerce::Ty::Bool,
-            rule: $crate::scenario::coerce::Rule::Any,
-            role: $crate::scenario::schema::Role::Modelled {
-                get: |c| $crate::scenario::params::ParamValue::Bool(c.$name),
-                set: |c, v| c.$name = v.to_bool(),
-            },
-            inert: None,
-        }
+        $crate::scenario::schema::modelled!(@field $name, Bool, $crate::scenario::coerce::Rule::Any,
+            |c| Bool(c.$name), to_bool)
     };
     ($name:ident, Float, $rule:expr) => {
-        $crate::scenario::schema::Field {
-            key: stringify!($name),
-            ty: $crate::scenario::coerce::Ty::Float,
-            rule: $rule,
-            role: $crate::scenario::schema::Role::Modelled {
-                get: |c| $crate::scenario::params::ParamValue::Float(c.$name),
-                set: |c, v| c.$name = v.to_f64(),
-            },
-            inert: None,
-        }
+        $crate::scenario::schema::modelled!(@field $name, Float, $rule, |c| Float(c.$name), to_f64)
     };
     ($name:ident, Number, $rule:expr) => {
-        $crate::scenario::schema::Field {
-            key: stringify!($name),
-            ty: $crate::scenario::coerce::Ty::Number,
-            rule: $rule,
-            role: $crate::scenario::schema::Role::Modelled {
-                get: |c| $crate::scenario::params::ParamValue::Float(c.$name),
-                set: |c, v| c.$name = v.to_f64(),
-            },
-            inert: None,
-        }
+        $crate::scenario::schema::modelled!(@field $name, Number, $rule, |c| Float(c.$name), to_f64)
     };
     ($name:ident, Integer, $rule:expr) => {
-        $crate::scenario::schema::Field {
-            key: stringify!($name),
-            ty: $crate::scenario::coerce::Ty::Integer,
-            rule: $rule,
-            role: $crate::scenario::schema::Role::Modelled {
-                get: |c| {
-                    $crate::scenario::params::ParamValue::Int(::std::primitive::i64::from(c.$name))
-                },
-                set: |c, v| c.$name = v.int_into(),
-            },
-            inert: None,
-        }
+        $crate::scenario::schema::modelled!(@field $name, Integer, $rule,
+            |c| Int(::std::primitive::i64::from(c.$name)), int_into)
     };
     ($name:ident, Int, $rule:expr) => {
+        $crate::scenario::schema::modelled!(@field $name, Int, $rule,
+            |c| Int(::std::primitive::i64::from(c.$name)), int_into)
+    };
+    // `get` wraps the field in a `ParamValue` variant; `set` stores a
+    // checked value with the `ParamValue` method `to`.
+    (@field $name:ident, $ty:ident, $rule:expr, |$c:ident| $variant:ident($get:expr), $to:ident) => {
         $crate::scenario::schema::Field {
             key: stringify!($name),
-            ty: $crate::scenario::coerce::Ty::Int,
+            ty: $crate::scenario::coerce::Ty::$ty,
             rule: $rule,
             role: $crate::scenario::schema::Role::Modelled {
-                get: |c| {
-                    $crate::scenario::params::ParamValue::Int(::std::primitive::i64::from(c.$name))
-                },
-                set: |c, v| c.$name = v.int_into(),
+                get: |$c| $crate::scenario::params::ParamValue::$variant($get),
+                set: |c, v| c.$name = v.$to(),
             },
             inert: None,
         }

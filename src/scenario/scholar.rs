@@ -9,13 +9,15 @@ use std::path::Path;
 
 use serde_json::Value as Json;
 
-use super::coerce::{at_least, coerce, coerce_checked, Ty, UNIT};
+use super::coerce::{at_least, UNIT};
+use super::error::RecordError;
+use super::handler_levers::{self, Counterparty, Handler};
+use super::handler_section::{built, enabled_and_seed, table_key};
 use super::load::Report;
-use super::schema::{self, modelled, Field, Role};
+use super::schema::{modelled, Field};
 use super::yaml::{Entry, Value};
 use super::{AgentKind, Scenario, ScholarConfig};
 use crate::sim::scholar::{Passage, PassageId, Query};
-use crate::suggest::did_you_mean;
 
 pub(super) const SECTION: &str = "scholar";
 
@@ -31,56 +33,19 @@ const OTHER_KEYS: [&str; 4] = ["enabled", "seed", "corpus_path", "dataset_path"]
 /// The handler's settings and data, or `None` when the reference builds no
 /// scholar handler (a false value, or `enabled: false`).
 pub(super) fn read(e: &Entry, report: &mut Report) -> Option<ScholarConfig> {
-    if !e.value.truthy() {
-        return None;
-    }
-    let Some(entries) = e.value.entries() else {
-        let why = format!(
-            "must be a mapping (the reference fails on {})",
-            e.value.describe()
-        );
-        report.error(e.value.line, SECTION, why);
-        return None;
-    };
+    let entries = built(e, report)?;
     let get = |key: &str| entries.iter().find(|x| x.key == key);
-    if get("enabled").is_some_and(|x| x.value.value == Value::Bool(false)) {
-        let why = "switched off: the reference builds nothing from it; ignored";
-        report.warn(e.key_line, SECTION, why);
-        return None;
-    }
     let mut cfg = ScholarConfig::default();
     for x in entries {
-        let path = format!("{SECTION}.{}", x.key);
+        // `enabled` is read once to decide whether to build; the handler
+        // never looks again.
+        if enabled_and_seed(SECTION, x, &mut cfg.enabled, &mut cfg.seed, report) {
+            continue;
+        }
         match x.key.as_str() {
-            // Read once to decide whether to build; the handler never looks again.
-            "enabled" => match coerce(Ty::Bool, &x.value) {
-                Ok(v) => cfg.enabled = v.to_bool(),
-                Err(m) => report.error(x.value.line, &path, m),
-            },
-            "seed" if x.value.is_null() => {}
-            "seed" => match coerce(Ty::Int, &x.value) {
-                Ok(v) => cfg.seed = Some(v.int_into()),
-                Err(m) => report.error(x.value.line, &path, m),
-            },
             "corpus_path" => cfg.corpus_path = data_path(x, report),
             "dataset_path" => cfg.dataset_path = data_path(x, report),
-            key => match schema::find(FIELDS, key) {
-                Some(field) => {
-                    match (coerce_checked(field.ty, field.rule, &x.value), &field.role) {
-                        (Ok(v), Role::Modelled { set, .. }) => set(&mut cfg, &v),
-                        (Err(m), _) => report.error(x.value.line, &path, m),
-                        _ => {}
-                    }
-                }
-                None => {
-                    let keys = schema::keys(FIELDS).chain(OTHER_KEYS);
-                    let why = format!(
-                        "unknown key, ignored by the reference{}",
-                        did_you_mean(key, keys)
-                    );
-                    report.warn(x.key_line, &path, why);
-                }
-            },
+            _ => table_key(SECTION, FIELDS, &OTHER_KEYS, x, &mut cfg, report),
         }
     }
     if let Some(dir) = cfg.corpus_path.clone() {
@@ -122,35 +87,21 @@ const SCHOLAR_ACTORS: [AgentKind; 5] = [
 ];
 
 /// What scholar interactions would meet that is not modelled: levers and
-/// modules that treat the handler's pseudo counterparties ('corpus',
-/// 'synthesis_engine', 'verification_oracle') as agents, or that handle
-/// handler interactions in ways not traced here.
-pub(super) fn unmodelled_with(s: &Scenario) -> Vec<&'static str> {
-    let mut out = Vec::new();
+/// modules that treat the handler's pseudo counterparties as agents.
+pub(super) fn unmodelled_with(s: &Scenario) -> Vec<String> {
     if s.scholar.is_none() || !s.agents.iter().any(|a| SCHOLAR_ACTORS.contains(&a.kind)) {
-        return out;
+        return Vec::new();
     }
-    let g = &s.governance;
-    if g.security_enabled {
-        out.push("with governance.security_enabled, the security lever analyses the scholar handler's pseudo counterparties as agents");
-    }
-    if g.sybil_detection_enabled {
-        out.push("with governance.sybil_detection_enabled, Sybil detection clusters the scholar handler's pseudo counterparties with the agents");
-    }
-    if g.rbac_enabled {
-        out.push("with governance.rbac_enabled, RBAC skips scholar interactions (they carry no action type)");
-    }
-    if g.resample_enabled {
-        out.push("with governance.resample_enabled, the resample lever samples scholar agents' actions and its notes ride on scholar interactions");
-    }
-    if s.contracts.is_some() {
-        out.push("with a contract market, scholar interactions (pseudo counterparties) are routed through contracts");
-    }
-    if s.network.as_ref().is_some_and(|n| n.dynamic) {
-        out.push("with a dynamic network, scholar interactions add the handler's pseudo counterparties to the network as nodes with decaying edges");
-    }
-    out
+    handler_levers::unmodelled(s, HANDLER)
 }
+
+/// The scholar handler, as the guard names it.
+const HANDLER: Handler = Handler {
+    name: "scholar",
+    counterparty: Counterparty::Pseudo(
+        "the pseudo counterparties 'corpus', 'synthesis_engine' and 'verification_oracle'",
+    ),
+};
 
 /// The fidelity guard for [`unmodelled_with`].
 pub(super) fn check_combination(s: &Scenario, line: usize, report: &mut Report) {
@@ -160,7 +111,7 @@ pub(super) fn check_combination(s: &Scenario, line: usize, report: &mut Report) 
 }
 
 /// A data file problem: the reference's handler build fails on it.
-fn data_error(report: &mut Report, line: usize, key: &str, why: String) {
+fn data_error(report: &mut Report, line: usize, key: &str, why: impl std::fmt::Display) {
     report.error(line, &format!("{SECTION}.{key}"), why);
 }
 
@@ -221,11 +172,11 @@ fn text_field(
     record: &serde_json::Map<String, Json>,
     name: &str,
     at: &str,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, RecordError> {
     match record.get(name) {
         None => Ok(None),
         Some(Json::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(format!("{at}: '{name}' must be a string, got {other}")),
+        Some(other) => Err(record_error(at, name, "a string", other)),
     }
 }
 
@@ -234,8 +185,8 @@ fn text_list(
     record: &serde_json::Map<String, Json>,
     name: &str,
     at: &str,
-) -> Result<Vec<String>, String> {
-    let bad = |other: &Json| format!("{at}: '{name}' must be a list of strings, got {other}");
+) -> Result<Vec<String>, RecordError> {
+    let bad = |other: &Json| record_error(at, name, "a list of strings", other);
     match record.get(name) {
         None => Ok(Vec::new()),
         Some(Json::Array(items)) => items
@@ -243,6 +194,16 @@ fn text_list(
             .map(|i| i.as_str().map(str::to_string).ok_or_else(|| bad(i)))
             .collect(),
         Some(other) => Err(bad(other)),
+    }
+}
+
+/// Field `name` of the record at `at` is not `want`, but `got`.
+fn record_error(at: &str, name: &str, want: &'static str, got: &Json) -> RecordError {
+    RecordError {
+        at: at.to_string(),
+        field: name.to_string(),
+        want,
+        got: got.to_string(),
     }
 }
 
@@ -264,7 +225,7 @@ fn read_corpus(dir: &str, line: usize, report: &mut Report) -> Option<Vec<Passag
         let mut fresh = 0;
         for (n, r) in records.iter().enumerate() {
             let at = format!("{}:{}", passages.display(), n + 1);
-            let passage = (|| -> Result<Passage, String> {
+            let passage = (|| -> Result<Passage, RecordError> {
                 let id = match text_field(r, "passage_id", &at)? {
                     Some(id) => PassageId::Given(id),
                     None => {
@@ -274,9 +235,9 @@ fn read_corpus(dir: &str, line: usize, report: &mut Report) -> Option<Vec<Passag
                 };
                 let relevance_score = match r.get("relevance_score") {
                     None => 0.0,
-                    Some(v) => v.as_f64().ok_or_else(|| {
-                        format!("{at}: 'relevance_score' must be a number, got {v}")
-                    })?,
+                    Some(v) => v
+                        .as_f64()
+                        .ok_or_else(|| record_error(&at, "relevance_score", "a number", v))?,
                 };
                 Ok(Passage {
                     id,
@@ -337,7 +298,7 @@ fn read_queries(file: &str, line: usize, report: &mut Report) -> Option<Vec<Quer
     let mut queries = Vec::with_capacity(records.len());
     for (n, r) in records.iter().enumerate() {
         let at = format!("{}:{}", path.display(), n + 1);
-        let query = (|| -> Result<Query, String> {
+        let query = (|| -> Result<Query, RecordError> {
             Ok(Query {
                 text: text_field(r, "query_text", &at)?.unwrap_or_default(),
                 gold_key_points: text_list(r, "gold_key_points", &at)?,

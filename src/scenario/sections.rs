@@ -5,6 +5,7 @@
 //! (§1).
 
 use super::coerce::{at_least, check_choice, coerce, coerce_checked, Rule, Ty, UNIT};
+use super::handler_section::unknown_key;
 use super::load::Report;
 use super::params::ParamValue;
 use super::schema::{self, BuiltWhen, Field, LeverEffect, Role, SectionEffect};
@@ -47,13 +48,6 @@ pub(super) fn apply_field<T>(
         }
     }
     true
-}
-
-fn unknown_key(key: &str, candidates: impl IntoIterator<Item = &'static str>) -> String {
-    format!(
-        "unknown key, ignored by the reference{}",
-        did_you_mean(key, candidates)
-    )
 }
 
 /// A section whose keys are exactly the rows of `table`.

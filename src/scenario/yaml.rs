@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, StrInput, Tag};
 
+use super::error::TagError;
+
 /// Deeper nesting than this is rejected instead of risking the stack.
 const MAX_DEPTH: usize = 200;
 /// Alias expansion beyond this many nodes is rejected ("billion laughs");
@@ -192,13 +194,13 @@ impl<'input> Builder<'input> {
             Event::Scalar(text, style, anchor, tag) => {
                 self.add_bytes(text.len() as u64, line, path)?;
                 let value = resolve_scalar(&text, style, tag.as_deref())
-                    .map_err(|m| self.error(line, path, &m))?;
+                    .map_err(|e| self.error(line, path, &e.to_string()))?;
                 let raw = text.into_owned();
                 (Node { value, line, raw }, anchor)
             }
             Event::SequenceStart(anchor, tag) => {
                 check_collection_tag(tag.as_deref(), "seq")
-                    .map_err(|m| self.error(line, path, &m))?;
+                    .map_err(|e| self.error(line, path, &e.to_string()))?;
                 let mut items = Vec::new();
                 loop {
                     let (event, span) = self.next()?;
@@ -219,7 +221,7 @@ impl<'input> Builder<'input> {
             }
             Event::MappingStart(anchor, tag) => {
                 check_collection_tag(tag.as_deref(), "map")
-                    .map_err(|m| self.error(line, path, &m))?;
+                    .map_err(|e| self.error(line, path, &e.to_string()))?;
                 (self.mapping(line, path, depth)?, anchor)
             }
             Event::Alias(id) => {
@@ -285,7 +287,9 @@ impl<'input> Builder<'input> {
                 value.line = key_line;
             }
             if is_merge {
-                merged.extend(merge_source(value).map_err(|m| self.error(key_line, path, &m))?);
+                merged.extend(
+                    merge_source(value).map_err(|e| self.error(key_line, path, &e.to_string()))?,
+                );
                 continue;
             }
             if let Some(first) = entries.iter().find(|e| e.key == key) {
@@ -331,16 +335,14 @@ impl<'input> Builder<'input> {
 
 /// The entries a merge key (`<<`) brings in: one mapping or a list of them,
 /// earlier mappings taking precedence.
-fn merge_source(value: Node) -> Result<Vec<Entry>, String> {
+fn merge_source(value: Node) -> Result<Vec<Entry>, TagError> {
     match value.value {
         Value::Map(entries) => Ok(entries),
         Value::Seq(items) => {
             let mut out: Vec<Entry> = Vec::new();
             for item in items {
                 let Value::Map(entries) = item.value else {
-                    return Err(
-                        "a merge key ('<<') takes a mapping or a list of mappings".to_string()
-                    );
+                    return Err(TagError::MergeSource);
                 };
                 for entry in entries {
                     if !out.iter().any(|e| e.key == entry.key) {
@@ -350,7 +352,7 @@ fn merge_source(value: Node) -> Result<Vec<Entry>, String> {
             }
             Ok(out)
         }
-        _ => Err("a merge key ('<<') takes a mapping or a list of mappings".to_string()),
+        _ => Err(TagError::MergeSource),
     }
 }
 
@@ -358,15 +360,15 @@ fn core_tag(tag: &Tag) -> Option<&str> {
     tag.is_yaml_core_schema().then_some(tag.suffix.as_str())
 }
 
-fn check_collection_tag(tag: Option<&Tag>, expected: &str) -> Result<(), String> {
+fn check_collection_tag(tag: Option<&Tag>, expected: &str) -> Result<(), TagError> {
     match tag {
         None => Ok(()),
         Some(t) if core_tag(t) == Some(expected) => Ok(()),
-        Some(t) => Err(format!("unsupported tag '{t}'")),
+        Some(t) => Err(TagError::Unsupported(t.to_string())),
     }
 }
 
-fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, TagError> {
     let Some(tag) = tag else {
         return Ok(if style == ScalarStyle::Plain {
             resolve_plain(text)
@@ -378,7 +380,10 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<V
     if tag.handle == "!" && tag.suffix.is_empty() {
         return Ok(Value::Str(text.to_string()));
     }
-    let mismatch = || format!("'{text}' is not a valid value for tag '{tag}'");
+    let mismatch = || TagError::Mismatch {
+        text: text.to_string(),
+        tag: tag.to_string(),
+    };
     match core_tag(tag) {
         Some("str") => Ok(Value::Str(text.to_string())),
         Some("null") => match resolve_plain(text) {
@@ -398,7 +403,7 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<V
             Value::Int(i) => Ok(Value::Float(i as f64)),
             _ => Err(mismatch()),
         },
-        _ => Err(format!("unsupported tag '{tag}'")),
+        _ => Err(TagError::Unsupported(tag.to_string())),
     }
 }
 

@@ -18,17 +18,21 @@ const CSV_ROW_BYTES: u64 = 300;
 const CSV_FILE_OVERHEAD: u64 = 4096;
 const EVENTS_EPOCH_BYTES: u64 = 8192;
 
+/// The epochs of every run of the sweep. Saturating: a huge configuration
+/// (recorded as failed) must not wrap.
+fn total_epochs(plan: &SweepPlan) -> u64 {
+    let seeds = plan.spec.seeds.len() as u64;
+    plan.configs
+        .iter()
+        .map(|c| u64::from(c.scenario.simulation.n_epochs).saturating_mul(seeds))
+        .fold(0, u64::saturating_add)
+}
+
 /// Estimated bytes of runs.parquet, epochs.parquet and the per-run files.
 pub fn estimate_bytes(plan: &SweepPlan, files: &RunFiles) -> (u64, u64, u64) {
-    let seeds = plan.spec.seeds.len() as u64;
     let runs = plan.n_runs() as u64;
-    // Saturating: a huge configuration (recorded as failed) must not wrap.
     let mul = |a: u64, b: u64| a.saturating_mul(b);
-    let epochs: u64 = plan
-        .configs
-        .iter()
-        .map(|c| mul(u64::from(c.scenario.simulation.n_epochs), seeds))
-        .fold(0, u64::saturating_add);
+    let epochs = total_epochs(plan);
     let runs_b = mul(
         runs,
         plan.shape().columns(Table::Runs).len() as u64 * RUNS_CELL_BYTES,
@@ -65,13 +69,8 @@ const JOURNAL_CELL_BYTES: u64 = 10;
 pub fn estimate_journal_bytes(plan: &SweepPlan) -> (u64, u64) {
     use super::columns::stored_columns;
     let runs = plan.n_runs() as u64;
-    let seeds = plan.spec.seeds.len() as u64;
     let mul = |a: u64, b: u64| a.saturating_mul(b);
-    let epochs: u64 = plan
-        .configs
-        .iter()
-        .map(|c| mul(u64::from(c.scenario.simulation.n_epochs), seeds))
-        .fold(0, u64::saturating_add);
+    let epochs = total_epochs(plan);
     let at_rest = mul(runs, JOURNAL_RUN_BYTES).saturating_add(256);
     let cells = mul(runs, stored_columns(Table::Runs).len() as u64)
         .saturating_add(mul(epochs, stored_columns(Table::Epochs).len() as u64));

@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{Item, Legend, Swatch};
-use super::render::{padded, Chart, OrDraw, FONT_FAMILY};
+use super::render::{padded, xy_chart, Chart, OrDraw};
 
 /// One configuration's series: (epoch, mean, band low, band high).
 pub struct Band {
@@ -96,24 +96,13 @@ impl Chart for EpochLines {
             (x0 - 0.5, x0 + 0.5)
         };
         let (plot, legend) = root.split_horizontally(PLOT_W);
-        let mut chart = ChartBuilder::on(&plot)
-            .caption(&self.title, (FONT_FAMILY, 24))
-            .margin(15)
-            .x_label_area_size(55)
-            .y_label_area_size(85)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .or_draw()?;
-        chart
-            .configure_mesh()
-            .x_desc("epoch")
-            .y_desc(self.metric.as_str())
-            .label_style((FONT_FAMILY, 16))
-            .axis_desc_style((FONT_FAMILY, 19))
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(215, 215, 215))
-            .draw()
-            .or_draw()?;
+        let mut chart = xy_chart(
+            &plot,
+            &self.title,
+            (x0..x1, y0..y1),
+            ("epoch", self.metric.as_str()),
+            Some(|v| format!("{v:.0}")),
+        )?;
         // Variants first, the baseline last (on top).
         let order: Vec<&Band> = self
             .bands

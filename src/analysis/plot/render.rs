@@ -3,10 +3,12 @@
 //! a bundled DejaVu Sans subset (assets/fonts), so output does not depend
 //! on the fonts of the machine.
 
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Once;
 
 use anyhow::{anyhow, Context, Result};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
@@ -84,6 +86,37 @@ impl PlotFormat {
     pub fn svg(self) -> bool {
         matches!(self, PlotFormat::Svg | PlotFormat::Both)
     }
+}
+
+/// The axes of the epoch-lines and trade-off charts: a titled cartesian
+/// plot on `area` with labelled axes and light grey major grid lines only;
+/// `x_label` formats the x ticks (plotters' own format when `None`).
+pub fn xy_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    (x, y): (Range<f64>, Range<f64>),
+    (x_desc, y_desc): (&str, &str),
+    x_label: Option<fn(&f64) -> String>,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FONT_FAMILY, 24))
+        .margin(15)
+        .x_label_area_size(55)
+        .y_label_area_size(85)
+        .build_cartesian_2d(x, y)
+        .or_draw()?;
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style((FONT_FAMILY, 16))
+        .axis_desc_style((FONT_FAMILY, 19))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(215, 215, 215));
+    if let Some(format) = &x_label {
+        mesh.x_label_formatter(format);
+    }
+    mesh.draw().or_draw()?;
+    Ok(chart)
 }
 
 /// Write `<stem>.svg` and/or `<stem>.png`.

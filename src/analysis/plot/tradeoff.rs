@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{star, Legend, Shape};
-use super::render::{padded, Chart, OrDraw, BASELINE_COLOR, FONT_FAMILY};
+use super::render::{padded, xy_chart, Chart, OrDraw, BASELINE_COLOR};
 
 pub struct TradeoffPoint {
     pub color: RGBColor,
@@ -72,23 +72,13 @@ impl Chart for Tradeoff {
         let (x0, x1) = padded(x0, x1, 0.08);
         let (y0, y1) = padded(y0, y1, 0.08);
         let (plot, legend) = root.split_horizontally(PLOT_W);
-        let mut chart = ChartBuilder::on(&plot)
-            .caption(&self.title, (FONT_FAMILY, 24))
-            .margin(15)
-            .x_label_area_size(55)
-            .y_label_area_size(85)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .or_draw()?;
-        chart
-            .configure_mesh()
-            .x_desc(self.x_name.as_str())
-            .y_desc(self.y_name.as_str())
-            .label_style((FONT_FAMILY, 16))
-            .axis_desc_style((FONT_FAMILY, 19))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(215, 215, 215))
-            .draw()
-            .or_draw()?;
+        let mut chart = xy_chart(
+            &plot,
+            &self.title,
+            (x0..x1, y0..y1),
+            (self.x_name.as_str(), self.y_name.as_str()),
+            None,
+        )?;
         // The baseline last, so it stays visible on top.
         let order: Vec<&TradeoffPoint> = self
             .points

@@ -509,37 +509,25 @@ pub fn report(
             (Some(x), None) => format!("{x:.3}"),
             _ => "—".to_string(),
         };
-        if sample.method == Method::Saltelli {
-            let _ = writeln!(
-                s,
-                "| rank | parameter | S1 (first order) | ST (total) |\n|---|---|---|---|"
-            );
-            for r in &g {
-                let _ = writeln!(
-                    s,
-                    "| {} | {} | {} | {} |",
-                    r.rank,
-                    r.parameter,
-                    fmt(r.s1, r.s1_conf),
-                    fmt(r.st, r.st_conf)
-                );
-            }
+        let saltelli = sample.method == Method::Saltelli;
+        let header = if saltelli {
+            "| rank | parameter | S1 (first order) | ST (total) |\n|---|---|---|---|"
         } else {
-            let _ = writeln!(
-                s,
-                "| rank | parameter | μ* | μ | σ |\n|---|---|---|---|---|"
-            );
-            for r in &g {
-                let _ = writeln!(
-                    s,
-                    "| {} | {} | {} | {} | {} |",
-                    r.rank,
-                    r.parameter,
+            "| rank | parameter | μ* | μ | σ |\n|---|---|---|---|---|"
+        };
+        let _ = writeln!(s, "{header}");
+        for r in &g {
+            let indices = if saltelli {
+                [fmt(r.s1, r.s1_conf), fmt(r.st, r.st_conf)].join(" | ")
+            } else {
+                [
                     fmt(r.mu_star, r.mu_star_conf),
                     fmt(r.mu, None),
-                    fmt(r.sigma, None)
-                );
-            }
+                    fmt(r.sigma, None),
+                ]
+                .join(" | ")
+            };
+            let _ = writeln!(s, "| {} | {} | {indices} |", r.rank, r.parameter);
         }
         let _ = writeln!(s);
         let mut p: Vec<&PairRow> = pairs
