@@ -18,6 +18,7 @@ use swarm_sweep::sim::RunResult;
 use swarm_sweep::sweep::key;
 use swarm_sweep::sweep::plan::{self, BaseScenario, Config, ParamColumn, SweepPlan};
 use swarm_sweep::sweep::progress::{Mode, Progress};
+use swarm_sweep::sweep::run_files::RunFiles;
 use swarm_sweep::sweep::runner::{ExecOptions, SimFn};
 use swarm_sweep::sweep::session::{self, End, SweepOptions, SweepReport};
 use swarm_sweep::sweep::spec;
@@ -160,6 +161,19 @@ fn exec(jobs: usize, fail_fast: bool) -> ExecOptions {
         fail_fast,
         deterministic_timing: true,
         run_files: None,
+    }
+}
+
+/// `jobs` workers, deterministic timing, per-run metrics.csv (no events)
+/// under `dir`.
+fn exec_with_csv(jobs: usize, dir: &Path) -> ExecOptions {
+    ExecOptions {
+        run_files: Some(RunFiles {
+            dir: dir.to_path_buf(),
+            metrics_csv: true,
+            events_jsonl: false,
+        }),
+        ..exec(jobs, false)
     }
 }
 
@@ -456,7 +470,6 @@ fn fail_fast_stops_and_writes_no_tables() {
 
 #[test]
 fn per_run_files_land_under_the_run_key() {
-    use swarm_sweep::sweep::run_files::RunFiles;
     fn sim_with_events(
         s: &Scenario,
         seed: i64,
@@ -507,7 +520,6 @@ fn per_run_files_land_under_the_run_key() {
 #[test]
 fn a_run_is_recorded_only_once_its_metrics_csv_is_in_place() {
     use std::sync::Mutex;
-    use swarm_sweep::sweep::run_files::RunFiles;
     use swarm_sweep::sweep::run_list::RunList;
     use swarm_sweep::sweep::runner::{execute, Outcome, RunRecord, RunSink};
     struct Check {
@@ -536,16 +548,7 @@ fn a_run_is_recorded_only_once_its_metrics_csv_is_in_place() {
     let plan = fixture_plan(30, 2);
     let files_at = |jobs: usize| {
         let dir = tempfile::tempdir().unwrap();
-        let opts = ExecOptions {
-            jobs,
-            fail_fast: false,
-            deterministic_timing: true,
-            run_files: Some(RunFiles {
-                dir: dir.path().to_path_buf(),
-                metrics_csv: true,
-                events_jsonl: false,
-            }),
-        };
+        let opts = exec_with_csv(jobs, dir.path());
         let sink = Check {
             dir: dir.path().to_path_buf(),
             recorded: Mutex::new(Vec::new()),
@@ -578,16 +581,7 @@ fn a_run_is_recorded_only_once_its_metrics_csv_is_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let blocked = plan.run(0).run_key;
     std::fs::create_dir_all(dir.path().join("runs").join(&blocked).join("metrics.csv")).unwrap();
-    let opts = ExecOptions {
-        jobs: 2,
-        fail_fast: false,
-        deterministic_timing: true,
-        run_files: Some(RunFiles {
-            dir: dir.path().to_path_buf(),
-            metrics_csv: true,
-            events_jsonl: false,
-        }),
-    };
+    let opts = exec_with_csv(2, dir.path());
     let sim = |s: &Scenario, seed: i64, _: Option<&Path>| Ok(fake_run(s, seed));
     let report = sweep_with(&plan, dir.path(), opts, &sim);
     let (run, msg) = report.ran.first_failure.expect("the blocked run fails");
