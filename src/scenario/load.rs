@@ -11,12 +11,9 @@ use super::error::ScenarioIdError;
 use super::params::ParamValue;
 use super::schema::{self, DOMAIN_SECTIONS, IGNORED_SECTIONS, SECTIONS};
 use super::yaml::{self, Entry, Node};
+use super::Scenario;
 use super::{
     agents, alife, dynamic_toxicity, handlers, markets, memory, perturbations, scholar, sections,
-};
-use super::{
-    GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits, Scenario, Semantics,
-    SimulationConfig,
 };
 use crate::input::{self, InputError};
 use crate::suggest::did_you_mean;
@@ -212,37 +209,8 @@ impl Report {
 /// The last line of a fidelity-guard refusal.
 pub const UNMODELLED_HINT: &str = "refused: this engine would run it with numbers that differ from the reference (docs/coverage.md lists what is modelled); --allow-unmodelled runs it anyway and marks the results partial";
 
-fn default_scenario() -> Scenario {
-    Scenario {
-        scenario_id: "unnamed".to_string(),
-        description: String::new(),
-        motif: String::new(),
-        agents: Vec::new(),
-        simulation: SimulationConfig::default(),
-        governance: GovernanceConfig::default(),
-        payoff: PayoffConfig::default(),
-        rate_limits: RateLimits::default(),
-        network: None,
-        dynamic_toxicity: None,
-        marketplace: None,
-        contracts: None,
-        perturbations: None,
-        resource_negotiation: None,
-        tierra: None,
-        spawn: None,
-        scholar: None,
-        memory_tiers: None,
-        awm: None,
-        rivals: None,
-        success_criteria: Vec::new(),
-        outputs: OutputsConfig::default(),
-        semantics: Semantics::default(),
-        unmodelled: Vec::new(),
-    }
-}
-
 fn read_scenario(root: &Node, report: &mut Report) -> Scenario {
-    let mut s = default_scenario();
+    let mut s = Scenario::default();
     let Some(entries) = root.entries() else {
         let got = root.describe();
         report.error(

@@ -59,6 +59,39 @@ pub struct Scenario {
     pub unmodelled: Vec<String>,
 }
 
+/// What a scenario file with no keys loads as: the reference loader's
+/// defaults, no agents.
+impl Default for Scenario {
+    fn default() -> Scenario {
+        Scenario {
+            scenario_id: "unnamed".to_string(),
+            description: String::new(),
+            motif: String::new(),
+            agents: Vec::new(),
+            simulation: SimulationConfig::default(),
+            governance: GovernanceConfig::default(),
+            payoff: PayoffConfig::default(),
+            rate_limits: RateLimits::default(),
+            network: None,
+            dynamic_toxicity: None,
+            marketplace: None,
+            contracts: None,
+            perturbations: None,
+            resource_negotiation: None,
+            tierra: None,
+            spawn: None,
+            scholar: None,
+            memory_tiers: None,
+            awm: None,
+            rivals: None,
+            success_criteria: Vec::new(),
+            outputs: OutputsConfig::default(),
+            semantics: Semantics::default(),
+            unmodelled: Vec::new(),
+        }
+    }
+}
+
 impl Scenario {
     /// `exact` when every key the file sets is modelled, else `partial`.
     pub fn fidelity(&self) -> &'static str {

@@ -10,10 +10,7 @@ use crate::common::{assert_contains, files_under, read_table, Val};
 use swarm_sweep::contract::{schema_version, Table};
 use swarm_sweep::metrics::{EpochMetrics, SecurityFigures, SoftMetrics};
 use swarm_sweep::scenario::params::{ParamKind, ParamValue};
-use swarm_sweep::scenario::{
-    AgentConfig, AgentKind, AgentSpec, GovernanceConfig, OutputsConfig, PayoffConfig, RateLimits,
-    Scenario, Semantics, SimulationConfig,
-};
+use swarm_sweep::scenario::{AgentConfig, AgentKind, AgentSpec, Scenario, SimulationConfig};
 use swarm_sweep::sim::RunResult;
 use swarm_sweep::sweep::key;
 use swarm_sweep::sweep::plan::{self, BaseScenario, Config, ParamColumn, SweepPlan};
@@ -38,25 +35,7 @@ fn scenario(n_epochs: u32) -> Scenario {
             n_epochs,
             ..SimulationConfig::default()
         },
-        governance: GovernanceConfig::default(),
-        payoff: PayoffConfig::default(),
-        rate_limits: RateLimits::default(),
-        network: None,
-        resource_negotiation: None,
-        tierra: None,
-        spawn: None,
-        dynamic_toxicity: None,
-        marketplace: None,
-        contracts: None,
-        perturbations: None,
-        scholar: None,
-        memory_tiers: None,
-        awm: None,
-        rivals: None,
-        success_criteria: Vec::new(),
-        outputs: OutputsConfig::default(),
-        semantics: Semantics::default(),
-        unmodelled: Vec::new(),
+        ..Scenario::default()
     }
 }
 
