@@ -15,6 +15,7 @@ pub mod metrics;
 #[cfg(test)]
 mod model_citations;
 pub mod output;
+mod pyfloat;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use super::Effect;
 use crate::metrics::numpy;
+use crate::pyfloat::{py_max, py_min};
 use crate::scenario::GovernanceConfig;
 
 /// One finalized interaction as the detector reads it; `c_a`/`c_b` are the
@@ -86,24 +87,6 @@ struct PairIndex {
     /// (a, b, the pair's interactions): `a` the smaller id.
     pairs: Vec<(usize, usize, Vec<u32>)>,
     pair_at: HashMap<(usize, usize), usize>,
-}
-
-/// Python's `max(x, y)`: the first argument unless the second is larger.
-fn py_max(x: f64, y: f64) -> f64 {
-    if y > x {
-        y
-    } else {
-        x
-    }
-}
-
-/// Python's `min(x, y)`: the first argument unless the second is smaller.
-fn py_min(x: f64, y: f64) -> f64 {
-    if y < x {
-        y
-    } else {
-        x
-    }
 }
 
 impl Collusion {

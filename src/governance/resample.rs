@@ -12,6 +12,7 @@
 use std::collections::VecDeque;
 
 use super::{Effect, GovInteraction};
+use crate::pyfloat::{py_max, py_min};
 use crate::scenario::GovernanceConfig;
 
 /// What a resampled turn tells the lever about the proposal it made (the
@@ -187,24 +188,6 @@ fn majority<A: PartialEq>(samples: &[A]) -> usize {
         }
     }
     best.0
-}
-
-/// Python's `min(a, b)`: `b` only when it is smaller.
-fn py_min(a: f64, b: f64) -> f64 {
-    if b < a {
-        b
-    } else {
-        a
-    }
-}
-
-/// Python's `max(a, b)`: `b` only when it is larger.
-fn py_max(a: f64, b: f64) -> f64 {
-    if b > a {
-        b
-    } else {
-        a
-    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! Signing costs only decide affordability: the reference never charges them.
 
 use crate::metrics::ContractFigures;
+use crate::pyfloat::py_max;
 use crate::rng::PyRandom;
 use crate::scenario::{Archetype, ContractsConfig};
 
@@ -64,15 +65,6 @@ pub struct ContractMarket {
     beliefs: [f64; 3],
     /// This epoch's routed interactions per pool, in routing order.
     routed: [Vec<Routed>; 3],
-}
-
-/// Python's `max(x, y)`: the first argument unless the second is larger.
-fn py_max(x: f64, y: f64) -> f64 {
-    if y > x {
-        y
-    } else {
-        x
-    }
 }
 
 impl ContractMarket {

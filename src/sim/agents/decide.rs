@@ -1,9 +1,9 @@
 //! The steps of a decision that several agent types take the same way:
 //! answering the pending proposal, picking a partner (uniformly, or the
-//! first of the best), proposing, up-voting a visible post, and Python's
-//! clamp for drifting settings. Each draws exactly what the reference's
-//! step draws, in its order (docs/model/simulation.md §6), and all are
-//! plain functions the compiler inlines into each type's `act`.
+//! first of the best), proposing and up-voting a visible post. Each draws
+//! exactly what the reference's step draws, in its order
+//! (docs/model/simulation.md §6), and all are plain functions the
+//! compiler inlines into each type's `act`.
 
 use super::{Action, Content, InteractionType, Observation, PendingView, VoteMemory};
 use crate::rng::PyRandom;
@@ -123,18 +123,6 @@ pub(super) fn upvote_unvoted_post(
     let post = unvoted[rng.choice_index(n)];
     memory.push_vote(post);
     Action::Vote { post, up: true }
-}
-
-/// Python's `max(lo, min(hi, x))` (each keeps its first argument on ties
-/// and on NaN comparisons).
-#[inline(always)]
-pub(super) fn py_clamp(lo: f64, hi: f64, x: f64) -> f64 {
-    let capped = if x < hi { x } else { hi };
-    if capped > lo {
-        capped
-    } else {
-        lo
-    }
 }
 
 /// A `fields()` table that opens with the five settings honest agents
@@ -297,15 +285,6 @@ mod tests {
         assert_eq!(first_best(c.into_iter()), Some(1));
         assert_eq!(first_best([(7, f64::NAN), (8, 1.0)].into_iter()), Some(7));
         assert_eq!(first_best(std::iter::empty::<(usize, f64)>()), None);
-    }
-
-    #[test]
-    fn py_clamp_follows_python_min_max() {
-        assert_eq!(py_clamp(0.1, 0.9, 0.95), 0.9);
-        assert_eq!(py_clamp(0.1, 0.9, 0.05), 0.1);
-        assert_eq!(py_clamp(0.1, 0.9, 0.5), 0.5);
-        // min(hi, nan) is hi, then max(lo, hi) is hi.
-        assert_eq!(py_clamp(0.0, f64::INFINITY, f64::NAN), f64::INFINITY);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! docs/model/markets.md §A.4.2).
 
 use super::{Action, AgentType, Base, Content, History, InteractionType, Observation, Outcome};
+use crate::pyfloat::py_max;
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, UNIT};
 use crate::scenario::schema::{inert, modelled, Field, Inert, NEEDS_MARKETPLACE};
@@ -48,15 +49,6 @@ pub struct Opportunistic {
     cfg: Config,
     history: History,
     scratch: Vec<usize>,
-}
-
-/// Python's `max(x, y)`: the first argument unless the second is larger.
-fn py_max(x: f64, y: f64) -> f64 {
-    if y > x {
-        y
-    } else {
-        x
-    }
 }
 
 impl AgentType for Opportunistic {

@@ -3,28 +3,21 @@
 //! (LDT and modeling adversary: selectivity and stability, both computed
 //! the same way there), with Python's float semantics kept exactly.
 
+use crate::pyfloat::{py_clamp, py_max};
+
 /// One finalized interaction: whether it was accepted, and its `p`.
 pub(crate) type Entry = (bool, f64);
 
-/// Python's `max(0.0, min(1.0, x))` (the first argument wins ties).
+/// Python's `max(0.0, min(1.0, x))`.
 #[inline]
 pub(crate) fn clamp01(x: f64) -> f64 {
-    let y = if x < 1.0 { x } else { 1.0 };
-    if y > 0.0 {
-        y
-    } else {
-        0.0
-    }
+    py_clamp(0.0, 1.0, x)
 }
 
 /// Python's `max(0.0, x)`.
 #[inline]
 pub(crate) fn max0(x: f64) -> f64 {
-    if x > 0.0 {
-        x
-    } else {
-        0.0
-    }
+    py_max(0.0, x)
 }
 
 /// Python's `x ** 2` for a float `x`: CPython calls C `pow(x, 2.0)`, which

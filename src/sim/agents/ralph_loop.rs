@@ -8,10 +8,11 @@
 //! awareness that drift its interact probability and acceptance threshold
 //! on each turn. Like rain, its trust memory is cleared at every epoch end.
 
-use super::decide::{self, py_clamp};
+use super::decide;
 use super::honest::{self, Honest};
 use super::{Action, AgentType, Base, EpochEnd, Hooks, InteractionType, Observation, Outcome};
 use crate::metrics::PySum;
+use crate::pyfloat::py_clamp;
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{at_least, Rule, Ty};
 use crate::scenario::schema::{modelled, Field, Role};

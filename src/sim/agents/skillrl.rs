@@ -18,10 +18,11 @@
 
 use std::collections::VecDeque;
 
-use super::decide::{self, py_clamp};
+use super::decide;
 use super::profile;
 use super::{Action, AgentType, Base, Content, Hooks, InteractionType, Observation, Outcome};
 use crate::metrics::PySum;
+use crate::pyfloat::py_clamp;
 use crate::rng::PyRandom;
 use crate::scenario::coerce::Rule;
 use crate::scenario::schema::{modelled, Field};

@@ -6,11 +6,12 @@
 //! draw opens every turn. It reports the `work_regime` type, which draws
 //! the adversarial observable profile.
 
-use super::decide::{self, py_clamp};
+use super::decide;
 use super::{
     Action, AgentType, Base, Content, EpochEnd, Hooks, InteractionType, Observation, Outcome,
 };
 use crate::metrics::PySum;
+use crate::pyfloat::py_clamp;
 use crate::rng::PyRandom;
 use crate::scenario::coerce::{Rule, UNIT};
 use crate::scenario::schema::{modelled, Field};

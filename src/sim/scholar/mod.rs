@@ -17,6 +17,7 @@ use std::sync::Arc;
 use super::events::Event;
 use super::observables::Observables;
 use super::party::Pseudo;
+use crate::pyfloat::py_min;
 use text::{py_lower, py_prefix, py_split, WordSet, STOP_WORDS};
 
 /// A draft citation of the current epoch (cleared at every epoch start).
@@ -472,15 +473,6 @@ impl Scholar {
                 step,
             },
         })
-    }
-}
-
-/// Python's `min(x, y)`: `x` unless `y` is smaller.
-fn py_min(x: f64, y: f64) -> f64 {
-    if y < x {
-        y
-    } else {
-        x
     }
 }
 
