@@ -137,16 +137,23 @@ impl PyRandom {
         y
     }
 
-    /// `random()`: a double in [0, 1) from two outputs.
-    #[inline]
-    pub fn random(&mut self) -> f64 {
-        let (a, b) = match self.out.get(self.mti..self.mti + 2) {
+    /// The next two raw outputs, as two calls of [`PyRandom::next_u32`]
+    /// give them: from the tempered buffer while it holds both.
+    #[inline(always)]
+    fn next_pair(&mut self) -> (u32, u32) {
+        match self.out.get(self.mti..self.mti + 2) {
             Some(&[a, b]) => {
                 self.mti += 2;
                 (a, b)
             }
             _ => (self.next_u32(), self.next_u32()),
-        };
+        }
+    }
+
+    /// `random()`: a double in [0, 1) from two outputs.
+    #[inline]
+    pub fn random(&mut self) -> f64 {
+        let (a, b) = self.next_pair();
         let (a, b) = ((a >> 5) as f64, (b >> 6) as f64);
         (a * 67_108_864.0 + b) * (1.0 / 9_007_199_254_740_992.0)
     }
@@ -155,13 +162,7 @@ impl PyRandom {
     /// compared as an integer.
     #[inline]
     pub fn chance(&mut self, p: Chance) -> bool {
-        let (a, b) = match self.out.get(self.mti..self.mti + 2) {
-            Some(&[a, b]) => {
-                self.mti += 2;
-                (a, b)
-            }
-            _ => (self.next_u32(), self.next_u32()),
-        };
+        let (a, b) = self.next_pair();
         (u64::from(a >> 5) << 26 | u64::from(b >> 6)) < p.0
     }
 
