@@ -6,6 +6,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::Effect;
 use crate::metrics::numpy;
@@ -49,10 +50,46 @@ impl CollusionReport {
 }
 
 /// One analysed agent pair: `a` has the lexicographically smaller id.
+#[derive(Debug, Clone, Copy)]
 struct PairScore {
     a: usize,
     b: usize,
     score: f64,
+}
+
+/// The parts of a pair's score that depend only on its own interactions
+/// (kept while its list is unchanged: the history only grows, so most
+/// pairs of a long run score the same figures epoch after epoch).
+#[derive(Debug, Clone, Copy)]
+struct PairStats {
+    mutual_acceptance: f64,
+    correlation: f64,
+    avg_p: f64,
+}
+
+/// An unordered pair's interactions (positions in the history) and, while
+/// they are unchanged, their statistics.
+#[derive(Debug, Clone)]
+struct Pair {
+    /// The smaller id.
+    a: usize,
+    b: usize,
+    list: Vec<u32>,
+    stats: Option<PairStats>,
+}
+
+/// Buffers an analysis reuses (no allocation per epoch once grown).
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    counts: Vec<f64>,
+    scored: Vec<PairScore>,
+    /// Positions in `scored` of the suspicious pairs, best first.
+    suspicious: Vec<usize>,
+    agents: Vec<usize>,
+    benefits_a: Vec<f64>,
+    benefits_b: Vec<f64>,
+    p_by_a: Vec<f64>,
+    p_by_b: Vec<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +112,7 @@ pub struct Collusion {
     /// the interactions since the last one): the listed interactions, and
     /// the unordered pairs in first-seen order with their interactions.
     index: PairIndex,
+    scratch: Scratch,
     pub latest: Option<CollusionReport>,
 }
 
@@ -84,9 +122,34 @@ struct PairIndex {
     indexed: usize,
     /// The interactions between listed agents, in order.
     listed: Vec<u32>,
-    /// (a, b, the pair's interactions): `a` the smaller id.
-    pairs: Vec<(usize, usize, Vec<u32>)>,
-    pair_at: HashMap<(usize, usize), usize>,
+    pairs: Vec<Pair>,
+    pair_at: HashMap<(usize, usize), usize, BuildHasherDefault<PairHasher>>,
+}
+
+/// A multiply-rotate hash (rustc's FxHash) for pair keys: the default
+/// SipHash cost more than the rest of indexing an interaction. Keys are
+/// agent indices, never chosen by an adversary.
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
 }
 
 impl Collusion {
@@ -100,8 +163,14 @@ impl Collusion {
             realtime_rate: cfg.collusion_realtime_rate,
             clear_history_on_epoch: cfg.collusion_clear_history_on_epoch,
             id_rank: Vec::new(),
-            history: Vec::new(),
+            // A short run's history without regrowing (4, 8, 16, ...).
+            history: Vec::with_capacity(if cfg.collusion_detection_enabled {
+                64
+            } else {
+                0
+            }),
             index: PairIndex::default(),
+            scratch: Scratch::default(),
             latest: None,
         }
     }
@@ -151,9 +220,20 @@ impl Collusion {
 
     /// Write the interaction's final costs into the newest history entry.
     pub fn settle_costs(&mut self, c_a: f64, c_b: f64) {
-        if let Some(last) = self.history.last_mut() {
-            last.c_a = c_a;
-            last.c_b = c_b;
+        let n = self.history.len();
+        let Some(last) = self.history.last_mut() else {
+            return;
+        };
+        last.c_a = c_a;
+        last.c_b = c_b;
+        let r = *last;
+        // Analysed already (not in the run loop, which settles before the
+        // next analysis): its pair's figures are stale.
+        if n <= self.index.indexed {
+            let key = self.pair_key(r.initiator, r.counterparty);
+            if let Some(&at) = self.index.pair_at.get(&key) {
+                self.index.pairs[at].stats = None;
+            }
         }
     }
 
@@ -173,22 +253,34 @@ impl Collusion {
         self.latest = Some(report);
         if self.clear_history_on_epoch {
             self.history.clear();
+            self.index = PairIndex::default();
         }
     }
 
-    /// The agent list: the registered ids, or (none set) every agent seen.
-    fn agents(&self) -> Vec<usize> {
+    /// The agent list into `out`, ascending: the registered ids, or (none
+    /// set) every agent seen.
+    fn agents(&self, out: &mut Vec<usize>) {
+        out.clear();
         if !self.id_rank.is_empty() {
-            return (0..self.id_rank.len()).collect();
+            out.extend(0..self.id_rank.len());
+            return;
         }
-        let mut seen: Vec<usize> = self
-            .history
-            .iter()
-            .flat_map(|r| [r.initiator, r.counterparty])
-            .collect();
-        seen.sort_unstable();
-        seen.dedup();
-        seen
+        out.extend(
+            self.history
+                .iter()
+                .flat_map(|r| [r.initiator, r.counterparty]),
+        );
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// The pair's key: the smaller id first.
+    fn pair_key(&self, initiator: usize, counterparty: usize) -> (usize, usize) {
+        if self.id_less(counterparty, initiator) {
+            (counterparty, initiator)
+        } else {
+            (initiator, counterparty)
+        }
     }
 
     /// Pair keys order agents by their id strings, as the reference sorts them.
@@ -209,24 +301,34 @@ impl Collusion {
         // interaction's own agents are always seen.
         let n_listed = self.id_rank.len();
         let listed = |i: usize| n_listed == 0 || i < n_listed;
+        self.index
+            .listed
+            .reserve(self.history.len() - self.index.indexed);
         for k in self.index.indexed..self.history.len() {
             let r = &self.history[k];
             if !(listed(r.initiator) && listed(r.counterparty)) {
                 continue;
             }
-            let (a, b) = if self.id_less(r.counterparty, r.initiator) {
-                (r.counterparty, r.initiator)
-            } else {
-                (r.initiator, r.counterparty)
-            };
+            let (a, b) = self.pair_key(r.initiator, r.counterparty);
             let k = u32::try_from(k).expect("fewer than 2^32 interactions");
             let index = &mut self.index;
             index.listed.push(k);
             match index.pair_at.entry((a, b)) {
-                Entry::Occupied(at) => index.pairs[*at.get()].2.push(k),
+                Entry::Occupied(at) => {
+                    let pair = &mut index.pairs[*at.get()];
+                    pair.list.push(k);
+                    pair.stats = None;
+                }
                 Entry::Vacant(at) => {
                     at.insert(index.pairs.len());
-                    index.pairs.push((a, b, vec![k]));
+                    let mut list = Vec::with_capacity(8);
+                    list.push(k);
+                    index.pairs.push(Pair {
+                        a,
+                        b,
+                        list,
+                        stats: None,
+                    });
                 }
             }
         }
@@ -235,56 +337,81 @@ impl Collusion {
 
     fn analyze(&mut self) -> CollusionReport {
         self.index_history();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let report = self.analyze_indexed(&mut scratch);
+        self.scratch = scratch;
+        report
+    }
+
+    /// The analysis of the indexed history; `s` is scratch space.
+    fn analyze_indexed(&mut self, s: &mut Scratch) -> CollusionReport {
         // Ascending either way.
-        let agents = self.agents();
+        self.agents(&mut s.agents);
         if self.index.listed.is_empty() {
             return CollusionReport::default();
         }
-        let interactions: Vec<&CollusionRecord> = self
-            .index
-            .listed
-            .iter()
-            .map(|&k| &self.history[k as usize])
-            .collect();
+        // Figures of the pairs whose lists changed since the last analysis.
+        for pair in &mut self.index.pairs {
+            if pair.stats.is_none() && (pair.list.len() as i64) >= self.min_interactions {
+                pair.stats = Some(pair_stats(&self.history, pair.a, &pair.list, s));
+            }
+        }
 
         // Unordered pairs in first-seen order, each with its interactions.
         let pairs = &self.index.pairs;
-        let counts: Vec<f64> = pairs.iter().map(|(_, _, l)| l.len() as f64).collect();
-        let count_mean = numpy::mean(&counts).unwrap_or(0.0);
-        let count_std = numpy::std(&counts).unwrap_or(0.0);
+        s.counts.clear();
+        s.counts.extend(pairs.iter().map(|p| p.list.len() as f64));
+        let count_mean = numpy::mean(&s.counts).unwrap_or(0.0);
+        let count_std = numpy::std(&s.counts).unwrap_or(0.0);
 
-        let scored: Vec<PairScore> = pairs
-            .iter()
-            .filter(|(_, _, list)| (list.len() as i64) >= self.min_interactions)
-            .map(|(a, b, list)| PairScore {
-                a: *a,
-                b: *b,
-                score: self.pair_score(*a, list, counts.len(), count_mean, count_std),
+        s.scored.clear();
+        s.scored.extend(pairs.iter().filter_map(|p| {
+            let stats = p
+                .stats
+                .filter(|_| (p.list.len() as i64) >= self.min_interactions)?;
+            Some(PairScore {
+                a: p.a,
+                b: p.b,
+                score: self.pair_score(p.list.len(), &stats, pairs.len(), count_mean, count_std),
             })
-            .collect();
+        }));
 
-        let mut suspicious: Vec<&PairScore> = scored
-            .iter()
-            .filter(|s| s.score >= self.score_threshold)
-            .collect();
+        s.suspicious.clear();
+        s.suspicious
+            .extend((0..s.scored.len()).filter(|&i| s.scored[i].score >= self.score_threshold));
         // Stable, descending: ties keep first-seen order.
-        suspicious.sort_by(|x, y| {
-            y.score
-                .partial_cmp(&x.score)
+        let scored = &s.scored;
+        s.suspicious.sort_by(|&x, &y| {
+            scored[y]
+                .score
+                .partial_cmp(&scored[x].score)
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        let groups = self.groups(&suspicious, &interactions);
+        let groups = if s.suspicious.is_empty() {
+            Vec::new()
+        } else {
+            let suspicious: Vec<PairScore> = s.suspicious.iter().map(|&i| scored[i]).collect();
+            self.groups(&suspicious)
+        };
 
-        let mut risk: Vec<(usize, f64)> = agents.iter().map(|&a| (a, 0.0)).collect();
+        let agents = &s.agents;
+        // The last report's list, refilled (one allocation per run).
+        let mut risk = self
+            .latest
+            .take()
+            .map(|r| r.agent_collusion_risk)
+            .unwrap_or_default();
+        risk.clear();
+        risk.extend(agents.iter().map(|&a| (a, 0.0)));
         let raise = |risk: &mut Vec<(usize, f64)>, agent: usize, score: f64| {
             if let Ok(at) = agents.binary_search(&agent) {
                 let r = &mut risk[at].1;
                 *r = py_max(*r, score);
             }
         };
-        for s in &scored {
-            raise(&mut risk, s.a, s.score);
-            raise(&mut risk, s.b, s.score);
+        for p in scored {
+            raise(&mut risk, p.a, p.score);
+            raise(&mut risk, p.b, p.score);
         }
         for (members, score) in &groups {
             for &m in members {
@@ -298,7 +425,7 @@ impl Collusion {
         } else {
             let possible = (n_agents * n_agents.saturating_sub(1)) as f64 / 2.0;
             let pair_fraction = if possible > 0.0 {
-                suspicious.len() as f64 / possible
+                s.suspicious.len() as f64 / possible
             } else {
                 0.0
             };
@@ -320,13 +447,16 @@ impl Collusion {
             py_min(1.0, r)
         };
 
-        let scores: Vec<f64> = scored.iter().map(|s| s.score).collect();
+        // The scores' mean, without a copy of them.
+        s.counts.clear();
+        s.counts.extend(scored.iter().map(|p| p.score));
         CollusionReport {
             ecosystem_collusion_risk: ecosystem,
-            n_flagged_pairs: suspicious.len() as u64,
+            n_flagged_pairs: s.suspicious.len() as u64,
             n_flagged_groups: groups.len() as u64,
-            avg_pair_collusion_score: numpy::mean(&scores).unwrap_or(0.0),
-            max_pair_collusion_score: scores
+            avg_pair_collusion_score: numpy::mean(&s.counts).unwrap_or(0.0),
+            max_pair_collusion_score: s
+                .counts
                 .iter()
                 .copied()
                 .fold(None, |m: Option<f64>, s| {
@@ -337,47 +467,15 @@ impl Collusion {
         }
     }
 
-    /// The composite score of one analysed pair (`a` = smaller id).
+    /// The composite score of one analysed pair of `n` interactions.
     fn pair_score(
         &self,
-        a: usize,
-        list: &[u32],
+        n: usize,
+        stats: &PairStats,
         n_pairs: usize,
         count_mean: f64,
         count_std: f64,
     ) -> f64 {
-        let list = || list.iter().map(|&k| &self.history[k as usize]);
-        let n = list().count();
-        let accepted = list().filter(|r| r.accepted).count();
-        let mutual_acceptance = accepted as f64 / n as f64;
-
-        let mut benefits_a = Vec::with_capacity(n);
-        let mut benefits_b = Vec::with_capacity(n);
-        let mut p_by_a = Vec::with_capacity(n);
-        let mut p_by_b = Vec::with_capacity(n);
-        for r in list() {
-            if r.initiator == a {
-                benefits_a.push(-r.tau - r.c_a);
-                benefits_b.push(r.tau - r.c_b);
-                p_by_a.push(r.p);
-            } else {
-                benefits_b.push(-r.tau - r.c_a);
-                benefits_a.push(r.tau - r.c_b);
-                p_by_b.push(r.p);
-            }
-        }
-        let mut correlation = 0.0;
-        if n >= 2
-            && numpy::std(&benefits_a).unwrap_or(0.0) > 0.0
-            && numpy::std(&benefits_b).unwrap_or(0.0) > 0.0
-        {
-            let c = numpy::corrcoef(&benefits_a, &benefits_b);
-            correlation = if c.is_nan() { 0.0 } else { c };
-        }
-        let avg_p_a = numpy::mean(&p_by_a).unwrap_or(0.5);
-        let avg_p_b = numpy::mean(&p_by_b).unwrap_or(0.5);
-        let avg_p = numpy::pairwise_sum(&[avg_p_a, avg_p_b]) / 2.0;
-
         let zscore = if n_pairs >= 2 && count_std > 0.0 {
             (n as f64 - count_mean) / count_std
         } else {
@@ -388,10 +486,10 @@ impl Collusion {
         } else {
             0.0
         };
-        let corr = py_max(0.0, correlation);
-        let acceptance = py_max(0.0, (mutual_acceptance - 0.5) * 2.0);
-        let quality = if mutual_acceptance > 0.5 {
-            py_max(0.0, (0.5 - avg_p) * 2.0)
+        let corr = py_max(0.0, stats.correlation);
+        let acceptance = py_max(0.0, (stats.mutual_acceptance - 0.5) * 2.0);
+        let quality = if stats.mutual_acceptance > 0.5 {
+            py_max(0.0, (0.5 - stats.avg_p) * 2.0)
         } else {
             0.0
         };
@@ -402,11 +500,7 @@ impl Collusion {
 
     /// Connected components of the suspicious-pair graph, scored; those at
     /// or above the threshold are kept (members, score).
-    fn groups(
-        &self,
-        suspicious: &[&PairScore],
-        interactions: &[&CollusionRecord],
-    ) -> Vec<(Vec<usize>, f64)> {
+    fn groups(&self, suspicious: &[PairScore]) -> Vec<(Vec<usize>, f64)> {
         // Adjacency in first-named order.
         let mut adjacency: Vec<(usize, Vec<usize>)> = Vec::new();
         let mut link = |x: usize, y: usize| match adjacency.iter_mut().find(|(n, _)| *n == x) {
@@ -449,6 +543,7 @@ impl Collusion {
                 }
             }
             if component.len() >= 2 {
+                let interactions = self.index.listed.iter().map(|&k| &self.history[k as usize]);
                 let score = group_score(&component, interactions);
                 if score >= self.score_threshold {
                     kept.push((component, score));
@@ -461,8 +556,54 @@ impl Collusion {
     }
 }
 
+/// A pair's own figures (`a` = smaller id; its interactions `list`):
+/// mutual acceptance, benefit correlation and mean p; `s` lends buffers.
+fn pair_stats(history: &[CollusionRecord], a: usize, list: &[u32], s: &mut Scratch) -> PairStats {
+    let list = || list.iter().map(|&k| &history[k as usize]);
+    let n = list().count();
+    let accepted = list().filter(|r| r.accepted).count();
+    let mutual_acceptance = accepted as f64 / n as f64;
+
+    let (benefits_a, benefits_b) = (&mut s.benefits_a, &mut s.benefits_b);
+    let (p_by_a, p_by_b) = (&mut s.p_by_a, &mut s.p_by_b);
+    benefits_a.clear();
+    benefits_b.clear();
+    p_by_a.clear();
+    p_by_b.clear();
+    for r in list() {
+        if r.initiator == a {
+            benefits_a.push(-r.tau - r.c_a);
+            benefits_b.push(r.tau - r.c_b);
+            p_by_a.push(r.p);
+        } else {
+            benefits_b.push(-r.tau - r.c_a);
+            benefits_a.push(r.tau - r.c_b);
+            p_by_b.push(r.p);
+        }
+    }
+    let mut correlation = 0.0;
+    if n >= 2
+        && numpy::std(benefits_a).unwrap_or(0.0) > 0.0
+        && numpy::std(benefits_b).unwrap_or(0.0) > 0.0
+    {
+        let c = numpy::corrcoef(benefits_a, benefits_b);
+        correlation = if c.is_nan() { 0.0 } else { c };
+    }
+    let avg_p_a = numpy::mean(p_by_a).unwrap_or(0.5);
+    let avg_p_b = numpy::mean(p_by_b).unwrap_or(0.5);
+    let avg_p = numpy::pairwise_sum(&[avg_p_a, avg_p_b]) / 2.0;
+    PairStats {
+        mutual_acceptance,
+        correlation,
+        avg_p,
+    }
+}
+
 /// Internal-bias and quality-asymmetry score of one group, size-adjusted.
-fn group_score(members: &[usize], interactions: &[&CollusionRecord]) -> f64 {
+fn group_score<'h>(
+    members: &[usize],
+    interactions: impl Iterator<Item = &'h CollusionRecord>,
+) -> f64 {
     let mut internal = Vec::new();
     let mut external = Vec::new();
     for r in interactions {
@@ -668,6 +809,32 @@ mod tests {
                 lever(threshold, &ids, &h[..h.len() / 3]).analyze()
             );
         }
+    }
+
+    /// A pair's kept figures follow its interactions: costs settled on an
+    /// analysed record, and a history cleared at epoch start and grown
+    /// past its old length, are analysed as afresh.
+    #[test]
+    fn kept_pair_figures_follow_the_history() {
+        let (ids, mut h) = synthetic();
+        // Last, an interaction of the busy (scored) pair.
+        h.push(rec(2, 0, true, 0.2, 0.0, 0.0));
+        let mut c = lever(0.075, &ids, &h);
+        c.analyze();
+        c.settle_costs(0.3, 0.1);
+        let mut settled = h.clone();
+        let last = settled.last_mut().unwrap();
+        (last.c_a, last.c_b) = (0.3, 0.1);
+        assert_eq!(c.analyze(), lever(0.075, &ids, &settled).analyze());
+
+        let mut c = lever(0.075, &ids, &h[..8]);
+        c.clear_history_on_epoch = true;
+        c.on_epoch_start(&mut Effect::default());
+        assert!(c.history.is_empty());
+        for r in &h[8..] {
+            c.on_interaction(*r);
+        }
+        assert_eq!(c.analyze(), lever(0.075, &ids, &h[8..]).analyze());
     }
 
     #[test]

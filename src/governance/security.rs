@@ -43,6 +43,11 @@ pub struct Security {
     recorded: u64,
     /// With the `quarantine_release` fix: epochs a quarantine lasts.
     release_after: Option<i64>,
+    /// Buffers an analysis reuses: which agents the history names, those
+    /// agents, and the scores by agent.
+    present: Vec<bool>,
+    agents: Vec<usize>,
+    scores: Vec<f64>,
     pub latest: Option<SecurityReport>,
 }
 
@@ -89,12 +94,16 @@ impl Security {
             realtime_threshold: cfg.security_realtime_threshold,
             realtime_rate: cfg.security_realtime_rate,
             clear_history_on_epoch: cfg.security_clear_history_on_epoch,
-            history: Vec::new(),
+            // A short run's history without regrowing (4, 8, 16, ...).
+            history: Vec::with_capacity(if cfg.security_enabled { 64 } else { 0 }),
             trust: Vec::new(),
             quarantined: Vec::new(),
-            seqs: Vec::new(),
+            seqs: Vec::with_capacity(if cfg.security_enabled { 64 } else { 0 }),
             recorded: 0,
             release_after,
+            present: Vec::new(),
+            agents: Vec::new(),
+            scores: Vec::new(),
             latest: None,
         }
     }
@@ -217,7 +226,7 @@ impl Security {
         self.trust.get(agent).copied().unwrap_or(0.5)
     }
 
-    fn analyze(&self) -> SecurityReport {
+    fn analyze(&mut self) -> SecurityReport {
         let n_slots = self.trust.len().max(
             self.history
                 .iter()
@@ -225,16 +234,23 @@ impl Security {
                 .max()
                 .unwrap_or(0),
         );
-        let mut present = vec![false; n_slots];
+        let mut present = std::mem::take(&mut self.present);
+        present.clear();
+        present.resize(n_slots, false);
         for i in &self.history {
             present[i.initiator] = true;
             present[i.counterparty] = true;
         }
-        let agents: Vec<usize> = (0..n_slots).filter(|&a| present[a]).collect();
+        let mut agents = std::mem::take(&mut self.agents);
+        agents.clear();
+        agents.extend((0..n_slots).filter(|&a| present[a]));
+        let mut scores = std::mem::take(&mut self.scores);
+        scores.clear();
+        scores.resize(n_slots, 0.0);
 
         let mut threats = Threats {
             present: &present,
-            scores: vec![0.0f64; n_slots],
+            scores,
             count: 0,
         };
         self.injection_indicators(&mut threats);
@@ -242,9 +258,16 @@ impl Security {
         self.laundering_indicators(&agents, &mut threats);
         let contagion_depth = self.contagion_indicators(&mut threats);
         let (scores, n_indicators) = (threats.scores, threats.count);
-        let agent_threat_scores: Vec<(usize, f64)> =
-            agents.iter().map(|&a| (a, scores[a])).collect();
+        // The last report's list, refilled (one allocation per run).
+        let mut agent_threat_scores = self
+            .latest
+            .take()
+            .map(|r| r.agent_threat_scores)
+            .unwrap_or_default();
+        agent_threat_scores.clear();
+        agent_threat_scores.extend(agents.iter().map(|&a| (a, scores[a])));
         let n_agents = agents.len();
+        (self.present, self.agents, self.scores) = (present, agents, scores);
         let flagged = agent_threat_scores
             .iter()
             .filter(|(_, s)| *s >= self.manipulation_threshold)

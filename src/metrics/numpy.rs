@@ -12,33 +12,39 @@ const PW_BLOCKSIZE: usize = 128;
 /// ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)) plus a sequential tail up to 128,
 /// recursive halving at a multiple of 8 above.
 pub fn pairwise_sum(a: &[f64]) -> f64 {
+    pairwise_sum_of(a, |x| x)
+}
+
+/// [`pairwise_sum`] of `f(x)` for each element, in the same order, without
+/// storing the values first.
+#[inline]
+fn pairwise_sum_of(a: &[f64], f: impl Fn(f64) -> f64 + Copy) -> f64 {
     let n = a.len();
     if n < 8 {
         let mut res = 0.0;
         for &x in a {
-            res += x;
+            res += f(x);
         }
         res
     } else if n <= PW_BLOCKSIZE {
-        let mut r = [0.0f64; 8];
-        r.copy_from_slice(&a[..8]);
+        let mut r: [f64; 8] = std::array::from_fn(|j| f(a[j]));
         let body = n - n % 8;
         let mut i = 8;
         while i < body {
             for (j, acc) in r.iter_mut().enumerate() {
-                *acc += a[i + j];
+                *acc += f(a[i + j]);
             }
             i += 8;
         }
         let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
         for &x in &a[body..] {
-            res += x;
+            res += f(x);
         }
         res
     } else {
         let mut n2 = n / 2;
         n2 -= n2 % 8;
-        pairwise_sum(&a[..n2]) + pairwise_sum(&a[n2..])
+        pairwise_sum_of(&a[..n2], f) + pairwise_sum_of(&a[n2..], f)
     }
 }
 
@@ -50,14 +56,11 @@ pub fn mean(a: &[f64]) -> Option<f64> {
 /// `np.std` (population, ddof = 0).
 pub fn std(a: &[f64]) -> Option<f64> {
     let m = mean(a)?;
-    let sq: Vec<f64> = a
-        .iter()
-        .map(|&x| {
-            let d = x - m;
-            d * d
-        })
-        .collect();
-    Some((pairwise_sum(&sq) / a.len() as f64).sqrt())
+    let sq = pairwise_sum_of(a, |x| {
+        let d = x - m;
+        d * d
+    });
+    Some((sq / a.len() as f64).sqrt())
 }
 
 /// OpenBLAS's k-blocking for level-3 drivers on Haswell-class cores
