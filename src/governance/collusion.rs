@@ -559,18 +559,16 @@ impl Collusion {
 /// A pair's own figures (`a` = smaller id; its interactions `list`):
 /// mutual acceptance, benefit correlation and mean p; `s` lends buffers.
 fn pair_stats(history: &[CollusionRecord], a: usize, list: &[u32], s: &mut Scratch) -> PairStats {
-    let list = || list.iter().map(|&k| &history[k as usize]);
-    let n = list().count();
-    let accepted = list().filter(|r| r.accepted).count();
-    let mutual_acceptance = accepted as f64 / n as f64;
-
+    let n = list.len();
     let (benefits_a, benefits_b) = (&mut s.benefits_a, &mut s.benefits_b);
     let (p_by_a, p_by_b) = (&mut s.p_by_a, &mut s.p_by_b);
     benefits_a.clear();
     benefits_b.clear();
     p_by_a.clear();
     p_by_b.clear();
-    for r in list() {
+    let mut accepted = 0usize;
+    for r in list.iter().map(|&k| &history[k as usize]) {
+        accepted += usize::from(r.accepted);
         if r.initiator == a {
             benefits_a.push(-r.tau - r.c_a);
             benefits_b.push(r.tau - r.c_b);
@@ -581,11 +579,9 @@ fn pair_stats(history: &[CollusionRecord], a: usize, list: &[u32], s: &mut Scrat
             p_by_b.push(r.p);
         }
     }
+    let mutual_acceptance = accepted as f64 / n as f64;
     let mut correlation = 0.0;
-    if n >= 2
-        && numpy::std(benefits_a).unwrap_or(0.0) > 0.0
-        && numpy::std(benefits_b).unwrap_or(0.0) > 0.0
-    {
+    if n >= 2 && numpy::std_is_positive(benefits_a) && numpy::std_is_positive(benefits_b) {
         let c = numpy::corrcoef(benefits_a, benefits_b);
         correlation = if c.is_nan() { 0.0 } else { c };
     }

@@ -63,6 +63,25 @@ pub fn std(a: &[f64]) -> Option<f64> {
     Some((sq / a.len() as f64).sqrt())
 }
 
+/// `np.std(a) > 0.0`, usually without the sum of squares: a squared
+/// deviation of at least `f64::MIN_POSITIVE` makes that sum at least as
+/// large (a pairwise sum of non-negative terms is not below any of them),
+/// and divided by any length it stays above zero; with a finite mean no
+/// deviation is NaN. Otherwise (constant,
+/// tiny or non-finite values) the whole `np.std` decides.
+pub fn std_is_positive(a: &[f64]) -> bool {
+    let Some(m) = mean(a) else {
+        return false;
+    };
+    // A finite mean: every value is finite, so no deviation is NaN.
+    let clearly = m.is_finite()
+        && a.iter().any(|&x| {
+            let d = x - m;
+            d * d >= f64::MIN_POSITIVE
+        });
+    clearly || std(a).is_some_and(|s| s > 0.0)
+}
+
 /// OpenBLAS's k-blocking for level-3 drivers on Haswell-class cores
 /// (DGEMM_DEFAULT_Q = 256): full blocks while at least 2Q remain, then the
 /// rest halved (rounded up) once if it exceeds Q.
@@ -182,6 +201,27 @@ mod tests {
         let (_, y) = series(300);
         assert_eq!(std(&y).unwrap().to_bits(), 0x3fecf56a8c0e5c58);
         assert_eq!(mean(&[]), None);
+    }
+
+    #[test]
+    fn std_is_positive_is_np_std_above_zero() {
+        let (x, y) = series(300);
+        let tiny = [1e-200, 2e-200, 1e-200];
+        let sub = [5e-324, 0.0, 5e-324, 5e-324];
+        let cases: [&[f64]; 9] = [
+            &x,
+            &y[..12],
+            &[0.25; 20],
+            &[],
+            &[1.0],
+            &tiny,
+            &sub,
+            &[1.0, f64::INFINITY],
+            &[f64::NAN, 1.0],
+        ];
+        for a in cases {
+            assert_eq!(std_is_positive(a), std(a).unwrap_or(0.0) > 0.0, "{a:?}");
+        }
     }
 
     #[test]

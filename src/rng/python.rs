@@ -496,8 +496,12 @@ fn seed_x8(out: &mut [PyRandom], keys: &[Key]) {
     });
     // x ^ (x >> 30)
     let spread = |x: __m256i| _mm256_xor_si256(x, _mm256_srli_epi32::<30>(x));
-    let mut st: [__m256i; N] =
-        std::array::from_fn(|i| _mm256_set1_epi32(GENRAND_19650218[i] as i32));
+    // Collected in place on the heap: an array built by value here was
+    // copied to its stack slot (20 KiB per batch).
+    let mut st: Vec<__m256i> = GENRAND_19650218
+        .iter()
+        .map(|&g| _mm256_set1_epi32(g as i32))
+        .collect();
     let mul1 = _mm256_set1_epi32(1_664_525);
     let mul2 = _mm256_set1_epi32(1_566_083_941);
     let mut prev = st[0];
@@ -530,8 +534,9 @@ fn seed_x8(out: &mut [PyRandom], keys: &[Key]) {
         }
     }
     // Read in place (a moved copy cost a 20 KiB memcpy per batch).
-    // SAFETY: an __m256i is 32 plain bytes, eight u32 lanes in order, and
-    // more strictly aligned than u32.
+    assert_eq!(st.len(), N);
+    // SAFETY: `st` holds N vectors; an __m256i is 32 plain bytes, eight
+    // u32 lanes in order, and more strictly aligned than u32.
     let rows: &[[u32; X8_LANES]; N] = unsafe { &*st.as_ptr().cast::<[[u32; X8_LANES]; N]>() };
     for (l, rng) in out.iter_mut().enumerate() {
         for (w, row) in rng.mt.iter_mut().zip(rows) {
