@@ -6,9 +6,9 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use super::Effect;
+use crate::fxhash::FxBuild;
 use crate::metrics::numpy;
 use crate::pyfloat::{py_max, py_min};
 use crate::scenario::GovernanceConfig;
@@ -123,33 +123,9 @@ struct PairIndex {
     /// The interactions between listed agents, in order.
     listed: Vec<u32>,
     pairs: Vec<Pair>,
-    pair_at: HashMap<(usize, usize), usize, BuildHasherDefault<PairHasher>>,
-}
-
-/// A multiply-rotate hash (rustc's FxHash) for pair keys: the default
-/// SipHash cost more than the rest of indexing an interaction. Keys are
-/// agent indices, never chosen by an adversary.
-#[derive(Default)]
-struct PairHasher(u64);
-
-impl Hasher for PairHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, x: usize) {
-        self.write_u64(x as u64);
-    }
+    /// FxHash: the default SipHash cost more than the rest of indexing
+    /// an interaction.
+    pair_at: HashMap<(usize, usize), usize, FxBuild>,
 }
 
 impl Collusion {
@@ -361,6 +337,8 @@ impl Collusion {
         let pairs = &self.index.pairs;
         s.counts.clear();
         s.counts.extend(pairs.iter().map(|p| p.list.len() as f64));
+        s.scored.reserve(pairs.len());
+        s.suspicious.reserve(pairs.len());
         let count_mean = numpy::mean(&s.counts).unwrap_or(0.0);
         let count_std = numpy::std(&s.counts).unwrap_or(0.0);
 
@@ -562,10 +540,16 @@ fn pair_stats(history: &[CollusionRecord], a: usize, list: &[u32], s: &mut Scrat
     let n = list.len();
     let (benefits_a, benefits_b) = (&mut s.benefits_a, &mut s.benefits_b);
     let (p_by_a, p_by_b) = (&mut s.p_by_a, &mut s.p_by_b);
-    benefits_a.clear();
-    benefits_b.clear();
-    p_by_a.clear();
-    p_by_b.clear();
+    // Grown once to the longest list (not doubling from empty).
+    for v in [
+        &mut *benefits_a,
+        &mut *benefits_b,
+        &mut *p_by_a,
+        &mut *p_by_b,
+    ] {
+        v.clear();
+        v.reserve(n);
+    }
     let mut accepted = 0usize;
     for r in list.iter().map(|&k| &history[k as usize]) {
         accepted += usize::from(r.accepted);

@@ -96,15 +96,16 @@ impl PyRandom {
         out
     }
 
-    /// The state `init_by_array` starts from (built in place: no zeroing
-    /// first).
+    /// The state `init_by_array` starts from: one copy of a prepared
+    /// state (zeroing `out` in place cost several times that copy).
     fn genrand_19650218() -> PyRandom {
-        PyRandom {
+        static FRESH: PyRandom = PyRandom {
             mt: GENRAND_19650218,
             out: [0; N],
             mti: N,
             gauss_next: GaussNext::None,
-        }
+        };
+        FRESH.clone()
     }
 
     /// Regenerate all 624 words and temper them into `out`: once per 624

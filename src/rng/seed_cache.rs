@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::PyRandom;
+use crate::fxhash::FxBuild;
 
 /// States kept per thread (320 KiB), unless a run asks for more.
 const CAPACITY: usize = 64;
@@ -64,7 +65,7 @@ struct SeedCache {
     seeds: Vec<i128>,
     states: Vec<PyRandom>,
     /// Each kept seed's slot.
-    slots: HashMap<i128, usize>,
+    slots: HashMap<i128, usize, FxBuild>,
     /// The slot replaced next once full.
     oldest: usize,
     capacity: usize,
@@ -75,7 +76,7 @@ impl SeedCache {
         SeedCache {
             seeds: Vec::new(),
             states: Vec::new(),
-            slots: HashMap::new(),
+            slots: HashMap::default(),
             oldest: 0,
             capacity: CAPACITY,
         }
@@ -125,6 +126,9 @@ impl SeedCache {
 
     fn insert(&mut self, seed: i128, state: PyRandom) {
         if self.seeds.len() < self.capacity {
+            // Room for all of them at once: growing moved every kept
+            // state (5 KiB each) at each doubling.
+            self.states.reserve(self.capacity - self.seeds.len());
             self.slots.insert(seed, self.seeds.len());
             self.seeds.push(seed);
             self.states.push(state);
