@@ -27,6 +27,9 @@ pub struct CollusionRecord {
     pub c_b: f64,
 }
 
+/// Room the detector's lists get at first: a short run's interactions.
+const SHORT_RUN: usize = 64;
+
 /// The figures of the latest analysis (reported with a one-epoch lag).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CollusionReport {
@@ -141,7 +144,7 @@ impl Collusion {
             id_rank: Vec::new(),
             // A short run's history without regrowing (4, 8, 16, ...).
             history: Vec::with_capacity(if cfg.collusion_detection_enabled {
-                64
+                SHORT_RUN
             } else {
                 0
             }),
@@ -279,7 +282,7 @@ impl Collusion {
         let listed = |i: usize| n_listed == 0 || i < n_listed;
         self.index
             .listed
-            .reserve(self.history.len() - self.index.indexed);
+            .reserve((self.history.len() - self.index.indexed).max(SHORT_RUN));
         for k in self.index.indexed..self.history.len() {
             let r = &self.history[k];
             if !(listed(r.initiator) && listed(r.counterparty)) {
@@ -337,8 +340,10 @@ impl Collusion {
         let pairs = &self.index.pairs;
         s.counts.clear();
         s.counts.extend(pairs.iter().map(|p| p.list.len() as f64));
-        s.scored.reserve(pairs.len());
-        s.suspicious.reserve(pairs.len());
+        s.scored.clear();
+        s.scored.reserve(pairs.len().max(SHORT_RUN));
+        s.suspicious.clear();
+        s.suspicious.reserve(pairs.len().max(SHORT_RUN));
         let count_mean = numpy::mean(&s.counts).unwrap_or(0.0);
         let count_std = numpy::std(&s.counts).unwrap_or(0.0);
 
@@ -540,7 +545,8 @@ fn pair_stats(history: &[CollusionRecord], a: usize, list: &[u32], s: &mut Scrat
     let n = list.len();
     let (benefits_a, benefits_b) = (&mut s.benefits_a, &mut s.benefits_b);
     let (p_by_a, p_by_b) = (&mut s.p_by_a, &mut s.p_by_b);
-    // Grown once to the longest list (not doubling from empty).
+    // A short run's lists fit the first allocation (each run's buffers
+    // start empty; doubling from there cost more than the figures).
     for v in [
         &mut *benefits_a,
         &mut *benefits_b,
@@ -548,7 +554,7 @@ fn pair_stats(history: &[CollusionRecord], a: usize, list: &[u32], s: &mut Scrat
         &mut *p_by_b,
     ] {
         v.clear();
-        v.reserve(n);
+        v.reserve(n.max(SHORT_RUN));
     }
     let mut accepted = 0usize;
     for r in list.iter().map(|&k| &history[k as usize]) {
