@@ -47,9 +47,18 @@ pub(crate) fn py_round(x: f64, ndigits: u32) -> f64 {
     let scale = 10f64.powi(ndigits as i32);
     let y = x * scale;
     if y.abs() < 4.0e15 {
-        let off_tie = ((y - y.trunc()).abs() - 0.5).abs();
-        if off_tie > y.abs() * f64::EPSILON {
-            return y.round() / scale;
+        // Integer conversion, not `f64::round`/`trunc` (software calls on
+        // the baseline x86-64 target).
+        let whole = y as i64;
+        let frac = y - whole as f64;
+        if (frac.abs() - 0.5).abs() > y.abs() * f64::EPSILON {
+            let k = whole + i64::from(frac > 0.5) - i64::from(frac < -0.5);
+            // round(-0.001, 2) is -0.0.
+            return if k == 0 {
+                0.0f64.copysign(x)
+            } else {
+                k as f64 / scale
+            };
         }
     }
     format!("{x:.prec$}", prec = ndigits as usize)
@@ -110,6 +119,8 @@ mod tests {
         assert_eq!(py_round(0.375, 2), 0.38);
         assert_eq!(py_round(2.675, 2), 2.67);
         assert_eq!(py_round(-0.001, 2).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(py_round(-0.0, 2).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(py_round(0.004, 2).to_bits(), 0.0f64.to_bits());
     }
 
     #[test]

@@ -90,7 +90,8 @@ impl AgentType for CodingAgent {
             return Action::Propose {
                 counterparty,
                 itype: InteractionType::Collaboration,
-                content: Content(hundredths.round() as u8),
+                // `hundredths` is within 1e-12 of an integer in 0..=100.
+                content: Content((hundredths + 0.5) as u8),
             };
         }
         Action::Noop
