@@ -273,7 +273,9 @@ impl AgentType for Ldt {
                 mc_owed: 0,
                 order: Vec::with_capacity(n_agents),
                 profiles: vec![Vec::new(); n_agents],
-                trace: Vec::new(),
+                // Records grow by one entry an outcome, for the whole run:
+                // room up front saves most of their reallocations.
+                trace: Vec::with_capacity(64),
                 graph: vec![Vec::new(); n_agents],
                 graph_stale: false,
                 own_vec: Vec::with_capacity(h),
@@ -338,6 +340,7 @@ impl AgentType for Ldt {
         self.memory.push_outcome();
         if self.state.profiles[o.other].is_empty() {
             self.state.order.push(o.other);
+            self.state.profiles[o.other].reserve(16);
         }
         self.state.profiles[o.other].push((o.accepted, o.p));
         self.state.trace.push((o.accepted, o.p));
