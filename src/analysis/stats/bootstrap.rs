@@ -5,8 +5,8 @@
 //!   were computed, in what order or on how many threads.
 //! * Several samples of the same length (one variant's paired differences
 //!   on every metric with no pair missing) share one stream: each resample
-//!   draws the n indices once, counts how often each value was drawn, and
-//!   every sample's resample mean is the count-weighted mean of its values.
+//!   draws the n indices once, and every sample's resample mean is the sum
+//!   of its values at them, in draw order, divided by n.
 //!   Each sample's interval is still the percentile interval of its own
 //!   resample means; sharing only saves drawing the same indices again.
 //! * The generator is xoshiro256++ (seeded through SplitMix64 from the seed
@@ -310,62 +310,17 @@ fn endpoints(
 /// registers while the n pairs go by).
 const BLOCK: usize = 8;
 
-/// Σ_j counts[j]·value[j] for the samples of one block, in pair order,
-/// over the pairs drawn at least once (`drawn`: (j, counts[j]) in
-/// ascending j). A pair never drawn adds 0·value = ±0, which leaves every
-/// sum as it is (a sum that starts at +0 is never −0), so skipping it
-/// gives the same bits as the sum over all n pairs.
+/// Σ value[p] over the drawn pairs `picks`, in draw order, for the
+/// samples of one block: a resample's sum, with no count per pair.
 #[inline]
-fn block_sums(drawn: &[(usize, f64)], block: &[[f64; BLOCK]]) -> [f64; BLOCK] {
+fn block_sums(picks: &[u32], block: &[[f64; BLOCK]]) -> [f64; BLOCK] {
     let mut acc = [0.0f64; BLOCK];
-    for &(j, c) in drawn {
-        for (a, x) in acc.iter_mut().zip(&block[j]) {
-            *a += c * x;
+    for &p in picks {
+        for (a, x) in acc.iter_mut().zip(&block[p as usize]) {
+            *a += x;
         }
     }
     acc
-}
-
-/// One resample: draw n = `counts.len()` indices and list the pairs
-/// drawn at least once, with how often, in ascending pair order, in
-/// `hit` (returns how many). `counts` is all zeros before and after.
-#[inline(never)]
-fn draw(
-    rng: &mut Rng,
-    n: u32,
-    picks: &mut [u32],
-    counts: &mut [u32],
-    hit: &mut [(usize, f64)],
-) -> usize {
-    rng.fill_below(n, picks);
-    let mut len = 0;
-    if counts.len() <= 64 {
-        // A bit per pair finds the drawn ones without a scan.
-        let mut seen = 0u64;
-        for &p in picks.iter() {
-            counts[p as usize] += 1;
-            seen |= 1 << p;
-        }
-        while seen != 0 {
-            let j = seen.trailing_zeros() as usize;
-            seen &= seen - 1;
-            hit[len] = (j, f64::from(counts[j]));
-            counts[j] = 0;
-            len += 1;
-        }
-    } else {
-        for &p in picks.iter() {
-            counts[p as usize] += 1;
-        }
-        for (j, c) in counts.iter_mut().enumerate() {
-            if *c != 0 {
-                hit[len] = (j, f64::from(*c));
-                *c = 0;
-                len += 1;
-            }
-        }
-    }
-    len
 }
 
 /// Scratch space reused across calls (one per worker thread).
@@ -373,10 +328,6 @@ fn draw(
 pub struct Scratch {
     /// One resample's n indices, in draw order.
     picks: Vec<u32>,
-    /// How often each pair was drawn.
-    counts: Vec<u32>,
-    /// The pairs drawn at least once, with their counts.
-    drawn: Vec<(usize, f64)>,
     rows: Vec<[f64; BLOCK]>,
     means: Vec<Vec<f64>>,
     low: Vec<f64>,
@@ -386,6 +337,8 @@ pub struct Scratch {
 /// Lay the values of the samples `open` out pair by pair, `BLOCK` samples
 /// side by side (zeros pad the last block): `rows[b·n + j][k]` is pair j
 /// of the k-th sample of block b.
+// `j` indexes a different column for each sample: no single iterator to walk.
+#[allow(clippy::needless_range_loop)]
 fn lay_out(rows: &mut Vec<[f64; BLOCK]>, cols: &[&[f64]], open: &[usize], n: usize) {
     rows.clear();
     for block in open.chunks(BLOCK) {
@@ -478,8 +431,6 @@ fn resample(
     let a = active.len();
     let Scratch {
         picks,
-        counts,
-        drawn: hit,
         rows,
         means,
         low,
@@ -496,10 +447,6 @@ fn resample(
     let mut check = FIRST_CHECK.min(max_resamples);
     picks.clear();
     picks.resize(n, 0);
-    counts.clear();
-    counts.resize(n, 0);
-    hit.clear();
-    hit.resize(n, (0, 0.0));
     // The samples still open, as cols indices.
     let mut live: Vec<usize> = open.iter().map(|&i| active[i]).collect();
     lay_out(rows, cols, &live, n);
@@ -510,15 +457,20 @@ fn resample(
                 means[i].resize(check, 0.0);
             }
         }
+        // The open samples' means, in the order of `open` (ascending).
+        let mut slots: Vec<&mut [f64]> = means
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| open.binary_search(i).is_ok())
+            .map(|(_, m)| &mut m[..check])
+            .collect();
         while drawn < check {
-            // How often each pair is drawn (n draws); a resample's mean is
-            // then the count-weighted sum, the same for every sample.
-            let len = draw(&mut rng, nn, picks, counts, hit);
-            let hit = &hit[..len];
-            for (block, rows) in open.chunks(BLOCK).zip(rows.chunks_exact(n)) {
-                let sums = block_sums(hit, rows);
-                for (&i, s) in block.iter().zip(sums) {
-                    means[i][drawn] = s * inv;
+            // The n draws, shared by every sample.
+            rng.fill_below(nn, picks);
+            for (block, rows) in slots.chunks_mut(BLOCK).zip(rows.chunks_exact(n)) {
+                let sums = block_sums(picks, rows);
+                for (m, s) in block.iter_mut().zip(sums) {
+                    m[drawn] = s * inv;
                 }
             }
             drawn += 1;
@@ -632,6 +584,23 @@ mod tests {
     }
 
     #[test]
+    fn fill_below_draws_what_below_draws() {
+        // Near 2^32 Lemire's second look is common; odd lengths leave a
+        // spare half for the next call.
+        for n in [1u32, 2, 7, 20, 3 << 30, u32::MAX] {
+            let (mut a, mut b) = (Rng::new(11, u64::from(n)), Rng::new(11, u64::from(n)));
+            for len in [0usize, 1, 5, 20, 3, 64] {
+                let mut got = vec![0; len];
+                a.fill_below(n, &mut got);
+                let want: Vec<u32> = (0..len).map(|_| b.below(n)).collect();
+                assert_eq!(got, want, "n {n} len {len}");
+            }
+            assert_eq!(a.below(n), b.below(n));
+            assert_eq!(a.next_u64(), b.next_u64());
+        }
+    }
+
+    #[test]
     fn endpoints_match_sorting() {
         let mut r = Rng::new(9, 9);
         let (mut low, mut high) = (Vec::new(), Vec::new());
@@ -675,6 +644,11 @@ mod tests {
         // the same stream, the same interval
         assert_eq!(joint[0], mean_ci(&a, 0.95, 10_000, 4, 4, &mut s));
         assert_eq!(joint[2], mean_ci(&b, 0.95, 10_000, 4, 4, &mut s));
+        // a sample equal to another takes its interval
+        let twin = a.clone();
+        let with_twin = mean_cis(&[&b, &a, &twin], 0.95, 10_000, 4, 4, &mut s);
+        assert_eq!(with_twin[1], joint[0]);
+        assert_eq!(with_twin[2], joint[0]);
     }
 
     #[test]
