@@ -185,12 +185,13 @@ impl PyRandom {
     /// give them: from the tempered buffer while it holds both.
     #[inline(always)]
     fn next_pair(&mut self) -> (u32, u32) {
-        match self.out.get(self.mti..self.mti + 2) {
-            Some(&[a, b]) => {
-                self.mti += 2;
-                (a, b)
-            }
-            _ => (self.next_u32(), self.next_u32()),
+        let i = self.mti;
+        // (An index test: a range `get` costs several more instructions a draw.)
+        if i < N - 1 {
+            self.mti = i + 2;
+            (self.out[i], self.out[i + 1])
+        } else {
+            (self.next_u32(), self.next_u32())
         }
     }
 
@@ -376,17 +377,12 @@ impl PyRandom {
     /// the same state after, without the sine, cosine and logarithm the
     /// value needs (the second value of a fresh pair is computed later, if
     /// some `gauss` asks for it).
-    #[inline]
+    #[inline(always)]
     pub fn skip_gauss(&mut self) {
         match self.gauss_next {
             GaussNext::None => {
-                let (x, u) = match self.out.get(self.mti..self.mti + 4) {
-                    Some(&[a, b, c, d]) => {
-                        self.mti += 4;
-                        (bits53(a, b), bits53(c, d))
-                    }
-                    _ => (self.next_bits53(), self.next_bits53()),
-                };
+                let x = self.next_bits53();
+                let u = self.next_bits53();
                 self.gauss_next = GaussNext::Pending { x, u };
             }
             _ => self.gauss_next = GaussNext::None,
