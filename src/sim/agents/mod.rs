@@ -148,8 +148,9 @@ pub trait AgentType: Sized + Clone + std::fmt::Debug {
     const MARKETPLACE_UNMODELLED: Option<&'static str> = None;
     /// Whether `act` reads the reputation or resources of the visible
     /// agents ([`Observation::visible`]). With observation noise on, the
-    /// run loop makes the noise draws either way, and computes the noised
-    /// values (sine, cosine, logarithm) only for types that read them.
+    /// run loop makes the noise draws either way, and keeps them (for
+    /// [`Seen`] to compute the values an agent reads: sine or cosine,
+    /// logarithm) only for types that may read them.
     const READS_VISIBLE_VALUES: bool = true;
     /// Why the reference's results can no longer be reproduced from this
     /// point of the run, if they cannot (asked once, at the end of a run).
