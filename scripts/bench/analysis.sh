@@ -11,7 +11,18 @@
 #      metrics.csv on) vs the same with --no-analyze (target: ≤ 1.5×);
 #   3. files: the main job with --no-analyze, with and without
 #      --no-metrics-csv: what writing runs/<key>/metrics.csv costs per run
-#      (target: under 25% of the simulation's time per run).
+#      (target: under 25% of the simulation's time per run), in wall time
+#      and in CPU time (user + system, which the machine's load disturbs
+#      less).
+#
+# Every main-job run writes a fresh output folder, and all are removed only
+# at the end: on ext4 without a journal (this repository's disk), creating
+# a file or folder right after thousands were deleted nearby costs up to
+# ten times more (docs/performance.md "Per-run files"), so removing the last
+# repetition's 840 inodes just before the next would time that instead.
+# The outputs go under $TMPDIR (or /tmp): point it at a folder where nothing
+# was deleted in the last minutes (its own removal at the end is such a
+# deletion for the next run of this script).
 #
 #   scripts/bench/analysis.sh [REPS] [JOBS]        # default: 5 and nproc
 #
@@ -38,14 +49,16 @@ sed -e "s#^base: \.\./\.\./#base: $root/#" benches/data/analysis_1001.yaml > "$w
 sed -e "s#^base: \.\./#base: $root/#" sweeps/circuit_breaker.yaml > "$work/main.yaml"
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-# time NAME COMMAND...: append the wall seconds to $work/NAME
+# time NAME COMMAND...: append the wall seconds to $work/NAME and the CPU
+# seconds (user + system, all threads) to $work/NAME.cpu
 timed() {
   local name=$1; shift
-  local s e
-  s=$(date +%s.%N)
-  "$@" > /dev/null 2> "$work/stderr" || { echo "failed: $*" >&2; cat "$work/stderr" >&2; exit 1; }
-  e=$(date +%s.%N)
-  echo "$e - $s" | bc -l >> "$work/$name"
+  local t real user sys
+  t=$( { TIMEFORMAT='%3R %3U %3S'; time "$@" > /dev/null 2> "$work/stderr"; } 2>&1 ) \
+    || { echo "failed: $*" >&2; cat "$work/stderr" >&2; exit 1; }
+  read -r real user sys <<< "$t"
+  echo "$real" >> "$work/$name"
+  echo "$user + $sys" | bc -l >> "$work/$name.cpu"
 }
 
 # An older build's `analyze` may have no --jobs (it ran on one thread).
@@ -58,12 +71,9 @@ for ((r = 0; r < reps; r++)); do
     timed "$n.big_sweep" "$b" "$work/big.yaml" -j "$jobs" -q --no-analyze --out "$work/big-$n"
     # shellcheck disable=SC2046
     timed "$n.big_analyze" "$b" analyze "$work/big-$n" -q $(analyze_jobs "$b")
-    rm -rf "$work/main-$n"
-    timed "$n.main_full" "$b" "$work/main.yaml" -j "$jobs" -q --out "$work/main-$n"
-    rm -rf "$work/main-$n"
-    timed "$n.main_noanalyze" "$b" "$work/main.yaml" -j "$jobs" -q --no-analyze --out "$work/main-$n"
-    rm -rf "$work/main-$n"
-    timed "$n.main_nofiles" "$b" "$work/main.yaml" -j "$jobs" -q --no-analyze --no-metrics-csv --out "$work/main-$n"
+    timed "$n.main_full" "$b" "$work/main.yaml" -j "$jobs" -q --out "$work/main-$n-$r-full"
+    timed "$n.main_noanalyze" "$b" "$work/main.yaml" -j "$jobs" -q --no-analyze --out "$work/main-$n-$r-noanalyze"
+    timed "$n.main_nofiles" "$b" "$work/main.yaml" -j "$jobs" -q --no-analyze --no-metrics-csv --out "$work/main-$n-$r-nofiles"
   done
 done
 
@@ -78,4 +88,6 @@ for nb in "${bins[@]}"; do
   echo "[$n] big ($big_runs runs): sweep $bs, analyze $ba, ratio $(echo "$ba / $bs" | bc -l | cut -c1-5)"
   echo "[$n] main ($main_runs runs): whole $mf, --no-analyze $mn, ratio $(echo "$mf / $mn" | bc -l | cut -c1-5)"
   echo "[$n] per-run files: --no-analyze $mn vs --no-metrics-csv $mx: $(echo "($mn - $mx) * 1000 * $jobs / $main_runs" | bc -l | cut -c1-6) ms per run, simulation $(echo "$mx * 1000 * $jobs / $main_runs" | bc -l | cut -c1-6) ms per run (thread-seconds)"
+  cn=$(m main_noanalyze.cpu); cx=$(m main_nofiles.cpu)
+  echo "[$n] per-run files, CPU: --no-analyze $cn vs --no-metrics-csv $cx: $(echo "($cn - $cx) * 1000 / $main_runs" | bc -l | cut -c1-6) ms per run, simulation $(echo "$cx * 1000 / $main_runs" | bc -l | cut -c1-6) ms per run, ratio $(echo "($cn - $cx) / $cx" | bc -l | cut -c1-5)"
 done

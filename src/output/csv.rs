@@ -26,11 +26,8 @@ pub fn columns(scenario: &Scenario) -> Vec<&'static str> {
 }
 
 fn push_cell(out: &mut String, v: MetricValue) {
-    use std::fmt::Write;
     match v {
-        MetricValue::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
+        MetricValue::Int(i) => out.push_str(itoa::Buffer::new().format(i)),
         MetricValue::Float(x) => push_py_float(out, x),
         MetricValue::Missing => {}
     }

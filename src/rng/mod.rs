@@ -8,4 +8,4 @@ mod python;
 pub mod seed_cache;
 
 pub use numpy::{NumpyGenerator, Pcg64, SeedSequence};
-pub use python::{Chance, PyRandom};
+pub use python::{Chance, GaussDraw, PyRandom};

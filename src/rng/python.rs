@@ -26,17 +26,61 @@ pub struct PyRandom {
 
 /// CPython's `gauss_next`: the second value of the last Box-Muller pair,
 /// if not used yet. A pair whose first value was thrown away
-/// ([`PyRandom::skip_gauss`]) keeps its two inputs and computes the
-/// second value only if it is asked for, with the same operations.
+/// ([`PyRandom::skip_gauss`]) keeps its two `random()` draws, as the
+/// 53-bit integers they are made of, and computes the second value only if
+/// it is asked for, with the same operations.
 #[derive(Clone, Copy)]
 enum GaussNext {
     None,
     Value(f64),
-    /// `x2pi = random() * 2π` and the second `random()` of the pair.
+    /// The pair's two `random()`, each `k / 2^53` for the `k` kept here.
     Pending {
-        x2pi: f64,
-        u: f64,
+        x: u64,
+        u: u64,
     },
+}
+
+/// A `gauss()` drawn by [`PyRandom::gauss_later`]: its standard normal
+/// value, or the pair's two `random()` (as 53-bit integers) and which of
+/// the pair's values it is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GaussDraw {
+    Value(f64),
+    /// The first value of a fresh pair (cosine).
+    Cos {
+        x: u64,
+        u: u64,
+    },
+    /// The second value of a pair (sine).
+    Sin {
+        x: u64,
+        u: u64,
+    },
+}
+
+impl GaussDraw {
+    /// What `gauss(mu, sigma)` returned for this draw.
+    pub fn value(self, mu: f64, sigma: f64) -> f64 {
+        let z = match self {
+            GaussDraw::Value(z) => z,
+            GaussDraw::Cos { x, u } => (unit(x) * std::f64::consts::TAU).cos() * g2rad(unit(u)),
+            GaussDraw::Sin { x, u } => (unit(x) * std::f64::consts::TAU).sin() * g2rad(unit(u)),
+        };
+        mu + z * sigma
+    }
+}
+
+/// `random()` from the 53-bit integer its two outputs make: `k / 2^53`,
+/// the same double as CPython's `(a * 2^26 + b) / 2^53` (the sum is exact).
+#[inline(always)]
+fn unit(k: u64) -> f64 {
+    k as f64 * (1.0 / 9_007_199_254_740_992.0)
+}
+
+/// The 53-bit integer `random()` makes of two outputs.
+#[inline(always)]
+fn bits53(a: u32, b: u32) -> u64 {
+    u64::from(a >> 5) << 26 | u64::from(b >> 6)
 }
 
 impl std::fmt::Debug for PyRandom {
@@ -142,12 +186,13 @@ impl PyRandom {
     /// give them: from the tempered buffer while it holds both.
     #[inline(always)]
     fn next_pair(&mut self) -> (u32, u32) {
-        match self.out.get(self.mti..self.mti + 2) {
-            Some(&[a, b]) => {
-                self.mti += 2;
-                (a, b)
-            }
-            _ => (self.next_u32(), self.next_u32()),
+        let i = self.mti;
+        // (An index test: a range `get` costs several more instructions a draw.)
+        if i < N - 1 {
+            self.mti = i + 2;
+            (self.out[i], self.out[i + 1])
+        } else {
+            (self.next_u32(), self.next_u32())
         }
     }
 
@@ -164,7 +209,63 @@ impl PyRandom {
     #[inline]
     pub fn chance(&mut self, p: Chance) -> bool {
         let (a, b) = self.next_pair();
-        (u64::from(a >> 5) << 26 | u64::from(b >> 6)) < p.0
+        p.admits(a, b)
+    }
+
+    /// The 53-bit integer of the next `random()`.
+    #[inline(always)]
+    fn next_bits53(&mut self) -> u64 {
+        let (a, b) = self.next_pair();
+        bits53(a, b)
+    }
+
+    /// `n` times `if random() < p { skip_gauss() }`: the same draws and
+    /// the same state after. Observation noise gates every field of every
+    /// visible agent this way, most of them when nobody reads the values:
+    /// a failing gate is a load and a compare, a passing one moves on by
+    /// the outputs its gauss takes, and only the pair left half-used at the
+    /// end is kept.
+    pub fn skip_gated_gausses(&mut self, p: Chance, mut n: usize) {
+        while n > 0 {
+            let mut i = self.mti;
+            // A gate takes at most six outputs (its draw, a fresh pair).
+            if i + 6 > N {
+                if self.chance(p) {
+                    self.skip_gauss();
+                }
+                n -= 1;
+                continue;
+            }
+            let mut half_used = !matches!(self.gauss_next, GaussNext::None);
+            let mut touched = false;
+            // Where the last fresh pair's outputs start.
+            let mut fresh = 0;
+            while n > 0 && i < N - 5 {
+                let pass = p.admits(self.out[i], self.out[i + 1]);
+                i += 2;
+                if pass {
+                    touched = true;
+                    if !half_used {
+                        fresh = i;
+                        i += 4;
+                    }
+                    half_used = !half_used;
+                }
+                n -= 1;
+            }
+            self.mti = i;
+            if touched {
+                self.gauss_next = if half_used {
+                    let o = &self.out[fresh..fresh + 4];
+                    GaussNext::Pending {
+                        x: bits53(o[0], o[1]),
+                        u: bits53(o[2], o[3]),
+                    }
+                } else {
+                    GaussNext::None
+                };
+            }
+        }
     }
 
     /// `getrandbits(k)` for 1 ≤ k ≤ 32.
@@ -262,7 +363,7 @@ impl PyRandom {
     pub fn gauss(&mut self, mu: f64, sigma: f64) -> f64 {
         let z = match std::mem::replace(&mut self.gauss_next, GaussNext::None) {
             GaussNext::Value(z) => z,
-            GaussNext::Pending { x2pi, u } => x2pi.sin() * g2rad(u),
+            GaussNext::Pending { x, u } => (unit(x) * std::f64::consts::TAU).sin() * g2rad(unit(u)),
             GaussNext::None => {
                 let x2pi = self.random() * std::f64::consts::TAU;
                 let g2rad = g2rad(self.random());
@@ -277,15 +378,34 @@ impl PyRandom {
     /// the same state after, without the sine, cosine and logarithm the
     /// value needs (the second value of a fresh pair is computed later, if
     /// some `gauss` asks for it).
-    #[inline]
+    #[inline(always)]
     pub fn skip_gauss(&mut self) {
         match self.gauss_next {
             GaussNext::None => {
-                let x2pi = self.random() * std::f64::consts::TAU;
-                let u = self.random();
-                self.gauss_next = GaussNext::Pending { x2pi, u };
+                let x = self.next_bits53();
+                let u = self.next_bits53();
+                self.gauss_next = GaussNext::Pending { x, u };
             }
             _ => self.gauss_next = GaussNext::None,
+        }
+    }
+
+    /// `gauss(..)` whose value may never be read: the same draws and the
+    /// same state after, the value computed (the same operations) only if
+    /// [`GaussDraw::value`] asks for it. Observation noise draws every
+    /// noised field of every visible agent; agents read few of them.
+    #[inline]
+    pub fn gauss_later(&mut self) -> GaussDraw {
+        match std::mem::replace(&mut self.gauss_next, GaussNext::None) {
+            GaussNext::Value(z) => GaussDraw::Value(z),
+            GaussNext::Pending { x, u } => GaussDraw::Sin { x, u },
+            GaussNext::None => {
+                self.skip_gauss();
+                match self.gauss_next {
+                    GaussNext::Pending { x, u } => GaussDraw::Cos { x, u },
+                    _ => unreachable!("a fresh pair is pending"),
+                }
+            }
         }
     }
 
@@ -348,21 +468,40 @@ impl PyRandom {
 /// A probability `p` ready for [`PyRandom::chance`]. `random()` is
 /// `k / 2^53` for the 53-bit integer `k` its two outputs make, so it is
 /// below `p` exactly when `k` is below `ceil(p * 2^53)` (a product by a
-/// power of two: exact).
+/// power of two: exact). That bound is kept split as `k` is made,
+/// `(a >> 5) << 26 | (b >> 6)`: the first output alone decides unless its
+/// top 27 bits are the bound's exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Chance(u64);
+pub struct Chance {
+    /// The bound's top 27 bits (2^27 for p ≥ 1).
+    hi: u32,
+    /// Its low 26 bits.
+    lo: u32,
+}
 
 impl Chance {
     pub fn new(p: f64) -> Chance {
         const TWO_53: f64 = 9_007_199_254_740_992.0;
         // NaN: never below; p > 1: always.
-        if p.is_nan() || p <= 0.0 {
-            return Chance(0);
+        let bound = if p.is_nan() || p <= 0.0 {
+            0
+        } else {
+            // The ceiling, without a libm call.
+            let x = p.min(1.0) * TWO_53;
+            let k = x as u64;
+            k + u64::from((k as f64) < x)
+        };
+        Chance {
+            hi: (bound >> 26) as u32,
+            lo: (bound & ((1 << 26) - 1)) as u32,
         }
-        // The ceiling, without a libm call.
-        let x = p.min(1.0) * TWO_53;
-        let k = x as u64;
-        Chance(k + u64::from((k as f64) < x))
+    }
+
+    /// Whether the `random()` of outputs `a`, `b` is below `p`.
+    #[inline(always)]
+    fn admits(self, a: u32, b: u32) -> bool {
+        let top = a >> 5;
+        top < self.hi || (top == self.hi && b >> 6 < self.lo)
     }
 }
 
@@ -800,6 +939,72 @@ mod tests {
                 }
                 assert_eq!(a.random(), b.random(), "n {n} pending {pending}");
             }
+        }
+    }
+
+    /// `skip_gated_gausses` is its gates one by one: across twists, from
+    /// either half of a pair, for never, rare, common and certain gates.
+    #[test]
+    fn skipping_gated_gausses_is_gating_each() {
+        for p in [0.0, 0.1, 0.3, 0.9, 1.0] {
+            let chance = Chance::new(p);
+            for pending in [false, true] {
+                for n in [0, 1, 2, 5, 36, 103, 104, 105, 700, 2000] {
+                    let (mut a, mut b) = (PyRandom::new(17), PyRandom::new(17));
+                    for r in [&mut a, &mut b] {
+                        // Off the start of the buffer, and half a pair in if `pending`.
+                        r.random();
+                        if pending {
+                            r.gauss(0.0, 1.0);
+                        }
+                    }
+                    for _ in 0..n {
+                        if a.chance(chance) {
+                            a.skip_gauss();
+                        }
+                    }
+                    b.skip_gated_gausses(chance, n);
+                    assert_eq!(a.mti, b.mti, "p {p} n {n} pending {pending}");
+                    for i in 0..3 {
+                        let (x, y) = (a.gauss(0.0, 1.0), b.gauss(0.0, 1.0));
+                        assert_eq!(x.to_bits(), y.to_bits(), "p {p} n {n} gauss {i}");
+                    }
+                    assert_eq!(a.random(), b.random(), "p {p} n {n} pending {pending}");
+                }
+            }
+        }
+    }
+
+    /// `gauss_later` values are `gauss`'s, read or not, with skips and
+    /// plain `gauss` calls between them.
+    #[test]
+    fn gauss_later_is_gauss_computed_when_read() {
+        // 0: gauss, 1: gauss_later (read), 2: gauss_later (unread), 3: skip.
+        let patterns: [&[u8]; 4] = [
+            &[1, 1, 2, 1, 0, 1, 3, 1, 2, 2, 0, 0, 1],
+            &[0, 1, 1, 0, 2, 0, 3, 3, 1],
+            &[2, 2, 2, 1, 3, 1, 1],
+            &[3, 1, 0, 2, 1, 1, 0],
+        ];
+        for ops in patterns {
+            let (mut a, mut b) = (PyRandom::new(23), PyRandom::new(23));
+            for (i, &op) in ops.iter().enumerate() {
+                let want = a.gauss(0.25, 0.15);
+                match op {
+                    0 => assert_eq!(b.gauss(0.25, 0.15).to_bits(), want.to_bits(), "op {i}"),
+                    1 => assert_eq!(
+                        b.gauss_later().value(0.25, 0.15).to_bits(),
+                        want.to_bits(),
+                        "op {i}"
+                    ),
+                    2 => {
+                        b.gauss_later();
+                    }
+                    _ => b.skip_gauss(),
+                }
+            }
+            assert_eq!(a.gauss(0.0, 1.0).to_bits(), b.gauss(0.0, 1.0).to_bits());
+            assert_eq!(a.random(), b.random());
         }
     }
 

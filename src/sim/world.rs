@@ -8,7 +8,7 @@
 use super::agents::tierra::{Genome, RESOURCE_SHARE_FRACTION};
 use super::agents::{
     Action, EpochEnd as AgentsEpochEnd, Hooks, InteractionType, Mind, Observation, Outcome,
-    PendingView,
+    PendingView, Seen,
 };
 use super::awm::Awm;
 use super::contracts::{ContractMarket, Terms};
@@ -32,7 +32,7 @@ use crate::metrics::{
     CapabilityEnvelope, CollusionFigures, ContractFigures, EpochMetrics, PySum, SecurityFigures,
     SoftAccumulator, SoftMetrics,
 };
-use crate::rng::{seed_cache, Chance, PyRandom};
+use crate::rng::{seed_cache, Chance, GaussDraw, PyRandom};
 use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
 
 /// The orchestrator's stream in `World::rngs`.
@@ -160,9 +160,10 @@ pub(crate) struct World<'s, 'k> {
     unfrozen: Vec<usize>,
     /// With a network: the state-unfrozen neighbours of the current observer.
     neighbours: Vec<usize>,
-    /// The observer's (noised) copies, with observation noise on.
-    seen_reputation: Vec<f64>,
-    seen_resources: Vec<f64>,
+    /// With observation noise on: the noise drawn on each agent's
+    /// reputation and resources for the current observer, computed only if
+    /// read (`Seen`).
+    seen_noise: Vec<[Option<GaussDraw>; 2]>,
     order: Vec<usize>,
     eligible: Vec<usize>,
     /// A resampled turn's actions (original first).
@@ -355,8 +356,7 @@ impl<'s, 'k> World<'s, 'k> {
             turn_note: None,
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
-            seen_reputation: Vec::new(),
-            seen_resources: Vec::new(),
+            seen_noise: Vec::new(),
             order: Vec::with_capacity(n),
             eligible: Vec::with_capacity(n),
             samples: Vec::new(),
@@ -915,10 +915,11 @@ impl<'s, 'k> World<'s, 'k> {
             Some(m) if modules => Some(m.observe(agent, self.reputation[agent], epoch)),
             _ => None,
         };
-        let (reputation, resources_of) = if noised {
-            (&self.seen_reputation[..], &self.seen_resources[..])
-        } else {
-            (&self.reputation[..], &self.resources[..])
+        let seen = Seen {
+            reputation: &self.reputation,
+            resources: &self.resources,
+            noise: if noised { &self.seen_noise } else { &[] },
+            std: self.sc.simulation.observation_noise_std,
         };
         let obs = Observation {
             epoch: self.epoch,
@@ -936,8 +937,7 @@ impl<'s, 'k> World<'s, 'k> {
                 &self.unfrozen
             },
             archetypes: &self.archetypes,
-            reputation,
-            resources_of,
+            seen,
             market,
             scholar: self.scholar.as_deref(),
             memory_writes_remaining,
@@ -1000,15 +1000,15 @@ impl<'s, 'k> World<'s, 'k> {
     /// draws on the orchestrator stream for every numeric field of every
     /// visible agent (noising the observer's copies), then for the ecosystem
     /// snapshot (whose values core agents never read). `keep`: the observer
-    /// reads the noised copies (its turn, if its type reads visible
-    /// agents' values); a counterparty deciding a proposal reads none of
-    /// them, so only the draws are made.
+    /// may read the noised copies (its turn, if its type reads visible
+    /// agents' values): the draws are kept in `seen_noise` and each value
+    /// is computed if the agent reads it; a counterparty deciding a
+    /// proposal reads none of them, so only the draws are made.
     fn draw_observation_noise(&mut self, agent: usize, keep: bool) {
         let prob = Chance::new(self.sc.simulation.observation_noise_probability);
-        let std = self.sc.simulation.observation_noise_std;
         if keep {
-            self.seen_reputation.clone_from(&self.reputation);
-            self.seen_resources.clone_from(&self.resources);
+            self.seen_noise.clear();
+            self.seen_noise.resize(self.reputation.len(), [None; 2]);
         }
         let rng = &mut self.rngs[ORCH];
         let visible = if self.network.is_some() {
@@ -1016,30 +1016,25 @@ impl<'s, 'k> World<'s, 'k> {
         } else {
             &self.unfrozen
         };
+        // Three gates per visible agent (reputation, resources, edge
+        // weight), then nine for the snapshot; self is not visible.
+        if !keep {
+            let n_visible = visible.len() - usize::from(visible.contains(&agent));
+            rng.skip_gated_gausses(prob, 3 * n_visible + 9);
+            return;
+        }
         for &i in visible.iter().filter(|&&i| i != agent) {
             if rng.chance(prob) {
-                if keep {
-                    self.seen_reputation[i] += rng.gauss(0.0, std);
-                } else {
-                    rng.skip_gauss();
-                }
+                self.seen_noise[i][0] = Some(rng.gauss_later());
             }
             if rng.chance(prob) {
-                if keep {
-                    self.seen_resources[i] += rng.gauss(0.0, std);
-                } else {
-                    rng.skip_gauss();
-                }
+                self.seen_noise[i][1] = Some(rng.gauss_later());
             }
             if rng.chance(prob) {
                 rng.skip_gauss(); // edge_weight: never read by core agents
             }
         }
-        for _ in 0..9 {
-            if rng.chance(prob) {
-                rng.skip_gauss();
-            }
-        }
+        rng.skip_gated_gausses(prob, 9);
     }
 
     fn execute(&mut self, agent: usize, action: Action) {

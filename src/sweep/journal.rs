@@ -950,17 +950,16 @@ fn push_values(s: &mut String, values: &[Value]) {
     s.push(']');
 }
 
-/// Floats as Rust's shortest round-trip decimal (which JSON parses back to
-/// the same bits); NaN, infinities and -0.0, which JSON numbers cannot carry
-/// exactly, as their bits in a "0x…" string.
+/// Floats as their shortest round-trip decimal, from `zmij` (which JSON
+/// parses back to the same bits, and always as a float: "3.0", "1e+16");
+/// NaN, infinities and -0.0, which JSON numbers cannot carry exactly, as
+/// their bits in a "0x…" string.
 fn push_value(s: &mut String, v: Value) {
     match v {
         Value::Null => s.push_str("null"),
-        Value::Int(i) => {
-            let _ = write!(s, "{i}");
-        }
+        Value::Int(i) => s.push_str(itoa::Buffer::new().format(i)),
         Value::Float(x) if x.is_finite() && !(x == 0.0 && x.is_sign_negative()) => {
-            let _ = write!(s, "{x:?}");
+            s.push_str(zmij::Buffer::new().format_finite(x));
         }
         Value::Float(x) => {
             let _ = write!(s, "\"0x{:016x}\"", x.to_bits());

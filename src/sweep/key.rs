@@ -3,8 +3,6 @@
 //! engine's results version and the seed, so the same run has the same key
 //! in every sweep that contains it, and a rerun of an edited spec finds it.
 
-use std::fmt::Write;
-
 use sha2::{Digest, Sha256};
 
 use crate::scenario::Scenario;
@@ -14,11 +12,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-fn hex(digest: &[u8]) -> String {
-    digest.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+/// Lower-case hex of `bytes`, two digits a byte (by table: a `{:02x}` per
+/// byte cost more than the hash itself, and every run's key is one).
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(2 * bytes.len());
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
 }
 
 /// Lower-case hex sha256 of a file's bytes, read in 64 KiB pieces (tables
@@ -55,9 +58,12 @@ pub fn fingerprint(scenario: &Scenario) -> String {
 
 /// 16 hex digits (64 bits) of sha256(fingerprint, seed).
 pub fn run_key(fingerprint: &str, seed: i64) -> String {
-    let mut h = sha256_hex(format!("{fingerprint}seed={seed}\n").as_bytes());
-    h.truncate(16);
-    h
+    let mut h = Sha256::new();
+    h.update(fingerprint.as_bytes());
+    h.update(b"seed=");
+    h.update(itoa::Buffer::new().format(seed).as_bytes());
+    h.update(b"\n");
+    hex(&h.finalize()[..8])
 }
 
 #[cfg(test)]
@@ -109,5 +115,15 @@ mod tests {
             crate::scenario::canonical::canonical(&s),
             "scenario_id=\"a\"\nagents[0]=honest*1\n"
         );
+    }
+
+    #[test]
+    fn run_key_is_the_first_16_hex_digits_of_the_fingerprint_and_seed() {
+        let fp = fingerprint(&scenario("scenario_id: a\nagents:\n  - type: honest\n"));
+        for seed in [0, 1, 7, -5, 42_000_000_000, i64::MIN, i64::MAX] {
+            let whole = sha256_hex(format!("{fp}seed={seed}\n").as_bytes());
+            assert_eq!(run_key(&fp, seed), whole[..16], "seed {seed}");
+        }
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
     }
 }

@@ -5,8 +5,8 @@
 //!   were computed, in what order or on how many threads.
 //! * Several samples of the same length (one variant's paired differences
 //!   on every metric with no pair missing) share one stream: each resample
-//!   draws the n indices once, counts how often each value was drawn, and
-//!   every sample's resample mean is the count-weighted mean of its values.
+//!   draws the n indices once, and every sample's resample mean is the sum
+//!   of its values at them, in draw order, divided by n.
 //!   Each sample's interval is still the percentile interval of its own
 //!   resample means; sharing only saves drawing the same indices again.
 //! * The generator is xoshiro256++ (seeded through SplitMix64 from the seed
@@ -53,7 +53,21 @@ fn splitmix64(x: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// xoshiro256++ (Blackman & Vigna), 32-bit outputs taken two per step.
+/// One step of xoshiro256++ (Blackman & Vigna).
+#[inline(always)]
+fn xoshiro(s: &mut [u64; 4]) -> u64 {
+    let out = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+    let t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = s[3].rotate_left(45);
+    out
+}
+
+/// xoshiro256++, 32-bit outputs taken two per step.
 pub struct Rng {
     s: [u64; 4],
     spare: Option<u32>,
@@ -75,16 +89,7 @@ impl Rng {
 
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
-        let s = &mut self.s;
-        let out = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
-        let t = s[1] << 17;
-        s[2] ^= s[0];
-        s[3] ^= s[1];
-        s[1] ^= s[2];
-        s[0] ^= s[3];
-        s[2] ^= t;
-        s[3] = s[3].rotate_left(45);
-        out
+        xoshiro(&mut self.s)
     }
 
     #[inline]
@@ -100,7 +105,47 @@ impl Rng {
     /// Uniform in [0, n) without bias (Lemire's method), n ≥ 1.
     #[inline]
     pub fn below(&mut self, n: u32) -> u32 {
-        let mut m = u64::from(self.next_u32()) * u64::from(n);
+        let m = u64::from(self.next_u32()) * u64::from(n);
+        self.finish_below(m, n)
+    }
+
+    /// `out.len()` draws of [`below`](Self::below)`(n)`, the same values
+    /// in the same order, two from each 64-bit output while no draw needs
+    /// Lemire's (rare) second look.
+    #[inline(never)]
+    pub fn fill_below(&mut self, n: u32, out: &mut [u32]) {
+        let wide = u64::from(n);
+        let len = out.len();
+        let mut k = 0;
+        'draws: while k < len {
+            if self.spare.is_some() || k + 1 == len {
+                out[k] = self.below(n);
+                k += 1;
+                continue;
+            }
+            let mut s = self.s;
+            while k + 1 < len {
+                let x = xoshiro(&mut s);
+                let (m1, m2) = ((x >> 32) * wide, (x & 0xffff_ffff) * wide);
+                if (m1 as u32) < n || (m2 as u32) < n {
+                    // What `below` does after drawing the high half.
+                    self.s = s;
+                    self.spare = Some(x as u32);
+                    out[k] = self.finish_below(m1, n);
+                    k += 1;
+                    continue 'draws;
+                }
+                out[k] = (m1 >> 32) as u32;
+                out[k + 1] = (m2 >> 32) as u32;
+                k += 2;
+            }
+            self.s = s;
+        }
+    }
+
+    /// The rest of [`below`](Self::below) once the first draw gave `m`.
+    #[inline]
+    fn finish_below(&mut self, mut m: u64, n: u32) -> u32 {
         if (m as u32) < n {
             let threshold = n.wrapping_neg() % n;
             while (m as u32) < threshold {
@@ -265,29 +310,14 @@ fn endpoints(
 /// registers while the n pairs go by).
 const BLOCK: usize = 8;
 
-/// Lay the values of the samples `open` out pair by pair, `BLOCK` samples
-/// side by side (zeros pad the last block): `rows[(b·n + j)·BLOCK + k]` is
-/// pair j of the k-th sample of block b.
-// `j` indexes a different column for each k: no single iterator to walk.
-#[allow(clippy::needless_range_loop)]
-fn lay_out(rows: &mut Vec<f64>, cols: &[&[f64]], open: &[usize], n: usize) {
-    rows.clear();
-    for block in open.chunks(BLOCK) {
-        for j in 0..n {
-            for k in 0..BLOCK {
-                rows.push(block.get(k).map_or(0.0, |&m| cols[m][j]));
-            }
-        }
-    }
-}
-
-/// Σ_j counts[j]·value[j] for the samples of one block, in pair order.
+/// Σ value[p] over the drawn pairs `picks`, in draw order, for the
+/// samples of one block: a resample's sum, with no count per pair.
 #[inline]
-fn block_sums(counts: &[f64], block: &[f64]) -> [f64; BLOCK] {
+fn block_sums(picks: &[u32], block: &[[f64; BLOCK]]) -> [f64; BLOCK] {
     let mut acc = [0.0f64; BLOCK];
-    for (c, row) in counts.iter().zip(block.chunks_exact(BLOCK)) {
-        for (a, x) in acc.iter_mut().zip(row) {
-            *a += c * x;
+    for &p in picks {
+        for (a, x) in acc.iter_mut().zip(&block[p as usize]) {
+            *a += x;
         }
     }
     acc
@@ -296,11 +326,35 @@ fn block_sums(counts: &[f64], block: &[f64]) -> [f64; BLOCK] {
 /// Scratch space reused across calls (one per worker thread).
 #[derive(Default)]
 pub struct Scratch {
-    counts: Vec<f64>,
-    rows: Vec<f64>,
+    /// One resample's n indices, in draw order.
+    picks: Vec<u32>,
+    rows: Vec<[f64; BLOCK]>,
     means: Vec<Vec<f64>>,
     low: Vec<f64>,
     high: Vec<f64>,
+}
+
+/// Lay the values of the samples `open` out pair by pair, `BLOCK` samples
+/// side by side (zeros pad the last block): `rows[b·n + j][k]` is pair j
+/// of the k-th sample of block b.
+// `j` indexes a different column for each sample: no single iterator to walk.
+#[allow(clippy::needless_range_loop)]
+fn lay_out(rows: &mut Vec<[f64; BLOCK]>, cols: &[&[f64]], open: &[usize], n: usize) {
+    rows.clear();
+    for block in open.chunks(BLOCK) {
+        for j in 0..n {
+            let mut row = [0.0; BLOCK];
+            for (x, &m) in row.iter_mut().zip(block) {
+                *x = cols[m][j];
+            }
+            rows.push(row);
+        }
+    }
+}
+
+/// The same values, bit for bit (so the same interval on one stream).
+fn same_bits(a: &[f64], b: &[f64]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
 }
 
 /// The `level` percentile intervals of the means of the samples `cols`
@@ -322,8 +376,11 @@ pub fn mean_cis(
         return out;
     }
     debug_assert!(cols.iter().all(|c| c.len() == n));
-    // Constant samples: the interval is the value.
+    // Constant samples: the interval is the value. A sample equal to an
+    // earlier one gets its interval (`twin`) rather than being resampled
+    // again: on one stream the two would be the same.
     let mut active: Vec<usize> = Vec::with_capacity(k);
+    let mut twins: Vec<(usize, usize)> = Vec::new();
     for (m, c) in cols.iter().enumerate() {
         if c.iter().all(|v| *v == c[0]) {
             out[m] = Some(Interval {
@@ -331,19 +388,49 @@ pub fn mean_cis(
                 hi: c[0],
                 resamples: 0,
             });
+        } else if let Some(&twin) = active.iter().find(|&&a| same_bits(cols[a], c)) {
+            twins.push((m, twin));
         } else {
             active.push(m);
         }
     }
-    if active.is_empty() {
-        return out;
+    if !active.is_empty() {
+        resample(
+            cols,
+            &active,
+            level,
+            max_resamples,
+            seed,
+            stream,
+            scratch,
+            &mut out,
+        );
     }
+    for (m, twin) in twins {
+        out[m] = out[twin];
+    }
+    out
+}
+
+/// [`mean_cis`] of the non-constant samples `active`, into `out`.
+#[allow(clippy::too_many_arguments)]
+fn resample(
+    cols: &[&[f64]],
+    active: &[usize],
+    level: f64,
+    max_resamples: usize,
+    seed: u64,
+    stream: u64,
+    scratch: &mut Scratch,
+    out: &mut [Option<Interval>],
+) {
+    let n = cols[active[0]].len();
     let (qlo, qhi) = ((1.0 - level) / 2.0, (1.0 + level) / 2.0);
     let nn = u32::try_from(n).expect("a sample fits in u32");
     let inv = 1.0 / n as f64;
     let a = active.len();
     let Scratch {
-        counts,
+        picks,
         rows,
         means,
         low,
@@ -352,32 +439,38 @@ pub fn mean_cis(
     if means.len() < a {
         means.resize_with(a, Vec::new);
     }
-    for m in means.iter_mut().take(a) {
-        m.clear();
-    }
     // `open`: the samples still being resampled (indices into `active`);
     // settled samples cost nothing more.
     let mut open: Vec<usize> = (0..a).collect();
     let mut rng = Rng::new(seed, stream);
     let mut drawn = 0;
     let mut check = FIRST_CHECK.min(max_resamples);
-    counts.clear();
-    counts.resize(n, 0.0);
-    // The samples still open, as (cols index, means index).
+    picks.clear();
+    picks.resize(n, 0);
+    // The samples still open, as cols indices.
     let mut live: Vec<usize> = open.iter().map(|&i| active[i]).collect();
     lay_out(rows, cols, &live, n);
     while !open.is_empty() {
-        while drawn < check {
-            // How often each pair is drawn (n draws); a resample's mean is
-            // then the count-weighted sum, the same for every sample.
-            counts.iter_mut().for_each(|c| *c = 0.0);
-            for _ in 0..n {
-                counts[rng.below(nn) as usize] += 1.0;
+        // Written before read: what an earlier call left is overwritten.
+        for &i in &open {
+            if means[i].len() < check {
+                means[i].resize(check, 0.0);
             }
-            for (b, block) in open.chunks(BLOCK).enumerate() {
-                let sums = block_sums(counts, &rows[b * n * BLOCK..(b + 1) * n * BLOCK]);
-                for (&i, s) in block.iter().zip(sums) {
-                    means[i].push(s * inv);
+        }
+        // The open samples' means, in the order of `open` (ascending).
+        let mut slots: Vec<&mut [f64]> = means
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| open.binary_search(i).is_ok())
+            .map(|(_, m)| &mut m[..check])
+            .collect();
+        while drawn < check {
+            // The n draws, shared by every sample.
+            rng.fill_below(nn, picks);
+            for (block, rows) in slots.chunks_mut(BLOCK).zip(rows.chunks_exact(n)) {
+                let sums = block_sums(picks, rows);
+                for (m, s) in block.iter_mut().zip(sums) {
+                    m[drawn] = s * inv;
                 }
             }
             drawn += 1;
@@ -388,7 +481,7 @@ pub fn mean_cis(
                 let v = means[i][0];
                 ((v, 0.0), (v, 0.0))
             } else {
-                endpoints(&means[i], (qlo, qhi), low, high)
+                endpoints(&means[i][..drawn], (qlo, qhi), low, high)
             };
             let width = hi - lo;
             if last || (se_lo <= SETTLED * width && se_hi <= SETTLED * width) {
@@ -408,7 +501,6 @@ pub fn mean_cis(
         }
         check = (check * 2).min(max_resamples);
     }
-    out
 }
 
 /// The interval of one sample's mean on its own stream.
@@ -492,6 +584,23 @@ mod tests {
     }
 
     #[test]
+    fn fill_below_draws_what_below_draws() {
+        // Near 2^32 Lemire's second look is common; odd lengths leave a
+        // spare half for the next call.
+        for n in [1u32, 2, 7, 20, 3 << 30, u32::MAX] {
+            let (mut a, mut b) = (Rng::new(11, u64::from(n)), Rng::new(11, u64::from(n)));
+            for len in [0usize, 1, 5, 20, 3, 64] {
+                let mut got = vec![0; len];
+                a.fill_below(n, &mut got);
+                let want: Vec<u32> = (0..len).map(|_| b.below(n)).collect();
+                assert_eq!(got, want, "n {n} len {len}");
+            }
+            assert_eq!(a.below(n), b.below(n));
+            assert_eq!(a.next_u64(), b.next_u64());
+        }
+    }
+
+    #[test]
     fn endpoints_match_sorting() {
         let mut r = Rng::new(9, 9);
         let (mut low, mut high) = (Vec::new(), Vec::new());
@@ -535,6 +644,11 @@ mod tests {
         // the same stream, the same interval
         assert_eq!(joint[0], mean_ci(&a, 0.95, 10_000, 4, 4, &mut s));
         assert_eq!(joint[2], mean_ci(&b, 0.95, 10_000, 4, 4, &mut s));
+        // a sample equal to another takes its interval
+        let twin = a.clone();
+        let with_twin = mean_cis(&[&b, &a, &twin], 0.95, 10_000, 4, 4, &mut s);
+        assert_eq!(with_twin[1], joint[0]);
+        assert_eq!(with_twin[2], joint[0]);
     }
 
     #[test]

@@ -79,7 +79,7 @@ impl AgentType for Adversarial {
         for a in obs.visible() {
             if self.cfg.target_honest
                 && a.archetype == Archetype::Honest
-                && (a.resources > 50.0 || a.reputation > 0.0)
+                && (a.resources() > 50.0 || a.reputation() > 0.0)
             {
                 self.target_list[a.idx] = true;
             }

@@ -8,6 +8,7 @@
 
 use super::stock::passive_rule;
 use super::{decide, Action, AgentType, Base, Content, InteractionType, Observation};
+use crate::pyfloat::py_round;
 use crate::rng::PyRandom;
 use crate::scenario::coerce::Rule;
 use crate::scenario::schema::{modelled, read, Field};
@@ -85,11 +86,12 @@ impl AgentType for CodingAgent {
             if self.adversarial {
                 quality = 1.0f64.min(quality + 0.2);
             }
-            let hundredths = format!("{quality:.2}").parse::<f64>().unwrap_or(0.0) * 100.0;
+            let hundredths = py_round(quality, 2) * 100.0;
             return Action::Propose {
                 counterparty,
                 itype: InteractionType::Collaboration,
-                content: Content(hundredths.round() as u8),
+                // `hundredths` is within 1e-12 of an integer in 0..=100.
+                content: Content((hundredths + 0.5) as u8),
             };
         }
         Action::Noop

@@ -112,7 +112,7 @@ impl AgentType for Deceptive {
                 // First of the highest (stable descending sort).
                 let marks = obs
                     .visible()
-                    .filter(|a| a.resources > 50.0)
+                    .filter(|a| a.resources() > 50.0)
                     .map(|a| (a.idx, self.trust_or(a.idx, 0.0)))
                     .filter(|&(_, t)| t > thr);
                 if let Some(counterparty) = decide::first_best(marks) {

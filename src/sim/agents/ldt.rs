@@ -206,10 +206,16 @@ pub struct Ldt {
 /// decision reuses.
 #[derive(Debug, Clone)]
 struct State {
-    /// The Monte Carlo stream (`agent:<id>.mc_rng`): its seed is drawn at
-    /// construction at every depth, the stream seeded only where Monte
-    /// Carlo runs (depth ≥ 5), the only level that draws from it.
+    /// The Monte Carlo stream's seed (`agent:<id>.mc_rng`), drawn at
+    /// construction at every depth.
+    mc_seed: i128,
+    /// The Monte Carlo stream (depth ≥ 5, the only level that draws from
+    /// it), seeded at the first evaluation that reads its noise values.
     mc: Option<PyRandom>,
+    /// Gaussian draws the stream owes: evaluations whose outcome no noise
+    /// value can change count their draws here, and the stream makes them
+    /// (without their values) before its next values are read.
+    mc_owed: usize,
     /// Counterparties in the order of their first outcome.
     order: Vec<usize>,
     /// Every outcome with each agent, oldest first (unbounded).
@@ -262,10 +268,14 @@ impl AgentType for Ldt {
             h,
             memory: VoteMemory::default(),
             state: Box::new(State {
-                mc: (cfg.acausality_depth >= 5).then(|| PyRandom::new(i128::from(seed))),
+                mc_seed: i128::from(seed),
+                mc: None,
+                mc_owed: 0,
                 order: Vec::with_capacity(n_agents),
                 profiles: vec![Vec::new(); n_agents],
-                trace: Vec::new(),
+                // Records grow by one entry an outcome, for the whole run:
+                // room up front saves most of their reallocations.
+                trace: Vec::with_capacity(64),
                 graph: vec![Vec::new(); n_agents],
                 graph_stale: false,
                 own_vec: Vec::with_capacity(h),
@@ -330,6 +340,7 @@ impl AgentType for Ldt {
         self.memory.push_outcome();
         if self.state.profiles[o.other].is_empty() {
             self.state.order.push(o.other);
+            self.state.profiles[o.other].reserve(16);
         }
         self.state.profiles[o.other].push((o.accepted, o.p));
         self.state.trace.push((o.accepted, o.p));
@@ -738,7 +749,8 @@ impl Ldt {
     /// Level 5: the mean of a single best response over samples whose
     /// recorded `p` values carry Gaussian noise drawn on the Monte Carlo
     /// stream (every entry of every counterparty, every sample; needs
-    /// [`Ldt::fill_own_vector`]).
+    /// [`Ldt::fill_own_vector`]). The stream is seeded at its first use
+    /// and first makes the draws it owes.
     fn monte_carlo(&mut self, c: usize) -> f64 {
         let samples = self.cfg.n_counterfactual_samples;
         if samples == 0 {
@@ -749,12 +761,8 @@ impl Ldt {
         let beta = self.cfg.acausal_bonus_weight;
         let std = self.cfg.counterfactual_noise_std;
         let h = self.h;
+        let opponent = self.opponent_rate(c);
         let profile_c = &self.state.profiles[c];
-        let opponent = if profile_c.is_empty() {
-            self.cfg.cooperation_prior
-        } else {
-            acceptance_rate(profile_c)
-        };
         // Entries of `c` from `first` on make its (noised) vector.
         let first = profile_c.len().saturating_sub(h);
         self.state.vec.clear();
@@ -775,7 +783,8 @@ impl Ldt {
         let cfg = &*self.cfg;
         let st = &mut *self.state;
         let read = &st.profiles[c][first..];
-        let mc = st.mc.as_mut().expect("depth 5 seeds its stream");
+        let mc = st.mc.get_or_insert_with(|| PyRandom::new(st.mc_seed));
+        mc.skip_gausses(std::mem::take(&mut st.mc_owed));
         let mut sum = 0.0;
         for _ in 0..samples {
             mc.skip_gausses(before);
@@ -804,6 +813,60 @@ impl Ldt {
             };
         }
         sum / f64::from(samples)
+    }
+
+    /// `c`'s acceptance rate, or `cooperation_prior` without a record: the
+    /// opponent's cooperation in every Monte Carlo sample (acceptance flags
+    /// carry no noise).
+    fn opponent_rate(&self, c: usize) -> f64 {
+        let profile = &self.state.profiles[c];
+        if profile.is_empty() {
+            self.cfg.cooperation_prior
+        } else {
+            acceptance_rate(profile)
+        }
+    }
+
+    /// Level 5's decision, `monte_carlo(c) > 0.5`, without the samples where
+    /// their values cannot change it. A sample's value is a best response
+    /// that rises with its twin score, which lies in [0, 1], then blended
+    /// (or not) with a bonus in [0, 1]; so every sample, and their mean,
+    /// lies between the values at the ends of those ranges. Where that
+    /// whole range is clear of 0.5 by far more than the few roundings in
+    /// a sample (each value is within 1e-15 of the real function's) and in
+    /// the mean of at most 2^32 samples, the answer is known; the stream
+    /// then owes the evaluation's draws and makes them only before its
+    /// next read values, so every value read is the one the reference
+    /// reads.
+    fn monte_carlo_cooperates(&mut self, c: usize) -> bool {
+        const MARGIN: f64 = 1e-6;
+        let cfg = &*self.cfg;
+        let samples = cfg.n_counterfactual_samples;
+        if samples > 0 {
+            let opponent = self.opponent_rate(c);
+            let br = |twin: f64| {
+                Ldt::best_response(
+                    opponent,
+                    twin,
+                    cfg.cooperation_prior,
+                    cfg.similarity_threshold,
+                    cfg.welfare_weight,
+                    cfg.updateless_commitment,
+                )
+            };
+            let beta = cfg.acausal_bonus_weight;
+            let (low, high) = (br(0.0), br(1.0));
+            let (low_bonus, high_bonus) = ((1.0 - beta) * low, (1.0 - beta) * high + beta);
+            // Comparisons only: a NaN anywhere leaves the answer to the samples.
+            let above = low > 0.5 + MARGIN && low_bonus > 0.5 + MARGIN;
+            let below = high < 0.5 - MARGIN && high_bonus < 0.5 - MARGIN;
+            if above || below {
+                // One draw per entry of every counterparty, every sample.
+                self.state.mc_owed += samples as usize * self.state.trace.len();
+                return above;
+            }
+        }
+        self.monte_carlo(c) > 0.5
     }
 
     /// Whether to cooperate with `c` at the configured depth. Only the
@@ -843,7 +906,7 @@ impl Ldt {
                 let twin = self.twin(c);
                 self.twin_graph_coop(c, twin) > 0.5
             }
-            _ => self.monte_carlo(c) > 0.5,
+            _ => self.monte_carlo_cooperates(c),
         }
     }
 }
@@ -1056,6 +1119,64 @@ mod tests {
                 0.9185386074746961,
                 0.9673492649407632
             ]
+        );
+    }
+
+    /// Level 5 decided without its samples where they cannot change the
+    /// answer: the same decisions as with them, and the stream, making its
+    /// owed draws later, reads the same values after.
+    #[test]
+    fn monte_carlo_decisions_match_the_samples() {
+        let mut rng = PyRandom::new(11);
+        let (mut shortcuts, mut sampled, mut refused) = (0, 0, 0);
+        for case in 0..400 {
+            let cfg = Config {
+                acausality_depth: 5,
+                counterfactual_horizon: 1 + rng.randbelow(8) as u32,
+                n_counterfactual_samples: rng.randbelow(5) as u32,
+                cooperation_prior: rng.random(),
+                similarity_threshold: rng.random(),
+                welfare_weight: 2.0 * rng.random(),
+                updateless_commitment: rng.random(),
+                acausal_bonus_weight: rng.random(),
+                counterfactual_noise_std: 0.5 * rng.random(),
+                ..Config::default()
+            };
+            let mut fast = Ldt::new(&cfg, 5, &mut PyRandom::new(case));
+            let mut full = fast.clone();
+            for _ in 0..25 {
+                let o = Outcome {
+                    other: 1 + rng.randbelow(4),
+                    accepted: rng.random() < 0.6,
+                    p: rng.random(),
+                    payoff: 0.0,
+                    itype: crate::sim::agents::InteractionType::Collaboration,
+                };
+                fast.record_outcome(o);
+                full.record_outcome(o);
+                let c = 1 + rng.randbelow(4);
+                let owed = fast.state.mc_owed;
+                full.fill_own_vector();
+                let want = full.monte_carlo(c) > 0.5;
+                assert_eq!(fast.decide(c), want, "case {case}");
+                refused += usize::from(!want && cfg.n_counterfactual_samples > 0);
+                if fast.state.mc_owed > owed {
+                    shortcuts += 1;
+                } else if cfg.n_counterfactual_samples > 0 {
+                    sampled += 1;
+                }
+            }
+            full.fill_own_vector();
+            fast.fill_own_vector();
+            assert_eq!(fast.monte_carlo(1), full.monte_carlo(1), "case {case}");
+            assert_eq!(fast.state.mc_owed, 0);
+            let next = |a: &mut Ldt| a.state.mc.as_mut().map(|mc| mc.random());
+            assert_eq!(next(&mut fast), next(&mut full), "case {case}");
+        }
+        // Both paths, and refusals among the sampled decisions.
+        assert!(
+            shortcuts > 1000 && sampled > 1000 && refused > 100,
+            "{shortcuts} {sampled} {refused}"
         );
     }
 

@@ -59,7 +59,7 @@ use super::feed::{Feed, VisiblePosts};
 pub use super::marketplace::MarketView;
 use super::rivals::{Rivals, RivalsAction};
 use super::scholar::{Scholar, ScholarAction};
-use crate::rng::PyRandom;
+use crate::rng::{GaussDraw, PyRandom};
 use crate::scenario::schema::Field;
 use crate::scenario::Archetype;
 
@@ -148,8 +148,9 @@ pub trait AgentType: Sized + Clone + std::fmt::Debug {
     const MARKETPLACE_UNMODELLED: Option<&'static str> = None;
     /// Whether `act` reads the reputation or resources of the visible
     /// agents ([`Observation::visible`]). With observation noise on, the
-    /// run loop makes the noise draws either way, and computes the noised
-    /// values (sine, cosine, logarithm) only for types that read them.
+    /// run loop makes the noise draws either way, and keeps them (for
+    /// [`Seen`] to compute the values an agent reads: sine or cosine,
+    /// logarithm) only for types that may read them.
     const READS_VISIBLE_VALUES: bool = true;
     /// Why the reference's results can no longer be reproduced from this
     /// point of the run, if they cannot (asked once, at the end of a run).
@@ -235,11 +236,62 @@ pub struct PendingView {
 
 /// One `visible_agents` record (values as of the observation).
 #[derive(Debug, Clone, Copy)]
-pub struct VisibleAgent {
+pub struct VisibleAgent<'a> {
     pub idx: usize,
     pub archetype: Archetype,
-    pub reputation: f64,
-    pub resources: f64,
+    seen: Seen<'a>,
+}
+
+impl VisibleAgent<'_> {
+    pub fn reputation(&self) -> f64 {
+        self.seen.reputation(self.idx)
+    }
+
+    pub fn resources(&self) -> f64 {
+        self.seen.resources(self.idx)
+    }
+}
+
+/// Other agents' reputation and resources as an observer sees them: the
+/// live values, plus the observation noise drawn on some of them (the
+/// reference's noised copies), computed only when read.
+#[derive(Debug, Clone, Copy)]
+pub struct Seen<'a> {
+    pub reputation: &'a [f64],
+    pub resources: &'a [f64],
+    /// Per agent, the noise on its reputation and on its resources, if
+    /// drawn; empty for an observation without noise.
+    pub noise: &'a [[Option<GaussDraw>; 2]],
+    /// The noise's standard deviation.
+    pub std: f64,
+}
+
+impl<'a> Seen<'a> {
+    /// The live values, unnoised.
+    pub fn live(reputation: &'a [f64], resources: &'a [f64]) -> Seen<'a> {
+        Seen {
+            reputation,
+            resources,
+            noise: &[],
+            std: 0.0,
+        }
+    }
+
+    pub fn reputation(&self, i: usize) -> f64 {
+        self.noised(i, 0, self.reputation[i])
+    }
+
+    pub fn resources(&self, i: usize) -> f64 {
+        self.noised(i, 1, self.resources[i])
+    }
+
+    /// `live + gauss(0, std)`, as the reference adds the noise.
+    fn noised(&self, i: usize, field: usize, live: f64) -> f64 {
+        match self.noise.get(i).and_then(|n| n[field]) {
+            Some(draw) => live + draw.value(0.0, self.std),
+            None => live,
+        }
+    }
 }
 
 /// What an agent sees on its turn (docs/model/simulation.md §4, the fields core agents read).
@@ -266,8 +318,7 @@ pub struct Observation<'a> {
     /// noised copies with observation noise on). Nothing changes between
     /// building an observation and acting on it, so live reads equal the
     /// reference's copies.
-    pub reputation: &'a [f64],
-    pub resources_of: &'a [f64],
+    pub seen: Seen<'a>,
     /// The marketplace and task fields; `None` without a marketplace, where
     /// every one of them is empty.
     pub market: Option<&'a MarketView>,
@@ -307,15 +358,14 @@ impl<'a> Observation<'a> {
     }
 
     /// `visible_agents`: registration order, state-frozen agents and self excluded.
-    pub fn visible(&self) -> impl Iterator<Item = VisibleAgent> + '_ {
+    pub fn visible(&self) -> impl Iterator<Item = VisibleAgent<'a>> + '_ {
         self.unfrozen
             .iter()
             .filter(move |&&i| i != self.me)
             .map(move |&i| VisibleAgent {
                 idx: i,
                 archetype: self.archetypes[i],
-                reputation: self.reputation[i],
-                resources: self.resources_of[i],
+                seen: self.seen,
             })
     }
 
@@ -327,7 +377,7 @@ impl<'a> Observation<'a> {
             if i == self.me {
                 continue;
             }
-            let r = self.reputation[i];
+            let r = self.seen.reputation(i);
             match best {
                 Some((_, b)) if r > b => best = Some((i, r)),
                 None => best = Some((i, r)),
@@ -362,8 +412,7 @@ impl<'a> Observation<'a> {
             me: 0,
             unfrozen,
             archetypes,
-            reputation: values,
-            resources_of: values,
+            seen: Seen::live(values, values),
             market: None,
             scholar: None,
             memory_writes_remaining: 0,
@@ -593,8 +642,7 @@ pub(crate) mod testing {
             me: 0,
             unfrozen: &[],
             archetypes: &[],
-            reputation: &[],
-            resources_of: &[],
+            seen: super::Seen::live(&[], &[]),
             market: Some(market),
             scholar: None,
             memory_writes_remaining: 0,

@@ -92,7 +92,7 @@ impl AgentType for Opportunistic {
             // offered_transfer is always 0 for core proposals (§2.21).
             let known_good = obs
                 .visible()
-                .any(|a| a.idx == p.initiator && a.reputation > 0.0);
+                .any(|a| a.idx == p.initiator && a.reputation() > 0.0);
             return p.answer(known_good || rng.random() < 0.4);
         }
         if let Some(m) = obs.market {
@@ -122,7 +122,7 @@ impl AgentType for Opportunistic {
             self.scratch.clear();
             self.scratch.extend(
                 obs.visible()
-                    .filter(|a| a.resources > 80.0 || a.reputation > 0.5)
+                    .filter(|a| a.resources() > 80.0 || a.reputation() > 0.5)
                     .map(|a| a.idx),
             );
             if self.scratch.is_empty() {
