@@ -8,7 +8,6 @@ pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod contract;
-mod fxhash;
 pub mod governance;
 pub mod input;
 pub mod limits;

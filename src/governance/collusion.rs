@@ -8,10 +8,10 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use super::Effect;
-use crate::fxhash::FxBuild;
 use crate::metrics::numpy;
 use crate::pyfloat::{py_max, py_min};
 use crate::scenario::GovernanceConfig;
+use rustc_hash::FxBuildHasher as FxBuild;
 
 /// One finalized interaction as the detector reads it; `c_a`/`c_b` are the
 /// interaction's final governance costs (the reference stores the object

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::PyRandom;
-use crate::fxhash::FxBuild;
+use rustc_hash::FxBuildHasher as FxBuild;
 
 /// States kept per thread (320 KiB), unless a run asks for more.
 const CAPACITY: usize = 64;
