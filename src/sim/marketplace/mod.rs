@@ -155,6 +155,9 @@ pub struct Marketplace {
     bids_per_epoch: i64,
     tasks_per_epoch: i64,
     bounties: Vec<Bounty>,
+    /// The open bounties' ids, ascending: what a turn's observation scans
+    /// (a bounty leaves it when awarded or expired, and never comes back).
+    open: Vec<usize>,
     bids: Vec<Bid>,
     escrows: Vec<Escrow>,
     disputes: Vec<Dispute>,
@@ -176,6 +179,7 @@ impl Marketplace {
             bids_per_epoch: limits.bids_per_epoch,
             tasks_per_epoch: limits.tasks_per_epoch,
             bounties: Vec::new(),
+            open: Vec::new(),
             bids: Vec::new(),
             escrows: Vec::new(),
             disputes: Vec::new(),
@@ -192,15 +196,14 @@ impl Marketplace {
     pub fn observe(&mut self, agent: usize, reputation: f64, epoch: u32) -> &MarketView {
         let v = &mut self.view;
         v.bounties.clear();
+        let bounties = &self.bounties;
         v.bounties.extend(
-            self.bounties
+            self.open
                 .iter()
-                .enumerate()
+                .map(|&id| (id, &bounties[id]))
                 .filter(|(_, b)| {
-                    b.status == BountyStatus::Open
-                        && !b.past_deadline(epoch)
-                        && b.min_reputation <= reputation
-                        && b.poster != agent
+                    debug_assert!(b.status == BountyStatus::Open);
+                    !b.past_deadline(epoch) && b.min_reputation <= reputation && b.poster != agent
                 })
                 .map(|(id, b)| BountyView {
                     id,
@@ -265,6 +268,7 @@ impl Marketplace {
             status: BountyStatus::Open,
             bids: Vec::new(),
         });
+        self.open.push(id);
         self.posted[agent].push(id);
         resources[agent] += -reward;
         self.used[agent].bounties += 1;
@@ -337,6 +341,9 @@ impl Marketplace {
             status: EscrowStatus::Held,
         });
         self.bounties[bounty].status = BountyStatus::Awarded;
+        if let Ok(at) = self.open.binary_search(&bounty) {
+            self.open.remove(at);
+        }
         self.bids[bid].status = BidStatus::Accepted;
         for &other in &self.bounties[bounty].bids {
             if self.bids[other].status == BidStatus::Pending {
@@ -403,6 +410,11 @@ impl Marketplace {
                     }
                     expired.push(id);
                 }
+            }
+            if !expired.is_empty() {
+                let bounties = &self.bounties;
+                self.open
+                    .retain(|&id| bounties[id].status == BountyStatus::Open);
             }
             for id in expired {
                 let b = &self.bounties[id];
