@@ -202,6 +202,37 @@ pub struct Ldt {
     state: Box<State>,
 }
 
+/// Running figures of one counterparty's record, updated as its outcomes
+/// come in. Sums add in record order, as the reference's `sum` over the
+/// record does, so every value is the one a scan would give.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    /// The accepted `p` values' sum, oldest first.
+    accepted_p: f64,
+    accepted: u32,
+    /// Entries with `p` in [0.4, 0.6], and how many of them were accepted.
+    marginal: u32,
+    marginal_accepted: u32,
+}
+
+impl Tally {
+    fn push(&mut self, (accepted, p): Entry) {
+        if accepted {
+            self.accepted += 1;
+            self.accepted_p += p;
+        }
+        if (0.4..=0.6).contains(&p) {
+            self.marginal += 1;
+            self.marginal_accepted += u32::from(accepted);
+        }
+    }
+
+    /// Python's `sum(ps) / len(ps)` over the accepted `p` values, if any.
+    fn mean_accepted_p(&self) -> Option<f64> {
+        (self.accepted > 0).then(|| self.accepted_p / f64::from(self.accepted))
+    }
+}
+
 /// An LDT agent's records, its Monte Carlo stream and the buffers every
 /// decision reuses.
 #[derive(Debug, Clone)]
@@ -220,6 +251,11 @@ struct State {
     order: Vec<usize>,
     /// Every outcome with each agent, oldest first (unbounded).
     profiles: Vec<Vec<Entry>>,
+    /// Each counterparty's running figures, kept from depth 2 up (levels 2
+    /// to 5 read them at every decision, where a scan of the unbounded
+    /// record cost more); levels 0 and 1 alone read too little of them
+    /// to pay for their upkeep, and scan.
+    tallies: Vec<Tally>,
     /// Every own outcome, oldest first (unbounded).
     trace: Vec<Entry>,
     /// Twin graph between counterparties (depth ≥ 4), neighbours in
@@ -273,6 +309,11 @@ impl AgentType for Ldt {
                 mc_owed: 0,
                 order: Vec::with_capacity(n_agents),
                 profiles: vec![Vec::new(); n_agents],
+                tallies: if cfg.acausality_depth >= 2 {
+                    vec![Tally::default(); n_agents]
+                } else {
+                    Vec::new()
+                },
                 // Records grow by one entry an outcome, for the whole run:
                 // room up front saves most of their reallocations.
                 trace: Vec::with_capacity(64),
@@ -343,6 +384,9 @@ impl AgentType for Ldt {
             self.state.profiles[o.other].reserve(16);
         }
         self.state.profiles[o.other].push((o.accepted, o.p));
+        if let Some(tally) = self.state.tallies.get_mut(o.other) {
+            tally.push((o.accepted, o.p));
+        }
         self.state.trace.push((o.accepted, o.p));
         self.state.own_fresh = false;
         self.state.fresh[o.other] = false;
@@ -407,9 +451,11 @@ fn last(entries: &[Entry], h: usize) -> &[Entry] {
     &entries[entries.len().saturating_sub(h)..]
 }
 
-/// The acceptance rate of a non-empty record.
-fn acceptance_rate(entries: &[Entry]) -> f64 {
-    profile::n_accepted(entries) as f64 / entries.len() as f64
+impl State {
+    /// The acceptance rate of `c`'s record (non-empty).
+    fn acceptance_rate(&self, c: usize) -> f64 {
+        f64::from(self.tallies[c].accepted) / self.profiles[c].len() as f64
+    }
 }
 
 impl Ldt {
@@ -527,7 +573,11 @@ impl Ldt {
         if effective >= cfg.similarity_threshold {
             return true;
         }
-        let cf = profile::mean_accepted_p(&self.state.profiles[c]).unwrap_or(cfg.cooperation_prior);
+        let cf = match self.state.tallies.get(c) {
+            Some(tally) => tally.mean_accepted_p(),
+            None => profile::mean_accepted_p(&self.state.profiles[c]),
+        }
+        .unwrap_or(cfg.cooperation_prior);
         let defect = -0.5 * max0(cf - 0.5);
         let value = cf + cfg.welfare_weight * cf;
         let effective_coop = cfg.updateless_commitment * cfg.cooperation_prior
@@ -544,14 +594,25 @@ impl Ldt {
         effective_coop > defect
     }
 
+    /// Level 2's confidence in what it infers of `c`: `min(1, n / h)` of
+    /// `c`'s record length `n`.
+    fn confidence(&self, c: usize) -> f64 {
+        let ratio = self.state.profiles[c].len() as f64 / self.h as f64;
+        if 1.0 < ratio {
+            1.0
+        } else {
+            ratio
+        }
+    }
+
     /// Level 2's inference of `c`'s parameters, blended with a mirror
     /// prior that fades as its record grows.
     fn infer(&self, c: usize) -> Inferred {
+        let confidence = self.confidence(c);
         let cfg = &self.cfg;
         let profile = &self.state.profiles[c];
+        let tally = &self.state.tallies[c];
         let n = profile.len();
-        let ratio = n as f64 / self.h as f64;
-        let confidence = if 1.0 < ratio { 1.0 } else { ratio };
         if n == 0 {
             return Inferred {
                 cooperation_prior: cfg.cooperation_prior,
@@ -561,21 +622,19 @@ impl Ldt {
                 confidence: 0.0,
             };
         }
-        let coop = acceptance_rate(profile);
-        let selectivity = profile::selectivity(profile);
-        let (mut marginal, mut marginal_accepted) = (0usize, 0usize);
-        for &(a, p) in profile {
-            if (0.4..=0.6).contains(&p) {
-                marginal += 1;
-                marginal_accepted += usize::from(a);
-            }
-        }
-        let welfare = if marginal > 0 {
-            marginal_accepted as f64 / marginal as f64
+        // Not cached: almost every read of `c` is followed by an outcome with `c`.
+        let accepted = tally.accepted as usize;
+        let coop = accepted as f64 / n as f64;
+        let selectivity = match tally.mean_accepted_p() {
+            Some(mean) if accepted >= 2 => profile::selectivity_about(profile, accepted, mean),
+            _ => 0.5,
+        };
+        let welfare = if tally.marginal > 0 {
+            f64::from(tally.marginal_accepted) / f64::from(tally.marginal)
         } else {
             0.5
         };
-        let commitment = profile::stability(profile);
+        let commitment = profile::stability_about(profile, accepted);
         let w = cfg.mirror_prior_weight * (1.0 - confidence);
         let blend = |observed: f64, mine: f64| clamp01(w * mine + (1.0 - w) * observed);
         Inferred {
@@ -725,9 +784,8 @@ impl Ldt {
     fn twin_bonus(&self) -> f64 {
         let (mut sum, mut weight) = (0.0, 0.0);
         for &(id, score) in &self.state.twins {
-            let profile = &self.state.profiles[id];
-            if !profile.is_empty() {
-                sum += score * acceptance_rate(profile);
+            if !self.state.profiles[id].is_empty() {
+                sum += score * self.state.acceptance_rate(id);
                 weight += score;
             }
         }
@@ -819,11 +877,10 @@ impl Ldt {
     /// opponent's cooperation in every Monte Carlo sample (acceptance flags
     /// carry no noise).
     fn opponent_rate(&self, c: usize) -> f64 {
-        let profile = &self.state.profiles[c];
-        if profile.is_empty() {
+        if self.state.profiles[c].is_empty() {
             self.cfg.cooperation_prior
         } else {
-            acceptance_rate(profile)
+            self.state.acceptance_rate(c)
         }
     }
 
@@ -880,14 +937,16 @@ impl Ldt {
                 self.level1(c, twin)
             }
             2 => {
+                // The reference's four cases (level 1 and 2 agree, or
+                // one wins by level 2's confidence) come to: level 1
+                // decides under 0.5 confidence, level 2's simulation from
+                // 0.5 up; only that level (pure, both) is computed.
                 let twin = self.twin(c);
-                let l1 = self.level1(c, twin);
-                let inferred = self.infer(c);
-                match (l1, self.simulate(&inferred, twin)) {
-                    (true, true) => true,
-                    (true, false) => inferred.confidence < 0.5,
-                    (false, true) => inferred.confidence >= 0.5,
-                    (false, false) => false,
+                if self.confidence(c) < 0.5 {
+                    self.level1(c, twin)
+                } else {
+                    let inferred = self.infer(c);
+                    self.simulate(&inferred, twin)
                 }
             }
             3 => {
@@ -965,6 +1024,34 @@ mod tests {
         [A, B, C, D].map(|c| a.decide(c))
     }
 
+    /// Depth 2 computes only the level its confidence picks: the same
+    /// decisions as the reference's four cases, on every prefix of the
+    /// history (confidence from 0 to 1) and every theory.
+    #[test]
+    fn depth_two_reads_one_level_as_the_four_cases_decide() {
+        for theory in [
+            DecisionTheory::Tdt,
+            DecisionTheory::Fdt,
+            DecisionTheory::Udt,
+        ] {
+            for outcomes in 0..=HISTORY.len() {
+                let mut a = agent(2, theory, 50, outcomes);
+                for c in [A, B, C, D] {
+                    let twin = a.twin(c);
+                    let l1 = a.level1(c, twin);
+                    let inferred = a.infer(c);
+                    let want = match (l1, a.simulate(&inferred, twin)) {
+                        (true, true) => true,
+                        (true, false) => inferred.confidence < 0.5,
+                        (false, true) => inferred.confidence >= 0.5,
+                        (false, false) => false,
+                    };
+                    assert_eq!(a.decide(c), want, "{theory:?} {outcomes} {c}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn construction_draws_the_monte_carlo_seed() {
         // Two MT outputs per 33-bit attempt, about half rejected.
@@ -977,7 +1064,9 @@ mod tests {
 
     #[test]
     fn levels_one_to_three_match_the_reference() {
-        let mut a = agent(1, DecisionTheory::Fdt, 50, 14);
+        // Depth 3: levels 2 and 3 read the running tallies kept from depth 2
+        // up (level 1's `cf` then comes from them too, not from a scan).
+        let mut a = agent(3, DecisionTheory::Fdt, 50, 14);
         let twin = [A, B, C, D].map(|c| a.twin(c));
         assert_eq!(
             twin,

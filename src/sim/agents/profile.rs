@@ -105,6 +105,12 @@ pub(crate) fn selectivity(entries: &[Entry]) -> f64 {
         return 0.5;
     }
     let mean = mean_accepted_p(entries).expect("accepted entries");
+    selectivity_about(entries, accepted, mean)
+}
+
+/// [`selectivity`] given the record's accepted count (at least two) and the
+/// mean of its accepted `p` values, for callers that keep those running.
+pub(crate) fn selectivity_about(entries: &[Entry], accepted: usize, mean: f64) -> f64 {
     let mut ss = 0.0;
     for &(a, p) in entries {
         if a {
@@ -122,8 +128,20 @@ pub(crate) fn stability(entries: &[Entry]) -> f64 {
     if half < 2 {
         return 0.5;
     }
-    let early = n_accepted(&entries[..half]) as f64 / half as f64;
-    let late = n_accepted(&entries[half..]) as f64 / (n - half) as f64;
+    stability_about(entries, n_accepted(entries))
+}
+
+/// [`stability`] given the record's accepted count: only the early half
+/// is counted.
+pub(crate) fn stability_about(entries: &[Entry], accepted: usize) -> f64 {
+    let n = entries.len();
+    let half = n / 2;
+    if half < 2 {
+        return 0.5;
+    }
+    let early_accepted = n_accepted(&entries[..half]);
+    let early = early_accepted as f64 / half as f64;
+    let late = (accepted - early_accepted) as f64 / (n - half) as f64;
     clamp01(1.0 - (late - early).abs())
 }
 
