@@ -240,7 +240,12 @@ impl PyRandom {
             let mut touched = false;
             // Where the last fresh pair's outputs start.
             let mut fresh = 0;
-            while n > 0 && i < N - 5 {
+            // Where `i` stops if every gate left fails (two outputs each;
+            // a pass taking a fresh pair moves it on by four): one bound
+            // to test a gate instead of a count and the buffer's end.
+            let mut gates_end = i + 2 * n;
+            let mut stop = gates_end.min(N - 5);
+            while i < stop {
                 let pass = p.admits(self.out[i], self.out[i + 1]);
                 i += 2;
                 if pass {
@@ -248,11 +253,13 @@ impl PyRandom {
                     if !half_used {
                         fresh = i;
                         i += 4;
+                        gates_end += 4;
+                        stop = gates_end.min(N - 5);
                     }
                     half_used = !half_used;
                 }
-                n -= 1;
             }
+            n = (gates_end - i) / 2;
             self.mti = i;
             if touched {
                 self.gauss_next = if half_used {
@@ -409,6 +416,42 @@ impl PyRandom {
         }
     }
 
+    /// `if random() < p { Some(gauss_later()) } else { None }`: the same
+    /// draws and state after, with one index test (the gate and a fresh
+    /// pair read straight from the tempered buffer).
+    #[inline(always)]
+    pub fn gated_gauss_later(&mut self, p: Chance) -> Option<GaussDraw> {
+        let i = self.mti;
+        // A gate takes at most six outputs (its draw, a fresh pair).
+        if i + 6 > N {
+            return self.gated_gauss_later_at_end(p);
+        }
+        if !p.admits(self.out[i], self.out[i + 1]) {
+            self.mti = i + 2;
+            return None;
+        }
+        let draw = match std::mem::replace(&mut self.gauss_next, GaussNext::None) {
+            GaussNext::Value(z) => GaussDraw::Value(z),
+            GaussNext::Pending { x, u } => GaussDraw::Sin { x, u },
+            GaussNext::None => {
+                let o = &self.out[i + 2..i + 6];
+                let (x, u) = (bits53(o[0], o[1]), bits53(o[2], o[3]));
+                self.gauss_next = GaussNext::Pending { x, u };
+                self.mti = i + 6;
+                return Some(GaussDraw::Cos { x, u });
+            }
+        };
+        self.mti = i + 2;
+        Some(draw)
+    }
+
+    /// [`PyRandom::gated_gauss_later`] where the buffer may run out.
+    #[cold]
+    #[inline(never)]
+    fn gated_gauss_later_at_end(&mut self, p: Chance) -> Option<GaussDraw> {
+        self.chance(p).then(|| self.gauss_later())
+    }
+
     /// `gauss(mu, sigma)` called `out.len()` times in a row, the values
     /// into `out` in order: the same values and state after. Both values
     /// of each fresh pair are made in one place, so that their sine and
@@ -473,9 +516,12 @@ impl PyRandom {
 /// top 27 bits are the bound's exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Chance {
-    /// The bound's top 27 bits (2^27 for p ≥ 1).
-    hi: u32,
-    /// Its low 26 bits.
+    /// First outputs below this pass whatever follows: the bound's top 27
+    /// bits (2^27 for p ≥ 1), times 32.
+    pass_below: u64,
+    /// First outputs from this on fail: the top 27 bits plus one, times 32.
+    fail_from: u64,
+    /// The bound's low 26 bits, for a first output in between.
     lo: u32,
 }
 
@@ -491,8 +537,10 @@ impl Chance {
             let k = x as u64;
             k + u64::from((k as f64) < x)
         };
+        let hi = bound >> 26;
         Chance {
-            hi: (bound >> 26) as u32,
+            pass_below: hi << 5,
+            fail_from: (hi + 1) << 5,
             lo: (bound & ((1 << 26) - 1)) as u32,
         }
     }
@@ -500,8 +548,9 @@ impl Chance {
     /// Whether the `random()` of outputs `a`, `b` is below `p`.
     #[inline(always)]
     fn admits(self, a: u32, b: u32) -> bool {
-        let top = a >> 5;
-        top < self.hi || (top == self.hi && b >> 6 < self.lo)
+        // Compared unshifted: one compare settles all but 1 in 2^27.
+        let a = u64::from(a);
+        a < self.fail_from && (a < self.pass_below || b >> 6 < self.lo)
     }
 }
 
@@ -1005,6 +1054,36 @@ mod tests {
             }
             assert_eq!(a.gauss(0.0, 1.0).to_bits(), b.gauss(0.0, 1.0).to_bits());
             assert_eq!(a.random(), b.random());
+        }
+    }
+
+    /// `gated_gauss_later` is a gate and then `gauss_later`: the same
+    /// values (read or not), across twists, from either half of a pair.
+    #[test]
+    fn gated_gauss_later_is_a_gate_then_gauss_later() {
+        for p in [0.0, 0.3, 0.9, 1.0] {
+            let chance = Chance::new(p);
+            for pending in [false, true] {
+                let (mut a, mut b) = (PyRandom::new(29), PyRandom::new(29));
+                for r in [&mut a, &mut b] {
+                    r.random();
+                    if pending {
+                        r.gauss(0.0, 1.0);
+                    }
+                }
+                // Enough draws to cross several twists at every offset.
+                for i in 0..3000 {
+                    let want = a.chance(chance).then(|| a.gauss_later());
+                    let got = b.gated_gauss_later(chance);
+                    let value = |d: Option<GaussDraw>| d.map(|d| d.value(0.25, 0.15).to_bits());
+                    assert_eq!(value(got), value(want), "p {p} draw {i} pending {pending}");
+                    assert_eq!(a.mti, b.mti, "p {p} draw {i} pending {pending}");
+                    if i % 7 == 0 {
+                        assert_eq!(a.gauss(0.0, 1.0).to_bits(), b.gauss(0.0, 1.0).to_bits());
+                    }
+                }
+                assert_eq!(a.random(), b.random());
+            }
         }
     }
 

@@ -1024,12 +1024,8 @@ impl<'s, 'k> World<'s, 'k> {
             return;
         }
         for &i in visible.iter().filter(|&&i| i != agent) {
-            if rng.chance(prob) {
-                self.seen_noise[i][0] = Some(rng.gauss_later());
-            }
-            if rng.chance(prob) {
-                self.seen_noise[i][1] = Some(rng.gauss_later());
-            }
+            // Reputation, then resources (array elements run in order).
+            self.seen_noise[i] = [rng.gated_gauss_later(prob), rng.gated_gauss_later(prob)];
             if rng.chance(prob) {
                 rng.skip_gauss(); // edge_weight: never read by core agents
             }
