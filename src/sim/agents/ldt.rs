@@ -120,6 +120,18 @@ impl Config {
                 0.0
             })
     }
+
+    /// [`Ldt::best_response`] with this agent's own parameters.
+    fn best_response(&self, opponent: f64, twin: f64) -> f64 {
+        Ldt::best_response(
+            opponent,
+            twin,
+            self.cooperation_prior,
+            self.similarity_threshold,
+            self.welfare_weight,
+            self.updateless_commitment,
+        )
+    }
 }
 
 static FIELDS: &[Field<Config>] = &[
@@ -673,15 +685,7 @@ impl Ldt {
     }
 
     fn own_best_response(&self, opponent: f64, twin: f64) -> f64 {
-        let c = &self.cfg;
-        Ldt::best_response(
-            opponent,
-            twin,
-            c.cooperation_prior,
-            c.similarity_threshold,
-            c.welfare_weight,
-            c.updateless_commitment,
-        )
+        self.cfg.best_response(opponent, twin)
     }
 
     /// Level 3: the iterated best responses of both sides.
@@ -857,14 +861,7 @@ impl Ldt {
                 st.own_norm,
                 norm(&st.vec),
             ));
-            let mine = Ldt::best_response(
-                opponent,
-                twin,
-                cfg.cooperation_prior,
-                cfg.similarity_threshold,
-                cfg.welfare_weight,
-                cfg.updateless_commitment,
-            );
+            let mine = cfg.best_response(opponent, twin);
             sum += match bonus {
                 None => mine,
                 Some(b) => clamp01((1.0 - beta) * mine + beta * b),
@@ -901,16 +898,7 @@ impl Ldt {
         let samples = cfg.n_counterfactual_samples;
         if samples > 0 {
             let opponent = self.opponent_rate(c);
-            let br = |twin: f64| {
-                Ldt::best_response(
-                    opponent,
-                    twin,
-                    cfg.cooperation_prior,
-                    cfg.similarity_threshold,
-                    cfg.welfare_weight,
-                    cfg.updateless_commitment,
-                )
-            };
+            let br = |twin: f64| cfg.best_response(opponent, twin);
             let beta = cfg.acausal_bonus_weight;
             let (low, high) = (br(0.0), br(1.0));
             let (low_bonus, high_bonus) = ((1.0 - beta) * low, (1.0 - beta) * high + beta);
