@@ -3,7 +3,10 @@ scenarios: for each file, the reference's whole runs in process
 (`build_orchestrator(load_scenario(...)).run()`, event logging off, offline,
 in its own child process and working directory) and the engine's `swarm
 bench`, taking turns for ROUNDS rounds; prints a Markdown table of medians
-and the ratio.
+and the ratio. Both sides time the same seeds: the reference runs seeds
+1..PY_RUNS once each, `swarm bench --cycle PY_RUNS` takes those seeds in
+turn for RS_RUNS runs (a run's cost depends on its seed, so medians over
+different seeds would compare different work).
 
 Run with the interpreter of a venv that has swarm-safety 1.9.0
 (scripts/bench/library_speed.sh finds one).
@@ -47,8 +50,9 @@ def python_median(path, runs):
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def rust_median(swarm, path, runs):
-    out = subprocess.run([swarm, "bench", str(path), "--runs", str(runs)],
+def rust_median(swarm, path, runs, seeds):
+    out = subprocess.run([swarm, "bench", str(path), "--runs", str(runs),
+                          "--cycle", str(seeds)],
                          capture_output=True, text=True, check=True).stdout
     field = next(w for w in out.split() if w.startswith("median_s="))
     return float(field.split("=", 1)[1])
@@ -74,7 +78,7 @@ def main():
         py, rs = [], []
         for _ in range(a.rounds):
             py.append(python_median(f, a.py_runs))
-            rs.append(rust_median(a.swarm, f, a.rs_runs))
+            rs.append(rust_median(a.swarm, f, a.rs_runs, a.py_runs))
         p, r = statistics.median(py), statistics.median(rs)
         ratio = p / r
         worst = ratio if worst is None else min(worst, ratio)

@@ -14,7 +14,7 @@ use crate::sim;
 pub struct BenchOptions {
     /// Scenario YAML file.
     pub scenario: PathBuf,
-    /// Timed runs (seeds seed_start, seed_start+1, ...).
+    /// Timed runs (seeds seed_start, seed_start+1, ...; see --cycle).
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
     pub runs: u64,
     /// Untimed runs first.
@@ -22,6 +22,11 @@ pub struct BenchOptions {
     pub warmup: u64,
     #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     pub seed_start: i64,
+    /// Take the seeds seed_start .. seed_start+N-1 in turn, over and over,
+    /// instead of a new seed for every run: to time the same seeds as a
+    /// reference measured on N seeds (scripts/bench/library_speed.sh).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub cycle: Option<u64>,
     /// Seed every stream afresh: no per-thread cache of seeded states
     /// (runs of consecutive seeds share all but one stream; sweeps reuse
     /// their seeds for every configuration).
@@ -29,7 +34,8 @@ pub struct BenchOptions {
     pub no_seed_cache: bool,
 }
 
-/// Time `runs` runs with seeds `seed_start..`, after `warmup` untimed runs.
+/// Time `runs` runs with seeds `seed_start..` (taken in turn from the first
+/// `cycle` of them, if given), after `warmup` untimed runs.
 /// Prints one line: `<scenario_id> runs=<n> median_s=<x> mean_s=<y> min_s=<z>`.
 pub fn bench(opts: &BenchOptions) -> Result<(), CliError> {
     let (path, seed_start) = (&opts.scenario, opts.seed_start);
@@ -38,18 +44,18 @@ pub fn bench(opts: &BenchOptions) -> Result<(), CliError> {
         .map_err(CliError::bad_input)?;
     // Both within SWARM_MAX_RUNS now.
     let (runs, warmup) = (opts.runs as usize, opts.warmup as usize);
+    let cycle = opts.cycle.unwrap_or(u64::MAX);
+    let seed = |i: usize| seed_start.wrapping_add((i as u64 % cycle) as i64);
     let scenario = load_scenario(path, LoadOptions::default())?;
     crate::sim::footprint::check(&scenario).map_err(CliError::bad_input)?;
     let mut sink = 0u64;
     for i in 0..warmup {
-        sink += sim::run(&scenario, seed_start + i as i64)
-            .run
-            .total_interactions;
+        sink += sim::run(&scenario, seed(i)).run.total_interactions;
     }
     let mut times = Vec::with_capacity(runs);
     for i in 0..runs {
         let t = Instant::now();
-        let r = sim::run(&scenario, seed_start + i as i64);
+        let r = sim::run(&scenario, seed(i));
         times.push(t.elapsed().as_secs_f64());
         sink += r.run.total_interactions;
     }
