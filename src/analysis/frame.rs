@@ -219,6 +219,54 @@ fn open_parquet(
     Ok((builder, metadata))
 }
 
+/// Some columns of a file, all its rows.
+struct Part {
+    names: Vec<String>,
+    cols: Vec<Values>,
+    rows: usize,
+    /// Whether the file had a row group at all.
+    any_batch: bool,
+}
+
+/// Read the columns `picked` (schema indices) through `builder`; columns of
+/// types the analysis does not use are skipped.
+fn read_part(
+    builder: ParquetRecordBatchReaderBuilder<File>,
+    picked: &[usize],
+    bad: &(dyn Fn(String) -> AnalysisError + Sync),
+) -> Result<Part, AnalysisError> {
+    let mask = ProjectionMask::roots(builder.parquet_schema(), picked.iter().copied());
+    let reader = builder
+        .with_projection(mask)
+        .build()
+        .map_err(|e| bad(format!("cannot read: {e}")))?;
+    let mut part = Part {
+        names: Vec::new(),
+        cols: Vec::new(),
+        rows: 0,
+        any_batch: false,
+    };
+    for batch in reader {
+        let batch = batch.map_err(|e| bad(format!("cannot read a row group: {e}")))?;
+        let mut k = 0;
+        for (i, field) in batch.schema().fields().iter().enumerate() {
+            let Some(vals) = convert(batch.column(i)) else {
+                continue;
+            };
+            if part.any_batch {
+                part.cols[k].extend(vals);
+            } else {
+                part.names.push(field.name().clone());
+                part.cols.push(vals);
+            }
+            k += 1;
+        }
+        part.rows += batch.num_rows();
+        part.any_batch = true;
+    }
+    Ok(part)
+}
+
 impl Frame {
     /// Read `path`, only the columns `wanted` selects (all when `None`);
     /// columns of types the analysis does not use are skipped.
@@ -235,33 +283,38 @@ impl Frame {
         let picked: Vec<usize> = (0..schema.fields().len())
             .filter(|&i| wanted.is_none_or(|w| w(schema.field(i).name())))
             .collect();
-        let mask = ProjectionMask::roots(builder.parquet_schema(), picked.iter().copied());
-        let reader = builder
-            .with_projection(mask)
-            .build()
-            .map_err(|e| bad(format!("cannot read: {e}")))?;
+        // Columns decode independently: on a pool of several threads each
+        // reads a share of them, through its own reader of the file, and
+        // the shares are put back in the file's order (the frame does not
+        // depend on the number of threads). A few shares per thread even
+        // out columns of different costs (text against numbers).
+        let threads = rayon::current_num_threads();
+        let shares = if threads > 1 {
+            (threads * 3).min(picked.len()).max(1)
+        } else {
+            1
+        };
+        let parts: Vec<Part> = if shares == 1 {
+            vec![read_part(builder, &picked, &bad)?]
+        } else {
+            use rayon::prelude::*;
+            picked
+                .chunks(picked.len().div_ceil(shares))
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|cols| read_part(open_parquet(path)?.0, cols, &bad))
+                .collect::<Result<_, _>>()?
+        };
         let mut frame = Frame {
             metadata,
             ..Frame::default()
         };
         let mut first = true;
-        for batch in reader {
-            let batch = batch.map_err(|e| bad(format!("cannot read a row group: {e}")))?;
-            let mut k = 0;
-            for (i, field) in batch.schema().fields().iter().enumerate() {
-                let Some(vals) = convert(batch.column(i)) else {
-                    continue;
-                };
-                if first {
-                    frame.names.push(field.name().clone());
-                    frame.cols.push(vals);
-                } else {
-                    frame.cols[k].extend(vals);
-                }
-                k += 1;
-            }
-            frame.rows += batch.num_rows();
-            first = false;
+        for part in parts {
+            frame.names.extend(part.names);
+            frame.cols.extend(part.cols);
+            frame.rows = part.rows;
+            first &= !part.any_batch;
         }
         if first {
             // No row groups: still learn the column names and types.
@@ -344,6 +397,7 @@ impl Frame {
         use parquet::basic::{Compression, ZstdLevel};
         use parquet::file::metadata::KeyValue;
         use parquet::file::properties::WriterProperties;
+        use parquet::schema::types::ColumnPath;
         use std::sync::Arc;
 
         let arrays: Vec<ArrayRef> = self.cols.iter().map(to_array).collect();
@@ -367,10 +421,18 @@ impl Frame {
             .iter()
             .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
             .collect();
-        let props = WriterProperties::builder()
+        // Numbers are written plain: the analysis's floats are nearly all
+        // distinct, so a dictionary of them (the default) is hashed value by
+        // value only to be larger than the values. Text keeps its dictionary.
+        let mut props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(ZstdLevel::default()))
-            .set_key_value_metadata(Some(kv))
-            .build();
+            .set_key_value_metadata(Some(kv));
+        for (name, col) in self.names.iter().zip(&self.cols) {
+            if !matches!(col, Values::Str(_)) {
+                props = props.set_column_dictionary_enabled(ColumnPath::from(name.as_str()), false);
+            }
+        }
+        let props = props.build();
         let file = crate::output::atomic::AtomicFile::create(path)
             .with_context(|| format!("cannot create {}", path.display()))?;
         let mut writer = ArrowWriter::try_new(file, schema, Some(props))?;
@@ -414,8 +476,7 @@ impl Frame {
                     Values::Str(v) => text(&mut out, v[r].as_deref().unwrap_or("")),
                     Values::Int(v) => {
                         if let Some(x) = v[r] {
-                            use std::fmt::Write;
-                            let _ = write!(out, "{x}");
+                            out.push_str(itoa::Buffer::new().format(x));
                         }
                     }
                     Values::Float(v) => {
@@ -461,6 +522,54 @@ impl Values {
             (Values::Int(v), _) => v.push(None),
             (Values::Float(v), _) => v.push(None),
             (Values::Bool(v), _) => v.push(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Frame {
+        let mut f = Frame::default();
+        f.push(
+            "scenario",
+            Values::Str(vec![Some("a".into()), None, Some("b,c".into())]),
+        );
+        f.push("config_id", Values::Int(vec![Some(0), Some(1), None]));
+        f.push("x", Values::Float(vec![Some(0.5), None, Some(-1e300)]));
+        f.push("ok", Values::Bool(vec![Some(true), Some(false), None]));
+        f.push("y", Values::Float(vec![Some(1.0), Some(2.0), Some(3.0)]));
+        f.rows = 3;
+        f
+    }
+
+    #[test]
+    fn columns_read_in_parallel_are_the_columns_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        let f = sample();
+        f.write_parquet(&path, &[("k".into(), "v".into())]).unwrap();
+        // all columns, or all but `x` and `scenario`
+        let read = |threads: usize, all: bool| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| {
+                    let some = |n: &str| n != "x" && n != "scenario";
+                    let wanted: Option<&dyn Fn(&str) -> bool> = (!all).then_some(&some);
+                    Frame::read_parquet(&path, wanted).unwrap()
+                })
+        };
+        for threads in [1, 2, 5] {
+            let got = read(threads, true);
+            assert_eq!((&got.names, &got.cols, got.rows), (&f.names, &f.cols, 3));
+            assert_eq!(got.metadata.get("k").map(String::as_str), Some("v"));
+            let some = read(threads, false);
+            assert_eq!(some.names, ["config_id", "ok", "y"]);
+            assert_eq!(some.cols[0], f.cols[1]);
+            assert_eq!(some.cols[1..], f.cols[3..]);
         }
     }
 }

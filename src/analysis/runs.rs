@@ -113,21 +113,32 @@ impl RunsTable {
         let arm = require(&frame, column::ARM, path)?;
         require(&frame, column::SEED, path)?;
         let scenario = frame.get(column::SCENARIO);
+        // A row's scenario as a label renders it: borrowed from a text
+        // column (no allocation per row), rendered for any other type.
+        let scenario_of = |row: usize| -> std::borrow::Cow<'_, str> {
+            match scenario {
+                None => "".into(),
+                Some(Values::Str(v)) => v[row].as_deref().unwrap_or("none").into(),
+                Some(col) => col.cell(row).render().into(),
+            }
+        };
         let mut configs: Vec<Config> = Vec::new();
-        let mut index: std::collections::HashMap<(String, i64), usize> = Default::default();
+        // config_id → the configurations with that id (one per scenario).
+        let mut by_id: std::collections::HashMap<i64, Vec<usize>> = Default::default();
         for row in 0..frame.rows {
-            let sc = scenario.map_or_else(String::new, |s| s.cell(row).render());
+            let sc = scenario_of(row);
             let id = match cfg_id.cell(row) {
                 Cell::Int(i) => i,
                 _ => -1,
             };
-            if let Some(&c) = index.get(&(sc.clone(), id)) {
+            let known = by_id.entry(id).or_default();
+            if let Some(&c) = known.iter().find(|&&c| configs[c].scenario == *sc) {
                 configs[c].rows.push(row);
                 continue;
             }
-            index.insert((sc.clone(), id), configs.len());
+            known.push(configs.len());
             configs.push(Config {
-                scenario: sc,
+                scenario: sc.into_owned(),
                 config_id: id,
                 label: label.cell(row).render(),
                 arm: arm.cell(row).render(),

@@ -270,32 +270,35 @@ fn analyze_in_pool(
     let summary = summarize(&runs, &metrics);
     let n_variants = runs.configs.iter().filter(|c| !c.is_baseline()).count();
     progress.stage("comparing configurations with their baseline", n_variants);
-    let comparisons = compare_with_progress(&runs, &metrics, opts.bootstrap, opts.rule, &|k| {
-        progress.set(k)
-    });
     let rt = CliError::runtime;
-    progress.stage("writing tables and plots", 0);
-    // The tables and the plots are independent: all of them at once.
-    let (tables, plots) = rayon::join(
-        || -> anyhow::Result<()> {
-            let (summary_file, comparisons_files) = rayon::join(
-                || tables::write_summary(&opts.dir, &runs, &metrics, &summary),
-                || {
-                    tables::write_comparisons(
-                        &opts.dir,
-                        &runs,
-                        &metrics,
-                        &comparisons,
-                        opts.bootstrap,
-                        opts.rule,
-                    )
-                },
+    // The plots and summary.parquet need only the summary: they are drawn
+    // and written while the comparisons run, so neither waits on the other
+    // and both threads stay busy to the end.
+    let ((comparisons, comparisons_file), (summary_file, plots)) = rayon::join(
+        || {
+            let comparisons =
+                compare_with_progress(&runs, &metrics, opts.bootstrap, opts.rule, &|k| {
+                    progress.set(k)
+                });
+            progress.stage("writing comparisons.parquet and .csv", 0);
+            let written = tables::write_comparisons(
+                &opts.dir,
+                &runs,
+                &metrics,
+                &comparisons,
+                opts.bootstrap,
+                opts.rule,
             );
-            summary_file.and(comparisons_files)
+            (comparisons, written)
         },
-        || plot_all(&opts.dir, &runs, &summary, opts.plots),
+        || {
+            rayon::join(
+                || tables::write_summary(&opts.dir, &runs, &metrics, &summary),
+                || plot_all(&opts.dir, &runs, &summary, opts.plots),
+            )
+        },
     );
-    tables.map_err(rt)?;
+    summary_file.and(comparisons_file).map_err(rt)?;
     let plots = plots.map_err(rt)?;
     let mut written = vec![
         opts.dir.join(file::SUMMARY),

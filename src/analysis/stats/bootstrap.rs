@@ -312,7 +312,7 @@ const BLOCK: usize = 8;
 
 /// Σ value[p] over the drawn pairs `picks`, in draw order, for the
 /// samples of one block: a resample's sum, with no count per pair.
-#[inline]
+#[inline(always)]
 fn block_sums(picks: &[u32], block: &[[f64; BLOCK]]) -> [f64; BLOCK] {
     let mut acc = [0.0f64; BLOCK];
     for &p in picks {
@@ -321,6 +321,63 @@ fn block_sums(picks: &[u32], block: &[[f64; BLOCK]]) -> [f64; BLOCK] {
         }
     }
     acc
+}
+
+/// Resamples `range` of the open samples: the n indices drawn once and
+/// shared by every sample, each sample's mean stored in its slot.
+#[inline(always)]
+fn draw_body(
+    rng: &mut Rng,
+    picks: &mut [u32],
+    rows: &[[f64; BLOCK]],
+    slots: &mut [&mut [f64]],
+    range: std::ops::Range<usize>,
+    inv: f64,
+) {
+    let n = picks.len();
+    let nn = u32::try_from(n).expect("a sample fits in u32");
+    for r in range {
+        rng.fill_below(nn, picks);
+        for (block, rows) in slots.chunks_mut(BLOCK).zip(rows.chunks_exact(n)) {
+            let sums = block_sums(picks, rows);
+            for (m, s) in block.iter_mut().zip(sums) {
+                m[r] = s * inv;
+            }
+        }
+    }
+}
+
+/// [`draw_body`] with 256-bit vectors where the CPU has AVX (a row of
+/// eight sums in two registers rather than four): each lane adds the same
+/// values in the same order, so the sums are the same bits either way.
+fn draw(
+    rng: &mut Rng,
+    picks: &mut [u32],
+    rows: &[[f64; BLOCK]],
+    slots: &mut [&mut [f64]],
+    range: std::ops::Range<usize>,
+    inv: f64,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU has AVX (checked just above).
+        unsafe { draw_avx(rng, picks, rows, slots, range, inv) };
+        return;
+    }
+    draw_body(rng, picks, rows, slots, range, inv);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn draw_avx(
+    rng: &mut Rng,
+    picks: &mut [u32],
+    rows: &[[f64; BLOCK]],
+    slots: &mut [&mut [f64]],
+    range: std::ops::Range<usize>,
+    inv: f64,
+) {
+    draw_body(rng, picks, rows, slots, range, inv);
 }
 
 /// Scratch space reused across calls (one per worker thread).
@@ -426,7 +483,6 @@ fn resample(
 ) {
     let n = cols[active[0]].len();
     let (qlo, qhi) = ((1.0 - level) / 2.0, (1.0 + level) / 2.0);
-    let nn = u32::try_from(n).expect("a sample fits in u32");
     let inv = 1.0 / n as f64;
     let a = active.len();
     let Scratch {
@@ -464,17 +520,8 @@ fn resample(
             .filter(|(i, _)| open.binary_search(i).is_ok())
             .map(|(_, m)| &mut m[..check])
             .collect();
-        while drawn < check {
-            // The n draws, shared by every sample.
-            rng.fill_below(nn, picks);
-            for (block, rows) in slots.chunks_mut(BLOCK).zip(rows.chunks_exact(n)) {
-                let sums = block_sums(picks, rows);
-                for (m, s) in block.iter_mut().zip(sums) {
-                    m[drawn] = s * inv;
-                }
-            }
-            drawn += 1;
-        }
+        draw(&mut rng, picks, rows, &mut slots, drawn..check, inv);
+        drawn = check;
         let last = drawn >= max_resamples;
         open.retain(|&i| {
             let ((lo, se_lo), (hi, se_hi)) = if drawn < 2 {
