@@ -48,7 +48,38 @@ pub struct Security {
     present: Vec<bool>,
     agents: Vec<usize>,
     scores: Vec<f64>,
+    /// The contagion detector's lists, reused by every analysis.
+    contagion: Contagion,
     pub latest: Option<SecurityReport>,
+}
+
+/// A contagion chain: the two agents of a bad interaction, then the
+/// counterparties of up to five later bad interactions the counterparty
+/// started (each once).
+#[derive(Debug, Clone, Copy)]
+struct Chain {
+    agents: [usize; 7],
+    len: usize,
+}
+
+impl Chain {
+    fn agents(&self) -> &[usize] {
+        &self.agents[..self.len]
+    }
+}
+
+/// The contagion detector's lists, kept between analyses so that an
+/// epoch's analysis allocates nothing once they have grown.
+#[derive(Debug, Clone, Default)]
+struct Contagion {
+    /// The positions of the bad interactions, grouped by initiator
+    /// (ascending in each group); initiator `a`'s are
+    /// `bad[bad_start[a]..bad_start[a + 1]]`.
+    bad: Vec<u32>,
+    bad_start: Vec<u32>,
+    chains: Vec<Chain>,
+    /// The chains kept (indices into `chains`), deepest first.
+    kept: Vec<u32>,
 }
 
 /// The threat scores as the detectors find indicators: an indicator's risk
@@ -104,6 +135,7 @@ impl Security {
             present: Vec::new(),
             agents: Vec::new(),
             scores: Vec::new(),
+            contagion: Contagion::default(),
             latest: None,
         }
     }
@@ -471,53 +503,100 @@ impl Security {
 
     /// Contagion chains; wall-clock velocity always passes (§2.15).
     /// Returns the deepest chain's depth.
-    fn contagion_indicators(&self, out: &mut Threats) -> usize {
+    fn contagion_indicators(&mut self, out: &mut Threats) -> usize {
         let h = &self.history;
         if h.len() < self.min_chain_length {
             return 0;
         }
         let bad = |i: &GovInteraction| i.accepted && i.p < 0.3;
-        // Positions of the bad interactions, per initiator, ascending: the
-        // ones after `idx` started by X are a suffix of X's list (one pass,
-        // instead of rescanning the rest of the history for each).
-        let mut bad_from: Vec<Vec<u32>> = Vec::new();
-        for (idx, i) in h.iter().enumerate().filter(|(_, i)| bad(i)) {
-            if bad_from.len() <= i.initiator {
-                bad_from.resize_with(i.initiator + 1, Vec::new);
-            }
-            bad_from[i.initiator].push(idx as u32);
+        let Contagion {
+            bad: bad_pos,
+            bad_start,
+            chains,
+            kept,
+        } = &mut self.contagion;
+        // Positions of the bad interactions, per initiator, ascending (a
+        // counting sort): the ones after `idx` started by X are a suffix of
+        // X's list (one pass, instead of rescanning the rest of the
+        // history for each).
+        let n_slots = h
+            .iter()
+            .filter(|i| bad(i))
+            .map(|i| i.initiator + 1)
+            .max()
+            .unwrap_or(0);
+        if n_slots == 0 {
+            // No bad interaction: no chain (and nothing to group).
+            return 0;
         }
-        let mut chains: Vec<Vec<usize>> = Vec::new();
+        bad_start.clear();
+        bad_start.resize(n_slots + 1, 0);
+        for i in h.iter().filter(|i| bad(i)) {
+            bad_start[i.initiator + 1] += 1;
+        }
+        for a in 0..n_slots {
+            bad_start[a + 1] += bad_start[a];
+        }
+        bad_pos.clear();
+        bad_pos.resize(bad_start[n_slots] as usize, 0);
+        // Filled through each group's own cursor, kept in `bad_start`
+        // shifted by one (restored as the fill ends).
+        for (idx, i) in h.iter().enumerate().filter(|(_, i)| bad(i)) {
+            let at = &mut bad_start[i.initiator];
+            bad_pos[*at as usize] = idx as u32;
+            *at += 1;
+        }
+        bad_start.rotate_right(1);
+        bad_start[0] = 0;
+        chains.clear();
+        let mut longest = 0;
         for (idx, i) in h.iter().enumerate() {
             if !bad(i) {
                 continue;
             }
-            let theirs = bad_from.get(i.counterparty).map_or(&[][..], |v| &v[..]);
+            let theirs = match bad_start.get(i.counterparty + 1) {
+                Some(&end) => &bad_pos[bad_start[i.counterparty] as usize..end as usize],
+                None => &[][..],
+            };
             let subsequent = &theirs[theirs.partition_point(|&q| q as usize <= idx)..];
             if subsequent.len() < 2 {
                 continue;
             }
-            let mut chain = vec![i.initiator, i.counterparty];
+            let mut chain = Chain {
+                agents: [0; 7],
+                len: 2,
+            };
+            chain.agents[..2].copy_from_slice(&[i.initiator, i.counterparty]);
             for &q in subsequent.iter().take(5) {
                 let next = h[q as usize].counterparty;
-                if !chain.contains(&next) {
-                    chain.push(next);
+                if !chain.agents().contains(&next) {
+                    chain.agents[chain.len] = next;
+                    chain.len += 1;
                 }
             }
-            if chain.len() >= self.min_chain_length && f64::INFINITY >= self.contagion_velocity {
+            if chain.len >= self.min_chain_length && f64::INFINITY >= self.contagion_velocity {
+                longest = longest.max(chain.len);
                 chains.push(chain);
             }
         }
-        // Deepest first (stable); drop chains whose agents are a subset of a kept one.
-        chains.sort_by_key(|c| std::cmp::Reverse(c.len()));
-        let mut kept: Vec<Vec<usize>> = Vec::new();
-        for c in chains {
-            if !kept.iter().any(|k| c.iter().all(|a| k.contains(a))) {
-                kept.push(c);
+        // Deepest first, in the order found among equals (the stable sort
+        // by depth, length by length); drop chains whose agents are a
+        // subset of a kept one.
+        kept.clear();
+        for len in (0..=longest).rev() {
+            for (c, chain) in chains.iter().enumerate().filter(|(_, c)| c.len == len) {
+                let covered = kept.iter().any(|&k| {
+                    let k = chains[k as usize].agents();
+                    chain.agents().iter().all(|a| k.contains(a))
+                });
+                if !covered {
+                    kept.push(c as u32);
+                }
             }
         }
         let mut depth = 0;
-        for c in &kept {
+        for &c in kept.iter() {
+            let c = chains[c as usize].agents();
             let d = c.len() - 1;
             depth = depth.max(d);
             out.add(f64::min(1.0, d as f64 / 5.0), 0.9, c[0], &c[1..]);
@@ -601,6 +680,98 @@ mod tests {
             assert_eq!(by_levels, walk(false), "round {round}");
         }
         assert!(found > 1000, "the histories make indicators: {found}");
+    }
+
+    /// The contagion rule as the reference states it: for each bad
+    /// interaction, a chain of its two agents and the counterparties of
+    /// the counterparty's next five bad interactions; deepest first
+    /// (stable), dropping chains covered by a kept one.
+    fn contagion_literal(h: &[GovInteraction], min_chain: usize, out: &mut Threats) -> usize {
+        if h.len() < min_chain {
+            return 0;
+        }
+        let bad = |i: &GovInteraction| i.accepted && i.p < 0.3;
+        let mut chains: Vec<Vec<usize>> = Vec::new();
+        for (idx, i) in h.iter().enumerate().filter(|(_, i)| bad(i)) {
+            let subsequent: Vec<&GovInteraction> = h[idx + 1..]
+                .iter()
+                .filter(|j| j.initiator == i.counterparty && bad(j))
+                .collect();
+            if subsequent.len() < 2 {
+                continue;
+            }
+            let mut chain = vec![i.initiator, i.counterparty];
+            for j in subsequent.iter().take(5) {
+                if !chain.contains(&j.counterparty) {
+                    chain.push(j.counterparty);
+                }
+            }
+            if chain.len() >= min_chain {
+                chains.push(chain);
+            }
+        }
+        chains.sort_by_key(|c| std::cmp::Reverse(c.len()));
+        let mut kept: Vec<Vec<usize>> = Vec::new();
+        for c in chains {
+            if !kept.iter().any(|k| c.iter().all(|a| k.contains(a))) {
+                kept.push(c);
+            }
+        }
+        let mut depth = 0;
+        for c in &kept {
+            depth = usize::max(depth, c.len() - 1);
+            out.add(
+                f64::min(1.0, (c.len() - 1) as f64 / 5.0),
+                0.9,
+                c[0],
+                &c[1..],
+            );
+        }
+        depth
+    }
+
+    /// The contagion detector's reused, grouped lists find what the
+    /// literal rule finds (scores bit for bit, indicator count, depth), on
+    /// random histories analysed one after another by one detector.
+    #[test]
+    fn contagion_matches_the_literal_rule() {
+        let mut rng = crate::rng::PyRandom::new(5);
+        let mut found = 0;
+        let cfg = GovernanceConfig {
+            security_enabled: true,
+            ..GovernanceConfig::default()
+        };
+        let mut sec = Security::new(&cfg, None);
+        for round in 0..400 {
+            let n = 2 + rng.choice_index(if round % 4 == 0 { 20 } else { 6 });
+            sec.min_chain_length = 1 + rng.choice_index(5);
+            sec.history.clear();
+            for _ in 0..rng.choice_index(6 * n) {
+                sec.history.push(GovInteraction {
+                    initiator: rng.choice_index(n),
+                    counterparty: rng.choice_index(n),
+                    accepted: rng.random() < 0.7,
+                    ..GovInteraction::of_p(rng.random() * 0.6)
+                });
+            }
+            let present = vec![true; n];
+            let fresh = || Threats {
+                present: &present,
+                scores: vec![0.0; n],
+                count: 0,
+            };
+            let (mut ours, mut literal) = (fresh(), fresh());
+            let depth = sec.contagion_indicators(&mut ours);
+            let want = contagion_literal(&sec.history, sec.min_chain_length, &mut literal);
+            found += ours.count;
+            let bits = |t: &Threats| t.scores.iter().map(|s| s.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                (depth, ours.count, bits(&ours)),
+                (want, literal.count, bits(&literal)),
+                "round {round}"
+            );
+        }
+        assert!(found > 200, "the histories make chains: {found}");
     }
 
     fn epoch_start(quarantine: f64, penalty: f64) -> (Effect, Security) {

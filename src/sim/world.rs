@@ -162,7 +162,7 @@ pub(crate) struct World<'s, 'k> {
     neighbours: Vec<usize>,
     /// With observation noise on: the noise drawn on each agent's
     /// reputation and resources for the current observer, computed only if
-    /// read (`Seen`).
+    /// read (`Seen`); entries of agents the observer does not see are stale.
     seen_noise: Vec<[Option<GaussDraw>; 2]>,
     order: Vec<usize>,
     eligible: Vec<usize>,
@@ -1006,8 +1006,10 @@ impl<'s, 'k> World<'s, 'k> {
     /// proposal reads none of them, so only the draws are made.
     fn draw_observation_noise(&mut self, agent: usize, keep: bool) {
         let prob = Chance::new(self.sc.simulation.observation_noise_probability);
-        if keep {
-            self.seen_noise.clear();
+        // Every visible agent's entry is written below, and an observation
+        // reads only visible agents: the others' stale entries need no
+        // clearing (the list only grows, with spawned agents).
+        if keep && self.seen_noise.len() < self.reputation.len() {
             self.seen_noise.resize(self.reputation.len(), [None; 2]);
         }
         let rng = &mut self.rngs[ORCH];
