@@ -8,6 +8,7 @@
 /// The first of equally close candidates wins.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word: Vec<char> = word.chars().collect();
+    let letters = Letters::of(&word);
     let mut other: Vec<char> = Vec::new();
     let mut rows: Vec<usize> = Vec::new();
     let mut best: Option<(usize, &str)> = None;
@@ -17,6 +18,13 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         let budget = word.len().max(other.len()) / 3;
         // Only a distance below the best so far could change the answer.
         let limit = best.map_or(budget, |(b, _)| budget.min(b - 1));
+        if word.len().abs_diff(other.len()) > limit
+            || letters
+                .as_ref()
+                .is_some_and(|l| l.bag_distance(&other) > limit)
+        {
+            continue;
+        }
         if let Some(d) = distance_within(&word, &other, limit, &mut rows) {
             if d > 0 {
                 best = Some((d, candidate));
@@ -24,6 +32,41 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// How many times each ASCII character occurs in a word: for the bag
+/// distance, a lower bound on the edit distance that costs one pass over
+/// the other word (most candidates are ruled out by it).
+struct Letters([u16; 128]);
+
+impl Letters {
+    /// `None` for a word with other characters (no bound is used then).
+    fn of(word: &[char]) -> Option<Letters> {
+        let mut counts = [0u16; 128];
+        for &c in word {
+            *counts.get_mut(c as usize)? += 1;
+        }
+        Some(Letters(counts))
+    }
+
+    /// The bag distance to `other`: the larger of the number of this
+    /// word's characters `other` lacks and of `other`'s this word lacks
+    /// (counted with repeats). Each edit changes each count by at most one
+    /// and a swap by none, so it never exceeds the edit distance. `0` if
+    /// `other` has characters other than ASCII.
+    fn bag_distance(&self, other: &[char]) -> usize {
+        let mut left = self.0;
+        let mut extra = 0;
+        for &c in other {
+            match left.get_mut(c as usize) {
+                Some(n) if *n > 0 => *n -= 1,
+                Some(_) => extra += 1,
+                None => return 0,
+            }
+        }
+        let missing: usize = left.iter().map(|&n| usize::from(n)).sum();
+        missing.max(extra)
+    }
 }
 
 /// The optimal-string-alignment distance of `a` and `b` if it is at most
@@ -188,6 +231,45 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The bag distance never exceeds the edit distance.
+    #[test]
+    fn bag_distance_is_a_lower_bound() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "kitten",
+            "sitting",
+            "honest",
+            "honset",
+            "n_epochs",
+            "epochs",
+            "audit_probability",
+            "aaab",
+            "abbb",
+            "épée",
+            "epee",
+        ];
+        for a in words {
+            let a: Vec<char> = a.chars().collect();
+            let Some(letters) = Letters::of(&a) else {
+                continue;
+            };
+            for b in words {
+                let b: Vec<char> = b.chars().collect();
+                assert!(
+                    letters.bag_distance(&b) <= edit_distance(&a, &b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+        let l = Letters::of(&"kitten".chars().collect::<Vec<_>>()).expect("ascii");
+        assert_eq!(l.bag_distance(&"sitting".chars().collect::<Vec<_>>()), 3);
     }
 
     /// Typos of real keys (dropped, doubled, swapped, replaced and added
