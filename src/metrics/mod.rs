@@ -7,7 +7,7 @@ mod soft;
 
 pub use capability::CapabilityEnvelope;
 pub use soft::{
-    CollusionFigures, ContractFigures, EpochMetrics, Finalized, MetricValue, PySum,
+    CollusionFigures, Column, ContractFigures, EpochMetrics, Finalized, MetricValue, PySum,
     SecurityFigures, SoftAccumulator, SoftMetrics, COLLUSION_COLUMNS, EPOCH_COLUMNS,
     SECURITY_COLUMNS,
 };

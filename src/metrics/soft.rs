@@ -332,58 +332,125 @@ impl MetricValue {
     }
 }
 
+/// What reads one column from an epoch's metrics: a column name looked up
+/// once ([`EpochMetrics::column`]) rather than for every cell.
+#[derive(Debug, Clone, Copy)]
+pub enum Column {
+    Epoch(fn(&EpochMetrics) -> MetricValue),
+    Soft(fn(&SoftMetrics) -> f64),
+}
+
+impl Column {
+    pub fn read(self, e: &EpochMetrics) -> MetricValue {
+        match self {
+            Column::Epoch(read) => read(e),
+            Column::Soft(read) => MetricValue::Float(read(&e.soft)),
+        }
+    }
+}
+
 impl EpochMetrics {
     /// The value of a column of [`EPOCH_COLUMNS`], [`SECURITY_COLUMNS`] or
     /// [`COLLUSION_COLUMNS`] (also `toxicity_rate_all`); `None` for an unknown name.
     pub fn get(&self, name: &str) -> Option<MetricValue> {
+        Self::column(name).map(|c| c.read(self))
+    }
+
+    /// What reads the column `name` (see [`get`](Self::get)).
+    pub fn column(name: &str) -> Option<Column> {
         use MetricValue::{Float, Int, Missing};
-        let s = &self.soft;
-        Some(match name {
-            "epoch" => Int(self.epoch as u64),
-            "total_interactions" => Int(s.total_interactions),
-            "accepted_interactions" => Int(s.accepted_interactions),
-            "total_posts" => Int(self.total_posts),
-            "total_votes" => Int(self.total_votes),
-            "n_frozen" => Int(self.n_frozen),
-            "n_quarantined" => Int(self.n_quarantined),
-            "ecosystem_threat_level" => self
-                .security
-                .map_or(Missing, |r| Float(r.ecosystem_threat_level)),
-            "active_threat_count" => self
-                .security
-                .map_or(Missing, |r| Int(r.active_threat_count)),
-            "contagion_depth" => self.security.map_or(Missing, |r| Int(r.contagion_depth)),
-            "ecosystem_collusion_risk" => self
-                .collusion
-                .map_or(Missing, |r| Float(r.ecosystem_collusion_risk)),
-            "n_flagged_pairs" => self.collusion.map_or(Missing, |r| Int(r.n_flagged_pairs)),
-            other => Float(s.get(other)?),
-        })
+        Some(Column::Epoch(match name {
+            "epoch" => |e| Int(u64::from(e.epoch)),
+            "total_interactions" => |e| Int(e.soft.total_interactions),
+            "accepted_interactions" => |e| Int(e.soft.accepted_interactions),
+            "total_posts" => |e| Int(e.total_posts),
+            "total_votes" => |e| Int(e.total_votes),
+            "n_frozen" => |e| Int(e.n_frozen),
+            "n_quarantined" => |e| Int(e.n_quarantined),
+            "ecosystem_threat_level" => |e| {
+                e.security
+                    .map_or(Missing, |r| Float(r.ecosystem_threat_level))
+            },
+            "active_threat_count" => |e| e.security.map_or(Missing, |r| Int(r.active_threat_count)),
+            "contagion_depth" => |e| e.security.map_or(Missing, |r| Int(r.contagion_depth)),
+            "ecosystem_collusion_risk" => |e| {
+                e.collusion
+                    .map_or(Missing, |r| Float(r.ecosystem_collusion_risk))
+            },
+            "n_flagged_pairs" => |e| e.collusion.map_or(Missing, |r| Int(r.n_flagged_pairs)),
+            other => return SoftMetrics::column(other).map(Column::Soft),
+        }))
     }
 }
 
 impl SoftMetrics {
     /// A float metric by its SWARM name.
     pub fn get(&self, name: &str) -> Option<f64> {
+        Self::column(name).map(|read| read(self))
+    }
+
+    /// What reads the float metric `name` (see [`get`](Self::get)).
+    pub fn column(name: &str) -> Option<fn(&SoftMetrics) -> f64> {
         Some(match name {
-            "toxicity_rate" => self.toxicity_rate,
-            "toxicity_rate_all" => self.toxicity_rate_all,
-            "quality_gap" => self.quality_gap,
-            "quality_correlation" => self.quality_correlation,
-            "baseline_harm" => self.baseline_harm,
-            "selection_credit" => self.selection_credit,
-            "selection_saturation" => self.selection_saturation,
-            "spread" => self.spread,
-            "conditional_loss_initiator" => self.conditional_loss_initiator,
-            "conditional_loss_counterparty" => self.conditional_loss_counterparty,
-            "average_quality" => self.average_quality,
-            "acceptance_rate" => self.acceptance_rate,
-            "avg_payoff" => self.avg_payoff,
-            "total_welfare" => self.total_welfare,
-            "net_social_welfare" => self.net_social_welfare,
-            "total_interactions" => self.total_interactions as f64,
-            "accepted_interactions" => self.accepted_interactions as f64,
+            "toxicity_rate" => |s| s.toxicity_rate,
+            "toxicity_rate_all" => |s| s.toxicity_rate_all,
+            "quality_gap" => |s| s.quality_gap,
+            "quality_correlation" => |s| s.quality_correlation,
+            "baseline_harm" => |s| s.baseline_harm,
+            "selection_credit" => |s| s.selection_credit,
+            "selection_saturation" => |s| s.selection_saturation,
+            "spread" => |s| s.spread,
+            "conditional_loss_initiator" => |s| s.conditional_loss_initiator,
+            "conditional_loss_counterparty" => |s| s.conditional_loss_counterparty,
+            "average_quality" => |s| s.average_quality,
+            "acceptance_rate" => |s| s.acceptance_rate,
+            "avg_payoff" => |s| s.avg_payoff,
+            "total_welfare" => |s| s.total_welfare,
+            "net_social_welfare" => |s| s.net_social_welfare,
+            "total_interactions" => |s| s.total_interactions as f64,
+            "accepted_interactions" => |s| s.accepted_interactions as f64,
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_reads_its_own_field() {
+        let e = EpochMetrics {
+            epoch: 3,
+            total_posts: 11,
+            soft: SoftMetrics {
+                toxicity_rate: 0.25,
+                toxicity_rate_all: 0.5,
+                accepted_interactions: 7,
+                ..SoftMetrics::default()
+            },
+            security: Some(SecurityFigures {
+                contagion_depth: 4,
+                ..SecurityFigures::default()
+            }),
+            ..EpochMetrics::default()
+        };
+        let cols = EPOCH_COLUMNS
+            .iter()
+            .chain(SECURITY_COLUMNS)
+            .chain(COLLUSION_COLUMNS);
+        for c in cols.chain(&["toxicity_rate_all"]) {
+            assert!(EpochMetrics::column(c).is_some(), "{c}");
+        }
+        assert_eq!(e.get("epoch"), Some(MetricValue::Int(3)));
+        assert_eq!(e.get("total_posts"), Some(MetricValue::Int(11)));
+        assert_eq!(e.get("accepted_interactions"), Some(MetricValue::Int(7)));
+        assert_eq!(e.get("toxicity_rate"), Some(MetricValue::Float(0.25)));
+        assert_eq!(e.get("toxicity_rate_all"), Some(MetricValue::Float(0.5)));
+        assert_eq!(e.get("contagion_depth"), Some(MetricValue::Int(4)));
+        assert_eq!(e.get("n_flagged_pairs"), Some(MetricValue::Missing));
+        assert_eq!(e.get("no_such_metric"), None);
+        assert_eq!(e.soft.get("accepted_interactions"), Some(7.0));
+        assert_eq!(e.soft.get("epoch"), None);
     }
 }

@@ -43,22 +43,6 @@ impl AtomicFile {
         })
     }
 
-    /// As [`create`](Self::create) for a `dest` in a folder the caller has
-    /// just created (so nothing can be there): no check of what `dest` is.
-    pub fn create_fresh(dest: &Path) -> io::Result<AtomicFile> {
-        let dir = dest.parent().unwrap_or(Path::new("."));
-        let name = dest.file_name().ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "output path has no file name")
-        })?;
-        let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), pid()));
-        let file = File::options().write(true).create_new(true).open(&tmp)?;
-        Ok(AtomicFile {
-            tmp,
-            dest: dest.to_path_buf(),
-            writer: Some(BufWriter::new(file)),
-        })
-    }
-
     pub fn writer(&mut self) -> &mut BufWriter<File> {
         self.writer
             .as_mut()
@@ -188,6 +172,28 @@ fn process_alive(pid: u32) -> bool {
     r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
+/// Write `bytes` to `dest` atomically, `dest` being in a folder the caller
+/// has just created (so nothing can be there: no check of what `dest` is,
+/// no leftover temporary): one `openat`, `write`, `close` and `rename`,
+/// with no buffer between (per-run files, one a run).
+pub fn write_fresh(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = dest.parent().unwrap_or(Path::new("."));
+    let name = dest.file_name().ok_or_else(|| {
+        io::Error::new(io::ErrorKind::InvalidInput, "output path has no file name")
+    })?;
+    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), pid()));
+    let mut file = File::options().write(true).create_new(true).open(&tmp)?;
+    let done = file.write_all(bytes).and_then(|()| {
+        drop(file);
+        fs::rename(&tmp, dest)
+    });
+    if done.is_err() {
+        // Never a partial file under any name.
+        let _ = fs::remove_file(&tmp);
+    }
+    done
+}
+
 /// Write `bytes` to `dest` atomically.
 pub fn write_file(dest: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = AtomicFile::create(dest)?;
@@ -210,6 +216,19 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
         write_file(&dest, b"done").unwrap();
         assert_eq!(fs::read(&dest).unwrap(), b"done");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_fresh_file_appears_whole_and_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("m.csv");
+        write_fresh(&dest, b"a,b\n1,2\n").unwrap();
+        assert_eq!(fs::read(&dest).unwrap(), b"a,b\n1,2\n");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        // A folder that is not there: an error, and nothing written.
+        let gone = dir.path().join("gone").join("m.csv");
+        assert!(write_fresh(&gone, b"x").is_err());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

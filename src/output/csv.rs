@@ -8,7 +8,7 @@ use std::path::Path;
 use super::atomic::AtomicFile;
 use super::format::push_py_float;
 use crate::metrics::{
-    EpochMetrics, MetricValue, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
+    Column, EpochMetrics, MetricValue, COLLUSION_COLUMNS, EPOCH_COLUMNS, SECURITY_COLUMNS,
 };
 use crate::scenario::Scenario;
 use crate::sim::RunResult;
@@ -38,15 +38,17 @@ pub fn metrics_text(cols: &[&str], epochs: &[EpochMetrics]) -> String {
     let mut out = String::with_capacity(16 * cols.len() * (epochs.len() + 1));
     out.push_str(&cols.join(","));
     out.push('\n');
+    // Each name looked up once, not once per cell.
+    let readers: Vec<Column> = cols
+        .iter()
+        .map(|c| EpochMetrics::column(c).expect("column names come from the metric tables"))
+        .collect();
     for e in epochs {
-        for (i, c) in cols.iter().enumerate() {
+        for (i, read) in readers.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            push_cell(
-                &mut out,
-                e.get(c).expect("column names come from the metric tables"),
-            );
+            push_cell(&mut out, read.read(e));
         }
         out.push('\n');
     }

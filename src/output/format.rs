@@ -30,16 +30,19 @@ pub fn push_py_float(out: &mut String, x: f64) {
     }
     let mut buf = zmij::Buffer::new();
     let s = buf.format_finite(x);
+    // zmij writes fixed notation for decimal exponents -5..=15 the way
+    // Python does for -4..16 ("0.001234", "12.5", "1000.0"): as is. The
+    // shortest digits of |x| have an exponent in -4..16 exactly when
+    // 1e-4 <= |x| < 1e16 (both bounds are the shortest strings of their
+    // doubles), which is cheaper to ask than to search the text.
+    if (1e-4..1e16).contains(&x.abs()) {
+        out.push_str(s);
+        return;
+    }
     let (sign, unsigned) = match s.strip_prefix('-') {
         Some(u) => ("-", u),
         None => ("", s),
     };
-    // zmij writes fixed notation for decimal exponents -5..=15 the way
-    // Python does for -4..16 ("0.001234", "12.5", "1000.0"): as is.
-    if !unsigned.contains('e') && !unsigned.starts_with("0.0000") {
-        out.push_str(s);
-        return;
-    }
     // Otherwise take its digits and exponent ("1.5e-07", "0.000015",
     // "1e+16") and write them Python's way.
     let (mantissa, exp) = match unsigned.split_once('e') {

@@ -1,8 +1,8 @@
 //! Per-run files under `<out>/runs/<run_key>/`: metrics.csv (on by default)
 //! and events.jsonl (off by default), written by the `output/` writers, each
 //! atomically. events.jsonl streams while its run goes; metrics.csv is
-//! formatted on the run's thread and written later (by the runner's writer
-//! threads). Also the simulation entry point the sweep calls.
+//! formatted once the run is done and written by the runner, on the run's
+//! thread. Also the simulation entry point the sweep calls.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -10,11 +10,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::contract::file;
-use crate::output::atomic::{write_file, AtomicFile};
+use crate::output::atomic::{write_file, write_fresh};
 use crate::output::{csv, jsonl};
 use crate::scenario::Scenario;
 use crate::sim::{self, RunResult};
-use std::io::Write;
 
 /// The simulation as the runner sees it: a pure function of scenario and
 /// seed that streams its events to the given path when there is one
@@ -58,8 +57,8 @@ pub fn simulate(scenario: &Scenario, seed: i64, events: Option<&Path>) -> io::Re
 
 /// Run one run through `sim`; its events stream to their file as it runs,
 /// and its metrics.csv comes back formatted, for [`PendingFiles::write`]
-/// (the runner writes it on another thread: on a busy disk the file system
-/// takes longer than the run, docs/performance.md "Per-run files").
+/// (the runner writes it, then records the run: docs/performance.md
+/// "Per-run files").
 pub fn simulate_run(
     files: Option<&RunFiles>,
     run_key: &str,
@@ -108,10 +107,7 @@ impl PendingFiles {
         let path = self.dir.join(file::RUN_METRICS);
         // A folder this attempt made holds nothing to check or replace.
         let written = if fresh {
-            AtomicFile::create_fresh(&path).and_then(|mut f| {
-                f.write_all(self.metrics.as_bytes())?;
-                f.commit()
-            })
+            write_fresh(&path, self.metrics.as_bytes())
         } else {
             write_file(&path, self.metrics.as_bytes())
         };

@@ -1,9 +1,8 @@
 //! Runs a list of a plan's runs on a rayon pool, workers taking runs in list
 //! order (so a stop is quick and progress follows run order), handing each
 //! finished run to a sink as soon as it is done (the journal). A run's
-//! metrics.csv is written by writer threads beside the workers, so the
-//! file system's latency overlaps the next runs; the run reaches the sink
-//! only once its files are in place (docs/performance.md). A run that
+//! thread writes its metrics.csv, and the run reaches the sink only once
+//! its files are in place (docs/performance.md "Per-run files"). A run that
 //! panics is recorded as failed and the sweep goes on (unless fail-fast); an
 //! output that cannot be written (full disk, read-only or forbidden
 //! directory) stops the sweep, since every later run would fail the same way.
@@ -11,7 +10,6 @@
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::sync::{Mutex, Once};
 use std::time::Instant;
 
@@ -141,11 +139,23 @@ pub fn execute(
             give_up(e);
         }
     };
-    // Finished runs whose files are still to be written, for the writers
-    // (bounded: a slow disk holds the workers back, not the memory).
-    let (to_write, written) = mpsc::sync_channel::<Unwritten>(jobs * 4);
-    let written = Mutex::new(written);
-    let work = |to_write: &mpsc::SyncSender<Unwritten>| loop {
+    // The run's thread writes its file, then records the run: a hand-off to
+    // writer threads cost more CPU (futex calls, context switches) than it
+    // saved, the file system's work being CPU time either way (no fsync).
+    let store = |k: usize, mut rec: RunRecord, files: PendingFiles| {
+        let started = Instant::now();
+        match catch_panic(|| files.write()) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) if is_storage_error(&e) => return give_up(e),
+            Ok(Err(e)) => rec.outcome = Outcome::Failed(format!("{e:#}")),
+            Err(msg) => rec.outcome = Outcome::Failed(msg),
+        }
+        if !opts.deterministic_timing {
+            rec.wall_time_s += started.elapsed().as_secs_f64();
+        }
+        finish(k, rec);
+    };
+    let work = || loop {
         if stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed) {
             return;
         }
@@ -157,56 +167,14 @@ pub fn execute(
         }
         match run_one(plan, plan.run(i), opts, sim) {
             Ok((rec, None)) => finish(k, rec),
-            Ok((rec, Some(files))) => {
-                if to_write.send(Unwritten { k, rec, files }).is_err() {
-                    give_up(anyhow::anyhow!("the threads writing per-run files stopped"));
-                }
-            }
+            Ok((rec, Some(files))) => store(k, rec, files),
             Err(e) => give_up(e),
         }
     };
-    let write = || loop {
-        let next = written.lock().unwrap_or_else(|p| p.into_inner()).recv();
-        let Ok(Unwritten { k, mut rec, files }) = next else {
-            return;
-        };
-        let started = Instant::now();
-        match catch_panic(|| files.write()) {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) if is_storage_error(&e) => {
-                give_up(e);
-                continue;
-            }
-            Ok(Err(e)) => rec.outcome = Outcome::Failed(format!("{e:#}")),
-            Err(msg) => rec.outcome = Outcome::Failed(msg),
+    pool.scope(|s| {
+        for _ in 0..jobs {
+            s.spawn(|_| work());
         }
-        if !opts.deterministic_timing {
-            rec.wall_time_s += started.elapsed().as_secs_f64();
-        }
-        finish(k, rec);
-    };
-    let n_writers = match &opts.run_files {
-        Some(f) if f.metrics_csv => writers(jobs),
-        _ => 0,
-    };
-    std::thread::scope(|threads| {
-        for i in 0..n_writers {
-            let spawned = std::thread::Builder::new()
-                .name(format!("sweep-writer-{i}"))
-                .spawn_scoped(threads, write);
-            if let Err(e) = spawned {
-                // No run starts (`stop`), so nothing waits for a writer.
-                give_up(anyhow::Error::new(e).context("cannot start writer threads"));
-                break;
-            }
-        }
-        pool.scope(|s| {
-            for _ in 0..jobs {
-                s.spawn(|_| work(&to_write));
-            }
-        });
-        // No more runs: the writers finish what is queued, then stop.
-        drop(to_write);
     });
     // Whatever happened, what finished is made durable first.
     let synced = sink.checkpoint();
@@ -225,21 +193,6 @@ pub fn execute(
             && interrupt.load(Ordering::Relaxed)
             && runs < todo.len(),
     })
-}
-
-/// A finished run and its files, on the way to a writer.
-struct Unwritten {
-    /// Its position in the runs to do.
-    k: usize,
-    rec: RunRecord,
-    files: PendingFiles,
-}
-
-/// How many threads write per-run files beside `jobs` simulating: writing a
-/// file is mostly waiting on the file system, so they overlap it with the
-/// next runs rather than compete for the CPUs.
-fn writers(jobs: usize) -> usize {
-    jobs.max(2)
 }
 
 /// Run one run, its per-run files formatted but not written (unless its
