@@ -13,7 +13,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
 
-use super::glyphs::GlyphFix;
+use super::canvas::Canvas;
 use crate::output::atomic::write_file;
 
 static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-subset.ttf");
@@ -139,8 +139,7 @@ pub fn write_chart(chart: &impl Chart, stem: &Path, formats: PlotFormat) -> Resu
     }
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
-        let backend = GlyphFix::new(BitMapBackend::with_buffer(&mut rgb, (w, h)), FONT);
-        let root = backend.into_drawing_area();
+        let root = Canvas::new(&mut rgb, (w, h), FONT).into_drawing_area();
         chart.draw(&root)?;
         root.present().or_draw()?;
     }
