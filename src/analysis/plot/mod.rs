@@ -3,7 +3,7 @@
 //! swept parameters, and the toxicity-versus-quality_gap trade-off.
 
 pub mod bars;
-mod glyphs;
+mod canvas;
 pub mod heatmap;
 pub mod legend;
 pub mod lines;

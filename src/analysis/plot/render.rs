@@ -13,10 +13,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
 
-use super::glyphs::GlyphFix;
+use super::canvas::Canvas;
 use crate::output::atomic::write_file;
 
-static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-subset.ttf");
+pub(super) static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-subset.ttf");
 pub const FONT_FAMILY: &str = "sans-serif";
 
 fn ensure_font() {
@@ -139,8 +139,7 @@ pub fn write_chart(chart: &impl Chart, stem: &Path, formats: PlotFormat) -> Resu
     }
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
-        let backend = GlyphFix::new(BitMapBackend::with_buffer(&mut rgb, (w, h)), FONT);
-        let root = backend.into_drawing_area();
+        let root = Canvas::new(&mut rgb, (w, h), FONT).into_drawing_area();
         chart.draw(&root)?;
         root.present().or_draw()?;
     }
@@ -151,25 +150,27 @@ pub fn write_chart(chart: &impl Chart, stem: &Path, formats: PlotFormat) -> Resu
 }
 
 /// An RGB image as PNG: every row Paeth-filtered, and the rows compressed
-/// as one zlib stream at level 1. On these flat-coloured charts level 1
-/// costs about a sixth of the default level's instructions for files
-/// 15-30% larger (docs/performance.md); the png crate's own encoder also
-/// zero-filled a 32 KiB buffer for each of its two writes per row.
+/// as one zlib stream by fdeflate, a deflate encoder made for filtered
+/// image data (it codes runs of zero bytes and literals with a fixed
+/// Huffman table, docs/performance.md). On these flat-coloured charts,
+/// where Paeth leaves mostly zeros, it takes a small fraction of zlib
+/// level 1's instructions.
 fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
-    use std::io::Write;
     let stride = w as usize * 3;
-    let mut filtered = Vec::with_capacity((stride + 1) * h as usize);
-    let mut prev: &[u8] = &vec![0; stride];
-    for row in rgb.chunks_exact(stride) {
-        filtered.push(4); // Paeth
-        paeth(prev, row, &mut filtered);
+    // Zeroed, so the filter writes only the bytes that are not zero.
+    let mut filtered = vec![0; (stride + 1) * h as usize];
+    let zeros = vec![0; stride];
+    let mut prev: &[u8] = &zeros;
+    for (row, out) in rgb
+        .chunks_exact(stride)
+        .zip(filtered.chunks_exact_mut(stride + 1))
+    {
+        out[0] = 4; // Paeth
+        paeth(prev, row, &mut out[1..]);
         prev = row;
     }
-    let mut zlib = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(filtered.len() / 8),
-        flate2::Compression::new(1),
-    );
-    zlib.write_all(&filtered)?;
+    let mut zlib = fdeflate::Compressor::new(Vec::with_capacity(filtered.len() / 16))?;
+    zlib.write_data(&filtered)?;
     let idat = zlib.finish()?;
     let mut png_bytes = Vec::with_capacity(idat.len() + 128);
     {
@@ -183,33 +184,53 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
     Ok(png_bytes)
 }
 
-/// PNG's Paeth filter of `row` (3 bytes a pixel) given the row above,
-/// appended to `out`.
-fn paeth(prev: &[u8], row: &[u8], out: &mut Vec<u8>) {
+/// PNG's Paeth filter of `row` (3 bytes a pixel) given the row above, into
+/// `out`, which is zero. Where the pixel, its left neighbour and the two
+/// above are all the same (most of a chart), the prediction is exact and
+/// the output zero, so 8 bytes at a time are checked for that first.
+fn paeth(prev: &[u8], row: &[u8], out: &mut [u8]) {
+    if row == prev {
+        // The prediction is the byte above wherever the rows agree.
+        return;
+    }
     // First pixel: nothing to the left, so the prediction is the byte above.
-    out.extend(
-        row.iter()
-            .zip(prev)
-            .take(3)
-            .map(|(x, b)| x.wrapping_sub(*b)),
+    for ((o, x), b) in out.iter_mut().zip(row).zip(prev).take(3) {
+        *o = x.wrapping_sub(*b);
+    }
+    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    let n = row.len();
+    let mut i = 3;
+    while i + 8 <= n {
+        let x = word(row, i);
+        if x != word(row, i - 3) || x != word(prev, i) || x != word(prev, i - 3) {
+            for j in i..i + 8 {
+                out[j] = paeth_byte(row[j], row[j - 3], prev[j], prev[j - 3]);
+            }
+        }
+        i += 8;
+    }
+    for j in i..n {
+        out[j] = paeth_byte(row[j], row[j - 3], prev[j], prev[j - 3]);
+    }
+}
+
+/// One byte of the Paeth filter: `x` less its prediction from the byte to
+/// the left `a`, above `b` and above-left `c`.
+fn paeth_byte(x: u8, a: u8, b: u8, c: u8) -> u8 {
+    let p = i16::from(a) + i16::from(b) - i16::from(c);
+    let (pa, pb, pc) = (
+        (p - i16::from(a)).abs(),
+        (p - i16::from(b)).abs(),
+        (p - i16::from(c)).abs(),
     );
-    let rest = row[3..].iter().zip(&prev[3..]);
-    out.extend(rest.zip(row.iter().zip(prev)).map(|((&x, &b), (&a, &c))| {
-        let p = i16::from(a) + i16::from(b) - i16::from(c);
-        let (pa, pb, pc) = (
-            (p - i16::from(a)).abs(),
-            (p - i16::from(b)).abs(),
-            (p - i16::from(c)).abs(),
-        );
-        let predicted = if pa <= pb && pa <= pc {
-            a
-        } else if pb <= pc {
-            b
-        } else {
-            c
-        };
-        x.wrapping_sub(predicted)
-    }));
+    let predicted = if pa <= pb && pa <= pc {
+        a
+    } else if pb <= pc {
+        b
+    } else {
+        c
+    };
+    x.wrapping_sub(predicted)
 }
 
 /// Tableau-10: distinguishable series colours (black is the baseline's).
