@@ -18,7 +18,7 @@ pub use resample::{Resample, ResampleNote};
 pub use security::{Security, SecurityReport};
 pub use sybil::Sybil;
 
-use crate::rng::PyRandom;
+use crate::rng::{seed_cache, PyRandom};
 use crate::scenario::params::ParamValue;
 use crate::scenario::schema::{self, Role};
 use crate::scenario::{GovernanceConfig, PayoffConfig, Semantics};
@@ -118,8 +118,13 @@ pub struct Governance {
     tax_s_plus: f64,
     tax_s_minus: f64,
     pub circuit_breaker: CircuitBreaker,
-    /// The audit lever's own `Random(seed)`; drawn only when audits are on.
-    audit_rng: PyRandom,
+    /// The run's seed S: the audit lever draws on its own `Random(S)`.
+    seed: i128,
+    /// That stream, made at the first audit draw (the same state as one
+    /// copied at construction, since nothing draws on it before): most
+    /// runs never audit, and a 5 KiB state would be copied into every run
+    /// and moved with the levers.
+    audit_rng: Option<Box<PyRandom>>,
     pub collusion: Collusion,
     pub security: Security,
     pub sybil: Sybil,
@@ -133,13 +138,13 @@ pub struct Governance {
 }
 
 impl Governance {
-    /// `fresh` is a just-seeded `Random(S)`: the audit lever's own stream
-    /// starts from the same state.
+    /// `seed` is the run's seed S: the audit lever's own stream starts as a
+    /// just-seeded `Random(S)`.
     pub fn new(
         cfg: &GovernanceConfig,
         payoff: &PayoffConfig,
         semantics: Semantics,
-        fresh: &PyRandom,
+        seed: i128,
         n_agents: usize,
     ) -> Governance {
         let (tax_s_plus, tax_s_minus) = if semantics.tax_uses_payoff {
@@ -156,7 +161,8 @@ impl Governance {
             tax_s_plus,
             tax_s_minus,
             circuit_breaker: CircuitBreaker::new(n_agents),
-            audit_rng: fresh.clone(),
+            seed,
+            audit_rng: None,
             collusion: Collusion::new(cfg),
             security: Security::new(cfg, release_after),
             sybil: Sybil::new(
@@ -276,7 +282,11 @@ impl Governance {
         }
         if self.cfg.audit_enabled && (ix.accepted || !self.semantics.audit_accepted_only) {
             // One draw per finalized interaction, before looking at p.
-            let r = self.audit_rng.random();
+            let seed = self.seed;
+            let rng = self.audit_rng.get_or_insert_with(|| {
+                Box::new(seed_cache::seeded(&[seed]).pop().expect("one stream"))
+            });
+            let r = rng.random();
             if r <= self.cfg.audit_probability && ix.p < self.cfg.audit_threshold_p {
                 let penalty =
                     (self.cfg.audit_threshold_p - ix.p) * self.cfg.audit_penalty_multiplier;
@@ -389,13 +399,7 @@ mod tests {
     /// The levers of `cfg` over `n` agents, with the default payoff and
     /// semantics.
     fn governance(cfg: &GovernanceConfig, n: usize) -> Governance {
-        Governance::new(
-            cfg,
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &PyRandom::new(1),
-            n,
-        )
+        Governance::new(cfg, &PayoffConfig::default(), Semantics::default(), 1, n)
     }
 
     #[test]
@@ -483,7 +487,29 @@ mod tests {
         for _ in 0..3 {
             twin.random();
         }
-        assert_eq!(g.audit_rng.random(), twin.random());
+        let audit = g.audit_rng.as_mut().expect("three audit draws made it");
+        assert_eq!(audit.random(), twin.random());
+    }
+
+    #[test]
+    fn audits_turned_on_mid_run_draw_from_a_fresh_random_of_the_seed() {
+        let cfg = GovernanceConfig {
+            audit_probability: 0.5,
+            ..GovernanceConfig::default()
+        };
+        let mut g = governance(&cfg, 2);
+        let v = view(&[0.0; 2], &[100.0; 2]);
+        // Off: no draw, no stream made.
+        g.on_interaction(&ix(0.1), &v);
+        assert!(g.audit_rng.is_none());
+        assert!(g.set_param("audit_enabled", &ParamValue::Bool(true)));
+        g.on_interaction(&ix(0.1), &v);
+        g.on_interaction(&ix(0.1), &v);
+        let mut twin = PyRandom::new(1);
+        twin.random();
+        twin.random();
+        let audit = g.audit_rng.as_mut().expect("two audit draws made it");
+        assert_eq!(audit.random(), twin.random());
     }
 
     #[test]

@@ -87,20 +87,27 @@ impl SeedCache {
     }
 
     fn seeded(&mut self, seeds: &[i128]) -> Vec<PyRandom> {
+        // Each seed's kept slot, looked up once.
+        let slots: Vec<Option<usize>> = seeds.iter().map(|&s| self.find(s)).collect();
         let mut batch: Vec<i128> = Vec::new();
-        for &s in seeds {
-            if self.find(s).is_none() && !batch.contains(&s) {
+        for (&s, slot) in seeds.iter().zip(&slots) {
+            if slot.is_none() && !batch.contains(&s) {
                 batch.push(s);
             }
         }
-        if !batch.is_empty() {
-            // Fill the last vector with the seeds after the newest miss.
-            let mut next = batch.iter().copied().max().unwrap_or(0);
-            while !batch.len().is_multiple_of(BATCH) {
-                next += 1;
-                if self.find(next).is_none() && !batch.contains(&next) {
-                    batch.push(next);
-                }
+        if batch.is_empty() {
+            // All kept: copy each state straight into the output.
+            return slots
+                .iter()
+                .map(|slot| self.states[slot.expect("every seed is kept")].clone())
+                .collect();
+        }
+        // Fill the last vector with the seeds after the newest miss.
+        let mut next = batch.iter().copied().max().unwrap_or(0);
+        while !batch.len().is_multiple_of(BATCH) {
+            next += 1;
+            if self.find(next).is_none() && !batch.contains(&next) {
+                batch.push(next);
             }
         }
         let mut fresh = PyRandom::new_many(&batch);
@@ -108,14 +115,17 @@ impl SeedCache {
         // that copies it (most streams draw in every run).
         fresh.iter_mut().for_each(PyRandom::prime);
         // Copy every state once, before inserting evicts any.
-        let mut out = Vec::with_capacity(seeds.len());
-        for &s in seeds {
-            let state = match batch.iter().position(|&b| b == s) {
-                Some(i) => &fresh[i],
-                None => &self.states[self.find(s).expect("a seed not in the batch is cached")],
-            };
-            out.push(state.clone());
-        }
+        let out = seeds
+            .iter()
+            .zip(&slots)
+            .map(|(&s, slot)| match slot {
+                Some(k) => self.states[*k].clone(),
+                None => {
+                    let i = batch.iter().position(|&b| b == s);
+                    fresh[i.expect("a seed not kept is in the batch")].clone()
+                }
+            })
+            .collect();
         // Keep the newest `capacity` of the batch.
         let skip = batch.len().saturating_sub(self.capacity);
         for (s, state) in batch.into_iter().zip(fresh).skip(skip) {

@@ -346,14 +346,7 @@ mod tests {
     };
 
     fn governance(cfg: &GovernanceConfig, n: usize) -> Governance {
-        let fresh = PyRandom::new(1);
-        Governance::new(
-            cfg,
-            &PayoffConfig::default(),
-            Semantics::default(),
-            &fresh,
-            n,
-        )
+        Governance::new(cfg, &PayoffConfig::default(), Semantics::default(), 1, n)
     }
 
     /// research_swarm.yaml's agents in registration order: honest ×8,

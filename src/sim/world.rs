@@ -233,11 +233,11 @@ impl<'s, 'k> World<'s, 'k> {
             .network
             .as_ref()
             .map(|cfg| AgentNetwork::new(cfg, seed as i64, n));
-        // The orchestrator and the audit lever both seed Random(S): one
-        // seeding, two copies.
+        // The orchestrator and the audit lever both seed Random(S); the
+        // lever takes its copy at its first draw.
         // `random.seed(S)` leaves the module stream where a fresh Random(S) starts.
         let global = hooks.global_stream.then(|| rngs[ORCH].clone());
-        let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, &rngs[ORCH], n);
+        let mut gov = Governance::new(&sc.governance, &sc.payoff, sc.semantics, seed, n);
         gov.set_collusion_agent_ids(&names);
         // Per configuration: some types report an archetype their settings choose.
         let archetypes: Vec<Archetype> = configs.iter().map(|c| c.archetype()).collect();
