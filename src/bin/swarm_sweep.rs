@@ -1,6 +1,10 @@
 //! `swarm-sweep SPEC`: run a governance sweep; `swarm-sweep analyze|plot|check
 //! |merge|status|completions|man ...`: its other commands (see `swarm-sweep --help`).
 
+/// mimalloc: see Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     use swarm_sweep::cli::{app, exit};
     std::process::exit(exit::guard(app::main));
