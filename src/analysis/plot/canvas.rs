@@ -85,9 +85,11 @@ impl<'a> Canvas<'a> {
         let n = x1 - x0;
         if n == 1 {
             // A column (the bands are swept one column at a time).
-            for at in (y0 * stride + x0 * 3..y1 * stride).step_by(stride) {
-                for c in 0..3 {
-                    self.rgb[at + c] = t.narrow[c][usize::from(self.rgb[at + c])];
+            let column = &mut self.rgb[y0 * stride + x0 * 3..(y1 - 1) * stride + x0 * 3 + 3];
+            for px in column.chunks_mut(stride) {
+                let px: &mut [u8; 3] = (&mut px[..3]).try_into().expect("3 bytes");
+                for (v, table) in px.iter_mut().zip(&t.narrow) {
+                    *v = table[usize::from(*v)];
                 }
             }
             return;
