@@ -9,6 +9,9 @@
 use ab_glyph::{point, Font, FontRef, ScaleFont};
 use plotters::prelude::*;
 use plotters_backend::text_anchor::{HPos, VPos};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
 use plotters_backend::{
     rasterizer, BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
 };
@@ -76,14 +79,17 @@ impl<'a> Canvas<'a> {
         let Some((x0, y0, x1, y1)) = self.clip(a, b) else {
             return;
         };
-        let t = self.blend.get(rgb, (256.0 * alpha).floor() as u32);
+        // in (0, 256]: truncation is the floor (without a libm call)
+        let t = self.blend.get(rgb, (256.0 * alpha) as u32);
         let stride = self.w as usize * 3;
         let n = x1 - x0;
         if n == 1 {
             // A column (the bands are swept one column at a time).
-            for at in (y0 * stride + x0 * 3..y1 * stride).step_by(stride) {
-                for c in 0..3 {
-                    self.rgb[at + c] = t.narrow[c][usize::from(self.rgb[at + c])];
+            let column = &mut self.rgb[y0 * stride + x0 * 3..(y1 - 1) * stride + x0 * 3 + 3];
+            for px in column.chunks_mut(stride) {
+                let px: &mut [u8; 3] = (&mut px[..3]).try_into().expect("3 bytes");
+                for (v, table) in px.iter_mut().zip(&t.narrow) {
+                    *v = table[usize::from(*v)];
                 }
             }
             return;
@@ -156,6 +162,68 @@ impl BlendTables {
     }
 }
 
+/// A text's layout box and coverage pixels (relative to the layout's
+/// top left, before the anchor and the rotation), as `draw_text` draws
+/// them: a pure function of the text, size and font, so each is outlined
+/// and rasterised once per process and reused by every chart (tick
+/// labels, legends and axis titles repeat across charts).
+struct TextShape {
+    min: (i32, i32),
+    max: (i32, i32),
+    pixels: Vec<(i32, i32, f32)>,
+}
+
+#[derive(PartialEq, Eq, Hash)]
+struct TextKey {
+    text: String,
+    size: u64,
+    family: String,
+    style: String,
+}
+
+static TEXT_CACHE: LazyLock<Mutex<HashMap<TextKey, Arc<TextShape>>>> =
+    LazyLock::new(Mutex::default);
+
+impl<'a> Canvas<'a> {
+    /// Lay out and rasterise `text` as plotters' default `draw_text` does,
+    /// but keeping each glyph's left side bearing.
+    fn shape<T: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &T,
+    ) -> Result<TextShape, DrawingErrorKind<<BitMapBackend<'a> as DrawingBackend>::ErrorType>> {
+        let (min, max) = style
+            .layout_box(text)
+            .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
+        let size = style.size() as f32;
+        let font = self.font.as_scaled(size);
+        let mut pen = 0f32;
+        let mut prev = None;
+        let mut pixels = Vec::new();
+        for c in text.chars() {
+            let id = font.glyph_id(c);
+            if let Some(p) = prev {
+                pen += font.kern(p, id);
+            }
+            prev = Some(id);
+            let glyph = id.with_scale_and_position(size, point(pen, 0.0));
+            if let Some(q) = font.outline_glyph(glyph) {
+                let b = q.px_bounds();
+                // plotters puts the baseline at size/2 below the layout top
+                let (ox, oy) = (b.min.x as i32, (size / 2.0 + b.min.y) as i32);
+                // A pixel the glyph does not cover draws nothing.
+                q.draw(|x, y, a| {
+                    if a > 0.0 {
+                        pixels.push((ox + x as i32, oy + y as i32, a));
+                    }
+                });
+            }
+            pen += font.h_advance(id);
+        }
+        Ok(TextShape { min, max, pixels })
+    }
+}
+
 impl<'a> DrawingBackend for Canvas<'a> {
     type ErrorType = <BitMapBackend<'a> as DrawingBackend>::ErrorType;
 
@@ -181,7 +249,8 @@ impl<'a> DrawingBackend for Canvas<'a> {
         if c.alpha >= 1.0 - 1.0 / 256.0 {
             px.copy_from_slice(&[r, g, b]);
         } else if c.alpha > 0.0 {
-            let a = (c.alpha * 256.0).floor() as u64;
+            // in (0, 256): truncation is the floor (without a libm call)
+            let a = (c.alpha * 256.0) as u64;
             for (old, new) in px.iter_mut().zip([r, g, b]) {
                 *old = if new > *old {
                     *old + (u64::from(new - *old) * a / 256) as u8
@@ -248,9 +317,33 @@ impl<'a> DrawingBackend for Canvas<'a> {
         if color.alpha == 0.0 {
             return Ok(());
         }
-        let ((min_x, min_y), (max_x, max_y)) = style
-            .layout_box(text)
-            .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
+        let key = TextKey {
+            text: text.to_string(),
+            size: style.size().to_bits(),
+            family: style.family().as_str().to_string(),
+            style: style.style().as_str().to_string(),
+        };
+        let cached = TEXT_CACHE
+            .lock()
+            .expect("the text cache is never poisoned")
+            .get(&key)
+            .cloned();
+        let shape = match cached {
+            Some(shape) => shape,
+            None => {
+                let shape = Arc::new(self.shape(text, style)?);
+                TEXT_CACHE
+                    .lock()
+                    .expect("the text cache is never poisoned")
+                    .insert(key, Arc::clone(&shape));
+                shape
+            }
+        };
+        let TextShape {
+            min: (min_x, min_y),
+            max: (max_x, max_y),
+            ref pixels,
+        } = *shape;
         let (width, height) = (max_x - min_x, max_y - min_y);
         let dx = match style.anchor().h_pos {
             HPos::Left => 0,
@@ -263,27 +356,7 @@ impl<'a> DrawingBackend for Canvas<'a> {
             VPos::Bottom => -height,
         };
         let trans = style.transform();
-        let size = style.size() as f32;
-        let font = self.font.as_scaled(size);
-        let mut pen = 0f32;
-        let mut prev = None;
-        let mut pixels = Vec::new();
-        for c in text.chars() {
-            let id = font.glyph_id(c);
-            if let Some(p) = prev {
-                pen += font.kern(p, id);
-            }
-            prev = Some(id);
-            let glyph = id.with_scale_and_position(size, point(pen, 0.0));
-            if let Some(q) = font.outline_glyph(glyph) {
-                let b = q.px_bounds();
-                // plotters puts the baseline at size/2 below the layout top
-                let (ox, oy) = (b.min.x as i32, (size / 2.0 + b.min.y) as i32);
-                q.draw(|x, y, a| pixels.push((ox + x as i32, oy + y as i32, a)));
-            }
-            pen += font.h_advance(id);
-        }
-        for (x, y, a) in pixels {
+        for &(x, y, a) in pixels {
             let (x, y) = trans.transform(x + dx - min_x, y + dy - min_y);
             let c = BackendColor {
                 alpha: color.alpha * f64::from(a),

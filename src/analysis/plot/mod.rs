@@ -129,17 +129,27 @@ pub fn plot_all(
     let out = dir.join(PLOTS_DIR);
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let epochs_path = dir.join(crate::contract::file::EPOCHS);
+    let write_all = |charts: &[(String, AnyChart)]| {
+        charts
+            .par_iter()
+            .map(|(name, chart)| chart.write(&out.join(name), formats))
+            .collect::<Result<Vec<()>>>()
+    };
+    // Each side writes its charts as soon as they are built: the heatmaps
+    // and the trade-off do not wait for epochs.parquet to be read.
     let (lines, others) = rayon::join(
         || -> Result<Vec<(String, AnyChart)>> {
             if !epochs_path.exists() {
                 return Ok(Vec::new());
             }
-            Ok(epoch_charts(&epochs_path, runs)?
+            let charts: Vec<(String, AnyChart)> = epoch_charts(&epochs_path, runs)?
                 .into_iter()
                 .map(|(n, c)| (n, AnyChart::Lines(c)))
-                .collect())
+                .collect();
+            write_all(&charts)?;
+            Ok(charts)
         },
-        || {
+        || -> Result<Vec<(String, AnyChart)>> {
             let mut v: Vec<(String, AnyChart)> = heatmaps(runs)
                 .into_iter()
                 .map(|(n, c)| (n, AnyChart::Heat(c)))
@@ -149,15 +159,12 @@ pub fn plot_all(
                     .into_iter()
                     .map(|(n, c)| (n, AnyChart::Trade(c))),
             );
-            v
+            write_all(&v)?;
+            Ok(v)
         },
     );
     let mut charts = lines?;
-    charts.extend(others);
-    charts
-        .par_iter()
-        .map(|(name, chart)| chart.write(&out.join(name), formats))
-        .collect::<Result<Vec<()>>>()?;
+    charts.extend(others?);
     Ok(charts
         .into_iter()
         .map(|(name, _)| format!("{PLOTS_DIR}/{name}"))
