@@ -365,15 +365,19 @@ fn draw_body(
         let count = (range.end - r).min(DRAWS_AT_ONCE);
         let drawn = &mut picks[..n * count];
         rng.fill_below(nn, drawn);
-        for picks in drawn.chunks_exact(n) {
-            for (block, rows) in slots.chunks_mut(BLOCK).zip(rows.chunks_exact(n)) {
-                let sums = block_sums(picks, rows);
-                for (m, s) in block.iter_mut().zip(sums) {
-                    m[r] = s * inv;
+        for (block, rows) in slots.chunks_mut(BLOCK).zip(rows.chunks_exact(n)) {
+            let mut sums = [[0.0; BLOCK]; DRAWS_AT_ONCE];
+            for (s, picks) in sums.iter_mut().zip(drawn.chunks_exact(n)) {
+                *s = block_sums(picks, rows);
+            }
+            // Each sample's means of these resamples, side by side.
+            for (k, m) in block.iter_mut().enumerate() {
+                for (mean, s) in m[r..r + count].iter_mut().zip(&sums) {
+                    *mean = s[k] * inv;
                 }
             }
-            r += 1;
         }
+        r += count;
     }
 }
 
