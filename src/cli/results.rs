@@ -12,14 +12,14 @@ use clap::{Parser, Subcommand};
 use super::exit::{self, CliError};
 use super::step_progress::StepProgress;
 use super::values;
-use crate::analysis::compare::{compare_with_progress, BootstrapOptions};
+use crate::analysis::compare::{compare_with_progress, BootstrapOptions, ComparisonRow};
 use crate::analysis::error::unknown_metric;
 use crate::analysis::findings::Findings;
 use crate::analysis::plot::{plot_all, plot_files, plot_links, PlotFormat};
 use crate::analysis::replication;
 use crate::analysis::report::{self, ReportInput};
 use crate::analysis::runs::RunsTable;
-use crate::analysis::summary::summarize;
+use crate::analysis::summary::{summarize, SummaryRow};
 use crate::analysis::tables;
 use crate::analysis::verdict::{self, Rule};
 use crate::contract::file;
@@ -274,22 +274,11 @@ fn analyze_in_pool(
     // The plots and summary.parquet need only the summary: they are drawn
     // and written while the comparisons run, so neither waits on the other
     // and both threads stay busy to the end.
-    let ((comparisons, comparisons_file), (summary_file, plots)) = rayon::join(
+    let (comparisons, (summary_file, plots)) = rayon::join(
         || {
-            let comparisons =
-                compare_with_progress(&runs, &metrics, opts.bootstrap, opts.rule, &|k| {
-                    progress.set(k)
-                });
-            progress.stage("writing comparisons.parquet and .csv", 0);
-            let written = tables::write_comparisons(
-                &opts.dir,
-                &runs,
-                &metrics,
-                &comparisons,
-                opts.bootstrap,
-                opts.rule,
-            );
-            (comparisons, written)
+            compare_with_progress(&runs, &metrics, opts.bootstrap, opts.rule, &|k| {
+                progress.set(k)
+            })
         },
         || {
             rayon::join(
@@ -298,22 +287,53 @@ fn analyze_in_pool(
             )
         },
     );
-    summary_file.and(comparisons_file).map_err(rt)?;
+    summary_file.map_err(rt)?;
     let plots = plots.map_err(rt)?;
+    // comparisons.parquet, comparisons.csv and the report need only the
+    // comparisons (and the plots' names): all three are written at once.
+    progress.stage("writing comparisons.parquet, .csv and the report", 0);
+    let (comparisons_file, report) = rayon::join(
+        || {
+            tables::write_comparisons(
+                &opts.dir,
+                &runs,
+                &metrics,
+                &comparisons,
+                opts.bootstrap,
+                opts.rule,
+            )
+        },
+        || write_report(opts, &runs, &summary, &comparisons, &plots),
+    );
+    comparisons_file.map_err(rt)?;
     let mut written = vec![
         opts.dir.join(file::SUMMARY),
         opts.dir.join(file::COMPARISONS),
         opts.dir.join(file::COMPARISONS_CSV),
     ];
     written.extend(plot_files(&plots, opts.plots).map(|p| opts.dir.join(p)));
+    written.extend(report?);
+    Ok(written)
+}
+
+/// report.md (and the `--notes` copy, and a sensitivity design's files);
+/// returns the files written besides the plots and tables.
+fn write_report(
+    opts: &AnalyzeResults,
+    runs: &RunsTable,
+    summary: &[SummaryRow],
+    comparisons: &[ComparisonRow],
+    plots: &[String],
+) -> Result<Vec<PathBuf>, CliError> {
+    let rt = CliError::runtime;
+    let mut written = Vec::new();
     let title = runs.name().map(str::to_string).unwrap_or_else(|| {
         opts.dir
             .file_name()
             .map_or_else(|| "sweep".into(), |n| n.to_string_lossy().into_owned())
     });
-    progress.stage("writing the report", 0);
-    let findings = Findings::new(&runs, &summary, &comparisons, opts.rule);
-    let links = plot_links(&plots, opts.plots);
+    let findings = Findings::new(runs, summary, comparisons, opts.rule);
+    let links = plot_links(plots, opts.plots);
     let input = ReportInput {
         title: &title,
         findings: &findings,
@@ -321,23 +341,25 @@ fn analyze_in_pool(
     };
     let mut text = report::render(&input);
     // A random, lhs or sobol design: its levers ranked.
-    if let Some(section) = crate::analysis::levers::section(&runs) {
+    if let Some(section) = crate::analysis::levers::section(runs) {
         text.push_str(&section);
     }
     // An adaptive sweep: the seeds each configuration needed.
-    if let Some(rule) = replication::rule_of(&runs) {
-        let rows = replication::replicated(&runs, &rule);
-        text.push_str(&replication::section(&runs, &rule, &rows));
+    if let Some(rule) = replication::rule_of(runs) {
+        let rows = replication::replicated(runs, &rule);
+        text.push_str(&replication::section(runs, &rule, &rows));
     }
     // A saltelli or morris design: its indices too, here and in sensitivity.md.
-    if let Some(s) = crate::analysis::sensitivity::after_analysis(&opts.dir, &runs, opts.plots) {
+    let mut sensitivity_files = Vec::new();
+    if let Some(s) = crate::analysis::sensitivity::after_analysis(&opts.dir, runs, opts.plots) {
         text.push_str(&s.section);
-        written.extend(s.files.iter().map(|f| opts.dir.join(f)));
+        sensitivity_files.extend(s.files.iter().map(|f| opts.dir.join(f)));
     }
     let report_path = opts.dir.join(file::REPORT);
     write_file(&report_path, text.as_bytes())
         .with_context(|| format!("cannot write {}", report_path.display()))
         .map_err(rt)?;
+    written.extend(sensitivity_files);
     written.push(report_path);
     if let Some(notes) = &opts.notes {
         let text = notes_text(&input, &opts.dir, notes);

@@ -117,29 +117,32 @@ impl Rng {
         let wide = u64::from(n);
         let len = out.len();
         let mut k = 0;
-        'draws: while k < len {
+        while k < len {
             if self.spare.is_some() || k + 1 == len {
                 out[k] = self.below(n);
                 k += 1;
                 continue;
             }
             let mut s = self.s;
-            while k + 1 < len {
+            let mut second_look = None;
+            for pair in out[k..].chunks_exact_mut(2) {
                 let x = xoshiro(&mut s);
                 let (m1, m2) = ((x >> 32) * wide, (x & 0xffff_ffff) * wide);
-                if (m1 as u32) < n || (m2 as u32) < n {
-                    // What `below` does after drawing the high half.
-                    self.s = s;
-                    self.spare = Some(x as u32);
-                    out[k] = self.finish_below(m1, n);
-                    k += 1;
-                    continue 'draws;
+                if (m1 as u32).min(m2 as u32) < n {
+                    second_look = Some((x, m1));
+                    break;
                 }
-                out[k] = (m1 >> 32) as u32;
-                out[k + 1] = (m2 >> 32) as u32;
+                pair[0] = (m1 >> 32) as u32;
+                pair[1] = (m2 >> 32) as u32;
                 k += 2;
             }
             self.s = s;
+            if let Some((x, m1)) = second_look {
+                // What `below` does after drawing the high half.
+                self.spare = Some(x as u32);
+                out[k] = self.finish_below(m1, n);
+                k += 1;
+            }
         }
     }
 
@@ -195,27 +198,43 @@ fn endpoint(b: usize, q: f64, at: impl Fn(usize) -> f64) -> (f64, f64) {
     (value, (at(hi) - at(lo)) / 4.0)
 }
 
-/// Make `tail` (the values of `x` beyond a threshold, in any order) the
-/// ascending `k` smallest values of `x` (`largest`: the `k` largest): when
-/// it caught at least `k` values they hold the answer and only they are
-/// sorted; else a selection over all of `x` finds them. The result is the
-/// same either way; the threshold only saves work.
-fn settle_tail(x: &[f64], k: usize, largest: bool, tail: &mut Vec<f64>) {
+/// `v`'s place in [`f64::total_cmp`]'s order as an integer (the same
+/// order; its own inverse): selecting and sorting integers is cheaper
+/// than comparing floats that way.
+#[inline]
+fn order_key(v: i64) -> i64 {
+    v ^ (((v >> 63) as u64) >> 1) as i64
+}
+
+fn key_of(v: f64) -> i64 {
+    order_key(v.to_bits() as i64)
+}
+
+fn value_of(key: i64) -> f64 {
+    f64::from_bits(order_key(key) as u64)
+}
+
+/// Make `tail` (the [`key_of`] the values of `x` beyond a threshold, in
+/// any order) the ascending `k` smallest keys of `x` (`largest`: the `k`
+/// largest): when it caught at least `k` values they hold the answer and
+/// only they are sorted; else a selection over all of `x` finds them. The
+/// result is the same either way; the threshold only saves work.
+fn settle_tail(x: &[f64], k: usize, largest: bool, tail: &mut Vec<i64>) {
     if tail.len() < k {
         tail.clear();
-        tail.extend_from_slice(x);
+        tail.extend(x.iter().map(|&v| key_of(v)));
     }
     if tail.len() > k {
         if largest {
             let cut = tail.len() - k;
-            tail.select_nth_unstable_by(cut, f64::total_cmp);
+            tail.select_nth_unstable(cut);
             tail.drain(..cut);
         } else {
-            tail.select_nth_unstable_by(k - 1, f64::total_cmp);
+            tail.select_nth_unstable(k - 1);
             tail.truncate(k);
         }
     }
-    tail.sort_unstable_by(f64::total_cmp);
+    tail.sort_unstable();
 }
 
 /// Standard normal quantile of `p` (0 < p < 1), by bisection on the tail
@@ -275,8 +294,8 @@ fn thresholds(b: usize, (qlo, qhi): (f64, f64)) -> (f64, f64) {
 fn endpoints(
     x: &[f64],
     q: (f64, f64),
-    low: &mut Vec<f64>,
-    high: &mut Vec<f64>,
+    low: &mut Vec<i64>,
+    high: &mut Vec<i64>,
 ) -> ((f64, f64), (f64, f64)) {
     let b = x.len();
     let k_low = window(b, q.0).1 + 1;
@@ -291,20 +310,23 @@ fn endpoints(
     if t_low.is_finite() && t_high.is_finite() {
         for &v in x {
             if v <= t_low {
-                low.push(v);
+                low.push(key_of(v));
             }
             if v >= t_high {
-                high.push(v);
+                high.push(key_of(v));
             }
         }
     }
     settle_tail(x, k_low, false, low);
     settle_tail(x, b - first_high, true, high);
     (
-        endpoint(b, q.0, |r| low[r]),
-        endpoint(b, q.1, |r| high[r - first_high]),
+        endpoint(b, q.0, |r| value_of(low[r])),
+        endpoint(b, q.1, |r| value_of(high[r - first_high])),
     )
 }
+
+/// Resamples whose indices are drawn in one call.
+const DRAWS_AT_ONCE: usize = 16;
 
 /// Samples are resampled in blocks of this many (their sums stay in
 /// registers while the n pairs go by).
@@ -334,16 +356,28 @@ fn draw_body(
     range: std::ops::Range<usize>,
     inv: f64,
 ) {
-    let n = picks.len();
+    let n = picks.len() / DRAWS_AT_ONCE;
     let nn = u32::try_from(n).expect("a sample fits in u32");
-    for r in range {
-        rng.fill_below(nn, picks);
+    let mut r = range.start;
+    while r < range.end {
+        // The indices of several resamples in one call: the same draws in
+        // the same order as one call per resample, with less overhead.
+        let count = (range.end - r).min(DRAWS_AT_ONCE);
+        let drawn = &mut picks[..n * count];
+        rng.fill_below(nn, drawn);
         for (block, rows) in slots.chunks_mut(BLOCK).zip(rows.chunks_exact(n)) {
-            let sums = block_sums(picks, rows);
-            for (m, s) in block.iter_mut().zip(sums) {
-                m[r] = s * inv;
+            let mut sums = [[0.0; BLOCK]; DRAWS_AT_ONCE];
+            for (s, picks) in sums.iter_mut().zip(drawn.chunks_exact(n)) {
+                *s = block_sums(picks, rows);
+            }
+            // Each sample's means of these resamples, side by side.
+            for (k, m) in block.iter_mut().enumerate() {
+                for (mean, s) in m[r..r + count].iter_mut().zip(&sums) {
+                    *mean = s[k] * inv;
+                }
             }
         }
+        r += count;
     }
 }
 
@@ -383,12 +417,13 @@ fn draw_avx(
 /// Scratch space reused across calls (one per worker thread).
 #[derive(Default)]
 pub struct Scratch {
-    /// One resample's n indices, in draw order.
+    /// The n indices of each of [`DRAWS_AT_ONCE`] resamples, in draw order.
     picks: Vec<u32>,
     rows: Vec<[f64; BLOCK]>,
     means: Vec<Vec<f64>>,
-    low: Vec<f64>,
-    high: Vec<f64>,
+    /// The two tails' order keys ([`key_of`]).
+    low: Vec<i64>,
+    high: Vec<i64>,
 }
 
 /// Lay the values of the samples `open` out pair by pair, `BLOCK` samples
@@ -502,7 +537,7 @@ fn resample(
     let mut drawn = 0;
     let mut check = FIRST_CHECK.min(max_resamples);
     picks.clear();
-    picks.resize(n, 0);
+    picks.resize(n * DRAWS_AT_ONCE, 0);
     // The samples still open, as cols indices.
     let mut live: Vec<usize> = open.iter().map(|&i| active[i]).collect();
     lay_out(rows, cols, &live, n);
@@ -645,6 +680,30 @@ mod tests {
             assert_eq!(a.below(n), b.below(n));
             assert_eq!(a.next_u64(), b.next_u64());
         }
+    }
+
+    #[test]
+    fn order_keys_sort_as_total_cmp_does() {
+        let mut v = vec![
+            -f64::INFINITY,
+            -1e300,
+            -2.5,
+            -f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            5e-324,
+            1.0,
+            1.0 + f64::EPSILON,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NAN,
+            -f64::NAN,
+        ];
+        let mut keys: Vec<i64> = v.iter().map(|&x| key_of(x)).collect();
+        v.sort_by(f64::total_cmp);
+        keys.sort_unstable();
+        let back: Vec<u64> = keys.iter().map(|&k| value_of(k).to_bits()).collect();
+        assert_eq!(back, v.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
     }
 
     #[test]
