@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use arrow_array::cast::AsArray;
@@ -12,8 +13,12 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, ArrayAccessor, ArrayRef, StringArray};
 use arrow_schema::DataType;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use bytes::Bytes;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::ProjectionMask;
+use parquet::file::reader::ChunkReader;
 
 use super::error::AnalysisError;
 
@@ -187,26 +192,18 @@ fn convert(a: &ArrayRef) -> Option<Values> {
     })
 }
 
-/// A reader of the Parquet file `path`, and the file's key-value metadata.
-fn open_parquet(
+/// The parsed footer of a Parquet file (`source`: its bytes or the file).
+fn footer_of<T: ChunkReader>(
+    source: &T,
     path: &Path,
-) -> Result<
-    (
-        ParquetRecordBatchReaderBuilder<File>,
-        BTreeMap<String, String>,
-    ),
-    AnalysisError,
-> {
-    let file = crate::input::open_regular(path).map_err(|e| AnalysisError::Read {
-        path: path.to_path_buf(),
-        source: e.into(),
-    })?;
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| AnalysisError::BadTable {
+) -> Result<(ArrowReaderMetadata, BTreeMap<String, String>), AnalysisError> {
+    let footer = ArrowReaderMetadata::load(source, ArrowReaderOptions::default()).map_err(|e| {
+        AnalysisError::BadTable {
             path: path.to_path_buf(),
             message: format!("not a readable Parquet file: {e}"),
-        })?;
-    let metadata = builder
+        }
+    })?;
+    let metadata = footer
         .metadata()
         .file_metadata()
         .key_value_metadata()
@@ -216,7 +213,41 @@ fn open_parquet(
                 .collect()
         })
         .unwrap_or_default();
-    Ok((builder, metadata))
+    Ok((footer, metadata))
+}
+
+fn open_file(path: &Path) -> Result<File, AnalysisError> {
+    crate::input::open_regular(path).map_err(|e| AnalysisError::Read {
+        path: path.to_path_buf(),
+        source: e.into(),
+    })
+}
+
+/// The Parquet file `path`, read into memory once, its parsed footer, and
+/// its key-value metadata. Readers of it share the bytes: a reader of the
+/// file itself duplicates, seeks and closes a handle for every column
+/// chunk it reads (four system calls each, thousands for a large sweep).
+fn open_parquet(
+    path: &Path,
+) -> Result<(Bytes, ArrowReaderMetadata, BTreeMap<String, String>), AnalysisError> {
+    let mut buf = Vec::new();
+    open_file(path)?
+        .read_to_end(&mut buf)
+        .map_err(|e| AnalysisError::Read {
+            path: path.to_path_buf(),
+            source: e.into(),
+        })?;
+    let bytes = Bytes::from(buf);
+    let (footer, metadata) = footer_of(&bytes, path)?;
+    Ok((bytes, footer, metadata))
+}
+
+/// A reader of the file's bytes.
+fn reader_of(
+    bytes: &Bytes,
+    footer: &ArrowReaderMetadata,
+) -> ParquetRecordBatchReaderBuilder<Bytes> {
+    ParquetRecordBatchReaderBuilder::new_with_metadata(bytes.clone(), footer.clone())
 }
 
 /// Some columns of a file, all its rows.
@@ -231,7 +262,7 @@ struct Part {
 /// Read the columns `picked` (schema indices) through `builder`; columns of
 /// types the analysis does not use are skipped.
 fn read_part(
-    builder: ParquetRecordBatchReaderBuilder<File>,
+    builder: ParquetRecordBatchReaderBuilder<Bytes>,
     picked: &[usize],
     bad: &(dyn Fn(String) -> AnalysisError + Sync),
 ) -> Result<Part, AnalysisError> {
@@ -278,8 +309,8 @@ impl Frame {
             path: path.to_path_buf(),
             message,
         };
-        let (builder, metadata) = open_parquet(path)?;
-        let schema = builder.schema().clone();
+        let (bytes, footer, metadata) = open_parquet(path)?;
+        let schema = footer.schema().clone();
         let picked: Vec<usize> = (0..schema.fields().len())
             .filter(|&i| wanted.is_none_or(|w| w(schema.field(i).name())))
             .collect();
@@ -295,14 +326,14 @@ impl Frame {
             1
         };
         let parts: Vec<Part> = if shares == 1 {
-            vec![read_part(builder, &picked, &bad)?]
+            vec![read_part(reader_of(&bytes, &footer), &picked, &bad)?]
         } else {
             use rayon::prelude::*;
             picked
                 .chunks(picked.len().div_ceil(shares))
                 .collect::<Vec<_>>()
                 .into_par_iter()
-                .map(|cols| read_part(open_parquet(path)?.0, cols, &bad))
+                .map(|cols| read_part(reader_of(&bytes, &footer), cols, &bad))
                 .collect::<Result<_, _>>()?
         };
         let mut frame = Frame {
@@ -341,7 +372,7 @@ impl Frame {
 
     /// The key-value metadata of a Parquet file, without reading its rows.
     pub fn read_metadata(path: &Path) -> Result<BTreeMap<String, String>, AnalysisError> {
-        Ok(open_parquet(path)?.1)
+        Ok(footer_of(&open_file(path)?, path)?.1)
     }
 
     pub fn index(&self, name: &str) -> Option<usize> {
