@@ -233,9 +233,9 @@ fn open_parquet(
     let mut buf = Vec::new();
     open_file(path)?
         .read_to_end(&mut buf)
-        .map_err(|e| AnalysisError::Read {
+        .map_err(|source| AnalysisError::Read {
             path: path.to_path_buf(),
-            source: e.into(),
+            source,
         })?;
     let bytes = Bytes::from(buf);
     let (footer, metadata) = footer_of(&bytes, path)?;
