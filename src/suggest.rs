@@ -188,34 +188,40 @@ mod tests {
         assert_eq!(d("audit_probabilty", "audit_probability"), 1);
     }
 
+    /// Words for the distance tests: empty, short, transposed, real keys
+    /// and their typos, repeated letters, and non-ASCII.
+    const WORDS: &[&str] = &[
+        "",
+        "a",
+        "ab",
+        "ba",
+        "abc",
+        "acb",
+        "kitten",
+        "sitting",
+        "honest",
+        "honset",
+        "n_epochs",
+        "epochs",
+        "audit_probability",
+        "audit_probabilty",
+        "ca",
+        "abcd",
+        "badc",
+        "xyzzy",
+        "reputation_decay",
+        "reptuation_deacy",
+        "aaab",
+        "abbb",
+        "épée",
+        "epee",
+    ];
+
     /// The bounded distance is the full one wherever that is within the
     /// limit, and `None` exactly where it is not.
     #[test]
     fn bounded_distance_is_the_full_one_within_its_limit() {
-        let words = [
-            "",
-            "a",
-            "ab",
-            "ba",
-            "abc",
-            "acb",
-            "kitten",
-            "sitting",
-            "honest",
-            "honset",
-            "n_epochs",
-            "epochs",
-            "audit_probability",
-            "audit_probabilty",
-            "ca",
-            "abcd",
-            "badc",
-            "xyzzy",
-            "reputation_decay",
-            "reptuation_deacy",
-            "épée",
-            "epee",
-        ];
+        let words = WORDS;
         let mut rows = Vec::new();
         for a in words {
             for b in words {
@@ -236,25 +242,7 @@ mod tests {
     /// The bag distance never exceeds the edit distance.
     #[test]
     fn bag_distance_is_a_lower_bound() {
-        let words = [
-            "",
-            "a",
-            "ab",
-            "ba",
-            "abc",
-            "acb",
-            "kitten",
-            "sitting",
-            "honest",
-            "honset",
-            "n_epochs",
-            "epochs",
-            "audit_probability",
-            "aaab",
-            "abbb",
-            "épée",
-            "epee",
-        ];
+        let words = WORDS;
         for a in words {
             let a: Vec<char> = a.chars().collect();
             let Some(letters) = Letters::of(&a) else {
