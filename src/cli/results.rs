@@ -350,16 +350,14 @@ fn write_report(
         text.push_str(&replication::section(runs, &rule, &rows));
     }
     // A saltelli or morris design: its indices too, here and in sensitivity.md.
-    let mut sensitivity_files = Vec::new();
     if let Some(s) = crate::analysis::sensitivity::after_analysis(&opts.dir, runs, opts.plots) {
         text.push_str(&s.section);
-        sensitivity_files.extend(s.files.iter().map(|f| opts.dir.join(f)));
+        written.extend(s.files.iter().map(|f| opts.dir.join(f)));
     }
     let report_path = opts.dir.join(file::REPORT);
     write_file(&report_path, text.as_bytes())
         .with_context(|| format!("cannot write {}", report_path.display()))
         .map_err(rt)?;
-    written.extend(sensitivity_files);
     written.push(report_path);
     if let Some(notes) = &opts.notes {
         let text = notes_text(&input, &opts.dir, notes);

@@ -18,13 +18,7 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(dest: &Path) -> io::Result<AtomicFile> {
-        let dir = dest
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = dest.file_name().ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "output path has no file name")
-        })?;
+        let tmp = temp_path(dest)?;
         if let Some(what) = existing_kind(dest)? {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -34,7 +28,6 @@ impl AtomicFile {
                 ),
             ));
         }
-        let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), pid()));
         let file = create_new(&tmp)?;
         Ok(AtomicFile {
             tmp,
@@ -172,16 +165,25 @@ fn process_alive(pid: u32) -> bool {
     r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
+/// The temporary name `dest` is written under first: `.NAME.tmp-PID`
+/// beside it.
+fn temp_path(dest: &Path) -> io::Result<PathBuf> {
+    let dir = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest.file_name().ok_or_else(|| {
+        io::Error::new(io::ErrorKind::InvalidInput, "output path has no file name")
+    })?;
+    Ok(dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), pid())))
+}
+
 /// Write `bytes` to `dest` atomically, `dest` being in a folder the caller
 /// has just created (so nothing can be there: no check of what `dest` is,
 /// no leftover temporary): one `openat`, `write`, `close` and `rename`,
 /// with no buffer between (per-run files, one a run).
 pub fn write_fresh(dest: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = dest.parent().unwrap_or(Path::new("."));
-    let name = dest.file_name().ok_or_else(|| {
-        io::Error::new(io::ErrorKind::InvalidInput, "output path has no file name")
-    })?;
-    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), pid()));
+    let tmp = temp_path(dest)?;
     let mut file = File::options().write(true).create_new(true).open(&tmp)?;
     let done = file.write_all(bytes).and_then(|()| {
         drop(file);

@@ -95,26 +95,23 @@ impl SeedCache {
                 batch.push(s);
             }
         }
-        if batch.is_empty() {
-            // All kept: copy each state straight into the output.
-            return slots
-                .iter()
-                .map(|slot| self.states[slot.expect("every seed is kept")].clone())
-                .collect();
-        }
-        // Fill the last vector with the seeds after the newest miss.
-        let mut next = batch.iter().copied().max().unwrap_or(0);
-        while !batch.len().is_multiple_of(BATCH) {
-            next += 1;
-            if self.find(next).is_none() && !batch.contains(&next) {
-                batch.push(next);
+        if !batch.is_empty() {
+            // Fill the last vector with the seeds after the newest miss.
+            let mut next = batch.iter().copied().max().unwrap_or(0);
+            while !batch.len().is_multiple_of(BATCH) {
+                next += 1;
+                if self.find(next).is_none() && !batch.contains(&next) {
+                    batch.push(next);
+                }
             }
         }
+        // Nothing is seeded when every seed is kept (an empty batch).
         let mut fresh = PyRandom::new_many(&batch);
         // Each state's first twist is done once here, not once per run
         // that copies it (most streams draw in every run).
         fresh.iter_mut().for_each(PyRandom::prime);
-        // Copy every state once, before inserting evicts any.
+        // Copy every state once, straight into the output, before
+        // inserting evicts any.
         let out = seeds
             .iter()
             .zip(&slots)
