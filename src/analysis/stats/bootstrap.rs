@@ -285,6 +285,28 @@ fn thresholds(b: usize, (qlo, qhi): (f64, f64)) -> (f64, f64) {
     z
 }
 
+/// The keys of the values of `x` at or below `t_low` into `low`, and at or
+/// above `t_high` into `high`, in the order of `x`. A tail holds a few
+/// percent of the values, too many for a branch per value to be predicted:
+/// every key is written to both and each tail's length advances only past
+/// the values it keeps.
+fn collect_tails(x: &[f64], t_low: f64, t_high: f64, low: &mut Vec<i64>, high: &mut Vec<i64>) {
+    low.clear();
+    high.clear();
+    low.resize(x.len(), 0);
+    high.resize(x.len(), 0);
+    let (mut nl, mut nh) = (0, 0);
+    for &v in x {
+        let key = key_of(v);
+        low[nl] = key;
+        high[nh] = key;
+        nl += usize::from(v <= t_low);
+        nh += usize::from(v >= t_high);
+    }
+    low.truncate(nl);
+    high.truncate(nh);
+}
+
 /// Both endpoints of the `(qlo, qhi)` interval of `x` (B ≥ 2 values) and
 /// their standard errors, from the two short sorted tails their windows
 /// fall in (a few dozen values each). One pass collects the values beyond
@@ -308,14 +330,7 @@ fn endpoints(
     low.clear();
     high.clear();
     if t_low.is_finite() && t_high.is_finite() {
-        for &v in x {
-            if v <= t_low {
-                low.push(key_of(v));
-            }
-            if v >= t_high {
-                high.push(key_of(v));
-            }
-        }
+        collect_tails(x, t_low, t_high, low, high);
     }
     settle_tail(x, k_low, false, low);
     settle_tail(x, b - first_high, true, high);
@@ -761,5 +776,23 @@ mod tests {
     fn streams_are_stable() {
         assert_eq!(stream_id(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(stream_id("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn tails_are_the_values_beyond_the_thresholds_in_order() {
+        let mut r = Rng::new(3, 3);
+        let (mut low, mut high) = (vec![7], Vec::new());
+        for n in [0usize, 1, 9, 1000] {
+            let mut x: Vec<f64> = (0..n).map(|_| f64::from(r.below(100))).collect();
+            if n > 1 {
+                x[1] = f64::NAN;
+            }
+            collect_tails(&x, 10.0, 90.0, &mut low, &mut high);
+            let want = |keep: &dyn Fn(f64) -> bool| -> Vec<i64> {
+                x.iter().filter(|&&v| keep(v)).map(|&v| key_of(v)).collect()
+            };
+            assert_eq!(low, want(&|v| v <= 10.0), "n {n}");
+            assert_eq!(high, want(&|v| v >= 90.0), "n {n}");
+        }
     }
 }
