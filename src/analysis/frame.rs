@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 
 use arrow_array::cast::AsArray;
@@ -105,6 +104,15 @@ impl Values {
 
     pub fn is_numeric(&self) -> bool {
         matches!(self, Values::Int(_) | Values::Float(_))
+    }
+
+    fn reserve(&mut self, more: usize) {
+        match self {
+            Values::Str(v) => v.reserve_exact(more),
+            Values::Int(v) => v.reserve_exact(more),
+            Values::Float(v) => v.reserve_exact(more),
+            Values::Bool(v) => v.reserve_exact(more),
+        }
     }
 
     fn extend(&mut self, other: Values) {
@@ -223,31 +231,120 @@ fn open_file(path: &Path) -> Result<File, AnalysisError> {
     })
 }
 
-/// The Parquet file `path`, read into memory once, its parsed footer, and
-/// its key-value metadata. Readers of it share the bytes: a reader of the
-/// file itself duplicates, seeks and closes a handle for every column
-/// chunk it reads (four system calls each, thousands for a large sweep).
+/// The Parquet file `path`, open, its parsed footer, and its key-value
+/// metadata.
 fn open_parquet(
     path: &Path,
-) -> Result<(Bytes, ArrowReaderMetadata, BTreeMap<String, String>), AnalysisError> {
-    let mut buf = Vec::new();
-    open_file(path)?
-        .read_to_end(&mut buf)
-        .map_err(|source| AnalysisError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    let bytes = Bytes::from(buf);
-    let (footer, metadata) = footer_of(&bytes, path)?;
-    Ok((bytes, footer, metadata))
+) -> Result<(File, ArrowReaderMetadata, BTreeMap<String, String>), AnalysisError> {
+    let file = open_file(path)?;
+    let (footer, metadata) = footer_of(&file, path)?;
+    Ok((file, footer, metadata))
 }
 
-/// A reader of the file's bytes.
+/// The bytes of a Parquet file that reading some of its columns needs (the
+/// column chunks of those columns in every row group), read once and
+/// shared by every reader of them. Readers of the file itself would
+/// duplicate, seek and close a handle for every column chunk (four system
+/// calls each, thousands for a large sweep); a copy of the whole file would
+/// hold the columns not read too (epochs.parquet's other metrics).
+#[derive(Clone)]
+struct Chunks {
+    /// The file's length.
+    len: u64,
+    /// (offset, bytes) of each stretch read, by offset, none overlapping.
+    parts: std::sync::Arc<[(u64, Bytes)]>,
+}
+
+impl Chunks {
+    fn read(file: &File, footer: &ArrowReaderMetadata, roots: &[usize]) -> std::io::Result<Chunks> {
+        use std::os::unix::fs::FileExt;
+        let meta = footer.metadata();
+        let schema = meta.file_metadata().schema_descr();
+        let leaves: Vec<usize> = (0..schema.num_columns())
+            .filter(|&c| roots.contains(&schema.get_column_root_idx(c)))
+            .collect();
+        let mut ranges: Vec<(u64, u64)> = meta
+            .row_groups()
+            .iter()
+            .flat_map(|rg| leaves.iter().map(|&c| rg.column(c).byte_range()))
+            .map(|(start, len)| (start, start.saturating_add(len)))
+            .collect();
+        ranges.sort_unstable();
+        // Adjacent or overlapping chunks are read as one stretch.
+        let mut merged: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
+        for (start, end) in ranges {
+            match merged.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        let len = file.metadata()?.len();
+        let parts = merged
+            .into_iter()
+            .map(|(start, end)| {
+                if end > len {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        format!(
+                            "a column chunk ends at byte {end}, past the end of the file ({len})"
+                        ),
+                    ));
+                }
+                let mut buf = vec![0; usize::try_from(end - start).unwrap_or(usize::MAX)];
+                file.read_exact_at(&mut buf, start)?;
+                Ok((start, Bytes::from(buf)))
+            })
+            .collect::<std::io::Result<Vec<_>>>()?;
+        Ok(Chunks {
+            len,
+            parts: parts.into(),
+        })
+    }
+
+    /// The stretch holding byte `start` and the offset of `start` in it.
+    fn find(&self, start: u64) -> parquet::errors::Result<(&Bytes, usize)> {
+        let k = self.parts.partition_point(|(s, _)| *s <= start);
+        match k.checked_sub(1).map(|k| &self.parts[k]) {
+            Some((s, b)) if start - s <= b.len() as u64 => Ok((b, (start - s) as usize)),
+            _ => Err(parquet::errors::ParquetError::General(format!(
+                "byte {start} is outside the column chunks read"
+            ))),
+        }
+    }
+}
+
+impl parquet::file::reader::Length for Chunks {
+    fn len(&self) -> u64 {
+        self.len
+    }
+}
+
+impl ChunkReader for Chunks {
+    type T = bytes::buf::Reader<Bytes>;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        use bytes::Buf;
+        let (b, at) = self.find(start)?;
+        Ok(b.slice(at..).reader())
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
+        let (b, at) = self.find(start)?;
+        if at + length > b.len() {
+            return Err(parquet::errors::ParquetError::General(format!(
+                "{length} bytes at byte {start} run past the column chunks read"
+            )));
+        }
+        Ok(b.slice(at..at + length))
+    }
+}
+
+/// A reader of the chunks read.
 fn reader_of(
-    bytes: &Bytes,
+    chunks: &Chunks,
     footer: &ArrowReaderMetadata,
-) -> ParquetRecordBatchReaderBuilder<Bytes> {
-    ParquetRecordBatchReaderBuilder::new_with_metadata(bytes.clone(), footer.clone())
+) -> ParquetRecordBatchReaderBuilder<Chunks> {
+    ParquetRecordBatchReaderBuilder::new_with_metadata(chunks.clone(), footer.clone())
 }
 
 /// Some columns of a file, all its rows.
@@ -262,11 +359,17 @@ struct Part {
 /// Read the columns `picked` (schema indices) through `builder`; columns of
 /// types the analysis does not use are skipped.
 fn read_part(
-    builder: ParquetRecordBatchReaderBuilder<Bytes>,
+    builder: ParquetRecordBatchReaderBuilder<Chunks>,
     picked: &[usize],
     bad: &(dyn Fn(String) -> AnalysisError + Sync),
 ) -> Result<Part, AnalysisError> {
     let mask = ProjectionMask::roots(builder.parquet_schema(), picked.iter().copied());
+    // Each column is given its full length at its first row group: no
+    // growth by doubling, so no spare capacity and no copies.
+    // (At most 2^24 rows ahead: a damaged footer cannot ask for more.)
+    let total = usize::try_from(builder.metadata().file_metadata().num_rows())
+        .unwrap_or(0)
+        .min(1 << 24);
     let reader = builder
         .with_projection(mask)
         .build()
@@ -287,6 +390,8 @@ fn read_part(
             if part.any_batch {
                 part.cols[k].extend(vals);
             } else {
+                let mut vals = vals;
+                vals.reserve(total.saturating_sub(vals.len()));
                 part.names.push(field.name().clone());
                 part.cols.push(vals);
             }
@@ -309,11 +414,17 @@ impl Frame {
             path: path.to_path_buf(),
             message,
         };
-        let (bytes, footer, metadata) = open_parquet(path)?;
+        let (file, footer, metadata) = open_parquet(path)?;
         let schema = footer.schema().clone();
         let picked: Vec<usize> = (0..schema.fields().len())
             .filter(|&i| wanted.is_none_or(|w| w(schema.field(i).name())))
             .collect();
+        let bytes =
+            Chunks::read(&file, &footer, &picked).map_err(|source| AnalysisError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        drop(file);
         // Columns decode independently: on a pool of several threads each
         // reads a share of them, through its own reader of the file, and
         // the shares are put back in the file's order (the frame does not
@@ -489,7 +600,11 @@ impl Frame {
                 out.push_str(s);
             }
         }
-        let mut out = String::with_capacity(64 * (self.rows + 1) * self.cols.len().max(1));
+        // Written a block at a time: the file's text is never all in memory.
+        const BLOCK: usize = 1 << 18;
+        let mut f = crate::output::atomic::AtomicFile::create(path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        let mut out = String::with_capacity(BLOCK + 4096);
         for (i, n) in self.names.iter().enumerate() {
             if i > 0 {
                 out.push(',');
@@ -498,6 +613,7 @@ impl Frame {
         }
         out.push('\n');
         let rows = self.cols.first().map_or(0, Values::len);
+        let cannot = || format!("cannot write {}", path.display());
         for r in 0..rows {
             for (i, c) in self.cols.iter().enumerate() {
                 if i > 0 {
@@ -525,12 +641,14 @@ impl Frame {
                 }
             }
             out.push('\n');
+            if out.len() >= BLOCK {
+                f.write_all(out.as_bytes()).with_context(cannot)?;
+                out.clear();
+            }
         }
-        let mut f = crate::output::atomic::AtomicFile::create(path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
         f.write_all(out.as_bytes())
             .and_then(|()| f.commit())
-            .with_context(|| format!("cannot write {}", path.display()))
+            .with_context(cannot)
     }
 
     /// Append a column.
@@ -602,5 +720,93 @@ mod tests {
             assert_eq!(some.cols[0], f.cols[1]);
             assert_eq!(some.cols[1..], f.cols[3..]);
         }
+    }
+
+    #[test]
+    fn only_the_chunks_of_the_columns_read_are_read() {
+        use arrow_array::{Float64Array, Int64Array, RecordBatch};
+        use arrow_schema::{Field, Schema};
+        use parquet::arrow::ArrowWriter;
+        use parquet::file::properties::WriterProperties;
+        use std::sync::Arc;
+        // Four row groups of three columns: `b`'s chunk lies between `a`'s
+        // and `c`'s in each.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("a", DataType::Int64, true),
+            Field::new("b", DataType::Float64, true),
+            Field::new("c", DataType::Float64, true),
+        ]));
+        let n = 1000i64;
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(Int64Array::from_iter(
+                    (0..n).map(|i| (i % 7 != 0).then_some(i)),
+                )),
+                Arc::new(Float64Array::from_iter_values(
+                    (0..n).map(|i| i as f64 * 0.5),
+                )),
+                Arc::new(Float64Array::from_iter_values((0..n).map(|i| -(i as f64)))),
+            ],
+        )
+        .unwrap();
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(250))
+            .build();
+        let mut w =
+            ArrowWriter::try_new(File::create(&path).unwrap(), schema, Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+
+        let some = |name: &str| name != "b";
+        let got = Frame::read_parquet(&path, Some(&some)).unwrap();
+        assert_eq!(got.names, ["a", "c"]);
+        assert_eq!(got.rows, 1000);
+        let all = Frame::read_parquet(&path, None).unwrap();
+        assert_eq!(got.cols[0], all.cols[0]);
+        assert_eq!(got.cols[1], all.cols[2]);
+        assert_eq!(
+            got.cols[0],
+            Values::Int((0..n).map(|i| (i % 7 != 0).then_some(i)).collect())
+        );
+
+        // Only `a`'s and `c`'s chunks are held; anything else is an error,
+        // not a read of the file.
+        let (file, footer, _) = open_parquet(&path).unwrap();
+        let chunks = Chunks::read(&file, &footer, &[0, 2]).unwrap();
+        // a₀ | c₀ a₁ | c₁ a₂ | c₂ a₃ | c₃: a row group's `c` ends where the
+        // next one's `a` starts.
+        assert_eq!(chunks.parts.len(), 5);
+        let b_chunk = footer.metadata().row_group(1).column(1).byte_range();
+        assert!(chunks.get_bytes(b_chunk.0, 4).is_err());
+        let c_chunk = footer.metadata().row_group(3).column(2).byte_range();
+        let len = usize::try_from(c_chunk.1).unwrap();
+        assert_eq!(chunks.get_bytes(c_chunk.0, len).unwrap().len(), len);
+        assert!(chunks.get_bytes(c_chunk.0, len + 1).is_err());
+    }
+
+    #[test]
+    fn a_long_csv_is_written_block_by_block_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let mut f = Frame::default();
+        let n = 40_000;
+        f.push("i", Values::Int((0..n).map(Some).collect()));
+        f.push(
+            "label",
+            Values::Str((0..n).map(|i| Some(format!("x,{i}"))).collect()),
+        );
+        f.rows = n as usize;
+        f.write_csv(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.len() > 1 << 19, "more than two blocks");
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("i,label"));
+        for (i, line) in (0..n).zip(lines.by_ref()) {
+            assert_eq!(line, format!("{i},\"x,{i}\""));
+        }
+        assert_eq!(lines.next(), None);
     }
 }

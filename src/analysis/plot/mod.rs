@@ -222,10 +222,16 @@ fn pick_configs(
 
 fn epoch_charts(path: &Path, runs: &RunsTable) -> Result<Vec<(String, EpochLines)>> {
     let metrics = plot_metrics(runs);
+    let many = runs.many_scenarios();
+    // A sweep of one scenario has it on every row: its 8-byte text is not
+    // read into a string per row (epochs.parquet has a row per epoch).
     let wanted = |n: &str| {
-        ["scenario", "config_id", "seed", "epoch"].contains(&n) || metrics.iter().any(|m| m == n)
+        (n == "scenario" && many)
+            || ["config_id", "epoch"].contains(&n)
+            || metrics.iter().any(|m| m == n)
     };
     let frame = Frame::read_parquet(path, Some(&wanted))?;
+    let only = runs.scenarios().first().copied().unwrap_or("");
     let id_of: HashMap<(&str, i64), usize> = runs
         .configs
         .iter()
@@ -242,12 +248,12 @@ fn epoch_charts(path: &Path, runs: &RunsTable) -> Result<Vec<(String, EpochLines
         .map(|r| {
             let sc = match frame.get("scenario") {
                 Some(Values::Str(v)) => v[r].as_deref().unwrap_or(""),
+                _ if !many => only,
                 _ => "",
             };
             id_of.get(&(sc, cid[r]?)).copied()
         })
         .collect();
-    let many = runs.many_scenarios();
     let mut charts = Vec::new();
     for metric in metrics.iter().filter(|m| frame.get(m).is_some()) {
         let col = frame.get(metric).expect("filtered");
