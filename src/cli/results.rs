@@ -244,12 +244,7 @@ fn pick_metrics(runs: &RunsTable, wanted: &[String]) -> Result<Vec<String>, CliE
 pub fn analyze_results(opts: &AnalyzeResults) -> Result<Vec<PathBuf>, CliError> {
     check_notes(opts.notes.as_deref())?;
     let progress = StepProgress::new("analysis", Mode::detect(opts.quiet));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.max(1))
-        .thread_name(|i| format!("analysis-{i}"))
-        .build()
-        .context("cannot start worker threads")
-        .map_err(CliError::runtime)?;
+    let pool = crate::sweep::workers::pool(opts.jobs).map_err(CliError::runtime)?;
     let written = progress.run(|| pool.install(|| analyze_in_pool(opts, &progress)))?;
     if !opts.quiet {
         for w in &written {

@@ -103,6 +103,9 @@ impl StepProgress {
             }
             let out = work();
             self.finished.store(true, Ordering::Relaxed);
+            if std::env::var_os("SWARM_STAGE_TIMES").is_some() {
+                eprintln!("[{:.3}] done", self.started.elapsed().as_secs_f64());
+            }
             out
         });
         if self.spoke.load(Ordering::Relaxed) {

@@ -31,6 +31,7 @@ pub mod status;
 pub mod summary;
 pub mod swarm_file;
 pub mod table;
+pub mod workers;
 
 pub use plan::{RunSpec, SweepPlan};
 pub use spec::{SpecError, SweepSpec};

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, Once};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::plan::{RunSpec, SweepPlan};
 use super::progress::Progress;
@@ -95,11 +95,7 @@ pub fn execute(
     install_panic_capture();
     // No more workers than runs to do: each thread costs a stack.
     let jobs = opts.jobs.clamp(1, todo.len().max(1));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .thread_name(|i| format!("sweep-{i}"))
-        .build()
-        .context("cannot start worker threads")?;
+    let pool = super::workers::pool(jobs)?;
     let stop = AtomicBool::new(false);
     let fatal: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     let give_up = |e: anyhow::Error| {
