@@ -10,7 +10,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, ArrayAccessor, ArrayRef, StringArray};
+use arrow_array::{Array, ArrayRef, StringArray};
 use arrow_schema::DataType;
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::{
@@ -136,14 +136,14 @@ pub struct Frame {
 }
 
 fn convert(a: &ArrayRef) -> Option<Values> {
-    let n = a.len();
-    let nullable = |i: usize| a.is_valid(i);
+    // Typed iterators read the null bitmap directly (a call through the
+    // `Array` trait per value cost more than the value).
     macro_rules! ints {
         ($t:ty) => {{
-            let p = a.as_primitive::<$t>();
             Values::Int(
-                (0..n)
-                    .map(|i| nullable(i).then(|| p.value(i) as i64))
+                a.as_primitive::<$t>()
+                    .iter()
+                    .map(|v| v.map(|x| x as i64))
                     .collect(),
             )
         }};
@@ -155,46 +155,30 @@ fn convert(a: &ArrayRef) -> Option<Values> {
         DataType::Int64 => ints!(Int64Type),
         DataType::UInt32 => ints!(UInt32Type),
         DataType::UInt64 => ints!(UInt64Type),
-        DataType::Float32 => {
-            let p = a.as_primitive::<Float32Type>();
-            Values::Float(
-                (0..n)
-                    .map(|i| nullable(i).then(|| f64::from(p.value(i))))
-                    .collect(),
-            )
-        }
-        DataType::Float64 => {
-            let p = a.as_primitive::<Float64Type>();
-            Values::Float((0..n).map(|i| nullable(i).then(|| p.value(i))).collect())
-        }
-        DataType::Boolean => {
-            let p = a.as_boolean();
-            Values::Bool((0..n).map(|i| nullable(i).then(|| p.value(i))).collect())
-        }
-        DataType::Utf8 => {
-            let p = a.as_string::<i32>();
-            Values::Str(
-                (0..n)
-                    .map(|i| nullable(i).then(|| p.value(i).to_string()))
-                    .collect(),
-            )
-        }
-        DataType::LargeUtf8 => {
-            let p = a.as_string::<i64>();
-            Values::Str(
-                (0..n)
-                    .map(|i| nullable(i).then(|| p.value(i).to_string()))
-                    .collect(),
-            )
-        }
+        DataType::Float32 => Values::Float(
+            a.as_primitive::<Float32Type>()
+                .iter()
+                .map(|v| v.map(f64::from))
+                .collect(),
+        ),
+        DataType::Float64 => Values::Float(a.as_primitive::<Float64Type>().iter().collect()),
+        DataType::Boolean => Values::Bool(a.as_boolean().iter().collect()),
+        DataType::Utf8 => Values::Str(
+            a.as_string::<i32>()
+                .iter()
+                .map(|v| v.map(str::to_string))
+                .collect(),
+        ),
+        DataType::LargeUtf8 => Values::Str(
+            a.as_string::<i64>()
+                .iter()
+                .map(|v| v.map(str::to_string))
+                .collect(),
+        ),
         DataType::Dictionary(k, v) if **k == DataType::Int32 && **v == DataType::Utf8 => {
             let d = a.as_dictionary::<Int32Type>();
             let typed = d.downcast_dict::<StringArray>()?;
-            Values::Str(
-                (0..n)
-                    .map(|i| nullable(i).then(|| typed.value(i).to_string()))
-                    .collect(),
-            )
+            Values::Str(typed.into_iter().map(|v| v.map(str::to_string)).collect())
         }
         _ => return None,
     })
@@ -512,9 +496,9 @@ fn to_array(v: &Values) -> ArrayRef {
             }
             Arc::new(b.finish())
         }
-        Values::Int(v) => Arc::new(Int64Array::from(v.clone())),
-        Values::Float(v) => Arc::new(Float64Array::from(v.clone())),
-        Values::Bool(v) => Arc::new(BooleanArray::from(v.clone())),
+        Values::Int(v) => Arc::new(v.iter().copied().collect::<Int64Array>()),
+        Values::Float(v) => Arc::new(v.iter().copied().collect::<Float64Array>()),
+        Values::Bool(v) => Arc::new(v.iter().copied().collect::<BooleanArray>()),
     }
 }
 
