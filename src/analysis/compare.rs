@@ -6,7 +6,7 @@
 //! The Holm family is one scenario × one metric: all its variants against
 //! the shared baseline (adjusting `p_ttest`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
@@ -82,7 +82,7 @@ impl ComparisonRow {
 /// The baseline's successful runs by seed, in file order (a seed listed
 /// twice keeps both; the last with a value pairs).
 fn baseline_by_seed(runs: &RunsTable, baseline: usize) -> HashMap<i64, Vec<usize>> {
-    let mut by_seed: HashMap<i64, Vec<usize>> = HashMap::new();
+    let mut by_seed: HashMap<i64, Vec<usize>> = HashMap::default();
     for &r in &runs.configs[baseline].rows {
         if let (true, Some(seed)) = (runs.ok(r), runs.seed(r)) {
             by_seed.entry(seed).or_default().push(r);

@@ -124,7 +124,7 @@ impl RunsTable {
         };
         let mut configs: Vec<Config> = Vec::new();
         // config_id → the configurations with that id (one per scenario).
-        let mut by_id: std::collections::HashMap<i64, Vec<usize>> = Default::default();
+        let mut by_id: rustc_hash::FxHashMap<i64, Vec<usize>> = Default::default();
         for row in 0..frame.rows {
             let sc = scenario_of(row);
             let id = match cfg_id.cell(row) {

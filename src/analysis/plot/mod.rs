@@ -232,7 +232,8 @@ fn epoch_charts(path: &Path, runs: &RunsTable) -> Result<Vec<(String, EpochLines
     };
     let frame = Frame::read_parquet(path, Some(&wanted))?;
     let only = runs.scenarios().first().copied().unwrap_or("");
-    let id_of: HashMap<(&str, i64), usize> = runs
+    // FxHash: one lookup per epoch row, where SipHash cost more than the rest.
+    let id_of: rustc_hash::FxHashMap<(&str, i64), usize> = runs
         .configs
         .iter()
         .enumerate()
