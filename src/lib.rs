@@ -4,6 +4,7 @@
 //! Data flows one way: scenario YAML → [`scenario::Scenario`] → [`sim::run`]
 //! (a pure function of scenario and seed) → metrics → writers.
 
+pub mod allocator;
 pub mod analysis;
 pub mod check;
 pub mod cli;

@@ -7,5 +7,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     use swarm_sweep::cli::{app, exit};
+    swarm_sweep::allocator::keep_freed_memory();
     std::process::exit(exit::guard(app::main));
 }
