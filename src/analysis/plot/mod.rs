@@ -223,14 +223,13 @@ fn pick_configs(
 fn epoch_charts(path: &Path, runs: &RunsTable) -> Result<Vec<(String, EpochLines)>> {
     let metrics = plot_metrics(runs);
     let many = runs.many_scenarios();
-    // A sweep of one scenario has it on every row: its 8-byte text is not
-    // read into a string per row (epochs.parquet has a row per epoch).
-    let wanted = |n: &str| {
-        (n == "scenario" && many)
-            || ["config_id", "epoch"].contains(&n)
-            || metrics.iter().any(|m| m == n)
-    };
-    let frame = Frame::read_parquet(path, Some(&wanted))?;
+    // The rows' configurations and epochs first, then one metric's column
+    // at a time: epochs.parquet has a row per epoch, and the columns of
+    // all the metrics at once were the analysis's largest allocation. A
+    // sweep of one scenario has it on every row: its text is not read into
+    // a string per row.
+    let ids = |n: &str| (n == "scenario" && many) || ["config_id", "epoch"].contains(&n);
+    let mut frame = Frame::read_parquet(path, Some(&ids))?;
     let only = runs.scenarios().first().copied().unwrap_or("");
     // FxHash: one lookup per epoch row, where SipHash cost more than the rest.
     let id_of: rustc_hash::FxHashMap<(&str, i64), usize> = runs
@@ -239,7 +238,7 @@ fn epoch_charts(path: &Path, runs: &RunsTable) -> Result<Vec<(String, EpochLines
         .enumerate()
         .map(|(i, c)| ((c.scenario.as_str(), c.config_id), i))
         .collect();
-    let (Some(Values::Int(cid)), Some(Values::Int(ep))) =
+    let (Some(Values::Int(cid)), Some(Values::Int(_))) =
         (frame.get("config_id"), frame.get("epoch"))
     else {
         return Ok(vec![]);
@@ -255,9 +254,18 @@ fn epoch_charts(path: &Path, runs: &RunsTable) -> Result<Vec<(String, EpochLines
             id_of.get(&(sc, cid[r]?)).copied()
         })
         .collect();
+    let k = frame.index("epoch").expect("matched above");
+    let Values::Int(ep) = frame.cols.swap_remove(k) else {
+        unreachable!("matched above")
+    };
+    drop(frame);
     let mut charts = Vec::new();
-    for metric in metrics.iter().filter(|m| frame.get(m).is_some()) {
-        let col = frame.get(metric).expect("filtered");
+    for metric in &metrics {
+        let only_this = |n: &str| n == metric;
+        let values = Frame::read_parquet(path, Some(&only_this))?;
+        let Some(col) = values.get(metric) else {
+            continue;
+        };
         // ±inf is left out, as in summary.parquet.
         let value = |r: usize| col.f64(r).filter(|v| v.is_finite());
         // Each configuration's mean over all its epochs and seeds (to pick
