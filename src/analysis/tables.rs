@@ -208,7 +208,7 @@ pub fn write_comparisons(
             "max_resamples": boot.resamples,
             "seed": boot.seed,
             "stopping": format!("checked at {} resamples, then at twice as many: an interval is settled when each endpoint's Monte Carlo standard error (half the spread of the resample means at ranks B*q +- sqrt(B*q*(1-q))) is at most {} of its width; bootstrap_resamples says how many it took", bootstrap::FIRST_CHECK, bootstrap::SETTLED),
-            "rng": "xoshiro256++ seeded by SplitMix64(seed * 0x9e3779b97f4a7c15 ^ stream); Lemire's unbiased 32-bit index draws",
+            "rng": "four xoshiro256++ lanes, their states filled in turn by SplitMix64(seed * 0x9e3779b97f4a7c15 ^ stream), read as 32-bit words (each step: the high halves of lanes 0-3, then the low halves); Lemire's unbiased 32-bit index draws",
             "streams": "metrics with every pair present share stream FNV-1a(scenario␟variant) (one set of indices per resample); a metric with pairs left out uses FNV-1a(scenario␟variant␟metric)",
         }).to_string()),
         (k::WILCOXON, "scipy.stats.wilcoxon defaults: zeros dropped; exact if n ≤ 50 without ties/zeros; all 2^n sign flips if n ≤ 13 with ties/zeros; else normal approximation, tie-corrected, no continuity correction".into()),

@@ -9,9 +9,12 @@
 //!   of its values at them, in draw order, divided by n.
 //!   Each sample's interval is still the percentile interval of its own
 //!   resample means; sharing only saves drawing the same indices again.
-//! * The generator is xoshiro256++ (seeded through SplitMix64 from the seed
-//!   and the stream); indices are drawn with Lemire's unbiased
-//!   multiply-shift method, two 32-bit draws per 64-bit output.
+//! * The generator is four xoshiro256++ lanes side by side (seeded in turn
+//!   through SplitMix64 from the seed and the stream), read as one stream
+//!   of 32-bit words: each step of the lanes gives the high halves of lanes
+//!   0-3, then their low halves. Indices are drawn from those words with
+//!   Lemire's unbiased multiply-shift method. With AVX2 the lanes step in
+//!   one register per state word.
 //! * Resampling stops once the interval is settled: at 1 000 resamples,
 //!   then 2 000, 4 000, … up to `max_resamples`, each endpoint's Monte Carlo
 //!   standard error is estimated from the order statistics around it (a
@@ -53,53 +56,86 @@ fn splitmix64(x: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// One step of xoshiro256++ (Blackman & Vigna).
-#[inline(always)]
-fn xoshiro(s: &mut [u64; 4]) -> u64 {
-    let out = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
-    let t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = s[3].rotate_left(45);
-    out
-}
-
-/// xoshiro256++, 32-bit outputs taken two per step.
+/// Four xoshiro256++ generators (Blackman & Vigna) side by side, as lanes,
+/// read as one stream of 32-bit words in a fixed order: each step of the
+/// four lanes gives eight words, the high halves of lanes 0 to 3, then
+/// their low halves. Four independent lanes step in one vector register
+/// each on a CPU with AVX2: one lane's steps depend on each other, and
+/// were most of the bootstrap's time.
 pub struct Rng {
-    s: [u64; 4],
-    spare: Option<u32>,
+    /// `s[j][lane]`: word j of each lane's state.
+    s: [[u64; 4]; 4],
+    /// The last step's eight words; `words[pos..]` are next.
+    words: [u32; 8],
+    pos: usize,
 }
 
 impl Rng {
     /// The stream `stream` of seed `seed`: SplitMix64 started from
-    /// `seed · φ64 ⊕ stream` fills the state.
+    /// `seed · φ64 ⊕ stream` fills lane 0's state, then lane 1's, 2's, 3's.
     pub fn new(seed: u64, stream: u64) -> Rng {
         let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ stream;
-        let s = [
-            splitmix64(&mut x),
-            splitmix64(&mut x),
-            splitmix64(&mut x),
-            splitmix64(&mut x),
-        ];
-        Rng { s, spare: None }
+        let mut s = [[0u64; 4]; 4];
+        for lane in 0..4 {
+            for word in &mut s {
+                word[lane] = splitmix64(&mut x);
+            }
+        }
+        Rng {
+            s,
+            words: [0; 8],
+            pos: 8,
+        }
     }
 
-    #[inline]
-    pub fn next_u64(&mut self) -> u64 {
-        xoshiro(&mut self.s)
+    /// One xoshiro256++ step of each lane: the lanes' outputs.
+    #[inline(always)]
+    fn step(&mut self) -> [u64; 4] {
+        let [s0, s1, s2, s3] = &mut self.s;
+        let mut out = [0u64; 4];
+        for l in 0..4 {
+            out[l] = s0[l]
+                .wrapping_add(s3[l])
+                .rotate_left(23)
+                .wrapping_add(s0[l]);
+            let t = s1[l] << 17;
+            s2[l] ^= s0[l];
+            s3[l] ^= s1[l];
+            s1[l] ^= s2[l];
+            s0[l] ^= s3[l];
+            s2[l] ^= t;
+            s3[l] = s3[l].rotate_left(45);
+        }
+        out
+    }
+
+    /// The next step's eight words, in stream order.
+    #[inline(always)]
+    fn words_of(out: [u64; 4]) -> [u32; 8] {
+        let mut w = [0u32; 8];
+        for l in 0..4 {
+            w[l] = (out[l] >> 32) as u32;
+            w[4 + l] = out[l] as u32;
+        }
+        w
     }
 
     #[inline]
     fn next_u32(&mut self) -> u32 {
-        if let Some(x) = self.spare.take() {
-            return x;
+        if self.pos == 8 {
+            let out = self.step();
+            self.words = Self::words_of(out);
+            self.pos = 0;
         }
-        let x = self.next_u64();
-        self.spare = Some(x as u32);
-        (x >> 32) as u32
+        let w = self.words[self.pos];
+        self.pos += 1;
+        w
+    }
+
+    /// The next two words as one number (the first its high half).
+    #[cfg(test)]
+    fn next_u64(&mut self) -> u64 {
+        (u64::from(self.next_u32()) << 32) | u64::from(self.next_u32())
     }
 
     /// Uniform in [0, n) without bias (Lemire's method), n ≥ 1.
@@ -110,40 +146,122 @@ impl Rng {
     }
 
     /// `out.len()` draws of [`below`](Self::below)`(n)`, the same values
-    /// in the same order, two from each 64-bit output while no draw needs
-    /// Lemire's (rare) second look.
-    #[inline(never)]
+    /// in the same order: eight at a time from a step of the four lanes
+    /// while none of them needs Lemire's (rare) second look.
     pub fn fill_below(&mut self, n: u32, out: &mut [u32]) {
-        let wide = u64::from(n);
-        let len = out.len();
         let mut k = 0;
-        while k < len {
-            if self.spare.is_some() || k + 1 == len {
-                out[k] = self.below(n);
-                k += 1;
+        while k < out.len() {
+            if self.pos == 8 && out.len() - k >= 8 {
+                k += self.fill_eights(n, &mut out[k..]);
                 continue;
             }
-            let mut s = self.s;
-            let mut second_look = None;
-            for pair in out[k..].chunks_exact_mut(2) {
-                let x = xoshiro(&mut s);
-                let (m1, m2) = ((x >> 32) * wide, (x & 0xffff_ffff) * wide);
-                if (m1 as u32).min(m2 as u32) < n {
-                    second_look = Some((x, m1));
-                    break;
-                }
-                pair[0] = (m1 >> 32) as u32;
-                pair[1] = (m2 >> 32) as u32;
-                k += 2;
-            }
-            self.s = s;
-            if let Some((x, m1)) = second_look {
-                // What `below` does after drawing the high half.
-                self.spare = Some(x as u32);
-                out[k] = self.finish_below(m1, n);
-                k += 1;
-            }
+            out[k] = self.below(n);
+            k += 1;
         }
+    }
+
+    /// Draws of `below(n)` into `out`, eight (a step) at a time, at the
+    /// start of a step: stops before the last `out.len() % 8` or at a step
+    /// with a draw that may need the second look (its words are then next,
+    /// for [`below`](Self::below)). Returns how many it drew.
+    fn fill_eights(&mut self, n: u32, out: &mut [u32]) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            return unsafe { self.fill_eights_avx2(n, out) };
+        }
+        self.fill_eights_portable(n, out)
+    }
+
+    /// [`fill_eights`](Self::fill_eights) on any CPU.
+    fn fill_eights_portable(&mut self, n: u32, out: &mut [u32]) -> usize {
+        let wide = u64::from(n);
+        let mut k = 0;
+        while out.len() - k >= 8 {
+            let words = Self::words_of(self.step());
+            let mut m = [0u64; 8];
+            for (m, &w) in m.iter_mut().zip(&words) {
+                *m = u64::from(w) * wide;
+            }
+            if m.iter().any(|&x| (x as u32) < n) {
+                self.words = words;
+                self.pos = 0;
+                break;
+            }
+            for (d, &x) in out[k..k + 8].iter_mut().zip(&m) {
+                *d = (x >> 32) as u32;
+            }
+            k += 8;
+        }
+        k
+    }
+
+    /// [`fill_eights`](Self::fill_eights) with the four lanes in one
+    /// 256-bit register per state word: the same integer operations lane
+    /// by lane, so the same draws.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn fill_eights_avx2(&mut self, n: u32, out: &mut [u32]) -> usize {
+        use std::arch::x86_64::*;
+        // SAFETY (the loads and stores): each `self.s[j]` is four u64, 32
+        // bytes, and the unaligned load/store reads/writes exactly those.
+        let load = |w: &[u64; 4]| unsafe { _mm256_loadu_si256(w.as_ptr().cast()) };
+        let rotl = |x: __m256i, r: i32| -> __m256i {
+            // Shift counts as vectors: the immediate forms need constants.
+            let left = _mm_cvtsi32_si128(r);
+            let right = _mm_cvtsi32_si128(64 - r);
+            _mm256_or_si256(_mm256_sll_epi64(x, left), _mm256_srl_epi64(x, right))
+        };
+        let (mut s0, mut s1, mut s2, mut s3) = (
+            load(&self.s[0]),
+            load(&self.s[1]),
+            load(&self.s[2]),
+            load(&self.s[3]),
+        );
+        let wide = _mm256_set1_epi64x(i64::from(n));
+        let mut k = 0;
+        while out.len() - k >= 8 {
+            let o = _mm256_add_epi64(rotl(_mm256_add_epi64(s0, s3), 23), s0);
+            let t = _mm256_slli_epi64::<17>(s1);
+            s2 = _mm256_xor_si256(s2, s0);
+            s3 = _mm256_xor_si256(s3, s1);
+            s1 = _mm256_xor_si256(s1, s2);
+            s0 = _mm256_xor_si256(s0, s3);
+            s2 = _mm256_xor_si256(s2, t);
+            s3 = rotl(s3, 45);
+            // The high and the low word of each lane, times n (the
+            // multiply takes each 64-bit lane's low 32 bits).
+            let mut hi = [0u64; 4];
+            let mut lo = [0u64; 4];
+            // SAFETY: each array is 32 bytes.
+            unsafe {
+                _mm256_storeu_si256(
+                    hi.as_mut_ptr().cast(),
+                    _mm256_mul_epu32(_mm256_srli_epi64::<32>(o), wide),
+                );
+                _mm256_storeu_si256(lo.as_mut_ptr().cast(), _mm256_mul_epu32(o, wide));
+            }
+            if hi.iter().chain(&lo).any(|&x| (x as u32) < n) {
+                let mut lanes = [0u64; 4];
+                // SAFETY: 32 bytes.
+                unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), o) };
+                self.words = Self::words_of(lanes);
+                self.pos = 0;
+                break;
+            }
+            for (d, &x) in out[k..k + 8].iter_mut().zip(hi.iter().chain(&lo)) {
+                *d = (x >> 32) as u32;
+            }
+            k += 8;
+        }
+        // SAFETY: as the loads.
+        unsafe {
+            _mm256_storeu_si256(self.s[0].as_mut_ptr().cast(), s0);
+            _mm256_storeu_si256(self.s[1].as_mut_ptr().cast(), s1);
+            _mm256_storeu_si256(self.s[2].as_mut_ptr().cast(), s2);
+            _mm256_storeu_si256(self.s[3].as_mut_ptr().cast(), s3);
+        }
+        k
     }
 
     /// The rest of [`below`](Self::below) once the first draw gave `m`.
@@ -694,6 +812,25 @@ mod tests {
             }
             assert_eq!(a.below(n), b.below(n));
             assert_eq!(a.next_u64(), b.next_u64());
+        }
+    }
+
+    #[test]
+    fn the_vector_lanes_draw_what_the_portable_lanes_draw() {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            for n in [1u32, 7, 20, 3 << 30, u32::MAX] {
+                let (mut a, mut b) = (Rng::new(5, u64::from(n)), Rng::new(5, u64::from(n)));
+                for len in [8usize, 16, 64, 800] {
+                    let (mut x, mut y) = (vec![0; len], vec![0; len]);
+                    // SAFETY: the CPU has AVX2 (checked above).
+                    let kx = unsafe { a.fill_eights_avx2(n, &mut x) };
+                    let ky = b.fill_eights_portable(n, &mut y);
+                    assert_eq!((kx, &x), (ky, &y), "n {n} len {len}");
+                    assert_eq!((a.s, a.words, a.pos), (b.s, b.words, b.pos));
+                    assert_eq!(a.below(n), b.below(n));
+                }
+            }
         }
     }
 
