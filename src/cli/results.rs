@@ -404,11 +404,7 @@ pub fn plot_results(
     quiet: bool,
 ) -> Result<(), CliError> {
     let runs = load(dir)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .context("cannot start worker threads")
-        .map_err(CliError::runtime)?;
+    let pool = crate::sweep::workers::pool(jobs).map_err(CliError::runtime)?;
     let plots = pool
         .install(|| {
             let summary = summarize(&runs, &runs.metrics);

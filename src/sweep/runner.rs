@@ -93,9 +93,10 @@ pub fn execute(
     interrupt: &AtomicBool,
 ) -> Result<Summary> {
     install_panic_capture();
-    // No more workers than runs to do: each thread costs a stack.
+    // The process's pool of `--jobs` threads (the analysis runs on it
+    // next); no more workers than runs to do.
+    let pool = super::workers::pool(opts.jobs)?;
     let jobs = opts.jobs.clamp(1, todo.len().max(1));
-    let pool = super::workers::pool(jobs)?;
     let stop = AtomicBool::new(false);
     let fatal: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     let give_up = |e: anyhow::Error| {

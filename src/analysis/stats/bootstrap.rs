@@ -109,7 +109,7 @@ impl Rng {
         out
     }
 
-    /// The next step's eight words, in stream order.
+    /// A step's eight words (from the lanes' outputs), in stream order.
     #[inline(always)]
     fn words_of(out: [u64; 4]) -> [u32; 8] {
         let mut w = [0u32; 8];
@@ -120,12 +120,18 @@ impl Rng {
         w
     }
 
+    /// Make a step's outputs the next words.
+    #[inline(always)]
+    fn take_step(&mut self, out: [u64; 4]) {
+        self.words = Self::words_of(out);
+        self.pos = 0;
+    }
+
     #[inline]
     fn next_u32(&mut self) -> u32 {
         if self.pos == 8 {
             let out = self.step();
-            self.words = Self::words_of(out);
-            self.pos = 0;
+            self.take_step(out);
         }
         let w = self.words[self.pos];
         self.pos += 1;
@@ -178,14 +184,13 @@ impl Rng {
         let wide = u64::from(n);
         let mut k = 0;
         while out.len() - k >= 8 {
-            let words = Self::words_of(self.step());
+            let lanes = self.step();
             let mut m = [0u64; 8];
-            for (m, &w) in m.iter_mut().zip(&words) {
+            for (m, &w) in m.iter_mut().zip(&Self::words_of(lanes)) {
                 *m = u64::from(w) * wide;
             }
             if m.iter().any(|&x| (x as u32) < n) {
-                self.words = words;
-                self.pos = 0;
+                self.take_step(lanes);
                 break;
             }
             for (d, &x) in out[k..k + 8].iter_mut().zip(&m) {
@@ -245,8 +250,7 @@ impl Rng {
                 let mut lanes = [0u64; 4];
                 // SAFETY: 32 bytes.
                 unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), o) };
-                self.words = Self::words_of(lanes);
-                self.pos = 0;
+                self.take_step(lanes);
                 break;
             }
             for (d, &x) in out[k..k + 8].iter_mut().zip(hi.iter().chain(&lo)) {
