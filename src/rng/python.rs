@@ -3,6 +3,8 @@
 //! `random()`, `getrandbits`-based `_randbelow`, and the cached-pair `gauss`.
 
 const N: usize = 624;
+/// Words after the outputs, for reads sixteen at a time near their end.
+const OUT_PAD: usize = 16;
 const M: usize = 397;
 const MATRIX_A: u32 = 0x9908_b0df;
 const UPPER_MASK: u32 = 0x8000_0000;
@@ -18,8 +20,10 @@ const LOWER_MASK: u32 = 0x7fff_ffff;
 pub struct PyRandom {
     /// The MT19937 state (untempered), as CPython holds it.
     mt: [u32; N],
-    /// The tempered outputs of the current state; `out[mti..]` are next.
-    out: [u32; N],
+    /// The tempered outputs of the current state; `out[mti..N]` are next.
+    /// The words after `N` are only read past (by [`PassBits`], which
+    /// reads sixteen at a time and keeps none of them).
+    out: [u32; N + OUT_PAD],
     mti: usize,
     gauss_next: GaussNext,
 }
@@ -145,7 +149,7 @@ impl PyRandom {
     fn genrand_19650218() -> PyRandom {
         static FRESH: PyRandom = PyRandom {
             mt: GENRAND_19650218,
-            out: [0; N],
+            out: [0; N + OUT_PAD],
             mti: N,
             gauss_next: GaussNext::None,
         };
@@ -157,7 +161,8 @@ impl PyRandom {
     #[cold]
     #[inline(never)]
     fn twist(&mut self) {
-        twist_and_temper(&mut self.mt, &mut self.out);
+        let out = self.out.first_chunk_mut::<N>().expect("N outputs");
+        twist_and_temper(&mut self.mt, out);
         self.mti = 0;
     }
 
@@ -221,58 +226,156 @@ impl PyRandom {
 
     /// `n` times `if random() < p { skip_gauss() }`: the same draws and
     /// the same state after. Observation noise gates every field of every
-    /// visible agent this way, most of them when nobody reads the values:
-    /// a failing gate is a load and a compare, a passing one moves on by
-    /// the outputs its gauss takes, and only the pair left half-used at the
-    /// end is kept.
-    pub fn skip_gated_gausses(&mut self, p: Chance, mut n: usize) {
+    /// visible agent this way, most of them when nobody reads the values.
+    #[inline]
+    pub fn skip_gated_gausses(&mut self, p: Chance, n: usize) {
+        self.gated_gausses(p, 0, n, |_, _| {});
+    }
+
+    /// `kept` times `if random() < p { gauss_later() }`, then `skip` times
+    /// `if random() < p { skip_gauss() }`: the same draws and state after.
+    /// `emit(g, draw)` gets the draw of each of the first `kept` gates that
+    /// passes, in order (`g`: the gate's index).
+    ///
+    /// The gates are read as a bit mask ([`PassBits`]) and walked from one
+    /// passing gate to the next. About one gate in five passes, at random:
+    /// a branch on each gate's outcome cost a misprediction per pass.
+    #[inline]
+    pub fn gated_gausses(
+        &mut self,
+        p: Chance,
+        kept: usize,
+        skip: usize,
+        emit: impl FnMut(usize, GaussDraw),
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if gates_avx2() {
+            // SAFETY: the CPU has what `gates_avx2` is compiled for.
+            unsafe { self.gates_avx2(p, kept, skip, emit) };
+            return;
+        }
+        self.gates::<false>(p, kept, skip, emit);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,popcnt,bmi1,lzcnt")]
+    fn gates_avx2(
+        &mut self,
+        p: Chance,
+        kept: usize,
+        skip: usize,
+        emit: impl FnMut(usize, GaussDraw),
+    ) {
+        self.gates::<true>(p, kept, skip, emit);
+    }
+
+    /// [`PyRandom::gated_gausses`], the masks made with AVX2 if `VECTOR`.
+    #[inline(always)]
+    fn gates<const VECTOR: bool>(
+        &mut self,
+        p: Chance,
+        kept: usize,
+        skip: usize,
+        mut emit: impl FnMut(usize, GaussDraw),
+    ) {
+        let total = kept + skip;
+        // Gates left.
+        let mut n = total;
         while n > 0 {
-            let mut i = self.mti;
-            // A gate takes at most six outputs (its draw, a fresh pair).
-            if i + 6 > N {
-                if self.chance(p) {
+            let i = self.mti;
+            let Some(bits) = PassBits::at::<VECTOR>(&self.out, i, p, n) else {
+                // At the buffer's end, or a gate its first output leaves
+                // open: one gate the plain way.
+                let g = total - n;
+                if g < kept {
+                    if let Some(draw) = self.gated_gauss_later(p) {
+                        emit(g, draw);
+                    }
+                } else if self.chance(p) {
                     self.skip_gauss();
                 }
                 n -= 1;
                 continue;
-            }
-            let mut half_used = !matches!(self.gauss_next, GaussNext::None);
+            };
+            let at_start = self.gauss_next;
+            let mut half_used = !matches!(at_start, GaussNext::None);
             let mut touched = false;
-            // Where the last fresh pair's outputs start.
-            let mut fresh = 0;
-            // Where `i` stops if every gate left fails (two outputs each;
-            // a pass taking a fresh pair moves it on by four): one bound
-            // to test a gate instead of a count and the buffer's end.
-            let mut gates_end = i + 2 * n;
-            let mut stop = gates_end.min(N - 5);
-            while i < stop {
-                let pass = p.admits(self.out[i], self.out[i + 1]);
-                i += 2;
-                if pass {
-                    touched = true;
-                    if !half_used {
-                        fresh = i;
-                        i += 4;
-                        gates_end += 4;
-                        stop = gates_end.min(N - 5);
-                    }
-                    half_used = !half_used;
+            // The pair after the last pass that took a fresh one, if any.
+            let mut fresh = None;
+            // The passing pairs not yet walked; `end` is where the gates
+            // end if no more pass takes a fresh pair; `next` is the pair
+            // after the last pass (and its fresh pair).
+            let mut rest = bits.mask;
+            let mut end = n;
+            let mut next = 0;
+            loop {
+                let low = rest & rest.wrapping_neg();
+                let t = low.trailing_zeros() as usize;
+                if t >= end.min(bits.len) {
+                    break;
                 }
+                // The pass at pair `t` is gate `total - (end - t)`.
+                let g = total - (end - t);
+                if g < kept {
+                    emit(
+                        g,
+                        if half_used {
+                            match fresh {
+                                Some(f) => self.sine_at(i + 2 * f),
+                                None => match at_start {
+                                    GaussNext::Value(z) => GaussDraw::Value(z),
+                                    GaussNext::Pending { x, u } => GaussDraw::Sin { x, u },
+                                    GaussNext::None => unreachable!("half a pair used"),
+                                },
+                            }
+                        } else {
+                            let (x, u) = self.pair_at(i + 2 * (t + 1));
+                            GaussDraw::Cos { x, u }
+                        },
+                    );
+                }
+                touched = true;
+                let takes_pair = !half_used;
+                // A fresh pair's two pairs are no gates.
+                let pair_bits = (low << 1 | low << 2) & u64::from(takes_pair).wrapping_neg();
+                rest &= !(low | pair_bits);
+                if takes_pair {
+                    fresh = Some(t + 1);
+                }
+                next = t + 1 + 2 * usize::from(takes_pair);
+                end += 2 * usize::from(takes_pair);
+                half_used = !half_used;
             }
-            n = (gates_end - i) / 2;
-            self.mti = i;
+            // The gates after the last pass fail, up to the last or to the
+            // mask's end.
+            let q = next.max(end.min(bits.len));
+            n = end - q;
+            self.mti = i + 2 * q;
             if touched {
-                self.gauss_next = if half_used {
-                    let o = &self.out[fresh..fresh + 4];
-                    GaussNext::Pending {
-                        x: bits53(o[0], o[1]),
-                        u: bits53(o[2], o[3]),
+                self.gauss_next = match fresh {
+                    Some(f) if half_used => {
+                        let (x, u) = self.pair_at(i + 2 * f);
+                        GaussNext::Pending { x, u }
                     }
-                } else {
-                    GaussNext::None
+                    _ => GaussNext::None,
                 };
             }
         }
+    }
+
+    /// The two `random()` (as 53-bit integers) of the Box-Muller pair whose
+    /// outputs start at `j` in the current buffer.
+    #[inline(always)]
+    fn pair_at(&self, j: usize) -> (u64, u64) {
+        let o = &self.out[j..j + 4];
+        (bits53(o[0], o[1]), bits53(o[2], o[3]))
+    }
+
+    /// The pair's second value, for the pair at `j`.
+    #[inline(always)]
+    fn sine_at(&self, j: usize) -> GaussDraw {
+        let (x, u) = self.pair_at(j);
+        GaussDraw::Sin { x, u }
     }
 
     /// `getrandbits(k)` for 1 ≤ k ≤ 32.
@@ -545,6 +648,13 @@ impl Chance {
         }
     }
 
+    /// The bound's top 27 bits (2^27 for p ≥ 1): a first output whose top
+    /// 27 bits are below passes, above fails, equal leaves it to the second.
+    #[inline(always)]
+    fn top(self) -> u32 {
+        (self.pass_below >> 5) as u32
+    }
+
     /// Whether the `random()` of outputs `a`, `b` is below `p`.
     #[inline(always)]
     fn admits(self, a: u32, b: u32) -> bool {
@@ -552,6 +662,127 @@ impl Chance {
         let a = u64::from(a);
         a < self.fail_from && (a < self.pass_below || b >> 6 < self.lo)
     }
+}
+
+/// Whether the CPU has AVX2 and the bit-counting instructions the gate
+/// walk uses.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn gates_avx2() -> bool {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    // 0: not asked yet; 1: no; 2: yes.
+    static ASKED: AtomicU8 = AtomicU8::new(0);
+    match ASKED.load(Ordering::Relaxed) {
+        0 => {
+            let yes = std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("popcnt")
+                && std::arch::is_x86_feature_detected!("bmi1")
+                && std::arch::is_x86_feature_detected!("lzcnt");
+            ASKED.store(1 + u8::from(yes), Ordering::Relaxed);
+            yes
+        }
+        asked => asked == 2,
+    }
+}
+
+/// Which of the output pairs from a position would pass a gate of `p`
+/// (`random() < p`), read from their first outputs, as bits. The gates of
+/// a run of gated draws are some of these pairs: each gate's pair, then
+/// the next gate's, unless the gate passed and took a fresh Box-Muller
+/// pair (its four outputs: two pairs that are no gates).
+#[derive(Debug, Clone, Copy)]
+struct PassBits {
+    /// Bit `k`: pair `k` passes.
+    mask: u64,
+    /// How many pairs the mask settles (1 to 64), each with room after it
+    /// in the buffer for a fresh pair.
+    len: usize,
+}
+
+impl PassBits {
+    /// The pairs from output `i`, about enough for `n` gates (at most 64;
+    /// the walk asks again where they run out), or `None` if no pair is
+    /// left with room for a fresh pair after it in the buffer, or the
+    /// first pair is not settled by its first output (about one in 2^27).
+    #[inline(always)]
+    fn at<const VECTOR: bool>(
+        out: &[u32; N + OUT_PAD],
+        i: usize,
+        p: Chance,
+        n: usize,
+    ) -> Option<PassBits> {
+        // Pair `k` is a gate only if its fresh pair fits: i + 2k + 6 <= N.
+        let room = (N - i).saturating_sub(4) / 2;
+        // Eight pairs a block: a gate in five passes, and one pass in two
+        // takes a fresh pair; the last block may read into the padding.
+        let blocks = (n + n / 4).div_ceil(8).min(8).min(room.div_ceil(8));
+        let (mut pass, mut open) = (0u64, 0u64);
+        for b in 0..blocks {
+            let firsts: &[u32; 16] = out[i + 16 * b..][..16].try_into().expect("16 outputs");
+            let (bp, bo) = if VECTOR {
+                #[cfg(target_arch = "x86_64")]
+                // SAFETY: `VECTOR` masks are made only in functions compiled
+                // for AVX2, called after checking the CPU has it.
+                unsafe {
+                    pass_bits_avx2(firsts, p)
+                }
+                #[cfg(not(target_arch = "x86_64"))]
+                unreachable!("AVX2 gates asked for off x86_64")
+            } else {
+                pass_bits(firsts, p)
+            };
+            pass |= u64::from(bp) << (8 * b);
+            open |= u64::from(bo) << (8 * b);
+        }
+        // Up to the first pair its first output does not settle.
+        let len = (open.trailing_zeros() as usize).min(8 * blocks).min(room);
+        (len > 0).then_some(PassBits { mask: pass, len })
+    }
+}
+
+/// Bits `l` (0-7) of two masks for the eight output pairs of `firsts`:
+/// the pair's first output makes it pass a gate of `p` whatever its
+/// second; it leaves that to the second.
+#[inline(always)]
+fn pass_bits(firsts: &[u32; 16], p: Chance) -> (u32, u32) {
+    let top = p.top();
+    let (mut pass, mut open) = (0u32, 0u32);
+    for l in 0..8 {
+        let a = firsts[2 * l] >> 5;
+        pass |= u32::from(a < top) << l;
+        open |= u32::from(a == top) << l;
+    }
+    (pass, open)
+}
+
+/// [`pass_bits`] with AVX2: the eight first outputs gathered into one
+/// register, compared as 32-bit lanes (their top 27 bits, so signed
+/// compares are unsigned ones).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn pass_bits_avx2(firsts: &[u32; 16], p: Chance) -> (u32, u32) {
+    use std::arch::x86_64::{
+        __m256i, _mm256_castps_si256, _mm256_castsi256_ps, _mm256_cmpeq_epi32, _mm256_cmpgt_epi32,
+        _mm256_loadu_si256, _mm256_movemask_ps, _mm256_permute4x64_epi64, _mm256_set1_epi32,
+        _mm256_shuffle_ps, _mm256_srli_epi32,
+    };
+    // SAFETY: two unaligned 32-byte loads inside the sixteen outputs.
+    let (v0, v1) = unsafe {
+        let at = firsts.as_ptr().cast::<__m256i>();
+        (_mm256_loadu_si256(at), _mm256_loadu_si256(at.add(1)))
+    };
+    // Per 128-bit half, outputs 0 and 2 of each load: pairs 0 1 4 5 | 2 3
+    // 6 7; then the middle 64-bit quarters swapped: pairs 0 to 7.
+    let firsts =
+        _mm256_shuffle_ps::<0b10_00_10_00>(_mm256_castsi256_ps(v0), _mm256_castsi256_ps(v1));
+    let firsts = _mm256_permute4x64_epi64::<0b11_01_10_00>(_mm256_castps_si256(firsts));
+    let a = _mm256_srli_epi32::<5>(firsts);
+    // At most 2^27: positive as i32.
+    let top = _mm256_set1_epi32(p.top() as i32);
+    let pass = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(top, a)));
+    let open = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(top, a)));
+    (pass as u32, open as u32)
 }
 
 /// Box-Muller's radius from the pair's second `random()`.
@@ -1019,6 +1250,143 @@ mod tests {
                         assert_eq!(x.to_bits(), y.to_bits(), "p {p} n {n} gauss {i}");
                     }
                     assert_eq!(a.random(), b.random(), "p {p} n {n} pending {pending}");
+                }
+            }
+        }
+    }
+
+    /// The gates one by one, as the reference draws them: `kept` gated
+    /// `gauss_later`, then `skip` gated `skip_gauss`; the passes' draws.
+    fn gates_one_by_one(
+        r: &mut PyRandom,
+        p: Chance,
+        kept: usize,
+        skip: usize,
+    ) -> Vec<(usize, GaussDraw)> {
+        let mut drawn = Vec::new();
+        for g in 0..kept + skip {
+            if r.chance(p) {
+                if g < kept {
+                    drawn.push((g, r.gauss_later()));
+                } else {
+                    r.skip_gauss();
+                }
+            }
+        }
+        drawn
+    }
+
+    /// A stream `offset` outputs in, half a pair in if `pending`.
+    fn stream_at(seed: i128, offset: usize, pending: bool) -> PyRandom {
+        let mut r = PyRandom::new(seed);
+        r.skip_outputs(offset);
+        if pending {
+            r.gauss(0.0, 1.0);
+        }
+        r
+    }
+
+    /// Checks `gated_gausses` (with the given mask path) against the gates
+    /// one by one: the same passes and draws, the same state after.
+    fn assert_gates_match(
+        r: &PyRandom,
+        p: Chance,
+        kept: usize,
+        skip: usize,
+        vector: bool,
+        what: &str,
+    ) {
+        let (mut a, mut b) = (r.clone(), r.clone());
+        let want = gates_one_by_one(&mut a, p, kept, skip);
+        let mut got = Vec::new();
+        let emit = |g, d| got.push((g, d));
+        if vector {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: callers ask for vectors only where `gates_avx2()` says yes.
+            unsafe {
+                b.gates_avx2(p, kept, skip, emit)
+            };
+        } else {
+            b.gates::<false>(p, kept, skip, emit);
+        }
+        assert_eq!(got, want, "{what}");
+        assert_eq!(a.mti, b.mti, "{what}");
+        for _ in 0..3 {
+            assert_eq!(
+                a.gauss(0.0, 1.0).to_bits(),
+                b.gauss(0.0, 1.0).to_bits(),
+                "{what}"
+            );
+        }
+        assert_eq!(a.random(), b.random(), "{what}");
+    }
+
+    /// Both mask paths the CPU can run.
+    fn mask_paths() -> Vec<bool> {
+        #[cfg(target_arch = "x86_64")]
+        if gates_avx2() {
+            return vec![false, true];
+        }
+        vec![false]
+    }
+
+    /// `gated_gausses` walks the gates as the reference draws them one by
+    /// one: every offset into the buffer (up to and across its end), from
+    /// either half of a pair, kept and skipped gates, for never, rare,
+    /// common and certain gates.
+    #[test]
+    fn gated_gausses_are_the_gates_one_by_one() {
+        let shapes = [
+            (0, 0),
+            (0, 1),
+            (1, 0),
+            (15, 9),
+            (24, 0),
+            (0, 24),
+            (3, 61),
+            (40, 90),
+            (300, 500),
+        ];
+        for p in [0.0, 0.05, 0.2, 0.5, 0.9, 1.0] {
+            let chance = Chance::new(p);
+            for vector in mask_paths() {
+                for pending in [false, true] {
+                    for offset in (0..N + 30).step_by(7) {
+                        let r = stream_at(31, offset, pending);
+                        for (kept, skip) in shapes {
+                            let what = format!("p {p} offset {offset} pending {pending} kept {kept} skip {skip} vector {vector}");
+                            assert_gates_match(&r, chance, kept, skip, vector, &what);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A gate whose first output's top 27 bits are the bound's is settled
+    /// by its second output: the mask stops before it and the gate is
+    /// drawn the plain way, whichever way the second output goes.
+    #[test]
+    fn a_gate_its_first_output_leaves_open_is_settled_by_its_second() {
+        let mut r = PyRandom::new(5);
+        r.prime();
+        for gate in [0usize, 1, 5, 9, 40] {
+            let (a, b) = (r.out[2 * gate], r.out[2 * gate + 1]);
+            // Bounds whose top 27 bits are `a`'s, just above and just below
+            // the pair's 53-bit value: the gate passes, then fails.
+            let k = bits53(a, b);
+            for bound in [k + 1, k] {
+                let p = bound as f64 / 9_007_199_254_740_992.0;
+                let chance = Chance::new(p);
+                assert_eq!(chance.top(), a >> 5, "gate {gate}");
+                assert_eq!(chance.admits(a, b), bound > k, "gate {gate}");
+                for vector in mask_paths() {
+                    for (kept, skip) in [(gate + 1, 0), (0, gate + 30), (gate + 10, 20)] {
+                        let what = format!(
+                            "gate {gate} bound {bound} kept {kept} skip {skip} vector {vector}"
+                        );
+                        assert_gates_match(&r, chance, kept, skip, vector, &what);
+                    }
                 }
             }
         }

@@ -147,6 +147,8 @@ pub(crate) struct World<'s, 'k> {
     /// The run's seed (spawned children's streams are `Random(S + c)`).
     seed: i128,
     noise: bool,
+    /// `observation_noise_probability`, ready for the gates.
+    noise_chance: Chance,
     /// Whether any module with a per-step or per-turn hook is on (the
     /// marketplace, memory tiers, spawn, perturbations, Tierra): decided
     /// once, so a run without them checks one flag per turn instead of
@@ -352,6 +354,7 @@ impl<'s, 'k> World<'s, 'k> {
             spawn,
             seed,
             noise: sim.observation_noise_probability > 0.0 && sim.observation_noise_std > 0.0,
+            noise_chance: Chance::new(sim.observation_noise_probability),
             turn_modules,
             turn_note: None,
             unfrozen: (0..n).collect(),
@@ -1005,7 +1008,7 @@ impl<'s, 'k> World<'s, 'k> {
     /// is computed if the agent reads it; a counterparty deciding a
     /// proposal reads none of them, so only the draws are made.
     fn draw_observation_noise(&mut self, agent: usize, keep: bool) {
-        let prob = Chance::new(self.sc.simulation.observation_noise_probability);
+        let prob = self.noise_chance;
         // Every visible agent's entry is written below, and an observation
         // reads only visible agents: the others' stale entries need no
         // clearing (the list only grows, with spawned agents).
@@ -1020,19 +1023,29 @@ impl<'s, 'k> World<'s, 'k> {
         };
         // Three gates per visible agent (reputation, resources, edge
         // weight), then nine for the snapshot; self is not visible.
+        let me = visible
+            .iter()
+            .position(|&i| i == agent)
+            .unwrap_or(visible.len());
+        let n_visible = visible.len() - usize::from(me < visible.len());
         if !keep {
-            let n_visible = visible.len() - usize::from(visible.contains(&agent));
             rng.skip_gated_gausses(prob, 3 * n_visible + 9);
             return;
         }
-        for &i in visible.iter().filter(|&&i| i != agent) {
-            // Reputation, then resources (array elements run in order).
-            self.seen_noise[i] = [rng.gated_gauss_later(prob), rng.gated_gauss_later(prob)];
-            if rng.chance(prob) {
-                rng.skip_gauss(); // edge_weight: never read by core agents
+        let seen = &mut self.seen_noise;
+        for (k, &i) in visible.iter().enumerate() {
+            if k != me {
+                seen[i] = [None; 2];
             }
         }
-        rng.skip_gated_gausses(prob, 9);
+        // Reputation, then resources (array elements run in order), then
+        // edge_weight, which core agents never read.
+        rng.gated_gausses(prob, 3 * n_visible, 9, |g, draw| {
+            let (k, field) = (g / 3, g % 3);
+            if field < 2 {
+                seen[visible[k + usize::from(k >= me)]][field] = Some(draw);
+            }
+        });
     }
 
     fn execute(&mut self, agent: usize, action: Action) {
