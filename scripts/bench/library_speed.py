@@ -6,7 +6,10 @@ bench`, taking turns for ROUNDS rounds; prints a Markdown table of medians
 and the ratio. Both sides time the same seeds: the reference runs seeds
 1..PY_RUNS once each, `swarm bench --cycle PY_RUNS` takes those seeds in
 turn for RS_RUNS runs (a run's cost depends on its seed, so medians over
-different seeds would compare different work).
+different seeds would compare different work). The ratio is the median of
+each round's ratio: the two sides of a round are timed back to back, so a
+machine that slows down for a while (a busy neighbour on a shared host)
+slows both.
 
 Run with the interpreter of a venv that has swarm-safety 1.9.0
 (scripts/bench/library_speed.sh finds one).
@@ -80,7 +83,7 @@ def main():
             py.append(python_median(f, a.py_runs))
             rs.append(rust_median(a.swarm, f, a.rs_runs, a.py_runs))
         p, r = statistics.median(py), statistics.median(rs)
-        ratio = p / r
+        ratio = statistics.median(a / b for a, b in zip(py, rs))
         worst = ratio if worst is None else min(worst, ratio)
         name = f.rsplit("reference-library/", 1)[-1]
         print(f"| {name} | {p:.4f} | {r:.6f} | {ratio:,.0f}x |", flush=True)

@@ -7,8 +7,8 @@
 
 use super::agents::tierra::{Genome, RESOURCE_SHARE_FRACTION};
 use super::agents::{
-    Action, EpochEnd as AgentsEpochEnd, Hooks, InteractionType, Mind, Observation, Outcome,
-    PendingView, Seen,
+    Action, EpochEnd as AgentsEpochEnd, Hooks, InteractionType, Mind, NoiseDraw, Observation,
+    Outcome, PendingView, Seen,
 };
 use super::awm::Awm;
 use super::contracts::{ContractMarket, Terms};
@@ -32,7 +32,7 @@ use crate::metrics::{
     CapabilityEnvelope, CollusionFigures, ContractFigures, EpochMetrics, PySum, SecurityFigures,
     SoftAccumulator, SoftMetrics,
 };
-use crate::rng::{seed_cache, Chance, GaussDraw, PyRandom};
+use crate::rng::{seed_cache, Chance, PyRandom};
 use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
 
 /// The orchestrator's stream in `World::rngs`.
@@ -165,7 +165,10 @@ pub(crate) struct World<'s, 'k> {
     /// With observation noise on: the noise drawn on each agent's
     /// reputation and resources for the current observer, computed only if
     /// read (`Seen`); entries of agents the observer does not see are stale.
-    seen_noise: Vec<[Option<GaussDraw>; 2]>,
+    seen_noise: Vec<[NoiseDraw; 2]>,
+    /// The observation whose draws `seen_noise` holds (counts observations
+    /// that keep their draws).
+    noise_turn: u32,
     order: Vec<usize>,
     eligible: Vec<usize>,
     /// A resampled turn's actions (original first).
@@ -360,6 +363,7 @@ impl<'s, 'k> World<'s, 'k> {
             unfrozen: (0..n).collect(),
             neighbours: Vec::new(),
             seen_noise: Vec::new(),
+            noise_turn: 0,
             order: Vec::with_capacity(n),
             eligible: Vec::with_capacity(n),
             samples: Vec::new(),
@@ -922,6 +926,7 @@ impl<'s, 'k> World<'s, 'k> {
             reputation: &self.reputation,
             resources: &self.resources,
             noise: if noised { &self.seen_noise } else { &[] },
+            turn: self.noise_turn,
             std: self.sc.simulation.observation_noise_std,
         };
         let obs = Observation {
@@ -1009,12 +1014,6 @@ impl<'s, 'k> World<'s, 'k> {
     /// proposal reads none of them, so only the draws are made.
     fn draw_observation_noise(&mut self, agent: usize, keep: bool) {
         let prob = self.noise_chance;
-        // Every visible agent's entry is written below, and an observation
-        // reads only visible agents: the others' stale entries need no
-        // clearing (the list only grows, with spawned agents).
-        if keep && self.seen_noise.len() < self.reputation.len() {
-            self.seen_noise.resize(self.reputation.len(), [None; 2]);
-        }
         let rng = &mut self.rngs[ORCH];
         let visible = if self.network.is_some() {
             &self.neighbours
@@ -1022,28 +1021,36 @@ impl<'s, 'k> World<'s, 'k> {
             &self.unfrozen
         };
         // Three gates per visible agent (reputation, resources, edge
-        // weight), then nine for the snapshot; self is not visible.
-        let me = visible
-            .iter()
-            .position(|&i| i == agent)
-            .unwrap_or(visible.len());
+        // weight), then nine for the snapshot; self is not visible (the
+        // list is in registration order: ascending).
+        debug_assert!(visible.is_sorted());
+        let me = match visible.binary_search(&agent) {
+            Ok(k) => k,
+            Err(_) => visible.len(),
+        };
         let n_visible = visible.len() - usize::from(me < visible.len());
         if !keep {
             rng.skip_gated_gausses(prob, 3 * n_visible + 9);
             return;
         }
-        let seen = &mut self.seen_noise;
-        for (k, &i) in visible.iter().enumerate() {
-            if k != me {
-                seen[i] = [None; 2];
-            }
+        if self.seen_noise.len() < self.reputation.len() {
+            self.seen_noise
+                .resize(self.reputation.len(), [NoiseDraw::NONE; 2]);
         }
+        // A new observation: the draws of earlier ones no longer count.
+        if self.noise_turn == u32::MAX {
+            self.seen_noise.fill([NoiseDraw::NONE; 2]);
+            self.noise_turn = 0;
+        }
+        self.noise_turn += 1;
+        let turn = self.noise_turn;
+        let seen = &mut self.seen_noise;
         // Reputation, then resources (array elements run in order), then
         // edge_weight, which core agents never read.
         rng.gated_gausses(prob, 3 * n_visible, 9, |g, draw| {
             let (k, field) = (g / 3, g % 3);
             if field < 2 {
-                seen[visible[k + usize::from(k >= me)]][field] = Some(draw);
+                seen[visible[k + usize::from(k >= me)]][field] = NoiseDraw { turn, draw };
             }
         });
     }
@@ -1473,6 +1480,23 @@ impl<'s, 'k> World<'s, 'k> {
 #[cfg(test)]
 mod tests {
     use crate::scenario::{load_str, LoadOptions};
+
+    /// The observation counter that stamps kept noise draws starts over
+    /// (clearing every stamp) when it runs out: a run that crosses that
+    /// point is the run that does not.
+    #[test]
+    fn noise_stamps_start_over_without_changing_a_run() {
+        let yaml = "agents:\n  - type: honest\n    count: 2\n  - type: opportunistic\n    count: 2\n  - type: deceptive\n    count: 1\nsimulation:\n  n_epochs: 4\n  steps_per_epoch: 6\n  observation_noise_probability: 0.3\n  observation_noise_std: 0.2\n";
+        let s = load_str(yaml, "noise.yaml", LoadOptions::default())
+            .unwrap()
+            .scenario;
+        let plain = super::World::new(&s, 3, None).run(3);
+        let mut world = super::World::new(&s, 3, None);
+        world.noise_turn = u32::MAX - 7;
+        let wrapped = world.run(3);
+        assert!(!plain.epochs.is_empty());
+        assert_eq!(format!("{plain:?}"), format!("{wrapped:?}"));
+    }
 
     #[test]
     fn agent_ids_count_each_type_from_one_across_entries() {

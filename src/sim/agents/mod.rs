@@ -259,9 +259,12 @@ impl VisibleAgent<'_> {
 pub struct Seen<'a> {
     pub reputation: &'a [f64],
     pub resources: &'a [f64],
-    /// Per agent, the noise on its reputation and on its resources, if
-    /// drawn; empty for an observation without noise.
-    pub noise: &'a [[Option<GaussDraw>; 2]],
+    /// Per agent, the last noise drawn on its reputation and on its
+    /// resources; those of observation `turn` are this observation's.
+    /// Empty for an observation without noise.
+    pub noise: &'a [[NoiseDraw; 2]],
+    /// Which observation this is (see `noise`).
+    pub turn: u32,
     /// The noise's standard deviation.
     pub std: f64,
 }
@@ -273,6 +276,7 @@ impl<'a> Seen<'a> {
             reputation,
             resources,
             noise: &[],
+            turn: 0,
             std: 0.0,
         }
     }
@@ -287,11 +291,28 @@ impl<'a> Seen<'a> {
 
     /// `live + gauss(0, std)`, as the reference adds the noise.
     fn noised(&self, i: usize, field: usize, live: f64) -> f64 {
-        match self.noise.get(i).and_then(|n| n[field]) {
-            Some(draw) => live + draw.value(0.0, self.std),
-            None => live,
+        match self.noise.get(i).map(|n| n[field]) {
+            Some(n) if n.turn == self.turn => live + n.draw.value(0.0, self.std),
+            _ => live,
         }
     }
+}
+
+/// A noise draw on a field of an agent, and the observation it was drawn
+/// for: an observation needs no clearing of the draws its gates did not
+/// make.
+#[derive(Debug, Clone, Copy)]
+pub struct NoiseDraw {
+    /// The observation (0: none).
+    pub turn: u32,
+    pub draw: GaussDraw,
+}
+
+impl NoiseDraw {
+    pub const NONE: NoiseDraw = NoiseDraw {
+        turn: 0,
+        draw: GaussDraw::Value(0.0),
+    };
 }
 
 /// What an agent sees on its turn (docs/model/simulation.md §4, the fields core agents read).
@@ -991,5 +1012,42 @@ impl History {
             }
         }
         (n > 0).then(|| sum / n as f64)
+    }
+}
+
+#[cfg(test)]
+mod seen_tests {
+    use super::{NoiseDraw, Seen};
+    use crate::rng::GaussDraw;
+
+    /// A field's noise counts only in the observation it was drawn for:
+    /// draws left from earlier observations are not cleared, and read as
+    /// no noise.
+    #[test]
+    fn a_noise_draw_counts_only_in_its_own_observation() {
+        let live = [0.5, 0.25, 0.75];
+        let draw = |turn| NoiseDraw {
+            turn,
+            draw: GaussDraw::Value(2.0),
+        };
+        let noise = [
+            [draw(7), draw(6)],
+            [draw(6), NoiseDraw::NONE],
+            [draw(7), draw(7)],
+        ];
+        let seen = Seen {
+            reputation: &live,
+            resources: &live,
+            noise: &noise,
+            turn: 7,
+            std: 0.1,
+        };
+        let read: Vec<(f64, f64)> = (0..3)
+            .map(|i| (seen.reputation(i), seen.resources(i)))
+            .collect();
+        assert_eq!(read, [(0.7, 0.5), (0.25, 0.25), (0.95, 0.95)]);
+        // Without noise, every value is the live one.
+        let plain = Seen::live(&live, &live);
+        assert_eq!(plain.reputation(2), 0.75);
     }
 }
