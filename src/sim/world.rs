@@ -1479,7 +1479,13 @@ impl<'s, 'k> World<'s, 'k> {
 
 #[cfg(test)]
 mod tests {
-    use crate::scenario::{load_str, LoadOptions};
+    use crate::scenario::{load_str, LoadOptions, Scenario};
+
+    fn scenario(yaml: &str) -> Scenario {
+        load_str(yaml, "test.yaml", LoadOptions::default())
+            .unwrap()
+            .scenario
+    }
 
     /// The observation counter that stamps kept noise draws starts over
     /// (clearing every stamp) when it runs out: a run that crosses that
@@ -1487,9 +1493,7 @@ mod tests {
     #[test]
     fn noise_stamps_start_over_without_changing_a_run() {
         let yaml = "agents:\n  - type: honest\n    count: 2\n  - type: opportunistic\n    count: 2\n  - type: deceptive\n    count: 1\nsimulation:\n  n_epochs: 4\n  steps_per_epoch: 6\n  observation_noise_probability: 0.3\n  observation_noise_std: 0.2\n";
-        let s = load_str(yaml, "noise.yaml", LoadOptions::default())
-            .unwrap()
-            .scenario;
+        let s = scenario(yaml);
         let plain = super::World::new(&s, 3, None).run(3);
         let mut world = super::World::new(&s, 3, None);
         world.noise_turn = u32::MAX - 7;
@@ -1501,10 +1505,7 @@ mod tests {
     #[test]
     fn agent_ids_count_each_type_from_one_across_entries() {
         let yaml = "agents:\n  - type: honest\n    count: 12\n  - type: deceptive\n    count: 1\n  - type: honest\n    count: 1\n";
-        let s = load_str(yaml, "ids.yaml", LoadOptions::default())
-            .unwrap()
-            .scenario;
-        let ids = super::agent_ids(&s);
+        let ids = super::agent_ids(&scenario(yaml));
         assert_eq!(ids.len(), 14);
         assert_eq!(
             [&ids[0], &ids[9], &ids[11], &ids[12], &ids[13]],
