@@ -44,6 +44,19 @@ enum GaussNext {
     },
 }
 
+impl GaussNext {
+    /// The draw a `gauss()` takes from a half-used pair: the cached value,
+    /// or the pair's second (sine) value; `None` if no pair is half used.
+    #[inline(always)]
+    fn second(self) -> Option<GaussDraw> {
+        match self {
+            GaussNext::None => None,
+            GaussNext::Value(z) => Some(GaussDraw::Value(z)),
+            GaussNext::Pending { x, u } => Some(GaussDraw::Sin { x, u }),
+        }
+    }
+}
+
 /// A `gauss()` drawn by [`PyRandom::gauss_later`]: its standard normal
 /// value, or the pair's two `random()` (as 53-bit integers) and which of
 /// the pair's values it is.
@@ -299,12 +312,11 @@ impl PyRandom {
             };
             let at_start = self.gauss_next;
             let mut half_used = !matches!(at_start, GaussNext::None);
-            let mut touched = false;
             // The pair after the last pass that took a fresh one, if any.
             let mut fresh = None;
             // The passing pairs not yet walked; `end` is where the gates
             // end if no more pass takes a fresh pair; `next` is the pair
-            // after the last pass (and its fresh pair).
+            // after the last pass (and its fresh pair), 0 before any.
             let mut rest = bits.mask;
             let mut end = n;
             let mut next = 0;
@@ -321,12 +333,11 @@ impl PyRandom {
                         g,
                         if half_used {
                             match fresh {
-                                Some(f) => self.sine_at(i + 2 * f),
-                                None => match at_start {
-                                    GaussNext::Value(z) => GaussDraw::Value(z),
-                                    GaussNext::Pending { x, u } => GaussDraw::Sin { x, u },
-                                    GaussNext::None => unreachable!("half a pair used"),
-                                },
+                                Some(f) => {
+                                    let (x, u) = self.pair_at(i + 2 * f);
+                                    GaussDraw::Sin { x, u }
+                                }
+                                None => at_start.second().expect("half a pair used"),
                             }
                         } else {
                             let (x, u) = self.pair_at(i + 2 * (t + 1));
@@ -334,7 +345,6 @@ impl PyRandom {
                         },
                     );
                 }
-                touched = true;
                 let takes_pair = !half_used;
                 // A fresh pair's two pairs are no gates.
                 let pair_bits = (low << 1 | low << 2) & u64::from(takes_pair).wrapping_neg();
@@ -351,7 +361,7 @@ impl PyRandom {
             let q = next.max(end.min(bits.len));
             n = end - q;
             self.mti = i + 2 * q;
-            if touched {
+            if next > 0 {
                 self.gauss_next = match fresh {
                     Some(f) if half_used => {
                         let (x, u) = self.pair_at(i + 2 * f);
@@ -369,13 +379,6 @@ impl PyRandom {
     fn pair_at(&self, j: usize) -> (u64, u64) {
         let o = &self.out[j..j + 4];
         (bits53(o[0], o[1]), bits53(o[2], o[3]))
-    }
-
-    /// The pair's second value, for the pair at `j`.
-    #[inline(always)]
-    fn sine_at(&self, j: usize) -> GaussDraw {
-        let (x, u) = self.pair_at(j);
-        GaussDraw::Sin { x, u }
     }
 
     /// `getrandbits(k)` for 1 ≤ k ≤ 32.
@@ -506,16 +509,13 @@ impl PyRandom {
     /// noised field of every visible agent; agents read few of them.
     #[inline]
     pub fn gauss_later(&mut self) -> GaussDraw {
-        match std::mem::replace(&mut self.gauss_next, GaussNext::None) {
-            GaussNext::Value(z) => GaussDraw::Value(z),
-            GaussNext::Pending { x, u } => GaussDraw::Sin { x, u },
-            GaussNext::None => {
-                self.skip_gauss();
-                match self.gauss_next {
-                    GaussNext::Pending { x, u } => GaussDraw::Cos { x, u },
-                    _ => unreachable!("a fresh pair is pending"),
-                }
-            }
+        if let Some(draw) = std::mem::replace(&mut self.gauss_next, GaussNext::None).second() {
+            return draw;
+        }
+        self.skip_gauss();
+        match self.gauss_next {
+            GaussNext::Pending { x, u } => GaussDraw::Cos { x, u },
+            _ => unreachable!("a fresh pair is pending"),
         }
     }
 
@@ -533,19 +533,14 @@ impl PyRandom {
             self.mti = i + 2;
             return None;
         }
-        let draw = match std::mem::replace(&mut self.gauss_next, GaussNext::None) {
-            GaussNext::Value(z) => GaussDraw::Value(z),
-            GaussNext::Pending { x, u } => GaussDraw::Sin { x, u },
-            GaussNext::None => {
-                let o = &self.out[i + 2..i + 6];
-                let (x, u) = (bits53(o[0], o[1]), bits53(o[2], o[3]));
-                self.gauss_next = GaussNext::Pending { x, u };
-                self.mti = i + 6;
-                return Some(GaussDraw::Cos { x, u });
-            }
-        };
-        self.mti = i + 2;
-        Some(draw)
+        if let Some(draw) = std::mem::replace(&mut self.gauss_next, GaussNext::None).second() {
+            self.mti = i + 2;
+            return Some(draw);
+        }
+        let (x, u) = self.pair_at(i + 2);
+        self.gauss_next = GaussNext::Pending { x, u };
+        self.mti = i + 6;
+        Some(GaussDraw::Cos { x, u })
     }
 
     /// [`PyRandom::gated_gauss_later`] where the buffer may run out.

@@ -162,9 +162,10 @@ pub(crate) struct World<'s, 'k> {
     unfrozen: Vec<usize>,
     /// With a network: the state-unfrozen neighbours of the current observer.
     neighbours: Vec<usize>,
-    /// With observation noise on: the noise drawn on each agent's
-    /// reputation and resources for the current observer, computed only if
-    /// read (`Seen`); entries of agents the observer does not see are stale.
+    /// With observation noise on: the last noise drawn on each agent's
+    /// reputation and resources for an observer that keeps its draws, with
+    /// the observation it was drawn for (`noise_turn` is the current one;
+    /// `Seen` reads older draws as none); values computed only if read.
     seen_noise: Vec<[NoiseDraw; 2]>,
     /// The observation whose draws `seen_noise` holds (counts observations
     /// that keep their draws).
