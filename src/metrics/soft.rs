@@ -72,6 +72,12 @@ impl SoftAccumulator {
         });
     }
 
+    /// How many records fit before the list grows.
+    #[cfg(test)]
+    pub fn capacity(&self) -> usize {
+        self.records.capacity()
+    }
+
     /// Start a new epoch: later records belong to it.
     pub fn start_epoch(&mut self) {
         self.epoch_start = self.records.len();

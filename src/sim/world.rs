@@ -38,6 +38,10 @@ use crate::scenario::{AgentKind, Archetype, Scenario, ScheduleMode};
 /// The orchestrator's stream in `World::rngs`.
 const ORCH: usize = 0;
 
+/// The most interaction records a run reserves room for up front (192 KiB);
+/// a longer run's list grows from there.
+const MAX_RECORDS_RESERVED: usize = 4096;
+
 /// An interaction to finalize: a completed proposal, or a handler's.
 #[derive(Debug, Clone, Copy)]
 struct Completed {
@@ -347,7 +351,15 @@ impl<'s, 'k> World<'s, 'k> {
             market: market.map(Box::new),
             contracts: contracts.map(Box::new),
             perturb: perturb.map(Box::new),
-            acc: SoftAccumulator::with_capacity(64),
+            // At most one interaction a turn, as a rule: room for every
+            // turn's (up to a bound), so a run's records are not copied
+            // as they grow.
+            acc: SoftAccumulator::with_capacity(
+                (sim.n_epochs as usize)
+                    .saturating_mul(sim.steps_per_epoch as usize)
+                    .saturating_mul(n)
+                    .clamp(64, MAX_RECORDS_RESERVED),
+            ),
             sigmoid_k: observables::SIGMOID_K,
             dynamic_toxicity,
             scholar: sc.scholar.as_ref().map(|c| Box::new(Scholar::new(c))),
@@ -1501,6 +1513,20 @@ mod tests {
         let wrapped = world.run(3);
         assert!(!plain.epochs.is_empty());
         assert_eq!(format!("{plain:?}"), format!("{wrapped:?}"));
+    }
+
+    /// Room for a record per turn (agents × steps), within bounds: a
+    /// run's records are not copied as the list grows.
+    #[test]
+    fn a_run_reserves_a_record_per_turn_up_to_the_bound() {
+        let room = |agents: u32, epochs: u32, steps: u32| {
+            let yaml = format!("agents:\n  - type: honest\n    count: {agents}\nsimulation:\n  n_epochs: {epochs}\n  steps_per_epoch: {steps}\n");
+            super::World::new(&scenario(&yaml), 1, None).acc.capacity()
+        };
+        assert!(room(5, 10, 10) >= 500);
+        assert!(room(1, 2, 2) >= 64);
+        let long = room(50, 1000, 100);
+        assert!((super::MAX_RECORDS_RESERVED..2 * super::MAX_RECORDS_RESERVED).contains(&long));
     }
 
     #[test]
