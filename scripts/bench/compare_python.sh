@@ -15,7 +15,25 @@
 # override with SWARM_BENCH_VENV); it needs PyPI the first time.
 #
 #   scripts/bench/compare_python.sh [PY_RUNS] [RUST_RUNS]
+#
+# Given scenario files instead, it times whole runs of each of them the
+# same way (any scenario: the core ones, library files, your own), with the
+# same seeds on both sides and the ratio per round (library_speed.sh; its
+# environment variables PY_RUNS, RS_RUNS, ROUNDS apply, and the reference
+# comes from scripts/parity/ref_python.sh's venv, default .venv-ref). A
+# file the engine refuses stops it, with the engine's message, before any
+# timing:
+#
+#   scripts/bench/compare_python.sh scenarios/baseline.yaml ../shared/reference-library/tierra.yaml
 set -euo pipefail
+if [ $# -gt 0 ] && { [ -f "$1" ] || [[ "$1" == *.yaml || "$1" == *.yml ]]; }; then
+  files=()
+  for f in "$@"; do
+    [ -f "$f" ] || { echo "compare_python.sh: $f: no such scenario file" >&2; exit 2; }
+    files+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
+  done
+  exec "$(dirname "$0")/library_speed.sh" "${files[@]}"
+fi
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 py_runs=${1:-20}

@@ -54,9 +54,13 @@ def python_median(path, runs):
 
 
 def rust_median(swarm, path, runs, seeds):
-    out = subprocess.run([swarm, "bench", str(path), "--runs", str(runs),
-                          "--cycle", str(seeds)],
-                         capture_output=True, text=True, check=True).stdout
+    done = subprocess.run([swarm, "bench", str(path), "--runs", str(runs),
+                           "--cycle", str(seeds)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        # A scenario the engine refuses (or a bad file): its own message.
+        sys.exit(f"swarm bench {path}: exit {done.returncode}\n{done.stderr.strip()}")
+    out = done.stdout
     field = next(w for w in out.split() if w.startswith("median_s="))
     return float(field.split("=", 1)[1])
 
@@ -73,6 +77,9 @@ def main():
     if a.child:
         child(a.child, a.py_runs)
         return
+    # Refused or bad files stop here, before any timing.
+    for f in a.files:
+        rust_median(a.swarm, Path(f).resolve(), 1, 1)
     print("| file | reference s/run | swarm s/run | ratio |")
     print("|---|---:|---:|---:|")
     worst = None
