@@ -1037,10 +1037,7 @@ impl<'s, 'k> World<'s, 'k> {
         // weight), then nine for the snapshot; self is not visible (the
         // list is in registration order: ascending).
         debug_assert!(visible.is_sorted());
-        let me = match visible.binary_search(&agent) {
-            Ok(k) => k,
-            Err(_) => visible.len(),
-        };
+        let me = visible.binary_search(&agent).unwrap_or(visible.len());
         let n_visible = visible.len() - usize::from(me < visible.len());
         if !keep {
             rng.skip_gated_gausses(prob, 3 * n_visible + 9);
